@@ -1,0 +1,238 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aim-oscar/aim/internal/config"
+)
+
+func newBuddiesCmd(f *factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "buddies <command>",
+		Short: "Edit the buddy list kept in the config file",
+		Long: `Edit the buddy list kept in the config file. aim sends it to the server
+each time you sign on, so the server tells you when your buddies come and go.
+
+The list is a list of groups; a screen name is on it at most once, compared
+ignoring case and spaces ("Lab Carol" is "labcarol"), and is kept as you typed it.`,
+		Example: `  aim buddies add LabBob "Lab Carol"
+  aim buddies add boss --group Work
+  aim buddies remove LabBob
+  aim buddies list --json`,
+		Args: noUnknownSubcommand,
+		RunE: showHelp,
+	}
+	cmd.AddCommand(newBuddiesAddCmd(f, nil), newBuddiesRemoveCmd(f, nil), newBuddiesListCmd(f, nil))
+	return cmd
+}
+
+// screenNameArgs validates a command's screen-name arguments.
+func screenNameArgs(verb string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return usageErrorf("give at least one screen name to %s", verb)
+		}
+		for _, a := range args {
+			if err := config.ValidateScreenName(a); err != nil {
+				return &usageError{err: err}
+			}
+		}
+		return nil
+	}
+}
+
+// buddyResult is one line of add/remove output with --json.
+type buddyResult struct {
+	Name   string `json:"name"`
+	Group  string `json:"group,omitempty"`
+	Result string `json:"result"` // "added" or "removed"
+}
+
+type buddiesAddOptions struct {
+	IO     *IOStreams
+	Config func() (*config.Config, error)
+	Names  []string
+	Group  string
+}
+
+func newBuddiesAddCmd(f *factory, runF func(*buddiesAddOptions) error) *cobra.Command {
+	opts := &buddiesAddOptions{IO: f.IO, Config: f.Config}
+	cmd := &cobra.Command{
+		Use:   "add NAME...",
+		Short: "Add screen names to the buddy list",
+		Long: `Add screen names to the buddy list, in the group given with --group
+(created if needed; default "Buddies"). Names already on the list are reported
+on standard error and left where they are.`,
+		Example: `  aim buddies add LabBob
+  aim buddies add "Lab Carol" 12345678 --group Work`,
+		Args: screenNameArgs("add"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Names = args
+			if cmd.Flags().Changed("group") && strings.TrimSpace(opts.Group) == "" {
+				return usageErrorf("--group needs a group name")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return buddiesAddRun(opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Group, "group", "g", config.DefaultGroup, "add to group `NAME`")
+	return cmd
+}
+
+func buddiesAddRun(opts *buddiesAddOptions) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	added, already, err := cfg.AddBuddies(opts.Names, opts.Group)
+	if err != nil {
+		return err
+	}
+	for _, n := range already {
+		fmt.Fprintf(opts.IO.ErrOut, "%s is already a buddy\n", n)
+	}
+	for _, n := range added {
+		group := groupOf(cfg.Buddies, n)
+		if cfg.Output == config.OutputJSON {
+			if err := writeJSON(opts.IO.Out, buddyResult{Name: n, Group: group, Result: "added"}); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := fmt.Fprintf(opts.IO.Out, "Added %s to %s\n", n, group); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// groupOf returns the group holding name, or "".
+func groupOf(groups []config.BuddyGroup, name string) string {
+	key := config.NormalizeScreenName(name)
+	for _, g := range groups {
+		for _, n := range g.Names {
+			if config.NormalizeScreenName(n) == key {
+				return g.Group
+			}
+		}
+	}
+	return ""
+}
+
+type buddiesRemoveOptions struct {
+	IO     *IOStreams
+	Config func() (*config.Config, error)
+	Names  []string
+}
+
+func newBuddiesRemoveCmd(f *factory, runF func(*buddiesRemoveOptions) error) *cobra.Command {
+	opts := &buddiesRemoveOptions{IO: f.IO, Config: f.Config}
+	return &cobra.Command{
+		Use:     "remove NAME...",
+		Aliases: []string{"rm"},
+		Short:   "Remove screen names from the buddy list",
+		Long: `Remove screen names from the buddy list, whatever their group. Names not
+on the list are reported on standard error. Groups left empty are kept.`,
+		Example: "  aim buddies remove LabBob\n  aim buddies rm labcarol",
+		Args:    screenNameArgs("remove"),
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.Names = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return buddiesRemoveRun(opts)
+		},
+	}
+}
+
+func buddiesRemoveRun(opts *buddiesRemoveOptions) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	groups := cfg.Buddies // before the edit, to name the group
+	removed, missing, err := cfg.RemoveBuddies(opts.Names)
+	if err != nil {
+		return err
+	}
+	for _, n := range missing {
+		fmt.Fprintf(opts.IO.ErrOut, "%s is not a buddy\n", n)
+	}
+	for _, n := range removed {
+		if cfg.Output == config.OutputJSON {
+			if err := writeJSON(opts.IO.Out, buddyResult{Name: n, Group: groupOf(groups, n), Result: "removed"}); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := fmt.Fprintf(opts.IO.Out, "Removed %s\n", n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type buddiesListOptions struct {
+	IO     *IOStreams
+	Config func() (*config.Config, error)
+}
+
+func newBuddiesListCmd(f *factory, runF func(*buddiesListOptions) error) *cobra.Command {
+	opts := &buddiesListOptions{IO: f.IO, Config: f.Config}
+	return &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "Print the buddy list",
+		Long: `Print the buddy list, group by group. With --json, print one object per
+buddy: {"group":"Buddies","name":"LabBob"}.`,
+		Example: "  aim buddies list\n  aim buddies list --json | jq -r .name",
+		Args:    noArgs,
+		RunE: func(_ *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return buddiesListRun(opts)
+		},
+	}
+}
+
+// buddyLine is one line of buddies list --json.
+type buddyLine struct {
+	Group string `json:"group"`
+	Name  string `json:"name"`
+}
+
+func buddiesListRun(opts *buddiesListOptions) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	if len(cfg.Buddies) == 0 {
+		fmt.Fprintln(opts.IO.ErrOut, "No buddies yet; add one with: aim buddies add NAME")
+		return nil
+	}
+	for _, g := range cfg.Buddies {
+		if cfg.Output == config.OutputJSON {
+			for _, n := range g.Names {
+				if err := writeJSON(opts.IO.Out, buddyLine{Group: g.Group, Name: n}); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s (%d)\n", g.Group, len(g.Names))
+		for _, n := range g.Names {
+			fmt.Fprintf(&b, "  %s\n", n)
+		}
+		if _, err := fmt.Fprint(opts.IO.Out, b.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"os/exec"
+	"runtime"
+	"syscall"
+	"testing"
+
+	"github.com/aim-oscar/aim/internal/config"
+)
+
+// coded stands for another package's error that knows its exit code, such
+// as login.AuthError.
+type coded struct{ code int }
+
+func (c coded) Error() string { return fmt.Sprintf("coded %d", c.code) }
+func (c coded) ExitCode() int { return c.code }
+
+func TestExitCode(t *testing.T) {
+	dialErr := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	tests := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"nil", nil, exitOK},
+		{"plain", errors.New("boom"), exitError},
+		{"usage", usageErrorf("bad"), exitUsage},
+		{"wrapped usage", fmt.Errorf("ctx: %w", usageErrorf("bad")), exitUsage},
+		{"screen name", config.ValidateScreenName("x!"), exitUsage},
+		{"setting", &config.SettingError{Key: "auth"}, exitUsage},
+		{"missing setting", &config.MissingSettingError{Key: "server"}, exitUsage},
+		{"file", &config.FileError{Path: "c.yaml", Err: errors.New("yaml: line 1: bad")}, exitUsage},
+		{"permission", &config.PermissionError{Path: "c.yaml", Mode: 0o644}, exitUsage},
+		{"too long", &config.TooLongError{What: "profile"}, exitUsage},
+		{"no password", fmt.Errorf("sign on: %w", &config.NoPasswordError{}), exitUsage},
+		{"password command", &config.PasswordCommandError{Command: "false", Status: "exit status 1"}, exitError},
+		{"auth", fmt.Errorf("login: %w", coded{exitAuth}), exitAuth},
+		{"kicked", coded{exitKicked}, exitKicked},
+		{"refused", coded{exitRefused}, exitRefused},
+		{"coded wins over network", fmt.Errorf("%w: %w", coded{exitKicked}, dialErr), exitKicked},
+		{"child exit status is not ours", exitError42(t), exitError},
+		{"dial refused", fmt.Errorf("connecting to authorizer: %w", dialErr), exitNetwork},
+		{"bare ECONNREFUSED", syscall.ECONNREFUSED, exitNetwork},
+		{"dns", &net.DNSError{Err: "no such host", Name: "nope.invalid", IsNotFound: true}, exitNetwork},
+		{"deadline", os.ErrDeadlineExceeded, exitNetwork},
+		{"step timeout", fmt.Errorf("waiting for host ready (01,03): %w", context.DeadlineExceeded), exitNetwork},
+		{"file not found is not network", &fs.PathError{Op: "open", Path: "x", Err: syscall.ENOENT}, exitError},
+		{"interrupted", fmt.Errorf("reading: %w", context.Canceled), exitInterrupted},
+		{"interrupted during dial", &net.OpError{Op: "dial", Err: context.Canceled}, exitInterrupted},
+	}
+	for _, tt := range tests {
+		if got := exitCode(tt.err); got != tt.want {
+			t.Errorf("%s: exitCode(%v) = %d, want %d", tt.name, tt.err, got, tt.want)
+		}
+	}
+}
+
+// exitError42 returns the *exec.ExitError of a child that exited with 42.
+func exitError42(t *testing.T) error {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		return errors.New("no sh")
+	}
+	err := exec.Command("sh", "-c", "exit 42").Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 42 {
+		t.Fatalf("sh -c 'exit 42' = %v", err)
+	}
+	return fmt.Errorf("notify command: %w", err)
+}
+
+func TestRunPrintsErrorOnceAndMapsIt(t *testing.T) {
+	isolate(t)
+	streams, _, out, errOut := testIO()
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	// Commands that do not block still finish under a cancelled context;
+	// the exit code is theirs.
+	if code := run(ctx, []string{"version"}, streams); code != exitOK || out.Len() == 0 || errOut.Len() != 0 {
+		t.Errorf("run(version) = %d, %q, %q", code, out, errOut)
+	}
+}

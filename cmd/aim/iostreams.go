@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+)
+
+// IOStreams are the standard streams a command uses. Data goes to Out;
+// status lines, prompts and errors go to ErrOut.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	stdinTTY *bool // nil: detect from In
+}
+
+// systemIO returns the process's own streams.
+func systemIO() *IOStreams {
+	return &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
+}
+
+// testIO returns streams backed by buffers, with stdin not a terminal:
+// in is read as standard input, out and errOut collect the output.
+func testIO() (s *IOStreams, in, out, errOut *bytes.Buffer) {
+	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	s = &IOStreams{In: in, Out: out, ErrOut: errOut}
+	s.SetStdinTTY(false)
+	return s, in, out, errOut
+}
+
+// SetStdinTTY overrides terminal detection for standard input, for tests.
+func (s *IOStreams) SetStdinTTY(isTTY bool) { s.stdinTTY = &isTTY }
+
+// IsStdinTTY reports whether standard input is a terminal.
+func (s *IOStreams) IsStdinTTY() bool {
+	if s.stdinTTY != nil {
+		return *s.stdinTTY
+	}
+	f, ok := s.In.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// CanPrompt reports whether the user can be asked for input.
+func (s *IOStreams) CanPrompt() bool { return s.IsStdinTTY() }
+
+// ReadPassword writes prompt to ErrOut and reads one line from In. When In is
+// a terminal the line is not echoed, and if ctx ends first the terminal is
+// restored and ctx.Err() returned. (The read itself cannot be interrupted, so
+// its goroutine is left blocked; the process is exiting by then.)
+func (s *IOStreams) ReadPassword(ctx context.Context, prompt string) (string, error) {
+	if _, err := io.WriteString(s.ErrOut, prompt); err != nil {
+		return "", err
+	}
+	f, isFile := s.In.(*os.File)
+	if !isFile || !term.IsTerminal(int(f.Fd())) {
+		// Not a terminal (or a test override): plain line read.
+		line, err := readLine(s.In)
+		if err != nil {
+			return "", fmt.Errorf("reading password: %w", err)
+		}
+		return line, nil
+	}
+
+	fd := int(f.Fd())
+	state, err := term.GetState(fd)
+	if err != nil {
+		return "", fmt.Errorf("reading password: %w", err)
+	}
+	type result struct {
+		pw  []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		pw, err := term.ReadPassword(fd)
+		done <- result{pw, err}
+	}()
+	select {
+	case r := <-done:
+		_, _ = io.WriteString(s.ErrOut, "\n") // the user's Enter was not echoed
+		if r.err != nil {
+			return "", fmt.Errorf("reading password: %w", r.err)
+		}
+		return string(r.pw), nil
+	case <-ctx.Done():
+		_ = term.Restore(fd, state)
+		_, _ = io.WriteString(s.ErrOut, "\n")
+		return "", ctx.Err()
+	}
+}
+
+// readLine reads one line from r a byte at a time, so nothing after it is
+// consumed, and returns it without its line ending. EOF after some text ends
+// the line; EOF before any is io.EOF.
+func readLine(r io.Reader) (string, error) {
+	var line []byte
+	var b [1]byte
+	for {
+		n, err := r.Read(b[:])
+		if n == 1 {
+			if b[0] == '\n' {
+				break
+			}
+			line = append(line, b[0])
+			continue
+		}
+		if err == io.EOF && len(line) > 0 {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	return strings.TrimSuffix(string(line), "\r"), nil
+}

@@ -1,0 +1,18 @@
+// Command aim is a command-line AIM client: it speaks OSCAR to an AIM
+// server, and keeps its settings, buddy list, profile and away message in
+// one config file. Run "aim --help" for the commands.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], systemIO())
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/aim-oscar/aim/internal/config"
+)
+
+// factory is what every command may use: the streams, and the settings,
+// loaded on first use. Commands copy the funcs into their options struct at
+// construction and call them only when they run, so flag values are final.
+type factory struct {
+	IO *IOStreams
+
+	// Config loads the settings once, with the flags of the command being
+	// run, and returns the same result on later calls.
+	Config func() (*config.Config, error)
+	// ConfigPath returns the config file in use without reading it.
+	ConfigPath func() (string, error)
+	// Debug reports whether --debug was given: network commands pass a wire
+	// trace to the session when it is.
+	Debug func() bool
+
+	configPath string         // --config
+	debug      bool           // --debug
+	flags      *pflag.FlagSet // the running command's flags, set before it runs
+}
+
+// newFactory returns a factory whose Config reads the process environment.
+func newFactory(streams *IOStreams) *factory {
+	f := &factory{IO: streams}
+	var (
+		cfg    *config.Config
+		err    error
+		loaded bool
+	)
+	f.Config = func() (*config.Config, error) {
+		if !loaded {
+			cfg, err = config.Load(config.Options{Path: f.configPath, Flags: f.flags})
+			loaded = true
+		}
+		return cfg, err
+	}
+	f.ConfigPath = func() (string, error) {
+		return config.ResolvePath(config.Options{Path: f.configPath})
+	}
+	f.Debug = func() bool { return f.debug }
+	return f
+}
+
+// run runs aim with args (without the program name) and returns the exit
+// code. It prints an error, once, to streams.ErrOut.
+func run(ctx context.Context, args []string, streams *IOStreams) int {
+	root := newRootCmd(newFactory(streams))
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return exitOK
+	}
+	switch {
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		fmt.Fprintln(streams.ErrOut, "aim: interrupted")
+	default:
+		fmt.Fprintf(streams.ErrOut, "aim: %s\n", err)
+	}
+	var usage *usageError
+	if errors.As(err, &usage) && cmd != nil {
+		fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
+	}
+	return exitCode(err)
+}
+
+// newRootCmd builds the aim command tree.
+func newRootCmd(f *factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "aim <command> [flags]",
+		Short: "An AIM (OSCAR protocol) client for the command line",
+		Long: `aim signs on to AIM servers that speak OSCAR, sends and receives instant
+messages, and keeps your buddy list, profile and away message.
+
+Settings come from flags, then AIM_* environment variables, then the config
+file (see 'aim config path'), then defaults. The password is never a flag:
+set AIM_PASSWORD, or password_command in the config file, or type it when asked.
+
+Results go to standard output, one JSON object per line with --json; status
+and errors go to standard error. Exit codes: 0 ok, 1 failure, 2 usage or
+settings error, 3 authentication refused, 4 network error, 5 signed off by
+the server (signed on elsewhere), 6 message refused, 130 interrupted.`,
+		Example: `  aim buddies add LabBob "Lab Carol"
+  aim buddies list --json
+  aim set-profile --file profile.html
+  aim set-away "At lunch"
+  aim config show`,
+		Version:       currentVersion().String(), // for --version
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          noUnknownSubcommand,
+		RunE:          showHelp,
+		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+			f.flags = cmd.Flags()
+		},
+	}
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err: err} })
+	root.SetVersionTemplate("{{.Version}}\n")
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&f.configPath, "config", "", "settings file `PATH` (default: $AIM_CONFIG, else $XDG_CONFIG_HOME/aim/config.yaml)")
+	pf.BoolVar(&f.debug, "debug", false, "trace OSCAR frames to standard error, with secrets redacted")
+	pf.Bool("json", false, "print results as JSON, one object per line (same as output: json)")
+
+	root.AddCommand(
+		newVersionCmd(f, nil),
+		newConfigCmd(f),
+		newBuddiesCmd(f),
+		newSetProfileCmd(f, nil),
+		newSetAwayCmd(f, nil),
+	)
+	return root
+}
+
+// noUnknownSubcommand is the Args of commands that only group others: any
+// argument is a mistyped command.
+func noUnknownSubcommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf(" (did you mean %q?)", s[0])
+	}
+	return &usageError{err: errors.New(msg)}
+}
+
+// showHelp is the RunE of commands that only group others.
+func showHelp(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+
+// noArgs is the Args of commands that take none.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
+
+// writeJSON writes v as one line of JSON, without HTML escaping (profiles
+// are HTML).
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

@@ -1,0 +1,559 @@
+// Package config finds aim's settings and keeps its one settings file.
+//
+// Settings come from four places. For each key the first that sets it wins:
+//
+//  1. a command-line flag, when cmd/aim defines one and the user passed it;
+//  2. an environment variable named AIM_ and the key in upper case
+//     (AIM_SCREEN_NAME, AIM_SERVER, ...); an empty variable counts as unset;
+//  3. the YAML file, by default $XDG_CONFIG_HOME/aim/config.yaml
+//     (os.UserConfigDir()/aim/config.yaml), or the one named by --config or AIM_CONFIG;
+//  4. the defaults below.
+//
+// The keys, their flags and variables:
+//
+//	key               flag                variable              default
+//	screen_name       --screen-name       AIM_SCREEN_NAME       ""
+//	server            --server            AIM_SERVER            "" (host:port of the authorizer)
+//	auth              --auth              AIM_AUTH              flap (or md5)
+//	password_command  --password-command  AIM_PASSWORD_COMMAND  ""
+//	password          (never a flag)      AIM_PASSWORD          "" (the file's value needs mode 0600)
+//	output            --output, --json    AIM_OUTPUT            text (or json)
+//	reconnect         --reconnect         AIM_RECONNECT         true
+//	tls               --tls               AIM_TLS               false
+//	buddies           (file only)                               none
+//	profile           (file only)                               ""
+//	away              (file only)                               ""
+//
+// The buddy list is a list of groups, each with its names, in the order the
+// user wants to see them:
+//
+//	buddies:
+//	  - group: Buddies
+//	    names: [LabBob, "Lab Carol"]
+//	  - group: Work
+//	    names: [boss]
+//
+// A screen name appears at most once in the whole list (compared with
+// NormalizeScreenName), and is stored as the user spelled it.
+//
+// The edit methods (AddBuddies, RemoveBuddies, SetProfile, SetAway) change
+// only the keys they own: the file is edited as a YAML node tree, so other
+// keys, their order and comments are kept, and it is replaced atomically.
+//
+// Only this package and cmd/aim read viper, flags or the environment; the
+// rest of aim takes plain values from a *Config.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+	"go.yaml.in/yaml/v3"
+)
+
+// Setting keys, as written in the file.
+const (
+	KeyScreenName      = "screen_name"
+	KeyServer          = "server"
+	KeyAuth            = "auth"
+	KeyPasswordCommand = "password_command"
+	KeyPassword        = "password"
+	KeyBuddies         = "buddies"
+	KeyProfile         = "profile"
+	KeyAway            = "away"
+	KeyOutput          = "output"
+	KeyReconnect       = "reconnect"
+	KeyTLS             = "tls"
+)
+
+// Allowed values of auth and output.
+const (
+	AuthFLAP   = "flap" // roasted password in the 17,02 login request
+	AuthMD5    = "md5"  // 17,06 key request, then an MD5 digest in 17,02
+	OutputText = "text"
+	OutputJSON = "json"
+)
+
+const (
+	// EnvPrefix starts the name of every environment variable aim reads.
+	EnvPrefix = "AIM_"
+	// EnvConfig names the config file when --config is not given.
+	EnvConfig = "AIM_CONFIG"
+	// EnvPassword holds the password; it is read only by (*Config).Password.
+	EnvPassword = "AIM_PASSWORD"
+
+	// DefaultGroup is the buddy group used when none is named.
+	DefaultGroup = "Buddies"
+	// DefaultPort is added to a server given without one.
+	DefaultPort = "5190"
+
+	// DefaultProfileLimit is the longest profile or away message, in bytes,
+	// that aim stores. It is the limit AIM servers commonly advertise; at
+	// sign-on the live server's own limit from the 02,03 rights reply takes
+	// over.
+	DefaultProfileLimit = 1024
+
+	// DefaultPasswordCommandTimeout bounds a password_command that hangs.
+	DefaultPasswordCommandTimeout = time.Minute
+)
+
+// flagNames maps each key that may come from a flag to that flag's name.
+// Only flags present in Options.Flags and changed by the user count.
+var flagNames = map[string]string{
+	KeyScreenName:      "screen-name",
+	KeyServer:          "server",
+	KeyAuth:            "auth",
+	KeyPasswordCommand: "password-command",
+	KeyOutput:          "output",
+	KeyReconnect:       "reconnect",
+	KeyTLS:             "tls",
+}
+
+// jsonFlag is shorthand for --output json.
+const jsonFlag = "json"
+
+// layeredKeys are the keys that may come from a flag, the environment, the
+// file or a default. The others are file-only.
+var layeredKeys = []string{KeyScreenName, KeyServer, KeyAuth, KeyPasswordCommand, KeyOutput, KeyReconnect, KeyTLS}
+
+// Options says where Load looks.
+type Options struct {
+	// Path is the config file given with --config. Empty means AIM_CONFIG,
+	// then DefaultPath.
+	Path string
+	// Flags are the parsed flags of the command being run. Flags named in
+	// the package documentation override the other sources when changed.
+	// Nil means no flags.
+	Flags *pflag.FlagSet
+	// Env looks up the AIM_ environment variables. Nil means os.LookupEnv.
+	// (The default path comes from os.UserConfigDir, which reads
+	// XDG_CONFIG_HOME and HOME itself.)
+	Env func(string) (string, bool)
+}
+
+func (o Options) lookupEnv(name string) (string, bool) {
+	env := o.Env
+	if env == nil {
+		env = os.LookupEnv
+	}
+	v, ok := env(name)
+	if !ok || v == "" {
+		return "", false
+	}
+	return v, true
+}
+
+// BuddyGroup is one group of the buddy list.
+type BuddyGroup struct {
+	Group string   `yaml:"group" json:"group"`
+	Names []string `yaml:"names" json:"names"`
+}
+
+// Config is the resolved settings. Load fills it; the zero value is not useful.
+type Config struct {
+	// Path is the config file in use, whether or not it exists yet.
+	Path string
+
+	ScreenName      string // as the user spelled it; "" if unset
+	Server          string // authorizer "host:port"; "" if unset (see RequireServer)
+	Auth            string // AuthFLAP or AuthMD5
+	PasswordCommand string // shell command printing the password on its first line
+	Buddies         []BuddyGroup
+	Profile         string
+	Away            string
+	Output          string // OutputText or OutputJSON
+	Reconnect       bool
+	TLS             bool
+
+	// PasswordCommandTimeout bounds password_command; zero means
+	// DefaultPasswordCommandTimeout.
+	PasswordCommandTimeout time.Duration
+
+	envPassword  Secret // AIM_PASSWORD at Load time
+	filePassword Secret // the file's password key, after the mode check
+}
+
+// fileSettings is the file's content as far as aim understands it. Pointers
+// tell "absent" from "empty". Unknown keys are ignored here and kept by the
+// edit methods.
+type fileSettings struct {
+	ScreenName      *string      `yaml:"screen_name"`
+	Server          *string      `yaml:"server"`
+	Auth            *string      `yaml:"auth"`
+	PasswordCommand *string      `yaml:"password_command"`
+	Password        *string      `yaml:"password"`
+	Buddies         []BuddyGroup `yaml:"buddies"`
+	Profile         *string      `yaml:"profile"`
+	Away            *string      `yaml:"away"`
+	Output          *string      `yaml:"output"`
+	Reconnect       *bool        `yaml:"reconnect"`
+	TLS             *bool        `yaml:"tls"`
+}
+
+// layered returns the file's values of the layered keys, for viper.
+func (s *fileSettings) layered() map[string]any {
+	m := map[string]any{}
+	put := func(key string, v *string) {
+		if v != nil {
+			m[key] = *v
+		}
+	}
+	put(KeyScreenName, s.ScreenName)
+	put(KeyServer, s.Server)
+	put(KeyAuth, s.Auth)
+	put(KeyPasswordCommand, s.PasswordCommand)
+	put(KeyOutput, s.Output)
+	if s.Reconnect != nil {
+		m[KeyReconnect] = *s.Reconnect
+	}
+	if s.TLS != nil {
+		m[KeyTLS] = *s.TLS
+	}
+	return m
+}
+
+// DefaultPath is the config file used when none is named:
+// os.UserConfigDir()/aim/config.yaml.
+func DefaultPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("finding the config directory: %w (use --config PATH or set %s)", err, EnvConfig)
+	}
+	return filepath.Join(dir, "aim", "config.yaml"), nil
+}
+
+// ResolvePath returns the config file Load would use, without reading it:
+// opts.Path, else AIM_CONFIG, else DefaultPath, made absolute.
+func ResolvePath(opts Options) (string, error) {
+	p := opts.Path
+	if p == "" {
+		p, _ = opts.lookupEnv(EnvConfig)
+	}
+	if p == "" {
+		return DefaultPath()
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", fmt.Errorf("config file %s: %w", p, err)
+	}
+	return abs, nil
+}
+
+// Load resolves the settings. A missing file is not an error: the defaults
+// apply and the edit methods create the file. A file that cannot be read, is
+// not valid YAML, holds a value of the wrong type, or holds a password while
+// readable by group or others is an error naming the file.
+func Load(opts Options) (*Config, error) {
+	path, err := ResolvePath(opts)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := readDocument(path)
+	if err != nil {
+		return nil, err
+	}
+	file, err := doc.settings()
+	if err != nil {
+		return nil, err
+	}
+
+	v := viper.New()
+	v.SetDefault(KeyScreenName, "")
+	v.SetDefault(KeyServer, "")
+	v.SetDefault(KeyAuth, AuthFLAP)
+	v.SetDefault(KeyPasswordCommand, "")
+	v.SetDefault(KeyOutput, OutputText)
+	v.SetDefault(KeyReconnect, true)
+	v.SetDefault(KeyTLS, false)
+	if err := v.MergeConfigMap(file.layered()); err != nil {
+		return nil, fmt.Errorf("config file %s: %w", path, err)
+	}
+	envValues, err := envLayer(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.MergeConfigMap(envValues); err != nil {
+		return nil, err
+	}
+	if opts.Flags != nil {
+		for _, key := range layeredKeys {
+			if fl := opts.Flags.Lookup(flagNames[key]); fl != nil {
+				if err := v.BindPFlag(key, fl); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if fl := opts.Flags.Lookup(jsonFlag); fl != nil && fl.Changed && fl.Value.String() == "true" {
+			if out := opts.Flags.Lookup(flagNames[KeyOutput]); out == nil || !out.Changed {
+				v.Set(KeyOutput, OutputJSON)
+			}
+		}
+	}
+
+	c := &Config{
+		Path:            path,
+		ScreenName:      strings.TrimSpace(v.GetString(KeyScreenName)),
+		Server:          strings.TrimSpace(v.GetString(KeyServer)),
+		Auth:            strings.ToLower(strings.TrimSpace(v.GetString(KeyAuth))),
+		PasswordCommand: v.GetString(KeyPasswordCommand),
+		Buddies:         file.Buddies,
+		Output:          strings.ToLower(strings.TrimSpace(v.GetString(KeyOutput))),
+		Reconnect:       v.GetBool(KeyReconnect),
+		TLS:             v.GetBool(KeyTLS),
+	}
+	if file.Profile != nil {
+		c.Profile = *file.Profile
+	}
+	if file.Away != nil {
+		c.Away = *file.Away
+	}
+	if pw, ok := opts.lookupEnv(EnvPassword); ok {
+		c.envPassword = Secret(pw)
+	}
+	if file.Password != nil && *file.Password != "" {
+		if err := checkPrivate(path, doc.mode); err != nil {
+			return nil, err
+		}
+		c.filePassword = Secret(*file.Password)
+	}
+
+	src := sources{opts: opts, path: path, file: file.layered()}
+	if err := c.validate(src); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// envLayer reads the AIM_ variables of the layered keys.
+func envLayer(opts Options) (map[string]any, error) {
+	m := map[string]any{}
+	for _, key := range layeredKeys {
+		name := EnvPrefix + strings.ToUpper(key)
+		val, ok := opts.lookupEnv(name)
+		if !ok {
+			continue
+		}
+		switch key {
+		case KeyReconnect, KeyTLS:
+			b, err := strconv.ParseBool(val)
+			if err != nil {
+				return nil, &SettingError{Key: key, Value: val, Source: name, Reason: "is not a boolean (want true or false)"}
+			}
+			m[key] = b
+		default:
+			m[key] = val
+		}
+	}
+	return m, nil
+}
+
+// sources tells where a key's value came from, for error messages.
+type sources struct {
+	opts Options
+	path string
+	file map[string]any
+}
+
+func (s sources) of(key string) string {
+	if s.opts.Flags != nil {
+		if fl := s.opts.Flags.Lookup(flagNames[key]); fl != nil && fl.Changed {
+			return "--" + fl.Name
+		}
+		if key == KeyOutput {
+			if fl := s.opts.Flags.Lookup(jsonFlag); fl != nil && fl.Changed {
+				return "--" + jsonFlag
+			}
+		}
+	}
+	if _, ok := s.opts.lookupEnv(EnvPrefix + strings.ToUpper(key)); ok {
+		return EnvPrefix + strings.ToUpper(key)
+	}
+	if _, ok := s.file[key]; ok {
+		return s.path
+	}
+	return "default"
+}
+
+// validate checks the resolved values and normalizes server to host:port.
+func (c *Config) validate(src sources) error {
+	switch c.Auth {
+	case AuthFLAP, AuthMD5:
+	default:
+		return &SettingError{Key: KeyAuth, Value: c.Auth, Source: src.of(KeyAuth),
+			Reason: "is not allowed (want " + AuthFLAP + " or " + AuthMD5 + ")"}
+	}
+	switch c.Output {
+	case OutputText, OutputJSON:
+	default:
+		return &SettingError{Key: KeyOutput, Value: c.Output, Source: src.of(KeyOutput),
+			Reason: "is not allowed (want " + OutputText + " or " + OutputJSON + ")"}
+	}
+	if c.ScreenName != "" {
+		if err := ValidateScreenName(c.ScreenName); err != nil {
+			return &SettingError{Key: KeyScreenName, Value: c.ScreenName, Source: src.of(KeyScreenName), Err: err}
+		}
+	}
+	if c.Server != "" {
+		addr, err := normalizeServer(c.Server)
+		if err != nil {
+			return &SettingError{Key: KeyServer, Value: c.Server, Source: src.of(KeyServer), Reason: err.Error()}
+		}
+		c.Server = addr
+	}
+	for i, g := range c.Buddies {
+		if strings.TrimSpace(g.Group) == "" {
+			return &SettingError{Key: KeyBuddies, Source: src.path, Reason: fmt.Sprintf("group %d has no name", i+1)}
+		}
+		for _, n := range g.Names {
+			if err := ValidateScreenName(n); err != nil {
+				return &SettingError{Key: KeyBuddies, Source: src.path, Reason: "in group " + strconv.Quote(g.Group), Err: err}
+			}
+		}
+	}
+	return nil
+}
+
+// normalizeServer accepts "host:port" or "host" (which gets DefaultPort).
+func normalizeServer(s string) (string, error) {
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		var ae *net.AddrError
+		if errors.As(err, &ae) && ae.Err == "missing port in address" {
+			return net.JoinHostPort(strings.Trim(s, "[]"), DefaultPort), nil
+		}
+		return "", errors.New(`is not "host:port", e.g. "login.example.com:5190"`)
+	}
+	if host == "" {
+		return "", errors.New("has no host name")
+	}
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
+		return "", fmt.Errorf("has an invalid port %q (want 1 to 65535)", port)
+	}
+	return s, nil
+}
+
+// RequireServer returns the authorizer address, or an error saying how to set it.
+func (c *Config) RequireServer() (string, error) {
+	if c.Server == "" {
+		return "", &MissingSettingError{Key: KeyServer, Flag: "--server HOST:PORT", Path: c.Path}
+	}
+	return c.Server, nil
+}
+
+// RequireScreenName returns the screen name to sign on as, or an error saying how to set it.
+func (c *Config) RequireScreenName() (string, error) {
+	if c.ScreenName == "" {
+		return "", &MissingSettingError{Key: KeyScreenName, Flag: "--screen-name NAME", Path: c.Path}
+	}
+	return c.ScreenName, nil
+}
+
+// HasPassword reports whether AIM_PASSWORD or the file's password is set,
+// without revealing it. password_command is not run.
+func (c *Config) HasPassword() bool {
+	return c.envPassword != "" || c.filePassword != ""
+}
+
+// checkPrivate refuses a file holding a password that group or others can use.
+func checkPrivate(path string, mode fs.FileMode) error {
+	if runtime.GOOS == "windows" {
+		return nil // permission bits do not describe Windows ACLs
+	}
+	if mode.Perm()&0o077 != 0 {
+		return &PermissionError{Path: path, Mode: mode.Perm()}
+	}
+	return nil
+}
+
+// document is the config file as a YAML node tree.
+type document struct {
+	path string
+	mode fs.FileMode // of the existing file; 0600 for a new one
+	root *yaml.Node  // a DocumentNode holding one MappingNode
+}
+
+// readDocument reads and parses path. A missing file gives an empty document.
+func readDocument(path string) (*document, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &document{path: path, mode: 0o600, root: emptyDocument()}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading config file: %w", err)
+	}
+	defer f.Close()
+	info, err := f.Stat() // the mode of the file we read, not of whatever is there later
+	if err != nil {
+		return nil, fmt.Errorf("reading config file: %w", err)
+	}
+	if info.IsDir() {
+		return nil, fmt.Errorf("reading config file %s: is a directory", path)
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("reading config file %s: %w", path, err)
+	}
+	d, err := parseDocument(path, data)
+	if err != nil {
+		return nil, err
+	}
+	d.mode = info.Mode()
+	return d, nil
+}
+
+// parseDocument parses data, the content of the config file at path.
+func parseDocument(path string, data []byte) (*document, error) {
+	d := &document{path: path, mode: 0o600}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &FileError{Path: path, Err: err}
+	}
+	switch {
+	case root.Kind == 0:
+		// Empty, or only comments, which the parser drops: keep them
+		// above the first key we add.
+		d.root = emptyDocument()
+		d.top().HeadComment = strings.TrimSpace(string(data))
+	case root.Kind != yaml.DocumentNode || len(root.Content) != 1:
+		return nil, &FileError{Path: path, Err: errors.New("not a single YAML document")}
+	case root.Content[0].Kind == yaml.ScalarNode && root.Content[0].Tag == "!!null":
+		// "---" or "~" alone: no settings yet.
+		top := root.Content[0]
+		root.Content[0] = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map",
+			HeadComment: top.HeadComment, LineComment: top.LineComment, FootComment: top.FootComment}
+		d.root = &root
+	case root.Content[0].Kind != yaml.MappingNode:
+		return nil, &FileError{Path: path, Line: root.Content[0].Line,
+			Err: errors.New("the top level must be a mapping of settings (key: value)")}
+	default:
+		d.root = &root
+	}
+	return d, nil
+}
+
+func emptyDocument() *yaml.Node {
+	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map"}}}
+}
+
+// top is the document's top-level mapping.
+func (d *document) top() *yaml.Node { return d.root.Content[0] }
+
+// settings decodes the keys aim knows, with type errors naming the line.
+func (d *document) settings() (*fileSettings, error) {
+	var s fileSettings
+	if err := d.top().Decode(&s); err != nil {
+		return nil, &FileError{Path: d.path, Err: err}
+	}
+	return &s, nil
+}

@@ -1,0 +1,300 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+)
+
+// env returns an Options.Env that sees only vars.
+func env(vars map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := vars[k]
+		return v, ok
+	}
+}
+
+// writeConfig writes a config file with mode perm in a fresh directory.
+func writeConfig(t *testing.T, content string, perm os.FileMode) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte(content), perm); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, perm); err != nil { // umask may have trimmed perm
+		t.Fatal(err)
+	}
+	return path
+}
+
+// flags mimics the flags cmd/aim defines that config reads.
+func flags(t *testing.T, args ...string) *pflag.FlagSet {
+	t.Helper()
+	fs := pflag.NewFlagSet("aim", pflag.ContinueOnError)
+	fs.String("server", "", "")
+	fs.String("auth", "", "")
+	fs.String("screen-name", "", "")
+	fs.String("output", "text", "")
+	fs.Bool("json", false, "")
+	fs.Bool("reconnect", true, "")
+	fs.Bool("tls", false, "")
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
+func TestLoadMissingFileGivesDefaults(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nope", "config.yaml")
+	c, err := Load(Options{Path: path, Env: env(nil)})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	want := Config{Path: path, Auth: AuthFLAP, Output: OutputText, Reconnect: true}
+	if c.Path != want.Path || c.Auth != want.Auth || c.Output != want.Output || c.Reconnect != want.Reconnect ||
+		c.TLS || c.Server != "" || c.ScreenName != "" || len(c.Buddies) != 0 || c.HasPassword() {
+		t.Errorf("Load = %+v, want defaults %+v", c, want)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Load created the file: %v", err)
+	}
+}
+
+func TestDefaultPathUsesXDGConfigHome(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("XDG_CONFIG_HOME is read on Linux and other Unix systems but macOS")
+	}
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	got, err := ResolvePath(Options{Env: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "aim", "config.yaml"); got != want {
+		t.Errorf("ResolvePath = %q, want %q", got, want)
+	}
+	got, err = ResolvePath(Options{Env: env(map[string]string{EnvConfig: "/x/aim.yaml"})})
+	if err != nil || got != "/x/aim.yaml" {
+		t.Errorf("ResolvePath with AIM_CONFIG = %q, %v", got, err)
+	}
+	got, err = ResolvePath(Options{Path: "/y/aim.yaml", Env: env(map[string]string{EnvConfig: "/x/aim.yaml"})})
+	if err != nil || got != "/y/aim.yaml" {
+		t.Errorf("ResolvePath with --config and AIM_CONFIG = %q, %v", got, err)
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	const file = "server: file.example:1\nauth: md5\nscreen_name: FileName\nreconnect: false\ntls: true\noutput: json\n"
+	tests := []struct {
+		name      string
+		file      string
+		env       map[string]string
+		args      []string
+		server    string
+		auth      string
+		sn        string
+		output    string
+		reconnect bool
+		tls       bool
+	}{
+		{"defaults", "", nil, nil, "", AuthFLAP, "", OutputText, true, false},
+		{"file over default", file, nil, nil, "file.example:1", AuthMD5, "FileName", OutputJSON, false, true},
+		{"env over file", file,
+			map[string]string{"AIM_SERVER": "env.example:2", "AIM_AUTH": "flap", "AIM_SCREEN_NAME": "EnvName",
+				"AIM_RECONNECT": "true", "AIM_TLS": "false", "AIM_OUTPUT": "text"},
+			nil, "env.example:2", AuthFLAP, "EnvName", OutputText, true, false},
+		{"empty env is unset", file, map[string]string{"AIM_SERVER": "", "AIM_AUTH": ""},
+			nil, "file.example:1", AuthMD5, "FileName", OutputJSON, false, true},
+		{"flag over env", file,
+			map[string]string{"AIM_SERVER": "env.example:2", "AIM_AUTH": "flap", "AIM_OUTPUT": "text", "AIM_TLS": "false"},
+			[]string{"--server", "flag.example:3", "--auth", "md5", "--json", "--tls", "--screen-name", "Flag Name"},
+			"flag.example:3", AuthMD5, "Flag Name", OutputJSON, false, true},
+		{"unchanged flag does not override", file, nil, []string{},
+			"file.example:1", AuthMD5, "FileName", OutputJSON, false, true},
+		{"--output beats --json", "", nil, []string{"--json", "--output", "text"},
+			"", AuthFLAP, "", OutputText, true, false},
+		{"host without port", "server: localhost\n", nil, nil, "localhost:5190", AuthFLAP, "", OutputText, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeConfig(t, tt.file, 0o600)
+			opts := Options{Path: path, Env: env(tt.env)}
+			if tt.args != nil {
+				opts.Flags = flags(t, tt.args...)
+			}
+			c, err := Load(opts)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if c.Server != tt.server || c.Auth != tt.auth || c.ScreenName != tt.sn || c.Output != tt.output ||
+				c.Reconnect != tt.reconnect || c.TLS != tt.tls {
+				t.Errorf("got server=%q auth=%q sn=%q output=%q reconnect=%v tls=%v\nwant server=%q auth=%q sn=%q output=%q reconnect=%v tls=%v",
+					c.Server, c.Auth, c.ScreenName, c.Output, c.Reconnect, c.TLS,
+					tt.server, tt.auth, tt.sn, tt.output, tt.reconnect, tt.tls)
+			}
+		})
+	}
+}
+
+func TestLoadBadValues(t *testing.T) {
+	tests := []struct {
+		name  string
+		file  string
+		env   map[string]string
+		args  []string
+		wants []string // substrings of the error
+	}{
+		{"auth in file", "auth: sha1\n", nil, nil, []string{`auth "sha1"`, "config.yaml", "want flap or md5"}},
+		{"auth in env", "", map[string]string{"AIM_AUTH": "sha1"}, nil, []string{`auth "sha1" (from AIM_AUTH)`, "want flap or md5"}},
+		{"auth flag", "", nil, []string{"--auth", "plain"}, []string{`auth "plain" (from --auth)`}},
+		{"output", "output: xml\n", nil, nil, []string{`output "xml"`, "want text or json"}},
+		{"screen name", "screen_name: x!\n", nil, nil, []string{"screen_name", `"x!" has an invalid character '!'`}},
+		{"server port", "", map[string]string{"AIM_SERVER": "host:99999"}, nil, []string{`server "host:99999" (from AIM_SERVER)`, "invalid port"}},
+		{"server empty host", "server: ':5190'\n", nil, nil, []string{"has no host name"}},
+		{"env bool", "", map[string]string{"AIM_TLS": "maybe"}, nil, []string{`tls "maybe" (from AIM_TLS) is not a boolean`}},
+		{"file bool", "\nreconnect: maybe\n", nil, nil, []string{"config.yaml", "line 2", "maybe", "bool"}},
+		{"buddy name", "buddies:\n  - group: B\n    names: [ok1, 'bad!']\n", nil, nil, []string{"buddies", `group "B"`, `"bad!" has an invalid character '!'`}},
+		{"buddy group", "buddies:\n  - names: [bob]\n", nil, nil, []string{"group 1 has no name"}},
+		{"buddies shape", "buddies: [a, b]\n", nil, nil, []string{"config.yaml", "line 1", "cannot unmarshal"}},
+		{"top level list", "- a\n- b\n", nil, nil, []string{"config.yaml", "line 1", "must be a mapping"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeConfig(t, tt.file, 0o600)
+			opts := Options{Path: path, Env: env(tt.env)}
+			if tt.args != nil {
+				opts.Flags = flags(t, tt.args...)
+			}
+			_, err := Load(opts)
+			if err == nil {
+				t.Fatal("Load succeeded, want an error")
+			}
+			for _, w := range tt.wants {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadMalformedYAML(t *testing.T) {
+	path := writeConfig(t, "screen_name: LabAlice\nbuddies: [\n  - oops\n", 0o600)
+	_, err := Load(Options{Path: path, Env: env(nil)})
+	var fe *FileError
+	if !errors.As(err, &fe) {
+		t.Fatalf("Load error = %v (%T), want *FileError", err, err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, path) || !strings.Contains(msg, "line ") {
+		t.Errorf("error %q should name the file and the line", msg)
+	}
+}
+
+func TestLoadUnreadable(t *testing.T) {
+	t.Run("directory", func(t *testing.T) {
+		dir := t.TempDir()
+		_, err := Load(Options{Path: dir, Env: env(nil)})
+		if err == nil || !strings.Contains(err.Error(), dir) {
+			t.Errorf("Load(directory) = %v, want an error naming %s", err, dir)
+		}
+	})
+	t.Run("mode 000", func(t *testing.T) {
+		if os.Geteuid() == 0 || runtime.GOOS == "windows" {
+			t.Skip("root reads any file")
+		}
+		path := writeConfig(t, "server: a:1\n", 0o000)
+		_, err := Load(Options{Path: path, Env: env(nil)})
+		if !errors.Is(err, os.ErrPermission) || !strings.Contains(err.Error(), path) {
+			t.Errorf("Load = %v, want a permission error naming the file", err)
+		}
+	})
+}
+
+func TestLoadEmptyAndCommentOnlyFiles(t *testing.T) {
+	for _, content := range []string{"", "\n", "# nothing yet\n", "---\n", "~\n"} {
+		path := writeConfig(t, content, 0o600)
+		c, err := Load(Options{Path: path, Env: env(nil)})
+		if err != nil {
+			t.Errorf("Load(%q): %v", content, err)
+			continue
+		}
+		if c.Auth != AuthFLAP || !c.Reconnect {
+			t.Errorf("Load(%q) = %+v, want defaults", content, c)
+		}
+	}
+}
+
+func TestFilePasswordPermission(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix permission bits")
+	}
+	tests := []struct {
+		perm    os.FileMode
+		content string
+		ok      bool
+	}{
+		{0o600, "password: hunter2\n", true},
+		{0o400, "password: hunter2\n", true},
+		{0o644, "password: hunter2\n", false},
+		{0o640, "password: hunter2\n", false},
+		{0o602, "password: hunter2\n", false},
+		{0o644, "server: a:1\n", true}, // no password, no check
+		{0o644, "password: ''\n", true},
+	}
+	for _, tt := range tests {
+		path := writeConfig(t, tt.content, tt.perm)
+		c, err := Load(Options{Path: path, Env: env(nil)})
+		if tt.ok {
+			if err != nil {
+				t.Errorf("mode %04o %q: Load: %v", tt.perm, tt.content, err)
+			}
+			continue
+		}
+		var pe *PermissionError
+		if !errors.As(err, &pe) {
+			t.Fatalf("mode %04o: Load = %v, %v; want *PermissionError", tt.perm, c, err)
+		}
+		msg := err.Error()
+		for _, w := range []string{path, "chmod 600", fmt.Sprintf("mode %04o", tt.perm)} {
+			if !strings.Contains(msg, w) {
+				t.Errorf("error %q does not contain %q", msg, w)
+			}
+		}
+		if strings.Contains(msg, "hunter2") {
+			t.Errorf("error %q reveals the password", msg)
+		}
+	}
+}
+
+func TestRequireSettings(t *testing.T) {
+	c, err := Load(Options{Path: filepath.Join(t.TempDir(), "c.yaml"), Env: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.RequireServer()
+	var me *MissingSettingError
+	if !errors.As(err, &me) {
+		t.Fatalf("RequireServer = %v, want *MissingSettingError", err)
+	}
+	for _, w := range []string{"--server HOST:PORT", "AIM_SERVER", `"server: HOST:PORT"`, c.Path} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not contain %q", err, w)
+		}
+	}
+	if _, err := c.RequireScreenName(); err == nil || !strings.Contains(err.Error(), "AIM_SCREEN_NAME") {
+		t.Errorf("RequireScreenName = %v", err)
+	}
+	c.Server, c.ScreenName = "a:1", "LabAlice"
+	if s, err := c.RequireServer(); s != "a:1" || err != nil {
+		t.Errorf("RequireServer = %q, %v", s, err)
+	}
+	if s, err := c.RequireScreenName(); s != "LabAlice" || err != nil {
+		t.Errorf("RequireScreenName = %q, %v", s, err)
+	}
+}

@@ -1,0 +1,365 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// AddBuddies adds names to group (DefaultGroup if empty) in the config file,
+// creating the group and the file if needed. Names already on the list, in
+// any group, and repeats within names are returned in already, as given;
+// added holds the names written, trimmed. If any name is invalid the error
+// is a *ScreenNameError and the file is not touched; nor is it when nothing
+// is added.
+func (c *Config) AddBuddies(names []string, group string) (added, already []string, err error) {
+	group = strings.TrimSpace(group)
+	if group == "" {
+		group = DefaultGroup
+	}
+	if err := validateGroup(group); err != nil {
+		return nil, nil, err
+	}
+	for _, n := range names {
+		if err := ValidateScreenName(n); err != nil {
+			return nil, nil, err
+		}
+	}
+	err = c.edit(func(d *document, s *fileSettings) (bool, error) {
+		seen := map[string]bool{}
+		for _, g := range s.Buddies {
+			for _, n := range g.Names {
+				seen[NormalizeScreenName(n)] = true
+			}
+		}
+		var groupNames *yaml.Node
+		for _, n := range names {
+			key := NormalizeScreenName(n)
+			if seen[key] {
+				already = append(already, n)
+				continue
+			}
+			if groupNames == nil {
+				var err error
+				if groupNames, err = d.groupNames(group); err != nil {
+					return false, err
+				}
+			}
+			groupNames.Content = append(groupNames.Content, stringNode(strings.TrimSpace(n)))
+			seen[key] = true
+			added = append(added, strings.TrimSpace(n))
+		}
+		return len(added) > 0, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return added, already, nil
+}
+
+// RemoveBuddies removes names from the buddy list in the config file,
+// whatever their group. removed holds the names as they were stored; missing
+// holds the names given that were not on the list. Groups left empty are
+// kept. The file is not touched when nothing is removed.
+func (c *Config) RemoveBuddies(names []string) (removed, missing []string, err error) {
+	for _, n := range names {
+		if err := ValidateScreenName(n); err != nil {
+			return nil, nil, err
+		}
+	}
+	err = c.edit(func(d *document, _ *fileSettings) (bool, error) {
+		list := d.lookup(KeyBuddies)
+		for _, n := range names {
+			if stored, ok := removeName(list, NormalizeScreenName(n)); ok {
+				removed = append(removed, stored)
+			} else {
+				missing = append(missing, n)
+			}
+		}
+		return len(removed) > 0, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return removed, missing, nil
+}
+
+// SetProfile stores the profile (HTML is passed to the server as is). An
+// empty text removes the key. A text over DefaultProfileLimit bytes is a
+// *TooLongError and the file is not touched.
+func (c *Config) SetProfile(text string) error {
+	if err := c.setText(KeyProfile, "profile", text); err != nil {
+		return err
+	}
+	c.Profile = text
+	return nil
+}
+
+// SetAway stores the away message, with the same rules as SetProfile.
+func (c *Config) SetAway(text string) error {
+	if err := c.setText(KeyAway, "away message", text); err != nil {
+		return err
+	}
+	c.Away = text
+	return nil
+}
+
+func (c *Config) setText(key, what, text string) error {
+	if len(text) > DefaultProfileLimit {
+		return &TooLongError{What: what, Len: len(text), Limit: DefaultProfileLimit}
+	}
+	return c.edit(func(d *document, s *fileSettings) (bool, error) {
+		if text == "" {
+			return d.delete(key), nil
+		}
+		return d.setString(key, text), nil
+	})
+}
+
+// edit reads the file afresh, lets change edit its node tree, and writes the
+// result back if change reports a change. On any error the file is untouched.
+// On success c.Buddies reflects the file.
+func (c *Config) edit(change func(*document, *fileSettings) (bool, error)) error {
+	d, err := readDocument(c.Path)
+	if err != nil {
+		return err
+	}
+	s, err := d.settings()
+	if err != nil {
+		return err
+	}
+	changed, err := change(d, s)
+	if err != nil || !changed {
+		return err
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(d.root); err != nil {
+		return fmt.Errorf("config file %s: encoding: %w", c.Path, err)
+	}
+	if err := enc.Close(); err != nil {
+		return fmt.Errorf("config file %s: encoding: %w", c.Path, err)
+	}
+	// Check that what we write reads back, before replacing anything.
+	check, err := parseDocument(c.Path, buf.Bytes())
+	if err != nil {
+		return fmt.Errorf("internal error: edited config does not parse back: %w", err)
+	}
+	s, err = check.settings()
+	if err != nil {
+		return fmt.Errorf("internal error: edited config does not parse back: %w", err)
+	}
+	if err := writeFileAtomic(c.Path, buf.Bytes(), d.mode.Perm()); err != nil {
+		return err
+	}
+	c.Buddies = s.Buddies
+	return nil
+}
+
+// validateGroup refuses group names that cannot be shown on one line.
+func validateGroup(g string) error {
+	for _, r := range g {
+		if r < ' ' || r == 0x7f {
+			return &SettingError{Key: "group", Value: g, Reason: fmt.Sprintf("has an invalid character %q", r)}
+		}
+	}
+	return nil
+}
+
+// lookup returns the value node of key in the top-level mapping, or nil.
+func (d *document) lookup(key string) *yaml.Node {
+	m := d.top()
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// setString sets key to a string scalar, keeping the key's place and
+// comments. Text with line breaks is written as a literal block. It reports
+// whether the value changed.
+func (d *document) setString(key, value string) bool {
+	n := stringNode(value)
+	if strings.Contains(value, "\n") {
+		n.Style = yaml.LiteralStyle
+	}
+	old := d.lookup(key)
+	if old == nil {
+		d.appendKey(key, n)
+		return true
+	}
+	if old.Kind == yaml.ScalarNode && old.Tag == "!!str" && old.Value == value {
+		return false
+	}
+	if n.Style == 0 && old.Kind == yaml.ScalarNode {
+		n.Style = old.Style & (yaml.DoubleQuotedStyle | yaml.SingleQuotedStyle)
+	}
+	n.HeadComment, n.LineComment, n.FootComment = old.HeadComment, old.LineComment, old.FootComment
+	*old = *n
+	return true
+}
+
+// appendKey adds key: value at the end of the top-level mapping. The
+// parser hangs a comment at the end of the file on the last key; it moves
+// to the new last key, so it stays at the end.
+func (d *document) appendKey(key string, value *yaml.Node) {
+	m := d.top()
+	k := stringNode(key)
+	if len(m.Content) >= 2 {
+		last := m.Content[len(m.Content)-2]
+		k.FootComment, last.FootComment = last.FootComment, ""
+	}
+	m.Content = append(m.Content, k, value)
+}
+
+// delete removes key from the top-level mapping and reports whether it was there.
+func (d *document) delete(key string) bool {
+	m := d.top()
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content = append(m.Content[:i], m.Content[i+2:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// groupNames returns the names sequence of group (matched ignoring case),
+// creating the buddies key, the group and its names as needed.
+func (d *document) groupNames(group string) (*yaml.Node, error) {
+	list := d.lookup(KeyBuddies)
+	if list == nil {
+		list = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		d.appendKey(KeyBuddies, list)
+	}
+	if list.Kind == yaml.ScalarNode && list.Tag == "!!null" { // "buddies:" with no value
+		*list = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", LineComment: list.LineComment}
+	}
+	if list.Kind != yaml.SequenceNode {
+		return nil, &FileError{Path: d.path, Line: list.Line, Err: errors.New("buddies must be a list of groups")}
+	}
+	for _, g := range list.Content {
+		if g.Kind != yaml.MappingNode {
+			return nil, &FileError{Path: d.path, Line: g.Line, Err: errors.New("each buddies entry must be a mapping with group and names")}
+		}
+		if name := mapValue(g, "group"); name == nil || !strings.EqualFold(strings.TrimSpace(name.Value), group) {
+			continue
+		}
+		names := mapValue(g, "names")
+		if names == nil {
+			names = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+			g.Content = append(g.Content, stringNode("names"), names)
+		}
+		if names.Kind == yaml.ScalarNode && names.Tag == "!!null" {
+			*names = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, LineComment: names.LineComment}
+		}
+		if names.Kind != yaml.SequenceNode {
+			return nil, &FileError{Path: d.path, Line: names.Line, Err: errors.New("names must be a list of screen names")}
+		}
+		return names, nil
+	}
+	names := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+	list.Content = append(list.Content, &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
+		stringNode("group"), stringNode(group),
+		stringNode("names"), names,
+	}})
+	return names, nil
+}
+
+// removeName removes the first name whose normalized form is key from the
+// buddies list node and returns it as stored.
+func removeName(list *yaml.Node, key string) (string, bool) {
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return "", false
+	}
+	for _, g := range list.Content {
+		names := mapValue(g, "names")
+		if names == nil || names.Kind != yaml.SequenceNode {
+			continue
+		}
+		for i, n := range names.Content {
+			if n.Kind == yaml.ScalarNode && NormalizeScreenName(strings.TrimSpace(n.Value)) == key {
+				names.Content = append(names.Content[:i], names.Content[i+1:]...)
+				return strings.TrimSpace(n.Value), true
+			}
+		}
+	}
+	return "", false
+}
+
+// mapValue returns the value of key in mapping node m, or nil.
+func mapValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// stringNode is a scalar the encoder will quote if it would otherwise read
+// back as another type (an ICQ number, "yes", "null").
+func stringNode(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+}
+
+// writeFileAtomic replaces path with data: it writes a temporary file in the
+// same directory, syncs it, and renames it over path, so a reader sees the
+// old file or the new one, never a mix. A symlink at path is followed, so
+// the link is kept. Missing directories are created with mode 0700.
+func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("writing config file: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("writing config file: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if err := tmp.Chmod(perm); err != nil {
+		return fmt.Errorf("writing config file %s: %w", path, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return fmt.Errorf("writing config file %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("writing config file %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing config file %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		_ = os.Remove(tmp.Name())
+		done = true
+		return fmt.Errorf("writing config file %s: %w", path, err)
+	}
+	done = true
+	// Make the rename itself durable. Not every system can sync a directory.
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}

@@ -1,0 +1,320 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// load loads path with an empty environment.
+func load(t *testing.T, path string) *Config {
+	t.Helper()
+	c, err := Load(Options{Path: path, Env: env(nil)})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	return c
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// noTempFiles checks that an edit left nothing beside the config file.
+func noTempFiles(t *testing.T, dir string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+	}
+}
+
+func TestAddBuddiesCreatesFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "aim")
+	path := filepath.Join(dir, "config.yaml")
+	c := load(t, path)
+	added, already, err := c.AddBuddies([]string{"LabBob", " Lab Carol ", "labbob", "123456"}, "")
+	if err != nil {
+		t.Fatalf("AddBuddies: %v", err)
+	}
+	if want := []string{"LabBob", "Lab Carol", "123456"}; !reflect.DeepEqual(added, want) {
+		t.Errorf("added = %q, want %q", added, want)
+	}
+	if want := []string{"labbob"}; !reflect.DeepEqual(already, want) {
+		t.Errorf("already = %q, want %q", already, want)
+	}
+	want := "buddies:\n  - group: Buddies\n    names: [LabBob, Lab Carol, \"123456\"]\n"
+	if got := readFile(t, path); got != want {
+		t.Errorf("file:\n%s\nwant:\n%s", got, want)
+	}
+	if runtime.GOOS != "windows" {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("new file mode = %v, %v; want 0600", fi.Mode(), err)
+		}
+		if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+			t.Errorf("new dir mode = %v, %v; want 0700", fi.Mode(), err)
+		}
+	}
+	wantGroups := []BuddyGroup{{Group: "Buddies", Names: []string{"LabBob", "Lab Carol", "123456"}}}
+	if !reflect.DeepEqual(c.Buddies, wantGroups) {
+		t.Errorf("c.Buddies = %+v, want %+v", c.Buddies, wantGroups)
+	}
+	if got := load(t, path).Buddies; !reflect.DeepEqual(got, wantGroups) {
+		t.Errorf("reloaded Buddies = %+v, want %+v", got, wantGroups)
+	}
+	noTempFiles(t, dir)
+}
+
+const commented = `# my aim settings
+screen_name: LabAlice # that's me
+color: blue # not an aim key
+nested:
+  keep: [1, 2]
+buddies:
+- group: Friends # close ones
+  names:
+  - LabBob
+- group: Work
+  names: [Boss]
+# trailing comment
+`
+
+func TestEditsKeepUnknownKeysAndComments(t *testing.T) {
+	path := writeConfig(t, commented, 0o640)
+	c := load(t, path)
+	added, already, err := c.AddBuddies([]string{"Lab Carol", "BOSS"}, "friends")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(added, []string{"Lab Carol"}) || !reflect.DeepEqual(already, []string{"BOSS"}) {
+		t.Errorf("added %q already %q", added, already)
+	}
+	if _, _, err := c.AddBuddies([]string{"NewPal"}, "Gym"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetProfile("I like <b>bold</b> text"); err != nil {
+		t.Fatal(err)
+	}
+	got := readFile(t, path)
+	want := `# my aim settings
+screen_name: LabAlice # that's me
+color: blue # not an aim key
+nested:
+  keep: [1, 2]
+buddies:
+  - group: Friends # close ones
+    names:
+      - LabBob
+      - Lab Carol
+  - group: Work
+    names: [Boss]
+  - group: Gym
+    names: [NewPal]
+profile: I like <b>bold</b> text
+# trailing comment
+`
+	if got != want {
+		t.Errorf("file:\n%s\nwant:\n%s", got, want)
+	}
+	if runtime.GOOS != "windows" {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o640 {
+			t.Errorf("mode = %v, %v; want 0640 kept", fi.Mode(), err)
+		}
+	}
+	noTempFiles(t, filepath.Dir(path))
+}
+
+func TestRemoveBuddies(t *testing.T) {
+	path := writeConfig(t, commented, 0o600)
+	c := load(t, path)
+	removed, missing, err := c.RemoveBuddies([]string{"labbob", "Nobody", "boss"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(removed, []string{"LabBob", "Boss"}) || !reflect.DeepEqual(missing, []string{"Nobody"}) {
+		t.Errorf("removed %q missing %q", removed, missing)
+	}
+	want := []BuddyGroup{{Group: "Friends", Names: []string{}}, {Group: "Work", Names: []string{}}}
+	got := load(t, path).Buddies
+	if len(got) != 2 || got[0].Group != "Friends" || len(got[0].Names) != 0 || got[1].Group != "Work" || len(got[1].Names) != 0 {
+		t.Errorf("Buddies = %+v, want %+v", got, want)
+	}
+	if f := readFile(t, path); !strings.Contains(f, "color: blue # not an aim key") || !strings.Contains(f, "# trailing comment") {
+		t.Errorf("file lost unknown keys or comments:\n%s", f)
+	}
+}
+
+func TestNoOpEditsLeaveFileAlone(t *testing.T) {
+	path := writeConfig(t, commented, 0o600)
+	before, _ := os.Stat(path)
+	c := load(t, path)
+	if added, _, err := c.AddBuddies([]string{"LabBob"}, ""); err != nil || len(added) != 0 {
+		t.Fatalf("AddBuddies = %q, %v", added, err)
+	}
+	if removed, _, err := c.RemoveBuddies([]string{"Stranger"}); err != nil || len(removed) != 0 {
+		t.Fatalf("RemoveBuddies = %q, %v", removed, err)
+	}
+	if err := c.SetAway(""); err != nil { // no away key to remove
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(path)
+	if got := readFile(t, path); got != commented || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("file was rewritten:\n%s", got)
+	}
+	// And a missing file stays missing.
+	missing := filepath.Join(t.TempDir(), "config.yaml")
+	if _, _, err := load(t, missing).RemoveBuddies([]string{"LabBob"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("RemoveBuddies created %s", missing)
+	}
+}
+
+func TestBadInputLeavesFileAlone(t *testing.T) {
+	tests := []struct {
+		name    string
+		content string
+		edit    func(*Config) error
+		errType any
+		wants   []string
+	}{
+		{"invalid name", commented, func(c *Config) error {
+			_, _, err := c.AddBuddies([]string{"Good One", "x!"}, "")
+			return err
+		}, new(*ScreenNameError), []string{`"x!" has an invalid character '!'`}},
+		{"empty name", commented, func(c *Config) error {
+			_, _, err := c.AddBuddies([]string{"LabDan", ""}, "")
+			return err
+		}, new(*ScreenNameError), []string{"screen name is empty"}},
+		{"too long name", commented, func(c *Config) error {
+			_, _, err := c.RemoveBuddies([]string{"abcdefghijklmnopq"})
+			return err
+		}, new(*ScreenNameError), []string{"longer than 16 characters"}},
+		{"bad group", commented, func(c *Config) error {
+			_, _, err := c.AddBuddies([]string{"LabDan"}, "a\nb")
+			return err
+		}, new(*SettingError), []string{"group", `invalid character '\n'`}},
+		{"profile too long", commented, func(c *Config) error {
+			return c.SetProfile(strings.Repeat("x", DefaultProfileLimit+1))
+		}, new(*TooLongError), []string{"profile is 1025 bytes, over the 1024-byte limit"}},
+		{"away too long", commented, func(c *Config) error {
+			return c.SetAway(strings.Repeat("é", DefaultProfileLimit/2+1))
+		}, new(*TooLongError), []string{"away message is 1026 bytes"}},
+		{"malformed yaml", "buddies: [\nscreen_name: x\n", func(c *Config) error {
+			_, _, err := c.AddBuddies([]string{"LabDan"}, "")
+			return err
+		}, new(*FileError), []string{"config.yaml", "line "}},
+		{"buddies not a list", "buddies: LabBob\n", func(c *Config) error {
+			_, _, err := c.AddBuddies([]string{"LabDan"}, "")
+			return err
+		}, new(*FileError), []string{"config.yaml", "line 1"}},
+		{"names not a list", "buddies:\n  - group: Buddies\n    names: {a: b}\n", func(c *Config) error {
+			return c.SetProfile("hi")
+		}, new(*FileError), []string{"config.yaml", "line 3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeConfig(t, tt.content, 0o600)
+			c := &Config{Path: path} // the file may not load
+			err := tt.edit(c)
+			if err == nil {
+				t.Fatal("edit succeeded, want an error")
+			}
+			if !errors.As(err, tt.errType) {
+				t.Errorf("error %v is %T, want %T", err, err, tt.errType)
+			}
+			for _, w := range tt.wants {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+			if got := readFile(t, path); got != tt.content {
+				t.Errorf("file changed to:\n%s", got)
+			}
+			noTempFiles(t, filepath.Dir(path))
+		})
+	}
+}
+
+func TestSetProfileAndAway(t *testing.T) {
+	path := writeConfig(t, "screen_name: LabAlice\nprofile: old # keep me\n", 0o600)
+	c := load(t, path)
+	if err := c.SetProfile("line one\nline two\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetAway(strings.Repeat("z", DefaultProfileLimit)); err != nil {
+		t.Fatalf("SetAway at the limit: %v", err)
+	}
+	got := load(t, path)
+	if got.Profile != "line one\nline two\n" || got.Away != strings.Repeat("z", DefaultProfileLimit) {
+		t.Errorf("reloaded profile %q away %q", got.Profile, got.Away)
+	}
+	if f := readFile(t, path); !strings.HasPrefix(f, "screen_name: LabAlice\nprofile: | # keep me\n  line one\n  line two\n") {
+		t.Errorf("file:\n%s", f)
+	}
+	if err := c.SetProfile(""); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetAway(""); err != nil {
+		t.Fatal(err)
+	}
+	if f := readFile(t, path); f != "screen_name: LabAlice\n" {
+		t.Errorf("after clearing, file = %q", f)
+	}
+	if c.Profile != "" || c.Away != "" {
+		t.Errorf("Config not updated: profile %q away %q", c.Profile, c.Away)
+	}
+}
+
+func TestEditFollowsSymlink(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symlinks need privileges")
+	}
+	dir := t.TempDir()
+	real := filepath.Join(dir, "dotfiles", "aim.yaml")
+	if err := os.MkdirAll(filepath.Dir(real), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(real, []byte("server: a:1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "config.yaml")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := load(t, link).AddBuddies([]string{"LabBob"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("symlink replaced: %v, %v", fi.Mode(), err)
+	}
+	if f := readFile(t, real); !strings.Contains(f, "LabBob") {
+		t.Errorf("target not edited: %q", f)
+	}
+}
+
+func TestCommentOnlyFileKeepsComments(t *testing.T) {
+	path := writeConfig(t, "# aim settings\n# see docs\n", 0o600)
+	if _, _, err := load(t, path).AddBuddies([]string{"LabBob"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	want := "# aim settings\n# see docs\nbuddies:\n  - group: Buddies\n    names: [LabBob]\n"
+	if got := readFile(t, path); got != want {
+		t.Errorf("file = %q, want %q", got, want)
+	}
+}
