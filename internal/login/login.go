@@ -1,0 +1,389 @@
+// Package login runs the authorizer handshake: it trades a screen name and
+// password for the address of a BOS server and a cookie that lets the client
+// sign on there. Two methods exist: the FLAP login of the original spec
+// (a roasted password in the channel-1 frame) and the later MD5 login
+// (family 0x17, a challenge key and a hash).
+package login
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// Method chooses the authorizer handshake.
+type Method int
+
+const (
+	// FLAP is the original login: screen name and roasted password in the
+	// client's channel-1 frame, the reply in a channel-4 frame.
+	FLAP Method = iota
+	// MD5 is the BUCP login: 17,06 asks for a key, 17,02 sends
+	// MD5(key + MD5(password) + brand), 17,03 answers.
+	MD5
+)
+
+// ParseMethod reads "flap" or "md5".
+func ParseMethod(s string) (Method, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "flap":
+		return FLAP, nil
+	case "md5":
+		return MD5, nil
+	}
+	return 0, fmt.Errorf("unknown auth method %q (want flap or md5)", s)
+}
+
+func (m Method) String() string {
+	if m == MD5 {
+		return "md5"
+	}
+	return "flap"
+}
+
+// DefaultClient is the identity sent at login. Some servers admit only
+// clients that look like AIM 5.x; this is what BarnOwl (libfaim) sends.
+var DefaultClient = oscar.ClientInfo{
+	Name:         "AOL Instant Messenger, version 5.1.3036/WIN32",
+	ID:           0x0109,
+	Major:        5,
+	Minor:        1,
+	Lesser:       0,
+	Build:        3036,
+	Distribution: 0xD2,
+	Language:     "en",
+	Country:      "us",
+}
+
+// DefaultStepTimeout bounds each step when Options.StepTimeout is zero.
+const DefaultStepTimeout = 20 * time.Second
+
+// DefaultBOSPort is used when the authorizer names a host without a port.
+const DefaultBOSPort = "5190"
+
+// Options says how to log in.
+type Options struct {
+	Addr       string // authorizer host:port
+	ScreenName string
+	Password   string
+	Method     Method
+	Client     oscar.ClientInfo // zero: DefaultClient
+	// Dial opens the connection; nil uses a net.Dialer.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// StepTimeout bounds each step (connect, each reply); the context's
+	// deadline applies too, whichever is earlier.
+	StepTimeout time.Duration
+	// Trace, if set, sees every frame sent (sent=true) and received. It
+	// must redact secrets before it shows them anywhere.
+	Trace func(sent bool, f oscar.Frame)
+	// SequenceStart is the first FLAP sequence number (any value works).
+	SequenceStart uint16
+}
+
+// Result is what a successful login gives.
+type Result struct {
+	BOSAddr    string // host:port
+	Cookie     []byte // opaque; secret: do not log it
+	ScreenName string // as the authorizer formats it
+}
+
+// AuthError is the authorizer refusing the login. Code is the server's
+// error code (TLV 0x0008).
+type AuthError struct {
+	Code uint16
+	URL  string
+}
+
+var authErrorText = map[uint16]string{
+	oscar.LoginErrUnknownName:    "screen name unknown (or password wrong)",
+	oscar.LoginErrBadPassword:    "wrong password",
+	oscar.LoginErrInvalidAccount: "invalid account",
+	oscar.LoginErrDeletedAccount: "account deleted",
+	oscar.LoginErrExpired:        "account expired",
+	oscar.LoginErrSuspended:      "account suspended",
+	oscar.LoginErrTooEvil:        "warning level too high to sign on",
+	oscar.LoginErrRateLimited:    "signing on too often; wait a few minutes and try again",
+	oscar.LoginErrBadSecurID:     "invalid SecurID",
+	oscar.LoginErrSuspendedAge:   "account suspended because of your age",
+}
+
+func (e *AuthError) Error() string {
+	text, ok := authErrorText[e.Code]
+	if !ok {
+		text = "login refused"
+	}
+	return fmt.Sprintf("%s (server code 0x%04x)", text, e.Code)
+}
+
+// RateLimited reports whether the server refused because of too many logins.
+func (e *AuthError) RateLimited() bool { return e.Code == oscar.LoginErrRateLimited }
+
+// StepError names the step of the handshake that failed.
+type StepError struct {
+	Step string // "connecting to login.example.net:5190", "waiting for the login reply"
+	Err  error
+}
+
+func (e *StepError) Error() string { return "login: " + e.Step + ": " + e.Err.Error() }
+func (e *StepError) Unwrap() error { return e.Err }
+
+// Authorize runs the handshake chosen by opts.Method and returns where to
+// sign on. Failures are an *AuthError (the server said no), a *StepError
+// (the network or the server misbehaved, wrapping the cause), or ctx's
+// error.
+func Authorize(ctx context.Context, opts Options) (*Result, error) {
+	if opts.ScreenName == "" {
+		return nil, errors.New("login: no screen name")
+	}
+	if opts.StepTimeout <= 0 {
+		opts.StepTimeout = DefaultStepTimeout
+	}
+	if opts.Client == (oscar.ClientInfo{}) {
+		opts.Client = DefaultClient
+	}
+	c, err := dial(ctx, &opts)
+	if err != nil {
+		return nil, err
+	}
+	defer c.close()
+	stop := context.AfterFunc(ctx, func() { c.conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+
+	var reply oscar.LoginReply
+	if opts.Method == MD5 {
+		err = c.md5(ctx, &opts, &reply)
+	} else {
+		err = c.flap(ctx, &opts, &reply)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
+	}
+	if reply.ErrorCode != 0 {
+		return nil, &AuthError{Code: reply.ErrorCode, URL: reply.ErrorURL}
+	}
+	addr, err := bosAddr(reply.BOSAddress, opts.Addr)
+	if err != nil {
+		return nil, &StepError{Step: "reading the login reply", Err: err}
+	}
+	name := reply.ScreenName
+	if name == "" {
+		name = opts.ScreenName
+	}
+	return &Result{BOSAddr: addr, Cookie: append([]byte(nil), reply.Cookie...), ScreenName: name}, nil
+}
+
+// bosAddr adds the default port and replaces an unroutable host (some
+// servers advertise 0.0.0.0) with the authorizer's.
+func bosAddr(addr, authAddr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		if strings.Contains(err.Error(), "missing port") {
+			host, port = strings.Trim(addr, "[]"), DefaultBOSPort
+		} else {
+			return "", fmt.Errorf("bad BOS address %q: %w", addr, err)
+		}
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		if h, _, err := net.SplitHostPort(authAddr); err == nil {
+			host = h
+		}
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+type conn struct {
+	conn  net.Conn
+	fr    *oscar.FrameReader
+	fw    *oscar.FrameWriter
+	trace func(bool, oscar.Frame)
+	step  time.Duration
+}
+
+func dial(ctx context.Context, opts *Options) (*conn, error) {
+	d := opts.Dial
+	if d == nil {
+		d = (&net.Dialer{}).DialContext
+	}
+	dctx, cancel := context.WithTimeout(ctx, opts.StepTimeout)
+	defer cancel()
+	nc, err := d(dctx, "tcp", opts.Addr)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &StepError{Step: "connecting to " + opts.Addr, Err: err}
+	}
+	c := &conn{conn: nc, fr: oscar.NewFrameReader(nc), fw: oscar.NewFrameWriter(nc, opts.SequenceStart), trace: opts.Trace, step: opts.StepTimeout}
+	if c.trace != nil {
+		c.fw.Trace = func(f oscar.Frame) { c.trace(true, f) }
+	}
+	return c, nil
+}
+
+func (c *conn) close() { c.conn.Close() }
+
+// deadline sets the write and read deadline for one step.
+func (c *conn) deadline() { c.conn.SetDeadline(time.Now().Add(c.step)) }
+
+// next reads the next frame that is not the server's connection
+// acknowledge: real servers send it first, before or after our request.
+func (c *conn) next(step string) (oscar.Frame, error) {
+	c.deadline()
+	for {
+		f, err := c.fr.ReadFrame()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = errors.New("server closed the connection")
+			}
+			return f, &StepError{Step: step, Err: err}
+		}
+		if c.trace != nil {
+			c.trace(false, f)
+		}
+		switch f.Channel {
+		case oscar.ChannelSignon, oscar.ChannelKeepalive:
+			continue
+		}
+		return f, nil
+	}
+}
+
+func (c *conn) write(step string, err error) error {
+	if err != nil {
+		return &StepError{Step: step, Err: err}
+	}
+	return nil
+}
+
+func (c *conn) flap(_ context.Context, opts *Options, reply *oscar.LoginReply) error {
+	req := oscar.LoginRequest{
+		ScreenName:      opts.ScreenName,
+		RoastedPassword: oscar.AppendRoasted(make([]byte, 0, len(opts.Password)), []byte(opts.Password)),
+		Client:          opts.Client,
+	}
+	c.deadline()
+	if err := c.write("sending the login request", c.fw.WriteEncoded(oscar.ChannelSignon, &req)); err != nil {
+		return err
+	}
+	clear(req.RoastedPassword)
+	const step = "waiting for the login reply"
+	for {
+		f, err := c.next(step)
+		if err != nil {
+			return err
+		}
+		if f.Channel != oscar.ChannelSignoff {
+			continue // nothing else belongs here; a real server sends nothing else
+		}
+		if err := reply.Decode(f.Payload); err != nil {
+			return &StepError{Step: step, Err: err}
+		}
+		return nil
+	}
+}
+
+func (c *conn) md5(_ context.Context, opts *Options, reply *oscar.LoginReply) error {
+	c.deadline()
+	hello := oscar.SignonFrame{Version: oscar.FLAPVersion}
+	if err := c.write("sending the signon frame", c.fw.WriteEncoded(oscar.ChannelSignon, &hello)); err != nil {
+		return err
+	}
+	var extra oscar.TLVList
+	extra = oscar.AppendTLV(extra, 0x004B, nil)
+	extra = oscar.AppendTLV(extra, 0x005A, nil)
+	keyReq := oscar.MD5KeyRequest{ScreenName: opts.ScreenName, Extra: extra}
+	if err := c.write("asking for the MD5 key (17,06)", c.fw.WriteMessage(1, &keyReq)); err != nil {
+		return err
+	}
+	var key []byte
+	for key == nil {
+		s, err := c.nextSNAC("waiting for the MD5 key (17,07)")
+		if err != nil {
+			return err
+		}
+		switch s.Type() {
+		case oscar.TypeMD5KeyReply:
+			var m oscar.MD5KeyReply
+			if err := m.Decode(s.Body); err != nil {
+				return &StepError{Step: "reading the MD5 key (17,07)", Err: err}
+			}
+			key = append([]byte{}, m.Key...)
+		case oscar.TypeMD5LoginReply: // real servers refuse an unknown name here
+			return decodeReply(s.Body, reply)
+		case oscar.TypeBUCPError:
+			return bucpError(s.Body)
+		}
+	}
+	req := oscar.MD5LoginRequest{
+		ScreenName:       opts.ScreenName,
+		Hash:             oscar.MD5LoginHash(key, []byte(opts.Password), true),
+		PasswordIsHashed: true,
+		Client:           opts.Client,
+		MultiConn:        true,
+	}
+	c.deadline()
+	if err := c.write("sending the MD5 login (17,02)", c.fw.WriteMessage(2, &req)); err != nil {
+		return err
+	}
+	for {
+		s, err := c.nextSNAC("waiting for the login reply (17,03)")
+		if err != nil {
+			return err
+		}
+		switch s.Type() {
+		case oscar.TypeMD5LoginReply:
+			return decodeReply(s.Body, reply)
+		case oscar.TypeBUCPError:
+			return bucpError(s.Body)
+		}
+	}
+}
+
+func (c *conn) nextSNAC(step string) (oscar.SNAC, error) {
+	for {
+		f, err := c.next(step)
+		if err != nil {
+			return oscar.SNAC{}, err
+		}
+		switch f.Channel {
+		case oscar.ChannelSNAC:
+			s, err := oscar.ParseSNAC(f.Payload)
+			if err != nil {
+				return s, &StepError{Step: step, Err: err}
+			}
+			return s, nil
+		case oscar.ChannelSignoff:
+			// Some servers answer a bad MD5 login with a channel-4 reply.
+			var r oscar.LoginReply
+			if len(f.Payload) > 0 && r.Decode(f.Payload) == nil && r.ErrorCode != 0 {
+				return oscar.SNAC{}, &AuthError{Code: r.ErrorCode, URL: r.ErrorURL}
+			}
+			return oscar.SNAC{}, &StepError{Step: step, Err: errors.New("server closed the connection")}
+		}
+	}
+}
+
+func decodeReply(body []byte, reply *oscar.LoginReply) error {
+	if err := reply.Decode(body); err != nil {
+		return &StepError{Step: "reading the login reply (17,03)", Err: err}
+	}
+	return nil
+}
+
+func bucpError(body []byte) error {
+	var e oscar.SNACError
+	e.Family = oscar.FamilyBUCP
+	if err := e.Decode(body); err != nil {
+		return &StepError{Step: "reading a login error (17,01)", Err: err}
+	}
+	return &StepError{Step: "logging in", Err: &e}
+}
