@@ -28,12 +28,16 @@ func (r *reader) check(err error) {
 	}
 }
 
-func (r *reader) need(n int, field string) bool {
+func (r *reader) need(n int, field string) bool { return r.needSuffixed(n, field, "") }
+
+// needSuffixed is need for the field named field+suffix. The name is joined
+// only on failure: decoding allocates nothing for error messages.
+func (r *reader) needSuffixed(n int, field, suffix string) bool {
 	if r.err != nil {
 		return false
 	}
 	if n < 0 || len(r.b)-r.off < n {
-		r.fail(field, needReason(n, len(r.b)-r.off))
+		r.fail(field+suffix, needReason(n, len(r.b)-r.off))
 		return false
 	}
 	return true
@@ -86,14 +90,22 @@ func (r *reader) copy(dst []byte, field string) {
 
 // bytes8 reads a u8 length and that many bytes.
 func (r *reader) bytes8(field string) []byte {
-	n := r.u8(field + " length")
-	return r.bytes(int(n), field)
+	if !r.needSuffixed(1, field, " length") {
+		return nil
+	}
+	n := int(r.b[r.off])
+	r.off++
+	return r.bytes(n, field)
 }
 
 // bytes16 reads a u16 length and that many bytes.
 func (r *reader) bytes16(field string) []byte {
-	n := r.u16(field + " length")
-	return r.bytes(int(n), field)
+	if !r.needSuffixed(2, field, " length") {
+		return nil
+	}
+	n := int(binary.BigEndian.Uint16(r.b[r.off:]))
+	r.off += 2
+	return r.bytes(n, field)
 }
 
 func (r *reader) str8(field string) string { return string(r.bytes8(field)) }
@@ -121,18 +133,26 @@ func (r *reader) tlvsRest(field string) TLVList {
 
 // tlvsCounted reads a u16 count and that many TLVs.
 func (r *reader) tlvsCounted(field string) TLVList {
-	n := int(r.u16(field + " count"))
-	if r.err != nil {
+	if !r.needSuffixed(2, field, " count") {
 		return nil
 	}
+	n := int(binary.BigEndian.Uint16(r.b[r.off:]))
+	r.off += 2
 	start := r.off
 	for i := 0; i < n; i++ {
-		r.u16(field + ": type")
-		l := r.u16(field + ": length")
-		r.bytes(int(l), field+": value")
-		if r.err != nil {
+		if !r.needSuffixed(2, field, ": type") {
 			return nil
 		}
+		r.off += 2
+		if !r.needSuffixed(2, field, ": length") {
+			return nil
+		}
+		l := int(binary.BigEndian.Uint16(r.b[r.off:]))
+		r.off += 2
+		if !r.needSuffixed(l, field, ": value") {
+			return nil
+		}
+		r.off += l
 	}
 	return TLVList(r.b[start:r.off:r.off])
 }

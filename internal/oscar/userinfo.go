@@ -37,10 +37,20 @@ type UserInfo struct {
 	TLVs         TLVList
 }
 
+// decode reads a block at r's position. Errors name the block as field
+// ("sender: screen name"), a name joined only on failure.
 func (u *UserInfo) decode(r *reader, field string) {
-	u.ScreenName = r.str8(field + ": screen name")
-	u.WarningLevel = r.u16(field + ": warning level")
-	u.TLVs = r.tlvsCounted(field + ": TLVs")
+	in := reader{b: r.b, off: r.off, msg: r.msg, err: r.err}
+	u.ScreenName = in.str8("screen name")
+	u.WarningLevel = in.u16("warning level")
+	u.TLVs = in.tlvsCounted("TLVs")
+	r.off = in.off
+	if r.err == nil && in.err != nil {
+		if de, ok := in.err.(*DecodeError); ok {
+			de.Field = field + ": " + de.Field
+		}
+		r.err = in.err
+	}
 }
 
 // Decode reads one block that fills b.
