@@ -184,7 +184,7 @@ func (fr *FrameReader) atEOF(err error) (Frame, error) {
 		return Frame{}, err
 	}
 	fr.head = fr.tail
-	if left[0] == FLAPStart && len(left) >= 2 && Channel(left[1]) == ChannelSignoff {
+	if len(left) >= 2 && len(left) < FLAPHeaderLen && left[0] == FLAPStart && Channel(left[1]) == ChannelSignoff {
 		f := Frame{Channel: ChannelSignoff, Truncated: true}
 		if len(left) >= 4 {
 			f.Seq = binary.BigEndian.Uint16(left[2:])
