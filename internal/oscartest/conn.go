@@ -1,0 +1,327 @@
+package oscartest
+
+import (
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+const (
+	serviceAuth = "auth"
+	serviceBOS  = "bos"
+)
+
+// serverSeqStart is the first FLAP sequence number the real server uses on
+// every connection.
+const serverSeqStart = 100
+
+// itemKind says what the writer does with a queued item.
+type itemKind uint8
+
+const (
+	itemFrame     itemKind = iota // a frame, numbered by the writer
+	itemRaw                       // bytes as they are
+	itemKickBare                  // `2a 04 <seq>` (no length), then half-close
+	itemHalfClose                 // half-close once everything before it is written
+)
+
+type outItem struct {
+	kind    itemKind
+	ch      oscar.Channel
+	payload []byte
+}
+
+// conn is one client connection. It has two goroutines, both counted in
+// Server.wg: readLoop handles the client's frames in order, writeLoop
+// writes what handlers queued. Handlers never block on the network: they
+// queue, and a client whose queue overflows is dropped.
+type conn struct {
+	srv     *Server
+	nc      net.Conn
+	service string
+	remote  string
+	out     chan outItem
+	queued  atomic.Int64 // payload bytes waiting in out
+	done    chan struct{}
+	once    sync.Once
+
+	// Guarded by srv.mu.
+	name     string // display form once known ("" before)
+	norm     string // normalized form of name
+	frames   []oscar.Frame
+	recBytes int
+	recFull  bool
+	closing  bool // handle nothing more, queue nothing more
+	finished bool // the reader has exited and the socket is closed
+	sess     *session
+	auth     authState
+}
+
+func newConn(s *Server, nc net.Conn, service string) *conn {
+	return &conn{
+		srv:     s,
+		nc:      nc,
+		service: service,
+		remote:  nc.RemoteAddr().String(),
+		out:     make(chan outItem, sendQueueLen),
+		done:    make(chan struct{}),
+	}
+}
+
+// acceptLoop serves one listener until Close.
+func (s *Server) acceptLoop(l net.Listener, service string) {
+	defer s.wg.Done()
+	var backoff time.Duration
+	for {
+		nc, err := l.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			// Out of file descriptors and the like: wait and retry, as
+			// net/http does, unless the server is closing.
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			s.logf("oscartest: %s accept: %v; retrying in %v", service, err, backoff)
+			t := time.NewTimer(backoff)
+			select {
+			case <-s.stop:
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			continue
+		}
+		backoff = 0
+		s.mu.Lock()
+		if s.closed || len(s.conns) >= MaxConns {
+			s.mu.Unlock()
+			s.logf("oscartest: %s: refusing connection from %s", service, nc.RemoteAddr())
+			nc.Close()
+			continue
+		}
+		c := newConn(s, nc, service)
+		s.conns[c] = struct{}{}
+		c.sendFrame(oscar.ChannelSignon, []byte{0, 0, 0, oscar.FLAPVersion}) // the connection acknowledge, at once
+		s.wg.Add(2)
+		s.mu.Unlock()
+		go c.writeLoop()
+		go c.readLoop()
+	}
+}
+
+// abort closes the socket at once; queued frames are dropped. Safe to call
+// from anywhere, more than once.
+func (c *conn) abort() {
+	c.once.Do(func() {
+		close(c.done)
+		c.nc.Close()
+	})
+}
+
+// readLoop reads and handles the client's frames until the connection ends.
+func (c *conn) readLoop() {
+	s := c.srv
+	defer s.wg.Done()
+	defer c.shutdown()
+	if c.service == serviceAuth {
+		c.nc.SetReadDeadline(time.Now().Add(AuthIdleTimeout))
+	}
+	fr := oscar.NewFrameReader(c.nc)
+	for index := 0; ; index++ {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+				s.mu.Lock()
+				if !c.closing {
+					s.logf("oscartest: %s %s (%s): read: %v", c.service, c.remote, c.name, err)
+				}
+				s.mu.Unlock()
+			}
+			return
+		}
+		if f.Truncated { // a short channel-4 header at EOF: a sign-off
+			return
+		}
+		s.mu.Lock()
+		c.recordLocked(f)
+		closing, name := c.closing, c.name
+		if name == "" && s.Intercept != nil {
+			name = c.peekNameLocked(f)
+		}
+		s.mu.Unlock()
+		if closing { // draining after the server's last frame
+			continue
+		}
+		if s.Intercept != nil {
+			switch s.Intercept(Event{Service: c.service, ScreenName: name, Frame: f, Index: index}) {
+			case Ignore:
+				continue
+			case Hangup:
+				return
+			}
+		}
+		var keep bool
+		if c.service == serviceAuth {
+			keep = c.handleAuth(f)
+		} else {
+			keep = c.handleBOS(f)
+		}
+		if !keep {
+			return
+		}
+	}
+}
+
+// shutdown runs when the reader exits: the socket closes, and the session
+// (if any) ends.
+func (c *conn) shutdown() {
+	c.abort()
+	s := c.srv
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c.closing, c.finished = true, true
+	delete(s.conns, c)
+	if c.sess != nil {
+		s.endSessionLocked(c.sess)
+	}
+	s.notifyLocked()
+}
+
+// writeLoop writes queued items in order until the connection ends.
+func (c *conn) writeLoop() {
+	defer c.srv.wg.Done()
+	fw := oscar.NewFrameWriter(c.nc, serverSeqStart)
+	seq := uint16(serverSeqStart)
+	for {
+		var it outItem
+		select {
+		case <-c.done:
+			return
+		case it = <-c.out:
+		}
+		c.queued.Add(-int64(len(it.payload)))
+		c.nc.SetWriteDeadline(time.Now().Add(WriteTimeout))
+		var err error
+		switch it.kind {
+		case itemFrame:
+			err = fw.WriteFrame(it.ch, it.payload)
+			seq++
+		case itemRaw:
+			err = fw.WriteRaw(it.payload)
+		case itemKickBare:
+			if err = fw.WriteRaw([]byte{oscar.FLAPStart, byte(oscar.ChannelSignoff), byte(seq >> 8), byte(seq)}); err == nil {
+				c.halfClose()
+				return
+			}
+		case itemHalfClose:
+			c.halfClose()
+			return
+		}
+		if err != nil {
+			c.abort()
+			return
+		}
+	}
+}
+
+// halfClose ends the server's side of the stream after what was written,
+// and gives the client drainTimeout to close its side. Closing outright
+// with unread client bytes would reset the connection and could destroy the
+// server's last frame in flight.
+func (c *conn) halfClose() {
+	tc, ok := c.nc.(interface{ CloseWrite() error })
+	if !ok || tc.CloseWrite() != nil {
+		c.abort()
+		return
+	}
+	c.nc.SetReadDeadline(time.Now().Add(drainTimeout))
+}
+
+// enqueue queues an item for the writer. It never blocks: a client whose
+// queue is full is dropped. It returns false if nothing was queued.
+func (c *conn) enqueue(it outItem) bool {
+	if c.closing {
+		return false
+	}
+	n := int64(len(it.payload))
+	if c.queued.Load()+n <= sendQueueBytes {
+		select {
+		case c.out <- it:
+			c.queued.Add(n)
+			return true
+		default:
+		}
+	}
+	c.srv.logf("oscartest: %s %s (%s): send queue full, dropping the connection", c.service, c.remote, c.name)
+	c.closing = true
+	c.abort()
+	return false
+}
+
+func (c *conn) sendFrame(ch oscar.Channel, payload []byte) bool {
+	return c.enqueue(outItem{kind: itemFrame, ch: ch, payload: payload})
+}
+
+// sendMsg queues m as a SNAC with flags 0.
+func (c *conn) sendMsg(reqID uint32, m oscar.Message) bool {
+	t := m.SNACType()
+	b := oscar.SNACHeader{Family: t.Family(), Subtype: t.Subtype(), RequestID: reqID}.AppendTo(nil)
+	b = m.AppendTo(b)
+	if len(b) > oscar.MaxFLAPPayload {
+		c.srv.logf("oscartest: %s (%s): %v of %d bytes does not fit in a frame; not sent", c.remote, c.name, t, len(b))
+		return false
+	}
+	return c.sendFrame(oscar.ChannelSNAC, b)
+}
+
+// sendBody queues a SNAC of type t with a ready-made body.
+func (c *conn) sendBody(t oscar.SNACType, reqID uint32, body []byte) bool {
+	return c.sendMsg(reqID, rawMsg{t, body})
+}
+
+// closeAfterLocked makes the connection end after what is queued: the
+// server half-closes and the reader discards whatever the client still sends.
+func (c *conn) closeAfterLocked() {
+	c.enqueue(outItem{kind: itemHalfClose})
+	c.closing = true
+}
+
+// recordLocked keeps a copy of a client frame, up to maxRecordBytes.
+func (c *conn) recordLocked(f oscar.Frame) {
+	if c.recFull {
+		return
+	}
+	if c.recBytes+len(f.Payload) > maxRecordBytes {
+		c.recFull = true
+		c.srv.logf("oscartest: %s %s (%s): recorded %d bytes; not recording more frames", c.service, c.remote, c.name, c.recBytes)
+		return
+	}
+	c.recBytes += len(f.Payload)
+	f.Payload = append([]byte(nil), f.Payload...)
+	c.frames = append(c.frames, f)
+}
+
+// copyFrames returns a deep copy of the recorded frames.
+func (c *conn) copyFrames() []oscar.Frame {
+	out := make([]oscar.Frame, len(c.frames))
+	for i, f := range c.frames {
+		f.Payload = append([]byte(nil), f.Payload...)
+		out[i] = f
+	}
+	return out
+}
+
+// rawMsg is a SNAC body built by hand, for families the codec has no type
+// for (feedbag, ICQ) and for bodies echoed byte for byte.
+type rawMsg struct {
+	t    oscar.SNACType
+	body []byte
+}
+
+func (m rawMsg) SNACType() oscar.SNACType { return m.t }
+func (m rawMsg) AppendTo(b []byte) []byte { return append(b, m.body...) }

@@ -1,0 +1,30 @@
+// Package oscartest is an in-process OSCAR server in the spirit of
+// net/http/httptest: an authorizer and a BOS server on loopback that answer
+// the way Open OSCAR Server answers in the captures under shared/transcripts.
+//
+// Tests of the client use it, and `aim demo` embeds it, so it imports no
+// testing code. It owns everything it starts: Close closes the listeners and
+// every connection and waits for every goroutine.
+//
+//	srv := oscartest.NewServer(oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})
+//	defer srv.Close()
+//	// log in at srv.AuthAddr(); the authorizer sends the client to srv.BOSAddr()
+//
+// What it does, frame by frame, and where that comes from:
+//
+//   - Every connection starts with the server's channel-1 acknowledge; its FLAP
+//     sequence numbers start at 100 and count every frame it sends.
+//   - The authorizer takes the FLAP login (channel 1 with a roasted password)
+//     and the MD5 login (BUCP: 17,06 → 17,07 → 17,02 → 17,03). It answers once
+//     and closes. The challenge key is fixed per account, like the real one.
+//   - BOS takes the one-time cookie, announces 13 families (01,03), answers the
+//     rights requests with the captured bodies, relays IMs, typing, warnings and
+//     presence, and keeps a small server-stored buddy list (feedbag).
+//   - Rate limiting follows the real server's moving average per class; see
+//     Server.EnforceRates.
+//
+// Hooks for fault injection: Intercept (swallow a frame or hang up instead of
+// answering), Send and SendRaw (push any SNAC or any bytes), Kick,
+// CloseClientConnections. Sent, AuthSent and WaitClosed return what a client
+// sent, so a test can check its last frame.
+package oscartest

@@ -1,0 +1,273 @@
+package oscartest
+
+import (
+	"time"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// defaultRatesHex is the body of the 01,07 in flap-login-signon.txt (short
+// layout): 5 classes, then 5 groups (class 1: 209 SNAC types, 2: 7, 3: 2 =
+// 02,05 and 04,06, 4: 2, 5: none).
+const defaultRatesHex = "" +
+	"0005000100000050000009c4000007d0000005dc00000320000017250000177000020000005000000bb8000007d00000" +
+	"05dc000003e80000177000001770000300000014000013ec0000138800000fa000000bb8000017700000177000040000" +
+	"00140000157c000014b40000106800000bb800001f4000001f4000050000000a0000157c000014b40000106800000bb8" +
+	"00001f4000001f40000100d1000600010006000200060003000900010009000200090004000900090009000a0009000b" +
+	"00090003001000010010000200100004001000060008000100080002000b0001000b0002000b0003000b000400130017" +
+	"00130018001300200013002100130004001300140013001a0013001b0013002300130025001300020013000600130008" +
+	"0013000b0013001100130019001300010013000a0013000e001300150013002200130027001300070013000c0013000d" +
+	"001300130013001d00130024001300030013001c0013001e0013001f001300090013001200130016001300050013000f" +
+	"001300100013002600130028001500010015000200150003000d0003000d0004000d0005000d0006000d0008000d0009" +
+	"000d0002000d0007000d0001000f0001000f0002000f0003000f0004001700080017000a0017000c0017000100170002" +
+	"00170004001700060018000d0018000e0018000f00180011001800160018000800180017001800010018000400180007" +
+	"0018000a00180010001800150018000200180006001800120002001300020015000200070002000d0002001100020014" +
+	"000200010002000200020004000200080002000a0002000e0002001200020003000200060002000c0002000f00020010" +
+	"000400070004000a0004000b00040011000400140004000100040002000400030004000c0004000e0004000f00040013" +
+	"0004000400040005000400080004000900040010000400120004000d0005000100050002000500030007000100070002" +
+	"00070003000700060007000900070004000700050007000700070008000a0001000a0002000a0003000c0003000c0001" +
+	"000c0002000e0004000e0009000e0001000e0002000e0003000e0006000e0007000e00080001001f0001002200010010" +
+	"00010011000100160001001b0001000c000100200001001e000100030001000600010013000100150001002100010001" +
+	"0001000500010008000100090001000d0001000e0001000f00010014000100020001000b0001001a0001002300010004" +
+	"00010012000100170001001c0001001d000100070001000a000100180001001900030008000300090003000f00030010" +
+	"0003000100030003000300070003000a0003000b0003000c000300020003000600020007000900070009000800090005" +
+	"00090006000e0005000300040003000500030002000200050004000600040002000200090002000b00050000"
+
+// DefaultRates returns the rate classes and groups the real server
+// announces, decoded from the capture. Each class's Current is set to its
+// Max: the real server starts every class there (the capture's 5925 for
+// class 1 is the level after the 01,06 that asked for the rates).
+func DefaultRates() oscar.RateParams {
+	var p oscar.RateParams
+	if err := p.DecodeLayout(mustHex(defaultRatesHex), false); err != nil {
+		panic("oscartest: default rates: " + err.Error())
+	}
+	for i := range p.Classes {
+		p.Classes[i].Current = p.Classes[i].Max
+	}
+	return p
+}
+
+// Rate statuses, as the real server computes them.
+const (
+	rateClear = iota
+	rateAlert
+	rateLimited
+	rateDisconnect
+)
+
+// rateState is one class's level in one session.
+type rateState struct {
+	class   oscar.RateClass // effective parameters: a warned user's IM class is tighter
+	level   int32           // moving average of the gaps between SNACs, in ms
+	last    time.Time       // when the last SNAC of the class arrived
+	limited bool            // SNACs are being dropped until the level is back above clear
+	status  int             // the status last reported with 01,0A
+}
+
+// checkRate is the real server's moving average: new = ((window-1) × old +
+// gap in ms) / window in integer math, capped at max. While limited, only a
+// level back at clear ends it.
+func checkRate(c *oscar.RateClass, last, now time.Time, level int32, limited bool) (int, int32) {
+	gap := max(now.Sub(last).Milliseconds(), 0)
+	w := max(int64(c.Window), 1)
+	avg := min((int64(level)*(w-1)+gap)/w, int64(c.Max))
+	switch {
+	case avg < int64(c.Disconnect):
+		return rateDisconnect, int32(avg)
+	case limited && avg >= int64(c.Clear):
+		return rateClear, int32(avg)
+	case limited, avg < int64(c.Limit):
+		return rateLimited, int32(avg)
+	case avg < int64(c.Alert):
+		return rateAlert, int32(avg)
+	}
+	return rateClear, int32(avg)
+}
+
+// buildRateIndex maps SNAC types to classes (at Start).
+func (s *Server) buildRateIndex() {
+	s.classOf = make(map[oscar.SNACType]int)
+	s.imClass = -1
+	for _, g := range s.Rates.Groups {
+		for i, c := range s.Rates.Classes {
+			if c.ID != g.Class {
+				continue
+			}
+			for _, t := range g.Types {
+				if _, dup := s.classOf[t]; !dup {
+					s.classOf[t] = i
+				}
+			}
+		}
+	}
+	if i, ok := s.classOf[oscar.TypeICBMSend]; ok {
+		s.imClass = i
+	}
+}
+
+// newRatesLocked makes a session's classes: each starts at its Current (or
+// Max), and a warned user's IM class is tightened by its warning level.
+func (s *Server) newRatesLocked(u *user, now time.Time) []rateState {
+	rs := make([]rateState, len(s.Rates.Classes))
+	for i, c := range s.Rates.Classes {
+		rs[i] = rateState{class: c, level: int32(c.Current), last: now}
+		if c.Current == 0 || c.Current > c.Max {
+			rs[i].level = int32(c.Max)
+		}
+		if i == s.imClass && u.warning > 0 {
+			rs[i].class = scaleClass(c, c, int16(u.warning))
+		}
+	}
+	return rs
+}
+
+// scaleClass tightens a class for a warning increment of incr tenths of a
+// percent, as the real server does: limit, clear and alert move toward
+// max-150 by incr/1000 of their original distance to it (float32 math).
+func scaleClass(cur, orig oscar.RateClass, incr int16) oscar.RateClass {
+	pct := float32(incr) / 1000
+	top := int32(orig.Max) - 150
+	scale := func(v, o uint32) uint32 {
+		n := int32(v) + int32(float32(top-int32(o))*pct)
+		return uint32(min(max(n, int32(o)), int32(orig.Max)))
+	}
+	cur.Limit = scale(cur.Limit, orig.Limit)
+	cur.Clear = scale(cur.Clear, orig.Clear)
+	cur.Alert = scale(cur.Alert, orig.Alert)
+	return cur
+}
+
+// classIndex returns the class of a SNAC type: its group's, or the first
+// class for types no group lists.
+func (s *Server) classIndex(t oscar.SNACType) int {
+	if i, ok := s.classOf[t]; ok {
+		return i
+	}
+	return 0
+}
+
+// rateCheckLocked counts one SNAC against its class. With EnforceRates it
+// reports whether to drop the SNAC or to close the connection. Entering and
+// leaving the limited state is reported at once (01,0A code 3, code 4);
+// alert and its clearing are reported by observeRatesLocked.
+func (s *Server) rateCheckLocked(ss *session, t oscar.SNACType) (drop, disconnect bool) {
+	if len(ss.rates) == 0 {
+		return false, false
+	}
+	i := s.classIndex(t)
+	rs := &ss.rates[i]
+	now := s.now()
+	st, level := checkRate(&rs.class, rs.last, now, rs.level, rs.limited)
+	rs.level, rs.last = level, now
+	if !s.EnforceRates {
+		return false, false
+	}
+	rs.limited = st == rateLimited
+	switch {
+	case st == rateDisconnect:
+		s.logf("oscartest: bos %s: rate class %d below disconnect (%d); closing", ss.conn.name, rs.class.ID, level)
+		return false, true
+	case st == rateLimited:
+		if rs.status != rateLimited {
+			s.logf("oscartest: bos %s: rate class %d limited (%d); dropping SNACs", ss.conn.name, rs.class.ID, level)
+			s.setRateStatusLocked(ss, i, rateLimited)
+		}
+		return true, false
+	case rs.status == rateLimited: // back at clear
+		s.setRateStatusLocked(ss, i, rateClear)
+	}
+	s.observeRatesLocked(ss, now)
+	return false, false
+}
+
+// observeRatesLocked does what the real server's 1-second tick does, at
+// most once per second of the server's clock (so a burst at one instant of
+// a frozen clock is never observed halfway): a class whose level is below
+// alert gets 01,0A code 2, back above it code 4; a limited class that a
+// SNAC arriving now would bring back to clear takes that level and gets
+// code 4.
+func (s *Server) observeRatesLocked(ss *session, now time.Time) {
+	if now.Sub(ss.observed) < time.Second {
+		return
+	}
+	ss.observed = now
+	for i := range ss.rates {
+		rs := &ss.rates[i]
+		if rs.limited {
+			if st, level := checkRate(&rs.class, rs.last, now, rs.level, true); st == rateClear {
+				rs.limited, rs.level = false, level
+				s.setRateStatusLocked(ss, i, rateClear)
+			}
+			continue
+		}
+		st := rateClear
+		if rs.level < int32(rs.class.Alert) {
+			st = rateAlert
+		}
+		s.setRateStatusLocked(ss, i, st)
+	}
+}
+
+// setRateStatusLocked sends 01,0A if the status of class i changed.
+func (s *Server) setRateStatusLocked(ss *session, i, st int) {
+	rs := &ss.rates[i]
+	if rs.status == st {
+		return
+	}
+	rs.status = st
+	code := map[int]uint16{rateClear: oscar.RateClear, rateAlert: oscar.RateWarning, rateLimited: oscar.RateLimited}[st]
+	s.sendRateChangeLocked(ss, code, i)
+}
+
+// sendRateChangeLocked sends 01,0A with code and class i's parameters and
+// current level (long layout after 01,17).
+func (s *Server) sendRateChangeLocked(ss *session, code uint16, i int) {
+	rs := &ss.rates[i]
+	c := rs.class
+	c.Current = uint32(max(rs.level, 0))
+	c.LastTime, c.State = uint32(s.now().Unix()), 0
+	ss.conn.sendMsg(reqIDServer, &oscar.RateChange{Code: code, Long: ss.long, Class: c})
+}
+
+// rateParamsLocked is 01,07 for ss: its classes at their current levels,
+// long layout after 01,17 (last time = now, state 0), then the groups.
+func (s *Server) rateParamsLocked(ss *session) *oscar.RateParams {
+	p := &oscar.RateParams{Long: ss.long, Groups: s.Rates.Groups, Classes: make([]oscar.RateClass, len(ss.rates))}
+	now := uint32(s.now().Unix())
+	for i, rs := range ss.rates {
+		c := rs.class
+		c.Current = uint32(max(rs.level, 0))
+		if ss.long {
+			c.LastTime, c.State = now, 0
+		} else {
+			c.LastTime, c.State = 0, 0
+		}
+		p.Classes[i] = c
+	}
+	return p
+}
+
+// rateTicker observes the rate classes of every session once a second, so
+// a client that went quiet still hears that its classes cleared.
+func (s *Server) rateTicker() {
+	defer s.wg.Done()
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.mu.Lock()
+			if s.EnforceRates {
+				now := s.now()
+				s.readySessionsLocked(func(ss *session) { s.observeRatesLocked(ss, now) })
+			}
+			s.mu.Unlock()
+		}
+	}
+}
+
+// secondsDuration converts a u32 count of seconds.
+func secondsDuration(n uint32) time.Duration { return time.Duration(n) * time.Second }

@@ -1,0 +1,499 @@
+package oscartest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// Account is a registered user.
+type Account struct {
+	ScreenName string // registered form, e.g. "Lab Bob"; logins match it normalized
+	Password   string
+}
+
+// Event is one frame a client sent, shown to Server.Intercept before the
+// server handles it.
+type Event struct {
+	Service    string      // "auth" or "bos"
+	ScreenName string      // "" until known; the registered form once the account is known
+	Frame      oscar.Frame // the client's frame; the payload is valid only during the call: copy it to keep it
+	Index      int         // 0-based count of client frames on this connection
+}
+
+// Action is what Intercept tells the server to do with a frame.
+type Action int
+
+// Actions of Intercept.
+const (
+	Answer Action = iota // handle normally
+	Ignore               // swallow the frame, answer nothing (a server that stops answering)
+	Hangup               // close the connection instead of answering
+)
+
+// Limits that keep the server bounded whatever its clients do.
+const (
+	// WriteTimeout bounds each write to a client: a client that stops
+	// reading is dropped.
+	WriteTimeout = 10 * time.Second
+	// AuthIdleTimeout drops an authorizer connection that sends nothing.
+	AuthIdleTimeout = 2 * time.Minute
+	// MaxConns is the most connections (authorizer and BOS together) served
+	// at once; more are closed as soon as they are accepted.
+	MaxConns = 1024
+	// sendQueueLen and sendQueueBytes bound what waits for a slow client; a
+	// client whose queue overflows is dropped.
+	sendQueueLen   = 1024
+	sendQueueBytes = 4 << 20
+	// maxRecordBytes bounds the client frames kept per connection for Sent
+	// and WaitClosed (payload bytes); later frames are not recorded.
+	maxRecordBytes = 8 << 20
+	// maxCookies and maxRecent bound the outstanding login cookies and the
+	// names remembered for AuthSent.
+	maxCookies = 4096
+	maxRecent  = 1024
+	// drainTimeout is how long the server reads (and discards) after it
+	// half-closed a connection, so its last frame is not lost to a reset.
+	drainTimeout = 2 * time.Second
+)
+
+// kickURL is TLV 0x000B of the polite kick, as the real server sends it.
+const kickURL = "https://github.com/mk6i/open-oscar-server"
+
+// ErrServerClosed is returned by the Wait methods once Close was called.
+var ErrServerClosed = errors.New("oscartest: server closed")
+
+// Server is an OSCAR authorizer and BOS server on loopback. Set the exported
+// fields before Start; they must not change afterwards.
+type Server struct {
+	// Rates are the classes and groups announced in 01,07. The default
+	// (DefaultRates) is exactly what the real server announces; each class
+	// starts at its Current level (its Max when Current is 0).
+	Rates oscar.RateParams
+	// EnforceRates makes the server act on the rate levels it tracks (true
+	// by default): below limit it drops SNACs silently (with one 01,0A code 3
+	// per excursion), below alert it sends 01,0A code 2, back to clear code 4,
+	// below disconnect it closes the connection. Levels are tracked and shown
+	// in 01,07 either way.
+	EnforceRates bool
+	// LoginLimit turns on the real per-IP login limiter: a burst of 10
+	// logins, then 1 a minute, refused with error 0x001D. Off by default
+	// because every test logs in from 127.0.0.1.
+	LoginLimit bool
+	// LoginError, if set and returning non-zero for the name typed, makes the
+	// authorizer refuse the login with that code.
+	LoginError func(screenName string) uint16
+	// Intercept, if set, sees every client frame before the server handles
+	// it and says what to do with it. It runs on the connection's reader
+	// goroutine, without server locks, so it may call Server methods.
+	Intercept func(Event) Action
+	// Logf, if set, gets debug lines. It may be called with server locks
+	// held: it must not call Server methods.
+	Logf func(format string, args ...any)
+	// Now is the clock for rate levels, signon and idle times (time.Now if
+	// nil). A test that wants rate limiting to be deterministic sets a clock
+	// it controls.
+	Now func() time.Time
+
+	mu        sync.Mutex
+	started   bool
+	closed    bool
+	stop      chan struct{} // closed by Close
+	authLn    net.Listener
+	bosLn     net.Listener
+	authAddr  string
+	bosAddr   string
+	users     map[string]*user // by normalized name: accounts and bots
+	cookies   map[string]*ticket
+	cookieIDs []string // issue order, to bound cookies
+	conns     map[*conn]struct{}
+	lastAuth  recent // normalized name → most recent authorizer connection
+	lastBOS   map[string]*conn
+	changed   chan struct{} // closed and replaced on every state change
+	limiter   loginLimiter
+	classOf   map[oscar.SNACType]int // SNAC type → index into Rates.Classes
+	imClass   int                    // index of the class of 04,06 (-1: none)
+	wg        sync.WaitGroup
+}
+
+// NewUnstartedServer returns a server with the given accounts that is not
+// listening yet: adjust its fields, then call Start.
+func NewUnstartedServer(accounts ...Account) *Server {
+	s := &Server{
+		Rates:        DefaultRates(),
+		EnforceRates: true,
+		users:        make(map[string]*user),
+		cookies:      make(map[string]*ticket),
+		conns:        make(map[*conn]struct{}),
+		lastBOS:      make(map[string]*conn),
+		changed:      make(chan struct{}),
+		stop:         make(chan struct{}),
+	}
+	s.lastAuth.init(maxRecent)
+	for _, a := range accounts {
+		s.AddAccount(a)
+	}
+	return s
+}
+
+// NewServer returns a started server with the given accounts. It panics if
+// it cannot listen, like httptest.NewServer.
+func NewServer(accounts ...Account) *Server {
+	s := NewUnstartedServer(accounts...)
+	s.Start()
+	return s
+}
+
+// Start starts the authorizer and BOS listeners on 127.0.0.1:0 (or [::1]:0
+// when IPv4 loopback is missing). It panics if it cannot listen or if the
+// server was already started.
+func (s *Server) Start() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		panic("oscartest: Server already started")
+	}
+	if s.closed {
+		panic("oscartest: Server already closed")
+	}
+	authLn, err := listenLoopback()
+	if err != nil {
+		panic("oscartest: failed to listen: " + err.Error())
+	}
+	bosLn, err := listenLoopback()
+	if err != nil {
+		authLn.Close()
+		panic("oscartest: failed to listen: " + err.Error())
+	}
+	s.started = true
+	s.authLn, s.bosLn = authLn, bosLn
+	s.authAddr, s.bosAddr = authLn.Addr().String(), bosLn.Addr().String()
+	s.buildRateIndex()
+	s.wg.Add(3)
+	go s.acceptLoop(authLn, serviceAuth)
+	go s.acceptLoop(bosLn, serviceBOS)
+	go s.rateTicker()
+}
+
+func listenLoopback() (net.Listener, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err == nil {
+		return l, nil
+	}
+	if l6, err6 := net.Listen("tcp6", "[::1]:0"); err6 == nil {
+		return l6, nil
+	}
+	return nil, err
+}
+
+// AuthAddr returns the authorizer's address, "127.0.0.1:port".
+func (s *Server) AuthAddr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.authAddr
+}
+
+// BOSAddr returns the BOS server's address, the one the authorizer hands out
+// in TLV 0x0005.
+func (s *Server) BOSAddr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bosAddr
+}
+
+// Close closes the listeners and every connection, and waits for every
+// goroutine the server started. Every 5 s it is still waiting, it logs the
+// connections that have not finished (through Logf). Close may be called
+// more than once.
+func (s *Server) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		s.wg.Wait()
+		return
+	}
+	s.closed = true
+	close(s.stop)
+	lns := []net.Listener{s.authLn, s.bosLn}
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.notifyLocked()
+	s.mu.Unlock()
+
+	for _, l := range lns {
+		if l != nil {
+			l.Close()
+		}
+	}
+	for _, c := range conns {
+		c.abort()
+	}
+	done := make(chan struct{})
+	go func() { // ends with the wait: no goroutine outlives Close
+		s.wg.Wait()
+		close(done)
+	}()
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+			s.mu.Lock()
+			for c := range s.conns {
+				s.logf("oscartest: Close: still waiting for %s connection %s (%s)", c.service, c.remote, c.name)
+			}
+			s.mu.Unlock()
+		}
+	}
+}
+
+// CloseClientConnections drops every client connection abruptly, without a
+// channel-4 frame.
+func (s *Server) CloseClientConnections() {
+	s.mu.Lock()
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.abort()
+	}
+}
+
+// AddAccount registers an account, or changes the password and registered
+// form of an existing one. A bot of the same name stops being a bot.
+func (s *Server) AddAccount(a Account) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.userLocked(a.ScreenName)
+	u.name, u.password, u.account = a.ScreenName, a.Password, true
+	u.bot = nil
+}
+
+// AddBot adds a virtual user that is always online and has no connection.
+// It shows up as a buddy (03,0B) to whoever watches it, and answers each IM
+// it gets with reply's return value as an 04,07 (an empty string, or a nil
+// reply, sends nothing). reply runs on the sender's connection goroutine,
+// without server locks; the server waits for it on Close. A bot cannot log
+// in; AddBot on an account's name turns the account into a bot.
+func (s *Server) AddBot(screenName string, reply func(from, text string) string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.userLocked(screenName)
+	u.name, u.account = screenName, false
+	u.bot = &bot{reply: reply, signon: s.now()}
+	if u.sess != nil {
+		s.kickLocked(u.sess)
+	}
+	s.announceLocked(u, nil)
+	s.notifyLocked()
+}
+
+// userLocked returns the user record for name, creating it.
+func (s *Server) userLocked(name string) *user {
+	n := oscar.NormalizeScreenName(name)
+	u := s.users[n]
+	if u == nil {
+		u = &user{norm: n, name: name}
+		s.users[n] = u
+	}
+	return u
+}
+
+// Online reports whether screenName is signed on: a bot, or a user whose
+// BOS session has sent 01,02 client ready and is still open.
+func (s *Server) Online(screenName string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.onlineLocked(oscar.NormalizeScreenName(screenName)) != nil
+}
+
+// onlineLocked returns the user if it is online (bot or ready session).
+func (s *Server) onlineLocked(norm string) *user {
+	u := s.users[norm]
+	if u == nil {
+		return nil
+	}
+	if u.bot != nil || (u.sess != nil && u.sess.ready && !u.sess.conn.closing) {
+		return u
+	}
+	return nil
+}
+
+// WaitOnline returns once screenName's BOS session has handled 01,02 client
+// ready (at once for a bot).
+func (s *Server) WaitOnline(ctx context.Context, screenName string) error {
+	n := oscar.NormalizeScreenName(screenName)
+	return s.wait(ctx, func() bool { return s.onlineLocked(n) != nil })
+}
+
+// WaitOffline returns once screenName is not online (at once if it never
+// was).
+func (s *Server) WaitOffline(ctx context.Context, screenName string) error {
+	n := oscar.NormalizeScreenName(screenName)
+	return s.wait(ctx, func() bool { return s.onlineLocked(n) == nil })
+}
+
+// WaitClosed waits until the most recent BOS connection of screenName has
+// been closed (waiting for one to exist if there is none yet), and returns
+// every frame the client sent on it, in order.
+func (s *Server) WaitClosed(ctx context.Context, screenName string) ([]oscar.Frame, error) {
+	n := oscar.NormalizeScreenName(screenName)
+	var frames []oscar.Frame
+	err := s.wait(ctx, func() bool {
+		c := s.lastBOS[n]
+		if c == nil || !c.finished {
+			return false
+		}
+		frames = c.copyFrames()
+		return true
+	})
+	return frames, err
+}
+
+// wait calls cond under the lock after every state change until it is true.
+func (s *Server) wait(ctx context.Context, cond func() bool) error {
+	for {
+		s.mu.Lock()
+		ok, closed, ch := cond(), s.closed, s.changed
+		s.mu.Unlock()
+		if ok {
+			return nil
+		}
+		if closed {
+			return ErrServerClosed
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// notifyLocked wakes every waiter.
+func (s *Server) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// Sent returns copies of the frames the client sent so far on screenName's
+// most recent BOS connection (nil if there is none).
+func (s *Server) Sent(screenName string) []oscar.Frame {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.lastBOS[oscar.NormalizeScreenName(screenName)]; c != nil {
+		return c.copyFrames()
+	}
+	return nil
+}
+
+// AuthSent returns copies of the frames the client sent on the most recent
+// authorizer connection that named screenName (nil if there is none).
+func (s *Server) AuthSent(screenName string) []oscar.Frame {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.lastAuth.get(oscar.NormalizeScreenName(screenName)); c != nil {
+		return c.copyFrames()
+	}
+	return nil
+}
+
+// Send writes m as a SNAC (flags 0, the given request id) to screenName's
+// BOS connection, after whatever the server already queued for it.
+func (s *Server) Send(screenName string, reqID uint32, m oscar.Message) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.bosConnLocked(screenName)
+	if err != nil {
+		return err
+	}
+	if !c.sendMsg(reqID, m) {
+		return fmt.Errorf("oscartest: send %v to %s: connection closed or SNAC too large", m.SNACType(), screenName)
+	}
+	return nil
+}
+
+// SendRaw writes b as it is (no framing, no sequence number) to
+// screenName's BOS connection: garbage, truncated or oversized frames.
+func (s *Server) SendRaw(screenName string, b []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.bosConnLocked(screenName)
+	if err != nil {
+		return err
+	}
+	if !c.enqueue(outItem{kind: itemRaw, payload: append([]byte(nil), b...)}) {
+		return fmt.Errorf("oscartest: send raw bytes to %s: connection closed", screenName)
+	}
+	return nil
+}
+
+// Kick does what the real server does to a session when the same name signs
+// on again: for a session whose login had no TLV 0x004A, it writes the bare
+// 4-byte channel-4 header `2a 04 <seq>` and closes; with 0x004A = 1, a
+// channel-4 frame with TLVs 0x0009 (1 byte, 0x01) and 0x000B (a URL), then
+// closes.
+func (s *Server) Kick(screenName string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[oscar.NormalizeScreenName(screenName)]
+	if u == nil || u.sess == nil || u.sess.conn.closing {
+		return fmt.Errorf("oscartest: kick %s: no open BOS session", screenName)
+	}
+	s.kickLocked(u.sess)
+	return nil
+}
+
+func (s *Server) bosConnLocked(screenName string) (*conn, error) {
+	u := s.users[oscar.NormalizeScreenName(screenName)]
+	if u == nil || u.sess == nil || u.sess.conn.closing {
+		return nil, fmt.Errorf("oscartest: %s has no open BOS session", screenName)
+	}
+	return u.sess.conn, nil
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.Logf != nil {
+		s.Logf(format, args...)
+	}
+}
+
+// recent is a map bounded to n keys; the oldest key goes first.
+type recent struct {
+	n     int
+	m     map[string]*conn
+	order []string
+}
+
+func (r *recent) init(n int) { r.n, r.m = n, make(map[string]*conn) }
+
+func (r *recent) get(k string) *conn { return r.m[k] }
+
+func (r *recent) put(k string, c *conn) {
+	if _, ok := r.m[k]; !ok {
+		r.order = append(r.order, k)
+		if len(r.order) > r.n {
+			delete(r.m, r.order[0])
+			r.order = append(r.order[:0], r.order[1:]...)
+		}
+	}
+	r.m[k] = c
+}
