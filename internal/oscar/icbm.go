@@ -40,10 +40,27 @@ func (m *ICBMMessage) AppendTo(b []byte) []byte {
 	return append(b, m.Text.Data...)
 }
 
+// appendTLV appends TLV 0x0002 holding the message. A message too long for
+// the TLV's 16-bit length (a text near NewText's limit, or a decoded one
+// that had no features fragment) loses the end of its text, a whole UCS-2
+// unit at a time, as AppendTLV cuts values: the length never wraps.
 func (m *ICBMMessage) appendTLV(b []byte) []byte {
+	msg := m
+	if over := m.wireLen() - 0xFFFF; over > 0 {
+		cut := *m
+		keep := max(len(cut.Text.Data)-over, 0)
+		if cut.Text.Charset == CharsetUCS2BE {
+			keep &^= 1
+		}
+		cut.Text.Data = cut.Text.Data[:keep]
+		if over := cut.wireLen() - 0xFFFF; over > 0 { // features alone too long
+			cut.Features = cut.Features[:len(cut.Features)-over]
+		}
+		msg = &cut
+	}
 	b = binary.BigEndian.AppendUint16(b, ICBMTLVMessage)
-	b = binary.BigEndian.AppendUint16(b, uint16(m.wireLen()))
-	return m.AppendTo(b)
+	b = binary.BigEndian.AppendUint16(b, uint16(msg.wireLen()))
+	return msg.AppendTo(b)
 }
 
 // Decode reads the fragments. Unknown fragments are skipped; the first

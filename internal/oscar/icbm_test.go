@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -282,5 +283,48 @@ func checkBody(t *testing.T, where, h string, m, zero body) {
 	}
 	if nb := newBody(m.SNACType()); nb == nil || reflect.TypeOf(nb) != reflect.TypeOf(m) {
 		t.Errorf("%s: %T.SNACType() = %v, which is %T", where, m, m.SNACType(), nb)
+	}
+}
+
+// TestICBMSendLongestText sends texts at NewText's limit, and re-encodes
+// a decoded 04,06 whose message had no features fragment: TLV 0x0002's
+// length field cannot say more than 65535, so the end of the text is cut
+// (as AppendTLV cuts values) rather than the length wrapping around.
+func TestICBMSendLongestText(t *testing.T) {
+	for _, s := range []string{
+		strings.Repeat("a", maxTextPayload),
+		strings.Repeat("a", maxTextPayload-20),
+		strings.Repeat("漢", maxTextPayload/2),
+	} {
+		m := ICBMSend{Channel: 1, ScreenName: "bob", Message: NewMessage(mustText(t, s))}
+		b := m.AppendTo(nil)
+		var back ICBMSend
+		if err := back.Decode(b); err != nil {
+			t.Fatalf("%d-byte text: %v", len(m.Message.Text.Data), err)
+		}
+		if got, want := len(back.Message.Text.Data), min(len(m.Message.Text.Data), 0xffff-12-len(DefaultFeatures)) &^ 1; got&^1 != want {
+			t.Errorf("%d-byte text: %d bytes came back, want %d", len(m.Message.Text.Data), got, want)
+		}
+		if !bytes.HasPrefix(m.Message.Text.Data, back.Message.Text.Data) {
+			t.Error("the text that came back is not the start of the text sent")
+		}
+		if back.Message.Text.Charset == CharsetUCS2BE && len(back.Message.Text.Data)%2 != 0 {
+			t.Error("UCS-2BE text cut inside a character")
+		}
+	}
+
+	// A message of just a text fragment, as large as a TLV holds.
+	text := bytes.Repeat([]byte("x"), 0xffff-8)
+	body := append(mustHex(t, "0102030405060708 0001 03 626f62 0002 ffff 0101 fffb 0000 0000"), text...)
+	var m1, m2 ICBMSend
+	if err := m1.Decode(body); err != nil {
+		t.Fatal(err)
+	}
+	b2 := m1.AppendTo(nil)
+	if err := m2.Decode(b2); err != nil {
+		t.Fatalf("re-decoding: %v", err)
+	}
+	if b3 := m2.AppendTo(nil); !bytes.Equal(b2, b3) {
+		t.Errorf("encoding is not stable")
 	}
 }
