@@ -1,0 +1,449 @@
+package bos
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// ErrQueueFull is returned when more SNACs wait for the rate limiter than
+// Options.QueueSize allows. Nothing was sent; the caller may try later.
+var ErrQueueFull = errors.New("outgoing queue is full: the server's rate limit is slower than the messages being sent")
+
+// job is one SNAC waiting for the writer.
+type job struct {
+	reqID uint32
+	typ   oscar.SNACType
+	body  []byte     // encoded when queued, so callers may reuse their values
+	done  chan error // buffered: the writer never blocks on it
+}
+
+// call is a request waiting for its reply.
+type call struct {
+	want  oscar.SNACType
+	reply chan callReply // buffered
+}
+
+type callReply struct {
+	body []byte // a copy
+	err  error
+}
+
+// queue hands a SNAC to the writer without waiting. Jobs are written in
+// the order they were queued.
+func (s *Session) queue(reqID uint32, m oscar.Message) (*job, error) {
+	j := &job{reqID: reqID, typ: m.SNACType(), body: m.AppendTo(nil), done: make(chan error, 1)}
+	select {
+	case <-s.closing:
+		return nil, s.closedErr()
+	default:
+	}
+	select {
+	case s.outq <- j:
+		return j, nil
+	default:
+		return nil, ErrQueueFull
+	}
+}
+
+// enqueue queues a SNAC that gets no reply and waits until it is written.
+func (s *Session) enqueue(ctx context.Context, reqID uint32, m oscar.Message) error {
+	j, err := s.queue(reqID, m)
+	if err != nil {
+		return err
+	}
+	return s.written(ctx, j)
+}
+
+func (s *Session) written(ctx context.Context, j *job) error {
+	select {
+	case err := <-j.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.closing:
+		return s.closedErr()
+	}
+}
+
+func (s *Session) closedErr() error {
+	if err := s.Err(); err != nil {
+		return errors.Join(ErrClosed, err)
+	}
+	return ErrClosed
+}
+
+// writeLoop sends queued SNACs in order, each when its rate class allows.
+func (s *Session) writeLoop() {
+	defer close(s.writerDone)
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+		for {
+			select {
+			case j := <-s.outq:
+				j.done <- ErrClosed
+			default:
+				return
+			}
+		}
+	}()
+	for {
+		var j *job
+		select {
+		case j = <-s.outq:
+		case <-s.closing:
+			return
+		}
+		for {
+			d := s.rates.delay(j.typ, s.now())
+			if d <= 0 {
+				break
+			}
+			if timer == nil {
+				timer = time.NewTimer(d)
+			} else {
+				timer.Reset(d)
+			}
+			select {
+			case <-timer.C:
+			case <-s.closing:
+				j.done <- ErrClosed
+				return
+			}
+		}
+		s.rates.record(j.typ, s.now())
+		h := oscar.SNACHeader{Family: j.typ.Family(), Subtype: j.typ.Subtype(), RequestID: j.reqID}
+		s.conn.SetWriteDeadline(s.now().Add(s.opts.StepTimeout))
+		err := s.fw.WriteSNAC(h, nil, rawBody(j.body))
+		j.done <- err
+		if err != nil {
+			s.shutdown(readError(err), false)
+			return
+		}
+	}
+}
+
+type rawBody []byte
+
+func (b rawBody) AppendTo(dst []byte) []byte { return append(dst, b...) }
+
+// Pending is a request queued to the server whose answer has not been
+// awaited yet. Requests are written in the order they were queued.
+type Pending struct {
+	s    *Session
+	id   uint32
+	c    *call
+	j    *job
+	what oscar.SNACType
+}
+
+// start queues m and registers for a reply of type want (or an error SNAC
+// of the same family) with the same request id.
+func (s *Session) start(m oscar.Message, want oscar.SNACType) (*Pending, error) {
+	id := s.nextReqID()
+	c := &call{want: want, reply: make(chan callReply, 1)}
+	s.mu.Lock()
+	s.pending[id] = c
+	s.mu.Unlock()
+	j, err := s.queue(id, m)
+	if err != nil {
+		s.forget(id)
+		return nil, err
+	}
+	return &Pending{s: s, id: id, c: c, j: j, what: m.SNACType()}, nil
+}
+
+func (s *Session) forget(id uint32) {
+	s.mu.Lock()
+	delete(s.pending, id)
+	s.mu.Unlock()
+}
+
+// wait returns the reply's body. The time the request spent queued behind
+// the rate limiter does not count: the step timeout starts once it is
+// written.
+func (p *Pending) wait(ctx context.Context) ([]byte, error) {
+	s := p.s
+	defer s.forget(p.id)
+	select {
+	case r := <-p.c.reply: // answered already
+		return r.body, r.err
+	default:
+	}
+	if err := s.written(ctx, p.j); err != nil {
+		return nil, err
+	}
+	timer := time.NewTimer(s.opts.StepTimeout)
+	defer timer.Stop()
+	select {
+	case r := <-p.c.reply:
+		return r.body, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-timer.C:
+		return nil, errors.New("no answer from the server to " + p.what.String() + " within " + s.opts.StepTimeout.String())
+	case <-s.closing:
+		// A reply may have come just before the end.
+		select {
+		case r := <-p.c.reply:
+			return r.body, r.err
+		default:
+		}
+		return nil, s.closedErr()
+	}
+}
+
+// Wait waits for the server to accept the request: for an IM, its 04,0C.
+func (p *Pending) Wait(ctx context.Context) error {
+	_, err := p.wait(ctx)
+	return err
+}
+
+// request sends m and waits for its reply.
+func (s *Session) request(ctx context.Context, m oscar.Message, want oscar.SNACType) ([]byte, error) {
+	p, err := s.start(m, want)
+	if err != nil {
+		return nil, err
+	}
+	return p.wait(ctx)
+}
+
+// deliver hands a reply to the request waiting for it. Real servers echo
+// the request id in replies but also put other ids on unsolicited SNACs
+// (a relayed 04,14 carries the sender's), so the type must match too.
+func (s *Session) deliver(snac oscar.SNAC) bool {
+	s.mu.Lock()
+	c, ok := s.pending[snac.RequestID]
+	if ok && snac.Type() != c.want && !(snac.Subtype == 1 && snac.Family == c.want.Family()) {
+		ok = false
+	}
+	if ok {
+		delete(s.pending, snac.RequestID)
+	}
+	s.mu.Unlock()
+	if !ok {
+		return false
+	}
+	var r callReply
+	if snac.Subtype == 1 {
+		var e oscar.SNACError
+		e.Decode(snac.Body)
+		r.err = &RequestError{Type: c.want, Code: e.Code}
+	} else {
+		r.body = append([]byte(nil), snac.Body...)
+	}
+	c.reply <- r
+	return true
+}
+
+func (s *Session) failPending() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, c := range s.pending {
+		delete(s.pending, id)
+		c.reply <- callReply{err: ErrClosed}
+	}
+}
+
+// keepaliveLoop sends a channel-5 frame when nothing was written for a
+// Keepalive interval, and after ProbeAfter of silence from the server asks
+// for self info (01,0E): no answer within StepTimeout means the connection
+// is dead.
+func (s *Session) keepaliveLoop() {
+	defer close(s.keepaliveDone)
+	period := s.opts.Keepalive
+	if period < 0 {
+		period = s.opts.ProbeAfter
+	}
+	if period <= 0 {
+		<-s.closing
+		return
+	}
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.closing:
+			return
+		case <-t.C:
+		}
+		now := s.now()
+		if s.opts.Keepalive > 0 && now.Sub(time.Unix(0, s.lastWrite.Load())) >= s.opts.Keepalive {
+			s.conn.SetWriteDeadline(now.Add(s.opts.StepTimeout))
+			if err := s.fw.WriteFrame(oscar.ChannelKeepalive, nil); err != nil {
+				s.shutdown(readError(err), false)
+				return
+			}
+		}
+		if s.opts.ProbeAfter > 0 && now.Sub(time.Unix(0, s.lastRead.Load())) >= s.opts.ProbeAfter {
+			_, err := s.request(context.Background(), oscar.Empty(oscar.TypeSelfInfoRequest), oscar.TypeSelfInfo)
+			if err != nil && !errors.Is(err, ErrClosed) && !errors.Is(err, ErrQueueFull) {
+				s.shutdown(errors.Join(ErrConnectionLost, errors.New("the server did not answer a probe after "+s.opts.ProbeAfter.String()+" of silence")), false)
+				return
+			}
+		}
+	}
+}
+
+// SendIM sends text to a user and waits for the server to accept it
+// (04,0C). An IM to someone offline is a *RequestError with
+// RecipientOffline; text longer than the server takes is a *TooLongError.
+func (s *Session) SendIM(ctx context.Context, to, text string) error {
+	p, err := s.QueueIM(to, text, false)
+	if err != nil {
+		return err
+	}
+	return p.Wait(ctx)
+}
+
+// QueueIM queues an IM and returns at once; Wait on the result for the
+// server's answer. IMs are sent in the order they are queued, at the pace
+// the server's rate limits allow. A full queue is ErrQueueFull.
+func (s *Session) QueueIM(to, text string, autoResponse bool) (*Pending, error) {
+	name, err := oscar.ParseScreenName(to)
+	if err != nil {
+		return nil, err
+	}
+	lim := s.Limits().MaxMessageLen
+	t, err := oscar.NewText(text)
+	if err != nil {
+		return nil, &TooLongError{What: "message", Len: len(text), Limit: lim}
+	}
+	if len(t.Data) > lim {
+		return nil, &TooLongError{What: "message", Len: len(t.Data), Limit: lim}
+	}
+	m := &oscar.ICBMSend{Cookie: newCookie(), Channel: 1, ScreenName: name, Message: oscar.NewMessage(t), WantAck: true, AutoResponse: autoResponse}
+	return s.start(m, oscar.TypeICBMAck)
+}
+
+// SetProfile replaces the profile (02,04).
+func (s *Session) SetProfile(ctx context.Context, profile string) error {
+	if lim := s.Limits().MaxProfileLen; len(profile) > lim {
+		return &TooLongError{What: "profile", Len: len(profile), Limit: lim}
+	}
+	s.mu.Lock()
+	s.opts.Profile = profile
+	s.mu.Unlock()
+	return s.enqueue(ctx, s.nextReqID(), s.infoMessage(true, false))
+}
+
+// SetAway sets the away message (02,04); an empty one means back.
+func (s *Session) SetAway(ctx context.Context, away string) error {
+	if lim := s.Limits().MaxProfileLen; len(away) > lim {
+		return &TooLongError{What: "away message", Len: len(away), Limit: lim}
+	}
+	s.mu.Lock()
+	s.opts.Away = away
+	s.mu.Unlock()
+	return s.enqueue(ctx, s.nextReqID(), s.infoMessage(false, true))
+}
+
+// AddBuddies watches more users (03,04).
+func (s *Session) AddBuddies(ctx context.Context, names ...string) error {
+	for len(names) > 0 {
+		n := min(len(names), maxNamesPerSNAC)
+		if err := s.enqueue(ctx, s.nextReqID(), &oscar.AddBuddies{Names: names[:n]}); err != nil {
+			return err
+		}
+		names = names[n:]
+	}
+	return nil
+}
+
+// RemoveBuddies stops watching users (03,05).
+func (s *Session) RemoveBuddies(ctx context.Context, names ...string) error {
+	for len(names) > 0 {
+		n := min(len(names), maxNamesPerSNAC)
+		if err := s.enqueue(ctx, s.nextReqID(), &oscar.RemoveBuddies{Names: names[:n]}); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		for _, name := range names[:n] {
+			delete(s.online, oscar.NormalizeScreenName(name))
+		}
+		s.mu.Unlock()
+		names = names[n:]
+	}
+	return nil
+}
+
+// UserInfo is another user's info from 02,06.
+type UserInfo struct {
+	ScreenName   string
+	WarningLevel uint16
+	Away         bool
+	IdleMinutes  uint16
+	SignonTime   time.Time
+	Profile      string // as sent, usually HTML
+	AwayMessage  string
+}
+
+// GetInfo asks for a user's profile, and away message when away (02,05).
+// An offline user is a *RequestError with RecipientOffline.
+func (s *Session) GetInfo(ctx context.Context, name string) (*UserInfo, error) {
+	name, err := oscar.ParseScreenName(name)
+	if err != nil {
+		return nil, err
+	}
+	body, err := s.request(ctx, &oscar.UserInfoQuery{Type: oscar.InfoQueryProfile, ScreenName: name}, oscar.TypeUserInfoReply)
+	if err != nil {
+		return nil, err
+	}
+	var r oscar.UserInfoReply
+	if err := r.Decode(body); err != nil {
+		return nil, err
+	}
+	info := &UserInfo{ScreenName: r.Info.ScreenName, WarningLevel: r.Info.WarningLevel, Away: r.Info.Away(), IdleMinutes: r.Info.IdleMinutes()}
+	info.SignonTime, _ = r.Info.SignonTime()
+	if p, mime, ok := r.Profile(); ok {
+		info.Profile = decodeInfoText(p, mime)
+	}
+	if a, mime, ok := r.Away(); ok {
+		info.AwayMessage = decodeInfoText(a, mime)
+	} else if info.Away {
+		body, err := s.request(ctx, &oscar.UserInfoQuery{Type: oscar.InfoQueryAway, ScreenName: name}, oscar.TypeUserInfoReply)
+		if err == nil && r.Decode(body) == nil {
+			if a, mime, ok := r.Away(); ok {
+				info.AwayMessage = decodeInfoText(a, mime)
+			}
+		}
+	}
+	return info, nil
+}
+
+// Warn warns a user (04,08) and returns their new warning level.
+func (s *Session) Warn(ctx context.Context, name string, anonymous bool) (newLevel uint16, err error) {
+	name, err = oscar.ParseScreenName(name)
+	if err != nil {
+		return 0, err
+	}
+	body, err := s.request(ctx, &oscar.WarnRequest{Anonymous: anonymous, ScreenName: name}, oscar.TypeWarnReply)
+	if err != nil {
+		return 0, err
+	}
+	var r oscar.WarnReply
+	if err := r.Decode(body); err != nil {
+		return 0, err
+	}
+	return r.NewLevel, nil
+}
+
+// SetIdle tells the server how long the user has been idle (01,11); zero
+// means active again.
+func (s *Session) SetIdle(ctx context.Context, idle time.Duration) error {
+	return s.enqueue(ctx, s.nextReqID(), &oscar.SetIdle{Seconds: uint32(idle / time.Second)})
+}
+
+// SendTyping sends a typing notification (04,14).
+func (s *Session) SendTyping(ctx context.Context, to string, state uint16) error {
+	name, err := oscar.ParseScreenName(to)
+	if err != nil {
+		return err
+	}
+	return s.enqueue(ctx, s.nextReqID(), &oscar.Typing{Cookie: newCookie(), Channel: 1, ScreenName: name, Event: state})
+}

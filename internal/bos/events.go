@@ -1,0 +1,100 @@
+package bos
+
+import (
+	"time"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// Event is something that happened on the session. The concrete types are
+// the structs below; a type switch tells them apart.
+type Event interface {
+	When() time.Time
+}
+
+// At is embedded in every event: when the client saw it.
+type At struct{ Time time.Time }
+
+// When returns the time the event was seen.
+func (a At) When() time.Time { return a.Time }
+
+// SignedOn is the first event of a session: signon is complete.
+type SignedOn struct {
+	At
+	ScreenName   string // as the server formats it
+	WarningLevel uint16 // tenths of a percent
+	Reconnected  bool   // a reconnect, not the first signon
+}
+
+// IMReceived is an incoming instant message (04,07 on channel 1).
+type IMReceived struct {
+	At
+	From         string
+	Text         string // the message as sent, usually HTML, decoded to UTF-8
+	AutoResponse bool   // an away message sent automatically
+	WarningLevel uint16 // the sender's
+}
+
+// BuddyOnline is a buddy signing on, or changing while on (03,0B).
+type BuddyOnline struct {
+	At
+	Name         string
+	Changed      bool // already online: idle, away or warning level changed
+	Away         bool
+	IdleMinutes  uint16
+	WarningLevel uint16
+	SignonTime   time.Time // zero if the server did not say
+}
+
+// BuddyOffline is a buddy signing off (03,0C).
+type BuddyOffline struct {
+	At
+	Name string
+}
+
+// Warned is the user being warned (01,10). By is empty for an anonymous
+// warning.
+type Warned struct {
+	At
+	Level uint16
+	By    string
+}
+
+// Typing is a typing notification (04,14).
+type Typing struct {
+	At
+	From  string
+	State uint16 // oscar.TypingNone, TypingTyped, TypingStarted
+}
+
+// RateChange is the server reporting on a rate class (01,0A).
+type RateChange struct {
+	At
+	Code  uint16 // oscar.RateChanged, RateWarning, RateLimited, RateClear
+	Class oscar.RateClass
+}
+
+// ServerError is an error SNAC that answers nothing we are waiting for.
+type ServerError struct {
+	At
+	Type oscar.SNACType // ff,01
+	Code uint16
+}
+
+// Message returns the error as a sentence.
+func (e *ServerError) Message() string { return oscar.ErrorCodeText(e.Code) }
+
+// ServerMessage is a message of the day (01,13) or a notice of a pause or
+// migration (01,0B, 01,12).
+type ServerMessage struct {
+	At
+	Type oscar.SNACType
+	Text string
+}
+
+// Disconnected is the last event of a session. Err is nil after Logout and
+// says why otherwise (a *ClosedError when the server closed the session).
+type Disconnected struct {
+	At
+	Err error
+}

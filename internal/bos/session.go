@@ -1,0 +1,470 @@
+// Package bos is a signed-on OSCAR session: it connects to the BOS server
+// with the authorizer's cookie, runs the signon of the spec's section 3.3,
+// then delivers typed events and carries out actions (send an IM, change
+// the buddy list, set the profile and away message) under the server's
+// rate limits, until Logout sends the zero-length channel-4 frame.
+//
+// A Session owns three goroutines: a reader that turns frames into events,
+// a writer that sends queued SNACs at the pace the rate limits allow, and
+// a keepalive that also probes a silent connection. Logout (or the end of
+// the context given to Connect) stops all three and waits for them.
+package bos
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// Defaults for zero Options fields.
+const (
+	DefaultStepTimeout  = 20 * time.Second
+	DefaultKeepalive    = 60 * time.Second
+	DefaultProbeAfter   = 3 * time.Minute
+	DefaultQueueSize    = 1024
+	DefaultEventBuffer  = 64
+	DefaultMaxMessage   = 512  // 04,05's limit on the real server
+	DefaultProfileLimit = 1024 // until 02,03 says otherwise
+	defaultProfileMIME  = `text/aolrtf; charset="us-ascii"`
+	utf8ProfileMIME     = `text/aolrtf; charset="utf-8"`
+)
+
+// Options says where and how to sign on.
+type Options struct {
+	Addr       string // BOS host:port from the authorizer
+	Cookie     []byte // from the authorizer
+	ScreenName string // the user's, for events about themselves
+	Buddies    []string
+	Profile    string
+	Away       string // non-empty: sign on away
+
+	// Dial opens the connection; nil uses a net.Dialer.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// StepTimeout bounds each signon step and each reply awaited later.
+	StepTimeout time.Duration
+	// Keepalive is how often an idle session sends a channel-5 frame;
+	// negative disables it.
+	Keepalive time.Duration
+	// ProbeAfter is how long the server may stay silent before the session
+	// sends a cheap request (01,0E) to learn whether the connection is
+	// alive; negative disables probing. Real servers may send nothing for
+	// minutes, so silence alone is never taken for a dead connection.
+	ProbeAfter time.Duration
+	// QueueSize bounds the SNACs waiting for the rate limiter.
+	QueueSize int
+	// EventBuffer is the capacity of the Events channel.
+	EventBuffer int
+	// Trace, if set, sees every frame sent (sent=true) and received.
+	Trace func(sent bool, f oscar.Frame)
+	// Now is the clock; nil uses time.Now.
+	Now func() time.Time
+	// SequenceStart is the first FLAP sequence number.
+	SequenceStart uint16
+}
+
+// Limits are what the server said it accepts.
+type Limits struct {
+	MaxMessageLen int // bytes of IM text (04,05)
+	MaxProfileLen int // bytes of profile or away message (02,03)
+	MaxBuddies    int // buddy list size (03,03); 0 if unknown
+}
+
+// Session is a signed-on BOS connection.
+type Session struct {
+	opts Options
+	conn net.Conn
+	fr   *oscar.FrameReader
+	fw   *oscar.FrameWriter
+	now  func() time.Time
+
+	events    chan Event
+	early     []Event // events seen during signon, delivered first
+	signingOn bool    // set only by Connect, before the goroutines start
+	reqID     atomic.Uint32
+	rates     *limiter
+	outq      chan *job
+	closing   chan struct{} // closed when the session starts to end
+
+	mu      sync.Mutex
+	pending map[uint32]*call
+	self    oscar.UserInfo
+	limits  Limits
+	online  map[string]string // normalized name -> display name
+	err     error             // why the session ended; nil after Logout
+
+	lastRead  atomic.Int64 // unix nanos
+	lastWrite atomic.Int64
+
+	shutdownOnce  sync.Once
+	writerDone    chan struct{}
+	keepaliveDone chan struct{}
+	readerDone    chan struct{}
+	abandon       chan struct{} // closed when nobody will read more events
+	abandonOnce   sync.Once
+	stopAfter     func() bool
+}
+
+// Connect signs on and returns a session that is online. ctx bounds the
+// whole session: when it ends, the session logs out. Each signon step also
+// has its own deadline (Options.StepTimeout). A failed step is a
+// *StepError naming it.
+func Connect(ctx context.Context, opts Options) (*Session, error) {
+	if opts.StepTimeout <= 0 {
+		opts.StepTimeout = DefaultStepTimeout
+	}
+	if opts.Keepalive == 0 {
+		opts.Keepalive = DefaultKeepalive
+	}
+	if opts.ProbeAfter == 0 {
+		opts.ProbeAfter = DefaultProbeAfter
+	}
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = DefaultQueueSize
+	}
+	if opts.EventBuffer <= 0 {
+		opts.EventBuffer = DefaultEventBuffer
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	dial := opts.Dial
+	if dial == nil {
+		dial = (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext
+	}
+	dctx, cancel := context.WithTimeout(ctx, opts.StepTimeout)
+	nc, err := dial(dctx, "tcp", opts.Addr)
+	cancel()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &StepError{Step: "connecting to " + opts.Addr, Err: err}
+	}
+	s := &Session{
+		opts:          opts,
+		conn:          nc,
+		fr:            oscar.NewFrameReader(nc),
+		fw:            oscar.NewFrameWriter(nc, opts.SequenceStart),
+		now:           opts.Now,
+		events:        make(chan Event, opts.EventBuffer),
+		rates:         newLimiter(),
+		outq:          make(chan *job, opts.QueueSize),
+		closing:       make(chan struct{}),
+		pending:       map[uint32]*call{},
+		online:        map[string]string{},
+		writerDone:    make(chan struct{}),
+		keepaliveDone: make(chan struct{}),
+		readerDone:    make(chan struct{}),
+		abandon:       make(chan struct{}),
+		limits:        Limits{MaxMessageLen: DefaultMaxMessage, MaxProfileLen: DefaultProfileLimit},
+	}
+	s.fw.Trace = s.traceOut
+	s.signingOn = true
+	stop := context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
+	err = s.signon()
+	if !stop() || err != nil {
+		nc.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
+	}
+	nc.SetDeadline(time.Time{})
+	s.early = append([]Event{&SignedOn{At: At{s.now()}, ScreenName: s.self.ScreenName, WarningLevel: s.self.WarningLevel}}, s.early...)
+	s.signingOn = false
+	go s.readLoop()
+	go s.writeLoop()
+	go s.keepaliveLoop()
+	stopAfter := context.AfterFunc(ctx, func() {
+		lctx, cancel := context.WithTimeout(context.Background(), s.opts.StepTimeout)
+		defer cancel()
+		s.Logout(lctx)
+	})
+	s.mu.Lock()
+	s.stopAfter = stopAfter
+	s.mu.Unlock()
+	return s, nil
+}
+
+// Events returns the channel of events. The first is *SignedOn and the last
+// *Disconnected, after which the channel is closed. Read it until then:
+// the session waits for a slow reader rather than drop an event.
+func (s *Session) Events() <-chan Event { return s.events }
+
+// Self returns the user's own info as the server last sent it.
+func (s *Session) Self() oscar.UserInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.self
+}
+
+// Limits returns what the server said it accepts.
+func (s *Session) Limits() Limits {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limits
+}
+
+// OnlineBuddies returns the display names of the buddies online now.
+func (s *Session) OnlineBuddies() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.online))
+	for _, n := range s.online {
+		out = append(out, n)
+	}
+	return out
+}
+
+// Err returns why the session ended: nil while it runs and after Logout.
+func (s *Session) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// Done is closed when the session has ended and its goroutines are gone.
+func (s *Session) Done() <-chan struct{} { return s.readerDone }
+
+// Logout sends the zero-length channel-4 frame, closes the connection and
+// waits for the session's goroutines until ctx ends. SNACs still queued are
+// not sent: their callers get ErrClosed. Logout may be called more than
+// once and from any goroutine.
+func (s *Session) Logout(ctx context.Context) error {
+	s.shutdown(nil, true)
+	select {
+	case <-s.readerDone:
+		return nil
+	case <-ctx.Done():
+		s.abandonOnce.Do(func() { close(s.abandon) })
+		<-s.readerDone
+		return ctx.Err()
+	}
+}
+
+// shutdown ends the session once: it stops the writer and keepalive, sends
+// the logout frame if asked (last, after every other frame), and closes
+// the connection, which ends the reader.
+func (s *Session) shutdown(cause error, signoff bool) {
+	s.shutdownOnce.Do(func() {
+		s.mu.Lock()
+		s.err = cause
+		stopAfter := s.stopAfter
+		s.mu.Unlock()
+		if stopAfter != nil {
+			stopAfter()
+		}
+		close(s.closing)
+		if signoff {
+			<-s.writerDone
+			<-s.keepaliveDone
+			s.conn.SetWriteDeadline(time.Now().Add(s.opts.StepTimeout))
+			s.fw.WriteFrame(oscar.ChannelSignoff, nil) // best effort: the connection may be gone
+		}
+		s.conn.Close()
+	})
+}
+
+func (s *Session) traceOut(f oscar.Frame) {
+	s.lastWrite.Store(s.now().UnixNano())
+	if s.opts.Trace != nil {
+		s.opts.Trace(true, f)
+	}
+}
+
+func (s *Session) nextReqID() uint32 {
+	for {
+		if id := s.reqID.Add(1) & 0x7FFFFFFF; id != 0 {
+			return id
+		}
+	}
+}
+
+// readFrame reads one frame, tracing it.
+func (s *Session) readFrame() (oscar.Frame, error) {
+	f, err := s.fr.ReadFrame()
+	if err != nil {
+		return f, err
+	}
+	s.lastRead.Store(s.now().UnixNano())
+	if s.opts.Trace != nil {
+		s.opts.Trace(false, f)
+	}
+	return f, nil
+}
+
+// emit delivers an event: during signon it is kept for later.
+func (s *Session) emit(ev Event) {
+	if s.signingOn {
+		s.early = append(s.early, ev)
+		return
+	}
+	select {
+	case s.events <- ev:
+	case <-s.abandon:
+	}
+}
+
+func (s *Session) readLoop() {
+	defer close(s.readerDone)
+	defer close(s.events)
+	for _, ev := range s.early {
+		s.emit(ev)
+	}
+	var cause error
+	for cause == nil {
+		f, err := s.readFrame()
+		if err != nil {
+			cause = readError(err)
+			break
+		}
+		switch f.Channel {
+		case oscar.ChannelSNAC:
+			s.dispatch(f.Payload)
+		case oscar.ChannelSignoff:
+			var d oscar.Disconnect
+			if !f.Truncated {
+				d.Decode(f.Payload) // a bad payload still means the server is closing
+			}
+			cause = &ClosedError{Reason: d.Reason, URL: d.URL}
+		}
+	}
+	s.shutdown(cause, false)
+	s.failPending()
+	s.emit(&Disconnected{At: At{s.now()}, Err: s.Err()})
+}
+
+func readError(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
+		return ErrConnectionLost
+	}
+	return fmt.Errorf("%w: %w", ErrConnectionLost, err)
+}
+
+// dispatch handles one SNAC from the server, after signon or during it.
+func (s *Session) dispatch(p []byte) {
+	snac, err := oscar.ParseSNAC(p)
+	if err != nil {
+		return // a SNAC too short for its header: nothing to act on
+	}
+	if s.deliver(snac) {
+		return
+	}
+	now := At{s.now()}
+	switch snac.Type() {
+	case oscar.TypeICBMIncoming:
+		var m oscar.IncomingIM
+		if m.Decode(snac.Body) != nil || m.Channel != 1 {
+			return
+		}
+		s.emit(&IMReceived{At: now, From: m.From.ScreenName, Text: m.Message.Text.String(),
+			AutoResponse: m.AutoResponse, WarningLevel: m.From.WarningLevel})
+	case oscar.TypeBuddyArrived:
+		var m oscar.BuddyArrived
+		if m.Decode(snac.Body) != nil {
+			return
+		}
+		key := oscar.NormalizeScreenName(m.Info.ScreenName)
+		s.mu.Lock()
+		_, was := s.online[key]
+		s.online[key] = m.Info.ScreenName
+		s.mu.Unlock()
+		ev := &BuddyOnline{At: now, Name: m.Info.ScreenName, Changed: was, Away: m.Info.Away(),
+			IdleMinutes: m.Info.IdleMinutes(), WarningLevel: m.Info.WarningLevel}
+		ev.SignonTime, _ = m.Info.SignonTime()
+		s.emit(ev)
+	case oscar.TypeBuddyDeparted:
+		var m oscar.BuddyDeparted
+		if m.Decode(snac.Body) != nil {
+			return
+		}
+		key := oscar.NormalizeScreenName(m.Info.ScreenName)
+		s.mu.Lock()
+		name, was := s.online[key]
+		delete(s.online, key)
+		s.mu.Unlock()
+		if !was {
+			name = m.Info.ScreenName
+		}
+		s.emit(&BuddyOffline{At: now, Name: name})
+	case oscar.TypeWarned:
+		var m oscar.Warned
+		if m.Decode(snac.Body) != nil {
+			return
+		}
+		s.mu.Lock()
+		s.self.WarningLevel = m.Level
+		s.mu.Unlock()
+		ev := &Warned{At: now, Level: m.Level}
+		if m.HasWarner {
+			ev.By = m.Warner.ScreenName
+		}
+		s.emit(ev)
+	case oscar.TypeTyping:
+		var m oscar.Typing
+		if m.Decode(snac.Body) != nil {
+			return
+		}
+		s.emit(&Typing{At: now, From: m.ScreenName, State: m.Event})
+	case oscar.TypeRateChange:
+		var m oscar.RateChange
+		if m.Decode(snac.Body) != nil {
+			return
+		}
+		s.rates.update(&m, s.now())
+		s.emit(&RateChange{At: now, Code: m.Code, Class: m.Class})
+	case oscar.TypeSelfInfo:
+		var m oscar.SelfInfo
+		if m.Decode(snac.Body) == nil {
+			s.setSelf(&m.Info)
+		}
+	case oscar.TypeMOTD, oscar.TypePause, oscar.TypeMigrate:
+		s.emit(&ServerMessage{At: now, Type: snac.Type(), Text: serverNotice(snac)})
+	default:
+		if snac.Subtype == 1 {
+			var e oscar.SNACError
+			if e.Decode(snac.Body) == nil {
+				s.emit(&ServerError{At: now, Type: snac.Type(), Code: e.Code})
+			}
+		}
+	}
+}
+
+func serverNotice(snac oscar.SNAC) string {
+	switch snac.Type() {
+	case oscar.TypePause:
+		return "the server paused this connection"
+	case oscar.TypeMigrate:
+		return "the server is moving this connection elsewhere"
+	}
+	// 01,13: u16 type, then TLVs with TLV 0x000B the text.
+	if len(snac.Body) > 2 {
+		if l, err := oscar.ParseTLVs(snac.Body[2:]); err == nil {
+			if t, ok := l.String(0x000B); ok {
+				return t
+			}
+		}
+	}
+	return "message of the day"
+}
+
+func (s *Session) setSelf(u *oscar.UserInfo) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.self = oscar.UserInfo{ScreenName: u.ScreenName, WarningLevel: u.WarningLevel, TLVs: append(oscar.TLVList(nil), u.TLVs...)}
+}
+
+// newCookie returns a random ICBM cookie.
+func newCookie() [8]byte {
+	var c [8]byte
+	rand.Read(c[:])
+	return c
+}

@@ -1,0 +1,360 @@
+package bos_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/login"
+	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/transcript"
+)
+
+var (
+	alice = oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"}
+	bob   = oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"}
+	carol = oscartest.Account{ScreenName: "LabCarol", Password: "carolpw3"}
+)
+
+func startServer(t *testing.T, accounts ...oscartest.Account) *oscartest.Server {
+	t.Helper()
+	srv := oscartest.NewServer(accounts...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// signOn logs in and connects; opts may set buddies, profile and the like.
+func signOn(t *testing.T, srv *oscartest.Server, name, password string, method login.Method, opts bos.Options) *bos.Session {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	res, err := login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: name, Password: password, Method: method})
+	if err != nil {
+		t.Fatalf("Authorize(%s): %v", name, err)
+	}
+	opts.Addr, opts.Cookie, opts.ScreenName = res.BOSAddr, res.Cookie, res.ScreenName
+	sess, err := bos.Connect(t.Context(), opts)
+	if err != nil {
+		t.Fatalf("Connect(%s): %v", name, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		sess.Logout(ctx)
+	})
+	return sess
+}
+
+// nextEvent returns the next event of type T, skipping others; it fails
+// the test if the session ends or 10 s pass first.
+func nextEvent[T bos.Event](t *testing.T, sess *bos.Session) T {
+	t.Helper()
+	timeout := time.NewTimer(10 * time.Second)
+	defer timeout.Stop()
+	for {
+		select {
+		case ev, ok := <-sess.Events():
+			if !ok {
+				var zero T
+				t.Fatalf("events closed while waiting for %T (session error: %v)", zero, sess.Err())
+			}
+			if e, ok := ev.(T); ok {
+				return e
+			}
+		case <-timeout.C:
+			var zero T
+			t.Fatalf("no %T within 10 s", zero)
+		}
+	}
+}
+
+func logout(t *testing.T, sess *bos.Session) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	if err := sess.Logout(ctx); err != nil {
+		t.Fatalf("Logout: %v", err)
+	}
+}
+
+// seedClientFrames returns what the lab client sent on BOS in the seed's
+// capture of a FLAP signon.
+func seedClientFrames(t *testing.T) []oscar.Frame {
+	t.Helper()
+	dir, err := transcript.Dir()
+	if err != nil {
+		t.Skipf("transcripts not available: %v", err)
+	}
+	lines, err := transcript.Load(dir + "/flap-login-signon.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []oscar.Frame
+	for _, l := range lines {
+		if l.Dir == 'c' && l.Conn == "bos" {
+			f, _, err := oscar.ParseFrame(l.Frame)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func snacType(t *testing.T, f oscar.Frame) oscar.SNACType {
+	t.Helper()
+	s, err := oscar.ParseSNAC(f.Payload)
+	if err != nil {
+		t.Fatalf("frame %v: %v", f, err)
+	}
+	return s.Type()
+}
+
+// TestSignonMatchesSeed signs on as the seed's capture does (same buddies,
+// same profile) and checks that the client sends the same frames in the
+// same order with the same bodies, the cookie and request ids aside, and
+// that the last frame is the zero-length channel-4 logout.
+func TestSignonMatchesSeed(t *testing.T) {
+	want := seedClientFrames(t)
+	srv := startServer(t, alice)
+	sess := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{
+		Buddies: []string{"Lab Bob", "LabCarol"},
+		Profile: "<HTML>alice lab profile</HTML>",
+	})
+	if ev := nextEvent[*bos.SignedOn](t, sess); ev.ScreenName != "LabAlice" {
+		t.Errorf("SignedOn.ScreenName = %q, want LabAlice", ev.ScreenName)
+	}
+	logout(t, sess)
+	got, err := srv.WaitClosed(t.Context(), "LabAlice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("client sent %d frames, the seed %d:\n got %v\nwant %v", len(got), len(want), got, want)
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Channel != w.Channel {
+			t.Fatalf("frame %d: channel %v, want %v", i, g.Channel, w.Channel)
+		}
+		switch g.Channel {
+		case oscar.ChannelSignon: // the cookie differs; its shape must not
+			var gs, ws oscar.BOSSignon
+			if gs.Decode(g.Payload) != nil || ws.Decode(w.Payload) != nil || len(gs.Cookie) != len(ws.Cookie) {
+				t.Errorf("frame %d: BOS signon % x, want the shape of % x", i, g.Payload, w.Payload)
+			}
+		case oscar.ChannelSNAC:
+			gt, wt := snacType(t, g), snacType(t, w)
+			if gt != wt {
+				t.Fatalf("frame %d: %v, want %v", i, gt, wt)
+			}
+			if gb, wb := g.Payload[oscar.SNACHeaderLen:], w.Payload[oscar.SNACHeaderLen:]; !bytes.Equal(gb, wb) {
+				t.Errorf("frame %d (%v) body:\n got % x\nwant % x", i, gt, gb, wb)
+			}
+		case oscar.ChannelSignoff:
+			if len(g.Payload) != 0 {
+				t.Errorf("logout frame has %d bytes of payload, want 0", len(g.Payload))
+			}
+		}
+	}
+	if last := got[len(got)-1]; last.Channel != oscar.ChannelSignoff || len(last.Payload) != 0 {
+		t.Errorf("last frame = %v, want an empty channel-4 FLAP", last)
+	}
+}
+
+func TestMD5Signon(t *testing.T) {
+	srv := startServer(t, bob)
+	sess := signOn(t, srv, "labbob", "bobpass22", login.MD5, bos.Options{})
+	ev := nextEvent[*bos.SignedOn](t, sess)
+	if ev.ScreenName != "Lab Bob" { // 01,0F has the registered form
+		t.Errorf("SignedOn.ScreenName = %q, want %q", ev.ScreenName, "Lab Bob")
+	}
+	if lim := sess.Limits(); lim.MaxMessageLen != 512 || lim.MaxProfileLen != 1000 {
+		t.Errorf("Limits = %+v, want the server's 512-byte messages and 1000-byte profiles", lim)
+	}
+	logout(t, sess)
+}
+
+// TestTwoSessions: two users who list each other see each other arrive,
+// exchange IMs in three charsets, and see each other leave.
+func TestTwoSessions(t *testing.T) {
+	srv := startServer(t, alice, bob)
+	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{Buddies: []string{"Lab Bob"}})
+	b := signOn(t, srv, "labbob", "bobpass22", login.MD5, bos.Options{Buddies: []string{"LabAlice"}})
+
+	if ev := nextEvent[*bos.BuddyOnline](t, a); !oscar.SameScreenName(ev.Name, "labbob") || ev.Changed {
+		t.Errorf("alice saw %+v, want Lab Bob arriving", ev)
+	}
+	if ev := nextEvent[*bos.BuddyOnline](t, b); ev.Name != "LabAlice" {
+		t.Errorf("bob saw %+v, want LabAlice arriving", ev)
+	}
+	for _, text := range []string{"hello bob", "café au lait", "héllo 漢字 😀"} {
+		if err := a.SendIM(t.Context(), "Lab Bob", text); err != nil {
+			t.Fatalf("SendIM(%q): %v", text, err)
+		}
+		im := nextEvent[*bos.IMReceived](t, b)
+		if im.From != "LabAlice" || im.Text != text {
+			t.Errorf("bob got %q from %q, want %q from LabAlice", im.Text, im.From, text)
+		}
+	}
+	if err := b.SendIM(t.Context(), "labalice", "hi alice"); err != nil {
+		t.Fatal(err)
+	}
+	if im := nextEvent[*bos.IMReceived](t, a); im.Text != "hi alice" {
+		t.Errorf("alice got %q", im.Text)
+	}
+	logout(t, b)
+	if ev := nextEvent[*bos.BuddyOffline](t, a); !oscar.SameScreenName(ev.Name, "Lab Bob") {
+		t.Errorf("alice saw %q leave, want Lab Bob", ev.Name)
+	}
+}
+
+func TestIMToOfflineUser(t *testing.T) {
+	srv := startServer(t, alice, bob)
+	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
+	err := a.SendIM(t.Context(), "Lab Bob", "anyone there?")
+	var re *bos.RequestError
+	if !errors.As(err, &re) || !re.RecipientOffline() {
+		t.Fatalf("SendIM to an offline user: %v, want a RequestError saying so", err)
+	}
+}
+
+func TestMessageTooLong(t *testing.T) {
+	srv := startServer(t, alice, bob)
+	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
+	long := string(bytes.Repeat([]byte("x"), 513))
+	var tl *bos.TooLongError
+	if err := a.SendIM(t.Context(), "Lab Bob", long); !errors.As(err, &tl) || tl.Limit != 512 {
+		t.Fatalf("SendIM of 513 bytes: %v, want a TooLongError with limit 512", err)
+	}
+}
+
+// TestSignedOnElsewhere: a second login kicks the first. After an MD5 login
+// (TLV 0x4A) the kick says why; the session reports it as such.
+func TestSignedOnElsewhere(t *testing.T) {
+	srv := startServer(t, alice)
+	first := signOn(t, srv, "LabAlice", "alicepw1", login.MD5, bos.Options{})
+	nextEvent[*bos.SignedOn](t, first)
+	signOn(t, srv, "LabAlice", "alicepw1", login.MD5, bos.Options{})
+	ev := nextEvent[*bos.Disconnected](t, first)
+	var ce *bos.ClosedError
+	if !errors.As(ev.Err, &ce) || !ce.SignedOnElsewhere() {
+		t.Fatalf("Disconnected.Err = %v, want signed on elsewhere", ev.Err)
+	}
+}
+
+// TestKickedWithBareHeader: after a FLAP login the real server kicks with a
+// 4-byte channel-4 header and no length. That is a sign-off, not a crash.
+func TestKickedWithBareHeader(t *testing.T) {
+	srv := startServer(t, alice)
+	first := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
+	nextEvent[*bos.SignedOn](t, first)
+	signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
+	ev := nextEvent[*bos.Disconnected](t, first)
+	var ce *bos.ClosedError
+	if !errors.As(ev.Err, &ce) {
+		t.Fatalf("Disconnected.Err = %v, want a ClosedError", ev.Err)
+	}
+}
+
+func TestConnectionDropped(t *testing.T) {
+	srv := startServer(t, alice)
+	sess := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
+	nextEvent[*bos.SignedOn](t, sess)
+	srv.CloseClientConnections()
+	ev := nextEvent[*bos.Disconnected](t, sess)
+	if !errors.Is(ev.Err, bos.ErrConnectionLost) {
+		t.Fatalf("Disconnected.Err = %v, want ErrConnectionLost", ev.Err)
+	}
+	if err := sess.SendIM(t.Context(), "x", "y"); !errors.Is(err, bos.ErrClosed) {
+		t.Errorf("SendIM after the end: %v, want ErrClosed", err)
+	}
+}
+
+func TestContextEndsSession(t *testing.T) {
+	srv := startServer(t, alice)
+	ctx, cancel := context.WithCancel(t.Context())
+	res, err := login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: "LabAlice", Password: "alicepw1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := bos.Connect(ctx, bos.Options{Addr: res.BOSAddr, Cookie: res.Cookie})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	ev := nextEvent[*bos.Disconnected](t, sess)
+	if ev.Err != nil {
+		t.Errorf("Disconnected.Err = %v, want nil (a logout)", ev.Err)
+	}
+	frames, err := srv.WaitClosed(t.Context(), "LabAlice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := frames[len(frames)-1]; last.Channel != oscar.ChannelSignoff || len(last.Payload) != 0 {
+		t.Errorf("last frame = %v, want an empty channel-4 FLAP", last)
+	}
+}
+
+func TestInfoWarnAwayTyping(t *testing.T) {
+	srv := startServer(t, alice, bob)
+	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{Buddies: []string{"Lab Bob"}})
+	b := signOn(t, srv, "labbob", "bobpass22", login.FLAP, bos.Options{Profile: "<HTML>bob's profile</HTML>"})
+	nextEvent[*bos.BuddyOnline](t, a)
+
+	if err := b.SetAway(t.Context(), "gone fishing"); err != nil {
+		t.Fatal(err)
+	}
+	if ev := nextEvent[*bos.BuddyOnline](t, a); !ev.Changed || !ev.Away {
+		t.Errorf("after away: %+v, want a change to away", ev)
+	}
+	info, err := a.GetInfo(t.Context(), "Lab Bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Profile != "<HTML>bob's profile</HTML>" || !info.Away || info.AwayMessage != "gone fishing" {
+		t.Errorf("GetInfo = %+v", info)
+	}
+	level, err := a.Warn(t.Context(), "Lab Bob", false)
+	if err != nil || level == 0 {
+		t.Fatalf("Warn = %d, %v", level, err)
+	}
+	if w := nextEvent[*bos.Warned](t, b); w.Level != level || w.By != "LabAlice" {
+		t.Errorf("bob's Warned = %+v, want level %d by LabAlice", w, level)
+	}
+	if err := b.SendTyping(t.Context(), "LabAlice", oscar.TypingStarted); err != nil {
+		t.Fatal(err)
+	}
+	if ty := nextEvent[*bos.Typing](t, a); ty.State != oscar.TypingStarted || !oscar.SameScreenName(ty.From, "labbob") {
+		t.Errorf("Typing = %+v", ty)
+	}
+	if _, err := a.GetInfo(t.Context(), "LabCarol"); err == nil {
+		t.Error("GetInfo of an unknown user succeeded")
+	}
+}
+
+// TestNoGoroutinesLeft: after Logout every goroutine of the session is gone.
+func TestNoGoroutinesLeft(t *testing.T) {
+	srv := startServer(t, alice)
+	before := runtime.NumGoroutine()
+	for range 3 {
+		sess := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
+		logout(t, sess)
+		<-sess.Done()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		runtime.Gosched()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines before, %d after:\n%s", before, n, buf[:runtime.Stack(buf, true)])
+	}
+}

@@ -1,0 +1,228 @@
+package bos
+
+import (
+	"errors"
+	"io"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// familyVersions are the versions sent in 01,02 for each family the server
+// serves (tool id 0x0110, tool version 0x0629, as AIM 5.x clients send).
+var familyVersions = map[uint16]uint16{0x0001: 3, 0x0013: 4}
+
+const (
+	toolID      = 0x0110
+	toolVersion = 0x0629
+)
+
+// ourICBMParams is sent in 04,02: channel 0, flags for channel messages,
+// missed calls and typing events, 8000-byte messages, warnings up to 99.9 %.
+var ourICBMParams = oscar.SetICBMParams{
+	Channel:         0,
+	Flags:           oscar.ICBMFlagChannelMessages | oscar.ICBMFlagMissedCalls | oscar.ICBMFlagTypingEvents,
+	MaxMessageLen:   8000,
+	MaxSenderWarn:   999,
+	MaxReceiverWarn: 999,
+}
+
+// maxNamesPerSNAC keeps each 03,04 well under any server's SNAC size.
+const maxNamesPerSNAC = 100
+
+// signon runs the BOS signon of the spec's section 3.3 in its order. It
+// sends everything that needs no answer as soon as it may: the rights
+// requests, buddy list, profile, ICBM parameters and client ready all go
+// out together after the rate acknowledge, and the five replies are then
+// read in whatever order they come.
+func (s *Session) signon() error {
+	// 1-2: the server's acknowledge may come before or after our frame.
+	s.deadline()
+	if err := s.fw.WriteEncoded(oscar.ChannelSignon, &oscar.BOSSignon{Cookie: s.opts.Cookie}); err != nil {
+		return &StepError{Step: "sending the cookie", Err: err}
+	}
+	// 3: host ready.
+	var host oscar.HostReady
+	if err := s.expect("waiting for host ready (01,03)", oscar.TypeHostReady, host.Decode); err != nil {
+		return err
+	}
+	// 4-6: rates.
+	if err := s.writeNow(oscar.Empty(oscar.TypeRateRequest)); err != nil {
+		return &StepError{Step: "asking for rate limits (01,06)", Err: err}
+	}
+	var rates oscar.RateParams
+	if err := s.expect("waiting for rate limits (01,07)", oscar.TypeRateParams, rates.Decode); err != nil {
+		return err
+	}
+	s.rates.set(&rates, s.now())
+	ack := oscar.RateAck{Classes: make([]uint16, len(rates.Classes))}
+	for i, c := range rates.Classes {
+		ack.Classes[i] = c.ID
+	}
+	// 6-7, 11-14: everything that needs no answer first.
+	var self oscar.SelfInfo
+	var loc oscar.LocateRights
+	var buddy oscar.BuddyRights
+	var icbm oscar.ICBMParamsReply
+	var priv oscar.PrivacyRights
+	replies := map[oscar.SNACType]func([]byte) error{
+		oscar.TypeSelfInfo:      self.Decode,
+		oscar.TypeLocateRights:  loc.Decode,
+		oscar.TypeBuddyRights:   buddy.Decode,
+		oscar.TypeICBMParams:    icbm.Decode,
+		oscar.TypePrivacyRights: priv.Decode,
+	}
+	burst := []oscar.Message{
+		&ack,
+		oscar.Empty(oscar.TypeSelfInfoRequest),
+		oscar.Empty(oscar.TypeLocateRightsReq),
+		oscar.Empty(oscar.TypeBuddyRightsReq),
+		oscar.Empty(oscar.TypeICBMParamsReq),
+		oscar.Empty(oscar.TypePrivacyRightsReq),
+	}
+	for names := s.opts.Buddies; len(names) > 0; {
+		n := min(len(names), maxNamesPerSNAC)
+		burst = append(burst, &oscar.AddBuddies{Names: names[:n]})
+		names = names[n:]
+	}
+	burst = append(burst,
+		s.infoMessage(true, s.opts.Away != ""),
+		&ourICBMParams,
+		clientReady(host.Families),
+	)
+	for _, m := range burst {
+		if err := s.writeNow(m); err != nil {
+			return &StepError{Step: "sending " + m.SNACType().String(), Err: err}
+		}
+	}
+	// 8: the replies, in any order.
+	if err := s.expectAll("waiting for the signon replies", replies); err != nil {
+		return err
+	}
+	s.setSelf(&self.Info)
+	s.mu.Lock()
+	if n, ok := loc.MaxProfileLen(); ok && n > 0 {
+		s.limits.MaxProfileLen = int(n)
+	}
+	if n, ok := buddy.MaxBuddies(); ok {
+		s.limits.MaxBuddies = int(n)
+	}
+	if icbm.MaxMessageLen > 0 {
+		s.limits.MaxMessageLen = int(icbm.MaxMessageLen)
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+func clientReady(families []uint16) *oscar.ClientReady {
+	m := &oscar.ClientReady{Families: make([]oscar.ToolVersion, len(families))}
+	for i, f := range families {
+		v, ok := familyVersions[f]
+		if !ok {
+			v = 1
+		}
+		m.Families[i] = oscar.ToolVersion{Family: f, Version: v, ToolID: toolID, ToolVersion: toolVersion}
+	}
+	return m
+}
+
+// infoMessage builds 02,04 with the profile and/or away message.
+func (s *Session) infoMessage(profile, away bool) *oscar.SetInfo {
+	m := &oscar.SetInfo{}
+	if profile {
+		m.HasProfile = true
+		m.ProfileMIME = mimeFor(s.opts.Profile)
+		m.Profile = []byte(s.opts.Profile)
+	}
+	if away {
+		m.HasAway = true
+		if s.opts.Away != "" {
+			m.AwayMIME = mimeFor(s.opts.Away)
+		}
+		m.Away = []byte(s.opts.Away)
+	}
+	return m
+}
+
+func mimeFor(text string) string {
+	for i := 0; i < len(text); i++ {
+		if text[i] >= 0x80 {
+			return utf8ProfileMIME
+		}
+	}
+	return defaultProfileMIME
+}
+
+func (s *Session) deadline() {
+	s.conn.SetDeadline(s.now().Add(s.opts.StepTimeout))
+}
+
+// writeNow sends m during signon (before the writer goroutine runs),
+// counting it against its rate class.
+func (s *Session) writeNow(m oscar.Message) error {
+	s.deadline()
+	if d := s.rates.delay(m.SNACType(), s.now()); d > 0 {
+		// Only a server whose classes are tighter than a signon's dozen
+		// SNACs gets here; the step's deadline bounds the wait.
+		if d > s.opts.StepTimeout {
+			return errors.New("the server's rate limits leave no room to sign on")
+		}
+		time.Sleep(d)
+	}
+	s.rates.record(m.SNACType(), s.now())
+	return s.fw.WriteMessage(s.nextReqID(), m)
+}
+
+// expect reads until the wanted SNAC arrives and decodes it; whatever else
+// comes first (rate changes, buddy arrivals, the message of the day) is
+// handled on the way.
+func (s *Session) expect(step string, want oscar.SNACType, decode func([]byte) error) error {
+	return s.expectAll(step, map[oscar.SNACType]func([]byte) error{want: decode})
+}
+
+func (s *Session) expectAll(step string, want map[oscar.SNACType]func([]byte) error) error {
+	s.deadline()
+	for len(want) > 0 {
+		f, err := s.readFrame()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = errors.New("the server closed the connection")
+			}
+			return &StepError{Step: step, Err: err}
+		}
+		switch f.Channel {
+		case oscar.ChannelSignoff:
+			var d oscar.Disconnect
+			if !f.Truncated {
+				d.Decode(f.Payload)
+			}
+			return &StepError{Step: step, Err: &ClosedError{Reason: d.Reason, URL: d.URL}}
+		case oscar.ChannelSNAC:
+		default:
+			continue
+		}
+		snac, err := oscar.ParseSNAC(f.Payload)
+		if err != nil {
+			return &StepError{Step: step, Err: err}
+		}
+		decode, ok := want[snac.Type()]
+		if !ok {
+			if snac.Subtype == 1 && snac.RequestID != 0 {
+				var e oscar.SNACError
+				e.Family = snac.Family
+				e.Decode(snac.Body)
+				return &StepError{Step: step, Err: &e}
+			}
+			s.dispatch(f.Payload)
+			continue
+		}
+		// The body aliases the reader's buffer, and decoded values alias the
+		// body: keep a copy that outlives the next read.
+		if err := decode(append([]byte(nil), snac.Body...)); err != nil {
+			return &StepError{Step: step, Err: err}
+		}
+		delete(want, snac.Type())
+		s.deadline()
+	}
+	return nil
+}
