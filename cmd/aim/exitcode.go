@@ -8,7 +8,9 @@ import (
 	"os/exec"
 	"syscall"
 
+	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/login"
 )
 
 // Exit codes. These are the only numbers aim exits with; exitCode is the
@@ -52,6 +54,9 @@ func exitCode(err error) int {
 	}
 	if errors.Is(err, context.Canceled) {
 		return exitInterrupted
+	}
+	if code, ok := sessionExitCode(err); ok {
+		return code
 	}
 	var coder exitCoder
 	if errors.As(err, &coder) {
@@ -113,4 +118,29 @@ func isUsage(err error) bool {
 	return errors.As(err, &usage) || errors.As(err, &screenName) || errors.As(err, &setting) ||
 		errors.As(err, &missing) || errors.As(err, &perm) || errors.As(err, &file) ||
 		errors.As(err, &tooLong) || errors.As(err, &noPassword)
+}
+
+// sessionExitCode maps the errors of signing on and of a live session.
+func sessionExitCode(err error) (int, bool) {
+	var (
+		auth      *login.AuthError
+		closed    *bos.ClosedError
+		refused   *bos.RequestError
+		tooLong   *bos.TooLongError
+		loginStep *login.StepError
+		bosStep   *bos.StepError
+	)
+	switch {
+	case errors.As(err, &auth):
+		return exitAuth, true
+	case errors.As(err, &closed):
+		return exitKicked, true
+	case errors.As(err, &refused):
+		return exitRefused, true
+	case errors.As(err, &tooLong):
+		return exitUsage, true
+	case errors.Is(err, bos.ErrConnectionLost), errors.As(err, &loginStep), errors.As(err, &bosStep):
+		return exitNetwork, true
+	}
+	return 0, false
 }

@@ -119,6 +119,9 @@ the server (signed on elsewhere), 6 message refused, 130 interrupted.`,
 	pf.Bool("json", false, "print results as JSON, one object per line (same as output: json)")
 
 	root.AddCommand(
+		newDemoCmd(f, nil),
+		newLoginCmd(f, nil),
+		newSendCmd(f, nil),
 		newVersionCmd(f, nil),
 		newConfigCmd(f),
 		newBuddiesCmd(f),

@@ -1,0 +1,342 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/htmltext"
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// commandHelp lists the commands `aim login` reads from standard input.
+const commandHelp = `Commands (one per line; quote names with spaces: send "Lab Bob" hi):
+  send NAME TEXT     send an instant message
+  add NAME [GROUP]   add a buddy (saved to the config file too)
+  remove NAME        remove a buddy (saved to the config file too)
+  profile TEXT       set your profile for this session
+  away [TEXT]        set an away message; with no text, come back
+  info NAME          show a user's profile and away message
+  warn NAME [anon]   warn a user, by name or anonymously
+  buddies            list your buddies and who is online
+  help               this list
+  quit               finish what is pending, sign off and exit`
+
+// commander runs the commands of a live session. Commands are started in
+// the order they are read (so messages go out in order) and their results
+// are printed as each finishes.
+type commander struct {
+	sess *bos.Session
+	out  *printer
+	cfg  *config.Config // for add/remove; nil: live only
+	wg   sync.WaitGroup // commands still waiting for the server
+}
+
+// errQuit ends the input loop.
+var errQuit = errors.New("quit")
+
+// readAll runs each line of r until EOF or "quit", then waits for every
+// command still pending. ctx ends the wait early.
+func (c *commander) readAll(ctx context.Context, r io.Reader) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	id := 0
+	var err error
+	for sc.Scan() {
+		id++
+		if c.run(ctx, id, sc.Text()) == errQuit {
+			break
+		}
+	}
+	if e := sc.Err(); e != nil {
+		err = fmt.Errorf("reading commands: %w", e)
+	}
+	c.wait(ctx)
+	return err
+}
+
+// wait returns once every started command has its result, or ctx ends.
+func (c *commander) wait(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { c.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	case <-c.sess.Done():
+		<-done // the session ended: every pending command fails at once
+	}
+}
+
+// run starts one command line. It returns errQuit for "quit".
+func (c *commander) run(ctx context.Context, id int, line string) error {
+	line = strings.TrimSpace(line)
+	if line == "" || strings.HasPrefix(line, "#") {
+		return nil
+	}
+	verb, rest := cut(line)
+	verb = strings.ToLower(verb)
+	fail := func(err error) { c.out.result(id, line, verb, err, "", nil) }
+	switch verb {
+	case "quit", "exit":
+		c.out.result(id, line, "quit", nil, "finishing pending commands and signing off", nil)
+		return errQuit
+	case "help", "?":
+		c.out.result(id, line, "help", nil, commandHelp, record{"help": commandHelp})
+	case "send", "msg", "m":
+		name, text, err := nameAndRest(rest)
+		if err == nil && text == "" {
+			err = errors.New("no message text (send NAME TEXT)")
+		}
+		if err != nil {
+			fail(err)
+			return nil
+		}
+		p, err := c.sess.QueueIM(name, text, false)
+		if err != nil {
+			c.out.result(id, line, verb, err, "", record{"to": name})
+			return nil
+		}
+		c.async(func() {
+			err := p.Wait(ctx)
+			c.out.result(id, line, "send", err, "sent to "+name, record{"to": name})
+		})
+	case "add":
+		name, group, err := nameAndRest(rest)
+		if err != nil {
+			fail(err)
+			return nil
+		}
+		c.async(func() {
+			text, err := c.add(ctx, name, group)
+			c.out.result(id, line, "add", err, text, record{"name": name})
+		})
+	case "remove", "rm":
+		name, extra, err := nameAndRest(rest)
+		if err == nil && extra != "" {
+			err = fmt.Errorf("unexpected %q after the name (remove NAME)", extra)
+		}
+		if err != nil {
+			fail(err)
+			return nil
+		}
+		c.async(func() {
+			text, err := c.remove(ctx, name)
+			c.out.result(id, line, "remove", err, text, record{"name": name})
+		})
+	case "profile":
+		c.async(func() {
+			err := c.sess.SetProfile(ctx, rest)
+			c.out.result(id, line, "profile", err, "profile set", nil)
+		})
+	case "away":
+		c.async(func() {
+			err := c.sess.SetAway(ctx, rest)
+			text := "away: " + rest
+			if rest == "" {
+				text = "back (away message cleared)"
+			}
+			c.out.result(id, line, "away", err, text, record{"away": rest != ""})
+		})
+	case "info", "whois":
+		name, extra, err := nameAndRest(rest)
+		if err == nil && extra != "" {
+			err = fmt.Errorf("unexpected %q after the name (info NAME)", extra)
+		}
+		if err != nil {
+			fail(err)
+			return nil
+		}
+		c.async(func() {
+			info, err := c.sess.GetInfo(ctx, name)
+			if err != nil {
+				c.out.result(id, line, "info", err, "", record{"name": name})
+				return
+			}
+			c.out.result(id, line, "info", nil, describeInfo(info), infoRecord(info))
+		})
+	case "warn":
+		name, mode, err := nameAndRest(rest)
+		anon := false
+		switch strings.ToLower(mode) {
+		case "":
+		case "anon", "anonymous", "anonymously":
+			anon = true
+		default:
+			err = fmt.Errorf("unexpected %q after the name (warn NAME [anon])", mode)
+		}
+		if err != nil {
+			fail(err)
+			return nil
+		}
+		c.async(func() {
+			level, err := c.sess.Warn(ctx, name, anon)
+			c.out.result(id, line, "warn", err, fmt.Sprintf("warned %s: their level is now %d%%", name, percent(level)),
+				record{"name": name, "anonymous": anon, "warning_level": percent(level)})
+		})
+	case "buddies", "who":
+		text, rec := c.buddies()
+		c.out.result(id, line, "buddies", nil, text, rec)
+	default:
+		fail(fmt.Errorf("unknown command %q (type help for the list)", verb))
+	}
+	return nil
+}
+
+func (c *commander) async(f func()) {
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		f()
+	}()
+}
+
+func (c *commander) add(ctx context.Context, name, group string) (string, error) {
+	if err := config.ValidateScreenName(name); err != nil {
+		return "", err
+	}
+	text := "added " + name
+	if c.cfg != nil {
+		if group == "" {
+			group = config.DefaultGroup
+		}
+		_, already, err := c.cfg.AddBuddies([]string{name}, group)
+		if err != nil {
+			return "", err
+		}
+		if len(already) > 0 {
+			text = name + " is already a buddy"
+		}
+	}
+	return text, c.sess.AddBuddies(ctx, name)
+}
+
+func (c *commander) remove(ctx context.Context, name string) (string, error) {
+	if err := config.ValidateScreenName(name); err != nil {
+		return "", err
+	}
+	text := "removed " + name
+	if c.cfg != nil {
+		_, missing, err := c.cfg.RemoveBuddies([]string{name})
+		if err != nil {
+			return "", err
+		}
+		if len(missing) > 0 {
+			text = name + " was not a buddy"
+		}
+	}
+	return text, c.sess.RemoveBuddies(ctx, name)
+}
+
+func (c *commander) buddies() (string, record) {
+	online := c.sess.OnlineBuddies()
+	sort.Slice(online, func(i, j int) bool {
+		return oscar.NormalizeScreenName(online[i]) < oscar.NormalizeScreenName(online[j])
+	})
+	isOn := map[string]bool{}
+	for _, n := range online {
+		isOn[oscar.NormalizeScreenName(n)] = true
+	}
+	var offline []string
+	if c.cfg != nil {
+		for _, g := range c.cfg.Buddies {
+			for _, n := range g.Names {
+				if !isOn[oscar.NormalizeScreenName(n)] {
+					offline = append(offline, n)
+				}
+			}
+		}
+	}
+	text := "online: " + listOrNone(online)
+	if c.cfg != nil {
+		text += "; offline: " + listOrNone(offline)
+	}
+	if online == nil {
+		online = []string{}
+	}
+	if offline == nil {
+		offline = []string{}
+	}
+	return text, record{"online": online, "offline": offline}
+}
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+func describeInfo(info *bos.UserInfo) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: warning level %d%%", info.ScreenName, percent(info.WarningLevel))
+	if !info.SignonTime.IsZero() {
+		fmt.Fprintf(&b, ", online since %s", info.SignonTime.Local().Format("2006-01-02 15:04"))
+	}
+	if info.IdleMinutes > 0 {
+		fmt.Fprintf(&b, ", idle %d min", info.IdleMinutes)
+	}
+	if info.Away {
+		b.WriteString(", away")
+		if info.AwayMessage != "" {
+			b.WriteString(": " + htmltext.Plain(info.AwayMessage))
+		}
+	}
+	if p := htmltext.Plain(info.Profile); p != "" {
+		b.WriteString("\n  profile: " + indentContinuation(p, 11))
+	}
+	return b.String()
+}
+
+func infoRecord(info *bos.UserInfo) record {
+	rec := record{"name": info.ScreenName, "warning_level": percent(info.WarningLevel), "away": info.Away,
+		"idle_minutes": info.IdleMinutes, "profile": htmltext.Plain(info.Profile), "profile_html": info.Profile,
+		"away_message": htmltext.Plain(info.AwayMessage)}
+	if !info.SignonTime.IsZero() {
+		rec["signon_time"] = rfc3339(info.SignonTime)
+	}
+	return rec
+}
+
+// cut splits off the first word.
+func cut(s string) (word, rest string) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimLeftFunc(s[i:], unicode.IsSpace)
+}
+
+// nameAndRest reads a screen name, "quoted" or 'quoted' when it holds
+// spaces, and returns the rest of the line untouched.
+func nameAndRest(s string) (name, rest string, err error) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	if s == "" {
+		return "", "", errors.New("no screen name")
+	}
+	if q := s[0]; q == '"' || q == '\'' {
+		end := strings.IndexByte(s[1:], q)
+		if end < 0 {
+			return "", "", fmt.Errorf("unterminated quote in %s", s)
+		}
+		name, rest = s[1:1+end], s[2+end:]
+		if rest != "" && !unicode.IsSpace(rune(rest[0])) {
+			return "", "", fmt.Errorf("no space after the quoted name in %s", s)
+		}
+		name = strings.TrimSpace(name)
+		if name == "" {
+			return "", "", errors.New("empty screen name")
+		}
+		return name, strings.TrimLeftFunc(rest, unicode.IsSpace), nil
+	}
+	name, rest = cut(s)
+	return name, rest, nil
+}

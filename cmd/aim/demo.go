@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aim-oscar/aim/internal/htmltext"
+	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/oscartest"
+)
+
+// The demo's cast: the user, and a buddy that answers.
+const (
+	demoUser = "DemoUser"
+	demoBot  = "AIMBot"
+)
+
+type demoOptions struct {
+	IO      *IOStreams
+	JSON    func() bool
+	Debug   func() bool
+	For     time.Duration
+	NoInput bool
+}
+
+func newDemoCmd(f *factory, runF func(context.Context, *demoOptions) error) *cobra.Command {
+	opts := &demoOptions{IO: f.IO, Debug: f.Debug}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Try aim with no server of your own: sign on to a built-in local server",
+		Long: `Start an OSCAR server inside aim, on 127.0.0.1, and sign on to it as
+` + demoUser + `, whose buddy ` + demoBot + ` answers every message. Everything after
+that is the real client: the same signon, events, commands and output as
+'aim login' against a real server. Nothing leaves this machine and nothing
+is written to your config file.
+
+Try: send ` + demoBot + ` hello     info ` + demoBot + `     away lunch     quit`,
+		Example: `  aim demo
+  aim demo --json --for 5s --no-input
+  printf 'send AIMBot hi\nquit\n' | aim demo --json | jq .`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.JSON = func() bool { j, _ := cmd.Flags().GetBool("json"); return j }
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runDemo(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().DurationVar(&opts.For, "for", 0, "sign off after this `DURATION`; 0: stay on until quit, end of input or Ctrl-C")
+	cmd.Flags().BoolVar(&opts.NoInput, "no-input", false, "ignore standard input")
+	return cmd
+}
+
+func runDemo(ctx context.Context, opts *demoOptions) error {
+	var pw [12]byte
+	rand.Read(pw[:])
+	password := hex.EncodeToString(pw[:])
+
+	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: demoUser, Password: password})
+	srv.Start()
+	defer srv.Close()
+	srv.AddBot(demoBot, demoReply)
+
+	a := &account{
+		Server:     srv.AuthAddr(),
+		ScreenName: demoUser,
+		Password:   password,
+		Buddies:    []string{demoBot},
+		Profile:    "<HTML>Trying out <B>aim</B>, the command-line AIM client.</HTML>",
+	}
+	if opts.Debug() {
+		a.Trace = newTracer(opts.IO.ErrOut)
+	}
+	out := &printer{w: opts.IO.Out, json: opts.JSON()}
+
+	// Once signed on, the bot says hello: an IM the server delivers like
+	// any other.
+	greeted := make(chan struct{})
+	go func() {
+		defer close(greeted)
+		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if srv.WaitOnline(wctx, demoUser) == nil {
+			srv.Send(demoUser, 0x80000000, botIM(demoBot, "Hi! I'm "+demoBot+", a bot on this demo server. Type: send "+demoBot+" hello"))
+		}
+	}()
+	defer func() { <-greeted }()
+
+	return stayOnline(ctx, opts.IO, out, nil, a, sessionPlan{
+		For:     opts.For,
+		NoInput: opts.NoInput,
+		Status:  "aim: demo server on " + srv.AuthAddr() + "; type 'help' for commands, 'quit' to sign off",
+	})
+}
+
+// demoReply is the bot's side of the conversation.
+func demoReply(from, html string) string {
+	text := strings.TrimSpace(htmltext.Plain(html))
+	lower := strings.ToLower(text)
+	switch {
+	case lower == "":
+		return ""
+	case strings.HasPrefix(lower, "help"):
+		return "Try: send " + demoBot + " time, info " + demoBot + ", away brb, buddies, quit."
+	case strings.Contains(lower, "time"):
+		return "It is " + time.Now().Format("15:04:05") + " here."
+	case lower == "hi" || lower == "hello" || strings.HasPrefix(lower, "hello ") || strings.HasPrefix(lower, "hi "):
+		return "Hello, " + from + "! Everything you see is real OSCAR on a local server."
+	}
+	return fmt.Sprintf("You said %q (%d characters). Say help for ideas.", text, len([]rune(text)))
+}
+
+// botIM builds the 04,07 a bot sends.
+func botIM(from, text string) *oscar.IncomingIM {
+	t, _ := oscar.NewText(text)
+	msg := oscar.NewMessage(t)
+	var info oscar.TLVList
+	info = oscar.AppendTLVUint16(info, oscar.UserTLVClass, oscar.ClassFree|oscar.ClassUnconfirmed)
+	info = oscar.AppendTLVUint32(info, oscar.UserTLVSignonTime, uint32(time.Now().Unix()))
+	var tlvs oscar.TLVList
+	tlvs = oscar.AppendTLV(tlvs, oscar.ICBMTLVMessage, msg.AppendTo(nil))
+	var cookie [8]byte
+	rand.Read(cookie[:])
+	return &oscar.IncomingIM{Cookie: cookie, Channel: 1, From: oscar.UserInfo{ScreenName: from, TLVs: info}, TLVs: tlvs}
+}

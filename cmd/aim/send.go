@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/config"
+)
+
+type sendOptions struct {
+	IO     *IOStreams
+	Config func() (*config.Config, error)
+	Debug  func() bool
+
+	To, Text string
+	FromArgs bool // the message was on the command line
+
+	Dial        func(ctx context.Context, network, addr string) (net.Conn, error)
+	StepTimeout time.Duration
+}
+
+func newSendCmd(f *factory, runF func(context.Context, *sendOptions) error) *cobra.Command {
+	opts := &sendOptions{IO: f.IO, Config: f.Config, Debug: f.Debug}
+	cmd := &cobra.Command{
+		Use:   "send NAME [MESSAGE...]",
+		Short: "Sign on, send one message, wait for the server's answer, sign off",
+		Long: `Sign on, send one instant message, wait until the server accepts it, and
+sign off. Without MESSAGE the message is read from standard input (all of
+it, up to the server's limit, usually 512 bytes).
+
+Exit status 0 means the server accepted the message. 6 means it refused
+it: the recipient is not signed on, or has blocked you. Text in any script
+arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the text needs.`,
+		Example: `  aim send LabBob 'lunch?'
+  echo 'build finished' | aim send LabBob
+  aim send "Lab Bob" "names with spaces need quotes" --json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.To = args[0]
+			if len(args) > 1 {
+				opts.Text, opts.FromArgs = strings.Join(args[1:], " "), true
+			}
+			if err := config.ValidateScreenName(opts.To); err != nil {
+				return &usageError{err: err}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runSend(cmd.Context(), opts)
+		},
+	}
+	addAccountFlags(cmd)
+	return cmd
+}
+
+// maxStdinMessage bounds what is read from standard input: far above any
+// server's limit, so the limit check, not the read, says what is wrong.
+const maxStdinMessage = 64 << 10
+
+func runSend(ctx context.Context, opts *sendOptions) error {
+	if !opts.FromArgs {
+		if opts.IO.IsStdinTTY() {
+			fmt.Fprintln(opts.IO.ErrOut, "aim: type the message, then Ctrl-D")
+		}
+		b, err := io.ReadAll(io.LimitReader(opts.IO.In, maxStdinMessage+1))
+		if err != nil {
+			return fmt.Errorf("reading the message: %w", err)
+		}
+		if len(b) > maxStdinMessage {
+			return usageErrorf("the message on standard input is longer than %d bytes", maxStdinMessage)
+		}
+		opts.Text = strings.TrimRight(string(b), "\r\n")
+	}
+	if strings.TrimSpace(opts.Text) == "" {
+		return usageErrorf("no message to send (give it after the name, or on standard input)")
+	}
+	// The password prompt, if any, needs the terminal: read it after the
+	// message only when the message came from the command line.
+	cfg, a, err := loadAccount(ctx, opts.IO, opts.Config, opts.Debug())
+	if err != nil {
+		return err
+	}
+	a.Dial, a.StepTimeout = opts.Dial, opts.StepTimeout
+	a.Buddies = nil // a one-shot send watches no one
+	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
+
+	sessCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sess, err := signOn(sessCtx, a)
+	if err != nil {
+		return err
+	}
+	go func() {
+		for range sess.Events() { // nothing here is news to a one-shot send
+		}
+	}()
+	sendErr := sess.SendIM(ctx, opts.To, opts.Text)
+	lctx, lcancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer lcancel()
+	sess.Logout(lctx)
+	if sendErr != nil {
+		var refused *bos.RequestError
+		if errors.As(sendErr, &refused) && refused.RecipientOffline() {
+			return fmt.Errorf("%s is not signed on: %w", opts.To, sendErr)
+		}
+		return sendErr
+	}
+	out.emit(stamp(time.Now())+" sent to "+opts.To, record{"type": "result", "command": "send", "ok": true, "to": opts.To})
+	return nil
+}

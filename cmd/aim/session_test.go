@@ -1,0 +1,447 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/oscartest"
+)
+
+// lineBuffer collects output written by several goroutines and lets a test
+// wait for a line that matches.
+type lineBuffer struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	changed chan struct{}
+}
+
+func newLineBuffer() *lineBuffer { return &lineBuffer{changed: make(chan struct{})} }
+
+func (b *lineBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	close(b.changed)
+	b.changed = make(chan struct{})
+	return b.buf.Write(p)
+}
+
+func (b *lineBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// waitFor waits until a line contains sub, up to 10 s.
+func (b *lineBuffer) waitFor(t *testing.T, sub string) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		b.mu.Lock()
+		has, ch := strings.Contains(b.buf.String(), sub), b.changed
+		b.mu.Unlock()
+		if has {
+			return
+		}
+		select {
+		case <-ch:
+		case <-timeout:
+			t.Fatalf("no %q in the output within 10 s; output:\n%s", sub, b.String())
+		}
+	}
+}
+
+// jsonLines parses every line as a JSON object.
+func jsonLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var recs []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("not a JSON line: %q: %v", sc.Text(), err)
+		}
+		if _, ok := m["type"].(string); !ok {
+			t.Errorf("line without a type: %q", sc.Text())
+		}
+		if ts, ok := m["time"].(string); !ok {
+			t.Errorf("line without a time: %q", sc.Text())
+		} else if _, err := time.Parse(time.RFC3339Nano, ts); err != nil {
+			t.Errorf("bad time %q: %v", ts, err)
+		}
+		recs = append(recs, m)
+	}
+	return recs
+}
+
+func types(recs []map[string]any) []string {
+	var out []string
+	for _, r := range recs {
+		out = append(out, r["type"].(string))
+	}
+	return out
+}
+
+// cliEnv gives each test an empty config dir and the server's address.
+func cliEnv(t *testing.T, srv *oscartest.Server, password string) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("HOME", dir)
+	t.Setenv("AIM_CONFIG", "")
+	t.Setenv("AIM_SERVER", srv.AuthAddr())
+	t.Setenv("AIM_PASSWORD", password)
+	t.Setenv("AIM_SCREEN_NAME", "")
+	t.Setenv("AIM_AUTH", "")
+	t.Setenv("AIM_OUTPUT", "")
+	t.Setenv("AIM_PASSWORD_COMMAND", "")
+	return filepath.Join(dir, "aim", "config.yaml")
+}
+
+func writeConfig(t *testing.T, path, yaml string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type cliRun struct {
+	code   chan int
+	in     *io.PipeWriter
+	out    *lineBuffer
+	errOut *lineBuffer
+}
+
+// startCLI runs aim with args; standard input is a pipe the test writes to.
+func startCLI(t *testing.T, args ...string) *cliRun {
+	t.Helper()
+	pr, pw := io.Pipe()
+	r := &cliRun{code: make(chan int, 1), in: pw, out: newLineBuffer(), errOut: newLineBuffer()}
+	streams := &IOStreams{In: pr, Out: r.out, ErrOut: r.errOut}
+	streams.SetStdinTTY(false)
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() { r.code <- run(ctx, args, streams) }()
+	t.Cleanup(func() {
+		cancel()
+		pw.Close()
+		r.wait(t)
+	})
+	return r
+}
+
+func (r *cliRun) send(t *testing.T, line string) {
+	t.Helper()
+	if _, err := io.WriteString(r.in, line+"\n"); err != nil {
+		t.Fatalf("writing %q to aim: %v", line, err)
+	}
+}
+
+func (r *cliRun) wait(t *testing.T) int {
+	t.Helper()
+	select {
+	case c := <-r.code:
+		r.code <- c
+		return c
+	case <-time.After(20 * time.Second):
+		t.Fatalf("aim did not exit within 20 s; stderr:\n%s", r.errOut.String())
+		return -1
+	}
+}
+
+// runCLI runs aim to completion with stdin.
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	streams, in, out, errOut := testIO()
+	in.WriteString(stdin)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	code = run(ctx, args, streams)
+	return code, out.String(), errOut.String()
+}
+
+func TestLoginJSON(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "echo: " + text })
+	cfg := cliEnv(t, srv, "alicepw1")
+	writeConfig(t, cfg, "screen_name: LabAlice\nbuddies:\n  - group: Bots\n    names: [EchoBot]\n")
+
+	r := startCLI(t, "login", "--json")
+	r.out.waitFor(t, `"type":"buddy_online"`)
+	r.send(t, "send EchoBot héllo <b>there</b>")
+	r.out.waitFor(t, `"type":"im"`)
+	r.send(t, "info EchoBot")
+	r.send(t, "frobnicate")
+	r.send(t, "send")
+	r.send(t, "buddies")
+	r.in.Close()
+	if code := r.wait(t); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, r.errOut.String())
+	}
+	recs := jsonLines(t, r.out.String())
+	got := types(recs)
+	if got[0] != "signed_on" || got[len(got)-1] != "disconnected" {
+		t.Errorf("types = %v, want signed_on first and disconnected last", got)
+	}
+	if last := recs[len(recs)-1]; last["reason"] != "logout" {
+		t.Errorf("last event = %v, want a logout", last)
+	}
+	byID := map[float64]map[string]any{}
+	for _, rec := range recs {
+		switch rec["type"] {
+		case "im":
+			if rec["from"] != "EchoBot" || rec["text"] != "echo: héllo there" || rec["html"] != "echo: héllo <b>there</b>" {
+				t.Errorf("im = %v", rec)
+			}
+		case "result":
+			byID[rec["id"].(float64)] = rec
+		}
+	}
+	for id, want := range map[float64]bool{1: true, 2: true, 3: false, 4: false, 5: true} {
+		rec, ok := byID[id]
+		if !ok {
+			t.Errorf("no result for line %v in %v", id, got)
+			continue
+		}
+		if rec["ok"] != want {
+			t.Errorf("result %v = %v, want ok=%v", id, rec, want)
+		}
+		if !want && rec["error"] == "" {
+			t.Errorf("result %v has no error text", id)
+		}
+	}
+	if online := byID[5]["online"]; online == nil || len(online.([]any)) != 1 {
+		t.Errorf("buddies result = %v, want EchoBot online", byID[5])
+	}
+	if strings.Contains(r.out.String()+r.errOut.String(), "alicepw1") {
+		t.Error("the password appears in the output")
+	}
+}
+
+// TestLoginEndOfInputDeliversEverything: messages queued just before the
+// input ends are all delivered and acknowledged before the logout frame.
+func TestLoginEndOfInputDeliversEverything(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(
+		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
+	// The real IM class allows a burst of 7, then one IM every 4 s. Shrink
+	// its levels a hundredfold so the limiter still paces the client, in
+	// milliseconds.
+	srv.Rates = oscartest.DefaultRates()
+	for i := range srv.Rates.Classes {
+		c := &srv.Rates.Classes[i]
+		c.Clear, c.Alert, c.Limit, c.Disconnect, c.Current, c.Max = c.Clear/100, c.Alert/100, c.Limit/100, c.Disconnect/100, c.Current/100, c.Max/100
+	}
+	srv.Start()
+	defer srv.Close()
+	cliEnv(t, srv, "") // each uses a password command
+	bob := startCLI(t, "login", "--json", "--screen-name", "LabBob", "--password-command", "echo bobpass22")
+	bob.out.waitFor(t, `"signed_on"`)
+
+	var script strings.Builder
+	const n = 20
+	for i := range n {
+		script.WriteString("send LabBob message " + strings.Repeat("x", i) + "\n")
+	}
+	code, out, stderr := runCLI(t, script.String(), "login", "--json", "--screen-name", "LabAlice", "--password-command", "echo alicepw1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	oks := strings.Count(out, `"ok":true`)
+	if oks != n {
+		t.Errorf("%d sends acknowledged, want %d:\n%s", oks, n, out)
+	}
+	frames, err := srv.WaitClosed(t.Context(), "LabAlice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := 0
+	for _, f := range frames {
+		if f.Channel == oscar.ChannelSNAC {
+			if s, _ := oscar.ParseSNAC(f.Payload); s.Type() == oscar.TypeICBMSend {
+				sent++
+			}
+		}
+	}
+	if last := frames[len(frames)-1]; sent != n || last.Channel != oscar.ChannelSignoff {
+		t.Errorf("%d IMs then %v last; want %d IMs then the logout frame", sent, last, n)
+	}
+	for i := range n {
+		bob.out.waitFor(t, `"text":"`+strings.TrimSpace("message "+strings.Repeat("x", i))+`"`)
+	}
+}
+
+func TestLoginFailures(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+
+	t.Run("wrong password", func(t *testing.T) {
+		cliEnv(t, srv, "not-the-password")
+		code, _, stderr := runCLI(t, "", "login", "--screen-name", "LabAlice")
+		if code != exitAuth || !strings.Contains(stderr, "wrong password") || strings.Contains(stderr, "not-the-password") {
+			t.Errorf("exit %d, stderr %q; want %d and 'wrong password' without the password", code, stderr, exitAuth)
+		}
+	})
+	t.Run("unknown name", func(t *testing.T) {
+		cliEnv(t, srv, "x")
+		code, _, stderr := runCLI(t, "", "login", "--screen-name", "Nobody", "--auth", "md5")
+		if code != exitAuth || !strings.Contains(stderr, "unknown") {
+			t.Errorf("exit %d, stderr %q", code, stderr)
+		}
+	})
+	t.Run("no password", func(t *testing.T) {
+		cliEnv(t, srv, "")
+		code, _, stderr := runCLI(t, "", "login", "--screen-name", "LabAlice")
+		if code != exitUsage || !strings.Contains(stderr, "AIM_PASSWORD") {
+			t.Errorf("exit %d, stderr %q; want %d and how to give a password", code, stderr, exitUsage)
+		}
+	})
+	t.Run("no server", func(t *testing.T) {
+		cliEnv(t, srv, "alicepw1")
+		t.Setenv("AIM_SERVER", "")
+		code, _, stderr := runCLI(t, "", "login", "--screen-name", "LabAlice")
+		if code != exitUsage || !strings.Contains(stderr, "--server") {
+			t.Errorf("exit %d, stderr %q", code, stderr)
+		}
+	})
+	t.Run("connection refused", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		cliEnv(t, srv, "alicepw1")
+		code, _, stderr := runCLI(t, "", "login", "--screen-name", "LabAlice", "--server", addr)
+		if code != exitNetwork || !strings.Contains(stderr, addr) {
+			t.Errorf("exit %d, stderr %q", code, stderr)
+		}
+	})
+	t.Run("bad --for", func(t *testing.T) {
+		cliEnv(t, srv, "alicepw1")
+		if code, _, _ := runCLI(t, "", "login", "--for", "-1s"); code != exitUsage {
+			t.Errorf("exit %d", code)
+		}
+	})
+}
+
+func TestLoginKicked(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	cliEnv(t, srv, "alicepw1")
+	r := startCLI(t, "login", "--json", "--screen-name", "LabAlice", "--auth", "md5", "--no-input")
+	r.out.waitFor(t, `"signed_on"`)
+	if err := srv.WaitOnline(t.Context(), "LabAlice"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Kick("LabAlice"); err != nil {
+		t.Fatal(err)
+	}
+	if code := r.wait(t); code != exitKicked {
+		t.Errorf("exit %d, want %d; stderr: %s", code, exitKicked, r.errOut.String())
+	}
+	r.out.waitFor(t, `"reason":"signed_on_elsewhere"`)
+}
+
+func TestSend(t *testing.T) {
+	srv := oscartest.NewServer(
+		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	cliEnv(t, srv, "alicepw1")
+	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+
+	if code, out, stderr := runCLI(t, "", "send", "EchoBot", "hello", "there"); code != 0 || !strings.Contains(out, "sent to EchoBot") {
+		t.Errorf("send: exit %d, out %q, err %q", code, out, stderr)
+	}
+	if code, out, _ := runCLI(t, "from stdin\n", "send", "EchoBot", "--json"); code != 0 || !strings.Contains(out, `"ok":true`) {
+		t.Errorf("send from stdin: exit %d, out %q", code, out)
+	}
+	code, _, stderr := runCLI(t, "", "send", "LabBob", "are you there?")
+	if code != exitRefused || !strings.Contains(stderr, "LabBob is not signed on") {
+		t.Errorf("send to offline: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, _ := runCLI(t, "", "send", "EchoBot", strings.Repeat("x", 600)); code != exitUsage {
+		t.Errorf("send of 600 bytes: exit %d, want %d", code, exitUsage)
+	}
+	if code, _, _ := runCLI(t, "", "send", "bad!name", "x"); code != exitUsage {
+		t.Errorf("send to a bad name: exit %d", code)
+	}
+	if code, _, _ := runCLI(t, "   \n", "send", "EchoBot"); code != exitUsage {
+		t.Errorf("send of nothing: exit %d", code)
+	}
+}
+
+// TestDebugTraceHasNoSecrets: the wire trace never shows the password, its
+// roasted form, the MD5 hash or the cookie.
+func TestDebugTraceHasNoSecrets(t *testing.T) {
+	for _, auth := range []string{"flap", "md5"} {
+		t.Run(auth, func(t *testing.T) {
+			srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+			defer srv.Close()
+			cliEnv(t, srv, "alicepw1")
+			code, out, stderr := runCLI(t, "", "login", "--debug", "--screen-name", "LabAlice", "--auth", auth)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, "-> seq=") || !strings.Contains(stderr, "secrets zeroed") {
+				t.Fatalf("no trace with redaction in stderr:\n%s", stderr)
+			}
+			bosFrames := srv.Sent("LabAlice")
+			var signon oscar.BOSSignon
+			if err := signon.Decode(bosFrames[0].Payload); err != nil {
+				t.Fatal(err)
+			}
+			secrets := map[string]string{
+				"password":         "alicepw1",
+				"password hex":     hex.EncodeToString([]byte("alicepw1")),
+				"roasted password": hex.EncodeToString(oscar.AppendRoasted(nil, []byte("alicepw1"))),
+				"cookie":           hex.EncodeToString(signon.Cookie[:32]),
+			}
+			if auth == "md5" {
+				var req oscar.MD5LoginRequest
+				for _, f := range srv.AuthSent("LabAlice") {
+					if s, err := oscar.ParseSNAC(f.Payload); err == nil && s.Type() == oscar.TypeMD5LoginRequest {
+						req.Decode(s.Body)
+					}
+				}
+				secrets["md5 hash"] = hex.EncodeToString(req.Hash[:])
+			}
+			for what, s := range secrets {
+				if strings.Contains(stderr, s) || strings.Contains(out, s) {
+					t.Errorf("the %s appears in the output", what)
+				}
+			}
+		})
+	}
+}
+
+func TestDemo(t *testing.T) {
+	r := startCLI(t, "demo", "--json")
+	r.out.waitFor(t, `"from":"AIMBot"`) // the welcome
+	r.send(t, "send AIMBot hello")
+	r.out.waitFor(t, `Hello, DemoUser!`)
+	r.send(t, "quit")
+	if code := r.wait(t); code != 0 {
+		t.Fatalf("exit %d: %s", code, r.errOut.String())
+	}
+	recs := jsonLines(t, r.out.String())
+	if got := types(recs); got[0] != "signed_on" || got[len(got)-1] != "disconnected" {
+		t.Errorf("types = %v", got)
+	}
+}

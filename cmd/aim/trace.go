@@ -1,0 +1,84 @@
+package main
+
+import (
+	"encoding/hex"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// secretTLVs are the TLVs whose values never reach the trace: the roasted
+// password (0x0002 in a channel-1 login), the cookie (0x0006, wherever it
+// appears) and the MD5 login hash (0x0025 in 17,02).
+var secretTLVs = map[uint16]bool{oscar.TLVRoastedPassword: true, oscar.TLVCookie: true, oscar.TLVPasswordHash: true}
+
+// newTracer returns a Trace func for login and bos that writes one line
+// per frame to w: time, direction, channel, SNAC type, and the payload in
+// hex with secret values zeroed and named.
+func newTracer(w io.Writer) func(sent bool, f oscar.Frame) {
+	var mu sync.Mutex
+	return func(sent bool, f oscar.Frame) {
+		dir := "<-"
+		if sent {
+			dir = "->"
+		}
+		p, redacted := redact(f)
+		what := f.Channel.String()
+		if f.Channel == oscar.ChannelSNAC {
+			if s, err := oscar.ParseSNAC(f.Payload); err == nil {
+				what = fmt.Sprintf("snac %s req=0x%x", s.Type(), s.RequestID)
+			}
+		}
+		note := ""
+		if redacted {
+			note = " (secrets zeroed)"
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "debug %s %s seq=%d len=%d %s%s: %s\n", time.Now().Format("15:04:05.000"), dir, f.Seq, len(f.Payload), what, note, hex.EncodeToString(p))
+	}
+}
+
+// redact returns a copy of the payload with secret TLV values zeroed.
+func redact(f oscar.Frame) ([]byte, bool) {
+	p := append([]byte(nil), f.Payload...)
+	switch f.Channel {
+	case oscar.ChannelSignon:
+		if len(p) > 4 {
+			return p, zeroSecrets(p[4:])
+		}
+	case oscar.ChannelSignoff:
+		return p, zeroSecrets(p)
+	case oscar.ChannelSNAC:
+		s, err := oscar.ParseSNAC(p)
+		if err != nil {
+			return p, false
+		}
+		switch s.Type() {
+		case oscar.TypeMD5LoginRequest, oscar.TypeMD5LoginReply:
+			return p, zeroSecrets(s.Body) // s.Body aliases p
+		}
+	}
+	return p, false
+}
+
+// zeroSecrets zeroes the values of secret TLVs in a TLV list in place. A
+// list that does not parse is zeroed whole: better blind than leaking.
+func zeroSecrets(b []byte) bool {
+	l, err := oscar.ParseTLVs(b)
+	if err != nil {
+		clear(b)
+		return len(b) > 0
+	}
+	found := false
+	for t, v := range l.All() {
+		if secretTLVs[t] {
+			clear(v)
+			found = true
+		}
+	}
+	return found
+}
