@@ -1,0 +1,159 @@
+package login_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/login"
+	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/oscartest"
+)
+
+func startServer(t *testing.T) *oscartest.Server {
+	t.Helper()
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func authorize(t *testing.T, srv *oscartest.Server, name, pw string, m login.Method) (*login.Result, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	return login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: name, Password: pw, Method: m})
+}
+
+func TestAuthorize(t *testing.T) {
+	for _, m := range []login.Method{login.FLAP, login.MD5} {
+		t.Run(m.String(), func(t *testing.T) {
+			srv := startServer(t)
+			res, err := authorize(t, srv, "labalice", "alicepw1", m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.BOSAddr != srv.BOSAddr() || len(res.Cookie) == 0 || res.ScreenName != "labalice" {
+				t.Errorf("Result = %+v, want BOS %s, a cookie, and the name as typed", res, srv.BOSAddr())
+			}
+		})
+	}
+}
+
+// TestFLAPRequestMatchesSeed: the FLAP login request carries TLVs 1 and 2
+// (the roasted password) and the client identity, and nothing after it.
+func TestFLAPRequest(t *testing.T) {
+	srv := startServer(t)
+	if _, err := authorize(t, srv, "LabAlice", "alicepw1", login.FLAP); err != nil {
+		t.Fatal(err)
+	}
+	sent := srv.AuthSent("LabAlice")
+	if len(sent) != 1 || sent[0].Channel != oscar.ChannelSignon {
+		t.Fatalf("client sent %v, want one channel-1 frame", sent)
+	}
+	var req oscar.LoginRequest
+	if err := req.Decode(sent[0].Payload); err != nil {
+		t.Fatal(err)
+	}
+	pw := oscar.AppendRoasted(nil, req.RoastedPassword) // roasting twice gives the password back
+	if req.ScreenName != "LabAlice" || string(pw) != "alicepw1" || req.Client != login.DefaultClient {
+		t.Errorf("request = %+v", req)
+	}
+}
+
+func TestAuthErrors(t *testing.T) {
+	tests := []struct {
+		name, user, pw string
+		code           uint16
+		text           string
+	}{
+		{"wrong password", "LabAlice", "nope", oscar.LoginErrBadPassword, "wrong password"},
+		{"unknown name", "NoSuchUser", "x", oscar.LoginErrUnknownName, "screen name unknown"},
+	}
+	for _, m := range []login.Method{login.FLAP, login.MD5} {
+		for _, tt := range tests {
+			t.Run(m.String()+"/"+tt.name, func(t *testing.T) {
+				srv := startServer(t)
+				_, err := authorize(t, srv, tt.user, tt.pw, m)
+				var ae *login.AuthError
+				if !errors.As(err, &ae) || ae.Code != tt.code || !strings.Contains(err.Error(), tt.text) {
+					t.Fatalf("err = %v, want AuthError 0x%04x saying %q", err, tt.code, tt.text)
+				}
+				if strings.Contains(err.Error(), tt.pw) && tt.pw != "x" {
+					t.Errorf("error %q contains the password", err)
+				}
+			})
+		}
+	}
+}
+
+func TestRateLimited(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	srv.LoginError = func(string) uint16 { return oscar.LoginErrRateLimited }
+	srv.Start()
+	defer srv.Close()
+	_, err := authorize(t, srv, "LabAlice", "alicepw1", login.FLAP)
+	var ae *login.AuthError
+	if !errors.As(err, &ae) || !ae.RateLimited() || !strings.Contains(err.Error(), "wait a few minutes") {
+		t.Fatalf("err = %v, want a rate-limited AuthError", err)
+	}
+}
+
+func TestServerHangsUp(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	srv.Intercept = func(ev oscartest.Event) oscartest.Action {
+		if ev.Service == "auth" {
+			return oscartest.Hangup
+		}
+		return oscartest.Answer
+	}
+	srv.Start()
+	defer srv.Close()
+	for _, m := range []login.Method{login.FLAP, login.MD5} {
+		_, err := authorize(t, srv, "LabAlice", "alicepw1", m)
+		var se *login.StepError
+		if !errors.As(err, &se) {
+			t.Errorf("%v: err = %v, want a StepError", m, err)
+		}
+	}
+}
+
+func TestServerSilent(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	srv.Intercept = func(oscartest.Event) oscartest.Action { return oscartest.Ignore }
+	srv.Start()
+	defer srv.Close()
+	_, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: "LabAlice", Password: "alicepw1", StepTimeout: 200 * time.Millisecond})
+	var se *login.StepError
+	var ne net.Error
+	if !errors.As(err, &se) || !errors.As(err, &ne) || !ne.Timeout() || !strings.Contains(err.Error(), "waiting for the login reply") {
+		t.Fatalf("err = %v, want a timeout naming the step", err)
+	}
+}
+
+func TestConnectRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, err = login.Authorize(t.Context(), login.Options{Addr: addr, ScreenName: "x", Password: "y"})
+	var se *login.StepError
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "connecting to "+addr) {
+		t.Fatalf("err = %v, want a StepError naming the address", err)
+	}
+}
+
+func TestParseMethod(t *testing.T) {
+	for in, want := range map[string]login.Method{"": login.FLAP, "flap": login.FLAP, "MD5": login.MD5} {
+		if got, err := login.ParseMethod(in); err != nil || got != want {
+			t.Errorf("ParseMethod(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := login.ParseMethod("sha1"); err == nil {
+		t.Error("ParseMethod(sha1) succeeded")
+	}
+}
