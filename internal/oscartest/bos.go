@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
 )
@@ -112,6 +113,7 @@ func (s *Server) bosSignonLocked(c *conn, payload []byte) {
 		rates:     s.newRatesLocked(u, now),
 	}
 	c.sess, c.name, c.norm = ss, u.name, u.norm
+	c.nc.SetReadDeadline(time.Time{}) // a session may stay silent for ever, as real ones do
 	s.lastBOS[u.norm] = c
 	old := u.sess
 	u.sess = ss

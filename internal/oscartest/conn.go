@@ -128,9 +128,9 @@ func (c *conn) readLoop() {
 	s := c.srv
 	defer s.wg.Done()
 	defer c.shutdown()
-	if c.service == serviceAuth {
-		c.nc.SetReadDeadline(time.Now().Add(AuthIdleTimeout))
-	}
+	// Until a BOS client shows its cookie, and for an authorizer's whole
+	// life, silence is bounded.
+	c.nc.SetReadDeadline(time.Now().Add(AuthIdleTimeout))
 	fr := oscar.NewFrameReader(c.nc)
 	for index := 0; ; index++ {
 		f, err := fr.ReadFrame()

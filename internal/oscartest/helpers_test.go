@@ -1,6 +1,7 @@
 package oscartest
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -169,6 +170,20 @@ func (c *client) send(ch oscar.Channel, payload []byte) {
 func (c *client) sendMsg(reqID uint32, m oscar.Message) {
 	c.t.Helper()
 	if err := c.fw.WriteMessage(reqID, m); err != nil {
+		c.t.Fatalf("write: %v", err)
+	}
+}
+
+// sendBatch writes several SNACs in one write, so that a server that hangs
+// up halfway cannot fail the test's own writes.
+func (c *client) sendBatch(ms ...oscar.Message) {
+	c.t.Helper()
+	var buf bytes.Buffer
+	fw := oscar.NewFrameWriter(&buf, 0x2000)
+	for i, m := range ms {
+		fw.WriteMessage(uint32(0x1000+i), m)
+	}
+	if _, err := c.nc.Write(buf.Bytes()); err != nil {
 		c.t.Fatalf("write: %v", err)
 	}
 }

@@ -181,8 +181,10 @@ func (s *Server) kickLocked(ss *session) {
 		d := oscar.Disconnect{Reason: oscar.DisconnectSignedOnElsewhere, URL: kickURL}
 		c.sendFrame(oscar.ChannelSignoff, d.AppendTo(nil))
 		c.closeAfterLocked()
+		s.endSessionLocked(ss)
 		return
 	}
 	c.enqueue(outItem{kind: itemKickBare})
 	c.closing = true
+	s.endSessionLocked(ss) // offline now, not when the client closes its side
 }

@@ -183,10 +183,10 @@ func (s *Server) rateCheckLocked(ss *session, t oscar.SNACType) (drop, disconnec
 
 // observeRatesLocked does what the real server's 1-second tick does, at
 // most once per second of the server's clock (so a burst at one instant of
-// a frozen clock is never observed halfway): a class whose level is below
-// alert gets 01,0A code 2, back above it code 4; a limited class that a
-// SNAC arriving now would bring back to clear takes that level and gets
-// code 4.
+// a frozen clock is never observed halfway). It looks at the level each
+// class would have if a SNAC arrived now (its stored level if one just
+// did): below alert gives 01,0A code 2, back above it code 4; a limited
+// class back at clear takes that level and gets code 4.
 func (s *Server) observeRatesLocked(ss *session, now time.Time) {
 	if now.Sub(ss.observed) < time.Second {
 		return
@@ -194,15 +194,19 @@ func (s *Server) observeRatesLocked(ss *session, now time.Time) {
 	ss.observed = now
 	for i := range ss.rates {
 		rs := &ss.rates[i]
+		level := rs.level
+		if now.After(rs.last) {
+			_, level = checkRate(&rs.class, rs.last, now, rs.level, false)
+		}
 		if rs.limited {
-			if st, level := checkRate(&rs.class, rs.last, now, rs.level, true); st == rateClear {
+			if level >= int32(rs.class.Clear) {
 				rs.limited, rs.level = false, level
 				s.setRateStatusLocked(ss, i, rateClear)
 			}
 			continue
 		}
 		st := rateClear
-		if rs.level < int32(rs.class.Alert) {
+		if level < int32(rs.class.Alert) {
 			st = rateAlert
 		}
 		s.setRateStatusLocked(ss, i, st)

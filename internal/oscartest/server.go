@@ -41,7 +41,8 @@ const (
 	// WriteTimeout bounds each write to a client: a client that stops
 	// reading is dropped.
 	WriteTimeout = 10 * time.Second
-	// AuthIdleTimeout drops an authorizer connection that sends nothing.
+	// AuthIdleTimeout bounds the life of an authorizer connection, and how
+	// long a BOS connection may wait before it sends its cookie.
 	AuthIdleTimeout = 2 * time.Minute
 	// MaxConns is the most connections (authorizer and BOS together) served
 	// at once; more are closed as soon as they are accepted.
