@@ -20,6 +20,8 @@ import (
 // commandHelp lists the commands `aim login` reads from standard input.
 const commandHelp = `Commands (one per line; quote names with spaces: send "Lab Bob" hi):
   send NAME TEXT     send an instant message
+  autoreply NAME TEXT  send it marked as an automatic reply: clients never
+                     answer those, so two bots cannot talk in a loop
   add NAME [GROUP]   add a buddy (saved to the config file too)
   remove NAME        remove a buddy (saved to the config file too)
   profile TEXT       set your profile for this session
@@ -34,7 +36,7 @@ const commandHelp = `Commands (one per line; quote names with spaces: send "Lab 
 // the order they are read (so messages go out in order) and their results
 // are printed as each finishes.
 type commander struct {
-	sess *bos.Session
+	live *live
 	out  *printer
 	cfg  *config.Config // for add/remove; nil: live only
 	wg   sync.WaitGroup // commands still waiting for the server
@@ -70,8 +72,6 @@ func (c *commander) wait(ctx context.Context) {
 	select {
 	case <-done:
 	case <-ctx.Done():
-	case <-c.sess.Done():
-		<-done // the session ended: every pending command fails at once
 	}
 }
 
@@ -84,29 +84,41 @@ func (c *commander) run(ctx context.Context, id int, line string) error {
 	verb, rest := cut(line)
 	verb = strings.ToLower(verb)
 	fail := func(err error) { c.out.result(id, line, verb, err, "", nil) }
+	var sess *bos.Session
+	switch verb {
+	case "send", "msg", "m", "autoreply", "add", "remove", "rm", "profile", "away", "info", "whois", "warn":
+		// While a lost connection is being restored, commands wait here,
+		// in order, for the new session.
+		var err error
+		if sess, err = c.live.session(ctx); err != nil {
+			fail(err)
+			return nil
+		}
+	}
 	switch verb {
 	case "quit", "exit":
 		c.out.result(id, line, "quit", nil, "finishing pending commands and signing off", nil)
 		return errQuit
 	case "help", "?":
 		c.out.result(id, line, "help", nil, commandHelp, record{"help": commandHelp})
-	case "send", "msg", "m":
+	case "send", "msg", "m", "autoreply":
+		auto := verb == "autoreply"
 		name, text, err := nameAndRest(rest)
 		if err == nil && text == "" {
-			err = errors.New("no message text (send NAME TEXT)")
+			err = fmt.Errorf("no message text (%s NAME TEXT)", verb)
 		}
 		if err != nil {
 			fail(err)
 			return nil
 		}
-		p, err := c.sess.QueueIM(name, text, false)
+		p, err := sess.QueueIM(name, text, auto)
 		if err != nil {
 			c.out.result(id, line, verb, err, "", record{"to": name})
 			return nil
 		}
 		c.async(func() {
 			err := p.Wait(ctx)
-			c.out.result(id, line, "send", err, "sent to "+name, record{"to": name})
+			c.out.result(id, line, verb, err, "sent to "+name, record{"to": name})
 		})
 	case "add":
 		name, group, err := nameAndRest(rest)
@@ -115,7 +127,7 @@ func (c *commander) run(ctx context.Context, id int, line string) error {
 			return nil
 		}
 		c.async(func() {
-			text, err := c.add(ctx, name, group)
+			text, err := c.add(ctx, sess, name, group)
 			c.out.result(id, line, "add", err, text, record{"name": name})
 		})
 	case "remove", "rm":
@@ -128,17 +140,23 @@ func (c *commander) run(ctx context.Context, id int, line string) error {
 			return nil
 		}
 		c.async(func() {
-			text, err := c.remove(ctx, name)
+			text, err := c.remove(ctx, sess, name)
 			c.out.result(id, line, "remove", err, text, record{"name": name})
 		})
 	case "profile":
 		c.async(func() {
-			err := c.sess.SetProfile(ctx, rest)
+			err := sess.SetProfile(ctx, rest)
+			if err == nil {
+				c.live.setProfile(rest)
+			}
 			c.out.result(id, line, "profile", err, "profile set", nil)
 		})
 	case "away":
 		c.async(func() {
-			err := c.sess.SetAway(ctx, rest)
+			err := sess.SetAway(ctx, rest)
+			if err == nil {
+				c.live.setAway(rest)
+			}
 			text := "away: " + rest
 			if rest == "" {
 				text = "back (away message cleared)"
@@ -155,7 +173,7 @@ func (c *commander) run(ctx context.Context, id int, line string) error {
 			return nil
 		}
 		c.async(func() {
-			info, err := c.sess.GetInfo(ctx, name)
+			info, err := sess.GetInfo(ctx, name)
 			if err != nil {
 				c.out.result(id, line, "info", err, "", record{"name": name})
 				return
@@ -177,7 +195,7 @@ func (c *commander) run(ctx context.Context, id int, line string) error {
 			return nil
 		}
 		c.async(func() {
-			level, err := c.sess.Warn(ctx, name, anon)
+			level, err := sess.Warn(ctx, name, anon)
 			c.out.result(id, line, "warn", err, fmt.Sprintf("warned %s: their level is now %d%%", name, percent(level)),
 				record{"name": name, "anonymous": anon, "warning_level": percent(level)})
 		})
@@ -198,7 +216,7 @@ func (c *commander) async(f func()) {
 	}()
 }
 
-func (c *commander) add(ctx context.Context, name, group string) (string, error) {
+func (c *commander) add(ctx context.Context, sess *bos.Session, name, group string) (string, error) {
 	if err := config.ValidateScreenName(name); err != nil {
 		return "", err
 	}
@@ -215,10 +233,14 @@ func (c *commander) add(ctx context.Context, name, group string) (string, error)
 			text = name + " is already a buddy"
 		}
 	}
-	return text, c.sess.AddBuddies(ctx, name)
+	if err := sess.AddBuddies(ctx, name); err != nil {
+		return "", err
+	}
+	c.live.addBuddy(name)
+	return text, nil
 }
 
-func (c *commander) remove(ctx context.Context, name string) (string, error) {
+func (c *commander) remove(ctx context.Context, sess *bos.Session, name string) (string, error) {
 	if err := config.ValidateScreenName(name); err != nil {
 		return "", err
 	}
@@ -232,11 +254,18 @@ func (c *commander) remove(ctx context.Context, name string) (string, error) {
 			text = name + " was not a buddy"
 		}
 	}
-	return text, c.sess.RemoveBuddies(ctx, name)
+	if err := sess.RemoveBuddies(ctx, name); err != nil {
+		return "", err
+	}
+	c.live.removeBuddy(name)
+	return text, nil
 }
 
 func (c *commander) buddies() (string, record) {
-	online := c.sess.OnlineBuddies()
+	var online []string
+	if sess := c.live.current(); sess != nil {
+		online = sess.OnlineBuddies()
+	}
 	sort.Slice(online, func(i, j int) bool {
 		return oscar.NormalizeScreenName(online[i]) < oscar.NormalizeScreenName(online[j])
 	})

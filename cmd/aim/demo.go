@@ -94,9 +94,10 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	defer func() { <-greeted }()
 
 	return stayOnline(ctx, opts.IO, out, nil, a, sessionPlan{
-		For:     opts.For,
-		NoInput: opts.NoInput,
-		Status:  "aim: demo server on " + srv.AuthAddr() + "; type 'help' for commands, 'quit' to sign off",
+		For:       opts.For,
+		NoInput:   opts.NoInput,
+		Reconnect: true,
+		Status:    "aim: demo server on " + srv.AuthAddr() + "; type 'help' for commands, 'quit' to sign off",
 	})
 }
 

@@ -33,6 +33,7 @@ func terminalOf(io *IOStreams) *os.File {
 // completion, with events printed above the line being typed.
 type prompt struct {
 	fd      int
+	out     io.Writer
 	state   *term.State
 	t       *term.Terminal
 	restore sync.Once
@@ -44,7 +45,7 @@ func newPrompt(in *os.File, out io.Writer) (*prompt, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &prompt{fd: fd, state: state}
+	p := &prompt{fd: fd, out: out, state: state}
 	p.t = term.NewTerminal(struct {
 		io.Reader
 		io.Writer
@@ -83,11 +84,17 @@ func (c *commander) readAllInteractive(ctx context.Context, p *prompt) error {
 			break
 		}
 	}
+	// Hand the terminal back before the last events (signed off) print,
+	// leaving what was typed on its own line.
+	c.out.detach(func() {
+		p.Close()
+		io.WriteString(p.out, "\n")
+	})
 	c.wait(ctx)
 	return err
 }
 
-var commandNames = []string{"send ", "add ", "remove ", "profile ", "away ", "info ", "warn ", "buddies", "help", "quit"}
+var commandNames = []string{"send ", "autoreply ", "add ", "remove ", "profile ", "away ", "info ", "warn ", "buddies", "help", "quit"}
 
 // complete is the tab completion of the prompt: the command name in the
 // first word, a screen name in the second.
@@ -110,8 +117,10 @@ func (c *commander) complete(line string, pos int, key rune) (string, int, bool)
 			names = append(names, n+" ")
 		}
 	}
-	for _, n := range c.sess.OnlineBuddies() {
-		addName(n)
+	if sess := c.live.current(); sess != nil {
+		for _, n := range sess.OnlineBuddies() {
+			addName(n)
+		}
 	}
 	if c.cfg != nil {
 		for _, g := range c.cfg.Buddies {

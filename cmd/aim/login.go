@@ -19,6 +19,7 @@ type loginOptions struct {
 
 	For     time.Duration
 	NoInput bool
+	TLS     tlsOptions
 	// Dial replaces the network dialer (tests).
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// StepTimeout bounds each network step (tests); zero: defaults.
@@ -60,24 +61,33 @@ prompt when standard input is a terminal. It is never a flag.`,
 			return runLogin(cmd.Context(), opts)
 		},
 	}
-	addAccountFlags(cmd)
+	addAccountFlags(cmd, &opts.TLS)
 	cmd.Flags().DurationVar(&opts.For, "for", 0, "sign off after this `DURATION` (e.g. 30s, 10m); 0: stay on")
 	cmd.Flags().BoolVar(&opts.NoInput, "no-input", false, "ignore standard input: stay online until a signal or --for")
+	cmd.Flags().Bool("reconnect", true, "after a lost connection, sign on again with backoff (never after a kick or a wrong password)")
 	return cmd
 }
 
-// addAccountFlags adds the flags that say who signs on where.
-func addAccountFlags(cmd *cobra.Command) {
+// addAccountFlags adds the flags that say who signs on where, and how.
+func addAccountFlags(cmd *cobra.Command, t *tlsOptions) {
 	fl := cmd.Flags()
+	fl.Bool("tls", false, "connect over TLS, checking the server's certificate (or AIM_TLS, tls: true)")
+	fl.BoolVar(&t.Insecure, "tls-insecure", false, "with --tls, do not check the certificate (anyone on the path can read and change everything)")
+	fl.StringVar(&t.CAFile, "tls-ca", "", "with --tls, trust the CA certificate in this PEM `FILE` (for self-signed servers)")
 	fl.String("server", "", "authorizer `HOST:PORT` (or AIM_SERVER, or server in the config file)")
 	fl.String("screen-name", "", "screen `NAME` to sign on as (or AIM_SCREEN_NAME)")
 	fl.String("auth", "", "login method: flap (the original) or md5 (default flap, or AIM_AUTH)")
 	fl.String("password-command", "", "shell `COMMAND` whose first output line is the password")
 }
 
-// loadAccount resolves who signs on where, and the password.
-func loadAccount(ctx context.Context, io *IOStreams, cfgf func() (*config.Config, error), debug bool) (*config.Config, *account, error) {
+// loadAccount resolves who signs on where, how, and the password.
+func loadAccount(ctx context.Context, io *IOStreams, cfgf func() (*config.Config, error), debug bool, t tlsOptions) (*config.Config, *account, error) {
 	cfg, err := cfgf()
+	if err != nil {
+		return nil, nil, err
+	}
+	t.Enabled = cfg.TLS
+	dial, err := t.dialer()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -110,6 +120,7 @@ func loadAccount(ctx context.Context, io *IOStreams, cfgf func() (*config.Config
 		Method:     method,
 		Profile:    cfg.Profile,
 		Away:       cfg.Away,
+		Dial:       dial,
 	}
 	for _, g := range cfg.Buddies {
 		a.Buddies = append(a.Buddies, g.Names...)
@@ -121,67 +132,14 @@ func loadAccount(ctx context.Context, io *IOStreams, cfgf func() (*config.Config
 }
 
 func runLogin(ctx context.Context, opts *loginOptions) error {
-	cfg, a, err := loadAccount(ctx, opts.IO, opts.Config, opts.Debug())
+	cfg, a, err := loadAccount(ctx, opts.IO, opts.Config, opts.Debug(), opts.TLS)
 	if err != nil {
 		return err
 	}
-	a.Dial, a.StepTimeout = opts.Dial, opts.StepTimeout
+	if opts.Dial != nil {
+		a.Dial = opts.Dial
+	}
+	a.StepTimeout = opts.StepTimeout
 	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
-	return stayOnline(ctx, opts.IO, out, cfg, a, sessionPlan{For: opts.For, NoInput: opts.NoInput})
-}
-
-// sessionPlan says how long a session lasts and where its commands come from.
-type sessionPlan struct {
-	For     time.Duration
-	NoInput bool
-	Status  string // printed to standard error once signed on (text mode)
-}
-
-// stayOnline signs on, prints events and runs commands until the input
-// ends, --for passes, a signal arrives or the server ends the session.
-// A logout we asked for returns nil.
-func stayOnline(ctx context.Context, io *IOStreams, out *printer, cfg *config.Config, a *account, plan sessionPlan) error {
-	fmt.Fprintf(io.ErrOut, "aim: signing on to %s as %s...\n", a.Server, a.ScreenName)
-	sessCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	sess, err := signOn(sessCtx, a)
-	if err != nil {
-		return err
-	}
-	if plan.Status != "" && !out.json {
-		fmt.Fprintln(io.ErrOut, plan.Status)
-	}
-	if plan.For > 0 {
-		t := time.AfterFunc(plan.For, stop)
-		defer t.Stop()
-	}
-	cmds := &commander{sess: sess, out: out, cfg: cfg}
-	if !plan.NoInput {
-		read := func() error { return cmds.readAll(sessCtx, io.In) }
-		if tty := terminalOf(io); tty != nil && !out.json {
-			p, err := newPrompt(tty, io.Out)
-			if err == nil {
-				defer p.Close()
-				out.setAbove(p.above)
-				defer out.setAbove(nil)
-				read = func() error { return cmds.readAllInteractive(sessCtx, p) }
-			}
-		}
-		go func() {
-			// The reader of standard input cannot be interrupted; it ends
-			// at EOF, or with the process.
-			if err := read(); err != nil {
-				out.result(0, "", "input", err, "", nil)
-			}
-			stop()
-		}()
-	}
-	for ev := range sess.Events() {
-		out.event(ev)
-	}
-	<-sess.Done()
-	if err := sess.Err(); err != nil {
-		return fmt.Errorf("session ended: %w", err)
-	}
-	return nil
+	return stayOnline(ctx, opts.IO, out, cfg, a, sessionPlan{For: opts.For, NoInput: opts.NoInput, Reconnect: cfg.Reconnect})
 }

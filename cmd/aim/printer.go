@@ -59,6 +59,15 @@ func (p *printer) setAbove(f func(string)) {
 	p.above = f
 }
 
+// detach stops printing above a prompt and runs f (which restores the
+// terminal) with no line printed in between.
+func (p *printer) detach(f func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.above = nil
+	f()
+}
+
 func stamp(t time.Time) string { return t.Local().Format("15:04:05") }
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

@@ -93,7 +93,10 @@ Results go to standard output, one JSON object per line with --json; status
 and errors go to standard error. Exit codes: 0 ok, 1 failure, 2 usage or
 settings error, 3 authentication refused, 4 network error, 5 signed off by
 the server (signed on elsewhere), 6 message refused, 130 interrupted.`,
-		Example: `  aim buddies add LabBob "Lab Carol"
+		Example: `  aim demo                                  # a built-in local server: try it here
+  aim login --server login.example.com:5190 --screen-name LabAlice
+  aim send LabBob 'lunch?'
+  aim buddies add LabBob "Lab Carol"
   aim buddies list --json
   aim set-profile --file profile.html
   aim set-away "At lunch"

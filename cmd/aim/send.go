@@ -22,6 +22,7 @@ type sendOptions struct {
 
 	To, Text string
 	FromArgs bool // the message was on the command line
+	TLS      tlsOptions
 
 	Dial        func(ctx context.Context, network, addr string) (net.Conn, error)
 	StepTimeout time.Duration
@@ -42,7 +43,12 @@ arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the text needs.`,
 		Example: `  aim send LabBob 'lunch?'
   echo 'build finished' | aim send LabBob
   aim send "Lab Bob" "names with spaces need quotes" --json`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("send needs the recipient's screen name: aim send NAME [MESSAGE...]")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.To = args[0]
 			if len(args) > 1 {
@@ -57,7 +63,7 @@ arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the text needs.`,
 			return runSend(cmd.Context(), opts)
 		},
 	}
-	addAccountFlags(cmd)
+	addAccountFlags(cmd, &opts.TLS)
 	return cmd
 }
 
@@ -84,11 +90,14 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 	}
 	// The password prompt, if any, needs the terminal: read it after the
 	// message only when the message came from the command line.
-	cfg, a, err := loadAccount(ctx, opts.IO, opts.Config, opts.Debug())
+	cfg, a, err := loadAccount(ctx, opts.IO, opts.Config, opts.Debug(), opts.TLS)
 	if err != nil {
 		return err
 	}
-	a.Dial, a.StepTimeout = opts.Dial, opts.StepTimeout
+	if opts.Dial != nil {
+		a.Dial = opts.Dial
+	}
+	a.StepTimeout = opts.StepTimeout
 	a.Buddies = nil // a one-shot send watches no one
 	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
 

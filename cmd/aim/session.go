@@ -25,6 +25,8 @@ type account struct {
 	Trace      func(sent bool, f oscar.Frame)
 	// StepTimeout bounds each network step; zero: the packages' defaults.
 	StepTimeout time.Duration
+	// Reconnected marks a signon after a lost connection.
+	Reconnected bool
 }
 
 // signOn runs the authorizer handshake and the BOS signon.
@@ -51,6 +53,7 @@ func signOn(ctx context.Context, a *account) (*bos.Session, error) {
 		Dial:        a.Dial,
 		StepTimeout: a.StepTimeout,
 		Trace:       a.Trace,
+		Reconnected: a.Reconnected,
 	})
 }
 

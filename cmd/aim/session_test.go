@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -443,5 +444,58 @@ func TestDemo(t *testing.T) {
 	recs := jsonLines(t, r.out.String())
 	if got := types(recs); got[0] != "signed_on" || got[len(got)-1] != "disconnected" {
 		t.Errorf("types = %v", got)
+	}
+}
+
+// TestReconnect: a lost connection is followed by a new signon that
+// uploads the buddy list as it is now, including a buddy added live.
+func TestReconnect(t *testing.T) {
+	srv := oscartest.NewServer(
+		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "LabCarol", Password: "carolpw3"})
+	defer srv.Close()
+	cliEnv(t, srv, "alicepw1")
+	r := startCLI(t, "login", "--json", "--screen-name", "LabAlice")
+	r.out.waitFor(t, `"signed_on"`)
+	r.send(t, "add LabCarol")
+	r.out.waitFor(t, `"command":"add"`)
+	srv.CloseClientConnections()
+	r.out.waitFor(t, `"reason":"connection_lost"`)
+	r.out.waitFor(t, `"type":"reconnecting"`)
+	r.out.waitFor(t, `"reconnected":true`)
+	if err := srv.WaitOnline(t.Context(), "LabAlice"); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range srv.Sent("LabAlice") {
+		if s, err := oscar.ParseSNAC(f.Payload); err == nil && s.Type() == oscar.TypeAddBuddies {
+			var m oscar.AddBuddies
+			m.Decode(s.Body)
+			found = found || slices.Contains(m.Names, "LabCarol")
+		}
+	}
+	if !found {
+		t.Error("the new signon did not upload the buddy added before the drop")
+	}
+	r.send(t, "quit")
+	if code := r.wait(t); code != 0 {
+		t.Errorf("exit %d: %s", code, r.errOut.String())
+	}
+}
+
+// TestNoReconnect: --reconnect=false makes a lost connection the end, with
+// the network exit status.
+func TestNoReconnect(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	cliEnv(t, srv, "alicepw1")
+	r := startCLI(t, "login", "--json", "--screen-name", "LabAlice", "--reconnect=false", "--no-input")
+	r.out.waitFor(t, `"signed_on"`)
+	if err := srv.WaitOnline(t.Context(), "LabAlice"); err != nil {
+		t.Fatal(err)
+	}
+	srv.CloseClientConnections()
+	if code := r.wait(t); code != exitNetwork {
+		t.Errorf("exit %d, want %d: %s", code, exitNetwork, r.errOut.String())
 	}
 }

@@ -68,6 +68,9 @@ type Options struct {
 	Now func() time.Time
 	// SequenceStart is the first FLAP sequence number.
 	SequenceStart uint16
+	// Reconnected marks a signon that follows a lost connection; the
+	// SignedOn event says so.
+	Reconnected bool
 }
 
 // Limits are what the server said it accepts.
@@ -178,7 +181,7 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 		return nil, err
 	}
 	nc.SetDeadline(time.Time{})
-	s.early = append([]Event{&SignedOn{At: At{s.now()}, ScreenName: s.self.ScreenName, WarningLevel: s.self.WarningLevel}}, s.early...)
+	s.early = append([]Event{&SignedOn{At: At{s.now()}, ScreenName: s.self.ScreenName, WarningLevel: s.self.WarningLevel, Reconnected: opts.Reconnected}}, s.early...)
 	s.signingOn = false
 	go s.readLoop()
 	go s.writeLoop()

@@ -1,0 +1,246 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/login"
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// Reconnect backoff: the first retry after about a second, doubling to
+// two minutes, each delay drawn from its upper half so that many clients
+// cut off together do not return together.
+const (
+	backoffFirst = time.Second
+	backoffMax   = 2 * time.Minute
+	// rateLimitedWait is the least wait after the authorizer says we sign
+	// on too often: real servers allow one login a minute after a burst.
+	rateLimitedWait = 70 * time.Second
+)
+
+func backoff(attempt int) time.Duration {
+	d := backoffFirst << min(attempt-1, 16)
+	d = min(d, backoffMax)
+	return d/2 + rand.N(d/2+1)
+}
+
+// live is the account's current session across reconnects, and the
+// settings a reconnect uploads again (buddies, profile and away message as
+// changed by commands since the first signon).
+type live struct {
+	mu      sync.Mutex
+	a       account
+	sess    *bos.Session
+	changed chan struct{} // closed and replaced whenever sess changes
+	ended   bool
+}
+
+func newLive(a *account) *live { return &live{a: *a, changed: make(chan struct{})} }
+
+func (l *live) set(s *bos.Session) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sess = s
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// end marks that no session will come again: waiters give up.
+func (l *live) end() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sess, l.ended = nil, true
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// session returns the session that is online, waiting through a
+// reconnect.
+func (l *live) session(ctx context.Context) (*bos.Session, error) {
+	for {
+		l.mu.Lock()
+		s, ended, ch := l.sess, l.ended, l.changed
+		l.mu.Unlock()
+		if s != nil {
+			select {
+			case <-s.Done(): // ended; wait for the next one
+			default:
+				return s, nil
+			}
+		}
+		if ended {
+			return nil, bos.ErrClosed
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// current returns the session if one is online, without waiting.
+func (l *live) current() *bos.Session {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.sess
+}
+
+// account returns a copy of what the next signon uploads.
+func (l *live) account() *account {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	a := l.a
+	a.Buddies = slices.Clone(a.Buddies)
+	return &a
+}
+
+func (l *live) addBuddy(name string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, b := range l.a.Buddies {
+		if oscar.SameScreenName(b, name) {
+			return
+		}
+	}
+	l.a.Buddies = append(l.a.Buddies, name)
+}
+
+func (l *live) removeBuddy(name string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.a.Buddies = slices.DeleteFunc(l.a.Buddies, func(b string) bool { return oscar.SameScreenName(b, name) })
+}
+
+func (l *live) setProfile(p string) { l.mu.Lock(); l.a.Profile = p; l.mu.Unlock() }
+func (l *live) setAway(a string)    { l.mu.Lock(); l.a.Away = a; l.mu.Unlock() }
+
+// sessionPlan says how long a session lasts and where its commands come from.
+type sessionPlan struct {
+	For       time.Duration
+	NoInput   bool
+	Reconnect bool
+	Status    string // printed to standard error once signed on (text mode)
+}
+
+// stayOnline signs on, prints events and runs commands until the input
+// ends, --for passes, a signal arrives or the server ends the session.
+// With plan.Reconnect a lost connection is followed by a new signon, with
+// backoff, until it works or a stop is asked for. A logout we asked for
+// returns nil.
+func stayOnline(ctx context.Context, io *IOStreams, out *printer, cfg *config.Config, a *account, plan sessionPlan) error {
+	fmt.Fprintf(io.ErrOut, "aim: signing on to %s as %s...\n", a.Server, a.ScreenName)
+	sessCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	sess, err := signOn(sessCtx, a)
+	if err != nil {
+		return err
+	}
+	if plan.Status != "" && !out.json {
+		fmt.Fprintln(io.ErrOut, plan.Status)
+	}
+	if plan.For > 0 {
+		t := time.AfterFunc(plan.For, stop)
+		defer t.Stop()
+	}
+	lv := newLive(a)
+	defer lv.end()
+	cmds := &commander{live: lv, out: out, cfg: cfg}
+	if !plan.NoInput {
+		read := func() error { return cmds.readAll(sessCtx, io.In) }
+		if tty := terminalOf(io); tty != nil && !out.json {
+			p, err := newPrompt(tty, io.Out)
+			if err == nil {
+				defer p.Close()
+				out.setAbove(p.above)
+				defer out.setAbove(nil)
+				read = func() error { return cmds.readAllInteractive(sessCtx, p) }
+			}
+		}
+		go func() {
+			// The reader of standard input cannot be interrupted; it ends
+			// at EOF, or with the process.
+			if err := read(); err != nil {
+				out.result(0, "", "input", err, "", nil)
+			}
+			stop()
+		}()
+	}
+	for {
+		lv.set(sess)
+		for ev := range sess.Events() {
+			out.event(ev)
+		}
+		<-sess.Done()
+		err := sess.Err()
+		if err == nil || sessCtx.Err() != nil {
+			return nil // a logout we asked for
+		}
+		if !plan.Reconnect || !reconnectable(err) {
+			return fmt.Errorf("session ended: %w", err)
+		}
+		if sess, err = reconnect(sessCtx, out, lv); err != nil {
+			if sessCtx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// reconnectable reports whether a session that ended with err may sign on
+// again by itself: after a lost connection, yes; after the server closed
+// the session on purpose (a kick, another signon elsewhere), never.
+func reconnectable(err error) bool {
+	var closed *bos.ClosedError
+	return !errors.As(err, &closed) && errors.Is(err, bos.ErrConnectionLost)
+}
+
+// reconnect signs on again with backoff until it works, ctx ends, or the
+// server refuses for good (a wrong password now).
+func reconnect(ctx context.Context, out *printer, lv *live) (*bos.Session, error) {
+	for attempt := 1; ; attempt++ {
+		wait := backoff(attempt)
+		out.emit(fmt.Sprintf("%s reconnecting in %s (attempt %d)", stamp(time.Now()), wait.Round(100*time.Millisecond), attempt),
+			record{"type": "reconnecting", "attempt": attempt, "delay_ms": wait.Milliseconds()})
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		}
+		a := lv.account()
+		a.Reconnected = true
+		sess, err := signOn(ctx, a)
+		if err == nil {
+			return sess, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var auth *login.AuthError
+		if errors.As(err, &auth) && !auth.RateLimited() {
+			return nil, err // the password changed, the account is gone: retrying cannot help
+		}
+		out.emit(stamp(time.Now())+" reconnect failed: "+err.Error(), record{"type": "reconnect_failed", "attempt": attempt, "error": err.Error()})
+		if errors.As(err, &auth) {
+			// Signing on too often: wait out the server's limiter.
+			t := time.NewTimer(rateLimitedWait)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return nil, ctx.Err()
+			}
+		}
+	}
+}
