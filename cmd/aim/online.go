@@ -153,6 +153,11 @@ func stayOnline(ctx context.Context, io *IOStreams, out *printer, cfg *config.Co
 	}
 	lv := newLive(a)
 	defer lv.end()
+	if cfg != nil && cfg.Path != "" {
+		done := make(chan struct{})
+		go func() { defer close(done); followConfig(sessCtx, cfg.Path, out, lv) }()
+		defer func() { stop(); <-done }()
+	}
 	cmds := &commander{live: lv, out: out, cfg: cfg}
 	if !plan.NoInput {
 		read := func() error { return cmds.readAll(sessCtx, io.In) }

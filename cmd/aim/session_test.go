@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -498,4 +499,36 @@ func TestNoReconnect(t *testing.T) {
 	if code := r.wait(t); code != exitNetwork {
 		t.Errorf("exit %d, want %d: %s", code, exitNetwork, r.errOut.String())
 	}
+}
+
+// TestConfigEditsApplyLive: `aim buddies add` and `aim set-profile` in
+// another process change the running session at once.
+func TestConfigEditsApplyLive(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	cfg := cliEnv(t, srv, "alicepw1")
+	writeConfig(t, cfg, "screen_name: LabAlice\n")
+	r := startCLI(t, "login", "--json")
+	r.out.waitFor(t, `"signed_on"`)
+
+	// The watcher may start a moment after signon: repeat the edit (each
+	// run changes the file) until the session reports it, within a bound.
+	deadline := time.Now().Add(10 * time.Second)
+	for i := 0; !strings.Contains(r.out.String(), `"config_applied"`); i++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("no config_applied event; output:\n%s", r.out.String())
+		}
+		if code, _, stderr := runCLI(t, "", "set-profile", fmt.Sprintf("profile %d", i)); code != 0 {
+			t.Fatalf("set-profile: %d %s", code, stderr)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if code, _, stderr := runCLI(t, "", "buddies", "add", "EchoBot"); code != 0 {
+		t.Fatalf("buddies add: %d %s", code, stderr)
+	}
+	r.out.waitFor(t, `"added":["EchoBot"]`)
+	r.out.waitFor(t, `"type":"buddy_online"`) // the server saw the new 03,04
+	r.send(t, "quit")
+	r.wait(t)
 }
