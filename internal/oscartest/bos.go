@@ -1,7 +1,6 @@
 package oscartest
 
 import (
-	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
 	"time"
@@ -406,30 +405,14 @@ func (s *Server) sendIMLocked(ss *session, snac oscar.SNAC) func() {
 	return func() { s.botReply(ss, r, reply(from, text)) }
 }
 
-// botReply sends a bot's answer to the session that wrote to it.
-func (s *Server) botReply(ss *session, bot *user, text string) {
+// botReply sends a bot's answer to the user that wrote to it.
+func (s *Server) botReply(ss *session, b *user, text string) {
 	if text == "" {
 		return
 	}
-	t, err := oscar.NewText(text)
-	if err != nil {
-		s.logf("oscartest: bot %s: reply: %v", bot.name, err)
-		return
+	if err := s.SendIM(b.name, ss.user.name, text); err != nil {
+		s.logf("oscartest: bot %s: reply: %v", b.name, err)
 	}
-	msg := oscar.NewMessage(t)
-	var cookie [8]byte
-	rand.Read(cookie[:])
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !ss.live() {
-		return
-	}
-	ss.conn.sendMsg(reqIDServer, &oscar.IncomingIM{
-		Cookie:  cookie,
-		Channel: 1,
-		From:    s.userInfoLocked(bot),
-		TLVs:    oscar.TLVList(oscar.AppendTLV(nil, oscar.ICBMTLVMessage, msg.AppendTo(nil))),
-	})
 }
 
 // warnLocked handles 04,08: the warner gets 04,09, the warned user 01,10

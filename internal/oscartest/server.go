@@ -2,6 +2,7 @@ package oscartest
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
@@ -77,10 +78,17 @@ type Server struct {
 	// starts at its Current level (its Max when Current is 0).
 	Rates oscar.RateParams
 	// EnforceRates makes the server act on the rate levels it tracks (true
-	// by default): below limit it drops SNACs silently (with one 01,0A code 3
-	// per excursion), below alert it sends 01,0A code 2, back to clear code 4,
-	// below disconnect it closes the connection. Levels are tracked and shown
-	// in 01,07 either way.
+	// by default). Each class's level is the real server's moving average of
+	// the gaps between SNACs, in integer math. Below limit, SNACs are dropped
+	// silently, with one 01,0A code 3 when the level falls there; the first
+	// SNAC that finds it back at clear gets through after a code 4. Below
+	// disconnect, the connection is closed. Alert (code 2) and its clearing
+	// (code 4) are noticed the way the real server's 1-second tick notices
+	// them: at most once per second of the server's clock (Now), on each
+	// SNAC and from a 1-second ticker, which also clears limited classes of
+	// a client gone quiet. So a burst at one instant of a frozen clock goes
+	// straight to limited, as a real burst does. Levels are tracked and shown
+	// in 01,07 whether or not they are enforced.
 	EnforceRates bool
 	// LoginLimit turns on the real per-IP login limiter: a burst of 10
 	// logins, then 1 a minute, refused with error 0x001D. Off by default
@@ -91,14 +99,16 @@ type Server struct {
 	LoginError func(screenName string) uint16
 	// Intercept, if set, sees every client frame before the server handles
 	// it and says what to do with it. It runs on the connection's reader
-	// goroutine, without server locks, so it may call Server methods.
+	// goroutine, without server locks, so it may call Server methods (but
+	// not Close, which waits for that goroutine).
 	Intercept func(Event) Action
 	// Logf, if set, gets debug lines. It may be called with server locks
 	// held: it must not call Server methods.
 	Logf func(format string, args ...any)
-	// Now is the clock for rate levels, signon and idle times (time.Now if
-	// nil). A test that wants rate limiting to be deterministic sets a clock
-	// it controls.
+	// Now is the clock for rate levels, signon, idle and last-time fields
+	// and the login limiter (time.Now if nil). A test that wants rate
+	// limiting to be deterministic sets a clock it controls; network
+	// deadlines use real time.
 	Now func() time.Time
 
 	mu        sync.Mutex
@@ -285,8 +295,9 @@ func (s *Server) AddAccount(a Account) {
 // It shows up as a buddy (03,0B) to whoever watches it, and answers each IM
 // it gets with reply's return value as an 04,07 (an empty string, or a nil
 // reply, sends nothing). reply runs on the sender's connection goroutine,
-// without server locks; the server waits for it on Close. A bot cannot log
-// in; AddBot on an account's name turns the account into a bot.
+// without server locks: it may call Server methods, but not Close, which
+// waits for it. A bot cannot log in; AddBot on an account's name turns the
+// account into a bot. SendIM lets a bot speak first.
 func (s *Server) AddBot(screenName string, reply func(from, text string) string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -421,6 +432,40 @@ func (s *Server) Send(screenName string, reqID uint32, m oscar.Message) error {
 	}
 	if !c.sendMsg(reqID, m) {
 		return fmt.Errorf("oscartest: send %v to %s: connection closed or SNAC too large", m.SNACType(), screenName)
+	}
+	return nil
+}
+
+// SendIM delivers an instant message (04,07, channel 1, request id
+// 0x80000000) to screenName's BOS session as if from had sent it: with
+// from's user info if from is online (a bot or a signed-on user), else with
+// a block that holds only the name. A bot can start a conversation this way.
+func (s *Server) SendIM(from, screenName, text string) error {
+	t, err := oscar.NewText(text)
+	if err != nil {
+		return fmt.Errorf("oscartest: IM from %s to %s: %w", from, screenName, err)
+	}
+	msg := oscar.NewMessage(t)
+	var cookie [8]byte
+	rand.Read(cookie[:])
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.bosConnLocked(screenName)
+	if err != nil {
+		return err
+	}
+	info := oscar.UserInfo{ScreenName: from}
+	if u := s.onlineLocked(oscar.NormalizeScreenName(from)); u != nil {
+		info = s.userInfoLocked(u)
+	}
+	im := &oscar.IncomingIM{
+		Cookie:  cookie,
+		Channel: 1,
+		From:    info,
+		TLVs:    oscar.TLVList(oscar.AppendTLV(nil, oscar.ICBMTLVMessage, msg.AppendTo(nil))),
+	}
+	if !c.sendMsg(reqIDServer, im) {
+		return fmt.Errorf("oscartest: IM from %s to %s: connection closed", from, screenName)
 	}
 	return nil
 }

@@ -358,6 +358,14 @@ func TestBots(t *testing.T) {
 	if info := userInfoOf(t, alice.expect(oscar.TypeBuddyArrived).Body); info.ScreenName != "LateBot" {
 		t.Errorf("03,0B for %q", info.ScreenName)
 	}
+	// A bot can speak first.
+	if err := srv.SendIM("echobot", "labalice", "welcome"); err != nil {
+		t.Fatal(err)
+	}
+	im.Decode(alice.expect(oscar.TypeICBMIncoming).Body)
+	if im.From.ScreenName != "Echo Bot" || im.Message.Text.String() != "welcome" || im.From.TLVs.Count() != 4 {
+		t.Errorf("SendIM: 04,07 = %+v", im)
+	}
 	if r := flapLogin(t, srv, "Echo Bot", ""); r.ErrorCode != oscar.LoginErrUnknownName {
 		t.Errorf("login as a bot: 0x%04x, want 0x0001", r.ErrorCode)
 	}
