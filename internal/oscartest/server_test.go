@@ -666,3 +666,28 @@ func TestRateEnforcement(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A client that breaks the framing loses its connection; its watchers see
+// it leave.
+func TestClientGarbage(t *testing.T) {
+	srv, _ := startServer(t, nil)
+	alice := signOn(t, srv, "LabAlice", "LabCarol")
+	alice.ready()
+	carol := signOn(t, srv, "LabCarol")
+	carol.ready()
+	alice.expect(oscar.TypeBuddyArrived)
+	if _, err := carol.nc.Write([]byte{0x2b, 0x02, 0x00, 0x01, 0x00, 0x00}); err != nil {
+		t.Fatal(err)
+	}
+	alice.expect(oscar.TypeBuddyDeparted)
+	frames, err := srv.WaitClosed(ctxT(t), "LabCarol")
+	if err != nil || len(frames) != 4 {
+		t.Errorf("WaitClosed = %d frames, %v; want the 4 good ones", len(frames), err)
+	}
+	// A SNAC too short for its header closes the connection too.
+	carol = signOn(t, srv, "LabCarol")
+	carol.ready()
+	alice.expect(oscar.TypeBuddyArrived)
+	carol.send(oscar.ChannelSNAC, []byte{0, 1, 0})
+	alice.expect(oscar.TypeBuddyDeparted)
+}
