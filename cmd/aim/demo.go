@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aim-oscar/aim/internal/htmltext"
-	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
 )
 
@@ -88,7 +87,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		if srv.WaitOnline(wctx, demoUser) == nil {
-			srv.Send(demoUser, 0x80000000, botIM(demoBot, "Hi! I'm "+demoBot+", a bot on this demo server. Type: send "+demoBot+" hello"))
+			srv.SendIM(demoBot, demoUser, "Hi! I'm "+demoBot+", a bot on this demo server. Type: send "+demoBot+" hello")
 		}
 	}()
 	defer func() { <-greeted }()
@@ -116,18 +115,4 @@ func demoReply(from, html string) string {
 		return "Hello, " + from + "! Everything you see is real OSCAR on a local server."
 	}
 	return fmt.Sprintf("You said %q (%d characters). Say help for ideas.", text, len([]rune(text)))
-}
-
-// botIM builds the 04,07 a bot sends.
-func botIM(from, text string) *oscar.IncomingIM {
-	t, _ := oscar.NewText(text)
-	msg := oscar.NewMessage(t)
-	var info oscar.TLVList
-	info = oscar.AppendTLVUint16(info, oscar.UserTLVClass, oscar.ClassFree|oscar.ClassUnconfirmed)
-	info = oscar.AppendTLVUint32(info, oscar.UserTLVSignonTime, uint32(time.Now().Unix()))
-	var tlvs oscar.TLVList
-	tlvs = oscar.AppendTLV(tlvs, oscar.ICBMTLVMessage, msg.AppendTo(nil))
-	var cookie [8]byte
-	rand.Read(cookie[:])
-	return &oscar.IncomingIM{Cookie: cookie, Channel: 1, From: oscar.UserInfo{ScreenName: from, TLVs: info}, TLVs: tlvs}
 }

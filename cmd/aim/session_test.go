@@ -532,3 +532,54 @@ func TestConfigEditsApplyLive(t *testing.T) {
 	r.send(t, "quit")
 	r.wait(t)
 }
+
+func TestTLS(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	srv.TLS = true
+	srv.Start()
+	defer srv.Close()
+	cliEnv(t, srv, "alicepw1")
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, srv.CertificatePEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"trusted CA", []string{"--tls", "--tls-ca", ca}, 0},
+		{"insecure", []string{"--tls", "--tls-insecure"}, 0},
+		{"unknown CA", []string{"--tls"}, exitNetwork},
+		{"--tls-ca without --tls", []string{"--tls-ca", ca}, exitUsage},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"login", "--json", "--screen-name", "LabAlice"}, tt.args...)
+			code, out, stderr := runCLI(t, "quit\n", args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d: %s", code, tt.code, stderr)
+			}
+			if code == 0 && !strings.Contains(out, `"signed_on"`) {
+				t.Errorf("no signon over TLS: %s", out)
+			}
+			if tt.name == "unknown CA" && !strings.Contains(stderr, "certificate") {
+				t.Errorf("stderr %q does not say the certificate is the problem", stderr)
+			}
+		})
+	}
+}
+
+// TestAutoreplyIsNotAnswered: the demo bot, like real clients, does not
+// answer an automatic reply, so a bot built on autoreply cannot loop.
+func TestAutoreplyIsNotAnswered(t *testing.T) {
+	r := startCLI(t, "demo", "--json")
+	r.out.waitFor(t, `"from":"AIMBot"`)
+	r.send(t, "autoreply AIMBot thanks, I am a bot")
+	r.send(t, "send AIMBot hello")
+	r.out.waitFor(t, "Hello, DemoUser!")
+	r.send(t, "quit")
+	r.wait(t)
+	if n := strings.Count(r.out.String(), `"from":"AIMBot"`); n != 2 {
+		t.Errorf("AIMBot sent %d messages, want 2 (the welcome and the answer to hello):\n%s", n, r.out.String())
+	}
+}

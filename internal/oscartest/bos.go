@@ -392,7 +392,9 @@ func (s *Server) sendIMLocked(ss *session, snac oscar.SNAC) func() {
 	if tlvs.Has(oscar.ICBMTLVRequestAck) {
 		c.sendMsg(id, &oscar.ICBMAck{Cookie: cookie, Channel: channel, ScreenName: to})
 	}
-	if r.bot == nil || r.bot.reply == nil || channel != 1 {
+	// Bots, like real clients, never answer an automatic reply: two of
+	// them would otherwise talk forever.
+	if r.bot == nil || r.bot.reply == nil || channel != 1 || tlvs.Has(oscar.ICBMTLVAutoResponse) {
 		return nil
 	}
 	var msg oscar.ICBMMessage

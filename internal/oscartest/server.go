@@ -3,6 +3,7 @@ package oscartest
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -105,6 +106,10 @@ type Server struct {
 	// Logf, if set, gets debug lines. It may be called with server locks
 	// held: it must not call Server methods.
 	Logf func(format string, args ...any)
+	// TLS serves both the authorizer and BOS over TLS, with a certificate
+	// for the loopback addresses made at Start (see CertificatePEM): a
+	// server behind a TLS terminator, as some revived servers are.
+	TLS bool
 	// Now is the clock for rate levels, signon, idle and last-time fields
 	// and the login limiter (time.Now if nil). A test that wants rate
 	// limiting to be deterministic sets a clock it controls; network
@@ -117,6 +122,7 @@ type Server struct {
 	stop      chan struct{} // closed by Close
 	authLn    net.Listener
 	bosLn     net.Listener
+	certPEM   []byte
 	authAddr  string
 	bosAddr   string
 	users     map[string]*user // by normalized name: accounts and bots
@@ -180,6 +186,16 @@ func (s *Server) Start() {
 	if err != nil {
 		authLn.Close()
 		panic("oscartest: failed to listen: " + err.Error())
+	}
+	if s.TLS {
+		cfg, certPEM, err := newTLSConfig()
+		if err != nil {
+			authLn.Close()
+			bosLn.Close()
+			panic("oscartest: failed to make a certificate: " + err.Error())
+		}
+		s.certPEM = certPEM
+		authLn, bosLn = tls.NewListener(authLn, cfg), tls.NewListener(bosLn, cfg)
 	}
 	s.started = true
 	s.authLn, s.bosLn = authLn, bosLn
