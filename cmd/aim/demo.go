@@ -75,7 +75,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 		Profile:    "<HTML>Trying out <B>aim</B>, the command-line AIM client.</HTML>",
 	}
 	if opts.Debug() {
-		a.Trace = newTracer(opts.IO.ErrOut)
+		a.Trace, a.Logf = newTracer(opts.IO.ErrOut)
 	}
 	out := &printer{w: opts.IO.Out, json: opts.JSON()}
 

@@ -126,7 +126,7 @@ func loadAccount(ctx context.Context, io *IOStreams, cfgf func() (*config.Config
 		a.Buddies = append(a.Buddies, g.Names...)
 	}
 	if debug {
-		a.Trace = newTracer(io.ErrOut)
+		a.Trace, a.Logf = newTracer(io.ErrOut)
 	}
 	return cfg, a, nil
 }

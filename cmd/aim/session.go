@@ -23,6 +23,7 @@ type account struct {
 	Away       string
 	Dial       func(ctx context.Context, network, addr string) (net.Conn, error)
 	Trace      func(sent bool, f oscar.Frame)
+	Logf       func(format string, args ...any)
 	// StepTimeout bounds each network step; zero: the packages' defaults.
 	StepTimeout time.Duration
 	// Reconnected marks a signon after a lost connection.
@@ -53,6 +54,7 @@ func signOn(ctx context.Context, a *account) (*bos.Session, error) {
 		Dial:        a.Dial,
 		StepTimeout: a.StepTimeout,
 		Trace:       a.Trace,
+		Logf:        a.Logf,
 		Reconnected: a.Reconnected,
 	})
 }

@@ -17,9 +17,15 @@ var secretTLVs = map[uint16]bool{oscar.TLVRoastedPassword: true, oscar.TLVCookie
 
 // newTracer returns a Trace func for login and bos that writes one line
 // per frame to w: time, direction, channel, SNAC type, and the payload in
-// hex with secret values zeroed and named.
-func newTracer(w io.Writer) func(sent bool, f oscar.Frame) {
+// hex with secret values zeroed and named; and a Logf for the session's
+// notes (what it skipped), on the same lines.
+func newTracer(w io.Writer) (trace func(sent bool, f oscar.Frame), logf func(string, ...any)) {
 	var mu sync.Mutex
+	logf = func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "debug %s "+format+"\n", append([]any{time.Now().Format("15:04:05.000")}, args...)...)
+	}
 	return func(sent bool, f oscar.Frame) {
 		dir := "<-"
 		if sent {
@@ -39,7 +45,7 @@ func newTracer(w io.Writer) func(sent bool, f oscar.Frame) {
 		mu.Lock()
 		defer mu.Unlock()
 		fmt.Fprintf(w, "debug %s %s seq=%d len=%d %s%s: %s\n", time.Now().Format("15:04:05.000"), dir, f.Seq, len(f.Payload), what, note, hex.EncodeToString(p))
-	}
+	}, logf
 }
 
 // redact returns a copy of the payload with secret TLV values zeroed.

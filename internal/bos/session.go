@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -64,6 +65,9 @@ type Options struct {
 	EventBuffer int
 	// Trace, if set, sees every frame sent (sent=true) and received.
 	Trace func(sent bool, f oscar.Frame)
+	// Logf, if set, gets a line for each thing from the server the session
+	// skipped (a SNAC that does not parse, an unknown channel).
+	Logf func(format string, args ...any)
 	// Now is the clock; nil uses time.Now.
 	Now func() time.Time
 	// SequenceStart is the first FLAP sequence number.
@@ -332,6 +336,9 @@ func (s *Session) readLoop() {
 		switch f.Channel {
 		case oscar.ChannelSNAC:
 			s.dispatch(f.Payload)
+		case oscar.ChannelSignon, oscar.ChannelKeepalive:
+		default:
+			s.logf("skipped a frame on unknown channel %v", f.Channel)
 		case oscar.ChannelSignoff:
 			var d oscar.Disconnect
 			if !f.Truncated {
@@ -356,24 +363,42 @@ func readError(err error) error {
 func (s *Session) dispatch(p []byte) {
 	snac, err := oscar.ParseSNAC(p)
 	if err != nil {
-		return // a SNAC too short for its header: nothing to act on
+		s.logf("skipped a SNAC: %v", err)
+		return
 	}
 	if s.deliver(snac) {
 		return
 	}
+	if err := s.handle(snac); err != nil {
+		s.logf("skipped %v: %v", snac.Type(), err)
+	}
+}
+
+func (s *Session) logf(format string, args ...any) {
+	if s.opts.Logf != nil {
+		s.opts.Logf(format, args...)
+	}
+}
+
+// handle turns a SNAC nobody waits for into an event. A body that does not
+// parse is an error, and the SNAC is skipped.
+func (s *Session) handle(snac oscar.SNAC) error {
 	now := At{s.now()}
 	switch snac.Type() {
 	case oscar.TypeICBMIncoming:
 		var m oscar.IncomingIM
-		if m.Decode(snac.Body) != nil || m.Channel != 1 {
-			return
+		if err := m.Decode(snac.Body); err != nil {
+			return err
+		}
+		if m.Channel != 1 {
+			return errors.New("not a plain IM (channel " + strconv.Itoa(int(m.Channel)) + ")")
 		}
 		s.emit(&IMReceived{At: now, From: m.From.ScreenName, Text: m.Message.Text.String(),
 			AutoResponse: m.AutoResponse, WarningLevel: m.From.WarningLevel})
 	case oscar.TypeBuddyArrived:
 		var m oscar.BuddyArrived
-		if m.Decode(snac.Body) != nil {
-			return
+		if err := m.Decode(snac.Body); err != nil {
+			return err
 		}
 		key := oscar.NormalizeScreenName(m.Info.ScreenName)
 		s.mu.Lock()
@@ -386,8 +411,8 @@ func (s *Session) dispatch(p []byte) {
 		s.emit(ev)
 	case oscar.TypeBuddyDeparted:
 		var m oscar.BuddyDeparted
-		if m.Decode(snac.Body) != nil {
-			return
+		if err := m.Decode(snac.Body); err != nil {
+			return err
 		}
 		key := oscar.NormalizeScreenName(m.Info.ScreenName)
 		s.mu.Lock()
@@ -400,8 +425,8 @@ func (s *Session) dispatch(p []byte) {
 		s.emit(&BuddyOffline{At: now, Name: name})
 	case oscar.TypeWarned:
 		var m oscar.Warned
-		if m.Decode(snac.Body) != nil {
-			return
+		if err := m.Decode(snac.Body); err != nil {
+			return err
 		}
 		s.mu.Lock()
 		s.self.WarningLevel = m.Level
@@ -413,32 +438,37 @@ func (s *Session) dispatch(p []byte) {
 		s.emit(ev)
 	case oscar.TypeTyping:
 		var m oscar.Typing
-		if m.Decode(snac.Body) != nil {
-			return
+		if err := m.Decode(snac.Body); err != nil {
+			return err
 		}
 		s.emit(&Typing{At: now, From: m.ScreenName, State: m.Event})
 	case oscar.TypeRateChange:
 		var m oscar.RateChange
-		if m.Decode(snac.Body) != nil {
-			return
+		if err := m.Decode(snac.Body); err != nil {
+			return err
 		}
 		s.rates.update(&m, s.now())
 		s.emit(&RateChange{At: now, Code: m.Code, Class: m.Class})
 	case oscar.TypeSelfInfo:
 		var m oscar.SelfInfo
-		if m.Decode(snac.Body) == nil {
-			s.setSelf(&m.Info)
+		if err := m.Decode(snac.Body); err != nil {
+			return err
 		}
+		s.setSelf(&m.Info)
 	case oscar.TypeMOTD, oscar.TypePause, oscar.TypeMigrate:
 		s.emit(&ServerMessage{At: now, Type: snac.Type(), Text: serverNotice(snac)})
+	case oscar.TypeStatsInterval:
 	default:
-		if snac.Subtype == 1 {
-			var e oscar.SNACError
-			if e.Decode(snac.Body) == nil {
-				s.emit(&ServerError{At: now, Type: snac.Type(), Code: e.Code})
-			}
+		if snac.Subtype != 1 {
+			return errors.New("not a SNAC this client uses")
 		}
+		var e oscar.SNACError
+		if err := e.Decode(snac.Body); err != nil {
+			return err
+		}
+		s.emit(&ServerError{At: now, Type: snac.Type(), Code: e.Code})
 	}
+	return nil
 }
 
 func serverNotice(snac oscar.SNAC) string {

@@ -1,0 +1,296 @@
+package bos_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/login"
+	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/oscartest"
+)
+
+// connect logs in and connects with opts, returning Connect's error.
+func connect(t *testing.T, srv *oscartest.Server, opts bos.Options) (*bos.Session, error) {
+	t.Helper()
+	res, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: "LabAlice", Password: "alicepw1"})
+	if err != nil {
+		t.Fatalf("Authorize: %v", err)
+	}
+	opts.Addr, opts.Cookie = res.BOSAddr, res.Cookie
+	sess, err := bos.Connect(t.Context(), opts)
+	if err == nil {
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			sess.Logout(ctx)
+		})
+	}
+	return sess, err
+}
+
+// TestSignonCutAtEachStep: the server hangs up on the client's n-th BOS
+// frame, for every n of a signon. Connect fails with a StepError naming a
+// step, or (once the signon frames are all out) succeeds and then reports
+// the lost connection. Never a hang, never a leak.
+func TestSignonCutAtEachStep(t *testing.T) {
+	steps := map[string]bool{}
+	const signonFrames = 11 // cookie, 01,06, 01,08, five rights requests, 02,04, 04,02, 01,02
+	for n := 0; n < signonFrames; n++ {
+		srv := oscartest.NewUnstartedServer(alice)
+		srv.Intercept = func(ev oscartest.Event) oscartest.Action {
+			if ev.Service == "bos" && ev.Index == n {
+				return oscartest.Hangup
+			}
+			return oscartest.Answer
+		}
+		srv.Start()
+		sess, err := connect(t, srv, bos.Options{StepTimeout: 5 * time.Second})
+		if err != nil {
+			var se *bos.StepError
+			if !errors.As(err, &se) {
+				t.Errorf("cut at frame %d: %v, want a StepError", n, err)
+			}
+			steps[se.Step] = true
+		} else {
+			ev := nextEvent[*bos.Disconnected](t, sess)
+			if !errors.Is(ev.Err, bos.ErrConnectionLost) {
+				t.Errorf("cut at frame %d: Disconnected.Err = %v", n, ev.Err)
+			}
+		}
+		srv.Close()
+	}
+	for _, want := range []string{"waiting for host ready (01,03)", "waiting for rate limits (01,07)", "waiting for the signon replies"} {
+		if !steps[want] {
+			t.Errorf("no cut was reported as %q; steps seen: %v", want, steps)
+		}
+	}
+}
+
+// TestSignonServerSilent: a server that stops answering makes the step it
+// stopped at time out, by name.
+func TestSignonServerSilent(t *testing.T) {
+	for _, tt := range []struct {
+		after int
+		step  string
+	}{
+		{0, "waiting for host ready (01,03)"},
+		{1, "waiting for rate limits (01,07)"},
+		{2, "waiting for the signon replies"},
+	} {
+		srv := oscartest.NewUnstartedServer(alice)
+		srv.Intercept = func(ev oscartest.Event) oscartest.Action {
+			if ev.Service == "bos" && ev.Index >= tt.after {
+				return oscartest.Ignore
+			}
+			return oscartest.Answer
+		}
+		srv.Start()
+		_, err := connect(t, srv, bos.Options{StepTimeout: 100 * time.Millisecond})
+		var se *bos.StepError
+		var ne net.Error
+		if !errors.As(err, &se) || se.Step != tt.step || !errors.As(err, &ne) || !ne.Timeout() {
+			t.Errorf("silent after %d frames: %v, want a timeout %q", tt.after, err, tt.step)
+		}
+		srv.Close()
+	}
+}
+
+// TestGarbageFromServer: what a broken server sends mid-session ends the
+// session with a clear error (framing lost) or is skipped with a note
+// (a frame that is whole but makes no sense); the session goes on after
+// the latter.
+func TestGarbageFromServer(t *testing.T) {
+	snac := func(typ oscar.SNACType, body ...byte) []byte {
+		p := oscar.SNACHeader{Family: typ.Family(), Subtype: typ.Subtype(), RequestID: 0x80000000}.AppendTo(nil)
+		return oscar.Frame{Channel: oscar.ChannelSNAC, Seq: 7, Payload: append(p, body...)}.AppendTo(nil)
+	}
+	imHead := []byte{1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 3, 'b', 'o', 'b', 0, 0}
+	skippable := map[string][]byte{
+		"unknown channel":              oscar.Frame{Channel: 9, Payload: []byte{0xde, 0xad}}.AppendTo(nil),
+		"unknown SNAC":                 snac(oscar.MakeSNACType(0x77, 1)),
+		"SNAC shorter than its header": oscar.Frame{Channel: oscar.ChannelSNAC, Payload: []byte{0, 4, 0, 7}}.AppendTo(nil),
+		"TLV count that lies":          snac(oscar.TypeICBMIncoming, append(imHead[:14:14], 0, 5)...), // 5 TLVs, none there
+		"IM with no message":           snac(oscar.TypeICBMIncoming, imHead...),
+		"rate change too short":        snac(oscar.TypeRateChange, 0, 2),
+		"buddy arrival cut short":      snac(oscar.TypeBuddyArrived, 9, 'L', 'a', 'b'),
+	}
+	srv := startServer(t, alice, bob)
+	var mu sync.Mutex
+	var notes []string
+	sess, err := connect(t, srv, bos.Options{Logf: func(f string, a ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		notes = append(notes, f)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nextEvent[*bos.SignedOn](t, sess)
+	if err := srv.WaitOnline(t.Context(), "LabAlice"); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range skippable {
+		if err := srv.SendRaw("LabAlice", b); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	// Still alive: a request gets its answer.
+	if _, err := sess.GetInfo(t.Context(), "LabAlice"); err != nil {
+		t.Fatalf("after skippable garbage: %v", err)
+	}
+	mu.Lock()
+	if len(notes) < len(skippable) {
+		t.Errorf("%d notes for %d skipped frames: %q", len(notes), len(skippable), notes)
+	}
+	mu.Unlock()
+
+	// A wrong start marker loses the framing: the session ends, saying so.
+	if err := srv.SendRaw("LabAlice", []byte("HTTP/1.1 400 Bad Request\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	ev := nextEvent[*bos.Disconnected](t, sess)
+	if !errors.Is(ev.Err, bos.ErrConnectionLost) || !strings.Contains(ev.Err.Error(), "start marker") {
+		t.Errorf("Disconnected.Err = %v, want a lost connection naming the start marker", ev.Err)
+	}
+}
+
+// TestOversizedAndTruncatedFrames: a frame that claims more bytes than
+// arrive before the server closes ends the session cleanly.
+func TestTruncatedFrame(t *testing.T) {
+	srv := startServer(t, alice)
+	sess, err := connect(t, srv, bos.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nextEvent[*bos.SignedOn](t, sess)
+	if err := srv.WaitOnline(t.Context(), "LabAlice"); err != nil {
+		t.Fatal(err)
+	}
+	// A header promising 65535 bytes, 3 of them, then the close.
+	if err := srv.SendRaw("LabAlice", []byte{0x2a, 0x02, 0, 9, 0xff, 0xff, 1, 2, 3}); err != nil {
+		t.Fatal(err)
+	}
+	srv.CloseClientConnections()
+	ev := nextEvent[*bos.Disconnected](t, sess)
+	if !errors.Is(ev.Err, bos.ErrConnectionLost) {
+		t.Errorf("Disconnected.Err = %v", ev.Err)
+	}
+}
+
+// TestDeadConnectionProbe: when the server stops answering, the probe
+// after a silence finds out and ends the session; while it answers,
+// silence alone never does.
+func TestDeadConnectionProbe(t *testing.T) {
+	t.Run("answers", func(t *testing.T) {
+		srv := startServer(t, alice)
+		sess, err := connect(t, srv, bos.Options{Keepalive: 20 * time.Millisecond, ProbeAfter: 40 * time.Millisecond, StepTimeout: 2 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nextEvent[*bos.SignedOn](t, sess)
+		// Wait for several probes to be answered.
+		deadline := time.Now().Add(10 * time.Second)
+		for countSent(srv, oscar.TypeSelfInfoRequest) < 5 {
+			if time.Now().After(deadline) {
+				t.Fatal("fewer than 4 probes in 10 s")
+			}
+			select {
+			case <-sess.Done():
+				t.Fatalf("session ended while the server answered: %v", sess.Err())
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+		if keepalives := countChannel(srv, oscar.ChannelKeepalive); keepalives == 0 {
+			t.Error("no keepalive frames while idle")
+		}
+	})
+	t.Run("silent", func(t *testing.T) {
+		srv := oscartest.NewUnstartedServer(alice)
+		var online sync.Once
+		quiet := make(chan struct{})
+		srv.Intercept = func(ev oscartest.Event) oscartest.Action {
+			select {
+			case <-quiet:
+				return oscartest.Ignore
+			default:
+				return oscartest.Answer
+			}
+		}
+		srv.Start()
+		defer srv.Close()
+		sess, err := connect(t, srv, bos.Options{Keepalive: 20 * time.Millisecond, ProbeAfter: 40 * time.Millisecond, StepTimeout: 200 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nextEvent[*bos.SignedOn](t, sess)
+		online.Do(func() { close(quiet) })
+		ev := nextEvent[*bos.Disconnected](t, sess)
+		if !errors.Is(ev.Err, bos.ErrConnectionLost) || !strings.Contains(ev.Err.Error(), "probe") {
+			t.Errorf("Disconnected.Err = %v, want a lost connection found by the probe", ev.Err)
+		}
+	})
+}
+
+func countSent(srv *oscartest.Server, typ oscar.SNACType) int {
+	n := 0
+	for _, f := range srv.Sent("LabAlice") {
+		if s, err := oscar.ParseSNAC(f.Payload); err == nil && f.Channel == oscar.ChannelSNAC && s.Type() == typ {
+			n++
+		}
+	}
+	return n
+}
+
+func countChannel(srv *oscartest.Server, ch oscar.Channel) int {
+	n := 0
+	for _, f := range srv.Sent("LabAlice") {
+		if f.Channel == ch {
+			n++
+		}
+	}
+	return n
+}
+
+// TestServerCloseReasons: every way the server can end a session is
+// reported as such.
+func TestServerCloseReasons(t *testing.T) {
+	// The client ends the session on the channel-4 frame itself; the bare
+	// 4-byte header is TestKickedWithBareHeader's.
+	for _, tt := range []struct {
+		name   string
+		frame  []byte
+		reason uint16
+	}{
+		{"empty channel 4", []byte{0x2a, 0x04, 0, 1, 0, 0}, 0},
+		{"reason in 2 bytes", []byte{0x2a, 0x04, 0, 1, 0, 6, 0, 9, 0, 2, 0, 1}, 1},
+		{"reason in 1 byte", []byte{0x2a, 0x04, 0, 1, 0, 5, 0, 9, 0, 1, 1}, 1},
+		{"other reason", []byte{0x2a, 0x04, 0, 1, 0, 5, 0, 9, 0, 1, 7}, 7},
+		{"TLVs that lie", []byte{0x2a, 0x04, 0, 1, 0, 5, 0, 9, 0, 9, 7}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startServer(t, alice)
+			sess, err := connect(t, srv, bos.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			nextEvent[*bos.SignedOn](t, sess)
+			if err := srv.WaitOnline(t.Context(), "LabAlice"); err != nil {
+				t.Fatal(err)
+			}
+			if err := srv.SendRaw("LabAlice", tt.frame); err != nil {
+				t.Fatal(err)
+			}
+			ev := nextEvent[*bos.Disconnected](t, sess)
+			var ce *bos.ClosedError
+			if !errors.As(ev.Err, &ce) || ce.Reason != tt.reason {
+				t.Errorf("Disconnected.Err = %v, want a ClosedError with reason %d", ev.Err, tt.reason)
+			}
+		})
+	}
+}
