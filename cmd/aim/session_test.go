@@ -583,3 +583,84 @@ func TestAutoreplyIsNotAnswered(t *testing.T) {
 		t.Errorf("AIMBot sent %d messages, want 2 (the welcome and the answer to hello):\n%s", n, r.out.String())
 	}
 }
+
+// TestStoredSettingsReachSignon: what `aim buddies add` and
+// `aim set-profile` store is uploaded at the next signon (03,04, 02,04).
+func TestStoredSettingsReachSignon(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	cliEnv(t, srv, "alicepw1")
+	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	for _, args := range [][]string{
+		{"buddies", "add", "Lab Bob", "LabCarol"},
+		{"buddies", "add", "LabDave", "--group", "Work"},
+		{"set-profile", "<HTML>héllo from aim</HTML>"},
+	} {
+		if code, _, stderr := runCLI(t, "", args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	if code, _, stderr := runCLI(t, "quit\n", "login"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, stderr)
+	}
+	var buddies []string
+	var profile *oscar.SetInfo
+	for _, f := range srv.Sent("LabAlice") {
+		s, err := oscar.ParseSNAC(f.Payload)
+		if err != nil || f.Channel != oscar.ChannelSNAC {
+			continue
+		}
+		switch s.Type() {
+		case oscar.TypeAddBuddies:
+			var m oscar.AddBuddies
+			m.Decode(s.Body)
+			buddies = append(buddies, m.Names...)
+		case oscar.TypeSetInfo:
+			profile = new(oscar.SetInfo)
+			profile.Decode(s.Body)
+		}
+	}
+	if want := []string{"Lab Bob", "LabCarol", "LabDave"}; !slices.Equal(buddies, want) {
+		t.Errorf("03,04 uploaded %q, want %q", buddies, want)
+	}
+	if profile == nil || string(profile.Profile) != "<HTML>héllo from aim</HTML>" || !strings.Contains(profile.ProfileMIME, "utf-8") {
+		t.Errorf("02,04 = %+v, want the stored profile, labelled utf-8", profile)
+	}
+}
+
+func TestLoginRateLimited(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	srv.LoginError = func(string) uint16 { return oscar.LoginErrRateLimited }
+	srv.Start()
+	defer srv.Close()
+	cliEnv(t, srv, "alicepw1")
+	code, _, stderr := runCLI(t, "", "login", "--screen-name", "LabAlice")
+	if code != exitAuth || !strings.Contains(stderr, "signing on too often") || !strings.Contains(stderr, "0x001d") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestNonASCIIRoundTrip: text in any script arrives intact between two
+// aim processes, whatever charset it travels in.
+func TestNonASCIIRoundTrip(t *testing.T) {
+	srv := oscartest.NewServer(
+		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
+	defer srv.Close()
+	cliEnv(t, srv, "")
+	bob := startCLI(t, "login", "--json", "--screen-name", "LabBob", "--password-command", "echo bobpass22")
+	bob.out.waitFor(t, `"signed_on"`)
+	texts := []string{"plain ascii", "café crème", "漢字 and ünïcödé", "emoji 😀🎉", "tags <b>bold</b> &amp; more"}
+	var script strings.Builder
+	for _, s := range texts {
+		script.WriteString("send LabBob " + s + "\n")
+	}
+	if code, _, stderr := runCLI(t, script.String(), "login", "--screen-name", "LabAlice", "--password-command", "echo alicepw1"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, s := range texts[:4] {
+		bob.out.waitFor(t, `"text":"`+s+`"`)
+	}
+	bob.out.waitFor(t, `"text":"tags bold & more","time"`)
+	bob.out.waitFor(t, `"html":"tags <b>bold</b> &amp; more"`)
+}
