@@ -23,14 +23,15 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-# Runs each fuzz target in ./internal/oscar for FUZZTIME; none is not an error.
+# Runs every fuzz target of every package for FUZZTIME each; none is not
+# an error. A crasher is written to the package's testdata/fuzz and fails.
 fuzz:
-	@list="$$($(GO) test -list '^Fuzz' ./internal/oscar)" || { echo "$$list"; exit 1; }; \
-	targets="$$(printf '%s\n' "$$list" | grep '^Fuzz' || true)"; \
-	if [ -z "$$targets" ]; then echo "no fuzz targets in ./internal/oscar"; exit 0; fi; \
-	for name in $$targets; do \
-		echo "== $$name for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) ./internal/oscar || exit 1; \
+	@for pkg in $$($(GO) list ./...); do \
+		list="$$($(GO) test -list '^Fuzz' $$pkg)" || { echo "$$list"; exit 1; }; \
+		for name in $$(printf '%s\n' "$$list" | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$name for $(FUZZTIME)"; \
+			$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -parallel 2 $$pkg || exit 1; \
+		done; \
 	done
 
 lint:
