@@ -302,7 +302,7 @@ func TestICBMSendLongestText(t *testing.T) {
 		if err := back.Decode(b); err != nil {
 			t.Fatalf("%d-byte text: %v", len(m.Message.Text.Data), err)
 		}
-		if got, want := len(back.Message.Text.Data), min(len(m.Message.Text.Data), 0xffff-12-len(DefaultFeatures)) &^ 1; got&^1 != want {
+		if got, want := len(back.Message.Text.Data), min(len(m.Message.Text.Data), 0xffff-12-len(DefaultFeatures))&^1; got&^1 != want {
 			t.Errorf("%d-byte text: %d bytes came back, want %d", len(m.Message.Text.Data), got, want)
 		}
 		if !bytes.HasPrefix(m.Message.Text.Data, back.Message.Text.Data) {
@@ -326,5 +326,16 @@ func TestICBMSendLongestText(t *testing.T) {
 	}
 	if b3 := m2.AppendTo(nil); !bytes.Equal(b2, b3) {
 		t.Errorf("encoding is not stable")
+	}
+}
+
+func TestICBMSendLongFeatures(t *testing.T) {
+	m := ICBMSend{Channel: 1, ScreenName: "bob", Message: ICBMMessage{Features: make([]byte, 0x10000), Text: mustText(t, "hi")}}
+	var back ICBMSend
+	if err := back.Decode(m.AppendTo(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Message.Features) != 0xffff-12 || len(back.Message.Text.Data) != 0 {
+		t.Errorf("features %d bytes, text %q", len(back.Message.Features), back.Message.Text.Data)
 	}
 }

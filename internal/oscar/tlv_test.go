@@ -304,3 +304,29 @@ func TestEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodersCut covers what encoders do with values a length field
+// cannot describe: they cut them, so the bytes stay well-formed.
+func TestEncodersCut(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	var q UserInfoQuery
+	if err := q.Decode((&UserInfoQuery{Type: 1, ScreenName: long}).AppendTo(nil)); err != nil || q.ScreenName != long[:255] {
+		t.Errorf("300-byte name: %d bytes came back, %v", len(q.ScreenName), err)
+	}
+
+	list := TLVList(AppendTLV(AppendTLV(nil, 1, make([]byte, 0xfff0)), 2, make([]byte, 0x20)))
+	r := reader{b: list.AppendLenPrefixed(nil), msg: "test"}
+	if b := r.bytes16("list"); r.err != nil || len(b) != 0xffff || r.len() != 0 {
+		t.Errorf("long list: %d bytes, %v", len(b), r.err)
+	}
+
+	s := SNAC{SNACHeader: SNACHeader{Family: 1, Subtype: 3, Flags: SNACFlagOptionalData}, Optional: make([]byte, 0x10000), Body: []byte{1}}
+	if back, err := ParseSNAC(s.AppendTo(nil)); err != nil || len(back.Optional) != 0xffff || !bytes.Equal(back.Body, []byte{1}) {
+		t.Errorf("long optional data: %d bytes, body % x, %v", len(back.Optional), back.Body, err)
+	}
+
+	// A list that skipped ParseTLVs ends at its first bad item.
+	if n := TLVList(mustHex(t, "0001 0001 07 0002 0005 01")).Count(); n != 1 {
+		t.Errorf("Count of a bad list = %d", n)
+	}
+}
