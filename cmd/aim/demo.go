@@ -26,7 +26,14 @@ type demoOptions struct {
 	Debug   func() bool
 	For     time.Duration
 	NoInput bool
+	Serve   bool
+	Listen  string
 }
+
+// demoAccounts can sign on to `aim demo --serve`, all with demoPassword.
+var demoAccounts = []string{"Alice", "Bob", "Carol", demoUser}
+
+const demoPassword = "demo"
 
 func newDemoCmd(f *factory, runF func(context.Context, *demoOptions) error) *cobra.Command {
 	opts := &demoOptions{IO: f.IO, Debug: f.Debug}
@@ -39,9 +46,14 @@ that is the real client: the same signon, events, commands and output as
 'aim login' against a real server. Nothing leaves this machine and nothing
 is written to your config file.
 
-Try: send ` + demoBot + ` hello     info ` + demoBot + `     away lunch     quit`,
+Try: send ` + demoBot + ` hello     info ` + demoBot + `     away lunch     quit
+
+With --serve it runs only the server, on 127.0.0.1:5190 (--listen), until
+Ctrl-C, so that 'aim login' in other terminals can sign on to it and talk:
+the accounts are ` + strings.Join(demoAccounts, ", ") + `, each with the password "` + demoPassword + `".`,
 		Example: `  aim demo
   aim demo --json --for 5s --no-input
+  aim demo --serve    # then, elsewhere: AIM_PASSWORD=demo aim login --server 127.0.0.1:5190 --screen-name Alice
   printf 'send AIMBot hi\nquit\n' | aim demo --json | jq .`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -49,9 +61,14 @@ Try: send ` + demoBot + ` hello     info ` + demoBot + `     away lunch     quit
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
+			if opts.Serve {
+				return serveDemo(cmd.Context(), opts)
+			}
 			return runDemo(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.Serve, "serve", false, "run only the demo server, for 'aim login' in other terminals")
+	cmd.Flags().StringVar(&opts.Listen, "listen", "127.0.0.1:5190", "with --serve, the authorizer's `HOST:PORT`")
 	cmd.Flags().DurationVar(&opts.For, "for", 0, "sign off after this `DURATION`; 0: stay on until quit, end of input or Ctrl-C")
 	cmd.Flags().BoolVar(&opts.NoInput, "no-input", false, "ignore standard input")
 	return cmd
@@ -98,6 +115,27 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 		Reconnect: true,
 		Status:    "aim: demo server on " + srv.AuthAddr() + "; type 'help' for commands, 'quit' to sign off",
 	})
+}
+
+// serveDemo runs the demo server alone until ctx ends.
+func serveDemo(ctx context.Context, opts *demoOptions) error {
+	srv := oscartest.NewUnstartedServer()
+	for _, name := range demoAccounts {
+		srv.AddAccount(oscartest.Account{ScreenName: name, Password: demoPassword})
+	}
+	srv.AuthListen = opts.Listen
+	if err := srv.Listen(); err != nil {
+		return fmt.Errorf("demo server: %w", err)
+	}
+	defer srv.Close()
+	srv.AddBot(demoBot, demoReply)
+	fmt.Fprintf(opts.IO.ErrOut, `aim: demo server listening on %s (Ctrl-C stops it)
+accounts: %s, password %q; %s answers messages. In another terminal:
+  AIM_PASSWORD=%s aim login --server %s --screen-name %s
+`, srv.AuthAddr(), strings.Join(demoAccounts, ", "), demoPassword, demoBot, demoPassword, srv.AuthAddr(), demoAccounts[0])
+	<-ctx.Done()
+	fmt.Fprintln(opts.IO.ErrOut, "aim: demo server stopped")
+	return nil
 }
 
 // demoReply is the bot's side of the conversation.

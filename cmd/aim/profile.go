@@ -143,7 +143,7 @@ func setTextRun(opts *setTextOptions) error {
 	if err := set(text); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(opts.IO.Out, "Saved the %s (%d bytes); the server gets it when you sign on\n", opts.What, len(text))
+	_, err = fmt.Fprintf(opts.IO.Out, "Saved the %s (%d bytes): a running aim login takes it now, later ones when they sign on\n", opts.What, len(text))
 	return err
 }
 

@@ -664,3 +664,27 @@ func TestNonASCIIRoundTrip(t *testing.T) {
 	bob.out.waitFor(t, `"text":"tags bold & more","time"`)
 	bob.out.waitFor(t, `"html":"tags <b>bold</b> &amp; more"`)
 }
+
+// TestDemoServe: the demo server alone, and aim login against it.
+func TestDemoServe(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	server := startCLI(t, "demo", "--serve", "--listen", addr)
+	server.errOut.waitFor(t, "listening on "+addr)
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("AIM_PASSWORD", "demo")
+	t.Setenv("AIM_SERVER", "")
+	code, out, stderr := runCLI(t, "send AIMBot hi\n", "login", "--json", "--server", addr, "--screen-name", "Alice")
+	if code != 0 || !strings.Contains(out, `"ok":true`) {
+		t.Errorf("login to the demo server: exit %d, %s %s", code, out, stderr)
+	}
+	// The port is taken now: a second server says so.
+	if code, _, stderr := runCLI(t, "", "demo", "--serve", "--listen", addr); code == 0 || !strings.Contains(stderr, "address already in use") {
+		t.Errorf("second server: exit %d, %s", code, stderr)
+	}
+}

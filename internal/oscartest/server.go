@@ -106,6 +106,9 @@ type Server struct {
 	// Logf, if set, gets debug lines. It may be called with server locks
 	// held: it must not call Server methods.
 	Logf func(format string, args ...any)
+	// AuthListen is where the authorizer listens ("127.0.0.1:5190"); empty
+	// means a free loopback port. BOS always takes a free port.
+	AuthListen string
 	// TLS serves both the authorizer and BOS over TLS, with a certificate
 	// for the loopback addresses made at Start (see CertificatePEM): a
 	// server behind a TLS terminator, as some revived servers are.
@@ -170,29 +173,43 @@ func NewServer(accounts ...Account) *Server {
 // when IPv4 loopback is missing). It panics if it cannot listen or if the
 // server was already started.
 func (s *Server) Start() {
+	if err := s.Listen(); err != nil {
+		panic(err.Error())
+	}
+}
+
+// Listen is Start returning an error instead of panicking: for a listen
+// address a person chose (AuthListen), which may be taken.
+func (s *Server) Listen() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.started {
-		panic("oscartest: Server already started")
+		return errors.New("oscartest: Server already started")
 	}
 	if s.closed {
-		panic("oscartest: Server already closed")
+		return errors.New("oscartest: Server already closed")
 	}
-	authLn, err := listenLoopback()
+	var authLn net.Listener
+	var err error
+	if s.AuthListen != "" {
+		authLn, err = net.Listen("tcp", s.AuthListen)
+	} else {
+		authLn, err = listenLoopback()
+	}
 	if err != nil {
-		panic("oscartest: failed to listen: " + err.Error())
+		return fmt.Errorf("oscartest: failed to listen: %w", err)
 	}
 	bosLn, err := listenLoopback()
 	if err != nil {
 		authLn.Close()
-		panic("oscartest: failed to listen: " + err.Error())
+		return fmt.Errorf("oscartest: failed to listen: %w", err)
 	}
 	if s.TLS {
 		cfg, certPEM, err := newTLSConfig()
 		if err != nil {
 			authLn.Close()
 			bosLn.Close()
-			panic("oscartest: failed to make a certificate: " + err.Error())
+			return fmt.Errorf("oscartest: failed to make a certificate: %w", err)
 		}
 		s.certPEM = certPEM
 		authLn, bosLn = tls.NewListener(authLn, cfg), tls.NewListener(bosLn, cfg)
@@ -205,6 +222,7 @@ func (s *Server) Start() {
 	go s.acceptLoop(authLn, serviceAuth)
 	go s.acceptLoop(bosLn, serviceBOS)
 	go s.rateTicker()
+	return nil
 }
 
 func listenLoopback() (net.Listener, error) {
