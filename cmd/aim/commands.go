@@ -39,7 +39,23 @@ type commander struct {
 	live *live
 	out  *printer
 	cfg  *config.Config // for add/remove; nil: live only
-	wg   sync.WaitGroup // commands still waiting for the server
+
+	mu     sync.Mutex
+	wg     sync.WaitGroup // commands still waiting for the server
+	closed bool           // finish was called: no new commands
+}
+
+// errSessionOver answers commands read after the session ended.
+var errSessionOver = errors.New("the session has ended")
+
+// finish waits until every command started has printed its result, up to
+// ctx, and refuses commands after it. The session has ended by then, so
+// the ones still pending fail at once and say so.
+func (c *commander) finish(ctx context.Context) {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.wait(ctx)
 }
 
 // errQuit ends the input loop.
@@ -84,6 +100,13 @@ func (c *commander) run(ctx context.Context, id int, line string) error {
 	verb, rest := cut(line)
 	verb = strings.ToLower(verb)
 	fail := func(err error) { c.out.result(id, line, verb, err, "", nil) }
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		fail(errSessionOver)
+		return errQuit
+	}
 	var sess *bos.Session
 	switch verb {
 	case "send", "msg", "m", "autoreply", "add", "remove", "rm", "profile", "away", "info", "whois", "warn":
@@ -209,7 +232,13 @@ func (c *commander) run(ctx context.Context, id int, line string) error {
 }
 
 func (c *commander) async(f func()) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
 	c.wg.Add(1)
+	c.mu.Unlock()
 	go func() {
 		defer c.wg.Done()
 		f()

@@ -152,13 +152,20 @@ func stayOnline(ctx context.Context, io *IOStreams, out *printer, cfg *config.Co
 		defer t.Stop()
 	}
 	lv := newLive(a)
-	defer lv.end()
+	cmds := &commander{live: lv, out: out, cfg: cfg}
+	defer func() {
+		// Every command started gets its result printed before aim exits:
+		// a message that was not sent says so.
+		lv.end()
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		cmds.finish(fctx)
+	}()
 	if cfg != nil && cfg.Path != "" {
 		done := make(chan struct{})
 		go func() { defer close(done); followConfig(sessCtx, cfg.Path, out, lv) }()
 		defer func() { stop(); <-done }()
 	}
-	cmds := &commander{live: lv, out: out, cfg: cfg}
 	if !plan.NoInput {
 		read := func() error { return cmds.readAll(sessCtx, io.In) }
 		if tty := terminalOf(io); tty != nil && !out.json {

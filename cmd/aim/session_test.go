@@ -688,3 +688,38 @@ func TestDemoServe(t *testing.T) {
 		t.Errorf("second server: exit %d, %s", code, stderr)
 	}
 }
+
+// TestQueuedMessagesAreReported: messages waiting behind the rate limit
+// when the connection dies each get a result: sent, or an error. None
+// vanishes.
+func TestQueuedMessagesAreReported(t *testing.T) {
+	srv := oscartest.NewServer(
+		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(string, string) string { return "" })
+	cliEnv(t, srv, "alicepw1")
+	r := startCLI(t, "login", "--json", "--screen-name", "LabAlice", "--reconnect=false")
+	r.out.waitFor(t, `"signed_on"`)
+	const n = 15 // the real IM class lets about 7 through at once, then one per 4 s
+	for i := range n {
+		r.send(t, fmt.Sprintf("send EchoBot queued %d", i))
+	}
+	r.out.waitFor(t, fmt.Sprintf(`"id":%d,"ok":true`, 5))
+	srv.CloseClientConnections()
+	if code := r.wait(t); code != exitNetwork {
+		t.Errorf("exit %d, want %d", code, exitNetwork)
+	}
+	results, failed := 0, 0
+	for _, rec := range jsonLines(t, r.out.String()) {
+		if rec["type"] == "result" && rec["command"] == "send" {
+			results++
+			if rec["ok"] == false {
+				failed++
+			}
+		}
+	}
+	if results != n || failed == 0 {
+		t.Errorf("%d results (%d failed) for %d queued messages, want every one reported and some failed:\n%s", results, failed, n, r.out.String())
+	}
+}

@@ -3,6 +3,7 @@ package bos
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
@@ -70,7 +71,7 @@ func (s *Session) written(ctx context.Context, j *job) error {
 
 func (s *Session) closedErr() error {
 	if err := s.Err(); err != nil {
-		return errors.Join(ErrClosed, err)
+		return fmt.Errorf("%w: %w", ErrClosed, err)
 	}
 	return ErrClosed
 }

@@ -2,6 +2,8 @@ package config
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"path/filepath"
 	"time"
 
@@ -15,7 +17,9 @@ const watchSettle = 100 * time.Millisecond
 // Watch calls onChange after the config file at path changes, until ctx
 // ends; it returns once its goroutine has stopped. It watches the file's
 // directory, so a file created later or replaced by a rename (as the
-// edit commands do) is seen too. onChange runs on Watch's goroutine.
+// edit commands do) is seen too. onChange runs on Watch's goroutine. If
+// the directory does not exist there is nothing to follow: Watch waits for
+// ctx and returns nil.
 func Watch(ctx context.Context, path string, onChange func()) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -27,6 +31,10 @@ func Watch(ctx context.Context, path string, onChange func()) error {
 		dir = "."
 	}
 	if err := w.Add(dir); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			<-ctx.Done()
+			return nil
+		}
 		return err
 	}
 	settle := time.NewTimer(time.Hour)
