@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os/exec"
 	"syscall"
 
 	"github.com/aim-oscar/aim/internal/bos"
@@ -25,13 +24,6 @@ const (
 	exitRefused     = 6   // a message was refused: the recipient is offline or the server would not deliver it
 	exitInterrupted = 130 // interrupted (SIGINT/SIGTERM cancelled the context), as shells report 128+SIGINT
 )
-
-// exitCoder is implemented by errors from other packages that know their
-// exit code (login.AuthError: exitAuth, bos.ClosedError: exitKicked, ...).
-// cmd/aim maps them here without naming their types.
-type exitCoder interface {
-	ExitCode() int
-}
 
 // usageError is a mistake on the command line: a bad flag, a missing or
 // extra argument, an invalid name. run prints a hint to see --help.
@@ -57,14 +49,6 @@ func exitCode(err error) int {
 	}
 	if code, ok := sessionExitCode(err); ok {
 		return code
-	}
-	var coder exitCoder
-	if errors.As(err, &coder) {
-		// *exec.ExitError has an ExitCode method too, but a child's exit
-		// status is not ours to pass on.
-		if _, isExec := coder.(*exec.ExitError); !isExec {
-			return coder.ExitCode()
-		}
 	}
 	if isUsage(err) {
 		return exitUsage

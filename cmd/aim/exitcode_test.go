@@ -12,15 +12,10 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/login"
 )
-
-// coded stands for another package's error that knows its exit code, such
-// as login.AuthError.
-type coded struct{ code int }
-
-func (c coded) Error() string { return fmt.Sprintf("coded %d", c.code) }
-func (c coded) ExitCode() int { return c.code }
 
 func TestExitCode(t *testing.T) {
 	dialErr := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
@@ -41,10 +36,14 @@ func TestExitCode(t *testing.T) {
 		{"too long", &config.TooLongError{What: "profile"}, exitUsage},
 		{"no password", fmt.Errorf("sign on: %w", &config.NoPasswordError{}), exitUsage},
 		{"password command", &config.PasswordCommandError{Command: "false", Status: "exit status 1"}, exitError},
-		{"auth", fmt.Errorf("login: %w", coded{exitAuth}), exitAuth},
-		{"kicked", coded{exitKicked}, exitKicked},
-		{"refused", coded{exitRefused}, exitRefused},
-		{"coded wins over network", fmt.Errorf("%w: %w", coded{exitKicked}, dialErr), exitKicked},
+		{"auth", fmt.Errorf("login: %w", &login.AuthError{Code: 5}), exitAuth},
+		{"kicked", fmt.Errorf("session ended: %w", &bos.ClosedError{Reason: 1}), exitKicked},
+		{"closed mid-signon", &bos.StepError{Step: "waiting for host ready (01,03)", Err: &bos.ClosedError{}}, exitKicked},
+		{"refused", &bos.RequestError{Code: 4}, exitRefused},
+		{"too long", &bos.TooLongError{What: "message", Len: 600, Limit: 512}, exitUsage},
+		{"connection lost", fmt.Errorf("session ended: %w", bos.ErrConnectionLost), exitNetwork},
+		{"login step", &login.StepError{Step: "waiting for the login reply", Err: errors.New("server closed the connection")}, exitNetwork},
+		{"signon step", &bos.StepError{Step: "waiting for rate limits (01,07)", Err: errors.New("the server closed the connection")}, exitNetwork},
 		{"child exit status is not ours", exitError42(t), exitError},
 		{"dial refused", fmt.Errorf("connecting to authorizer: %w", dialErr), exitNetwork},
 		{"bare ECONNREFUSED", syscall.ECONNREFUSED, exitNetwork},

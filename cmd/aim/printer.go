@@ -178,17 +178,8 @@ func describe(ev bos.Event) (string, record) {
 			return "signed off", record{"type": "disconnected", "reason": "logout"}
 		}
 		return "disconnected: " + e.Err.Error(), record{"type": "disconnected", "reason": disconnectReason(e.Err), "error": e.Err.Error()}
-	case *statusEvent:
-		return e.text, e.rec
 	}
 	return "", nil
-}
-
-// statusEvent is an event the command line makes itself (reconnecting).
-type statusEvent struct {
-	bos.At
-	text string
-	rec  record
 }
 
 func percent(level uint16) int { return int(level) / 10 }

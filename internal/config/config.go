@@ -79,7 +79,7 @@ const (
 
 // Allowed values of auth and output.
 const (
-	AuthFLAP   = "flap" // roasted password in the 17,02 login request
+	AuthFLAP   = "flap" // roasted password in the channel-1 login frame (the original)
 	AuthMD5    = "md5"  // 17,06 key request, then an MD5 digest in 17,02
 	OutputText = "text"
 	OutputJSON = "json"

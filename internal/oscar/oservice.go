@@ -328,6 +328,7 @@ func (m *RateChange) AppendTo(b []byte) []byte {
 // Decode reads the body; the layout follows from its length.
 func (m *RateChange) Decode(b []byte) error {
 	r := reader{b: b, msg: "SNAC 01,0A"}
+	*m = RateChange{}
 	m.Code = r.u16("code")
 	m.Long = r.len() >= rateClassLongLen
 	m.Class.decode(&r, m.Long)

@@ -175,8 +175,6 @@ func (r *reader) end(field string) {
 	}
 }
 
-func appendU16(b []byte, v uint16) []byte { return binary.BigEndian.AppendUint16(b, v) }
-func appendU32(b []byte, v uint32) []byte { return binary.BigEndian.AppendUint32(b, v) }
 
 // appendStr8 appends a u8 length and s, cut to 255 bytes: callers check
 // lengths when values are made (ParseScreenName).
