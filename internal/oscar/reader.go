@@ -175,7 +175,6 @@ func (r *reader) end(field string) {
 	}
 }
 
-
 // appendStr8 appends a u8 length and s, cut to 255 bytes: callers check
 // lengths when values are made (ParseScreenName).
 func appendStr8(b []byte, s string) []byte {
