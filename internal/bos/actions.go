@@ -327,10 +327,7 @@ func (s *Session) SetProfile(ctx context.Context, profile string) error {
 	if lim := s.Limits().MaxProfileLen; len(profile) > lim {
 		return &TooLongError{What: "profile", Len: len(profile), Limit: lim}
 	}
-	s.mu.Lock()
-	s.opts.Profile = profile
-	s.mu.Unlock()
-	return s.enqueue(ctx, s.nextReqID(), s.infoMessage(true, false))
+	return s.enqueue(ctx, s.nextReqID(), setInfo(&profile, nil))
 }
 
 // SetAway sets the away message (02,04); an empty one means back.
@@ -338,36 +335,38 @@ func (s *Session) SetAway(ctx context.Context, away string) error {
 	if lim := s.Limits().MaxProfileLen; len(away) > lim {
 		return &TooLongError{What: "away message", Len: len(away), Limit: lim}
 	}
-	s.mu.Lock()
-	s.opts.Away = away
-	s.mu.Unlock()
-	return s.enqueue(ctx, s.nextReqID(), s.infoMessage(false, true))
+	return s.enqueue(ctx, s.nextReqID(), setInfo(nil, &away))
 }
 
 // AddBuddies watches more users (03,04).
 func (s *Session) AddBuddies(ctx context.Context, names ...string) error {
-	for len(names) > 0 {
-		n := min(len(names), maxNamesPerSNAC)
-		if err := s.enqueue(ctx, s.nextReqID(), &oscar.AddBuddies{Names: names[:n]}); err != nil {
-			return err
-		}
-		names = names[n:]
-	}
-	return nil
+	return forChunks(names, func(chunk []string) error {
+		return s.enqueue(ctx, s.nextReqID(), &oscar.AddBuddies{Names: chunk})
+	})
 }
 
 // RemoveBuddies stops watching users (03,05).
 func (s *Session) RemoveBuddies(ctx context.Context, names ...string) error {
-	for len(names) > 0 {
-		n := min(len(names), maxNamesPerSNAC)
-		if err := s.enqueue(ctx, s.nextReqID(), &oscar.RemoveBuddies{Names: names[:n]}); err != nil {
+	return forChunks(names, func(chunk []string) error {
+		if err := s.enqueue(ctx, s.nextReqID(), &oscar.RemoveBuddies{Names: chunk}); err != nil {
 			return err
 		}
 		s.mu.Lock()
-		for _, name := range names[:n] {
+		for _, name := range chunk {
 			delete(s.online, oscar.NormalizeScreenName(name))
 		}
 		s.mu.Unlock()
+		return nil
+	})
+}
+
+// forChunks calls f with names cut into SNAC-sized pieces.
+func forChunks(names []string, f func([]string) error) error {
+	for len(names) > 0 {
+		n := min(len(names), maxNamesPerSNAC)
+		if err := f(names[:n]); err != nil {
+			return err
+		}
 		names = names[n:]
 	}
 	return nil

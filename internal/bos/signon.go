@@ -80,13 +80,16 @@ func (s *Session) signon() error {
 		oscar.Empty(oscar.TypeICBMParamsReq),
 		oscar.Empty(oscar.TypePrivacyRightsReq),
 	}
-	for names := s.opts.Buddies; len(names) > 0; {
-		n := min(len(names), maxNamesPerSNAC)
-		burst = append(burst, &oscar.AddBuddies{Names: names[:n]})
-		names = names[n:]
+	forChunks(s.opts.Buddies, func(chunk []string) error {
+		burst = append(burst, &oscar.AddBuddies{Names: chunk})
+		return nil
+	})
+	var away *string
+	if s.opts.Away != "" {
+		away = &s.opts.Away
 	}
 	burst = append(burst,
-		s.infoMessage(true, s.opts.Away != ""),
+		setInfo(&s.opts.Profile, away),
 		&ourICBMParams,
 		clientReady(host.Families),
 	)
@@ -126,20 +129,21 @@ func clientReady(families []uint16) *oscar.ClientReady {
 	return m
 }
 
-// infoMessage builds 02,04 with the profile and/or away message.
-func (s *Session) infoMessage(profile, away bool) *oscar.SetInfo {
+// setInfo builds 02,04 setting the profile and/or the away message (an
+// empty one: back); nil leaves that part as it is.
+func setInfo(profile, away *string) *oscar.SetInfo {
 	m := &oscar.SetInfo{}
-	if profile {
+	if profile != nil {
 		m.HasProfile = true
-		m.ProfileMIME = mimeFor(s.opts.Profile)
-		m.Profile = []byte(s.opts.Profile)
+		m.ProfileMIME = mimeFor(*profile)
+		m.Profile = []byte(*profile)
 	}
-	if away {
+	if away != nil {
 		m.HasAway = true
-		if s.opts.Away != "" {
-			m.AwayMIME = mimeFor(s.opts.Away)
+		if *away != "" {
+			m.AwayMIME = mimeFor(*away)
 		}
-		m.Away = []byte(s.opts.Away)
+		m.Away = []byte(*away)
 	}
 	return m
 }

@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"strings"
+
+	"github.com/aim-oscar/aim/internal/oscar"
 )
 
 // Screen-name limits for names typed by the user.
@@ -60,20 +62,6 @@ func ValidateScreenName(s string) error {
 
 // NormalizeScreenName returns the key AIM compares screen names by: lower
 // case, spaces removed. "Lab Carol" and "labcarol" are the same buddy.
-func NormalizeScreenName(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == ' ':
-		case 'A' <= c && c <= 'Z':
-			b.WriteByte(c + ('a' - 'A'))
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
+func NormalizeScreenName(s string) string { return oscar.NormalizeScreenName(s) }
 
 func isLetter(r rune) bool { return ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') }
