@@ -1,0 +1,369 @@
+package bos
+
+import (
+	"container/heap"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// This file runs the limiter against a model of the server's rate
+// arithmetic (internal/oscartest/rates.go, itself the real server's) in
+// simulated time, so the real classes (one IM per 4 s at the limit) can be
+// measured over 1,000 messages in milliseconds, with a network that
+// delays and reorders nothing but jitters, and a timer that fires late as
+// Go's do. Nothing here waits on a clock: the figures are exact and the
+// same on every machine.
+
+// realIMClass is class 3 of the real server's 01,07 (04,06 is in it),
+// starting at its max as the real server's classes do.
+var realIMClass = oscar.RateClass{ID: 3, Window: 20, Clear: 5100, Alert: 5000, Limit: 4000, Disconnect: 3000, Current: 6000, Max: 6000}
+
+// scaleClass divides every level of c by div, keeping the window.
+func scaleClass(c oscar.RateClass, div uint32) oscar.RateClass {
+	c.Clear, c.Alert, c.Limit, c.Disconnect, c.Current, c.Max = c.Clear/div, c.Alert/div, c.Limit/div, c.Disconnect/div, c.Current/div, c.Max/div
+	return c
+}
+
+// simNet says how the simulated network and timers behave.
+type simNet struct {
+	latency   time.Duration // one way
+	jitter    time.Duration // extra one-way delay, uniform in [0, jitter); order is kept
+	spikeProb float64       // the chance that a message is held up to spikeMax more
+	spikeMax  time.Duration //
+	overshoot time.Duration // timers fire late by up to this, uniformly
+	seed      uint64
+}
+
+// simResult is what the server saw.
+type simResult struct {
+	n          int
+	arrivals   []time.Time
+	dropped    int // SNACs the server dropped (class limited)
+	codes      map[uint16]int
+	disconnect bool
+	minLevel   int64 // the lowest level the server computed
+}
+
+// steady is the rate after the first tenth of the messages as a fraction
+// of one per limit ms.
+func (r *simResult) steady(limit uint32) float64 {
+	a := r.arrivals[len(r.arrivals)/10:]
+	per := a[len(a)-1].Sub(a[0]) / time.Duration(len(a)-1)
+	return float64(time.Duration(limit)*time.Millisecond) / float64(per)
+}
+
+// simServer is one class as the server tracks it: rateCheckLocked,
+// checkRate and observeRatesLocked of oscartest, for one class.
+type simServer struct {
+	c        oscar.RateClass
+	level    int64
+	last     time.Time
+	limited  bool
+	status   uint16 // the code last reported: 0 (none yet, clear), 2, 3 or 4
+	observed time.Time
+}
+
+func (s *simServer) check(now time.Time, limited bool) (uint16, int64) {
+	gap := max(now.Sub(s.last).Milliseconds(), 0)
+	w := max(int64(s.c.Window), 1)
+	avg := min((s.level*(w-1)+gap)/w, int64(s.c.Max))
+	switch {
+	case avg < int64(s.c.Disconnect):
+		return 0, avg
+	case limited && avg >= int64(s.c.Clear):
+		return oscar.RateClear, avg
+	case limited, avg < int64(s.c.Limit):
+		return oscar.RateLimited, avg
+	case avg < int64(s.c.Alert):
+		return oscar.RateWarning, avg
+	}
+	return oscar.RateClear, avg
+}
+
+// snac counts one SNAC arriving at now; it returns whether it was dropped,
+// whether the server hangs up, and the 01,0A codes to send.
+func (s *simServer) snac(now time.Time) (drop, hangup bool, notes []uint16) {
+	st, level := s.check(now, s.limited)
+	s.level, s.last = level, now
+	s.limited = st == oscar.RateLimited
+	switch {
+	case st == 0:
+		return false, true, nil
+	case st == oscar.RateLimited:
+		if s.status != oscar.RateLimited {
+			s.status = oscar.RateLimited
+			notes = append(notes, oscar.RateLimited)
+		}
+		return true, false, notes
+	case s.status == oscar.RateLimited:
+		s.status = oscar.RateClear
+		notes = append(notes, oscar.RateClear)
+	}
+	return false, false, append(notes, s.observe(now)...)
+}
+
+// observe is the once-a-second look at the class.
+func (s *simServer) observe(now time.Time) []uint16 {
+	if now.Sub(s.observed) < time.Second {
+		return nil
+	}
+	s.observed = now
+	level := s.level
+	if now.After(s.last) {
+		_, level = s.check(now, false)
+	}
+	if s.limited {
+		if level >= int64(s.c.Clear) {
+			s.limited, s.level = false, level
+			s.status = oscar.RateClear
+			return []uint16{oscar.RateClear}
+		}
+		return nil
+	}
+	st := uint16(oscar.RateClear)
+	if level < int64(s.c.Alert) {
+		st = oscar.RateWarning
+	}
+	if st == s.status || (s.status == 0 && st == oscar.RateClear) {
+		return nil
+	}
+	s.status = st
+	return []uint16{st}
+}
+
+// simulate queues n IMs at once and runs the limiter's writer loop against
+// the server model until all are sent.
+func simulate(c oscar.RateClass, n int, nw simNet) *simResult {
+	rng := rand.New(rand.NewPCG(nw.seed, 1))
+	uniform := func(d time.Duration) time.Duration {
+		if d <= 0 {
+			return 0
+		}
+		return time.Duration(rng.Int64N(int64(d)))
+	}
+	t0 := time.Unix(1e9, 0)
+	l := newLimiter()
+	l.set(&oscar.RateParams{Classes: []oscar.RateClass{c}, Groups: []oscar.RateGroup{{Class: c.ID, Types: []oscar.SNACType{oscar.TypeICBMSend}}}}, t0)
+	srv := &simServer{c: c, level: int64(c.Current), last: t0, observed: t0}
+	res := &simResult{n: n, codes: map[uint16]int{}, minLevel: int64(c.Max)}
+
+	var q events
+	push := func(at time.Time, f func(time.Time)) { heap.Push(&q, event{at, q.seq, f}); q.seq++ }
+	var lastArrival time.Time
+	note := func(code uint16, at time.Time) {
+		res.codes[code]++
+		rc := &oscar.RateChange{Code: code, Class: srv.c}
+		rc.Class.Current = uint32(max(srv.level, 0))
+		push(at.Add(nw.latency), func(now time.Time) { l.update(rc, now) })
+	}
+	sent := 0
+	var wake func(time.Time)
+	wake = func(now time.Time) { // writeLoop: wait for the class, record, write
+		if d := l.delay(oscar.TypeICBMSend, now); d > 0 {
+			push(now.Add(d+uniform(nw.overshoot)), wake)
+			return
+		}
+		l.record(oscar.TypeICBMSend, now)
+		at := now.Add(nw.latency + uniform(nw.jitter))
+		if nw.spikeProb > 0 && rng.Float64() < nw.spikeProb {
+			at = at.Add(uniform(nw.spikeMax))
+		}
+		if at.Before(lastArrival) {
+			at = lastArrival
+		}
+		lastArrival = at
+		push(at, func(now time.Time) {
+			res.arrivals = append(res.arrivals, now)
+			drop, hangup, notes := srv.snac(now)
+			res.minLevel = min(res.minLevel, srv.level)
+			if drop {
+				res.dropped++
+			}
+			if hangup {
+				res.disconnect = true
+			}
+			for _, code := range notes {
+				note(code, now)
+			}
+		})
+		if sent++; sent < n {
+			push(now, wake)
+		}
+	}
+	push(t0, wake)
+	var tick func(time.Time)
+	tick = func(now time.Time) { // the server's 1-second ticker
+		for _, code := range srv.observe(now) {
+			note(code, now)
+		}
+		if len(res.arrivals) < n {
+			push(now.Add(time.Second), tick)
+		}
+	}
+	push(t0.Add(time.Second), tick)
+	for q.Len() > 0 && !res.disconnect {
+		e := heap.Pop(&q).(event)
+		e.f(e.at)
+	}
+	return res
+}
+
+type event struct {
+	at  time.Time
+	seq int
+	f   func(time.Time)
+}
+
+type events struct {
+	e   []event
+	seq int
+}
+
+func (q *events) Len() int { return len(q.e) }
+func (q *events) Less(i, j int) bool {
+	if !q.e[i].at.Equal(q.e[j].at) {
+		return q.e[i].at.Before(q.e[j].at)
+	}
+	return q.e[i].seq < q.e[j].seq
+}
+func (q *events) Swap(i, j int) { q.e[i], q.e[j] = q.e[j], q.e[i] }
+func (q *events) Push(x any)    { q.e = append(q.e, x.(event)) }
+func (q *events) Pop() any {
+	e := q.e[len(q.e)-1]
+	q.e = q.e[:len(q.e)-1]
+	return e
+}
+
+// The networks the limiter is simulated on. Each delays every message by
+// latency plus up to jitter, and one in a hundred (in twenty on the
+// jittery one) by up to spikeMax more, as a busy machine or a congested
+// link does. Overshoot is what Go's timers add on Linux, where they wait
+// in whole milliseconds of epoll timeout.
+var simNets = []struct {
+	name string
+	net  simNet
+}{
+	{"loopback", simNet{latency: 50 * time.Microsecond, jitter: 300 * time.Microsecond, spikeProb: 0.01, spikeMax: 10 * time.Millisecond, overshoot: time.Millisecond}},
+	{"wan", simNet{latency: 25 * time.Millisecond, jitter: 5 * time.Millisecond, spikeProb: 0.01, spikeMax: 100 * time.Millisecond, overshoot: time.Millisecond}},
+	{"jittery", simNet{latency: 50 * time.Millisecond, jitter: 50 * time.Millisecond, spikeProb: 0.05, spikeMax: 500 * time.Millisecond, overshoot: time.Millisecond}},
+}
+
+// TestLimiterSimulated sends 1,000 IMs through the real IM class on each
+// simulated network, with several seeds: none may be dropped, the server
+// may never limit the class or hang up, and the sustained rate must be at
+// least 95 % of one IM per limit ms. The class made 80 and 400 times
+// faster (as the in-process tests run it) must lose nothing on loopback
+// either, spikes included; its rate is what whole milliseconds allow.
+// Simulated time: the same on any machine.
+func TestLimiterSimulated(t *testing.T) {
+	check := func(c oscar.RateClass, name string, nw simNet, minRate float64) {
+		for seed := range uint64(5) {
+			nw.seed = seed
+			r := simulate(c, 1000, nw)
+			f := r.steady(c.Limit)
+			if r.dropped > 0 || r.disconnect || r.codes[oscar.RateLimited] > 0 || f < minRate {
+				t.Errorf("limit %d ms, %s, seed %d: %d dropped, hangup %v, 01,0A codes %v, lowest level %d (limit %d), %.1f %% of the limit's rate; want no drops and ≥ %.0f %%",
+					c.Limit, name, seed, r.dropped, r.disconnect, r.codes, r.minLevel, c.Limit, 100*f, 100*minRate)
+			}
+		}
+	}
+	for _, sn := range simNets {
+		check(realIMClass, sn.name, sn.net, 0.95)
+	}
+	for _, div := range []uint32{80, 400} {
+		check(scaleClass(realIMClass, div), simNets[0].name, simNets[0].net, 0)
+	}
+}
+
+// BenchmarkLimiterSimulated reports the sustained rate over 1,000 queued
+// IMs as a percentage of one IM per limit ms (pct-of-max), the lowest
+// level the server computed above the limit (headroom, in ms), and the
+// drops and 01,0A warnings (code 2), in simulated time: for the real IM
+// class on each simulated network, and for the class made 80 and 400 times
+// faster (as the in-process benchmark runs it) on loopback.
+func BenchmarkLimiterSimulated(b *testing.B) {
+	type run struct {
+		c  oscar.RateClass
+		nw string
+		simNet
+	}
+	var runs []run
+	for _, sn := range simNets {
+		runs = append(runs, run{realIMClass, sn.name, sn.net})
+	}
+	for _, div := range []uint32{80, 400} {
+		runs = append(runs, run{scaleClass(realIMClass, div), simNets[0].name, simNets[0].net})
+	}
+	for _, r := range runs {
+		b.Run(fmt.Sprintf("limit=%dms/%s", r.c.Limit, r.nw), func(b *testing.B) {
+			var res *simResult
+			for b.Loop() {
+				res = simulate(r.c, 1000, r.simNet)
+			}
+			b.ReportMetric(0, "ns/op")
+			b.ReportMetric(100*res.steady(r.c.Limit), "pct-of-max")
+			b.ReportMetric(float64(res.minLevel-int64(r.c.Limit)), "headroom")
+			b.ReportMetric(float64(res.dropped), "drops")
+			b.ReportMetric(float64(res.codes[oscar.RateWarning]), "warnings")
+		})
+	}
+}
+
+// TestLimiterRateChange: an alert (01,0A code 2) changes nothing but the
+// level, and only downward; limited (code 3) aims for clear until clear
+// (code 4).
+func TestLimiterRateChange(t *testing.T) {
+	t0 := time.Unix(1e9, 0)
+	l := newLimiter()
+	l.set(&oscar.RateParams{Classes: []oscar.RateClass{realIMClass}, Groups: []oscar.RateGroup{{Class: 3, Types: []oscar.SNACType{oscar.TypeICBMSend}}}}, t0)
+	st := l.classes[3]
+	steps := []struct {
+		code          uint16
+		current       uint32
+		level, target int64
+	}{
+		{oscar.RateWarning, 4500, 4500, 4080}, // below alert: keep going, from the server's level
+		{oscar.RateWarning, 5999, 4500, 4080}, // the server's is higher: ours may count SNACs it has not read
+		{oscar.RateLimited, 3900, 3900, 5100}, // dropping: wait for clear
+		{oscar.RateClear, 5100, 3900, 4080},
+	}
+	for i, s := range steps {
+		c := realIMClass
+		c.Current = s.current
+		l.update(&oscar.RateChange{Code: s.code, Class: c}, t0)
+		if st.level != s.level || st.target() != s.target {
+			t.Errorf("step %d (code %d, current %d): level %d, target %d; want %d, %d", i, s.code, s.current, st.level, st.target(), s.level, s.target)
+		}
+	}
+}
+
+// TestLimiterHeal: at the target's pace, every healEvery-th SNAC is
+// followed by a gap window-1 ms longer, and no other.
+func TestLimiterHeal(t *testing.T) {
+	c := scaleClass(realIMClass, 400) // limit 10, target 13
+	now := time.Unix(1e9, 0)
+	l := newLimiter()
+	l.set(&oscar.RateParams{Classes: []oscar.RateClass{c}, Groups: []oscar.RateGroup{{Class: c.ID, Types: []oscar.SNACType{oscar.TypeICBMSend}}}}, now)
+	gaps := map[time.Duration][]int{}
+	for i := range 200 {
+		d := l.delay(oscar.TypeICBMSend, now)
+		if i >= 20 { // past the burst the class's max level allows
+			gaps[d] = append(gaps[d], i)
+		}
+		now = now.Add(d)
+		l.record(oscar.TypeICBMSend, now)
+	}
+	long := gaps[(13+19)*time.Millisecond]
+	if len(gaps) != 2 || len(gaps[13*time.Millisecond]) == 0 || len(long) == 0 {
+		t.Fatalf("gaps = %v, want 13 ms, and 32 ms after every %dth SNAC", gaps, healEvery)
+	}
+	for _, i := range long {
+		if i%healEvery != 0 {
+			t.Errorf("a long gap before SNAC %d, want one only after every %dth", i, healEvery)
+		}
+	}
+}
