@@ -23,7 +23,8 @@ type job struct {
 
 // call is a request waiting for its reply.
 type call struct {
-	want  oscar.SNACType
+	sent  oscar.SNACType // the request, named in errors
+	want  oscar.SNACType // its reply
 	reply chan callReply // buffered
 }
 
@@ -123,7 +124,7 @@ func (s *Session) writeLoop() {
 		err := s.fw.WriteSNAC(h, nil, rawBody(j.body))
 		j.done <- err
 		if err != nil {
-			s.shutdown(readError(err), false)
+			s.fail(readError(err))
 			return
 		}
 	}
@@ -147,7 +148,7 @@ type Pending struct {
 // of the same family) with the same request id.
 func (s *Session) start(m oscar.Message, want oscar.SNACType) (*Pending, error) {
 	id := s.nextReqID()
-	c := &call{want: want, reply: make(chan callReply, 1)}
+	c := &call{sent: m.SNACType(), want: want, reply: make(chan callReply, 1)}
 	s.mu.Lock()
 	s.pending[id] = c
 	s.mu.Unlock()
@@ -234,7 +235,7 @@ func (s *Session) deliver(snac oscar.SNAC) bool {
 	if snac.Subtype == 1 {
 		var e oscar.SNACError
 		e.Decode(snac.Body)
-		r.err = &RequestError{Type: c.want, Code: e.Code}
+		r.err = &RequestError{Type: c.sent, Code: e.Code}
 	} else {
 		r.body = append([]byte(nil), snac.Body...)
 	}
@@ -277,14 +278,14 @@ func (s *Session) keepaliveLoop() {
 		if s.opts.Keepalive > 0 && now.Sub(time.Unix(0, s.lastWrite.Load())) >= s.opts.Keepalive {
 			s.conn.SetWriteDeadline(now.Add(s.opts.StepTimeout))
 			if err := s.fw.WriteFrame(oscar.ChannelKeepalive, nil); err != nil {
-				s.shutdown(readError(err), false)
+				s.fail(readError(err))
 				return
 			}
 		}
 		if s.opts.ProbeAfter > 0 && now.Sub(time.Unix(0, s.lastRead.Load())) >= s.opts.ProbeAfter {
 			_, err := s.request(context.Background(), oscar.Empty(oscar.TypeSelfInfoRequest), oscar.TypeSelfInfo)
 			if err != nil && !errors.Is(err, ErrClosed) && !errors.Is(err, ErrQueueFull) {
-				s.shutdown(errors.Join(ErrConnectionLost, errors.New("the server did not answer a probe after "+s.opts.ProbeAfter.String()+" of silence")), false)
+				s.fail(fmt.Errorf("%w: the server did not answer a probe after %s of silence", ErrConnectionLost, s.opts.ProbeAfter))
 				return
 			}
 		}

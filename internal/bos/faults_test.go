@@ -294,3 +294,92 @@ func TestServerCloseReasons(t *testing.T) {
 		})
 	}
 }
+
+// stallConn is a connection whose writes can be made to hang, as on a
+// server that stopped reading: a stalled Write returns when release is
+// called (with an error) or when the connection is closed.
+type stallConn struct {
+	net.Conn
+	mu      sync.Mutex
+	stall   bool
+	stalled chan struct{} // closed when a Write starts to hang
+	release chan struct{}
+	once    sync.Once
+}
+
+func (c *stallConn) Write(b []byte) (int, error) {
+	c.mu.Lock()
+	stall := c.stall
+	c.mu.Unlock()
+	if !stall {
+		return c.Conn.Write(b)
+	}
+	c.once.Do(func() { close(c.stalled) })
+	<-c.release
+	return 0, errors.New("write failed")
+}
+
+func (c *stallConn) Close() error {
+	c.unblock()
+	return c.Conn.Close()
+}
+
+func (c *stallConn) unblock() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	select {
+	case <-c.release:
+	default:
+		close(c.release)
+	}
+}
+
+// TestLogoutWhileAWriteFails: Logout must end in bounded time when the
+// writer is stuck in a write that then fails, or that never returns.
+func TestLogoutWhileAWriteFails(t *testing.T) {
+	for _, failsWhileWaiting := range []bool{true, false} {
+		srv := startServer(t, alice, bob)
+		var sc *stallConn
+		dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			sc = &stallConn{Conn: c, stalled: make(chan struct{}), release: make(chan struct{})}
+			return sc, nil
+		}
+		sess, err := connect(t, srv, bos.Options{Dial: dial})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nextEvent[*bos.SignedOn](t, sess)
+		go func() {
+			for range sess.Events() {
+			}
+		}()
+		sc.mu.Lock()
+		sc.stall = true
+		sc.mu.Unlock()
+		p, err := sess.QueueIM("Lab Bob", "stuck", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-sc.stalled
+		ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+		logoutDone := make(chan error, 1)
+		go func() { logoutDone <- sess.Logout(ctx) }()
+		if failsWhileWaiting {
+			sc.unblock() // the write fails while Logout waits for the writer
+		}
+		select {
+		case <-logoutDone:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Logout did not return (write fails while waiting: %v)", failsWhileWaiting)
+		}
+		cancel()
+		<-sess.Done()
+		if err := p.Wait(t.Context()); err == nil {
+			t.Error("the stuck message was reported as sent")
+		}
+	}
+}

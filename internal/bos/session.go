@@ -106,6 +106,7 @@ type Session struct {
 	limits  Limits
 	online  map[string]string // normalized name -> display name
 	err     error             // why the session ended; nil after Logout
+	failure error             // the writer's or keepalive's reason to end it
 
 	lastRead  atomic.Int64 // unix nanos
 	lastWrite atomic.Int64
@@ -113,7 +114,7 @@ type Session struct {
 	shutdownOnce  sync.Once
 	writerDone    chan struct{}
 	keepaliveDone chan struct{}
-	readerDone    chan struct{}
+	done          chan struct{} // closed when all three goroutines are gone
 	abandon       chan struct{} // closed when nobody will read more events
 	abandonOnce   sync.Once
 	stopAfter     func() bool
@@ -169,7 +170,7 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 		online:        map[string]string{},
 		writerDone:    make(chan struct{}),
 		keepaliveDone: make(chan struct{}),
-		readerDone:    make(chan struct{}),
+		done:          make(chan struct{}),
 		abandon:       make(chan struct{}),
 		limits:        Limits{MaxMessageLen: DefaultMaxMessage, MaxProfileLen: DefaultProfileLimit},
 	}
@@ -239,28 +240,33 @@ func (s *Session) Err() error {
 }
 
 // Done is closed when the session has ended and its goroutines are gone.
-func (s *Session) Done() <-chan struct{} { return s.readerDone }
+func (s *Session) Done() <-chan struct{} { return s.done }
 
 // Logout sends the zero-length channel-4 frame, closes the connection and
 // waits for the session's goroutines until ctx ends. SNACs still queued are
 // not sent: their callers get ErrClosed. Logout may be called more than
-// once and from any goroutine.
+// once and from any goroutine. If ctx ends first (a write stuck on a dead
+// connection, say), the connection is closed without the logout frame, and
+// events nobody reads any more are dropped, so the goroutines still end.
 func (s *Session) Logout(ctx context.Context) error {
-	s.shutdown(nil, true)
+	s.shutdown(ctx, nil, true)
 	select {
-	case <-s.readerDone:
+	case <-s.done:
 		return nil
 	case <-ctx.Done():
 		s.abandonOnce.Do(func() { close(s.abandon) })
-		<-s.readerDone
+		<-s.done
 		return ctx.Err()
 	}
 }
 
 // shutdown ends the session once: it stops the writer and keepalive, sends
-// the logout frame if asked (last, after every other frame), and closes
-// the connection, which ends the reader.
-func (s *Session) shutdown(cause error, signoff bool) {
+// the logout frame if asked (last, after every other frame, and only if
+// they stop before ctx ends), and closes the connection, which ends the
+// reader. Only Logout and the reader call it: the writer and keepalive
+// report their failures with fail, so none of the goroutines shutdown
+// waits for is ever waiting for shutdown.
+func (s *Session) shutdown(ctx context.Context, cause error, signoff bool) {
 	s.shutdownOnce.Do(func() {
 		s.mu.Lock()
 		s.err = cause
@@ -270,14 +276,35 @@ func (s *Session) shutdown(cause error, signoff bool) {
 			stopAfter()
 		}
 		close(s.closing)
-		if signoff {
-			<-s.writerDone
-			<-s.keepaliveDone
+		if signoff && s.waitWorkers(ctx) {
 			s.conn.SetWriteDeadline(time.Now().Add(s.opts.StepTimeout))
 			s.fw.WriteFrame(oscar.ChannelSignoff, nil) // best effort: the connection may be gone
 		}
 		s.conn.Close()
 	})
+}
+
+// waitWorkers waits for the writer and keepalive to stop, until ctx ends.
+func (s *Session) waitWorkers(ctx context.Context) bool {
+	for _, ch := range []chan struct{}{s.writerDone, s.keepaliveDone} {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	return true
+}
+
+// fail ends the session from the writer or keepalive: it records why and
+// closes the connection; the reader, seeing the read fail, does the rest.
+func (s *Session) fail(err error) {
+	s.mu.Lock()
+	if s.failure == nil {
+		s.failure = err
+	}
+	s.mu.Unlock()
+	s.conn.Close()
 }
 
 func (s *Session) traceOut(f oscar.Frame) {
@@ -321,7 +348,7 @@ func (s *Session) emit(ev Event) {
 }
 
 func (s *Session) readLoop() {
-	defer close(s.readerDone)
+	defer close(s.done)
 	defer close(s.events)
 	for _, ev := range s.early {
 		s.emit(ev)
@@ -330,7 +357,12 @@ func (s *Session) readLoop() {
 	for cause == nil {
 		f, err := s.readFrame()
 		if err != nil {
-			cause = readError(err)
+			s.mu.Lock()
+			cause = s.failure
+			s.mu.Unlock()
+			if cause == nil {
+				cause = readError(err)
+			}
 			break
 		}
 		switch f.Channel {
@@ -347,8 +379,10 @@ func (s *Session) readLoop() {
 			cause = &ClosedError{Reason: d.Reason, URL: d.URL}
 		}
 	}
-	s.shutdown(cause, false)
+	s.shutdown(context.Background(), cause, false)
 	s.failPending()
+	<-s.writerDone // both stop once shutdown closed s.closing and the connection
+	<-s.keepaliveDone
 	s.emit(&Disconnected{At: At{s.now()}, Err: s.Err()})
 }
 

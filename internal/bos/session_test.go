@@ -220,8 +220,8 @@ func TestIMToOfflineUser(t *testing.T) {
 	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
 	err := a.SendIM(t.Context(), "Lab Bob", "anyone there?")
 	var re *bos.RequestError
-	if !errors.As(err, &re) || !re.RecipientOffline() {
-		t.Fatalf("SendIM to an offline user: %v, want a RequestError saying so", err)
+	if !errors.As(err, &re) || !re.RecipientOffline() || re.Type != oscar.TypeICBMSend {
+		t.Fatalf("SendIM to an offline user: %v, want a RequestError for 04,06 saying so", err)
 	}
 }
 
