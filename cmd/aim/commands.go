@@ -32,9 +32,12 @@ const commandHelp = `Commands (one per line; quote names with spaces: send "Lab 
   help               this list
   quit               finish what is pending, sign off and exit`
 
-// commander runs the commands of a live session. Commands are started in
-// the order they are read (so messages go out in order) and their results
-// are printed as each finishes.
+// commander runs the commands of a live session, in the order they are
+// read: each one's frame is queued before the next line is read, so the
+// server sees them in that order. Commands that change the session or
+// the config file (add, remove, profile, away) finish before the next
+// line; those that wait for the server's answer (send, info, warn) are
+// awaited together, and their results print as each comes.
 type commander struct {
 	live *live
 	out  *printer
@@ -149,10 +152,10 @@ func (c *commander) run(ctx context.Context, id int, line string) error {
 			fail(err)
 			return nil
 		}
-		c.async(func() {
-			text, err := c.add(ctx, sess, name, group)
-			c.out.result(id, line, "add", err, text, record{"name": name})
-		})
+		// Changes to the session and the config file run here, in input
+		// order: each waits only until its frame is written.
+		text, err := c.add(ctx, sess, name, group)
+		c.out.result(id, line, "add", err, text, record{"name": name})
 	case "remove", "rm":
 		name, extra, err := nameAndRest(rest)
 		if err == nil && extra != "" {
@@ -162,30 +165,24 @@ func (c *commander) run(ctx context.Context, id int, line string) error {
 			fail(err)
 			return nil
 		}
-		c.async(func() {
-			text, err := c.remove(ctx, sess, name)
-			c.out.result(id, line, "remove", err, text, record{"name": name})
-		})
+		text, err := c.remove(ctx, sess, name)
+		c.out.result(id, line, "remove", err, text, record{"name": name})
 	case "profile":
-		c.async(func() {
-			err := sess.SetProfile(ctx, rest)
-			if err == nil {
-				c.live.setProfile(rest)
-			}
-			c.out.result(id, line, "profile", err, "profile set", nil)
-		})
+		err := sess.SetProfile(ctx, rest)
+		if err == nil {
+			c.live.setProfile(rest)
+		}
+		c.out.result(id, line, "profile", err, "profile set", nil)
 	case "away":
-		c.async(func() {
-			err := sess.SetAway(ctx, rest)
-			if err == nil {
-				c.live.setAway(rest)
-			}
-			text := "away: " + rest
-			if rest == "" {
-				text = "back (away message cleared)"
-			}
-			c.out.result(id, line, "away", err, text, record{"away": rest != ""})
-		})
+		err := sess.SetAway(ctx, rest)
+		if err == nil {
+			c.live.setAway(rest)
+		}
+		text := "away: " + rest
+		if rest == "" {
+			text = "back (away message cleared)"
+		}
+		c.out.result(id, line, "away", err, text, record{"away": rest != ""})
 	case "info", "whois":
 		name, extra, err := nameAndRest(rest)
 		if err == nil && extra != "" {

@@ -140,6 +140,17 @@ func stayOnline(ctx context.Context, io *IOStreams, out *printer, cfg *config.Co
 	fmt.Fprintf(io.ErrOut, "aim: signing on to %s as %s...\n", a.Server, a.ScreenName)
 	sessCtx, stop := context.WithCancel(ctx)
 	defer stop()
+	// Watch the config file from before signon: no edit after this is missed.
+	var watcher *config.Watcher
+	if cfg != nil && cfg.Path != "" {
+		w, err := config.NewWatcher(cfg.Path)
+		if err != nil {
+			fmt.Fprintf(io.ErrOut, "aim: not following config file changes: %v\n", err)
+		} else {
+			watcher = w
+			defer w.Close()
+		}
+	}
 	sess, err := signOn(sessCtx, a)
 	if err != nil {
 		return err
@@ -152,6 +163,7 @@ func stayOnline(ctx context.Context, io *IOStreams, out *printer, cfg *config.Co
 		defer t.Stop()
 	}
 	lv := newLive(a)
+	lv.set(sess)
 	cmds := &commander{live: lv, out: out, cfg: cfg}
 	defer func() {
 		// Every command started gets its result printed before aim exits:
@@ -161,10 +173,14 @@ func stayOnline(ctx context.Context, io *IOStreams, out *printer, cfg *config.Co
 		defer cancel()
 		cmds.finish(fctx)
 	}()
-	if cfg != nil && cfg.Path != "" {
+	if watcher != nil {
 		done := make(chan struct{})
-		go func() { defer close(done); followConfig(sessCtx, cfg.Path, out, lv) }()
+		go func() { defer close(done); followConfig(sessCtx, watcher, cfg, out, lv) }()
 		defer func() { stop(); <-done }()
+	}
+	// "signed on" is the first line, before anything a command prints.
+	if ev, ok := <-sess.Events(); ok {
+		out.event(ev)
 	}
 	if !plan.NoInput {
 		read := func() error { return cmds.readAll(sessCtx, io.In) }

@@ -512,18 +512,11 @@ func TestConfigEditsApplyLive(t *testing.T) {
 	r := startCLI(t, "login", "--json")
 	r.out.waitFor(t, `"signed_on"`)
 
-	// The watcher may start a moment after signon: repeat the edit (each
-	// run changes the file) until the session reports it, within a bound.
-	deadline := time.Now().Add(10 * time.Second)
-	for i := 0; !strings.Contains(r.out.String(), `"config_applied"`); i++ {
-		if time.Now().After(deadline) {
-			t.Fatalf("no config_applied event; output:\n%s", r.out.String())
-		}
-		if code, _, stderr := runCLI(t, "", "set-profile", fmt.Sprintf("profile %d", i)); code != 0 {
-			t.Fatalf("set-profile: %d %s", code, stderr)
-		}
-		time.Sleep(200 * time.Millisecond)
+	// The watcher starts before signon, so the first edit is seen.
+	if code, _, stderr := runCLI(t, "", "set-profile", "profile one"); code != 0 {
+		t.Fatalf("set-profile: %d %s", code, stderr)
 	}
+	r.out.waitFor(t, `"profile":true`)
 	if code, _, stderr := runCLI(t, "", "buddies", "add", "EchoBot"); code != 0 {
 		t.Fatalf("buddies add: %d %s", code, stderr)
 	}
@@ -721,5 +714,55 @@ func TestQueuedMessagesAreReported(t *testing.T) {
 	}
 	if results != n || failed == 0 {
 		t.Errorf("%d results (%d failed) for %d queued messages, want every one reported and some failed:\n%s", results, failed, n, r.out.String())
+	}
+}
+
+// TestCommandsKeepInputOrder: commands that change the session run in
+// input order, and every buddy added from input is in the config file;
+// an away message set live survives an unrelated edit of the file.
+func TestCommandsKeepInputOrder(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	cfg := cliEnv(t, srv, "alicepw1")
+	writeConfig(t, cfg, "screen_name: LabAlice\n")
+	var script strings.Builder
+	for i := range 10 {
+		fmt.Fprintf(&script, "add Dave%d\n", i)
+	}
+	script.WriteString("away one\naway two\naway three\naway\naway lunch\n")
+	r := startCLI(t, "login", "--json")
+	r.out.waitFor(t, `"signed_on"`)
+	r.send(t, strings.TrimSpace(script.String()))
+	r.out.waitFor(t, `"id":15`)
+	// An edit of the file by another command must not undo the away.
+	if code, _, stderr := runCLI(t, "", "buddies", "add", "LabCarol"); code != 0 {
+		t.Fatalf("buddies add: %d %s", code, stderr)
+	}
+	r.out.waitFor(t, `"added":["LabCarol"]`)
+	r.send(t, "quit")
+	if code := r.wait(t); code != 0 {
+		t.Fatalf("exit %d: %s", code, r.errOut.String())
+	}
+	if strings.Contains(r.out.String(), `"away":true,"profile"`) || strings.Contains(r.out.String(), `"away":true,"removed"`) {
+		t.Errorf("the file edit touched the away message:\n%s", r.out.String())
+	}
+	var aways []string
+	for _, f := range srv.Sent("LabAlice") {
+		if s, err := oscar.ParseSNAC(f.Payload); err == nil && f.Channel == oscar.ChannelSNAC && s.Type() == oscar.TypeSetInfo {
+			var m oscar.SetInfo
+			m.Decode(s.Body)
+			if m.HasAway && !m.HasProfile {
+				aways = append(aways, string(m.Away))
+			}
+		}
+	}
+	if want := []string{"one", "two", "three", "", "lunch"}; !slices.Equal(aways, want) {
+		t.Errorf("away messages sent %q, want %q in input order", aways, want)
+	}
+	code, out, _ := runCLI(t, "", "buddies", "list", "--json")
+	for i := range 10 {
+		if !strings.Contains(out, fmt.Sprintf("Dave%d", i)) {
+			t.Errorf("Dave%d is missing from the config file (exit %d):\n%s", i, code, out)
+		}
 	}
 }

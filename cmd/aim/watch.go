@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"time"
 
@@ -11,16 +12,19 @@ import (
 
 // followConfig applies changes to the config file to the live session, so
 // `aim buddies add` or `aim set-profile` in another terminal takes effect
-// at once. It returns when ctx ends.
-func followConfig(ctx context.Context, path string, out *printer, lv *live) {
-	err := config.Watch(ctx, path, func() {
-		cfg, err := config.Load(config.Options{Path: path})
+// at once. Each version of the file is compared with the one before it,
+// not with the session, so a live `away` is not undone by an unrelated
+// edit. It returns when ctx ends.
+func followConfig(ctx context.Context, w *config.Watcher, prev *config.Config, out *printer, lv *live) {
+	err := w.Run(ctx, func() {
+		cfg, err := config.Load(config.Options{Path: prev.Path})
 		if err != nil {
 			out.emit(stamp(time.Now())+" config file changed but cannot be used: "+err.Error(),
 				record{"type": "config_error", "error": err.Error()})
 			return
 		}
-		applyConfig(ctx, cfg, out, lv)
+		applyConfig(ctx, prev, cfg, out, lv)
+		prev = cfg
 	})
 	if err != nil && ctx.Err() == nil {
 		out.emit(stamp(time.Now())+" not following config file changes: "+err.Error(),
@@ -28,31 +32,40 @@ func followConfig(ctx context.Context, path string, out *printer, lv *live) {
 	}
 }
 
-// applyConfig brings the session to the buddies, profile and away message
-// of cfg, and reports what changed.
-func applyConfig(ctx context.Context, cfg *config.Config, out *printer, lv *live) {
-	cur := lv.account()
-	want := map[string]string{}
-	for _, g := range cfg.Buddies {
+// buddySet maps normalized names to the names as written.
+func buddySet(groups []config.BuddyGroup) map[string]string {
+	m := map[string]string{}
+	for _, g := range groups {
 		for _, n := range g.Names {
-			want[oscar.NormalizeScreenName(n)] = n
+			m[oscar.NormalizeScreenName(n)] = n
 		}
 	}
-	have := map[string]bool{}
-	var removed, added []string
-	for _, n := range cur.Buddies {
-		k := oscar.NormalizeScreenName(n)
-		have[k] = true
-		if _, ok := want[k]; !ok {
-			removed = append(removed, n)
-		}
+	return m
+}
+
+// applyConfig applies what changed from prev to cfg (buddies, profile, away
+// message) to the session, and reports it. A buddy the session already has
+// (a stdin add, saved to the file) is not news.
+func applyConfig(ctx context.Context, prev, cfg *config.Config, out *printer, lv *live) {
+	had, want := buddySet(prev.Buddies), buddySet(cfg.Buddies)
+	live := map[string]bool{}
+	for _, n := range lv.account().Buddies {
+		live[oscar.NormalizeScreenName(n)] = true
 	}
+	var added, removed []string
 	for k, n := range want {
-		if !have[k] {
+		if _, ok := had[k]; !ok && !live[k] {
 			added = append(added, n)
 		}
 	}
-	profile, away := cfg.Profile != cur.Profile, cfg.Away != cur.Away
+	for k, n := range had {
+		if _, ok := want[k]; !ok && live[k] {
+			removed = append(removed, n)
+		}
+	}
+	sort.Strings(added)
+	sort.Strings(removed)
+	profile, away := cfg.Profile != prev.Profile, cfg.Away != prev.Away
 	if len(added)+len(removed) == 0 && !profile && !away {
 		return
 	}

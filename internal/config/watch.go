@@ -14,29 +14,44 @@ import (
 // onChange runs: editors and atomic writes touch a file more than once.
 const watchSettle = 100 * time.Millisecond
 
-// Watch calls onChange after the config file at path changes, until ctx
-// ends; it returns once its goroutine has stopped. It watches the file's
-// directory, so a file created later or replaced by a rename (as the
-// edit commands do) is seen too. onChange runs on Watch's goroutine. If
-// the directory does not exist there is nothing to follow: Watch waits for
-// ctx and returns nil.
-func Watch(ctx context.Context, path string, onChange func()) error {
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		return err
-	}
-	defer w.Close()
+// Watcher follows changes to a config file. NewWatcher starts watching at
+// once, so no change made after it returns is missed; Run reports them.
+type Watcher struct {
+	w    *fsnotify.Watcher // nil: the directory does not exist, nothing to follow
+	base string
+}
+
+// NewWatcher watches the directory of the config file at path, so a file
+// created later or replaced by a rename (as the edit commands do) is seen
+// too. If the directory does not exist there is nothing to follow, and Run
+// just waits.
+func NewWatcher(path string) (*Watcher, error) {
 	dir, base := filepath.Split(filepath.Clean(path))
 	if dir == "" {
 		dir = "."
 	}
-	if err := w.Add(dir); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			<-ctx.Done()
-			return nil
-		}
-		return err
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
 	}
+	if err := w.Add(dir); err != nil {
+		w.Close()
+		if errors.Is(err, fs.ErrNotExist) {
+			return &Watcher{base: base}, nil
+		}
+		return nil, err
+	}
+	return &Watcher{w: w, base: base}, nil
+}
+
+// Run calls onChange (on Run's goroutine) after each change to the file,
+// until ctx ends, then stops watching and returns.
+func (w *Watcher) Run(ctx context.Context, onChange func()) error {
+	if w.w == nil {
+		<-ctx.Done()
+		return nil
+	}
+	defer w.w.Close()
 	settle := time.NewTimer(time.Hour)
 	settle.Stop()
 	defer settle.Stop()
@@ -44,14 +59,14 @@ func Watch(ctx context.Context, path string, onChange func()) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case ev, ok := <-w.Events:
+		case ev, ok := <-w.w.Events:
 			if !ok {
 				return nil
 			}
-			if filepath.Base(ev.Name) == base && ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Rename|fsnotify.Remove) != 0 {
+			if filepath.Base(ev.Name) == w.base && ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Rename|fsnotify.Remove) != 0 {
 				settle.Reset(watchSettle)
 			}
-		case err, ok := <-w.Errors:
+		case err, ok := <-w.w.Errors:
 			if !ok {
 				return nil
 			}
@@ -60,4 +75,12 @@ func Watch(ctx context.Context, path string, onChange func()) error {
 			onChange()
 		}
 	}
+}
+
+// Close stops watching; for a Watcher whose Run was never called.
+func (w *Watcher) Close() error {
+	if w.w == nil {
+		return nil
+	}
+	return w.w.Close()
 }
