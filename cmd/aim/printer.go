@@ -41,7 +41,42 @@ func (p *printer) emit(text string, rec record) {
 		p.write(strings.TrimSuffix(b.String(), "\n"))
 		return
 	}
-	p.write(text)
+	p.write(terminalSafe(text))
+}
+
+// terminalSafe replaces the control characters in a line for people (C0
+// but newline and tab, DEL, C1) with caret notation or U+FFFD: messages,
+// names and profiles come from other people, and an escape sequence in one
+// would otherwise reach the terminal and act (retitle it, clear it, or
+// worse). JSON output escapes them already.
+func terminalSafe(s string) string {
+	clean := true
+	for _, r := range s {
+		if isControl(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !isControl(r):
+			b.WriteRune(r)
+		case r < 0x20:
+			b.WriteByte('^')
+			b.WriteByte(byte(r) + '@')
+		default:
+			b.WriteRune('\uFFFD')
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\n' && r != '\t') || (0x7f <= r && r <= 0x9f)
 }
 
 func (p *printer) write(line string) {

@@ -766,3 +766,32 @@ func TestCommandsKeepInputOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestEscapeSequencesAreDefused: control characters from other people
+// never reach the terminal in text mode, whether raw or as HTML entities.
+func TestEscapeSequencesAreDefused(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("Mallory", func(string, string) string { return "" })
+	cliEnv(t, srv, "alicepw1")
+	r := startCLI(t, "login", "--screen-name", "LabAlice")
+	r.out.waitFor(t, "signed on")
+	if err := srv.WaitOnline(t.Context(), "LabAlice"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SendIM("Mallory", "LabAlice", "\x1b]0;pwned\x07\x1b[2J&#27;[31m red \u009b done"); err != nil {
+		t.Fatal(err)
+	}
+	r.out.waitFor(t, "done")
+	r.in.Close()
+	r.wait(t)
+	out := r.out.String()
+	for _, c := range []string{"\x1b", "\x07", "\u009b"} {
+		if strings.Contains(out, c) {
+			t.Errorf("output holds control character %q:\n%q", c, out)
+		}
+	}
+	if !strings.Contains(out, "^[]0;pwned^G^[[2J^[[31m red \uFFFD done") {
+		t.Errorf("the message is not shown defused:\n%q", out)
+	}
+}
