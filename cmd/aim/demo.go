@@ -58,6 +58,13 @@ the accounts are ` + strings.Join(demoAccounts, ", ") + `, each with the passwor
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.JSON = func() bool { j, _ := cmd.Flags().GetBool("json"); return j }
+			fl := cmd.Flags()
+			switch {
+			case fl.Changed("listen") && !opts.Serve:
+				return usageErrorf("--listen goes with --serve")
+			case opts.Serve && (fl.Changed("for") || fl.Changed("no-input") || opts.JSON()):
+				return usageErrorf("--serve runs only the server: --for, --no-input and --json are for the demo session")
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}

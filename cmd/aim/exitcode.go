@@ -98,10 +98,11 @@ func isUsage(err error) bool {
 		file       *config.FileError
 		tooLong    *config.TooLongError
 		noPassword *config.NoPasswordError
+		pwCommand  *config.PasswordCommandError
 	)
 	return errors.As(err, &usage) || errors.As(err, &screenName) || errors.As(err, &setting) ||
 		errors.As(err, &missing) || errors.As(err, &perm) || errors.As(err, &file) ||
-		errors.As(err, &tooLong) || errors.As(err, &noPassword)
+		errors.As(err, &tooLong) || errors.As(err, &noPassword) || errors.As(err, &pwCommand)
 }
 
 // sessionExitCode maps the errors of signing on and of a live session.

@@ -279,11 +279,7 @@ func TestSetProfile(t *testing.T) {
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
 			r := aim(t, tt.stdin, tt.args...)
-			code := exitUsage
-			if tt.name == "missing file" {
-				code = exitError
-			}
-			r.want(t, code, "", tt.errOut)
+			r.want(t, exitUsage, "", tt.errOut)
 			if got := readFile(t, path); got != before {
 				t.Errorf("file changed to:\n%s", got)
 			}

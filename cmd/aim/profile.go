@@ -133,7 +133,7 @@ func setTextRun(opts *setTextOptions) error {
 	case opts.File != "":
 		b, err := readFileLimited(opts.File)
 		if err != nil {
-			return fmt.Errorf("reading the %s: %w", opts.What, err)
+			return usageErrorf("reading the %s: %v", opts.What, err)
 		}
 		text = trimFinalNewline(string(b))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
@@ -188,7 +189,7 @@ func (p *Pending) wait(ctx context.Context) ([]byte, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-timer.C:
-		return nil, errors.New("no answer from the server to " + p.what.String() + " within " + s.opts.StepTimeout.String())
+		return nil, fmt.Errorf("no answer from the server to %v within %s: %w", p.what, s.opts.StepTimeout, os.ErrDeadlineExceeded)
 	case <-s.closing:
 		// A reply may have come just before the end.
 		select {

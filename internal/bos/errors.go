@@ -31,7 +31,9 @@ func (e *ClosedError) Error() string {
 	case e.Reason != 0:
 		return fmt.Sprintf("signed off by the server (reason 0x%04x)", e.Reason)
 	}
-	return "signed off by the server"
+	// Real servers kick a session whose login did not ask for reasons
+	// (every FLAP login) with a bare channel-4 header.
+	return "signed off by the server without a reason (usually: this screen name signed on somewhere else)"
 }
 
 // SignedOnElsewhere reports whether the server closed the session because

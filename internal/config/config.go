@@ -327,6 +327,12 @@ func Load(opts Options) (*Config, error) {
 		}
 		c.filePassword = Secret(*file.Password)
 	}
+	if file.PasswordCommand != nil && *file.PasswordCommand != "" && c.PasswordCommand == *file.PasswordCommand {
+		// A command others could have written would run as this user.
+		if err := checkNotWritable(path, doc.mode); err != nil {
+			return nil, err
+		}
+	}
 
 	src := sources{opts: opts, path: path, file: file.layered()}
 	if err := c.validate(src); err != nil {
@@ -466,6 +472,17 @@ func (c *Config) HasPassword() bool {
 }
 
 // checkPrivate refuses a file holding a password that group or others can use.
+// checkNotWritable refuses a file that group or others may write.
+func checkNotWritable(path string, mode fs.FileMode) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	if mode.Perm()&0o022 != 0 {
+		return &PermissionError{Path: path, Mode: mode.Perm(), Command: true}
+	}
+	return nil
+}
+
 func checkPrivate(path string, mode fs.FileMode) error {
 	if runtime.GOOS == "windows" {
 		return nil // permission bits do not describe Windows ACLs
@@ -490,19 +507,19 @@ func readDocument(path string) (*document, error) {
 		return &document{path: path, mode: 0o600, root: emptyDocument()}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading config file: %w", err)
+		return nil, &FileError{Path: path, Err: err}
 	}
 	defer f.Close()
 	info, err := f.Stat() // the mode of the file we read, not of whatever is there later
 	if err != nil {
-		return nil, fmt.Errorf("reading config file: %w", err)
+		return nil, &FileError{Path: path, Err: err}
 	}
 	if info.IsDir() {
-		return nil, fmt.Errorf("reading config file %s: is a directory", path)
+		return nil, &FileError{Path: path, Err: errors.New("is a directory, not a file")}
 	}
 	data, err := io.ReadAll(f)
 	if err != nil {
-		return nil, fmt.Errorf("reading config file %s: %w", path, err)
+		return nil, &FileError{Path: path, Err: err}
 	}
 	d, err := parseDocument(path, data)
 	if err != nil {

@@ -298,3 +298,36 @@ func TestRequireSettings(t *testing.T) {
 		t.Errorf("RequireScreenName = %q, %v", s, err)
 	}
 }
+
+func TestPasswordCommandFromWritableFile(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("permission bits do not describe Windows ACLs")
+	}
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("password_command: echo pw\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o620); err != nil { // group may write
+		t.Fatal(err)
+	}
+	_, err := Load(Options{Path: path, Env: noEnv})
+	var pe *PermissionError
+	if !errors.As(err, &pe) || !pe.Command || !strings.Contains(err.Error(), "chmod go-w") {
+		t.Fatalf("Load = %v, want a PermissionError about password_command", err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil { // readable is fine: a command is not a secret
+		t.Fatal(err)
+	}
+	if _, err := Load(Options{Path: path, Env: noEnv}); err != nil {
+		t.Fatalf("Load of a 0644 file with password_command: %v", err)
+	}
+}
+
+func TestUnreadableConfigIsAFileError(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Load(Options{Path: dir, Env: noEnv}) // a directory
+	var fe *FileError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "is a directory") {
+		t.Fatalf("Load of a directory = %v, want a FileError", err)
+	}
+}

@@ -65,11 +65,16 @@ func (e *MissingSettingError) Error() string {
 // PermissionError is a config file that holds a password but that group or
 // others may read or write.
 type PermissionError struct {
-	Path string
-	Mode fs.FileMode
+	Path    string
+	Mode    fs.FileMode
+	Command bool // the file holds a password_command and others may write it
 }
 
 func (e *PermissionError) Error() string {
+	if e.Command {
+		return fmt.Sprintf("config file %s sets password_command but group or others can write it (mode %04o), so anyone could choose what aim runs; run: chmod go-w %s",
+			e.Path, uint32(e.Mode.Perm()), e.Path)
+	}
 	return fmt.Sprintf("config file %s holds a password but group or others can access it (mode %04o); run: chmod 600 %s",
 		e.Path, uint32(e.Mode.Perm()), e.Path)
 }

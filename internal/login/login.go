@@ -98,6 +98,7 @@ type Result struct {
 type AuthError struct {
 	Code uint16
 	URL  string
+	SNAC bool // refused with an error SNAC (17,01): Code is a SNAC error code
 }
 
 var authErrorText = map[uint16]string{
@@ -114,6 +115,9 @@ var authErrorText = map[uint16]string{
 }
 
 func (e *AuthError) Error() string {
+	if e.SNAC {
+		return fmt.Sprintf("login refused: %s (server error 0x%04x)", oscar.ErrorCodeText(e.Code), e.Code)
+	}
 	text, ok := authErrorText[e.Code]
 	if !ok {
 		text = "login refused"
@@ -122,7 +126,7 @@ func (e *AuthError) Error() string {
 }
 
 // RateLimited reports whether the server refused because of too many logins.
-func (e *AuthError) RateLimited() bool { return e.Code == oscar.LoginErrRateLimited }
+func (e *AuthError) RateLimited() bool { return !e.SNAC && e.Code == oscar.LoginErrRateLimited }
 
 // StepError names the step of the handshake that failed.
 type StepError struct {
@@ -381,9 +385,8 @@ func decodeReply(body []byte, reply *oscar.LoginReply) error {
 
 func bucpError(body []byte) error {
 	var e oscar.SNACError
-	e.Family = oscar.FamilyBUCP
 	if err := e.Decode(body); err != nil {
 		return &StepError{Step: "reading a login error (17,01)", Err: err}
 	}
-	return &StepError{Step: "logging in", Err: &e}
+	return &AuthError{Code: e.Code, SNAC: true}
 }
