@@ -12,6 +12,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/htmltext"
 	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/secret"
 )
 
 // The demo's cast: the user, and a buddy that answers.
@@ -94,7 +95,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	a := &account{
 		Server:     srv.AuthAddr(),
 		ScreenName: demoUser,
-		Password:   password,
+		Password:   secret.String(password),
 		Buddies:    []string{demoBot},
 		Profile:    "<HTML>Trying out <B>aim</B>, the command-line AIM client.</HTML>",
 	}

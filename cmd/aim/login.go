@@ -116,7 +116,7 @@ func loadAccount(ctx context.Context, io *IOStreams, cfgf func() (*config.Config
 	a := &account{
 		Server:     server,
 		ScreenName: name,
-		Password:   pw.Reveal(),
+		Password:   pw,
 		Method:     method,
 		Profile:    cfg.Profile,
 		Away:       cfg.Away,

@@ -9,6 +9,7 @@ import (
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/secret"
 )
 
 // account is everything needed to sign on, resolved from flags, the
@@ -16,7 +17,7 @@ import (
 type account struct {
 	Server     string // authorizer host:port
 	ScreenName string
-	Password   string
+	Password   secret.String
 	Method     login.Method
 	Buddies    []string
 	Profile    string

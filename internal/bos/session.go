@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/secret"
 )
 
 // Defaults for zero Options fields.
@@ -40,9 +41,9 @@ const (
 
 // Options says where and how to sign on.
 type Options struct {
-	Addr       string // BOS host:port from the authorizer
-	Cookie     []byte // from the authorizer
-	ScreenName string // the user's, for events about themselves
+	Addr       string       // BOS host:port from the authorizer
+	Cookie     secret.Bytes // from the authorizer
+	ScreenName string       // the user's, for events about themselves
 	Buddies    []string
 	Profile    string
 	Away       string // non-empty: sign on away

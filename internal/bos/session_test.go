@@ -12,6 +12,7 @@ import (
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/secret"
 	"github.com/aim-oscar/aim/internal/transcript"
 )
 
@@ -33,7 +34,7 @@ func signOn(t *testing.T, srv *oscartest.Server, name, password string, method l
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	res, err := login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: name, Password: password, Method: method})
+	res, err := login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: name, Password: secret.String(password), Method: method})
 	if err != nil {
 		t.Fatalf("Authorize(%s): %v", name, err)
 	}

@@ -38,7 +38,7 @@ const maxNamesPerSNAC = 100
 func (s *Session) signon() error {
 	// 1-2: the server's acknowledge may come before or after our frame.
 	s.deadline()
-	if err := s.fw.WriteEncoded(oscar.ChannelSignon, &oscar.BOSSignon{Cookie: s.opts.Cookie}); err != nil {
+	if err := s.fw.WriteEncoded(oscar.ChannelSignon, &oscar.BOSSignon{Cookie: s.opts.Cookie.Reveal()}); err != nil {
 		return &StepError{Step: "sending the cookie", Err: err}
 	}
 	// 3: host ready.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/secret"
 )
 
 // Method chooses the authorizer handshake.
@@ -71,7 +72,7 @@ const DefaultBOSPort = "5190"
 type Options struct {
 	Addr       string // authorizer host:port
 	ScreenName string
-	Password   string
+	Password   secret.String
 	Method     Method
 	Client     oscar.ClientInfo // zero: DefaultClient
 	// Dial opens the connection; nil uses a net.Dialer.
@@ -88,9 +89,9 @@ type Options struct {
 
 // Result is what a successful login gives.
 type Result struct {
-	BOSAddr    string // host:port
-	Cookie     []byte // opaque; secret: do not log it
-	ScreenName string // as the authorizer formats it
+	BOSAddr    string       // host:port
+	Cookie     secret.Bytes // opaque, and as good as the password for a while
+	ScreenName string       // as the authorizer formats it
 }
 
 // AuthError is the authorizer refusing the login. Code is the server's
@@ -182,7 +183,7 @@ func Authorize(ctx context.Context, opts Options) (*Result, error) {
 	if name == "" {
 		name = opts.ScreenName
 	}
-	return &Result{BOSAddr: addr, Cookie: append([]byte(nil), reply.Cookie...), ScreenName: name}, nil
+	return &Result{BOSAddr: addr, Cookie: secret.Bytes(append([]byte(nil), reply.Cookie...)), ScreenName: name}, nil
 }
 
 // bosAddr adds the default port and replaces an unroutable host (some
@@ -271,7 +272,7 @@ func (c *conn) write(step string, err error) error {
 func (c *conn) flap(_ context.Context, opts *Options, reply *oscar.LoginReply) error {
 	req := oscar.LoginRequest{
 		ScreenName:      opts.ScreenName,
-		RoastedPassword: oscar.AppendRoasted(make([]byte, 0, len(opts.Password)), []byte(opts.Password)),
+		RoastedPassword: oscar.AppendRoasted(make([]byte, 0, len(opts.Password)), []byte(opts.Password.Reveal())),
 		Client:          opts.Client,
 	}
 	c.deadline()
@@ -329,7 +330,7 @@ func (c *conn) md5(_ context.Context, opts *Options, reply *oscar.LoginReply) er
 	}
 	req := oscar.MD5LoginRequest{
 		ScreenName:       opts.ScreenName,
-		Hash:             oscar.MD5LoginHash(key, []byte(opts.Password), true),
+		Hash:             oscar.MD5LoginHash(key, []byte(opts.Password.Reveal()), true),
 		PasswordIsHashed: true,
 		Client:           opts.Client,
 		MultiConn:        true,

@@ -11,6 +11,7 @@ import (
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/secret"
 )
 
 func startServer(t *testing.T) *oscartest.Server {
@@ -24,7 +25,7 @@ func authorize(t *testing.T, srv *oscartest.Server, name, pw string, m login.Met
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	return login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: name, Password: pw, Method: m})
+	return login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: name, Password: secret.String(pw), Method: m})
 }
 
 func TestAuthorize(t *testing.T) {
