@@ -383,3 +383,43 @@ func TestLogoutWhileAWriteFails(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorDuringSignon: an error SNAC answering a request signon waits
+// for fails the signon and names that request; one answering a request
+// that expects no reply (02,04) is an event, and signon goes on.
+func TestErrorDuringSignon(t *testing.T) {
+	for _, tt := range []struct {
+		refuse oscar.SNACType
+		fails  bool
+	}{
+		{oscar.TypeSelfInfoRequest, true},
+		{oscar.TypeSetInfo, false},
+	} {
+		srv := oscartest.NewUnstartedServer(alice)
+		srv.Intercept = func(ev oscartest.Event) oscartest.Action {
+			if ev.Service != "bos" || ev.Frame.Channel != oscar.ChannelSNAC {
+				return oscartest.Answer
+			}
+			s, err := oscar.ParseSNAC(ev.Frame.Payload)
+			if err != nil || s.Type() != tt.refuse {
+				return oscartest.Answer
+			}
+			srv.Send(ev.ScreenName, s.RequestID, &oscar.SNACError{Family: s.Family, Code: oscar.ErrCodeServiceUnavail})
+			return oscartest.Ignore
+		}
+		srv.Start()
+		sess, err := connect(t, srv, bos.Options{StepTimeout: 5 * time.Second})
+		var re *bos.RequestError
+		switch {
+		case tt.fails && (!errors.As(err, &re) || re.Type != tt.refuse):
+			t.Errorf("refusing %v: %v, want a RequestError naming it", tt.refuse, err)
+		case !tt.fails && err != nil:
+			t.Errorf("refusing %v: signon failed: %v", tt.refuse, err)
+		case !tt.fails:
+			if ev := nextEvent[*bos.ServerError](t, sess); ev.Code != oscar.ErrCodeServiceUnavail {
+				t.Errorf("ServerError = %+v", ev)
+			}
+		}
+		srv.Close()
+	}
+}

@@ -93,13 +93,14 @@ type Session struct {
 	fw   *oscar.FrameWriter
 	now  func() time.Time
 
-	events    chan Event
-	early     []Event // events seen during signon, delivered first
-	signingOn bool    // set only by Connect, before the goroutines start
-	reqID     atomic.Uint32
-	rates     *limiter
-	outq      chan *job
-	closing   chan struct{} // closed when the session starts to end
+	events     chan Event
+	early      []Event                   // events seen during signon, delivered first
+	signingOn  bool                      // set only by Connect, before the goroutines start
+	signonReqs map[uint32]oscar.SNACType // request ids of signon's SNACs
+	reqID      atomic.Uint32
+	rates      *limiter
+	outq       chan *job
+	closing    chan struct{} // closed when the session starts to end
 
 	mu      sync.Mutex
 	pending map[uint32]*call
@@ -168,6 +169,7 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 		outq:          make(chan *job, opts.QueueSize),
 		closing:       make(chan struct{}),
 		pending:       map[uint32]*call{},
+		signonReqs:    map[uint32]oscar.SNACType{},
 		online:        map[string]string{},
 		writerDone:    make(chan struct{}),
 		keepaliveDone: make(chan struct{}),
@@ -178,7 +180,7 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 	s.fw.Trace = s.traceOut
 	s.signingOn = true
 	stop := context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
-	err = s.signon()
+	err = s.signon(ctx)
 	if !stop() || err != nil {
 		nc.Close()
 		if ctx.Err() != nil {

@@ -1,6 +1,7 @@
 package bos
 
 import (
+	"context"
 	"errors"
 	"io"
 	"time"
@@ -35,7 +36,7 @@ const maxNamesPerSNAC = 100
 // requests, buddy list, profile, ICBM parameters and client ready all go
 // out together after the rate acknowledge, and the five replies are then
 // read in whatever order they come.
-func (s *Session) signon() error {
+func (s *Session) signon(ctx context.Context) error {
 	// 1-2: the server's acknowledge may come before or after our frame.
 	s.deadline()
 	if err := s.fw.WriteEncoded(oscar.ChannelSignon, &oscar.BOSSignon{Cookie: s.opts.Cookie.Reveal()}); err != nil {
@@ -47,7 +48,7 @@ func (s *Session) signon() error {
 		return err
 	}
 	// 4-6: rates.
-	if err := s.writeNow(oscar.Empty(oscar.TypeRateRequest)); err != nil {
+	if err := s.writeNow(ctx, oscar.Empty(oscar.TypeRateRequest)); err != nil {
 		return &StepError{Step: "asking for rate limits (01,06)", Err: err}
 	}
 	var rates oscar.RateParams
@@ -94,7 +95,7 @@ func (s *Session) signon() error {
 		clientReady(host.Families),
 	)
 	for _, m := range burst {
-		if err := s.writeNow(m); err != nil {
+		if err := s.writeNow(ctx, m); err != nil {
 			return &StepError{Step: "sending " + m.SNACType().String(), Err: err}
 		}
 	}
@@ -162,24 +163,50 @@ func (s *Session) deadline() {
 }
 
 // writeNow sends m during signon (before the writer goroutine runs),
-// counting it against its rate class.
-func (s *Session) writeNow(m oscar.Message) error {
-	s.deadline()
+// counting it against its rate class, and remembers its request id so an
+// error answering it can name it.
+func (s *Session) writeNow(ctx context.Context, m oscar.Message) error {
 	if d := s.rates.delay(m.SNACType(), s.now()); d > 0 {
 		// Only a server whose classes are tighter than a signon's dozen
-		// SNACs gets here; the step's deadline bounds the wait.
+		// SNACs gets here.
 		if d > s.opts.StepTimeout {
 			return errors.New("the server's rate limits leave no room to sign on")
 		}
-		time.Sleep(d)
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
 	}
+	s.deadline()
 	s.rates.record(m.SNACType(), s.now())
-	return s.fw.WriteMessage(s.nextReqID(), m)
+	id := s.nextReqID()
+	s.signonReqs[id] = m.SNACType()
+	return s.fw.WriteMessage(id, m)
 }
 
 // expect reads until the wanted SNAC arrives and decodes it; whatever else
 // comes first (rate changes, buddy arrivals, the message of the day) is
 // handled on the way.
+// awaited reports whether the reply to req is one of those still wanted.
+func (s *Session) awaited(req oscar.SNACType, want map[oscar.SNACType]func([]byte) error) bool {
+	reply, ok := signonReplies[req]
+	_, waiting := want[reply]
+	return ok && waiting
+}
+
+// signonReplies pairs the signon requests that get an answer with it.
+var signonReplies = map[oscar.SNACType]oscar.SNACType{
+	oscar.TypeRateRequest:      oscar.TypeRateParams,
+	oscar.TypeSelfInfoRequest:  oscar.TypeSelfInfo,
+	oscar.TypeLocateRightsReq:  oscar.TypeLocateRights,
+	oscar.TypeBuddyRightsReq:   oscar.TypeBuddyRights,
+	oscar.TypeICBMParamsReq:    oscar.TypeICBMParams,
+	oscar.TypePrivacyRightsReq: oscar.TypePrivacyRights,
+}
+
 func (s *Session) expect(step string, want oscar.SNACType, decode func([]byte) error) error {
 	return s.expectAll(step, map[oscar.SNACType]func([]byte) error{want: decode})
 }
@@ -211,11 +238,12 @@ func (s *Session) expectAll(step string, want map[oscar.SNACType]func([]byte) er
 		}
 		decode, ok := want[snac.Type()]
 		if !ok {
-			if snac.Subtype == 1 && snac.RequestID != 0 {
+			// An error answering a request whose reply signon waits for
+			// fails the signon, naming it; any other is an event.
+			if req, mine := s.signonReqs[snac.RequestID]; mine && snac.Subtype == 1 && snac.Family == req.Family() && s.awaited(req, want) {
 				var e oscar.SNACError
-				e.Family = snac.Family
 				e.Decode(snac.Body)
-				return &StepError{Step: step, Err: &e}
+				return &StepError{Step: step, Err: &RequestError{Type: req, Code: e.Code}}
 			}
 			s.dispatch(f.Payload)
 			continue

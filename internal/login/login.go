@@ -48,18 +48,21 @@ func (m Method) String() string {
 	return "flap"
 }
 
-// DefaultClient is the identity sent at login. Some servers admit only
-// clients that look like AIM 5.x; this is what BarnOwl (libfaim) sends.
-var DefaultClient = oscar.ClientInfo{
-	Name:         "AOL Instant Messenger, version 5.1.3036/WIN32",
-	ID:           0x0109,
-	Major:        5,
-	Minor:        1,
-	Lesser:       0,
-	Build:        3036,
-	Distribution: 0xD2,
-	Language:     "en",
-	Country:      "us",
+// DefaultClient returns the identity sent at login. Some servers admit
+// only clients that look like AIM 5.x; this is what BarnOwl (libfaim)
+// sends.
+func DefaultClient() oscar.ClientInfo {
+	return oscar.ClientInfo{
+		Name:         "AOL Instant Messenger, version 5.1.3036/WIN32",
+		ID:           0x0109,
+		Major:        5,
+		Minor:        1,
+		Lesser:       0,
+		Build:        3036,
+		Distribution: 0xD2,
+		Language:     "en",
+		Country:      "us",
+	}
 }
 
 // DefaultStepTimeout bounds each step when Options.StepTimeout is zero.
@@ -74,7 +77,7 @@ type Options struct {
 	ScreenName string
 	Password   secret.String
 	Method     Method
-	Client     oscar.ClientInfo // zero: DefaultClient
+	Client     oscar.ClientInfo // zero: DefaultClient()
 	// Dial opens the connection; nil uses a net.Dialer.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// StepTimeout bounds each step (connect, each reply); the context's
@@ -150,7 +153,7 @@ func Authorize(ctx context.Context, opts Options) (*Result, error) {
 		opts.StepTimeout = DefaultStepTimeout
 	}
 	if opts.Client == (oscar.ClientInfo{}) {
-		opts.Client = DefaultClient
+		opts.Client = DefaultClient()
 	}
 	c, err := dial(ctx, &opts)
 	if err != nil {

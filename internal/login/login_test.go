@@ -59,7 +59,7 @@ func TestFLAPRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	pw := oscar.AppendRoasted(nil, req.RoastedPassword) // roasting twice gives the password back
-	if req.ScreenName != "LabAlice" || string(pw) != "alicepw1" || req.Client != login.DefaultClient {
+	if req.ScreenName != "LabAlice" || string(pw) != "alicepw1" || req.Client != login.DefaultClient() {
 		t.Errorf("request = %+v", req)
 	}
 }

@@ -24,14 +24,21 @@ func (m *HostReady) AppendTo(b []byte) []byte {
 
 // Decode reads the body.
 func (m *HostReady) Decode(b []byte) error {
+	v, err := decodeU16s(b, "SNAC 01,03", "families")
+	m.Families = v
+	return err
+}
+
+// decodeU16s reads a body that is a run of u16s.
+func decodeU16s(b []byte, msg, field string) ([]uint16, error) {
 	if len(b)%2 != 0 {
-		return &DecodeError{Msg: "SNAC 01,03", Field: "families", Reason: "odd length " + strconv.Itoa(len(b))}
+		return nil, &DecodeError{Msg: msg, Field: field, Reason: "odd length " + strconv.Itoa(len(b))}
 	}
-	m.Families = make([]uint16, len(b)/2)
-	for i := range m.Families {
-		m.Families[i] = binary.BigEndian.Uint16(b[2*i:])
+	v := make([]uint16, len(b)/2)
+	for i := range v {
+		v[i] = binary.BigEndian.Uint16(b[2*i:])
 	}
-	return nil
+	return v, nil
 }
 
 // FamilyVersion is one (family, version) pair of 01,17 and 01,18.
@@ -293,12 +300,9 @@ func (m *RateAck) AppendTo(b []byte) []byte {
 
 // Decode reads the body.
 func (m *RateAck) Decode(b []byte) error {
-	var h HostReady
-	if err := h.Decode(b); err != nil {
-		return &DecodeError{Msg: "SNAC 01,08", Field: "classes", Reason: "odd length " + strconv.Itoa(len(b))}
-	}
-	m.Classes = h.Families
-	return nil
+	v, err := decodeU16s(b, "SNAC 01,08", "classes")
+	m.Classes = v
+	return err
 }
 
 // Rate change codes of 01,0A.
