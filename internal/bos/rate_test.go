@@ -11,6 +11,7 @@ import (
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/secret"
 )
 
 // scaledRates is the real server's classes with every level divided by
@@ -47,7 +48,7 @@ func signOnTB(tb testing.TB, srv *oscartest.Server, acct oscartest.Account, opts
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(tb.Context(), 30*time.Second)
 	defer cancel()
-	res, err := login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: acct.ScreenName, Password: acct.Password})
+	res, err := login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: acct.ScreenName, Password: secret.String(acct.Password)})
 	if err != nil {
 		tb.Fatalf("Authorize(%s): %v", acct.ScreenName, err)
 	}

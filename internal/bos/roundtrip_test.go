@@ -13,6 +13,7 @@ import (
 	"github.com/aim-oscar/aim/internal/netsim"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/secret"
 )
 
 // tripLog records, for each frame the client sends or reads, how many
@@ -52,7 +53,7 @@ func (l *tripLog) String() string {
 // profile as aim login does, and returns the session and the round trips
 // counted after the authorizer and after the signon.
 func signOnThrough(ctx context.Context, srv *oscartest.Server, d *netsim.Dialer, method login.Method, log *tripLog) (sess *bos.Session, auth, total int, err error) {
-	lo := login.Options{Addr: srv.AuthAddr(), ScreenName: alice.ScreenName, Password: alice.Password, Method: method, Dial: d.DialContext}
+	lo := login.Options{Addr: srv.AuthAddr(), ScreenName: alice.ScreenName, Password: secret.String(alice.Password), Method: method, Dial: d.DialContext}
 	bo := bos.Options{Buddies: []string{bob.ScreenName}, Profile: "<HTML>hi</HTML>", Dial: d.DialContext, Keepalive: -1, ProbeAfter: -1}
 	if log != nil {
 		lo.Trace, bo.Trace = log.trace("auth"), log.trace("bos")
