@@ -121,14 +121,26 @@ func (s *Session) writeLoop() {
 		}
 		s.rates.record(j.typ, s.now())
 		h := oscar.SNACHeader{Family: j.typ.Family(), Subtype: j.typ.Subtype(), RequestID: j.reqID}
-		s.conn.SetWriteDeadline(s.now().Add(s.opts.StepTimeout))
-		err := s.fw.WriteSNAC(h, nil, rawBody(j.body))
+		err := s.write(func() error { return s.fw.WriteSNAC(h, nil, rawBody(j.body)) })
 		j.done <- err
 		if err != nil {
 			s.fail(readError(err))
 			return
 		}
 	}
+}
+
+// write runs one frame write under a deadline of StepTimeout, cleared once
+// the write is done: a deadline left armed would wake an idle process for
+// nothing. The lock keeps one writer's clearing from removing another's
+// deadline.
+func (s *Session) write(f func() error) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.conn.SetWriteDeadline(time.Now().Add(s.opts.StepTimeout))
+	err := f()
+	s.conn.SetWriteDeadline(time.Time{})
+	return err
 }
 
 type rawBody []byte
@@ -277,8 +289,7 @@ func (s *Session) keepaliveLoop() {
 		}
 		now := s.now()
 		if s.opts.Keepalive > 0 && now.Sub(time.Unix(0, s.lastWrite.Load())) >= s.opts.Keepalive {
-			s.conn.SetWriteDeadline(now.Add(s.opts.StepTimeout))
-			if err := s.fw.WriteFrame(oscar.ChannelKeepalive, nil); err != nil {
+			if err := s.write(func() error { return s.fw.WriteFrame(oscar.ChannelKeepalive, nil) }); err != nil {
 				s.fail(readError(err))
 				return
 			}

@@ -102,6 +102,8 @@ type Session struct {
 	outq       chan *job
 	closing    chan struct{} // closed when the session starts to end
 
+	wmu sync.Mutex // held while a write and its deadline are in progress
+
 	mu      sync.Mutex
 	pending map[uint32]*call
 	self    oscar.UserInfo
@@ -280,8 +282,8 @@ func (s *Session) shutdown(ctx context.Context, cause error, signoff bool) {
 		}
 		close(s.closing)
 		if signoff && s.waitWorkers(ctx) {
-			s.conn.SetWriteDeadline(time.Now().Add(s.opts.StepTimeout))
-			s.fw.WriteFrame(oscar.ChannelSignoff, nil) // best effort: the connection may be gone
+			// Best effort: the connection may be gone.
+			s.write(func() error { return s.fw.WriteFrame(oscar.ChannelSignoff, nil) })
 		}
 		s.conn.Close()
 	})
