@@ -91,7 +91,7 @@ func TestSignonServerSilent(t *testing.T) {
 			return oscartest.Answer
 		}
 		srv.Start()
-		_, err := connect(t, srv, bos.Options{StepTimeout: 100 * time.Millisecond})
+		_, err := connect(t, srv, bos.Options{StepTimeout: 500 * time.Millisecond})
 		var se *bos.StepError
 		var ne net.Error
 		if !errors.As(err, &se) || se.Step != tt.step || !errors.As(err, &ne) || !ne.Timeout() {
