@@ -259,9 +259,13 @@ func (s *Session) deliver(snac oscar.SNAC) bool {
 func (s *Session) failPending() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	err := ErrClosed
+	if s.err != nil {
+		err = fmt.Errorf("%w: %w", ErrClosed, s.err)
+	}
 	for id, c := range s.pending {
 		delete(s.pending, id)
-		c.reply <- callReply{err: ErrClosed}
+		c.reply <- callReply{err: err}
 	}
 }
 
@@ -396,54 +400,95 @@ type UserInfo struct {
 	AwayMessage  string
 }
 
+// Request is a request queued to the server whose answer, of type T, has
+// not been awaited yet. Requests go out in the order they were queued.
+type Request[T any] struct {
+	p     *Pending
+	parse func(ctx context.Context, body []byte) (T, error)
+}
+
+// Wait waits for the answer.
+func (r *Request[T]) Wait(ctx context.Context) (T, error) {
+	body, err := r.p.wait(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return r.parse(ctx, body)
+}
+
 // GetInfo asks for a user's profile, and away message when away (02,05).
 // An offline user is a *RequestError with RecipientOffline.
 func (s *Session) GetInfo(ctx context.Context, name string) (*UserInfo, error) {
+	r, err := s.QueueGetInfo(name)
+	if err != nil {
+		return nil, err
+	}
+	return r.Wait(ctx)
+}
+
+// QueueGetInfo queues GetInfo's request and returns at once.
+func (s *Session) QueueGetInfo(name string) (*Request[*UserInfo], error) {
 	name, err := oscar.ParseScreenName(name)
 	if err != nil {
 		return nil, err
 	}
-	body, err := s.request(ctx, &oscar.UserInfoQuery{Type: oscar.InfoQueryProfile, ScreenName: name}, oscar.TypeUserInfoReply)
+	p, err := s.start(&oscar.UserInfoQuery{Type: oscar.InfoQueryProfile, ScreenName: name}, oscar.TypeUserInfoReply)
 	if err != nil {
 		return nil, err
 	}
-	var r oscar.UserInfoReply
-	if err := r.Decode(body); err != nil {
-		return nil, err
-	}
-	info := &UserInfo{ScreenName: r.Info.ScreenName, WarningLevel: r.Info.WarningLevel, Away: r.Info.Away(), IdleMinutes: r.Info.IdleMinutes()}
-	info.SignonTime, _ = r.Info.SignonTime()
-	if p, mime, ok := r.Profile(); ok {
-		info.Profile = decodeInfoText(p, mime)
-	}
-	if a, mime, ok := r.Away(); ok {
-		info.AwayMessage = decodeInfoText(a, mime)
-	} else if info.Away {
-		body, err := s.request(ctx, &oscar.UserInfoQuery{Type: oscar.InfoQueryAway, ScreenName: name}, oscar.TypeUserInfoReply)
-		if err == nil && r.Decode(body) == nil {
-			if a, mime, ok := r.Away(); ok {
-				info.AwayMessage = decodeInfoText(a, mime)
+	return &Request[*UserInfo]{p: p, parse: func(ctx context.Context, body []byte) (*UserInfo, error) {
+		var r oscar.UserInfoReply
+		if err := r.Decode(body); err != nil {
+			return nil, err
+		}
+		info := &UserInfo{ScreenName: r.Info.ScreenName, WarningLevel: r.Info.WarningLevel, Away: r.Info.Away(), IdleMinutes: r.Info.IdleMinutes()}
+		info.SignonTime, _ = r.Info.SignonTime()
+		if p, mime, ok := r.Profile(); ok {
+			info.Profile = decodeInfoText(p, mime)
+		}
+		if a, mime, ok := r.Away(); ok {
+			info.AwayMessage = decodeInfoText(a, mime)
+		} else if info.Away {
+			// Servers that answer type 1 with the profile alone give the
+			// away message to type 3.
+			body, err := s.request(ctx, &oscar.UserInfoQuery{Type: oscar.InfoQueryAway, ScreenName: name}, oscar.TypeUserInfoReply)
+			if err == nil && r.Decode(body) == nil {
+				if a, mime, ok := r.Away(); ok {
+					info.AwayMessage = decodeInfoText(a, mime)
+				}
 			}
 		}
-	}
-	return info, nil
+		return info, nil
+	}}, nil
 }
 
 // Warn warns a user (04,08) and returns their new warning level.
 func (s *Session) Warn(ctx context.Context, name string, anonymous bool) (newLevel uint16, err error) {
-	name, err = oscar.ParseScreenName(name)
+	r, err := s.QueueWarn(name, anonymous)
 	if err != nil {
 		return 0, err
 	}
-	body, err := s.request(ctx, &oscar.WarnRequest{Anonymous: anonymous, ScreenName: name}, oscar.TypeWarnReply)
+	return r.Wait(ctx)
+}
+
+// QueueWarn queues Warn's request and returns at once.
+func (s *Session) QueueWarn(name string, anonymous bool) (*Request[uint16], error) {
+	name, err := oscar.ParseScreenName(name)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	var r oscar.WarnReply
-	if err := r.Decode(body); err != nil {
-		return 0, err
+	p, err := s.start(&oscar.WarnRequest{Anonymous: anonymous, ScreenName: name}, oscar.TypeWarnReply)
+	if err != nil {
+		return nil, err
 	}
-	return r.NewLevel, nil
+	return &Request[uint16]{p: p, parse: func(_ context.Context, body []byte) (uint16, error) {
+		var r oscar.WarnReply
+		if err := r.Decode(body); err != nil {
+			return 0, err
+		}
+		return r.NewLevel, nil
+	}}, nil
 }
 
 // SetIdle tells the server how long the user has been idle (01,11); zero

@@ -423,3 +423,54 @@ func TestErrorDuringSignon(t *testing.T) {
 		srv.Close()
 	}
 }
+
+// TestSecondLogoutKeepsItsOwnDeadline: with the writer stuck, a Logout
+// with a long context is waiting; another with a short one must return on
+// its own deadline (and make the first give up too), not wait for the
+// first's.
+func TestSecondLogoutKeepsItsOwnDeadline(t *testing.T) {
+	srv := startServer(t, alice, bob)
+	var sc *stallConn
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		sc = &stallConn{Conn: c, stalled: make(chan struct{}), release: make(chan struct{})}
+		return sc, nil
+	}
+	sess, err := connect(t, srv, bos.Options{Dial: dial})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for range sess.Events() {
+		}
+	}()
+	sc.mu.Lock()
+	sc.stall = true
+	sc.mu.Unlock()
+	if _, err := sess.QueueIM("Lab Bob", "stuck", false); err != nil {
+		t.Fatal(err)
+	}
+	<-sc.stalled
+	long, cancelLong := context.WithTimeout(t.Context(), time.Minute)
+	defer cancelLong()
+	first := make(chan error, 1)
+	go func() { first <- sess.Logout(long) }()
+	short, cancelShort := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancelShort()
+	second := make(chan error, 1)
+	go func() { second <- sess.Logout(short) }()
+	for i, ch := range []chan error{second, first} {
+		select {
+		case err := <-ch:
+			if i == 0 && !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("second Logout = %v, want its own deadline", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Logout %d did not return within 10 s", 2-i)
+		}
+	}
+	<-sess.Done()
+}

@@ -97,6 +97,7 @@ type Session struct {
 	early      []Event                   // events seen during signon, delivered first
 	signingOn  bool                      // set only by Connect, before the goroutines start
 	signonReqs map[uint32]oscar.SNACType // request ids of signon's SNACs
+	signonCtx  context.Context           // Connect's, during signon
 	reqID      atomic.Uint32
 	rates      *limiter
 	outq       chan *job
@@ -120,6 +121,9 @@ type Session struct {
 	keepaliveDone chan struct{}
 	done          chan struct{} // closed when all three goroutines are gone
 	abandon       chan struct{} // closed when nobody will read more events
+	force         chan struct{} // closed when a Logout gives up waiting
+	forceOnce     sync.Once
+	finisherDone  chan struct{} // set (under mu) when a logout frame is to be sent
 	abandonOnce   sync.Once
 	stopAfter     func() bool
 }
@@ -177,6 +181,7 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 		keepaliveDone: make(chan struct{}),
 		done:          make(chan struct{}),
 		abandon:       make(chan struct{}),
+		force:         make(chan struct{}),
 		limits:        Limits{MaxMessageLen: DefaultMaxMessage, MaxProfileLen: DefaultProfileLimit},
 	}
 	s.fw.Trace = s.traceOut
@@ -204,6 +209,11 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 	s.mu.Lock()
 	s.stopAfter = stopAfter
 	s.mu.Unlock()
+	select {
+	case <-s.closing: // ended before the AfterFunc was stored: shutdown missed it
+		stopAfter()
+	default:
+	}
 	return s, nil
 }
 
@@ -254,47 +264,65 @@ func (s *Session) Done() <-chan struct{} { return s.done }
 // connection, say), the connection is closed without the logout frame, and
 // events nobody reads any more are dropped, so the goroutines still end.
 func (s *Session) Logout(ctx context.Context) error {
-	s.shutdown(ctx, nil, true)
+	s.shutdown(nil, true)
 	select {
 	case <-s.done:
 		return nil
 	case <-ctx.Done():
+		// Give up on the logout frame and on events nobody reads.
+		s.forceOnce.Do(func() { close(s.force) })
 		s.abandonOnce.Do(func() { close(s.abandon) })
 		<-s.done
 		return ctx.Err()
 	}
 }
 
-// shutdown ends the session once: it stops the writer and keepalive, sends
-// the logout frame if asked (last, after every other frame, and only if
-// they stop before ctx ends), and closes the connection, which ends the
-// reader. Only Logout and the reader call it: the writer and keepalive
-// report their failures with fail, so none of the goroutines shutdown
-// waits for is ever waiting for shutdown.
-func (s *Session) shutdown(ctx context.Context, cause error, signoff bool) {
+// Ending is closed as soon as the session starts to end: it takes no more
+// requests, and a caller wanting one must wait for another session.
+func (s *Session) Ending() <-chan struct{} { return s.closing }
+
+// shutdown starts the end of the session, once, and never waits: it
+// stops the writer and keepalive, and either closes the connection, which
+// ends the reader, or (signoff) hands that to a finisher goroutine that
+// sends the logout frame after every other frame and then closes. Each
+// Logout waits with its own context. Only Logout and the reader call
+// shutdown: the writer and keepalive report failures with fail.
+func (s *Session) shutdown(cause error, signoff bool) {
 	s.shutdownOnce.Do(func() {
 		s.mu.Lock()
 		s.err = cause
 		stopAfter := s.stopAfter
+		if signoff {
+			s.finisherDone = make(chan struct{})
+		}
+		finisherDone := s.finisherDone
 		s.mu.Unlock()
 		if stopAfter != nil {
 			stopAfter()
 		}
 		close(s.closing)
-		if signoff && s.waitWorkers(ctx) {
-			// Best effort: the connection may be gone.
-			s.write(func() error { return s.fw.WriteFrame(oscar.ChannelSignoff, nil) })
+		if !signoff {
+			s.conn.Close()
+			return
 		}
-		s.conn.Close()
+		go func() {
+			defer close(finisherDone)
+			if s.waitWorkers() {
+				// Best effort: the connection may be gone.
+				s.write(func() error { return s.fw.WriteFrame(oscar.ChannelSignoff, nil) })
+			}
+			s.conn.Close()
+		}()
 	})
 }
 
-// waitWorkers waits for the writer and keepalive to stop, until ctx ends.
-func (s *Session) waitWorkers(ctx context.Context) bool {
+// waitWorkers waits for the writer and keepalive to stop, unless a Logout
+// gives up first (a write stuck on a dead connection).
+func (s *Session) waitWorkers() bool {
 	for _, ch := range []chan struct{}{s.writerDone, s.keepaliveDone} {
 		select {
 		case <-ch:
-		case <-ctx.Done():
+		case <-s.force:
 			return false
 		}
 	}
@@ -384,10 +412,16 @@ func (s *Session) readLoop() {
 			cause = &ClosedError{Reason: d.Reason, URL: d.URL}
 		}
 	}
-	s.shutdown(context.Background(), cause, false)
+	s.shutdown(cause, false)
 	s.failPending()
 	<-s.writerDone // both stop once shutdown closed s.closing and the connection
 	<-s.keepaliveDone
+	s.mu.Lock()
+	finisher := s.finisherDone
+	s.mu.Unlock()
+	if finisher != nil {
+		<-finisher
+	}
 	s.emit(&Disconnected{At: At{s.now()}, Err: s.Err()})
 }
 

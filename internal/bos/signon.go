@@ -37,6 +37,7 @@ const maxNamesPerSNAC = 100
 // out together after the rate acknowledge, and the five replies are then
 // read in whatever order they come.
 func (s *Session) signon(ctx context.Context) error {
+	s.signonCtx = ctx
 	// 1-2: the server's acknowledge may come before or after our frame.
 	s.deadline()
 	if err := s.fw.WriteEncoded(oscar.ChannelSignon, &oscar.BOSSignon{Cookie: s.opts.Cookie.Reveal()}); err != nil {
@@ -158,7 +159,13 @@ func mimeFor(text string) string {
 	return defaultProfileMIME
 }
 
+// deadline gives the next signon step its time, unless Connect's context
+// has ended: then the past deadline its AfterFunc set must stay.
 func (s *Session) deadline() {
+	if s.signonCtx.Err() != nil {
+		s.conn.SetDeadline(time.Unix(1, 0))
+		return
+	}
 	s.conn.SetDeadline(s.now().Add(s.opts.StepTimeout))
 }
 
