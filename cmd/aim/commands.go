@@ -42,6 +42,9 @@ type commander struct {
 	live *live
 	out  *printer
 	cfg  *config.Config // for add/remove; nil: live only
+	// interactive: a person at a prompt, who must never be left waiting
+	// for a reconnect; a script's commands wait for it, in order.
+	interactive bool
 
 	mu     sync.Mutex
 	wg     sync.WaitGroup // commands still waiting for the server
@@ -116,7 +119,7 @@ func (c *commander) run(ctx context.Context, id int, line string) error {
 		// While a lost connection is being restored, commands wait here,
 		// in order, for the new session.
 		var err error
-		if sess, err = c.live.session(ctx); err != nil {
+		if sess, err = c.live.session(ctx, !c.interactive); err != nil {
 			fail(err)
 			return nil
 		}
@@ -142,7 +145,7 @@ func (c *commander) run(ctx context.Context, id int, line string) error {
 			c.out.result(id, line, verb, err, "", record{"to": name})
 			return nil
 		}
-		c.async(func() {
+		c.async(id, line, verb, func() {
 			err := p.Wait(ctx)
 			c.out.result(id, line, verb, err, "sent to "+name, record{"to": name})
 		})
@@ -192,8 +195,13 @@ func (c *commander) run(ctx context.Context, id int, line string) error {
 			fail(err)
 			return nil
 		}
-		c.async(func() {
-			info, err := sess.GetInfo(ctx, name)
+		r, err := sess.QueueGetInfo(name)
+		if err != nil {
+			c.out.result(id, line, "info", err, "", record{"name": name})
+			return nil
+		}
+		c.async(id, line, verb, func() {
+			info, err := r.Wait(ctx)
 			if err != nil {
 				c.out.result(id, line, "info", err, "", record{"name": name})
 				return
@@ -214,8 +222,13 @@ func (c *commander) run(ctx context.Context, id int, line string) error {
 			fail(err)
 			return nil
 		}
-		c.async(func() {
-			level, err := sess.Warn(ctx, name, anon)
+		r, err := sess.QueueWarn(name, anon)
+		if err != nil {
+			c.out.result(id, line, "warn", err, "", record{"name": name})
+			return nil
+		}
+		c.async(id, line, verb, func() {
+			level, err := r.Wait(ctx)
 			c.out.result(id, line, "warn", err, fmt.Sprintf("warned %s: their level is now %d%%", name, percent(level)),
 				record{"name": name, "anonymous": anon, "warning_level": percent(level)})
 		})
@@ -228,10 +241,13 @@ func (c *commander) run(ctx context.Context, id int, line string) error {
 	return nil
 }
 
-func (c *commander) async(f func()) {
+// async runs f, which prints the command's result, on its own goroutine;
+// after finish it prints the command's refusal instead.
+func (c *commander) async(id int, line, verb string, f func()) {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
+		c.out.result(id, line, verb, errSessionOver, "", nil)
 		return
 	}
 	c.wg.Add(1)
@@ -300,19 +316,12 @@ func (c *commander) buddies() (string, record) {
 		isOn[oscar.NormalizeScreenName(n)] = true
 	}
 	var offline []string
-	if c.cfg != nil {
-		for _, g := range c.cfg.Buddies {
-			for _, n := range g.Names {
-				if !isOn[oscar.NormalizeScreenName(n)] {
-					offline = append(offline, n)
-				}
-			}
+	for _, n := range c.live.account().Buddies { // as the session has them now
+		if !isOn[oscar.NormalizeScreenName(n)] {
+			offline = append(offline, n)
 		}
 	}
-	text := "online: " + listOrNone(online)
-	if c.cfg != nil {
-		text += "; offline: " + listOrNone(offline)
-	}
+	text := "online: " + listOrNone(online) + "; offline: " + listOrNone(offline)
 	if online == nil {
 		online = []string{}
 	}

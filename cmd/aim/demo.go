@@ -121,6 +121,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 		For:       opts.For,
 		NoInput:   opts.NoInput,
 		Reconnect: true,
+		Debug:     opts.Debug(),
 		Status:    "aim: demo server on " + srv.AuthAddr() + "; type 'help' for commands, 'quit' to sign off",
 	})
 }

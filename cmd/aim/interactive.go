@@ -56,9 +56,13 @@ func newPrompt(in *os.File, out io.Writer) (*prompt, error) {
 	return p, nil
 }
 
-// Close puts the terminal back as it was. It is safe to call twice.
-func (p *prompt) Close() {
-	p.restore.Do(func() { term.Restore(p.fd, p.state) })
+// finish puts the terminal back as it was and moves off the prompt's line;
+// only the first call does anything.
+func (p *prompt) finish() {
+	p.restore.Do(func() {
+		term.Restore(p.fd, p.state)
+		io.WriteString(p.out, "\n")
+	})
 }
 
 // above prints a line above the prompt, redrawing what is being typed.
@@ -86,10 +90,7 @@ func (c *commander) readAllInteractive(ctx context.Context, p *prompt) error {
 	}
 	// Hand the terminal back before the last events (signed off) print,
 	// leaving what was typed on its own line.
-	c.out.detach(func() {
-		p.Close()
-		io.WriteString(p.out, "\n")
-	})
+	c.out.detach(p.finish)
 	c.wait(ctx)
 	return err
 }
@@ -122,12 +123,8 @@ func (c *commander) complete(line string, pos int, key rune) (string, int, bool)
 			addName(n)
 		}
 	}
-	if c.cfg != nil {
-		for _, g := range c.cfg.Buddies {
-			for _, n := range g.Names {
-				addName(n)
-			}
-		}
+	for _, n := range c.live.account().Buddies {
+		addName(n)
 	}
 	sort.Strings(names)
 	return completeFrom(rest, verb+" ", names)

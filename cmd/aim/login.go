@@ -141,5 +141,5 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	}
 	a.StepTimeout = opts.StepTimeout
 	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
-	return stayOnline(ctx, opts.IO, out, cfg, a, sessionPlan{For: opts.For, NoInput: opts.NoInput, Reconnect: cfg.Reconnect})
+	return stayOnline(ctx, opts.IO, out, cfg, a, sessionPlan{For: opts.For, NoInput: opts.NoInput, Reconnect: cfg.Reconnect, Debug: opts.Debug()})
 }

@@ -12,6 +12,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first Ctrl-C signs off cleanly; once it has been caught, signals
+	// act as usual again, so a second one ends aim at once.
+	context.AfterFunc(ctx, stop)
 	code := run(ctx, os.Args[1:], systemIO())
 	stop()
 	os.Exit(code)

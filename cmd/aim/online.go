@@ -62,19 +62,26 @@ func (l *live) end() {
 	l.changed = make(chan struct{})
 }
 
-// session returns the session that is online, waiting through a
-// reconnect.
-func (l *live) session(ctx context.Context) (*bos.Session, error) {
+// errReconnecting answers a command typed at the prompt while the
+// connection is being restored: waiting would freeze the prompt.
+var errReconnecting = errors.New("not connected (reconnecting); not sent")
+
+// session returns the session that is online, waiting through a reconnect
+// if wait is set; without wait, a session that is not online is an error.
+func (l *live) session(ctx context.Context, wait bool) (*bos.Session, error) {
 	for {
 		l.mu.Lock()
 		s, ended, ch := l.sess, l.ended, l.changed
 		l.mu.Unlock()
 		if s != nil {
 			select {
-			case <-s.Done(): // ended; wait for the next one
+			case <-s.Ending(): // ending: wait for the next one
 			default:
 				return s, nil
 			}
+		}
+		if !wait && !ended {
+			return nil, errReconnecting
 		}
 		if ended {
 			return nil, bos.ErrClosed
@@ -87,11 +94,21 @@ func (l *live) session(ctx context.Context) (*bos.Session, error) {
 	}
 }
 
-// current returns the session if one is online, without waiting.
+// current returns the session if one is online and not ending, without
+// waiting.
 func (l *live) current() *bos.Session {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.sess
+	s := l.sess
+	l.mu.Unlock()
+	if s == nil {
+		return nil
+	}
+	select {
+	case <-s.Ending():
+		return nil
+	default:
+		return s
+	}
 }
 
 // account returns a copy of what the next signon uploads.
@@ -128,6 +145,7 @@ type sessionPlan struct {
 	For       time.Duration
 	NoInput   bool
 	Reconnect bool
+	Debug     bool   // the trace writes to the terminal: no prompt
 	Status    string // printed to standard error once signed on (text mode)
 }
 
@@ -174,8 +192,14 @@ func stayOnline(ctx context.Context, io *IOStreams, out *printer, cfg *config.Co
 		cmds.finish(fctx)
 	}()
 	if watcher != nil {
+		// The watcher compares versions of the file with its own copy:
+		// cfg is the commands' (edited by add and remove on their goroutine).
+		prev, err := config.Load(config.Options{Path: cfg.Path})
+		if err != nil {
+			prev = cfg.Clone()
+		}
 		done := make(chan struct{})
-		go func() { defer close(done); followConfig(sessCtx, watcher, cfg, out, lv) }()
+		go func() { defer close(done); followConfig(sessCtx, watcher, prev, out, lv) }()
 		defer func() { stop(); <-done }()
 	}
 	// "signed on" is the first line, before anything a command prints.
@@ -184,12 +208,15 @@ func stayOnline(ctx context.Context, io *IOStreams, out *printer, cfg *config.Co
 	}
 	if !plan.NoInput {
 		read := func() error { return cmds.readAll(sessCtx, io.In) }
-		if tty := terminalOf(io); tty != nil && !out.json {
+		// No prompt with --debug: the trace writes to the terminal directly.
+		if tty := terminalOf(io); tty != nil && !out.json && !plan.Debug {
 			p, err := newPrompt(tty, io.Out)
 			if err == nil {
-				defer p.Close()
+				cmds.interactive = true
+				// However the session ends, give the terminal back with
+				// what was typed left on a line of its own.
+				defer out.detach(p.finish)
 				out.setAbove(p.above)
-				defer out.setAbove(nil)
 				read = func() error { return cmds.readAllInteractive(sessCtx, p) }
 			}
 		}

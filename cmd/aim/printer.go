@@ -48,7 +48,7 @@ func (p *printer) emit(text string, rec record) {
 // but newline and tab, DEL, C1) with caret notation or U+FFFD: messages,
 // names and profiles come from other people, and an escape sequence in one
 // would otherwise reach the terminal and act (retitle it, clear it, or
-// worse). JSON output escapes them already.
+// worse). JSON output escapes them too (writeJSON).
 func terminalSafe(s string) string {
 	clean := true
 	for _, r := range s {

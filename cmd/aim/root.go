@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -68,7 +70,8 @@ func run(ctx context.Context, args []string, streams *IOStreams) int {
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		fmt.Fprintln(streams.ErrOut, "aim: interrupted")
 	default:
-		fmt.Fprintf(streams.ErrOut, "aim: %s\n", err)
+		// Errors can quote what a server sent: defuse it as events are.
+		fmt.Fprintf(streams.ErrOut, "aim: %s\n", terminalSafe(err.Error()))
 	}
 	var usage *usageError
 	if errors.As(err, &usage) && cmd != nil {
@@ -164,7 +167,33 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // writeJSON writes v as one line of JSON, without HTML escaping (profiles
 // are HTML).
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, escapeC1(b.String()))
+	return err
 }
+
+// escapeC1 writes DEL and the C1 controls (U+0080 to U+009F) as \u
+// escapes: encoding/json leaves them raw, and a terminal showing the JSON
+// would act on them. They can only stand inside JSON strings, where the
+// escape means the same character.
+func escapeC1(s string) string {
+	if !strings.ContainsFunc(s, isC1) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isC1(r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isC1(r rune) bool { return 0x7f <= r && r <= 0x9f }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -793,5 +794,66 @@ func TestEscapeSequencesAreDefused(t *testing.T) {
 	}
 	if !strings.Contains(out, "^[]0;pwned^G^[[2J^[[31m red \uFFFD done") {
 		t.Errorf("the message is not shown defused:\n%q", out)
+	}
+}
+
+// TestPromptDoesNotWaitForReconnect: at the prompt, a command typed while
+// no session is online fails at once instead of freezing the prompt; a
+// script's command waits for the next session.
+func TestPromptDoesNotWaitForReconnect(t *testing.T) {
+	out := newLineBuffer()
+	lv := newLive(&account{})
+	c := &commander{live: lv, out: &printer{w: out, json: true}, interactive: true}
+	c.run(t.Context(), 1, "send LabBob hi")
+	c.finish(t.Context())
+	if !strings.Contains(out.String(), errReconnecting.Error()) {
+		t.Errorf("prompt command while offline: %s", out.String())
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := lv.session(ctx, true); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a script's wait for a session = %v, want it to wait until its context ends", err)
+	}
+}
+
+// TestRequestsKeepInputOrder: info and warn, which wait for answers, are
+// still queued in input order with the sends around them.
+func TestRequestsKeepInputOrder(t *testing.T) {
+	srv := oscartest.NewServer(
+		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
+	defer srv.Close()
+	cliEnv(t, srv, "")
+	bob := startCLI(t, "login", "--json", "--screen-name", "LabBob", "--password-command", "echo bobpass22", "--no-input")
+	bob.out.waitFor(t, `"signed_on"`)
+	code, out, stderr := runCLI(t, "info LabBob\nwarn LabBob\nsend LabBob sorry\n", "login", "--json", "--screen-name", "LabAlice", "--password-command", "echo alicepw1")
+	if code != 0 || strings.Count(out, `"ok":true`) != 3 {
+		t.Fatalf("exit %d: %s %s", code, out, stderr)
+	}
+	var order []oscar.SNACType
+	for _, f := range srv.Sent("LabAlice") {
+		if s, err := oscar.ParseSNAC(f.Payload); err == nil && f.Channel == oscar.ChannelSNAC {
+			switch s.Type() {
+			case oscar.TypeUserInfoQuery, oscar.TypeWarnRequest, oscar.TypeICBMSend:
+				order = append(order, s.Type())
+			}
+		}
+	}
+	if want := []oscar.SNACType{oscar.TypeUserInfoQuery, oscar.TypeWarnRequest, oscar.TypeICBMSend}; !slices.Equal(order, want) {
+		t.Errorf("sent %v, want %v", order, want)
+	}
+}
+
+func TestJSONEscapesC1(t *testing.T) {
+	var b strings.Builder
+	if err := writeJSON(&b, record{"text": "a\u009b[2Jb\u007fc é"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); got != `{"text":"a\u009b[2Jb\u007fc é"}`+"\n" {
+		t.Errorf("writeJSON = %q", got)
+	}
+	var back map[string]string
+	if err := json.Unmarshal([]byte(b.String()), &back); err != nil || back["text"] != "a\u009b[2Jb\u007fc é" {
+		t.Errorf("round trip = %q, %v", back["text"], err)
 	}
 }

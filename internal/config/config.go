@@ -574,3 +574,13 @@ func (d *document) settings() (*fileSettings, error) {
 	}
 	return &s, nil
 }
+
+// Clone returns a copy that shares nothing with c.
+func (c *Config) Clone() *Config {
+	d := *c
+	d.Buddies = make([]BuddyGroup, len(c.Buddies))
+	for i, g := range c.Buddies {
+		d.Buddies[i] = BuddyGroup{Group: g.Group, Names: append([]string(nil), g.Names...)}
+	}
+	return &d
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -23,12 +24,17 @@ type Watcher struct {
 
 // NewWatcher watches the directory of the config file at path, so a file
 // created later or replaced by a rename (as the edit commands do) is seen
-// too. If the directory does not exist there is nothing to follow, and Run
-// just waits.
+// too. A missing directory is created (0700), as the edit commands would:
+// a first-time user's file appears only when a command first writes it,
+// and that edit must be seen. If even that fails there is nothing to
+// follow, and Run just waits.
 func NewWatcher(path string) (*Watcher, error) {
 	dir, base := filepath.Split(filepath.Clean(path))
 	if dir == "" {
 		dir = "."
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return &Watcher{base: base}, nil
 	}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {

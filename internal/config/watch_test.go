@@ -41,14 +41,35 @@ func TestWatcherSeesEdits(t *testing.T) {
 	}
 }
 
-func TestWatcherWithoutDirectory(t *testing.T) {
-	w, err := NewWatcher(filepath.Join(t.TempDir(), "missing", "config.yaml"))
+// TestWatcherCreatesDirectory: a first-time user has no config directory
+// at signon; the file the first edit creates there must be seen.
+func TestWatcherCreatesDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "aim", "config.yaml")
+	w, err := NewWatcher(path)
 	if err != nil {
 		t.Fatalf("NewWatcher of a missing directory: %v", err)
 	}
+	if info, err := os.Stat(filepath.Dir(path)); err != nil || info.Mode().Perm() != 0o700 {
+		t.Fatalf("directory: %v, %v; want it made with mode 0700", info, err)
+	}
 	ctx, cancel := context.WithCancel(t.Context())
+	changed := make(chan struct{}, 10)
+	ran := make(chan error, 1)
+	go func() { ran <- w.Run(ctx, func() { changed <- struct{}{} }) }()
+	c, err := Load(Options{Path: path, Env: noEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.AddBuddies([]string{"LabBob"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the new file was not reported")
+	}
 	cancel()
-	if err := w.Run(ctx, func() { t.Error("a change was reported") }); err != nil {
+	if err := <-ran; err != nil {
 		t.Fatal(err)
 	}
 }
