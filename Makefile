@@ -26,7 +26,7 @@ test:
 	$(GO) test -race ./...
 
 # Every benchmark, then a summary of the figures (.ci/bench-summary). Takes
-# about three minutes: the rate-limit benchmark sends 1,000 IMs in real
+# about two minutes: the rate-limit benchmark sends 1,000 IMs in real
 # time, and the footprint one watches an idle aim for 10 s. The raw output
 # stays in bin/bench.txt, for benchstat. BENCH selects benchmarks.
 BENCH     ?= .
