@@ -471,7 +471,6 @@ func (c *Config) HasPassword() bool {
 	return c.envPassword != "" || c.filePassword != ""
 }
 
-// checkPrivate refuses a file holding a password that group or others can use.
 // checkNotWritable refuses a file that group or others may write.
 func checkNotWritable(path string, mode fs.FileMode) error {
 	if runtime.GOOS == "windows" {
@@ -483,6 +482,7 @@ func checkNotWritable(path string, mode fs.FileMode) error {
 	return nil
 }
 
+// checkPrivate refuses a file holding a password that group or others can use.
 func checkPrivate(path string, mode fs.FileMode) error {
 	if runtime.GOOS == "windows" {
 		return nil // permission bits do not describe Windows ACLs
