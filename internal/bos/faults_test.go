@@ -334,37 +334,44 @@ func (c *stallConn) unblock() {
 	}
 }
 
+// stalledSession signs on through a stallConn, drains the events, and
+// queues an IM whose write hangs; it returns once the writer is stuck.
+func stalledSession(t *testing.T) (*bos.Session, *stallConn, *bos.Pending) {
+	t.Helper()
+	srv := startServer(t, alice, bob)
+	var sc *stallConn
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		sc = &stallConn{Conn: c, stalled: make(chan struct{}), release: make(chan struct{})}
+		return sc, nil
+	}
+	sess, err := connect(t, srv, bos.Options{Dial: dial})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for range sess.Events() {
+		}
+	}()
+	sc.mu.Lock()
+	sc.stall = true
+	sc.mu.Unlock()
+	p, err := sess.QueueIM("Lab Bob", "stuck", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-sc.stalled
+	return sess, sc, p
+}
+
 // TestLogoutWhileAWriteFails: Logout must end in bounded time when the
 // writer is stuck in a write that then fails, or that never returns.
 func TestLogoutWhileAWriteFails(t *testing.T) {
 	for _, failsWhileWaiting := range []bool{true, false} {
-		srv := startServer(t, alice, bob)
-		var sc *stallConn
-		dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-			if err != nil {
-				return nil, err
-			}
-			sc = &stallConn{Conn: c, stalled: make(chan struct{}), release: make(chan struct{})}
-			return sc, nil
-		}
-		sess, err := connect(t, srv, bos.Options{Dial: dial})
-		if err != nil {
-			t.Fatal(err)
-		}
-		nextEvent[*bos.SignedOn](t, sess)
-		go func() {
-			for range sess.Events() {
-			}
-		}()
-		sc.mu.Lock()
-		sc.stall = true
-		sc.mu.Unlock()
-		p, err := sess.QueueIM("Lab Bob", "stuck", false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		<-sc.stalled
+		sess, sc, p := stalledSession(t)
 		ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
 		logoutDone := make(chan error, 1)
 		go func() { logoutDone <- sess.Logout(ctx) }()
@@ -429,31 +436,7 @@ func TestErrorDuringSignon(t *testing.T) {
 // its own deadline (and make the first give up too), not wait for the
 // first's.
 func TestSecondLogoutKeepsItsOwnDeadline(t *testing.T) {
-	srv := startServer(t, alice, bob)
-	var sc *stallConn
-	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		sc = &stallConn{Conn: c, stalled: make(chan struct{}), release: make(chan struct{})}
-		return sc, nil
-	}
-	sess, err := connect(t, srv, bos.Options{Dial: dial})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		for range sess.Events() {
-		}
-	}()
-	sc.mu.Lock()
-	sc.stall = true
-	sc.mu.Unlock()
-	if _, err := sess.QueueIM("Lab Bob", "stuck", false); err != nil {
-		t.Fatal(err)
-	}
-	<-sc.stalled
+	sess, _, _ := stalledSession(t)
 	long, cancelLong := context.WithTimeout(t.Context(), time.Minute)
 	defer cancelLong()
 	first := make(chan error, 1)
