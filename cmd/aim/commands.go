@@ -25,7 +25,8 @@ const commandHelp = `Commands (one per line; quote names with spaces: send "Lab 
   add NAME [GROUP]   add a buddy (saved to the config file too)
   remove NAME        remove a buddy (saved to the config file too)
   profile TEXT       set your profile for this session
-  away [TEXT]        set an away message; with no text, come back
+  away [TEXT]        set an away message (aim answers each sender once with
+                     it, as an automatic reply); with no text, come back
   info NAME          show a user's profile and away message
   warn NAME [anon]   warn a user, by name or anonymously
   buddies            list your buddies and who is online

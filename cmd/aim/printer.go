@@ -130,8 +130,12 @@ func describe(ev bos.Event) (string, record) {
 		if e.AutoResponse {
 			prefix = e.From + " (auto-reply): "
 		}
-		return prefix + indentContinuation(plain, len(prefix)+9),
-			record{"type": "im", "from": e.From, "text": plain, "html": e.Text, "auto_response": e.AutoResponse, "warning_level": percent(e.WarningLevel)}
+		text := prefix + indentContinuation(plain, len(prefix)+9)
+		if e.AutoReplied {
+			text += "\n         (you are away: answered with your away message)"
+		}
+		return text, record{"type": "im", "from": e.From, "text": plain, "html": e.Text, "auto_response": e.AutoResponse,
+			"auto_replied": e.AutoReplied, "warning_level": percent(e.WarningLevel)}
 	case *bos.BuddyOnline:
 		typ, verb := "buddy_online", "is online"
 		if e.Changed {

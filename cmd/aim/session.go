@@ -57,6 +57,7 @@ func signOn(ctx context.Context, a *account) (*bos.Session, error) {
 		Trace:       a.Trace,
 		Logf:        a.Logf,
 		Reconnected: a.Reconnected,
+		AutoReply:   true, // while away, as AIM clients do
 	})
 }
 

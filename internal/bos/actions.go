@@ -352,7 +352,11 @@ func (s *Session) SetAway(ctx context.Context, away string) error {
 	if lim := s.Limits().MaxProfileLen; len(away) > lim {
 		return &TooLongError{What: "away message", Len: len(away), Limit: lim}
 	}
-	return s.enqueue(ctx, s.nextReqID(), setInfo(nil, &away))
+	if err := s.enqueue(ctx, s.nextReqID(), setInfo(nil, &away)); err != nil {
+		return err
+	}
+	s.setAway(away)
+	return nil
 }
 
 // AddBuddies watches more users (03,04).

@@ -33,6 +33,7 @@ type IMReceived struct {
 	Text         string // the message as sent, usually HTML, decoded to UTF-8
 	AutoResponse bool   // an away message sent automatically
 	WarningLevel uint16 // the sender's
+	AutoReplied  bool   // the session answered with the away message (Options.AutoReply)
 }
 
 // BuddyOnline is a buddy signing on, or changing while on (03,0B).

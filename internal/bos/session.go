@@ -76,6 +76,10 @@ type Options struct {
 	// Reconnected marks a signon that follows a lost connection; the
 	// SignedOn event says so.
 	Reconnected bool
+	// AutoReply makes the session answer IMs with the away message while
+	// away, as AIM clients do: once per sender for each away message,
+	// flagged as an automatic reply, and never to an automatic reply.
+	AutoReply bool
 }
 
 // Limits are what the server said it accepts.
@@ -110,6 +114,8 @@ type Session struct {
 	self    oscar.UserInfo
 	limits  Limits
 	online  map[string]string // normalized name -> display name
+	away    string            // the away message set; "" when back
+	replied map[string]bool   // senders auto-replied to for this away message
 	err     error             // why the session ended; nil after Logout
 	failure error             // the writer's or keepalive's reason to end it
 
@@ -177,6 +183,8 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 		pending:       map[uint32]*call{},
 		signonReqs:    map[uint32]oscar.SNACType{},
 		online:        map[string]string{},
+		away:          opts.Away,
+		replied:       map[string]bool{},
 		writerDone:    make(chan struct{}),
 		keepaliveDone: make(chan struct{}),
 		done:          make(chan struct{}),
@@ -466,8 +474,12 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		if m.Channel != 1 {
 			return errors.New("not a plain IM (channel " + strconv.Itoa(int(m.Channel)) + ")")
 		}
-		s.emit(&IMReceived{At: now, From: m.From.ScreenName, Text: m.Message.Text.String(),
-			AutoResponse: m.AutoResponse, WarningLevel: m.From.WarningLevel})
+		ev := &IMReceived{At: now, From: m.From.ScreenName, Text: m.Message.Text.String(),
+			AutoResponse: m.AutoResponse, WarningLevel: m.From.WarningLevel}
+		if !m.AutoResponse {
+			ev.AutoReplied = s.autoReply(m.From.ScreenName)
+		}
+		s.emit(ev)
 	case oscar.TypeBuddyArrived:
 		var m oscar.BuddyArrived
 		if err := m.Decode(snac.Body); err != nil {
@@ -560,6 +572,39 @@ func serverNotice(snac oscar.SNAC) string {
 		}
 	}
 	return "message of the day"
+}
+
+// autoReply answers an IM from name with the away message, if the session
+// is away and has not answered name since the away message was set. It
+// only queues the reply; a failure is a note for Logf.
+func (s *Session) autoReply(name string) bool {
+	if !s.opts.AutoReply {
+		return false
+	}
+	key := oscar.NormalizeScreenName(name)
+	s.mu.Lock()
+	away := s.away
+	if away == "" || s.replied[key] || key == oscar.NormalizeScreenName(s.self.ScreenName) {
+		s.mu.Unlock()
+		return false
+	}
+	s.replied[key] = true
+	s.mu.Unlock()
+	if _, err := s.QueueIM(name, away, true); err != nil {
+		s.logf("auto-reply to %s not sent: %v", name, err)
+		return false
+	}
+	return true
+}
+
+// setAway records the away message the server now has.
+func (s *Session) setAway(away string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if away != s.away {
+		s.away = away
+		clear(s.replied)
+	}
 }
 
 func (s *Session) setSelf(u *oscar.UserInfo) {

@@ -359,3 +359,50 @@ func TestNoGoroutinesLeft(t *testing.T) {
 		t.Fatalf("%d goroutines before, %d after:\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// TestAwayAutoReply: while away, a session with AutoReply answers each
+// sender once with the away message, flagged as automatic; a new away
+// message answers again; back, or an automatic reply, gets no answer.
+func TestAwayAutoReply(t *testing.T) {
+	srv := startServer(t, alice, bob)
+	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{AutoReply: true, Away: "at lunch"})
+	b := signOn(t, srv, "labbob", "bobpass22", login.FLAP, bos.Options{AutoReply: true})
+	nextEvent[*bos.SignedOn](t, a)
+	for _, text := range []string{"hi", "still there?"} {
+		if err := b.SendIM(t.Context(), "LabAlice", text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if im := nextEvent[*bos.IMReceived](t, a); !im.AutoReplied {
+		t.Errorf("first IM: %+v, want it answered", im)
+	}
+	if im := nextEvent[*bos.IMReceived](t, a); im.AutoReplied {
+		t.Errorf("second IM from the same sender answered again: %+v", im)
+	}
+	if err := a.SetAway(t.Context(), "in a meeting"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SendIM(t.Context(), "LabAlice", "and now?"); err != nil {
+		t.Fatal(err)
+	}
+	if im := nextEvent[*bos.IMReceived](t, a); !im.AutoReplied {
+		t.Errorf("after a new away message: %+v, want it answered", im)
+	}
+	if err := a.SetAway(t.Context(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SendIM(t.Context(), "LabAlice", "back?"); err != nil {
+		t.Fatal(err)
+	}
+	if im := nextEvent[*bos.IMReceived](t, a); im.AutoReplied {
+		t.Errorf("answered while back: %+v", im)
+	}
+	// Bob got exactly the two away messages, flagged, and did not answer
+	// them (he is not away, and they are automatic anyway).
+	for _, want := range []string{"at lunch", "in a meeting"} {
+		im := nextEvent[*bos.IMReceived](t, b)
+		if !im.AutoResponse || im.Text != want || im.AutoReplied {
+			t.Errorf("bob got %+v, want the automatic %q", im, want)
+		}
+	}
+}
