@@ -12,22 +12,30 @@ import (
 	"github.com/aim-oscar/aim/internal/login"
 )
 
-type loginOptions struct {
+// accountOptions are what every command that signs on takes.
+type accountOptions struct {
 	IO     *IOStreams
 	Config func() (*config.Config, error)
 	Debug  func() bool
-
-	For     time.Duration
-	NoInput bool
-	TLS     tlsOptions
+	TLS    tlsOptions
 	// Dial replaces the network dialer (tests).
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// StepTimeout bounds each network step (tests); zero: defaults.
 	StepTimeout time.Duration
 }
 
+func newAccountOptions(f *factory) accountOptions {
+	return accountOptions{IO: f.IO, Config: f.Config, Debug: f.Debug}
+}
+
+type loginOptions struct {
+	accountOptions
+	For     time.Duration
+	NoInput bool
+}
+
 func newLoginCmd(f *factory, runF func(context.Context, *loginOptions) error) *cobra.Command {
-	opts := &loginOptions{IO: f.IO, Config: f.Config, Debug: f.Debug}
+	opts := &loginOptions{accountOptions: newAccountOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "login",
 		Short: "Sign on and print events as they happen; read commands from standard input",
@@ -80,9 +88,10 @@ func addAccountFlags(cmd *cobra.Command, t *tlsOptions) {
 	fl.String("password-command", "", "shell `COMMAND` whose first output line is the password")
 }
 
-// loadAccount resolves who signs on where, how, and the password.
-func loadAccount(ctx context.Context, io *IOStreams, cfgf func() (*config.Config, error), debug bool, t tlsOptions) (*config.Config, *account, error) {
-	cfg, err := cfgf()
+// load resolves who signs on where, how, and the password.
+func (o *accountOptions) load(ctx context.Context) (*config.Config, *account, error) {
+	io, t := o.IO, o.TLS
+	cfg, err := o.Config()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -125,21 +134,21 @@ func loadAccount(ctx context.Context, io *IOStreams, cfgf func() (*config.Config
 	for _, g := range cfg.Buddies {
 		a.Buddies = append(a.Buddies, g.Names...)
 	}
-	if debug {
+	if o.Debug() {
 		a.Trace, a.Logf = newTracer(io.ErrOut)
 	}
+	if o.Dial != nil {
+		a.Dial = o.Dial
+	}
+	a.StepTimeout = o.StepTimeout
 	return cfg, a, nil
 }
 
 func runLogin(ctx context.Context, opts *loginOptions) error {
-	cfg, a, err := loadAccount(ctx, opts.IO, opts.Config, opts.Debug(), opts.TLS)
+	cfg, a, err := opts.load(ctx)
 	if err != nil {
 		return err
 	}
-	if opts.Dial != nil {
-		a.Dial = opts.Dial
-	}
-	a.StepTimeout = opts.StepTimeout
 	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
 	return stayOnline(ctx, opts.IO, out, cfg, a, sessionPlan{For: opts.For, NoInput: opts.NoInput, Reconnect: cfg.Reconnect, Debug: opts.Debug()})
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"strings"
 	"time"
 
@@ -16,20 +15,13 @@ import (
 )
 
 type sendOptions struct {
-	IO     *IOStreams
-	Config func() (*config.Config, error)
-	Debug  func() bool
-
+	accountOptions
 	To, Text string
 	FromArgs bool // the message was on the command line
-	TLS      tlsOptions
-
-	Dial        func(ctx context.Context, network, addr string) (net.Conn, error)
-	StepTimeout time.Duration
 }
 
 func newSendCmd(f *factory, runF func(context.Context, *sendOptions) error) *cobra.Command {
-	opts := &sendOptions{IO: f.IO, Config: f.Config, Debug: f.Debug}
+	opts := &sendOptions{accountOptions: newAccountOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "send NAME [MESSAGE...]",
 		Short: "Sign on, send one message, wait for the server's answer, sign off",
@@ -90,14 +82,10 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 	}
 	// The password prompt, if any, needs the terminal: read it after the
 	// message only when the message came from the command line.
-	cfg, a, err := loadAccount(ctx, opts.IO, opts.Config, opts.Debug(), opts.TLS)
+	cfg, a, err := opts.load(ctx)
 	if err != nil {
 		return err
 	}
-	if opts.Dial != nil {
-		a.Dial = opts.Dial
-	}
-	a.StepTimeout = opts.StepTimeout
 	a.Buddies = nil // a one-shot send watches no one
 	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
 
