@@ -323,13 +323,7 @@ func (c *commander) buddies() (string, record) {
 		}
 	}
 	text := "online: " + listOrNone(online) + "; offline: " + listOrNone(offline)
-	if online == nil {
-		online = []string{}
-	}
-	if offline == nil {
-		offline = []string{}
-	}
-	return text, record{"online": online, "offline": offline}
+	return text, record{"online": nonNil(online), "offline": nonNil(offline)}
 }
 
 func listOrNone(names []string) string {

@@ -34,6 +34,21 @@ func connect(t *testing.T, srv *oscartest.Server, opts bos.Options) (*bos.Sessio
 	return sess, err
 }
 
+// online connects LabAlice and returns once the session has signed on and
+// the server counts it online (so Send and SendRaw reach it).
+func online(t *testing.T, srv *oscartest.Server, opts bos.Options) *bos.Session {
+	t.Helper()
+	sess, err := connect(t, srv, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nextEvent[*bos.SignedOn](t, sess)
+	if err := srv.WaitOnline(t.Context(), "LabAlice"); err != nil {
+		t.Fatal(err)
+	}
+	return sess
+}
+
 // TestSignonCutAtEachStep: the server hangs up on the client's n-th BOS
 // frame, for every n of a signon. Connect fails with a StepError naming a
 // step, or (once the signon frames are all out) succeeds and then reports
@@ -123,18 +138,11 @@ func TestGarbageFromServer(t *testing.T) {
 	srv := startServer(t, alice, bob)
 	var mu sync.Mutex
 	var notes []string
-	sess, err := connect(t, srv, bos.Options{Logf: func(f string, a ...any) {
+	sess := online(t, srv, bos.Options{Logf: func(f string, a ...any) {
 		mu.Lock()
 		defer mu.Unlock()
 		notes = append(notes, f)
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	nextEvent[*bos.SignedOn](t, sess)
-	if err := srv.WaitOnline(t.Context(), "LabAlice"); err != nil {
-		t.Fatal(err)
-	}
 	for name, b := range skippable {
 		if err := srv.SendRaw("LabAlice", b); err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -160,18 +168,11 @@ func TestGarbageFromServer(t *testing.T) {
 	}
 }
 
-// TestOversizedAndTruncatedFrames: a frame that claims more bytes than
-// arrive before the server closes ends the session cleanly.
+// TestTruncatedFrame: a frame that claims more bytes than arrive before
+// the server closes ends the session cleanly.
 func TestTruncatedFrame(t *testing.T) {
 	srv := startServer(t, alice)
-	sess, err := connect(t, srv, bos.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	nextEvent[*bos.SignedOn](t, sess)
-	if err := srv.WaitOnline(t.Context(), "LabAlice"); err != nil {
-		t.Fatal(err)
-	}
+	sess := online(t, srv, bos.Options{})
 	// A header promising 65535 bytes, 3 of them, then the close.
 	if err := srv.SendRaw("LabAlice", []byte{0x2a, 0x02, 0, 9, 0xff, 0xff, 1, 2, 3}); err != nil {
 		t.Fatal(err)
@@ -275,14 +276,7 @@ func TestServerCloseReasons(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := startServer(t, alice)
-			sess, err := connect(t, srv, bos.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			nextEvent[*bos.SignedOn](t, sess)
-			if err := srv.WaitOnline(t.Context(), "LabAlice"); err != nil {
-				t.Fatal(err)
-			}
+			sess := online(t, srv, bos.Options{})
 			if err := srv.SendRaw("LabAlice", tt.frame); err != nil {
 				t.Fatal(err)
 			}

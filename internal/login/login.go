@@ -265,7 +265,8 @@ func (c *conn) next(step string) (oscar.Frame, error) {
 	}
 }
 
-func (c *conn) write(step string, err error) error {
+// stepErr names the step a write failed in.
+func (c *conn) stepErr(step string, err error) error {
 	if err != nil {
 		return &StepError{Step: step, Err: err}
 	}
@@ -279,7 +280,7 @@ func (c *conn) flap(_ context.Context, opts *Options, reply *oscar.LoginReply) e
 		Client:          opts.Client,
 	}
 	c.deadline()
-	if err := c.write("sending the login request", c.fw.WriteEncoded(oscar.ChannelSignon, &req)); err != nil {
+	if err := c.stepErr("sending the login request", c.fw.WriteEncoded(oscar.ChannelSignon, &req)); err != nil {
 		return err
 	}
 	clear(req.RoastedPassword)
@@ -302,14 +303,14 @@ func (c *conn) flap(_ context.Context, opts *Options, reply *oscar.LoginReply) e
 func (c *conn) md5(_ context.Context, opts *Options, reply *oscar.LoginReply) error {
 	c.deadline()
 	hello := oscar.SignonFrame{Version: oscar.FLAPVersion}
-	if err := c.write("sending the signon frame", c.fw.WriteEncoded(oscar.ChannelSignon, &hello)); err != nil {
+	if err := c.stepErr("sending the signon frame", c.fw.WriteEncoded(oscar.ChannelSignon, &hello)); err != nil {
 		return err
 	}
 	var extra oscar.TLVList
 	extra = oscar.AppendTLV(extra, 0x004B, nil)
 	extra = oscar.AppendTLV(extra, 0x005A, nil)
 	keyReq := oscar.MD5KeyRequest{ScreenName: opts.ScreenName, Extra: extra}
-	if err := c.write("asking for the MD5 key (17,06)", c.fw.WriteMessage(1, &keyReq)); err != nil {
+	if err := c.stepErr("asking for the MD5 key (17,06)", c.fw.WriteMessage(1, &keyReq)); err != nil {
 		return err
 	}
 	var key []byte
@@ -339,7 +340,7 @@ func (c *conn) md5(_ context.Context, opts *Options, reply *oscar.LoginReply) er
 		MultiConn:        true,
 	}
 	c.deadline()
-	if err := c.write("sending the MD5 login (17,02)", c.fw.WriteMessage(2, &req)); err != nil {
+	if err := c.stepErr("sending the MD5 login (17,02)", c.fw.WriteMessage(2, &req)); err != nil {
 		return err
 	}
 	for {
