@@ -266,12 +266,8 @@ func reconnect(ctx context.Context, out *printer, lv *live) (*bos.Session, error
 		wait := backoff(attempt)
 		out.emit(fmt.Sprintf("%s reconnecting in %s (attempt %d)", stamp(time.Now()), wait.Round(100*time.Millisecond), attempt),
 			record{"type": "reconnecting", "attempt": attempt, "delay_ms": wait.Milliseconds()})
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
 		}
 		a := lv.account()
 		a.Reconnected = true
@@ -289,13 +285,21 @@ func reconnect(ctx context.Context, out *printer, lv *live) (*bos.Session, error
 		out.emit(stamp(time.Now())+" reconnect failed: "+err.Error(), record{"type": "reconnect_failed", "attempt": attempt, "error": err.Error()})
 		if errors.As(err, &auth) {
 			// Signing on too often: wait out the server's limiter.
-			t := time.NewTimer(rateLimitedWait)
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
-				return nil, ctx.Err()
+			if err := sleep(ctx, rateLimitedWait); err != nil {
+				return nil, err
 			}
 		}
+	}
+}
+
+// sleep waits for d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }

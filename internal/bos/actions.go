@@ -300,7 +300,8 @@ func (s *Session) keepaliveLoop() {
 		}
 		if s.opts.ProbeAfter > 0 && now.Sub(time.Unix(0, s.lastRead.Load())) >= s.opts.ProbeAfter {
 			_, err := s.request(context.Background(), oscar.Empty(oscar.TypeSelfInfoRequest), oscar.TypeSelfInfo)
-			if err != nil && !errors.Is(err, ErrClosed) && !errors.Is(err, ErrQueueFull) {
+			var refused *RequestError // an error SNAC is an answer too: the server is there
+			if err != nil && !errors.As(err, &refused) && !errors.Is(err, ErrClosed) && !errors.Is(err, ErrQueueFull) {
 				s.fail(fmt.Errorf("%w: the server did not answer a probe after %s of silence", ErrConnectionLost, s.opts.ProbeAfter))
 				return
 			}

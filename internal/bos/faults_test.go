@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -209,6 +210,40 @@ func TestDeadConnectionProbe(t *testing.T) {
 		}
 		if keepalives := countChannel(srv, oscar.ChannelKeepalive); keepalives == 0 {
 			t.Error("no keepalive frames while idle")
+		}
+	})
+	t.Run("answers with an error", func(t *testing.T) {
+		srv := oscartest.NewUnstartedServer(alice)
+		var probes atomic.Int32
+		srv.Intercept = func(ev oscartest.Event) oscartest.Action {
+			s, err := oscar.ParseSNAC(ev.Frame.Payload)
+			if ev.Service != "bos" || ev.Frame.Channel != oscar.ChannelSNAC || err != nil || s.Type() != oscar.TypeSelfInfoRequest || !srv.Online("LabAlice") {
+				return oscartest.Answer
+			}
+			probes.Add(1)
+			srv.Send("LabAlice", s.RequestID, &oscar.SNACError{Family: 1, Code: oscar.ErrCodeServiceUnavail})
+			return oscartest.Ignore
+		}
+		srv.Start()
+		defer srv.Close()
+		sess, err := connect(t, srv, bos.Options{Keepalive: 20 * time.Millisecond, ProbeAfter: 40 * time.Millisecond, StepTimeout: 2 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			for range sess.Events() {
+			}
+		}()
+		deadline := time.Now().Add(10 * time.Second)
+		for probes.Load() < 4 {
+			if time.Now().After(deadline) {
+				t.Fatal("fewer than 4 probes in 10 s")
+			}
+			select {
+			case <-sess.Done():
+				t.Fatalf("session ended though the server answered every probe: %v", sess.Err())
+			case <-time.After(20 * time.Millisecond):
+			}
 		}
 	})
 	t.Run("silent", func(t *testing.T) {
