@@ -109,6 +109,17 @@ type ICBMSend struct {
 	WantAck      bool // empty TLV 0x0003: ask the server for 04,0C
 	AutoResponse bool // empty TLV 0x0004
 	Store        bool // empty TLV 0x0006
+	// Extra holds the TLVs not modelled above, in order, encoded after
+	// the message: a channel-2 rendezvous (TLV 0x0005, a chat invitation).
+	Extra TLVList
+}
+
+func icbmSendTLV(t uint16) bool {
+	switch t {
+	case ICBMTLVRequestAck, ICBMTLVAutoResponse, ICBMTLVStore:
+		return true
+	}
+	return false
 }
 
 // SNACType returns 04,06.
@@ -122,6 +133,7 @@ func (m *ICBMSend) AppendTo(b []byte) []byte {
 	if m.Channel == 1 {
 		b = m.Message.appendTLV(b)
 	}
+	b = append(b, m.Extra...)
 	if m.WantAck {
 		b = AppendTLV(b, ICBMTLVRequestAck, nil)
 	}
@@ -148,6 +160,9 @@ func (m *ICBMSend) Decode(b []byte) error {
 	m.AutoResponse = tlvs.Has(ICBMTLVAutoResponse)
 	m.Store = tlvs.Has(ICBMTLVStore)
 	m.Message = ICBMMessage{}
+	m.Extra = tlvs.without(func(t uint16) bool {
+		return icbmSendTLV(t) || (t == ICBMTLVMessage && m.Channel == 1)
+	})
 	if m.Channel == 1 {
 		v, ok := tlvs.Get(ICBMTLVMessage)
 		if !ok {

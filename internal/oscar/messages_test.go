@@ -31,6 +31,12 @@ func TestMessages(t *testing.T) {
 			&Warned{Level: 100, HasWarner: true, Warner: UserInfo{ScreenName: "LabAlice", TLVs: TLVList{}}}, &Warned{}},
 		{"01,10 misc-events.txt:71", "0082", &Warned{Level: 130}, &Warned{}},
 		{"0B,02", "0001", &StatsInterval{Interval: 1}, &StatsInterval{}},
+		// shutdown-2026.txt:24: the 2026 release's MOTD after 01,18.
+		{"01,13 shutdown-2026.txt:24", "0004 000b 001c 57656c636f6d6520746f204f70656e204f5343415220536572766572",
+			&MOTD{Type: 4, TLVs: TLVList(mustHex(t, "000b 001c 57656c636f6d6520746f204f70656e204f5343415220536572766572"))}, &MOTD{}},
+		// The 2026 release's 17,03 ends with TLV 0x008E (u8 0), kept as it came.
+		{"17,03 with 0x008e", "0001 0001 61 0005 0003 683a31 0006 0002 c00c 008e 0001 00",
+			&LoginReply{ScreenName: "a", BOSAddress: "h:1", Cookie: []byte{0xc0, 0x0c}, Extra: TLVList{0x00, 0x8e, 0, 1, 0}}, &LoginReply{}},
 		{"02,03", "0001 0002 1000 0002 0002 0080", &LocateRights{TLVs: TLVList(mustHex(t, "0001 0002 1000 0002 0002 0080"))}, &LocateRights{}},
 		{"03,03", "0002 0002 0064 0001 0002 0064 0003 0002 0064",
 			&BuddyRights{TLVs: TLVList(mustHex(t, "0002 0002 0064 0001 0002 0064 0003 0002 0064"))}, &BuddyRights{}},

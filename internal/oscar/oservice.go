@@ -433,3 +433,38 @@ func (m *StatsInterval) Decode(b []byte) error {
 	m.Interval = r.u16("interval")
 	return r.err
 }
+
+// MOTD is SNAC 01,13: the server's message of the day. Open OSCAR Server's
+// 2026 release sends type 0x0004 with TLV 0x000B "Welcome to Open OSCAR
+// Server" right after 01,18, on every connection of a client that sent
+// 01,17.
+type MOTD struct {
+	Type uint16
+	TLVs TLVList
+}
+
+// TLVMOTDText is the TLV of 01,13 that carries the message.
+const TLVMOTDText = 0x000B
+
+// SNACType returns 01,13.
+func (m *MOTD) SNACType() SNACType { return TypeMOTD }
+
+// AppendTo appends the body.
+func (m *MOTD) AppendTo(b []byte) []byte {
+	b = binary.BigEndian.AppendUint16(b, m.Type)
+	return append(b, m.TLVs...)
+}
+
+// Decode reads the body.
+func (m *MOTD) Decode(b []byte) error {
+	r := reader{b: b, msg: "SNAC 01,13"}
+	m.Type = r.u16("type")
+	m.TLVs = r.tlvsRest("TLVs")
+	return r.err
+}
+
+// Text returns the message (TLV 0x000B), or "" when there is none.
+func (m *MOTD) Text() string {
+	s, _ := m.TLVs.String(TLVMOTDText)
+	return s
+}

@@ -177,6 +177,18 @@ type LoginReply struct {
 	Cookie     []byte
 	ErrorCode  uint16
 	ErrorURL   string
+	// Extra holds the TLVs not modelled above, in the order received, and
+	// is re-encoded after them: the 2026 release adds 0x008E (u8 0).
+	Extra TLVList
+}
+
+// loginReplyTLVs are the TLVs LoginReply models; others go to Extra.
+func loginReplyTLV(t uint16) bool {
+	switch t {
+	case TLVScreenName, TLVBOSAddress, TLVCookie, TLVErrorCode, TLVErrorURL:
+		return true
+	}
+	return false
 }
 
 // SNACType returns 17,03.
@@ -199,7 +211,7 @@ func (m *LoginReply) AppendTo(b []byte) []byte {
 	if m.ErrorURL != "" {
 		b = AppendTLVString(b, TLVErrorURL, m.ErrorURL)
 	}
-	return b
+	return append(b, m.Extra...)
 }
 
 // Decode reads the TLVs. A reply with neither a cookie nor an error code is
@@ -214,6 +226,7 @@ func (m *LoginReply) Decode(b []byte) error {
 	m.BOSAddress, _ = l.String(TLVBOSAddress)
 	m.Cookie, _ = l.Get(TLVCookie)
 	m.ErrorURL, _ = l.String(TLVErrorURL)
+	m.Extra = l.without(loginReplyTLV)
 	if v, ok := l.Get(TLVErrorCode); ok {
 		code, ok := l.Uint(TLVErrorCode)
 		if !ok || code == 0 || code > 0xFFFF {

@@ -74,6 +74,19 @@ func (l TLVList) Get(t uint16) ([]byte, bool) {
 	return nil, false
 }
 
+// without returns the items for which modelled is false, in order, as a new
+// list (nil when there are none): the TLVs a typed message keeps as they
+// came so that it re-encodes them.
+func (l TLVList) without(modelled func(uint16) bool) TLVList {
+	var out TLVList
+	for t, v := range l.All() {
+		if !modelled(t) {
+			out = AppendTLV(out, t, v)
+		}
+	}
+	return out
+}
+
 // Has reports whether an item of type t is present (an empty one counts).
 func (l TLVList) Has(t uint16) bool {
 	_, ok := l.Get(t)

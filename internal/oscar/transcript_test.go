@@ -198,6 +198,8 @@ func newBody(t SNACType) body {
 		return &AddDeny{}
 	case TypeStatsInterval:
 		return &StatsInterval{}
+	case TypeMOTD:
+		return &MOTD{}
 	case TypeMD5KeyRequest:
 		return &MD5KeyRequest{}
 	case TypeMD5KeyReply:
@@ -226,6 +228,8 @@ func unmodelled(t SNACType) (string, bool) {
 	switch {
 	case t.Family() == FamilyFeedbag:
 		return "feedbag (server-stored lists): the client does not use it", true
+	case t.Family() == 0x0D || t.Family() == 0x0E || t == MakeSNACType(1, 4) || t == MakeSNACType(1, 5):
+		return "chat rooms and the service requests that reach them: modelled with chat support", true
 	case t.Family() == 0x15:
 		return "ICQ extensions: sent by BarnOwl only", true
 	case t == MakeSNACType(1, 0x14):
@@ -374,9 +378,12 @@ func TestTranscriptSignon(t *testing.T) {
 	t.Logf("channel 1: %v", counts)
 }
 
-// TestTranscriptSignoff checks every channel-4 frame: the authorizer's
-// reply to a FLAP login, a server's kick on BOS, and the clients' empty
-// logouts.
+// TestTranscriptSignoff checks every channel-4 frame, classified by its
+// connection and content as a client must: the authorizer's reply to a
+// FLAP login; the 2026 authorizer's empty frame after an MD5 login's 17,03
+// (fact 43); a server's kick on BOS (TLV 9); a graceful shutdown's empty
+// frame on BOS to a client that sent TLV 0x4A (fact 55); and the clients'
+// empty logouts.
 func TestTranscriptSignoff(t *testing.T) {
 	counts := map[string]int{}
 	for _, c := range transcriptFrames(t) {
@@ -395,6 +402,17 @@ func TestTranscriptSignoff(t *testing.T) {
 				t.Errorf("%s: Disconnect.Decode(empty) = %+v, %v", c.Where(), d, err)
 			}
 			kind, m = "logout", &d
+		case c.isAuth() && len(c.F.Payload) == 0:
+			var prev captured // the frame before it on this connection
+			for _, p := range transcriptFrames(t) {
+				if p.File == c.File && p.Conn == c.Conn && p.Number < c.Number && p.Dir == 's' {
+					prev = p
+				}
+			}
+			if prev.F.Channel != ChannelSNAC || prev.SNAC.Type() != TypeMD5LoginReply {
+				t.Errorf("%s: empty channel 4 on the authorizer after %v, not after 17,03", c.Where(), prev.F.Channel)
+			}
+			kind, m = "authorizer close", &Disconnect{}
 		case c.isAuth():
 			var r LoginReply
 			if err := r.Decode(c.F.Payload); err != nil {
@@ -411,17 +429,24 @@ func TestTranscriptSignoff(t *testing.T) {
 				t.Errorf("%s: Disconnect.Decode: %v", c.Where(), err)
 				continue
 			}
-			if d.Reason != DisconnectSignedOnElsewhere || !strings.HasPrefix(d.URL, "https://") {
+			switch {
+			case len(c.F.Payload) == 0 && d == (Disconnect{}):
+				kind = "shutdown"
+			case d.Reason == DisconnectSignedOnElsewhere && strings.HasPrefix(d.URL, "https://"):
+				kind = "kick"
+			default:
 				t.Errorf("%s: Disconnect = %+v", c.Where(), d)
 			}
-			kind, m = "kick", &d
+			m = &d
+		default:
+			t.Fatalf("%s: unknown connection", c.Where())
 		}
 		counts[kind]++
 		if got := m.AppendTo(nil); !bytes.Equal(got, c.F.Payload) {
 			t.Errorf("%s: %T.AppendTo:\n got % x\nwant % x", c.Where(), m, got, c.F.Payload)
 		}
 	}
-	for _, k := range []string{"logout", "login reply", "kick"} {
+	for _, k := range []string{"logout", "login reply", "authorizer close", "kick", "shutdown"} {
 		if counts[k] == 0 {
 			t.Errorf("no %s frame in the captures", k)
 		}
