@@ -112,6 +112,13 @@ const (
 	TypeICBMClientErr     SNACType = 0x0004_000B
 	TypeLocateDirInfo     SNACType = 0x0002_0015
 	TypeFeedbagInsertItem SNACType = 0x0013_0008
+
+	TypeFeedbagQueryIfModified SNACType = 0x0013_0005
+	TypeFeedbagUpdateItem      SNACType = 0x0013_0009
+	TypeFeedbagDeleteItem      SNACType = 0x0013_000A
+	TypeFeedbagNotModified     SNACType = 0x0013_000F
+	TypeFeedbagStartCluster    SNACType = 0x0013_0011
+	TypeFeedbagEndCluster      SNACType = 0x0013_0012
 )
 
 var snacNames = map[SNACType]string{
@@ -138,6 +145,9 @@ var snacNames = map[SNACType]string{
 	TypeFeedbagRightsReq: "feedbag rights request", TypeFeedbagRights: "feedbag rights",
 	TypeFeedbagQuery: "feedbag query", TypeFeedbagReply: "feedbag", TypeFeedbagUse: "use feedbag",
 	TypeFeedbagInsertItem: "feedbag insert", TypeFeedbagStatus: "feedbag status",
+	TypeFeedbagQueryIfModified: "feedbag query if modified", TypeFeedbagUpdateItem: "feedbag update",
+	TypeFeedbagDeleteItem: "feedbag delete", TypeFeedbagNotModified: "feedbag not modified",
+	TypeFeedbagStartCluster: "feedbag transaction start", TypeFeedbagEndCluster: "feedbag transaction end",
 	TypeMD5LoginRequest: "MD5 login request", TypeMD5LoginReply: "login reply",
 	TypeMD5KeyRequest: "MD5 key request", TypeMD5KeyReply: "MD5 key",
 }
