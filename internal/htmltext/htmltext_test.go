@@ -1,6 +1,10 @@
 package htmltext
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestPlain(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -15,6 +19,13 @@ func TestPlain(t *testing.T) {
 		{"unterminated <b", "unterminated <b"},
 		{"", ""},
 		{"<>", "<>"},
+		// Issue 12: the same normalization with and without markup.
+		{"line\r\nnext\r\n", "line\nnext"},
+		{"old mac\rline", "old mac\nline"},
+		{"trailing newline\n", "trailing newline"},
+		{"<b>trailing newline</b>\n", "trailing newline"},
+		{"<b>crlf</b>\r\nnext", "crlf\nnext"},
+		{"entity cr&#13;&#10;next", "entity cr\nnext"},
 	}
 	for _, tt := range tests {
 		if got := Plain(tt.in); got != tt.want {
@@ -23,10 +34,34 @@ func TestPlain(t *testing.T) {
 	}
 }
 
+func TestFromPlain(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"hello", "hello"},
+		{"a < b & c", "a &lt; b &amp; c"},
+		{"&amp; stays typed", "&amp;amp; stays typed"},
+		{"<b>not bold</b>", "&lt;b&gt;not bold&lt;/b&gt;"},
+		{"one\ntwo\r\nthree\rfour", "one<br>two<br>three<br>four"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := FromPlain(tt.in); got != tt.want {
+			t.Errorf("FromPlain(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if back, want := Plain(FromPlain(tt.in)), strings.TrimSpace(normalizeNewlines(tt.in)); back != want {
+			t.Errorf("Plain(FromPlain(%q)) = %q, want %q", tt.in, back, want)
+		}
+	}
+}
+
 func FuzzPlain(f *testing.F) {
 	f.Add("<HTML><BODY>hi <B>there</B></BODY></HTML>")
 	f.Add("a < b &amp; <br>")
+	f.Add("line\r\nnext\r")
 	f.Fuzz(func(t *testing.T, s string) {
 		Plain(s) // must not panic
+		// What is typed comes back as typed, up to Plain's normalization.
+		if back, want := Plain(FromPlain(s)), strings.TrimSpace(normalizeNewlines(s)); back != want && utf8.ValidString(s) {
+			t.Fatalf("Plain(FromPlain(%q)) = %q, want %q", s, back, want)
+		}
 	})
 }
