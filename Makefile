@@ -18,7 +18,7 @@ GOFMT_CHECK = @unformatted="$$($(GOFMT) -l .)"; \
 .PHONY: build test bench fuzz lint clean
 
 build:
-	$(GO) build -o bin/aim ./cmd/aim
+	$(GO) build -buildvcs=auto -o bin/aim ./cmd/aim
 
 test:
 	$(GOFMT_CHECK)

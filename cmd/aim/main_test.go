@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -95,11 +97,39 @@ func TestVersion(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &got); err != nil || strings.Count(r.out, "\n") != 1 {
 		t.Fatalf("aim version --json = %q: %v", r.out, err)
 	}
-	if got != (versionInfo{"dev", runtime.Version(), runtime.GOOS + "/" + runtime.GOARCH}) {
+	if got != currentVersion() || got.Go != runtime.Version() || got.Platform != runtime.GOOS+"/"+runtime.GOARCH {
 		t.Errorf("aim version --json = %+v", got)
 	}
 
 	aim(t, "", "version", "extra").want(t, exitUsage, "", "aim: aim version takes no arguments")
+}
+
+// TestVersionFromBuildInfo: aim version names what was built (issue 12:
+// it said "dev" for every build).
+func TestVersionFromBuildInfo(t *testing.T) {
+	rev := []debug.BuildSetting{{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "7616cd2c4eabf25ff14f1a34a4661471926247d4"}}
+	dirty := append(slices.Clip(rev), debug.BuildSetting{Key: "vcs.modified", Value: "true"})
+	tests := []struct {
+		name      string
+		info      *debug.BuildInfo
+		want, rev string
+	}{
+		{"no build info", nil, "dev", ""},
+		{"go run", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "dev", ""},
+		{"tagged", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, "v1.2.3", ""},
+		{"checkout", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261129222718-7616cd2c4eab"}, Settings: rev},
+			"v0.0.0-20261129222718-7616cd2c4eab", "7616cd2c4eabf25ff14f1a34a4661471926247d4"},
+		{"revision only", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: rev}, "dev-7616cd2c4eab", "7616cd2c4eabf25ff14f1a34a4661471926247d4"},
+		{"dirty", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: dirty}, "dev-7616cd2c4eab+dirty", "7616cd2c4eabf25ff14f1a34a4661471926247d4"},
+		{"dirty, already marked", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261129222718-7616cd2c4eab+dirty"}, Settings: dirty},
+			"v0.0.0-20261129222718-7616cd2c4eab+dirty", "7616cd2c4eabf25ff14f1a34a4661471926247d4"},
+	}
+	for _, tt := range tests {
+		got := versionFrom(tt.info)
+		if got.Version != tt.want || got.Revision != tt.rev {
+			t.Errorf("%s: versionFrom = %q, %q; want %q, %q", tt.name, got.Version, got.Revision, tt.want, tt.rev)
+		}
+	}
 }
 
 func TestVersionIgnoresBrokenConfig(t *testing.T) {

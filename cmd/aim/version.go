@@ -4,28 +4,54 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
-// When empty, the module version from the build info is used, else "dev".
+// When empty, the version comes from the build info (see versionFrom).
 var version string
-
-// versionString returns the version aim reports.
-func versionString() string {
-	if version != "" {
-		return version
-	}
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return "dev"
-}
 
 // currentVersion describes this binary.
 func currentVersion() versionInfo {
-	return versionInfo{Version: versionString(), Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	info, _ := debug.ReadBuildInfo()
+	v := versionFrom(info)
+	if version != "" {
+		v.Version = version
+	}
+	return v
+}
+
+// versionFrom reads the version from what the go command embedded: the
+// module version (a tag, or a pseudo-version such as
+// v0.0.0-20261129222718-7616cd2c4eab for a build in a git checkout) and the
+// VCS revision. A build with no module version says "dev", followed by the
+// revision when there is one; "+dirty" marks uncommitted changes.
+func versionFrom(info *debug.BuildInfo) versionInfo {
+	v := versionInfo{Version: "dev", Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	if info == nil {
+		return v
+	}
+	if mv := info.Main.Version; mv != "" && mv != "(devel)" {
+		v.Version = mv
+	}
+	dirty := false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			v.Revision = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if v.Version == "dev" && v.Revision != "" {
+		v.Version += "-" + v.Revision[:min(12, len(v.Revision))]
+	}
+	if dirty && !strings.HasSuffix(v.Version, "+dirty") {
+		v.Version += "+dirty"
+	}
+	return v
 }
 
 // versionInfo is what aim version prints.
@@ -33,6 +59,7 @@ type versionInfo struct {
 	Version  string `json:"version"`
 	Go       string `json:"go"`
 	Platform string `json:"platform"`
+	Revision string `json:"revision,omitempty"` // the VCS commit built, when known
 }
 
 type versionOptions struct {
