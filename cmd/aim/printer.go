@@ -9,7 +9,6 @@ import (
 
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/htmltext"
-	"github.com/aim-oscar/aim/internal/oscar"
 )
 
 // printer writes events and command results to standard output, one line
@@ -178,40 +177,33 @@ func describe(ev bos.Event) (string, record) {
 		}
 		return fmt.Sprintf("you were warned %s: your warning level is now %d%%", by, percent(e.Level)), rec
 	case *bos.Typing:
-		state := map[uint16]string{oscar.TypingNone: "stopped", oscar.TypingTyped: "typed", oscar.TypingStarted: "typing"}[e.State]
-		if state == "" {
-			state = fmt.Sprintf("state %d", e.State)
-		}
 		text := e.From + " is typing"
 		switch e.State {
-		case oscar.TypingNone:
+		case bos.TypingStopped:
 			text = e.From + " stopped typing"
-		case oscar.TypingTyped:
+		case bos.TypingPaused:
 			text = e.From + " paused typing"
 		}
-		return text, record{"type": "typing", "from": e.From, "state": state}
+		return text, record{"type": "typing", "from": e.From, "state": e.State.String()}
 	case *bos.RateChange:
-		what := map[uint16]string{oscar.RateChanged: "changed", oscar.RateWarning: "warning", oscar.RateLimited: "limited", oscar.RateClear: "clear"}[e.Code]
-		if what == "" {
-			what = fmt.Sprintf("code %d", e.Code)
-		}
+		what := e.Code.String()
 		text := fmt.Sprintf("rate limit %s (class %d)", what, e.Class.ID)
 		switch e.Code {
-		case oscar.RateWarning:
+		case bos.RateWarning:
 			text = fmt.Sprintf("rate limit warning (class %d): sending slower", e.Class.ID)
-		case oscar.RateLimited:
+		case bos.RateLimited:
 			text = fmt.Sprintf("rate limited (class %d): the server is dropping requests; sending slower", e.Class.ID)
-		case oscar.RateClear:
+		case bos.RateClear:
 			text = fmt.Sprintf("rate limit clear (class %d)", e.Class.ID)
-		case oscar.RateChanged:
+		case bos.RateChanged:
 			text = fmt.Sprintf("rate limits changed (class %d)", e.Class.ID)
 		}
 		return text, record{"type": "rate", "code": what, "class": e.Class.ID, "level": e.Class.Current, "limit": e.Class.Limit, "alert": e.Class.Alert, "clear": e.Class.Clear}
 	case *bos.ServerError:
-		return fmt.Sprintf("server error %s: %s", e.Type.Short(), e.Message()),
-			record{"type": "server_error", "snac": e.Type.Short(), "code": e.Code, "message": e.Message()}
+		return fmt.Sprintf("server error %s: %s", e.Type.String(), e.Message()),
+			record{"type": "server_error", "snac": e.Type.String(), "code": e.Code, "message": e.Message()}
 	case *bos.ServerMessage:
-		return "server: " + e.Text, record{"type": "server_message", "snac": e.Type.Short(), "text": e.Text}
+		return "server: " + e.Text, record{"type": "server_message", "snac": e.Type.String(), "text": e.Text}
 	case *bos.Disconnected:
 		if e.Err == nil {
 			return "signed off", record{"type": "disconnected", "reason": "logout"}

@@ -48,6 +48,7 @@ func signOn(ctx context.Context, a *account) (*bos.Session, error) {
 	return bos.Connect(ctx, bos.Options{
 		Addr:        res.BOSAddr,
 		Cookie:      res.Cookie,
+		MultiConn:   res.MultiConn,
 		ScreenName:  res.ScreenName,
 		Buddies:     a.Buddies,
 		Profile:     a.Profile,

@@ -248,7 +248,7 @@ func (s *Session) deliver(snac oscar.SNAC) bool {
 	if snac.Subtype == 1 {
 		var e oscar.SNACError
 		e.Decode(snac.Body)
-		r.err = &RequestError{Type: c.sent, Code: e.Code}
+		r.err = &RequestError{Type: snacType(c.sent), Code: e.Code}
 	} else {
 		r.body = append([]byte(nil), snac.Body...)
 	}
@@ -394,7 +394,8 @@ func forChunks(names []string, f func([]string) error) error {
 	return nil
 }
 
-// UserInfo is another user's info from 02,06.
+// UserInfo is what the server says about a user: another user's from
+// 02,06 (GetInfo), or the user's own from 01,0F (Session.Self).
 type UserInfo struct {
 	ScreenName   string
 	WarningLevel uint16
@@ -403,6 +404,14 @@ type UserInfo struct {
 	SignonTime   time.Time
 	Profile      string // as sent, usually HTML
 	AwayMessage  string
+}
+
+// userInfo copies what a user info block says; it keeps nothing that
+// aliases the block.
+func userInfo(u *oscar.UserInfo) UserInfo {
+	info := UserInfo{ScreenName: u.ScreenName, WarningLevel: u.WarningLevel, Away: u.Away(), IdleMinutes: u.IdleMinutes()}
+	info.SignonTime, _ = u.SignonTime()
+	return info
 }
 
 // Request is a request queued to the server whose answer, of type T, has
@@ -447,8 +456,8 @@ func (s *Session) QueueGetInfo(name string) (*Request[*UserInfo], error) {
 		if err := r.Decode(body); err != nil {
 			return nil, err
 		}
-		info := &UserInfo{ScreenName: r.Info.ScreenName, WarningLevel: r.Info.WarningLevel, Away: r.Info.Away(), IdleMinutes: r.Info.IdleMinutes()}
-		info.SignonTime, _ = r.Info.SignonTime()
+		u := userInfo(&r.Info)
+		info := &u
 		if p, mime, ok := r.Profile(); ok {
 			info.Profile = decodeInfoText(p, mime)
 		}
@@ -503,10 +512,10 @@ func (s *Session) SetIdle(ctx context.Context, idle time.Duration) error {
 }
 
 // SendTyping sends a typing notification (04,14).
-func (s *Session) SendTyping(ctx context.Context, to string, state uint16) error {
+func (s *Session) SendTyping(ctx context.Context, to string, state TypingState) error {
 	name, err := oscar.ParseScreenName(to)
 	if err != nil {
 		return err
 	}
-	return s.enqueue(ctx, s.nextReqID(), &oscar.Typing{Cookie: newCookie(), Channel: 1, ScreenName: name, Event: state})
+	return s.enqueue(ctx, s.nextReqID(), &oscar.Typing{Cookie: newCookie(), Channel: 1, ScreenName: name, Event: uint16(state)})
 }

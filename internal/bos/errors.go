@@ -17,28 +17,119 @@ type StepError struct {
 func (e *StepError) Error() string { return "signon: " + e.Step + ": " + e.Err.Error() }
 func (e *StepError) Unwrap() error { return e.Err }
 
-// ClosedError is the server ending the session. Reason is TLV 0x0009 of its
-// channel-4 frame (0 when it sent none).
+// Reason says how a session ended, as far as the client can tell. A
+// supervisor decides from it whether to sign on again: after
+// ReasonShutdown and ReasonConnectionLost, yes; after
+// ReasonSignedOnElsewhere, never (the user signed on with another client);
+// after ReasonUnexplained, only if it does not look like two clients
+// taking turns with one screen name.
+type Reason uint8
+
+// Reasons a session ends.
+const (
+	// ReasonLogout: Logout or the end of Connect's context, the client's
+	// own doing.
+	ReasonLogout Reason = iota
+	// ReasonSignedOnElsewhere: channel 4 with TLV 0x0009 = 1, the same
+	// screen name signed on somewhere else (the server says so only to a
+	// login that sent TLV 0x004A).
+	ReasonSignedOnElsewhere
+	// ReasonShutdown: a channel-4 frame with no TLVs after a login that
+	// sent TLV 0x004A, which is how the server says it is going down.
+	ReasonShutdown
+	// ReasonUnexplained: the bare 4-byte channel-4 header, or an empty
+	// channel 4 after a login without TLV 0x004A. Servers end a session
+	// this way both when the name signs on elsewhere and when they shut
+	// down: the two cannot be told apart.
+	ReasonUnexplained
+	// ReasonClosedByServer: a channel-4 frame with another stated reason.
+	ReasonClosedByServer
+	// ReasonConnectionLost: the connection ended with no channel-4 frame
+	// (EOF, reset, a write that failed, a probe left unanswered).
+	ReasonConnectionLost
+	// ReasonError: anything else, such as a signon step the server refused.
+	ReasonError
+)
+
+var reasonNames = [...]string{
+	ReasonLogout:            "logout",
+	ReasonSignedOnElsewhere: "signed_on_elsewhere",
+	ReasonShutdown:          "server_shutdown",
+	ReasonUnexplained:       "unexplained",
+	ReasonClosedByServer:    "closed_by_server",
+	ReasonConnectionLost:    "connection_lost",
+	ReasonError:             "error",
+}
+
+// String gives the reason as a word for JSON: "signed_on_elsewhere".
+func (r Reason) String() string {
+	if int(r) < len(reasonNames) {
+		return reasonNames[r]
+	}
+	return fmt.Sprintf("reason %d", uint8(r))
+}
+
+// ReasonOf classifies the error a session ended with (Session.Err,
+// Disconnected.Err, or Connect's error): nil is ReasonLogout, a
+// *ClosedError its Reason, ErrConnectionLost ReasonConnectionLost.
+func ReasonOf(err error) Reason {
+	var closed *ClosedError
+	switch {
+	case err == nil:
+		return ReasonLogout
+	case errors.As(err, &closed):
+		return closed.Reason
+	case errors.Is(err, ErrConnectionLost):
+		return ReasonConnectionLost
+	}
+	return ReasonError
+}
+
+// ClosedError is the server ending the session with a channel-4 frame.
 type ClosedError struct {
-	Reason uint16
-	URL    string
+	Reason Reason // never ReasonLogout, ReasonConnectionLost or ReasonError
+	Code   uint16 // TLV 0x0009 (0 when the server sent none)
+	URL    string // TLV 0x000B
 }
 
 func (e *ClosedError) Error() string {
-	switch {
-	case e.Reason == oscar.DisconnectSignedOnElsewhere:
+	switch e.Reason {
+	case ReasonSignedOnElsewhere:
 		return "signed off: this screen name signed on somewhere else"
-	case e.Reason != 0:
-		return fmt.Sprintf("signed off by the server (reason 0x%04x)", e.Reason)
+	case ReasonShutdown:
+		return "signed off: the server is shutting down"
+	case ReasonClosedByServer:
+		return fmt.Sprintf("signed off by the server (reason 0x%04x)", e.Code)
 	}
-	// Real servers kick a session whose login did not ask for reasons
-	// (every FLAP login) with a bare channel-4 header.
-	return "signed off by the server without a reason (usually: this screen name signed on somewhere else)"
+	return "signed off by the server without a reason (this screen name signed on somewhere else, or the server is shutting down)"
 }
 
 // SignedOnElsewhere reports whether the server closed the session because
 // the screen name signed on somewhere else.
-func (e *ClosedError) SignedOnElsewhere() bool { return e.Reason == oscar.DisconnectSignedOnElsewhere }
+func (e *ClosedError) SignedOnElsewhere() bool { return e.Reason == ReasonSignedOnElsewhere }
+
+// closedBy classifies a channel-4 frame from the server. multiConn says
+// whether the login sent TLV 0x004A = 1 (Options.MultiConn): only then
+// does an empty frame mean a shutdown.
+func closedBy(f oscar.Frame, multiConn bool) *ClosedError {
+	if f.Truncated { // the bare header: kick or shutdown, unsaid
+		return &ClosedError{Reason: ReasonUnexplained}
+	}
+	var d oscar.Disconnect
+	d.Decode(f.Payload) // a bad payload still means the server is closing
+	e := &ClosedError{Code: d.Reason, URL: d.URL}
+	switch {
+	case d.Reason == oscar.DisconnectSignedOnElsewhere:
+		e.Reason = ReasonSignedOnElsewhere
+	case d.Reason != 0:
+		e.Reason = ReasonClosedByServer
+	case len(f.Payload) == 0 && multiConn:
+		e.Reason = ReasonShutdown
+	default:
+		e.Reason = ReasonUnexplained
+	}
+	return e
+}
 
 // ErrConnectionLost is the connection ending without a word from the server.
 var ErrConnectionLost = errors.New("connection to the server lost")
@@ -49,12 +140,12 @@ var ErrClosed = errors.New("session is closed")
 // RequestError is the server refusing a request with an error SNAC, such as
 // 04,01 code 0x0004 for an IM to someone who is offline.
 type RequestError struct {
-	Type oscar.SNACType // the request refused
+	Type SNACType // the request refused
 	Code uint16
 }
 
 func (e *RequestError) Error() string {
-	return fmt.Sprintf("%s refused: %s (code 0x%04x)", e.Type.Short(), oscar.ErrorCodeText(e.Code), e.Code)
+	return fmt.Sprintf("%s refused: %s (code 0x%04x)", e.Type, oscar.ErrorCodeText(e.Code), e.Code)
 }
 
 // RecipientOffline reports whether the error says the recipient is not

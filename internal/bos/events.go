@@ -65,21 +65,21 @@ type Warned struct {
 type Typing struct {
 	At
 	From  string
-	State uint16 // oscar.TypingNone, TypingTyped, TypingStarted
+	State TypingState
 }
 
 // RateChange is the server reporting on a rate class (01,0A).
 type RateChange struct {
 	At
-	Code  uint16 // oscar.RateChanged, RateWarning, RateLimited, RateClear
-	Class oscar.RateClass
+	Code  RateCode
+	Class RateClass
 }
 
 // ServerError is an error SNAC that answers nothing we are waiting for.
 type ServerError struct {
 	At
-	Type oscar.SNACType // ff,01
-	Code uint16
+	Type SNACType // ff,01
+	Code uint16   // the server's error code
 }
 
 // Message returns the error as a sentence.
@@ -89,13 +89,15 @@ func (e *ServerError) Message() string { return oscar.ErrorCodeText(e.Code) }
 // migration (01,0B, 01,12).
 type ServerMessage struct {
 	At
-	Type oscar.SNACType
+	Type SNACType
 	Text string
 }
 
 // Disconnected is the last event of a session. Err is nil after Logout and
-// says why otherwise (a *ClosedError when the server closed the session).
+// says why otherwise (a *ClosedError when the server closed the session);
+// Reason classifies it (ReasonOf(Err)).
 type Disconnected struct {
 	At
-	Err error
+	Err    error
+	Reason Reason
 }

@@ -293,32 +293,42 @@ func countChannel(srv *oscartest.Server, ch oscar.Channel) int {
 	return n
 }
 
-// TestServerCloseReasons: every way the server can end a session is
-// reported as such.
+// TestServerCloseReasons: every channel-4 frame the server can end a
+// session with is classified. An empty one is a shutdown only when the
+// login sent TLV 0x004A (Options.MultiConn); without it servers end a
+// session the same way for a kick and a shutdown.
 func TestServerCloseReasons(t *testing.T) {
 	// The client ends the session on the channel-4 frame itself; the bare
 	// 4-byte header is TestKickedWithBareHeader's.
 	for _, tt := range []struct {
-		name   string
-		frame  []byte
-		reason uint16
+		name      string
+		frame     []byte
+		multiConn bool
+		code      uint16
+		reason    bos.Reason
 	}{
-		{"empty channel 4", []byte{0x2a, 0x04, 0, 1, 0, 0}, 0},
-		{"reason in 2 bytes", []byte{0x2a, 0x04, 0, 1, 0, 6, 0, 9, 0, 2, 0, 1}, 1},
-		{"reason in 1 byte", []byte{0x2a, 0x04, 0, 1, 0, 5, 0, 9, 0, 1, 1}, 1},
-		{"other reason", []byte{0x2a, 0x04, 0, 1, 0, 5, 0, 9, 0, 1, 7}, 7},
-		{"TLVs that lie", []byte{0x2a, 0x04, 0, 1, 0, 5, 0, 9, 0, 9, 7}, 0},
+		{"empty channel 4 after 0x4A", []byte{0x2a, 0x04, 0, 1, 0, 0}, true, 0, bos.ReasonShutdown},
+		{"empty channel 4 without 0x4A", []byte{0x2a, 0x04, 0, 1, 0, 0}, false, 0, bos.ReasonUnexplained},
+		{"reason in 2 bytes", []byte{0x2a, 0x04, 0, 1, 0, 6, 0, 9, 0, 2, 0, 1}, true, 1, bos.ReasonSignedOnElsewhere},
+		{"reason in 1 byte", []byte{0x2a, 0x04, 0, 1, 0, 5, 0, 9, 0, 1, 1}, true, 1, bos.ReasonSignedOnElsewhere},
+		{"reason without 0x4A", []byte{0x2a, 0x04, 0, 1, 0, 5, 0, 9, 0, 1, 1}, false, 1, bos.ReasonSignedOnElsewhere},
+		{"other reason", []byte{0x2a, 0x04, 0, 1, 0, 5, 0, 9, 0, 1, 7}, true, 7, bos.ReasonClosedByServer},
+		{"TLVs that lie", []byte{0x2a, 0x04, 0, 1, 0, 5, 0, 9, 0, 9, 7}, true, 0, bos.ReasonUnexplained},
+		{"a URL alone", []byte{0x2a, 0x04, 0, 1, 0, 5, 0, 0x0b, 0, 1, 'x'}, true, 0, bos.ReasonUnexplained},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := startServer(t, alice)
-			sess := online(t, srv, bos.Options{})
+			sess := online(t, srv, bos.Options{MultiConn: tt.multiConn})
 			if err := srv.SendRaw("LabAlice", tt.frame); err != nil {
 				t.Fatal(err)
 			}
 			ev := nextEvent[*bos.Disconnected](t, sess)
 			var ce *bos.ClosedError
-			if !errors.As(ev.Err, &ce) || ce.Reason != tt.reason {
-				t.Errorf("Disconnected.Err = %v, want a ClosedError with reason %d", ev.Err, tt.reason)
+			if !errors.As(ev.Err, &ce) || ce.Code != tt.code || ce.Reason != tt.reason {
+				t.Errorf("Disconnected.Err = %#v, want a ClosedError with code %d, %v", ev.Err, tt.code, tt.reason)
+			}
+			if ev.Reason != tt.reason || bos.ReasonOf(ev.Err) != tt.reason {
+				t.Errorf("Disconnected.Reason = %v, ReasonOf = %v, want %v", ev.Reason, bos.ReasonOf(ev.Err), tt.reason)
 			}
 		})
 	}
@@ -447,7 +457,7 @@ func TestErrorDuringSignon(t *testing.T) {
 		sess, err := connect(t, srv, bos.Options{StepTimeout: 5 * time.Second})
 		var re *bos.RequestError
 		switch {
-		case tt.fails && (!errors.As(err, &re) || re.Type != tt.refuse):
+		case tt.fails && (!errors.As(err, &re) || re.Type != bos.SNACType(tt.refuse)):
 			t.Errorf("refusing %v: %v, want a RequestError naming it", tt.refuse, err)
 		case !tt.fails && err != nil:
 			t.Errorf("refusing %v: signon failed: %v", tt.refuse, err)

@@ -118,7 +118,7 @@ func sendAtRateLimit(tb testing.TB, n int, div uint32) *rateRun {
 		for ev := range sender.Events() {
 			if rc, ok := ev.(*bos.RateChange); ok && rc.Class.ID == classOf(srv.Rates, oscar.TypeICBMSend).ID {
 				codesMu.Lock()
-				run.codes[rc.Code]++
+				run.codes[uint16(rc.Code)]++
 				codesMu.Unlock()
 			}
 		}

@@ -41,9 +41,13 @@ const (
 
 // Options says where and how to sign on.
 type Options struct {
-	Addr       string       // BOS host:port from the authorizer
-	Cookie     secret.Bytes // from the authorizer
-	ScreenName string       // the user's, for events about themselves
+	Addr   string       // BOS host:port from the authorizer
+	Cookie secret.Bytes // from the authorizer
+	// MultiConn says the login sent TLV 0x004A = 1 (login.Result.MultiConn),
+	// so the server states why it ends the session: an empty channel-4
+	// frame is then a shutdown (ReasonShutdown), not ReasonUnexplained.
+	MultiConn  bool
+	ScreenName string // the user's, for events about themselves
 	Buddies    []string
 	Profile    string
 	Away       string // non-empty: sign on away
@@ -111,7 +115,7 @@ type Session struct {
 
 	mu      sync.Mutex
 	pending map[uint32]*call
-	self    oscar.UserInfo
+	self    UserInfo // no Profile or AwayMessage
 	limits  Limits
 	online  map[string]string // normalized name -> display name
 	away    string            // the away message set; "" when back
@@ -230,8 +234,9 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 // the session waits for a slow reader rather than drop an event.
 func (s *Session) Events() <-chan Event { return s.events }
 
-// Self returns the user's own info as the server last sent it.
-func (s *Session) Self() oscar.UserInfo {
+// Self returns the user's own info as the server last sent it (01,0F);
+// Profile and AwayMessage are left empty.
+func (s *Session) Self() UserInfo {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.self
@@ -413,11 +418,7 @@ func (s *Session) readLoop() {
 		default:
 			s.logf("skipped a frame on unknown channel %v", f.Channel)
 		case oscar.ChannelSignoff:
-			var d oscar.Disconnect
-			if !f.Truncated {
-				d.Decode(f.Payload) // a bad payload still means the server is closing
-			}
-			cause = &ClosedError{Reason: d.Reason, URL: d.URL}
+			cause = closedBy(f, s.opts.MultiConn)
 		}
 	}
 	s.shutdown(cause, false)
@@ -430,7 +431,8 @@ func (s *Session) readLoop() {
 	if finisher != nil {
 		<-finisher
 	}
-	s.emit(&Disconnected{At: At{s.now()}, Err: s.Err()})
+	err := s.Err()
+	s.emit(&Disconnected{At: At{s.now()}, Err: err, Reason: ReasonOf(err)})
 }
 
 func readError(err error) error {
@@ -526,14 +528,14 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		if err := m.Decode(snac.Body); err != nil {
 			return err
 		}
-		s.emit(&Typing{At: now, From: m.ScreenName, State: m.Event})
+		s.emit(&Typing{At: now, From: m.ScreenName, State: TypingState(m.Event)})
 	case oscar.TypeRateChange:
 		var m oscar.RateChange
 		if err := m.Decode(snac.Body); err != nil {
 			return err
 		}
 		s.rates.update(&m, s.now())
-		s.emit(&RateChange{At: now, Code: m.Code, Class: m.Class})
+		s.emit(&RateChange{At: now, Code: RateCode(m.Code), Class: rateClass(m.Class)})
 	case oscar.TypeSelfInfo:
 		var m oscar.SelfInfo
 		if err := m.Decode(snac.Body); err != nil {
@@ -541,7 +543,7 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		}
 		s.setSelf(&m.Info)
 	case oscar.TypeMOTD, oscar.TypePause, oscar.TypeMigrate:
-		s.emit(&ServerMessage{At: now, Type: snac.Type(), Text: serverNotice(snac)})
+		s.emit(&ServerMessage{At: now, Type: snacType(snac.Type()), Text: serverNotice(snac)})
 	case oscar.TypeStatsInterval:
 	default:
 		if snac.Subtype != 1 {
@@ -551,7 +553,7 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		if err := e.Decode(snac.Body); err != nil {
 			return err
 		}
-		s.emit(&ServerError{At: now, Type: snac.Type(), Code: e.Code})
+		s.emit(&ServerError{At: now, Type: snacType(snac.Type()), Code: e.Code})
 	}
 	return nil
 }
@@ -610,7 +612,7 @@ func (s *Session) setAway(away string) {
 func (s *Session) setSelf(u *oscar.UserInfo) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.self = oscar.UserInfo{ScreenName: u.ScreenName, WarningLevel: u.WarningLevel, TLVs: append(oscar.TLVList(nil), u.TLVs...)}
+	s.self = userInfo(u)
 }
 
 // newCookie returns a random ICBM cookie.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"runtime"
 	"testing"
 	"time"
@@ -38,7 +39,7 @@ func signOn(t *testing.T, srv *oscartest.Server, name, password string, method l
 	if err != nil {
 		t.Fatalf("Authorize(%s): %v", name, err)
 	}
-	opts.Addr, opts.Cookie, opts.ScreenName = res.BOSAddr, res.Cookie, res.ScreenName
+	opts.Addr, opts.Cookie, opts.ScreenName, opts.MultiConn = res.BOSAddr, res.Cookie, res.ScreenName, res.MultiConn
 	sess, err := bos.Connect(t.Context(), opts)
 	if err != nil {
 		t.Fatalf("Connect(%s): %v", name, err)
@@ -221,7 +222,7 @@ func TestIMToOfflineUser(t *testing.T) {
 	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
 	err := a.SendIM(t.Context(), "Lab Bob", "anyone there?")
 	var re *bos.RequestError
-	if !errors.As(err, &re) || !re.RecipientOffline() || re.Type != oscar.TypeICBMSend {
+	if !errors.As(err, &re) || !re.RecipientOffline() || re.Type != bos.SNACType(oscar.TypeICBMSend) {
 		t.Fatalf("SendIM to an offline user: %v, want a RequestError for 04,06 saying so", err)
 	}
 }
@@ -236,31 +237,86 @@ func TestMessageTooLong(t *testing.T) {
 	}
 }
 
-// TestSignedOnElsewhere: a second login kicks the first. After an MD5 login
-// (TLV 0x4A) the kick says why; the session reports it as such.
+// TestSignedOnElsewhere: a second login kicks the first. Both logins send
+// TLV 0x004A, so the kick says why and the session reports it as such.
 func TestSignedOnElsewhere(t *testing.T) {
-	srv := startServer(t, alice)
-	first := signOn(t, srv, "LabAlice", "alicepw1", login.MD5, bos.Options{})
-	nextEvent[*bos.SignedOn](t, first)
-	signOn(t, srv, "LabAlice", "alicepw1", login.MD5, bos.Options{})
-	ev := nextEvent[*bos.Disconnected](t, first)
-	var ce *bos.ClosedError
-	if !errors.As(ev.Err, &ce) || !ce.SignedOnElsewhere() {
-		t.Fatalf("Disconnected.Err = %v, want signed on elsewhere", ev.Err)
+	for _, m := range []login.Method{login.FLAP, login.MD5} {
+		t.Run(m.String(), func(t *testing.T) {
+			srv := startServer(t, alice)
+			first := signOn(t, srv, "LabAlice", "alicepw1", m, bos.Options{})
+			nextEvent[*bos.SignedOn](t, first)
+			signOn(t, srv, "LabAlice", "alicepw1", m, bos.Options{})
+			ev := nextEvent[*bos.Disconnected](t, first)
+			var ce *bos.ClosedError
+			if !errors.As(ev.Err, &ce) || !ce.SignedOnElsewhere() || ev.Reason != bos.ReasonSignedOnElsewhere {
+				t.Fatalf("Disconnected = %v (%v), want signed on elsewhere", ev.Err, ev.Reason)
+			}
+		})
 	}
 }
 
-// TestKickedWithBareHeader: after a FLAP login the real server kicks with a
-// 4-byte channel-4 header and no length. That is a sign-off, not a crash.
+// loginWithout4A is a FLAP login without TLV 0x004A, as older clients (and
+// the lab script of the captures) send it: the server then never says why
+// it ends a session. It returns the BOS options to connect with.
+func loginWithout4A(t *testing.T, srv *oscartest.Server, name, password string) bos.Options {
+	t.Helper()
+	nc, err := net.Dial("tcp", srv.AuthAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.SetDeadline(time.Now().Add(10 * time.Second))
+	req := oscar.LoginRequest{ScreenName: name, RoastedPassword: oscar.AppendRoasted(nil, []byte(password))}
+	if err := oscar.NewFrameWriter(nc, 1).WriteEncoded(oscar.ChannelSignon, &req); err != nil {
+		t.Fatal(err)
+	}
+	fr := oscar.NewFrameReader(nc)
+	for {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("waiting for the login reply: %v", err)
+		}
+		if f.Channel != oscar.ChannelSignoff {
+			continue
+		}
+		var reply oscar.LoginReply
+		if err := reply.Decode(f.Payload); err != nil || reply.ErrorCode != 0 {
+			t.Fatalf("login reply %+v, %v", reply, err)
+		}
+		return bos.Options{Addr: reply.BOSAddress, Cookie: secret.Bytes(append([]byte(nil), reply.Cookie...)), ScreenName: name}
+	}
+}
+
+// connectOpts connects with opts and logs out at the end of the test.
+func connectOpts(t *testing.T, opts bos.Options) *bos.Session {
+	t.Helper()
+	sess, err := bos.Connect(t.Context(), opts)
+	if err != nil {
+		t.Fatalf("Connect: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		sess.Logout(ctx)
+	})
+	return sess
+}
+
+// TestKickedWithBareHeader: after a login without TLV 0x004A the real
+// server kicks with a 4-byte channel-4 header and no length. That is a
+// sign-off, not a crash, and its reason cannot be known.
 func TestKickedWithBareHeader(t *testing.T) {
 	srv := startServer(t, alice)
-	first := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
+	first := connectOpts(t, loginWithout4A(t, srv, "LabAlice", "alicepw1"))
 	nextEvent[*bos.SignedOn](t, first)
-	signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
+	connectOpts(t, loginWithout4A(t, srv, "LabAlice", "alicepw1"))
 	ev := nextEvent[*bos.Disconnected](t, first)
 	var ce *bos.ClosedError
 	if !errors.As(ev.Err, &ce) {
 		t.Fatalf("Disconnected.Err = %v, want a ClosedError", ev.Err)
+	}
+	if ev.Reason != bos.ReasonUnexplained {
+		t.Errorf("Disconnected.Reason = %v, want %v", ev.Reason, bos.ReasonUnexplained)
 	}
 }
 
@@ -270,8 +326,8 @@ func TestConnectionDropped(t *testing.T) {
 	nextEvent[*bos.SignedOn](t, sess)
 	srv.CloseClientConnections()
 	ev := nextEvent[*bos.Disconnected](t, sess)
-	if !errors.Is(ev.Err, bos.ErrConnectionLost) {
-		t.Fatalf("Disconnected.Err = %v, want ErrConnectionLost", ev.Err)
+	if !errors.Is(ev.Err, bos.ErrConnectionLost) || ev.Reason != bos.ReasonConnectionLost {
+		t.Fatalf("Disconnected = %v (%v), want ErrConnectionLost", ev.Err, ev.Reason)
 	}
 	if err := sess.SendIM(t.Context(), "x", "y"); !errors.Is(err, bos.ErrClosed) {
 		t.Errorf("SendIM after the end: %v, want ErrClosed", err)
@@ -291,8 +347,8 @@ func TestContextEndsSession(t *testing.T) {
 	}
 	cancel()
 	ev := nextEvent[*bos.Disconnected](t, sess)
-	if ev.Err != nil {
-		t.Errorf("Disconnected.Err = %v, want nil (a logout)", ev.Err)
+	if ev.Err != nil || ev.Reason != bos.ReasonLogout {
+		t.Errorf("Disconnected = %v (%v), want nil (a logout)", ev.Err, ev.Reason)
 	}
 	frames, err := srv.WaitClosed(t.Context(), "LabAlice")
 	if err != nil {
@@ -329,10 +385,10 @@ func TestInfoWarnAwayTyping(t *testing.T) {
 	if w := nextEvent[*bos.Warned](t, b); w.Level != level || w.By != "LabAlice" {
 		t.Errorf("bob's Warned = %+v, want level %d by LabAlice", w, level)
 	}
-	if err := b.SendTyping(t.Context(), "LabAlice", oscar.TypingStarted); err != nil {
+	if err := b.SendTyping(t.Context(), "LabAlice", bos.TypingStarted); err != nil {
 		t.Fatal(err)
 	}
-	if ty := nextEvent[*bos.Typing](t, a); ty.State != oscar.TypingStarted || !oscar.SameScreenName(ty.From, "labbob") {
+	if ty := nextEvent[*bos.Typing](t, a); ty.State != bos.TypingStarted || !oscar.SameScreenName(ty.From, "labbob") {
 		t.Errorf("Typing = %+v", ty)
 	}
 	if _, err := a.GetInfo(t.Context(), "LabCarol"); err == nil {

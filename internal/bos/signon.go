@@ -230,11 +230,7 @@ func (s *Session) expectAll(step string, want map[oscar.SNACType]func([]byte) er
 		}
 		switch f.Channel {
 		case oscar.ChannelSignoff:
-			var d oscar.Disconnect
-			if !f.Truncated {
-				d.Decode(f.Payload)
-			}
-			return &StepError{Step: step, Err: &ClosedError{Reason: d.Reason, URL: d.URL}}
+			return &StepError{Step: step, Err: closedBy(f, s.opts.MultiConn)}
 		case oscar.ChannelSNAC:
 		default:
 			continue
@@ -250,7 +246,7 @@ func (s *Session) expectAll(step string, want map[oscar.SNACType]func([]byte) er
 			if req, mine := s.signonReqs[snac.RequestID]; mine && snac.Subtype == 1 && snac.Family == req.Family() && s.awaited(req, want) {
 				var e oscar.SNACError
 				e.Decode(snac.Body)
-				return &StepError{Step: step, Err: &RequestError{Type: req, Code: e.Code}}
+				return &StepError{Step: step, Err: &RequestError{Type: snacType(req), Code: e.Code}}
 			}
 			s.dispatch(f.Payload)
 			continue

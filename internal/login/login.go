@@ -95,7 +95,24 @@ type Result struct {
 	BOSAddr    string       // host:port
 	Cookie     secret.Bytes // opaque, and as good as the password for a while
 	ScreenName string       // as the authorizer formats it
+	// MultiConn says the login sent TLV 0x004A = 1 (always, see
+	// multiConnFlags): pass it to bos.Options.MultiConn.
+	MultiConn bool
 }
+
+// multiConnFlags is the TLV 0x004A both logins send: 0x01, "the client
+// understands session-management reasons". Without it the server ends a
+// session with the same bare channel-4 header whether the screen name
+// signed on elsewhere or the server is shutting down, and a client can
+// only guess; with it a kick carries TLV 0x0009 = 1 and a shutdown is an
+// empty channel-4 frame, so a session can reconnect after a server
+// restart and never after a kick. 0x01 and not 0x03 ("and at most one
+// session"): on servers that keep several sessions of one account (the
+// 2026 Open OSCAR Server) a second signon then joins the first instead of
+// ending it, so an aim command that signs on while another client of the
+// same name runs leaves that client online; servers that allow one
+// session (its 2025 release) still end the older one, and say so.
+const multiConnFlags = true
 
 // AuthError is the authorizer refusing the login. Code is the server's
 // error code (TLV 0x0008).
@@ -186,7 +203,7 @@ func Authorize(ctx context.Context, opts Options) (*Result, error) {
 	if name == "" {
 		name = opts.ScreenName
 	}
-	return &Result{BOSAddr: addr, Cookie: secret.Bytes(append([]byte(nil), reply.Cookie...)), ScreenName: name}, nil
+	return &Result{BOSAddr: addr, Cookie: secret.Bytes(append([]byte(nil), reply.Cookie...)), ScreenName: name, MultiConn: multiConnFlags}, nil
 }
 
 // bosAddr adds the default port and replaces an unroutable host (some
@@ -278,6 +295,7 @@ func (c *conn) flap(_ context.Context, opts *Options, reply *oscar.LoginReply) e
 		ScreenName:      opts.ScreenName,
 		RoastedPassword: oscar.AppendRoasted(make([]byte, 0, len(opts.Password)), []byte(opts.Password.Reveal())),
 		Client:          opts.Client,
+		MultiConn:       multiConnFlags,
 	}
 	c.deadline()
 	if err := c.stepErr("sending the login request", c.fw.WriteEncoded(oscar.ChannelSignon, &req)); err != nil {
@@ -337,7 +355,7 @@ func (c *conn) md5(_ context.Context, opts *Options, reply *oscar.LoginReply) er
 		Hash:             oscar.MD5LoginHash(key, []byte(opts.Password.Reveal()), true),
 		PasswordIsHashed: true,
 		Client:           opts.Client,
-		MultiConn:        true,
+		MultiConn:        multiConnFlags,
 	}
 	c.deadline()
 	if err := c.stepErr("sending the MD5 login (17,02)", c.fw.WriteMessage(2, &req)); err != nil {

@@ -36,15 +36,44 @@ func TestAuthorize(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.BOSAddr != srv.BOSAddr() || len(res.Cookie) == 0 || res.ScreenName != "labalice" {
-				t.Errorf("Result = %+v, want BOS %s, a cookie, and the name as typed", res, srv.BOSAddr())
+			if res.BOSAddr != srv.BOSAddr() || len(res.Cookie) == 0 || res.ScreenName != "labalice" || !res.MultiConn {
+				t.Errorf("Result = %+v, want BOS %s, a cookie, the name as typed, MultiConn", res, srv.BOSAddr())
+			}
+			if !sentMultiConn(t, srv.AuthSent("LabAlice")) {
+				t.Errorf("the login did not carry TLV 0x004A = 1")
 			}
 		})
 	}
 }
 
-// TestFLAPRequestMatchesSeed: the FLAP login request carries TLVs 1 and 2
-// (the roasted password) and the client identity, and nothing after it.
+// sentMultiConn reports whether the login request among frames (FLAP
+// channel 1 or 17,02) carries TLV 0x004A = 1.
+func sentMultiConn(t *testing.T, frames []oscar.Frame) bool {
+	t.Helper()
+	for _, f := range frames {
+		switch f.Channel {
+		case oscar.ChannelSignon:
+			var req oscar.LoginRequest
+			if req.Decode(f.Payload) == nil {
+				return req.MultiConn
+			}
+		case oscar.ChannelSNAC:
+			s, err := oscar.ParseSNAC(f.Payload)
+			if err == nil && s.Type() == oscar.TypeMD5LoginRequest {
+				var req oscar.MD5LoginRequest
+				if err := req.Decode(s.Body); err != nil {
+					t.Fatal(err)
+				}
+				return req.MultiConn
+			}
+		}
+	}
+	t.Fatalf("no login request among %v", frames)
+	return false
+}
+
+// TestFLAPRequest: the FLAP login request carries TLVs 1 and 2 (the
+// roasted password), the client identity and TLV 0x004A = 1.
 func TestFLAPRequest(t *testing.T) {
 	srv := startServer(t)
 	if _, err := authorize(t, srv, "LabAlice", "alicepw1", login.FLAP); err != nil {
@@ -59,7 +88,7 @@ func TestFLAPRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	pw := oscar.AppendRoasted(nil, req.RoastedPassword) // roasting twice gives the password back
-	if req.ScreenName != "LabAlice" || string(pw) != "alicepw1" || req.Client != login.DefaultClient() {
+	if req.ScreenName != "LabAlice" || string(pw) != "alicepw1" || req.Client != login.DefaultClient() || !req.MultiConn {
 		t.Errorf("request = %+v", req)
 	}
 }

@@ -383,12 +383,15 @@ func TestSignonPayloads(t *testing.T) {
 	}{
 		{"minimal", minimal, LoginRequest{ScreenName: "LabCarol", RoastedPassword: AppendRoasted(nil, []byte("carolpw3"))}},
 		{"full", full, LoginRequest{ScreenName: "LabAlice", RoastedPassword: AppendRoasted(nil, []byte("alicepw1")), Client: labClient}},
+		// The full one with TLV 0x004A = 1 at the end, where 17,02 has it.
+		{"multi-connection", append(full[:len(full):len(full)], mustHex(t, "004a 0001 01")...),
+			LoginRequest{ScreenName: "LabAlice", RoastedPassword: AppendRoasted(nil, []byte("alicepw1")), Client: labClient, MultiConn: true}},
 	} {
 		if got := tt.m.AppendTo(nil); !bytes.Equal(got, tt.in) {
 			t.Errorf("%s: AppendTo:\n got % x\nwant % x", tt.name, got, tt.in)
 		}
 		var back LoginRequest
-		if err := back.Decode(tt.in); err != nil || back.ScreenName != tt.m.ScreenName || !bytes.Equal(back.RoastedPassword, tt.m.RoastedPassword) || back.Client != tt.m.Client {
+		if err := back.Decode(tt.in); err != nil || back.ScreenName != tt.m.ScreenName || !bytes.Equal(back.RoastedPassword, tt.m.RoastedPassword) || back.Client != tt.m.Client || back.MultiConn != tt.m.MultiConn {
 			t.Errorf("%s: Decode = %+v, %v", tt.name, back, err)
 		}
 	}

@@ -114,6 +114,7 @@ type LoginRequest struct {
 	ScreenName      string
 	RoastedPassword []byte // nil: no TLV 0x0002 at all
 	Client          ClientInfo
+	MultiConn       bool // TLV 0x004A = 1, last: the server says why it ends a session
 }
 
 // AppendTo appends the channel-1 payload.
@@ -123,7 +124,11 @@ func (m *LoginRequest) AppendTo(b []byte) []byte {
 	if m.RoastedPassword != nil {
 		b = AppendTLV(b, TLVRoastedPassword, m.RoastedPassword)
 	}
-	return m.Client.appendTLVs(b)
+	b = m.Client.appendTLVs(b)
+	if m.MultiConn {
+		b = AppendTLVUint8(b, TLVMultiConn, 1)
+	}
+	return b
 }
 
 // Decode reads a channel-1 payload as a FLAP login.
@@ -139,6 +144,8 @@ func (m *LoginRequest) Decode(b []byte) error {
 	m.ScreenName = name
 	m.RoastedPassword, _ = f.TLVs.Get(TLVRoastedPassword)
 	m.Client.fromTLVs(f.TLVs)
+	v, ok := f.TLVs.Uint(TLVMultiConn)
+	m.MultiConn = ok && v == 1
 	return nil
 }
 
