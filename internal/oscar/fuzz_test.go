@@ -545,3 +545,125 @@ func FuzzScreenName(f *testing.F) {
 		}
 	})
 }
+
+// FuzzChatNav covers 01,04, 01,05 and chat navigation: 0D,03, 0D,04, 0D,08
+// and 0D,09.
+func FuzzChatNav(f *testing.F) {
+	fuzzBodies(f, TypeServiceRequest, TypeServiceReply, TypeExchangeInfoReq, TypeRoomInfoReq, TypeCreateRoom, TypeNavInfo)
+}
+
+// FuzzChat covers the room's own SNACs: 0E,02 to 0E,06.
+func FuzzChat(f *testing.F) {
+	fuzzBodies(f, TypeRoomInfoUpdate, TypeChatUsersJoined, TypeChatUsersLeft, TypeChatSend, TypeChatIncoming)
+}
+
+// FuzzChatParts reads the blocks nested in chat SNACs on their own: a room
+// reference, a room info block, an exchange and a message (the first
+// argument picks which). Decoded text reads as UTF-8 whatever its charset.
+func FuzzChatParts(f *testing.F) {
+	for _, typ := range []SNACType{TypeNavInfo, TypeRoomInfoUpdate, TypeChatSend, TypeChatIncoming, TypeServiceRequest} {
+		for _, b := range transcriptSNACs(f, typ.Family(), typ.Subtype()) {
+			var nav NavInfo
+			if nav.Decode(b) == nil {
+				for i := range nav.Rooms {
+					f.Add(uint8(1), nav.Rooms[i].AppendTo(nil))
+				}
+				for i := range nav.Exchanges {
+					f.Add(uint8(2), nav.Exchanges[i].AppendTo(nil))
+				}
+			}
+			var ri RoomInfoUpdate
+			if ri.Decode(b) == nil {
+				f.Add(uint8(0), ri.Room.RoomRef.AppendTo(nil))
+			}
+			var cs ChatSend
+			if cs.Decode(b) == nil {
+				f.Add(uint8(3), cs.Message.AppendTo(nil))
+			}
+			var ci ChatIncoming
+			if ci.Decode(b) == nil {
+				f.Add(uint8(3), ci.Message.AppendTo(nil))
+			}
+		}
+	}
+	f.Add(uint8(0), mustHex(f, "0004 01 61 0000"))
+	f.Add(uint8(3), mustHex(f, "0001 0004 00e9 d83d 0002 000b 756e69636f64652d322d30"))
+	f.Fuzz(func(t *testing.T, sel uint8, b []byte) {
+		switch sel % 4 {
+		case 0:
+			roundTrip(t, b, func() codec { return &RoomRef{} })
+		case 1:
+			roundTrip(t, b, func() codec { return &RoomInfo{} })
+			var m RoomInfo
+			if m.Decode(b) == nil { // the accessors read any TLVs without panicking
+				m.Name()
+				m.MaxMessageLen()
+				m.MaxOccupants()
+				m.Created()
+				m.Charset()
+			}
+		case 2:
+			roundTrip(t, b, func() codec { return &ExchangeInfo{} })
+		case 3:
+			roundTrip(t, b, func() codec { return &ChatMessage{} })
+			var m ChatMessage
+			if m.Decode(b) == nil && !utf8.ValidString(m.Text.String()) {
+				t.Fatalf("text %q is not UTF-8", m.Text.String())
+			}
+		}
+	})
+}
+
+// FuzzRendezvous reads TLV 5 of channel-2 ICBMs, seeded with the captured
+// chat invitations.
+func FuzzRendezvous(f *testing.F) {
+	for _, typ := range []SNACType{TypeICBMSend, TypeICBMIncoming} {
+		for _, b := range transcriptSNACs(f, typ.Family(), typ.Subtype()) {
+			var m ICBMSend
+			if m.Decode(b) == nil {
+				if v, ok := m.Extra.Get(ICBMTLVRendezvous); ok {
+					f.Add(v)
+				}
+			}
+			var in IncomingIM
+			if in.Decode(b) == nil && in.Channel == 2 {
+				if v, ok := in.TLVs.Get(ICBMTLVRendezvous); ok {
+					f.Add(v)
+				}
+			}
+		}
+	}
+	f.Add(mustHex(f, "0000 0102030405060708 748f2420628711d18222444553540000 2711 0006 0004 01 61 0000"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		roundTrip(t, b, func() codec { return &Rendezvous{} })
+		var m Rendezvous
+		if m.Decode(b) == nil {
+			if _, ok := m.Room(); m.IsChatInvitation() && !ok {
+				t.Fatalf("an invitation whose room does not read: % x", b)
+			}
+			if !utf8.ValidString(m.Text().String()) {
+				t.Fatalf("text %q is not UTF-8", m.Text().String())
+			}
+		}
+	})
+}
+
+// FuzzNamedText reads arbitrary bytes under each charset name: always
+// UTF-8.
+func FuzzNamedText(f *testing.F) {
+	names := []string{CharsetNameASCII, CharsetNameLatin1, CharsetNameUnicode, CharsetNameUTF8, "", "x"}
+	for i := range names {
+		f.Add(uint8(i), []byte("h\xe9llo"))
+	}
+	f.Add(uint8(2), mustHex(f, "d83d de00 d83d"))
+	f.Fuzz(func(t *testing.T, sel uint8, b []byte) {
+		nt := NamedText{Charset: names[int(sel)%len(names)], Data: b}
+		s := nt.String()
+		if !utf8.ValidString(s) {
+			t.Fatalf("%s % x: %q is not UTF-8", nt.Charset, b, s)
+		}
+		if back, err := NewNamedText(s); err == nil && back.String() != s {
+			t.Fatalf("NewNamedText(%q) reads back as %q", s, back.String())
+		}
+	})
+}

@@ -113,8 +113,58 @@ func goldenBodies(tb testing.TB) []golden {
 		case TypeRateParams:
 			add(w+" layouts", body, rateDecoders...)
 		}
+		addChatParts(c, add)
 	}
 	return gs
+}
+
+// addChatParts adds the blocks nested in chat SNACs and the rendezvous of
+// channel-2 ICBMs, each with its decoder.
+func addChatParts(c captured, add func(string, []byte, ...decoder)) {
+	w, body := c.Where(), c.SNAC.Body
+	var (
+		room     = decoder{"RoomInfo", func(b []byte) error { return new(RoomInfo).Decode(b) }}
+		exchange = decoder{"ExchangeInfo", func(b []byte) error { return new(ExchangeInfo).Decode(b) }}
+		message  = decoder{"ChatMessage", func(b []byte) error { return new(ChatMessage).Decode(b) }}
+		rv       = decoder{"Rendezvous", func(b []byte) error { return new(Rendezvous).Decode(b) }}
+	)
+	switch c.SNAC.Type() {
+	case TypeNavInfo:
+		var m NavInfo
+		if m.Decode(body) == nil {
+			for i := range m.Rooms {
+				add(w+" room", m.Rooms[i].AppendTo(nil), room)
+			}
+			for i := range m.Exchanges {
+				add(w+" exchange", m.Exchanges[i].AppendTo(nil), exchange)
+			}
+		}
+	case TypeChatSend:
+		var m ChatSend
+		if m.Decode(body) == nil {
+			add(w+" message", m.Message.AppendTo(nil), message)
+		}
+	case TypeChatIncoming:
+		var m ChatIncoming
+		if m.Decode(body) == nil {
+			add(w+" message", m.Message.AppendTo(nil), message)
+			add(w+" sender", m.Sender.AppendTo(nil), userInfoDecoders...)
+		}
+	case TypeICBMSend:
+		var m ICBMSend
+		if m.Decode(body) == nil {
+			if v, ok := m.Extra.Get(ICBMTLVRendezvous); ok {
+				add(w+" rendezvous", v, rv)
+			}
+		}
+	case TypeICBMIncoming:
+		var m IncomingIM
+		if m.Decode(body) == nil && m.Channel == 2 {
+			if v, ok := m.TLVs.Get(ICBMTLVRendezvous); ok {
+				add(w+" rendezvous", v, rv)
+			}
+		}
+	}
 }
 
 // TestEveryPrefix feeds every prefix of every golden body to the decoders

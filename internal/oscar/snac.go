@@ -150,6 +150,11 @@ var snacNames = map[SNACType]string{
 	TypeFeedbagStartCluster: "feedbag transaction start", TypeFeedbagEndCluster: "feedbag transaction end",
 	TypeMD5LoginRequest: "MD5 login request", TypeMD5LoginReply: "login reply",
 	TypeMD5KeyRequest: "MD5 key request", TypeMD5KeyReply: "MD5 key",
+	TypeServiceRequest: "service request", TypeServiceReply: "service redirect",
+	TypeChatNavRightsReq: "chat navigation rights request", TypeExchangeInfoReq: "exchange info request",
+	TypeRoomInfoReq: "room info request", TypeCreateRoom: "create room", TypeNavInfo: "chat navigation info",
+	TypeRoomInfoUpdate: "room info", TypeChatUsersJoined: "chat users joined", TypeChatUsersLeft: "chat users left",
+	TypeChatSend: "chat send", TypeChatIncoming: "chat incoming",
 }
 
 // SNAC header flags.

@@ -3,6 +3,7 @@ package oscar
 import (
 	"encoding/binary"
 	"errors"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -93,4 +94,54 @@ func latin1ToString(b []byte) string {
 		r[i] = rune(c)
 	}
 	return string(r)
+}
+
+// Charset names of chat messages and invitations (MIME names).
+const (
+	CharsetNameASCII   = "us-ascii"
+	CharsetNameLatin1  = "iso-8859-1"
+	CharsetNameUnicode = "unicode-2-0" // UCS-2BE, UTF-16BE in practice
+	CharsetNameUTF8    = "utf-8"
+)
+
+// NamedText is text labelled by a charset name, as chat messages (0E,05,
+// 0E,06) and chat invitations carry it. Servers relay both byte for byte.
+// Data aliases the bytes decoded.
+type NamedText struct {
+	Charset string // "" when the message names none
+	Data    []byte
+}
+
+// NewNamedText encodes s in the narrowest charset that carries it whole:
+// "us-ascii", then "iso-8859-1", then "unicode-2-0" (as NewText does).
+func NewNamedText(s string) (NamedText, error) {
+	t, err := NewText(s)
+	if err != nil {
+		return NamedText{}, err
+	}
+	name := CharsetNameASCII
+	switch t.Charset {
+	case CharsetLatin1:
+		name = CharsetNameLatin1
+	case CharsetUCS2BE:
+		name = CharsetNameUnicode
+	}
+	return NamedText{Charset: name, Data: t.Data}, nil
+}
+
+// String returns the text as UTF-8, read by its charset name (compared
+// without regard to case): "unicode-2-0" (and "utf-16be") as UTF-16BE,
+// "iso-8859-1" as Latin-1, "utf-8" as UTF-8 (invalid bytes become U+FFFD).
+// Any other name, or none, is read as an IM's ASCII text is: UTF-8 when
+// the bytes are valid UTF-8, else Latin-1.
+func (t NamedText) String() string {
+	switch strings.ToLower(t.Charset) {
+	case CharsetNameUnicode, "utf-16be", "unicode-1-1":
+		return Text{Charset: CharsetUCS2BE, Data: t.Data}.String()
+	case CharsetNameLatin1:
+		return latin1ToString(t.Data)
+	case CharsetNameUTF8:
+		return strings.ToValidUTF8(string(t.Data), "\uFFFD")
+	}
+	return Text{Charset: CharsetASCII, Data: t.Data}.String()
 }

@@ -228,6 +228,28 @@ func newBody(t SNACType) body {
 		return &FeedbagNotModified{}
 	case TypeFeedbagStartCluster:
 		return &FeedbagStartCluster{}
+	case TypeServiceRequest:
+		return &ServiceRequest{}
+	case TypeServiceReply:
+		return &ServiceReply{}
+	case TypeExchangeInfoReq:
+		return &ExchangeInfoRequest{}
+	case TypeRoomInfoReq:
+		return &RoomInfoRequest{}
+	case TypeCreateRoom:
+		return &CreateRoom{}
+	case TypeNavInfo:
+		return &NavInfo{}
+	case TypeRoomInfoUpdate:
+		return &RoomInfoUpdate{}
+	case TypeChatUsersJoined:
+		return &ChatUsersJoined{}
+	case TypeChatUsersLeft:
+		return &ChatUsersLeft{}
+	case TypeChatSend:
+		return &ChatSend{}
+	case TypeChatIncoming:
+		return &ChatIncoming{}
 	}
 	if t.Subtype() == 1 {
 		return &SNACError{Family: t.Family()}
@@ -238,7 +260,7 @@ func newBody(t SNACType) body {
 // emptyBodies are the requests that carry nothing (see Empty).
 var emptyBodies = []SNACType{
 	TypeRateRequest, TypeSelfInfoRequest, TypeLocateRightsReq, TypeBuddyRightsReq,
-	TypeICBMParamsReq, TypePrivacyRightsReq, TypeOfflineRetrieve,
+	TypeICBMParamsReq, TypePrivacyRightsReq, TypeOfflineRetrieve, TypeChatNavRightsReq,
 	TypeFeedbagQuery, TypeFeedbagUse, TypeFeedbagEndCluster,
 }
 
@@ -247,8 +269,6 @@ var emptyBodies = []SNACType{
 // fails TestTranscriptSNACs, so a new capture cannot slip past.
 func unmodelled(t SNACType) (string, bool) {
 	switch {
-	case t.Family() == 0x0D || t.Family() == 0x0E || t == MakeSNACType(1, 4) || t == MakeSNACType(1, 5):
-		return "chat rooms and the service requests that reach them: modelled with chat support", true
 	case t.Family() == 0x15:
 		return "ICQ extensions: sent by BarnOwl only", true
 	case t == MakeSNACType(1, 0x14):
