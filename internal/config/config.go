@@ -39,6 +39,9 @@
 // The edit methods (AddBuddies, RemoveBuddies, SetProfile, SetAway) change
 // only the keys they own: the file is edited as a YAML node tree, so other
 // keys, their order and comments are kept, and it is replaced atomically.
+// Each edit holds an exclusive lock (flock on .config.yaml.lock beside the
+// file) from its read to its write, so edits made at the same time by
+// several aim processes are all kept.
 //
 // Only this package and cmd/aim read viper, flags or the environment; the
 // rest of aim takes plain values from a *Config.

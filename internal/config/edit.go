@@ -125,7 +125,16 @@ func (c *Config) setText(key, what, text string) error {
 // edit reads the file afresh, lets change edit its node tree, and writes the
 // result back if change reports a change. On any error the file is untouched.
 // On success c.Buddies reflects the file.
+//
+// The whole read-modify-write holds an exclusive lock (see lockFile), so
+// edits by several aim processes at once are all kept; if the lock cannot be
+// taken the edit is not made and the error is a *LockError.
 func (c *Config) edit(change func(*document, *fileSettings) (bool, error)) error {
+	unlock, err := lockFile(c.Path)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	d, err := readDocument(c.Path)
 	if err != nil {
 		return err

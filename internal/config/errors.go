@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"strconv"
@@ -144,4 +145,16 @@ func (e *PasswordCommandError) Error() string {
 		msg += ": " + e.Stderr
 	}
 	return msg
+}
+
+// plainPathError returns the reason of a *fs.PathError without its path and
+// operation, for messages that name the file already ("config file X:
+// permission denied", not "config file X: open X: permission denied").
+// errors.Is still sees the reason (fs.ErrPermission, fs.ErrNotExist).
+func plainPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
