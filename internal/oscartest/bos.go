@@ -116,7 +116,16 @@ func (s *Server) bosSignonLocked(c *conn, payload []byte) {
 	s.lastBOS[u.norm] = c
 	old := u.sess
 	u.sess = ss
-	if old != nil {
+	switch {
+	case old == nil:
+	case s.Release == Release2026 && ss.multiConn && old.multiConn && old.live():
+		u.others = append(u.others, old) // both stay
+	default:
+		others := u.others
+		u.others = nil
+		for _, o := range others {
+			s.kickLocked(o)
+		}
 		s.kickLocked(old) // the same name signed on again
 	}
 	c.sendMsg(reqIDServer, &oscar.HostReady{Families: hostFamilies})
@@ -244,9 +253,16 @@ func (s *Server) dispatchLocked(ss *session, snac oscar.SNAC) func() {
 	case oscar.TypeTyping:
 		var m oscar.Typing
 		if s.decodeOK(ss, snac, m.Decode(snac.Body)) {
-			if r := s.onlineLocked(oscar.NormalizeScreenName(m.ScreenName)); r != nil && r.sess != nil {
+			if r := s.onlineLocked(oscar.NormalizeScreenName(m.ScreenName)); r != nil && r.sess != nil && visibleLocked(u, r) {
 				m.ScreenName = u.name
-				r.sess.conn.sendMsg(id, &m) // relayed with the sender's own request id
+				for _, rs := range r.sessionsLocked() {
+					// A session that took its list from the feedbag gets
+					// typing only if its buddy preferences ask for it;
+					// classic sessions always do (im-and-presence.txt).
+					if rs.ready && rs.live() && (!rs.feedbagOn || r.feedbag.typingWanted()) {
+						rs.conn.sendMsg(id, &m) // relayed with the sender's own request id
+					}
+				}
 			}
 		}
 	case oscar.TypeICBMClientErr: // 04,0B: relayed like typing
@@ -263,11 +279,9 @@ func (s *Server) dispatchLocked(ss *session, snac oscar.SNAC) func() {
 	case oscar.TypeStatsReport:
 
 	// 13: Feedbag; 15: ICQ
-	case oscar.TypeFeedbagRightsReq:
-		c.sendBody(oscar.TypeFeedbagRights, id, feedbagRightsBody)
-	case oscar.TypeFeedbagQuery, typeFeedbagQueryIfModified, oscar.TypeFeedbagUse,
-		oscar.TypeFeedbagInsertItem, typeFeedbagUpdateItem, typeFeedbagDeleteItem,
-		typeFeedbagStartCluster, typeFeedbagEndCluster:
+	case oscar.TypeFeedbagRightsReq, oscar.TypeFeedbagQuery, oscar.TypeFeedbagQueryIfModified, oscar.TypeFeedbagUse,
+		oscar.TypeFeedbagInsertItem, oscar.TypeFeedbagUpdateItem, oscar.TypeFeedbagDeleteItem,
+		oscar.TypeFeedbagStartCluster, oscar.TypeFeedbagEndCluster:
 		s.feedbagLocked(ss, snac)
 	case typeICQQuery:
 		s.icqLocked(ss, snac)
@@ -376,7 +390,11 @@ func (s *Server) sendIMLocked(ss *session, snac oscar.SNAC) func() {
 		return nil
 	}
 	r := s.onlineLocked(oscar.NormalizeScreenName(to))
-	if r == nil {
+	switch {
+	case r != nil && !ss.user.feedbag.allows(r.norm): // the sender blocks the recipient
+		c.sendMsg(id, &oscar.SNACError{Family: oscar.FamilyICBM, Code: oscar.ErrCodeRecipientBlocked})
+		return nil
+	case r == nil || !r.feedbag.allows(ss.user.norm): // offline, or blocks the sender: the same answer
 		c.sendMsg(id, &oscar.SNACError{Family: oscar.FamilyICBM, Code: oscar.ErrCodeNotLoggedOn})
 		return nil
 	}
@@ -387,7 +405,11 @@ func (s *Server) sendIMLocked(ss *session, snac oscar.SNAC) func() {
 			From:    s.userInfoLocked(ss.user),
 			TLVs:    oscar.TLVList(oscar.AppendRelayTLVs(nil, tlvs)),
 		}
-		r.sess.conn.sendMsg(reqIDServer, im)
+		for _, rs := range r.sessionsLocked() { // every session gets the same 04,07
+			if rs.ready && rs.live() {
+				rs.conn.sendMsg(reqIDServer, im)
+			}
+		}
 	}
 	if tlvs.Has(oscar.ICBMTLVRequestAck) {
 		c.sendMsg(id, &oscar.ICBMAck{Cookie: cookie, Channel: channel, ScreenName: to})

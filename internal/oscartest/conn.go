@@ -268,9 +268,12 @@ func (c *conn) sendFrame(ch oscar.Channel, payload []byte) bool {
 }
 
 // sendMsg queues m as a SNAC with flags 0.
-func (c *conn) sendMsg(reqID uint32, m oscar.Message) bool {
+func (c *conn) sendMsg(reqID uint32, m oscar.Message) bool { return c.sendMsgFlags(reqID, 0, m) }
+
+// sendMsgFlags queues m as a SNAC with the given header flags.
+func (c *conn) sendMsgFlags(reqID uint32, flags uint16, m oscar.Message) bool {
 	t := m.SNACType()
-	b := oscar.SNACHeader{Family: t.Family(), Subtype: t.Subtype(), RequestID: reqID}.AppendTo(nil)
+	b := oscar.SNACHeader{Family: t.Family(), Subtype: t.Subtype(), Flags: flags, RequestID: reqID}.AppendTo(nil)
 	b = m.AppendTo(b)
 	if len(b) > oscar.MaxFLAPPayload {
 		c.srv.logf("oscartest: %s (%s): %v of %d bytes does not fit in a frame; not sent", c.remote, c.name, t, len(b))

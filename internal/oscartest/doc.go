@@ -19,7 +19,14 @@
 //     and closes. The challenge key is fixed per account, like the real one.
 //   - BOS takes the one-time cookie, announces 13 families (01,03), answers the
 //     rights requests with the captured bodies, relays IMs, typing, warnings and
-//     presence, and keeps a small server-stored buddy list (feedbag).
+//     presence, and keeps each account's server-stored list (feedbag) the
+//     way the real one does: 13,0F with a one-byte count under the strict
+//     "modified before" rule, 0x0000 for every edit, names normalized on the
+//     way back, presence and privacy from the list after 13,07, a deny item
+//     that blocks only once a pdinfo item exists. Server.Release picks the
+//     2025 or 2026 behaviour where they differ (presence at once or at
+//     13,12, the group delete, several sessions of one account and the
+//     pushes of their edits); Server.FeedbagPartItems splits 13,06.
 //   - Rate limiting follows the real server's moving average per class; see
 //     Server.EnforceRates.
 //

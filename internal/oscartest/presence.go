@@ -1,6 +1,7 @@
 package oscartest
 
 import (
+	"slices"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
@@ -17,7 +18,10 @@ type user struct {
 	warning  uint16 // tenths of a percent; kept across sessions
 	profile  []byte // set by 02,04; kept across sessions
 	feedbag  feedbag
-	sess     *session // the current BOS session, ready or not
+	sess     *session // the current (newest) BOS session, ready or not
+	// others are older sessions still open beside sess: the 2026 release
+	// keeps them when both logins carried TLV 0x004A = 1.
+	others []*session
 	// announced: watchers were last told (03,0B) that the user is online.
 	// A session kicked by a new login of the same name leaves it set, so
 	// watchers see no 03,0C for a user who never really left.
@@ -46,7 +50,33 @@ type session struct {
 	idleSince time.Time
 	signon    time.Time
 	rates     []rateState
-	observed  time.Time // when the rate classes were last observed
+	observed  time.Time     // when the rate classes were last observed
+	feedbagOn bool          // 13,07: presence and privacy come from the feedbag
+	inTxn     bool          // between 13,11 and 13,12
+	pending   *presenceEdit // 2026: presence changes held until 13,12
+}
+
+// sessionsLocked returns every open session of u, newest first.
+func (u *user) sessionsLocked() []*session {
+	if u.sess == nil {
+		return nil
+	}
+	out := []*session{u.sess}
+	for i := len(u.others) - 1; i >= 0; i-- {
+		out = append(out, u.others[i])
+	}
+	return out
+}
+
+// liveReadyLocked returns a session of u that sent 01,02 and is open, the
+// newest one first (nil if none).
+func (u *user) liveReadyLocked() *session {
+	for _, ss := range u.sessionsLocked() {
+		if ss.ready && ss.live() {
+			return ss
+		}
+	}
+	return nil
 }
 
 // Limits on what a client can make the server keep.
@@ -57,21 +87,22 @@ const (
 // live reports whether the session can still be talked to.
 func (ss *session) live() bool { return !ss.conn.closing }
 
-// watchesLocked reports whether ss wants presence of the user norm.
+// watchesLocked reports whether ss wants presence of the user norm: its
+// feedbag buddies once it sent 13,07, else its 03,04 names.
 func (ss *session) watchesLocked(norm string) bool {
-	return ss.buddySet[norm] || ss.user.feedbag.hasBuddy(norm)
+	if ss.feedbagOn {
+		return ss.user.feedbag.hasBuddy(norm)
+	}
+	return ss.buddySet[norm]
 }
 
-// watchListLocked returns the names ss watches: 03,04 order, then the
-// server-stored buddies.
+// watchListLocked returns the names ss watches: the feedbag's buddies
+// once it sent 13,07, else its 03,04 names.
 func (ss *session) watchListLocked() []string {
-	out := append([]string(nil), ss.buddies...)
-	for _, n := range ss.user.feedbag.buddies() {
-		if !ss.buddySet[n] {
-			out = append(out, n)
-		}
+	if ss.feedbagOn {
+		return ss.user.feedbag.buddies()
 	}
-	return out
+	return slices.Clone(ss.buddies)
 }
 
 // userInfoLocked is u's user info block as the real server sends it in
@@ -118,21 +149,23 @@ func departedInfo(u *user) oscar.UserInfo {
 // readySessionsLocked calls fn for every live session that sent 01,02.
 func (s *Server) readySessionsLocked(fn func(*session)) {
 	for _, u := range s.users {
-		if ss := u.sess; ss != nil && ss.ready && ss.live() {
-			fn(ss)
+		for _, ss := range u.sessionsLocked() {
+			if ss.ready && ss.live() {
+				fn(ss)
+			}
 		}
 	}
 }
 
 // announceLocked sends 03,0B with u's info to every ready session that
-// watches u, except except.
+// watches u and may see it, except except.
 func (s *Server) announceLocked(u *user, except *session) {
-	if u.bot == nil && (u.sess == nil || !u.sess.ready) {
+	if u.bot == nil && u.liveReadyLocked() == nil {
 		return
 	}
 	info := s.userInfoLocked(u)
 	s.readySessionsLocked(func(w *session) {
-		if w != except && w.user != u && w.watchesLocked(u.norm) {
+		if w != except && w.user != u && w.watchesLocked(u.norm) && visibleLocked(u, w.user) {
 			w.conn.sendMsg(reqIDServer, &oscar.BuddyArrived{Info: info})
 		}
 	})
@@ -143,16 +176,17 @@ func (s *Server) announceLocked(u *user, except *session) {
 func (s *Server) departLocked(u *user) {
 	info := departedInfo(u)
 	s.readySessionsLocked(func(w *session) {
-		if w.user != u && w.watchesLocked(u.norm) {
+		if w.user != u && w.watchesLocked(u.norm) && visibleLocked(u, w.user) {
 			w.conn.sendMsg(reqIDServer, &oscar.BuddyDeparted{Info: info})
 		}
 	})
 	u.announced = false
 }
 
-// sendArrivalLocked tells ss that the user norm is online, if it is.
+// sendArrivalLocked tells ss that the user norm is online, if it is and
+// the two may see each other.
 func (s *Server) sendArrivalLocked(ss *session, norm string) {
-	if b := s.onlineLocked(norm); b != nil && b != ss.user {
+	if b := s.onlineLocked(norm); b != nil && b != ss.user && visibleLocked(b, ss.user) {
 		ss.conn.sendMsg(reqIDServer, &oscar.BuddyArrived{Info: s.userInfoLocked(b)})
 	}
 }
@@ -160,10 +194,20 @@ func (s *Server) sendArrivalLocked(ss *session, norm string) {
 // endSessionLocked runs when a BOS connection ends.
 func (s *Server) endSessionLocked(ss *session) {
 	u := ss.user
+	if i := slices.Index(u.others, ss); i >= 0 { // an older session of several
+		u.others = slices.Delete(u.others, i, i+1)
+		s.announceLocked(u, nil) // buddies get 03,0B, not 03,0C, while one stays
+		return
+	}
 	if u.sess != ss { // replaced by a newer login of the same name
 		return
 	}
 	u.sess = nil
+	if n := len(u.others); n > 0 {
+		u.sess, u.others = u.others[n-1], u.others[:n-1]
+		s.announceLocked(u, nil)
+		return
+	}
 	if u.announced && u.bot == nil {
 		s.departLocked(u)
 	}

@@ -354,6 +354,10 @@ func (r *replayer) mask(f oscar.Frame) []byte {
 		if len(body) >= 4 {
 			copy(body[len(body)-4:], []byte{0, 0, 0, 0})
 		}
+	case oscar.TypeFeedbagNotModified:
+		if len(body) >= 4 {
+			copy(body, []byte{0, 0, 0, 0})
+		}
 	}
 	return p
 }
@@ -502,4 +506,19 @@ func TestReplayRateLimit(t *testing.T) {
 	if n != 121 {
 		t.Errorf("client sent %d 01,0E, want 121", n)
 	}
+}
+
+// feedbag-2025.txt against the 2025 release: signon as a feedbag client,
+// transactions of inserts, a deny that blocks only once a pdinfo item
+// exists, blocked IMs both ways, 13,05 answered by 13,06 or 13,0F by the
+// strict "modified before" rule, the self-deny refused, and the group
+// delete that wipes every item with item id 0. The clock stands at the
+// capture's last-modified time, so the 13,05 times the capture sends fall
+// on the same side of it.
+func TestReplayFeedbag2025(t *testing.T) {
+	srv, _ := startServer(t, func(s *Server, clk *fakeClock) {
+		s.EnforceRates = false
+		clk.Advance(time.Unix(0x6b0ca31e, 0).Sub(clk.Now()))
+	})
+	replay(t, srv, "feedbag-2025.txt", nil)
 }

@@ -118,6 +118,16 @@ type Server struct {
 	// limiting to be deterministic sets a clock it controls; network
 	// deadlines use real time.
 	Now func() time.Time
+	// Release is the Open OSCAR Server release copied where the 2025 and
+	// 2026 releases differ (feedbag edits and presence, sessions of one
+	// account). The zero value is Release2025.
+	Release Release
+	// FeedbagPartItems, if positive, splits each 13,06 into SNACs of at most
+	// that many items, every one but the last flagged 0x0001 ("more
+	// follow"). Real servers never split (the protocol allows it): this is
+	// for testing a client's reading of multi-part lists. A list too long
+	// for one SNAC is always split.
+	FeedbagPartItems int
 
 	mu        sync.Mutex
 	started   bool
@@ -370,7 +380,7 @@ func (s *Server) onlineLocked(norm string) *user {
 	if u == nil {
 		return nil
 	}
-	if u.bot != nil || (u.sess != nil && u.sess.ready && !u.sess.conn.closing) {
+	if u.bot != nil || u.liveReadyLocked() != nil {
 		return u
 	}
 	return nil
