@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/aim-oscar/aim/internal/linger"
 	"github.com/aim-oscar/aim/internal/oscar"
 )
 
@@ -38,10 +39,8 @@ type callReply struct {
 // the order they were queued.
 func (s *Session) queue(reqID uint32, m oscar.Message) (*job, error) {
 	j := &job{reqID: reqID, typ: m.SNACType(), body: m.AppendTo(nil), done: make(chan error, 1)}
-	select {
-	case <-s.closing:
+	if s.ctx.Err() != nil {
 		return nil, s.closedErr()
-	default:
 	}
 	select {
 	case s.outq <- j:
@@ -66,7 +65,7 @@ func (s *Session) written(ctx context.Context, j *job) error {
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-s.closing:
+	case <-s.ctx.Done():
 		return s.closedErr()
 	}
 }
@@ -78,65 +77,80 @@ func (s *Session) closedErr() error {
 	return ErrClosed
 }
 
-// writeLoop sends queued SNACs in order, each when its rate class allows.
+// writeLoop sends queued SNACs in order, each when its rate class allows,
+// and the keepalive's channel-5 frames. Once signed on it is the only
+// goroutine that writes to the connection, so the logout frame it writes
+// when the session ends is the last frame sent.
 func (s *Session) writeLoop() {
-	defer close(s.writerDone)
-	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-		for {
-			select {
-			case j := <-s.outq:
-				j.done <- ErrClosed
-			default:
-				return
-			}
-		}
-	}()
+	defer s.wg.Done()
+	timer := time.NewTimer(time.Hour) // reset for each wait
+	timer.Stop()
 	for {
-		var j *job
 		select {
-		case j = <-s.outq:
-		case <-s.closing:
-			return
-		}
-		for {
-			d := s.rates.delay(j.typ, s.now())
-			if d <= 0 {
-				break
-			}
-			if timer == nil {
-				timer = time.NewTimer(d)
-			} else {
-				timer.Reset(d)
-			}
-			select {
-			case <-timer.C:
-			case <-s.closing:
-				j.done <- ErrClosed
+		case j := <-s.outq:
+			if !s.send(j, timer) {
+				s.finish()
 				return
 			}
-		}
-		s.rates.record(j.typ, s.now())
-		h := oscar.SNACHeader{Family: j.typ.Family(), Subtype: j.typ.Subtype(), RequestID: j.reqID}
-		err := s.write(func() error { return s.fw.WriteSNAC(h, nil, rawBody(j.body)) })
-		j.done <- err
-		if err != nil {
-			s.fail(readError(err))
+		case <-s.ping:
+			if err := s.write(func() error { return s.fw.WriteFrame(oscar.ChannelKeepalive, nil) }); err != nil {
+				s.stop(readError(err))
+			}
+		case <-s.ctx.Done():
+			s.finish()
 			return
 		}
 	}
 }
 
+// send writes one job when its rate class allows; false means the session
+// is ending.
+func (s *Session) send(j *job, timer *time.Timer) bool {
+	for {
+		d := s.rates.delay(j.typ, s.now())
+		if d <= 0 {
+			break
+		}
+		timer.Reset(d)
+		select {
+		case <-timer.C:
+		case <-s.ctx.Done():
+			j.done <- ErrClosed
+			return false
+		}
+	}
+	s.rates.record(j.typ, s.now())
+	h := oscar.SNACHeader{Family: j.typ.Family(), Subtype: j.typ.Subtype(), RequestID: j.reqID}
+	err := s.write(func() error { return s.fw.WriteSNAC(h, nil, rawBody(j.body)) })
+	j.done <- err
+	if err != nil {
+		s.stop(readError(err))
+		return false
+	}
+	return true
+}
+
+// finish ends the writer: queued jobs get ErrClosed, and on a logout the
+// server gets the zero-length channel-4 frame, then the half-close the
+// reader's last reads wait on (see Logout).
+func (s *Session) finish() {
+	for len(s.outq) > 0 { // only the writer receives: this cannot block
+		(<-s.outq).done <- ErrClosed
+	}
+	if context.Cause(s.ctx) != errLogout {
+		return
+	}
+	if err := s.write(func() error { return s.fw.WriteFrame(oscar.ChannelSignoff, nil) }); err != nil {
+		s.conn.Close() // nothing more will come: end the reader now
+		return
+	}
+	linger.HalfClose(context.Background(), s.conn)
+}
+
 // write runs one frame write under a deadline of StepTimeout, cleared once
 // the write is done: a deadline left armed would wake an idle process for
-// nothing. The lock keeps one writer's clearing from removing another's
-// deadline.
+// nothing.
 func (s *Session) write(f func() error) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
 	s.conn.SetWriteDeadline(time.Now().Add(s.opts.StepTimeout))
 	err := f()
 	s.conn.SetWriteDeadline(time.Time{})
@@ -202,7 +216,7 @@ func (p *Pending) wait(ctx context.Context) ([]byte, error) {
 		return nil, ctx.Err()
 	case <-timer.C:
 		return nil, fmt.Errorf("no answer from the server to %v within %s: %w", p.what, s.opts.StepTimeout, os.ErrDeadlineExceeded)
-	case <-s.closing:
+	case <-s.ctx.Done():
 		// A reply may have come just before the end.
 		select {
 		case r := <-p.c.reply:
@@ -259,10 +273,7 @@ func (s *Session) deliver(snac oscar.SNAC) bool {
 func (s *Session) failPending() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	err := ErrClosed
-	if s.err != nil {
-		err = fmt.Errorf("%w: %w", ErrClosed, s.err)
-	}
+	err := s.closedErr()
 	for id, c := range s.pending {
 		delete(s.pending, id)
 		c.reply <- callReply{err: err}
@@ -274,35 +285,35 @@ func (s *Session) failPending() {
 // for self info (01,0E): no answer within StepTimeout means the connection
 // is dead.
 func (s *Session) keepaliveLoop() {
-	defer close(s.keepaliveDone)
+	defer s.wg.Done()
 	period := s.opts.Keepalive
 	if period < 0 {
 		period = s.opts.ProbeAfter
 	}
 	if period <= 0 {
-		<-s.closing
+		<-s.ctx.Done()
 		return
 	}
 	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
 		select {
-		case <-s.closing:
+		case <-s.ctx.Done():
 			return
 		case <-t.C:
 		}
 		now := s.now()
 		if s.opts.Keepalive > 0 && now.Sub(time.Unix(0, s.lastWrite.Load())) >= s.opts.Keepalive {
-			if err := s.write(func() error { return s.fw.WriteFrame(oscar.ChannelKeepalive, nil) }); err != nil {
-				s.fail(readError(err))
-				return
+			select {
+			case s.ping <- struct{}{}:
+			default: // one is waiting already
 			}
 		}
 		if s.opts.ProbeAfter > 0 && now.Sub(time.Unix(0, s.lastRead.Load())) >= s.opts.ProbeAfter {
-			_, err := s.request(context.Background(), oscar.Empty(oscar.TypeSelfInfoRequest), oscar.TypeSelfInfo)
+			_, err := s.request(s.ctx, oscar.Empty(oscar.TypeSelfInfoRequest), oscar.TypeSelfInfo)
 			var refused *RequestError // an error SNAC is an answer too: the server is there
-			if err != nil && !errors.As(err, &refused) && !errors.Is(err, ErrClosed) && !errors.Is(err, ErrQueueFull) {
-				s.fail(fmt.Errorf("%w: the server did not answer a probe after %s of silence", ErrConnectionLost, s.opts.ProbeAfter))
+			if err != nil && s.ctx.Err() == nil && !errors.As(err, &refused) && !errors.Is(err, ErrQueueFull) {
+				s.stop(fmt.Errorf("%w: the server did not answer a probe after %s of silence", ErrConnectionLost, s.opts.ProbeAfter))
 				return
 			}
 		}

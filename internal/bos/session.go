@@ -5,9 +5,11 @@
 // rate limits, until Logout sends the zero-length channel-4 frame.
 //
 // A Session owns three goroutines: a reader that turns frames into events,
-// a writer that sends queued SNACs at the pace the rate limits allow, and
-// a keepalive that also probes a silent connection. Logout (or the end of
-// the context given to Connect) stops all three and waits for them.
+// a writer (the only one that writes to the connection once signed on)
+// that sends queued SNACs at the pace the rate limits allow, and a
+// keepalive that also probes a silent connection. Logout (or the end of
+// the context given to Connect) stops all three and waits for them. bos
+// never prints and never dials anything but the BOS address it is given.
 package bos
 
 import (
@@ -109,9 +111,18 @@ type Session struct {
 	reqID      atomic.Uint32
 	rates      *limiter
 	outq       chan *job
-	closing    chan struct{} // closed when the session starts to end
+	ping       chan struct{} // the keepalive asks the writer for a channel-5 frame
 
-	wmu sync.Mutex // held while a write and its deadline are in progress
+	// The lifecycle. ctx ends when the session starts to end, and its
+	// cause says why (errLogout for a logout). wg counts the writer and
+	// keepalive; the reader waits for them, then closes Events and done.
+	ctx         context.Context
+	cancel      context.CancelCauseFunc
+	wg          sync.WaitGroup
+	done        chan struct{}
+	abandon     chan struct{} // closed when a Logout gave up: events nobody reads are dropped
+	abandonOnce sync.Once
+	stopAfter   func() bool // unregisters the logout at the end of Connect's context
 
 	mu      sync.Mutex
 	pending map[uint32]*call
@@ -120,23 +131,14 @@ type Session struct {
 	online  map[string]string // normalized name -> display name
 	away    string            // the away message set; "" when back
 	replied map[string]bool   // senders auto-replied to for this away message
-	err     error             // why the session ended; nil after Logout
-	failure error             // the writer's or keepalive's reason to end it
 
 	lastRead  atomic.Int64 // unix nanos
 	lastWrite atomic.Int64
-
-	shutdownOnce  sync.Once
-	writerDone    chan struct{}
-	keepaliveDone chan struct{}
-	done          chan struct{} // closed when all three goroutines are gone
-	abandon       chan struct{} // closed when nobody will read more events
-	force         chan struct{} // closed when a Logout gives up waiting
-	forceOnce     sync.Once
-	finisherDone  chan struct{} // set (under mu) when a logout frame is to be sent
-	abandonOnce   sync.Once
-	stopAfter     func() bool
 }
+
+// errLogout is the cause of a session that ends because its user logged
+// out (Logout, or the end of Connect's context).
+var errLogout = errors.New("logout")
 
 // Connect signs on and returns a session that is online. ctx bounds the
 // whole session: when it ends, the session logs out. Each signon step also
@@ -175,32 +177,31 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 		return nil, &StepError{Step: "connecting to " + opts.Addr, Err: err}
 	}
 	s := &Session{
-		opts:          opts,
-		conn:          nc,
-		fr:            oscar.NewFrameReader(nc),
-		fw:            oscar.NewFrameWriter(nc, opts.SequenceStart),
-		now:           opts.Now,
-		events:        make(chan Event, opts.EventBuffer),
-		rates:         newLimiter(),
-		outq:          make(chan *job, opts.QueueSize),
-		closing:       make(chan struct{}),
-		pending:       map[uint32]*call{},
-		signonReqs:    map[uint32]oscar.SNACType{},
-		online:        map[string]string{},
-		away:          opts.Away,
-		replied:       map[string]bool{},
-		writerDone:    make(chan struct{}),
-		keepaliveDone: make(chan struct{}),
-		done:          make(chan struct{}),
-		abandon:       make(chan struct{}),
-		force:         make(chan struct{}),
-		limits:        Limits{MaxMessageLen: DefaultMaxMessage, MaxProfileLen: DefaultProfileLimit},
+		opts:       opts,
+		conn:       nc,
+		fr:         oscar.NewFrameReader(nc),
+		fw:         oscar.NewFrameWriter(nc, opts.SequenceStart),
+		now:        opts.Now,
+		events:     make(chan Event, opts.EventBuffer),
+		rates:      newLimiter(),
+		outq:       make(chan *job, opts.QueueSize),
+		ping:       make(chan struct{}, 1),
+		pending:    map[uint32]*call{},
+		signonReqs: map[uint32]oscar.SNACType{},
+		online:     map[string]string{},
+		away:       opts.Away,
+		replied:    map[string]bool{},
+		done:       make(chan struct{}),
+		abandon:    make(chan struct{}),
+		limits:     Limits{MaxMessageLen: DefaultMaxMessage, MaxProfileLen: DefaultProfileLimit},
 	}
+	s.ctx, s.cancel = context.WithCancelCause(context.Background())
 	s.fw.Trace = s.traceOut
 	s.signingOn = true
 	stop := context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
 	err = s.signon(ctx)
 	if !stop() || err != nil {
+		s.cancel(ErrClosed)
 		nc.Close()
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -210,22 +211,15 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 	nc.SetDeadline(time.Time{})
 	s.early = append([]Event{&SignedOn{At: At{s.now()}, ScreenName: s.self.ScreenName, WarningLevel: s.self.WarningLevel, Reconnected: opts.Reconnected}}, s.early...)
 	s.signingOn = false
-	go s.readLoop()
-	go s.writeLoop()
-	go s.keepaliveLoop()
-	stopAfter := context.AfterFunc(ctx, func() {
+	s.stopAfter = context.AfterFunc(ctx, func() {
 		lctx, cancel := context.WithTimeout(context.Background(), s.opts.StepTimeout)
 		defer cancel()
 		s.Logout(lctx)
 	})
-	s.mu.Lock()
-	s.stopAfter = stopAfter
-	s.mu.Unlock()
-	select {
-	case <-s.closing: // ended before the AfterFunc was stored: shutdown missed it
-		stopAfter()
-	default:
-	}
+	s.wg.Add(2)
+	go s.writeLoop()
+	go s.keepaliveLoop()
+	go s.readLoop()
 	return s, nil
 }
 
@@ -262,29 +256,34 @@ func (s *Session) OnlineBuddies() []string {
 
 // Err returns why the session ended: nil while it runs and after Logout.
 func (s *Session) Err() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
+	if err := context.Cause(s.ctx); err != nil && err != errLogout {
+		return err
+	}
+	return nil
 }
 
 // Done is closed when the session has ended and its goroutines are gone.
 func (s *Session) Done() <-chan struct{} { return s.done }
 
-// Logout sends the zero-length channel-4 frame, closes the connection and
-// waits for the session's goroutines until ctx ends. SNACs still queued are
-// not sent: their callers get ErrClosed. Logout may be called more than
-// once and from any goroutine. If ctx ends first (a write stuck on a dead
-// connection, say), the connection is closed without the logout frame, and
-// events nobody reads any more are dropped, so the goroutines still end.
+// Logout ends the session and waits, until ctx ends, for its goroutines:
+// the session stops taking requests (those still queued get ErrClosed),
+// the writer sends the zero-length channel-4 frame after what it was
+// writing and half-closes the connection, and the reader reads (and
+// drops) what the server still sends until it closes its side, at most
+// linger.Bound; then the connection is closed. Closing at once could reset
+// the connection and lose the logout frame. Logout may be called more than
+// once and from any goroutine, and returns nil even if the session had
+// ended already. If ctx ends first (a write stuck on a dead connection,
+// say), the connection is closed at once and events nobody reads any more
+// are dropped, so the goroutines still end.
 func (s *Session) Logout(ctx context.Context) error {
-	s.shutdown(nil, true)
+	s.stop(errLogout)
 	select {
 	case <-s.done:
 		return nil
 	case <-ctx.Done():
-		// Give up on the logout frame and on events nobody reads.
-		s.forceOnce.Do(func() { close(s.force) })
 		s.abandonOnce.Do(func() { close(s.abandon) })
+		s.conn.Close()
 		<-s.done
 		return ctx.Err()
 	}
@@ -292,65 +291,16 @@ func (s *Session) Logout(ctx context.Context) error {
 
 // Ending is closed as soon as the session starts to end: it takes no more
 // requests, and a caller wanting one must wait for another session.
-func (s *Session) Ending() <-chan struct{} { return s.closing }
+func (s *Session) Ending() <-chan struct{} { return s.ctx.Done() }
 
-// shutdown starts the end of the session, once, and never waits: it
-// stops the writer and keepalive, and either closes the connection, which
-// ends the reader, or (signoff) hands that to a finisher goroutine that
-// sends the logout frame after every other frame and then closes. Each
-// Logout waits with its own context. Only Logout and the reader call
-// shutdown: the writer and keepalive report failures with fail.
-func (s *Session) shutdown(cause error, signoff bool) {
-	s.shutdownOnce.Do(func() {
-		s.mu.Lock()
-		s.err = cause
-		stopAfter := s.stopAfter
-		if signoff {
-			s.finisherDone = make(chan struct{})
-		}
-		finisherDone := s.finisherDone
-		s.mu.Unlock()
-		if stopAfter != nil {
-			stopAfter()
-		}
-		close(s.closing)
-		if !signoff {
-			s.conn.Close()
-			return
-		}
-		go func() {
-			defer close(finisherDone)
-			if s.waitWorkers() {
-				// Best effort: the connection may be gone.
-				s.write(func() error { return s.fw.WriteFrame(oscar.ChannelSignoff, nil) })
-			}
-			s.conn.Close()
-		}()
-	})
-}
-
-// waitWorkers waits for the writer and keepalive to stop, unless a Logout
-// gives up first (a write stuck on a dead connection).
-func (s *Session) waitWorkers() bool {
-	for _, ch := range []chan struct{}{s.writerDone, s.keepaliveDone} {
-		select {
-		case <-ch:
-		case <-s.force:
-			return false
-		}
+// stop starts the end of the session; the first cause is the one kept. A
+// logout leaves the connection open for the writer's logout frame and the
+// reader's last reads; any other cause closes it, which ends the reader.
+func (s *Session) stop(cause error) {
+	s.cancel(cause)
+	if context.Cause(s.ctx) != errLogout {
+		s.conn.Close()
 	}
-	return true
-}
-
-// fail ends the session from the writer or keepalive: it records why and
-// closes the connection; the reader, seeing the read fail, does the rest.
-func (s *Session) fail(err error) {
-	s.mu.Lock()
-	if s.failure == nil {
-		s.failure = err
-	}
-	s.mu.Unlock()
-	s.conn.Close()
 }
 
 func (s *Session) traceOut(f oscar.Frame) {
@@ -403,13 +353,11 @@ func (s *Session) readLoop() {
 	for cause == nil {
 		f, err := s.readFrame()
 		if err != nil {
-			s.mu.Lock()
-			cause = s.failure
-			s.mu.Unlock()
-			if cause == nil {
-				cause = readError(err)
-			}
+			cause = readError(err)
 			break
+		}
+		if s.ctx.Err() != nil { // logging out: what the server still sends is dropped
+			continue
 		}
 		switch f.Channel {
 		case oscar.ChannelSNAC:
@@ -421,16 +369,11 @@ func (s *Session) readLoop() {
 			cause = closedBy(f, s.opts.MultiConn)
 		}
 	}
-	s.shutdown(cause, false)
+	s.stop(cause) // kept only if nothing ended the session before
+	s.conn.Close()
+	s.wg.Wait()
+	s.stopAfter()
 	s.failPending()
-	<-s.writerDone // both stop once shutdown closed s.closing and the connection
-	<-s.keepaliveDone
-	s.mu.Lock()
-	finisher := s.finisherDone
-	s.mu.Unlock()
-	if finisher != nil {
-		<-finisher
-	}
 	err := s.Err()
 	s.emit(&Disconnected{At: At{s.now()}, Err: err, Reason: ReasonOf(err)})
 }

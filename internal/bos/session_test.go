@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -460,5 +461,97 @@ func TestAwayAutoReply(t *testing.T) {
 		if !im.AutoResponse || im.Text != want || im.AutoReplied {
 			t.Errorf("bob got %+v, want the automatic %q", im, want)
 		}
+	}
+}
+
+// closeWatch is a client connection that says when the client stops
+// writing: when it half-closes or closes.
+type closeWatch struct {
+	net.Conn
+	once    sync.Once
+	stopped chan struct{}
+}
+
+func (c *closeWatch) stop() { c.once.Do(func() { close(c.stopped) }) }
+
+func (c *closeWatch) CloseWrite() error {
+	defer c.stop()
+	return c.Conn.(*net.TCPConn).CloseWrite()
+}
+
+func (c *closeWatch) Close() error {
+	defer c.stop()
+	return c.Conn.Close()
+}
+
+// TestQuickSessionsLogoutLands: sessions that log out as soon as they are
+// on (a script's `aim login </dev/null`) still get their logout to the
+// server, and neither side sees a reset. Here the server is slow to
+// answer client-ready, as the real one is when it looks up presence: it
+// sends the flight that follows 01,02 (a buddy's arrival, 0B,02) only once
+// the client has stopped writing. A client that closes its socket at once
+// gets those bytes on a closed socket, and its kernel resets the
+// connection; one that half-closes and reads until the server closes does
+// not. Every BOS connection must end with the zero-length channel-4 frame
+// read by the server, and no connection may be reset.
+func TestQuickSessionsLogoutLands(t *testing.T) {
+	const n = 16
+	srv := oscartest.NewUnstartedServer(alice)
+	var mu sync.Mutex
+	var watch *closeWatch
+	srv.Intercept = func(ev oscartest.Event) oscartest.Action {
+		if ev.Service != "bos" || ev.Frame.Channel != oscar.ChannelSNAC {
+			return oscartest.Answer
+		}
+		if s, err := oscar.ParseSNAC(ev.Frame.Payload); err == nil && s.Type() == oscar.TypeClientReady {
+			mu.Lock()
+			w := watch
+			mu.Unlock()
+			select {
+			case <-w.stopped:
+			case <-time.After(10 * time.Second):
+			}
+		}
+		return oscartest.Answer
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	srv.AddBot("EchoBot", nil)
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		nc, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		w := &closeWatch{Conn: nc, stopped: make(chan struct{})}
+		mu.Lock()
+		watch = w
+		mu.Unlock()
+		return w, nil
+	}
+	for i := range n {
+		m := login.FLAP
+		if i%2 == 1 {
+			m = login.MD5
+		}
+		sess := signOn(t, srv, "LabAlice", "alicepw1", m, bos.Options{Buddies: []string{"EchoBot"}, Dial: dial})
+		logout(t, sess)
+		if _, err := srv.WaitClosed(t.Context(), "LabAlice"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var bosEnds int
+	for _, e := range srv.Ends() {
+		if e.Reset {
+			t.Errorf("%s connection of %q was reset", e.Service, e.ScreenName)
+		}
+		if e.Service == "bos" {
+			bosEnds++
+			if !e.Logout {
+				t.Errorf("a BOS connection ended without the logout frame: %+v", e)
+			}
+		}
+	}
+	if bosEnds != n {
+		t.Errorf("%d BOS connections ended, want %d", bosEnds, n)
 	}
 }

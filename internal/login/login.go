@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aim-oscar/aim/internal/linger"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/secret"
 )
@@ -176,16 +177,15 @@ func Authorize(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer c.close()
 	stop := context.AfterFunc(ctx, func() { c.conn.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
-
 	var reply oscar.LoginReply
 	if opts.Method == MD5 {
 		err = c.md5(ctx, &opts, &reply)
 	} else {
 		err = c.flap(ctx, &opts, &reply)
 	}
+	stop()
+	c.close(ctx, err)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -254,7 +254,20 @@ func dial(ctx context.Context, opts *Options) (*conn, error) {
 	return c, nil
 }
 
-func (c *conn) close() { c.conn.Close() }
+// close ends the connection. After the server's answer (a login reply,
+// or a refusal) it lingers: the server closes its side right after its
+// reply, and may send more first (the 2026 release sends an empty channel
+// 4 after 17,03); closing with those bytes unread would reset the
+// connection. After a failed step it closes at once.
+func (c *conn) close(ctx context.Context, err error) {
+	var refused *AuthError
+	if err != nil && !errors.As(err, &refused) {
+		c.conn.Close()
+		return
+	}
+	c.conn.SetDeadline(time.Time{})
+	linger.Close(ctx, c.conn)
+}
 
 // deadline sets the write and read deadline for one step.
 func (c *conn) deadline() { c.conn.SetDeadline(time.Now().Add(c.step)) }

@@ -59,7 +59,10 @@ func (c *conn) handleBOS(f oscar.Frame) bool {
 		return true
 	case oscar.ChannelSNAC:
 	case oscar.ChannelSignoff: // logout: nothing back, close at once
-		return false
+		s.mu.Lock()
+		c.closeLocked()
+		s.mu.Unlock()
+		return true
 	default: // keepalives and unknown channels get nothing
 		return true
 	}

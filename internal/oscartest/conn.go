@@ -6,6 +6,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
@@ -28,6 +29,7 @@ const (
 	itemRaw                       // bytes as they are
 	itemKickBare                  // `2a 04 <seq>` (no length), then half-close
 	itemHalfClose                 // half-close once everything before it is written
+	itemClose                     // close once everything before it is written
 )
 
 type outItem struct {
@@ -49,6 +51,7 @@ type conn struct {
 	queued  atomic.Int64 // payload bytes waiting in out
 	done    chan struct{}
 	once    sync.Once
+	written chan struct{} // closed when the writer stops
 
 	// Guarded by srv.mu.
 	name     string // display form once known ("" before)
@@ -57,9 +60,28 @@ type conn struct {
 	recBytes int
 	recFull  bool
 	closing  bool // handle nothing more, queue nothing more
+	flush    bool // an itemClose is queued: the socket closes once the writer reaches it
 	finished bool // the reader has exited and the socket is closed
 	sess     *session
 	auth     authState
+	end      ConnEnd // filled in as the connection ends
+}
+
+// ConnEnd is how a client connection ended, as the server saw it.
+type ConnEnd struct {
+	Service    string // "auth" or "bos"
+	ScreenName string // the registered form, "" if never known
+	// Logout: the client's last frame was a zero-length channel-4 frame.
+	Logout bool
+	// Reset: a read or write failed because the client reset the
+	// connection (a close with unread data, or writes after its close),
+	// which can destroy frames still in flight either way.
+	Reset bool
+}
+
+// isReset reports whether err is the peer resetting the connection.
+func isReset(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 func newConn(s *Server, nc net.Conn, service string) *conn {
@@ -70,6 +92,7 @@ func newConn(s *Server, nc net.Conn, service string) *conn {
 		remote:  nc.RemoteAddr().String(),
 		out:     make(chan outItem, sendQueueLen),
 		done:    make(chan struct{}),
+		written: make(chan struct{}),
 	}
 }
 
@@ -137,6 +160,7 @@ func (c *conn) readLoop() {
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 				s.mu.Lock()
+				c.end.Reset = c.end.Reset || isReset(err)
 				if !c.closing {
 					s.logf("oscartest: %s %s (%s): read: %v", c.service, c.remote, c.name, err)
 				}
@@ -177,15 +201,30 @@ func (c *conn) readLoop() {
 	}
 }
 
-// shutdown runs when the reader exits: the socket closes, and the session
-// (if any) ends.
+// shutdown runs when the reader exits: the socket closes (after what was
+// queued before a logout is written), and the session (if any) ends.
 func (c *conn) shutdown() {
-	c.abort()
 	s := c.srv
+	s.mu.Lock()
+	flush := c.flush
+	s.mu.Unlock()
+	if flush {
+		<-c.written
+	}
+	c.abort()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c.closing, c.finished = true, true
 	delete(s.conns, c)
+	c.end.Service, c.end.ScreenName = c.service, c.name
+	if n := len(c.frames); n > 0 {
+		last := c.frames[n-1]
+		c.end.Logout = last.Channel == oscar.ChannelSignoff && len(last.Payload) == 0 && !last.Truncated
+	}
+	s.ends = append(s.ends, &c.end)
+	if len(s.ends) > maxRecent {
+		s.ends = append(s.ends[:0], s.ends[1:]...)
+	}
 	if c.sess != nil {
 		s.endSessionLocked(c.sess)
 	}
@@ -195,6 +234,7 @@ func (c *conn) shutdown() {
 // writeLoop writes queued items in order until the connection ends.
 func (c *conn) writeLoop() {
 	defer c.srv.wg.Done()
+	defer close(c.written)
 	fw := oscar.NewFrameWriter(c.nc, serverSeqStart)
 	seq := uint16(serverSeqStart)
 	for {
@@ -221,8 +261,16 @@ func (c *conn) writeLoop() {
 		case itemHalfClose:
 			c.halfClose()
 			return
+		case itemClose:
+			c.abort()
+			return
 		}
 		if err != nil {
+			if isReset(err) {
+				c.srv.mu.Lock()
+				c.end.Reset = true
+				c.srv.mu.Unlock()
+			}
 			c.abort()
 			return
 		}
@@ -285,6 +333,17 @@ func (c *conn) sendMsgFlags(reqID uint32, flags uint16, m oscar.Message) bool {
 // sendBody queues a SNAC of type t with a ready-made body.
 func (c *conn) sendBody(t oscar.SNACType, reqID uint32, body []byte) bool {
 	return c.sendMsg(reqID, rawMsg{t, body})
+}
+
+// closeLocked ends the connection the way the real server does on a
+// logout: it handles nothing more and closes the socket at once, after the
+// frames it queued before (which the real server wrote before it read the
+// logout).
+func (c *conn) closeLocked() {
+	if c.enqueue(outItem{kind: itemClose}) {
+		c.flush = true
+	}
+	c.closing = true
 }
 
 // closeAfterLocked makes the connection end after what is queued: the

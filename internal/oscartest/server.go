@@ -144,6 +144,7 @@ type Server struct {
 	conns     map[*conn]struct{}
 	lastAuth  recent // normalized name → most recent authorizer connection
 	lastBOS   map[string]*conn
+	ends      []*ConnEnd    // of the last maxRecent connections to end, oldest first
 	changed   chan struct{} // closed and replaced on every state change
 	limiter   loginLimiter
 	classOf   map[oscar.SNACType]int // SNAC type → index into Rates.Classes
@@ -452,6 +453,18 @@ func (s *Server) Sent(screenName string) []oscar.Frame {
 		return c.copyFrames()
 	}
 	return nil
+}
+
+// Ends returns how the connections that ended so far ended (the last 1024
+// of them), oldest first.
+func (s *Server) Ends() []ConnEnd {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]ConnEnd, len(s.ends))
+	for i, e := range s.ends {
+		out[i] = *e
+	}
+	return out
 }
 
 // AuthSent returns copies of the frames the client sent on the most recent
