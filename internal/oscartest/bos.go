@@ -49,11 +49,14 @@ func mustHex(s string) []byte {
 // to close the connection at once.
 func (c *conn) handleBOS(f oscar.Frame) bool {
 	s := c.srv
+	if c.svc != nil { // set by this goroutine: a chat navigation or room connection
+		return c.handleService(f)
+	}
 	switch f.Channel {
 	case oscar.ChannelSignon:
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if c.sess == nil {
+		if c.sess == nil && !s.serviceSignonLocked(c, f.Payload) {
 			s.bosSignonLocked(c, f.Payload)
 		}
 		return true
@@ -170,6 +173,8 @@ func (s *Server) dispatchLocked(ss *session, snac oscar.SNAC) func() {
 			s.announceLocked(u, nil)
 		}
 	case typeSetPrivacyFlags:
+	case oscar.TypeServiceRequest: // chat navigation and rooms: chat.go
+		s.serviceRequestLocked(ss, snac)
 
 	// 02: Locate
 	case oscar.TypeLocateRightsReq:

@@ -63,6 +63,7 @@ type conn struct {
 	flush    bool // an itemClose is queued: the socket closes once the writer reaches it
 	finished bool // the reader has exited and the socket is closed
 	sess     *session
+	svc      *service // a chat navigation or room connection (chat.go)
 	auth     authState
 	end      ConnEnd // filled in as the connection ends
 }
@@ -227,6 +228,9 @@ func (c *conn) shutdown() {
 	}
 	if c.sess != nil {
 		s.endSessionLocked(c.sess)
+	}
+	if c.svc != nil {
+		s.endServiceLocked(c.svc)
 	}
 	s.notifyLocked()
 }

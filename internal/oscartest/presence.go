@@ -54,6 +54,7 @@ type session struct {
 	feedbagOn bool          // 13,07: presence and privacy come from the feedbag
 	inTxn     bool          // between 13,11 and 13,12
 	pending   *presenceEdit // 2026: presence changes held until 13,12
+	services  []*service    // chat navigation and room connections it asked for (chat.go)
 }
 
 // sessionsLocked returns every open session of u, newest first.
@@ -193,6 +194,7 @@ func (s *Server) sendArrivalLocked(ss *session, norm string) {
 
 // endSessionLocked runs when a BOS connection ends.
 func (s *Server) endSessionLocked(ss *session) {
+	s.endServicesLocked(ss)
 	u := ss.user
 	if i := slices.Index(u.others, ss); i >= 0 { // an older session of several
 		u.others = slices.Delete(u.others, i, i+1)

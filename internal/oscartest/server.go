@@ -149,6 +149,7 @@ type Server struct {
 	limiter   loginLimiter
 	classOf   map[oscar.SNACType]int // SNAC type → index into Rates.Classes
 	imClass   int                    // index of the class of 04,06 (-1: none)
+	chat      chatState              // rooms and service cookies (chat.go)
 	wg        sync.WaitGroup
 }
 
