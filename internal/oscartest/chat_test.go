@@ -429,3 +429,145 @@ func TestChatRatesPerConnection(t *testing.T) {
 		t.Errorf("class 1: BOS at %d, then chat navigation at %d; want %d (one more SNAC at no gap)", bos.Classes[0].Current, got, want)
 	}
 }
+
+// learnService maps the capture's 01,05 cookie to the one this server
+// issued in the same place, for the service connection that shows it.
+func (r *replayer) learnService(want, got oscar.Frame) {
+	if want.Channel != oscar.ChannelSNAC || got.Channel != oscar.ChannelSNAC {
+		return
+	}
+	ws, err1 := oscar.ParseSNAC(want.Payload)
+	gs, err2 := oscar.ParseSNAC(got.Payload)
+	if err1 != nil || err2 != nil || ws.Type() != oscar.TypeServiceReply {
+		return
+	}
+	var w, g oscar.ServiceReply
+	if w.Decode(ws.Body) == nil && g.Decode(gs.Body) == nil {
+		r.svcCookies[string(w.Cookie)] = append([]byte(nil), g.Cookie...)
+	}
+}
+
+// maskChat blanks, in place, what differs between runs in chat SNACs: a
+// room's creation time and the signon times in chat user info.
+func maskChat(t oscar.SNACType, body []byte) {
+	clearCreated := func(ri *oscar.RoomInfo) {
+		if v, ok := ri.TLVs.Get(oscar.RoomTLVCreated); ok {
+			clear(v)
+		}
+	}
+	switch t {
+	case oscar.TypeNavInfo:
+		var m oscar.NavInfo
+		if m.Decode(body) == nil {
+			for i := range m.Rooms {
+				clearCreated(&m.Rooms[i])
+			}
+		}
+	case oscar.TypeRoomInfoUpdate:
+		var m oscar.RoomInfoUpdate
+		if m.Decode(body) == nil {
+			clearCreated(&m.Room)
+		}
+	case oscar.TypeChatUsersJoined, oscar.TypeChatUsersLeft:
+		for off := 0; off < len(body); {
+			n := maskSignon(body[off:])
+			if n <= 0 {
+				break
+			}
+			off += n
+		}
+	case oscar.TypeChatIncoming:
+		if len(body) < 10 {
+			return
+		}
+		if l, err := oscar.ParseTLVs(body[10:]); err == nil {
+			if v, ok := l.Get(oscar.ChatTLVSender); ok {
+				maskSignon(v)
+			}
+		}
+	}
+}
+
+// TestReplayChat plays chat-2025.txt: three sign-ons, chat navigation,
+// "Lab Lounge" created and found again as "lab lounge", both joining, the
+// three messages (US-ASCII, UCS-2BE with an echo, ISO-8859-1), the
+// invitation, Bob leaving, and Alice's BOS logout ending her service
+// connections. Rate levels are masked: the capture's chat navigation shows
+// BOS levels worn down by seconds of real time.
+func TestReplayChat(t *testing.T) {
+	srv, _ := startServer(t, noEnforce)
+	r := newReplayer(t, srv, "chat-2025.txt", skipRateNotices)
+	r.maskLevels = true
+	r.run()
+}
+
+// TestChat2026: with Release2026, 01,05 puts TLV 0x000D first, 01,13
+// follows 01,18 on service connections, chat user info carries the
+// zero-time signon 0x886e0900, and 0E,04 has class 0 (README facts 44 to
+// 50).
+func TestChat2026(t *testing.T) {
+	srv, _ := startServer(t, func(s *Server, _ *fakeClock) { s.Release = Release2026 })
+	alice := signOn(t, srv, "LabAlice")
+	alice.ready()
+	bob := signOn(t, srv, "Lab Bob")
+	bob.ready()
+
+	alice.sendMsg(0x10c, &oscar.ServiceRequest{Family: oscar.FamilyChatNav})
+	s := alice.expect(oscar.TypeServiceReply)
+	if !bytes.HasPrefix(s.Body, []byte{0, 0x0d, 0, 2, 0, 0x0d, 0, 5}) {
+		t.Errorf("01,05 = % x, want TLV 0x000D first", s.Body)
+	}
+	var rep oscar.ServiceReply
+	if err := rep.Decode(s.Body); err != nil || !rep.FamilyFirst {
+		t.Fatalf("01,05 = %+v, %v", rep, err)
+	}
+	nav := dial(t, rep.Address)
+	nav.read()
+	nav.send(oscar.ChannelSignon, (&oscar.BOSSignon{Cookie: rep.Cookie}).AppendTo(nil))
+	nav.expect(oscar.TypeHostReady)
+	nav.sendMsg(1, &oscar.ClientVersions{Versions: []oscar.FamilyVersion{{Family: 1, Version: 4}}})
+	nav.expect(oscar.TypeHostVersions)
+	var motd oscar.MOTD
+	if err := motd.Decode(nav.expect(oscar.TypeMOTD).Body); err != nil || motd.Type != 4 || motd.Text() != "Welcome to Open OSCAR Server" {
+		t.Errorf("01,13 = %+v, %v", motd, err)
+	}
+	room := createRoom(t, nav, oscar.ExchangeUser, "Lab Lounge")
+
+	// The room connections send no 01,17, so they get no 01,13: their
+	// 0E,03 follows their 01,02 (signon order is not enforced, fact 11).
+	alice.sendMsg(0x10d, &oscar.ServiceRequest{Family: oscar.FamilyChat, HasRoom: true, Room: room.RoomRef})
+	if err := rep.Decode(alice.expect(oscar.TypeServiceReply).Body); err != nil {
+		t.Fatal(err)
+	}
+	ac := dial(t, rep.Address)
+	ac.read()
+	ac.send(oscar.ChannelSignon, (&oscar.BOSSignon{Cookie: rep.Cookie}).AppendTo(nil))
+	ac.expect(oscar.TypeHostReady)
+	ac.sendMsg(1, &oscar.ClientReady{})
+	joined := ac.expect(oscar.TypeChatUsersJoined)
+	var u oscar.ChatUsersJoined
+	if err := u.Decode(joined.Body); err != nil || len(u.Users) != 1 {
+		t.Fatalf("0E,03 = %+v, %v", u, err)
+	}
+	if v, _ := u.Users[0].TLVs.Uint32(oscar.UserTLVSignonTime); v != zeroTime2026 || u.Users[0].Class() != oscar.ClassFree {
+		t.Errorf("0E,03 user info: signon %#x, class %#x; want 0x886e0900, 0x0010", v, u.Users[0].Class())
+	}
+	ac.expect(oscar.TypeRoomInfoUpdate)
+
+	bob.sendMsg(0x10d, &oscar.ServiceRequest{Family: oscar.FamilyChat, HasRoom: true, Room: room.RoomRef})
+	if err := rep.Decode(bob.expect(oscar.TypeServiceReply).Body); err != nil {
+		t.Fatal(err)
+	}
+	bc := dial(t, rep.Address)
+	bc.read()
+	bc.send(oscar.ChannelSignon, (&oscar.BOSSignon{Cookie: rep.Cookie}).AppendTo(nil))
+	bc.expect(oscar.TypeHostReady)
+	bc.sendMsg(1, &oscar.ClientReady{})
+	bc.expect(oscar.TypeChatUsersJoined)
+	ac.expect(oscar.TypeChatUsersJoined)
+	bc.send(oscar.ChannelSignoff, nil)
+	var left oscar.ChatUsersLeft
+	if err := left.Decode(ac.expect(oscar.TypeChatUsersLeft).Body); err != nil || len(left.Users) != 1 || left.Users[0].Class() != 0 {
+		t.Errorf("0E,04 = %+v, %v; want Lab Bob with class 0", left, err)
+	}
+}

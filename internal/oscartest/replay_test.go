@@ -104,11 +104,27 @@ type replayer struct {
 	// skip drops server frames of the capture we do not expect (e.g. the
 	// tick-driven 01,0A when rates are not enforced).
 	skip func(oscar.Frame) bool
+	// svcCookies maps the capture's service cookies (01,05) to ours.
+	svcCookies map[string][]byte
+	// maskLevels blanks the rate levels of 01,07 too: for captures whose
+	// levels depend on the seconds between signons (chat navigation
+	// counts against the BOS levels).
+	maskLevels bool
 }
 
 func replay(t *testing.T, srv *Server, file string, skip func(oscar.Frame) bool) {
 	t.Helper()
-	r := &replayer{t: t, srv: srv, file: file, conns: map[string]*replayConn{}, cookies: map[string][]byte{}, skip: skip}
+	newReplayer(t, srv, file, skip).run()
+}
+
+func newReplayer(t *testing.T, srv *Server, file string, skip func(oscar.Frame) bool) *replayer {
+	return &replayer{t: t, srv: srv, file: file, conns: map[string]*replayConn{}, cookies: map[string][]byte{}, skip: skip,
+		svcCookies: map[string][]byte{}}
+}
+
+func (r *replayer) run() {
+	t, file := r.t, r.file
+	t.Helper()
 	for _, ev := range loadEvents(t, file) {
 		r.step(ev)
 	}
@@ -166,6 +182,7 @@ func (r *replayer) step(ev event) {
 		}
 		got := r.next(ev, rc, want)
 		r.learn(ev, rc, got)
+		r.learnService(want, got)
 	case 't': // the bare channel-4 header of a kick
 		rc.c.nc.SetReadDeadline(time.Now().Add(hangGuard))
 		f, err := rc.c.fr.ReadFrame()
@@ -264,6 +281,9 @@ func (r *replayer) rewrite(ev event, rc *replayConn, f oscar.Frame) []byte {
 	case f.Channel == oscar.ChannelSignon && strings.HasPrefix(ev.conn, "bos"):
 		var bs oscar.BOSSignon
 		cookie, ok := r.cookies[strings.TrimPrefix(ev.conn, "bos")]
+		if bs.Decode(p) == nil && r.svcCookies[string(bs.Cookie)] != nil { // a service connection
+			cookie, ok = r.svcCookies[string(bs.Cookie)], true
+		}
 		if bs.Decode(p) != nil || !ok { // a forged cookie stays forged
 			return p
 		}
@@ -320,6 +340,9 @@ func (r *replayer) mask(f oscar.Frame) []byte {
 		if rp.Decode(body) == nil {
 			for i := range rp.Classes {
 				rp.Classes[i].LastTime = 0
+				if r.maskLevels {
+					rp.Classes[i].Current = 0
+				}
 			}
 			for _, g := range rp.Groups {
 				slices.Sort(g.Types)
@@ -350,6 +373,10 @@ func (r *replayer) mask(f oscar.Frame) []byte {
 		if len(body) > 2 {
 			maskSignon(body[2:])
 		}
+	case oscar.TypeServiceReply:
+		return append(p[:len(p)-len(body)], maskLoginTLVs(body)...)
+	case oscar.TypeNavInfo, oscar.TypeRoomInfoUpdate, oscar.TypeChatUsersJoined, oscar.TypeChatUsersLeft, oscar.TypeChatIncoming:
+		maskChat(s.Type(), body)
 	case oscar.TypeFeedbagReply:
 		if len(body) >= 4 {
 			copy(body[len(body)-4:], []byte{0, 0, 0, 0})
