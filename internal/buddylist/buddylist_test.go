@@ -1,0 +1,297 @@
+package buddylist
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+func order(ids ...uint16) oscar.TLVList { return oscar.TLVList(oscar.AppendOrderTLV(nil, ids)) }
+
+// captured is the list of feedbag-2026.txt's 13,06: the root group, a
+// deny item, the pdinfo item (block the deny list), 'Friends' and its
+// buddy, names normalized by the server.
+var captured = []oscar.FeedbagItem{
+	{Class: oscar.FeedbagClassGroup, TLVs: order(1)},
+	{Name: "labcarol", ItemID: 0x0201, Class: oscar.FeedbagClassDeny},
+	{ItemID: 0x0301, Class: oscar.FeedbagClassPDInfo, TLVs: oscar.TLVList{0x00, 0xca, 0x00, 0x01, 0x04}},
+	{Name: "Friends", GroupID: 1, Class: oscar.FeedbagClassGroup, TLVs: order(0x0101)},
+	{Name: "labbob", GroupID: 1, ItemID: 0x0101, Class: oscar.FeedbagClassBuddy},
+}
+
+func TestListFromCapture(t *testing.T) {
+	l, problems := NewFeedbag(captured, 0x6b0ca361).List()
+	want := List{Groups: []Group{{"Friends", []string{"labbob"}}}, Deny: []string{"labcarol"}, Privacy: oscar.PrivacyBlockDeny}
+	if !reflect.DeepEqual(l, want) || len(problems) != 0 {
+		t.Errorf("List = %+v, %v\nwant %+v", l, problems, want)
+	}
+}
+
+// TestListInconsistent reads a list with every inconsistency the issue
+// names: it is read as far as it makes sense, and nothing is lost.
+func TestListInconsistent(t *testing.T) {
+	items := []oscar.FeedbagItem{
+		{Class: oscar.FeedbagClassGroup, TLVs: order(2, 7, 1, 2)},                                                  // names a missing group 7, and 2 twice
+		{Name: "Friends", GroupID: 1, Class: oscar.FeedbagClassGroup, TLVs: order(0x999, 0x0102)},                  // names a missing buddy, omits 0x0101
+		{Name: "", GroupID: 2, Class: oscar.FeedbagClassGroup},                                                     // no name, no order
+		{Name: "Old", GroupID: 3, Class: oscar.FeedbagClassGroup},                                                  // not in the root's order, empty: a leftover
+		{Name: "labbob", GroupID: 1, ItemID: 0x0101, Class: oscar.FeedbagClassBuddy},                               //
+		{Name: "labdave", GroupID: 1, ItemID: 0x0102, Class: oscar.FeedbagClassBuddy},                              //
+		{Name: "dup", GroupID: 1, ItemID: 0x0102, Class: oscar.FeedbagClassBuddy},                                  // duplicate id
+		{Name: "orphan", GroupID: 9, ItemID: 0x0103, Class: oscar.FeedbagClassBuddy},                               // missing group
+		{Name: "Lab Bob", GroupID: 2, ItemID: 0x0104, Class: oscar.FeedbagClassBuddy},                              // also in Friends
+		{Name: "weird", GroupID: 2, ItemID: 0x0105, Class: oscar.FeedbagClassGroup},                                // a group item with an item id
+		{ItemID: 0x0301, Class: oscar.FeedbagClassPDInfo, TLVs: oscar.TLVList{0x00, 0xca, 0x00, 0x02, 0x04, 0x00}}, // mode of 2 bytes
+	}
+	f := NewFeedbag(items, 1)
+	l, problems := f.List()
+	want := List{Groups: []Group{
+		{DefaultGroup, []string{"Lab Bob", "orphan"}},
+		{"Friends", []string{"labdave"}}, // labbob is Lab Bob, listed first in the other group
+	}}
+	if !reflect.DeepEqual(l, want) {
+		t.Errorf("List = %+v\nwant %+v", l, want)
+	}
+	var reasons []string
+	for _, p := range problems {
+		reasons = append(reasons, p.String())
+	}
+	for _, w := range []string{"duplicate id", "missing group", "names a missing buddy", "names a missing group", "without a name", "non-zero item id"} {
+		if !slices.ContainsFunc(reasons, func(r string) bool { return strings.Contains(r, w) }) {
+			t.Errorf("no problem %q in %q", w, reasons)
+		}
+	}
+	// The next edit repairs the order lists and keeps every buddy.
+	tx := f.Plan(l.Add("LabCarol", "Friends"), PlanOptions{})
+	applyAll(f, tx)
+	after, problems := f.List()
+	if after.Len() != 4 || !slices.Equal(after.Groups[1].Buddies, []string{"labdave", "LabCarol"}) {
+		t.Errorf("after the edit: %+v", after)
+	}
+	for _, p := range problems {
+		if strings.Contains(p.Reason, "order") {
+			t.Errorf("after the edit, still: %v", p)
+		}
+	}
+}
+
+func applyAll(f *Feedbag, tx *Transaction) {
+	for _, e := range tx.Edits {
+		f.Apply(e)
+	}
+}
+
+// edits summarizes a transaction: "13,08 Friends/1/0 Lab Bob/1/257 …".
+func edits(tx *Transaction) string {
+	var b strings.Builder
+	for _, e := range tx.Edits {
+		b.WriteString(e.Type.Short())
+		for _, it := range e.Items {
+			ids, _ := it.Order()
+			fmt.Fprintf(&b, " %s/%d/%d", it.Name, it.GroupID, it.ItemID)
+			if it.Class == oscar.FeedbagClassGroup {
+				fmt.Fprintf(&b, "%v", ids)
+			}
+		}
+		b.WriteString("; ")
+	}
+	return b.String()
+}
+
+func TestPlan(t *testing.T) {
+	tests := []struct {
+		name  string
+		from  []oscar.FeedbagItem
+		want  func(List) List
+		opt   PlanOptions
+		edits string
+	}{
+		{"first buddy", nil, func(l List) List { return l.Add("Lab Bob", "Friends") }, PlanOptions{},
+			"13,08 Friends/1/0[1] /0/0[1] Lab Bob/1/1; "},
+		{"add to a group", captured, func(l List) List { return l.Add("LabDave", "Friends") }, PlanOptions{},
+			"13,08 LabDave/1/1; 13,09 Friends/1/0[257 1]; "},
+		{"remove the last buddy of a group: the group stays", captured, func(l List) List {
+			l = l.Remove("labbob")
+			l.Groups = nil
+			return l
+		}, PlanOptions{}, "13,0a labbob/1/257; 13,09 Friends/1/0[] /0/0[]; "},
+		{"remove a group where that is safe", captured, func(l List) List { l.Groups = nil; return l }, PlanOptions{DeletesByID: true},
+			"13,0a labbob/1/257 Friends/1/0[257]; 13,09 /0/0[]; "},
+		{"move", captured, func(l List) List { return l.Add("Lab Bob", "Work") }, PlanOptions{},
+			"13,0a labbob/1/257; 13,08 Work/2/0[1] Lab Bob/2/1; 13,09 Friends/1/0[] /0/0[1 2]; "},
+		{"unblock, allow", captured, func(l List) List { l.Deny = nil; l.Permit = []string{"Lab Dave"}; return l }, PlanOptions{},
+			"13,0a labcarol/0/513; 13,08 Lab Dave/0/1; "},
+		{"privacy and typing", captured, func(l List) List { l.Privacy = oscar.PrivacyAllowBuddies; l.Typing = true; return l }, PlanOptions{},
+			"13,08 /0/1; 13,09 /0/769; "},
+		{"nothing to do", captured, func(l List) List { return l }, PlanOptions{}, ""},
+		{"the same names in other spellings", captured, func(l List) List {
+			return List{Groups: []Group{{"Friends", []string{"Lab Bob"}}}, Deny: []string{"LabCarol"}, Privacy: oscar.PrivacyBlockDeny}
+		}, PlanOptions{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := NewFeedbag(tt.from, 1)
+			l, _ := f.List()
+			want := tt.want(l.Clone())
+			tx := f.Plan(want, tt.opt)
+			if got := edits(tx); got != tt.edits {
+				t.Errorf("edits:\n got %s\nwant %s", got, tt.edits)
+			}
+			applyAll(f, tx)
+			got, problems := f.List()
+			if len(problems) != 0 {
+				t.Errorf("after the edits: %v", problems)
+			}
+			if d := Diff(got, want); len(d) != 0 {
+				t.Errorf("after the edits the list differs: %+v", d)
+			}
+			if again := f.Plan(want, tt.opt); !again.Empty() {
+				t.Errorf("a second plan is not empty: %s", edits(again))
+			}
+		})
+	}
+}
+
+// TestPlanOnlyRepairs: an inconsistent order list goes up with the next
+// real edit, not alone.
+func TestPlanOnlyRepairs(t *testing.T) {
+	items := slices.Clone(captured)
+	items[3].TLVs = order(0x0101, 0x0999)
+	f := NewFeedbag(items, 1)
+	l, _ := f.List()
+	if tx := f.Plan(l, PlanOptions{}); !tx.Empty() {
+		t.Errorf("repairs alone: %s", edits(tx))
+	}
+	tx := f.Plan(l.Add("LabDave", "Friends"), PlanOptions{})
+	if got := edits(tx); got != "13,08 LabDave/1/1; 13,09 Friends/1/0[257 1]; " {
+		t.Errorf("edits: %s", got)
+	}
+}
+
+func TestQueryAndCurrent(t *testing.T) {
+	var none *Feedbag
+	if m := none.Query(); m.SNACType() != oscar.TypeFeedbagQuery {
+		t.Errorf("no list: %v", m.SNACType())
+	}
+	f := NewFeedbag(captured, 0x6b0ca361)
+	q, ok := f.Query().(*oscar.FeedbagQueryIfModified)
+	if !ok || q.Modified != 0x6b0ca362 || q.Count != 5 {
+		t.Errorf("Query = %+v", q)
+	}
+	for _, tc := range []struct {
+		nm   oscar.FeedbagNotModified
+		want bool
+	}{
+		{oscar.FeedbagNotModified{Modified: 0x6b0ca361, Count: 5}, true},
+		{oscar.FeedbagNotModified{Modified: 0x6b0ca361, Count: 4}, false}, // a delete: same time, one fewer
+		{oscar.FeedbagNotModified{Modified: 0x6b0ca362, Count: 5}, false},
+		{oscar.FeedbagNotModified{Modified: 0x6b0ca361, Count: 5, WideCount: true}, true},
+	} {
+		if got := f.Current(&tc.nm); got != tc.want {
+			t.Errorf("Current(%+v) = %v", tc.nm, got)
+		}
+	}
+}
+
+func TestReaderParts(t *testing.T) {
+	var r Reader
+	p1 := (&oscar.FeedbagReply{Items: captured[:2], Modified: 9}).AppendTo(nil)
+	p2 := (&oscar.FeedbagReply{Items: captured[2:], Modified: 9}).AppendTo(nil)
+	if done, err := r.Add(oscar.SNACFlagMoreReplies, p1); done || err != nil || r.Feedbag() != nil {
+		t.Fatalf("first part: %v, %v", done, err)
+	}
+	clear(p1) // the reader keeps copies
+	if done, err := r.Add(0, p2); !done || err != nil {
+		t.Fatalf("last part: %v, %v", done, err)
+	}
+	f := r.Feedbag()
+	if f.Len() != 5 || f.Modified != 9 || !reflect.DeepEqual(f.Items(), captured) {
+		t.Errorf("read %+v", f.Items())
+	}
+	if _, err := r.Add(0, []byte{0, 0}); err == nil {
+		t.Error("a cut 13,06 was read")
+	}
+}
+
+func TestApplyPush(t *testing.T) {
+	f := NewFeedbag(captured, 1)
+	f.Apply(Edit{Type: oscar.TypeFeedbagUpdateItem, Items: []oscar.FeedbagItem{{Name: "Lab Friends", GroupID: 1, Class: oscar.FeedbagClassGroup, TLVs: order(0x0101)}}})
+	f.Apply(Edit{Type: oscar.TypeFeedbagInsertItem, Items: []oscar.FeedbagItem{{Name: "LabDave", GroupID: 1, ItemID: 0x0102}}})
+	f.Apply(Edit{Type: oscar.TypeFeedbagDeleteItem, Items: []oscar.FeedbagItem{{Name: "labcarol", ItemID: 0x0201, Class: oscar.FeedbagClassDeny}}})
+	l, _ := f.List()
+	want := List{Groups: []Group{{"Lab Friends", []string{"labbob", "LabDave"}}}, Privacy: oscar.PrivacyBlockDeny}
+	if !reflect.DeepEqual(l, want) {
+		t.Errorf("List = %+v\nwant %+v", l, want)
+	}
+}
+
+func g(name string, buddies ...string) Group { return Group{Name: name, Buddies: buddies} }
+
+func TestMerge(t *testing.T) {
+	bob := List{Groups: []Group{g("Friends", "Lab Bob")}}
+	tests := []struct {
+		name                string
+		base, local, remote List
+		want                List
+		up, down            []ChangeKind
+	}{
+		{"first sync: union", List{}, List{Groups: []Group{g("Friends", "Lab Bob")}}, List{Groups: []Group{g("Work", "labcarol")}},
+			List{Groups: []Group{g("Friends", "Lab Bob"), g("Work", "labcarol")}},
+			[]ChangeKind{GroupAdded, BuddyAdded}, []ChangeKind{GroupAdded, BuddyAdded}},
+		{"added on the server comes down", bob, bob, List{Groups: []Group{g("Friends", "labbob", "labdave")}},
+			List{Groups: []Group{g("Friends", "Lab Bob", "labdave")}}, nil, []ChangeKind{BuddyAdded}},
+		{"removed locally goes up", bob, List{Groups: []Group{g("Friends")}}, List{Groups: []Group{g("Friends", "labbob")}},
+			List{Groups: []Group{g("Friends")}}, []ChangeKind{BuddyRemoved}, nil},
+		{"removed on the server is not put back", bob, bob, List{Groups: []Group{g("Friends")}},
+			List{Groups: []Group{g("Friends")}}, nil, []ChangeKind{BuddyRemoved}},
+		{"removed locally but moved on the server: kept", bob, List{Groups: []Group{g("Friends")}}, List{Groups: []Group{g("Friends"), g("Work", "labbob")}},
+			List{Groups: []Group{g("Friends"), g("Work", "Lab Bob")}}, nil, []ChangeKind{GroupAdded, BuddyAdded}},
+		{"moved on the server", bob, bob, List{Groups: []Group{g("Friends"), g("Work", "labbob")}},
+			List{Groups: []Group{g("Friends"), g("Work", "Lab Bob")}}, nil, []ChangeKind{GroupAdded, BuddyMoved}},
+		{"moved on both: the local move wins", bob, List{Groups: []Group{g("Friends"), g("Home", "Lab Bob")}}, List{Groups: []Group{g("Friends"), g("Work", "labbob")}},
+			List{Groups: []Group{g("Friends"), g("Home", "Lab Bob"), g("Work")}}, []ChangeKind{GroupAdded, BuddyMoved}, []ChangeKind{GroupAdded}},
+		{"an empty group removed on the server", List{Groups: []Group{g("Friends", "Lab Bob"), g("Old")}}, List{Groups: []Group{g("Friends", "Lab Bob"), g("Old")}}, List{Groups: []Group{g("friends", "labbob")}},
+			List{Groups: []Group{g("Friends", "Lab Bob")}}, nil, []ChangeKind{GroupRemoved}},
+		{"the server lost everything", bob, bob, List{Privacy: oscar.PrivacyBlockDeny},
+			List{Groups: bob.Groups, Privacy: oscar.PrivacyBlockDeny}, []ChangeKind{GroupAdded, BuddyAdded}, []ChangeKind{PrivacyChanged}},
+		{"deny list and privacy", List{Deny: []string{"LabCarol"}, Privacy: oscar.PrivacyBlockDeny}, List{Deny: []string{"LabCarol", "Spammer"}, Privacy: oscar.PrivacyBlockDeny}, List{Privacy: oscar.PrivacyAllowBuddies},
+			List{Deny: []string{"Spammer"}, Privacy: oscar.PrivacyAllowBuddies}, []ChangeKind{DenyAdded}, []ChangeKind{DenyRemoved, PrivacyChanged}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, local, remote := tt.base.Clone(), tt.local.Clone(), tt.remote.Clone()
+			m := Merge(tt.base, tt.local, tt.remote)
+			if !reflect.DeepEqual(m.List, tt.want) {
+				t.Errorf("List = %+v\nwant %+v", m.List, tt.want)
+			}
+			if got := kinds(m.Up); !slices.Equal(got, tt.up) {
+				t.Errorf("Up = %v (%+v), want %v", got, m.Up, tt.up)
+			}
+			if got := kinds(m.Down); !slices.Equal(got, tt.down) {
+				t.Errorf("Down = %v (%+v), want %v", got, m.Down, tt.down)
+			}
+			if m.RemoteLost != strings.Contains(tt.name, "lost") {
+				t.Errorf("RemoteLost = %v", m.RemoteLost)
+			}
+			if !reflect.DeepEqual(base, tt.base) || !reflect.DeepEqual(local, tt.local) || !reflect.DeepEqual(remote, tt.remote) {
+				t.Error("Merge changed its inputs")
+			}
+			// Merging the result with itself changes nothing.
+			if again := Merge(m.List, m.List, m.List); len(again.Up)+len(again.Down) != 0 {
+				t.Errorf("merging the result again: %+v", again)
+			}
+		})
+	}
+}
+
+func kinds(cs []Change) []ChangeKind {
+	var out []ChangeKind
+	for _, c := range cs {
+		out = append(out, c.Kind)
+	}
+	return out
+}

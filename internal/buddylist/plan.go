@@ -1,0 +1,356 @@
+package buddylist
+
+import (
+	"slices"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// PlanOptions says what the server is known to do.
+type PlanOptions struct {
+	// DeletesByID is set when the server is known to delete an item by its
+	// group id and item id (the 2026 release). Without it (the zero value,
+	// safe with any server) Plan never deletes a group item, nor an item
+	// whose item id another item shares: the 2025 release deletes by item
+	// id alone, so one group delete wipes every group. An unwanted group
+	// is emptied and left out of the root group's order instead.
+	DeletesByID bool
+}
+
+// Transaction is the edits that turn the server's list into the one
+// wanted, to be sent between 13,11 and 13,12. Apply each edit to the
+// Feedbag once the server confirms it (13,0E 0x0000 for its items).
+type Transaction struct {
+	Edits []Edit
+	// Repaired lists the inconsistencies of the server's list this
+	// transaction also fixes (order lists, a missing root group).
+	Repaired []Problem
+}
+
+// Empty reports whether there is nothing to send.
+func (t *Transaction) Empty() bool { return len(t.Edits) == 0 }
+
+// Messages returns 13,11, the edits, 13,12; nothing when Empty.
+func (t *Transaction) Messages() []oscar.Message {
+	if t.Empty() {
+		return nil
+	}
+	out := make([]oscar.Message, 0, len(t.Edits)+2)
+	out = append(out, &oscar.FeedbagStartCluster{})
+	for _, e := range t.Edits {
+		out = append(out, e.Message())
+	}
+	return append(out, oscar.Empty(oscar.TypeFeedbagEndCluster))
+}
+
+// maxEditBytes bounds the items of one edit SNAC, far below a frame.
+const maxEditBytes = 8 << 10
+
+// maxItemID is the largest id Plan gives a new item or group.
+const maxItemID = 0x7FFF
+
+// Plan returns the edits that make the server's list want: groups created
+// (with the root group's order list), buddies inserted, deleted or moved
+// (a move is a delete and an insert in the new group), each touched
+// group's order list rewritten, permit and deny entries, the pdinfo item
+// when want.Privacy is set, the buddy preferences' typing bit. Items kept
+// keep their other TLVs. Group order lists that only need repairing go up
+// with the next real edit, never alone.
+func (f *Feedbag) Plan(want List, opt PlanOptions) *Transaction {
+	v := f.view()
+	p := planner{v: v, opt: opt, idCount: map[uint16]int{}, usedItem: map[uint16]bool{}, usedGroup: map[uint16]bool{}}
+	for _, it := range f.items {
+		p.idCount[it.ItemID]++
+		p.usedItem[it.ItemID] = true
+		p.usedGroup[it.GroupID] = true
+	}
+	p.usedItem[0], p.usedGroup[0] = true, true
+	p.buddies(want)
+	p.names(want.Permit, v.permit, oscar.FeedbagClassPermit)
+	p.names(want.Deny, v.deny, oscar.FeedbagClassDeny)
+	p.settings(want)
+	return p.transaction()
+}
+
+type planner struct {
+	v         *view
+	opt       PlanOptions
+	idCount   map[uint16]int
+	usedItem  map[uint16]bool
+	usedGroup map[uint16]bool
+	nextItem  uint16
+	nextGroup uint16
+
+	del, ins, upd []oscar.FeedbagItem
+	real          bool // an edit that is not only a repair
+	repaired      []Problem
+}
+
+func (p *planner) newItemID() uint16 {
+	for p.nextItem++; p.usedItem[p.nextItem] && p.nextItem < maxItemID; p.nextItem++ {
+	}
+	p.usedItem[p.nextItem] = true
+	return p.nextItem
+}
+
+func (p *planner) newGroupID() uint16 {
+	for p.nextGroup++; p.usedGroup[p.nextGroup] && p.nextGroup < maxItemID; p.nextGroup++ {
+	}
+	p.usedGroup[p.nextGroup] = true
+	return p.nextGroup
+}
+
+// remove deletes it, unless the server may delete more than it by mistake.
+func (p *planner) remove(it *oscar.FeedbagItem) bool {
+	if !p.opt.DeletesByID && (it.Class == oscar.FeedbagClassGroup || p.idCount[it.ItemID] > 1) {
+		return false
+	}
+	p.del = append(p.del, *it)
+	p.real = true
+	return true
+}
+
+func orderOf(it *oscar.FeedbagItem) []uint16 {
+	ids, _ := it.Order()
+	return ids
+}
+
+// withOrder returns a copy of it with ids as its order list, other TLVs
+// kept.
+func withOrder(it oscar.FeedbagItem, ids []uint16) oscar.FeedbagItem {
+	it.TLVs = it.TLVs.Replace(oscar.FeedbagTLVOrder, oscar.AppendOrderTLV(nil, ids)[4:])
+	return it
+}
+
+func (p *planner) buddies(want List) {
+	v := p.v
+	placed := map[string]bool{}
+	var rootOrder []uint16
+	wantGroup := map[uint16]bool{}
+	for _, g := range want.Groups {
+		gk := groupKey(g.Name)
+		gid, exists := v.groupOf[gk]
+		if exists && wantGroup[gid] {
+			continue // the same group twice in want: the first one counts
+		}
+		if !exists {
+			gid = p.newGroupID()
+		}
+		wantGroup[gid] = true
+		rootOrder = append(rootOrder, gid)
+		var ids []uint16
+		for _, n := range g.Buddies {
+			k := oscar.NormalizeScreenName(n)
+			if placed[k] || n == "" {
+				continue
+			}
+			placed[k] = true
+			var keep *oscar.FeedbagItem
+			for _, it := range v.byName[k] {
+				if it.GroupID == gid && keep == nil {
+					keep = it
+				} else {
+					p.remove(it) // a move, or a copy in another group
+				}
+			}
+			if keep == nil {
+				nb := oscar.FeedbagItem{Name: n, GroupID: gid, ItemID: p.newItemID(), Class: oscar.FeedbagClassBuddy}
+				p.ins = append(p.ins, nb)
+				p.real = true
+				ids = append(ids, nb.ItemID)
+			} else {
+				ids = append(ids, keep.ItemID)
+			}
+		}
+		if !exists {
+			ng := withOrder(oscar.FeedbagItem{Name: g.Name, GroupID: gid, Class: oscar.FeedbagClassGroup}, ids)
+			p.ins = append(p.ins, ng)
+			p.real = true
+			continue
+		}
+		gi := p.groupItem(gid)
+		p.setOrder(gi, ids, g.Name)
+	}
+	// Buddies not wanted anywhere.
+	for k, its := range v.byName {
+		if !placed[k] {
+			for _, it := range its {
+				p.remove(it)
+			}
+		}
+	}
+	// Groups not wanted: deleted when safe, else emptied and left out of
+	// the root's order.
+	for _, gi := range v.groups {
+		if wantGroup[gi.GroupID] {
+			continue
+		}
+		if !p.remove(gi) && len(orderOf(gi)) > 0 {
+			p.upd = append(p.upd, withOrder(*gi, nil))
+			p.real = true
+		}
+	}
+	// The root group.
+	switch {
+	case v.root == nil && len(rootOrder) > 0:
+		p.ins = append(p.ins, withOrder(oscar.FeedbagItem{Class: oscar.FeedbagClassGroup}, rootOrder))
+		p.repaired = append(p.repaired, Problem{Reason: "no root group: created"})
+	case v.root != nil:
+		p.setOrder(v.root, rootOrder, v.root.Name)
+	}
+}
+
+// groupItem returns the group item of gid.
+func (p *planner) groupItem(gid uint16) *oscar.FeedbagItem {
+	for _, gi := range p.v.groups {
+		if gi.GroupID == gid {
+			return gi
+		}
+	}
+	return nil
+}
+
+// setOrder updates a group item whose order list or name is not the one
+// wanted. An order that differs only because the server's list was
+// inconsistent is a repair.
+func (p *planner) setOrder(gi *oscar.FeedbagItem, ids []uint16, name string) {
+	raw, ok := gi.Order()
+	if ok && slices.Equal(raw, ids) && gi.Name == name {
+		return
+	}
+	it := withOrder(*gi, ids)
+	if gi.GroupID != 0 {
+		it.Name = name
+	}
+	p.upd = append(p.upd, it)
+	if gi.Name != name && gi.GroupID != 0 {
+		p.real = true
+		return
+	}
+	// Did the order the user sees change, or only the raw list?
+	seen := p.seenOrder(gi)
+	if slices.Equal(seen, ids) {
+		p.repaired = append(p.repaired, Problem{GroupID: gi.GroupID, Reason: "order list did not match the items: rewritten"})
+		return
+	}
+	p.real = true
+}
+
+// seenOrder is the order List showed for a group item: its buddies' ids,
+// or for the root its groups' ids.
+func (p *planner) seenOrder(gi *oscar.FeedbagItem) []uint16 {
+	var out []uint16
+	if gi.GroupID == 0 {
+		for _, g := range p.v.groups {
+			out = append(out, g.GroupID)
+		}
+		return out
+	}
+	for _, it := range p.v.buddies[gi.GroupID] {
+		out = append(out, it.ItemID)
+	}
+	return out
+}
+
+// names makes the permit or deny items match names.
+func (p *planner) names(names []string, have []*oscar.FeedbagItem, class uint16) {
+	for _, n := range names {
+		if n == "" || slices.ContainsFunc(have, func(it *oscar.FeedbagItem) bool { return oscar.SameScreenName(it.Name, n) }) {
+			continue
+		}
+		p.ins = append(p.ins, oscar.FeedbagItem{Name: n, ItemID: p.newItemID(), Class: class})
+		p.real = true
+	}
+	for _, it := range have {
+		if !containsName(names, it.Name) {
+			p.remove(it)
+		}
+	}
+}
+
+// settings sets the pdinfo item's mode and the typing bit.
+func (p *planner) settings(want List) {
+	v := p.v
+	if want.Privacy != 0 {
+		mode := []byte{byte(want.Privacy)}
+		switch {
+		case v.pdinfo == nil:
+			p.ins = append(p.ins, oscar.FeedbagItem{ItemID: p.newItemID(), Class: oscar.FeedbagClassPDInfo,
+				TLVs: oscar.TLVList(oscar.AppendTLV(nil, oscar.FeedbagTLVPrivacyMode, mode))})
+			p.real = true
+		case v.list.Privacy != want.Privacy:
+			it := *v.pdinfo
+			it.TLVs = it.TLVs.Replace(oscar.FeedbagTLVPrivacyMode, mode)
+			p.upd = append(p.upd, it)
+			p.real = true
+		}
+	}
+	if want.Typing == v.list.Typing {
+		return
+	}
+	var flags uint32
+	it := oscar.FeedbagItem{Class: oscar.FeedbagClassBuddyPrefs}
+	if v.prefs != nil {
+		it = *v.prefs
+		flags, _ = it.BuddyPrefs()
+	} else {
+		it.ItemID = p.newItemID()
+	}
+	if want.Typing {
+		flags |= oscar.FeedbagPrefTyping
+	} else {
+		flags &^= oscar.FeedbagPrefTyping
+	}
+	it.TLVs = it.TLVs.Replace(oscar.FeedbagTLVBuddyPrefs, []byte{byte(flags >> 24), byte(flags >> 16), byte(flags >> 8), byte(flags)})
+	if v.prefs == nil {
+		p.ins = append(p.ins, it)
+	} else {
+		p.upd = append(p.upd, it)
+	}
+	p.real = true
+}
+
+// transaction lays the edits out: deletes, inserts (groups first), then
+// updates, each in SNACs of at most maxEditBytes of items.
+func (p *planner) transaction() *Transaction {
+	t := &Transaction{}
+	if !p.real {
+		return t
+	}
+	slices.SortStableFunc(p.ins, func(a, b oscar.FeedbagItem) int {
+		return classRank(a) - classRank(b)
+	})
+	for _, e := range []struct {
+		typ   oscar.SNACType
+		items []oscar.FeedbagItem
+	}{
+		{oscar.TypeFeedbagDeleteItem, p.del},
+		{oscar.TypeFeedbagInsertItem, p.ins},
+		{oscar.TypeFeedbagUpdateItem, p.upd},
+	} {
+		var chunk []oscar.FeedbagItem
+		size := 0
+		for _, it := range e.items {
+			n := 10 + len(it.Name) + len(it.TLVs)
+			if len(chunk) > 0 && size+n > maxEditBytes {
+				t.Edits = append(t.Edits, Edit{Type: e.typ, Items: chunk})
+				chunk, size = nil, 0
+			}
+			chunk = append(chunk, it)
+			size += n
+		}
+		if len(chunk) > 0 {
+			t.Edits = append(t.Edits, Edit{Type: e.typ, Items: chunk})
+		}
+	}
+	t.Repaired = p.repaired
+	return t
+}
+
+// classRank puts groups before the buddies that go in them.
+func classRank(it oscar.FeedbagItem) int {
+	if it.Class == oscar.FeedbagClassGroup {
+		return 0
+	}
+	return 1
+}
