@@ -295,3 +295,17 @@ func kinds(cs []Change) []ChangeKind {
 	}
 	return out
 }
+
+func TestConfirm(t *testing.T) {
+	f := NewFeedbag(nil, 0)
+	e := Edit{Type: oscar.TypeFeedbagInsertItem, Items: []oscar.FeedbagItem{
+		{Name: "a", GroupID: 1, ItemID: 1}, {Name: "b", GroupID: 1, ItemID: 2}, {Name: "c", GroupID: 1, ItemID: 3},
+	}}
+	rejected := f.Confirm(e, []uint16{oscar.FeedbagOK, oscar.FeedbagOverLimit})
+	if f.Len() != 1 || len(rejected) != 2 || rejected[0].Code != oscar.FeedbagOverLimit || rejected[1].Item.Name != "c" {
+		t.Errorf("kept %d, rejected %+v", f.Len(), rejected)
+	}
+	if got := rejected[0].Error(); got != `server refused "b": the list is full (0x000c)` {
+		t.Errorf("Error = %q", got)
+	}
+}

@@ -150,6 +150,37 @@ func (f *Feedbag) Apply(e Edit) {
 	}
 }
 
+// Rejected is an item the server refused: its 13,0E code was not 0x0000.
+type Rejected struct {
+	Item oscar.FeedbagItem
+	Code uint16
+}
+
+func (r Rejected) Error() string {
+	return fmt.Sprintf("server refused %q: %s (0x%04x)", r.Item.Name, oscar.FeedbagStatusText(r.Code), r.Code)
+}
+
+// Confirm applies the items of e that the server's 13,0E accepted (code
+// 0x0000; an item without a code counts as refused) and returns the others:
+// the local copy is not marked synced for them.
+func (f *Feedbag) Confirm(e Edit, codes []uint16) []Rejected {
+	var rejected []Rejected
+	ok := Edit{Type: e.Type, Items: make([]oscar.FeedbagItem, 0, len(e.Items))}
+	for i, it := range e.Items {
+		code := uint16(oscar.FeedbagInvalid)
+		if i < len(codes) {
+			code = codes[i]
+		}
+		if code != oscar.FeedbagOK {
+			rejected = append(rejected, Rejected{Item: it, Code: code})
+			continue
+		}
+		ok.Items = append(ok.Items, it)
+	}
+	f.Apply(ok)
+	return rejected
+}
+
 // Problem is one inconsistency found in a server's list. The list is read
 // as far as it makes sense; Plan repairs what it can with the next edit.
 type Problem struct {

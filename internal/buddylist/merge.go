@@ -7,7 +7,8 @@ import (
 // Merged is the result of Merge.
 type Merged struct {
 	List List // the list both sides should now hold
-	// Up is what the server lacks (Diff(remote, List)): send it up.
+	// Up is what the server lacks (Diff(remote, List)), to report; to send
+	// it, Plan List on the server's Feedbag.
 	Up []Change
 	// Down is what the local copy lacks (Diff(local, List)): write it to
 	// the config file.

@@ -18,8 +18,9 @@ type PlanOptions struct {
 }
 
 // Transaction is the edits that turn the server's list into the one
-// wanted, to be sent between 13,11 and 13,12. Apply each edit to the
-// Feedbag once the server confirms it (13,0E 0x0000 for its items).
+// wanted. Send 13,11 (oscar.FeedbagStartCluster), then each edit's
+// Message, waiting for its 13,0E and passing the codes to
+// Feedbag.Confirm, then 13,12 (oscar.Empty(oscar.TypeFeedbagEndCluster)).
 type Transaction struct {
 	Edits []Edit
 	// Repaired lists the inconsistencies of the server's list this

@@ -2,7 +2,6 @@ package buddylist
 
 import (
 	"net"
-	"reflect"
 	"testing"
 	"time"
 
@@ -119,30 +118,22 @@ func (c *conn) query() *Feedbag {
 	}
 }
 
-// run sends a transaction, checks each 13,0E and applies each edit.
+// run sends a transaction: 13,11, each edit confirmed by its 13,0E, 13,12.
 func (c *conn) run(f *Feedbag, tx *Transaction) {
 	c.t.Helper()
-	for _, m := range tx.Messages() {
-		c.send(m)
-		switch m.SNACType() {
-		case oscar.TypeFeedbagInsertItem, oscar.TypeFeedbagUpdateItem, oscar.TypeFeedbagDeleteItem:
-			var st oscar.FeedbagStatus
-			if err := st.Decode(c.snac(oscar.TypeFeedbagStatus).Body); err != nil {
-				c.t.Fatal(err)
-			}
-			for _, code := range st.Codes {
-				if code != oscar.FeedbagOK {
-					c.t.Fatalf("13,0E %v", st.Codes)
-				}
-			}
-			for _, e := range tx.Edits {
-				if e.Message().SNACType() == m.SNACType() && reflect.DeepEqual(e.Message(), m) {
-					f.Apply(e)
-					break
-				}
-			}
+	c.send(&oscar.FeedbagStartCluster{})
+	for _, e := range tx.Edits {
+		id := c.send(e.Message())
+		s := c.snac(oscar.TypeFeedbagStatus)
+		var st oscar.FeedbagStatus
+		if err := st.Decode(s.Body); err != nil || s.RequestID != id {
+			c.t.Fatalf("13,0E for %#x: %v", s.RequestID, err)
+		}
+		if rejected := f.Confirm(e, st.Codes); len(rejected) > 0 {
+			c.t.Fatalf("refused: %v", rejected)
 		}
 	}
+	c.send(oscar.Empty(oscar.TypeFeedbagEndCluster))
 }
 
 // TestPlanAgainstServer uploads a list to the in-process server, reads it
