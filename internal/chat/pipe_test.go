@@ -1,0 +1,160 @@
+package chat_test
+
+import (
+	"context"
+	"net"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/chat"
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// pipeRoom is a room server on the far end of a net.Pipe, for tests in a
+// synctest bubble: it signs the client on with one rate class (id 1, for
+// every SNAC; the test picks its levels), then records what the client
+// sends, with the bubble's time, until the client's channel 4.
+type pipeRoom struct {
+	mu     sync.Mutex
+	frames []pipeFrame
+}
+
+type pipeFrame struct {
+	at time.Time
+	ch oscar.Channel
+	t  oscar.SNACType
+}
+
+func (p *pipeRoom) serve(t *testing.T, nc net.Conn, class oscar.RateClass) {
+	defer nc.Close()
+	fr, fw := oscar.NewFrameReader(nc), oscar.NewFrameWriter(nc, 100)
+	room := oscar.RoomInfo{RoomRef: oscar.RoomRef{Exchange: 4, Cookie: "4-0-Pipe"}, Detail: 2,
+		TLVs: oscar.TLVList(oscar.AppendTLVString(nil, oscar.RoomTLVName, "Pipe"))}
+	me := oscar.UserInfo{ScreenName: "LabAlice"}
+	for {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			return
+		}
+		var typ oscar.SNACType
+		if s, err := oscar.ParseSNAC(f.Payload); err == nil && f.Channel == oscar.ChannelSNAC {
+			typ = s.Type()
+		}
+		p.mu.Lock()
+		p.frames = append(p.frames, pipeFrame{time.Now(), f.Channel, typ})
+		p.mu.Unlock()
+		switch {
+		case f.Channel == oscar.ChannelSignon:
+			fw.WriteMessage(0x80000000, &oscar.HostReady{Families: []uint16{1, 0x0e}})
+		case typ == oscar.TypeRateRequest:
+			fw.WriteMessage(1, &oscar.RateParams{Classes: []oscar.RateClass{class},
+				Groups: []oscar.RateGroup{{Class: 1, Types: []oscar.SNACType{oscar.TypeRateRequest, oscar.TypeRateAck, oscar.TypeClientReady, oscar.TypeChatSend}}}})
+		case typ == oscar.TypeClientReady:
+			fw.WriteMessage(0, &oscar.ChatUsersJoined{Users: []oscar.UserInfo{me}})
+			fw.WriteMessage(0, &oscar.RoomInfoUpdate{Room: room})
+		case f.Channel == oscar.ChannelSignoff:
+			return
+		}
+	}
+}
+
+func (p *pipeRoom) sent(ch oscar.Channel, typ oscar.SNACType) []time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []time.Time
+	for _, f := range p.frames {
+		if f.ch == ch && f.t == typ {
+			out = append(out, f.at)
+		}
+	}
+	return out
+}
+
+// joinPipe joins a pipeRoom in the bubble.
+func joinPipe(t *testing.T, opts chat.Options, class oscar.RateClass) (*chat.Room, *pipeRoom) {
+	cli, srvEnd := net.Pipe()
+	p := &pipeRoom{}
+	go p.serve(t, srvEnd, class)
+	opts.Dial = func(context.Context, string, string) (net.Conn, error) { return cli, nil }
+	opts.Addr, opts.Cookie = "pipe", []byte{1}
+	r, err := chat.Join(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev := <-r.Events(); ev.(*chat.Joined).Room != "Pipe" {
+		t.Fatalf("first event %+v", ev)
+	}
+	return r, p
+}
+
+// roomyClass leaves room for any signon.
+var roomyClass = oscar.RateClass{ID: 1, Window: 10, Clear: 400, Alert: 300, Limit: 200, Disconnect: 100, Current: 500, Max: 500}
+
+// TestKeepalive: a channel-5 frame after each Keepalive of silence, and
+// none before.
+func TestKeepalive(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r, p := joinPipe(t, chat.Options{Keepalive: 30 * time.Second}, roomyClass)
+		time.Sleep(29 * time.Second)
+		synctest.Wait()
+		if n := len(p.sent(oscar.ChannelKeepalive, 0)); n != 0 {
+			t.Errorf("%d keepalives after 29 s", n)
+		}
+		time.Sleep(31 * time.Second)
+		synctest.Wait()
+		if n := len(p.sent(oscar.ChannelKeepalive, 0)); n != 2 {
+			t.Errorf("%d keepalives after 60 s, want 2", n)
+		}
+		if err := r.Leave(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		for range r.Events() {
+		}
+		if n := len(p.sent(oscar.ChannelSignoff, 0)); n != 1 {
+			t.Errorf("%d channel-4 frames, want 1", n)
+		}
+	})
+}
+
+// TestSayPacing: Say waits as the room's rate class requires (class 1:
+// window 10, limit 200, so the limiter's target is 204). At the top level
+// messages go at once; once the level is down at the target, each gap is
+// the one that keeps it there: (9 × 204 + gap) / 10 = 204 gives 204 ms.
+func TestSayPacing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		class := roomyClass
+		r, p := joinPipe(t, chat.Options{Keepalive: -1}, class)
+		// The signon's three SNACs at no gap took the level from 500 to
+		// 364; wait so that it is back at the top: 364 + gap/10 ≥ 500.
+		time.Sleep(2 * time.Second)
+		for range 2 {
+			if err := r.Say(t.Context(), "hi"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		synctest.Wait()
+		at := p.sent(oscar.ChannelSNAC, oscar.TypeChatSend)
+		if len(at) != 2 {
+			t.Fatalf("%d 0E,05 sent", len(at))
+		}
+		if gap := at[1].Sub(at[0]); gap != 0 {
+			t.Errorf("two messages at the top level: %v apart, want 0", gap)
+		}
+		// Now drain the class to its target and measure the wait.
+		for range 20 {
+			if err := r.Say(t.Context(), "hi"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		synctest.Wait()
+		at = p.sent(oscar.ChannelSNAC, oscar.TypeChatSend)
+		if last := at[len(at)-1].Sub(at[len(at)-2]); last != 204*time.Millisecond {
+			t.Errorf("at the target, messages went %v apart, want 204ms", last)
+		}
+		r.Leave(context.Background())
+		for range r.Events() {
+		}
+	})
+}
