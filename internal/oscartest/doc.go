@@ -27,6 +27,11 @@
 //     2025 or 2026 behaviour where they differ (presence at once or at
 //     13,12, the group delete, several sessions of one account and the
 //     pushes of their edits); Server.FeedbagPartItems splits 13,06.
+//   - Chat rooms (chat.go): 01,04 on BOS hands out a service cookie for
+//     chat navigation (0D: rooms by name, cookie "4-0-<name>") or a room
+//     (0E: members, relayed messages, echo on request), each served on its
+//     own connection to the BOS listener; BOS logout ends them with the
+//     real server's frames. AddPublicRoom makes exchange-5 rooms.
 //   - Rate limiting follows the real server's moving average per class; see
 //     Server.EnforceRates.
 //
