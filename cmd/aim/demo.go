@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/htmltext"
 	"github.com/aim-oscar/aim/internal/oscartest"
 	"github.com/aim-oscar/aim/internal/secret"
@@ -92,7 +93,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	defer srv.Close()
 	srv.AddBot(demoBot, demoReply)
 
-	a := &account{
+	a := client.Account{
 		Server:     srv.AuthAddr(),
 		ScreenName: demoUser,
 		Password:   secret.String(password),
@@ -100,7 +101,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 		Profile:    "<HTML>Trying out <B>aim</B>, the command-line AIM client.</HTML>",
 	}
 	if opts.Debug() {
-		a.Trace, a.Logf = newTracer(opts.IO.ErrOut)
+		a.Debug = opts.IO.ErrOut
 	}
 	out := &printer{w: opts.IO.Out, json: opts.JSON()}
 
@@ -117,12 +118,11 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	}()
 	defer func() { <-greeted }()
 
-	return stayOnline(ctx, opts.IO, out, nil, a, sessionPlan{
-		For:       opts.For,
-		NoInput:   opts.NoInput,
-		Reconnect: true,
-		Debug:     opts.Debug(),
-		Status:    "aim: demo server on " + srv.AuthAddr() + "; type 'help' for commands, 'quit' to sign off",
+	return stayOnline(ctx, opts.IO, out, client.Options{Account: a, Reconnect: true}, sessionPlan{
+		For:     opts.For,
+		NoInput: opts.NoInput,
+		Debug:   opts.Debug(),
+		Status:  "aim: demo server on " + srv.AuthAddr() + "; type 'help' for commands, 'quit' to sign off",
 	})
 }
 

@@ -3,26 +3,25 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
-	"sort"
-	"strings"
 	"sync"
 
 	"golang.org/x/term"
 
-	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/client"
 )
 
 // terminalOf returns the terminal behind standard input when standard
 // output is the same kind of thing, so a prompt can be drawn: nil
 // otherwise (pipes, files, tests), and commands are read line by line.
-func terminalOf(io *IOStreams) *os.File {
-	if !io.IsStdinTTY() {
+func terminalOf(streams *IOStreams) *os.File {
+	if !streams.IsStdinTTY() {
 		return nil
 	}
-	in, ok := io.In.(*os.File)
-	out, ok2 := io.Out.(*os.File)
+	in, ok := streams.In.(*os.File)
+	out, ok2 := streams.Out.(*os.File)
 	if !ok || !ok2 || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(out.Fd())) {
 		return nil
 	}
@@ -68,14 +67,19 @@ func (p *prompt) finish() {
 // above prints a line above the prompt, redrawing what is being typed.
 func (p *prompt) above(line string) { p.t.Write([]byte(line + "\n")) }
 
-// readAllInteractive is readAll for a terminal. Ctrl-D on an empty line,
+// readCommands is readCommands for a terminal. Ctrl-D on an empty line,
 // or Ctrl-C, ends the input.
-func (c *commander) readAllInteractive(ctx context.Context, p *prompt) error {
-	p.t.AutoCompleteCallback = c.complete
-	p.above("Type help for commands; Ctrl-D or quit signs off.")
-	id := 0
+func (p *prompt) readCommands(ctx context.Context, c *client.Client, out *printer) error {
+	p.t.AutoCompleteCallback = func(line string, pos int, key rune) (string, int, bool) {
+		if key != '\t' || pos != len(line) {
+			return "", 0, false
+		}
+		line, ok := c.Complete(line)
+		return line, len(line), ok
+	}
+	p.above(fmt.Sprintf("Type %s for commands; Ctrl-D or %s signs off.", client.CmdHelp.Name, client.CmdQuit.Name))
 	var err error
-	for {
+	for id := 1; ; id++ {
 		line, rerr := p.t.ReadLine()
 		if rerr != nil {
 			if !errors.Is(rerr, io.EOF) {
@@ -83,76 +87,13 @@ func (c *commander) readAllInteractive(ctx context.Context, p *prompt) error {
 			}
 			break
 		}
-		id++
-		if c.run(ctx, id, line) == errQuit {
+		if c.Exec(ctx, id, line, false) == client.ErrQuit {
 			break
 		}
 	}
 	// Hand the terminal back before the last events (signed off) print,
 	// leaving what was typed on its own line.
-	c.out.detach(p.finish)
-	c.wait(ctx)
+	out.detach(p.finish)
+	c.Flush(ctx)
 	return err
-}
-
-var commandNames = []string{"send ", "autoreply ", "add ", "remove ", "profile ", "away ", "info ", "warn ", "buddies", "help", "quit"}
-
-// complete is the tab completion of the prompt: the command name in the
-// first word, a screen name in the second.
-func (c *commander) complete(line string, pos int, key rune) (string, int, bool) {
-	if key != '\t' || pos != len(line) {
-		return "", 0, false
-	}
-	verb, rest := cut(line)
-	if !strings.ContainsAny(line, " \t") {
-		return completeFrom(line, "", commandNames)
-	}
-	if strings.ContainsAny(rest, " \t\"'") {
-		return "", 0, false // past the name: message text
-	}
-	var names []string
-	seen := map[string]bool{}
-	addName := func(n string) {
-		if k := oscar.NormalizeScreenName(n); !seen[k] && !strings.Contains(n, " ") {
-			seen[k] = true
-			names = append(names, n+" ")
-		}
-	}
-	if sess := c.live.current(); sess != nil {
-		for _, n := range sess.OnlineBuddies() {
-			addName(n)
-		}
-	}
-	for _, n := range c.live.account().Buddies {
-		addName(n)
-	}
-	sort.Strings(names)
-	return completeFrom(rest, verb+" ", names)
-}
-
-// completeFrom completes word to the longest prefix shared by the
-// candidates that start with it (ignoring case).
-func completeFrom(word, before string, candidates []string) (string, int, bool) {
-	var match []string
-	for _, c := range candidates {
-		if len(c) >= len(word) && strings.EqualFold(c[:len(word)], word) {
-			match = append(match, c)
-		}
-	}
-	if len(match) == 0 {
-		return "", 0, false
-	}
-	common := match[0]
-	for _, m := range match[1:] {
-		n := 0
-		for n < len(common) && n < len(m) && strings.EqualFold(common[n:n+1], m[n:n+1]) {
-			n++
-		}
-		common = common[:n]
-	}
-	if len(common) <= len(word) {
-		return "", 0, false
-	}
-	line := before + common
-	return line, len(line), true
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -24,15 +23,6 @@ type IOStreams struct {
 // systemIO returns the process's own streams.
 func systemIO() *IOStreams {
 	return &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
-}
-
-// testIO returns streams backed by buffers, with stdin not a terminal:
-// in is read as standard input, out and errOut collect the output.
-func testIO() (s *IOStreams, in, out, errOut *bytes.Buffer) {
-	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	s = &IOStreams{In: in, Out: out, ErrOut: errOut}
-	s.SetStdinTTY(false)
-	return s, in, out, errOut
 }
 
 // SetStdinTTY overrides terminal detection for standard input, for tests.

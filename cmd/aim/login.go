@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/login"
 )
@@ -45,7 +46,7 @@ per line with --json.
 
 While signed on, aim reads commands from standard input, one per line:
 
-` + commandHelp + `
+` + client.HelpText() + `
 
 At the end of input aim finishes what is pending (messages sent and
 acknowledged), signs off and exits. With --no-input it ignores standard
@@ -89,59 +90,56 @@ func addAccountFlags(cmd *cobra.Command, t *tlsOptions) {
 }
 
 // load resolves who signs on where, how, and the password.
-func (o *accountOptions) load(ctx context.Context) (*config.Config, *account, error) {
-	io, t := o.IO, o.TLS
+func (o *accountOptions) load(ctx context.Context) (*config.Config, client.Account, error) {
 	cfg, err := o.Config()
 	if err != nil {
-		return nil, nil, err
+		return nil, client.Account{}, err
 	}
+	a, err := o.account(ctx, cfg)
+	return cfg, a, err
+}
+
+func (o *accountOptions) account(ctx context.Context, cfg *config.Config) (client.Account, error) {
+	t := o.TLS
 	t.Enabled = cfg.TLS
 	dial, err := t.dialer()
 	if err != nil {
-		return nil, nil, err
+		return client.Account{}, err
 	}
 	server, err := cfg.RequireServer()
 	if err != nil {
-		return nil, nil, err
+		return client.Account{}, err
 	}
 	name, err := cfg.RequireScreenName()
 	if err != nil {
-		return nil, nil, err
+		return client.Account{}, err
 	}
 	method, err := login.ParseMethod(cfg.Auth)
 	if err != nil {
-		return nil, nil, &usageError{err: err}
+		return client.Account{}, &usageError{err: err}
 	}
 	var prompt func() (string, error)
-	if io.CanPrompt() {
+	if o.IO.CanPrompt() {
 		prompt = func() (string, error) {
-			return io.ReadPassword(ctx, fmt.Sprintf("Password for %s: ", name))
+			return o.IO.ReadPassword(ctx, fmt.Sprintf("Password for %s: ", name))
 		}
 	}
 	pw, err := cfg.Password(ctx, prompt)
 	if err != nil {
-		return nil, nil, err
+		return client.Account{}, err
 	}
-	a := &account{
-		Server:     server,
-		ScreenName: name,
-		Password:   pw,
-		Method:     method,
-		Profile:    cfg.Profile,
-		Away:       cfg.Away,
-		Dial:       dial,
-	}
+	a := client.Account{Server: server, ScreenName: name, Password: pw, Method: method,
+		Profile: cfg.Profile, Away: cfg.Away, Dial: dial, StepTimeout: o.StepTimeout}
 	for _, g := range cfg.Buddies {
 		a.Buddies = append(a.Buddies, g.Names...)
 	}
 	if o.Debug() {
-		a.Trace, a.Logf = newTracer(io.ErrOut)
+		a.Debug = o.IO.ErrOut
 	}
 	if o.Dial != nil {
 		a.Dial = o.Dial
 	}
-	a.StepTimeout = o.StepTimeout
-	return cfg, a, nil
+	return a, nil
 }
 
 func runLogin(ctx context.Context, opts *loginOptions) error {
@@ -150,5 +148,11 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		return err
 	}
 	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
-	return stayOnline(ctx, opts.IO, out, cfg, a, sessionPlan{For: opts.For, NoInput: opts.NoInput, Reconnect: cfg.Reconnect, Debug: opts.Debug()})
+	return stayOnline(ctx, opts.IO, out, client.Options{
+		Account:   a,
+		Reconnect: cfg.Reconnect,
+		Config:    cfg,
+		// The session follows the file: later versions as they are on disk.
+		Reload: func() (*config.Config, error) { return config.Load(config.Options{Path: cfg.Path}) },
+	}, sessionPlan{For: opts.For, NoInput: opts.NoInput, Debug: opts.Debug()})
 }

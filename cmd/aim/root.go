@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -163,37 +159,3 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	}
 	return nil
 }
-
-// writeJSON writes v as one line of JSON, without HTML escaping (profiles
-// are HTML).
-func writeJSON(w io.Writer, v any) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, escapeC1(b.String()))
-	return err
-}
-
-// escapeC1 writes DEL and the C1 controls (U+0080 to U+009F) as \u
-// escapes: encoding/json leaves them raw, and a terminal showing the JSON
-// would act on them. They can only stand inside JSON strings, where the
-// escape means the same character.
-func escapeC1(s string) string {
-	if !strings.ContainsFunc(s, isC1) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if isC1(r) {
-			fmt.Fprintf(&b, "\\u%04x", r)
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func isC1(r rune) bool { return 0x7f <= r && r <= 0x9f }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -10,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 )
 
@@ -86,30 +85,10 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 	if err != nil {
 		return err
 	}
-	a.Buddies = nil // a one-shot send watches no one
-	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
-
-	sessCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	sess, err := signOn(sessCtx, a)
+	r, err := client.Send(ctx, a, opts.To, opts.Text, time.Now)
 	if err != nil {
 		return err
 	}
-	go func() {
-		for range sess.Events() { // nothing here is news to a one-shot send
-		}
-	}()
-	sendErr := sess.SendIM(ctx, opts.To, opts.Text)
-	lctx, lcancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer lcancel()
-	sess.Logout(lctx)
-	if sendErr != nil {
-		var refused *bos.RequestError
-		if errors.As(sendErr, &refused) && refused.RecipientOffline() {
-			return fmt.Errorf("%s is not signed on: %w", opts.To, sendErr)
-		}
-		return sendErr
-	}
-	out.emit(stamp(time.Now())+" sent to "+opts.To, record{"type": "result", "command": "send", "ok": true, "to": opts.To})
+	(&printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}).print(r)
 	return nil
 }

@@ -1,79 +1,80 @@
 package main
 
 import (
+	"bufio"
 	"context"
-	"errors"
-	"net"
+	"fmt"
+	"io"
 	"time"
 
-	"github.com/aim-oscar/aim/internal/bos"
-	"github.com/aim-oscar/aim/internal/login"
-	"github.com/aim-oscar/aim/internal/oscar"
-	"github.com/aim-oscar/aim/internal/secret"
+	"github.com/aim-oscar/aim/internal/client"
 )
 
-// account is everything needed to sign on, resolved from flags, the
-// environment and the config file.
-type account struct {
-	Server     string // authorizer host:port
-	ScreenName string
-	Password   secret.String
-	Method     login.Method
-	Buddies    []string
-	Profile    string
-	Away       string
-	Dial       func(ctx context.Context, network, addr string) (net.Conn, error)
-	Trace      func(sent bool, f oscar.Frame)
-	Logf       func(format string, args ...any)
-	// StepTimeout bounds each network step; zero: the packages' defaults.
-	StepTimeout time.Duration
-	// Reconnected marks a signon after a lost connection.
-	Reconnected bool
+// sessionPlan says how long a session lasts and where its commands come from.
+type sessionPlan struct {
+	For     time.Duration
+	NoInput bool
+	Debug   bool   // the trace writes to the terminal: no prompt
+	Status  string // printed to standard error once signed on (text mode)
 }
 
-// signOn runs the authorizer handshake and the BOS signon.
-func signOn(ctx context.Context, a *account) (*bos.Session, error) {
-	res, err := login.Authorize(ctx, login.Options{
-		Addr:        a.Server,
-		ScreenName:  a.ScreenName,
-		Password:    a.Password,
-		Method:      a.Method,
-		Dial:        a.Dial,
-		StepTimeout: a.StepTimeout,
-		Trace:       a.Trace,
-	})
+// stayOnline signs on, prints what the account reports and runs the
+// commands read from standard input until the input ends, --for passes, a
+// signal arrives or the account goes offline for good. A logout asked for
+// returns nil.
+func stayOnline(ctx context.Context, streams *IOStreams, out *printer, opts client.Options, plan sessionPlan) error {
+	fmt.Fprintf(streams.ErrOut, "aim: signing on to %s as %s...\n", opts.Server, opts.ScreenName)
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	opts.Emit = out.print
+	c, err := client.Start(ctx, opts)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return bos.Connect(ctx, bos.Options{
-		Addr:        res.BOSAddr,
-		Cookie:      res.Cookie,
-		MultiConn:   res.MultiConn,
-		ScreenName:  res.ScreenName,
-		Buddies:     a.Buddies,
-		Profile:     a.Profile,
-		Away:        a.Away,
-		Dial:        a.Dial,
-		StepTimeout: a.StepTimeout,
-		Trace:       a.Trace,
-		Logf:        a.Logf,
-		Reconnected: a.Reconnected,
-		AutoReply:   true, // while away, as AIM clients do
-	})
+	if plan.Status != "" && !out.json {
+		fmt.Fprintln(streams.ErrOut, plan.Status)
+	}
+	if plan.For > 0 {
+		t := time.AfterFunc(plan.For, stop)
+		defer t.Stop()
+	}
+	if !plan.NoInput {
+		read := func() error { return readCommands(ctx, c, streams.In) }
+		// No prompt with --debug: the trace writes to the terminal directly.
+		if tty := terminalOf(streams); tty != nil && !out.json && !plan.Debug {
+			if p, err := newPrompt(tty, streams.Out); err == nil {
+				// However the session ends, give the terminal back with
+				// what was typed left on a line of its own.
+				defer out.detach(p.finish)
+				out.setAbove(p.above)
+				read = func() error { return p.readCommands(ctx, c, out) }
+			}
+		}
+		go func() {
+			// The reader of standard input cannot be interrupted; it ends
+			// at EOF, or with the process.
+			if err := read(); err != nil {
+				out.print(client.Stamp(&client.Result{Command: "input", Error: err.Error()}, time.Now()))
+			}
+			stop()
+		}()
+	}
+	return c.Wait()
 }
 
-// disconnectReason is the JSON "reason" of a disconnected event.
-func disconnectReason(err error) string {
-	var closed *bos.ClosedError
-	switch {
-	case err == nil:
-		return "logout"
-	case errors.As(err, &closed) && closed.SignedOnElsewhere():
-		return "signed_on_elsewhere"
-	case errors.As(err, &closed):
-		return "closed_by_server"
-	case errors.Is(err, bos.ErrConnectionLost):
-		return "connection_lost"
+// readCommands runs each line of r until EOF or quit, then waits for every
+// command still pending. ctx ends the wait early.
+func readCommands(ctx context.Context, c *client.Client, r io.Reader) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for id := 1; sc.Scan(); id++ {
+		if c.Exec(ctx, id, sc.Text(), true) == client.ErrQuit {
+			break
+		}
 	}
-	return "error"
+	c.Flush(ctx)
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("reading commands: %w", err)
+	}
+	return nil
 }

@@ -1,4 +1,7 @@
-package main
+// Package wiretrace writes the --debug trace: one line per OSCAR frame sent
+// or received, with the password, the MD5 hash and the cookie zeroed. It
+// writes only to the writer it is given and decides nothing else.
+package wiretrace
 
 import (
 	"encoding/hex"
@@ -15,11 +18,11 @@ import (
 // appears) and the MD5 login hash (0x0025 in 17,02).
 var secretTLVs = map[uint16]bool{oscar.TLVRoastedPassword: true, oscar.TLVCookie: true, oscar.TLVPasswordHash: true}
 
-// newTracer returns a Trace func for login and bos that writes one line
+// New returns a Trace func for login and bos that writes one line
 // per frame to w: time, direction, channel, SNAC type, and the payload in
 // hex with secret values zeroed and named; and a Logf for the session's
 // notes (what it skipped), on the same lines.
-func newTracer(w io.Writer) (trace func(sent bool, f oscar.Frame), logf func(string, ...any)) {
+func New(w io.Writer) (trace func(sent bool, f oscar.Frame), logf func(string, ...any)) {
 	var mu sync.Mutex
 	logf = func(format string, args ...any) {
 		mu.Lock()

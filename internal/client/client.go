@@ -1,0 +1,380 @@
+// Package client keeps one account online: it signs on through login and
+// bos, signs on again after a lost connection, holds the live account state
+// (buddies, profile, away) and follows the config file, runs commands in
+// order, and reports everything as typed Outputs on one stream. It never
+// prints, and never reads flags, viper or the environment.
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/login"
+	"github.com/aim-oscar/aim/internal/secret"
+	"github.com/aim-oscar/aim/internal/wiretrace"
+)
+
+// Account is everything needed to sign on.
+type Account struct {
+	Server     string // authorizer host:port
+	ScreenName string
+	Password   secret.String
+	Method     login.Method
+	Buddies    []string
+	Profile    string
+	Away       string // non-empty: sign on away
+	// Dial opens connections; nil uses a net.Dialer.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// StepTimeout bounds each network step; zero: the packages' defaults.
+	StepTimeout time.Duration
+	// Debug, if set, gets the wire trace, secrets zeroed.
+	Debug io.Writer
+}
+
+// Options say how a Client runs its account.
+type Options struct {
+	Account
+	// Reconnect: after a lost connection, sign on again with backoff.
+	Reconnect bool
+	// Backoff is the wait before reconnect attempt n (from 1); nil: Backoff.
+	Backoff func(attempt int) time.Duration
+	// Now is the clock of the outputs; nil: time.Now.
+	Now func() time.Time
+	// Config, if set, is the settings file that add and remove edit too.
+	Config *config.Config
+	// Reload, if set with Config, reads the settings again after the file
+	// changed: the session follows the changes.
+	Reload func() (*config.Config, error)
+	// Emit gets every output, one call at a time. It must not block long:
+	// the session waits for it.
+	Emit func(Output)
+}
+
+// Reconnect timing: the first retry after about a second, doubling to two
+// minutes, each delay drawn from its upper half so that many clients cut
+// off together do not return together.
+const (
+	backoffFirst = time.Second
+	backoffMax   = 2 * time.Minute
+	// rateLimitedWait is the least wait after the authorizer says we sign
+	// on too often: real servers allow one login a minute after a burst.
+	rateLimitedWait = 70 * time.Second
+	// contestWindow: a session that signed on again and is closed without
+	// a reason within this time of its signon is taken to be fighting
+	// another client for the name, and gives up.
+	contestWindow = time.Minute
+	// finishWait bounds the wait for the results of pending commands once
+	// the account has signed off.
+	finishWait = 5 * time.Second
+)
+
+// Backoff is the default wait before reconnect attempt n (from 1).
+func Backoff(attempt int) time.Duration {
+	d := backoffFirst << min(attempt-1, 16)
+	d = min(d, backoffMax)
+	return d/2 + rand.N(d/2+1)
+}
+
+// Client is an account kept online. Start makes one; Wait returns when it
+// is signed off for good.
+type Client struct {
+	opts     Options
+	live     *live
+	commands []*Command // the table, for help
+
+	emitMu sync.Mutex
+
+	cmdMu   sync.Mutex
+	pending sync.WaitGroup // commands still waiting for the server
+	closed  bool           // signed off: no new commands
+
+	stop context.CancelFunc
+	done chan struct{}
+	err  error
+}
+
+// Start signs on and keeps the account online until ctx ends (a logout),
+// the server ends the session for good, or a lost connection cannot be
+// restored. It returns once the first output (signed_on) is emitted, or
+// with the error of the first signon.
+func Start(ctx context.Context, opts Options) (*Client, error) {
+	if opts.Backoff == nil {
+		opts.Backoff = Backoff
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	ctx, stop := context.WithCancel(ctx)
+	c := &Client{opts: opts, live: newLive(opts.Account), commands: commands, stop: stop, done: make(chan struct{})}
+	// Watch the config file from before signon: no edit after this is missed.
+	var watcher *config.Watcher
+	if opts.Config != nil && opts.Config.Path != "" && opts.Reload != nil {
+		w, err := config.NewWatcher(opts.Config.Path)
+		if err != nil {
+			c.emit(&ConfigError{Error: err.Error(), Stopped: true})
+		} else {
+			watcher = w
+		}
+	}
+	sess, err := connect(ctx, opts.Account, false)
+	if err != nil {
+		stop()
+		if watcher != nil {
+			watcher.Close()
+		}
+		return nil, err
+	}
+	ready := make(chan struct{})
+	go func() {
+		defer close(c.done)
+		c.err = c.run(ctx, sess, watcher, ready)
+	}()
+	<-ready
+	return c, nil
+}
+
+// Stop signs off; Wait says when it is done.
+func (c *Client) Stop() { c.stop() }
+
+// Wait waits until the account is signed off for good and every command
+// started has its result. It returns nil after a logout asked for, and
+// otherwise why the account went offline.
+func (c *Client) Wait() error {
+	<-c.done
+	return c.err
+}
+
+// run supervises the sessions, then finishes the commands still pending.
+func (c *Client) run(ctx context.Context, sess *bos.Session, watcher *config.Watcher, ready chan struct{}) error {
+	defer c.stop()
+	var following sync.WaitGroup
+	if watcher != nil {
+		defer watcher.Close()
+		// The follower compares versions of the file with its own copy:
+		// opts.Config is the commands' (edited by add and remove).
+		prev, err := c.opts.Reload()
+		if err != nil {
+			prev = c.opts.Config.Clone()
+		}
+		following.Add(1)
+		go func() { defer following.Done(); c.follow(ctx, watcher, prev) }()
+	}
+	err := c.supervise(ctx, sess, ready)
+	c.stop()
+	following.Wait()
+	// Every command started gets its result before Wait returns: a
+	// message that was not sent says so.
+	c.live.end()
+	fctx, cancel := context.WithTimeout(context.Background(), finishWait)
+	defer cancel()
+	c.finish(fctx)
+	return err
+}
+
+// supervise runs each session to its end and decides what comes next: a
+// new signon with backoff, or the end.
+func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan struct{}) error {
+	readyOnce := sync.OnceFunc(func() { close(ready) })
+	defer readyOnce()
+	reconnected := false
+	for {
+		var signedOn time.Time // of this session, by the session's clock
+		c.live.set(sess)
+		var final error
+		again := false
+		for ev := range sess.Events() {
+			o := fromBOS(ev)
+			if e, ok := ev.(*bos.SignedOn); ok {
+				signedOn = e.When()
+			}
+			if e, ok := ev.(*bos.Disconnected); ok {
+				d := o.(*Disconnected)
+				d.Reason, again, final = c.decide(ctx, e.Err, reconnected, e.When().Sub(signedOn))
+				if contested := (*ContestedError)(nil); errors.As(final, &contested) {
+					d.Error = final.Error()
+				}
+			}
+			if o != nil {
+				c.emit(o)
+			}
+			readyOnce()
+		}
+		<-sess.Done()
+		if !again || ctx.Err() != nil {
+			if ctx.Err() != nil {
+				return nil // a logout we asked for
+			}
+			return final
+		}
+		var err error
+		if sess, err = c.reconnect(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		reconnected = true
+	}
+}
+
+// decide says, for a session that ended with err after lasting that long,
+// the reason its disconnected output gives, whether to sign on again, and
+// otherwise the error the account ends with (nil after a logout).
+func (c *Client) decide(ctx context.Context, err error, reconnected bool, lasted time.Duration) (reason string, again bool, final error) {
+	if err == nil {
+		return ReasonLogout, false, nil
+	}
+	ended := fmt.Errorf("session ended: %w", err)
+	retry := c.opts.Reconnect && ctx.Err() == nil
+	switch bos.ReasonOf(err) {
+	case bos.ReasonSignedOnElsewhere:
+		return ReasonSignedOnElsewhere, false, ended
+	case bos.ReasonUnexplained:
+		// A kick or a shutdown, the server does not say. Signing on again
+		// is right after a shutdown; after a kick it kicks the other
+		// client in turn, so a second such end soon after gives up.
+		if reconnected && lasted < contestWindow {
+			return ReasonSignedOnElsewhere, false, &ContestedError{ScreenName: c.opts.ScreenName, Lasted: lasted, Err: err}
+		}
+		return ReasonClosedByServer, retry, ended
+	case bos.ReasonShutdown, bos.ReasonConnectionLost:
+		return ReasonConnectionLost, retry, ended
+	case bos.ReasonClosedByServer:
+		return ReasonClosedByServer, false, ended
+	}
+	return ReasonError, false, ended
+}
+
+// ContestedError ends an account whose session, signed on again, was closed
+// without a reason soon after: most likely another client holds the name,
+// and signing on again would only sign it off in turn.
+type ContestedError struct {
+	ScreenName string
+	Lasted     time.Duration
+	Err        error // the *bos.ClosedError
+}
+
+func (e *ContestedError) Error() string {
+	return fmt.Sprintf("signed off again %s after signing on again: another client probably holds %s; not signing on again",
+		e.Lasted.Round(time.Second), e.ScreenName)
+}
+
+func (e *ContestedError) Unwrap() error { return e.Err }
+
+// reconnect signs on again with backoff until it works, ctx ends, or the
+// server refuses for good (a wrong password now).
+func (c *Client) reconnect(ctx context.Context) (*bos.Session, error) {
+	for attempt := 1; ; attempt++ {
+		wait := c.opts.Backoff(attempt)
+		c.emit(&Reconnecting{Attempt: attempt, DelayMS: wait.Milliseconds(), Delay: wait})
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+		sess, err := connect(ctx, c.live.account(), true)
+		if err == nil {
+			return sess, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var auth *login.AuthError
+		if errors.As(err, &auth) && !auth.RateLimited() {
+			return nil, err // the password changed, the account is gone: retrying cannot help
+		}
+		c.emit(&ReconnectFailed{Attempt: attempt, Error: err.Error()})
+		if errors.As(err, &auth) {
+			// Signing on too often: wait out the server's limiter.
+			if err := sleep(ctx, rateLimitedWait); err != nil {
+				return nil, err
+			}
+		}
+	}
+}
+
+// sleep waits for d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// emit stamps o with the time now, unless it has one, and hands it on.
+func (c *Client) emit(o Output) {
+	if o.head().Time.IsZero() {
+		Stamp(o, c.opts.Now())
+	} else {
+		Stamp(o, o.head().Time)
+	}
+	if c.opts.Emit == nil {
+		return
+	}
+	c.emitMu.Lock()
+	defer c.emitMu.Unlock()
+	c.opts.Emit(o)
+}
+
+// connect runs the authorizer handshake and the BOS signon.
+func connect(ctx context.Context, a Account, reconnected bool) (*bos.Session, error) {
+	lo := login.Options{Addr: a.Server, ScreenName: a.ScreenName, Password: a.Password, Method: a.Method,
+		Dial: a.Dial, StepTimeout: a.StepTimeout}
+	bo := bos.Options{Buddies: a.Buddies, Profile: a.Profile, Away: a.Away, Dial: a.Dial,
+		StepTimeout: a.StepTimeout, Reconnected: reconnected,
+		AutoReply: true, // while away, as AIM clients do
+	}
+	if a.Debug != nil {
+		bo.Trace, bo.Logf = wiretrace.New(a.Debug)
+		lo.Trace = bo.Trace
+	}
+	res, err := login.Authorize(ctx, lo)
+	if err != nil {
+		return nil, err
+	}
+	bo.Addr, bo.Cookie, bo.ScreenName, bo.MultiConn = res.BOSAddr, res.Cookie, res.ScreenName, res.MultiConn
+	return bos.Connect(ctx, bo)
+}
+
+// Send signs on, sends one message, waits until the server accepts it, and
+// signs off: aim send. It watches no buddies.
+func Send(ctx context.Context, a Account, to, text string, now func() time.Time) (*Result, error) {
+	a.Buddies = nil
+	sessCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sess, err := connect(sessCtx, a, false)
+	if err != nil {
+		return nil, err
+	}
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		for range sess.Events() { // nothing here is news to a one-shot send
+		}
+	}()
+	defer func() { <-drained }()
+	sendErr := sess.SendIM(ctx, to, text)
+	lctx, lcancel := context.WithTimeout(context.Background(), finishWait)
+	defer lcancel()
+	sess.Logout(lctx)
+	if sendErr != nil {
+		var refused *bos.RequestError
+		if errors.As(sendErr, &refused) && refused.RecipientOffline() {
+			return nil, fmt.Errorf("%s is not signed on: %w", to, sendErr)
+		}
+		return nil, sendErr
+	}
+	r := &Result{Command: CmdSend.Name, OK: true, To: to, Summary: "sent to " + to}
+	Stamp(r, now())
+	return r, nil
+}

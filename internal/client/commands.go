@@ -1,0 +1,536 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/htmltext"
+)
+
+// Command is one entry of the command table: what a line of input (or,
+// later, a control request) may ask of a running account. The table drives
+// parsing, help and completion.
+type Command struct {
+	Name     string
+	Aliases  []string
+	Args     string     // what follows the name, for help: "NAME TEXT"
+	Help     string     // what it does; a line break continues it
+	Complete Completion // what its first argument completes to
+	Online   bool       // it needs a session online (it waits through a reconnect)
+	run      func(x *call) (*Result, error)
+}
+
+// Completion says what an argument completes to.
+type Completion int
+
+const (
+	CompleteNothing Completion = iota
+	CompleteBuddy              // a buddy's screen name
+)
+
+// The command table, in the order help lists it. Each entry is exported
+// so that other front ends (the control socket) can name it.
+var (
+	CmdSend = &Command{Name: "send", Aliases: []string{"msg", "m"}, Args: "NAME TEXT", Help: "send an instant message",
+		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, false) }}
+	CmdAutoreply = &Command{Name: "autoreply", Args: "NAME TEXT",
+		Help:     "send it marked as an automatic reply: clients never\nanswer those, so two bots cannot talk in a loop",
+		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, true) }}
+	CmdAdd = &Command{Name: "add", Args: "NAME [GROUP]", Help: "add a buddy (saved to the config file too)",
+		Complete: CompleteBuddy, Online: true, run: addBuddy}
+	CmdRemove = &Command{Name: "remove", Aliases: []string{"rm"}, Args: "NAME",
+		Help: "remove a buddy (saved to the config file too)", Complete: CompleteBuddy, Online: true, run: removeBuddy}
+	CmdProfile = &Command{Name: "profile", Args: "TEXT", Help: "set your profile for this session", Online: true, run: setProfile}
+	CmdAway    = &Command{Name: "away", Args: "[TEXT]",
+		Help:   "set an away message (aim answers each sender once with\nit, as an automatic reply); with no text, come back",
+		Online: true, run: setAway}
+	CmdInfo = &Command{Name: "info", Aliases: []string{"whois"}, Args: "NAME", Help: "show a user's profile and away message",
+		Complete: CompleteBuddy, Online: true, run: getInfo}
+	CmdWarn = &Command{Name: "warn", Args: "NAME [anon]", Help: "warn a user, by name or anonymously",
+		Complete: CompleteBuddy, Online: true, run: warn}
+	CmdBuddies = &Command{Name: "buddies", Aliases: []string{"who"}, Help: "list your buddies and who is online", run: listBuddies}
+	CmdHelp    = &Command{Name: "help", Aliases: []string{"?"}, Help: "this list", run: help}
+	CmdQuit    = &Command{Name: "quit", Aliases: []string{"exit"}, Help: "finish what is pending, sign off and exit", run: quit}
+
+	commands = []*Command{CmdSend, CmdAutoreply, CmdAdd, CmdRemove, CmdProfile, CmdAway, CmdInfo, CmdWarn,
+		CmdBuddies, CmdHelp, CmdQuit}
+)
+
+// Commands returns the command table.
+func Commands() []*Command { return commands }
+
+// Lookup returns the command called word (a name or an alias, in any
+// case), or nil.
+func Lookup(word string) *Command {
+	for _, c := range commands {
+		if strings.EqualFold(c.Name, word) {
+			return c
+		}
+		for _, a := range c.Aliases {
+			if strings.EqualFold(a, word) {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// Usage is the command's name and arguments: "send NAME TEXT".
+func (c *Command) Usage() string { return strings.TrimSpace(c.Name + " " + c.Args) }
+
+// HelpText lists the commands, one per line.
+func HelpText() string { return helpText(commands) }
+
+func helpText(table []*Command) string {
+	const col = 19 // where the help starts
+	var b strings.Builder
+	fmt.Fprintf(&b, "Commands (one per line; quote names with spaces: %s \"Lab Bob\" hi):", table[0].Name)
+	for _, c := range table {
+		u := "  " + c.Usage()
+		b.WriteString("\n" + u + strings.Repeat(" ", max(col-len(u), 0)) + "  ")
+		b.WriteString(strings.ReplaceAll(c.Help, "\n", "\n"+strings.Repeat(" ", col+2)))
+	}
+	return b.String()
+}
+
+// ErrQuit is Exec's answer to the command that ends the input.
+var ErrQuit = errors.New("quit")
+
+// errSessionOver answers commands given after the account signed off.
+var errSessionOver = errors.New("the session has ended")
+
+// call is one command being run.
+type call struct {
+	c    *Client
+	ctx  context.Context
+	cmd  *Command
+	sess *bos.Session // when cmd.Online
+	args string
+	// later, set by run, waits for the server's answer: the result comes
+	// from it, on its own goroutine.
+	later func() (*Result, error)
+	quit  bool
+}
+
+func (x *call) usage() string { return x.cmd.Usage() }
+
+// Exec runs one line of input, numbered id. Its frame is queued before Exec
+// returns, so the server sees commands in the order they are given;
+// commands that change the session or the config file finish first, those
+// that wait for the server's answer (send, info, warn) report later. The
+// result is emitted as a Result. Without wait a command that needs a
+// session fails at once while none is online (a person at a prompt must
+// never wait for a reconnect); with wait it waits, in order. Exec returns
+// ErrQuit for the command that ends the input, and after the account has
+// signed off.
+func (c *Client) Exec(ctx context.Context, id int, line string, wait bool) error {
+	line = strings.TrimSpace(line)
+	if line == "" || strings.HasPrefix(line, "#") {
+		return nil
+	}
+	word, args := cut(line)
+	cmd := Lookup(word)
+	name := strings.ToLower(word)
+	if cmd != nil {
+		name = cmd.Name
+	}
+	fail := func(err error) { c.result(id, line, name, nil, err) }
+	c.cmdMu.Lock()
+	closed := c.closed
+	c.cmdMu.Unlock()
+	if closed {
+		fail(errSessionOver)
+		return ErrQuit
+	}
+	if cmd == nil {
+		fail(fmt.Errorf("unknown command %q (type %s for the list)", name, CmdHelp.Name))
+		return nil
+	}
+	x := &call{c: c, ctx: ctx, cmd: cmd, args: args}
+	if cmd.Online {
+		var err error
+		if x.sess, err = c.live.session(ctx, wait); err != nil {
+			fail(err)
+			return nil
+		}
+	}
+	r, err := cmd.run(x)
+	if err != nil || x.later == nil {
+		c.result(id, line, name, r, err)
+	} else {
+		c.async(id, line, name, x.later)
+	}
+	if x.quit {
+		return ErrQuit
+	}
+	return nil
+}
+
+// result emits a command's result.
+func (c *Client) result(id int, line, name string, r *Result, err error) {
+	if r == nil {
+		r = &Result{}
+	}
+	r.ID, r.Line, r.Command, r.OK = id, line, name, err == nil
+	if err != nil {
+		r.Error = err.Error()
+	}
+	c.emit(r)
+}
+
+// async runs later, which waits for the server, on its own goroutine and
+// emits its result; after the account signed off it emits the refusal.
+func (c *Client) async(id int, line, name string, later func() (*Result, error)) {
+	c.cmdMu.Lock()
+	if c.closed {
+		c.cmdMu.Unlock()
+		c.result(id, line, name, nil, errSessionOver)
+		return
+	}
+	c.pending.Add(1)
+	c.cmdMu.Unlock()
+	go func() {
+		defer c.pending.Done()
+		r, err := later()
+		c.result(id, line, name, r, err)
+	}()
+}
+
+// Flush waits until every command started has its result, or ctx ends.
+func (c *Client) Flush(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { c.pending.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
+// finish refuses new commands and waits, up to ctx, for the results of
+// those pending. The sessions have ended by then, so they fail at once and
+// say so.
+func (c *Client) finish(ctx context.Context) {
+	c.cmdMu.Lock()
+	c.closed = true
+	c.cmdMu.Unlock()
+	c.Flush(ctx)
+}
+
+func sendIM(x *call, auto bool) (*Result, error) {
+	name, text, err := nameAndRest(x.args)
+	if err == nil && text == "" {
+		err = fmt.Errorf("no message text (%s)", x.usage())
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{To: name}
+	p, err := x.sess.QueueIM(name, text, auto)
+	if err != nil {
+		return r, err
+	}
+	ctx := x.ctx
+	x.later = func() (*Result, error) {
+		r.Summary = "sent to " + name
+		return r, p.Wait(ctx)
+	}
+	return r, nil
+}
+
+func addBuddy(x *call) (*Result, error) {
+	name, group, err := nameAndRest(x.args)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Name: name, Summary: "added " + name}
+	if err := config.ValidateScreenName(name); err != nil {
+		return r, err
+	}
+	// Changes to the session and the config file run here, in input
+	// order: each waits only until its frame is written.
+	if cfg := x.c.opts.Config; cfg != nil {
+		if group == "" {
+			group = config.DefaultGroup
+		}
+		_, already, err := cfg.AddBuddies([]string{name}, group)
+		if err != nil {
+			return r, err
+		}
+		if len(already) > 0 {
+			r.Summary = name + " is already a buddy"
+		}
+	}
+	if err := x.sess.AddBuddies(x.ctx, name); err != nil {
+		return r, err
+	}
+	x.c.live.addBuddy(name)
+	return r, nil
+}
+
+func removeBuddy(x *call) (*Result, error) {
+	name, extra, err := nameAndRest(x.args)
+	if err == nil && extra != "" {
+		err = fmt.Errorf("unexpected %q after the name (%s)", extra, x.usage())
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Name: name, Summary: "removed " + name}
+	if err := config.ValidateScreenName(name); err != nil {
+		return r, err
+	}
+	if cfg := x.c.opts.Config; cfg != nil {
+		_, missing, err := cfg.RemoveBuddies([]string{name})
+		if err != nil {
+			return r, err
+		}
+		if len(missing) > 0 {
+			r.Summary = name + " was not a buddy"
+		}
+	}
+	if err := x.sess.RemoveBuddies(x.ctx, name); err != nil {
+		return r, err
+	}
+	x.c.live.removeBuddy(name)
+	return r, nil
+}
+
+func setProfile(x *call) (*Result, error) {
+	if err := x.sess.SetProfile(x.ctx, x.args); err != nil {
+		return nil, err
+	}
+	x.c.live.setProfile(x.args)
+	return &Result{Summary: "profile set"}, nil
+}
+
+func setAway(x *call) (*Result, error) {
+	away := x.args != ""
+	r := &Result{Away: &away, Summary: "away: " + x.args}
+	if !away {
+		r.Summary = "back (away message cleared)"
+	}
+	if err := x.sess.SetAway(x.ctx, x.args); err != nil {
+		return r, err
+	}
+	x.c.live.setAway(x.args)
+	return r, nil
+}
+
+func getInfo(x *call) (*Result, error) {
+	name, extra, err := nameAndRest(x.args)
+	if err == nil && extra != "" {
+		err = fmt.Errorf("unexpected %q after the name (%s)", extra, x.usage())
+	}
+	if err != nil {
+		return nil, err
+	}
+	q, err := x.sess.QueueGetInfo(name)
+	if err != nil {
+		return &Result{Name: name}, err
+	}
+	ctx := x.ctx
+	x.later = func() (*Result, error) {
+		info, err := q.Wait(ctx)
+		if err != nil {
+			return &Result{Name: name}, err
+		}
+		return infoResult(info), nil
+	}
+	return nil, nil
+}
+
+func infoResult(info *bos.UserInfo) *Result {
+	level := percent(info.WarningLevel)
+	u := &UserInfo{IdleMinutes: int(info.IdleMinutes), Profile: htmltext.Plain(info.Profile), ProfileHTML: info.Profile,
+		AwayMessage: htmltext.Plain(info.AwayMessage), SignonTime: info.SignonTime.UTC()}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: warning level %d%%", info.ScreenName, level)
+	if !info.SignonTime.IsZero() {
+		fmt.Fprintf(&b, ", online since %s", info.SignonTime.Local().Format("2006-01-02 15:04"))
+	}
+	if info.IdleMinutes > 0 {
+		fmt.Fprintf(&b, ", idle %d min", info.IdleMinutes)
+	}
+	if info.Away {
+		b.WriteString(", away")
+		if u.AwayMessage != "" {
+			b.WriteString(": " + u.AwayMessage)
+		}
+	}
+	if u.Profile != "" {
+		b.WriteString("\n  profile: " + indentContinuation(u.Profile, len("  profile: ")))
+	}
+	return &Result{Name: info.ScreenName, WarningLevel: &level, Away: &info.Away, UserInfo: u, Summary: b.String()}
+}
+
+func warn(x *call) (*Result, error) {
+	name, mode, err := nameAndRest(x.args)
+	anon := false
+	switch strings.ToLower(mode) {
+	case "":
+	case "anon", "anonymous", "anonymously":
+		anon = true
+	default:
+		err = fmt.Errorf("unexpected %q after the name (%s)", mode, x.usage())
+	}
+	if err != nil {
+		return nil, err
+	}
+	q, err := x.sess.QueueWarn(name, anon)
+	if err != nil {
+		return &Result{Name: name}, err
+	}
+	ctx := x.ctx
+	x.later = func() (*Result, error) {
+		level, err := q.Wait(ctx)
+		p := percent(level)
+		return &Result{Name: name, Anonymous: &anon, WarningLevel: &p,
+			Summary: fmt.Sprintf("warned %s: their level is now %d%%", name, p)}, err
+	}
+	return nil, nil
+}
+
+func listBuddies(x *call) (*Result, error) {
+	l := &BuddyList{Online: []string{}, Offline: []string{}}
+	if sess := x.c.live.current(); sess != nil {
+		l.Online = append(l.Online, sess.OnlineBuddies()...)
+	}
+	sort.Slice(l.Online, func(i, j int) bool {
+		return config.NormalizeScreenName(l.Online[i]) < config.NormalizeScreenName(l.Online[j])
+	})
+	isOn := map[string]bool{}
+	for _, n := range l.Online {
+		isOn[config.NormalizeScreenName(n)] = true
+	}
+	for _, n := range x.c.live.account().Buddies { // as the session has them now
+		if !isOn[config.NormalizeScreenName(n)] {
+			l.Offline = append(l.Offline, n)
+		}
+	}
+	return &Result{BuddyList: l, Summary: "online: " + listOrNone(l.Online) + "; offline: " + listOrNone(l.Offline)}, nil
+}
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+func help(x *call) (*Result, error) {
+	h := helpText(x.c.commands)
+	return &Result{Help: h, Summary: h}, nil
+}
+
+func quit(x *call) (*Result, error) {
+	x.quit = true
+	return &Result{Summary: "finishing pending commands and signing off"}, nil
+}
+
+// Complete is tab completion for a line being typed, the cursor at its
+// end: a command's name in the first word, then what the command's
+// argument completes to. It returns the new line, or false.
+func (c *Client) Complete(line string) (string, bool) {
+	word, rest := cut(line)
+	if !strings.ContainsAny(line, " \t") {
+		var names []string
+		for _, cmd := range commands {
+			n := cmd.Name
+			if cmd.Args != "" {
+				n += " "
+			}
+			names = append(names, n)
+		}
+		return completeFrom(line, "", names)
+	}
+	cmd := Lookup(word)
+	if cmd == nil || cmd.Complete != CompleteBuddy || strings.ContainsAny(rest, " \t\"'") {
+		return "", false // past the name: message text
+	}
+	var names []string
+	seen := map[string]bool{}
+	addName := func(n string) {
+		if k := config.NormalizeScreenName(n); !seen[k] && !strings.Contains(n, " ") {
+			seen[k] = true
+			names = append(names, n+" ")
+		}
+	}
+	if sess := c.live.current(); sess != nil {
+		for _, n := range sess.OnlineBuddies() {
+			addName(n)
+		}
+	}
+	for _, n := range c.live.account().Buddies {
+		addName(n)
+	}
+	sort.Strings(names)
+	return completeFrom(rest, word+" ", names)
+}
+
+// completeFrom completes word to the longest prefix shared by the
+// candidates that start with it (ignoring case).
+func completeFrom(word, before string, candidates []string) (string, bool) {
+	var match []string
+	for _, c := range candidates {
+		if len(c) >= len(word) && strings.EqualFold(c[:len(word)], word) {
+			match = append(match, c)
+		}
+	}
+	if len(match) == 0 {
+		return "", false
+	}
+	common := match[0]
+	for _, m := range match[1:] {
+		n := 0
+		for n < len(common) && n < len(m) && strings.EqualFold(common[n:n+1], m[n:n+1]) {
+			n++
+		}
+		common = common[:n]
+	}
+	if len(common) <= len(word) {
+		return "", false
+	}
+	return before + common, true
+}
+
+// cut splits off the first word.
+func cut(s string) (word, rest string) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimLeftFunc(s[i:], unicode.IsSpace)
+}
+
+// nameAndRest reads a screen name, "quoted" or 'quoted' when it holds
+// spaces, and returns the rest of the line untouched.
+func nameAndRest(s string) (name, rest string, err error) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	if s == "" {
+		return "", "", errors.New("no screen name")
+	}
+	if q := s[0]; q == '"' || q == '\'' {
+		end := strings.IndexByte(s[1:], q)
+		if end < 0 {
+			return "", "", fmt.Errorf("unterminated quote in %s", s)
+		}
+		name, rest = s[1:1+end], s[2+end:]
+		if rest != "" && !unicode.IsSpace(rune(rest[0])) {
+			return "", "", fmt.Errorf("no space after the quoted name in %s", s)
+		}
+		name = strings.TrimSpace(name)
+		if name == "" {
+			return "", "", errors.New("empty screen name")
+		}
+		return name, strings.TrimLeftFunc(rest, unicode.IsSpace), nil
+	}
+	name, rest = cut(s)
+	return name, rest, nil
+}

@@ -1,0 +1,99 @@
+package client
+
+import (
+	"context"
+	"sort"
+
+	"github.com/aim-oscar/aim/internal/config"
+)
+
+// follow applies changes to the config file to the live session, so `aim
+// buddies add` or `aim set-profile` in another terminal takes effect at
+// once. Each version of the file is compared with the one before it, not
+// with the session, so a live `away` is not undone by an unrelated edit.
+// It returns when ctx ends.
+func (c *Client) follow(ctx context.Context, w *config.Watcher, prev *config.Config) {
+	err := w.Run(ctx, func() {
+		cfg, err := c.opts.Reload()
+		if err != nil {
+			c.emit(&ConfigError{Error: err.Error()})
+			return
+		}
+		c.apply(ctx, prev, cfg)
+		prev = cfg
+	})
+	if err != nil && ctx.Err() == nil {
+		c.emit(&ConfigError{Error: err.Error(), Stopped: true})
+	}
+}
+
+// buddySet maps normalized names to the names as written.
+func buddySet(groups []config.BuddyGroup) map[string]string {
+	m := map[string]string{}
+	for _, g := range groups {
+		for _, n := range g.Names {
+			m[config.NormalizeScreenName(n)] = n
+		}
+	}
+	return m
+}
+
+// apply applies what changed from prev to cfg (buddies, profile, away
+// message) to the session, and reports it. A buddy the session already has
+// (a command's add, saved to the file) is not news.
+func (c *Client) apply(ctx context.Context, prev, cfg *config.Config) {
+	had, want := buddySet(prev.Buddies), buddySet(cfg.Buddies)
+	live := map[string]bool{}
+	for _, n := range c.live.account().Buddies {
+		live[config.NormalizeScreenName(n)] = true
+	}
+	ev := &ConfigApplied{Added: []string{}, Removed: []string{},
+		Profile: cfg.Profile != prev.Profile, Away: cfg.Away != prev.Away}
+	for k, n := range want {
+		if _, ok := had[k]; !ok && !live[k] {
+			ev.Added = append(ev.Added, n)
+		}
+	}
+	for k, n := range had {
+		if _, ok := want[k]; !ok && live[k] {
+			ev.Removed = append(ev.Removed, n)
+		}
+	}
+	if len(ev.Added)+len(ev.Removed) == 0 && !ev.Profile && !ev.Away {
+		return
+	}
+	sort.Strings(ev.Added)
+	sort.Strings(ev.Removed)
+	for _, n := range ev.Added {
+		c.live.addBuddy(n)
+	}
+	for _, n := range ev.Removed {
+		c.live.removeBuddy(n)
+	}
+	if ev.Profile {
+		c.live.setProfile(cfg.Profile)
+	}
+	if ev.Away {
+		c.live.setAway(cfg.Away)
+	}
+	// Offline (reconnecting): the next signon uploads the new settings.
+	if sess := c.live.current(); sess != nil {
+		var err error
+		if len(ev.Added) > 0 {
+			err = sess.AddBuddies(ctx, ev.Added...)
+		}
+		if err == nil && len(ev.Removed) > 0 {
+			err = sess.RemoveBuddies(ctx, ev.Removed...)
+		}
+		if err == nil && ev.Profile {
+			err = sess.SetProfile(ctx, cfg.Profile)
+		}
+		if err == nil && ev.Away {
+			err = sess.SetAway(ctx, cfg.Away)
+		}
+		if err != nil {
+			ev.Error = err.Error()
+		}
+	}
+	c.emit(ev)
+}

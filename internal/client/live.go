@@ -1,0 +1,116 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/config"
+)
+
+// live is the account's current session across reconnects, and the
+// settings a reconnect uploads again (buddies, profile and away message as
+// changed by commands and the config file since the first signon).
+type live struct {
+	mu      sync.Mutex
+	a       Account
+	sess    *bos.Session
+	changed chan struct{} // closed and replaced whenever sess changes
+	ended   bool
+}
+
+func newLive(a Account) *live {
+	a.Buddies = slices.Clone(a.Buddies)
+	return &live{a: a, changed: make(chan struct{})}
+}
+
+func (l *live) set(s *bos.Session) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sess = s
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// end marks that no session will come again: waiters give up.
+func (l *live) end() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sess, l.ended = nil, true
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// ErrReconnecting answers a command that may not wait (one typed at a
+// prompt) while the connection is being restored.
+var ErrReconnecting = errors.New("not connected (reconnecting); not sent")
+
+// session returns the session that is online, waiting through a reconnect
+// if wait is set; without wait, a session that is not online is an error.
+func (l *live) session(ctx context.Context, wait bool) (*bos.Session, error) {
+	for {
+		l.mu.Lock()
+		s, ended, ch := l.sess, l.ended, l.changed
+		l.mu.Unlock()
+		if s != nil {
+			select {
+			case <-s.Ending(): // ending: wait for the next one
+			default:
+				return s, nil
+			}
+		}
+		if ended {
+			return nil, bos.ErrClosed
+		}
+		if !wait {
+			return nil, ErrReconnecting
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// current returns the session if one is online and not ending, without
+// waiting.
+func (l *live) current() *bos.Session {
+	s, _ := l.session(context.Background(), false)
+	return s
+}
+
+// account returns a copy of what the next signon uploads.
+func (l *live) account() Account {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	a := l.a
+	a.Buddies = slices.Clone(a.Buddies)
+	return a
+}
+
+func (l *live) addBuddy(name string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !slices.ContainsFunc(l.a.Buddies, sameName(name)) {
+		l.a.Buddies = append(l.a.Buddies, name)
+	}
+}
+
+func (l *live) removeBuddy(name string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.a.Buddies = slices.DeleteFunc(l.a.Buddies, sameName(name))
+}
+
+func (l *live) setProfile(p string) { l.mu.Lock(); l.a.Profile = p; l.mu.Unlock() }
+func (l *live) setAway(a string)    { l.mu.Lock(); l.a.Away = a; l.mu.Unlock() }
+
+// sameName returns a func that reports whether a name is name, compared
+// as the server compares them (ignoring case and spaces).
+func sameName(name string) func(string) bool {
+	key := config.NormalizeScreenName(name)
+	return func(n string) bool { return config.NormalizeScreenName(n) == key }
+}

@@ -1,0 +1,224 @@
+package client
+
+import "time"
+
+// Output is one line of what a running account reports: an event from the
+// server, a step of the reconnect supervisor, a config change followed, or
+// a command's result. Each concrete type below is one JSON "type" of the
+// README's table; Text renders any of them for people.
+type Output interface {
+	// Kind is the JSON "type".
+	Kind() string
+	head() *Head
+}
+
+// Head starts every Output: its JSON type, and when it happened (UTC).
+type Head struct {
+	Type string    `json:"type"`
+	Time time.Time `json:"time"`
+}
+
+func (h *Head) head() *Head { return h }
+
+// Stamp sets the head of o (its type from Kind, and t in UTC) and returns o.
+func Stamp(o Output, t time.Time) Output {
+	*o.head() = Head{Type: o.Kind(), Time: t.UTC()}
+	return o
+}
+
+// SignedOn is the first output of each session: signon is complete.
+type SignedOn struct {
+	Head
+	ScreenName   string `json:"screen_name"` // as the server formats it
+	WarningLevel int    `json:"warning_level"`
+	Reconnected  bool   `json:"reconnected"` // a signon after a lost connection
+}
+
+// IM is an incoming instant message.
+type IM struct {
+	Head
+	From         string `json:"from"`
+	Text         string `json:"text"` // tags stripped, entities decoded
+	HTML         string `json:"html"` // as sent
+	AutoResponse bool   `json:"auto_response"`
+	AutoReplied  bool   `json:"auto_replied"` // aim answered with the away message
+	WarningLevel int    `json:"warning_level"`
+}
+
+// BuddyOnline is a buddy signing on ("buddy_online"), or changing while on
+// ("buddy_changed": away, idle or warning level).
+type BuddyOnline struct {
+	Head
+	Name         string    `json:"name"`
+	Away         bool      `json:"away"`
+	IdleMinutes  int       `json:"idle_minutes"`
+	WarningLevel int       `json:"warning_level"`
+	SignonTime   time.Time `json:"signon_time,omitzero"`
+	Changed      bool      `json:"-"` // already online: Kind is buddy_changed
+}
+
+// BuddyOffline is a buddy signing off.
+type BuddyOffline struct {
+	Head
+	Name string `json:"name"`
+}
+
+// Typing is a typing notification; State is typing, typed or stopped
+// (bos.TypingState's words).
+type Typing struct {
+	Head
+	From  string `json:"from"`
+	State string `json:"state"`
+}
+
+// Warned is the user being warned; By is empty when anonymous.
+type Warned struct {
+	Head
+	WarningLevel int    `json:"warning_level"`
+	By           string `json:"by,omitempty"`
+}
+
+// Rate is the server reporting on a rate class. Code is changed, warning,
+// limited or clear (bos.RateCode's words).
+type Rate struct {
+	Head
+	Code  string `json:"code"`
+	Class uint16 `json:"class"`
+	Level uint32 `json:"level"`
+	Limit uint32 `json:"limit"`
+	Alert uint32 `json:"alert"`
+	Clear uint32 `json:"clear"`
+}
+
+// ServerError is an error from the server that answers no request.
+type ServerError struct {
+	Head
+	SNAC    string `json:"snac"` // "04,01"
+	Code    uint16 `json:"code"`
+	Message string `json:"message"`
+}
+
+// ServerMessage is a message of the day, or a notice of a pause or migration.
+type ServerMessage struct {
+	Head
+	SNAC string `json:"snac"`
+	Text string `json:"text"`
+}
+
+// Disconnect reasons.
+const (
+	ReasonLogout            = "logout"
+	ReasonSignedOnElsewhere = "signed_on_elsewhere"
+	ReasonClosedByServer    = "closed_by_server"
+	ReasonConnectionLost    = "connection_lost"
+	ReasonError             = "error"
+)
+
+// Disconnected is the last output of each session.
+type Disconnected struct {
+	Head
+	Reason string `json:"reason"` // one of the Reason constants
+	Error  string `json:"error,omitempty"`
+}
+
+// Reconnecting is the supervisor waiting before it signs on again.
+type Reconnecting struct {
+	Head
+	Attempt int           `json:"attempt"`
+	DelayMS int64         `json:"delay_ms"`
+	Delay   time.Duration `json:"-"`
+}
+
+// ReconnectFailed is one failed attempt to sign on again.
+type ReconnectFailed struct {
+	Head
+	Attempt int    `json:"attempt"`
+	Error   string `json:"error"`
+}
+
+// ConfigApplied is the config file changing, and the session following.
+type ConfigApplied struct {
+	Head
+	Added   []string `json:"added"`   // buddies
+	Removed []string `json:"removed"` // buddies
+	Profile bool     `json:"profile"` // the profile changed
+	Away    bool     `json:"away"`    // the away message changed
+	Error   string   `json:"error,omitempty"`
+}
+
+// ConfigError is the config file changing in a way that cannot be used,
+// or no longer being followed.
+type ConfigError struct {
+	Head
+	Error   string `json:"error"`
+	Stopped bool   `json:"-"` // the file is no longer followed
+}
+
+// Result is the outcome of one command. The fields after Error are set by
+// the commands they are listed for.
+type Result struct {
+	Head
+	ID      int    `json:"id,omitempty"` // the input line's number
+	Command string `json:"command"`
+	OK      bool   `json:"ok"`
+	Error   string `json:"error,omitempty"`
+
+	To           string `json:"to,omitempty"`            // send, autoreply
+	Name         string `json:"name,omitempty"`          // add, remove, info, warn
+	WarningLevel *int   `json:"warning_level,omitempty"` // info, warn: percent
+	Away         *bool  `json:"away,omitempty"`          // info, away
+	Anonymous    *bool  `json:"anonymous,omitempty"`     // warn
+	Help         string `json:"help,omitempty"`          // help
+	*BuddyList          // buddies
+	*UserInfo           // info
+
+	// Line is the command as typed; Summary the outcome for people.
+	Line    string `json:"-"`
+	Summary string `json:"-"`
+}
+
+// BuddyList is who of the buddies is online.
+type BuddyList struct {
+	Online  []string `json:"online"`
+	Offline []string `json:"offline"`
+}
+
+// UserInfo is what info learns about a user.
+type UserInfo struct {
+	IdleMinutes int       `json:"idle_minutes"`
+	Profile     string    `json:"profile"` // plain text
+	ProfileHTML string    `json:"profile_html"`
+	AwayMessage string    `json:"away_message"` // plain text
+	SignonTime  time.Time `json:"signon_time,omitzero"`
+}
+
+func (*SignedOn) Kind() string        { return "signed_on" }
+func (*IM) Kind() string              { return "im" }
+func (*BuddyOffline) Kind() string    { return "buddy_offline" }
+func (*Typing) Kind() string          { return "typing" }
+func (*Warned) Kind() string          { return "warned" }
+func (*Rate) Kind() string            { return "rate" }
+func (*ServerError) Kind() string     { return "server_error" }
+func (*ServerMessage) Kind() string   { return "server_message" }
+func (*Disconnected) Kind() string    { return "disconnected" }
+func (*Reconnecting) Kind() string    { return "reconnecting" }
+func (*ReconnectFailed) Kind() string { return "reconnect_failed" }
+func (*ConfigApplied) Kind() string   { return "config_applied" }
+func (*ConfigError) Kind() string     { return "config_error" }
+func (*Result) Kind() string          { return "result" }
+
+func (e *BuddyOnline) Kind() string {
+	if e.Changed {
+		return "buddy_changed"
+	}
+	return "buddy_online"
+}
+
+// Outputs returns one value of each Output type, with BuddyOnline twice
+// (online and changed): the whole schema, for documentation checks and
+// for decoders that pick a type by its "type".
+func Outputs() []Output {
+	return []Output{&SignedOn{}, &IM{}, &BuddyOnline{}, &BuddyOnline{Changed: true}, &BuddyOffline{},
+		&Typing{}, &Warned{}, &Rate{}, &ServerError{}, &ServerMessage{}, &Disconnected{},
+		&Reconnecting{}, &ReconnectFailed{}, &ConfigApplied{}, &ConfigError{}, &Result{}}
+}

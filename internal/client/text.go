@@ -1,0 +1,148 @@
+package client
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/bos"
+)
+
+// stampWidth is the width of the time that starts each line, with its space.
+const stampWidth = len("15:04:05 ")
+
+// Text renders o as its line (or lines) for people, starting with the local
+// time of day. It is the one text form of every Output; what the line may
+// quote (messages, names) is left as sent, for the printer to defuse.
+func Text(o Output) string {
+	return o.head().Time.Local().Format("15:04:05") + " " + text(o)
+}
+
+func text(o Output) string {
+	switch e := o.(type) {
+	case *SignedOn:
+		return "signed on as " + e.ScreenName
+	case *IM:
+		prefix := e.From + ": "
+		if e.AutoResponse {
+			prefix = e.From + " (auto-reply): "
+		}
+		s := prefix + indentContinuation(e.Text, len(prefix)+stampWidth)
+		if e.AutoReplied {
+			s += "\n" + strings.Repeat(" ", stampWidth) + "(you are away: answered with your away message)"
+		}
+		return s
+	case *BuddyOnline:
+		return buddyText(e)
+	case *BuddyOffline:
+		return e.Name + " signed off"
+	case *Typing:
+		switch e.State {
+		case bos.TypingStopped.String():
+			return e.From + " stopped typing"
+		case bos.TypingPaused.String():
+			return e.From + " paused typing"
+		}
+		return e.From + " is typing"
+	case *Warned:
+		by := "anonymously"
+		if e.By != "" {
+			by = "by " + e.By
+		}
+		return fmt.Sprintf("you were warned %s: your warning level is now %d%%", by, e.WarningLevel)
+	case *Rate:
+		switch e.Code {
+		case bos.RateWarning.String():
+			return fmt.Sprintf("rate limit warning (class %d): sending slower", e.Class)
+		case bos.RateLimited.String():
+			return fmt.Sprintf("rate limited (class %d): the server is dropping requests; sending slower", e.Class)
+		case bos.RateClear.String():
+			return fmt.Sprintf("rate limit clear (class %d)", e.Class)
+		case bos.RateChanged.String():
+			return fmt.Sprintf("rate limits changed (class %d)", e.Class)
+		}
+		return fmt.Sprintf("rate limit %s (class %d)", e.Code, e.Class)
+	case *ServerError:
+		return fmt.Sprintf("server error %s: %s", e.SNAC, e.Message)
+	case *ServerMessage:
+		return "server: " + e.Text
+	case *Disconnected:
+		if e.Error == "" {
+			return "signed off"
+		}
+		return "disconnected: " + e.Error
+	case *Reconnecting:
+		return fmt.Sprintf("reconnecting in %s (attempt %d)", e.Delay.Round(100*time.Millisecond), e.Attempt)
+	case *ReconnectFailed:
+		return "reconnect failed: " + e.Error
+	case *ConfigApplied:
+		return configText(e)
+	case *ConfigError:
+		if e.Stopped {
+			return "not following config file changes: " + e.Error
+		}
+		return "config file changed but cannot be used: " + e.Error
+	case *Result:
+		switch {
+		case e.Error != "" && e.Line != "":
+			return fmt.Sprintf("error: %s: %s", e.Line, e.Error)
+		case e.Error != "":
+			return "error: " + e.Error
+		case e.Summary == "":
+			return "ok: " + e.Line
+		}
+		return e.Summary
+	}
+	return fmt.Sprintf("%s event", o.Kind())
+}
+
+func buddyText(e *BuddyOnline) string {
+	var states []string
+	if e.Away {
+		states = append(states, "away")
+	}
+	if e.IdleMinutes > 0 {
+		states = append(states, "idle "+(time.Duration(e.IdleMinutes)*time.Minute).String())
+	}
+	if e.WarningLevel > 0 {
+		states = append(states, fmt.Sprintf("warned %d%%", e.WarningLevel))
+	}
+	switch {
+	case len(states) > 0 && e.Changed:
+		return e.Name + " is " + strings.Join(states, ", ")
+	case len(states) > 0:
+		return e.Name + " is online (" + strings.Join(states, ", ") + ")"
+	case e.Changed:
+		return e.Name + " is back"
+	}
+	return e.Name + " is online"
+}
+
+func configText(e *ConfigApplied) string {
+	var parts []string
+	if len(e.Added) > 0 {
+		parts = append(parts, "added "+strings.Join(e.Added, ", "))
+	}
+	if len(e.Removed) > 0 {
+		parts = append(parts, "removed "+strings.Join(e.Removed, ", "))
+	}
+	if e.Profile {
+		parts = append(parts, "profile updated")
+	}
+	if e.Away {
+		parts = append(parts, "away message updated")
+	}
+	if e.Error != "" {
+		parts = append(parts, "but the server did not take it: "+e.Error)
+	}
+	return "config file changed: " + strings.Join(parts, "; ")
+}
+
+// indentContinuation indents every line after the first by n spaces, so a
+// multi-line message stays visibly one message.
+func indentContinuation(s string, n int) string {
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	return strings.ReplaceAll(s, "\n", "\n"+strings.Repeat(" ", n))
+}
