@@ -223,7 +223,7 @@ func (s *Server) kickLocked(ss *session) {
 		return
 	}
 	s.logf("oscartest: kicking %s (%s)", c.name, c.remote)
-	if ss.multiConn {
+	if ss.multiConn && !s.BareKicks {
 		d := oscar.Disconnect{Reason: oscar.DisconnectSignedOnElsewhere, URL: kickURL}
 		c.sendFrame(oscar.ChannelSignoff, d.AppendTo(nil))
 		c.closeAfterLocked()

@@ -91,6 +91,10 @@ type Server struct {
 	// straight to limited, as a real burst does. Levels are tracked and shown
 	// in 01,07 whether or not they are enforced.
 	EnforceRates bool
+	// BareKicks makes the server kick as one that ignores login TLV
+	// 0x004A does: with the bare channel-4 header, whatever the login
+	// asked for, so a kick cannot be told from a shutdown.
+	BareKicks bool
 	// LoginLimit turns on the real per-IP login limiter: a burst of 10
 	// logins, then 1 a minute, refused with error 0x001D. Off by default
 	// because every test logs in from 127.0.0.1.
