@@ -296,6 +296,21 @@ func kinds(cs []Change) []ChangeKind {
 	return out
 }
 
+// TestPlanSharedID: where another item has its item id, an unwanted buddy
+// is not deleted unless the server deletes by group and item id.
+func TestPlanSharedID(t *testing.T) {
+	items := append(slices.Clone(captured), oscar.FeedbagItem{Name: "other", GroupID: 1, ItemID: 0x0201}) // 0x0201 is also the deny item's
+	f := NewFeedbag(items, 1)
+	l, _ := f.List()
+	want := l.Remove("other")
+	if tx := f.Plan(want, PlanOptions{}); len(tx.Kept) != 1 || strings.Contains(edits(tx), "other") {
+		t.Errorf("kept %v, edits %s", tx.Kept, edits(tx))
+	}
+	if tx := f.Plan(want, PlanOptions{DeletesByID: true}); len(tx.Kept) != 0 || !strings.Contains(edits(tx), "13,0a other/1/513") {
+		t.Errorf("kept %v, edits %s", tx.Kept, edits(tx))
+	}
+}
+
 func TestConfirm(t *testing.T) {
 	f := NewFeedbag(nil, 0)
 	e := Edit{Type: oscar.TypeFeedbagInsertItem, Items: []oscar.FeedbagItem{

@@ -26,6 +26,11 @@ type Transaction struct {
 	// Repaired lists the inconsistencies of the server's list this
 	// transaction also fixes (order lists, a missing root group).
 	Repaired []Problem
+	// Kept lists the items that should go but are not deleted: their item
+	// id is shared with another item, which a server deleting by item id
+	// (the 2025 release) would delete too. Their entries stay in the
+	// server's list.
+	Kept []Problem
 }
 
 // Empty reports whether there is nothing to send.
@@ -85,6 +90,7 @@ type planner struct {
 	del, ins, upd []oscar.FeedbagItem
 	real          bool // an edit that is not only a repair
 	repaired      []Problem
+	kept          []Problem
 }
 
 func (p *planner) newItemID() uint16 {
@@ -103,7 +109,12 @@ func (p *planner) newGroupID() uint16 {
 
 // remove deletes it, unless the server may delete more than it by mistake.
 func (p *planner) remove(it *oscar.FeedbagItem) bool {
-	if !p.opt.DeletesByID && (it.Class == oscar.FeedbagClassGroup || p.idCount[it.ItemID] > 1) {
+	switch {
+	case p.opt.DeletesByID:
+	case it.Class == oscar.FeedbagClassGroup:
+		return false
+	case p.idCount[it.ItemID] > 1:
+		p.kept = append(p.kept, Problem{it.GroupID, it.ItemID, "not deleted: another item has its item id"})
 		return false
 	}
 	p.del = append(p.del, *it)
@@ -314,7 +325,7 @@ func (p *planner) settings(want List) {
 // transaction lays the edits out: deletes, inserts (groups first), then
 // updates, each in SNACs of at most maxEditBytes of items.
 func (p *planner) transaction() *Transaction {
-	t := &Transaction{}
+	t := &Transaction{Kept: p.kept}
 	if !p.real {
 		return t
 	}

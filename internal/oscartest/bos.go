@@ -350,6 +350,7 @@ func (s *Server) clientReadyLocked(ss *session) {
 		s.sendArrivalLocked(ss, n)
 	}
 	ss.conn.sendMsg(reqIDServer, &oscar.StatsInterval{Interval: 1})
+	s.multiLoginNoticeLocked(ss)
 	s.notifyLocked()
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"slices"
+	"strconv"
 
 	"github.com/aim-oscar/aim/internal/oscar"
 )
@@ -386,6 +387,35 @@ func (s *Server) feedbagEditLocked(ss *session, snac oscar.SNAC) {
 	}
 	s.flushPresenceLocked(u, e)
 }
+
+// oosSystemMsg is the pseudo-user the 2026 release writes from.
+const oosSystemMsg = "OOS System Msg"
+
+// multiLoginNoticeLocked tells the account's other sessions, once ss is
+// ready, that it is signed on in several places, as the 2026 release does
+// (fact 42): a 0B,02, then an IM from "OOS System Msg" with an all-zero
+// cookie, no user info TLVs, the features fragment 01 01 02 and the
+// server's ASCII text.
+func (s *Server) multiLoginNoticeLocked(ss *session) {
+	others := ss.user.sessionsLocked()
+	if len(others) < 2 {
+		return
+	}
+	text := "Your screen name (" + ss.user.name + ") is now signed into Open OSCAR Server in " +
+		strconv.Itoa(len(others)) + " locations. Click " + multiLoginLink + " for more information."
+	msg := oscar.ICBMMessage{Features: []byte{1, 1, 2}, Text: oscar.Text{Charset: oscar.CharsetASCII, Data: []byte(text)}}
+	im := &oscar.IncomingIM{Channel: 1, From: oscar.UserInfo{ScreenName: oosSystemMsg},
+		TLVs: oscar.TLVList(oscar.AppendTLV(nil, oscar.ICBMTLVMessage, msg.AppendTo(nil)))}
+	for _, o := range others {
+		if o != ss && o.ready && o.live() {
+			o.conn.sendMsg(reqIDServer, &oscar.StatsInterval{Interval: 1})
+			o.conn.sendMsg(reqIDServer, im)
+		}
+	}
+}
+
+// multiLoginLink is the link of the 2026 release's notice, as it sends it.
+const multiLoginLink = `<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ&list=RDdQw4w9WgXcQ&start_radio=1&pp=ygUJcmljayByb2xsoAcB">here</a>`
 
 // pushLocked relays a feedbag SNAC as sent to the account's other sessions
 // (2026 release only): 13,11 and 13,12 with the editor's request id, the

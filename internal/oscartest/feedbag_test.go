@@ -139,6 +139,11 @@ func TestFeedbagTwoSessions2026(t *testing.T) {
 	b := feedbagSignOn(t, srv, "LabAlice", true)
 	b.ready()
 	bob.expect(oscar.TypeBuddyArrived) // a repeated 03,0B, as the real server sends
+	// A hears of B: a second 0B,02, then the notice the capture has, byte for byte.
+	a.expect(oscar.TypeStatsInterval)
+	if s := a.expect(oscar.TypeICBMIncoming); !bytes.Equal(s.Body, oosNotice) {
+		t.Errorf("notice:\n got % x\nwant % x", s.Body, oosNotice)
+	}
 
 	a.sendMsg(0x10f, &oscar.FeedbagStartCluster{})
 	insert := &oscar.FeedbagInsert{Items: []oscar.FeedbagItem{rootItem, groupItem, bobItem}}
@@ -337,3 +342,12 @@ func im(t *testing.T, text string) oscar.ICBMMessage {
 	}
 	return oscar.NewMessage(x)
 }
+
+// oosNotice is the 04,07 body of feedbag-second-session-2026.txt:119.
+var oosNotice = mustHex("000000000000000000010e4f4f532053797374656d204d736700000000000200f305010003010102010100e8" +
+	"00000000596f75722073637265656e206e616d6520284c6162416c69636529206973206e6f77207369676e656420" +
+	"696e746f204f70656e204f534341522053657276657220696e2032206c6f636174696f6e732e20436c69636b203c" +
+	"6120687265663d2268747470733a2f2f7777772e796f75747562652e636f6d2f77617463683f763d6451773477" +
+	"395767586351266c6973743d524464517734773957675863512673746172745f726164696f3d312670703d7967" +
+	"554a636d6c6a61794279623278736f416342223e686572653c2f613e20666f72206d6f726520696e666f726d61" +
+	"74696f6e2e")
