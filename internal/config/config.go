@@ -37,8 +37,9 @@
 // NormalizeScreenName), and is stored as the user spelled it.
 //
 // The edit methods (AddBuddies, RemoveBuddies, SetProfile, SetAway) change
-// only the keys they own: the file is edited as a YAML node tree, so other
-// keys, their order and comments are kept, and it is replaced atomically.
+// only the keys they own, and only the lines they must: every other line
+// (unknown keys, comments and their alignment, blank lines, CRLF line
+// endings) stays byte for byte. The file is replaced atomically.
 // Each edit holds an exclusive lock (flock on .config.yaml.lock beside the
 // file) from its read to its write, so edits made at the same time by
 // several aim processes are all kept.
@@ -501,13 +502,14 @@ type document struct {
 	path string
 	mode fs.FileMode // of the existing file; 0600 for a new one
 	root *yaml.Node  // a DocumentNode holding one MappingNode
+	text *layout     // the file's text, edited alongside root
 }
 
 // readDocument reads and parses path. A missing file gives an empty document.
 func readDocument(path string) (*document, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &document{path: path, mode: 0o600, root: emptyDocument()}, nil
+		return &document{path: path, mode: 0o600, root: emptyDocument(), text: newLayout(nil)}, nil
 	}
 	if err != nil {
 		return nil, &FileError{Path: path, Err: err}
@@ -534,7 +536,7 @@ func readDocument(path string) (*document, error) {
 
 // parseDocument parses data, the content of the config file at path.
 func parseDocument(path string, data []byte) (*document, error) {
-	d := &document{path: path, mode: 0o600}
+	d := &document{path: path, mode: 0o600, text: newLayout(data)}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, &FileError{Path: path, Err: err}

@@ -52,6 +52,7 @@ func (c *Config) AddBuddies(names []string, group string) (added, already []stri
 				}
 			}
 			groupNames.Content = append(groupNames.Content, stringNode(strings.TrimSpace(n)))
+			d.text.addName(group, strings.TrimSpace(n))
 			seen[key] = true
 			added = append(added, strings.TrimSpace(n))
 		}
@@ -77,6 +78,7 @@ func (c *Config) RemoveBuddies(names []string) (removed, missing []string, err e
 		list := d.lookup(KeyBuddies)
 		for _, n := range names {
 			if stored, ok := removeName(list, NormalizeScreenName(n)); ok {
+				d.text.removeName(NormalizeScreenName(n))
 				removed = append(removed, stored)
 			} else {
 				missing = append(missing, n)
@@ -116,9 +118,14 @@ func (c *Config) setText(key, what, text string) error {
 	}
 	return c.edit(func(d *document, s *fileSettings) (bool, error) {
 		if text == "" {
+			d.text.deleteKey(key)
 			return d.delete(key), nil
 		}
-		return d.setString(key, text), nil
+		changed := d.setString(key, text)
+		if changed {
+			d.text.setKey(key, d.lookup(key))
+		}
+		return changed, nil
 	})
 }
 
@@ -147,17 +154,12 @@ func (c *Config) edit(change func(*document, *fileSettings) (bool, error)) error
 	if err != nil || !changed {
 		return err
 	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(d.root); err != nil {
-		return fmt.Errorf("config file %s: encoding: %w", c.Path, err)
-	}
-	if err := enc.Close(); err != nil {
-		return fmt.Errorf("config file %s: encoding: %w", c.Path, err)
+	out, err := d.encode()
+	if err != nil {
+		return err
 	}
 	// Check that what we write reads back, before replacing anything.
-	check, err := parseDocument(c.Path, buf.Bytes())
+	check, err := parseDocument(c.Path, out)
 	if err != nil {
 		return fmt.Errorf("internal error: edited config does not parse back: %w", err)
 	}
@@ -165,11 +167,34 @@ func (c *Config) edit(change func(*document, *fileSettings) (bool, error)) error
 	if err != nil {
 		return fmt.Errorf("internal error: edited config does not parse back: %w", err)
 	}
-	if err := writeFileAtomic(c.Path, buf.Bytes(), d.mode.Perm()); err != nil {
+	if err := writeFileAtomic(c.Path, out, d.mode.Perm()); err != nil {
 		return err
 	}
 	c.Buddies = s.Buddies
 	return nil
+}
+
+// encode returns the edited file: the text edited in place, which keeps
+// every line the edits did not need to change, or, when the file had a shape
+// the in-place edits do not handle, the node tree encoded afresh (which keeps
+// keys, order and comments, but not blank lines or comment alignment).
+func (d *document) encode() ([]byte, error) {
+	if d.text.ok && d.text.matches(d.root) {
+		return d.text.src, nil
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(d.root); err != nil {
+		return nil, fmt.Errorf("config file %s: encoding: %w", d.path, err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("config file %s: encoding: %w", d.path, err)
+	}
+	if d.text.crlf {
+		return bytes.ReplaceAll(buf.Bytes(), []byte("\n"), []byte("\r\n")), nil
+	}
+	return buf.Bytes(), nil
 }
 
 // validateGroup refuses group names that cannot be shown on one line.

@@ -116,14 +116,14 @@ color: blue # not an aim key
 nested:
   keep: [1, 2]
 buddies:
-  - group: Friends # close ones
-    names:
-      - LabBob
-      - Lab Carol
-  - group: Work
-    names: [Boss]
-  - group: Gym
-    names: [NewPal]
+- group: Friends # close ones
+  names:
+  - LabBob
+  - Lab Carol
+- group: Work
+  names: [Boss]
+- group: Gym
+  names: [NewPal]
 profile: I like <b>bold</b> text
 # trailing comment
 `
@@ -317,4 +317,182 @@ func TestCommentOnlyFileKeepsComments(t *testing.T) {
 	if got := readFile(t, path); got != want {
 		t.Errorf("file = %q, want %q", got, want)
 	}
+}
+
+// A file laid out by hand: blank lines, aligned comments, quoting, block
+// and flow lists, a block scalar.
+const handmade = `# aim settings
+
+
+screen_name: LabAlice        # me
+server:      "login.example.com:5190"   # the lab server
+
+buddies:
+  # people first
+  - group: Friends           # close ones
+    names:
+      - LabBob               # from the lab
+      - 'Lab Carol'
+
+  - group: Work
+    names: [Boss,   "123456"]    # keep this order
+
+away: |
+  Out to lunch.
+  # not a comment: part of the message
+
+profile: old   # set by hand
+color:   blue  # not an aim key
+`
+
+// TestEditsKeepTheLayout: an edit changes only the lines it must; every
+// other line stays byte for byte, with LF or CRLF line endings.
+func TestEditsKeepTheLayout(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Config) error
+		want string // handmade with the lines that change, changed
+	}{
+		{"add to a block list", func(c *Config) error {
+			_, _, err := c.AddBuddies([]string{"LabDan"}, "friends")
+			return err
+		}, strings.Replace(handmade, "      - 'Lab Carol'\n", "      - 'Lab Carol'\n      - LabDan\n", 1)},
+		{"add to a flow list", func(c *Config) error {
+			_, _, err := c.AddBuddies([]string{"Lab Eve", "654321"}, "Work")
+			return err
+		}, strings.Replace(handmade, `[Boss,   "123456"]`, `[Boss,   "123456", Lab Eve, "654321"]`, 1)},
+		{"add a group", func(c *Config) error {
+			_, _, err := c.AddBuddies([]string{"Coach"}, "Gym")
+			return err
+		}, strings.Replace(handmade, "    names: [Boss,   \"123456\"]    # keep this order\n",
+			"    names: [Boss,   \"123456\"]    # keep this order\n  - group: Gym\n    names: [Coach]\n", 1)},
+		{"remove from a block list", func(c *Config) error {
+			_, _, err := c.RemoveBuddies([]string{"labbob"})
+			return err
+		}, strings.Replace(handmade, "      - LabBob               # from the lab\n", "", 1)},
+		{"remove from a flow list", func(c *Config) error {
+			_, _, err := c.RemoveBuddies([]string{"boss"})
+			return err
+		}, strings.Replace(handmade, `[Boss,   "123456"]`, `["123456"]`, 1)},
+		{"remove the last of a flow list", func(c *Config) error {
+			_, _, err := c.RemoveBuddies([]string{"123456"})
+			return err
+		}, strings.Replace(handmade, `[Boss,   "123456"]`, `[Boss]`, 1)},
+		{"set a one-line value", func(c *Config) error { return c.SetProfile("new <i>one</i>") },
+			strings.Replace(handmade, "profile: old   # set by hand", "profile: new <i>one</i>   # set by hand", 1)},
+		{"replace a block value", func(c *Config) error { return c.SetAway("Back at two") },
+			strings.Replace(handmade, "away: |\n  Out to lunch.\n  # not a comment: part of the message\n", "away: Back at two\n", 1)},
+		{"clear a value", func(c *Config) error { return c.SetAway("") },
+			strings.Replace(handmade, "away: |\n  Out to lunch.\n  # not a comment: part of the message\n", "", 1)},
+	}
+	for _, tt := range tests {
+		for _, eol := range []string{"\n", "\r\n"} {
+			name := tt.name
+			if eol == "\r\n" {
+				name += " CRLF"
+			}
+			t.Run(name, func(t *testing.T) {
+				path := writeConfig(t, strings.ReplaceAll(handmade, "\n", eol), 0o600)
+				if err := tt.edit(load(t, path)); err != nil {
+					t.Fatal(err)
+				}
+				got := readFile(t, path)
+				if want := strings.ReplaceAll(tt.want, "\n", eol); got != want {
+					t.Errorf("file:\n%s\nwant:\n%s", got, want)
+				}
+			})
+		}
+	}
+}
+
+// TestEditsOfOtherShapes: edits of files the in-place edits handle in
+// other ways, or not at all (then the file is written afresh); each reads
+// back right.
+func TestEditsOfOtherShapes(t *testing.T) {
+	tests := []struct {
+		name, content string
+		edit          func(*Config) error
+		want          string
+	}{
+		{"no final newline", "server: a:1", func(c *Config) error { return c.SetAway("x") },
+			"server: a:1\naway: x\n"},
+		{"last name of a block list", "buddies:\n  - group: A\n    names:   # mine\n      - LabBob\nserver: a:1\n",
+			func(c *Config) error { _, _, err := c.RemoveBuddies([]string{"LabBob"}); return err },
+			"buddies:\n  - group: A\n    names: []   # mine\nserver: a:1\n"},
+		{"new buddies key", "# hi\nserver: a:1\n\n# the end\n",
+			func(c *Config) error { _, _, err := c.AddBuddies([]string{"LabBob"}, ""); return err },
+			"# hi\nserver: a:1\nbuddies:\n  - group: Buddies\n    names: [LabBob]\n\n# the end\n"},
+		{"one line to many", "profile: old # keep me\nserver: a:1\n", func(c *Config) error { return c.SetProfile("a\nb\n") },
+			"profile: | # keep me\n  a\n  b\nserver: a:1\n"},
+		{"empty names, written afresh", "buddies:\n  - group: A\n    names:\n",
+			func(c *Config) error { _, _, err := c.AddBuddies([]string{"LabBob"}, "A"); return err },
+			"buddies:\n  - group: A\n    names: [LabBob]\n"},
+		{"flow top level, written afresh", "{server: \"a:1\"}\n", func(c *Config) error { return c.SetAway("x") },
+			"{server: \"a:1\", away: x}\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeConfig(t, tt.content, 0o600)
+			if err := tt.edit(load(t, path)); err != nil {
+				t.Fatal(err)
+			}
+			if got := readFile(t, path); got != tt.want {
+				t.Errorf("file:\n%q\nwant:\n%q", got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzEdits: on any file, the in-place edits never panic, and the edited
+// file reads back as the edited node tree (in place or written afresh).
+// It runs in memory: edits of real files sync them to disk.
+func FuzzEdits(f *testing.F) {
+	f.Add(handmade, "LabDan", "Friends")
+	f.Add(commented, "LabBob", "work")
+	f.Add(strings.ReplaceAll(handmade, "\n", "\r\n"), "Boss", "Gym")
+	f.Add("buddies:\n- group: A\n  names:\n  - x1y\n", "X1Y", "A")
+	f.Fuzz(func(t *testing.T, content, name, group string) {
+		if ValidateScreenName(name) != nil || validateGroup(group) != nil {
+			return
+		}
+		d, err := parseDocument("config.yaml", []byte(content))
+		if err != nil {
+			return
+		}
+		if _, err := d.settings(); err != nil {
+			return
+		}
+		check := func(step string) {
+			out, err := d.encode()
+			if err != nil {
+				return // the tree itself does not encode: edit reports it
+			}
+			back, err := parseDocument("config.yaml", out)
+			if err != nil {
+				t.Fatalf("after %s the file does not parse: %v\n%q", step, err, out)
+			}
+			var want, got any
+			if d.root.Decode(&want) != nil || back.root.Decode(&got) != nil || !reflect.DeepEqual(want, got) {
+				t.Fatalf("after %s the file reads back as\n%#v\nwant\n%#v\n%q", step, got, want, out)
+			}
+		}
+		if names, err := d.groupNames(group); err == nil {
+			names.Content = append(names.Content, stringNode(name))
+			d.text.addName(group, name)
+			check("adding a name")
+		}
+		for _, away := range []string{name + "\nback soon", name} {
+			if d.setString(KeyAway, away) {
+				d.text.setKey(KeyAway, d.lookup(KeyAway))
+				check("setting away")
+			}
+		}
+		if _, ok := removeName(d.lookup(KeyBuddies), NormalizeScreenName(name)); ok {
+			d.text.removeName(NormalizeScreenName(name))
+			check("removing a name")
+		}
+		d.text.deleteKey(KeyAway)
+		d.delete(KeyAway)
+		check("deleting away")
+	})
 }
