@@ -2,6 +2,7 @@ package bos
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
@@ -56,4 +57,46 @@ func (s *Session) RequestService(ctx context.Context, family uint16, room *oscar
 		return oscar.ServiceReply{}, err
 	}
 	return r, nil
+}
+
+// ChatInvited is an invitation to a chat room: a channel-2 04,07 whose
+// rendezvous carries the chat capability. Join the room with
+// RequestService(ctx, oscar.FamilyChat, &Room).
+type ChatInvited struct {
+	At
+	From   string
+	Room   oscar.RoomRef
+	Text   string  // decoded by its charset name; may be empty
+	Cookie [8]byte // the rendezvous's, to answer it
+}
+
+// rendezvous turns a channel-2 04,07 into an event; a rendezvous other
+// than a chat invitation (a file transfer, say) is skipped.
+func (s *Session) rendezvous(now At, m *oscar.IncomingIM) error {
+	rv, ok, err := m.Rendezvous()
+	if err != nil {
+		return err
+	}
+	room, isRoom := rv.Room()
+	if !ok || !rv.IsChatInvitation() || !isRoom {
+		return errors.New("a channel-2 rendezvous that is not a chat invitation")
+	}
+	s.emit(&ChatInvited{At: now, From: m.From.ScreenName, Room: room, Text: rv.Text().String(), Cookie: rv.Cookie})
+	return nil
+}
+
+// Invite invites a user to a chat room (04,06 on channel 2 with the chat
+// rendezvous) and returns once it is written; the server answers nothing
+// (the captures' client asks for no 04,0C).
+func (s *Session) Invite(ctx context.Context, to string, room oscar.RoomRef, text string) error {
+	name, err := oscar.ParseScreenName(to)
+	if err != nil {
+		return err
+	}
+	rv, err := oscar.NewChatInvitation(newCookie(), room, text)
+	if err != nil {
+		return &TooLongError{What: "invitation", Len: len(text), Limit: s.Limits().MaxMessageLen}
+	}
+	m := oscar.NewRendezvousIM(name, &rv)
+	return s.enqueue(ctx, s.nextReqID(), &m)
 }

@@ -416,6 +416,9 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		if err := m.Decode(snac.Body); err != nil {
 			return err
 		}
+		if m.Channel == 2 { // a rendezvous: chat invitations (export.go)
+			return s.rendezvous(now, &m)
+		}
 		if m.Channel != 1 {
 			return errors.New("not a plain IM (channel " + strconv.Itoa(int(m.Channel)) + ")")
 		}
