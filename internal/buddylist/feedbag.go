@@ -199,7 +199,8 @@ type view struct {
 	groups   []*oscar.FeedbagItem            // group items in list order
 	groupOf  map[string]uint16               // group key → group id
 	buddies  map[uint16][]*oscar.FeedbagItem // group id → buddy items in list order
-	byName   map[string][]*oscar.FeedbagItem // normalized buddy name → its items, the first one listed first
+	byName   map[string]*oscar.FeedbagItem   // normalized buddy name → its first item listed
+	moreOf   map[string][]*oscar.FeedbagItem // the same name's other items (in other groups)
 	permit   []*oscar.FeedbagItem
 	deny     []*oscar.FeedbagItem
 	pdinfo   *oscar.FeedbagItem
@@ -224,7 +225,8 @@ func (f *Feedbag) view() *view {
 	v := &view{
 		groupOf:  map[string]uint16{},
 		buddies:  map[uint16][]*oscar.FeedbagItem{},
-		byName:   make(map[string][]*oscar.FeedbagItem, len(f.items)),
+		byName:   make(map[string]*oscar.FeedbagItem, len(f.items)),
+		moreOf:   map[string][]*oscar.FeedbagItem{},
 		itemIDs:  make(map[uint16]bool, len(f.items)),
 		groupIDs: map[uint16]bool{0: true},
 	}
@@ -327,10 +329,12 @@ func (f *Feedbag) view() *view {
 			problem(it, "buddy without a name: ignored")
 			return
 		}
-		if len(v.byName[k]) == 0 {
+		if v.byName[k] == nil {
 			g.Buddies = append(g.Buddies, it.Name)
+			v.byName[k] = it
+		} else {
+			v.moreOf[k] = append(v.moreOf[k], it)
 		}
-		v.byName[k] = append(v.byName[k], it)
 	}
 	index := map[string]int{}
 	for _, gi := range v.groups {
@@ -397,6 +401,16 @@ func (f *Feedbag) view() *view {
 		v.list.Typing = p&oscar.FeedbagPrefTyping != 0
 	}
 	return v
+}
+
+// itemsOf returns the buddy items of the normalized name k, the first one
+// listed first.
+func (v *view) itemsOf(k string) []*oscar.FeedbagItem {
+	first := v.byName[k]
+	if first == nil {
+		return nil
+	}
+	return append([]*oscar.FeedbagItem{first}, v.moreOf[k]...)
 }
 
 // ordered returns ids in the order given (skipping, and reporting, ids the

@@ -158,7 +158,7 @@ func (p *planner) buddies(want List) {
 			}
 			placed[k] = true
 			var keep *oscar.FeedbagItem
-			for _, it := range v.byName[k] {
+			for _, it := range v.itemsOf(k) {
 				if it.GroupID == gid && keep == nil {
 					keep = it
 				} else {
@@ -184,9 +184,9 @@ func (p *planner) buddies(want List) {
 		p.setOrder(gi, ids, g.Name)
 	}
 	// Buddies not wanted anywhere.
-	for k, its := range v.byName {
+	for k := range v.byName {
 		if !placed[k] {
-			for _, it := range its {
+			for _, it := range v.itemsOf(k) {
 				p.remove(it)
 			}
 		}
