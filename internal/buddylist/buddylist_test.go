@@ -1,6 +1,7 @@
 package buddylist
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -322,5 +323,38 @@ func TestConfirm(t *testing.T) {
 	}
 	if got := rejected[0].Error(); got != `server refused "b": the list is full (0x000c)` {
 		t.Errorf("Error = %q", got)
+	}
+}
+
+func TestSavedFeedbag(t *testing.T) {
+	f := NewFeedbag(captured, 0x6b0ca361)
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Feedbag
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Modified != f.Modified || !reflect.DeepEqual(back.Items(), f.Items()) {
+		t.Errorf("saved and read back: %s\n%+v", b, back.Items())
+	}
+	bad := []byte(`{"modified":1,"items":[{"group_id":1,"item_id":0,"class":1,"tlvs":"AMgAAgA="}]}`) // 0xC8 says 2 bytes, has 1
+	if err := json.Unmarshal(bad, &back); err == nil {
+		t.Error("a saved item with a broken TLV block was read")
+	}
+}
+
+func TestDecodeEdit(t *testing.T) {
+	body := (&oscar.FeedbagUpdate{Items: captured[3:4]}).AppendTo(nil)
+	e, err := DecodeEdit(oscar.TypeFeedbagUpdateItem, body)
+	if err != nil || e.Type != oscar.TypeFeedbagUpdateItem || !reflect.DeepEqual(e.Items, captured[3:4]) {
+		t.Errorf("DecodeEdit = %+v, %v", e, err)
+	}
+	if _, err := DecodeEdit(oscar.TypeFeedbagReply, body); err == nil {
+		t.Error("13,06 read as an edit")
+	}
+	if _, err := DecodeEdit(oscar.TypeFeedbagInsertItem, body[:3]); err == nil {
+		t.Error("a cut body read as an edit")
 	}
 }
