@@ -427,6 +427,12 @@ func TestEditsOfOtherShapes(t *testing.T) {
 		{"empty names, written afresh", "buddies:\n  - group: A\n    names:\n",
 			func(c *Config) error { _, _, err := c.AddBuddies([]string{"LabBob"}, "A"); return err },
 			"buddies:\n  - group: A\n    names: [LabBob]\n"},
+		{"lone CR line breaks, written afresh", "server: a:1\rbuddies:\r- group: A\r  names:\r  - LabBob\r",
+			func(c *Config) error { _, _, err := c.RemoveBuddies([]string{"LabBob"}); return err },
+			"server: a:1\nbuddies:\n  - group: A\n    names: []\n"},
+		{"a NEL in a name, written afresh", "buddies:\n- group: \"A\u0085B\"\n  names: [LabBob]\n",
+			func(c *Config) error { _, _, err := c.RemoveBuddies([]string{"LabBob"}); return err },
+			"buddies:\n  - group: \"A B\"\n    names: []\n"}, // the parser folds the NEL
 		{"flow top level, written afresh", "{server: \"a:1\"}\n", func(c *Config) error { return c.SetAway("x") },
 			"{server: \"a:1\", away: x}\n"},
 	}
@@ -437,7 +443,7 @@ func TestEditsOfOtherShapes(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got := readFile(t, path); got != tt.want {
-				t.Errorf("file:\n%q\nwant:\n%q", got, tt.want)
+				t.Errorf("file:\n%+q\nwant:\n%+q", got, tt.want)
 			}
 		})
 	}
@@ -451,6 +457,7 @@ func FuzzEdits(f *testing.F) {
 	f.Add(commented, "LabBob", "work")
 	f.Add(strings.ReplaceAll(handmade, "\n", "\r\n"), "Boss", "Gym")
 	f.Add("buddies:\n- group: A\n  names:\n  - x1y\n", "X1Y", "A")
+	f.Add("server: a:1\raway: x\rbuddies:\r- group: A\r  names:\r  - LabBob\r", "LabBob", "A")
 	f.Fuzz(func(t *testing.T, content, name, group string) {
 		if ValidateScreenName(name) != nil || validateGroup(group) != nil {
 			return

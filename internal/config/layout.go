@@ -38,6 +38,9 @@ type lines struct {
 // parse reads l.src afresh. It fails (and in-place editing stops) if the top
 // level is not a block mapping.
 func (l *layout) parse() (*lines, bool) {
+	if hasOtherBreaks(l.src) {
+		return nil, false
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(l.src, &root); err != nil {
 		return nil, false
@@ -57,6 +60,19 @@ func (l *layout) parse() (*lines, bool) {
 		return nil, false
 	}
 	return p, true
+}
+
+// hasOtherBreaks reports whether src has line breaks other than LF and
+// CRLF, which the YAML parser counts as lines and lines does not: a lone CR,
+// NEL, LS or PS.
+func hasOtherBreaks(src []byte) bool {
+	for i, b := range src {
+		if b == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
+			return true
+		}
+	}
+	return bytes.Contains(src, []byte("\u0085")) || bytes.Contains(src, []byte("\u2028")) ||
+		bytes.Contains(src, []byte("\u2029"))
 }
 
 // change applies one edit computed by f on a fresh parse. f returns the
