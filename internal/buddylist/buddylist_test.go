@@ -358,3 +358,20 @@ func TestDecodeEdit(t *testing.T) {
 		t.Error("a cut body read as an edit")
 	}
 }
+
+// TestPlanGroupComesBack: a group emptied instead of deleted (the server
+// may be the 2025 release) is hidden, and reused when wanted again.
+func TestPlanGroupComesBack(t *testing.T) {
+	f := NewFeedbag(captured, 1)
+	l, _ := f.List()
+	emptied := l.Remove("labbob")
+	emptied.Groups = nil
+	applyAll(f, f.Plan(emptied, PlanOptions{}))
+	if got, _ := f.List(); len(got.Groups) != 0 || f.Len() != 4 {
+		t.Fatalf("after emptying: %+v, %d items", got, f.Len())
+	}
+	tx := f.Plan(emptied.Add("Lab Bob", "friends"), PlanOptions{})
+	if got := edits(tx); got != "13,08 Lab Bob/1/1; 13,09 friends/1/0[1] /0/0[1]; " {
+		t.Errorf("edits: %s", got)
+	}
+}

@@ -197,6 +197,7 @@ type view struct {
 	list     List
 	root     *oscar.FeedbagItem
 	groups   []*oscar.FeedbagItem            // group items in list order
+	leftover map[string]*oscar.FeedbagItem   // group key → an empty group the root does not list
 	groupOf  map[string]uint16               // group key → group id
 	buddies  map[uint16][]*oscar.FeedbagItem // group id → buddy items in list order
 	byName   map[string]*oscar.FeedbagItem   // normalized buddy name → its first item listed
@@ -305,6 +306,10 @@ func (f *Feedbag) view() *view {
 		v.problems = append(v.problems, Problem{GroupID: id, Reason: "the root group's order names a missing group"})
 	}) {
 		if v.root != nil && !listed[gid] && len(byGroup[gid]) == 0 {
+			if v.leftover == nil {
+				v.leftover = map[string]*oscar.FeedbagItem{}
+			}
+			v.leftover[groupKey(groupItem[gid].Name)] = groupItem[gid]
 			continue
 		}
 		v.groups = append(v.groups, groupItem[gid])

@@ -145,6 +145,9 @@ func (p *planner) buddies(want List) {
 		if exists && wantGroup[gid] {
 			continue // the same group twice in want: the first one counts
 		}
+		if old := v.leftover[gk]; !exists && old != nil { // a group emptied earlier comes back
+			gid, exists = old.GroupID, true
+		}
 		if !exists {
 			gid = p.newGroupID()
 		}
@@ -212,9 +215,14 @@ func (p *planner) buddies(want List) {
 	}
 }
 
-// groupItem returns the group item of gid.
+// groupItem returns the group item of gid, shown or left over.
 func (p *planner) groupItem(gid uint16) *oscar.FeedbagItem {
 	for _, gi := range p.v.groups {
+		if gi.GroupID == gid {
+			return gi
+		}
+	}
+	for _, gi := range p.v.leftover {
 		if gi.GroupID == gid {
 			return gi
 		}
