@@ -85,8 +85,10 @@ type ServerError struct {
 // Message returns the error as a sentence.
 func (e *ServerError) Message() string { return oscar.ErrorCodeText(e.Code) }
 
-// ServerMessage is a message of the day (01,13) or a notice of a pause or
-// migration (01,0B, 01,12).
+// ServerMessage is a message of the day (01,13), a notice of a pause or
+// migration (01,0B, 01,12), or a notice the server sends as an IM from a
+// pseudo-user (04,07 from "OOS System Msg": another session of the
+// account signed on). It is never answered.
 type ServerMessage struct {
 	At
 	Type SNACType

@@ -136,6 +136,11 @@ type Session struct {
 	lastWrite atomic.Int64
 }
 
+// systemMsgName is the pseudo-user whose IMs (with an all-zero cookie) are
+// server notices: the 2026 Open OSCAR Server tells a session this way that
+// another session of the account signed on.
+const systemMsgName = "OOS System Msg"
+
 // errLogout is the cause of a session that ends because its user logged
 // out (Logout, or the end of Connect's context).
 var errLogout = errors.New("logout")
@@ -421,6 +426,11 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		}
 		if m.Channel != 1 {
 			return errors.New("not a plain IM (channel " + strconv.Itoa(int(m.Channel)) + ")")
+		}
+		if m.Cookie == ([8]byte{}) && m.From.ScreenName == systemMsgName {
+			// A server notice, never a message to answer.
+			s.emit(&ServerMessage{At: now, Type: snacType(snac.Type()), Text: m.Message.Text.String()})
+			return nil
 		}
 		ev := &IMReceived{At: now, From: m.From.ScreenName, Text: m.Message.Text.String(),
 			AutoResponse: m.AutoResponse, WarningLevel: m.From.WarningLevel}

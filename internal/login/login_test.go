@@ -187,3 +187,36 @@ func TestParseMethod(t *testing.T) {
 		t.Error("ParseMethod(sha1) succeeded")
 	}
 }
+
+// TestAuthorizerCloseIsClean: the login reads what the authorizer sends
+// after its reply (the 2026 release adds a zero-length channel 4 after
+// 17,03) until the server closes, so the connection ends without a reset,
+// for both methods and releases.
+func TestAuthorizerCloseIsClean(t *testing.T) {
+	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
+		for _, m := range []login.Method{login.FLAP, login.MD5} {
+			t.Run(rel.String()+"/"+m.String(), func(t *testing.T) {
+				srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+				srv.Release = rel
+				srv.Start()
+				defer srv.Close()
+				if _, err := authorize(t, srv, "LabAlice", "alicepw1", m); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := authorize(t, srv, "LabAlice", "wrong", m); err == nil {
+					t.Fatal("a wrong password was accepted")
+				}
+				srv.Close() // waits for every connection to end
+				ends := srv.Ends()
+				if len(ends) != 2 {
+					t.Fatalf("%d connections ended, want 2", len(ends))
+				}
+				for _, e := range ends {
+					if e.Reset {
+						t.Errorf("an authorizer connection was reset: %+v", e)
+					}
+				}
+			})
+		}
+	}
+}

@@ -84,7 +84,7 @@ func (c *conn) handleAuth(f oscar.Frame) bool {
 			}
 			// Unknown name: 17,03 with TLV 8 alone, instead of 17,07.
 			c.sendMsg(0, &oscar.LoginReply{ErrorCode: oscar.LoginErrUnknownName})
-			c.closeAfterLocked()
+			s.afterBUCPReplyLocked(c)
 			return true
 
 		case oscar.TypeMD5LoginRequest:
@@ -105,7 +105,7 @@ func (c *conn) handleAuth(f oscar.Frame) bool {
 				return oscar.MD5LoginHash([]byte(challengeKey(u.norm)), []byte(u.password), req.PasswordIsHashed) == req.Hash
 			})
 			c.sendMsg(0, &reply)
-			c.closeAfterLocked()
+			s.afterBUCPReplyLocked(c)
 			return true
 		}
 		s.logf("oscartest: auth %s: ignoring %v", c.remote, snac.Type())

@@ -154,6 +154,7 @@ func (s *Server) dispatchLocked(ss *session, snac oscar.SNAC) func() {
 				}
 			}
 			c.sendBody(oscar.TypeHostVersions, id, snac.Body)
+			s.motdLocked(ss)
 		}
 	case oscar.TypeRateRequest:
 		c.sendMsg(id, s.rateParamsLocked(ss))

@@ -34,9 +34,18 @@
 //     real server's frames. AddPublicRoom makes exchange-5 rooms.
 //   - Rate limiting follows the real server's moving average per class; see
 //     Server.EnforceRates.
+//   - Sessions end as they do on the real server: a logout (zero-length
+//     channel 4) closes the connection after what was already queued; a
+//     second signon of a name kicks the first (TLV 9 = 1 after a login with
+//     TLV 0x004A, the bare 4-byte header without), except on the 2026
+//     release with 0x004A = 1 on both, which keeps both and tells the first
+//     with a second 0B,02 and an IM from "OOS System Msg". Shutdown plays a
+//     graceful stop (and restart). The 2026 release also sends an empty
+//     channel 4 after 17,03 and 01,13 after 01,18.
 //
 // Hooks for fault injection: Intercept (swallow a frame or hang up instead of
 // answering), Send and SendRaw (push any SNAC or any bytes), Kick,
-// CloseClientConnections. Sent, AuthSent and WaitClosed return what a client
-// sent, so a test can check its last frame.
+// CloseClientConnections, Shutdown. Sent, AuthSent and WaitClosed return what
+// a client sent, so a test can check its last frame; Ends says how each
+// connection ended (its logout frame read, a reset seen).
 package oscartest

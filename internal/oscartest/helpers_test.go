@@ -233,6 +233,11 @@ func md5Login(t *testing.T, srv *Server, name, password string, multi bool) osca
 	if err := r.Decode(s.Body); err != nil {
 		t.Fatal(err)
 	}
+	if srv.Release == Release2026 { // then a zero-length channel 4 (fact 43)
+		if f := c.read(); f.Channel != oscar.ChannelSignoff || len(f.Payload) != 0 {
+			t.Fatalf("after 17,03: %v, want a zero-length channel-4 frame", f)
+		}
+	}
 	c.expectEOF()
 	return r
 }
