@@ -1,0 +1,246 @@
+package control_test
+
+import (
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aim-oscar/aim/internal/control"
+)
+
+func TestSocketPath(t *testing.T) {
+	uid := strconv.Itoa(os.Getuid())
+	long := strings.Repeat("x", 97)
+	tests := []struct {
+		name, runtimeDir, tempDir, screenName string
+		want                                  string // "" with wantErr
+		wantErr                               string
+	}{
+		{"runtime dir", "/run/user/1000", "/tmp", "Lab Bob", "/run/user/1000/aim/labbob.sock", ""},
+		{"no runtime dir", "", "/tmp", "LabBob", "/tmp/aim-" + uid + "/labbob.sock", ""},
+		{"relative runtime dir", "run", "/var/tmp", "bob", "/var/tmp/aim-" + uid + "/bob.sock", ""},
+		{"spaces around", "/r", "/tmp", "  Bob  ", "/r/aim/bob.sock", ""},
+		{"email name", "/r", "/tmp", "Bob@Example.com", "/r/aim/bob@example.com.sock", ""},
+		{"too long: hashed", "/run/user/1000", "/tmp", long, "/run/user/1000/aim/", ""},
+		{"no absolute dir", "", "tmp", "bob", "", "not absolute"},
+		{"empty name", "/r", "/tmp", "  ", "", "empty"},
+		{"slash", "/r", "/tmp", "a/b", "", "cannot name a file"},
+		{"dot dot", "/r", "/tmp", "..", "", "cannot name a file"},
+		{"control character", "/r", "/tmp", "a\x00b", "", "control character"},
+		{"dir too long", "/" + strings.Repeat("d", 100), "/tmp", "bob", "", "longer than"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := control.SocketPath(tt.runtimeDir, tt.tempDir, tt.screenName)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("SocketPath = %q, %v; want an error with %q", got, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasSuffix(tt.want, "/") { // hashed: only the directory is known
+				if !strings.HasPrefix(got, tt.want) || !strings.HasSuffix(got, ".sock") || strings.Contains(got, long) || len(got) > 107 {
+					t.Errorf("SocketPath = %q, want a short name in %s", got, tt.want)
+				}
+				again, _ := control.SocketPath(tt.runtimeDir, tt.tempDir, strings.ToUpper(tt.screenName))
+				if again != got {
+					t.Errorf("the same name in capitals gives %q, want %q", again, got)
+				}
+				return
+			}
+			if got != tt.want {
+				t.Errorf("SocketPath = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// The socket's directory is made 0700 (whatever the umask) and the socket
+// 0600, in the runtime dir or, without one, in the temp dir.
+func TestListenModes(t *testing.T) {
+	for _, tt := range []struct{ name, runtimeDir, tempDir string }{
+		{"runtime dir", t.TempDir(), "/nonexistent"},
+		{"temp dir", "", t.TempDir()},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path, err := control.SocketPath(tt.runtimeDir, tt.tempDir, "Lab Bob")
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := listen(t, path, echo)
+			if srv.Path() != path {
+				t.Errorf("Path() = %q, want %q", srv.Path(), path)
+			}
+			for _, f := range []struct {
+				path string
+				want os.FileMode
+			}{{filepath.Dir(path), os.ModeDir | 0o700}, {path, os.ModeSocket | 0o600}} {
+				fi, err := os.Lstat(f.path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fi.Mode() != f.want {
+					t.Errorf("%s has mode %v, want %v", f.path, fi.Mode(), f.want)
+				}
+			}
+			roundTrip(t, path)
+		})
+	}
+}
+
+// A directory someone else could reach into is refused, and left as it is.
+func TestListenRefusesUnsafeDir(t *testing.T) {
+	tests := []struct {
+		name   string
+		make   func(t *testing.T, dir string)
+		reason string
+	}{
+		{"open to others", func(t *testing.T, dir string) { mkdir(t, dir, 0o755) }, "has mode 0755"},
+		{"open to the group", func(t *testing.T, dir string) { mkdir(t, dir, 0o770) }, "has mode 0770"},
+		{"a symbolic link", func(t *testing.T, dir string) {
+			target := filepath.Join(filepath.Dir(dir), "elsewhere")
+			mkdir(t, target, 0o700)
+			if err := os.Symlink(target, dir); err != nil {
+				t.Fatal(err)
+			}
+		}, "is a symbolic link"},
+		{"a file", func(t *testing.T, dir string) {
+			if err := os.WriteFile(dir, nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, "is not a directory"},
+		{"another user's", func(t *testing.T, dir string) {
+			if os.Getuid() != 0 {
+				t.Skip("needs root to make a directory for another user")
+			}
+			mkdir(t, dir, 0o700)
+			if err := os.Chown(dir, nobody, nobody); err != nil {
+				t.Fatal(err)
+			}
+		}, "is owned by uid 65534"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "aim-0")
+			tt.make(t, dir)
+			srv, err := control.Listen(filepath.Join(dir, "bob.sock"), echo, control.Options{})
+			var unsafe *control.UnsafeDirError
+			if !errors.As(err, &unsafe) || !strings.Contains(err.Error(), tt.reason) {
+				if err == nil {
+					srv.Close()
+				}
+				t.Fatalf("Listen: %v, want an *UnsafeDirError that %s", err, tt.reason)
+			}
+			if _, err := os.Lstat(filepath.Join(dir, "bob.sock")); err == nil {
+				t.Errorf("a socket was made in the unsafe directory: %v", err)
+			}
+		})
+	}
+}
+
+// A socket left by a session that died is replaced.
+func TestListenReplacesStaleSocket(t *testing.T) {
+	path := socketPath(t)
+	mkdir(t, filepath.Dir(path), 0o700)
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.SetUnlinkOnClose(false) // as if the process had been killed
+	ln.Close()
+	if _, err := control.Dial(t.Context(), path); !isNoSession(err) {
+		t.Fatalf("Dial to the stale socket: %v, want a *NoSessionError", err)
+	}
+	listen(t, path, echo)
+	roundTrip(t, path)
+}
+
+// A live session keeps its socket: a second Listen says so and touches
+// nothing, whether the session holds the lock (another aim) or not.
+func TestListenInUse(t *testing.T) {
+	t.Run("another aim", func(t *testing.T) {
+		path := socketPath(t)
+		listen(t, path, echo)
+		srv, err := control.Listen(path, echo, control.Options{})
+		var inUse *control.InUseError
+		if !errors.As(err, &inUse) || inUse.Path != path {
+			if err == nil {
+				srv.Close()
+			}
+			t.Fatalf("second Listen: %v, want an *InUseError", err)
+		}
+		roundTrip(t, path) // the first still serves
+	})
+	t.Run("a listener without the lock", func(t *testing.T) {
+		path := socketPath(t)
+		mkdir(t, filepath.Dir(path), 0o700)
+		ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		srv, err := control.Listen(path, echo, control.Options{})
+		var inUse *control.InUseError
+		if !errors.As(err, &inUse) {
+			if err == nil {
+				srv.Close()
+			}
+			t.Fatalf("Listen: %v, want an *InUseError", err)
+		}
+		if fi, err := os.Lstat(path); err != nil || fi.Mode().Type() != os.ModeSocket {
+			t.Errorf("the live socket is gone: %v", err)
+		}
+	})
+	t.Run("not a socket", func(t *testing.T) {
+		path := socketPath(t)
+		mkdir(t, filepath.Dir(path), 0o700)
+		if err := os.WriteFile(path, []byte("mine"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if srv, err := control.Listen(path, echo, control.Options{}); err == nil || !strings.Contains(err.Error(), "not a socket") {
+			if err == nil {
+				srv.Close()
+			}
+			t.Fatalf("Listen: %v, want an error saying a file is in the way", err)
+		}
+		if b, err := os.ReadFile(path); err != nil || string(b) != "mine" {
+			t.Errorf("the file was touched: %q, %v", b, err)
+		}
+	})
+}
+
+// When the session is over, the socket goes, and the next Listen works.
+func TestListenAfterClose(t *testing.T) {
+	path := socketPath(t)
+	srv, err := control.Listen(path, echo, control.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the socket is still there after Close: %v", err)
+	}
+	if _, err := control.Dial(t.Context(), path); !isNoSession(err) {
+		t.Errorf("Dial after Close: %v, want a *NoSessionError", err)
+	}
+	listen(t, path, echo)
+	roundTrip(t, path)
+}
+
+func TestDialNoSession(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "aim", "nobody.sock")
+	_, err := control.Dial(t.Context(), path)
+	var no *control.NoSessionError
+	if !errors.As(err, &no) || no.Path != path {
+		t.Fatalf("Dial: %v, want a *NoSessionError for %s", err, path)
+	}
+}
