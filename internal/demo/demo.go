@@ -1,0 +1,103 @@
+// Package demo is the local world of `aim demo`: an in-process OSCAR server
+// (oscartest) with a few accounts and a bot that answers. It never prints
+// and never signs on: aim signs on to it as to any other server.
+package demo
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/htmltext"
+	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/secret"
+)
+
+// The cast: the user of `aim demo`, and a buddy that answers.
+const (
+	User = "DemoUser"
+	Bot  = "AIMBot"
+	// Password is every account's on a shared server (Listen).
+	Password = "demo"
+	// Profile is the demo user's profile.
+	Profile = "<HTML>Trying out <B>aim</B>, the command-line AIM client.</HTML>"
+)
+
+// Accounts can sign on to a shared server (Listen).
+var Accounts = []string{"Alice", "Bob", "Carol", User}
+
+// greetWithin bounds how long the bot waits for User to sign on.
+const greetWithin = 30 * time.Second
+
+// Server is a running demo server.
+type Server struct {
+	*oscartest.Server
+	Password secret.String // User's, on a server from Start
+
+	stop    context.CancelFunc
+	greeted chan struct{}
+}
+
+// Start starts a server on loopback for one session: User, with a random
+// password, and Bot, who says hello once User is signed on.
+func Start() *Server {
+	var pw [12]byte
+	rand.Read(pw[:])
+	password := hex.EncodeToString(pw[:])
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: User, Password: password})
+	srv.AddBot(Bot, reply)
+	ctx, stop := context.WithTimeout(context.Background(), greetWithin)
+	s := &Server{Server: srv, Password: secret.String(password), stop: stop, greeted: make(chan struct{})}
+	// The hello is an IM the server delivers like any other.
+	go func() {
+		defer close(s.greeted)
+		if srv.WaitOnline(ctx, User) == nil {
+			srv.SendIM(Bot, User, "Hi! I'm "+Bot+", a bot on this demo server. Type: send "+Bot+" hello")
+		}
+	}()
+	return s
+}
+
+// Listen starts a server on addr that every account of Accounts can sign
+// on to, with Password, and talk to the others and to Bot.
+func Listen(addr string) (*Server, error) {
+	srv := oscartest.NewUnstartedServer()
+	for _, name := range Accounts {
+		srv.AddAccount(oscartest.Account{ScreenName: name, Password: Password})
+	}
+	srv.AuthListen = addr
+	if err := srv.Listen(); err != nil {
+		return nil, fmt.Errorf("demo server: %w", err)
+	}
+	srv.AddBot(Bot, reply)
+	greeted := make(chan struct{})
+	close(greeted)
+	return &Server{Server: srv, stop: func() {}, greeted: greeted}, nil
+}
+
+// Close stops the server and everything it started, and waits for them.
+func (s *Server) Close() {
+	s.stop()
+	<-s.greeted
+	s.Server.Close()
+}
+
+// reply is the bot's side of the conversation.
+func reply(from, html string) string {
+	text := strings.TrimSpace(htmltext.Plain(html))
+	lower := strings.ToLower(text)
+	switch {
+	case lower == "":
+		return ""
+	case strings.HasPrefix(lower, "help"):
+		return "Try: send " + Bot + " time, info " + Bot + ", away brb, buddies, quit."
+	case strings.Contains(lower, "time"):
+		return "It is " + time.Now().Format("15:04:05") + " here."
+	case lower == "hi" || lower == "hello" || strings.HasPrefix(lower, "hello ") || strings.HasPrefix(lower, "hi "):
+		return "Hello, " + from + "! Everything you see is real OSCAR on a local server."
+	}
+	return fmt.Sprintf("You said %q (%d characters). Say help for ideas.", text, len([]rune(text)))
+}
