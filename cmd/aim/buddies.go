@@ -51,15 +51,25 @@ type buddyResult struct {
 	Result string `json:"result"` // "added" or "removed"
 }
 
-type buddiesAddOptions struct {
+// String is the line for people.
+func (r buddyResult) String() string {
+	if r.Result == "added" {
+		return "Added " + r.Name + " to " + r.Group
+	}
+	return "Removed " + r.Name
+}
+
+// buddiesEditOptions are the options of buddies add and buddies remove.
+type buddiesEditOptions struct {
 	IO     *IOStreams
 	Config func() (*config.Config, error)
 	Names  []string
-	Group  string
+	Group  string // add's --group
+	Add    bool   // add, not remove
 }
 
-func newBuddiesAddCmd(f *factory, runF func(*buddiesAddOptions) error) *cobra.Command {
-	opts := &buddiesAddOptions{IO: f.IO, Config: f.Config}
+func newBuddiesAddCmd(f *factory, runF func(*buddiesEditOptions) error) *cobra.Command {
+	opts := &buddiesEditOptions{IO: f.IO, Config: f.Config, Add: true}
 	cmd := &cobra.Command{
 		Use:   "add NAME...",
 		Short: "Add screen names to the buddy list",
@@ -77,34 +87,61 @@ on standard error and left where they are.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return buddiesAddRun(opts)
+			return buddiesEditRun(opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Group, "group", "g", config.DefaultGroup, "add to group `NAME`")
 	return cmd
 }
 
-func buddiesAddRun(opts *buddiesAddOptions) error {
+func newBuddiesRemoveCmd(f *factory, runF func(*buddiesEditOptions) error) *cobra.Command {
+	opts := &buddiesEditOptions{IO: f.IO, Config: f.Config}
+	return &cobra.Command{
+		Use:     "remove NAME...",
+		Aliases: []string{"rm"},
+		Short:   "Remove screen names from the buddy list",
+		Long: `Remove screen names from the buddy list, whatever their group. Names not
+on the list are reported on standard error. Groups left empty are kept.`,
+		Example: "  aim buddies remove LabBob\n  aim buddies rm labcarol",
+		Args:    screenNameArgs("remove"),
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.Names = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return buddiesEditRun(opts)
+		},
+	}
+}
+
+func buddiesEditRun(opts *buddiesEditOptions) error {
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
 	}
-	added, already, err := cfg.AddBuddies(opts.Names, opts.Group)
+	groups := cfg.Buddies // before a removal, to name the group
+	var done, skipped []string
+	result, skip := "removed", "%s is not a buddy\n"
+	if opts.Add {
+		done, skipped, err = cfg.AddBuddies(opts.Names, opts.Group)
+		groups, result, skip = cfg.Buddies, "added", "%s is already a buddy\n"
+	} else {
+		done, skipped, err = cfg.RemoveBuddies(opts.Names)
+	}
 	if err != nil {
 		return err
 	}
-	for _, n := range already {
-		fmt.Fprintf(opts.IO.ErrOut, "%s is already a buddy\n", n)
+	for _, n := range skipped {
+		fmt.Fprintf(opts.IO.ErrOut, skip, n)
 	}
-	for _, n := range added {
-		group := groupOf(cfg.Buddies, n)
+	for _, n := range done {
+		r := buddyResult{Name: n, Group: groupOf(groups, n), Result: result}
 		if cfg.Output == config.OutputJSON {
-			if err := writeJSON(opts.IO.Out, buddyResult{Name: n, Group: group, Result: "added"}); err != nil {
-				return err
-			}
-			continue
+			err = writeJSON(opts.IO.Out, r)
+		} else {
+			_, err = fmt.Fprintln(opts.IO.Out, r)
 		}
-		if _, err := fmt.Fprintf(opts.IO.Out, "Added %s to %s\n", n, group); err != nil {
+		if err != nil {
 			return err
 		}
 	}
@@ -122,59 +159,6 @@ func groupOf(groups []config.BuddyGroup, name string) string {
 		}
 	}
 	return ""
-}
-
-type buddiesRemoveOptions struct {
-	IO     *IOStreams
-	Config func() (*config.Config, error)
-	Names  []string
-}
-
-func newBuddiesRemoveCmd(f *factory, runF func(*buddiesRemoveOptions) error) *cobra.Command {
-	opts := &buddiesRemoveOptions{IO: f.IO, Config: f.Config}
-	return &cobra.Command{
-		Use:     "remove NAME...",
-		Aliases: []string{"rm"},
-		Short:   "Remove screen names from the buddy list",
-		Long: `Remove screen names from the buddy list, whatever their group. Names not
-on the list are reported on standard error. Groups left empty are kept.`,
-		Example: "  aim buddies remove LabBob\n  aim buddies rm labcarol",
-		Args:    screenNameArgs("remove"),
-		RunE: func(_ *cobra.Command, args []string) error {
-			opts.Names = args
-			if runF != nil {
-				return runF(opts)
-			}
-			return buddiesRemoveRun(opts)
-		},
-	}
-}
-
-func buddiesRemoveRun(opts *buddiesRemoveOptions) error {
-	cfg, err := opts.Config()
-	if err != nil {
-		return err
-	}
-	groups := cfg.Buddies // before the edit, to name the group
-	removed, missing, err := cfg.RemoveBuddies(opts.Names)
-	if err != nil {
-		return err
-	}
-	for _, n := range missing {
-		fmt.Fprintf(opts.IO.ErrOut, "%s is not a buddy\n", n)
-	}
-	for _, n := range removed {
-		if cfg.Output == config.OutputJSON {
-			if err := writeJSON(opts.IO.Out, buddyResult{Name: n, Group: groupOf(groups, n), Result: "removed"}); err != nil {
-				return err
-			}
-			continue
-		}
-		if _, err := fmt.Fprintf(opts.IO.Out, "Removed %s\n", n); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 type buddiesListOptions struct {

@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"syscall"
 
-	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
-	"github.com/aim-oscar/aim/internal/login"
 )
 
 // Exit codes. These are the only numbers aim exits with; exitCode is the
@@ -41,49 +38,27 @@ func usageErrorf(format string, args ...any) error {
 
 // exitCode turns an error returned by a command into the process's exit code.
 func exitCode(err error) int {
-	if err == nil {
+	switch {
+	case err == nil:
 		return exitOK
-	}
-	if errors.Is(err, context.Canceled) {
+	case errors.Is(err, context.Canceled):
 		return exitInterrupted
-	}
-	if code, ok := sessionExitCode(err); ok {
-		return code
-	}
-	if isUsage(err) {
+	case isUsage(err):
 		return exitUsage
 	}
-	if isNetwork(err) {
+	switch client.FailureOf(err) {
+	case client.FailureAuth:
+		return exitAuth
+	case client.FailureKicked:
+		return exitKicked
+	case client.FailureRefused:
+		return exitRefused
+	case client.FailureTooLong:
+		return exitUsage
+	case client.FailureNetwork:
 		return exitNetwork
 	}
 	return exitError
-}
-
-// isNetwork reports whether err comes from the network: a dial, read or
-// write that failed or timed out, or a name that did not resolve.
-func isNetwork(err error) bool {
-	var (
-		opErr  *net.OpError
-		dnsErr *net.DNSError
-	)
-	if errors.As(err, &opErr) || errors.As(err, &dnsErr) {
-		return true
-	}
-	for _, errno := range []syscall.Errno{syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.ECONNABORTED,
-		syscall.EHOSTUNREACH, syscall.ENETUNREACH, syscall.ETIMEDOUT, syscall.EPIPE} {
-		if errors.Is(err, errno) {
-			return true
-		}
-	}
-	// Other net.Errors (deadlines, context.DeadlineExceeded), but not a bare
-	// syscall.Errno: every Errno has the net.Error methods, including
-	// ENOENT from opening a file.
-	var netErr net.Error
-	if errors.As(err, &netErr) {
-		_, isErrno := netErr.(syscall.Errno)
-		return !isErrno
-	}
-	return false
 }
 
 // isUsage reports whether err is one the user fixes by changing what they
@@ -103,29 +78,4 @@ func isUsage(err error) bool {
 	return errors.As(err, &usage) || errors.As(err, &screenName) || errors.As(err, &setting) ||
 		errors.As(err, &missing) || errors.As(err, &perm) || errors.As(err, &file) ||
 		errors.As(err, &tooLong) || errors.As(err, &noPassword) || errors.As(err, &pwCommand)
-}
-
-// sessionExitCode maps the errors of signing on and of a live session.
-func sessionExitCode(err error) (int, bool) {
-	var (
-		auth      *login.AuthError
-		closed    *bos.ClosedError
-		refused   *bos.RequestError
-		tooLong   *bos.TooLongError
-		loginStep *login.StepError
-		bosStep   *bos.StepError
-	)
-	switch {
-	case errors.As(err, &auth):
-		return exitAuth, true
-	case errors.As(err, &closed):
-		return exitKicked, true
-	case errors.As(err, &refused):
-		return exitRefused, true
-	case errors.As(err, &tooLong):
-		return exitUsage, true
-	case errors.Is(err, bos.ErrConnectionLost), errors.As(err, &loginStep), errors.As(err, &bosStep):
-		return exitNetwork, true
-	}
-	return 0, false
 }

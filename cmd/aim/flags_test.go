@@ -69,8 +69,8 @@ func TestSetTextParsing(t *testing.T) {
 func TestBuddiesAddParsing(t *testing.T) {
 	streams, _, _, _ := testIO()
 	f := &factory{IO: streams}
-	var got *buddiesAddOptions
-	runF := func(o *buddiesAddOptions) error { got = o; return nil }
+	var got *buddiesEditOptions
+	runF := func(o *buddiesEditOptions) error { got = o; return nil }
 
 	if err := parse(t, newBuddiesAddCmd(f, runF), "LabBob", "Lab Carol", "-g", "Work"); err != nil {
 		t.Fatal(err)

@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
-	"github.com/aim-oscar/aim/internal/login"
 )
 
 // accountOptions are what every command that signs on takes.
@@ -19,10 +17,6 @@ type accountOptions struct {
 	Config func() (*config.Config, error)
 	Debug  func() bool
 	TLS    tlsOptions
-	// Dial replaces the network dialer (tests).
-	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
-	// StepTimeout bounds each network step (tests); zero: defaults.
-	StepTimeout time.Duration
 }
 
 func newAccountOptions(f *factory) accountOptions {
@@ -102,42 +96,26 @@ func (o *accountOptions) load(ctx context.Context) (*config.Config, client.Accou
 func (o *accountOptions) account(ctx context.Context, cfg *config.Config) (client.Account, error) {
 	t := o.TLS
 	t.Enabled = cfg.TLS
-	dial, err := t.dialer()
+	tlsConfig, err := t.config()
 	if err != nil {
 		return client.Account{}, err
 	}
-	server, err := cfg.RequireServer()
+	a, err := client.NewAccount(cfg)
 	if err != nil {
-		return client.Account{}, err
-	}
-	name, err := cfg.RequireScreenName()
-	if err != nil {
-		return client.Account{}, err
-	}
-	method, err := login.ParseMethod(cfg.Auth)
-	if err != nil {
-		return client.Account{}, &usageError{err: err}
+		return a, err
 	}
 	var prompt func() (string, error)
 	if o.IO.CanPrompt() {
 		prompt = func() (string, error) {
-			return o.IO.ReadPassword(ctx, fmt.Sprintf("Password for %s: ", name))
+			return o.IO.ReadPassword(ctx, fmt.Sprintf("Password for %s: ", a.ScreenName))
 		}
 	}
-	pw, err := cfg.Password(ctx, prompt)
-	if err != nil {
-		return client.Account{}, err
+	if a.Password, err = cfg.Password(ctx, prompt); err != nil {
+		return a, err
 	}
-	a := client.Account{Server: server, ScreenName: name, Password: pw, Method: method,
-		Profile: cfg.Profile, Away: cfg.Away, Dial: dial, StepTimeout: o.StepTimeout}
-	for _, g := range cfg.Buddies {
-		a.Buddies = append(a.Buddies, g.Names...)
-	}
+	a.TLS = tlsConfig
 	if o.Debug() {
 		a.Debug = o.IO.ErrOut
-	}
-	if o.Dial != nil {
-		a.Dial = o.Dial
 	}
 	return a, nil
 }

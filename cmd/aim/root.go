@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 )
 
@@ -67,7 +68,7 @@ func run(ctx context.Context, args []string, streams *IOStreams) int {
 		fmt.Fprintln(streams.ErrOut, "aim: interrupted")
 	default:
 		// Errors can quote what a server sent: defuse it as events are.
-		fmt.Fprintf(streams.ErrOut, "aim: %s\n", terminalSafe(err.Error()))
+		fmt.Fprintf(streams.ErrOut, "aim: %s\n", client.Defuse(err.Error()))
 	}
 	var usage *usageError
 	if errors.As(err, &usage) && cmd != nil {

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/client"
@@ -39,7 +37,7 @@ func stayOnline(ctx context.Context, streams *IOStreams, out *printer, opts clie
 		defer t.Stop()
 	}
 	if !plan.NoInput {
-		read := func() error { return readCommands(ctx, c, streams.In) }
+		read := func() error { return c.ReadCommands(ctx, streams.In) }
 		// No prompt with --debug: the trace writes to the terminal directly.
 		if tty := terminalOf(streams); tty != nil && !out.json && !plan.Debug {
 			if p, err := newPrompt(tty, streams.Out); err == nil {
@@ -60,21 +58,4 @@ func stayOnline(ctx context.Context, streams *IOStreams, out *printer, opts clie
 		}()
 	}
 	return c.Wait()
-}
-
-// readCommands runs each line of r until EOF or quit, then waits for every
-// command still pending. ctx ends the wait early.
-func readCommands(ctx context.Context, c *client.Client, r io.Reader) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	for id := 1; sc.Scan(); id++ {
-		if c.Exec(ctx, id, sc.Text(), true) == client.ErrQuit {
-			break
-		}
-	}
-	c.Flush(ctx)
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("reading commands: %w", err)
-	}
-	return nil
 }

@@ -7,6 +7,7 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -31,12 +32,36 @@ type Account struct {
 	Buddies    []string
 	Profile    string
 	Away       string // non-empty: sign on away
-	// Dial opens connections; nil uses a net.Dialer.
+	// TLS, if set, wraps every connection in TLS with these settings.
+	TLS *tls.Config
+	// Dial opens connections; nil dials TCP (with TLS if set).
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// StepTimeout bounds each network step; zero: the packages' defaults.
 	StepTimeout time.Duration
 	// Debug, if set, gets the wire trace, secrets zeroed.
 	Debug io.Writer
+}
+
+// NewAccount returns who signs on where, and how, as cfg says: everything
+// but the password and the connection's settings.
+func NewAccount(cfg *config.Config) (Account, error) {
+	server, err := cfg.RequireServer()
+	if err != nil {
+		return Account{}, err
+	}
+	name, err := cfg.RequireScreenName()
+	if err != nil {
+		return Account{}, err
+	}
+	method, err := login.ParseMethod(cfg.Auth) // config has checked it
+	if err != nil {
+		return Account{}, err
+	}
+	a := Account{Server: server, ScreenName: name, Method: method, Profile: cfg.Profile, Away: cfg.Away}
+	for _, g := range cfg.Buddies {
+		a.Buddies = append(a.Buddies, g.Names...)
+	}
+	return a, nil
 }
 
 // Options say how a Client runs its account.
@@ -326,8 +351,32 @@ func (c *Client) emit(o Output) {
 	c.opts.Emit(o)
 }
 
+// tcpKeepAlive makes the kernel probe a silent connection, so a dead peer
+// is found even when the server, like real ones, sends nothing for minutes.
+const tcpKeepAlive = 30 * time.Second
+
+// dialer returns how a opens connections.
+func (a *Account) dialer() func(ctx context.Context, network, addr string) (net.Conn, error) {
+	nd := &net.Dialer{KeepAlive: tcpKeepAlive}
+	switch {
+	case a.Dial != nil:
+		return a.Dial
+	case a.TLS == nil:
+		return nd.DialContext
+	}
+	td := &tls.Dialer{NetDialer: nd, Config: a.TLS}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := td.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, fmt.Errorf("TLS to %s: %w", addr, err)
+		}
+		return c, nil
+	}
+}
+
 // connect runs the authorizer handshake and the BOS signon.
 func connect(ctx context.Context, a Account, reconnected bool) (*bos.Session, error) {
+	a.Dial = a.dialer()
 	lo := login.Options{Addr: a.Server, ScreenName: a.ScreenName, Password: a.Password, Method: a.Method,
 		Dial: a.Dial, StepTimeout: a.StepTimeout}
 	bo := bos.Options{Buddies: a.Buddies, Profile: a.Profile, Away: a.Away, Dial: a.Dial,

@@ -1,9 +1,11 @@
 package client
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"unicode"
@@ -168,6 +170,24 @@ func (c *Client) Exec(ctx context.Context, id int, line string, wait bool) error
 	}
 	if x.quit {
 		return ErrQuit
+	}
+	return nil
+}
+
+// ReadCommands runs each line of r, numbered from 1, as Exec with wait,
+// until the end of r or the command that ends the input; then it waits
+// for every command still pending, or for ctx to end.
+func (c *Client) ReadCommands(ctx context.Context, r io.Reader) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for id := 1; sc.Scan(); id++ {
+		if c.Exec(ctx, id, sc.Text(), true) == ErrQuit {
+			break
+		}
+	}
+	c.Flush(ctx)
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("reading commands: %w", err)
 	}
 	return nil
 }

@@ -12,10 +12,10 @@ import (
 const stampWidth = len("15:04:05 ")
 
 // Text renders o as its line (or lines) for people, starting with the local
-// time of day. It is the one text form of every Output; what the line may
-// quote (messages, names) is left as sent, for the printer to defuse.
+// time of day, and defused for a terminal (Defuse). It is the one text form
+// of every Output.
 func Text(o Output) string {
-	return o.head().Time.Local().Format("15:04:05") + " " + text(o)
+	return Defuse(o.head().Time.Local().Format("15:04:05") + " " + text(o))
 }
 
 func text(o Output) string {

@@ -1,0 +1,78 @@
+package client
+
+import (
+	"errors"
+	"net"
+	"syscall"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/login"
+)
+
+// Failure is the kind of failure an error of signing on or of a session
+// is, for a front end to turn into an exit status or an answer.
+type Failure int
+
+// Failures.
+const (
+	FailureOther   Failure = iota
+	FailureAuth            // the server refused the screen name or password
+	FailureKicked          // the server ended the session (a *bos.ClosedError)
+	FailureRefused         // the server refused a request (a *bos.RequestError)
+	FailureTooLong         // a message or profile longer than the server takes
+	FailureNetwork         // the server cannot be reached, the connection broke, a step timed out
+)
+
+// FailureOf classifies err.
+func FailureOf(err error) Failure {
+	var (
+		auth      *login.AuthError
+		closed    *bos.ClosedError
+		refused   *bos.RequestError
+		tooLong   *bos.TooLongError
+		loginStep *login.StepError
+		bosStep   *bos.StepError
+	)
+	switch {
+	case err == nil:
+		return FailureOther
+	case errors.As(err, &auth):
+		return FailureAuth
+	case errors.As(err, &closed):
+		return FailureKicked
+	case errors.As(err, &refused):
+		return FailureRefused
+	case errors.As(err, &tooLong):
+		return FailureTooLong
+	case errors.Is(err, bos.ErrConnectionLost), errors.As(err, &loginStep), errors.As(err, &bosStep), isNetwork(err):
+		return FailureNetwork
+	}
+	return FailureOther
+}
+
+// isNetwork reports whether err comes from the network: a dial, read or
+// write that failed or timed out, or a name that did not resolve.
+func isNetwork(err error) bool {
+	var (
+		opErr  *net.OpError
+		dnsErr *net.DNSError
+	)
+	if errors.As(err, &opErr) || errors.As(err, &dnsErr) {
+		return true
+	}
+	for _, errno := range []syscall.Errno{syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.ECONNABORTED,
+		syscall.EHOSTUNREACH, syscall.ENETUNREACH, syscall.ETIMEDOUT, syscall.EPIPE} {
+		if errors.Is(err, errno) {
+			return true
+		}
+	}
+	// Other net.Errors (deadlines, context.DeadlineExceeded), but not a bare
+	// syscall.Errno: every Errno has the net.Error methods, including
+	// ENOENT from opening a file.
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		_, isErrno := netErr.(syscall.Errno)
+		return !isErrno
+	}
+	return false
+}

@@ -1,0 +1,70 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Defuse replaces the control characters in a line for people (C0
+// but newline and tab, DEL, C1) with caret notation or U+FFFD: messages,
+// names and profiles come from other people, and an escape sequence in one
+// would otherwise reach the terminal and act (retitle it, clear it, or
+// worse). JSON escapes them too.
+func Defuse(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !isControl(r):
+			b.WriteRune(r)
+		case r < 0x20:
+			b.WriteByte('^')
+			b.WriteByte(byte(r) + '@')
+		default:
+			b.WriteRune('\uFFFD')
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\n' && r != '\t') || (0x7f <= r && r <= 0x9f)
+}
+
+// JSON renders v as one line of JSON, ending in a newline, without HTML
+// escaping (profiles are HTML), and safe on a terminal (escapeC1). It is
+// the one JSON form of every Output.
+func JSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return []byte(escapeC1(b.String())), nil
+}
+
+// escapeC1 writes DEL and the C1 controls (U+0080 to U+009F) as \u
+// escapes: encoding/json leaves them raw, and a terminal showing the JSON
+// would act on them. They can only stand inside JSON strings, where the
+// escape means the same character.
+func escapeC1(s string) string {
+	if !strings.ContainsFunc(s, isC1) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isC1(r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isC1(r rune) bool { return 0x7f <= r && r <= 0x9f }
