@@ -80,7 +80,8 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 		For:     opts.For,
 		NoInput: opts.NoInput,
 		Debug:   opts.Debug(),
-		Status:  "aim: demo server on " + srv.AuthAddr() + "; type 'help' for commands, 'quit' to sign off",
+		Status: fmt.Sprintf("aim: demo server on %s; type '%s' for commands, '%s' to sign off",
+			srv.AuthAddr(), client.CmdHelp.Name, client.CmdQuit.Name),
 	})
 }
 

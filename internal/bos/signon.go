@@ -194,9 +194,6 @@ func (s *Session) writeNow(ctx context.Context, m oscar.Message) error {
 	return s.fw.WriteMessage(id, m)
 }
 
-// expect reads until the wanted SNAC arrives and decodes it; whatever else
-// comes first (rate changes, buddy arrivals, the message of the day) is
-// handled on the way.
 // awaited reports whether the reply to req is one of those still wanted.
 func (s *Session) awaited(req oscar.SNACType, want map[oscar.SNACType]func([]byte) error) bool {
 	reply, ok := signonReplies[req]
@@ -214,6 +211,9 @@ var signonReplies = map[oscar.SNACType]oscar.SNACType{
 	oscar.TypePrivacyRightsReq: oscar.TypePrivacyRights,
 }
 
+// expect reads until the wanted SNAC arrives and decodes it; whatever else
+// comes first (rate changes, buddy arrivals, the message of the day) is
+// handled on the way.
 func (s *Session) expect(step string, want oscar.SNACType, decode func([]byte) error) error {
 	return s.expectAll(step, map[oscar.SNACType]func([]byte) error{want: decode})
 }
