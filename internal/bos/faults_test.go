@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
@@ -19,7 +20,7 @@ import (
 // connect logs in and connects with opts, returning Connect's error.
 func connect(t *testing.T, srv *oscartest.Server, opts bos.Options) (*bos.Session, error) {
 	t.Helper()
-	res, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: "LabAlice", Password: "alicepw1"})
+	res, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: "LabAlice", Password: "alicepw1", Dial: opts.Dial})
 	if err != nil {
 		t.Fatalf("Authorize: %v", err)
 	}
@@ -33,6 +34,16 @@ func connect(t *testing.T, srv *oscartest.Server, opts bos.Options) (*bos.Sessio
 		})
 	}
 	return sess, err
+}
+
+// inMemory starts srv without sockets, for a testing/synctest bubble (see
+// oscartest.Server.StartPipes), and returns opts dialing it.
+func inMemory(t *testing.T, srv *oscartest.Server, opts bos.Options) bos.Options {
+	t.Helper()
+	srv.StartPipes()
+	t.Cleanup(srv.Close)
+	opts.Dial = srv.Dial
+	return opts
 }
 
 // online connects LabAlice and returns once the session has signed on and
@@ -89,7 +100,7 @@ func TestSignonCutAtEachStep(t *testing.T) {
 }
 
 // TestSignonServerSilent: a server that stops answering makes the step it
-// stopped at time out, by name.
+// stopped at time out, by name, after the step timeout (on a fake clock).
 func TestSignonServerSilent(t *testing.T) {
 	for _, tt := range []struct {
 		after int
@@ -99,21 +110,26 @@ func TestSignonServerSilent(t *testing.T) {
 		{1, "waiting for rate limits (01,07)"},
 		{2, "waiting for the signon replies"},
 	} {
-		srv := oscartest.NewUnstartedServer(alice)
-		srv.Intercept = func(ev oscartest.Event) oscartest.Action {
-			if ev.Service == "bos" && ev.Index >= tt.after {
-				return oscartest.Ignore
+		synctest.Test(t, func(t *testing.T) {
+			srv := oscartest.NewUnstartedServer(alice)
+			srv.Intercept = func(ev oscartest.Event) oscartest.Action {
+				if ev.Service == "bos" && ev.Index >= tt.after {
+					return oscartest.Ignore
+				}
+				return oscartest.Answer
 			}
-			return oscartest.Answer
-		}
-		srv.Start()
-		_, err := connect(t, srv, bos.Options{StepTimeout: 500 * time.Millisecond})
-		var se *bos.StepError
-		var ne net.Error
-		if !errors.As(err, &se) || se.Step != tt.step || !errors.As(err, &ne) || !ne.Timeout() {
-			t.Errorf("silent after %d frames: %v, want a timeout %q", tt.after, err, tt.step)
-		}
-		srv.Close()
+			opts := inMemory(t, srv, bos.Options{})
+			start := time.Now()
+			_, err := connect(t, srv, opts)
+			var se *bos.StepError
+			var ne net.Error
+			if !errors.As(err, &se) || se.Step != tt.step || !errors.As(err, &ne) || !ne.Timeout() {
+				t.Errorf("silent after %d frames: %v, want a timeout %q", tt.after, err, tt.step)
+			}
+			if d := time.Since(start); d != bos.DefaultStepTimeout {
+				t.Errorf("silent after %d frames: failed after %v, want the step timeout %v", tt.after, d, bos.DefaultStepTimeout)
+			}
+		})
 	}
 }
 
@@ -186,90 +202,85 @@ func TestTruncatedFrame(t *testing.T) {
 }
 
 // TestDeadConnectionProbe: when the server stops answering, the probe
-// after a silence finds out and ends the session; while it answers,
-// silence alone never does.
+// after a silence finds out and ends the session; while it answers (even
+// with an error SNAC), silence alone never does. On a fake clock, with the
+// default intervals: a keepalive a minute, a probe after 3 minutes of
+// silence, 20 s for its answer.
 func TestDeadConnectionProbe(t *testing.T) {
 	t.Run("answers", func(t *testing.T) {
-		srv := startServer(t, alice)
-		sess, err := connect(t, srv, bos.Options{Keepalive: 20 * time.Millisecond, ProbeAfter: 40 * time.Millisecond, StepTimeout: 2 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		nextEvent[*bos.SignedOn](t, sess)
-		// Wait for several probes to be answered.
-		deadline := time.Now().Add(10 * time.Second)
-		for countSent(srv, oscar.TypeSelfInfoRequest) < 5 {
-			if time.Now().After(deadline) {
-				t.Fatal("fewer than 4 probes in 10 s")
-			}
+		synctest.Test(t, func(t *testing.T) {
+			srv := oscartest.NewUnstartedServer(alice)
+			sess := online(t, srv, inMemory(t, srv, bos.Options{}))
+			time.Sleep(time.Hour)
 			select {
 			case <-sess.Done():
 				t.Fatalf("session ended while the server answered: %v", sess.Err())
-			case <-time.After(20 * time.Millisecond):
+			default:
 			}
-		}
-		if keepalives := countChannel(srv, oscar.ChannelKeepalive); keepalives == 0 {
-			t.Error("no keepalive frames while idle")
-		}
+			// Every 3 minutes of silence, then at the next minute's tick.
+			if n := countSent(srv, oscar.TypeSelfInfoRequest); n < 1+15 {
+				t.Errorf("%d 01,0E in an hour (one at signon), want a probe every 4 minutes", n)
+			}
+			if n := countChannel(srv, oscar.ChannelKeepalive); n < 45 {
+				t.Errorf("%d keepalive frames in an idle hour, want about one a minute", n)
+			}
+		})
 	})
 	t.Run("answers with an error", func(t *testing.T) {
-		srv := oscartest.NewUnstartedServer(alice)
-		var probes atomic.Int32
-		srv.Intercept = func(ev oscartest.Event) oscartest.Action {
-			s, err := oscar.ParseSNAC(ev.Frame.Payload)
-			if ev.Service != "bos" || ev.Frame.Channel != oscar.ChannelSNAC || err != nil || s.Type() != oscar.TypeSelfInfoRequest || !srv.Online("LabAlice") {
-				return oscartest.Answer
+		synctest.Test(t, func(t *testing.T) {
+			srv := oscartest.NewUnstartedServer(alice)
+			var probes atomic.Int32
+			srv.Intercept = func(ev oscartest.Event) oscartest.Action {
+				s, err := oscar.ParseSNAC(ev.Frame.Payload)
+				if ev.Service != "bos" || ev.Frame.Channel != oscar.ChannelSNAC || err != nil || s.Type() != oscar.TypeSelfInfoRequest || !srv.Online("LabAlice") {
+					return oscartest.Answer
+				}
+				probes.Add(1)
+				srv.Send("LabAlice", s.RequestID, &oscar.SNACError{Family: 1, Code: oscar.ErrCodeServiceUnavail})
+				return oscartest.Ignore
 			}
-			probes.Add(1)
-			srv.Send("LabAlice", s.RequestID, &oscar.SNACError{Family: 1, Code: oscar.ErrCodeServiceUnavail})
-			return oscartest.Ignore
-		}
-		srv.Start()
-		defer srv.Close()
-		sess, err := connect(t, srv, bos.Options{Keepalive: 20 * time.Millisecond, ProbeAfter: 40 * time.Millisecond, StepTimeout: 2 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		go func() {
-			for range sess.Events() {
-			}
-		}()
-		deadline := time.Now().Add(10 * time.Second)
-		for probes.Load() < 4 {
-			if time.Now().After(deadline) {
-				t.Fatal("fewer than 4 probes in 10 s")
-			}
-			select {
-			case <-sess.Done():
+			sess := online(t, srv, inMemory(t, srv, bos.Options{}))
+			go func() {
+				for range sess.Events() {
+				}
+			}()
+			time.Sleep(time.Hour)
+			if sess.Err() != nil {
 				t.Fatalf("session ended though the server answered every probe: %v", sess.Err())
-			case <-time.After(20 * time.Millisecond):
 			}
-		}
+			if n := probes.Load(); n < 10 {
+				t.Errorf("%d probes in an hour, want one every 4 minutes", n)
+			}
+		})
 	})
 	t.Run("silent", func(t *testing.T) {
-		srv := oscartest.NewUnstartedServer(alice)
-		var online sync.Once
-		quiet := make(chan struct{})
-		srv.Intercept = func(ev oscartest.Event) oscartest.Action {
-			select {
-			case <-quiet:
-				return oscartest.Ignore
-			default:
+		synctest.Test(t, func(t *testing.T) {
+			srv := oscartest.NewUnstartedServer(alice)
+			var quiet atomic.Bool
+			srv.Intercept = func(ev oscartest.Event) oscartest.Action {
+				if quiet.Load() {
+					return oscartest.Ignore
+				}
 				return oscartest.Answer
 			}
-		}
-		srv.Start()
-		defer srv.Close()
-		sess, err := connect(t, srv, bos.Options{Keepalive: 20 * time.Millisecond, ProbeAfter: 40 * time.Millisecond, StepTimeout: 200 * time.Millisecond})
-		if err != nil {
-			t.Fatal(err)
-		}
-		nextEvent[*bos.SignedOn](t, sess)
-		online.Do(func() { close(quiet) })
-		ev := nextEvent[*bos.Disconnected](t, sess)
-		if !errors.Is(ev.Err, bos.ErrConnectionLost) || !strings.Contains(ev.Err.Error(), "probe") {
-			t.Errorf("Disconnected.Err = %v, want a lost connection found by the probe", ev.Err)
-		}
+			sess := online(t, srv, inMemory(t, srv, bos.Options{}))
+			quiet.Store(true)
+			start := time.Now()
+			var ev *bos.Disconnected
+			for e := range sess.Events() { // nextEvent's 10 s would pass first
+				if d, ok := e.(*bos.Disconnected); ok {
+					ev = d
+				}
+			}
+			if !errors.Is(ev.Err, bos.ErrConnectionLost) || !strings.Contains(ev.Err.Error(), "probe") {
+				t.Errorf("Disconnected.Err = %v, want a lost connection found by the probe", ev.Err)
+			}
+			// The probe goes out at the first keepalive tick after 3 minutes
+			// of silence and waits 20 s for its answer.
+			if d, want := time.Since(start), bos.DefaultProbeAfter+bos.DefaultKeepalive+bos.DefaultStepTimeout; d > want {
+				t.Errorf("the dead connection was found after %v, want at most %v", d, want)
+			}
+		})
 	})
 }
 
@@ -373,21 +384,23 @@ func (c *stallConn) unblock() {
 	}
 }
 
-// stalledSession signs on through a stallConn, drains the events, and
-// queues an IM whose write hangs; it returns once the writer is stuck.
+// stalledSession signs on through a stallConn (to the server in memory:
+// call it inside a synctest bubble), drains the events, and queues an IM
+// whose write hangs; it returns once the writer is stuck.
 func stalledSession(t *testing.T) (*bos.Session, *stallConn, *bos.Pending) {
 	t.Helper()
-	srv := startServer(t, alice, bob)
+	srv := oscartest.NewUnstartedServer(alice, bob)
+	opts := inMemory(t, srv, bos.Options{})
 	var sc *stallConn
-	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-		if err != nil {
-			return nil, err
+	opts.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := srv.Dial(ctx, network, addr)
+		if err != nil || addr != srv.BOSAddr() {
+			return c, err
 		}
 		sc = &stallConn{Conn: c, stalled: make(chan struct{}), release: make(chan struct{})}
 		return sc, nil
 	}
-	sess, err := connect(t, srv, bos.Options{Dial: dial})
+	sess, err := connect(t, srv, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -410,23 +423,27 @@ func stalledSession(t *testing.T) (*bos.Session, *stallConn, *bos.Pending) {
 // writer is stuck in a write that then fails, or that never returns.
 func TestLogoutWhileAWriteFails(t *testing.T) {
 	for _, failsWhileWaiting := range []bool{true, false} {
-		sess, sc, p := stalledSession(t)
-		ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
-		logoutDone := make(chan error, 1)
-		go func() { logoutDone <- sess.Logout(ctx) }()
-		if failsWhileWaiting {
-			sc.unblock() // the write fails while Logout waits for the writer
-		}
-		select {
-		case <-logoutDone:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("Logout did not return (write fails while waiting: %v)", failsWhileWaiting)
-		}
-		cancel()
-		<-sess.Done()
-		if err := p.Wait(t.Context()); err == nil {
-			t.Error("the stuck message was reported as sent")
-		}
+		synctest.Test(t, func(t *testing.T) { logoutWhileAWriteFails(t, failsWhileWaiting) })
+	}
+}
+
+func logoutWhileAWriteFails(t *testing.T, failsWhileWaiting bool) {
+	sess, sc, p := stalledSession(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+	defer cancel()
+	logoutDone := make(chan error, 1)
+	go func() { logoutDone <- sess.Logout(ctx) }()
+	if failsWhileWaiting {
+		sc.unblock() // the write fails while Logout waits for the writer
+	}
+	select {
+	case <-logoutDone:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("Logout did not return (write fails while waiting: %v)", failsWhileWaiting)
+	}
+	<-sess.Done()
+	if err := p.Wait(t.Context()); err == nil {
+		t.Error("the stuck message was reported as sent")
 	}
 }
 
@@ -475,6 +492,10 @@ func TestErrorDuringSignon(t *testing.T) {
 // its own deadline (and make the first give up too), not wait for the
 // first's.
 func TestSecondLogoutKeepsItsOwnDeadline(t *testing.T) {
+	synctest.Test(t, secondLogoutKeepsItsOwnDeadline)
+}
+
+func secondLogoutKeepsItsOwnDeadline(t *testing.T) {
 	sess, _, _ := stalledSession(t)
 	long, cancelLong := context.WithTimeout(t.Context(), time.Minute)
 	defer cancelLong()

@@ -5,9 +5,9 @@ import (
 	"context"
 	"errors"
 	"net"
-	"runtime"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
@@ -397,24 +397,26 @@ func TestInfoWarnAwayTyping(t *testing.T) {
 	}
 }
 
-// TestNoGoroutinesLeft: after Logout every goroutine of the session is gone.
+// TestNoGoroutinesLeft: after Logout every goroutine of the session is
+// gone. The sessions and the server run in a synctest bubble, which fails
+// the test if any goroutine started in it is left blocked at its end; the
+// server's own goroutines end with its Close, and the sessions' must end
+// with their Logout, before the server closes.
 func TestNoGoroutinesLeft(t *testing.T) {
-	srv := startServer(t, alice)
-	before := runtime.NumGoroutine()
-	for range 3 {
-		sess := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
-		logout(t, sess)
-		<-sess.Done()
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		runtime.Gosched()
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		buf := make([]byte, 1<<16)
-		t.Fatalf("%d goroutines before, %d after:\n%s", before, n, buf[:runtime.Stack(buf, true)])
-	}
+	synctest.Test(t, func(t *testing.T) {
+		srv := oscartest.NewUnstartedServer(alice)
+		srv.StartPipes()
+		opts := bos.Options{Dial: srv.Dial}
+		for range 3 {
+			sess, err := connect(t, srv, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			logout(t, sess)
+			<-sess.Done()
+		}
+		srv.Close()
+	})
 }
 
 // TestAwayAutoReply: while away, a session with AutoReply answers each
