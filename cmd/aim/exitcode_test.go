@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/login"
 )
@@ -40,6 +41,7 @@ func TestExitCode(t *testing.T) {
 		{"BUCP refusal", &login.AuthError{Code: 0x0e, SNAC: true}, exitAuth},
 		{"auth", fmt.Errorf("login: %w", &login.AuthError{Code: 5}), exitAuth},
 		{"kicked", fmt.Errorf("session ended: %w", &bos.ClosedError{Reason: 1}), exitKicked},
+		{"another client holds the name", &client.ContestedError{ScreenName: "LabAlice", Err: &bos.ClosedError{Reason: bos.ReasonUnexplained}}, exitKicked},
 		{"closed mid-signon", &bos.StepError{Step: "waiting for host ready (01,03)", Err: &bos.ClosedError{}}, exitKicked},
 		{"refused", &bos.RequestError{Code: 4}, exitRefused},
 		{"too long", &bos.TooLongError{What: "message", Len: 600, Limit: 512}, exitUsage},

@@ -237,14 +237,13 @@ func TestSignedOnElsewhereIsFinal(t *testing.T) {
 }
 
 // TestShutdownReconnects: a server that announces its shutdown (an empty
-// channel-4 frame, after a login with 0x004A) is signed on to again.
+// channel-4 frame, after a login with 0x004A) and restarts is signed on
+// to again.
 func TestShutdownReconnects(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, nil)
 		_, out := start(t, srv, time.Second)
-		if err := srv.SendRaw("LabAlice", []byte{0x2a, 0x04, 0x00, 0x01, 0x00, 0x00}); err != nil {
-			t.Fatal(err)
-		}
+		srv.Shutdown() // and up again at once: a restart
 		time.Sleep(time.Second)
 		synctest.Wait()
 		if d := last[*client.Disconnected](t, out); d.Reason != client.ReasonConnectionLost {
@@ -347,6 +346,24 @@ func TestPromptDoesNotWaitForReconnect(t *testing.T) {
 		<-done
 		if r := last[*client.Result](t, out); r.ID != 2 || !r.OK {
 			t.Errorf("script command after the reconnect: %+v", r)
+		}
+	})
+}
+
+// TestTwoClientsBothStayOn: the 2026 release keeps two sessions of one
+// name (both logins send 0x004A = 1): neither client is signed off, and
+// neither signs on again.
+func TestTwoClientsBothStayOn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, func(s *oscartest.Server) { s.Release = oscartest.Release2026 })
+		_, aOut := start(t, srv, time.Second)
+		_, bOut := start(t, srv, time.Second)
+		time.Sleep(10 * time.Minute)
+		synctest.Wait()
+		for _, out := range []*outputs{aOut, bOut} {
+			if n, d := count[*client.SignedOn](out), count[*client.Disconnected](out); n != 1 || d != 0 {
+				t.Errorf("%d signons and %d disconnects, want 1 and 0: %v", n, d, out.kinds())
+			}
 		}
 	})
 }
