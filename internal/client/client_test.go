@@ -367,3 +367,32 @@ func TestTwoClientsBothStayOn(t *testing.T) {
 		}
 	})
 }
+
+// TestDo: a command given as a list returns its result once the server
+// answered, to the caller only; a name with spaces is one argument.
+func TestDo(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, func(s *oscartest.Server) {
+			s.AddBot("Echo Bot", func(from, text string) string { return "" })
+		})
+		c, out := start(t, srv, time.Second)
+		synctest.Wait()
+		before := len(out.all())
+		r := c.Do(t.Context(), client.CmdSend, []string{"Echo Bot", "hi", "there"}, true)
+		if !r.OK || r.To != "Echo Bot" || r.Command != client.CmdSend.Name {
+			t.Errorf("send = %+v", r)
+		}
+		r = c.Do(t.Context(), client.CmdInfo, []string{"Echo Bot"}, true)
+		if !r.OK || r.UserInfo == nil || r.Name != "Echo Bot" {
+			t.Errorf("info = %+v", r)
+		}
+		r = c.Do(t.Context(), client.CmdInfo, []string{"Echo Bot", "extra"}, true)
+		if r.OK || r.Error == "" {
+			t.Errorf("info with an extra argument = %+v, want an error", r)
+		}
+		synctest.Wait()
+		if after := out.all(); len(after) != before {
+			t.Errorf("Do emitted %v", out.kinds()[before:])
+		}
+	})
+}

@@ -142,36 +142,61 @@ func (c *Client) Exec(ctx context.Context, id int, line string, wait bool) error
 	if cmd != nil {
 		name = cmd.Name
 	}
-	fail := func(err error) { c.result(id, line, name, nil, err) }
-	c.cmdMu.Lock()
-	closed := c.closed
-	c.cmdMu.Unlock()
-	if closed {
-		fail(errSessionOver)
-		return ErrQuit
-	}
-	if cmd == nil {
-		fail(fmt.Errorf("unknown command %q (type %s for the list)", name, CmdHelp.Name))
-		return nil
-	}
-	x := &call{c: c, ctx: ctx, cmd: cmd, args: args}
-	if cmd.Online {
-		var err error
-		if x.sess, err = c.live.session(ctx, wait); err != nil {
-			fail(err)
-			return nil
-		}
-	}
-	r, err := cmd.run(x)
-	if err != nil || x.later == nil {
+	x, r, err := c.begin(ctx, cmd, name, args, wait)
+	switch {
+	case errors.Is(err, errSessionOver):
 		c.result(id, line, name, r, err)
-	} else {
+		return ErrQuit
+	case err != nil || x.later == nil:
+		c.result(id, line, name, r, err)
+	default:
 		c.async(id, line, name, x.later)
 	}
-	if x.quit {
+	if x != nil && x.quit {
 		return ErrQuit
 	}
 	return nil
+}
+
+// Do runs cmd (from the table, never nil) with its arguments as a list (a name with spaces is one
+// argument) and returns its result once complete: for send, info and warn,
+// once the server has answered. The result is returned, not emitted: it is
+// the answer to whoever asked (a control request). wait is Exec's.
+func (c *Client) Do(ctx context.Context, cmd *Command, args []string, wait bool) *Result {
+	if len(args) > 0 && strings.HasPrefix(cmd.Args, "NAME") && strings.ContainsAny(args[0], " \t") {
+		args = append([]string{`"` + args[0] + `"`}, args[1:]...) // names hold no quotes
+	}
+	x, r, err := c.begin(ctx, cmd, cmd.Name, strings.Join(args, " "), wait)
+	if err == nil && x.later != nil {
+		if !c.hold() {
+			return c.complete(0, "", cmd.Name, nil, errSessionOver)
+		}
+		r, err = x.later()
+		c.pending.Done()
+	}
+	return c.complete(0, "", cmd.Name, r, err)
+}
+
+// begin runs cmd (named name as typed; nil if unknown) up to the point
+// where its frame is queued. x.later, if set, waits for the answer.
+func (c *Client) begin(ctx context.Context, cmd *Command, name, args string, wait bool) (x *call, r *Result, err error) {
+	c.cmdMu.Lock()
+	closed := c.closed
+	c.cmdMu.Unlock()
+	switch {
+	case closed:
+		return nil, nil, errSessionOver
+	case cmd == nil:
+		return nil, nil, fmt.Errorf("unknown command %q (type %s for the list)", name, CmdHelp.Name)
+	}
+	x = &call{c: c, ctx: ctx, cmd: cmd, args: args}
+	if cmd.Online {
+		if x.sess, err = c.live.session(ctx, wait); err != nil {
+			return x, nil, err
+		}
+	}
+	r, err = cmd.run(x)
+	return x, r, err
 }
 
 // ReadCommands runs each line of r, numbered from 1, as Exec with wait,
@@ -194,6 +219,11 @@ func (c *Client) ReadCommands(ctx context.Context, r io.Reader) error {
 
 // result emits a command's result.
 func (c *Client) result(id int, line, name string, r *Result, err error) {
+	c.emit(c.complete(id, line, name, r, err))
+}
+
+// complete fills in the fields every result has, and stamps it.
+func (c *Client) complete(id int, line, name string, r *Result, err error) *Result {
 	if r == nil {
 		r = &Result{}
 	}
@@ -201,25 +231,34 @@ func (c *Client) result(id int, line, name string, r *Result, err error) {
 	if err != nil {
 		r.Error = err.Error()
 	}
-	c.emit(r)
+	Stamp(r, c.opts.Now())
+	return r
 }
 
 // async runs later, which waits for the server, on its own goroutine and
 // emits its result; after the account signed off it emits the refusal.
 func (c *Client) async(id int, line, name string, later func() (*Result, error)) {
-	c.cmdMu.Lock()
-	if c.closed {
-		c.cmdMu.Unlock()
+	if !c.hold() {
 		c.result(id, line, name, nil, errSessionOver)
 		return
 	}
-	c.pending.Add(1)
-	c.cmdMu.Unlock()
 	go func() {
 		defer c.pending.Done()
 		r, err := later()
 		c.result(id, line, name, r, err)
 	}()
+}
+
+// hold counts a command that waits for the server in pending, unless the
+// account has signed off; the caller calls pending.Done when it is done.
+func (c *Client) hold() bool {
+	c.cmdMu.Lock()
+	defer c.cmdMu.Unlock()
+	if c.closed {
+		return false
+	}
+	c.pending.Add(1)
+	return true
 }
 
 // Flush waits until every command started has its result, or ctx ends.
