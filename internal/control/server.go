@@ -28,26 +28,42 @@ type Options struct {
 	// One more, and the client is dropped with a CodeTooSlow note: a
 	// client that falls behind never holds up the session.
 	QueueLen int
-	// MaxInFlight is how many requests of one client run at once; its
-	// further lines wait unread until one finishes.
+	// MaxInFlight is how many requests of one client may be unfinished
+	// (running, or a Later); its further lines wait unread until one
+	// finishes.
 	MaxInFlight int
 	// DropGrace bounds the write in progress and the note when a client
 	// is dropped; then its connection is closed whatever it does.
 	DropGrace time.Duration
 }
 
-// Handler runs one request and returns its result: a value the server
-// marshals as JSON (a json.RawMessage goes as it is) for the request's
-// final reply. A subscription (`events --follow`) sends each event with
-// stream.Send until ctx ends, then returns. ctx ends when the client is
-// gone (it closed the connection: gave up, or was killed) or dropped, or
-// the server shuts down; a handler must then return soon, since Shutdown
-// waits for it. Handlers run concurrently, one goroutine per request.
+// Handler starts one request. The requests of one client start one at a
+// time, in the order it sent them, on a goroutine of the connection's:
+// a handler that queues work in the session (an IM's frame) has queued
+// it before the client's next request starts, as with stdin commands.
+// A handler may block there (waiting for a reconnect, like a stdin
+// command), holding up only this client's next requests.
+//
+// It returns the request's result, a value the server marshals as JSON
+// (a json.RawMessage goes as it is) for the final reply; or, when the
+// result must be waited for, a Later, which the server runs on a
+// goroutine of its own while the client's next requests start. A
+// subscription (`events --follow`) is a Later that sends each event with
+// stream.Send until ctx ends.
+//
+// ctx ends when the client is gone (it closed the connection: gave up,
+// or was killed) or dropped, or the server shuts down; a handler and its
+// Later must then return soon, since Shutdown waits for them.
 //
 // An error becomes the request's final error reply: an *Error as it is,
 // ErrUnknownCommand (also wrapped) as CodeUnknownCommand, which also
 // disconnects the client, anything else as CodeFailed with its text.
 type Handler func(ctx context.Context, req Request, stream *Stream) (result any, err error)
+
+// Later is a result to come: a Handler returns one when its request waits
+// for the server (an IM's acknowledgement) or streams (events --follow).
+// What it returns is the request's result, as for a Handler.
+type Later func() (result any, err error)
 
 // ErrClientGone is Stream.Send finding the client gone: it disconnected,
 // was dropped for falling behind, or the server is shutting down.
@@ -60,8 +76,8 @@ var ErrServerClosed = errors.New("control: server closed")
 // Server is the control socket of one account's session: it accepts
 // connections from this user's processes and runs their requests with a
 // Handler. It owns a goroutine that accepts, and per connection one that
-// reads, one that writes and one per running request; Shutdown and Close
-// stop them all and wait for them.
+// reads, one that starts requests, one that writes and one per running
+// Later; Shutdown and Close stop them all and wait for them.
 type Server struct {
 	path    string
 	ln      *net.UnixListener
@@ -325,7 +341,8 @@ type conn struct {
 	out   chan []byte   // lines for the writer, at most QueueLen
 	kill  chan struct{} // closed when dropped: write the note, skip the queue
 	flush chan struct{} // closed when no more lines come: write the queue, then the note
-	sem   chan struct{} // one token per running request
+	reqs  chan Request  // read, waiting to start, in order
+	sem   chan struct{} // one token per request started and not finished
 
 	mu       sync.Mutex
 	closed   bool   // no more lines are queued; kill or flush is closed
@@ -333,7 +350,7 @@ type conn struct {
 	ready    bool   // the hellos are done: notices go to it
 	inflight map[uint64]bool
 
-	handlers sync.WaitGroup
+	laters sync.WaitGroup // the Laters running
 }
 
 func (s *Server) newConn(nc *net.UnixConn) *conn {
@@ -343,6 +360,7 @@ func (s *Server) newConn(nc *net.UnixConn) *conn {
 		out:      make(chan []byte, s.opts.QueueLen+1), // and the hello
 		kill:     make(chan struct{}),
 		flush:    make(chan struct{}),
+		reqs:     make(chan Request, s.opts.MaxInFlight),
 		sem:      make(chan struct{}, s.opts.MaxInFlight),
 		inflight: make(map[uint64]bool),
 	}
@@ -379,8 +397,15 @@ func (s *Server) serve(c *conn) {
 		defer close(written)
 		c.write()
 	}()
+	dispatched := make(chan struct{})
+	go func() {
+		defer close(dispatched)
+		c.dispatch()
+	}()
 	c.read()
-	c.handlers.Wait()
+	close(c.reqs)
+	<-dispatched
+	c.laters.Wait()
 	c.end(nil)
 	<-written
 	// Every line was written or failed to be; closing a Unix socket
@@ -422,7 +447,7 @@ func (c *conn) read() {
 			return
 		}
 		req.Peer = c.peer
-		if !c.start(req) {
+		if !c.queue(req) {
 			return
 		}
 	}
@@ -446,13 +471,8 @@ func (c *conn) readEnded(err error) {
 	}
 }
 
-// start runs req in a goroutine of its own, once a slot is free.
-func (c *conn) start(req Request) bool {
-	select {
-	case c.sem <- struct{}{}:
-	case <-c.ctx.Done():
-		return false
-	}
+// queue hands req to the dispatcher, unless its id is running already.
+func (c *conn) queue(req Request) bool {
 	c.mu.Lock()
 	dup := c.inflight[req.ID]
 	if !dup {
@@ -460,21 +480,49 @@ func (c *conn) start(req Request) bool {
 	}
 	c.mu.Unlock()
 	if dup {
-		<-c.sem
 		c.fail(appendReply(nil, 0, true, nil, &Error{Code: CodeBadRequest,
 			Message: fmt.Sprintf("request id %d is already running", req.ID)}))
 		return false
 	}
-	c.handlers.Add(1)
-	go c.run(req)
-	return true
+	select {
+	case c.reqs <- req:
+		return true
+	case <-c.ctx.Done():
+		return false
+	}
 }
 
-// run calls the handler and queues its final reply.
-func (c *conn) run(req Request) {
-	defer c.handlers.Done()
-	st := &Stream{c: c, id: req.ID}
-	result, err := c.s.handler(c.ctx, req, st)
+// dispatch starts the requests in the order they were read, each once
+// fewer than MaxInFlight are unfinished, until the reader closes reqs.
+// Requests left when the client is gone are dropped.
+func (c *conn) dispatch() {
+	for req := range c.reqs {
+		select {
+		case c.sem <- struct{}{}:
+		case <-c.ctx.Done():
+			continue
+		}
+		if c.ctx.Err() != nil {
+			<-c.sem
+			continue
+		}
+		st := &Stream{c: c, id: req.ID}
+		result, err := c.s.handler(c.ctx, req, st)
+		if later, ok := result.(Later); ok && err == nil && later != nil {
+			c.laters.Add(1)
+			go func() {
+				defer c.laters.Done()
+				result, err := later()
+				c.finish(st, result, err)
+			}()
+			continue
+		}
+		c.finish(st, result, err)
+	}
+}
+
+// finish queues a request's final reply.
+func (c *conn) finish(st *Stream, result any, err error) {
 	st.mu.Lock()
 	st.done = true
 	st.mu.Unlock()
@@ -489,9 +537,9 @@ func (c *conn) run(req Request) {
 	if err != nil {
 		e = replyError(err)
 	}
-	line := appendReply(nil, req.ID, true, body, e)
+	line := appendReply(nil, st.id, true, body, e)
 	c.mu.Lock()
-	delete(c.inflight, req.ID)
+	delete(c.inflight, st.id)
 	c.mu.Unlock()
 	<-c.sem
 	if e != nil && e.Code == CodeUnknownCommand {

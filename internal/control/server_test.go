@@ -280,8 +280,8 @@ func TestRequestLineLimit(t *testing.T) {
 	r.eof()
 }
 
-// Requests on one connection run side by side: a quick one is answered
-// while a slow one waits. An id in use twice is refused.
+// A request waiting for its result (a Later) does not hold up the next:
+// a quick one is answered meanwhile. An id in use twice is refused.
 func TestConcurrentRequests(t *testing.T) {
 	path := socketPath(t)
 	release := make(chan struct{})
@@ -291,18 +291,20 @@ func TestConcurrentRequests(t *testing.T) {
 		if req.Command != "slow" && req.Command != "hold" {
 			return req.Command, nil
 		}
-		started <- struct{}{}
 		hold := release
 		if req.Command == "hold" {
 			hold = nil // until the client is gone
 		}
-		select {
-		case <-hold:
-			return "slow", nil
-		case <-ctx.Done():
-			cause <- context.Cause(ctx)
-			return nil, ctx.Err()
-		}
+		return control.Later(func() (any, error) {
+			started <- struct{}{}
+			select {
+			case <-hold:
+				return "slow", nil
+			case <-ctx.Done():
+				cause <- context.Cause(ctx)
+				return nil, ctx.Err()
+			}
+		}), nil
 	})
 	r := rawDial(t, path, true)
 	r.send(`{"id":1,"command":"slow"}`)
@@ -326,6 +328,59 @@ func TestConcurrentRequests(t *testing.T) {
 	r.eof()
 	if err := <-cause; !errors.Is(err, control.ErrClientGone) {
 		t.Errorf("the running handler ended with %v, want ErrClientGone", err)
+	}
+}
+
+// The requests of one client start in the order it sent them, even when
+// they arrive in one write and their results come later: the session
+// queues a send's frame before it looks at the next request.
+func TestRequestsStartInOrder(t *testing.T) {
+	path := socketPath(t)
+	var (
+		mu     sync.Mutex
+		order  []uint64
+		finish = make(chan struct{})
+	)
+	listen(t, path, func(ctx context.Context, req control.Request, _ *control.Stream) (any, error) {
+		mu.Lock()
+		order = append(order, req.ID)
+		mu.Unlock()
+		return control.Later(func() (any, error) {
+			select {
+			case <-finish:
+				return req.ID, nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}), nil
+	}, control.Options{MaxInFlight: 64})
+	const n = 40
+	var lines strings.Builder
+	for id := 1; id <= n; id++ {
+		fmt.Fprintf(&lines, `{"id":%d,"command":"send","args":["bob","%d"]}`+"\n", id, id)
+	}
+	r := rawDial(t, path, true)
+	if _, err := io.WriteString(r.nc, lines.String()); err != nil {
+		t.Fatal(err)
+	}
+	close(finish)
+	got := make(map[uint64]bool)
+	for range n {
+		rep := r.reply()
+		if !rep.Final || rep.Error != nil || string(rep.Body) != fmt.Sprint(rep.ID) {
+			t.Fatalf("reply %+v", rep)
+		}
+		got[rep.ID] = true
+	}
+	if len(got) != n {
+		t.Errorf("%d distinct results, want %d", len(got), n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i, id := range order {
+		if id != uint64(i+1) {
+			t.Fatalf("requests started in the order %v", order)
+		}
 	}
 }
 
