@@ -68,7 +68,9 @@ func configPathRun(opts *configPathOptions) error {
 		fmt.Fprintln(opts.IO.ErrOut, "(the file does not exist yet; aim creates it when you change a setting)")
 	}
 	if opts.JSON {
-		return writeJSON(opts.IO.Out, map[string]string{"path": path})
+		return writeJSON(opts.IO.Out, struct {
+			Path string `json:"path"`
+		}{path})
 	}
 	_, err = fmt.Fprintln(opts.IO.Out, path)
 	return err

@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/aim-oscar/aim/internal/iostreams"
 )
 
 func main() {
@@ -15,7 +17,7 @@ func main() {
 	// The first Ctrl-C signs off cleanly; once it has been caught, signals
 	// act as usual again, so a second one ends aim at once.
 	context.AfterFunc(ctx, stop)
-	code := run(ctx, os.Args[1:], systemIO())
+	code := run(ctx, os.Args[1:], iostreams.System())
 	stop()
 	os.Exit(code)
 }

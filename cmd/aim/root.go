@@ -10,7 +10,11 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/iostreams"
 )
+
+// IOStreams are the standard streams a command uses.
+type IOStreams = iostreams.IOStreams
 
 // factory is what every command may use: the streams, and the settings,
 // loaded on first use. Commands copy the funcs into their options struct at

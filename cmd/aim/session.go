@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/iostreams"
 )
 
 // sessionPlan says how long a session lasts and where its commands come from.
@@ -39,13 +40,13 @@ func stayOnline(ctx context.Context, streams *IOStreams, out *printer, opts clie
 	if !plan.NoInput {
 		read := func() error { return c.ReadCommands(ctx, streams.In) }
 		// No prompt with --debug: the trace writes to the terminal directly.
-		if tty := terminalOf(streams); tty != nil && !out.json && !plan.Debug {
-			if p, err := newPrompt(tty, streams.Out); err == nil {
+		if tty := streams.Terminal(); tty != nil && !out.json && !plan.Debug {
+			if p, err := iostreams.NewPrompt(tty, streams.Out, "aim> "); err == nil {
 				// However the session ends, give the terminal back with
 				// what was typed left on a line of its own.
-				defer out.detach(p.finish)
-				out.setAbove(p.above)
-				read = func() error { return p.readCommands(ctx, c, out) }
+				defer out.detach(p.Finish)
+				out.setAbove(p.Above)
+				read = func() error { return promptCommands(ctx, c, p, out) }
 			}
 		}
 		go func() {

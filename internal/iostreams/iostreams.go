@@ -1,4 +1,8 @@
-package main
+// Package iostreams is the standard streams of a command, with terminal
+// detection that tests can override, a password prompt without echo, and
+// a line editor for the interactive prompt. It decides nothing about what
+// is read or written.
+package iostreams
 
 import (
 	"context"
@@ -6,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/term"
 )
@@ -20,8 +25,8 @@ type IOStreams struct {
 	stdinTTY *bool // nil: detect from In
 }
 
-// systemIO returns the process's own streams.
-func systemIO() *IOStreams {
+// System returns the process's own streams.
+func System() *IOStreams {
 	return &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 }
 
@@ -109,4 +114,75 @@ func readLine(r io.Reader) (string, error) {
 		}
 	}
 	return strings.TrimSuffix(string(line), "\r"), nil
+}
+
+// Terminal returns the terminal behind standard input when standard output
+// is one too, so a prompt can be drawn: nil otherwise (pipes, files,
+// tests), and input is read line by line.
+func (s *IOStreams) Terminal() *os.File {
+	if !s.IsStdinTTY() {
+		return nil
+	}
+	in, ok := s.In.(*os.File)
+	out, ok2 := s.Out.(*os.File)
+	if !ok || !ok2 || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(out.Fd())) {
+		return nil
+	}
+	return in
+}
+
+// Prompt is a line editor with history and tab completion on a terminal in
+// raw mode, which prints lines above the one being typed.
+type Prompt struct {
+	fd      int
+	out     io.Writer
+	state   *term.State
+	t       *term.Terminal
+	restore sync.Once
+}
+
+// NewPrompt puts the terminal in raw mode and shows prefix before each line
+// read; Finish puts it back.
+func NewPrompt(in *os.File, out io.Writer, prefix string) (*Prompt, error) {
+	fd := int(in.Fd())
+	state, err := term.MakeRaw(fd)
+	if err != nil {
+		return nil, err
+	}
+	p := &Prompt{fd: fd, out: out, state: state}
+	p.t = term.NewTerminal(struct {
+		io.Reader
+		io.Writer
+	}{in, out}, prefix)
+	if w, h, err := term.GetSize(fd); err == nil {
+		p.t.SetSize(w, h)
+	}
+	return p, nil
+}
+
+// Complete sets tab completion: complete returns the line completed, or
+// false. The cursor is at the end of the line.
+func (p *Prompt) Complete(complete func(line string) (string, bool)) {
+	p.t.AutoCompleteCallback = func(line string, pos int, key rune) (string, int, bool) {
+		if key != '\t' || pos != len(line) {
+			return "", 0, false
+		}
+		line, ok := complete(line)
+		return line, len(line), ok
+	}
+}
+
+// ReadLine reads one line; io.EOF on Ctrl-D on an empty line.
+func (p *Prompt) ReadLine() (string, error) { return p.t.ReadLine() }
+
+// Above prints a line above the prompt, redrawing what is being typed.
+func (p *Prompt) Above(line string) { p.t.Write([]byte(line + "\n")) }
+
+// Finish puts the terminal back as it was and moves off the prompt's line;
+// only the first call does anything.
+func (p *Prompt) Finish() {
+	p.restore.Do(func() {
+		term.Restore(p.fd, p.state)
+		io.WriteString(p.out, "\n")
+	})
 }
