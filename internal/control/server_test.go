@@ -485,6 +485,39 @@ func TestStuckClientCutOff(t *testing.T) {
 	}
 }
 
+// Close does not wait for a client that does not read: a writer blocked
+// on its full socket is cut off, and every goroutine ends.
+func TestCloseCutsOffStuckWriter(t *testing.T) {
+	path := socketPath(t)
+	streams := make(chan *control.Stream)
+	srv, err := control.Listen(path, func(ctx context.Context, req control.Request, st *control.Stream) (any, error) {
+		return control.Later(func() (any, error) {
+			select {
+			case streams <- st:
+			case <-ctx.Done():
+			}
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}), nil
+	}, control.Options{QueueLen: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stuck := rawDial(t, path, true)
+	stuck.send(`{"id":1,"command":"events"}`)
+	st := <-streams
+	// 4 MiB: far more than a socket buffer, far less than the queue.
+	pad := strings.Repeat("x", 8<<10)
+	for i := range 500 {
+		if err := st.Send(pad); err != nil {
+			t.Fatalf("event %d: %v", i, err)
+		}
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A client that goes away (here mid-subscription) has its requests'
 // contexts ended at once, without waiting for something to send it.
 func TestVanishedClient(t *testing.T) {
