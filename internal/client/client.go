@@ -113,6 +113,7 @@ func Backoff(attempt int) time.Duration {
 type Client struct {
 	opts     Options
 	live     *live
+	rooms    *rooms
 	commands []*Command // the table, for help
 
 	emitMu sync.Mutex
@@ -124,6 +125,12 @@ type Client struct {
 	stop context.CancelFunc
 	done chan struct{}
 	err  error
+
+	// The BOS sessions live on sessCtx, which ends only after the rooms
+	// have left (roomsFirst), once ctx ends.
+	sessCtx    context.Context
+	roomsFirst func() bool // stops the AfterFunc that leaves the rooms
+	roomsLeft  chan struct{}
 }
 
 // Start signs on and keeps the account online until ctx ends (a logout),
@@ -138,7 +145,18 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 		opts.Now = time.Now
 	}
 	ctx, stop := context.WithCancel(ctx)
-	c := &Client{opts: opts, live: newLive(opts.Account), commands: commands, stop: stop, done: make(chan struct{})}
+	c := &Client{opts: opts, live: newLive(opts.Account), commands: commands, stop: stop, done: make(chan struct{}),
+		roomsLeft: make(chan struct{})}
+	c.rooms = newRooms(c)
+	sessCtx, endSessions := context.WithCancel(context.WithoutCancel(ctx))
+	c.sessCtx = sessCtx
+	c.roomsFirst = context.AfterFunc(ctx, func() {
+		defer close(c.roomsLeft)
+		lctx, cancel := context.WithTimeout(context.Background(), finishWait)
+		defer cancel()
+		c.rooms.leaveAll(lctx)
+		endSessions()
+	})
 	// Watch the config file from before signon: no edit after this is missed.
 	var watcher *config.Watcher
 	if opts.Config != nil && opts.Config.Path != "" && opts.Reload != nil {
@@ -149,9 +167,10 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 			watcher = w
 		}
 	}
-	sess, err := connect(ctx, opts.Account, false)
+	sess, err := connect(sessCtx, opts.Account, false)
 	if err != nil {
 		stop()
+		<-c.roomsLeft
 		if watcher != nil {
 			watcher.Close()
 		}
@@ -194,6 +213,7 @@ func (c *Client) run(ctx context.Context, sess *bos.Session, watcher *config.Wat
 	}
 	err := c.supervise(ctx, sess, ready)
 	c.stop()
+	<-c.roomsLeft
 	following.Wait()
 	// Every command started gets its result before Wait returns: a
 	// message that was not sent says so.
@@ -219,6 +239,9 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 			o := fromBOS(ev)
 			if e, ok := ev.(*bos.SignedOn); ok {
 				signedOn = e.When()
+			}
+			if e, ok := ev.(*bos.ChatInvited); ok {
+				c.rooms.invited(e)
 			}
 			if e, ok := ev.(*bos.Disconnected); ok {
 				d := o.(*Disconnected)
@@ -303,7 +326,7 @@ func (c *Client) reconnect(ctx context.Context) (*bos.Session, error) {
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err
 		}
-		sess, err := connect(ctx, c.live.account(), true)
+		sess, err := connect(c.sessCtx, c.live.account(), true)
 		if err == nil {
 			return sess, nil
 		}

@@ -34,6 +34,7 @@ type Completion int
 const (
 	CompleteNothing Completion = iota
 	CompleteBuddy              // a buddy's screen name
+	CompleteRoom               // a room the account is in
 )
 
 // The command table, in the order help lists it. Each entry is exported
@@ -56,12 +57,22 @@ var (
 		Complete: CompleteBuddy, Online: true, run: getInfo}
 	CmdWarn = &Command{Name: "warn", Args: "NAME [anon]", Help: "warn a user, by name or anonymously",
 		Complete: CompleteBuddy, Online: true, run: warn}
+	CmdJoin = &Command{Name: "join", Args: "ROOM", Help: "join a chat room, creating it if there is none of that name",
+		Online: true, run: joinRoom}
+	CmdSay = &Command{Name: "say", Args: "ROOM TEXT", Help: "say something in a chat room",
+		Complete: CompleteRoom, run: say}
+	CmdLeave   = &Command{Name: "leave", Args: "ROOM", Help: "leave a chat room", Complete: CompleteRoom, run: leaveRoom}
+	CmdMembers = &Command{Name: "members", Args: "ROOM", Help: "list who is in a chat room", Complete: CompleteRoom, run: roomMembers}
+	CmdRooms   = &Command{Name: "rooms", Help: "list the chat rooms you are in", run: listRooms}
+	CmdInvite  = &Command{Name: "invite", Args: "NAME ROOM [TEXT]", Help: "invite someone to a chat room you are in",
+		Complete: CompleteBuddy, Online: true, run: invite}
+	CmdAccept  = &Command{Name: "accept", Help: "join the room of the last invitation", Online: true, run: accept}
 	CmdBuddies = &Command{Name: "buddies", Aliases: []string{"who"}, Help: "list your buddies and who is online", run: listBuddies}
 	CmdHelp    = &Command{Name: "help", Aliases: []string{"?"}, Help: "this list", run: help}
 	CmdQuit    = &Command{Name: "quit", Aliases: []string{"exit"}, Help: "finish what is pending, sign off and exit", run: quit}
 
 	commands = []*Command{CmdSend, CmdAutoreply, CmdAdd, CmdRemove, CmdProfile, CmdAway, CmdInfo, CmdWarn,
-		CmdBuddies, CmdHelp, CmdQuit}
+		CmdJoin, CmdSay, CmdLeave, CmdMembers, CmdRooms, CmdInvite, CmdAccept, CmdBuddies, CmdHelp, CmdQuit}
 )
 
 // Commands returns the command table.
@@ -509,6 +520,9 @@ func (c *Client) Complete(line string) (string, bool) {
 		return completeFrom(line, "", names)
 	}
 	cmd := Lookup(word)
+	if cmd != nil && cmd.Complete == CompleteRoom && !strings.Contains(strings.TrimPrefix(rest, `"`), `"`) {
+		return c.completeRoom(word, rest)
+	}
 	if cmd == nil || cmd.Complete != CompleteBuddy || strings.ContainsAny(rest, " \t\"'") {
 		return "", false // past the name: message text
 	}

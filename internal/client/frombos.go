@@ -31,6 +31,8 @@ func fromBOS(ev bos.Event) Output {
 		o = &ServerError{SNAC: e.Type.String(), Code: e.Code, Message: e.Message()}
 	case *bos.ServerMessage:
 		o = &ServerMessage{SNAC: e.Type.String(), Text: e.Text}
+	case *bos.ChatInvited:
+		o = &ChatInvite{From: e.From, Room: roomNameOf(e.Room), Text: htmltext.Plain(e.Text)}
 	case *bos.Disconnected:
 		d := &Disconnected{Reason: ReasonLogout}
 		if e.Err != nil {

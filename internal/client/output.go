@@ -154,6 +154,57 @@ type ConfigError struct {
 	Stopped bool   `json:"-"` // the file is no longer followed
 }
 
+// ChatJoined is the account in a chat room: the first output of each room,
+// and again after a room connection was restored.
+type ChatJoined struct {
+	Head
+	Room    string   `json:"room"`    // as the server names it
+	Members []string `json:"members"` // the account included, in the server's order
+}
+
+// ChatMessage is something said in a room the account is in.
+type ChatMessage struct {
+	Head
+	Room string `json:"room"`
+	From string `json:"from"`
+	Text string `json:"text"` // tags stripped, entities decoded
+	HTML string `json:"html"` // as sent, decoded by its charset
+}
+
+// ChatMember is someone entering ("chat_member_joined") or leaving
+// ("chat_member_left") a room the account is in.
+type ChatMember struct {
+	Head
+	Room string `json:"room"`
+	Name string `json:"name"`
+	Left bool   `json:"-"` // Kind is chat_member_left
+}
+
+// Chat room leave reasons.
+const (
+	RoomLeft           = "left"             // asked for (leave, or signing off)
+	RoomConnectionLost = "connection_lost"  // aim joins the room again
+	RoomClosedByServer = "closed_by_server" // with a reason; aim joins again
+	RoomSignedOff      = "signed_off"       // the account went offline for good
+)
+
+// ChatLeft is the account out of a room: the last output of the room, unless
+// the reason says aim joins it again.
+type ChatLeft struct {
+	Head
+	Room   string `json:"room"`
+	Reason string `json:"reason"` // one of the Room constants
+	Error  string `json:"-"`
+}
+
+// ChatInvite is an invitation to a chat room; accept joins the last one.
+type ChatInvite struct {
+	Head
+	From string `json:"from"`
+	Room string `json:"room"`
+	Text string `json:"text"`
+}
+
 // Result is the outcome of one command. The fields after Error are set by
 // the commands they are listed for.
 type Result struct {
@@ -163,14 +214,17 @@ type Result struct {
 	OK      bool   `json:"ok"`
 	Error   string `json:"error,omitempty"`
 
-	To           string `json:"to,omitempty"`            // send, autoreply
-	Name         string `json:"name,omitempty"`          // add, remove, info, warn
-	WarningLevel *int   `json:"warning_level,omitempty"` // info, warn: percent
-	Away         *bool  `json:"away,omitempty"`          // info, away
-	Anonymous    *bool  `json:"anonymous,omitempty"`     // warn
-	Help         string `json:"help,omitempty"`          // help
-	*BuddyList          // buddies
-	*UserInfo           // info
+	To           string   `json:"to,omitempty"`            // send, autoreply
+	Name         string   `json:"name,omitempty"`          // add, remove, info, warn
+	WarningLevel *int     `json:"warning_level,omitempty"` // info, warn: percent
+	Away         *bool    `json:"away,omitempty"`          // info, away
+	Anonymous    *bool    `json:"anonymous,omitempty"`     // warn
+	Help         string   `json:"help,omitempty"`          // help
+	Room         string   `json:"room,omitempty"`          // join, say, leave, members, invite, accept
+	Members      []string `json:"members,omitempty"`       // members
+	Rooms        []string `json:"rooms,omitempty"`         // rooms
+	*BuddyList            // buddies
+	*UserInfo             // info
 
 	// Line is the command as typed; Summary the outcome for people.
 	Line    string `json:"-"`
@@ -206,6 +260,17 @@ func (*ReconnectFailed) Kind() string { return "reconnect_failed" }
 func (*ConfigApplied) Kind() string   { return "config_applied" }
 func (*ConfigError) Kind() string     { return "config_error" }
 func (*Result) Kind() string          { return "result" }
+func (*ChatJoined) Kind() string      { return "chat_joined" }
+func (*ChatMessage) Kind() string     { return "chat_message" }
+func (*ChatLeft) Kind() string        { return "chat_left" }
+func (*ChatInvite) Kind() string      { return "chat_invite" }
+
+func (e *ChatMember) Kind() string {
+	if e.Left {
+		return "chat_member_left"
+	}
+	return "chat_member_joined"
+}
 
 func (e *BuddyOnline) Kind() string {
 	if e.Changed {
@@ -220,5 +285,6 @@ func (e *BuddyOnline) Kind() string {
 func Outputs() []Output {
 	return []Output{&SignedOn{}, &IM{}, &BuddyOnline{}, &BuddyOnline{Changed: true}, &BuddyOffline{},
 		&Typing{}, &Warned{}, &Rate{}, &ServerError{}, &ServerMessage{}, &Disconnected{},
-		&Reconnecting{}, &ReconnectFailed{}, &ConfigApplied{}, &ConfigError{}, &Result{}}
+		&Reconnecting{}, &ReconnectFailed{}, &ConfigApplied{}, &ConfigError{}, &Result{},
+		&ChatJoined{}, &ChatMessage{}, &ChatMember{}, &ChatMember{Left: true}, &ChatLeft{}, &ChatInvite{}}
 }

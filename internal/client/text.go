@@ -82,6 +82,24 @@ func text(o Output) string {
 			return "not following config file changes: " + e.Error
 		}
 		return "config file changed but cannot be used: " + e.Error
+	case *ChatJoined:
+		return fmt.Sprintf("[%s] joined: %s", e.Room, strings.Join(e.Members, ", "))
+	case *ChatMessage:
+		prefix := "[" + e.Room + "] " + e.From + ": "
+		return prefix + indentContinuation(e.Text, len(prefix)+stampWidth)
+	case *ChatMember:
+		if e.Left {
+			return fmt.Sprintf("[%s] %s left", e.Room, e.Name)
+		}
+		return fmt.Sprintf("[%s] %s joined", e.Room, e.Name)
+	case *ChatLeft:
+		return chatLeftText(e)
+	case *ChatInvite:
+		s := fmt.Sprintf("%s invites you to %s (type %s to join)", e.From, e.Room, CmdAccept.Name)
+		if e.Text != "" {
+			s += ": " + e.Text
+		}
+		return s
 	case *Result:
 		switch {
 		case e.Error != "" && e.Line != "":
@@ -145,4 +163,21 @@ func indentContinuation(s string, n int) string {
 		return s
 	}
 	return strings.ReplaceAll(s, "\n", "\n"+strings.Repeat(" ", n))
+}
+
+func chatLeftText(e *ChatLeft) string {
+	switch e.Reason {
+	case RoomLeft:
+		return "[" + e.Room + "] you left"
+	case RoomSignedOff:
+		return "[" + e.Room + "] left: signed off"
+	}
+	s := "[" + e.Room + "] connection to the room lost"
+	if e.Reason == RoomClosedByServer {
+		s = "[" + e.Room + "] the server closed the room's connection"
+	}
+	if e.Error != "" {
+		s += " (" + e.Error + ")"
+	}
+	return s + "; joining again"
 }

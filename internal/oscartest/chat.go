@@ -157,6 +157,24 @@ func (s *Server) RoomMembers(cookie string) []string {
 	return out
 }
 
+// DropRoomConnections cuts the connections of everyone in the room with
+// this cookie, as a failing network would (no channel 4), and returns how
+// many it cut. Their BOS sessions are not touched.
+func (s *Server) DropRoomConnections(cookie string) int {
+	s.mu.Lock()
+	var conns []*conn
+	if r := s.chatLocked().byCookie[cookie]; r != nil {
+		for _, m := range r.members {
+			conns = append(conns, m.conn)
+		}
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.abort()
+	}
+	return len(conns)
+}
+
 // info is the room's info block, TLVs in the real server's order.
 func (r *room) info() oscar.RoomInfo {
 	var b []byte
