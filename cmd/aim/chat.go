@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/iostreams"
+)
+
+type chatOptions struct {
+	accountOptions
+	Room string
+	For  time.Duration
+}
+
+func newChatCmd(f *factory, runF func(context.Context, *chatOptions) error) *cobra.Command {
+	opts := &chatOptions{accountOptions: newAccountOptions(f)}
+	cmd := &cobra.Command{
+		Use:   "chat ROOM",
+		Short: "Sign on, join a chat room and stay in it, like an IRC client",
+		Long: `Sign on, join the chat room ROOM (created if there is none of that name,
+found whatever its letter case) and stay in it: each line typed is said in
+the room, and what happens there (and any IM) prints as it comes. Lines that
+start with a slash are commands:
+
+  /members          who is in the room
+  /msg NAME TEXT    send an instant message
+  /leave            leave the room and sign off
+  /quit             sign off
+  /COMMAND ...      any command of 'aim login' (/help lists them)
+
+At the end of input aim leaves the room and signs off. A room whose
+connection drops is joined again; so is the room after a reconnect.`,
+		Example: `  aim chat "Lab Lounge"
+  echo 'build 101 passed' | aim chat Builds
+  aim chat --json Lobby | jq -c 'select(.type == "chat_message")'`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("aim chat needs the name of a room")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Room = strings.Join(args, " ")
+			if opts.For < 0 {
+				return usageErrorf("--for must be positive, got %s", opts.For)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runChat(cmd.Context(), opts)
+		},
+	}
+	addAccountFlags(cmd, &opts.TLS)
+	cmd.Flags().DurationVar(&opts.For, "for", 0, "leave and sign off after this `DURATION`; 0: stay")
+	cmd.Flags().Bool("reconnect", true, "after a lost connection, sign on again with backoff and join the room again")
+	return cmd
+}
+
+func runChat(ctx context.Context, opts *chatOptions) error {
+	cfg, a, err := opts.load(ctx)
+	if err != nil {
+		return err
+	}
+	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
+	return stayInRoom(ctx, opts.IO, out, client.Options{Account: a, Reconnect: cfg.Reconnect}, opts.Room, opts.For, opts.Debug())
+}
+
+// stayInRoom signs on, joins room and runs what is typed as the room's
+// input (chatLine) until the input ends, /quit, --for, a signal, or the
+// account goes offline for good.
+func stayInRoom(ctx context.Context, streams *IOStreams, out *printer, opts client.Options, room string, dur time.Duration, debug bool) error {
+	fmt.Fprintf(streams.ErrOut, "aim: signing on to %s as %s...\n", opts.Server, opts.ScreenName)
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	joined := make(chan *client.Result, 1)
+	opts.Emit = func(o client.Output) {
+		if r, ok := o.(*client.Result); ok && r.ID == 0 && r.Command == client.CmdJoin.Name {
+			select {
+			case joined <- r:
+				if !out.json {
+					return // chat_joined says it, or the error does
+				}
+			default: // only the first join is ours
+			}
+		}
+		if r, ok := o.(*client.Result); ok && r.OK && r.Command == client.CmdSay.Name && !out.json {
+			return // what was typed is on the screen already
+		}
+		out.print(o)
+	}
+	c, err := client.Start(ctx, opts)
+	if err != nil {
+		return err
+	}
+	c.Exec(ctx, 0, client.CmdJoin.Name+" "+room, true)
+	r := <-joined
+	if !r.OK {
+		stop()
+		c.Wait()
+		return errors.New(r.Error)
+	}
+	room = r.Room
+	if dur > 0 {
+		t := time.AfterFunc(dur, stop)
+		defer t.Stop()
+	}
+	read := func() error { return chatLines(ctx, c, room, streams.In) }
+	if tty := streams.Terminal(); tty != nil && !out.json && !debug {
+		if p, err := iostreams.NewPrompt(tty, streams.Out, "["+room+"] "); err == nil {
+			defer out.detach(p.Finish)
+			out.setAbove(p.Above)
+			read = func() error { return promptChat(ctx, c, room, p, out) }
+		}
+	}
+	go func() {
+		// The reader of standard input cannot be interrupted; it ends at
+		// EOF, or with the process.
+		if err := read(); err != nil {
+			out.print(client.Stamp(&client.Result{Command: "input", Error: err.Error()}, time.Now()))
+		}
+		stop()
+	}()
+	return c.Wait()
+}
+
+// chatLine turns a line typed in the room into a command line: text is
+// said in the room, /members, /leave, /msg and /quit are the room's
+// commands, and /COMMAND any other of the table. It reports whether the
+// line ends the input (after the command runs).
+func chatLine(room, line string) (cmd string, last bool) {
+	quoted := `"` + room + `"`
+	if !strings.HasPrefix(line, "/") {
+		if strings.TrimSpace(line) == "" {
+			return "", false
+		}
+		return client.CmdSay.Name + " " + quoted + " " + line, false
+	}
+	word, rest, _ := strings.Cut(strings.TrimPrefix(line, "/"), " ")
+	switch strings.ToLower(word) {
+	case "members", "names", "who":
+		return client.CmdMembers.Name + " " + quoted, false
+	case "leave", "part":
+		return client.CmdLeave.Name + " " + quoted, true
+	case "msg":
+		return client.CmdSend.Name + " " + rest, false
+	case "me":
+		return client.CmdSay.Name + " " + quoted + " " + "* " + rest, false
+	}
+	return strings.TrimPrefix(line, "/"), false
+}
+
+// chatLines runs each line of r in the room until EOF, /leave or /quit,
+// then waits for every command still pending.
+func chatLines(ctx context.Context, c *client.Client, room string, r io.Reader) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for id := 1; sc.Scan(); id++ {
+		cmd, last := chatLine(room, sc.Text())
+		if c.Exec(ctx, id, cmd, true) == client.ErrQuit || last {
+			break
+		}
+	}
+	c.Flush(ctx)
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("reading input: %w", err)
+	}
+	return nil
+}
+
+// promptChat is chatLines at a prompt on a terminal: /commands complete
+// from the command table.
+func promptChat(ctx context.Context, c *client.Client, room string, p *iostreams.Prompt, out *printer) error {
+	p.Complete(func(line string) (string, bool) {
+		if !strings.HasPrefix(line, "/") {
+			return "", false
+		}
+		s, ok := c.Complete(line[1:])
+		return "/" + s, ok
+	})
+	p.Above(fmt.Sprintf("In %s: type to talk; /members, /msg NAME TEXT, /leave, /quit, /help. Ctrl-D leaves.", room))
+	var err error
+	for id := 1; ; id++ {
+		line, rerr := p.ReadLine()
+		if rerr != nil {
+			if !errors.Is(rerr, io.EOF) {
+				err = rerr
+			}
+			break
+		}
+		cmd, last := chatLine(room, line)
+		if c.Exec(ctx, id, cmd, false) == client.ErrQuit || last {
+			break
+		}
+	}
+	out.detach(p.Finish)
+	c.Flush(ctx)
+	return err
+}

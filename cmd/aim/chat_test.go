@@ -1,0 +1,105 @@
+package main
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aim-oscar/aim/internal/oscartest"
+)
+
+func TestChatLine(t *testing.T) {
+	for _, tt := range []struct {
+		line, want string
+		last       bool
+	}{
+		{"hello there", `say "Lab Lounge" hello there`, false},
+		{"/members", `members "Lab Lounge"`, false},
+		{"/leave", `leave "Lab Lounge"`, true},
+		{"/msg LabBob hi", "send LabBob hi", false},
+		{"/quit", "quit", false},
+		{"/info LabBob", "info LabBob", false},
+		{"   ", "", false},
+	} {
+		if got, last := chatLine("Lab Lounge", tt.line); got != tt.want || last != tt.last {
+			t.Errorf("chatLine(%q) = %q, %v; want %q, %v", tt.line, got, last, tt.want, tt.last)
+		}
+	}
+}
+
+// TestChat: aim chat joins by a differently cased name, says typed lines
+// in the room, runs the slash commands, and /leave leaves and signs off.
+func TestChat(t *testing.T) {
+	srv := oscartest.NewServer(
+		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "LabBob", Password: "bobpw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "echo: " + text })
+	cliEnv(t, srv, "alicepw1")
+	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	alice := startCLI(t, "chat", "--json", "Lab Lounge")
+	alice.out.waitFor(t, `"type":"chat_joined"`)
+
+	t.Setenv("AIM_PASSWORD", "bobpw1")
+	t.Setenv("AIM_SCREEN_NAME", "LabBob")
+	bob := startCLI(t, "chat", "--json", "lab LOUNGE")
+	bob.out.waitFor(t, `"type":"chat_joined"`)
+	alice.out.waitFor(t, `"type":"chat_member_joined"`)
+
+	bob.send(t, "héllo 漢字")
+	alice.out.waitFor(t, `"type":"chat_message"`)
+	bob.send(t, "/members")
+	bob.send(t, "/msg EchoBot ping")
+	bob.out.waitFor(t, `"type":"im"`)
+	bob.send(t, "/leave")
+	if code := bob.wait(t); code != 0 {
+		t.Fatalf("bob exit %d; stderr:\n%s", code, bob.errOut.String())
+	}
+	alice.out.waitFor(t, `"type":"chat_member_left"`)
+	alice.in.Close()
+	if code := alice.wait(t); code != 0 {
+		t.Fatalf("alice exit %d; stderr:\n%s", code, alice.errOut.String())
+	}
+
+	for _, rec := range jsonLines(t, alice.out.String()) {
+		switch rec["type"] {
+		case "chat_message":
+			if rec["room"] != "Lab Lounge" || rec["from"] != "LabBob" || rec["text"] != "héllo 漢字" {
+				t.Errorf("alice got %v", rec)
+			}
+		case "chat_member_joined", "chat_member_left":
+			if rec["name"] != "LabBob" {
+				t.Errorf("alice saw %v", rec)
+			}
+		}
+	}
+	recs := jsonLines(t, bob.out.String())
+	got := types(recs)
+	want := []string{"signed_on", "chat_joined", "result", "result", "result", "result", "im", "chat_left", "result", "disconnected"}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("bob's outputs %v, want %v", types(recs), want)
+	}
+	for _, rec := range recs {
+		if rec["type"] == "result" && rec["command"] == "members" {
+			if m, _ := rec["members"].([]any); len(m) != 2 {
+				t.Errorf("members result %v", rec)
+			}
+		}
+		if rec["type"] == "chat_left" && rec["reason"] != "left" {
+			t.Errorf("chat_left %v", rec)
+		}
+	}
+}
+
+func TestChatBadRoom(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	cliEnv(t, srv, "alicepw1")
+	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	code, out, errOut := runCLI(t, "", "chat", strings.Repeat("x", 101))
+	if code != 1 || !strings.Contains(errOut, "longer than 100 bytes") || strings.Contains(out, "error") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
