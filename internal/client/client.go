@@ -1,8 +1,6 @@
-// Package client keeps one account online: it signs on through login and
-// bos, signs on again after a lost connection, holds the live account state
-// (buddies, profile, away) and follows the config file, runs commands in
-// order, and reports everything as typed Outputs on one stream. It never
-// prints, and never reads flags, viper or the environment.
+// Package client keeps one account online: signon and reconnects, the live
+// state and the config file it follows, the command table and the typed
+// outputs of it all. It never prints and never reads flags or the environment.
 package client
 
 import (
