@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/linger"
@@ -77,71 +78,133 @@ func (s *Session) closedErr() error {
 	return ErrClosed
 }
 
+// control is what the reader tells the writer when the server pauses,
+// resumes or moves the connection.
+type control uint8
+
+const (
+	ctlPause   control = iota + 1 // 01,0B: acknowledge (01,0C), then hold the queue
+	ctlResume                     // 01,0D, or a migration done: send again
+	ctlMigrate                    // 01,12: hold the queue and keep off the connection
+)
+
 // writeLoop sends queued SNACs in order, each when its rate class allows,
 // and the keepalive's channel-5 frames. Once signed on it is the only
 // goroutine that writes to the connection, so the logout frame it writes
-// when the session ends is the last frame sent.
+// when the session ends is the last frame sent. While the server has the
+// connection paused it sends nothing but the pause acknowledge; the queue
+// waits.
 func (s *Session) writeLoop() {
 	defer s.wg.Done()
 	timer := time.NewTimer(time.Hour) // reset for each wait
 	timer.Stop()
+	var cur *job // taken from the queue, waiting for its rate class
+	paused, migrating := false, false
+	defer func() {
+		if cur != nil {
+			cur.done <- ErrClosed
+		}
+		s.finish(migrating)
+	}()
+	apply := func(c control) bool {
+		switch c {
+		case ctlPause:
+			if paused {
+				return true
+			}
+			paused = true
+			ack := &oscar.PauseAck{Families: s.families}
+			h := oscar.SNACHeader{Family: oscar.FamilyOService, Subtype: oscar.TypePauseAck.Subtype(), RequestID: s.nextReqID()}
+			if err := s.write(func() error { return s.fw.WriteSNAC(h, nil, ack) }); err != nil {
+				s.stop(readError(err))
+				return false
+			}
+		case ctlResume:
+			paused, migrating = false, false
+		case ctlMigrate:
+			paused, migrating = true, true
+		}
+		return true
+	}
 	for {
-		select {
-		case j := <-s.outq:
-			if !s.send(j, timer) {
-				s.finish()
+		switch {
+		case paused:
+			select {
+			case c := <-s.ctl:
+				if !apply(c) {
+					return
+				}
+			case <-s.ctx.Done():
 				return
 			}
-		case <-s.ping:
-			if err := s.write(func() error { return s.fw.WriteFrame(oscar.ChannelKeepalive, nil) }); err != nil {
-				s.stop(readError(err))
+		case cur == nil:
+			select {
+			case cur = <-s.outq:
+			case <-s.ping:
+				if err := s.write(func() error { return s.fw.WriteFrame(oscar.ChannelKeepalive, nil) }); err != nil {
+					s.stop(readError(err))
+					return
+				}
+			case c := <-s.ctl:
+				if !apply(c) {
+					return
+				}
+			case <-s.ctx.Done():
+				return
 			}
-		case <-s.ctx.Done():
-			s.finish()
-			return
+		default:
+			if d := s.rates.delay(cur.typ, s.now()); d > 0 {
+				timer.Reset(d)
+				select {
+				case <-timer.C:
+				case c := <-s.ctl:
+					timer.Stop()
+					if !apply(c) {
+						return
+					}
+				case <-s.ctx.Done():
+					timer.Stop()
+					return
+				}
+				continue
+			}
+			j := cur
+			cur = nil
+			s.rates.record(j.typ, s.now())
+			h := oscar.SNACHeader{Family: j.typ.Family(), Subtype: j.typ.Subtype(), RequestID: j.reqID}
+			err := s.write(func() error { return s.fw.WriteSNAC(h, nil, rawBody(j.body)) })
+			j.done <- err
+			if err != nil {
+				s.stop(readError(err))
+				return
+			}
 		}
 	}
 }
 
-// send writes one job when its rate class allows; false means the session
-// is ending.
-func (s *Session) send(j *job, timer *time.Timer) bool {
-	for {
-		d := s.rates.delay(j.typ, s.now())
-		if d <= 0 {
-			break
-		}
-		timer.Reset(d)
-		select {
-		case <-timer.C:
-		case <-s.ctx.Done():
-			j.done <- ErrClosed
-			return false
-		}
-	}
-	s.rates.record(j.typ, s.now())
-	h := oscar.SNACHeader{Family: j.typ.Family(), Subtype: j.typ.Subtype(), RequestID: j.reqID}
-	err := s.write(func() error { return s.fw.WriteSNAC(h, nil, rawBody(j.body)) })
-	j.done <- err
-	if err != nil {
-		s.stop(readError(err))
+// tell hands the writer a control; false means the session is ending.
+func (s *Session) tell(c control) bool {
+	select {
+	case s.ctl <- c:
+		return true
+	case <-s.ctx.Done():
 		return false
 	}
-	return true
 }
 
 // finish ends the writer: queued jobs get ErrClosed, and on a logout the
 // server gets the zero-length channel-4 frame, then the half-close the
-// reader's last reads wait on (see Logout).
-func (s *Session) finish() {
+// reader's last reads wait on (see Logout). In the middle of a migration
+// the connection is the reader's: it is closed without a word.
+func (s *Session) finish(migrating bool) {
 	for len(s.outq) > 0 { // only the writer receives: this cannot block
 		(<-s.outq).done <- ErrClosed
 	}
-	if context.Cause(s.ctx) != errLogout {
+	if context.Cause(s.ctx) != errLogout || migrating {
 		return
 	}
 	if err := s.write(func() error { return s.fw.WriteFrame(oscar.ChannelSignoff, nil) }); err != nil {
-		s.conn.Close() // nothing more will come: end the reader now
+		s.closeConn() // nothing more will come: end the reader now
 		return
 	}
 	linger.HalfClose(context.Background(), s.conn)
@@ -356,7 +419,13 @@ func (s *Session) SetProfile(ctx context.Context, profile string) error {
 	if lim := s.Limits().MaxProfileLen; len(profile) > lim {
 		return &TooLongError{What: "profile", Len: len(profile), Limit: lim}
 	}
-	return s.enqueue(ctx, s.nextReqID(), setInfo(&profile, nil))
+	if err := s.enqueue(ctx, s.nextReqID(), setInfo(&profile, nil)); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.profile = profile
+	s.mu.Unlock()
+	return nil
 }
 
 // SetAway sets the away message (02,04); an empty one means back.
@@ -374,7 +443,17 @@ func (s *Session) SetAway(ctx context.Context, away string) error {
 // AddBuddies watches more users (03,04).
 func (s *Session) AddBuddies(ctx context.Context, names ...string) error {
 	return forChunks(names, func(chunk []string) error {
-		return s.enqueue(ctx, s.nextReqID(), &oscar.AddBuddies{Names: chunk})
+		if err := s.enqueue(ctx, s.nextReqID(), &oscar.AddBuddies{Names: chunk}); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		for _, name := range chunk {
+			if !slices.ContainsFunc(s.buddies, func(b string) bool { return oscar.SameScreenName(b, name) }) {
+				s.buddies = append(s.buddies, name)
+			}
+		}
+		s.mu.Unlock()
+		return nil
 	})
 }
 
@@ -387,6 +466,7 @@ func (s *Session) RemoveBuddies(ctx context.Context, names ...string) error {
 		s.mu.Lock()
 		for _, name := range chunk {
 			delete(s.online, oscar.NormalizeScreenName(name))
+			s.buddies = slices.DeleteFunc(s.buddies, func(b string) bool { return oscar.SameScreenName(b, name) })
 		}
 		s.mu.Unlock()
 		return nil

@@ -8,8 +8,11 @@
 // a writer (the only one that writes to the connection once signed on)
 // that sends queued SNACs at the pace the rate limits allow, and a
 // keepalive that also probes a silent connection. Logout (or the end of
-// the context given to Connect) stops all three and waits for them. bos
-// never prints and never dials anything but the BOS address it is given.
+// the context given to Connect) stops all three and waits for them. When
+// the server pauses the connection (01,0B) the writer holds the queue;
+// when it migrates the session (01,12) the reader signs on at the new
+// server and the session goes on there. bos never prints, and dials only
+// the BOS address it is given or the one a migration names.
 package bos
 
 import (
@@ -19,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -112,6 +116,10 @@ type Session struct {
 	rates      *limiter
 	outq       chan *job
 	ping       chan struct{} // the keepalive asks the writer for a channel-5 frame
+	ctl        chan control  // the reader tells the writer of pauses and migrations
+	families   []uint16      // of the connection's 01,03, for the pause acknowledge
+	migration  *oscar.Migrate
+	cmu        sync.Mutex // guards the conn field, which a migration replaces
 
 	// The lifecycle. ctx ends when the session starts to end, and its
 	// cause says why (errLogout for a logout). wg counts the writer and
@@ -130,6 +138,8 @@ type Session struct {
 	limits  Limits
 	online  map[string]string // normalized name -> display name
 	away    string            // the away message set; "" when back
+	profile string            // the profile set, for a signon after a migration
+	buddies []string          // the buddy list, for a signon after a migration
 	replied map[string]bool   // senders auto-replied to for this away message
 
 	lastRead  atomic.Int64 // unix nanos
@@ -168,13 +178,7 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	dial := opts.Dial
-	if dial == nil {
-		dial = (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext
-	}
-	dctx, cancel := context.WithTimeout(ctx, opts.StepTimeout)
-	nc, err := dial(dctx, "tcp", opts.Addr)
-	cancel()
+	nc, err := dial(ctx, &opts, opts.Addr)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -191,6 +195,9 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 		rates:      newLimiter(),
 		outq:       make(chan *job, opts.QueueSize),
 		ping:       make(chan struct{}, 1),
+		ctl:        make(chan control),
+		profile:    opts.Profile,
+		buddies:    slices.Clone(opts.Buddies),
 		pending:    map[uint32]*call{},
 		signonReqs: map[uint32]oscar.SNACType{},
 		online:     map[string]string{},
@@ -226,6 +233,17 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 	go s.keepaliveLoop()
 	go s.readLoop()
 	return s, nil
+}
+
+// dial opens a connection to addr within the step timeout.
+func dial(ctx context.Context, opts *Options, addr string) (net.Conn, error) {
+	d := opts.Dial
+	if d == nil {
+		d = (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext
+	}
+	dctx, cancel := context.WithTimeout(ctx, opts.StepTimeout)
+	defer cancel()
+	return d(dctx, "tcp", addr)
 }
 
 // Events returns the channel of events. The first is *SignedOn and the last
@@ -288,7 +306,7 @@ func (s *Session) Logout(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		s.abandonOnce.Do(func() { close(s.abandon) })
-		s.conn.Close()
+		s.closeConn()
 		<-s.done
 		return ctx.Err()
 	}
@@ -304,8 +322,15 @@ func (s *Session) Ending() <-chan struct{} { return s.ctx.Done() }
 func (s *Session) stop(cause error) {
 	s.cancel(cause)
 	if context.Cause(s.ctx) != errLogout {
-		s.conn.Close()
+		s.closeConn()
 	}
+}
+
+// closeConn closes the connection, whichever it is now.
+func (s *Session) closeConn() {
+	s.cmu.Lock()
+	defer s.cmu.Unlock()
+	s.conn.Close()
 }
 
 func (s *Session) traceOut(f oscar.Frame) {
@@ -367,6 +392,10 @@ func (s *Session) readLoop() {
 		switch f.Channel {
 		case oscar.ChannelSNAC:
 			s.dispatch(f.Payload)
+			if m := s.migration; m != nil {
+				s.migration = nil
+				cause = s.migrate(m)
+			}
 		case oscar.ChannelSignon, oscar.ChannelKeepalive:
 		default:
 			s.logf("skipped a frame on unknown channel %v", f.Channel)
@@ -375,7 +404,7 @@ func (s *Session) readLoop() {
 		}
 	}
 	s.stop(cause) // kept only if nothing ended the session before
-	s.conn.Close()
+	s.closeConn()
 	s.wg.Wait()
 	s.stopAfter()
 	s.failPending()
@@ -498,7 +527,28 @@ func (s *Session) handle(snac oscar.SNAC) error {
 			return err
 		}
 		s.setSelf(&m.Info)
-	case oscar.TypeMOTD, oscar.TypePause, oscar.TypeMigrate:
+	case oscar.TypePause, oscar.TypeResume:
+		if s.signingOn { // no writer yet: nothing to hold
+			return nil
+		}
+		c := ctlPause
+		if snac.Type() == oscar.TypeResume {
+			c = ctlResume
+		}
+		if s.tell(c) {
+			s.emit(&ServerMessage{At: now, Type: snacType(snac.Type()), Text: serverNotice(snac)})
+		}
+	case oscar.TypeMigrate:
+		var m oscar.Migrate
+		if err := m.Decode(snac.Body); err != nil {
+			return err
+		}
+		if s.signingOn {
+			return errors.New("a migration during signon")
+		}
+		m.TLVs = append(oscar.TLVList(nil), m.TLVs...) // the body is the reader's buffer
+		s.migration = &m                               // the reader moves once this SNAC is handled
+	case oscar.TypeMOTD:
 		s.emit(&ServerMessage{At: now, Type: snacType(snac.Type()), Text: serverNotice(snac)})
 	case oscar.TypeStatsInterval:
 	default:
@@ -517,9 +567,9 @@ func (s *Session) handle(snac oscar.SNAC) error {
 func serverNotice(snac oscar.SNAC) string {
 	switch snac.Type() {
 	case oscar.TypePause:
-		return "the server paused this connection"
-	case oscar.TypeMigrate:
-		return "the server is moving this connection elsewhere"
+		return "the server paused this connection: requests wait"
+	case oscar.TypeResume:
+		return "the server resumed this connection"
 	}
 	// 01,13: u16 type, then TLVs with TLV 0x000B the text.
 	if len(snac.Body) > 2 {

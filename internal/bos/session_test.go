@@ -36,7 +36,7 @@ func signOn(t *testing.T, srv *oscartest.Server, name, password string, method l
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	res, err := login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: name, Password: secret.String(password), Method: method})
+	res, err := login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: name, Password: secret.String(password), Method: method, Dial: opts.Dial})
 	if err != nil {
 		t.Fatalf("Authorize(%s): %v", name, err)
 	}

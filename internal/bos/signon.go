@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
@@ -48,6 +49,7 @@ func (s *Session) signon(ctx context.Context) error {
 	if err := s.expect("waiting for host ready (01,03)", oscar.TypeHostReady, host.Decode); err != nil {
 		return err
 	}
+	s.families = host.Families
 	// 4-6: rates.
 	if err := s.writeNow(ctx, oscar.Empty(oscar.TypeRateRequest)); err != nil {
 		return &StepError{Step: "asking for rate limits (01,06)", Err: err}
@@ -82,16 +84,21 @@ func (s *Session) signon(ctx context.Context) error {
 		oscar.Empty(oscar.TypeICBMParamsReq),
 		oscar.Empty(oscar.TypePrivacyRightsReq),
 	}
-	forChunks(s.opts.Buddies, func(chunk []string) error {
+	// What the session has now: the options at first, what the user has
+	// changed since after a migration.
+	s.mu.Lock()
+	buddies, profile, awayMsg := slices.Clone(s.buddies), s.profile, s.away
+	s.mu.Unlock()
+	forChunks(buddies, func(chunk []string) error {
 		burst = append(burst, &oscar.AddBuddies{Names: chunk})
 		return nil
 	})
 	var away *string
-	if s.opts.Away != "" {
-		away = &s.opts.Away
+	if awayMsg != "" {
+		away = &awayMsg
 	}
 	burst = append(burst,
-		setInfo(&s.opts.Profile, away),
+		setInfo(&profile, away),
 		&ourICBMParams,
 		clientReady(host.Families),
 	)

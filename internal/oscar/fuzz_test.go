@@ -430,7 +430,7 @@ func FuzzBuddy(f *testing.F) {
 // FuzzOService covers family 1's bodies and 0B,02.
 func FuzzOService(f *testing.F) {
 	fuzzBodies(f, TypeClientReady, TypeHostReady, TypeRateAck, TypeSelfInfo, TypeWarned, TypeSetIdle,
-		TypeClientVersions, TypeHostVersions, TypeStatsInterval, TypeMOTD)
+		TypeClientVersions, TypeHostVersions, TypeStatsInterval, TypeMOTD, TypePause, TypePauseAck, TypeMigrate)
 }
 
 // FuzzICBMSmall covers the fixed-shape ICBM bodies.

@@ -18,6 +18,15 @@ func TestMessages(t *testing.T) {
 		{"01,03 barnowl-feedbag-presence.txt:14", "0018 0010 0003 0013 0004 0015 0002 0001 0009 000a 0006 0008 000b",
 			&HostReady{Families: []uint16{0x18, 0x10, 3, 0x13, 4, 0x15, 2, 1, 9, 0x0a, 6, 8, 0x0b}}, &HostReady{}},
 		{"01,08", "0001 0002 0003 0004 0005", &RateAck{Classes: []uint16{1, 2, 3, 4, 5}}, &RateAck{}},
+		// Pause, its acknowledge and the migration (libfaim service.c): the
+		// ack lists the connection's families; 01,12 counts the families it
+		// moves (0: all) before TLVs 5 (address) and 6 (cookie).
+		{"01,0B", "", &Pause{Families: []uint16{}}, &Pause{}},
+		{"01,0C", "0001 0002 0003 0004", &PauseAck{Families: []uint16{1, 2, 3, 4}}, &PauseAck{}},
+		{"01,12 all families", "0000 0005 000e 3132372e302e302e313a35313932 0006 0002 c0ff",
+			&Migrate{TLVs: TLVList(mustHex(t, "0005 000e 3132372e302e302e313a35313932 0006 0002 c0ff"))}, &Migrate{}},
+		{"01,12 two families", "0002 0001 0004 0006 0001 aa",
+			&Migrate{Families: []uint16{1, 4}, TLVs: TLVList(mustHex(t, "0006 0001 aa"))}, &Migrate{}},
 		{"01,17 lab script", "0001 0004 0013 0004 0002 0001 0003 0001",
 			&ClientVersions{Versions: []FamilyVersion{{1, 4}, {0x13, 4}, {2, 1}, {3, 1}}}, &ClientVersions{}},
 		{"01,18", "0001 0004", &HostVersions{Versions: []FamilyVersion{{1, 4}}}, &HostVersions{}},
@@ -85,6 +94,9 @@ func TestMessageDecodeErrors(t *testing.T) {
 		m                interface{ Decode([]byte) error }
 	}{
 		{"01,03 odd", "0001 00", "families", &HostReady{}},
+		{"01,0C odd", "0001 00", "families", &PauseAck{}},
+		{"01,12 families cut", "0003 0001 0002", "families", &Migrate{}},
+		{"01,12 TLV cut", "0000 0005 00", "TLVs", &Migrate{}},
 		{"01,08 odd", "0001 00", "classes", &RateAck{}},
 		{"01,17 not pairs", "0001 0004 0013", "versions", &ClientVersions{}},
 		{"01,18 not pairs", "00", "versions", &HostVersions{}},

@@ -468,3 +468,101 @@ func (m *MOTD) Text() string {
 	s, _ := m.TLVs.String(TLVMOTDText)
 	return s
 }
+
+// Pause is SNAC 01,0B: the server asks the client to stop sending on this
+// connection (before a migration, say). The body is usually empty; some
+// servers list the families paused.
+type Pause struct {
+	Families []uint16
+}
+
+// SNACType returns 01,0B.
+func (m *Pause) SNACType() SNACType { return TypePause }
+
+// AppendTo appends the families.
+func (m *Pause) AppendTo(b []byte) []byte { return appendU16s(b, m.Families) }
+
+// Decode reads the body.
+func (m *Pause) Decode(b []byte) error {
+	v, err := decodeU16s(b, "SNAC 01,0B", "families")
+	m.Families = v
+	return err
+}
+
+// PauseAck is SNAC 01,0C: the client has stopped sending, and lists the
+// families it wants back (those of the connection's 01,03).
+type PauseAck struct {
+	Families []uint16
+}
+
+// SNACType returns 01,0C.
+func (m *PauseAck) SNACType() SNACType { return TypePauseAck }
+
+// AppendTo appends the families.
+func (m *PauseAck) AppendTo(b []byte) []byte { return appendU16s(b, m.Families) }
+
+// Decode reads the body.
+func (m *PauseAck) Decode(b []byte) error {
+	v, err := decodeU16s(b, "SNAC 01,0C", "families")
+	m.Families = v
+	return err
+}
+
+// TLVs of 01,12.
+const (
+	TLVMigrateAddress = 0x0005 // host[:port] of the new server
+	TLVMigrateCookie  = 0x0006
+)
+
+// Migrate is SNAC 01,12, the last SNAC on a connection the server moves:
+// u16 count, that many families (none: all of them), then TLVs 0x0005 (the
+// new server's address) and 0x0006 (the cookie to sign on there with).
+// The server closes the connection after it.
+type Migrate struct {
+	Families []uint16
+	TLVs     TLVList
+}
+
+// SNACType returns 01,12.
+func (m *Migrate) SNACType() SNACType { return TypeMigrate }
+
+// AppendTo appends the body.
+func (m *Migrate) AppendTo(b []byte) []byte {
+	b = binary.BigEndian.AppendUint16(b, uint16(len(m.Families)))
+	b = appendU16s(b, m.Families)
+	return append(b, m.TLVs...)
+}
+
+// Decode reads the body.
+func (m *Migrate) Decode(b []byte) error {
+	r := reader{b: b, msg: "SNAC 01,12"}
+	n := int(r.u16("family count"))
+	if r.err == nil && !r.need(2*n, "families") {
+		return r.err
+	}
+	m.Families = nil
+	for range n {
+		m.Families = append(m.Families, r.u16("families"))
+	}
+	m.TLVs = r.tlvsRest("TLVs")
+	return r.err
+}
+
+// Address returns TLV 0x0005, "" when there is none.
+func (m *Migrate) Address() string {
+	a, _ := m.TLVs.String(TLVMigrateAddress)
+	return a
+}
+
+// Cookie returns TLV 0x0006 (aliasing the body), nil when there is none.
+func (m *Migrate) Cookie() []byte {
+	c, _ := m.TLVs.Get(TLVMigrateCookie)
+	return c
+}
+
+func appendU16s(b []byte, v []uint16) []byte {
+	for _, x := range v {
+		b = binary.BigEndian.AppendUint16(b, x)
+	}
+	return b
+}

@@ -55,6 +55,7 @@ const (
 	TypeRateAck           SNACType = 0x0001_0008
 	TypeRateChange        SNACType = 0x0001_000A
 	TypePause             SNACType = 0x0001_000B
+	TypePauseAck          SNACType = 0x0001_000C
 	TypeResume            SNACType = 0x0001_000D
 	TypeSelfInfoRequest   SNACType = 0x0001_000E
 	TypeSelfInfo          SNACType = 0x0001_000F
@@ -124,7 +125,7 @@ const (
 var snacNames = map[SNACType]string{
 	TypeClientReady: "client ready", TypeHostReady: "host ready",
 	TypeRateRequest: "rate request", TypeRateParams: "rate parameters", TypeRateAck: "rate acknowledge",
-	TypeRateChange: "rate change", TypePause: "pause", TypeResume: "resume",
+	TypeRateChange: "rate change", TypePause: "pause", TypePauseAck: "pause ack", TypeResume: "resume",
 	TypeSelfInfoRequest: "self info request", TypeSelfInfo: "self info", TypeWarned: "warned",
 	TypeSetIdle: "set idle", TypeMigrate: "migrate", TypeMOTD: "message of the day",
 	TypeClientVersions: "client versions", TypeHostVersions: "host versions",

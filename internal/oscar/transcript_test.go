@@ -140,6 +140,12 @@ func newBody(t SNACType) body {
 		return &ClientReady{}
 	case TypeHostReady:
 		return &HostReady{}
+	case TypePause:
+		return &Pause{}
+	case TypePauseAck:
+		return &PauseAck{}
+	case TypeMigrate:
+		return &Migrate{}
 	case TypeRateParams:
 		return &RateParams{}
 	case TypeRateAck:

@@ -156,6 +156,8 @@ func (s *Server) dispatchLocked(ss *session, snac oscar.SNAC) func() {
 			c.sendBody(oscar.TypeHostVersions, id, snac.Body)
 			s.motdLocked(ss)
 		}
+	case oscar.TypePauseAck:
+		s.pauseAckLocked(ss)
 	case oscar.TypeRateRequest:
 		c.sendMsg(id, s.rateParamsLocked(ss))
 	case oscar.TypeRateAck:

@@ -45,6 +45,7 @@ type session struct {
 	buddySet  map[string]bool // normalized names from 03,04
 	away      []byte
 	caps      []byte
+	migrateTo string // Migrate's address, until the client acknowledges the pause
 	hasCaps   bool
 	idle      bool
 	idleSince time.Time

@@ -57,3 +57,52 @@ func (s *Server) afterBUCPReplyLocked(c *conn) {
 	}
 	c.closeAfterLocked()
 }
+
+// Pause sends 01,0B to screenName's BOS session: the client should answer
+// 01,0C and send nothing else until Resume.
+func (s *Server) Pause(screenName string) error {
+	return s.Send(screenName, reqIDServer, &oscar.Pause{})
+}
+
+// Resume sends 01,0D to screenName's BOS session.
+func (s *Server) Resume(screenName string) error {
+	return s.Send(screenName, reqIDServer, oscar.Empty(oscar.TypeResume))
+}
+
+// Migrate moves screenName's BOS session to addr (this server's BOS when
+// empty), the way the protocol does: 01,0B; once the client answers 01,0C,
+// 01,12 naming addr and a new one-time cookie for the account, and the
+// connection closes. A client that signs on at addr with that cookie
+// (addr must reach this server: a test's Dial can map a name to BOSAddr)
+// is the same user again.
+func (s *Server) Migrate(screenName, addr string) error {
+	s.mu.Lock()
+	c, err := s.bosConnLocked(screenName)
+	if err == nil {
+		if addr == "" {
+			addr = s.bosAddr
+		}
+		c.sess.migrateTo = addr
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return s.Pause(screenName)
+}
+
+// pauseAckLocked handles 01,0C: if a migration waits for it, the client
+// gets 01,12 and the connection closes.
+func (s *Server) pauseAckLocked(ss *session) {
+	addr := ss.migrateTo
+	if addr == "" {
+		return
+	}
+	ss.migrateTo = ""
+	cookie := s.issueCookieLocked(ss.user, ss.user.name, ss.multiConn)
+	var tlvs []byte
+	tlvs = oscar.AppendTLVString(tlvs, oscar.TLVMigrateAddress, addr)
+	tlvs = oscar.AppendTLV(tlvs, oscar.TLVMigrateCookie, cookie)
+	ss.conn.sendMsg(reqIDServer, &oscar.Migrate{TLVs: oscar.TLVList(tlvs)})
+	ss.conn.closeLocked()
+}

@@ -1,0 +1,74 @@
+package bos
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/linger"
+	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/secret"
+)
+
+// migrate moves the session to the server a 01,12 names, as the protocol
+// has it: the old server closes the connection after the SNAC; the client
+// connects to the new address, signs on there with the new cookie (the
+// whole signon, with the buddy list, profile and away message the session
+// has now), and goes on as if nothing happened. The writer holds the queue
+// meanwhile and sends it on the new connection. It runs on the reader. A
+// migration that fails ends the session as a lost connection.
+func (s *Session) migrate(m *oscar.Migrate) error {
+	addr, err := migrationAddr(m.Address(), s.opts.Addr)
+	if err != nil || len(m.Cookie()) == 0 {
+		return fmt.Errorf("%w: the server's migration (01,12) names no usable address and cookie", ErrConnectionLost)
+	}
+	if !s.tell(ctlMigrate) { // the writer keeps off the connection from now on
+		return nil
+	}
+	linger.Close(s.ctx, s.conn) // the old server closes it: read what is left
+	nc, err := dial(s.ctx, &s.opts, addr)
+	if err != nil {
+		return fmt.Errorf("%w: moving to %s (01,12): %w", ErrConnectionLost, addr, err)
+	}
+	s.cmu.Lock()
+	s.conn = nc
+	s.cmu.Unlock()
+	if s.ctx.Err() != nil { // ended while dialing: stop closed the old one
+		nc.Close()
+		return nil
+	}
+	s.fr = oscar.NewFrameReader(nc)
+	s.fw = oscar.NewFrameWriter(nc, s.opts.SequenceStart)
+	s.fw.Trace = s.traceOut
+	s.opts.Addr, s.opts.Cookie = addr, secret.Bytes(append([]byte(nil), m.Cookie()...))
+	stop := context.AfterFunc(s.ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
+	err = s.signon(s.ctx)
+	if !stop() || err != nil {
+		if s.ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("%w: signing on at %s after a migration: %w", ErrConnectionLost, addr, err)
+	}
+	nc.SetDeadline(time.Time{})
+	s.tell(ctlResume)
+	s.emit(&ServerMessage{At: At{s.now()}, Type: snacType(oscar.TypeMigrate), Text: "the server moved this session to " + addr})
+	return nil
+}
+
+// migrationAddr adds the current server's port to an address without one,
+// and its host to an unroutable one (0.0.0.0).
+func migrationAddr(addr, current string) (string, error) {
+	if addr == "" {
+		return "", fmt.Errorf("no address")
+	}
+	curHost, curPort, _ := net.SplitHostPort(current)
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		host, port = addr, curPort
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = curHost
+	}
+	return net.JoinHostPort(host, port), nil
+}

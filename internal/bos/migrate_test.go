@@ -1,0 +1,178 @@
+package bos_test
+
+import (
+	"context"
+	"net"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/login"
+	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/oscartest"
+)
+
+// signOnInMemory signs name on to a server started with StartPipes.
+func signOnInMemory(t *testing.T, srv *oscartest.Server, name, password string, opts bos.Options) *bos.Session {
+	t.Helper()
+	if opts.Dial == nil {
+		opts.Dial = srv.Dial
+	}
+	sess := signOn(t, srv, name, password, login.FLAP, opts)
+	nextEvent[*bos.SignedOn](t, sess)
+	if err := srv.WaitOnline(t.Context(), name); err != nil {
+		t.Fatal(err)
+	}
+	return sess
+}
+
+// nextNotice returns the next ServerMessage about t.
+func nextNotice(t *testing.T, sess *bos.Session, typ oscar.SNACType) *bos.ServerMessage {
+	t.Helper()
+	for {
+		if m := nextEvent[*bos.ServerMessage](t, sess); m.Type == bos.SNACType(typ) {
+			return m
+		}
+	}
+}
+
+// snacsSent returns the SNAC types among frames.
+func snacsSent(frames []oscar.Frame) []oscar.SNACType {
+	var out []oscar.SNACType
+	for _, f := range frames {
+		if s, err := oscar.ParseSNAC(f.Payload); err == nil && f.Channel == oscar.ChannelSNAC {
+			out = append(out, s.Type())
+		}
+	}
+	return out
+}
+
+// TestPauseResume: while the server has the connection paused (01,0B) the
+// session acknowledges with 01,0C listing the connection's families and
+// sends nothing else; what is queued meanwhile waits, and goes out in
+// order after 01,0D.
+func TestPauseResume(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := oscartest.NewUnstartedServer(alice, bob)
+		srv.StartPipes()
+		t.Cleanup(srv.Close)
+		a := signOnInMemory(t, srv, "LabAlice", "alicepw1", bos.Options{})
+		b := signOnInMemory(t, srv, "Lab Bob", "bobpass22", bos.Options{})
+		before := len(srv.Sent("LabAlice"))
+		if err := srv.Pause("LabAlice"); err != nil {
+			t.Fatal(err)
+		}
+		nextNotice(t, a, oscar.TypePause)
+		p, err := a.QueueIM("Lab Bob", "after the pause", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		sent := srv.Sent("LabAlice")[before:]
+		if got := snacsSent(sent); !slices.Equal(got, []oscar.SNACType{oscar.TypePauseAck}) {
+			t.Fatalf("sent while paused: %v, want only 01,0C", got)
+		}
+		s, _ := oscar.ParseSNAC(sent[0].Payload)
+		var ack oscar.PauseAck
+		if err := ack.Decode(s.Body); err != nil || len(ack.Families) != 13 || ack.Families[0] != 0x18 {
+			t.Errorf("01,0C = %v, %v; want the 13 families of 01,03 in its order", ack.Families, err)
+		}
+		if err := srv.Resume("LabAlice"); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Wait(t.Context()); err != nil {
+			t.Fatalf("the IM queued while paused: %v", err)
+		}
+		if im := nextEvent[*bos.IMReceived](t, b); im.Text != "after the pause" {
+			t.Errorf("Bob got %q", im.Text)
+		}
+	})
+}
+
+// TestMigration: a migration (01,0B, 01,0C, then 01,12 naming a new host
+// and cookie) moves the session: it connects to the host named, signs on
+// with the new cookie and the buddy list, profile and away message it has
+// now (a buddy added since signon included), and what was queued during
+// the pause goes out there. The session goes on: no Disconnected.
+func TestMigration(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := oscartest.NewUnstartedServer(alice, bob, carol)
+		srv.StartPipes()
+		t.Cleanup(srv.Close)
+		const newHost = "bos2.pipe:5190" // a name only this test's dial knows
+		var mu sync.Mutex
+		var dialed []string
+		dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+			mu.Lock()
+			dialed = append(dialed, addr)
+			mu.Unlock()
+			if addr == newHost {
+				addr = srv.BOSAddr()
+			}
+			return srv.Dial(ctx, network, addr)
+		}
+		b := signOnInMemory(t, srv, "Lab Bob", "bobpass22", bos.Options{})
+		a := signOnInMemory(t, srv, "LabAlice", "alicepw1", bos.Options{Dial: dial, Buddies: []string{"Lab Bob"}, Profile: "<HTML>hi</HTML>"})
+		if err := a.AddBuddies(t.Context(), "LabCarol"); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.SetAway(t.Context(), "moving"); err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.Migrate("LabAlice", newHost); err != nil {
+			t.Fatal(err)
+		}
+		nextNotice(t, a, oscar.TypePause)
+		p, err := a.QueueIM("Lab Bob", "from the new host", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := nextNotice(t, a, oscar.TypeMigrate); m.Text != "the server moved this session to "+newHost {
+			t.Errorf("notice %q", m.Text)
+		}
+		if err := p.Wait(t.Context()); err != nil {
+			t.Fatalf("the IM queued during the migration: %v", err)
+		}
+		if im := nextEvent[*bos.IMReceived](t, b); im.Text != "from the new host" {
+			t.Errorf("Bob got %q", im.Text)
+		}
+		mu.Lock()
+		if got := dialed[len(dialed)-1]; got != newHost {
+			t.Errorf("dialed %v, want %s last", dialed, newHost)
+		}
+		mu.Unlock()
+		if a.Err() != nil || !srv.Online("LabAlice") {
+			t.Fatalf("after the migration: session error %v, online %v", a.Err(), srv.Online("LabAlice"))
+		}
+		// The new connection's signon carried the list and info as they are now.
+		var names []string
+		var away string
+		for _, f := range srv.Sent("LabAlice") {
+			s, err := oscar.ParseSNAC(f.Payload)
+			if err != nil || f.Channel != oscar.ChannelSNAC {
+				continue
+			}
+			switch s.Type() {
+			case oscar.TypeAddBuddies:
+				var m oscar.AddBuddies
+				m.Decode(s.Body)
+				names = append(names, m.Names...)
+			case oscar.TypeSetInfo:
+				var m oscar.SetInfo
+				if m.Decode(s.Body) == nil && m.HasAway {
+					away = string(m.Away)
+				}
+			}
+		}
+		if !slices.Equal(names, []string{"Lab Bob", "LabCarol"}) || away != "moving" {
+			t.Errorf("signon on the new host: buddies %v, away %q; want [Lab Bob LabCarol], moving", names, away)
+		}
+		select {
+		case <-a.Done():
+			t.Fatalf("the session ended: %v", a.Err())
+		default:
+		}
+	})
+}
