@@ -3,6 +3,10 @@
 // sign on there. Two methods exist: the FLAP login of the original spec
 // (a roasted password in the channel-1 frame) and the later MD5 login
 // (family 0x17, a challenge key and a hash).
+//
+// Each Authorize owns one connection, and ends it with a lingering close
+// before it returns. login never prints, never reads settings, and never
+// shows the password: errors carry the server's code, never the secret.
 package login
 
 import (

@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/login"
@@ -150,16 +151,27 @@ func TestServerHangsUp(t *testing.T) {
 	}
 }
 
+// TestServerSilent: an authorizer that never answers makes the login fail
+// after the step timeout, naming the step (on a fake clock, for both
+// methods).
 func TestServerSilent(t *testing.T) {
-	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
-	srv.Intercept = func(oscartest.Event) oscartest.Action { return oscartest.Ignore }
-	srv.Start()
-	defer srv.Close()
-	_, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: "LabAlice", Password: "alicepw1", StepTimeout: 200 * time.Millisecond})
-	var se *login.StepError
-	var ne net.Error
-	if !errors.As(err, &se) || !errors.As(err, &ne) || !ne.Timeout() || !strings.Contains(err.Error(), "waiting for the login reply") {
-		t.Fatalf("err = %v, want a timeout naming the step", err)
+	for _, m := range []login.Method{login.FLAP, login.MD5} {
+		synctest.Test(t, func(t *testing.T) {
+			srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+			srv.Intercept = func(oscartest.Event) oscartest.Action { return oscartest.Ignore }
+			srv.StartPipes()
+			defer srv.Close()
+			start := time.Now()
+			_, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: "LabAlice", Password: "alicepw1", Method: m, Dial: srv.Dial})
+			var se *login.StepError
+			var ne net.Error
+			if !errors.As(err, &se) || !errors.As(err, &ne) || !ne.Timeout() || !strings.Contains(err.Error(), "waiting for the") {
+				t.Fatalf("%v: err = %v, want a timeout naming the step", m, err)
+			}
+			if d := time.Since(start); d != login.DefaultStepTimeout {
+				t.Errorf("%v: failed after %v, want the step timeout %v", m, d, login.DefaultStepTimeout)
+			}
+		})
 	}
 }
 
