@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -13,7 +11,6 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
-	"github.com/aim-oscar/aim/internal/iostreams"
 )
 
 type chatOptions struct {
@@ -114,22 +111,19 @@ func stayInRoom(ctx context.Context, streams *IOStreams, out *printer, opts clie
 		t := time.AfterFunc(dur, stop)
 		defer t.Stop()
 	}
-	read := func() error { return chatLines(ctx, c, room, streams.In) }
-	if tty := streams.Terminal(); tty != nil && !out.json && !debug {
-		if p, err := iostreams.NewPrompt(tty, streams.Out, "["+room+"] "); err == nil {
-			defer out.detach(p.Finish)
-			out.setAbove(p.Above)
-			read = func() error { return promptChat(ctx, c, room, p, out) }
-		}
-	}
-	go func() {
-		// The reader of standard input cannot be interrupted; it ends at
-		// EOF, or with the process.
-		if err := read(); err != nil {
-			out.print(client.Stamp(&client.Result{Command: "input", Error: err.Error()}, time.Now()))
-		}
-		stop()
-	}()
+	defer startInput(ctx, stop, streams, out, c, inputPlan{
+		prompt:   "[" + room + "] ",
+		greeting: fmt.Sprintf("In %s: type to talk; /members, /msg NAME TEXT, /leave, /quit, /help. Ctrl-D leaves.", room),
+		rewrite:  func(line string) (string, bool) { return chatLine(room, line) },
+		complete: func(line string) (string, bool) {
+			if !strings.HasPrefix(line, "/") {
+				return "", false
+			}
+			s, ok := c.Complete(line[1:])
+			return "/" + s, ok
+		},
+		noPrompt: debug,
+	})()
 	return c.Wait()
 }
 
@@ -157,52 +151,4 @@ func chatLine(room, line string) (cmd string, last bool) {
 		return client.CmdSay.Name + " " + quoted + " " + "* " + rest, false
 	}
 	return strings.TrimPrefix(line, "/"), false
-}
-
-// chatLines runs each line of r in the room until EOF, /leave or /quit,
-// then waits for every command still pending.
-func chatLines(ctx context.Context, c *client.Client, room string, r io.Reader) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	for id := 1; sc.Scan(); id++ {
-		cmd, last := chatLine(room, sc.Text())
-		if c.Exec(ctx, id, cmd, true) == client.ErrQuit || last {
-			break
-		}
-	}
-	c.Flush(ctx)
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("reading input: %w", err)
-	}
-	return nil
-}
-
-// promptChat is chatLines at a prompt on a terminal: /commands complete
-// from the command table.
-func promptChat(ctx context.Context, c *client.Client, room string, p *iostreams.Prompt, out *printer) error {
-	p.Complete(func(line string) (string, bool) {
-		if !strings.HasPrefix(line, "/") {
-			return "", false
-		}
-		s, ok := c.Complete(line[1:])
-		return "/" + s, ok
-	})
-	p.Above(fmt.Sprintf("In %s: type to talk; /members, /msg NAME TEXT, /leave, /quit, /help. Ctrl-D leaves.", room))
-	var err error
-	for id := 1; ; id++ {
-		line, rerr := p.ReadLine()
-		if rerr != nil {
-			if !errors.Is(rerr, io.EOF) {
-				err = rerr
-			}
-			break
-		}
-		cmd, last := chatLine(room, line)
-		if c.Exec(ctx, id, cmd, false) == client.ErrQuit || last {
-			break
-		}
-	}
-	out.detach(p.Finish)
-	c.Flush(ctx)
-	return err
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/client"
@@ -38,25 +41,80 @@ func stayOnline(ctx context.Context, streams *IOStreams, out *printer, opts clie
 		defer t.Stop()
 	}
 	if !plan.NoInput {
-		read := func() error { return c.ReadCommands(ctx, streams.In) }
-		// No prompt with --debug: the trace writes to the terminal directly.
-		if tty := streams.Terminal(); tty != nil && !out.json && !plan.Debug {
-			if p, err := iostreams.NewPrompt(tty, streams.Out, "aim> "); err == nil {
-				// However the session ends, give the terminal back with
-				// what was typed left on a line of its own.
-				defer out.detach(p.Finish)
-				out.setAbove(p.Above)
-				read = func() error { return promptCommands(ctx, c, p, out) }
-			}
-		}
-		go func() {
-			// The reader of standard input cannot be interrupted; it ends
-			// at EOF, or with the process.
-			if err := read(); err != nil {
-				out.print(client.Stamp(&client.Result{Command: "input", Error: err.Error()}, time.Now()))
-			}
-			stop()
-		}()
+		defer startInput(ctx, stop, streams, out, c, inputPlan{
+			prompt:   "aim> ",
+			greeting: fmt.Sprintf("Type %s for commands; Ctrl-D or %s signs off.", client.CmdHelp.Name, client.CmdQuit.Name),
+			complete: c.Complete,
+			noPrompt: plan.Debug, // the trace writes to the terminal directly
+		})()
 	}
 	return c.Wait()
+}
+
+// inputPlan says how the lines of standard input become commands.
+type inputPlan struct {
+	prompt   string // on a terminal: the prompt, "aim> "
+	greeting string // on a terminal: printed above the prompt first
+	// rewrite, if set, turns a line into a command line, and says whether
+	// the input ends after it; without it, each line is a command.
+	rewrite  func(line string) (cmd string, last bool)
+	complete func(line string) (string, bool) // tab completion at the prompt
+	noPrompt bool                             // read line by line even on a terminal
+}
+
+// startInput runs the lines of standard input through c as commands, in
+// order, on its own goroutine, and calls stop when the input ends (after
+// every command's result). On a terminal (text output) it reads them at a
+// prompt; the func it returns gives the terminal back, with what was typed
+// left on a line of its own. The reader cannot be interrupted: it ends at
+// the end of input, or with the process.
+func startInput(ctx context.Context, stop func(), streams *IOStreams, out *printer, c *client.Client, plan inputPlan) (restore func()) {
+	restore = func() {}
+	sc := bufio.NewScanner(streams.In)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	next := func() (string, error) {
+		if sc.Scan() {
+			return sc.Text(), nil
+		}
+		if err := sc.Err(); err != nil {
+			return "", fmt.Errorf("reading commands: %w", err)
+		}
+		return "", io.EOF
+	}
+	wait := true // a script's commands wait, in order, through a reconnect
+	if tty := streams.Terminal(); tty != nil && !out.json && !plan.noPrompt {
+		if p, err := iostreams.NewPrompt(tty, streams.Out, plan.prompt); err == nil {
+			restore = func() { out.detach(p.Finish) }
+			out.setAbove(p.Above)
+			p.Complete(plan.complete)
+			p.Above(plan.greeting)
+			next, wait = p.ReadLine, false // a person at a prompt never waits
+		}
+	}
+	go func() {
+		defer stop()
+		for id := 1; ; id++ {
+			line, err := next()
+			if err != nil {
+				// Hand the terminal back before the last events (signed
+				// off) print.
+				restore()
+				c.Flush(ctx)
+				if !errors.Is(err, io.EOF) {
+					out.print(client.Stamp(&client.Result{Command: "input", Error: err.Error()}, time.Now()))
+				}
+				return
+			}
+			cmd, last := line, false
+			if plan.rewrite != nil {
+				cmd, last = plan.rewrite(line)
+			}
+			if c.Exec(ctx, id, cmd, wait) == client.ErrQuit || last {
+				restore()
+				c.Flush(ctx)
+				return
+			}
+		}
+	}()
+	return restore
 }

@@ -1,11 +1,9 @@
 package client
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"unicode"
@@ -208,24 +206,6 @@ func (c *Client) begin(ctx context.Context, cmd *Command, name, args string, wai
 	}
 	r, err = cmd.run(x)
 	return x, r, err
-}
-
-// ReadCommands runs each line of r, numbered from 1, as Exec with wait,
-// until the end of r or the command that ends the input; then it waits
-// for every command still pending, or for ctx to end.
-func (c *Client) ReadCommands(ctx context.Context, r io.Reader) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	for id := 1; sc.Scan(); id++ {
-		if c.Exec(ctx, id, sc.Text(), true) == ErrQuit {
-			break
-		}
-	}
-	c.Flush(ctx)
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("reading commands: %w", err)
-	}
-	return nil
 }
 
 // result emits a command's result.
