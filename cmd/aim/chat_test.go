@@ -103,3 +103,30 @@ func TestChatBadRoom(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// TestDemoRoom: in the demo's room AIMBot sits among the members and
+// answers what is said.
+func TestDemoRoom(t *testing.T) {
+	r := startCLI(t, "demo", "--json")
+	r.out.waitFor(t, `"type":"signed_on"`)
+	r.send(t, "join lobby")
+	r.out.waitFor(t, `"type":"chat_joined","time":`)
+	r.send(t, "say LOBBY what time is it?")
+	r.out.waitFor(t, `"type":"chat_message"`)
+	r.send(t, "quit")
+	if code := r.wait(t); code != 0 {
+		t.Fatalf("exit %d: %s", code, r.errOut.String())
+	}
+	for _, rec := range jsonLines(t, r.out.String()) {
+		switch rec["type"] {
+		case "chat_joined":
+			if m, _ := rec["members"].([]any); rec["room"] != "Lobby" || len(m) != 2 || m[0] != "AIMBot" || m[1] != "DemoUser" {
+				t.Errorf("chat_joined %v", rec)
+			}
+		case "chat_message":
+			if rec["from"] != "AIMBot" || !strings.HasPrefix(rec["text"].(string), "DemoUser: it is ") {
+				t.Errorf("chat_message %v", rec)
+			}
+		}
+	}
+}

@@ -34,6 +34,8 @@ that is the real client: the same signon, events, commands and output as
 is written to your config file.
 
 Try: send ` + demo.Bot + ` hello     info ` + demo.Bot + `     away lunch     quit
+In the chat room ` + demo.Room + `, ` + demo.Bot + ` answers what is said:
+     join ` + demo.Room + `     say ` + demo.Room + ` hi everyone     members ` + demo.Room + `
 
 With --serve it runs only the server, on 127.0.0.1:5190 (--listen), until
 Ctrl-C, so that 'aim login' in other terminals can sign on to it and talk:
@@ -41,6 +43,7 @@ the accounts are ` + strings.Join(demo.Accounts, ", ") + `, each with the passwo
 		Example: `  aim demo
   aim demo --json --for 5s --no-input
   aim demo --serve    # then, elsewhere: AIM_PASSWORD=demo aim login --server 127.0.0.1:5190 --screen-name Alice
+  AIM_PASSWORD=demo aim chat --server 127.0.0.1:5190 --screen-name Bob Lobby   # with --serve running
   printf 'send AIMBot hi\nquit\n' | aim demo --json | jq .`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -93,9 +96,11 @@ func serveDemo(ctx context.Context, opts *demoOptions) error {
 	}
 	defer srv.Close()
 	fmt.Fprintf(opts.IO.ErrOut, `aim: demo server listening on %s (Ctrl-C stops it)
-accounts: %s, password %q; %s answers messages. In another terminal:
+accounts: %s, password %q; %s answers messages, and in the room %s. In another terminal:
   AIM_PASSWORD=%s aim login --server %s --screen-name %s
-`, srv.AuthAddr(), strings.Join(demo.Accounts, ", "), demo.Password, demo.Bot, demo.Password, srv.AuthAddr(), demo.Accounts[0])
+  AIM_PASSWORD=%s aim chat --server %s --screen-name %s %s
+`, srv.AuthAddr(), strings.Join(demo.Accounts, ", "), demo.Password, demo.Bot, demo.Room,
+		demo.Password, srv.AuthAddr(), demo.Accounts[0], demo.Password, srv.AuthAddr(), demo.Accounts[1], demo.Room)
 	<-ctx.Done()
 	fmt.Fprintln(opts.IO.ErrOut, "aim: demo server stopped")
 	return nil

@@ -302,7 +302,7 @@ func (m *rooms) rejoin(r *roomRun, old *bos.Session, bosEnded bool) (*chat.Room,
 				return nil, nil, err
 			}
 		}
-		room, err := m.connect(r.ctx, sess, r.ref)
+		room, err := m.reconnect(r.ctx, sess, r)
 		if err == nil {
 			r.mu.Lock()
 			r.room = room
@@ -316,6 +316,22 @@ func (m *rooms) rejoin(r *roomRun, old *bos.Session, bosEnded bool) (*chat.Room,
 			fmt.Fprintf(d, "debug joining %s again (attempt %d): %v\n", r.name, attempt, err)
 		}
 	}
+}
+
+// reconnect joins r's room again on sess. A room users made is found
+// through chat navigation first, by name, creating it again if the server
+// lost it (a restart): asking for a room the server does not know ends the
+// BOS session.
+func (m *rooms) reconnect(ctx context.Context, sess *bos.Session, r *roomRun) (*chat.Room, error) {
+	ref := r.ref
+	if ref.Exchange == chat.ExchangeUser {
+		_, name := r.current()
+		var err error
+		if ref, err = m.lookup(ctx, sess, name); err != nil {
+			return nil, err
+		}
+	}
+	return m.connect(ctx, sess, ref)
 }
 
 // forward turns a room connection's events into outputs until it ends,

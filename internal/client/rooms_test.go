@@ -354,3 +354,30 @@ func TestReconnectRejoinsRooms(t *testing.T) {
 		}
 	})
 }
+
+// TestRestartRejoinsLostRoom: after a restart that lost the rooms, a room
+// is found (created again) by name through chat navigation: asking for it
+// by its old cookie would end the new BOS session too.
+func TestRestartRejoinsLostRoom(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := chatPipeServer(t)
+		srv.BareKicks = true
+		c, out := startPipe(t, srv, "LabAlice", 3*time.Second)
+		c.Exec(t.Context(), 1, "join Lounge", true)
+		synctest.Wait()
+		srv.Kick("LabAlice")
+		synctest.Wait()
+		srv.ForgetRooms()
+		if got := srv.RoomMembers("4-0-Lounge"); got != nil {
+			t.Fatalf("the room is still there: %v", got)
+		}
+		time.Sleep(3 * time.Second)
+		synctest.Wait()
+		if got := srv.RoomMembers("4-0-Lounge"); !slices.Equal(got, []string{"LabAlice"}) {
+			t.Errorf("members %v; outputs %v", got, out.kinds())
+		}
+		if n := count[*client.Disconnected](out); n != 1 {
+			t.Errorf("%d disconnected, want 1: %v", n, out.kinds())
+		}
+	})
+}

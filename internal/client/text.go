@@ -83,7 +83,7 @@ func text(o Output) string {
 		}
 		return "config file changed but cannot be used: " + e.Error
 	case *ChatJoined:
-		return fmt.Sprintf("[%s] joined: %s", e.Room, strings.Join(e.Members, ", "))
+		return fmt.Sprintf("[%s] you joined; here: %s", e.Room, strings.Join(e.Members, ", "))
 	case *ChatMessage:
 		prefix := "[" + e.Room + "] " + e.From + ": "
 		return prefix + indentContinuation(e.Text, len(prefix)+stampWidth)

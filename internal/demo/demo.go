@@ -22,6 +22,8 @@ const (
 	Bot  = "AIMBot"
 	// Password is every account's on a shared server (Listen).
 	Password = "demo"
+	// Room is the chat room where Bot sits and answers what is said.
+	Room = "Lobby"
 	// Profile is the demo user's profile.
 	Profile = "<HTML>Trying out <B>aim</B>, the command-line AIM client.</HTML>"
 )
@@ -49,6 +51,7 @@ func Start() *Server {
 	password := hex.EncodeToString(pw[:])
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: User, Password: password})
 	srv.AddBot(Bot, reply)
+	srv.AddRoomBot(Room, Bot, roomReply)
 	ctx, stop := context.WithTimeout(context.Background(), greetWithin)
 	s := &Server{Server: srv, Password: secret.String(password), stop: stop, greeted: make(chan struct{})}
 	// The hello is an IM the server delivers like any other.
@@ -73,6 +76,7 @@ func Listen(addr string) (*Server, error) {
 		return nil, fmt.Errorf("demo server: %w", err)
 	}
 	srv.AddBot(Bot, reply)
+	srv.AddRoomBot(Room, Bot, roomReply)
 	greeted := make(chan struct{})
 	close(greeted)
 	return &Server{Server: srv, stop: func() {}, greeted: greeted}, nil
@@ -85,6 +89,25 @@ func (s *Server) Close() {
 	s.Server.Close()
 }
 
+// roomReply is the bot's side in Room: it answers greetings, help, the
+// time and anything that names it, and lets the rest of the talk be.
+func roomReply(from, html string) string {
+	text := strings.TrimSpace(htmltext.Plain(html))
+	lower := strings.ToLower(text)
+	first, _, _ := strings.Cut(strings.Trim(lower, "!?.,"), " ")
+	switch {
+	case strings.Contains(lower, "help"):
+		return from + ": what you say here goes to everyone in " + Room + ". Try: members " + Room + ", invite NAME " + Room + ", leave " + Room + "."
+	case strings.Contains(lower, "time"):
+		return from + ": it is " + time.Now().Format("15:04:05") + " here."
+	case first == "hi" || first == "hello" || first == "hey":
+		return "Hello, " + from + "! I'm " + Bot + "; say help, or time, or my name."
+	case strings.Contains(lower, strings.ToLower(Bot)):
+		return fmt.Sprintf("%s: you said %q. Say help for ideas.", from, text)
+	}
+	return ""
+}
+
 // reply is the bot's side of the conversation.
 func reply(from, html string) string {
 	text := strings.TrimSpace(htmltext.Plain(html))
@@ -93,7 +116,7 @@ func reply(from, html string) string {
 	case lower == "":
 		return ""
 	case strings.HasPrefix(lower, "help"):
-		return "Try: send " + Bot + " time, info " + Bot + ", away brb, buddies, quit."
+		return "Try: send " + Bot + " time, info " + Bot + ", away brb, buddies, join " + Room + ", quit."
 	case strings.Contains(lower, "time"):
 		return "It is " + time.Now().Format("15:04:05") + " here."
 	case lower == "hi" || lower == "hello" || strings.HasPrefix(lower, "hello ") || strings.HasPrefix(lower, "hi "):

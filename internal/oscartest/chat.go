@@ -59,6 +59,13 @@ type room struct {
 	cookie   string // "<exchange>-0-<name>"
 	created  time.Time
 	members  []*service // joined (after 01,02), in join order
+	bots     []*roomBot // sitting in the room, listed before the members
+}
+
+// roomBot is a member of a room with no connection (AddRoomBot).
+type roomBot struct {
+	name  string
+	reply func(from, text string) string
 }
 
 // svcTicket is what a service cookie stands for until a connection shows it.
@@ -141,6 +148,55 @@ func (s *Server) roomLocked(exchange uint16, name string) *room {
 	return r
 }
 
+// AddRoomBot seats a bot called name in the room called room on exchange
+// 4 (created if there is none; its cookie is returned). The bot is listed
+// among the room's members and answers each message said there with
+// reply's return value, said in the room (an empty string says nothing).
+// reply gets the sender's name and the message as sent (HTML) and runs on a
+// goroutine of the server, without server locks.
+func (s *Server) AddRoomBot(room, name string, reply func(from, text string) string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.roomLocked(oscar.ExchangeUser, room)
+	r.bots = append(r.bots, &roomBot{name: name, reply: reply})
+	return r.cookie
+}
+
+// botInfo is a room bot's chat user info.
+func (b *roomBot) info() oscar.UserInfo {
+	var t []byte
+	t = oscar.AppendTLVUint16(t, oscar.UserTLVClass, chatClass)
+	return oscar.UserInfo{ScreenName: b.name, TLVs: oscar.TLVList(t)}
+}
+
+// botsHearLocked runs the room's bots' replies to a message, each on its
+// own goroutine, and says what they answer.
+func (s *Server) botsHearLocked(r *room, from, text string) {
+	for _, b := range r.bots {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			answer := b.reply(from, text)
+			if answer == "" {
+				return
+			}
+			msg, err := oscar.NewChatMessage(answer)
+			if err != nil {
+				s.logf("oscartest: room bot %s: %v", b.name, err)
+				return
+			}
+			var cookie [8]byte
+			rand.Read(cookie[:])
+			out := &oscar.ChatIncoming{Cookie: cookie, Channel: oscar.ChatChannel, Sender: b.info(), ToRoom: true, Message: msg}
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			for _, m := range r.members {
+				m.conn.sendMsg(0, out)
+			}
+		}()
+	}
+}
+
 // RoomMembers returns the screen names in the room with this cookie, in
 // join order (nil for an unknown room).
 func (s *Server) RoomMembers(cookie string) []string {
@@ -173,6 +229,21 @@ func (s *Server) DropRoomConnections(cookie string) int {
 		c.abort()
 	}
 	return len(conns)
+}
+
+// ForgetRooms drops every room that has no members left, as a restart of
+// the real server does; a room asked for by its old cookie is then
+// unknown. Room bots' rooms are kept.
+func (s *Server) ForgetRooms() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cs := s.chatLocked()
+	for k, r := range cs.rooms {
+		if len(r.members) == 0 && len(r.bots) == 0 {
+			delete(cs.rooms, k)
+			delete(cs.byCookie, r.cookie)
+		}
+	}
 }
 
 // info is the room's info block, TLVs in the real server's order.
@@ -451,9 +522,12 @@ func (s *Server) joinLocked(svc *service) {
 	r := svc.room
 	svc.joined = true
 	r.members = append(r.members, svc)
-	all := make([]oscar.UserInfo, len(r.members))
-	for i, m := range r.members {
-		all[i] = s.chatInfoLocked(m, false)
+	var all []oscar.UserInfo
+	for _, b := range r.bots {
+		all = append(all, b.info())
+	}
+	for _, m := range r.members {
+		all = append(all, s.chatInfoLocked(m, false))
 	}
 	svc.conn.sendMsg(0, &oscar.ChatUsersJoined{Users: all})
 	info := r.info()
@@ -483,6 +557,9 @@ func (s *Server) chatSendLocked(svc *service, id uint32, m *oscar.ChatSend) {
 	}
 	if m.Echo {
 		svc.conn.sendMsg(id, out)
+	}
+	if len(svc.room.bots) > 0 {
+		s.botsHearLocked(svc.room, out.Sender.ScreenName, m.Message.Text.String())
 	}
 }
 
