@@ -320,7 +320,7 @@ func (e *ContestedError) Unwrap() error { return e.Err }
 func (c *Client) reconnect(ctx context.Context) (*bos.Session, error) {
 	for attempt := 1; ; attempt++ {
 		wait := c.opts.Backoff(attempt)
-		c.emit(&Reconnecting{Attempt: attempt, DelayMS: wait.Milliseconds(), Delay: wait})
+		c.emit(&Reconnecting{Attempt: attempt, DelayMS: wait.Milliseconds()})
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err
 		}

@@ -124,9 +124,8 @@ type Disconnected struct {
 // Reconnecting is the supervisor waiting before it signs on again.
 type Reconnecting struct {
 	Head
-	Attempt int           `json:"attempt"`
-	DelayMS int64         `json:"delay_ms"`
-	Delay   time.Duration `json:"-"`
+	Attempt int   `json:"attempt"`
+	DelayMS int64 `json:"delay_ms"`
 }
 
 // ReconnectFailed is one failed attempt to sign on again.

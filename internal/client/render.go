@@ -48,6 +48,25 @@ func JSON(v any) ([]byte, error) {
 	return []byte(escapeC1(b.String())), nil
 }
 
+// DecodeOutput reads a line that JSON wrote for an Output back into one of
+// the same type, which its "type" names: for a front end that gets outputs
+// over a socket and renders them with Text.
+func DecodeOutput(line []byte) (Output, error) {
+	var h Head
+	if err := json.Unmarshal(line, &h); err != nil {
+		return nil, fmt.Errorf("client: decoding an output: %w", err)
+	}
+	for _, o := range Outputs() { // fresh values
+		if o.Kind() == h.Type {
+			if err := json.Unmarshal(line, o); err != nil {
+				return nil, fmt.Errorf("client: decoding a %s output: %w", h.Type, err)
+			}
+			return o, nil
+		}
+	}
+	return nil, fmt.Errorf("client: unknown output type %q", h.Type)
+}
+
 // escapeC1 writes DEL and the C1 controls (U+0080 to U+009F) as \u
 // escapes: encoding/json leaves them raw, and a terminal showing the JSON
 // would act on them. They can only stand inside JSON strings, where the

@@ -117,3 +117,27 @@ func TestOutputJSON(t *testing.T) {
 		t.Errorf("JSON = %s\nwant   %s", b, want)
 	}
 }
+
+// TestDecodeOutput: every Output's JSON decodes back into the same type,
+// with the same JSON and the same text.
+func TestDecodeOutput(t *testing.T) {
+	at := time.Date(2026, 11, 29, 22, 30, 0, 0, time.UTC)
+	for _, o := range client.Outputs() {
+		b, err := client.JSON(client.Stamp(o, at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := client.DecodeOutput(b)
+		if err != nil {
+			t.Errorf("%s: %v", o.Kind(), err)
+			continue
+		}
+		b2, _ := client.JSON(back)
+		if back.Kind() != o.Kind() || string(b2) != string(b) || client.Text(back) != client.Text(o) {
+			t.Errorf("%s: decoded as %s: %s%s, text %q, want %q", o.Kind(), back.Kind(), b, b2, client.Text(back), client.Text(o))
+		}
+	}
+	if _, err := client.DecodeOutput([]byte(`{"type":"nonsense"}`)); err == nil {
+		t.Error("an unknown type decoded")
+	}
+}

@@ -72,7 +72,7 @@ func text(o Output) string {
 		}
 		return "disconnected: " + e.Error
 	case *Reconnecting:
-		return fmt.Sprintf("reconnecting in %s (attempt %d)", e.Delay.Round(100*time.Millisecond), e.Attempt)
+		return fmt.Sprintf("reconnecting in %s (attempt %d)", (time.Duration(e.DelayMS) * time.Millisecond).Round(100*time.Millisecond), e.Attempt)
 	case *ReconnectFailed:
 		return "reconnect failed: " + e.Error
 	case *ConfigApplied:
