@@ -432,11 +432,12 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time)
 		for range sess.Events() { // nothing here is news to a one-shot send
 		}
 	}()
-	defer func() { <-drained }()
 	sendErr := sess.SendIM(ctx, to, text)
 	lctx, lcancel := context.WithTimeout(context.Background(), finishWait)
 	defer lcancel()
 	sess.Logout(lctx)
+	cancel() // the session has ended, even if the logout did not land
+	<-drained
 	if sendErr != nil {
 		var refused *bos.RequestError
 		if errors.As(sendErr, &refused) && refused.RecipientOffline() {
