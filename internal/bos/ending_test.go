@@ -79,6 +79,9 @@ func TestSecondSessionByRelease(t *testing.T) {
 			}
 			first := signOn(t, srv, "LabAlice", "alicepw1", login.MD5, bos.Options{Away: "out", AutoReply: true, Trace: trace})
 			nextEvent[*bos.SignedOn](t, first)
+			if err := srv.WaitOnline(t.Context(), "LabAlice"); err != nil { // the notice goes to ready sessions
+				t.Fatal(err)
+			}
 			second := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
 			nextEvent[*bos.SignedOn](t, second)
 			if rel == oscartest.Release2025 {
@@ -87,8 +90,8 @@ func TestSecondSessionByRelease(t *testing.T) {
 				}
 				return
 			}
-			for ev := range first.Events() {
-				switch e := ev.(type) {
+			for {
+				switch e := nextEvent[bos.Event](t, first).(type) {
 				case *bos.IMReceived:
 					t.Fatalf("the notice came as an IM: %+v", e)
 				case *bos.Disconnected:

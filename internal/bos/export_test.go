@@ -37,6 +37,11 @@ func TestInvite(t *testing.T) {
 	a := signOn(t, srv, "LabAlice", "alicepw1", login.MD5, bos.Options{})
 	c := signOn(t, srv, "LabCarol", "carolpw3", login.MD5, bos.Options{})
 	nextEvent[*bos.SignedOn](t, c)
+	// Signed on is not online yet for the server: it may still be handling
+	// Carol's 01,02 when Alice's invitation comes, and drop it.
+	if err := srv.WaitOnline(t.Context(), "LabCarol"); err != nil {
+		t.Fatal(err)
+	}
 	room := oscar.RoomRef{Exchange: 4, Cookie: "4-0-Lab Lounge"}
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
