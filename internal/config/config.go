@@ -184,6 +184,10 @@ type Config struct {
 	// DefaultPasswordCommandTimeout.
 	PasswordCommandTimeout time.Duration
 
+	// Warnings are what Load ignored in the file (unknown keys), for
+	// cmd/aim to show.
+	Warnings []Warning
+
 	envPassword  Secret // AIM_PASSWORD at Load time
 	filePassword Secret // the file's password key, after the mode check
 }
@@ -201,8 +205,8 @@ type fileSettings struct {
 	Profile         *string      `yaml:"profile"`
 	Away            *string      `yaml:"away"`
 	Output          *string      `yaml:"output"`
-	Reconnect       *bool        `yaml:"reconnect"`
-	TLS             *bool        `yaml:"tls"`
+	Reconnect       *boolSetting `yaml:"reconnect"`
+	TLS             *boolSetting `yaml:"tls"`
 }
 
 // layered returns the file's values of the layered keys, for viper.
@@ -219,10 +223,10 @@ func (s *fileSettings) layered() map[string]any {
 	put(KeyPasswordCommand, s.PasswordCommand)
 	put(KeyOutput, s.Output)
 	if s.Reconnect != nil {
-		m[KeyReconnect] = *s.Reconnect
+		m[KeyReconnect] = bool(*s.Reconnect)
 	}
 	if s.TLS != nil {
-		m[KeyTLS] = *s.TLS
+		m[KeyTLS] = bool(*s.TLS)
 	}
 	return m
 }
@@ -315,6 +319,7 @@ func Load(opts Options) (*Config, error) {
 		Output:          strings.ToLower(strings.TrimSpace(v.GetString(KeyOutput))),
 		Reconnect:       v.GetBool(KeyReconnect),
 		TLS:             v.GetBool(KeyTLS),
+		Warnings:        doc.warnings,
 	}
 	if file.Profile != nil {
 		c.Profile = *file.Profile
@@ -356,9 +361,9 @@ func envLayer(opts Options) (map[string]any, error) {
 		}
 		switch key {
 		case KeyReconnect, KeyTLS:
-			b, err := strconv.ParseBool(val)
+			b, err := ParseBool(val)
 			if err != nil {
-				return nil, &SettingError{Key: key, Value: val, Source: name, Reason: "is not a boolean (want true or false)"}
+				return nil, &SettingError{Key: key, Value: val, Source: name, Reason: err.Error()}
 			}
 			m[key] = b
 		default:
@@ -503,6 +508,8 @@ type document struct {
 	mode fs.FileMode // of the existing file; 0600 for a new one
 	root *yaml.Node  // a DocumentNode holding one MappingNode
 	text *layout     // the file's text, edited alongside root
+
+	warnings []Warning // set by settings
 }
 
 // readDocument reads and parses path. A missing file gives an empty document.
@@ -512,19 +519,19 @@ func readDocument(path string) (*document, error) {
 		return &document{path: path, mode: 0o600, root: emptyDocument(), text: newLayout(nil)}, nil
 	}
 	if err != nil {
-		return nil, &FileError{Path: path, Err: err}
+		return nil, &FileError{Path: path, Err: fmt.Errorf("cannot open it: %w", plainPathError(err))}
 	}
 	defer f.Close()
 	info, err := f.Stat() // the mode of the file we read, not of whatever is there later
 	if err != nil {
-		return nil, &FileError{Path: path, Err: err}
+		return nil, &FileError{Path: path, Err: plainPathError(err)}
 	}
 	if info.IsDir() {
 		return nil, &FileError{Path: path, Err: errors.New("is a directory, not a file")}
 	}
 	data, err := io.ReadAll(f)
 	if err != nil {
-		return nil, &FileError{Path: path, Err: err}
+		return nil, &FileError{Path: path, Err: fmt.Errorf("cannot read it: %w", plainPathError(err))}
 	}
 	d, err := parseDocument(path, data)
 	if err != nil {
@@ -571,8 +578,14 @@ func emptyDocument() *yaml.Node {
 // top is the document's top-level mapping.
 func (d *document) top() *yaml.Node { return d.root.Content[0] }
 
-// settings decodes the keys aim knows, with type errors naming the line.
+// settings decodes the keys aim knows, with errors naming the key, its line
+// and the shape it needs. Unknown keys are kept in d.warnings.
 func (d *document) settings() (*fileSettings, error) {
+	warnings, err := d.checkShapes()
+	if err != nil {
+		return nil, err
+	}
+	d.warnings = warnings
 	var s fileSettings
 	if err := d.top().Decode(&s); err != nil {
 		return nil, &FileError{Path: d.path, Err: err}

@@ -161,7 +161,13 @@ func TestLoadBadValues(t *testing.T) {
 		{"file bool", "\nreconnect: maybe\n", nil, nil, []string{"config.yaml", "line 2", "maybe", "bool"}},
 		{"buddy name", "buddies:\n  - group: B\n    names: [ok1, 'bad!']\n", nil, nil, []string{"buddies", `group "B"`, `"bad!" has an invalid character '!'`}},
 		{"buddy group", "buddies:\n  - names: [bob]\n", nil, nil, []string{"group 1 has no name"}},
-		{"buddies shape", "buddies: [a, b]\n", nil, nil, []string{"config.yaml", "line 1", "cannot unmarshal"}},
+		{"buddies shape", "buddies: [a, b]\n", nil, nil, []string{"config.yaml", "line 1", `buddies: entry 1 must be a group ("group: NAME" with "names: [NAME, ...]"), not the single value "a"`}},
+		{"buddies a string", "\nbuddies: LabBob\n", nil, nil, []string{"line 2: buddies must be a list of groups", `not the single value "LabBob"`}},
+		{"names a string", "buddies:\n  - group: Work\n    names: LabBob\n", nil, nil, []string{"line 3", `buddies group "Work": names must be a list of screen names, like [LabBob, "Lab Carol"], not the single value "LabBob"`}},
+		{"names nested", "buddies:\n  - group: Work\n    names: [[a]]\n", nil, nil, []string{"line 3", "names must be a list of screen names, and this one is a list"}},
+		{"server a list", "server: [a, b]\n", nil, nil, []string{"line 1", `server must be "host:port", not a list`}},
+		{"profile a mapping", "profile:\n  text: hi\n", nil, nil, []string{"line 2", "profile must be text (HTML), not a mapping"}},
+		{"file bool list", "tls: [yes]\n", nil, nil, []string{"line 1", "tls must be true or false, not a list"}},
 		{"top level list", "- a\n- b\n", nil, nil, []string{"config.yaml", "line 1", "must be a mapping"}},
 	}
 	for _, tt := range tests {

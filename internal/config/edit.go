@@ -358,12 +358,19 @@ func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
 		path = target
 	}
 	dir := filepath.Dir(path)
+	fail := func(err error) error {
+		return fmt.Errorf("cannot write config file %s: %w", path, plainPathError(err))
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("writing config file: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("cannot write config file %s: cannot create directory %s: %w", path, pe.Path, pe.Err)
+		}
+		return fail(err)
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("writing config file: %w", err)
+		return fail(err) // "permission denied": the directory is not writable
 	}
 	done := false
 	defer func() {
@@ -373,21 +380,21 @@ func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
 		}
 	}()
 	if err := tmp.Chmod(perm); err != nil {
-		return fmt.Errorf("writing config file %s: %w", path, err)
+		return fail(err)
 	}
 	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("writing config file %s: %w", path, err)
+		return fail(err)
 	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("writing config file %s: %w", path, err)
+		return fail(err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing config file %s: %w", path, err)
+		return fail(err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		_ = os.Remove(tmp.Name())
 		done = true
-		return fmt.Errorf("writing config file %s: %w", path, err)
+		return fail(err)
 	}
 	done = true
 	// Make the rename itself durable. Not every system can sync a directory.
