@@ -112,21 +112,6 @@ const (
 	DefaultPasswordCommandTimeout = time.Minute
 )
 
-// flagNames maps each key that may come from a flag to that flag's name.
-// Only flags present in Options.Flags and changed by the user count.
-var flagNames = map[string]string{
-	KeyScreenName:      "screen-name",
-	KeyServer:          "server",
-	KeyAuth:            "auth",
-	KeyPasswordCommand: "password-command",
-	KeyOutput:          "output",
-	KeyReconnect:       "reconnect",
-	KeyTLS:             "tls",
-}
-
-// jsonFlag is shorthand for --output json.
-const jsonFlag = "json"
-
 // layeredKeys are the keys that may come from a flag, the environment, the
 // file or a default. The others are file-only.
 var layeredKeys = []string{KeyScreenName, KeyServer, KeyAuth, KeyPasswordCommand, KeyOutput, KeyReconnect, KeyTLS}
@@ -136,14 +121,29 @@ type Options struct {
 	// Path is the config file given with --config. Empty means AIM_CONFIG,
 	// then DefaultPath.
 	Path string
-	// Flags are the parsed flags of the command being run. Flags named in
-	// the package documentation override the other sources when changed.
-	// Nil means no flags.
+	// Flags are the parsed flags of the command being run. Nil means no
+	// flags.
 	Flags *pflag.FlagSet
+	// FlagNames maps a layered key to the name of the flag that sets it
+	// (cmd/aim's spelling: KeyScreenName to "screen-name"). Only these
+	// flags are read, and only when the user changed them.
+	FlagNames map[string]string
+	// JSONFlag names a boolean flag that, when set, means output: json
+	// unless the output flag is given too ("json": --json).
+	JSONFlag string
 	// Env looks up the AIM_ environment variables. Nil means os.LookupEnv.
 	// (The default path comes from os.UserConfigDir, which reads
 	// XDG_CONFIG_HOME and HOME itself.)
 	Env func(string) (string, bool)
+}
+
+// flag is the flag that sets key, or nil.
+func (o Options) flag(key string) *pflag.Flag {
+	name, ok := o.FlagNames[key]
+	if o.Flags == nil || !ok {
+		return nil
+	}
+	return o.Flags.Lookup(name)
 }
 
 func (o Options) lookupEnv(name string) (string, bool) {
@@ -188,8 +188,9 @@ type Config struct {
 	// cmd/aim to show.
 	Warnings []Warning
 
-	envPassword  Secret // AIM_PASSWORD at Load time
-	filePassword Secret // the file's password key, after the mode check
+	flagNames    map[string]string // Options.FlagNames, for MissingSettingError
+	envPassword  Secret            // AIM_PASSWORD at Load time
+	filePassword Secret            // the file's password key, after the mode check
 }
 
 // fileSettings is the file's content as far as aim understands it. Pointers
@@ -296,14 +297,14 @@ func Load(opts Options) (*Config, error) {
 	}
 	if opts.Flags != nil {
 		for _, key := range layeredKeys {
-			if fl := opts.Flags.Lookup(flagNames[key]); fl != nil {
+			if fl := opts.flag(key); fl != nil {
 				if err := v.BindPFlag(key, fl); err != nil {
 					return nil, err
 				}
 			}
 		}
-		if fl := opts.Flags.Lookup(jsonFlag); fl != nil && fl.Changed && fl.Value.String() == "true" {
-			if out := opts.Flags.Lookup(flagNames[KeyOutput]); out == nil || !out.Changed {
+		if fl := opts.Flags.Lookup(opts.JSONFlag); opts.JSONFlag != "" && fl != nil && fl.Changed && fl.Value.String() == "true" {
+			if out := opts.flag(KeyOutput); out == nil || !out.Changed {
 				v.Set(KeyOutput, OutputJSON)
 			}
 		}
@@ -320,6 +321,7 @@ func Load(opts Options) (*Config, error) {
 		Reconnect:       v.GetBool(KeyReconnect),
 		TLS:             v.GetBool(KeyTLS),
 		Warnings:        doc.warnings,
+		flagNames:       opts.FlagNames,
 	}
 	if file.Profile != nil {
 		c.Profile = *file.Profile
@@ -382,12 +384,12 @@ type sources struct {
 
 func (s sources) of(key string) string {
 	if s.opts.Flags != nil {
-		if fl := s.opts.Flags.Lookup(flagNames[key]); fl != nil && fl.Changed {
+		if fl := s.opts.flag(key); fl != nil && fl.Changed {
 			return "--" + fl.Name
 		}
-		if key == KeyOutput {
-			if fl := s.opts.Flags.Lookup(jsonFlag); fl != nil && fl.Changed {
-				return "--" + jsonFlag
+		if key == KeyOutput && s.opts.JSONFlag != "" {
+			if fl := s.opts.Flags.Lookup(s.opts.JSONFlag); fl != nil && fl.Changed {
+				return "--" + fl.Name
 			}
 		}
 	}
@@ -458,10 +460,19 @@ func normalizeServer(s string) (string, error) {
 	return s, nil
 }
 
+// flagUsage is how to pass key on the command line ("--server HOST:PORT"),
+// or "" if no flag sets it.
+func (c *Config) flagUsage(key, arg string) string {
+	if name, ok := c.flagNames[key]; ok {
+		return "--" + name + " " + arg
+	}
+	return ""
+}
+
 // RequireServer returns the authorizer address, or an error saying how to set it.
 func (c *Config) RequireServer() (string, error) {
 	if c.Server == "" {
-		return "", &MissingSettingError{Key: KeyServer, Flag: "--server HOST:PORT", Path: c.Path}
+		return "", &MissingSettingError{Key: KeyServer, Flag: c.flagUsage(KeyServer, "HOST:PORT"), Path: c.Path}
 	}
 	return c.Server, nil
 }
@@ -469,7 +480,7 @@ func (c *Config) RequireServer() (string, error) {
 // RequireScreenName returns the screen name to sign on as, or an error saying how to set it.
 func (c *Config) RequireScreenName() (string, error) {
 	if c.ScreenName == "" {
-		return "", &MissingSettingError{Key: KeyScreenName, Flag: "--screen-name NAME", Path: c.Path}
+		return "", &MissingSettingError{Key: KeyScreenName, Flag: c.flagUsage(KeyScreenName, "NAME"), Path: c.Path}
 	}
 	return c.ScreenName, nil
 }

@@ -33,6 +33,16 @@ func writeConfig(t *testing.T, content string, perm os.FileMode) string {
 	return path
 }
 
+// testFlagNames are the flags flags defines, as cmd/aim names them.
+var testFlagNames = map[string]string{
+	KeyScreenName: "screen-name",
+	KeyServer:     "server",
+	KeyAuth:       "auth",
+	KeyOutput:     "output",
+	KeyReconnect:  "reconnect",
+	KeyTLS:        "tls",
+}
+
 // flags mimics the flags cmd/aim defines that config reads.
 func flags(t *testing.T, args ...string) *pflag.FlagSet {
 	t.Helper()
@@ -126,7 +136,7 @@ func TestPrecedence(t *testing.T) {
 			path := writeConfig(t, tt.file, 0o600)
 			opts := Options{Path: path, Env: env(tt.env)}
 			if tt.args != nil {
-				opts.Flags = flags(t, tt.args...)
+				opts.Flags, opts.FlagNames, opts.JSONFlag = flags(t, tt.args...), testFlagNames, "json"
 			}
 			c, err := Load(opts)
 			if err != nil {
@@ -175,7 +185,7 @@ func TestLoadBadValues(t *testing.T) {
 			path := writeConfig(t, tt.file, 0o600)
 			opts := Options{Path: path, Env: env(tt.env)}
 			if tt.args != nil {
-				opts.Flags = flags(t, tt.args...)
+				opts.Flags, opts.FlagNames, opts.JSONFlag = flags(t, tt.args...), testFlagNames, "json"
 			}
 			_, err := Load(opts)
 			if err == nil {
@@ -279,7 +289,7 @@ func TestFilePasswordPermission(t *testing.T) {
 }
 
 func TestRequireSettings(t *testing.T) {
-	c, err := Load(Options{Path: filepath.Join(t.TempDir(), "c.yaml"), Env: env(nil)})
+	c, err := Load(Options{Path: filepath.Join(t.TempDir(), "c.yaml"), Env: env(nil), FlagNames: testFlagNames})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,6 +305,14 @@ func TestRequireSettings(t *testing.T) {
 	}
 	if _, err := c.RequireScreenName(); err == nil || !strings.Contains(err.Error(), "AIM_SCREEN_NAME") {
 		t.Errorf("RequireScreenName = %v", err)
+	}
+	// Without a flag for the setting, the error names the other ways.
+	bare, err := Load(Options{Path: filepath.Join(t.TempDir(), "c.yaml"), Env: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bare.RequireServer(); err == nil || strings.Contains(err.Error(), "--") || !strings.Contains(err.Error(), "set AIM_SERVER, or add") {
+		t.Errorf("RequireServer without flags = %v", err)
 	}
 	c.Server, c.ScreenName = "a:1", "LabAlice"
 	if s, err := c.RequireServer(); s != "a:1" || err != nil {

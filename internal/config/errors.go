@@ -8,8 +8,20 @@ import (
 	"strings"
 )
 
+// ErrSettings is matched, with errors.Is, by every error of this package's
+// error types: a screen name, setting, config file, lock or password the
+// user must fix. cmd/aim gives all of them one exit code.
+var ErrSettings = errors.New("settings error")
+
+// settingsError, embedded in each error type of this package, makes it
+// match ErrSettings.
+type settingsError struct{}
+
+func (settingsError) Is(target error) bool { return target == ErrSettings }
+
 // ScreenNameError is a screen name typed by the user that AIM would refuse.
 type ScreenNameError struct {
+	settingsError
 	Name   string // as given, untrimmed
 	Reason string // "is empty", "has an invalid character '!'", ...
 }
@@ -23,6 +35,7 @@ func (e *ScreenNameError) Error() string {
 
 // SettingError is a setting with a value aim cannot use.
 type SettingError struct {
+	settingsError
 	Key    string // "auth", "server", "buddies", ...
 	Value  string // the offending value; never a password
 	Source string // "--auth", "AIM_AUTH", the file's path, or "default"
@@ -52,13 +65,19 @@ func (e *SettingError) Unwrap() error { return e.Err }
 
 // MissingSettingError is a setting a command needs that no source sets.
 type MissingSettingError struct {
+	settingsError
 	Key  string // "server"
-	Flag string // "--server HOST:PORT"
+	Flag string // "--server HOST:PORT", or "" if no flag sets it
 	Path string // the config file
 }
 
 func (e *MissingSettingError) Error() string {
 	_, arg, _ := strings.Cut(e.Flag, " ")
+	if e.Flag == "" {
+		arg = strings.ToUpper(e.Key)
+		return fmt.Sprintf("no %s set: set %s%s, or add \"%s: %s\" to %s",
+			e.Key, EnvPrefix, strings.ToUpper(e.Key), e.Key, arg, e.Path)
+	}
 	return fmt.Sprintf("no %s set: pass %s, set %s%s, or add \"%s: %s\" to %s",
 		e.Key, e.Flag, EnvPrefix, strings.ToUpper(e.Key), e.Key, arg, e.Path)
 }
@@ -66,6 +85,7 @@ func (e *MissingSettingError) Error() string {
 // PermissionError is a config file that holds a password but that group or
 // others may read or write.
 type PermissionError struct {
+	settingsError
 	Path    string
 	Mode    fs.FileMode
 	Command bool // the file holds a password_command and others may write it
@@ -83,6 +103,7 @@ func (e *PermissionError) Error() string {
 // FileError is a config file that is not valid YAML or holds a value of the
 // wrong type. The file is never changed when this is returned.
 type FileError struct {
+	settingsError
 	Path string
 	Line int // 0 if the message already names it, or none applies
 	Err  error
@@ -107,6 +128,7 @@ func (e *FileError) Unwrap() error { return e.Err }
 
 // TooLongError is a profile or away message over the limit.
 type TooLongError struct {
+	settingsError
 	What  string // "profile" or "away message"
 	Len   int    // bytes
 	Limit int    // bytes
@@ -118,6 +140,7 @@ func (e *TooLongError) Error() string {
 
 // NoPasswordError says no source gave a password, and how to give one.
 type NoPasswordError struct {
+	settingsError
 	Path  string // the config file
 	Empty bool   // the prompt was answered with an empty line
 }
@@ -134,6 +157,7 @@ func (e *NoPasswordError) Error() string {
 // command's exit status and the first line of its standard error, never its
 // standard output.
 type PasswordCommandError struct {
+	settingsError
 	Command string
 	Status  string // "exit status 1", "timed out after 1m0s", "printed no password"
 	Stderr  string // first line of standard error, possibly empty

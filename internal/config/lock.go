@@ -15,6 +15,7 @@ const lockTimeout = 10 * time.Second
 // LockError is a config file aim could not lock for an edit. The edit is not
 // made.
 type LockError struct {
+	settingsError
 	Path string // the lock file
 	Err  error
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -210,3 +211,25 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// BoolFlag defines on fs the flag of a boolean setting. Like a pflag bool
+// it means true alone (--tls); given a value it takes every spelling
+// ParseBool does (--tls=yes).
+func BoolFlag(fs *pflag.FlagSet, name string, value bool, usage string) {
+	b := boolSetting(value)
+	fs.VarPF(&b, name, "", usage).NoOptDefVal = "true"
+}
+
+// Set, String and Type make a boolSetting a pflag.Value.
+func (b *boolSetting) Set(s string) error {
+	v, err := ParseBool(s)
+	if err != nil {
+		return err
+	}
+	*b = boolSetting(v)
+	return nil
+}
+
+func (b *boolSetting) String() string { return strconv.FormatBool(bool(*b)) }
+
+func (b *boolSetting) Type() string { return "bool" }
