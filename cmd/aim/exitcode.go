@@ -62,20 +62,9 @@ func exitCode(err error) int {
 }
 
 // isUsage reports whether err is one the user fixes by changing what they
-// typed or configured.
+// typed or configured: a usage error, or any of config's errors (screen
+// names, settings, the config file, the password).
 func isUsage(err error) bool {
-	var (
-		usage      *usageError
-		screenName *config.ScreenNameError
-		setting    *config.SettingError
-		missing    *config.MissingSettingError
-		perm       *config.PermissionError
-		file       *config.FileError
-		tooLong    *config.TooLongError
-		noPassword *config.NoPasswordError
-		pwCommand  *config.PasswordCommandError
-	)
-	return errors.As(err, &usage) || errors.As(err, &screenName) || errors.As(err, &setting) ||
-		errors.As(err, &missing) || errors.As(err, &perm) || errors.As(err, &file) ||
-		errors.As(err, &tooLong) || errors.As(err, &noPassword) || errors.As(err, &pwCommand)
+	var usage *usageError
+	return errors.As(err, &usage) || errors.Is(err, config.ErrSettings)
 }

@@ -37,6 +37,7 @@ func TestExitCode(t *testing.T) {
 		{"too long", &config.TooLongError{What: "profile"}, exitUsage},
 		{"no password", fmt.Errorf("sign on: %w", &config.NoPasswordError{}), exitUsage},
 		{"password command", &config.PasswordCommandError{Command: "false", Status: "exit status 1"}, exitUsage},
+		{"config lock", fmt.Errorf("edit: %w", &config.LockError{Path: ".config.yaml.lock", Err: errors.New("busy")}), exitUsage},
 		{"no answer in time", fmt.Errorf("no answer: %w", os.ErrDeadlineExceeded), exitNetwork},
 		{"BUCP refusal", &login.AuthError{Code: 0x0e, SNAC: true}, exitAuth},
 		{"auth", fmt.Errorf("login: %w", &login.AuthError{Code: 5}), exitAuth},

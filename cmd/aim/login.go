@@ -67,14 +67,14 @@ prompt when standard input is a terminal. It is never a flag.`,
 	addAccountFlags(cmd, &opts.TLS)
 	cmd.Flags().DurationVar(&opts.For, "for", 0, "sign off after this `DURATION` (e.g. 30s, 10m); 0: stay on")
 	cmd.Flags().BoolVar(&opts.NoInput, "no-input", false, "ignore standard input: stay online until a signal or --for")
-	cmd.Flags().Bool("reconnect", true, "after a lost connection, sign on again with backoff (never after a kick or a wrong password)")
+	config.BoolFlag(cmd.Flags(), "reconnect", true, "after a lost connection, sign on again with backoff (never after a kick or a wrong password)")
 	return cmd
 }
 
 // addAccountFlags adds the flags that say who signs on where, and how.
 func addAccountFlags(cmd *cobra.Command, t *tlsOptions) {
 	fl := cmd.Flags()
-	fl.Bool("tls", false, "connect over TLS, checking the server's certificate (or AIM_TLS, tls: true)")
+	config.BoolFlag(fl, "tls", false, "connect over TLS, checking the server's certificate (or AIM_TLS, tls: true)")
 	fl.BoolVar(&t.Insecure, "tls-insecure", false, "with --tls, do not check the certificate (anyone on the path can read and change everything)")
 	fl.StringVar(&t.CAFile, "tls-ca", "", "with --tls, trust the CA certificate in this PEM `FILE` (for self-signed servers)")
 	fl.String("server", "", "authorizer `HOST:PORT` (or AIM_SERVER, or server in the config file)")

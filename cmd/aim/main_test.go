@@ -437,3 +437,32 @@ func TestReadPassword(t *testing.T) {
 		t.Error("ReadPassword at EOF succeeded")
 	}
 }
+
+// TestSettingsWarningsAndBooleans: an unknown key in the config file is a
+// warning on stderr naming the closest known key, and the command goes on;
+// every boolean setting takes yes/no, on/off, 1/0 in the environment and
+// on the command line.
+func TestSettingsWarningsAndBooleans(t *testing.T) {
+	path := isolate(t)
+	writeFile(t, path, "srever: login.example.com\nscreen_name: LabAlice\n", 0o600)
+	r := aim(t, "", "config", "show")
+	r.want(t, exitOK, "screen_name: LabAlice\n",
+		"aim: warning: config file "+path+`: line 1: unknown key "srever" (did you mean "server"?); ignored`+"\n")
+	if strings.Count(r.errOut, "warning") != 1 {
+		t.Errorf("warned more than once:\n%s", r.errOut)
+	}
+
+	t.Setenv("AIM_TLS", "yes")
+	t.Setenv("AIM_RECONNECT", "off")
+	aim(t, "", "config", "show").want(t, exitOK, "reconnect: false\ntls: true\n", "")
+	t.Setenv("AIM_TLS", "")
+	t.Setenv("AIM_RECONNECT", "")
+
+	// The flags parse; what stops the command is the missing server.
+	r = aim(t, "", "login", "--tls=yes", "--reconnect=no", "--no-input")
+	r.want(t, exitUsage, "", "no server set")
+	if strings.Contains(r.errOut, "invalid argument") {
+		t.Errorf("--tls=yes refused:\n%s", r.errOut)
+	}
+	aim(t, "", "login", "--tls=maybe").want(t, exitUsage, "", `invalid argument "maybe" for "--tls" flag`)
+}

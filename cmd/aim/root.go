@@ -36,6 +36,17 @@ type factory struct {
 	flags      *pflag.FlagSet // the running command's flags, set before it runs
 }
 
+// settingFlags names the flag that sets each setting that has one; config
+// reads only these.
+var settingFlags = map[string]string{
+	config.KeyScreenName:      "screen-name",
+	config.KeyServer:          "server",
+	config.KeyAuth:            "auth",
+	config.KeyPasswordCommand: "password-command",
+	config.KeyReconnect:       "reconnect",
+	config.KeyTLS:             "tls",
+}
+
 // newFactory returns a factory whose Config reads the process environment.
 func newFactory(streams *IOStreams) *factory {
 	f := &factory{IO: streams}
@@ -46,8 +57,14 @@ func newFactory(streams *IOStreams) *factory {
 	)
 	f.Config = func() (*config.Config, error) {
 		if !loaded {
-			cfg, err = config.Load(config.Options{Path: f.configPath, Flags: f.flags})
+			cfg, err = config.Load(config.Options{Path: f.configPath, Flags: f.flags,
+				FlagNames: settingFlags, JSONFlag: "json"})
 			loaded = true
+			if err == nil {
+				for _, w := range cfg.Warnings {
+					fmt.Fprintf(f.IO.ErrOut, "aim: warning: %s\n", w)
+				}
+			}
 		}
 		return cfg, err
 	}
