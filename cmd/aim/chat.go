@@ -79,17 +79,7 @@ func stayInRoom(ctx context.Context, streams *IOStreams, out *printer, opts clie
 	fmt.Fprintf(streams.ErrOut, "aim: signing on to %s as %s...\n", opts.Server, opts.ScreenName)
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	joined := make(chan *client.Result, 1)
 	opts.Emit = func(o client.Output) {
-		if r, ok := o.(*client.Result); ok && r.ID == 0 && r.Command == client.CmdJoin.Name {
-			select {
-			case joined <- r:
-				if !out.json {
-					return // chat_joined says it, or the error does
-				}
-			default: // only the first join is ours
-			}
-		}
 		if r, ok := o.(*client.Result); ok && r.OK && r.Command == client.CmdSay.Name && !out.json {
 			return // what was typed is on the screen already
 		}
@@ -99,8 +89,10 @@ func stayInRoom(ctx context.Context, streams *IOStreams, out *printer, opts clie
 	if err != nil {
 		return err
 	}
-	c.Exec(ctx, 0, client.CmdJoin.Name+" "+room, true)
-	r := <-joined
+	r := c.Do(ctx, client.CmdJoin, []string{room}, true)
+	if out.json {
+		out.print(r) // for people, chat_joined says it, or the error does
+	}
 	if !r.OK {
 		stop()
 		c.Wait()
