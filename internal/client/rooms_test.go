@@ -381,3 +381,75 @@ func TestRestartRejoinsLostRoom(t *testing.T) {
 		}
 	})
 }
+
+// TestRoomCompletion: tab completes the names of the rooms the account is
+// in, quoted when they hold spaces.
+func TestRoomCompletion(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(chatAccounts...)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	alice, aout := startTCP(t, srv, "LabAlice", nil)
+	for _, room := range []string{"Lab Lounge", "Den"} {
+		exec(t, alice, "join "+room)
+		next(t, aout, resultOf("join"))
+	}
+	for _, tt := range []struct{ line, want string }{
+		{"say la", `say "Lab Lounge" `},
+		{`members "lab`, `members "Lab Lounge" `},
+		{"leave d", "leave Den "},
+		{"leave ", ""}, // two rooms, nothing in common
+		{"say Den hel", ""},
+		{"send La", ""}, // a buddy, not a room
+		{"jo", "join "},
+	} {
+		got, ok := alice.Complete(tt.line)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("Complete(%q) = %q, %v; want %q", tt.line, got, ok, tt.want)
+		}
+	}
+}
+
+// lockedBuffer is a bytes.Buffer for concurrent writers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestMalformedRoomSNACSkipped: a room SNAC that does not parse is skipped
+// with a note in the debug trace; the room goes on.
+func TestMalformedRoomSNACSkipped(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(chatAccounts...)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	debug := &lockedBuffer{}
+	alice, aout := startTCP(t, srv, "LabAlice", func(o *client.Options) { o.Debug = debug })
+	bob, bout := startTCP(t, srv, "Lab Bob", nil)
+	exec(t, alice, "join Lounge")
+	next[*client.ChatJoined](t, aout, nil)
+	exec(t, bob, "join Lounge")
+	next[*client.ChatJoined](t, bout, nil)
+	// 0E,06: a cookie, channel 3, then two bytes where a TLV should start.
+	bad := []byte{0x00, 0x0e, 0x00, 0x06, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0x00, 0x03, 0x20, 'x'}
+	if err := srv.SendRoomSNAC("4-0-Lounge", "LabAlice", bad); err != nil {
+		t.Fatal(err)
+	}
+	exec(t, bob, "say Lounge still here")
+	if m := next[*client.ChatMessage](t, aout, nil); m.Text != "still here" {
+		t.Errorf("alice got %+v", m)
+	}
+	if n := strings.Count(strings.ToLower(debug.String()), "skipped 0e,06"); n != 1 {
+		t.Errorf("%d notes of the skipped SNAC in the debug trace:\n%s", n, debug.String())
+	}
+}

@@ -2,6 +2,7 @@ package oscartest
 
 import (
 	"crypto/rand"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -229,6 +230,23 @@ func (s *Server) DropRoomConnections(cookie string) int {
 		c.abort()
 	}
 	return len(conns)
+}
+
+// SendRoomSNAC sends a channel-2 frame with payload (a SNAC header and
+// body, well formed or not) on screenName's connection to the room with
+// this cookie.
+func (s *Server) SendRoomSNAC(cookie, screenName string, payload []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := oscar.NormalizeScreenName(screenName)
+	if r := s.chatLocked().byCookie[cookie]; r != nil {
+		for _, m := range r.members {
+			if m.bos.user.norm == n && m.conn.sendFrame(oscar.ChannelSNAC, append([]byte(nil), payload...)) {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("oscartest: %s is not in the room %q", screenName, cookie)
 }
 
 // ForgetRooms drops every room that has no members left, as a restart of

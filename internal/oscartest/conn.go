@@ -359,7 +359,7 @@ func (c *conn) closeAfterLocked() {
 
 // recordLocked keeps a copy of a client frame, up to maxRecordBytes.
 func (c *conn) recordLocked(f oscar.Frame) {
-	if c.recFull {
+	if c.recFull || c.srv.NoRecord {
 		return
 	}
 	if c.recBytes+len(f.Payload) > maxRecordBytes {

@@ -95,6 +95,9 @@ type Server struct {
 	// 0x004A does: with the bare channel-4 header, whatever the login
 	// asked for, so a kick cannot be told from a shutdown.
 	BareKicks bool
+	// NoRecord keeps no client frames (Sent and WaitClosed then see none):
+	// for long benchmarks, whose memory the recording would dominate.
+	NoRecord bool
 	// LoginLimit turns on the real per-IP login limiter: a burst of 10
 	// logins, then 1 a minute, refused with error 0x001D. Off by default
 	// because every test logs in from 127.0.0.1.

@@ -1,0 +1,203 @@
+package client_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/chat"
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/login"
+	"github.com/aim-oscar/aim/internal/netsim"
+	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/secret"
+)
+
+// joinThrough signs LabAlice on through d, then joins two rooms by name:
+// the first opens chat navigation, the second finds it open. It returns
+// the round trips and the time of each join.
+func joinThrough(tb testing.TB, srv *oscartest.Server, d *netsim.Dialer, rooms ...string) (trips []int, took []time.Duration) {
+	tb.Helper()
+	s := newStream()
+	ctx, cancel := context.WithCancel(context.Background())
+	c, err := client.Start(ctx, client.Options{
+		Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice", Password: secret.String("alicepw1"),
+			Dial: d.DialContext},
+		Emit: s.add,
+	})
+	if err != nil {
+		cancel()
+		tb.Fatal(err)
+	}
+	defer func() { cancel(); c.Wait() }()
+	for _, room := range rooms {
+		before, start := d.RoundTrips(), time.Now()
+		c.Exec(ctx, 1, "join "+room, true)
+		took = append(took, time.Since(start))
+		trips = append(trips, d.RoundTrips()-before)
+		s.mu.Lock()
+		r, _ := s.all[len(s.all)-1].(*client.Result)
+		s.mu.Unlock()
+		if r == nil || !r.OK {
+			tb.Fatalf("join %s: %+v", room, r)
+		}
+	}
+	return trips, took
+}
+
+// TestJoinRoundTrips counts the round trips of a join by name, a count
+// that holds on any machine. The first join of a session: the service
+// request for chat navigation (01,04 → 01,05), its connect, the cookie and
+// host ready (01,03), the rates (01,06 → 01,07), the room by name (0D,08
+// → 0D,09, sent with the rate acknowledge and client ready), then for the
+// room the service request, the connect, 01,03, the rates and the
+// members and info that answer client ready: 10. Later joins find chat
+// navigation open: 6.
+func TestJoinRoundTrips(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(chatAccounts...)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	d := &netsim.Dialer{}
+	defer d.Close()
+	trips, _ := joinThrough(t, srv, d, "Lounge", "Den")
+	if trips[0] != 10 || trips[1] != 6 {
+		t.Errorf("round trips of a first and a second join: %v, want [10 6]", trips)
+	}
+}
+
+// BenchmarkJoinLatency25ms joins rooms through a proxy that delays each
+// direction by 25 ms (a 50 ms round trip), and reports each join's time
+// and round trips: the first of a session (chat navigation opened) and a
+// later one.
+func BenchmarkJoinLatency25ms(b *testing.B) {
+	const lat = 25 * time.Millisecond
+	srv := oscartest.NewUnstartedServer(chatAccounts...)
+	srv.Start()
+	defer srv.Close()
+	var first, later time.Duration
+	var trips []int
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		d := &netsim.Dialer{Latency: lat}
+		b.StartTimer()
+		var took []time.Duration
+		i++
+		trips, took = joinThrough(b, srv, d, fmt.Sprintf("First %d", i), fmt.Sprintf("Later %d", i))
+		first += took[0]
+		later += took[1]
+		b.StopTimer()
+		d.Close()
+		b.StartTimer()
+	}
+	n := float64(b.N)
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(float64(first.Milliseconds())/n, "ms/first-join")
+	b.ReportMetric(float64(trips[0]), "first-round-trips")
+	b.ReportMetric(float64(later.Milliseconds())/n, "ms/later-join")
+	b.ReportMetric(float64(trips[1]), "later-round-trips")
+}
+
+// BenchmarkBusyRoom100 is a room of 100 members where one of the 99
+// others says something every 20 ms (50 messages a second, in real
+// time); the measured client decodes each and renders its line for
+// people, as aim chat prints it. An op is one message; -benchmem counts
+// the whole process (the server and the 99 other members too), and
+// heap-growth-KiB is the live heap after the run less before it, which
+// stays flat however long the run.
+func BenchmarkBusyRoom100(b *testing.B) {
+	const members = 99
+	var accounts []oscartest.Account
+	for i := range members {
+		accounts = append(accounts, oscartest.Account{ScreenName: fmt.Sprintf("member%02d", i), Password: "memberpw"})
+	}
+	srv := oscartest.NewUnstartedServer(append(accounts, chatAccounts...)...)
+	srv.NoRecord = true // its copy of every frame would be most of the growth
+	srv.Start()
+	defer srv.Close()
+
+	got := make(chan struct{}, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c, err := client.Start(ctx, client.Options{
+		Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice", Password: secret.String("alicepw1")},
+		Emit: func(o client.Output) {
+			io.WriteString(io.Discard, client.Text(o)+"\n")
+			if _, ok := o.(*client.ChatMessage); ok {
+				got <- struct{}{}
+			}
+		},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { cancel(); c.Wait() }()
+	c.Exec(ctx, 1, "join Busy Room", true)
+
+	// The others: each signs on and joins; their events are drained.
+	rooms := make([]*chat.Room, members)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for i, a := range accounts {
+		res, err := login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: a.ScreenName, Password: secret.String(a.Password)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sess, err := bos.Connect(ctx, bos.Options{Addr: res.BOSAddr, Cookie: res.Cookie, ScreenName: res.ScreenName})
+		if err != nil {
+			b.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range sess.Events() {
+			}
+		}()
+		defer sess.Logout(context.Background())
+		nav, err := chat.OpenNavFor(ctx, ctx, sess, chat.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		info, err := nav.Room(ctx, chat.ExchangeUser, "busy room")
+		nav.Close(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		room, err := chat.JoinFor(ctx, sess, info.RoomRef, chat.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer room.Leave(context.Background())
+		rooms[i] = room
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range room.Events() {
+			}
+		}()
+	}
+
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	i := 0
+	for b.Loop() {
+		<-tick.C
+		if err := rooms[i%members].Say(ctx, fmt.Sprintf("message %d: <b>héllo</b> 漢字, how is everyone?", i)); err != nil {
+			b.Fatal(err)
+		}
+		<-got
+		i++
+	}
+	b.StopTimer()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/1024, "heap-growth-KiB")
+}
