@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os/exec"
 	"strings"
 	"time"
@@ -22,7 +23,8 @@ const maxStderrLine = 200
 //  3. the config file's password key (Load has checked the file's mode);
 //  4. prompt, if it is not nil (cmd/aim passes one only when stdin is a terminal).
 //
-// With none of these it returns a *NoPasswordError that says how to give one.
+// A prompt answered with an empty line or the end of input (Ctrl-D) is a
+// *NoPasswordError too. With none of these it returns a *NoPasswordError that says how to give one.
 // A failing password_command gives a *PasswordCommandError; if ctx ends while
 // it runs, the error wraps ctx.Err().
 func (c *Config) Password(ctx context.Context, prompt func() (string, error)) (Secret, error) {
@@ -37,6 +39,9 @@ func (c *Config) Password(ctx context.Context, prompt func() (string, error)) (S
 	}
 	if prompt != nil {
 		pw, err := prompt()
+		if errors.Is(err, io.EOF) { // Ctrl-D: no password, as an empty line is
+			return "", &NoPasswordError{Path: c.Path, Empty: true}
+		}
 		if err != nil {
 			return "", fmt.Errorf("reading password: %w", err)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -78,6 +79,12 @@ func TestPasswordNone(t *testing.T) {
 	_, err = c.Password(t.Context(), func() (string, error) { return "", nil })
 	if !errors.As(err, &npe) || !npe.Empty {
 		t.Errorf("Password with empty answer = %v, want *NoPasswordError{Empty: true}", err)
+	}
+
+	// Ctrl-D at the prompt: no password, not a failure to read one.
+	_, err = c.Password(t.Context(), func() (string, error) { return "", fmt.Errorf("reading password: %w", io.EOF) })
+	if !errors.As(err, &npe) || !npe.Empty || !errors.Is(err, ErrSettings) {
+		t.Errorf("Password at end of input = %v, want *NoPasswordError{Empty: true}", err)
 	}
 
 	boom := errors.New("terminal went away")

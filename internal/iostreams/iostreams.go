@@ -46,16 +46,18 @@ func (s *IOStreams) IsStdinTTY() bool {
 func (s *IOStreams) CanPrompt() bool { return s.IsStdinTTY() }
 
 // ReadPassword writes prompt to ErrOut and reads one line from In. When In is
-// a terminal the line is not echoed, and if ctx ends first the terminal is
-// restored and ctx.Err() returned. (The read itself cannot be interrupted, so
-// its goroutine is left blocked; the process is exiting by then.)
+// a terminal the line is not echoed; Ctrl-D on an empty line is io.EOF (no
+// password) and Ctrl-C an error matching context.Canceled. If ctx ends
+// first the terminal is restored and ctx.Err() returned. (The read itself
+// cannot be interrupted, so its goroutine is left blocked; the process is
+// exiting by then.)
 func (s *IOStreams) ReadPassword(ctx context.Context, prompt string) (string, error) {
-	if _, err := io.WriteString(s.ErrOut, prompt); err != nil {
-		return "", err
-	}
 	f, isFile := s.In.(*os.File)
 	if !isFile || !term.IsTerminal(int(f.Fd())) {
 		// Not a terminal (or a test override): plain line read.
+		if _, err := io.WriteString(s.ErrOut, prompt); err != nil {
+			return "", err
+		}
 		line, err := readLine(s.In)
 		if err != nil {
 			return "", fmt.Errorf("reading password: %w", err)
@@ -64,9 +66,14 @@ func (s *IOStreams) ReadPassword(ctx context.Context, prompt string) (string, er
 	}
 
 	fd := int(f.Fd())
-	state, err := term.GetState(fd)
+	state, err := term.MakeRaw(fd) // no echo, and Ctrl-D comes through (see readSecret)
 	if err != nil {
 		return "", fmt.Errorf("reading password: %w", err)
+	}
+	// The prompt once the echo is off: what is typed after it is not shown.
+	if _, err := io.WriteString(s.ErrOut, prompt); err != nil {
+		_ = term.Restore(fd, state)
+		return "", err
 	}
 	type result struct {
 		pw  []byte
@@ -74,7 +81,8 @@ func (s *IOStreams) ReadPassword(ctx context.Context, prompt string) (string, er
 	}
 	done := make(chan result, 1)
 	go func() {
-		pw, err := term.ReadPassword(fd)
+		pw, err := readSecret(f)
+		_ = term.Restore(fd, state)
 		done <- result{pw, err}
 	}()
 	select {
