@@ -192,8 +192,8 @@ const (
 type ChatLeft struct {
 	Head
 	Room   string `json:"room"`
-	Reason string `json:"reason"` // one of the Room constants
-	Error  string `json:"-"`
+	Reason string `json:"reason"`          // one of the Room constants
+	Error  string `json:"error,omitempty"` // why the connection ended, unless left
 }
 
 // ChatInvite is an invitation to a chat room; accept joins the last one.
@@ -221,8 +221,8 @@ type Result struct {
 	Help         string   `json:"help,omitempty"`          // help
 	Room         string   `json:"room,omitempty"`          // join, say, leave, members, invite, accept
 	Members      []string `json:"members,omitempty"`       // members
-	Rooms        []string `json:"rooms,omitempty"`         // rooms
 	*BuddyList            // buddies
+	*RoomList             // rooms
 	*UserInfo             // info
 
 	// Line is the command as typed; Summary the outcome for people.
@@ -234,6 +234,11 @@ type Result struct {
 type BuddyList struct {
 	Online  []string `json:"online"`
 	Offline []string `json:"offline"`
+}
+
+// RoomList is the chat rooms the account is in, in join order.
+type RoomList struct {
+	Rooms []string `json:"rooms"`
 }
 
 // UserInfo is what info learns about a user.

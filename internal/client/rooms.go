@@ -487,7 +487,7 @@ func roomMembers(x *call) (*Result, error) {
 
 func listRooms(x *call) (*Result, error) {
 	names := x.c.rooms.names()
-	return &Result{Rooms: names, Summary: "rooms: " + listOrNone(names)}, nil
+	return &Result{RoomList: &RoomList{Rooms: append([]string{}, names...)}, Summary: "rooms: " + listOrNone(names)}, nil
 }
 
 func invite(x *call) (*Result, error) {

@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -123,6 +124,8 @@ func exec(t *testing.T, c *client.Client, line string) {
 // other arrive, exchange a UTF-8 message intact, invite, and leave.
 func TestTwoClientsChat(t *testing.T) {
 	srv := oscartest.NewUnstartedServer(chatAccounts...)
+	serverLog := &lockedBuffer{}
+	srv.Logf = func(format string, args ...any) { fmt.Fprintf(serverLog, format+"\n", args...) }
 	srv.Start()
 	t.Cleanup(srv.Close)
 	alice, aout := startTCP(t, srv, "LabAlice", nil)
@@ -157,7 +160,7 @@ func TestTwoClientsChat(t *testing.T) {
 		t.Errorf("members: %+v", r)
 	}
 	exec(t, alice, "rooms")
-	if r := next(t, aout, resultOf("rooms")); !slices.Equal(r.Rooms, []string{"Lab Lounge"}) {
+	if r := next(t, aout, resultOf("rooms")); r.RoomList == nil || !slices.Equal(r.Rooms, []string{"Lab Lounge"}) {
 		t.Errorf("rooms: %+v", r)
 	}
 
@@ -194,6 +197,9 @@ func TestTwoClientsChat(t *testing.T) {
 		t.Errorf("at signoff bob's chat_left = %+v", l)
 	}
 	next[*client.Disconnected](t, bout, nil)
+	if log := serverLog.String(); log != "" {
+		t.Errorf("the server logged:\n%s", log)
+	}
 }
 
 // TestBadRoomInput: bad room names and text too long are results with a
