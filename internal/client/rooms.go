@@ -117,7 +117,7 @@ func (m *rooms) options() chat.Options {
 
 // lookup finds or creates the room called name on exchange 4 through chat
 // navigation, opened once per session and kept.
-func (m *rooms) lookup(ctx context.Context, sess *bos.Session, name string) (chat.Ref, error) {
+func (m *rooms) lookup(ctx context.Context, sess *bos.Session, exchange uint16, name string) (chat.Ref, error) {
 	m.navMu.Lock()
 	defer m.navMu.Unlock()
 	if m.ctx.Err() != nil {
@@ -134,7 +134,7 @@ func (m *rooms) lookup(ctx context.Context, sess *bos.Session, name string) (cha
 		}
 		m.nav, m.navSess = nav, sess
 	}
-	info, err := m.nav.Room(ctx, chat.ExchangeUser, name)
+	info, err := m.nav.Room(ctx, exchange, name)
 	if err != nil {
 		if refused := (*bos.RequestError)(nil); errors.As(err, &refused) {
 			return chat.Ref{}, fmt.Errorf("the server refused the room name %q (%w)", name, err)
@@ -197,7 +197,9 @@ func (m *rooms) leave(ctx context.Context, r *roomRun) {
 // leaveAll leaves every room and closes chat navigation, waiting up to
 // ctx; then no room is joined any more.
 func (m *rooms) leaveAll(ctx context.Context) {
-	m.end() // ends a lookup under way
+	m.mu.Lock() // a join that got past its check of m.ctx has its room listed
+	m.end()     // ends a lookup under way
+	m.mu.Unlock()
 	m.navMu.Lock()
 	nav := m.nav
 	m.nav = nil
@@ -318,18 +320,15 @@ func (m *rooms) rejoin(r *roomRun, old *bos.Session, bosEnded bool) (*chat.Room,
 	}
 }
 
-// reconnect joins r's room again on sess. A room users made is found
-// through chat navigation first, by name, creating it again if the server
-// lost it (a restart): asking for a room the server does not know ends the
-// BOS session.
+// reconnect joins r's room again on sess, found through chat navigation
+// by name first: after a restart the server may have lost the room (a room
+// users made is then created again), and asking for a room by a cookie
+// the server does not know ends the BOS session.
 func (m *rooms) reconnect(ctx context.Context, sess *bos.Session, r *roomRun) (*chat.Room, error) {
-	ref := r.ref
-	if ref.Exchange == chat.ExchangeUser {
-		_, name := r.current()
-		var err error
-		if ref, err = m.lookup(ctx, sess, name); err != nil {
-			return nil, err
-		}
+	_, name := r.current()
+	ref, err := m.lookup(ctx, sess, r.ref.Exchange, name)
+	if err != nil {
+		return nil, err
 	}
 	return m.connect(ctx, sess, ref)
 }
@@ -398,7 +397,7 @@ func joinRoom(x *call) (*Result, error) {
 		r.Summary = "already in " + r.Room
 		return r, nil
 	}
-	ref, err := x.c.rooms.lookup(x.ctx, x.sess, name)
+	ref, err := x.c.rooms.lookup(x.ctx, x.sess, chat.ExchangeUser, name)
 	if err != nil {
 		return r, err
 	}
@@ -520,7 +519,13 @@ func accept(x *call) (*Result, error) {
 		return nil, errors.New("no invitation to accept")
 	}
 	r := &Result{Room: roomNameOf(inv.Room)}
-	name, already, err := x.c.rooms.join(x.ctx, x.sess, inv.Room)
+	// Found by name, not by the invitation's cookie: a cookie the server
+	// does not know (a stale or forged invitation) would end the session.
+	ref, err := x.c.rooms.lookup(x.ctx, x.sess, inv.Room.Exchange, r.Room)
+	if err != nil {
+		return r, err
+	}
+	name, already, err := x.c.rooms.join(x.ctx, x.sess, ref)
 	if err != nil {
 		return r, fmt.Errorf("cannot join %s: %w", r.Room, err)
 	}

@@ -10,7 +10,10 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/chat"
 	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/oscartest"
 	"github.com/aim-oscar/aim/internal/secret"
 )
@@ -457,5 +460,56 @@ func TestMalformedRoomSNACSkipped(t *testing.T) {
 	}
 	if n := strings.Count(strings.ToLower(debug.String()), "skipped 0e,06"); n != 1 {
 		t.Errorf("%d notes of the skipped SNAC in the debug trace:\n%s", n, debug.String())
+	}
+}
+
+// TestAcceptUnknownRoom: an invitation naming a room the server does not
+// know is accepted through chat navigation: a user room is created, a
+// public one refused with a sentence; asking BOS for the room by the
+// invitation's cookie would have ended the session.
+func TestAcceptUnknownRoom(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(chatAccounts...)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	alice, aout := startTCP(t, srv, "LabAlice", nil)
+	ctx, cancel := context.WithTimeout(t.Context(), hangGuard)
+	defer cancel()
+	res, err := login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: "Lab Bob", Password: secret.String("bobpass22")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, err := bos.Connect(ctx, bos.Options{Addr: res.BOSAddr, Cookie: res.Cookie, ScreenName: res.ScreenName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for range bob.Events() {
+		}
+	}()
+	defer bob.Logout(context.Background())
+
+	for _, tt := range []struct {
+		ref  chat.Ref
+		want string // the error, or "" to join
+	}{
+		{chat.Ref{Exchange: 4, Cookie: "4-0-Nowhere"}, ""},
+		{chat.Ref{Exchange: 5, Cookie: "5-0-Private"}, `the server refused the room name "Private"`},
+	} {
+		if err := bob.Invite(ctx, "LabAlice", tt.ref, "come"); err != nil {
+			t.Fatal(err)
+		}
+		next[*client.ChatInvite](t, aout, nil)
+		exec(t, alice, "accept")
+		r := next(t, aout, resultOf("accept"))
+		if tt.want == "" && (!r.OK || r.Room != "Nowhere") || tt.want != "" && !strings.Contains(r.Error, tt.want) {
+			t.Errorf("accept %s: %+v, want error %q", tt.ref.Cookie, r, tt.want)
+		}
+	}
+	exec(t, alice, "rooms")
+	if r := next(t, aout, resultOf("rooms")); !slices.Equal(r.Rooms, []string{"Nowhere"}) {
+		t.Errorf("rooms %+v", r)
+	}
+	if k := aout.kinds(); slices.Contains(k, "disconnected") {
+		t.Errorf("the session ended: %v", k)
 	}
 }
