@@ -298,12 +298,16 @@ func (s *Server) shutdown(ctx context.Context, note []byte) error {
 	s.mu.Unlock()
 
 	// The note goes first: the results of handlers ended by the cancel
-	// are not queued after it.
+	// are not queued after it. The cancel comes before reading stops, so
+	// that every handler's context ends with ErrServerClosed, not with the
+	// read error stopReading causes.
 	for _, c := range conns {
 		c.end(note)
-		c.stopReading()
 	}
 	s.cancel(ErrServerClosed)
+	for _, c := range conns {
+		c.stopReading()
+	}
 	err := s.ln.Close() // also removes the socket file
 	waited := make(chan struct{})
 	go func() { s.wg.Wait(); close(waited) }()
@@ -347,7 +351,7 @@ type conn struct {
 	mu       sync.Mutex
 	closed   bool   // no more lines are queued; kill or flush is closed
 	note     []byte // the last line, after kill or flush
-	ready    bool   // the hellos are done: notices go to it
+	ready    bool   // the server's hello is queued: notices go to it
 	inflight map[uint64]bool
 
 	laters sync.WaitGroup // the Laters running
@@ -391,7 +395,13 @@ func (s *Server) serve(c *conn) {
 		return
 	}
 	c.peer = p
+	// Notices reach a client from its hello on: one that connected
+	// before a Notify hears it, whether or not its own hello has been
+	// read yet (a bad one ends the connection with an error after it).
+	c.mu.Lock()
 	c.out <- helloLine
+	c.ready = true
+	c.mu.Unlock()
 	written := make(chan struct{})
 	go func() {
 		defer close(written)
@@ -433,9 +443,6 @@ func (c *conn) read() {
 		c.fail(appendReply(nil, 0, true, nil, e))
 		return
 	}
-	c.mu.Lock()
-	c.ready = true
-	c.mu.Unlock()
 	for sc.Scan() {
 		line := sc.Bytes()
 		if len(bytes.TrimSpace(line)) == 0 {
@@ -550,7 +557,7 @@ func (c *conn) finish(st *Stream, result any, err error) {
 }
 
 // enqueue queues line for the writer without blocking. A full queue drops
-// the client. notice: only once the hellos are done.
+// the client. notice: only once the server's hello is queued.
 func (c *conn) enqueue(line []byte, notice bool) error {
 	c.mu.Lock()
 	if c.closed || (notice && !c.ready) {
