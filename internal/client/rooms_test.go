@@ -158,6 +158,12 @@ func TestTwoClientsChat(t *testing.T) {
 		t.Errorf("alice got %+v", msg)
 	}
 
+	// Latin-1 text goes as iso-8859-1, and is decoded by that name.
+	exec(t, alice, "say Lab Lounge café crème")
+	if m := next[*client.ChatMessage](t, bout, nil); m.Text != "café crème" || m.From != "LabAlice" {
+		t.Errorf("bob got %+v", m)
+	}
+
 	exec(t, alice, "members lab lounge")
 	if r := next(t, aout, resultOf("members")); !r.OK || !slices.Equal(r.Members, []string{"LabAlice", "Lab Bob"}) {
 		t.Errorf("members: %+v", r)
