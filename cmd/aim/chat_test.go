@@ -130,3 +130,24 @@ func TestDemoRoom(t *testing.T) {
 		}
 	}
 }
+
+// TestChatText: for people, aim chat prints the room's events and the
+// results that say something, not "said in" after every line typed.
+func TestChatText(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	cliEnv(t, srv, "alicepw1")
+	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	code, out, errOut := runCLI(t, "hello\n/members\n/leave\n", "chat", "Lab Lounge")
+	if code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, errOut)
+	}
+	for _, want := range []string{"[Lab Lounge] you joined; here: LabAlice\n", "in Lab Lounge: LabAlice\n", "[Lab Lounge] you left\n", "signed off\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "said in") || strings.Contains(out, "joined Lab Lounge") {
+		t.Errorf("results that repeat what is on the screen:\n%s", out)
+	}
+}
