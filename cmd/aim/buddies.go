@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/control"
 )
 
 func newBuddiesCmd(f *factory) *cobra.Command {
@@ -61,21 +64,25 @@ func (r buddyResult) String() string {
 
 // buddiesEditOptions are the options of buddies add and buddies remove.
 type buddiesEditOptions struct {
-	IO     *IOStreams
-	Config func() (*config.Config, error)
-	Names  []string
-	Group  string // add's --group
-	Add    bool   // add, not remove
+	IO         *IOStreams
+	Config     func() (*config.Config, error)
+	RuntimeDir func() string
+	Names      []string
+	Group      string // add's --group
+	Add        bool   // add, not remove
+	NoSession  bool   // --no-session: edit the file only
 }
 
 func newBuddiesAddCmd(f *factory, runF func(*buddiesEditOptions) error) *cobra.Command {
-	opts := &buddiesEditOptions{IO: f.IO, Config: f.Config, Add: true}
+	opts := &buddiesEditOptions{IO: f.IO, Config: f.Config, RuntimeDir: f.RuntimeDir, Add: true}
 	cmd := &cobra.Command{
 		Use:   "add NAME...",
 		Short: "Add screen names to the buddy list",
 		Long: `Add screen names to the buddy list, in the group given with --group
 (created if needed; default "Buddies"). Names already on the list are reported
-on standard error and left where they are.`,
+on standard error and left where they are. When 'aim login' runs for the
+screen name, the session adds them (to the server's watch list at once, and
+to the file); --no-session edits the file only.`,
 		Example: `  aim buddies add LabBob
   aim buddies add "Lab Carol" 12345678 --group Work`,
 		Args: screenNameArgs("add"),
@@ -87,37 +94,53 @@ on standard error and left where they are.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return buddiesEditRun(opts)
+			return buddiesEditRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Group, "group", "g", config.DefaultGroup, "add to group `NAME`")
+	addNoSessionFlag(cmd, &opts.NoSession)
 	return cmd
 }
 
 func newBuddiesRemoveCmd(f *factory, runF func(*buddiesEditOptions) error) *cobra.Command {
-	opts := &buddiesEditOptions{IO: f.IO, Config: f.Config}
-	return &cobra.Command{
+	opts := &buddiesEditOptions{IO: f.IO, Config: f.Config, RuntimeDir: f.RuntimeDir}
+	cmd := &cobra.Command{
 		Use:     "remove NAME...",
 		Aliases: []string{"rm"},
 		Short:   "Remove screen names from the buddy list",
 		Long: `Remove screen names from the buddy list, whatever their group. Names not
-on the list are reported on standard error. Groups left empty are kept.`,
+on the list are reported on standard error. Groups left empty are kept. When
+'aim login' runs for the screen name, the session removes them (from the
+server's watch list at once, and from the file); --no-session edits the file
+only.`,
 		Example: "  aim buddies remove LabBob\n  aim buddies rm labcarol",
 		Args:    screenNameArgs("remove"),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Names = args
 			if runF != nil {
 				return runF(opts)
 			}
-			return buddiesEditRun(opts)
+			return buddiesEditRun(cmd.Context(), opts)
 		},
 	}
+	addNoSessionFlag(cmd, &opts.NoSession)
+	return cmd
 }
 
-func buddiesEditRun(opts *buddiesEditOptions) error {
+func buddiesEditRun(ctx context.Context, opts *buddiesEditOptions) error {
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
+	}
+	if !opts.NoSession {
+		c, err := dialSession(ctx, opts.RuntimeDir(), cfg)
+		if err != nil {
+			return err
+		}
+		if c != nil {
+			defer c.Close()
+			return buddiesEditRemote(ctx, opts, cfg, c)
+		}
 	}
 	groups := cfg.Buddies // before a removal, to name the group
 	var done, skipped []string
@@ -140,6 +163,32 @@ func buddiesEditRun(opts *buddiesEditOptions) error {
 			err = writeJSON(opts.IO.Out, r)
 		} else {
 			_, err = fmt.Fprintln(opts.IO.Out, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// buddiesEditRemote has the running session add or remove each name: it
+// tells the server at once, and edits the file (its own copy of it).
+func buddiesEditRemote(ctx context.Context, opts *buddiesEditOptions, cfg *config.Config, c *control.Client) error {
+	jsonOut := cfg.Output == config.OutputJSON
+	for _, n := range opts.Names {
+		command, args, res := client.CmdRemove.Name, []string{n}, buddyResult{Name: n, Result: "removed"}
+		if opts.Add {
+			command, args = client.CmdAdd.Name, []string{n, opts.Group}
+			res.Group, res.Result = opts.Group, "added"
+		}
+		if _, err := remote(ctx, c, command, args, noticeTo(opts.IO, jsonOut)); err != nil {
+			return fmt.Errorf("%s %s: %w", command, n, err)
+		}
+		var err error
+		if jsonOut {
+			err = writeJSON(opts.IO.Out, res)
+		} else {
+			_, err = fmt.Fprintln(opts.IO.Out, res)
 		}
 		if err != nil {
 			return err

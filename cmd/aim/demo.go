@@ -13,17 +13,19 @@ import (
 )
 
 type demoOptions struct {
-	IO      *IOStreams
-	JSON    func() bool
-	Debug   func() bool
-	For     time.Duration
-	NoInput bool
-	Serve   bool
-	Listen  string
+	IO    *IOStreams
+	JSON  func() bool
+	Debug func() bool
+	// RuntimeDir is where the sessions' control sockets live.
+	RuntimeDir func() string
+	For        time.Duration
+	NoInput    bool
+	Serve      bool
+	Listen     string
 }
 
 func newDemoCmd(f *factory, runF func(context.Context, *demoOptions) error) *cobra.Command {
-	opts := &demoOptions{IO: f.IO, Debug: f.Debug}
+	opts := &demoOptions{IO: f.IO, Debug: f.Debug, RuntimeDir: f.RuntimeDir}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Try aim with no server of your own: sign on to a built-in local server",
@@ -72,6 +74,12 @@ the accounts are ` + strings.Join(demo.Accounts, ", ") + `, each with the passwo
 }
 
 func runDemo(ctx context.Context, opts *demoOptions) error {
+	// The demo session is shared like any other: aim status --screen-name
+	// DemoUser, aim send --screen-name DemoUser AIMBot hi.
+	sock, err := listenSession(opts.IO, opts.RuntimeDir(), demo.User)
+	if err != nil {
+		return err
+	}
 	srv := demo.Start()
 	defer srv.Close()
 	a := client.Account{Server: srv.AuthAddr(), ScreenName: demo.User, Password: srv.Password,
@@ -83,6 +91,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 		For:     opts.For,
 		NoInput: opts.NoInput,
 		Debug:   opts.Debug(),
+		Socket:  sock,
 		Status: fmt.Sprintf("aim: demo server on %s; type '%s' for commands, '%s' to sign off",
 			srv.AuthAddr(), client.CmdHelp.Name, client.CmdQuit.Name),
 	})

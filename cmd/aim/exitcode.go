@@ -19,6 +19,8 @@ const (
 	exitNetwork     = 4   // could not reach the server, or the connection broke or timed out
 	exitKicked      = 5   // signed off by the server: signed on elsewhere, or kicked
 	exitRefused     = 6   // a message was refused: the recipient is offline or the server would not deliver it
+	exitRunning     = 7   // aim login: this screen name already has a session here (use it, or aim logout)
+	exitNoSession   = 8   // aim status, events, logout: no session is running here for this screen name
 	exitInterrupted = 130 // interrupted (SIGINT/SIGTERM cancelled the context), as shells report 128+SIGINT
 )
 
@@ -46,7 +48,37 @@ func exitCode(err error) int {
 	case isUsage(err):
 		return exitUsage
 	}
-	switch client.FailureOf(err) {
+	var (
+		running *sessionRunningError
+		none    *noSessionError
+		remote  *remoteError
+		ended   *sessionEndedError
+	)
+	switch {
+	case errors.As(err, &running):
+		return exitRunning
+	case errors.As(err, &none):
+		return exitNoSession
+	case errors.As(err, &remote):
+		return failureExit(remote.Failure)
+	case errors.As(err, &ended):
+		if ended.Last == nil {
+			return exitError
+		}
+		switch ended.Last.Reason {
+		case client.ReasonSignedOnElsewhere, client.ReasonClosedByServer:
+			return exitKicked
+		case client.ReasonConnectionLost:
+			return exitNetwork
+		}
+		return exitError
+	}
+	return failureExit(client.FailureOf(err))
+}
+
+// failureExit is the exit code of a kind of failure.
+func failureExit(f client.Failure) int {
+	switch f {
 	case client.FailureAuth:
 		return exitAuth
 	case client.FailureKicked:

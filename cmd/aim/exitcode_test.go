@@ -15,6 +15,7 @@ import (
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/login"
 )
 
@@ -58,6 +59,13 @@ func TestExitCode(t *testing.T) {
 		{"file not found is not network", &fs.PathError{Op: "open", Path: "x", Err: syscall.ENOENT}, exitError},
 		{"interrupted", fmt.Errorf("reading: %w", context.Canceled), exitInterrupted},
 		{"interrupted during dial", &net.OpError{Op: "dial", Err: context.Canceled}, exitInterrupted},
+		{"a session runs already", &sessionRunningError{ScreenName: "LabAlice"}, exitRunning},
+		{"no session", &noSessionError{ScreenName: "LabAlice"}, exitNoSession},
+		{"refused in the session", remoteErr(&control.Error{Code: "refused", Message: "not signed on"}), exitRefused},
+		{"network in the session", remoteErr(&control.Error{Code: "network", Message: "lost"}), exitNetwork},
+		{"failed in the session", remoteErr(&control.Error{Code: control.CodeFailed, Message: "no"}), exitError},
+		{"session kicked while waiting", &sessionEndedError{Last: &client.Disconnected{Reason: client.ReasonSignedOnElsewhere}}, exitKicked},
+		{"session lost while waiting", &sessionEndedError{Last: &client.Disconnected{Reason: client.ReasonConnectionLost}}, exitNetwork},
 	}
 	for _, tt := range tests {
 		if got := exitCode(tt.err); got != tt.want {

@@ -15,7 +15,7 @@ import (
 )
 
 // buildAim builds the aim binary for tests that need a real process.
-func buildAim(t *testing.T) string {
+func buildAim(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "aim")
 	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")

@@ -17,10 +17,12 @@ type accountOptions struct {
 	Config func() (*config.Config, error)
 	Debug  func() bool
 	TLS    tlsOptions
+	// RuntimeDir is where the sessions' control sockets live.
+	RuntimeDir func() string
 }
 
 func newAccountOptions(f *factory) accountOptions {
-	return accountOptions{IO: f.IO, Config: f.Config, Debug: f.Debug}
+	return accountOptions{IO: f.IO, Config: f.Config, Debug: f.Debug, RuntimeDir: f.RuntimeDir}
 }
 
 type loginOptions struct {
@@ -44,7 +46,14 @@ While signed on, aim reads commands from standard input, one per line:
 
 At the end of input aim finishes what is pending (messages sent and
 acknowledged), signs off and exits. With --no-input it ignores standard
-input and stays on until Ctrl-C, SIGTERM or --for. Ctrl-C signs off cleanly.
+input and stays on until Ctrl-C, SIGTERM, --for or 'aim logout'. Ctrl-C
+signs off cleanly.
+
+The session is shared: it listens on a control socket for its screen name
+($XDG_RUNTIME_DIR/aim/NAME.sock), and aim send, buddies, set-profile,
+set-away, info, status, events and logout use it, with no password and no
+second signon. A second 'aim login' for the same screen name exits with
+status 7 instead of signing the first off.
 
 The password comes from AIM_PASSWORD, password_command in the config file,
 the config file's password (only if no one else can read the file), or a
@@ -52,7 +61,8 @@ prompt when standard input is a terminal. It is never a flag.`,
 		Example: `  aim login --server login.example.com:5190 --screen-name LabAlice
   AIM_PASSWORD=... aim login --json --no-input | jq .
   printf 'send LabBob hello\n' | aim login --json
-  aim login --for 10m --no-input`,
+  aim login --for 10m --no-input
+  tmux new -d -s aim 'aim login --no-input'   # then: aim send, aim status, aim events`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.For < 0 {
@@ -121,8 +131,21 @@ func (o *accountOptions) account(ctx context.Context, cfg *config.Config) (clien
 }
 
 func runLogin(ctx context.Context, opts *loginOptions) error {
-	cfg, a, err := opts.load(ctx)
+	cfg, err := opts.Config()
 	if err != nil {
+		return err
+	}
+	// Before the password and the signon: a session of this screen name
+	// already here must neither be asked for again nor signed off.
+	var sock *sessionSocket
+	if cfg.ScreenName != "" {
+		if sock, err = listenSession(opts.IO, opts.RuntimeDir(), cfg.ScreenName); err != nil {
+			return err
+		}
+	}
+	a, err := opts.account(ctx, cfg)
+	if err != nil {
+		sock.finish(err)
 		return err
 	}
 	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
@@ -132,5 +155,5 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		Config:    cfg,
 		// The session follows the file: later versions as they are on disk.
 		Reload: func() (*config.Config, error) { return config.Load(config.Options{Path: cfg.Path}) },
-	}, sessionPlan{For: opts.For, NoInput: opts.NoInput, Debug: opts.Debug()})
+	}, sessionPlan{For: opts.For, NoInput: opts.NoInput, Debug: opts.Debug(), Socket: sock})
 }

@@ -25,6 +25,7 @@ func isolate(t *testing.T) string {
 		"AIM_PASSWORD_COMMAND", "AIM_OUTPUT", "AIM_RECONNECT", "AIM_TLS"} {
 		t.Setenv(v, "")
 	}
+	t.Setenv("XDG_RUNTIME_DIR", t.TempDir()) // the sessions' sockets: this test's own
 	return filepath.Join(home, ".config", "aim", "config.yaml")
 }
 

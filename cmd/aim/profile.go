@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 )
 
@@ -18,8 +20,9 @@ const maxTextInput = 1 << 20
 // setTextOptions are the options of set-profile and set-away, which differ
 // only in what they store.
 type setTextOptions struct {
-	IO     *IOStreams
-	Config func() (*config.Config, error)
+	IO         *IOStreams
+	Config     func() (*config.Config, error)
+	RuntimeDir func() string
 
 	What string // "profile" or "away message", for messages
 	Key  string // config.KeyProfile or config.KeyAway
@@ -28,10 +31,12 @@ type setTextOptions struct {
 	File  string // --file; "-" is stdin
 	Stdin bool   // the argument "-"
 	Clear bool   // --clear
+
+	NoSession bool // --no-session: the file only, not the running session
 }
 
 func newSetProfileCmd(f *factory, runF func(*setTextOptions) error) *cobra.Command {
-	opts := &setTextOptions{IO: f.IO, Config: f.Config, What: "profile", Key: config.KeyProfile}
+	opts := &setTextOptions{IO: f.IO, Config: f.Config, RuntimeDir: f.RuntimeDir, What: "profile", Key: config.KeyProfile}
 	cmd := &cobra.Command{
 		Use:   "set-profile {TEXT | - | --file FILE | --clear}",
 		Short: "Set the profile others see when they look you up",
@@ -40,7 +45,9 @@ config file and sent to the server each time you sign on. It may be HTML.
 
 Give the text as arguments (joined with spaces), as - to read standard input,
 with --file, or remove it with --clear. A trailing newline is dropped. aim
-refuses a profile over %d bytes; once signed on, the server's own limit applies.`, config.DefaultProfileLimit),
+refuses a profile over %d bytes; once signed on, the server's own limit applies.
+When 'aim login' runs for the screen name, its session sets it on the server
+at once and says whether the server took it (--no-session: the file only).`, config.DefaultProfileLimit),
 		Example: `  aim set-profile 'Lab rat. <b>Ask me about OSCAR.</b>'
   aim set-profile --file ~/profile.html
   fortune | aim set-profile -
@@ -50,7 +57,7 @@ refuses a profile over %d bytes; once signed on, the server's own limit applies.
 }
 
 func newSetAwayCmd(f *factory, runF func(*setTextOptions) error) *cobra.Command {
-	opts := &setTextOptions{IO: f.IO, Config: f.Config, What: "away message", Key: config.KeyAway}
+	opts := &setTextOptions{IO: f.IO, Config: f.Config, RuntimeDir: f.RuntimeDir, What: "away message", Key: config.KeyAway}
 	cmd := &cobra.Command{
 		Use:   "set-away {TEXT | - | --file FILE | --clear}",
 		Short: "Set or clear the away message",
@@ -59,7 +66,9 @@ is set, aim signs on as away and others see it when they message you.
 
 Give the text as arguments (joined with spaces), as - to read standard input,
 with --file, or remove it with --clear to be back. A trailing newline is
-dropped. aim refuses an away message over %d bytes.`, config.DefaultProfileLimit),
+dropped. aim refuses an away message over %d bytes. When 'aim login' runs for
+the screen name, its session goes away (or comes back) at once
+(--no-session: the file only).`, config.DefaultProfileLimit),
 		Example: `  aim set-away 'At lunch, back at 2'
   aim set-away --file away.html
   aim set-away --clear`,
@@ -72,7 +81,8 @@ dropped. aim refuses an away message over %d bytes.`, config.DefaultProfileLimit
 func setTextCmd(cmd *cobra.Command, opts *setTextOptions, runF func(*setTextOptions) error) *cobra.Command {
 	cmd.Flags().StringVarP(&opts.File, "file", "f", "", "read the text from `FILE` (- for standard input)")
 	cmd.Flags().BoolVar(&opts.Clear, "clear", false, "remove the "+opts.What)
-	cmd.RunE = func(_ *cobra.Command, args []string) error {
+	addNoSessionFlag(cmd, &opts.NoSession)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		sources := 0
 		for _, given := range []bool{len(args) > 0, opts.File != "", opts.Clear} {
 			if given {
@@ -91,12 +101,12 @@ func setTextCmd(cmd *cobra.Command, opts *setTextOptions, runF func(*setTextOpti
 		if runF != nil {
 			return runF(opts)
 		}
-		return setTextRun(opts)
+		return setTextRun(cmd.Context(), opts)
 	}
 	return cmd
 }
 
-func setTextRun(opts *setTextOptions) error {
+func setTextRun(ctx context.Context, opts *setTextOptions) error {
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
@@ -115,7 +125,11 @@ func setTextRun(opts *setTextOptions) error {
 		if err := set(""); err != nil {
 			return err
 		}
-		_, err := fmt.Fprintf(opts.IO.Out, "Cleared the %s\n", opts.What)
+		took, err := opts.toSession(ctx, cfg, "")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(opts.IO.Out, "Cleared the %s%s\n", opts.What, took)
 		return err
 	}
 
@@ -143,8 +157,41 @@ func setTextRun(opts *setTextOptions) error {
 	if err := set(text); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(opts.IO.Out, "Saved the %s (%d bytes): a running aim login takes it now, later ones when they sign on\n", opts.What, len(text))
+	took, err := opts.toSession(ctx, cfg, text)
+	if err != nil {
+		return err
+	}
+	if took == "" {
+		took = ": a running aim login takes it now, later ones when they sign on"
+	}
+	_, err = fmt.Fprintf(opts.IO.Out, "Saved the %s (%d bytes)%s\n", opts.What, len(text), took)
 	return err
+}
+
+// toSession hands the text, saved to the file, to the running session,
+// which sets it on the server at once; it returns what to tell the user
+// ("" with no session).
+func (opts *setTextOptions) toSession(ctx context.Context, cfg *config.Config, text string) (string, error) {
+	if opts.NoSession {
+		return "", nil
+	}
+	c, err := dialSession(ctx, opts.RuntimeDir(), cfg)
+	if err != nil || c == nil {
+		return "", err
+	}
+	defer c.Close()
+	command := client.CmdProfile.Name
+	if opts.Key == config.KeyAway {
+		command = client.CmdAway.Name
+	}
+	var args []string
+	if text != "" {
+		args = []string{text}
+	}
+	if _, err := remote(ctx, c, command, args, noticeTo(opts.IO, cfg.Output == config.OutputJSON)); err != nil {
+		return "", fmt.Errorf("saved to the config file, but the running session could not set it: %w", err)
+	}
+	return "; the running session has set it on the server", nil
 }
 
 // readFileLimited reads up to maxTextInput bytes of path.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -30,6 +31,9 @@ type factory struct {
 	// Debug reports whether --debug was given: network commands pass a wire
 	// trace to the session when it is.
 	Debug func() bool
+	// RuntimeDir is $XDG_RUNTIME_DIR, where the sessions' control sockets
+	// live ("": under the temp dir).
+	RuntimeDir func() string
 
 	configPath string         // --config
 	debug      bool           // --debug
@@ -72,6 +76,7 @@ func newFactory(streams *IOStreams) *factory {
 		return config.ResolvePath(config.Options{Path: f.configPath})
 	}
 	f.Debug = func() bool { return f.debug }
+	f.RuntimeDir = func() string { return os.Getenv("XDG_RUNTIME_DIR") }
 	return f
 }
 
@@ -113,10 +118,16 @@ set AIM_PASSWORD, or password_command in the config file, or type it when asked.
 Results go to standard output, one JSON object per line with --json; status
 and errors go to standard error. Exit codes: 0 ok, 1 failure, 2 usage or
 settings error, 3 authentication refused, 4 network error, 5 signed off by
-the server (signed on elsewhere), 6 message refused, 130 interrupted.`,
+the server (signed on elsewhere), 6 message refused, 7 this screen name
+already has a session here, 8 no session is running, 130 interrupted.
+
+A running 'aim login' is shared: send, buddies, set-profile, set-away, info,
+status, events and logout go through it (no password, no second signon).`,
 		Example: `  aim demo                                  # a built-in local server: try it here
   aim login --server login.example.com:5190 --screen-name LabAlice
   aim send LabBob 'lunch?'
+  aim status
+  aim events --follow --json
   aim buddies add LabBob "Lab Carol"
   aim buddies list --json
   aim set-profile --file profile.html
@@ -152,6 +163,10 @@ the server (signed on elsewhere), 6 message refused, 130 interrupted.`,
 		newBuddiesCmd(f),
 		newSetProfileCmd(f, nil),
 		newSetAwayCmd(f, nil),
+		newStatusCmd(f, nil),
+		newEventsCmd(f, nil),
+		newInfoCmd(f, nil),
+		newLogoutCmd(f, nil),
 	)
 	return root
 }

@@ -15,25 +15,31 @@ import (
 
 type sendOptions struct {
 	accountOptions
-	To, Text string
-	FromArgs bool // the message was on the command line
+	To, Text  string
+	FromArgs  bool // the message was on the command line
+	NoSession bool // --no-session: sign on even if a session runs
 }
 
 func newSendCmd(f *factory, runF func(context.Context, *sendOptions) error) *cobra.Command {
 	opts := &sendOptions{accountOptions: newAccountOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "send NAME [MESSAGE...]",
-		Short: "Sign on, send one message, wait for the server's answer, sign off",
-		Long: `Sign on, send one instant message, wait until the server accepts it, and
-sign off. Without MESSAGE the message is read from standard input (all of
-it, up to the server's limit, usually 512 bytes).
+		Short: "Send one message through the running session, or sign on to send it",
+		Long: `Send one instant message and wait until the server accepts it. When 'aim
+login' runs for the screen name, the message goes through that session: no
+password, no second signon, and the session's rate limiter and queue (many
+aim send at once are sent in the order they came). Otherwise aim signs on,
+sends, and signs off; --no-session forces that. Without MESSAGE the message
+is read from standard input (all of it, up to the server's limit, usually
+512 bytes).
 
 Exit status 0 means the server accepted the message. 6 means it refused
 it: the recipient is not signed on, or has blocked you. Text in any script
 arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the text needs.`,
 		Example: `  aim send LabBob 'lunch?'
   echo 'build finished' | aim send LabBob
-  aim send "Lab Bob" "names with spaces need quotes" --json`,
+  aim send "Lab Bob" "names with spaces need quotes" --json
+  */5 * * * * aim send LabBob "$(uptime)"    # cron, through a running aim login`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("send needs the recipient's screen name: aim send NAME [MESSAGE...]")
@@ -55,6 +61,7 @@ arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the text needs.`,
 		},
 	}
 	addAccountFlags(cmd, &opts.TLS)
+	addNoSessionFlag(cmd, &opts.NoSession)
 	return cmd
 }
 
@@ -79,9 +86,29 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 	if strings.TrimSpace(opts.Text) == "" {
 		return usageErrorf("no message to send (give it after the name, or on standard input)")
 	}
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
+	if !opts.NoSession {
+		c, err := dialSession(ctx, opts.RuntimeDir(), cfg)
+		if err != nil {
+			return err
+		}
+		if c != nil {
+			defer c.Close()
+			r, err := remote(ctx, c, client.CmdSend.Name, []string{opts.To, opts.Text}, noticeTo(opts.IO, out.json))
+			if err != nil {
+				return err
+			}
+			out.print(r)
+			return nil
+		}
+	}
 	// The password prompt, if any, needs the terminal: read it after the
 	// message only when the message came from the command line.
-	cfg, a, err := opts.load(ctx)
+	a, err := opts.account(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -89,6 +116,6 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 	if err != nil {
 		return err
 	}
-	(&printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}).print(r)
+	out.print(r)
 	return nil
 }

@@ -18,21 +18,30 @@ type sessionPlan struct {
 	NoInput bool
 	Debug   bool   // the trace writes to the terminal: no prompt
 	Status  string // printed to standard error once signed on (text mode)
+	// Socket, if set, is the session's control socket, listening already:
+	// it serves the account once signed on and closes when it is off.
+	Socket *sessionSocket
 }
 
 // stayOnline signs on, prints what the account reports and runs the
 // commands read from standard input until the input ends, --for passes, a
 // signal arrives or the account goes offline for good. A logout asked for
 // returns nil.
-func stayOnline(ctx context.Context, streams *IOStreams, out *printer, opts client.Options, plan sessionPlan) error {
+func stayOnline(ctx context.Context, streams *IOStreams, out *printer, opts client.Options, plan sessionPlan) (err error) {
 	fmt.Fprintf(streams.ErrOut, "aim: signing on to %s as %s...\n", opts.Server, opts.ScreenName)
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	opts.Emit = out.print
+	sock := plan.Socket
+	defer func() { sock.finish(err) }()
+	opts.Emit = func(o client.Output) {
+		out.print(o)
+		sock.emit(o)
+	}
 	c, err := client.Start(ctx, opts)
 	if err != nil {
 		return err
 	}
+	sock.started(c)
 	if plan.Status != "" && !out.json {
 		fmt.Fprintln(streams.ErrOut, plan.Status)
 	}

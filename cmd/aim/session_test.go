@@ -108,10 +108,11 @@ func cliEnv(t *testing.T, srv *oscartest.Server, password string) string {
 	t.Setenv("AIM_AUTH", "")
 	t.Setenv("AIM_OUTPUT", "")
 	t.Setenv("AIM_PASSWORD_COMMAND", "")
+	t.Setenv("XDG_RUNTIME_DIR", t.TempDir()) // the sessions' sockets: this test's own
 	return filepath.Join(dir, "aim", "config.yaml")
 }
 
-func writeConfig(t *testing.T, path, yaml string) {
+func writeConfig(t testing.TB, path, yaml string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		t.Fatal(err)
@@ -517,7 +518,7 @@ func TestConfigEditsApplyLive(t *testing.T) {
 		t.Fatalf("set-profile: %d %s", code, stderr)
 	}
 	r.out.waitFor(t, `"profile":true`)
-	if code, _, stderr := runCLI(t, "", "buddies", "add", "EchoBot"); code != 0 {
+	if code, _, stderr := runCLI(t, "", "buddies", "add", "--no-session", "EchoBot"); code != 0 {
 		t.Fatalf("buddies add: %d %s", code, stderr)
 	}
 	r.out.waitFor(t, `"added":["EchoBot"]`)
@@ -735,7 +736,7 @@ func TestCommandsKeepInputOrder(t *testing.T) {
 	r.send(t, strings.TrimSpace(script.String()))
 	r.out.waitFor(t, `"id":15`)
 	// An edit of the file by another command must not undo the away.
-	if code, _, stderr := runCLI(t, "", "buddies", "add", "LabCarol"); code != 0 {
+	if code, _, stderr := runCLI(t, "", "buddies", "add", "--no-session", "LabCarol"); code != 0 {
 		t.Fatalf("buddies add: %d %s", code, stderr)
 	}
 	r.out.waitFor(t, `"added":["LabCarol"]`)

@@ -172,18 +172,33 @@ func (c *Client) Exec(ctx context.Context, id int, line string, wait bool) error
 // once the server has answered. The result is returned, not emitted: it is
 // the answer to whoever asked (a control request). wait is Exec's.
 func (c *Client) Do(ctx context.Context, cmd *Command, args []string, wait bool) *Result {
+	r, _ := c.Begin(ctx, cmd, args, wait)()
+	return r
+}
+
+// Begin is Do in two steps: it runs cmd up to the point where its frame
+// is queued, so that callers who begin in turn are served in that order,
+// and returns the func that waits for the result. The func returns the
+// result (never nil) and the error it reports, for FailureOf; it must be
+// called once.
+func (c *Client) Begin(ctx context.Context, cmd *Command, args []string, wait bool) func() (*Result, error) {
 	if len(args) > 0 && strings.HasPrefix(cmd.Args, "NAME") && strings.ContainsAny(args[0], " \t") {
 		args = append([]string{`"` + args[0] + `"`}, args[1:]...) // names hold no quotes
 	}
 	x, r, err := c.begin(ctx, cmd, cmd.Name, strings.Join(args, " "), wait)
 	if err == nil && x.later != nil {
 		if !c.hold() {
-			return c.complete(0, "", cmd.Name, nil, errSessionOver)
+			err = errSessionOver
+		} else {
+			return func() (*Result, error) {
+				defer c.pending.Done()
+				r, err := x.later()
+				return c.complete(0, "", cmd.Name, r, err), err
+			}
 		}
-		r, err = x.later()
-		c.pending.Done()
 	}
-	return c.complete(0, "", cmd.Name, r, err)
+	res := c.complete(0, "", cmd.Name, r, err)
+	return func() (*Result, error) { return res, err }
 }
 
 // begin runs cmd (named name as typed; nil if unknown) up to the point
@@ -399,15 +414,26 @@ func infoResult(info *bos.UserInfo) *Result {
 	level := percent(info.WarningLevel)
 	u := &UserInfo{IdleMinutes: int(info.IdleMinutes), Profile: htmltext.Plain(info.Profile), ProfileHTML: info.Profile,
 		AwayMessage: htmltext.Plain(info.AwayMessage), SignonTime: info.SignonTime.UTC()}
+	r := &Result{Name: info.ScreenName, WarningLevel: &level, Away: &info.Away, UserInfo: u}
+	r.Summary = infoSummary(r)
+	return r
+}
+
+// infoSummary is the text of info's result, from its fields.
+func infoSummary(r *Result) string {
+	u := r.UserInfo
+	if u == nil {
+		u = &UserInfo{}
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: warning level %d%%", info.ScreenName, level)
-	if !info.SignonTime.IsZero() {
-		fmt.Fprintf(&b, ", online since %s", info.SignonTime.Local().Format("2006-01-02 15:04"))
+	fmt.Fprintf(&b, "%s: warning level %d%%", r.Name, deref(r.WarningLevel))
+	if !u.SignonTime.IsZero() {
+		fmt.Fprintf(&b, ", online since %s", u.SignonTime.Local().Format("2006-01-02 15:04"))
 	}
-	if info.IdleMinutes > 0 {
-		fmt.Fprintf(&b, ", idle %d min", info.IdleMinutes)
+	if u.IdleMinutes > 0 {
+		fmt.Fprintf(&b, ", idle %d min", u.IdleMinutes)
 	}
-	if info.Away {
+	if deref(r.Away) {
 		b.WriteString(", away")
 		if u.AwayMessage != "" {
 			b.WriteString(": " + u.AwayMessage)
@@ -416,7 +442,16 @@ func infoResult(info *bos.UserInfo) *Result {
 	if u.Profile != "" {
 		b.WriteString("\n  profile: " + indentContinuation(u.Profile, len("  profile: ")))
 	}
-	return &Result{Name: info.ScreenName, WarningLevel: &level, Away: &info.Away, UserInfo: u, Summary: b.String()}
+	return b.String()
+}
+
+// deref returns *p, or the zero value for nil.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }
 
 func warn(x *call) (*Result, error) {

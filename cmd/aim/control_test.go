@@ -1,0 +1,441 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/control"
+	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/oscartest"
+)
+
+// newFastServer starts a server whose rate classes are the real ones
+// shrunk a hundredfold: the real IM class allows a burst of 7, then one IM
+// every 4 s; this one paces the client in milliseconds, still in order.
+// It does not drop what comes too fast: at a millisecond scale, the
+// scheduling of a loaded machine bunches frames the client spaced out.
+func newFastServer(accounts ...oscartest.Account) *oscartest.Server {
+	srv := oscartest.NewUnstartedServer(accounts...)
+	srv.Rates = oscartest.DefaultRates()
+	srv.EnforceRates = false
+	for i := range srv.Rates.Classes {
+		c := &srv.Rates.Classes[i]
+		c.Clear, c.Alert, c.Limit, c.Disconnect, c.Current, c.Max = c.Clear/100, c.Alert/100, c.Limit/100, c.Disconnect/100, c.Current/100, c.Max/100
+	}
+	srv.Start()
+	return srv
+}
+
+// procEnv is the environment of aim processes in a test: their own config
+// and runtime directories, the server, and no password unless given.
+type procEnv struct {
+	bin  string
+	base []string
+}
+
+func newProcEnv(t testing.TB, bin string, srv *oscartest.Server, config string) *procEnv {
+	t.Helper()
+	home := t.TempDir()
+	// A short runtime dir: socket paths are limited to about 100 bytes.
+	run, err := os.MkdirTemp("", "aimrt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(run) })
+	writeConfig(t, filepath.Join(home, "aim", "config.yaml"), config)
+	return &procEnv{bin: bin, base: []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_RUNTIME_DIR=" + run,
+		"AIM_SERVER=" + srv.AuthAddr(), "PATH=" + os.Getenv("PATH")}}
+}
+
+func (e *procEnv) command(ctx context.Context, password string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, e.bin, args...)
+	cmd.Env = e.base
+	if password != "" {
+		cmd.Env = append(cmd.Env[:len(cmd.Env):len(cmd.Env)], "AIM_PASSWORD="+password)
+	}
+	return cmd
+}
+
+// runProc runs aim to its end and returns its exit code and output.
+func (e *procEnv) run(t testing.TB, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := e.command(ctx, "", args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if err != nil && cmd.ProcessState == nil {
+		t.Fatalf("aim %s: %v", strings.Join(args, " "), err)
+	}
+	return cmd.ProcessState.ExitCode(), out.String(), errOut.String()
+}
+
+// session is an `aim login` process whose output a test reads line by line.
+type session struct {
+	cmd   *exec.Cmd
+	lines chan string
+	done  chan struct{}
+	err   bytes.Buffer
+}
+
+func (e *procEnv) startSession(t testing.TB, password string, args ...string) *session {
+	t.Helper()
+	s := &session{lines: make(chan string, 1024), done: make(chan struct{})}
+	s.cmd = e.command(context.Background(), password, args...)
+	s.cmd.Stderr = &s.err
+	out, err := s.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(s.lines)
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			s.lines <- sc.Text()
+		}
+	}()
+	go func() { s.cmd.Wait(); close(s.done) }()
+	t.Cleanup(func() {
+		s.cmd.Process.Kill()
+		<-s.done
+	})
+	return s
+}
+
+// waitLine reads lines until one contains sub.
+func (s *session) waitLine(t testing.TB, sub string) string {
+	t.Helper()
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case l, ok := <-s.lines:
+			if !ok {
+				t.Fatalf("output ended without %q; stderr:\n%s", sub, s.err.String())
+			}
+			if strings.Contains(l, sub) {
+				return l
+			}
+		case <-timeout:
+			t.Fatalf("no %q within 20 s", sub)
+		}
+	}
+}
+
+// exitCode waits for the process to end.
+func (s *session) exitCode(t testing.TB) int {
+	t.Helper()
+	select {
+	case <-s.done:
+		return s.cmd.ProcessState.ExitCode()
+	case <-time.After(20 * time.Second):
+		t.Fatalf("aim did not exit within 20 s; stderr:\n%s", s.err.String())
+		return -1
+	}
+}
+
+// imsSent returns the texts of the IMs (04,06) the client sent on
+// screenName's BOS connection so far.
+func imsSent(srv *oscartest.Server, screenName string) []string {
+	var texts []string
+	for _, f := range srv.Sent(screenName) {
+		s, err := oscar.ParseSNAC(f.Payload)
+		if err != nil || f.Channel != oscar.ChannelSNAC || s.Type() != oscar.TypeICBMSend {
+			continue
+		}
+		var m oscar.ICBMSend
+		if m.Decode(s.Body) == nil {
+			texts = append(texts, m.Message.Text.String())
+		}
+	}
+	return texts
+}
+
+// bosSignons counts the BOS connections of screenName that have ended.
+func bosEnds(srv *oscartest.Server, screenName string) []oscartest.ConnEnd {
+	var ends []oscartest.ConnEnd
+	for _, e := range srv.Ends() {
+		if e.Service == "bos" && oscar.NormalizeScreenName(e.ScreenName) == oscar.NormalizeScreenName(screenName) {
+			ends = append(ends, e)
+		}
+	}
+	return ends
+}
+
+// TestOneSessionManyProcesses is issue 14's judgement against the
+// in-process server, with aim as separate processes: a running aim login,
+// a second one refused, forty aim send at once with no password that all
+// arrive through one signon (each answered only once the server has the
+// message), status, events, info, logout, and a stale socket after a kill.
+func TestOneSessionManyProcesses(t *testing.T) {
+	bin := buildAim(t)
+	srv := newFastServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	env := newProcEnv(t, bin, srv, "screen_name: LabAlice\nbuddies:\n  - group: Bots\n    names: [EchoBot]\n")
+
+	login := env.startSession(t, "alicepw1", "login", "--json", "--no-input")
+	login.waitLine(t, `"type":"buddy_online"`)
+
+	// A second login for the name is refused, and the first stays on.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	second := env.command(ctx, "alicepw1", "login", "--no-input")
+	out, err := second.CombinedOutput()
+	if code := second.ProcessState.ExitCode(); code != exitRunning || !strings.Contains(string(out), "already signed on here") {
+		t.Fatalf("second login: exit %d (%v), want %d; output:\n%s", code, err, exitRunning, out)
+	}
+
+	// Forty sends at once, no password anywhere.
+	const n = 40
+	var wg sync.WaitGroup
+	errs := make(chan string, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			text := fmt.Sprintf("message %02d", i)
+			code, stdout, stderr := env.run(t, "send", "--json", "EchoBot", text)
+			if code != 0 || !strings.Contains(stdout, `"command":"send","ok":true`) {
+				errs <- fmt.Sprintf("send %d: exit %d\nstdout: %s\nstderr: %s", i, code, stdout, stderr)
+				return
+			}
+			// Answered once the server has it (it acknowledges at once).
+			found := false
+			for _, s := range imsSent(srv, "LabAlice") {
+				found = found || s == text
+			}
+			if !found {
+				errs <- fmt.Sprintf("send %d answered before the server had %q", i, text)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if got := imsSent(srv, "LabAlice"); len(got) != n {
+		t.Errorf("the server got %d IMs, want %d: %q", len(got), n, got)
+	}
+
+	code, stdout, stderr := env.run(t, "status", "--json")
+	if code != 0 {
+		t.Fatalf("status: exit %d: %s", code, stderr)
+	}
+	var st struct {
+		Name   string   `json:"name"`
+		Online []string `json:"online"`
+		Signon string   `json:"signon_time"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &st); err != nil || st.Name != "LabAlice" || len(st.Online) != 1 || st.Online[0] != "EchoBot" || st.Signon == "" {
+		t.Errorf("status = %+v (%v), want LabAlice signed on with EchoBot online; output %s", st, err, stdout)
+	}
+	if code, stdout, _ := env.run(t, "status"); code != 0 || !strings.Contains(stdout, "online: EchoBot") {
+		t.Errorf("status (text): exit %d, output %q", code, stdout)
+	}
+
+	// events --follow streams an IM that arrives; its first line is the status.
+	follow := env.startSession(t, "", "events", "--follow", "--json")
+	follow.waitLine(t, `"command":"status"`)
+	if err := srv.SendIM("EchoBot", "LabAlice", "ping from the bot"); err != nil {
+		t.Fatal(err)
+	}
+	im := follow.waitLine(t, `"type":"im"`)
+	if !strings.Contains(im, `"from":"EchoBot"`) || !strings.Contains(im, `"text":"ping from the bot"`) {
+		t.Errorf("events --follow: %s", im)
+	}
+	if code, stdout, _ := env.run(t, "events", "--json"); code != 0 || !strings.Contains(stdout, `"text":"ping from the bot"`) {
+		t.Errorf("events: exit %d, output %s", code, stdout)
+	}
+	if code, stdout, stderr := env.run(t, "info", "EchoBot"); code != 0 || !strings.Contains(stdout, "EchoBot: warning level") {
+		t.Errorf("info: exit %d, output %q %s", code, stdout, stderr)
+	}
+
+	// logout ends the session cleanly, and the follower with it.
+	if code, stdout, stderr := env.run(t, "logout"); code != 0 || !strings.Contains(stdout, "signed off") {
+		t.Fatalf("logout: exit %d, output %q %s", code, stdout, stderr)
+	}
+	if code := login.exitCode(t); code != 0 {
+		t.Errorf("aim login exited %d after logout; stderr:\n%s", code, login.err.String())
+	}
+	follow.waitLine(t, `"type":"disconnected"`)
+	if code := follow.exitCode(t); code != 0 {
+		t.Errorf("events --follow exited %d after logout; stderr:\n%s", code, follow.err.String())
+	}
+	ends := bosEnds(srv, "LabAlice")
+	if len(ends) != 1 || !ends[0].Logout {
+		t.Errorf("BOS connections of LabAlice = %+v, want one signon, ended with the zero-length channel-4 frame", ends)
+	}
+	if code, _, stderr := env.run(t, "status"); code != exitNoSession || !strings.Contains(stderr, "no session is running") {
+		t.Errorf("status after logout: exit %d, want %d; stderr %q", code, exitNoSession, stderr)
+	}
+
+	// A session killed leaves its socket; the next login replaces it.
+	killed := env.startSession(t, "alicepw1", "login", "--json", "--no-input")
+	killed.waitLine(t, `"type":"signed_on"`)
+	killed.cmd.Process.Signal(syscall.SIGKILL)
+	killed.exitCode(t)
+	again := env.startSession(t, "alicepw1", "login", "--json", "--no-input")
+	again.waitLine(t, `"type":"signed_on"`)
+	if code, stdout, stderr := env.run(t, "send", "EchoBot", "after the kill"); code != 0 {
+		t.Errorf("send after the kill: exit %d %s %s", code, stdout, stderr)
+	}
+	if code, _, stderr := env.run(t, "logout"); code != 0 {
+		t.Errorf("logout: exit %d %s", code, stderr)
+	}
+	if code := again.exitCode(t); code != 0 {
+		t.Errorf("login after the kill exited %d: %s", code, again.err.String())
+	}
+}
+
+// startSession runs `aim login` in this process and waits until it is
+// signed on, and returns the path of its socket.
+func startSessionInProcess(t *testing.T, srv *oscartest.Server) (*cliRun, string) {
+	t.Helper()
+	cfg := cliEnv(t, srv, "alicepw1")
+	writeConfig(t, cfg, "screen_name: LabAlice\nbuddies:\n  - group: Bots\n    names: [EchoBot]\n")
+	r := startCLI(t, "login", "--json", "--no-input")
+	r.out.waitFor(t, `"type":"buddy_online"`)
+	path, err := control.SocketPath(os.Getenv("XDG_RUNTIME_DIR"), os.TempDir(), "LabAlice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, path
+}
+
+// TestSessionSocketBadInput: malformed JSON, an unknown command and a line
+// over 64 KiB each get an error and a disconnect; the session goes on.
+func TestSessionSocketBadInput(t *testing.T) {
+	srv := newFastServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	_, path := startSessionInProcess(t, srv)
+
+	tests := []struct {
+		name, line, code string
+	}{
+		{"malformed JSON", `{"id":1,"command":`, control.CodeBadRequest},
+		{"unknown command", `{"id":1,"command":"launch","args":["missiles"]}`, control.CodeUnknownCommand},
+		{"too long", `{"id":1,"command":"send","args":["EchoBot","` + strings.Repeat("x", 70<<10) + `"]}`, control.CodeTooLong},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			nc, err := net.Dial("unix", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer nc.Close()
+			nc.SetDeadline(time.Now().Add(10 * time.Second))
+			io.WriteString(nc, `{"protocol":"aim-control","version":1}`+"\n"+tt.line+"\n")
+			sc := bufio.NewScanner(nc)
+			if !sc.Scan() {
+				t.Fatalf("no hello: %v", sc.Err())
+			}
+			var got control.Reply
+			if !sc.Scan() || json.Unmarshal(sc.Bytes(), &got) != nil {
+				t.Fatalf("no reply: %v", sc.Err())
+			}
+			if got.Error == nil || got.Error.Code != tt.code || !got.Final {
+				t.Errorf("reply = %s, want a final %s error", sc.Bytes(), tt.code)
+			}
+			if sc.Scan() {
+				t.Errorf("the connection stayed open: %s", sc.Bytes())
+			}
+		})
+	}
+	// The session is unharmed.
+	code, out, errOut := runCLI(t, "", "send", "--json", "EchoBot", "still here")
+	if code != 0 || !strings.Contains(out, `"ok":true`) {
+		t.Errorf("send after bad input: exit %d %s %s", code, out, errOut)
+	}
+}
+
+// TestSessionSocketManyClients: many clients at once, each sending and
+// asking for the status, while another follows the events (race detector).
+func TestSessionSocketManyClients(t *testing.T) {
+	srv := newFastServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	r, path := startSessionInProcess(t, srv)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+
+	follower, err := control.Dial(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer follower.Close()
+	var followed sync.WaitGroup
+	followed.Add(1)
+	ims := 0
+	go func() {
+		defer followed.Done()
+		follower.Do(ctx, client.CommandEvents, []string{"follow"}, func(rep control.Reply) error {
+			if bytes.Contains(rep.Body, []byte(`"type":"im"`)) {
+				ims++
+			}
+			return nil
+		})
+	}()
+
+	const clients, each = 16, 5
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := control.Dial(ctx, path)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer c.Close()
+			for j := range each {
+				if _, err := remote(ctx, c, "send", []string{"EchoBot", fmt.Sprintf("%d.%d", i, j)}, nil); err != nil {
+					t.Errorf("client %d send %d: %v", i, j, err)
+				}
+				st, err := remote(ctx, c, client.CommandStatus, nil, nil)
+				if err != nil || st.Name != "LabAlice" {
+					t.Errorf("client %d status: %+v %v", i, st, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if got := imsSent(srv, "LabAlice"); len(got) != clients*each {
+		t.Errorf("the server got %d IMs, want %d", len(got), clients*each)
+	}
+	if err := srv.SendIM("EchoBot", "LabAlice", "to the follower"); err != nil {
+		t.Fatal(err)
+	}
+	r.out.waitFor(t, "to the follower")
+	r.in.Close() // no effect with --no-input: logout through the socket
+	if code, out, errOut := runCLI(t, "", "logout"); code != 0 {
+		t.Fatalf("logout: exit %d %s %s", code, out, errOut)
+	}
+	if code := r.wait(t); code != 0 {
+		t.Errorf("login exited %d", code)
+	}
+	followed.Wait()
+	if ims != 1 {
+		t.Errorf("the follower saw %d IMs, want 1", ims)
+	}
+}

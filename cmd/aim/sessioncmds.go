@@ -1,0 +1,318 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/control"
+)
+
+// The commands that only talk to a running session: status, events and
+// logout (and info, which signs on by itself when there is none).
+
+// sessionCmdOptions are what a command that talks to a session takes.
+type sessionCmdOptions struct {
+	IO         *IOStreams
+	Config     func() (*config.Config, error)
+	RuntimeDir func() string
+}
+
+func newSessionCmdOptions(f *factory) sessionCmdOptions {
+	return sessionCmdOptions{IO: f.IO, Config: f.Config, RuntimeDir: f.RuntimeDir}
+}
+
+// connect finds the running session of the configured screen name: none
+// is a *noSessionError.
+func (o *sessionCmdOptions) connect(ctx context.Context) (*control.Client, *printer, error) {
+	cfg, err := o.Config()
+	if err != nil {
+		return nil, nil, err
+	}
+	name, err := cfg.RequireScreenName()
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := dialSession(ctx, o.RuntimeDir(), cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c == nil {
+		return nil, nil, &noSessionError{ScreenName: name}
+	}
+	return c, &printer{w: o.IO.Out, json: cfg.Output == config.OutputJSON}, nil
+}
+
+// screenName is the configured screen name, for messages.
+func (o *sessionCmdOptions) screenName() string {
+	if cfg, err := o.Config(); err == nil {
+		return cfg.ScreenName
+	}
+	return ""
+}
+
+// addScreenNameFlag adds --screen-name, which picks the session.
+func addScreenNameFlag(cmd *cobra.Command) {
+	cmd.Flags().String("screen-name", "", "the session of screen `NAME` (or AIM_SCREEN_NAME, or the config file's)")
+}
+
+func newStatusCmd(f *factory, runF func(context.Context, *sessionCmdOptions) error) *cobra.Command {
+	opts := newSessionCmdOptions(f)
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show the running session: who, since when, away, buddies online",
+		Long: `Show the session that 'aim login' runs for the screen name: the name as the
+server formats it, when it signed on, the away message, and which buddies are
+online and offline. It signs nothing on: with no session running, it says so
+and exits with status 8.
+
+With --json it prints one result object: {"type":"result","command":"status",
+"name":…,"signon_time":…,"away":…,"away_message":…,"online":[…],"offline":[…],…}
+(no signon_time while the session is reconnecting).`,
+		Example: `  aim status
+  aim status --json | jq -r '.online[]'
+  aim status --screen-name DemoUser    # the session of 'aim demo'
+  aim status >/dev/null 2>&1 || aim login --no-input &`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), &opts)
+			}
+			return runStatus(cmd.Context(), &opts)
+		},
+	}
+	addScreenNameFlag(cmd)
+	return cmd
+}
+
+func runStatus(ctx context.Context, opts *sessionCmdOptions) error {
+	c, out, err := opts.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	r, err := remote(ctx, c, client.CommandStatus, nil, nil)
+	var ended *sessionEndedError
+	if errors.As(err, &ended) { // it was signing off
+		return &noSessionError{ScreenName: opts.screenName()}
+	}
+	if err != nil {
+		return err
+	}
+	out.print(r)
+	return nil
+}
+
+type eventsOptions struct {
+	sessionCmdOptions
+	Follow bool
+}
+
+func newEventsCmd(f *factory, runF func(context.Context, *eventsOptions) error) *cobra.Command {
+	opts := &eventsOptions{sessionCmdOptions: newSessionCmdOptions(f)}
+	cmd := &cobra.Command{
+		Use:   "events [--follow]",
+		Short: "Print the running session's events; with --follow, as they happen",
+		Long: fmt.Sprintf(`Print the events of the session that 'aim login' runs: the last %d it
+kept, or with --follow each new one as it happens (messages, buddies coming
+and going, warnings, reconnects), until Ctrl-C or the session ends. They are
+the events 'aim login' prints, in the same form: with --json, one object per
+line as the README's "JSON events" table says. With --follow the first line
+is the session's status as 'aim status' prints it, so a script knows it is
+following from there.
+
+With --follow, aim exits 0 when the session signs off (aim logout, Ctrl-C on
+it), 5 when the server signs it off, 4 when its connection is lost for good.
+With no session running it exits with status 8.`, eventRing),
+		Example: `  aim events
+  aim events --follow
+  aim events --follow --json | jq -c 'select(.type == "im")'
+  aim events --follow --json | while read -r ev; do ...; done   # a bot`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runEvents(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVarP(&opts.Follow, "follow", "f", false, "print new events as they happen, until Ctrl-C or the session ends")
+	addScreenNameFlag(cmd)
+	return cmd
+}
+
+func runEvents(ctx context.Context, opts *eventsOptions) error {
+	c, out, err := opts.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var args []string
+	if opts.Follow {
+		args = []string{"follow"}
+	}
+	show := func(body json.RawMessage) error {
+		if out.json {
+			// As the session wrote it: the one JSON form of its Output.
+			_, err := fmt.Fprintf(out.w, "%s\n", body)
+			return err
+		}
+		o, err := decodeOutput(body)
+		if err != nil {
+			return err
+		}
+		out.print(o)
+		return nil
+	}
+	_, err = c.Do(ctx, client.CommandEvents, args, func(r control.Reply) error {
+		if r.ID == 0 {
+			return nil // notices: the events say the same
+		}
+		return show(r.Body)
+	})
+	var ended *control.EndedError
+	if errors.As(err, &ended) && ended.Body != nil {
+		// The session's last event, and its end.
+		if serr := show(ended.Body); serr != nil {
+			return serr
+		}
+		var e *sessionEndedError
+		if errors.As(remoteErr(err), &e) && e.Last != nil && e.Last.Reason == client.ReasonLogout {
+			return nil
+		}
+	}
+	return remoteErr(err)
+}
+
+type infoOptions struct {
+	accountOptions
+	Name      string
+	NoSession bool
+}
+
+func newInfoCmd(f *factory, runF func(context.Context, *infoOptions) error) *cobra.Command {
+	opts := &infoOptions{accountOptions: newAccountOptions(f)}
+	cmd := &cobra.Command{
+		Use:   "info NAME",
+		Short: "Show a user's profile and away message",
+		Long: `Ask the server for a user's profile, away message, warning level, idle
+time and signon time. Through the running session when there is one;
+otherwise aim signs on, asks, and signs off (--no-session forces that).`,
+		Example: `  aim info LabBob
+  aim info "Lab Carol" --json | jq -r .profile`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("info needs one screen name: aim info NAME")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Name = args[0]
+			if err := config.ValidateScreenName(opts.Name); err != nil {
+				return &usageError{err: err}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runInfo(cmd.Context(), opts)
+		},
+	}
+	addAccountFlags(cmd, &opts.TLS)
+	addNoSessionFlag(cmd, &opts.NoSession)
+	return cmd
+}
+
+// addNoSessionFlag adds --no-session.
+func addNoSessionFlag(cmd *cobra.Command, v *bool) {
+	cmd.Flags().BoolVar(v, "no-session", false, "do not use the running session: sign on (or edit the file) as if there were none")
+}
+
+func runInfo(ctx context.Context, opts *infoOptions) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
+	if !opts.NoSession {
+		c, err := dialSession(ctx, opts.RuntimeDir(), cfg)
+		if err != nil {
+			return err
+		}
+		if c != nil {
+			defer c.Close()
+			r, err := remote(ctx, c, client.CmdInfo.Name, []string{opts.Name}, noticeTo(opts.IO, out.json))
+			if err != nil {
+				return err
+			}
+			out.print(r)
+			return nil
+		}
+	}
+	a, err := opts.account(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	a.Buddies = nil
+	c, err := client.Start(ctx, client.Options{Account: a})
+	if err != nil {
+		return err
+	}
+	r, err := c.Begin(ctx, client.CmdInfo, []string{opts.Name}, true)()
+	c.Stop()
+	c.Wait()
+	if err != nil {
+		return err
+	}
+	out.print(r)
+	return nil
+}
+
+func newLogoutCmd(f *factory, runF func(context.Context, *sessionCmdOptions) error) *cobra.Command {
+	opts := newSessionCmdOptions(f)
+	cmd := &cobra.Command{
+		Use:   "logout",
+		Short: "Sign the running session off",
+		Long: `Sign off the session that 'aim login' runs for the screen name, as Ctrl-C
+in its terminal would: it finishes what is pending, sends the server its
+sign-off, and exits. aim logout returns once it has, with status 0; with no
+session running it exits with status 8.`,
+		Example: `  aim logout
+  aim logout --screen-name DemoUser`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), &opts)
+			}
+			return runLogout(cmd.Context(), &opts)
+		},
+	}
+	addScreenNameFlag(cmd)
+	return cmd
+}
+
+func runLogout(ctx context.Context, opts *sessionCmdOptions) error {
+	c, out, err := opts.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	r, err := remote(ctx, c, client.CommandLogout, nil, nil)
+	var ended *sessionEndedError
+	if errors.As(err, &ended) && ended.Last != nil && ended.Last.Reason == client.ReasonLogout {
+		// The session's last word came before the answer: it is off.
+		r, err = &client.Result{Command: client.CommandLogout, OK: true}, nil
+		client.Stamp(r, time.Now())
+		client.Describe(r)
+	}
+	if err != nil {
+		return err
+	}
+	out.print(r)
+	return nil
+}

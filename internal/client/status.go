@@ -1,0 +1,99 @@
+package client
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aim-oscar/aim/internal/htmltext"
+)
+
+// Names of the results that only a front end makes: the command table has
+// no such line, but their results are Results all the same.
+const (
+	CommandStatus = "status" // the session's state: aim status
+	CommandEvents = "events" // the end of a list of events: aim events
+	CommandLogout = "logout" // the session signed off on request: aim logout
+)
+
+// Status returns the state of the account as a Result of the status
+// command: its screen name (as the server formats it while online), when
+// this session signed on (no signon_time while it is reconnecting), the
+// away message, and the buddies online and offline.
+func (c *Client) Status() *Result {
+	a := c.live.account()
+	r, _ := listBuddies(&call{c: c})
+	away := a.Away != ""
+	r.Name, r.Away = a.ScreenName, &away
+	r.UserInfo = &UserInfo{AwayMessage: htmltext.Plain(a.Away), Profile: htmltext.Plain(a.Profile), ProfileHTML: a.Profile}
+	if sess := c.live.current(); sess != nil {
+		self := sess.Self()
+		if self.ScreenName != "" {
+			r.Name = self.ScreenName
+		}
+		r.SignonTime = self.SignonTime.UTC()
+		if r.SignonTime.IsZero() {
+			r.SignonTime = c.opts.Now().UTC() // a server that does not say: now is close enough
+		}
+	}
+	r = c.complete(0, "", CommandStatus, r, nil)
+	r.Summary = statusSummary(r)
+	return r
+}
+
+// statusSummary is the text of a status result, from its fields.
+func statusSummary(r *Result) string {
+	var b strings.Builder
+	b.WriteString(r.Name)
+	if r.UserInfo != nil && !r.SignonTime.IsZero() {
+		fmt.Fprintf(&b, ": signed on since %s", r.SignonTime.Local().Format("2006-01-02 15:04:05"))
+	} else {
+		b.WriteString(": not connected (reconnecting)")
+	}
+	if deref(r.Away) {
+		b.WriteString(", away")
+		if r.UserInfo != nil && r.AwayMessage != "" {
+			b.WriteString(": " + r.AwayMessage)
+		}
+	}
+	if r.BuddyList != nil {
+		b.WriteString("\n  online: " + listOrNone(r.Online) + "\n  offline: " + listOrNone(r.Offline))
+	}
+	return b.String()
+}
+
+// Describe sets r.Summary, the line Text shows for people, from r's
+// fields, for a result that came as JSON (from a running session's control
+// socket), which carries no summary.
+func Describe(r *Result) {
+	switch r.Command {
+	case CmdSend.Name, CmdAutoreply.Name:
+		r.Summary = "sent to " + r.To
+	case CmdAdd.Name:
+		r.Summary = "added " + r.Name
+	case CmdRemove.Name:
+		r.Summary = "removed " + r.Name
+	case CmdProfile.Name:
+		r.Summary = "profile set"
+	case CmdAway.Name:
+		r.Summary = "away message set"
+		if !deref(r.Away) {
+			r.Summary = "back (away message cleared)"
+		}
+	case CmdInfo.Name:
+		r.Summary = infoSummary(r)
+	case CmdWarn.Name:
+		r.Summary = fmt.Sprintf("warned %s: their level is now %d%%", r.Name, deref(r.WarningLevel))
+	case CmdBuddies.Name:
+		if r.BuddyList != nil {
+			r.Summary = "online: " + listOrNone(r.Online) + "; offline: " + listOrNone(r.Offline)
+		}
+	case CmdHelp.Name:
+		r.Summary = r.Help
+	case CommandStatus:
+		r.Summary = statusSummary(r)
+	case CommandLogout:
+		r.Summary = "signed off"
+	default:
+		r.Summary = r.Command + ": ok"
+	}
+}
