@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -170,17 +171,22 @@ func runEvents(ctx context.Context, opts *eventsOptions) error {
 		out.print(o)
 		return nil
 	}
+	var last json.RawMessage
 	_, err = c.Do(ctx, client.CommandEvents, args, func(r control.Reply) error {
 		if r.ID == 0 {
 			return nil // notices: the events say the same
 		}
+		last = r.Body
 		return show(r.Body)
 	})
 	var ended *control.EndedError
 	if errors.As(err, &ended) && ended.Body != nil {
-		// The session's last event, and its end.
-		if serr := show(ended.Body); serr != nil {
-			return serr
+		// The session's last event (unless it came as an event already),
+		// and its end.
+		if !bytes.Equal(ended.Body, last) {
+			if serr := show(ended.Body); serr != nil {
+				return serr
+			}
 		}
 		var e *sessionEndedError
 		if errors.As(remoteErr(err), &e) && e.Last != nil && e.Last.Reason == client.ReasonLogout {
