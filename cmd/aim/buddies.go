@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/control"
@@ -39,7 +40,7 @@ func screenNameArgs(verb string) cobra.PositionalArgs {
 			return usageErrorf("give at least one screen name to %s", verb)
 		}
 		for _, a := range args {
-			if err := config.ValidateScreenName(a); err != nil {
+			if err := bos.ValidateScreenName(a); err != nil {
 				return &usageError{err: err}
 			}
 		}
@@ -199,10 +200,10 @@ func buddiesEditRemote(ctx context.Context, opts *buddiesEditOptions, cfg *confi
 
 // groupOf returns the group holding name, or "".
 func groupOf(groups []config.BuddyGroup, name string) string {
-	key := config.NormalizeScreenName(name)
+	key := bos.NormalizeScreenName(name)
 	for _, g := range groups {
 		for _, n := range g.Names {
-			if config.NormalizeScreenName(n) == key {
+			if bos.NormalizeScreenName(n) == key {
 				return g.Group
 			}
 		}

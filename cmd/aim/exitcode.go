@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 )
@@ -94,9 +95,12 @@ func failureExit(f client.Failure) int {
 }
 
 // isUsage reports whether err is one the user fixes by changing what they
-// typed or configured: a usage error, or any of config's errors (screen
-// names, settings, the config file, the password).
+// typed or configured: a usage error, a screen name AIM would refuse, or
+// any of config's errors (settings, the config file, the password).
 func isUsage(err error) bool {
-	var usage *usageError
-	return errors.As(err, &usage) || errors.Is(err, config.ErrSettings)
+	var (
+		usage      *usageError
+		screenName *bos.ScreenNameError
+	)
+	return errors.As(err, &usage) || errors.As(err, &screenName) || errors.Is(err, config.ErrSettings)
 }

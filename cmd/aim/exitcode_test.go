@@ -30,7 +30,7 @@ func TestExitCode(t *testing.T) {
 		{"plain", errors.New("boom"), exitError},
 		{"usage", usageErrorf("bad"), exitUsage},
 		{"wrapped usage", fmt.Errorf("ctx: %w", usageErrorf("bad")), exitUsage},
-		{"screen name", config.ValidateScreenName("x!"), exitUsage},
+		{"screen name", bos.ValidateScreenName("x!"), exitUsage},
 		{"setting", &config.SettingError{Key: "auth"}, exitUsage},
 		{"missing setting", &config.MissingSettingError{Key: "server"}, exitUsage},
 		{"file", &config.FileError{Path: "c.yaml", Err: errors.New("yaml: line 1: bad")}, exitUsage},

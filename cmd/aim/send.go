@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 )
@@ -51,7 +52,7 @@ arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the text needs.`,
 			if len(args) > 1 {
 				opts.Text, opts.FromArgs = strings.Join(args[1:], " "), true
 			}
-			if err := config.ValidateScreenName(opts.To); err != nil {
+			if err := bos.ValidateScreenName(opts.To); err != nil {
 				return &usageError{err: err}
 			}
 			if runF != nil {

@@ -314,7 +314,7 @@ func addBuddy(x *call) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{Name: name, Summary: "added " + name}
-	if err := config.ValidateScreenName(name); err != nil {
+	if err := bos.ValidateScreenName(name); err != nil {
 		return r, err
 	}
 	// Changes to the session and the config file run here, in input
@@ -347,7 +347,7 @@ func removeBuddy(x *call) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{Name: name, Summary: "removed " + name}
-	if err := config.ValidateScreenName(name); err != nil {
+	if err := bos.ValidateScreenName(name); err != nil {
 		return r, err
 	}
 	if cfg := x.c.opts.Config; cfg != nil {
@@ -487,14 +487,14 @@ func listBuddies(x *call) (*Result, error) {
 		l.Online = append(l.Online, sess.OnlineBuddies()...)
 	}
 	sort.Slice(l.Online, func(i, j int) bool {
-		return config.NormalizeScreenName(l.Online[i]) < config.NormalizeScreenName(l.Online[j])
+		return bos.NormalizeScreenName(l.Online[i]) < bos.NormalizeScreenName(l.Online[j])
 	})
 	isOn := map[string]bool{}
 	for _, n := range l.Online {
-		isOn[config.NormalizeScreenName(n)] = true
+		isOn[bos.NormalizeScreenName(n)] = true
 	}
 	for _, n := range x.c.live.account().Buddies { // as the session has them now
-		if !isOn[config.NormalizeScreenName(n)] {
+		if !isOn[bos.NormalizeScreenName(n)] {
 			l.Offline = append(l.Offline, n)
 		}
 	}
@@ -544,7 +544,7 @@ func (c *Client) Complete(line string) (string, bool) {
 	var names []string
 	seen := map[string]bool{}
 	addName := func(n string) {
-		if k := config.NormalizeScreenName(n); !seen[k] && !strings.Contains(n, " ") {
+		if k := bos.NormalizeScreenName(n); !seen[k] && !strings.Contains(n, " ") {
 			seen[k] = true
 			names = append(names, n+" ")
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/config"
 )
 
@@ -32,7 +33,7 @@ func buddySet(groups []config.BuddyGroup) map[string]string {
 	m := map[string]string{}
 	for _, g := range groups {
 		for _, n := range g.Names {
-			m[config.NormalizeScreenName(n)] = n
+			m[bos.NormalizeScreenName(n)] = n
 		}
 	}
 	return m
@@ -45,7 +46,7 @@ func (c *Client) apply(ctx context.Context, prev, cfg *config.Config) {
 	had, want := buddySet(prev.Buddies), buddySet(cfg.Buddies)
 	live := map[string]bool{}
 	for _, n := range c.live.account().Buddies {
-		live[config.NormalizeScreenName(n)] = true
+		live[bos.NormalizeScreenName(n)] = true
 	}
 	ev := &ConfigApplied{Added: []string{}, Removed: []string{},
 		Profile: cfg.Profile != prev.Profile, Away: cfg.Away != prev.Away}

@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/aim-oscar/aim/internal/bos"
-	"github.com/aim-oscar/aim/internal/config"
 )
 
 // live is the account's current session across reconnects, and the
@@ -111,6 +110,6 @@ func (l *live) setAway(a string)    { l.mu.Lock(); l.a.Away = a; l.mu.Unlock() }
 // sameName returns a func that reports whether a name is name, compared
 // as the server compares them (ignoring case and spaces).
 func sameName(name string) func(string) bool {
-	key := config.NormalizeScreenName(name)
-	return func(n string) bool { return config.NormalizeScreenName(n) == key }
+	key := bos.NormalizeScreenName(name)
+	return func(n string) bool { return bos.NormalizeScreenName(n) == key }
 }

@@ -34,7 +34,7 @@
 //	    names: [boss]
 //
 // A screen name appears at most once in the whole list (compared with
-// NormalizeScreenName), and is stored as the user spelled it.
+// oscar.NormalizeScreenName), and is stored as the user spelled it.
 //
 // The edit methods (AddBuddies, RemoveBuddies, SetProfile, SetAway) change
 // only the keys they own, and only the lines they must: every other line
@@ -64,6 +64,8 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/aim-oscar/aim/internal/oscar"
 )
 
 // Setting keys, as written in the file.
@@ -417,7 +419,7 @@ func (c *Config) validate(src sources) error {
 			Reason: "is not allowed (want " + OutputText + " or " + OutputJSON + ")"}
 	}
 	if c.ScreenName != "" {
-		if err := ValidateScreenName(c.ScreenName); err != nil {
+		if err := oscar.ValidateScreenName(c.ScreenName); err != nil {
 			return &SettingError{Key: KeyScreenName, Value: c.ScreenName, Source: src.of(KeyScreenName), Err: err}
 		}
 	}
@@ -433,7 +435,7 @@ func (c *Config) validate(src sources) error {
 			return &SettingError{Key: KeyBuddies, Source: src.path, Reason: fmt.Sprintf("group %d has no name", i+1)}
 		}
 		for _, n := range g.Names {
-			if err := ValidateScreenName(n); err != nil {
+			if err := oscar.ValidateScreenName(n); err != nil {
 				return &SettingError{Key: KeyBuddies, Source: src.path, Reason: "in group " + strconv.Quote(g.Group), Err: err}
 			}
 		}

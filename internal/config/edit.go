@@ -10,13 +10,15 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/aim-oscar/aim/internal/oscar"
 )
 
 // AddBuddies adds names to group (DefaultGroup if empty) in the config file,
 // creating the group and the file if needed. Names already on the list, in
 // any group, and repeats within names are returned in already, as given;
 // added holds the names written, trimmed. If any name is invalid the error
-// is a *ScreenNameError and the file is not touched; nor is it when nothing
+// is a *SettingError wrapping an *oscar.ScreenNameError and the file is not touched; nor is it when nothing
 // is added.
 func (c *Config) AddBuddies(names []string, group string) (added, already []string, err error) {
 	group = strings.TrimSpace(group)
@@ -27,7 +29,7 @@ func (c *Config) AddBuddies(names []string, group string) (added, already []stri
 		return nil, nil, err
 	}
 	for _, n := range names {
-		if err := ValidateScreenName(n); err != nil {
+		if err := validateBuddy(n); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -35,12 +37,12 @@ func (c *Config) AddBuddies(names []string, group string) (added, already []stri
 		seen := map[string]bool{}
 		for _, g := range s.Buddies {
 			for _, n := range g.Names {
-				seen[NormalizeScreenName(n)] = true
+				seen[oscar.NormalizeScreenName(n)] = true
 			}
 		}
 		var groupNames *yaml.Node
 		for _, n := range names {
-			key := NormalizeScreenName(n)
+			key := oscar.NormalizeScreenName(n)
 			if seen[key] {
 				already = append(already, n)
 				continue
@@ -70,15 +72,15 @@ func (c *Config) AddBuddies(names []string, group string) (added, already []stri
 // kept. The file is not touched when nothing is removed.
 func (c *Config) RemoveBuddies(names []string) (removed, missing []string, err error) {
 	for _, n := range names {
-		if err := ValidateScreenName(n); err != nil {
+		if err := validateBuddy(n); err != nil {
 			return nil, nil, err
 		}
 	}
 	err = c.edit(func(d *document, _ *fileSettings) (bool, error) {
 		list := d.lookup(KeyBuddies)
 		for _, n := range names {
-			if stored, ok := removeName(list, NormalizeScreenName(n)); ok {
-				d.text.removeName(NormalizeScreenName(n))
+			if stored, ok := removeName(list, oscar.NormalizeScreenName(n)); ok {
+				d.text.removeName(oscar.NormalizeScreenName(n))
 				removed = append(removed, stored)
 			} else {
 				missing = append(missing, n)
@@ -195,6 +197,14 @@ func (d *document) encode() ([]byte, error) {
 		return bytes.ReplaceAll(buf.Bytes(), []byte("\n"), []byte("\r\n")), nil
 	}
 	return buf.Bytes(), nil
+}
+
+// validateBuddy checks a screen name given to AddBuddies or RemoveBuddies.
+func validateBuddy(name string) error {
+	if err := oscar.ValidateScreenName(name); err != nil {
+		return &SettingError{Key: KeyBuddies, Err: err}
+	}
+	return nil
 }
 
 // validateGroup refuses group names that cannot be shown on one line.
@@ -321,7 +331,7 @@ func removeName(list *yaml.Node, key string) (string, bool) {
 			continue
 		}
 		for i, n := range names.Content {
-			if n.Kind == yaml.ScalarNode && NormalizeScreenName(strings.TrimSpace(n.Value)) == key {
+			if n.Kind == yaml.ScalarNode && oscar.NormalizeScreenName(strings.TrimSpace(n.Value)) == key {
 				names.Content = append(names.Content[:i], names.Content[i+1:]...)
 				return strings.TrimSpace(n.Value), true
 			}

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/aim-oscar/aim/internal/oscar"
 )
 
 // load loads path with an empty environment.
@@ -196,15 +198,15 @@ func TestBadInputLeavesFileAlone(t *testing.T) {
 		{"invalid name", commented, func(c *Config) error {
 			_, _, err := c.AddBuddies([]string{"Good One", "x!"}, "")
 			return err
-		}, new(*ScreenNameError), []string{`"x!" has an invalid character '!'`}},
+		}, new(*oscar.ScreenNameError), []string{`"x!" has an invalid character '!'`}},
 		{"empty name", commented, func(c *Config) error {
 			_, _, err := c.AddBuddies([]string{"LabDan", ""}, "")
 			return err
-		}, new(*ScreenNameError), []string{"screen name is empty"}},
+		}, new(*oscar.ScreenNameError), []string{"screen name is empty"}},
 		{"too long name", commented, func(c *Config) error {
 			_, _, err := c.RemoveBuddies([]string{"abcdefghijklmnopq"})
 			return err
-		}, new(*ScreenNameError), []string{"longer than 16 characters"}},
+		}, new(*oscar.ScreenNameError), []string{"longer than 16 characters"}},
 		{"bad group", commented, func(c *Config) error {
 			_, _, err := c.AddBuddies([]string{"LabDan"}, "a\nb")
 			return err
@@ -459,7 +461,7 @@ func FuzzEdits(f *testing.F) {
 	f.Add("buddies:\n- group: A\n  names:\n  - x1y\n", "X1Y", "A")
 	f.Add("server: a:1\raway: x\rbuddies:\r- group: A\r  names:\r  - LabBob\r", "LabBob", "A")
 	f.Fuzz(func(t *testing.T, content, name, group string) {
-		if ValidateScreenName(name) != nil || validateGroup(group) != nil {
+		if oscar.ValidateScreenName(name) != nil || validateGroup(group) != nil {
 			return
 		}
 		d, err := parseDocument("config.yaml", []byte(content))
@@ -494,8 +496,8 @@ func FuzzEdits(f *testing.F) {
 				check("setting away")
 			}
 		}
-		if _, ok := removeName(d.lookup(KeyBuddies), NormalizeScreenName(name)); ok {
-			d.text.removeName(NormalizeScreenName(name))
+		if _, ok := removeName(d.lookup(KeyBuddies), oscar.NormalizeScreenName(name)); ok {
+			d.text.removeName(oscar.NormalizeScreenName(name))
 			check("removing a name")
 		}
 		d.text.deleteKey(KeyAway)

@@ -19,20 +19,6 @@ type settingsError struct{}
 
 func (settingsError) Is(target error) bool { return target == ErrSettings }
 
-// ScreenNameError is a screen name typed by the user that AIM would refuse.
-type ScreenNameError struct {
-	settingsError
-	Name   string // as given, untrimmed
-	Reason string // "is empty", "has an invalid character '!'", ...
-}
-
-func (e *ScreenNameError) Error() string {
-	if strings.TrimSpace(e.Name) == "" {
-		return "screen name " + e.Reason
-	}
-	return "screen name " + strconv.Quote(e.Name) + " " + e.Reason
-}
-
 // SettingError is a setting with a value aim cannot use.
 type SettingError struct {
 	settingsError

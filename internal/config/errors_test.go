@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -17,7 +18,6 @@ import (
 // type must be added here, and so is checked too.
 func TestEveryErrorIsASettingsError(t *testing.T) {
 	all := map[string]error{
-		"ScreenNameError":      &ScreenNameError{},
 		"SettingError":         &SettingError{},
 		"MissingSettingError":  &MissingSettingError{},
 		"PermissionError":      &PermissionError{},
@@ -37,31 +37,63 @@ func TestEveryErrorIsASettingsError(t *testing.T) {
 	}
 
 	// Every exported type named ...Error in the package's source is listed.
+	var missing []string
+	for _, name := range exportedNames(t) {
+		if strings.HasSuffix(name, "Error") && all[name] == nil {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("error types not checked here: %v", missing)
+	}
+}
+
+// TestScreenNameRulesLiveInOscar: config checks screen names with oscar's
+// rules and does not offer them again (no bos.ValidateScreenName,
+// NormalizeScreenName or limits): callers take them from oscar or bos.
+func TestScreenNameRulesLiveInOscar(t *testing.T) {
+	for _, name := range exportedNames(t) {
+		if strings.Contains(name, "ScreenName") && name != "KeyScreenName" {
+			t.Errorf("config exports %s: screen-name rules belong to oscar", name)
+		}
+	}
+}
+
+// exportedNames lists the package's exported top-level names (not methods
+// or fields), from its non-test source.
+func exportedNames(t *testing.T) []string {
+	t.Helper()
 	pkgs, err := parser.ParseDir(token.NewFileSet(), ".", func(fi fs.FileInfo) bool {
 		return !strings.HasSuffix(fi.Name(), "_test.go")
 	}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var missing []string
+	var names []string
 	for _, pkg := range pkgs {
 		for _, f := range pkg.Files {
 			for _, decl := range f.Decls {
-				gd, ok := decl.(*ast.GenDecl)
-				if !ok || gd.Tok != token.TYPE {
-					continue
-				}
-				for _, spec := range gd.Specs {
-					name := spec.(*ast.TypeSpec).Name.Name
-					if ast.IsExported(name) && strings.HasSuffix(name, "Error") && all[name] == nil {
-						missing = append(missing, name)
+				switch d := decl.(type) {
+				case *ast.FuncDecl:
+					if d.Recv == nil {
+						names = append(names, d.Name.Name)
+					}
+				case *ast.GenDecl:
+					for _, spec := range d.Specs {
+						switch s := spec.(type) {
+						case *ast.TypeSpec:
+							names = append(names, s.Name.Name)
+						case *ast.ValueSpec:
+							for _, n := range s.Names {
+								names = append(names, n.Name)
+							}
+						}
 					}
 				}
 			}
 		}
 	}
-	sort.Strings(missing)
-	if len(missing) > 0 {
-		t.Errorf("error types not checked here: %v", missing)
-	}
+	names = slices.DeleteFunc(names, func(n string) bool { return !ast.IsExported(n) })
+	sort.Strings(names)
+	return names
 }

@@ -1,4 +1,4 @@
-package config
+package oscar
 
 import (
 	"errors"
@@ -43,21 +43,6 @@ func TestValidateScreenName(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("ValidateScreenName(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestNormalizeScreenName(t *testing.T) {
-	tests := map[string]string{
-		"Lab Carol":  "labcarol",
-		"LABBOB":     "labbob",
-		" x Y z ":    "xyz",
-		"1234567":    "1234567",
-		"already ok": "alreadyok",
-	}
-	for in, want := range tests {
-		if got := NormalizeScreenName(in); got != want {
-			t.Errorf("NormalizeScreenName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
