@@ -296,17 +296,12 @@ func (p *lines) removeFromBlock(group, seq *yaml.Node, i int) (int, int, string,
 	if _, ok := p.itemPrefix(item); !ok {
 		return 0, 0, "", false
 	}
-	next := len(p.src)
-	if i+1 < len(seq.Content) {
-		next = p.start[seq.Content[i+1].Line-1]
-		if seq.Content[i+1].Line != item.Line+1 {
-			return 0, 0, "", false // a multi-line item, or comments between
-		}
-	} else if p.lastLine(seq) != item.Line {
+	// The item must be on one line, with nothing else before the next.
+	if i+1 < len(seq.Content) && seq.Content[i+1].Line != item.Line+1 ||
+		i+1 == len(seq.Content) && p.lastLine(seq) != item.Line {
 		return 0, 0, "", false
-	} else {
-		next = p.insertAfter(item.Line)
 	}
+	next := p.insertAfter(item.Line)
 	if len(seq.Content) > 1 {
 		return p.start[item.Line-1], next, "", true
 	}
@@ -326,7 +321,7 @@ func (p *lines) removeFromBlock(group, seq *yaml.Node, i int) (int, int, string,
 	}
 	// Two edits in one: rewrite from the colon to the end of the item's line.
 	keyLineEnd := p.lineEnd(key.Line)
-	return colon + 1, next, " []" + string(p.src[colon+1:keyLineEnd]) + p.eol(key.Line), true
+	return colon + 1, next, " []" + string(p.src[colon+1:keyLineEnd]) + "\n", true
 }
 
 // Positions.
@@ -364,14 +359,6 @@ func (p *lines) lineEnd(n int) int {
 		e--
 	}
 	return e
-}
-
-// eol is line n's own line ending ("" on a last line without one).
-func (p *lines) eol(n int) string {
-	if n < len(p.start) {
-		return string(p.src[p.lineEnd(n):p.start[n]])
-	}
-	return string(p.src[p.lineEnd(n):])
 }
 
 // insertAfter is the offset just past line n's line ending: where a line
