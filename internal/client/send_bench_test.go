@@ -1,0 +1,58 @@
+package client_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/netsim"
+	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/secret"
+)
+
+// BenchmarkSendLatency25ms sends one IM over a network 25 ms each way
+// (netsim): through a session kept online (what `aim send` asks of a
+// running `aim login` over its control socket: the IM and its
+// acknowledgement, one round trip) and with a signon of its own (what
+// `aim send` does with no session: the authorizer, the BOS signon, the IM,
+// the logout). It reports the round trips on the network per send.
+func BenchmarkSendLatency25ms(b *testing.B) {
+	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	srv.EnforceRates = false
+	srv.Rates = oscartest.DefaultRates()
+	for i := range srv.Rates.Classes {
+		srv.Rates.Classes[i].Window = 0 // no pacing: the network's cost alone
+	}
+	srv.Start()
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	d := &netsim.Dialer{Latency: 25 * time.Millisecond}
+	defer d.Close()
+	a := client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice", Password: secret.String("alicepw1"), Dial: d.DialContext}
+
+	b.Run("session", func(b *testing.B) {
+		ctx, cancel := context.WithCancel(context.Background())
+		c, err := client.Start(ctx, client.Options{Account: a})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer func() { cancel(); c.Wait() }()
+		before := d.RoundTrips()
+		for b.Loop() {
+			if r, err := c.Begin(ctx, client.CmdSend, []string{"EchoBot", "through the session"}, true)(); err != nil || !r.OK {
+				b.Fatalf("send: %+v %v", r, err)
+			}
+		}
+		b.ReportMetric(float64(d.RoundTrips()-before)/float64(b.N), "round-trips/op")
+	})
+	b.Run("own-signon", func(b *testing.B) {
+		before := d.RoundTrips()
+		for b.Loop() {
+			if _, err := client.Send(context.Background(), a, "EchoBot", "with a signon of its own", time.Now); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(d.RoundTrips()-before)/float64(b.N), "round-trips/op")
+	})
+}
