@@ -439,3 +439,71 @@ func TestSessionSocketManyClients(t *testing.T) {
 		t.Errorf("the follower saw %d IMs, want 1", ims)
 	}
 }
+
+// TestSessionSocketReconnectAndKick: every client is told of the session
+// losing its connection and getting it back; a send given meanwhile waits
+// and goes through the new connection; a kick ends the session, which
+// every client is told, and the commands then find none.
+func TestSessionSocketReconnectAndKick(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	r, path := startSessionInProcess(t, srv)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+
+	// A client idle on the socket gets the notices.
+	watcher, err := control.Dial(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watcher.Close()
+	notices := make(chan string, 16)
+	go func() {
+		defer close(notices)
+		watcher.Do(ctx, client.CommandEvents, []string{"follow"}, func(rep control.Reply) error {
+			if rep.ID == 0 {
+				var h client.Head
+				json.Unmarshal(rep.Body, &h)
+				notices <- h.Type
+			}
+			return nil
+		})
+	}()
+	waitNotice := func(want string) {
+		t.Helper()
+		for got := range notices {
+			if got == want {
+				return
+			}
+		}
+		t.Fatalf("no %s notice", want)
+	}
+
+	srv.CloseClientConnections()
+	waitNotice("disconnected")
+	waitNotice("reconnecting")
+	// Sent while reconnecting: it waits for the session to be back.
+	code, out, errOut := runCLI(t, "", "send", "--json", "EchoBot", "sent while reconnecting")
+	if code != 0 || !strings.Contains(out, `"ok":true`) {
+		t.Fatalf("send while reconnecting: exit %d %s %s", code, out, errOut)
+	}
+	waitNotice("signed_on")
+	if got := imsSent(srv, "LabAlice"); len(got) != 1 || got[0] != "sent while reconnecting" {
+		t.Errorf("the new connection carried %q", got)
+	}
+
+	// A kick (the name signed on elsewhere) ends the session for good.
+	if err := srv.Kick("LabAlice"); err != nil {
+		t.Fatal(err)
+	}
+	if code := r.wait(t); code != exitKicked {
+		t.Errorf("login exited %d after the kick, want %d", code, exitKicked)
+	}
+	waitNotice("disconnected")
+	for range notices { // the follower ends with the session
+	}
+	if code, _, _ := runCLI(t, "", "status"); code != exitNoSession {
+		t.Errorf("status after the kick: exit %d, want %d", code, exitNoSession)
+	}
+}

@@ -17,8 +17,9 @@ import (
 type sendOptions struct {
 	accountOptions
 	To, Text  string
-	FromArgs  bool // the message was on the command line
-	NoSession bool // --no-session: sign on even if a session runs
+	FromArgs  bool          // the message was on the command line
+	NoSession bool          // --no-session: sign on even if a session runs
+	Timeout   time.Duration // --timeout: give up after this long (0: never)
 }
 
 func newSendCmd(f *factory, runF func(context.Context, *sendOptions) error) *cobra.Command {
@@ -32,7 +33,8 @@ password, no second signon, and the session's rate limiter and queue (many
 aim send at once are sent in the order they came). Otherwise aim signs on,
 sends, and signs off; --no-session forces that. Without MESSAGE the message
 is read from standard input (all of it, up to the server's limit, usually
-512 bytes).
+512 bytes). While the session is reconnecting, the message waits for it,
+up to --timeout.
 
 Exit status 0 means the server accepted the message. 6 means it refused
 it: the recipient is not signed on, or has blocked you. Text in any script
@@ -63,6 +65,7 @@ arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the text needs.`,
 	}
 	addAccountFlags(cmd, &opts.TLS)
 	addNoSessionFlag(cmd, &opts.NoSession)
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "give up after `DURATION` (exit 4), e.g. while the session reconnects; 0: wait")
 	return cmd
 }
 
@@ -71,6 +74,11 @@ arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the text needs.`,
 const maxStdinMessage = 64 << 10
 
 func runSend(ctx context.Context, opts *sendOptions) error {
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
 	if !opts.FromArgs {
 		if opts.IO.IsStdinTTY() {
 			fmt.Fprintln(opts.IO.ErrOut, "aim: type the message, then Ctrl-D")
