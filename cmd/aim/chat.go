@@ -64,22 +64,37 @@ connection drops is joined again; so is the room after a reconnect.`,
 }
 
 func runChat(ctx context.Context, opts *chatOptions) error {
-	cfg, a, err := opts.load(ctx)
+	cfg, err := opts.Config()
 	if err != nil {
 		return err
 	}
+	// Like aim login, it is the account's session here: a second one for
+	// the name is refused, and other commands use this one.
+	var sock *sessionSocket
+	if cfg.ScreenName != "" {
+		if sock, err = listenSession(opts.IO, opts.RuntimeDir(), cfg.ScreenName); err != nil {
+			return err
+		}
+	}
+	a, err := opts.account(ctx, cfg)
+	if err != nil {
+		sock.finish(err)
+		return err
+	}
 	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
-	return stayInRoom(ctx, opts.IO, out, client.Options{Account: a, Reconnect: cfg.Reconnect}, opts.Room, opts.For, opts.Debug())
+	return stayInRoom(ctx, opts.IO, out, client.Options{Account: a, Reconnect: cfg.Reconnect}, opts.Room, opts.For, opts.Debug(), sock)
 }
 
 // stayInRoom signs on, joins room and runs what is typed as the room's
 // input (chatLine) until the input ends, /quit, --for, a signal, or the
 // account goes offline for good.
-func stayInRoom(ctx context.Context, streams *IOStreams, out *printer, opts client.Options, room string, dur time.Duration, debug bool) error {
+func stayInRoom(ctx context.Context, streams *IOStreams, out *printer, opts client.Options, room string, dur time.Duration, debug bool, sock *sessionSocket) (err error) {
 	fmt.Fprintf(streams.ErrOut, "aim: signing on to %s as %s...\n", opts.Server, opts.ScreenName)
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
+	defer func() { sock.finish(err) }()
 	opts.Emit = func(o client.Output) {
+		sock.emit(o)
 		if r, ok := o.(*client.Result); ok && r.OK && r.Command == client.CmdSay.Name && !out.json {
 			return // what was typed is on the screen already
 		}
@@ -89,6 +104,7 @@ func stayInRoom(ctx context.Context, streams *IOStreams, out *printer, opts clie
 	if err != nil {
 		return err
 	}
+	sock.started(c)
 	r := c.Do(ctx, client.CmdJoin, []string{room}, true)
 	if out.json {
 		out.print(r) // for people, chat_joined says it, or the error does

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -505,5 +506,94 @@ func TestSessionSocketReconnectAndKick(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "", "status"); code != exitNoSession {
 		t.Errorf("status after the kick: exit %d, want %d", code, exitNoSession)
+	}
+}
+
+// TestSessionSocketKeepsOrder: requests written at once on one connection
+// are queued in the session in the order they came, and the IMs reach the
+// server in that order, each result once its IM is acknowledged.
+func TestSessionSocketKeepsOrder(t *testing.T) {
+	srv := newFastServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	_, path := startSessionInProcess(t, srv)
+	nc, err := net.Dial("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.SetDeadline(time.Now().Add(20 * time.Second))
+	const n = 30 // beyond the burst: the limiter paces the rest
+	var reqs strings.Builder
+	reqs.WriteString(`{"protocol":"aim-control","version":1}` + "\n")
+	var want []string
+	for i := range n {
+		text := fmt.Sprintf("in order %02d", i)
+		want = append(want, text)
+		fmt.Fprintf(&reqs, `{"id":%d,"command":"send","args":["EchoBot",%q]}`+"\n", i+1, text)
+	}
+	if _, err := io.WriteString(nc, reqs.String()); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(nc)
+	sc.Scan() // the hello
+	for done := 0; done < n; {
+		if !sc.Scan() {
+			t.Fatalf("after %d results: %v", done, sc.Err())
+		}
+		var rep control.Reply
+		if err := json.Unmarshal(sc.Bytes(), &rep); err != nil || rep.Error != nil || !rep.Final {
+			t.Fatalf("reply %s: %v", sc.Bytes(), err)
+		}
+		var res client.Result
+		json.Unmarshal(rep.Body, &res)
+		text := want[rep.ID-1]
+		if !res.OK || !slices.Contains(imsSent(srv, "LabAlice"), text) {
+			t.Errorf("result %d (%+v) before the server had %q", rep.ID, res, text)
+		}
+		done++
+	}
+	if got := imsSent(srv, "LabAlice"); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("the server got\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestChatIsTheSession: aim chat is the account's session as aim login
+// is: a login for the name is refused while it runs, and commands go
+// through it, say included.
+func TestChatIsTheSession(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	cliEnv(t, srv, "alicepw1")
+	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	chat := startCLI(t, "chat", "--json", "Lab Lounge")
+	chat.out.waitFor(t, `"type":"chat_joined"`)
+	if code, _, errOut := runCLI(t, "", "login", "--no-input"); code != exitRunning {
+		t.Errorf("login beside aim chat: exit %d, want %d: %s", code, exitRunning, errOut)
+	}
+	t.Setenv("AIM_PASSWORD", "")
+	if code, out, errOut := runCLI(t, "", "send", "EchoBot", "from beside the room"); code != 0 {
+		t.Errorf("send: exit %d %s %s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, "", "logout"); code != 0 {
+		t.Errorf("logout: exit %d %s %s", code, out, errOut)
+	}
+	if code := chat.wait(t); code != 0 {
+		t.Errorf("aim chat exited %d after logout", code)
+	}
+	// One signon (one authorizer connection); the room's connections and
+	// the BOS one all ended with a logout.
+	auths := 0
+	for _, e := range srv.Ends() {
+		if e.ScreenName == "LabAlice" && e.Service == "auth" {
+			auths++
+		}
+		if e.ScreenName == "LabAlice" && e.Service == "bos" && !e.Logout {
+			t.Errorf("a connection of LabAlice ended without a logout: %+v", e)
+		}
+	}
+	if auths != 1 {
+		t.Errorf("LabAlice signed on %d times, want 1", auths)
 	}
 }
