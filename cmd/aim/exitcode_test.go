@@ -35,7 +35,6 @@ func TestExitCode(t *testing.T) {
 		{"missing setting", &config.MissingSettingError{Key: "server"}, exitUsage},
 		{"file", &config.FileError{Path: "c.yaml", Err: errors.New("yaml: line 1: bad")}, exitUsage},
 		{"permission", &config.PermissionError{Path: "c.yaml", Mode: 0o644}, exitUsage},
-		{"too long", &config.TooLongError{What: "profile"}, exitUsage},
 		{"no password", fmt.Errorf("sign on: %w", &config.NoPasswordError{}), exitUsage},
 		{"password command", &config.PasswordCommandError{Command: "false", Status: "exit status 1"}, exitUsage},
 		{"config lock", fmt.Errorf("edit: %w", &config.LockError{Path: ".config.yaml.lock", Err: errors.New("busy")}), exitUsage},

@@ -300,8 +300,8 @@ func TestSetProfile(t *testing.T) {
 		args   []string
 		errOut string
 	}{
-		{"too long", "", []string{"set-profile", strings.Repeat("p", 1025)}, "aim: profile is 1025 bytes, over the 1024-byte limit"},
-		{"too long stdin", strings.Repeat("p", 5000), []string{"set-profile", "-"}, "profile is 5000 bytes"},
+		{"too long", "", []string{"set-profile", strings.Repeat("p", 1025)}, "aim: profile is too long: 1025 bytes, the server takes at most 1024"},
+		{"too long stdin", strings.Repeat("p", 5000), []string{"set-profile", "-"}, "profile is too long: 5000 bytes"},
 		{"nothing", "", []string{"set-profile"}, "give the profile as TEXT"},
 		{"two sources", "", []string{"set-profile", "x", "--clear"}, "exactly one"},
 		{"empty stdin", "\n", []string{"set-profile", "-"}, "the profile is empty; use --clear"},
@@ -328,7 +328,7 @@ func TestSetAway(t *testing.T) {
 	if got := readFile(t, path); got != "away: back at 2\n" {
 		t.Errorf("file = %q", got)
 	}
-	aim(t, "", "set-away", strings.Repeat("a", 2000)).want(t, exitUsage, "", "away message is 2000 bytes")
+	aim(t, "", "set-away", strings.Repeat("a", 2000)).want(t, exitUsage, "", "away message is too long: 2000 bytes")
 	aim(t, "", "set-away", "--clear").want(t, exitOK, "Cleared the away message", "")
 	if got := readFile(t, path); got != "{}\n" && got != "" {
 		t.Errorf("file after clear = %q", got)

@@ -104,12 +104,6 @@ const (
 	// DefaultPort is added to a server given without one.
 	DefaultPort = "5190"
 
-	// DefaultProfileLimit is the longest profile or away message, in bytes,
-	// that aim stores. It is the limit AIM servers commonly advertise; at
-	// sign-on the live server's own limit from the 02,03 rights reply takes
-	// over.
-	DefaultProfileLimit = 1024
-
 	// DefaultPasswordCommandTimeout bounds a password_command that hangs.
 	DefaultPasswordCommandTimeout = time.Minute
 )

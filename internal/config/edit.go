@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/oscar"
 )
 
@@ -95,8 +96,9 @@ func (c *Config) RemoveBuddies(names []string) (removed, missing []string, err e
 }
 
 // SetProfile stores the profile (HTML is passed to the server as is). An
-// empty text removes the key. A text over DefaultProfileLimit bytes is a
-// *TooLongError and the file is not touched.
+// empty text removes the key. A text over bos.DefaultProfileLimit bytes is
+// a *bos.TooLongError (the same error a live session gives) and the file is
+// not touched.
 func (c *Config) SetProfile(text string) error {
 	if err := c.setText(KeyProfile, "profile", text); err != nil {
 		return err
@@ -115,8 +117,8 @@ func (c *Config) SetAway(text string) error {
 }
 
 func (c *Config) setText(key, what, text string) error {
-	if len(text) > DefaultProfileLimit {
-		return &TooLongError{What: what, Len: len(text), Limit: DefaultProfileLimit}
+	if len(text) > bos.DefaultProfileLimit {
+		return &bos.TooLongError{What: what, Len: len(text), Limit: bos.DefaultProfileLimit}
 	}
 	return c.edit(func(d *document, s *fileSettings) (bool, error) {
 		if text == "" {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/oscar"
 )
 
@@ -213,11 +214,11 @@ func TestBadInputLeavesFileAlone(t *testing.T) {
 			return err
 		}, new(*SettingError), []string{"group", `invalid character '\n'`}},
 		{"profile too long", commented, func(c *Config) error {
-			return c.SetProfile(strings.Repeat("x", DefaultProfileLimit+1))
-		}, new(*TooLongError), []string{"profile is 1025 bytes, over the 1024-byte limit"}},
+			return c.SetProfile(strings.Repeat("x", bos.DefaultProfileLimit+1))
+		}, new(*bos.TooLongError), []string{"profile is too long: 1025 bytes, the server takes at most 1024"}},
 		{"away too long", commented, func(c *Config) error {
-			return c.SetAway(strings.Repeat("é", DefaultProfileLimit/2+1))
-		}, new(*TooLongError), []string{"away message is 1026 bytes"}},
+			return c.SetAway(strings.Repeat("é", bos.DefaultProfileLimit/2+1))
+		}, new(*bos.TooLongError), []string{"away message is too long: 1026 bytes"}},
 		{"malformed yaml", "buddies: [\nscreen_name: x\n", func(c *Config) error {
 			_, _, err := c.AddBuddies([]string{"LabDan"}, "")
 			return err
@@ -260,11 +261,11 @@ func TestSetProfileAndAway(t *testing.T) {
 	if err := c.SetProfile("line one\nline two\n"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SetAway(strings.Repeat("z", DefaultProfileLimit)); err != nil {
+	if err := c.SetAway(strings.Repeat("z", bos.DefaultProfileLimit)); err != nil {
 		t.Fatalf("SetAway at the limit: %v", err)
 	}
 	got := load(t, path)
-	if got.Profile != "line one\nline two\n" || got.Away != strings.Repeat("z", DefaultProfileLimit) {
+	if got.Profile != "line one\nline two\n" || got.Away != strings.Repeat("z", bos.DefaultProfileLimit) {
 		t.Errorf("reloaded profile %q away %q", got.Profile, got.Away)
 	}
 	if f := readFile(t, path); !strings.HasPrefix(f, "screen_name: LabAlice\nprofile: | # keep me\n  line one\n  line two\n") {

@@ -112,18 +112,6 @@ func (e *FileError) Error() string {
 
 func (e *FileError) Unwrap() error { return e.Err }
 
-// TooLongError is a profile or away message over the limit.
-type TooLongError struct {
-	settingsError
-	What  string // "profile" or "away message"
-	Len   int    // bytes
-	Limit int    // bytes
-}
-
-func (e *TooLongError) Error() string {
-	return fmt.Sprintf("%s is %d bytes, over the %d-byte limit", e.What, e.Len, e.Limit)
-}
-
 // NoPasswordError says no source gave a password, and how to give one.
 type NoPasswordError struct {
 	settingsError

@@ -22,7 +22,6 @@ func TestEveryErrorIsASettingsError(t *testing.T) {
 		"MissingSettingError":  &MissingSettingError{},
 		"PermissionError":      &PermissionError{},
 		"FileError":            &FileError{Err: errors.New("x")},
-		"TooLongError":         &TooLongError{},
 		"NoPasswordError":      &NoPasswordError{},
 		"PasswordCommandError": &PasswordCommandError{},
 		"LockError":            &LockError{Err: errors.New("x")},
