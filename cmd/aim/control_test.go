@@ -597,3 +597,42 @@ func TestChatIsTheSession(t *testing.T) {
 		t.Errorf("LabAlice signed on %d times, want 1", auths)
 	}
 }
+
+// TestSessionEditsThroughSocket: buddies add and remove, set-away and
+// set-profile reach the running session at once, with no password, and
+// the file keeps them.
+func TestSessionEditsThroughSocket(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	srv.AddBot("NewBot", func(from, text string) string { return "" })
+	r, _ := startSessionInProcess(t, srv)
+	cfgPath := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "aim", "config.yaml")
+	t.Setenv("AIM_PASSWORD", "")
+
+	if code, out, errOut := runCLI(t, "", "buddies", "add", "--json", "NewBot"); code != 0 || !strings.Contains(out, `"result":"added"`) {
+		t.Fatalf("buddies add: exit %d %s %s", code, out, errOut)
+	}
+	r.out.waitFor(t, `"name":"NewBot"`) // the server was told: NewBot is online
+	if code, out, errOut := runCLI(t, "", "set-away", "at lunch"); code != 0 || !strings.Contains(out, "the running session has set it") {
+		t.Fatalf("set-away: exit %d %s %s", code, out, errOut)
+	}
+	code, out, errOut := runCLI(t, "", "status", "--json")
+	if code != 0 || !strings.Contains(out, `"away":true`) || !strings.Contains(out, `"away_message":"at lunch"`) || !strings.Contains(out, `"NewBot"`) {
+		t.Errorf("status: exit %d %s %s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, "", "buddies", "remove", "EchoBot"); code != 0 || !strings.Contains(out, "Removed EchoBot") {
+		t.Fatalf("buddies remove: exit %d %s %s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, "", "set-profile", "--clear"); code != 0 {
+		t.Errorf("set-profile --clear: exit %d %s %s", code, out, errOut)
+	}
+	file := readFile(t, cfgPath)
+	if !strings.Contains(file, "NewBot") || strings.Contains(file, "EchoBot") || !strings.Contains(file, "at lunch") {
+		t.Errorf("the config file:\n%s", file)
+	}
+	code, out, _ = runCLI(t, "", "status")
+	if code != 0 || !strings.Contains(out, "online: NewBot") || !strings.Contains(out, "away: at lunch") {
+		t.Errorf("status: exit %d %q", code, out)
+	}
+}
