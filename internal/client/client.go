@@ -230,7 +230,7 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 	reconnected := false
 	for {
 		var signedOn time.Time // of this session, by the session's clock
-		c.live.set(sess)
+		c.live.set(sess, c.opts.Now())
 		var final error
 		again := false
 		for ev := range sess.Events() {

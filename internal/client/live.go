@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
 )
@@ -16,6 +17,7 @@ type live struct {
 	mu      sync.Mutex
 	a       Account
 	sess    *bos.Session
+	since   time.Time     // when sess signed on, by the client's clock
 	changed chan struct{} // closed and replaced whenever sess changes
 	ended   bool
 }
@@ -25,10 +27,10 @@ func newLive(a Account) *live {
 	return &live{a: a, changed: make(chan struct{})}
 }
 
-func (l *live) set(s *bos.Session) {
+func (l *live) set(s *bos.Session, signedOn time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.sess = s
+	l.sess, l.since = s, signedOn
 	close(l.changed)
 	l.changed = make(chan struct{})
 }
@@ -79,6 +81,14 @@ func (l *live) session(ctx context.Context, wait bool) (*bos.Session, error) {
 func (l *live) current() *bos.Session {
 	s, _ := l.session(context.Background(), false)
 	return s
+}
+
+// signedOn returns when the current session signed on, by the client's
+// clock.
+func (l *live) signedOn() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.since
 }
 
 // account returns a copy of what the next signon uploads.

@@ -31,8 +31,8 @@ func (c *Client) Status() *Result {
 			r.Name = self.ScreenName
 		}
 		r.SignonTime = self.SignonTime.UTC()
-		if r.SignonTime.IsZero() {
-			r.SignonTime = c.opts.Now().UTC() // a server that does not say: now is close enough
+		if r.SignonTime.IsZero() { // a server that does not say: when signon completed here
+			r.SignonTime = c.live.signedOn().UTC()
 		}
 	}
 	r = c.complete(0, "", CommandStatus, r, nil)
