@@ -48,8 +48,8 @@ connection drops is joined again; so is the room after a reconnect.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Room = strings.Join(args, " ")
-			if opts.For < 0 {
-				return usageErrorf("--for must be positive, got %s", opts.For)
+			if err := checkFor(opts.For); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -113,6 +113,7 @@ type settingsView struct {
 	Output          string              `yaml:"output" json:"output"`
 	Reconnect       bool                `yaml:"reconnect" json:"reconnect"`
 	TLS             bool                `yaml:"tls" json:"tls"`
+	HTML            bool                `yaml:"html" json:"html"`
 }
 
 func configShowRun(opts *configShowOptions) error {
@@ -131,6 +132,7 @@ func configShowRun(opts *configShowOptions) error {
 		Output:          cfg.Output,
 		Reconnect:       cfg.Reconnect,
 		TLS:             cfg.TLS,
+		HTML:            cfg.HTML,
 	}
 	for _, g := range cfg.Buddies { // empty lists print as [] rather than null
 		view.Buddies = append(view.Buddies, config.BuddyGroup{Group: g.Group, Names: append([]string{}, g.Names...)})

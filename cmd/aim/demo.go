@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -57,6 +59,12 @@ the accounts are ` + strings.Join(demo.Accounts, ", ") + `, each with the passwo
 			case opts.Serve && (fl.Changed("for") || fl.Changed("no-input") || opts.JSON()):
 				return usageErrorf("--serve runs only the server: --for, --no-input and --json are for the demo session")
 			}
+			if err := checkFor(opts.For); err != nil {
+				return err
+			}
+			if err := checkListen(opts.Listen); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -95,6 +103,23 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 		Status: fmt.Sprintf("aim: demo server on %s; type '%s' for commands, '%s' to sign off",
 			srv.AuthAddr(), client.CmdHelp.Name, client.CmdQuit.Name),
 	})
+}
+
+// checkListen checks --listen's HOST:PORT before anything listens: a
+// malformed address is a usage error, not a network one.
+func checkListen(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	switch {
+	case err != nil:
+	case host == "":
+		err = errors.New("no host")
+	case port == "":
+		err = errors.New("no port")
+	}
+	if err != nil {
+		return usageErrorf("--listen %q: want HOST:PORT, such as 127.0.0.1:5190: %v", addr, err)
+	}
+	return nil
 }
 
 // serveDemo runs the demo server alone until ctx ends.

@@ -65,8 +65,8 @@ prompt when standard input is a terminal. It is never a flag.`,
   tmux new -d -s aim 'aim login --no-input'   # then: aim send, aim status, aim events`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.For < 0 {
-				return usageErrorf("--for must be positive, got %s", opts.For)
+			if err := checkFor(opts.For); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -79,6 +79,14 @@ prompt when standard input is a terminal. It is never a flag.`,
 	cmd.Flags().BoolVar(&opts.NoInput, "no-input", false, "ignore standard input: stay online until a signal or --for")
 	config.BoolFlag(cmd.Flags(), "reconnect", true, "after a lost connection, sign on again with backoff (never after a kick or a wrong password)")
 	return cmd
+}
+
+// checkFor checks the --for of the commands that stay online.
+func checkFor(d time.Duration) error {
+	if d < 0 {
+		return usageErrorf("--for must be positive, got %s", d)
+	}
+	return nil
 }
 
 // addAccountFlags adds the flags that say who signs on where, and how.
@@ -152,6 +160,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	return stayOnline(ctx, opts.IO, out, client.Options{
 		Account:   a,
 		Reconnect: cfg.Reconnect,
+		HTML:      cfg.HTML,
 		Config:    cfg,
 		// The session follows the file: later versions as they are on disk.
 		Reload: func() (*config.Config, error) { return config.Load(config.Options{Path: cfg.Path}) },

@@ -22,7 +22,7 @@ func isolate(t *testing.T) string {
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	for _, v := range []string{"AIM_CONFIG", "AIM_SCREEN_NAME", "AIM_SERVER", "AIM_AUTH", "AIM_PASSWORD",
-		"AIM_PASSWORD_COMMAND", "AIM_OUTPUT", "AIM_RECONNECT", "AIM_TLS"} {
+		"AIM_PASSWORD_COMMAND", "AIM_OUTPUT", "AIM_RECONNECT", "AIM_TLS", "AIM_HTML"} {
 		t.Setenv(v, "")
 	}
 	t.Setenv("XDG_RUNTIME_DIR", t.TempDir()) // the sessions' sockets: this test's own

@@ -49,6 +49,7 @@ var settingFlags = map[string]string{
 	config.KeyPasswordCommand: "password-command",
 	config.KeyReconnect:       "reconnect",
 	config.KeyTLS:             "tls",
+	config.KeyHTML:            sendHTMLFlag,
 }
 
 // newFactory returns a factory whose Config reads the process environment.

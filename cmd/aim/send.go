@@ -22,6 +22,9 @@ type sendOptions struct {
 	Timeout   time.Duration // --timeout: give up after this long (0: never)
 }
 
+// sendHTMLFlag is send's --html: the message is HTML, sent as it is.
+const sendHTMLFlag = "html"
+
 func newSendCmd(f *factory, runF func(context.Context, *sendOptions) error) *cobra.Command {
 	opts := &sendOptions{accountOptions: newAccountOptions(f)}
 	cmd := &cobra.Command{
@@ -36,12 +39,21 @@ is read from standard input (all of it, up to the server's limit, usually
 512 bytes). While the session is reconnecting, the message waits for it,
 up to --timeout.
 
-Exit status 0 means the server accepted the message. 6 means it refused
-it: the recipient is not signed on, or has blocked you. Text in any script
-arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the text needs.`,
+The message is sent as typed: characters such as <, > and & and line
+breaks arrive as they are (aim escapes them, since AIM messages are HTML).
+With --html (or html: true in the config file) the message is HTML and
+goes out as it is, so <b>hi</b> shows in bold.
+
+Everything that needs no server (the name, the message's length against
+the 512 bytes real servers take, the flags and settings) is checked before
+signing on. Exit status 0 means the server accepted the message. 6 means
+it refused it: the recipient is not signed on, or has blocked you. Text in
+any script arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the
+text needs.`,
 		Example: `  aim send LabBob 'lunch?'
   echo 'build finished' | aim send LabBob
   aim send "Lab Bob" "names with spaces need quotes" --json
+  aim send LabBob --html '<b>bold</b> move'
   */5 * * * * aim send LabBob "$(uptime)"    # cron, through a running aim login`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -66,6 +78,7 @@ arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the text needs.`,
 	addAccountFlags(cmd, &opts.TLS)
 	addNoSessionFlag(cmd, &opts.NoSession)
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "give up after `DURATION` (exit 4), e.g. while the session reconnects; 0: wait")
+	cmd.Flags().Bool(sendHTMLFlag, false, "the message is HTML: send it as it is (or AIM_HTML, html: true)")
 	return cmd
 }
 
@@ -95,8 +108,15 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 	if strings.TrimSpace(opts.Text) == "" {
 		return usageErrorf("no message to send (give it after the name, or on standard input)")
 	}
+	// Everything that needs no server is checked before signing on (or
+	// handing the message to a running session); the password prompt, if
+	// any, comes last.
 	cfg, err := opts.Config()
 	if err != nil {
+		return err
+	}
+	body := client.IMBody(opts.Text, cfg.HTML)
+	if err := client.CheckIM(opts.To, body); err != nil {
 		return err
 	}
 	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
@@ -107,7 +127,9 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 		}
 		if c != nil {
 			defer c.Close()
-			r, err := remote(ctx, c, client.CmdSend.Name, []string{opts.To, opts.Text}, noticeTo(opts.IO, out.json))
+			// body is already what goes on the wire, whatever the
+			// session's own html setting.
+			r, err := remote(ctx, c, client.CmdSendHTML.Name, []string{opts.To, body}, noticeTo(opts.IO, out.json))
 			if err != nil {
 				return err
 			}
@@ -115,13 +137,11 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 			return nil
 		}
 	}
-	// The password prompt, if any, needs the terminal: read it after the
-	// message only when the message came from the command line.
 	a, err := opts.account(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	r, err := client.Send(ctx, a, opts.To, opts.Text, time.Now)
+	r, err := client.Send(ctx, a, opts.To, body, time.Now)
 	if err != nil {
 		return err
 	}

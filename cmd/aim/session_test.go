@@ -185,7 +185,7 @@ func TestLoginJSON(t *testing.T) {
 
 	r := startCLI(t, "login", "--json")
 	r.out.waitFor(t, `"type":"buddy_online"`)
-	r.send(t, "send EchoBot héllo <b>there</b>")
+	r.send(t, "html EchoBot héllo <b>there</b>")
 	r.out.waitFor(t, `"type":"im"`)
 	r.send(t, "info EchoBot")
 	r.send(t, "frobnicate")
@@ -655,8 +655,9 @@ func TestNonASCIIRoundTrip(t *testing.T) {
 	for _, s := range texts[:4] {
 		bob.out.waitFor(t, `"text":"`+s+`"`)
 	}
-	bob.out.waitFor(t, `"text":"tags bold & more"`)
-	bob.out.waitFor(t, `"html":"tags <b>bold</b> &amp; more"`)
+	// Typed text arrives as typed, markup-like characters and all.
+	bob.out.waitFor(t, `"text":"tags <b>bold</b> &amp; more"`)
+	bob.out.waitFor(t, `"html":"tags &lt;b&gt;bold&lt;/b&gt; &amp;amp; more"`)
 }
 
 // TestDemoServe: the demo server alone, and aim login against it.

@@ -402,16 +402,33 @@ func (s *Session) QueueIM(to, text string, autoResponse bool) (*Pending, error) 
 	if err != nil {
 		return nil, err
 	}
-	lim := s.Limits().MaxMessageLen
-	t, err := oscar.NewText(text)
+	t, err := imText(text, s.Limits().MaxMessageLen)
 	if err != nil {
-		return nil, &TooLongError{What: "message", Len: len(text), Limit: lim}
-	}
-	if len(t.Data) > lim {
-		return nil, &TooLongError{What: "message", Len: len(t.Data), Limit: lim}
+		return nil, err
 	}
 	m := &oscar.ICBMSend{Cookie: newCookie(), Channel: 1, ScreenName: name, Message: oscar.NewMessage(t), WantAck: true, AutoResponse: autoResponse}
 	return s.start(m, oscar.TypeICBMAck)
+}
+
+// CheckIM reports, with no server, whether text fits in an IM under the
+// limit real servers enforce (DefaultMaxMessage), in bytes as QueueIM
+// encodes it: a *TooLongError if not. Check before signing on, which real
+// servers ration.
+func CheckIM(text string) error {
+	_, err := imText(text, DefaultMaxMessage)
+	return err
+}
+
+// imText encodes an IM's text, refusing it if longer than lim bytes.
+func imText(text string, lim int) (oscar.Text, error) {
+	t, err := oscar.NewText(text)
+	if err != nil {
+		return t, &TooLongError{What: "message", Len: len(text), Limit: lim}
+	}
+	if len(t.Data) > lim {
+		return t, &TooLongError{What: "message", Len: len(t.Data), Limit: lim}
+	}
+	return t, nil
 }
 
 // SetProfile replaces the profile (02,04).

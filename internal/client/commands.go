@@ -39,10 +39,12 @@ const (
 // so that other front ends (the control socket) can name it.
 var (
 	CmdSend = &Command{Name: "send", Aliases: []string{"msg", "m"}, Args: "NAME TEXT", Help: "send an instant message",
-		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, false) }}
+		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, false, x.c.opts.HTML) }}
+	CmdSendHTML = &Command{Name: "html", Args: "NAME HTML", Help: "send an instant message written in HTML, markup and all\n(send escapes <, > and &, so that text arrives as typed)",
+		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, false, true) }}
 	CmdAutoreply = &Command{Name: "autoreply", Args: "NAME TEXT",
 		Help:     "send it marked as an automatic reply: clients never\nanswer those, so two bots cannot talk in a loop",
-		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, true) }}
+		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, true, x.c.opts.HTML) }}
 	CmdAdd = &Command{Name: "add", Args: "NAME [GROUP]", Help: "add a buddy (saved to the config file too)",
 		Complete: CompleteBuddy, Online: true, run: addBuddy}
 	CmdRemove = &Command{Name: "remove", Aliases: []string{"rm"}, Args: "NAME",
@@ -69,7 +71,7 @@ var (
 	CmdHelp    = &Command{Name: "help", Aliases: []string{"?"}, Help: "this list", run: help}
 	CmdQuit    = &Command{Name: "quit", Aliases: []string{"exit"}, Help: "finish what is pending, sign off and exit", run: quit}
 
-	commands = []*Command{CmdSend, CmdAutoreply, CmdAdd, CmdRemove, CmdProfile, CmdAway, CmdInfo, CmdWarn,
+	commands = []*Command{CmdSend, CmdSendHTML, CmdAutoreply, CmdAdd, CmdRemove, CmdProfile, CmdAway, CmdInfo, CmdWarn,
 		CmdJoin, CmdSay, CmdLeave, CmdMembers, CmdRooms, CmdInvite, CmdAccept, CmdBuddies, CmdHelp, CmdQuit}
 )
 
@@ -287,7 +289,9 @@ func (c *Client) finish(ctx context.Context) {
 	c.Flush(ctx)
 }
 
-func sendIM(x *call, auto bool) (*Result, error) {
+// sendIM sends the rest of the line, as HTML if html, else as text
+// (IMBody).
+func sendIM(x *call, auto, html bool) (*Result, error) {
 	name, text, err := nameAndRest(x.args)
 	if err == nil && text == "" {
 		err = fmt.Errorf("no message text (%s)", x.usage())
@@ -296,7 +300,7 @@ func sendIM(x *call, auto bool) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{To: name}
-	p, err := x.sess.QueueIM(name, text, auto)
+	p, err := x.sess.QueueIM(name, IMBody(text, html), auto)
 	if err != nil {
 		return r, err
 	}

@@ -20,6 +20,7 @@
 //	output            --output, --json    AIM_OUTPUT            text (or json)
 //	reconnect         --reconnect         AIM_RECONNECT         true
 //	tls               --tls               AIM_TLS               false
+//	html              --html (aim send)   AIM_HTML              false (messages typed are HTML, sent as is)
 //	buddies           (file only)                               none
 //	profile           (file only)                               ""
 //	away              (file only)                               ""
@@ -81,6 +82,7 @@ const (
 	KeyOutput          = "output"
 	KeyReconnect       = "reconnect"
 	KeyTLS             = "tls"
+	KeyHTML            = "html"
 )
 
 // Allowed values of auth and output.
@@ -110,7 +112,7 @@ const (
 
 // layeredKeys are the keys that may come from a flag, the environment, the
 // file or a default. The others are file-only.
-var layeredKeys = []string{KeyScreenName, KeyServer, KeyAuth, KeyPasswordCommand, KeyOutput, KeyReconnect, KeyTLS}
+var layeredKeys = []string{KeyScreenName, KeyServer, KeyAuth, KeyPasswordCommand, KeyOutput, KeyReconnect, KeyTLS, KeyHTML}
 
 // Options says where Load looks.
 type Options struct {
@@ -175,6 +177,9 @@ type Config struct {
 	Output          string // OutputText or OutputJSON
 	Reconnect       bool
 	TLS             bool
+	// HTML: the messages the user types are HTML, sent as they are;
+	// otherwise they are text, escaped so they arrive as typed.
+	HTML bool
 
 	// PasswordCommandTimeout bounds password_command; zero means
 	// DefaultPasswordCommandTimeout.
@@ -204,6 +209,7 @@ type fileSettings struct {
 	Output          *string      `yaml:"output"`
 	Reconnect       *boolSetting `yaml:"reconnect"`
 	TLS             *boolSetting `yaml:"tls"`
+	HTML            *boolSetting `yaml:"html"`
 }
 
 // layered returns the file's values of the layered keys, for viper.
@@ -224,6 +230,9 @@ func (s *fileSettings) layered() map[string]any {
 	}
 	if s.TLS != nil {
 		m[KeyTLS] = bool(*s.TLS)
+	}
+	if s.HTML != nil {
+		m[KeyHTML] = bool(*s.HTML)
 	}
 	return m
 }
@@ -281,6 +290,7 @@ func Load(opts Options) (*Config, error) {
 	v.SetDefault(KeyOutput, OutputText)
 	v.SetDefault(KeyReconnect, true)
 	v.SetDefault(KeyTLS, false)
+	v.SetDefault(KeyHTML, false)
 	if err := v.MergeConfigMap(file.layered()); err != nil {
 		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
@@ -316,6 +326,7 @@ func Load(opts Options) (*Config, error) {
 		Output:          strings.ToLower(strings.TrimSpace(v.GetString(KeyOutput))),
 		Reconnect:       v.GetBool(KeyReconnect),
 		TLS:             v.GetBool(KeyTLS),
+		HTML:            v.GetBool(KeyHTML),
 		Warnings:        doc.warnings,
 		flagNames:       opts.FlagNames,
 	}
@@ -358,7 +369,7 @@ func envLayer(opts Options) (map[string]any, error) {
 			continue
 		}
 		switch key {
-		case KeyReconnect, KeyTLS:
+		case KeyReconnect, KeyTLS, KeyHTML:
 			b, err := ParseBool(val)
 			if err != nil {
 				return nil, &SettingError{Key: key, Value: val, Source: name, Reason: err.Error()}

@@ -58,7 +58,7 @@ func (w Warning) String() string {
 // Keys aim knows at the top level of the file, and in each buddies group.
 var (
 	knownKeys = []string{KeyScreenName, KeyServer, KeyAuth, KeyPasswordCommand, KeyPassword,
-		KeyBuddies, KeyProfile, KeyAway, KeyOutput, KeyReconnect, KeyTLS}
+		KeyBuddies, KeyProfile, KeyAway, KeyOutput, KeyReconnect, KeyTLS, KeyHTML}
 	groupKeys = []string{"group", "names"}
 )
 
@@ -74,6 +74,7 @@ var shapes = map[string]string{
 	KeyOutput:          OutputText + " or " + OutputJSON,
 	KeyReconnect:       "true or false",
 	KeyTLS:             "true or false",
+	KeyHTML:            "true or false",
 }
 
 // buddiesShape is how the buddies list is written.
@@ -130,7 +131,7 @@ func (d *document) checkShapes() ([]Warning, error) {
 					}
 				}
 			}
-		case KeyReconnect, KeyTLS:
+		case KeyReconnect, KeyTLS, KeyHTML:
 			if v.Kind != yaml.ScalarNode {
 				return nil, fail(v, "%s must be %s, not %s", k.Value, shapes[k.Value], describe(v))
 			}
