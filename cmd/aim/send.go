@@ -133,6 +133,7 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 			if err != nil {
 				return err
 			}
+			r.Command = client.CmdSend.Name // what was asked of aim: a send
 			out.print(r)
 			return nil
 		}
