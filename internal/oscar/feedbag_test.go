@@ -9,13 +9,18 @@ import (
 
 // The five items of feedbag-2026.txt's list (and feedbag-2025.txt's): the
 // root group, a deny item, the pdinfo item, group 'Friends' and its buddy,
-// in the server's (group id, item id) order, names normalized.
-var capturedFeedbag = []FeedbagItem{
-	{Class: FeedbagClassGroup, TLVs: TLVList{0x00, 0xc8, 0x00, 0x02, 0x00, 0x01}},
-	{Name: "labcarol", ItemID: 0x0201, Class: FeedbagClassDeny},
-	{ItemID: 0x0301, Class: FeedbagClassPDInfo, TLVs: TLVList{0x00, 0xca, 0x00, 0x01, 0x04}},
-	{Name: "Friends", GroupID: 1, Class: FeedbagClassGroup, TLVs: TLVList{0x00, 0xc8, 0x00, 0x02, 0x01, 0x01}},
-	{Name: "labbob", GroupID: 1, ItemID: 0x0101, Class: FeedbagClassBuddy},
+// in the server's (group id, item id) order, names normalized. Each call
+// returns new items: checkBody decodes into the messages it is given, and
+// decoding reuses a message's item array, so a shared one would change
+// under the next test (and the next -count run).
+func capturedFeedbag() []FeedbagItem {
+	return []FeedbagItem{
+		{Class: FeedbagClassGroup, TLVs: TLVList{0x00, 0xc8, 0x00, 0x02, 0x00, 0x01}},
+		{Name: "labcarol", ItemID: 0x0201, Class: FeedbagClassDeny},
+		{ItemID: 0x0301, Class: FeedbagClassPDInfo, TLVs: TLVList{0x00, 0xca, 0x00, 0x01, 0x04}},
+		{Name: "Friends", GroupID: 1, Class: FeedbagClassGroup, TLVs: TLVList{0x00, 0xc8, 0x00, 0x02, 0x01, 0x01}},
+		{Name: "labbob", GroupID: 1, ItemID: 0x0101, Class: FeedbagClassBuddy},
+	}
 }
 
 func TestFeedbagMessages(t *testing.T) {
@@ -33,14 +38,14 @@ func TestFeedbagMessages(t *testing.T) {
 			" 0007 467269656e6473 0001 0000 0001 0006 00c8 0002 0101" +
 			" 0006 6c6162626f62 0001 0101 0000 0000" +
 			" 6b0ca361",
-			&FeedbagReply{Items: capturedFeedbag, Modified: 0x6b0ca361}, &FeedbagReply{}},
+			&FeedbagReply{Items: capturedFeedbag(), Modified: 0x6b0ca361}, &FeedbagReply{}},
 		// Transaction 1: the root group, then the group, then the buddy as typed.
 		{"13,08 root", "0000 0000 0000 0001 0006 00c8 0002 0001",
-			&FeedbagInsert{Items: capturedFeedbag[:1]}, &FeedbagInsert{}},
+			&FeedbagInsert{Items: capturedFeedbag()[:1]}, &FeedbagInsert{}},
 		{"13,08 buddy", "0007 4c616220426f62 0001 0101 0000 0000",
 			&FeedbagInsert{Items: []FeedbagItem{{Name: "Lab Bob", GroupID: 1, ItemID: 0x0101}}}, &FeedbagInsert{}},
 		{"13,08 two items", "0008 6c61626361726f6c 0000 0201 0003 0000 0000 0000 0301 0004 0005 00ca 0001 04",
-			&FeedbagInsert{Items: capturedFeedbag[1:3]}, &FeedbagInsert{}},
+			&FeedbagInsert{Items: capturedFeedbag()[1:3]}, &FeedbagInsert{}},
 		// The update of an absent permit item that created it, and the delete of an absent item.
 		{"13,09 permit", "0007 4c616220426f62 0000 0401 0002 0000",
 			&FeedbagUpdate{Items: []FeedbagItem{{Name: "Lab Bob", ItemID: 0x0401, Class: FeedbagClassPermit}}}, &FeedbagUpdate{}},
@@ -81,7 +86,8 @@ func TestFeedbagRights(t *testing.T) {
 }
 
 func TestFeedbagItemAccessors(t *testing.T) {
-	root, pd := capturedFeedbag[0], capturedFeedbag[2]
+	items := capturedFeedbag()
+	root, pd := items[0], items[2]
 	if ids, ok := root.Order(); !ok || !reflect.DeepEqual(ids, []uint16{1}) {
 		t.Errorf("root Order = %v, %v", ids, ok)
 	}
@@ -162,7 +168,7 @@ func TestFeedbagDecodeErrors(t *testing.T) {
 // TestFeedbagDecodeLeavesNothing decodes a bad body into a value that held a
 // list: nothing of the old list may stay behind.
 func TestFeedbagDecodeLeavesNothing(t *testing.T) {
-	m := FeedbagReply{Items: capturedFeedbag, Modified: 7}
+	m := FeedbagReply{Items: capturedFeedbag(), Modified: 7}
 	if err := m.Decode(mustHex(t, "00 0001 0000")); err == nil {
 		t.Fatal("a cut 13,06 decoded")
 	}
