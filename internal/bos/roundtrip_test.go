@@ -52,9 +52,13 @@ func (l *tripLog) String() string {
 // signOnThrough logs in and signs on through d, with a buddy and a
 // profile as aim login does, and returns the session and the round trips
 // counted after the authorizer and after the signon.
-func signOnThrough(ctx context.Context, srv *oscartest.Server, d *netsim.Dialer, method login.Method, log *tripLog) (sess *bos.Session, auth, total int, err error) {
+// fb, if set, is the feedbag options (Feedbag, SavedFeedbag).
+func signOnThrough(ctx context.Context, srv *oscartest.Server, d *netsim.Dialer, method login.Method, log *tripLog, fb *bos.Options) (sess *bos.Session, auth, total int, err error) {
 	lo := login.Options{Addr: srv.AuthAddr(), ScreenName: alice.ScreenName, Password: secret.String(alice.Password), Method: method, Dial: d.DialContext}
 	bo := bos.Options{Buddies: []string{bob.ScreenName}, Profile: "<HTML>hi</HTML>", Dial: d.DialContext, Keepalive: -1, ProbeAfter: -1}
+	if fb != nil {
+		bo.Feedbag, bo.SavedFeedbag = fb.Feedbag, fb.SavedFeedbag
+	}
 	if log != nil {
 		lo.Trace, bo.Trace = log.trace("auth"), log.trace("bos")
 	}
@@ -82,28 +86,67 @@ func signOnThrough(ctx context.Context, srv *oscartest.Server, d *netsim.Dialer,
 // and waits one more round trip for the five replies, which carry the
 // limits it needs (message and profile length): six in all. The MD5
 // login's key exchange adds one.
+//
+// The server-stored list adds none: its rights query (13,02) and query
+// (13,04, or 13,05 with a saved copy) go in the same flight, 13,07 before
+// client ready, and the 13,03 and every part of the 13,06 (or the 13,0F)
+// are read with the other replies. Only a saved copy the 13,0F shows to
+// be stale (same time, another count) costs one more, for 13,04.
 func TestSignonRoundTrips(t *testing.T) {
 	tests := []struct {
+		name        string
 		method      login.Method
+		feedbag     string // "": none; "new": no saved copy; "saved": current copy; "stale"
 		auth, total int
 	}{
-		{login.FLAP, 2, 6},
-		{login.MD5, 3, 7},
+		{"FLAP", login.FLAP, "", 2, 6},
+		{"MD5", login.MD5, "", 3, 7},
+		{"feedbag", login.FLAP, "new", 2, 6},
+		{"feedbag saved", login.FLAP, "saved", 2, 6},
+		{"feedbag stale", login.FLAP, "stale", 2, 7},
 	}
 	for _, tt := range tests {
-		t.Run(tt.method.String(), func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			srv := startServer(t, alice, bob)
+			srv.FeedbagPartItems = 1                                                // every item its own 13,06
 			signOn(t, srv, bob.ScreenName, bob.Password, login.FLAP, bos.Options{}) // so that a 03,0B comes during signon
+			var fb *bos.Options
+			if tt.feedbag != "" {
+				fb = &bos.Options{Feedbag: true}
+				first := signOn(t, srv, alice.ScreenName, alice.Password, login.FLAP, bos.Options{Feedbag: true})
+				upload(t, first, friendsList.Add("LabDave", "Friends"))
+				logout(t, first)
+				if tt.feedbag != "new" {
+					again := signOn(t, srv, alice.ScreenName, alice.Password, login.FLAP, bos.Options{Feedbag: true})
+					fb.SavedFeedbag = again.Feedbag()
+					if tt.feedbag == "stale" {
+						upload(t, again, friendsList) // LabDave goes, the list's time stays
+					}
+					logout(t, again)
+				}
+				if err := srv.WaitOffline(t.Context(), alice.ScreenName); err != nil {
+					t.Fatal(err)
+				}
+			}
 			d := &netsim.Dialer{Latency: time.Millisecond}
 			defer d.Close()
 			log := &tripLog{d: d}
 			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 			defer cancel()
-			sess, auth, total, err := signOnThrough(ctx, srv, d, tt.method, log)
+			sess, auth, total, err := signOnThrough(ctx, srv, d, tt.method, log, fb)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer logout(t, sess)
+			if tt.feedbag != "" {
+				want := 2
+				if tt.feedbag == "stale" {
+					want = 1
+				}
+				if l, _ := sess.Feedbag().List(); l.Len() != want {
+					t.Errorf("the list read at signon: %+v", l)
+				}
+			}
 			t.Logf("round trips (count, connection, direction, frame):\n%s", log)
 			if auth != tt.auth || total != tt.total {
 				t.Errorf("signon took %d round trips (%d to the authorizer), want %d (%d); the timeline:\n%s", total, auth, tt.total, tt.auth, log)
@@ -125,7 +168,7 @@ func BenchmarkSignonLatency25ms(b *testing.B) {
 	for b.Loop() {
 		d := &netsim.Dialer{Latency: lat}
 		start := time.Now()
-		sess, _, total, err := signOnThrough(b.Context(), srv, d, login.FLAP, nil)
+		sess, _, total, err := signOnThrough(b.Context(), srv, d, login.FLAP, nil, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

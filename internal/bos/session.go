@@ -28,6 +28,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aim-oscar/aim/internal/buddylist"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/secret"
 )
@@ -86,6 +87,14 @@ type Options struct {
 	// Reconnected marks a signon that follows a lost connection; the
 	// SignedOn event says so.
 	Reconnected bool
+	// Feedbag: use the buddy list the server keeps when it has one (family
+	// 0x13): signon reads it and activates it, presence comes from it, and
+	// Buddies is not sent. Session.Feedbag returns it, EditFeedbag edits it.
+	Feedbag bool
+	// SavedFeedbag is the server's list as the caller last saw it (a copy
+	// of Session.Feedbag): signon then asks only whether it changed
+	// (13,05). nil asks for the whole list (13,04).
+	SavedFeedbag *buddylist.Feedbag
 	// AutoReply makes the session answer IMs with the away message while
 	// away, as AIM clients do: once per sender for each away message,
 	// flagged as an automatic reply, and never to an automatic reply.
@@ -112,6 +121,7 @@ type Session struct {
 	signingOn  bool                      // set only by Connect, before the goroutines start
 	signonReqs map[uint32]oscar.SNACType // request ids of signon's SNACs
 	signonCtx  context.Context           // Connect's, during signon
+	replyFlags uint16                    // SNAC flags of the reply being decoded, during signon
 	reqID      atomic.Uint32
 	rates      *limiter
 	outq       chan *job
@@ -141,6 +151,7 @@ type Session struct {
 	profile string            // the profile set, for a signon after a migration
 	buddies []string          // the buddy list, for a signon after a migration
 	replied map[string]bool   // senders auto-replied to for this away message
+	fb      *feedbagState     // nil: no feedbag in use
 
 	lastRead  atomic.Int64 // unix nanos
 	lastWrite atomic.Int64
@@ -551,6 +562,9 @@ func (s *Session) handle(snac oscar.SNAC) error {
 	case oscar.TypeMOTD:
 		s.emit(&ServerMessage{At: now, Type: snacType(snac.Type()), Text: serverNotice(snac)})
 	case oscar.TypeStatsInterval:
+	case oscar.TypeFeedbagStartCluster, oscar.TypeFeedbagEndCluster,
+		oscar.TypeFeedbagInsertItem, oscar.TypeFeedbagUpdateItem, oscar.TypeFeedbagDeleteItem:
+		return s.feedbagPush(now, snac)
 	default:
 		if snac.Subtype != 1 {
 			return errors.New("not a SNAC this client uses")

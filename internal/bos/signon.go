@@ -88,20 +88,31 @@ func (s *Session) signon(ctx context.Context) error {
 	// changed since after a migration.
 	s.mu.Lock()
 	buddies, profile, awayMsg := slices.Clone(s.buddies), s.profile, s.away
+	saved := s.opts.SavedFeedbag
+	if s.fb != nil { // a migration: the list as the session has it
+		saved = s.fb.list
+	}
 	s.mu.Unlock()
-	forChunks(buddies, func(chunk []string) error {
-		burst = append(burst, &oscar.AddBuddies{Names: chunk})
-		return nil
-	})
+	feedbag := s.opts.Feedbag && slices.Contains(host.Families, oscar.FamilyFeedbag)
+	if feedbag {
+		burst = append(burst, s.feedbagSignon(saved, replies)...)
+	} else {
+		forChunks(buddies, func(chunk []string) error {
+			burst = append(burst, &oscar.AddBuddies{Names: chunk})
+			return nil
+		})
+	}
 	var away *string
 	if awayMsg != "" {
 		away = &awayMsg
 	}
-	burst = append(burst,
-		setInfo(&profile, away),
-		&ourICBMParams,
-		clientReady(host.Families),
-	)
+	burst = append(burst, setInfo(&profile, away), &ourICBMParams)
+	if feedbag {
+		// Before client ready: the 2025 release sends the first buddy
+		// arrivals only to a session whose list is active by then.
+		burst = append(burst, oscar.Empty(oscar.TypeFeedbagUse))
+	}
+	burst = append(burst, clientReady(host.Families))
 	for _, m := range burst {
 		if err := s.writeNow(ctx, m); err != nil {
 			return &StepError{Step: "sending " + m.SNACType().String(), Err: err}
@@ -216,6 +227,10 @@ var signonReplies = map[oscar.SNACType]oscar.SNACType{
 	oscar.TypeBuddyRightsReq:   oscar.TypeBuddyRights,
 	oscar.TypeICBMParamsReq:    oscar.TypeICBMParams,
 	oscar.TypePrivacyRightsReq: oscar.TypePrivacyRights,
+	oscar.TypeFeedbagRightsReq: oscar.TypeFeedbagRights,
+	oscar.TypeFeedbagQuery:     oscar.TypeFeedbagReply,
+	// 13,05's answer may also be 13,0F: either keeps 13,06 awaited.
+	oscar.TypeFeedbagQueryIfModified: oscar.TypeFeedbagReply,
 }
 
 // expect reads until the wanted SNAC arrives and decodes it; whatever else
@@ -260,7 +275,10 @@ func (s *Session) expectAll(step string, want map[oscar.SNACType]func([]byte) er
 		}
 		// The body aliases the reader's buffer, and decoded values alias the
 		// body: keep a copy that outlives the next read.
-		if err := decode(append([]byte(nil), snac.Body...)); err != nil {
+		s.replyFlags = snac.Flags
+		if err := decode(append([]byte(nil), snac.Body...)); err == errMorePart {
+			continue
+		} else if err != nil {
 			return &StepError{Step: step, Err: err}
 		}
 		delete(want, snac.Type())

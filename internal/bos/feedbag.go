@@ -1,0 +1,192 @@
+package bos
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aim-oscar/aim/internal/buddylist"
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// The buddy list the server keeps (family 0x13, the feedbag). With
+// Options.Feedbag set and a server listing family 0x13 in 01,03, signon
+// asks for the rights (13,02) and the list (13,05 with the saved copy's
+// time, else 13,04), activates it (13,07) before client ready, all in the
+// one signon flight, and reads every part of the 13,06 (or the 13,0F) with
+// the other replies: no round trip is added. Presence then comes from the
+// server's list, and Options.Buddies is not sent (03,04).
+
+// errMorePart tells expectAll that a reply came in part: keep waiting for
+// its type.
+var errMorePart = errors.New("more parts follow")
+
+// feedbagState is the server's list as the session holds it: read at
+// signon, changed by the edits the server confirmed and by pushes of the
+// account's other sessions. Guarded by Session.mu.
+type feedbagState struct {
+	list *buddylist.Feedbag
+	// push is the list before a pushed transaction (13,11 from the
+	// server) started; nil outside one.
+	push *buddylist.List
+}
+
+// feedbagSignon adds the feedbag's requests to the signon flight and
+// their replies to those awaited. saved is the copy from the last sync
+// (nil: none).
+func (s *Session) feedbagSignon(saved *buddylist.Feedbag, replies map[oscar.SNACType]func([]byte) error) []oscar.Message {
+	var rights oscar.FeedbagRights
+	var r buddylist.Reader
+	replies[oscar.TypeFeedbagRights] = rights.Decode
+	replies[oscar.TypeFeedbagReply] = func(body []byte) error {
+		done, err := r.Add(s.replyFlags, body)
+		if err != nil {
+			return err
+		}
+		if !done {
+			return errMorePart
+		}
+		delete(replies, oscar.TypeFeedbagNotModified)
+		s.setFeedbag(r.Feedbag())
+		return nil
+	}
+	query := saved.Query()
+	if query.SNACType() == oscar.TypeFeedbagQueryIfModified {
+		replies[oscar.TypeFeedbagNotModified] = func(body []byte) error {
+			var nm oscar.FeedbagNotModified
+			if err := nm.Decode(body); err != nil {
+				return err
+			}
+			if !saved.Current(&nm) {
+				// Same time, another count (a delete does not move the
+				// time): ask for the whole list, one more round trip.
+				return s.writeNow(s.signonCtx, oscar.Empty(oscar.TypeFeedbagQuery))
+			}
+			delete(replies, oscar.TypeFeedbagReply)
+			s.setFeedbag(buddylist.NewFeedbag(saved.Items(), saved.Modified))
+			return nil
+		}
+	}
+	return []oscar.Message{&oscar.FeedbagRightsQuery{}, query}
+}
+
+// setFeedbag makes l the session's copy of the server's list.
+func (s *Session) setFeedbag(l *buddylist.Feedbag) {
+	s.mu.Lock()
+	s.fb = &feedbagState{list: l}
+	s.mu.Unlock()
+}
+
+// Feedbag returns a copy of the server's list as the session holds it now,
+// or nil when the session does not use one (Options.Feedbag unset, or a
+// server without family 0x13).
+func (s *Session) Feedbag() *buddylist.Feedbag {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fb == nil {
+		return nil
+	}
+	return buddylist.NewFeedbag(s.fb.list.Items(), s.fb.list.Modified)
+}
+
+// ErrNoFeedbag is returned by feedbag edits on a session without one.
+var ErrNoFeedbag = errors.New("the server keeps no buddy list for this session")
+
+// EditFeedbag sends a transaction: 13,11, each edit waiting for its 13,0E,
+// then 13,12. The items the server accepted become part of the session's
+// copy (Feedbag); those it refused are returned, each with the server's
+// code and a sentence (buddylist.Rejected). An error (the connection lost,
+// ctx ended, the server answering an edit with an error SNAC) stops the
+// transaction where it is: the edits confirmed so far stay confirmed.
+func (s *Session) EditFeedbag(ctx context.Context, tx *buddylist.Transaction) ([]buddylist.Rejected, error) {
+	s.mu.Lock()
+	has := s.fb != nil
+	s.mu.Unlock()
+	if !has {
+		return nil, ErrNoFeedbag
+	}
+	if tx.Empty() {
+		return nil, nil
+	}
+	if err := s.enqueue(ctx, s.nextReqID(), &oscar.FeedbagStartCluster{}); err != nil {
+		return nil, err
+	}
+	var rejected []buddylist.Rejected
+	var err error
+	for _, e := range tx.Edits {
+		var body []byte
+		if body, err = s.request(ctx, e.Message(), oscar.TypeFeedbagStatus); err != nil {
+			err = fmt.Errorf("feedbag edit %s: %w", e.Type.Short(), err)
+			break
+		}
+		var st oscar.FeedbagStatus
+		if err = st.Decode(body); err != nil {
+			break
+		}
+		s.mu.Lock()
+		rejected = append(rejected, s.fb.list.Confirm(e, st.Codes)...)
+		s.mu.Unlock()
+	}
+	if s.ctx.Err() == nil {
+		// End the transaction even after an error: the 2026 release
+		// holds presence changes until 13,12.
+		if endErr := s.enqueue(context.WithoutCancel(ctx), s.nextReqID(), oscar.Empty(oscar.TypeFeedbagEndCluster)); err == nil {
+			err = endErr
+		}
+	}
+	return rejected, err
+}
+
+// feedbagPush applies what the server sent of another session's edits:
+// 13,11, the 13,08/13,09/13,0A as that session sent them, 13,12. A
+// FeedbagChanged event says what changed, at 13,12 (at once for an edit
+// outside a transaction). Every such SNAC from the server is a push,
+// whatever its request id.
+func (s *Session) feedbagPush(now At, snac oscar.SNAC) error {
+	s.mu.Lock()
+	if s.fb == nil {
+		s.mu.Unlock()
+		return errors.New("a feedbag edit, but this session uses no feedbag")
+	}
+	fb := s.fb
+	var before *buddylist.List
+	switch snac.Type() {
+	case oscar.TypeFeedbagStartCluster:
+		if fb.push == nil {
+			l, _ := fb.list.List()
+			fb.push = &l
+		}
+		s.mu.Unlock()
+		return nil
+	case oscar.TypeFeedbagEndCluster:
+		before, fb.push = fb.push, nil
+	default:
+		e, err := buddylist.DecodeEdit(snac.Type(), snac.Body)
+		if err != nil {
+			s.mu.Unlock()
+			return err
+		}
+		if fb.push == nil {
+			l, _ := fb.list.List()
+			before = &l
+		}
+		fb.list.Apply(e)
+	}
+	if before == nil {
+		s.mu.Unlock()
+		return nil
+	}
+	after, _ := fb.list.List()
+	s.mu.Unlock()
+	if changes := buddylist.Diff(*before, after); len(changes) > 0 {
+		s.emit(&FeedbagChanged{At: now, Changes: changes})
+	}
+	return nil
+}
+
+// FeedbagChanged is another session of the account having changed the
+// server's list (a push: 13,11 … 13,12). Session.Feedbag has the result.
+type FeedbagChanged struct {
+	At
+	Changes []buddylist.Change
+}
