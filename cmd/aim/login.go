@@ -132,6 +132,7 @@ func (o *accountOptions) account(ctx context.Context, cfg *config.Config) (clien
 		return a, err
 	}
 	a.TLS = tlsConfig
+	a.StateDir = stateDir(a.ScreenName)
 	if o.Debug() {
 		a.Debug = o.IO.ErrOut
 	}

@@ -21,6 +21,7 @@ func isolate(t *testing.T) string {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(home, ".local", "state"))
 	for _, v := range []string{"AIM_CONFIG", "AIM_SCREEN_NAME", "AIM_SERVER", "AIM_AUTH", "AIM_PASSWORD",
 		"AIM_PASSWORD_COMMAND", "AIM_OUTPUT", "AIM_RECONNECT", "AIM_TLS", "AIM_HTML"} {
 		t.Setenv(v, "")

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/buddylist"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/secret"
@@ -38,6 +39,12 @@ type Account struct {
 	StepTimeout time.Duration
 	// Debug, if set, gets the wire trace, secrets zeroed.
 	Debug io.Writer
+	// StateDir keeps the buddy list as last synced with the list the
+	// server keeps (sync.go); "" keeps it in memory for this run only.
+	StateDir string
+
+	feedbag      bool               // use the server's list (not for a one-shot send)
+	savedFeedbag *buddylist.Feedbag // the server's list as last seen
 }
 
 // NewAccount returns who signs on where, and how, as cfg says: everything
@@ -116,6 +123,7 @@ type Client struct {
 	live     *live
 	rooms    *rooms
 	commands []*Command // the table, for help
+	sync     *syncer
 
 	emitMu sync.Mutex
 
@@ -147,7 +155,7 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 	}
 	ctx, stop := context.WithCancel(ctx)
 	c := &Client{opts: opts, live: newLive(opts.Account), commands: commands, stop: stop, done: make(chan struct{}),
-		roomsLeft: make(chan struct{})}
+		roomsLeft: make(chan struct{}), sync: newSyncer(opts.StateDir)}
 	c.rooms = newRooms(c)
 	sessCtx, endSessions := context.WithCancel(context.WithoutCancel(ctx))
 	c.sessCtx = sessCtx
@@ -156,6 +164,7 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 		lctx, cancel := context.WithTimeout(context.Background(), finishWait)
 		defer cancel()
 		c.rooms.leaveAll(lctx)
+		c.sync.drain(lctx) // a signon's sync, a change just made: finish it first
 		endSessions()
 	})
 	// Watch the config file from before signon: no edit after this is missed.
@@ -168,7 +177,7 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 			watcher = w
 		}
 	}
-	sess, err := connect(sessCtx, opts.Account, false)
+	sess, err := connect(sessCtx, c.withList(opts.Account), false)
 	if err != nil {
 		stop()
 		<-c.roomsLeft
@@ -201,6 +210,8 @@ func (c *Client) Wait() error {
 func (c *Client) run(ctx context.Context, sess *bos.Session, watcher *config.Watcher, ready chan struct{}) error {
 	defer c.stop()
 	var following sync.WaitGroup
+	following.Add(1)
+	go func() { defer following.Done(); c.syncLoop(c.sessCtx) }()
 	if watcher != nil {
 		defer watcher.Close()
 		// The follower compares versions of the file with its own copy:
@@ -234,6 +245,7 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 	for {
 		var signedOn time.Time // of this session, by the session's clock
 		c.live.set(sess, c.opts.Now())
+		c.sync.request()
 		var final error
 		again := false
 		for ev := range sess.Events() {
@@ -243,6 +255,9 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 			}
 			if e, ok := ev.(*bos.ChatInvited); ok {
 				c.rooms.invited(e)
+			}
+			if _, ok := ev.(*bos.FeedbagChanged); ok {
+				c.sync.request() // into the config file
 			}
 			if e, ok := ev.(*bos.Disconnected); ok {
 				d := o.(*Disconnected)
@@ -327,7 +342,7 @@ func (c *Client) reconnect(ctx context.Context) (*bos.Session, error) {
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err
 		}
-		sess, err := connect(c.sessCtx, c.live.account(), true)
+		sess, err := connect(c.sessCtx, c.withList(c.live.account()), true)
 		if err == nil {
 			return sess, nil
 		}
@@ -398,13 +413,20 @@ func (a *Account) dialer() func(ctx context.Context, network, addr string) (net.
 	}
 }
 
+// withList returns a with the server's list in use, and the copy of it
+// saved at the last sync.
+func (c *Client) withList(a Account) Account {
+	a.feedbag, a.savedFeedbag = true, c.sync.saved()
+	return a
+}
+
 // connect runs the authorizer handshake and the BOS signon.
 func connect(ctx context.Context, a Account, reconnected bool) (*bos.Session, error) {
 	a.Dial = a.dialer()
 	lo := login.Options{Addr: a.Server, ScreenName: a.ScreenName, Password: a.Password, Method: a.Method,
 		Dial: a.Dial, StepTimeout: a.StepTimeout}
 	bo := bos.Options{Buddies: a.Buddies, Profile: a.Profile, Away: a.Away, Dial: a.Dial,
-		StepTimeout: a.StepTimeout, Reconnected: reconnected,
+		StepTimeout: a.StepTimeout, Reconnected: reconnected, Feedbag: a.feedbag, SavedFeedbag: a.savedFeedbag,
 		AutoReply: true, // while away, as AIM clients do
 	}
 	if a.Debug != nil {

@@ -335,10 +335,10 @@ func addBuddy(x *call) (*Result, error) {
 			r.Summary = name + " is already a buddy"
 		}
 	}
-	if err := x.sess.AddBuddies(x.ctx, name); err != nil {
+	x.c.live.addBuddy(name)
+	if err := x.c.listChanged(x, func() error { return x.sess.AddBuddies(x.ctx, name) }); err != nil {
 		return r, err
 	}
-	x.c.live.addBuddy(name)
 	return r, nil
 }
 
@@ -363,10 +363,10 @@ func removeBuddy(x *call) (*Result, error) {
 			r.Summary = name + " was not a buddy"
 		}
 	}
-	if err := x.sess.RemoveBuddies(x.ctx, name); err != nil {
+	x.c.live.removeBuddy(name)
+	if err := x.c.listChanged(x, func() error { return x.sess.RemoveBuddies(x.ctx, name) }); err != nil {
 		return r, err
 	}
-	x.c.live.removeBuddy(name)
 	return r, nil
 }
 

@@ -43,6 +43,7 @@ func buddySet(groups []config.BuddyGroup) map[string]string {
 // message) to the session, and reports it. A buddy the session already has
 // (a command's add, saved to the file) is not news.
 func (c *Client) apply(ctx context.Context, prev, cfg *config.Config) {
+	c.sync.request() // the list the server keeps follows the file too
 	had, want := buddySet(prev.Buddies), buddySet(cfg.Buddies)
 	live := map[string]bool{}
 	for _, n := range c.live.account().Buddies {

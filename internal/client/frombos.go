@@ -33,6 +33,8 @@ func fromBOS(ev bos.Event) Output {
 		o = &ServerMessage{SNAC: e.Type.String(), Text: e.Text}
 	case *bos.ChatInvited:
 		o = &ChatInvite{From: e.From, Room: roomNameOf(e.Room), Text: htmltext.Plain(e.Text)}
+	case *bos.FeedbagChanged:
+		o = &BuddyListChanged{Changes: e.Changes}
 	case *bos.Disconnected:
 		d := &Disconnected{Reason: ReasonLogout}
 		if e.Err != nil {

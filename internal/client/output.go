@@ -290,5 +290,6 @@ func Outputs() []Output {
 	return []Output{&SignedOn{}, &IM{}, &BuddyOnline{}, &BuddyOnline{Changed: true}, &BuddyOffline{},
 		&Typing{}, &Warned{}, &Rate{}, &ServerError{}, &ServerMessage{}, &Disconnected{},
 		&Reconnecting{}, &ReconnectFailed{}, &ConfigApplied{}, &ConfigError{}, &Result{},
-		&ChatJoined{}, &ChatMessage{}, &ChatMember{}, &ChatMember{Left: true}, &ChatLeft{}, &ChatInvite{}}
+		&ChatJoined{}, &ChatMessage{}, &ChatMember{}, &ChatMember{Left: true}, &ChatLeft{}, &ChatInvite{},
+		&BuddyListSynced{}, &BuddyListChanged{}}
 }

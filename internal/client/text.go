@@ -100,6 +100,10 @@ func text(o Output) string {
 			s += ": " + e.Text
 		}
 		return s
+	case *BuddyListSynced:
+		return syncedText(e)
+	case *BuddyListChanged:
+		return "buddy list changed in another session: " + changesText(e.Changes)
 	case *Result:
 		switch {
 		case e.Error != "" && e.Line != "":

@@ -1,0 +1,464 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/buddylist"
+	"github.com/aim-oscar/aim/internal/config"
+)
+
+// The buddy list the server keeps, synced three ways. The config file is
+// the user's copy; the state directory (Account.StateDir) keeps the list as
+// last synced (the base) and the server's items as last seen. At each
+// signon, each change of the config file, each command that edits the
+// list and each change another session of the account pushes, the three
+// are merged (buddylist.Merge): what changed locally since the base goes
+// up in one transaction, what changed on the server is written into the
+// config file, and the server's list after the edits it accepted becomes
+// the new base. An item the server refuses is thus not in the base, and
+// goes up again at the next sync; a sync cut off by a lost connection
+// starts again from what the server has, so nothing is sent twice.
+
+// stateFile is the file in the state directory.
+const stateFile = "buddylist.json"
+
+// savedState is what the state directory keeps.
+type savedState struct {
+	Base    buddylist.List     `json:"base"`
+	Feedbag *buddylist.Feedbag `json:"feedbag,omitempty"`
+}
+
+// syncer holds the state between syncs; mu makes syncs one at a time.
+type syncer struct {
+	dir string // "" keeps the state in memory only
+
+	mu     sync.Mutex
+	loaded bool
+	state  savedState
+
+	// kick asks the sync goroutine for a sync (coalesced); busy counts
+	// the sync queued and the one running, so that signing off can wait
+	// for them (drain).
+	kick   chan struct{}
+	kickMu sync.Mutex
+	queued bool
+	busy   sync.WaitGroup
+}
+
+func newSyncer(dir string) *syncer { return &syncer{dir: dir, kick: make(chan struct{}, 1)} }
+
+// load reads the state directory once. A state file that does not read
+// is set aside (renamed with ".bad"): the next sync starts from an empty
+// base, which only ever adds.
+func (s *syncer) load() error {
+	if s.loaded {
+		return nil
+	}
+	s.loaded = true
+	if s.dir == "" {
+		return nil
+	}
+	path := filepath.Join(s.dir, stateFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err == nil {
+		var st savedState
+		if err = json.Unmarshal(b, &st); err == nil {
+			s.state = st
+			return nil
+		}
+		os.Rename(path, path+".bad")
+	}
+	return fmt.Errorf("buddy list state %s: %w (starting from the server's list)", path, err)
+}
+
+// save writes the state file: the directory 0700, the file 0600, replaced
+// atomically.
+func (s *syncer) save() error {
+	if s.dir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return err
+	}
+	if err := os.Chmod(s.dir, 0o700); err != nil {
+		return err
+	}
+	b, err := json.Marshal(&s.state)
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(s.dir, stateFile+".*")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(b)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), filepath.Join(s.dir, stateFile)); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
+
+// saved returns the server's items as last seen, for the next signon's
+// query (nil: none).
+func (s *syncer) saved() *buddylist.Feedbag {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.load() // an unreadable file is reported by the first sync
+	if s.state.Feedbag == nil {
+		return nil
+	}
+	return buddylist.NewFeedbag(s.state.Feedbag.Items(), s.state.Feedbag.Modified)
+}
+
+// request asks the sync goroutine for a sync.
+func (s *syncer) request() {
+	s.kickMu.Lock()
+	defer s.kickMu.Unlock()
+	if !s.queued {
+		s.queued = true
+		s.busy.Add(1)
+		s.kick <- struct{}{} // cannot block: one queued at most
+	}
+}
+
+// take marks the queued sync as running; false if none was queued.
+func (s *syncer) take() bool {
+	s.kickMu.Lock()
+	defer s.kickMu.Unlock()
+	q := s.queued
+	s.queued = false
+	return q
+}
+
+// drain waits, until ctx ends, for the sync queued and the one running.
+func (s *syncer) drain(ctx context.Context) {
+	idle := make(chan struct{})
+	go func() { s.busy.Wait(); close(idle) }() // ends at the latest when syncLoop does
+	select {
+	case <-idle:
+	case <-ctx.Done():
+	}
+}
+
+// syncLoop runs the syncs asked for with request until ctx (the
+// sessions' context) ends.
+func (c *Client) syncLoop(ctx context.Context) {
+	defer func() {
+		if c.sync.take() {
+			c.sync.busy.Done()
+		}
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.sync.kick:
+		}
+		if !c.sync.take() {
+			continue
+		}
+		// The next signon syncs when no session is online.
+		if sess := c.live.current(); sess != nil {
+			if o := c.syncList(ctx, sess); o != nil && !o.empty() {
+				c.emit(o)
+			}
+		}
+		c.sync.busy.Done()
+	}
+}
+
+// syncList runs one sync with the session's server list, if it has one
+// (nil otherwise).
+func (c *Client) syncList(ctx context.Context, sess *bos.Session) *BuddyListSynced {
+	fb := sess.Feedbag()
+	if fb == nil {
+		return nil
+	}
+	s := c.sync
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := &BuddyListSynced{Up: []buddylist.Change{}, Down: []buddylist.Change{}}
+	var problems []error
+	if err := s.load(); err != nil {
+		problems = append(problems, err)
+	}
+	remote, bad := fb.List()
+	for _, p := range bad {
+		o.Repaired = append(o.Repaired, p.String())
+	}
+	local, cfg, err := c.localList(remote, s.state.Base)
+	downOK := err == nil // else the file did not take the server's changes: keep the base
+	if err != nil {
+		problems = append(problems, err)
+	}
+	// What the user has not said (no privacy keys in the file) is
+	// unchanged since the base.
+	if !local.hasPrivacy {
+		local.Permit, local.Deny, local.Privacy = s.state.Base.Permit, s.state.Base.Deny, s.state.Base.Privacy
+	}
+	m := buddylist.Merge(s.state.Base, local.List, remote)
+	if o.Down, err = c.writeDown(cfg, m.Down); err != nil {
+		problems = append(problems, fmt.Errorf("writing the server's changes into %s: %w", cfg.Path, err))
+		downOK = false
+	}
+	want := m.List
+	want.Typing = true // so that the server relays typing notifications
+	tx := fb.Plan(want, buddylist.PlanOptions{})
+	rejected, err := sess.EditFeedbag(ctx, tx)
+	if err != nil {
+		problems = append(problems, fmt.Errorf("sending the changes to the server: %w", err))
+	}
+	for _, r := range rejected {
+		o.Refused = append(o.Refused, refusal(r))
+	}
+	after := sess.Feedbag()
+	synced, _ := after.List()
+	o.Up = withoutTyping(buddylist.Diff(remote, synced))
+	s.state.Feedbag = after
+	if downOK {
+		s.state.Base = synced
+	}
+	if err := s.save(); err != nil {
+		problems = append(problems, fmt.Errorf("saving the buddy list state: %w", err))
+	}
+	if len(problems) > 0 {
+		o.Error = errors.Join(problems...).Error()
+	}
+	return o
+}
+
+// localSide is the config file's list, and whether it says anything about
+// privacy.
+type localSide struct {
+	buddylist.List
+	hasPrivacy bool
+}
+
+// localList returns the user's copy: the config file as it is on disk
+// now, and the config to write into. Without a config file (or a way to
+// read it again) it is the account's buddies as commands left them, each
+// in its group on the server (else in the base, else DefaultGroup).
+func (c *Client) localList(remote, base buddylist.List) (localSide, *config.Config, error) {
+	if c.opts.Config != nil && c.opts.Reload != nil {
+		cfg, err := c.opts.Reload()
+		if err == nil {
+			var l buddylist.List
+			for _, g := range cfg.Buddies {
+				l.Groups = append(l.Groups, buddylist.Group{Name: g.Group, Buddies: slices.Clone(g.Names)})
+			}
+			return localSide{List: l}, cfg, nil
+		}
+		// A file that does not load is not an empty list: nothing
+		// changes on this side.
+		return localSide{List: base.Clone()}, nil, fmt.Errorf("reading the config file: %w", err)
+	}
+	groupOf := map[string]string{}
+	for _, from := range []buddylist.List{base, remote} {
+		for _, g := range from.Groups {
+			for _, n := range g.Buddies {
+				groupOf[bos.NormalizeScreenName(n)] = g.Name
+			}
+		}
+	}
+	var l buddylist.List
+	at := map[string]int{}
+	for _, n := range c.live.account().Buddies {
+		g, ok := groupOf[bos.NormalizeScreenName(n)]
+		if !ok {
+			g = config.DefaultGroup
+		}
+		i, ok := at[g]
+		if !ok {
+			i = len(l.Groups)
+			at[g] = i
+			l.Groups = append(l.Groups, buddylist.Group{Name: g})
+		}
+		l.Groups[i].Buddies = append(l.Groups[i].Buddies, n)
+	}
+	return localSide{List: l}, nil, nil
+}
+
+// writeDown makes the config file's list (or, without one, the
+// session's) take the changes that came from the server (buddies added,
+// removed, moved), through the config's locked, layout-keeping edits, and
+// returns those made.
+func (c *Client) writeDown(cfg *config.Config, changes []buddylist.Change) ([]buddylist.Change, error) {
+	done := []buddylist.Change{}
+	for _, ch := range changes {
+		var err error
+		switch ch.Kind {
+		case buddylist.BuddyAdded:
+			if cfg != nil {
+				_, _, err = cfg.AddBuddies([]string{ch.Name}, ch.Group)
+			}
+			c.live.addBuddy(ch.Name)
+		case buddylist.BuddyRemoved:
+			if cfg != nil {
+				_, _, err = cfg.RemoveBuddies([]string{ch.Name})
+			}
+			c.live.removeBuddy(ch.Name)
+		case buddylist.BuddyMoved:
+			if cfg == nil {
+				break
+			}
+			if _, _, err = cfg.RemoveBuddies([]string{ch.Name}); err == nil {
+				_, _, err = cfg.AddBuddies([]string{ch.Name}, ch.Group)
+			}
+		default:
+			continue // groups follow their buddies; privacy is not in the file yet
+		}
+		if err != nil {
+			return done, err
+		}
+		done = append(done, ch)
+	}
+	return done, nil
+}
+
+// withoutTyping drops the typing preference from a list of changes: aim
+// always sets it, and it is no news to the user.
+func withoutTyping(cs []buddylist.Change) []buddylist.Change {
+	out := slices.DeleteFunc(cs, func(c buddylist.Change) bool { return c.Kind == buddylist.TypingChanged })
+	if out == nil {
+		out = []buddylist.Change{}
+	}
+	return out
+}
+
+// refusal says in a sentence what the server refused.
+func refusal(r buddylist.Rejected) string {
+	return r.Error() + "; it goes up again at the next sync"
+}
+
+// BuddyListSynced reports a sync of the buddy list with the list the
+// server keeps (at signon, and after each change) that moved something.
+type BuddyListSynced struct {
+	Head
+	Up       []buddylist.Change `json:"up"`                 // what the server's list took
+	Down     []buddylist.Change `json:"down"`               // what the config file took
+	Refused  []string           `json:"refused,omitempty"`  // items the server refused, each a sentence
+	Repaired []string           `json:"repaired,omitempty"` // inconsistencies found in the server's list
+	Error    string             `json:"error,omitempty"`
+}
+
+func (o *BuddyListSynced) empty() bool {
+	return len(o.Up)+len(o.Down)+len(o.Refused) == 0 && o.Error == ""
+}
+
+// BuddyListChanged is another session of the account having changed the
+// list the server keeps; a buddy_list_synced follows with what the config
+// file took.
+type BuddyListChanged struct {
+	Head
+	Changes []buddylist.Change `json:"changes"`
+}
+
+func (*BuddyListSynced) Kind() string  { return "buddy_list_synced" }
+func (*BuddyListChanged) Kind() string { return "buddy_list_changed" }
+
+func syncedText(e *BuddyListSynced) string {
+	var parts []string
+	if len(e.Up) > 0 {
+		parts = append(parts, "sent to the server: "+changesText(e.Up))
+	}
+	if len(e.Down) > 0 {
+		parts = append(parts, "from the server: "+changesText(e.Down))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "no changes")
+	}
+	s := "buddy list synced: " + strings.Join(parts, "; ")
+	for _, r := range e.Refused {
+		s += "\n" + strings.Repeat(" ", stampWidth) + r
+	}
+	if e.Error != "" {
+		s += "\n" + strings.Repeat(" ", stampWidth) + "error: " + e.Error
+	}
+	return s
+}
+
+// changesText says a list of changes in words: "added Lab Bob (Friends),
+// removed LabDave".
+func changesText(cs []buddylist.Change) string {
+	words := make([]string, 0, len(cs))
+	for _, c := range cs {
+		var w string
+		switch c.Kind {
+		case buddylist.BuddyAdded:
+			w = "added " + c.Name + " (" + c.Group + ")"
+		case buddylist.BuddyRemoved:
+			w = "removed " + c.Name
+		case buddylist.BuddyMoved:
+			w = "moved " + c.Name + " to " + c.Group
+		case buddylist.GroupAdded:
+			w = "new group " + c.Name
+		case buddylist.GroupRemoved:
+			w = "group " + c.Name + " emptied"
+		case buddylist.DenyAdded:
+			w = "blocked " + c.Name
+		case buddylist.DenyRemoved:
+			w = "unblocked " + c.Name
+		case buddylist.PermitAdded:
+			w = "allowed " + c.Name
+		case buddylist.PermitRemoved:
+			w = "disallowed " + c.Name
+		case buddylist.PrivacyChanged:
+			w = "privacy " + c.Name
+		default:
+			continue
+		}
+		words = append(words, w)
+	}
+	if len(words) == 0 {
+		return "nothing"
+	}
+	return strings.Join(words, ", ")
+}
+
+// syncAfterEdit syncs the list at once after a command changed it, reports
+// the sync, and returns what the server refused as an error (nil also
+// when the session has no server list).
+func (c *Client) syncAfterEdit(ctx context.Context, sess *bos.Session) error {
+	o := c.syncList(ctx, sess)
+	if o == nil {
+		return nil
+	}
+	if !o.empty() {
+		c.emit(o)
+	}
+	if len(o.Refused) > 0 {
+		return errors.New(strings.Join(o.Refused, "; "))
+	}
+	if o.Error != "" {
+		return errors.New(o.Error)
+	}
+	return nil
+}
+
+// listChanged carries a command's change of the buddy list to the server:
+// a sync with the list it keeps, or without one, send (03,04 or 03,05).
+func (c *Client) listChanged(x *call, send func() error) error {
+	if x.sess.Feedbag() == nil {
+		return send()
+	}
+	return c.syncAfterEdit(x.ctx, x.sess)
+}

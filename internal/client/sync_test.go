@@ -1,0 +1,296 @@
+package client_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/buddylist"
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/login"
+	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/secret"
+)
+
+// machine is one computer of the account: its config file and state
+// directory, and the client running there.
+type machine struct {
+	t     *testing.T
+	srv   *oscartest.Server
+	cfg   string // the config file
+	state string
+	c     *client.Client
+	out   chan client.Output
+	kept  []client.Output // read from out, not yet asked for
+}
+
+func newMachine(t *testing.T, srv *oscartest.Server, configText string) *machine {
+	dir := t.TempDir()
+	m := &machine{t: t, srv: srv, cfg: filepath.Join(dir, "config.yaml"), state: filepath.Join(dir, "state", "labalice")}
+	if err := os.WriteFile(m.cfg, []byte(configText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func (m *machine) load() *config.Config {
+	m.t.Helper()
+	cfg, err := config.Load(config.Options{Path: m.cfg, Env: func(string) (string, bool) { return "", false }})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return cfg
+}
+
+// start signs the account on from this machine.
+func (m *machine) start() {
+	m.t.Helper()
+	m.out, m.kept = make(chan client.Output, 256), nil
+	cfg := m.load()
+	c, err := client.Start(m.t.Context(), client.Options{
+		Account: client.Account{Server: m.srv.AuthAddr(), ScreenName: "LabAlice", Password: secret.String("alicepw1"),
+			Method: login.MD5, StateDir: m.state},
+		Config: cfg,
+		Reload: func() (*config.Config, error) {
+			return config.Load(config.Options{Path: m.cfg, Env: func(string) (string, bool) { return "", false }})
+		},
+		Emit: func(o client.Output) { m.out <- o },
+	})
+	if err != nil {
+		m.t.Fatalf("Start: %v", err)
+	}
+	m.c = c
+	m.t.Cleanup(m.stop)
+}
+
+func (m *machine) stop() {
+	if m.c == nil {
+		return
+	}
+	m.c.Stop()
+	m.c.Wait()
+	m.c = nil
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	m.srv.WaitOffline(ctx, "LabAlice")
+}
+
+// nextOut returns the first output of type T not returned yet (others
+// are kept for later calls), failing after 10 s.
+func nextOut[T client.Output](m *machine) T {
+	m.t.Helper()
+	for i, o := range m.kept {
+		if x, ok := o.(T); ok {
+			m.kept = slices.Delete(m.kept, i, i+1)
+			return x
+		}
+	}
+	timeout := time.NewTimer(10 * time.Second)
+	defer timeout.Stop()
+	for {
+		select {
+		case o := <-m.out:
+			if x, ok := o.(T); ok {
+				return x
+			}
+			m.kept = append(m.kept, o)
+		case <-timeout.C:
+			var zero T
+			var seen []string
+			for _, o := range m.kept {
+				seen = append(seen, client.Text(o))
+			}
+			m.t.Fatalf("no %T within 10 s; saw:\n%s", zero, strings.Join(seen, "\n"))
+			return zero
+		}
+	}
+}
+
+// buddies returns the config file's list now, as group: names.
+func (m *machine) buddies() map[string][]string {
+	m.t.Helper()
+	out := map[string][]string{}
+	for _, g := range m.load().Buddies {
+		out[g.Group] = g.Names
+	}
+	return out
+}
+
+func hasChange(cs []buddylist.Change, kind buddylist.ChangeKind, name string) bool {
+	return slices.ContainsFunc(cs, func(c buddylist.Change) bool {
+		return c.Kind == kind && strings.EqualFold(strings.ReplaceAll(c.Name, " ", ""), strings.ReplaceAll(name, " ", ""))
+	})
+}
+
+func listServer(t *testing.T, rel oscartest.Release) *oscartest.Server {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})
+	srv.Release = rel
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestListFollowsTheAccount, on both releases: a buddy added in a group on
+// one machine appears, with its group and presence, on a second machine
+// whose config file has no buddies; removed there, it is removed on the
+// first at its next signon instead of being put back from its stale copy.
+func TestListFollowsTheAccount(t *testing.T) {
+	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
+		t.Run(rel.String(), func(t *testing.T) {
+			srv := listServer(t, rel)
+			bobOnline(t, srv)
+			a := newMachine(t, srv, "# machine A\nbuddies:\n  - group: Friends  # the lab\n    names: [Lab Bob]\n")
+			a.start()
+			synced := nextOut[*client.BuddyListSynced](a)
+			if !hasChange(synced.Up, buddylist.BuddyAdded, "Lab Bob") || len(synced.Down) != 0 {
+				t.Errorf("first sync on A: up %+v, down %+v", synced.Up, synced.Down)
+			}
+			if on := nextOut[*client.BuddyOnline](a); on.Name != "Lab Bob" {
+				t.Errorf("A: %s online, want Lab Bob", on.Name)
+			}
+			a.stop()
+			if fi, err := os.Stat(a.state); err != nil || fi.Mode().Perm() != 0o700 {
+				t.Errorf("state directory: %v, %v; want mode 0700", fi, err)
+			}
+
+			b := newMachine(t, srv, "screen_name: LabAlice\n")
+			b.start()
+			synced = nextOut[*client.BuddyListSynced](b)
+			if !hasChange(synced.Down, buddylist.BuddyAdded, "Lab Bob") || len(synced.Up) != 0 {
+				t.Errorf("first sync on B: up %+v, down %+v", synced.Up, synced.Down)
+			}
+			if on := nextOut[*client.BuddyOnline](b); !strings.EqualFold(strings.ReplaceAll(on.Name, " ", ""), "labbob") {
+				t.Errorf("B: %s online, want Lab Bob", on.Name)
+			}
+			if got := b.buddies(); len(got["Friends"]) != 1 {
+				t.Errorf("B's config file: %v, want Lab Bob in Friends", got)
+			}
+			if err := b.c.Exec(t.Context(), 1, "remove labbob", true); err != nil {
+				t.Fatal(err)
+			}
+			if r := nextOut[*client.Result](b); !r.OK {
+				t.Errorf("remove: %+v", r)
+			}
+			b.stop()
+
+			a.start()
+			synced = nextOut[*client.BuddyListSynced](a)
+			if !hasChange(synced.Down, buddylist.BuddyRemoved, "Lab Bob") || len(synced.Up) != 0 {
+				t.Errorf("A's sync after B removed: up %+v, down %+v", synced.Up, synced.Down)
+			}
+			if got := a.buddies(); len(got["Friends"]) != 0 {
+				t.Errorf("A's config file: %v, want Lab Bob gone", got)
+			}
+			text, _ := os.ReadFile(a.cfg)
+			if !strings.Contains(string(text), "# machine A") || !strings.Contains(string(text), "# the lab") {
+				t.Errorf("A's config file lost its comments:\n%s", text)
+			}
+		})
+	}
+}
+
+// TestPushReachesConfig: on the 2026 release, where two sessions of the
+// account run at once, an add on one reaches the other as
+// buddy_list_changed and lands in its config file.
+func TestPushReachesConfig(t *testing.T) {
+	srv := listServer(t, oscartest.Release2026)
+	a := newMachine(t, srv, "screen_name: LabAlice\n")
+	b := newMachine(t, srv, "screen_name: LabAlice\n")
+	a.start()
+	b.start()
+	if err := a.c.Exec(t.Context(), 1, "add LabCarol Work", true); err != nil {
+		t.Fatal(err)
+	}
+	if r := nextOut[*client.Result](a); !r.OK {
+		t.Fatalf("add: %+v", r)
+	}
+	changed := nextOut[*client.BuddyListChanged](b)
+	if !hasChange(changed.Changes, buddylist.BuddyAdded, "LabCarol") {
+		t.Errorf("pushed: %+v", changed.Changes)
+	}
+	synced := nextOut[*client.BuddyListSynced](b)
+	if !hasChange(synced.Down, buddylist.BuddyAdded, "LabCarol") || len(synced.Up) != 0 {
+		t.Errorf("B's sync after the push: up %+v, down %+v", synced.Up, synced.Down)
+	}
+	if got := b.buddies(); len(got["Work"]) != 1 {
+		t.Errorf("B's config file: %v, want LabCarol in Work", got)
+	}
+}
+
+// TestLostServerListKeepsLocal: a server whose list is gone (what the 2025
+// release's group delete does) does not empty the config file: the local
+// list goes up again.
+func TestLostServerListKeepsLocal(t *testing.T) {
+	srv := listServer(t, oscartest.Release2025)
+	a := newMachine(t, srv, "buddies:\n  - group: Friends\n    names: [Lab Bob, LabCarol]\n")
+	a.start()
+	nextOut[*client.BuddyListSynced](a)
+	a.stop()
+	wipe(t, srv)
+	a.start()
+	synced := nextOut[*client.BuddyListSynced](a)
+	if len(synced.Down) != 0 || !hasChange(synced.Up, buddylist.BuddyAdded, "LabCarol") {
+		t.Errorf("sync with a lost server list: up %+v, down %+v", synced.Up, synced.Down)
+	}
+	if got := a.buddies(); len(got["Friends"]) != 2 {
+		t.Errorf("config file: %v", got)
+	}
+}
+
+// bobOnline signs Lab Bob on for the rest of the test.
+func bobOnline(t *testing.T, srv *oscartest.Server) {
+	t.Helper()
+	sess := bosSession(t, srv, "Lab Bob", "bobpass22", false)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		sess.Logout(ctx)
+	})
+}
+
+// wipe empties LabAlice's list on the server the way the 2025 release's
+// group delete does: a delete of any group item takes every group.
+func wipe(t *testing.T, srv *oscartest.Server) {
+	t.Helper()
+	sess := bosSession(t, srv, "LabAlice", "alicepw1", true)
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		sess.Logout(ctx)
+		srv.WaitOffline(ctx, "LabAlice")
+	}()
+	fb := sess.Feedbag()
+	tx := fb.Plan(buddylist.List{}, buddylist.PlanOptions{DeletesByID: true})
+	if _, err := sess.EditFeedbag(t.Context(), tx); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := sess.Feedbag().List(); l.Len() != 0 {
+		t.Fatalf("list after the wipe: %+v", l)
+	}
+}
+
+func bosSession(t *testing.T, srv *oscartest.Server, name, password string, feedbag bool) *bos.Session {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	res, err := login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: name, Password: secret.String(password), Method: login.MD5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := bos.Connect(t.Context(), bos.Options{Addr: res.BOSAddr, Cookie: res.Cookie, ScreenName: res.ScreenName,
+		MultiConn: res.MultiConn, Feedbag: feedbag})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for range sess.Events() {
+		}
+	}()
+	return sess
+}
