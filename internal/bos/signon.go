@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/aim-oscar/aim/internal/buddylist"
 	"github.com/aim-oscar/aim/internal/oscar"
 )
 
@@ -90,7 +91,7 @@ func (s *Session) signon(ctx context.Context) error {
 	buddies, profile, awayMsg := slices.Clone(s.buddies), s.profile, s.away
 	saved := s.opts.SavedFeedbag
 	if s.fb != nil { // a migration: the list as the session has it
-		saved = s.fb.list
+		saved = buddylist.NewFeedbag(s.fb.list.Items(), s.fb.list.Modified)
 	}
 	s.mu.Unlock()
 	feedbag := s.opts.Feedbag && slices.Contains(host.Families, oscar.FamilyFeedbag)
