@@ -17,8 +17,10 @@ func newBuddiesCmd(f *factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "buddies <command>",
 		Short: "Edit the buddy list kept in the config file",
-		Long: `Edit the buddy list kept in the config file. aim sends it to the server
-each time you sign on, so the server tells you when your buddies come and go.
+		Long: `Edit the buddy list kept in the config file. aim syncs it with the list the
+server keeps (at each signon, and at once in a running session), so it
+follows your account to other clients, and the server tells you when your
+buddies come and go.
 
 The list is a list of groups; a screen name is on it at most once, compared
 ignoring case and spaces ("Lab Carol" is "labcarol"), and is kept as you typed it.`,
@@ -29,7 +31,7 @@ ignoring case and spaces ("Lab Carol" is "labcarol"), and is kept as you typed i
 		Args: noUnknownSubcommand,
 		RunE: showHelp,
 	}
-	cmd.AddCommand(newBuddiesAddCmd(f, nil), newBuddiesRemoveCmd(f, nil), newBuddiesListCmd(f, nil))
+	cmd.AddCommand(newBuddiesAddCmd(f, nil), newBuddiesRemoveCmd(f, nil), newBuddiesMoveCmd(f), newBuddiesListCmd(f, nil))
 	return cmd
 }
 
@@ -222,8 +224,9 @@ func newBuddiesListCmd(f *factory, runF func(*buddiesListOptions) error) *cobra.
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "Print the buddy list",
-		Long: `Print the buddy list, group by group. With --json, print one object per
-buddy: {"group":"Buddies","name":"LabBob"}.`,
+		Long: `Print the buddy list, group by group, in the server's order (as last synced;
+what the server has not seen yet comes last in its group). With --json,
+print one object per buddy: {"group":"Buddies","name":"LabBob"}.`,
 		Example: "  aim buddies list\n  aim buddies list --json | jq -r .name",
 		Args:    noArgs,
 		RunE: func(_ *cobra.Command, _ []string) error {
@@ -250,7 +253,11 @@ func buddiesListRun(opts *buddiesListOptions) error {
 		fmt.Fprintln(opts.IO.ErrOut, "No buddies yet; add one with: aim buddies add NAME")
 		return nil
 	}
-	for _, g := range cfg.Buddies {
+	groups := cfg.Buddies
+	if synced, ok := client.SyncedList(stateDir(cfg.ScreenName)); ok {
+		groups = inServerOrder(groups, synced)
+	}
+	for _, g := range groups {
 		if cfg.Output == config.OutputJSON {
 			for _, n := range g.Names {
 				if err := writeJSON(opts.IO.Out, buddyLine{Group: g.Group, Name: n}); err != nil {

@@ -101,6 +101,7 @@ func cliEnv(t *testing.T, srv *oscartest.Server, password string) string {
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", dir)
 	t.Setenv("HOME", dir)
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
 	t.Setenv("AIM_CONFIG", "")
 	t.Setenv("AIM_SERVER", srv.AuthAddr())
 	t.Setenv("AIM_PASSWORD", password)

@@ -35,6 +35,19 @@ type List struct {
 	Typing bool `json:"typing,omitempty"`
 }
 
+// PrivacyMode is the pdinfo item's mode (oscar.PrivacyMode), named here so
+// that callers above the codec can set it.
+type PrivacyMode = oscar.PrivacyMode
+
+// The privacy modes.
+const (
+	PrivacyAllowAll     = oscar.PrivacyAllowAll
+	PrivacyBlockAll     = oscar.PrivacyBlockAll
+	PrivacyAllowPermit  = oscar.PrivacyAllowPermit
+	PrivacyBlockDeny    = oscar.PrivacyBlockDeny
+	PrivacyAllowBuddies = oscar.PrivacyAllowBuddies
+)
+
 // Group is one group of buddies, in order.
 type Group struct {
 	Name    string   `json:"name"`

@@ -112,6 +112,9 @@ func start(t *testing.T, srv *oscartest.Server, backoff time.Duration) (*client.
 		t.Fatalf("Start: %v", err)
 	}
 	t.Cleanup(func() { c.Stop(); c.Wait() })
+	// Let the signon's sync with the server's list finish, so that what
+	// the test does next (a kick) does not race its writes.
+	synctest.Wait()
 	return c, out
 }
 

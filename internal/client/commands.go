@@ -71,8 +71,9 @@ var (
 	CmdHelp    = &Command{Name: "help", Aliases: []string{"?"}, Help: "this list", run: help}
 	CmdQuit    = &Command{Name: "quit", Aliases: []string{"exit"}, Help: "finish what is pending, sign off and exit", run: quit}
 
-	commands = []*Command{CmdSend, CmdSendHTML, CmdAutoreply, CmdAdd, CmdRemove, CmdProfile, CmdAway, CmdInfo, CmdWarn,
-		CmdJoin, CmdSay, CmdLeave, CmdMembers, CmdRooms, CmdInvite, CmdAccept, CmdBuddies, CmdHelp, CmdQuit}
+	commands = []*Command{CmdSend, CmdSendHTML, CmdAutoreply, CmdAdd, CmdRemove, CmdMove, CmdProfile, CmdAway, CmdInfo, CmdWarn,
+		CmdJoin, CmdSay, CmdLeave, CmdMembers, CmdRooms, CmdInvite, CmdAccept, CmdBuddies,
+		CmdBlock, CmdUnblock, CmdBlocked, CmdAllow, CmdDisallow, CmdPrivacy, CmdHelp, CmdQuit}
 )
 
 // Commands returns the command table.

@@ -214,13 +214,17 @@ type Result struct {
 	Error   string `json:"error,omitempty"`
 
 	To           string   `json:"to,omitempty"`            // send, autoreply
-	Name         string   `json:"name,omitempty"`          // add, remove, info, warn
+	Name         string   `json:"name,omitempty"`          // add, remove, move, info, warn, block, unblock, allow, disallow
+	Group        string   `json:"group,omitempty"`         // move
 	WarningLevel *int     `json:"warning_level,omitempty"` // info, warn: percent
 	Away         *bool    `json:"away,omitempty"`          // info, away
 	Anonymous    *bool    `json:"anonymous,omitempty"`     // warn
 	Help         string   `json:"help,omitempty"`          // help
 	Room         string   `json:"room,omitempty"`          // join, say, leave, members, invite, accept
 	Members      []string `json:"members,omitempty"`       // members
+	Blocked      []string `json:"blocked,omitempty"`       // blocked
+	Allowed      []string `json:"allowed,omitempty"`       // blocked
+	Privacy      string   `json:"privacy,omitempty"`       // blocked, privacy
 	*BuddyList            // buddies
 	*RoomList             // rooms
 	*UserInfo             // info

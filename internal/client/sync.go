@@ -210,10 +210,20 @@ func (c *Client) syncList(ctx context.Context, sess *bos.Session) *BuddyListSync
 	if err != nil {
 		problems = append(problems, err)
 	}
-	// What the user has not said (no privacy keys in the file) is
+	// What the file does not say (no blocked, allowed or privacy key) is
 	// unchanged since the base.
-	if !local.hasPrivacy {
-		local.Permit, local.Deny, local.Privacy = s.state.Base.Permit, s.state.Base.Deny, s.state.Base.Privacy
+	if !local.hasDeny {
+		local.Deny = s.state.Base.Deny
+	}
+	if !local.hasPermit {
+		local.Permit = s.state.Base.Permit
+	}
+	if local.Privacy == 0 {
+		local.Privacy = s.state.Base.Privacy
+	}
+	if self := c.opts.ScreenName; slices.ContainsFunc(local.Deny, sameName(self)) {
+		problems = append(problems, fmt.Errorf("the blocked list names you (%s): left out, you cannot block yourself", self))
+		local.Deny = slices.DeleteFunc(slices.Clone(local.Deny), sameName(self))
 	}
 	m := buddylist.Merge(s.state.Base, local.List, remote)
 	if o.Down, err = c.writeDown(cfg, m.Down); err != nil {
@@ -246,11 +256,11 @@ func (c *Client) syncList(ctx context.Context, sess *bos.Session) *BuddyListSync
 	return o
 }
 
-// localSide is the config file's list, and whether it says anything about
-// privacy.
+// localSide is the config file's list, and whether it has the blocked
+// and allowed keys.
 type localSide struct {
 	buddylist.List
-	hasPrivacy bool
+	hasDeny, hasPermit bool
 }
 
 // localList returns the user's copy: the config file as it is on disk
@@ -265,11 +275,13 @@ func (c *Client) localList(remote, base buddylist.List) (localSide, *config.Conf
 			for _, g := range cfg.Buddies {
 				l.Groups = append(l.Groups, buddylist.Group{Name: g.Group, Buddies: slices.Clone(g.Names)})
 			}
-			return localSide{List: l}, cfg, nil
+			l.Deny, l.Permit = slices.Clone(cfg.Blocked), slices.Clone(cfg.Allowed)
+			l.Privacy = privacyCodes[cfg.Privacy]
+			return localSide{List: l, hasDeny: cfg.Blocked != nil, hasPermit: cfg.Allowed != nil}, cfg, nil
 		}
 		// A file that does not load is not an empty list: nothing
 		// changes on this side.
-		return localSide{List: base.Clone()}, nil, fmt.Errorf("reading the config file: %w", err)
+		return localSide{List: base.Clone(), hasDeny: true, hasPermit: true}, nil, fmt.Errorf("reading the config file: %w", err)
 	}
 	groupOf := map[string]string{}
 	for _, from := range []buddylist.List{base, remote} {
@@ -323,8 +335,20 @@ func (c *Client) writeDown(cfg *config.Config, changes []buddylist.Change) ([]bu
 			if _, _, err = cfg.RemoveBuddies([]string{ch.Name}); err == nil {
 				_, _, err = cfg.AddBuddies([]string{ch.Name}, ch.Group)
 			}
+		case buddylist.DenyAdded, buddylist.PermitAdded:
+			if cfg != nil {
+				_, _, err = cfg.AddNames(listKey(ch.Kind), []string{ch.Name})
+			}
+		case buddylist.DenyRemoved, buddylist.PermitRemoved:
+			if cfg != nil {
+				_, _, err = cfg.RemoveNames(listKey(ch.Kind), []string{ch.Name})
+			}
+		case buddylist.PrivacyChanged:
+			if mode := privacyName(ch.Name); cfg != nil && mode != "" {
+				err = cfg.SetPrivacy(mode)
+			}
 		default:
-			continue // groups follow their buddies; privacy is not in the file yet
+			continue // groups follow their buddies
 		}
 		if err != nil {
 			return done, err
@@ -461,4 +485,49 @@ func (c *Client) listChanged(x *call, send func() error) error {
 		return send()
 	}
 	return c.syncAfterEdit(x.ctx, x.sess)
+}
+
+// privacyCodes maps the config file's privacy modes to the pdinfo item's.
+var privacyCodes = map[string]buddylist.PrivacyMode{
+	config.PrivacyAllowAll:     buddylist.PrivacyAllowAll,
+	config.PrivacyBlockAll:     buddylist.PrivacyBlockAll,
+	config.PrivacyAllowPermit:  buddylist.PrivacyAllowPermit,
+	config.PrivacyBlockDeny:    buddylist.PrivacyBlockDeny,
+	config.PrivacyAllowBuddies: buddylist.PrivacyAllowBuddies,
+}
+
+// privacyName returns the config file's name of the mode a Change names
+// (the words of the list's Privacy), or "".
+func privacyName(words string) string {
+	for name, code := range privacyCodes {
+		if code.String() == words {
+			return name
+		}
+	}
+	return ""
+}
+
+func listKey(k buddylist.ChangeKind) string {
+	if k == buddylist.DenyAdded || k == buddylist.DenyRemoved {
+		return config.KeyBlocked
+	}
+	return config.KeyAllowed
+}
+
+// SyncedList returns the buddy list as last synced with the server, kept
+// in the state directory dir (false when there is none): the server's
+// order, for a list printed without a session.
+func SyncedList(dir string) (buddylist.List, bool) {
+	if dir == "" {
+		return buddylist.List{}, false
+	}
+	b, err := os.ReadFile(filepath.Join(dir, stateFile))
+	if err != nil {
+		return buddylist.List{}, false
+	}
+	var st savedState
+	if json.Unmarshal(b, &st) != nil {
+		return buddylist.List{}, false
+	}
+	return st.Base, true
 }

@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -293,4 +294,60 @@ func bosSession(t *testing.T, srv *oscartest.Server, name, password string, feed
 		}
 	}()
 	return sess
+}
+
+// TestBlock: blocking yourself is refused before anything is sent;
+// blocking another user puts it on the server's list with the privacy
+// mode that makes it count, mirrors both in the config file, and the
+// blocked user's IMs no longer arrive: its sender is told it failed.
+func TestBlock(t *testing.T) {
+	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
+		t.Run(rel.String(), func(t *testing.T) {
+			srv := listServer(t, rel)
+			a := newMachine(t, srv, "screen_name: LabAlice\n")
+			a.start()
+			if err := a.c.Exec(t.Context(), 1, "block labalice", true); err != nil {
+				t.Fatal(err)
+			}
+			if r := nextOut[*client.Result](a); r.OK || !strings.Contains(r.Error, "cannot block yourself") {
+				t.Errorf("block yourself: %+v", r)
+			}
+			if err := a.c.Exec(t.Context(), 2, `block "Lab Bob"`, true); err != nil {
+				t.Fatal(err)
+			}
+			if r := nextOut[*client.Result](a); !r.OK {
+				t.Fatalf("block: %+v", r)
+			}
+			synced := nextOut[*client.BuddyListSynced](a)
+			if !hasChange(synced.Up, buddylist.DenyAdded, "Lab Bob") || !slices.ContainsFunc(synced.Up, func(c buddylist.Change) bool { return c.Kind == buddylist.PrivacyChanged }) {
+				t.Errorf("block went up as %+v", synced.Up)
+			}
+			cfg := a.load()
+			if !slices.Equal(cfg.Blocked, []string{"Lab Bob"}) || cfg.Privacy != config.PrivacyBlockDeny {
+				t.Errorf("config file: blocked %q, privacy %q", cfg.Blocked, cfg.Privacy)
+			}
+			bob := bosSession(t, srv, "Lab Bob", "bobpass22", false)
+			defer func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				bob.Logout(ctx)
+			}()
+			var refused *bos.RequestError
+			if err := bob.SendIM(t.Context(), "LabAlice", "hi"); !errors.As(err, &refused) {
+				t.Errorf("an IM from a blocked user: %v, want refused", err)
+			}
+			if err := a.c.Exec(t.Context(), 3, "blocked", true); err != nil {
+				t.Fatal(err)
+			}
+			if r := nextOut[*client.Result](a); !r.OK || len(r.Blocked) != 1 || r.Privacy != config.PrivacyBlockDeny {
+				t.Errorf("blocked: %+v", r)
+			}
+			a.stop()
+			for _, o := range a.kept {
+				if im, ok := o.(*client.IM); ok {
+					t.Errorf("an IM from a blocked user arrived: %+v", im)
+				}
+			}
+		})
+	}
 }

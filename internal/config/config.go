@@ -24,6 +24,9 @@
 //	buddies           (file only)                               none
 //	profile           (file only)                               ""
 //	away              (file only)                               ""
+//	blocked           (file only)                               none
+//	allowed           (file only)                               none
+//	privacy           (file only)                               "" (the server's)
 //
 // The buddy list is a list of groups, each with its names, in the order the
 // user wants to see them:
@@ -83,6 +86,9 @@ const (
 	KeyReconnect       = "reconnect"
 	KeyTLS             = "tls"
 	KeyHTML            = "html"
+	KeyBlocked         = "blocked" // privacy.go
+	KeyAllowed         = "allowed"
+	KeyPrivacy         = "privacy"
 )
 
 // Allowed values of auth and output.
@@ -172,6 +178,9 @@ type Config struct {
 	Auth            string // AuthFLAP or AuthMD5
 	PasswordCommand string // shell command printing the password on its first line
 	Buddies         []BuddyGroup
+	Blocked         []string // the block (deny) list
+	Allowed         []string // the allow (permit) list
+	Privacy         string   // a Privacy constant; "" when the file does not say
 	Profile         string
 	Away            string
 	Output          string // OutputText or OutputJSON
@@ -204,6 +213,9 @@ type fileSettings struct {
 	PasswordCommand *string      `yaml:"password_command"`
 	Password        *string      `yaml:"password"`
 	Buddies         []BuddyGroup `yaml:"buddies"`
+	Blocked         []string     `yaml:"blocked"`
+	Allowed         []string     `yaml:"allowed"`
+	Privacy         *string      `yaml:"privacy"`
 	Profile         *string      `yaml:"profile"`
 	Away            *string      `yaml:"away"`
 	Output          *string      `yaml:"output"`
@@ -323,6 +335,8 @@ func Load(opts Options) (*Config, error) {
 		Auth:            strings.ToLower(strings.TrimSpace(v.GetString(KeyAuth))),
 		PasswordCommand: v.GetString(KeyPasswordCommand),
 		Buddies:         file.Buddies,
+		Blocked:         file.Blocked,
+		Allowed:         file.Allowed,
 		Output:          strings.ToLower(strings.TrimSpace(v.GetString(KeyOutput))),
 		Reconnect:       v.GetBool(KeyReconnect),
 		TLS:             v.GetBool(KeyTLS),
@@ -335,6 +349,9 @@ func Load(opts Options) (*Config, error) {
 	}
 	if file.Away != nil {
 		c.Away = *file.Away
+	}
+	if file.Privacy != nil {
+		c.Privacy = strings.ToLower(strings.TrimSpace(*file.Privacy))
 	}
 	if pw, ok := opts.lookupEnv(EnvPassword); ok {
 		c.envPassword = Secret(pw)
@@ -434,6 +451,9 @@ func (c *Config) validate(src sources) error {
 			return &SettingError{Key: KeyServer, Value: c.Server, Source: src.of(KeyServer), Reason: err.Error()}
 		}
 		c.Server = addr
+	}
+	if err := c.validatePrivacy(src.path); err != nil {
+		return err
 	}
 	for i, g := range c.Buddies {
 		if strings.TrimSpace(g.Group) == "" {
@@ -618,5 +638,6 @@ func (c *Config) Clone() *Config {
 	for i, g := range c.Buddies {
 		d.Buddies[i] = BuddyGroup{Group: g.Group, Names: append([]string(nil), g.Names...)}
 	}
+	d.Blocked, d.Allowed = append([]string(nil), c.Blocked...), append([]string(nil), c.Allowed...)
 	return &d
 }

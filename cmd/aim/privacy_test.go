@@ -1,0 +1,62 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/oscartest"
+)
+
+// TestBlockCLI: aim block refuses your own name, writes the blocked list
+// and the privacy mode into the config file, and the next signon stores
+// them on the server; the state directory is made, private.
+func TestBlockCLI(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	cfg := cliEnv(t, srv, "alicepw1")
+	writeConfig(t, cfg, "screen_name: LabAlice  # me\n")
+	code, _, stderr := runCLI(t, "", "block", "Lab Alice")
+	if code != exitUsage || !strings.Contains(stderr, "cannot block yourself") {
+		t.Errorf("block yourself: exit %d, %q", code, stderr)
+	}
+	if code, out, stderr := runCLI(t, "", "block", "Lab Mallory"); code != 0 || !strings.Contains(out, "Lab Mallory is blocked") {
+		t.Fatalf("block: exit %d, %q, %q", code, out, stderr)
+	}
+	text, _ := os.ReadFile(cfg)
+	if want := "screen_name: LabAlice  # me\nblocked: [Lab Mallory]\nprivacy: block-deny\n"; string(text) != want {
+		t.Errorf("config file:\n%s\nwant:\n%s", text, want)
+	}
+	if code, _, stderr := runCLI(t, "quit\n", "login"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, stderr)
+	}
+	var deny []string
+	var mode bool
+	for _, f := range srv.Sent("LabAlice") {
+		s, err := oscar.ParseSNAC(f.Payload)
+		if err != nil || f.Channel != oscar.ChannelSNAC || s.Type() != oscar.TypeFeedbagInsertItem {
+			continue
+		}
+		var m oscar.FeedbagInsert
+		m.Decode(s.Body)
+		for _, it := range m.Items {
+			switch it.Class {
+			case oscar.FeedbagClassDeny:
+				deny = append(deny, it.Name)
+			case oscar.FeedbagClassPDInfo:
+				p, _ := it.PrivacyMode()
+				mode = p == oscar.PrivacyBlockDeny
+			}
+		}
+	}
+	if !slices.Equal(deny, []string{"Lab Mallory"}) || !mode {
+		t.Errorf("the server got deny items %q, block-deny mode %v", deny, mode)
+	}
+	state := filepath.Join(os.Getenv("XDG_STATE_HOME"), "aim", "labalice")
+	if fi, err := os.Stat(state); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("state directory %s: %v, %v", state, fi, err)
+	}
+}

@@ -1,0 +1,157 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/config"
+)
+
+// The privacy commands and move. Each edits the config file (the user's
+// copy) and then syncs with the list the server keeps, so the server takes
+// the change at once; on a server without one the change waits in the file.
+
+var (
+	CmdMove = &Command{Name: "move", Args: "NAME GROUP", Help: "move a buddy to another group (created if needed)",
+		Complete: CompleteBuddy, Online: true, run: moveBuddy}
+	CmdBlock = &Command{Name: "block", Args: "NAME", Help: "block a user: they cannot see you or message you\n(with privacy block-deny, set for you when none is set)",
+		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return editNames(x, config.KeyBlocked, true) }}
+	CmdUnblock = &Command{Name: "unblock", Args: "NAME", Help: "take a user off the blocked list",
+		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return editNames(x, config.KeyBlocked, false) }}
+	CmdBlocked = &Command{Name: "blocked", Help: "list the blocked and allowed users and the privacy mode", run: listBlocked}
+	CmdAllow   = &Command{Name: "allow", Args: "NAME", Help: "put a user on the allowed list (privacy allow-permit)",
+		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return editNames(x, config.KeyAllowed, true) }}
+	CmdDisallow = &Command{Name: "disallow", Args: "NAME", Help: "take a user off the allowed list",
+		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return editNames(x, config.KeyAllowed, false) }}
+	CmdPrivacy = &Command{Name: "privacy", Args: "MODE", Help: "who may see you and message you: " + strings.Join(config.PrivacyModes, ", "),
+		Online: true, run: setPrivacy}
+)
+
+// ErrBlockSelf refuses blocking your own screen name.
+var ErrBlockSelf = errors.New("you cannot block yourself")
+
+// errNoConfig answers a privacy command when the session has no config file.
+var errNoConfig = errors.New("no config file to keep it in")
+
+func editNames(x *call, key string, add bool) (*Result, error) {
+	name, extra, err := nameAndRest(x.args)
+	if err == nil && extra != "" {
+		err = fmt.Errorf("unexpected %q after the name (%s)", extra, x.usage())
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Name: name}
+	if err := bos.ValidateScreenName(name); err != nil {
+		return r, err
+	}
+	if add && key == config.KeyBlocked && bos.NormalizeScreenName(name) == bos.NormalizeScreenName(x.c.opts.ScreenName) {
+		return r, fmt.Errorf("%w (%s)", ErrBlockSelf, name)
+	}
+	cfg := x.c.opts.Config
+	if cfg == nil {
+		return r, errNoConfig
+	}
+	list := map[string]string{config.KeyBlocked: "blocked", config.KeyAllowed: "allowed"}[key]
+	if add {
+		_, already, err := cfg.AddNames(key, []string{name})
+		if err != nil {
+			return r, err
+		}
+		r.Summary = fmt.Sprintf("%s: %s", list, name)
+		if len(already) > 0 {
+			r.Summary = fmt.Sprintf("%s was %s already", name, list)
+		}
+		// A block list does nothing while the mode allows everyone.
+		if cfg.Privacy == "" {
+			mode := config.PrivacyBlockDeny
+			if key == config.KeyAllowed {
+				mode = config.PrivacyAllowPermit
+			}
+			if err := cfg.SetPrivacy(mode); err != nil {
+				return r, err
+			}
+			r.Summary += " (privacy " + mode + ")"
+		}
+	} else {
+		_, missing, err := cfg.RemoveNames(key, []string{name})
+		if err != nil {
+			return r, err
+		}
+		r.Summary = fmt.Sprintf("no longer %s: %s", list, name)
+		if len(missing) > 0 {
+			r.Summary = fmt.Sprintf("%s was not %s", name, list)
+		}
+	}
+	return r, x.c.privacyChanged(x)
+}
+
+func setPrivacy(x *call) (*Result, error) {
+	mode := strings.ToLower(strings.TrimSpace(x.args))
+	r := &Result{Privacy: mode}
+	cfg := x.c.opts.Config
+	if cfg == nil {
+		return r, errNoConfig
+	}
+	if err := cfg.SetPrivacy(mode); err != nil {
+		return r, err
+	}
+	r.Summary = "privacy: " + mode
+	return r, x.c.privacyChanged(x)
+}
+
+// privacyChanged syncs a privacy change; a session without the list the
+// server keeps cannot carry it (this client sends no 09,xx lists).
+func (c *Client) privacyChanged(x *call) error {
+	if x.sess.Feedbag() == nil {
+		return errors.New("saved to the config file; this server keeps no list, so it cannot take it")
+	}
+	return c.syncAfterEdit(x.ctx, x.sess)
+}
+
+func listBlocked(x *call) (*Result, error) {
+	r := &Result{Blocked: []string{}, Allowed: []string{}}
+	if sess := x.c.live.current(); sess != nil {
+		if fb := sess.Feedbag(); fb != nil {
+			l, _ := fb.List()
+			r.Blocked, r.Allowed = append(r.Blocked, l.Deny...), append(r.Allowed, l.Permit...)
+			r.Privacy = privacyName(l.Privacy.String())
+		}
+	} else if cfg := x.c.opts.Config; cfg != nil {
+		r.Blocked, r.Allowed, r.Privacy = append(r.Blocked, cfg.Blocked...), append(r.Allowed, cfg.Allowed...), cfg.Privacy
+	}
+	if r.Privacy == "" {
+		r.Privacy = config.PrivacyAllowAll
+	}
+	r.Summary = fmt.Sprintf("privacy %s; blocked: %s; allowed: %s", r.Privacy, listOrNone(r.Blocked), listOrNone(r.Allowed))
+	return r, nil
+}
+
+func moveBuddy(x *call) (*Result, error) {
+	name, group, err := nameAndRest(x.args)
+	if err == nil && strings.TrimSpace(group) == "" {
+		err = fmt.Errorf("no group (%s)", x.usage())
+	}
+	if err != nil {
+		return nil, err
+	}
+	group = strings.Trim(strings.TrimSpace(group), `"'`)
+	r := &Result{Name: name, Group: group, Summary: "moved " + name + " to " + group}
+	cfg := x.c.opts.Config
+	if cfg == nil {
+		return r, errNoConfig
+	}
+	removed, _, err := cfg.RemoveBuddies([]string{name})
+	if err != nil {
+		return r, err
+	}
+	if len(removed) == 0 {
+		return r, fmt.Errorf("%s is not a buddy", name)
+	}
+	if _, _, err := cfg.AddBuddies(removed, group); err != nil {
+		return r, err
+	}
+	return r, x.c.listChanged(x, func() error { return nil }) // 03,04 has no groups
+}

@@ -1,0 +1,177 @@
+package config
+
+import (
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// Privacy modes, as the privacy key spells them: who may see you online
+// and send you messages.
+const (
+	PrivacyAllowAll     = "allow-all"     // everyone
+	PrivacyBlockAll     = "block-all"     // no one
+	PrivacyAllowBuddies = "allow-buddies" // only the buddy list
+	PrivacyAllowPermit  = "allow-permit"  // only the allowed list
+	PrivacyBlockDeny    = "block-deny"    // everyone but the blocked list
+)
+
+// PrivacyModes lists the modes, in the order help shows them.
+var PrivacyModes = []string{PrivacyAllowAll, PrivacyBlockAll, PrivacyAllowBuddies, PrivacyAllowPermit, PrivacyBlockDeny}
+
+func (c *Config) validatePrivacy(path string) error {
+	if c.Privacy != "" && !slices.Contains(PrivacyModes, c.Privacy) {
+		return &SettingError{Key: KeyPrivacy, Value: c.Privacy, Source: path,
+			Reason: "is not allowed (want one of " + strings.Join(PrivacyModes, ", ") + ")"}
+	}
+	for _, list := range []struct {
+		key   string
+		names []string
+	}{{KeyBlocked, c.Blocked}, {KeyAllowed, c.Allowed}} {
+		for _, n := range list.names {
+			if err := oscar.ValidateScreenName(n); err != nil {
+				return &SettingError{Key: list.key, Source: path, Err: err}
+			}
+		}
+	}
+	return nil
+}
+
+// AddNames adds names to the blocked or allowed list (key KeyBlocked or
+// KeyAllowed), creating the key as a flow list when missing. Names already
+// there (compared with NormalizeScreenName) are returned in already. The
+// file is not touched when nothing is added; an invalid name is a
+// *ScreenNameError and nothing is written.
+func (c *Config) AddNames(key string, names []string) (added, already []string, err error) {
+	if err := checkListKey(key); err != nil {
+		return nil, nil, err
+	}
+	for _, n := range names {
+		if err := oscar.ValidateScreenName(n); err != nil {
+			return nil, nil, err
+		}
+	}
+	var now []string
+	err = c.edit(func(d *document, s *fileSettings) (bool, error) {
+		now = slices.Clone(s.names(key))
+		for _, n := range names {
+			n = strings.TrimSpace(n)
+			if slices.ContainsFunc(now, sameName(n)) {
+				already = append(already, n)
+				continue
+			}
+			now = append(now, n)
+			added = append(added, n)
+		}
+		if len(added) == 0 {
+			return false, nil
+		}
+		d.setNames(key, now)
+		return true, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(added) > 0 {
+		c.setNames(key, now)
+	}
+	return added, already, nil
+}
+
+// RemoveNames removes names from the blocked or allowed list; missing
+// holds those that were not on it. An emptied list stays, empty.
+func (c *Config) RemoveNames(key string, names []string) (removed, missing []string, err error) {
+	if err := checkListKey(key); err != nil {
+		return nil, nil, err
+	}
+	var now []string
+	err = c.edit(func(d *document, s *fileSettings) (bool, error) {
+		now = slices.Clone(s.names(key))
+		for _, n := range names {
+			i := slices.IndexFunc(now, sameName(n))
+			if i < 0 {
+				missing = append(missing, n)
+				continue
+			}
+			removed = append(removed, now[i])
+			now = slices.Delete(now, i, i+1)
+		}
+		if len(removed) == 0 {
+			return false, nil
+		}
+		d.setNames(key, now)
+		return true, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(removed) > 0 {
+		c.setNames(key, now)
+	}
+	return removed, missing, nil
+}
+
+// SetPrivacy stores the privacy mode (one of PrivacyModes).
+func (c *Config) SetPrivacy(mode string) error {
+	mode = strings.ToLower(strings.TrimSpace(mode))
+	if !slices.Contains(PrivacyModes, mode) {
+		return &SettingError{Key: KeyPrivacy, Value: mode, Reason: "is not a privacy mode (want one of " + strings.Join(PrivacyModes, ", ") + ")"}
+	}
+	err := c.edit(func(d *document, _ *fileSettings) (bool, error) {
+		changed := d.setString(KeyPrivacy, mode)
+		if changed {
+			d.text.setKey(KeyPrivacy, d.lookup(KeyPrivacy))
+		}
+		return changed, nil
+	})
+	if err == nil {
+		c.Privacy = mode
+	}
+	return err
+}
+
+func checkListKey(key string) error {
+	if key != KeyBlocked && key != KeyAllowed {
+		return &SettingError{Key: key, Reason: "is not a list of screen names"}
+	}
+	return nil
+}
+
+func sameName(n string) func(string) bool {
+	k := oscar.NormalizeScreenName(n)
+	return func(x string) bool { return oscar.NormalizeScreenName(x) == k }
+}
+
+func (s *fileSettings) names(key string) []string {
+	if key == KeyBlocked {
+		return s.Blocked
+	}
+	return s.Allowed
+}
+
+func (c *Config) setNames(key string, names []string) {
+	if key == KeyBlocked {
+		c.Blocked = names
+	} else {
+		c.Allowed = names
+	}
+}
+
+// setNames sets key to names as a flow list ([a, "b c"]), keeping the
+// key's place and comments.
+func (d *document) setNames(key string, names []string) {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+	for _, name := range names {
+		n.Content = append(n.Content, stringNode(name))
+	}
+	if old := d.lookup(key); old != nil {
+		n.HeadComment, n.LineComment, n.FootComment = old.HeadComment, old.LineComment, old.FootComment
+		*old = *n
+	} else {
+		d.appendKey(key, n)
+	}
+	d.text.setKey(key, d.lookup(key))
+}
