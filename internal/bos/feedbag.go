@@ -125,6 +125,7 @@ func (s *Session) EditFeedbag(ctx context.Context, tx *buddylist.Transaction) ([
 		}
 		s.mu.Lock()
 		rejected = append(rejected, s.fb.list.Confirm(e, st.Codes)...)
+		s.pruneOnlineLocked()
 		s.mu.Unlock()
 	}
 	if s.ctx.Err() == nil {
@@ -171,6 +172,7 @@ func (s *Session) feedbagPush(now At, snac oscar.SNAC) error {
 			before = &l
 		}
 		fb.list.Apply(e)
+		s.pruneOnlineLocked()
 	}
 	if before == nil {
 		s.mu.Unlock()
@@ -189,4 +191,20 @@ func (s *Session) feedbagPush(now At, snac oscar.SNAC) error {
 type FeedbagChanged struct {
 	At
 	Changes []buddylist.Change
+}
+
+// pruneOnlineLocked forgets the presence of buddies no longer on the list:
+// the server sends no departure for a buddy deleted from it.
+func (s *Session) pruneOnlineLocked() {
+	keep := map[string]bool{}
+	for _, it := range s.fb.list.Items() {
+		if it.Class == oscar.FeedbagClassBuddy {
+			keep[oscar.NormalizeScreenName(it.Name)] = true
+		}
+	}
+	for k := range s.online {
+		if !keep[k] {
+			delete(s.online, k)
+		}
+	}
 }
