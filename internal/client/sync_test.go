@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/login"
+	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
 	"github.com/aim-oscar/aim/internal/secret"
 )
@@ -349,5 +351,77 @@ func TestBlock(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSyncResumesAfterCut: a sync whose connection is cut in the middle
+// of its transaction (after the server took the delete and the insert, at
+// the update of the group's order) carries on at the next signon: the
+// server ends up with each buddy once, in its group, the one removed gone,
+// and the config file as the user left it.
+func TestSyncResumesAfterCut(t *testing.T) {
+	srv := listServer(t, oscartest.Release2025)
+	var armed, cut atomic.Bool
+	srv.Intercept = func(e oscartest.Event) oscartest.Action {
+		if s, err := oscar.ParseSNAC(e.Frame.Payload); err == nil && e.Frame.Channel == oscar.ChannelSNAC &&
+			s.Type() == oscar.TypeFeedbagUpdateItem && armed.Load() && cut.CompareAndSwap(false, true) {
+			return oscartest.Hangup
+		}
+		return oscartest.Answer
+	}
+	a := newMachine(t, srv, "buddies:\n  - group: Friends\n    names: [Lab Bob, LabCarol]\n  - group: Work\n    names: [LabDave]\n")
+	a.start()
+	nextOut[*client.BuddyListSynced](a)
+	a.stop()
+	const text = "buddies:\n  - group: Friends\n    names: [LabCarol, Lab Eve]\n  - group: Work\n    names: [LabDave]\n"
+	if err := os.WriteFile(a.cfg, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	armed.Store(true)
+	a.start()
+	ended := make(chan error, 1)
+	go func() { ended <- a.c.Wait() }()
+	select {
+	case err := <-ended:
+		if err == nil || !cut.Load() {
+			t.Fatalf("Wait = %v, cut %v: want the session cut at its 13,09", err, cut.Load())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the session was not cut within 10 s")
+	}
+	a.stop()
+	a.start()
+	a.stop() // after its sync: the edits confirmed before the cut were kept, nothing is left to send
+	for _, o := range a.kept {
+		if s, ok := o.(*client.BuddyListSynced); ok {
+			t.Errorf("the sync after the cut: %+v", s)
+		}
+	}
+	sess := bosSession(t, srv, "LabAlice", "alicepw1", true)
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		sess.Logout(ctx)
+	}()
+	seen := map[string]int{}
+	for _, it := range sess.Feedbag().Items() {
+		if it.Class == oscar.FeedbagClassBuddy {
+			seen[bos.NormalizeScreenName(it.Name)]++
+		}
+	}
+	if seen["labeve"] != 1 || seen["labcarol"] != 1 || seen["labdave"] != 1 || len(seen) != 3 {
+		t.Errorf("buddy items on the server: %v, want LabCarol, Lab Eve and LabDave once each", seen)
+	}
+	// The group's order list still lacks Lab Eve (its update was cut): a
+	// repair that goes up with the next real edit; the list reads right.
+	l, _ := sess.Feedbag().List()
+	want := []buddylist.Group{{Name: "Friends", Buddies: []string{"labcarol", "labeve"}}, {Name: "Work", Buddies: []string{"labdave"}}}
+	if !slices.EqualFunc(l.Groups, want, func(a, b buddylist.Group) bool {
+		return a.Name == b.Name && slices.Equal(a.Buddies, b.Buddies)
+	}) {
+		t.Errorf("the server's list: %+v; want %+v", l.Groups, want)
+	}
+	if got, _ := os.ReadFile(a.cfg); string(got) != text {
+		t.Errorf("config file changed:\n%s", got)
 	}
 }
