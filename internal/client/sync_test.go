@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -423,5 +424,42 @@ func TestSyncResumesAfterCut(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(a.cfg); string(got) != text {
 		t.Errorf("config file changed:\n%s", got)
+	}
+}
+
+// TestRefusedItemsGoUpAgain: items the server refuses (here: over its
+// limit of items) are reported in plain sentences, are not taken as
+// synced, and go up again at the next sync, while those it took are not
+// sent twice.
+func TestRefusedItemsGoUpAgain(t *testing.T) {
+	srv := listServer(t, oscartest.Release2025)
+	var b strings.Builder
+	b.WriteString("buddies:\n  - group: Many\n    names:\n")
+	const n = 4100 // the test server keeps at most 4,096 items
+	for i := range n {
+		fmt.Fprintf(&b, "      - Buddy%04d\n", i)
+	}
+	a := newMachine(t, srv, b.String())
+	a.start()
+	synced := nextOut[*client.BuddyListSynced](a)
+	refused := len(synced.Refused)
+	if refused == 0 || !strings.Contains(synced.Refused[0], "goes up again at the next sync") {
+		t.Fatalf("refused: %q", synced.Refused)
+	}
+	if got := len(synced.Up); got >= n+1 {
+		t.Errorf("up: %d changes, want fewer than %d (the refused ones are not up)", got, n+1)
+	}
+	a.stop()
+	a.start()
+	synced = nextOut[*client.BuddyListSynced](a)
+	if len(synced.Refused) != refused {
+		t.Errorf("refused again: %d, want %d", len(synced.Refused), refused)
+	}
+	if len(synced.Up) != 0 || len(synced.Down) != 0 {
+		t.Errorf("second sync: up %d, down %d, want nothing new", len(synced.Up), len(synced.Down))
+	}
+	a.stop()
+	if got := len(a.load().Buddies[0].Names); got != n {
+		t.Errorf("config file has %d buddies, want %d", got, n)
 	}
 }
