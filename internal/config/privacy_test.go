@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -58,5 +59,23 @@ func TestPrivacyEdits(t *testing.T) {
 	}
 	if _, err := Load(Options{Path: path, Env: env(nil)}); !errors.As(err, &setting) {
 		t.Errorf("Load with an unknown privacy mode = %v, want a *SettingError", err)
+	}
+}
+
+// TestPrivacyKeysKnown: the privacy keys are no unknown keys, and a
+// blocked list that is not a list is an error naming it.
+func TestPrivacyKeysKnown(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("blocked: [LabMallory]\nallowed: []\nprivacy: block-deny\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if c := load(t, path); len(c.Warnings) > 0 {
+		t.Errorf("warnings: %v", c.Warnings)
+	}
+	if err := os.WriteFile(path, []byte("blocked: LabMallory\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(Options{Path: path, Env: env(nil)}); err == nil || !strings.Contains(err.Error(), "blocked must be a list") {
+		t.Errorf("Load = %v, want an error saying blocked must be a list", err)
 	}
 }

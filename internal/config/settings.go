@@ -58,7 +58,7 @@ func (w Warning) String() string {
 // Keys aim knows at the top level of the file, and in each buddies group.
 var (
 	knownKeys = []string{KeyScreenName, KeyServer, KeyAuth, KeyPasswordCommand, KeyPassword,
-		KeyBuddies, KeyProfile, KeyAway, KeyOutput, KeyReconnect, KeyTLS, KeyHTML}
+		KeyBuddies, KeyProfile, KeyAway, KeyOutput, KeyReconnect, KeyTLS, KeyHTML, KeyBlocked, KeyAllowed, KeyPrivacy}
 	groupKeys = []string{"group", "names"}
 )
 
@@ -75,6 +75,7 @@ var shapes = map[string]string{
 	KeyReconnect:       "true or false",
 	KeyTLS:             "true or false",
 	KeyHTML:            "true or false",
+	KeyPrivacy:         strings.Join(PrivacyModes, ", "),
 }
 
 // buddiesShape is how the buddies list is written.
@@ -129,6 +130,15 @@ func (d *document) checkShapes() ([]Warning, error) {
 							}
 						}
 					}
+				}
+			}
+		case KeyBlocked, KeyAllowed:
+			if v.Kind != yaml.SequenceNode {
+				return nil, fail(v, "%s must be a list of screen names, like [LabBob, \"Lab Carol\"], not %s", k.Value, describe(v))
+			}
+			for _, n := range v.Content {
+				if n.Kind != yaml.ScalarNode {
+					return nil, fail(n, "%s must be a list of screen names, and this one is %s", k.Value, describe(n))
 				}
 			}
 		case KeyReconnect, KeyTLS, KeyHTML:
