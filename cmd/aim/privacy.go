@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,36 +14,73 @@ import (
 	"github.com/aim-oscar/aim/internal/config"
 )
 
-// The privacy commands and buddies move. Like buddies add, each edits the
-// config file: a session running follows the file and syncs the change
-// with the list the server keeps at once; otherwise the next signon does.
+// The privacy commands and buddies move. Like buddies add, each goes
+// through the running session when there is one (which syncs the change
+// with the list the server keeps at once, and edits the file); otherwise
+// it edits the config file, and the next signon syncs.
 
 // privacyListOptions are the options of block, unblock, allow and disallow.
 type privacyListOptions struct {
-	IO     *IOStreams
-	Config func() (*config.Config, error)
-	Names  []string
-	Key    string // config.KeyBlocked or config.KeyAllowed
-	Add    bool
+	IO         *IOStreams
+	Config     func() (*config.Config, error)
+	RuntimeDir func() string
+	NoSession  bool
+	Names      []string
+	Key        string // config.KeyBlocked or config.KeyAllowed
+	Add        bool
+	Command    *client.Command // the same command in a running session
 }
 
-func newPrivacyListCmd(f *factory, use, key string, add bool, short, long, example string) *cobra.Command {
-	opts := &privacyListOptions{IO: f.IO, Config: f.Config, Key: key, Add: add}
-	return &cobra.Command{
-		Use:     use + " NAME...",
+func newPrivacyListCmd(f *factory, command *client.Command, key string, add bool, short, long, example string) *cobra.Command {
+	opts := &privacyListOptions{IO: f.IO, Config: f.Config, RuntimeDir: f.RuntimeDir, Key: key, Add: add, Command: command}
+	cmd := &cobra.Command{
+		Use:     command.Name + " NAME...",
 		Short:   short,
 		Long:    long,
 		Example: example,
-		Args:    screenNameArgs(use),
-		RunE: func(_ *cobra.Command, args []string) error {
+		Args:    screenNameArgs(command.Name),
+		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Names = args
-			return privacyListRun(opts)
+			return privacyListRun(cmd.Context(), opts)
 		},
 	}
+	addNoSessionFlag(cmd, &opts.NoSession)
+	return cmd
+}
+
+// viaSession runs command once for each list of arguments in the running
+// session, if there is one (false when there is none, or --no-session),
+// printing the result (say gives the line for people).
+func viaSession(ctx context.Context, streams *IOStreams, runtimeDir func() string, noSession bool, cfg *config.Config,
+	command *client.Command, argLists [][]string, say func(args []string) string) (bool, error) {
+	if noSession {
+		return false, nil
+	}
+	c, err := dialSession(ctx, runtimeDir(), cfg)
+	if err != nil || c == nil {
+		return false, err
+	}
+	defer c.Close()
+	jsonOut := cfg.Output == config.OutputJSON
+	for _, args := range argLists {
+		r, err := remote(ctx, c, command.Name, args, noticeTo(streams, jsonOut))
+		if err != nil {
+			return true, fmt.Errorf("%s %s: %w", command.Name, strings.Join(args, " "), err)
+		}
+		if jsonOut {
+			err = writeJSON(streams.Out, r)
+		} else {
+			_, err = fmt.Fprintln(streams.Out, say(args))
+		}
+		if err != nil {
+			return true, err
+		}
+	}
+	return true, nil
 }
 
 func newBlockCmd(f *factory) *cobra.Command {
-	return newPrivacyListCmd(f, "block", config.KeyBlocked, true, "Block users: they cannot see you online or message you",
+	return newPrivacyListCmd(f, client.CmdBlock, config.KeyBlocked, true, "Block users: they cannot see you online or message you",
 		`Put screen names on the blocked list (the config file's blocked key). A
 blocked user sees you offline, and its messages to you fail. Unless the
 config file sets privacy, it is set to block-deny, the mode in which the
@@ -55,13 +93,13 @@ the next signon.`,
 }
 
 func newUnblockCmd(f *factory) *cobra.Command {
-	return newPrivacyListCmd(f, "unblock", config.KeyBlocked, false, "Take users off the blocked list",
+	return newPrivacyListCmd(f, client.CmdUnblock, config.KeyBlocked, false, "Take users off the blocked list",
 		"Take screen names off the blocked list. Names not on it are reported on standard error.",
 		"  aim unblock LabMallory")
 }
 
 func newAllowCmd(f *factory) *cobra.Command {
-	return newPrivacyListCmd(f, "allow", config.KeyAllowed, true, "Put users on the allowed list",
+	return newPrivacyListCmd(f, client.CmdAllow, config.KeyAllowed, true, "Put users on the allowed list",
 		`Put screen names on the allowed list (the config file's allowed key), the
 only users who can see and message you with privacy allow-permit. Unless
 the config file sets privacy, it is set to allow-permit.`,
@@ -69,7 +107,7 @@ the config file sets privacy, it is set to allow-permit.`,
 }
 
 func newDisallowCmd(f *factory) *cobra.Command {
-	return newPrivacyListCmd(f, "disallow", config.KeyAllowed, false, "Take users off the allowed list",
+	return newPrivacyListCmd(f, client.CmdDisallow, config.KeyAllowed, false, "Take users off the allowed list",
 		"Take screen names off the allowed list. Names not on it are reported on standard error.",
 		"  aim disallow LabBob")
 }
@@ -81,7 +119,7 @@ type privacyResult struct {
 	Result string `json:"result"` // "added" or "removed"
 }
 
-func privacyListRun(opts *privacyListOptions) error {
+func privacyListRun(ctx context.Context, opts *privacyListOptions) error {
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
@@ -93,6 +131,19 @@ func privacyListRun(opts *privacyListOptions) error {
 				return &usageError{err: fmt.Errorf("%w (%s is your screen name)", client.ErrBlockSelf, n)}
 			}
 		}
+	}
+	var argLists [][]string
+	for _, n := range opts.Names {
+		argLists = append(argLists, []string{n})
+	}
+	say := func(args []string) string {
+		if opts.Add {
+			return args[0] + " is " + list
+		}
+		return args[0] + " is no longer " + list
+	}
+	if remote, err := viaSession(ctx, opts.IO, opts.RuntimeDir, opts.NoSession, cfg, opts.Command, argLists, say); remote || err != nil {
+		return err
 	}
 	var done, skipped []string
 	result, skip := "removed", "%s is not on the "+list+" list\n"
@@ -186,7 +237,8 @@ func joinOrNone(s []string) string {
 }
 
 func newPrivacyCmd(f *factory) *cobra.Command {
-	return &cobra.Command{
+	var noSession bool
+	cmd := &cobra.Command{
 		Use:   "privacy MODE",
 		Short: "Set who may see you online and message you",
 		Long: `Set the privacy mode (the config file's privacy key), stored on the server
@@ -200,7 +252,7 @@ with the blocked and allowed lists:
 		Example:   "  aim privacy block-deny\n  aim privacy allow-buddies",
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: config.PrivacyModes,
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := f.Config()
 			if err != nil {
 				return err
@@ -208,6 +260,10 @@ with the blocked and allowed lists:
 			mode := strings.ToLower(strings.TrimSpace(args[0]))
 			if !slices.Contains(config.PrivacyModes, mode) {
 				return usageErrorf("unknown privacy mode %q (want one of %s)", args[0], strings.Join(config.PrivacyModes, ", "))
+			}
+			if remote, err := viaSession(cmd.Context(), f.IO, f.RuntimeDir, noSession, cfg, client.CmdPrivacy, [][]string{{mode}},
+				func([]string) string { return "privacy: " + mode }); remote || err != nil {
+				return err
 			}
 			if err := cfg.SetPrivacy(mode); err != nil {
 				return err
@@ -221,10 +277,13 @@ with the blocked and allowed lists:
 			return err
 		},
 	}
+	addNoSessionFlag(cmd, &noSession)
+	return cmd
 }
 
 func newBuddiesMoveCmd(f *factory) *cobra.Command {
-	return &cobra.Command{
+	var noSession bool
+	cmd := &cobra.Command{
 		Use:   "move NAME GROUP",
 		Short: "Move a buddy to another group",
 		Long: `Move a buddy to another group (created if needed), on the server's list
@@ -236,9 +295,13 @@ too: at once in a running session, else at the next signon.`,
 			}
 			return screenNameArgs("move")(cmd, args[:1])
 		},
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := f.Config()
 			if err != nil {
+				return err
+			}
+			if remote, err := viaSession(cmd.Context(), f.IO, f.RuntimeDir, noSession, cfg, client.CmdMove, [][]string{args},
+				func(a []string) string { return "Moved " + a[0] + " to " + a[1] }); remote || err != nil {
 				return err
 			}
 			removed, _, err := cfg.RemoveBuddies(args[:1])
@@ -259,6 +322,8 @@ too: at once in a running session, else at the next signon.`,
 			return err
 		},
 	}
+	addNoSessionFlag(cmd, &noSession)
+	return cmd
 }
 
 // inServerOrder returns the config file's groups in the order of the list

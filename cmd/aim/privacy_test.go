@@ -60,3 +60,32 @@ func TestBlockCLI(t *testing.T) {
 		t.Errorf("state directory %s: %v, %v", state, fi, err)
 	}
 }
+
+// TestPrivacyThroughSession: with aim login running, aim block, aim
+// privacy and aim buddies move go through its control socket: the
+// session stores them on the server at once and edits the file; blocking
+// yourself is refused before anything is asked.
+func TestPrivacyThroughSession(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	r, _ := startSessionInProcess(t, srv)
+	cfgPath := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "aim", "config.yaml")
+	t.Setenv("AIM_PASSWORD", "")
+	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	if code, _, stderr := runCLI(t, "", "block", "labalice"); code != exitUsage || !strings.Contains(stderr, "cannot block yourself") {
+		t.Errorf("block yourself: exit %d %q", code, stderr)
+	}
+	if code, out, stderr := runCLI(t, "", "block", "Lab Mallory"); code != 0 || !strings.Contains(out, "Lab Mallory") {
+		t.Fatalf("block: exit %d %q %q", code, out, stderr)
+	}
+	r.out.waitFor(t, `"deny_added"`)
+	if code, out, stderr := runCLI(t, "", "buddies", "move", "EchoBot", "Old bots"); code != 0 {
+		t.Fatalf("move: exit %d %q %q", code, out, stderr)
+	}
+	r.out.waitFor(t, `"buddy_moved"`)
+	file := readFile(t, cfgPath)
+	if !strings.Contains(file, "blocked: [Lab Mallory]") || !strings.Contains(file, "privacy: block-deny") || !strings.Contains(file, "group: Old bots") {
+		t.Errorf("the config file:\n%s", file)
+	}
+}
