@@ -25,6 +25,27 @@ const (
 	exitInterrupted = 130 // interrupted (SIGINT/SIGTERM cancelled the context), as shells report 128+SIGINT
 )
 
+// exitMeaning names what an exit code means, for scripts reading JSON.
+func exitMeaning(code int) string {
+	switch code {
+	case exitOK:
+		return "ok"
+	case exitUsage:
+		return "usage"
+	case exitAuth:
+		return "auth"
+	case exitNetwork:
+		return "network"
+	case exitKicked:
+		return "kicked"
+	case exitRefused:
+		return "refused"
+	case exitInterrupted:
+		return "interrupted"
+	}
+	return "error"
+}
+
 // usageError is a mistake on the command line: a bad flag, a missing or
 // extra argument, an invalid name. run prints a hint to see --help.
 type usageError struct {

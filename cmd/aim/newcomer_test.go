@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -122,4 +124,82 @@ func TestTextIsSentAsTyped(t *testing.T) {
 		t.Fatalf("login with html: true: exit %d: %s", code, stderr)
 	}
 	check("<u>u</u>")
+}
+
+// TestResultsInInputOrder: the results of a script's lines come out in
+// input order, a quit's after those of the lines before it.
+func TestResultsInInputOrder(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(string, string) string { return "" })
+	cliEnv(t, srv, "alicepw1")
+	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	var script strings.Builder
+	const n = 6 // within the IM class's burst: no waiting for the rate limiter
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&script, "send EchoBot order %d\n", i)
+		if i%2 == 0 {
+			script.WriteString("help\n") // ready at once, between sends still waiting
+		}
+	}
+	script.WriteString("quit\n")
+	code, out, stderr := runCLI(t, script.String(), "login", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var ids []int
+	for _, rec := range jsonLines(t, out) {
+		if rec["type"] == "result" {
+			ids = append(ids, int(rec["id"].(float64)))
+		}
+	}
+	want := make([]int, 0, n+n/2+1)
+	for i := 1; i <= n+n/2+1; i++ {
+		want = append(want, i)
+	}
+	if !slices.Equal(ids, want) {
+		t.Errorf("result ids %v, want %v", ids, want)
+	}
+}
+
+// TestJSONFailuresOnStdout: with --json every outcome is one JSON object
+// on standard output, failures too; the sentence still goes to stderr.
+func TestJSONFailuresOnStdout(t *testing.T) {
+	srv := oscartest.NewServer(
+		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
+	defer srv.Close()
+	cfg := cliEnv(t, srv, "alicepw1")
+	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	tests := []struct {
+		args []string
+		code int
+		exit string
+	}{
+		{[]string{"send", "--json", "LabBob", "are you there?"}, exitRefused, "refused"},
+		{[]string{"send", "--json", "LabBob", strings.Repeat("x", 600)}, exitUsage, "usage"},
+		{[]string{"send", "--json", "--server", "127.0.0.1:1", "LabBob", "hi"}, exitNetwork, "network"},
+		{[]string{"send", "--json", "--bogus"}, exitUsage, "usage"},
+		{[]string{"buddies", "add", "--json", "bad!name"}, exitUsage, "usage"},
+	}
+	for _, tt := range tests {
+		code, out, stderr := runCLI(t, "", tt.args...)
+		if code != tt.code || !strings.Contains(stderr, "aim: ") {
+			t.Errorf("%q: exit %d, stderr %q; want exit %d and the sentence on stderr", tt.args, code, stderr, tt.code)
+		}
+		recs := jsonLines(t, out)
+		if len(recs) != 1 {
+			t.Errorf("%q: stdout %q, want one JSON object", tt.args, out)
+			continue
+		}
+		r := recs[0]
+		if r["type"] != "result" || r["ok"] != false || r["error"] == "" || r["exit_code"] != float64(tt.code) || r["exit"] != tt.exit {
+			t.Errorf("%q: %v, want a failed result with exit_code %d (%s)", tt.args, r, tt.code, tt.exit)
+		}
+	}
+	// output: json in the file counts as --json.
+	writeConfig(t, cfg, "output: json\n")
+	if code, out, _ := runCLI(t, "", "send", "LabBob", "hi"); code != exitRefused || !strings.Contains(out, `"exit":"refused"`) {
+		t.Errorf("with output: json: exit %d, stdout %q", code, out)
+	}
 }

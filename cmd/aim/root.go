@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -35,6 +37,7 @@ type factory struct {
 	// live ("": under the temp dir).
 	RuntimeDir func() string
 
+	settings   *config.Config // what Config returned, once it succeeded
 	configPath string         // --config
 	debug      bool           // --debug
 	flags      *pflag.FlagSet // the running command's flags, set before it runs
@@ -66,6 +69,7 @@ func newFactory(streams *IOStreams) *factory {
 				FlagNames: settingFlags, JSONFlag: "json"})
 			loaded = true
 			if err == nil {
+				f.settings = cfg
 				for _, w := range cfg.Warnings {
 					fmt.Fprintf(f.IO.ErrOut, "aim: warning: %s\n", w)
 				}
@@ -84,24 +88,40 @@ func newFactory(streams *IOStreams) *factory {
 // run runs aim with args (without the program name) and returns the exit
 // code. It prints an error, once, to streams.ErrOut.
 func run(ctx context.Context, args []string, streams *IOStreams) int {
-	root := newRootCmd(newFactory(streams))
+	f := newFactory(streams)
+	root := newRootCmd(f)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
-	switch {
-	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
-		fmt.Fprintln(streams.ErrOut, "aim: interrupted")
-	default:
-		// Errors can quote what a server sent: defuse it as events are.
-		fmt.Fprintf(streams.ErrOut, "aim: %s\n", client.Defuse(err.Error()))
+	// Errors can quote what a server sent: defuse it as events are.
+	msg := client.Defuse(err.Error())
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		msg = "interrupted"
 	}
+	fmt.Fprintf(streams.ErrOut, "aim: %s\n", msg)
 	var usage *usageError
 	if errors.As(err, &usage) && cmd != nil {
 		fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
-	return exitCode(err)
+	code := exitCode(err)
+	if cmd != nil && f.jsonOutput(cmd) {
+		// Scripts read every outcome on standard output, failures too.
+		r := &client.Result{Command: strings.TrimPrefix(cmd.CommandPath(), root.Name()+" "), Error: msg,
+			ExitCode: code, Exit: exitMeaning(code)}
+		writeJSON(streams.Out, client.Stamp(r, time.Now()))
+	}
+	return code
+}
+
+// jsonOutput reports whether cmd was to print JSON: --json, or output:
+// json in settings already loaded.
+func (f *factory) jsonOutput(cmd *cobra.Command) bool {
+	if on, err := cmd.Flags().GetBool("json"); err == nil && on {
+		return true
+	}
+	return f.settings != nil && f.settings.Output == config.OutputJSON
 }
 
 // newRootCmd builds the aim command tree.

@@ -127,6 +127,11 @@ type Client struct {
 
 	emitMu sync.Mutex
 
+	// lastResult is closed once the result of the last line given to Exec
+	// is emitted (nil: none yet).
+	orderMu    sync.Mutex
+	lastResult chan struct{}
+
 	cmdMu   sync.Mutex
 	pending sync.WaitGroup // commands still waiting for the server
 	closed  bool           // signed off: no new commands

@@ -157,17 +157,68 @@ func (c *Client) Exec(ctx context.Context, id int, line string, wait bool) error
 	x, r, err := c.begin(ctx, cmd, name, args, wait)
 	switch {
 	case errors.Is(err, errSessionOver):
-		c.result(id, line, name, r, err)
+		c.inOrder(id, line, name, func() (*Result, error) { return r, err }, true)
 		return ErrQuit
 	case err != nil || x.later == nil:
-		c.result(id, line, name, r, err)
+		c.inOrder(id, line, name, func() (*Result, error) { return r, err }, true)
 	default:
-		c.async(id, line, name, x.later)
+		c.inOrder(id, line, name, x.later, false)
 	}
 	if x != nil && x.quit {
 		return ErrQuit
 	}
 	return nil
+}
+
+// inOrder emits the result that later returns once the results of the
+// lines before have been emitted: results come out in input order, and a
+// quit's after those of the lines before it. A result that is ready
+// (later returns at once) while none is pending is emitted now; others
+// wait on their own goroutine.
+func (c *Client) inOrder(id int, line, name string, later func() (*Result, error), ready bool) {
+	c.orderMu.Lock()
+	prev := c.lastResult
+	mine := make(chan struct{})
+	c.lastResult = mine
+	c.orderMu.Unlock()
+	emit := func(r *Result, err error) {
+		if prev != nil {
+			<-prev
+		}
+		c.result(id, line, name, r, err)
+		close(mine)
+	}
+	if ready && isClosed(prev) {
+		emit(later())
+		return
+	}
+	if !c.hold() {
+		// Signed off: the pending results are being finished. A later
+		// that waits for the server is not called: nothing will answer.
+		if ready {
+			emit(later())
+		} else {
+			emit(nil, errSessionOver)
+		}
+		return
+	}
+	go func() {
+		defer c.pending.Done()
+		emit(later())
+	}()
+}
+
+// isClosed reports whether ch is nil or closed.
+func isClosed(ch chan struct{}) bool {
+	if ch == nil {
+		return true
+	}
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }
 
 // Do runs cmd (from the table, never nil) with its arguments as a list (a name with spaces is one
@@ -242,20 +293,6 @@ func (c *Client) complete(id int, line, name string, r *Result, err error) *Resu
 	}
 	Stamp(r, c.opts.Now())
 	return r
-}
-
-// async runs later, which waits for the server, on its own goroutine and
-// emits its result; after the account signed off it emits the refusal.
-func (c *Client) async(id int, line, name string, later func() (*Result, error)) {
-	if !c.hold() {
-		c.result(id, line, name, nil, errSessionOver)
-		return
-	}
-	go func() {
-		defer c.pending.Done()
-		r, err := later()
-		c.result(id, line, name, r, err)
-	}()
 }
 
 // hold counts a command that waits for the server in pending, unless the

@@ -212,6 +212,11 @@ type Result struct {
 	Command string `json:"command"`
 	OK      bool   `json:"ok"`
 	Error   string `json:"error,omitempty"`
+	// ExitCode and Exit, on the failure of a command run once (aim send),
+	// are aim's exit status and what it means: "usage", "auth",
+	// "network", "kicked", "refused", "interrupted" or "error".
+	ExitCode int    `json:"exit_code,omitempty"`
+	Exit     string `json:"exit,omitempty"`
 
 	To           string   `json:"to,omitempty"`            // send, autoreply
 	Name         string   `json:"name,omitempty"`          // add, remove, move, info, warn, block, unblock, allow, disallow
