@@ -40,6 +40,10 @@ func exitMeaning(code int) string {
 		return "kicked"
 	case exitRefused:
 		return "refused"
+	case exitRunning:
+		return "running"
+	case exitNoSession:
+		return "no_session"
 	case exitInterrupted:
 		return "interrupted"
 	}

@@ -214,7 +214,8 @@ type Result struct {
 	Error   string `json:"error,omitempty"`
 	// ExitCode and Exit, on the failure of a command run once (aim send),
 	// are aim's exit status and what it means: "usage", "auth",
-	// "network", "kicked", "refused", "interrupted" or "error".
+	// "network", "kicked", "refused", "running", "no_session",
+	// "interrupted" or "error".
 	ExitCode int    `json:"exit_code,omitempty"`
 	Exit     string `json:"exit,omitempty"`
 
