@@ -203,3 +203,79 @@ func TestJSONFailuresOnStdout(t *testing.T) {
 		t.Errorf("with output: json: exit %d, stdout %q", code, out)
 	}
 }
+
+// TestErrorsInPlainLanguage: the sentence a user reads names no SNAC and
+// no hex code (--debug adds them); a server that is not OSCAR is named as
+// such; a long line typed is shortened when an error quotes it.
+func TestErrorsInPlainLanguage(t *testing.T) {
+	srv := oscartest.NewServer(
+		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(string, string) string { return "" })
+	cliEnv(t, srv, "alicepw1")
+	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	jargon := func(what, s string) {
+		t.Helper()
+		for _, j := range []string{"04,0", "0x", "code ", "SNAC", "FLAP"} {
+			if strings.Contains(s, j) {
+				t.Errorf("%s: %q says %q", what, s, j)
+			}
+		}
+	}
+
+	code, _, stderr := runCLI(t, "", "send", "LabBob", "are you there?")
+	if code != exitRefused || stderr != "aim: LabBob is not signed on\n" {
+		t.Errorf("send to offline: exit %d, stderr %q", code, stderr)
+	}
+	_, _, stderr = runCLI(t, "", "send", "--debug", "LabBob", "are you there?")
+	if !strings.Contains(stderr, "aim: detail: 04,06 refused: recipient is not signed on (code 0x0004)") {
+		t.Errorf("send --debug to offline: stderr lacks the detail:\n%s", stderr)
+	}
+
+	long := "frobnicate" + strings.Repeat("x", 2000)
+	code, out, stderr := runCLI(t, "send LabBob hi\nwarn EchoBot\nsend LabBob \"unterminated"+strings.Repeat("y", 2000)+"\n"+long+"\n", "login")
+	if code != 0 {
+		t.Fatalf("login: exit %d: %s", code, stderr)
+	}
+	var errs []string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "error: ") {
+			errs = append(errs, line)
+			jargon("result", line)
+			if len(line) > 600 {
+				t.Errorf("an error line of %d bytes: the input is not shortened: %.300q", len(line), line)
+			}
+		}
+	}
+	if len(errs) != 4 || !strings.Contains(errs[0], "LabBob is not signed on") || !strings.Contains(errs[1], "the server refused the warning") ||
+		!strings.Contains(errs[3], "more bytes") {
+		t.Errorf("error lines:\n%s", strings.Join(errs, "\n"))
+	}
+
+	// An HTTP server where the authorizer should be.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer ln.Close()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"))
+			c.Close()
+		}
+	}()
+	code, _, stderr = runCLI(t, "", "send", "--server", ln.Addr().String(), "LabBob", "hi")
+	if code != exitNetwork || !strings.Contains(stderr, "does not speak OSCAR (an HTTP server answered)") {
+		t.Errorf("send to an HTTP server: exit %d, stderr %q", code, stderr)
+	}
+	jargon("HTTP server", stderr)
+}

@@ -101,6 +101,10 @@ func run(ctx context.Context, args []string, streams *IOStreams) int {
 		msg = "interrupted"
 	}
 	fmt.Fprintf(streams.ErrOut, "aim: %s\n", msg)
+	var detailed interface{ Detail() string }
+	if f.debug && errors.As(err, &detailed) {
+		fmt.Fprintf(streams.ErrOut, "aim: detail: %s\n", client.Defuse(detailed.Detail()))
+	}
 	var usage *usageError
 	if errors.As(err, &usage) && cmd != nil {
 		fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
@@ -202,7 +206,7 @@ func noUnknownSubcommand(cmd *cobra.Command, args []string) error {
 	if cmd.SuggestionsMinimumDistance <= 0 {
 		cmd.SuggestionsMinimumDistance = 2
 	}
-	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	msg := fmt.Sprintf("unknown command %q for %q", client.Clip(args[0]), cmd.CommandPath())
 	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
 		msg += fmt.Sprintf(" (did you mean %q?)", s[0])
 	}
@@ -215,7 +219,7 @@ func showHelp(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 // noArgs is the Args of commands that take none.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usageErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+		return usageErrorf("%s takes no arguments, got %q", cmd.CommandPath(), client.Clip(args[0]))
 	}
 	return nil
 }

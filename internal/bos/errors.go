@@ -3,6 +3,7 @@ package bos
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aim-oscar/aim/internal/oscar"
 )
@@ -144,8 +145,41 @@ type RequestError struct {
 	Code uint16
 }
 
+// Error says what the server refused, and why where the code tells, in a
+// person's words; Detail gives the SNAC and the code, for --debug.
 func (e *RequestError) Error() string {
+	what := "the request"
+	if n, ok := requestNames[oscar.SNACType(e.Type)]; ok {
+		what = n
+	}
+	why := oscar.ErrorCodeText(e.Code)
+	switch {
+	case e.Code == oscar.ErrCodeNotLoggedOn:
+		why = "they are not signed on"
+	case e.Code == oscar.ErrCodeRequestDenied && oscar.SNACType(e.Type) == oscar.TypeWarnRequest:
+		// Servers refuse a warning past the highest level, and of users
+		// (and bots) they exempt, without saying which.
+		why = "they cannot be warned (any more) now"
+	case strings.HasPrefix(why, "error 0x"): // a code with no meaning known
+		return "the server refused " + what
+	}
+	return "the server refused " + what + ": " + why
+}
+
+// Detail is the refusal as the wire has it: "04,06 refused: recipient is
+// not signed on (code 0x0004)".
+func (e *RequestError) Detail() string {
 	return fmt.Sprintf("%s refused: %s (code 0x%04x)", e.Type, oscar.ErrorCodeText(e.Code), e.Code)
+}
+
+// requestNames names the requests a person makes, for RequestError.
+var requestNames = map[oscar.SNACType]string{
+	oscar.TypeICBMSend:      "the message",
+	oscar.TypeWarnRequest:   "the warning",
+	oscar.TypeUserInfoQuery: "the info request",
+	oscar.TypeSetInfo:       "the profile or away message",
+	oscar.TypeCreateRoom:    "the chat room",
+	oscar.TypeChatSend:      "the chat message",
 }
 
 // RecipientOffline reports whether the error says the recipient is not

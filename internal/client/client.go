@@ -469,11 +469,7 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time)
 	cancel() // the session has ended, even if the logout did not land
 	<-drained
 	if sendErr != nil {
-		var refused *bos.RequestError
-		if errors.As(sendErr, &refused) && refused.RecipientOffline() {
-			return nil, fmt.Errorf("%s is not signed on: %w", to, sendErr)
-		}
-		return nil, sendErr
+		return nil, sendError(to, sendErr)
 	}
 	r := &Result{Command: CmdSend.Name, OK: true, To: to, Summary: "sent to " + to}
 	Stamp(r, now())

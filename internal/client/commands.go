@@ -265,7 +265,7 @@ func (c *Client) begin(ctx context.Context, cmd *Command, name, args string, wai
 	case closed:
 		return nil, nil, errSessionOver
 	case cmd == nil:
-		return nil, nil, fmt.Errorf("unknown command %q (type %s for the list)", name, CmdHelp.Name)
+		return nil, nil, fmt.Errorf("unknown command %q (type %s for the list)", Clip(name), CmdHelp.Name)
 	}
 	x = &call{c: c, ctx: ctx, cmd: cmd, args: args}
 	if cmd.Online {
@@ -345,7 +345,7 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 	ctx := x.ctx
 	x.later = func() (*Result, error) {
 		r.Summary = "sent to " + name
-		return r, p.Wait(ctx)
+		return r, sendError(name, p.Wait(ctx))
 	}
 	return r, nil
 }
@@ -383,7 +383,7 @@ func addBuddy(x *call) (*Result, error) {
 func removeBuddy(x *call) (*Result, error) {
 	name, extra, err := nameAndRest(x.args)
 	if err == nil && extra != "" {
-		err = fmt.Errorf("unexpected %q after the name (%s)", extra, x.usage())
+		err = fmt.Errorf("unexpected %q after the name (%s)", Clip(extra), x.usage())
 	}
 	if err != nil {
 		return nil, err
@@ -432,7 +432,7 @@ func setAway(x *call) (*Result, error) {
 func getInfo(x *call) (*Result, error) {
 	name, extra, err := nameAndRest(x.args)
 	if err == nil && extra != "" {
-		err = fmt.Errorf("unexpected %q after the name (%s)", extra, x.usage())
+		err = fmt.Errorf("unexpected %q after the name (%s)", Clip(extra), x.usage())
 	}
 	if err != nil {
 		return nil, err
@@ -504,7 +504,7 @@ func warn(x *call) (*Result, error) {
 	case "anon", "anonymous", "anonymously":
 		anon = true
 	default:
-		err = fmt.Errorf("unexpected %q after the name (%s)", mode, x.usage())
+		err = fmt.Errorf("unexpected %q after the name (%s)", Clip(mode), x.usage())
 	}
 	if err != nil {
 		return nil, err
@@ -649,11 +649,11 @@ func nameAndRest(s string) (name, rest string, err error) {
 	if q := s[0]; q == '"' || q == '\'' {
 		end := strings.IndexByte(s[1:], q)
 		if end < 0 {
-			return "", "", fmt.Errorf("unterminated quote in %s", s)
+			return "", "", fmt.Errorf("unterminated quote in %s", Clip(s))
 		}
 		name, rest = s[1:1+end], s[2+end:]
 		if rest != "" && !unicode.IsSpace(rune(rest[0])) {
-			return "", "", fmt.Errorf("no space after the quoted name in %s", s)
+			return "", "", fmt.Errorf("no space after the quoted name in %s", Clip(s))
 		}
 		name = strings.TrimSpace(name)
 		if name == "" {

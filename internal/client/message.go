@@ -1,6 +1,8 @@
 package client
 
 import (
+	"errors"
+
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/htmltext"
 )
@@ -25,4 +27,23 @@ func CheckIM(to, body string) error {
 		return err
 	}
 	return bos.CheckIM(body)
+}
+
+// NotSignedOnError is an IM refused because its recipient is not signed
+// on. It wraps the server's refusal (a *bos.RequestError).
+type NotSignedOnError struct {
+	Name string
+	Err  error
+}
+
+func (e *NotSignedOnError) Error() string { return e.Name + " is not signed on" }
+func (e *NotSignedOnError) Unwrap() error { return e.Err }
+
+// sendError is err, an IM to to that failed, in a person's words.
+func sendError(to string, err error) error {
+	var refused *bos.RequestError
+	if errors.As(err, &refused) && refused.RecipientOffline() {
+		return &NotSignedOnError{Name: to, Err: err}
+	}
+	return err
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aim-oscar/aim/internal/bos"
 )
@@ -107,7 +108,7 @@ func text(o Output) string {
 	case *Result:
 		switch {
 		case e.Error != "" && e.Line != "":
-			return fmt.Sprintf("error: %s: %s", e.Line, e.Error)
+			return fmt.Sprintf("error: %s: %s", Clip(e.Line), e.Error)
 		case e.Error != "":
 			return "error: " + e.Error
 		case e.Summary == "":
@@ -184,4 +185,21 @@ func chatLeftText(e *ChatLeft) string {
 		s += " (" + e.Error + ")"
 	}
 	return s + "; joining again"
+}
+
+// clipLen is how much of what was typed an error quotes back.
+const clipLen = 200
+
+// Clip shortens s, typed by the user, to about clipLen bytes for quoting
+// in an error, cutting at a character boundary and saying how much is left
+// out.
+func Clip(s string) string {
+	if len(s) <= clipLen {
+		return s
+	}
+	cut := clipLen
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d more bytes)", s[:cut], len(s)-cut)
 }

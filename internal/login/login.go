@@ -229,8 +229,41 @@ func bosAddr(addr, authAddr string) (string, error) {
 	return net.JoinHostPort(host, port), nil
 }
 
+// NotOSCARError is a server that answered with something other than
+// OSCAR: the first byte it sent is not FLAP's start marker.
+type NotOSCARError struct {
+	First byte  // the first byte the server sent
+	Err   error // the decoding error
+}
+
+func (e *NotOSCARError) Error() string {
+	if e.First == 'H' { // "HTTP/1.1 400 Bad Request"
+		return "the server does not speak OSCAR (an HTTP server answered): check the address and port"
+	}
+	return "the server does not speak OSCAR: check the address and port"
+}
+
+func (e *NotOSCARError) Unwrap() error { return e.Err }
+
+// firstByte reads from r and keeps the first byte read.
+type firstByte struct {
+	r io.Reader
+	b byte
+	n int64 // bytes read so far
+}
+
+func (f *firstByte) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if f.n == 0 && n > 0 {
+		f.b = p[0]
+	}
+	f.n += int64(n)
+	return n, err
+}
+
 type conn struct {
 	conn  net.Conn
+	first firstByte // what the server sent first, to tell OSCAR from not
 	fr    *oscar.FrameReader
 	fw    *oscar.FrameWriter
 	trace func(bool, oscar.Frame)
@@ -251,7 +284,9 @@ func dial(ctx context.Context, opts *Options) (*conn, error) {
 		}
 		return nil, &StepError{Step: "connecting to " + opts.Addr, Err: err}
 	}
-	c := &conn{conn: nc, fr: oscar.NewFrameReader(nc), fw: oscar.NewFrameWriter(nc, opts.SequenceStart), trace: opts.Trace, step: opts.StepTimeout}
+	c := &conn{conn: nc, fw: oscar.NewFrameWriter(nc, opts.SequenceStart), trace: opts.Trace, step: opts.StepTimeout}
+	c.first.r = nc
+	c.fr = oscar.NewFrameReader(&c.first)
 	if c.trace != nil {
 		c.fw.Trace = func(f oscar.Frame) { c.trace(true, f) }
 	}
@@ -285,6 +320,9 @@ func (c *conn) next(step string) (oscar.Frame, error) {
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				err = errors.New("server closed the connection")
+			}
+			if c.first.n > 0 && c.first.b != oscar.FLAPStart {
+				err = &NotOSCARError{First: c.first.b, Err: err}
 			}
 			return f, &StepError{Step: step, Err: err}
 		}
