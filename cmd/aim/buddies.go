@@ -108,9 +108,10 @@ to the file); --no-session edits the file only.`,
 func newBuddiesRemoveCmd(f *factory, runF func(*buddiesEditOptions) error) *cobra.Command {
 	opts := &buddiesEditOptions{IO: f.IO, Config: f.Config, RuntimeDir: f.RuntimeDir}
 	cmd := &cobra.Command{
-		Use:     "remove NAME...",
-		Aliases: []string{"rm"},
-		Short:   "Remove screen names from the buddy list",
+		Use:               "remove NAME...",
+		ValidArgsFunction: completeBuddies(f, -1),
+		Aliases:           []string{"rm"},
+		Short:             "Remove screen names from the buddy list",
 		Long: `Remove screen names from the buddy list, whatever their group. Names not
 on the list are reported on standard error. Groups left empty are kept. When
 'aim login' runs for the screen name, the session removes them (from the

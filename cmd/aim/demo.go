@@ -95,13 +95,16 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	if opts.Debug() {
 		a.Debug = opts.IO.ErrOut
 	}
+	status := "aim: demo server on " + srv.AuthAddr()
+	if !opts.NoInput && opts.IO.IsStdinTTY() { // someone to type the commands
+		status += fmt.Sprintf("; type '%s' for commands, '%s' to sign off", client.CmdHelp.Name, client.CmdQuit.Name)
+	}
 	return stayOnline(ctx, opts.IO, &printer{w: opts.IO.Out, json: opts.JSON()}, client.Options{Account: a, Reconnect: true}, sessionPlan{
 		For:     opts.For,
 		NoInput: opts.NoInput,
 		Debug:   opts.Debug(),
 		Socket:  sock,
-		Status: fmt.Sprintf("aim: demo server on %s; type '%s' for commands, '%s' to sign off",
-			srv.AuthAddr(), client.CmdHelp.Name, client.CmdQuit.Name),
+		Status:  status,
 	})
 }
 

@@ -97,7 +97,7 @@ func addAccountFlags(cmd *cobra.Command, t *tlsOptions) {
 	fl.StringVar(&t.CAFile, "tls-ca", "", "with --tls, trust the CA certificate in this PEM `FILE` (for self-signed servers)")
 	fl.String("server", "", "authorizer `HOST:PORT` (or AIM_SERVER, or server in the config file)")
 	fl.String("screen-name", "", "screen `NAME` to sign on as (or AIM_SCREEN_NAME)")
-	fl.String("auth", "", "login method: flap (the original) or md5 (default flap, or AIM_AUTH)")
+	fl.String("auth", "", "login method `flap|md5`: flap (the original) or md5 (default flap, or AIM_AUTH)")
 	fl.String("password-command", "", "shell `COMMAND` whose first output line is the password")
 }
 

@@ -279,3 +279,36 @@ func TestErrorsInPlainLanguage(t *testing.T) {
 	}
 	jargon("HTTP server", stderr)
 }
+
+// TestFirstMinutes: the small things a new user meets first.
+func TestFirstMinutes(t *testing.T) {
+	cfg := isolate(t)
+	writeFile(t, cfg, "buddies:\n  - group: Buddies\n    names: [LabBob, \"Lab Carol\", Dave]\n", 0o600)
+
+	// --auth names its values, as the other flags name theirs.
+	if r := aim(t, "", "send", "--help"); !strings.Contains(r.out, "--auth flap|md5") {
+		t.Errorf("send --help lacks --auth flap|md5:\n%s", r.out)
+	}
+	// aim send <TAB> completes buddies, not file names; the message nothing.
+	r := aim(t, "", "__complete", "send", "la")
+	if r.out != "LabBob\nLab Carol\n:4\n" {
+		t.Errorf("completing send la: %q, want the two buddies and no file names (:4)", r.out)
+	}
+	if r := aim(t, "", "__complete", "send", "LabBob", ""); r.out != ":4\n" {
+		t.Errorf("completing the message: %q, want nothing (:4)", r.out)
+	}
+	if r := aim(t, "", "__complete", "buddies", "remove", "LabBob", "D"); r.out != "Dave\n:4\n" {
+		t.Errorf("completing buddies remove: %q", r.out)
+	}
+
+	// The demo keeps no config file, and its help says so; with piped
+	// input nobody reads "type 'help'".
+	r = aim(t, "help\nquit\n", "demo")
+	r.want(t, 0, "add NAME [GROUP]", "")
+	if strings.Contains(r.out, "saved to the config file") || !strings.Contains(r.out, "no config file is kept") {
+		t.Errorf("the demo's help promises what the demo does not do:\n%s", r.out)
+	}
+	if strings.Contains(r.errOut, "type 'help'") {
+		t.Errorf("with piped input, stderr says %q", r.errOut)
+	}
+}

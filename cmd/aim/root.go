@@ -197,6 +197,30 @@ status, events and logout go through it (no password, no second signon).`,
 	return root
 }
 
+// completeBuddies is shell completion of screen names (aim send <TAB>)
+// from the buddy list in the config file, never of file names: for the
+// first n arguments (n < 0: all of them), and nothing after.
+func completeBuddies(f *factory, n int) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if n >= 0 && len(args) >= n {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		cfg, err := f.Config()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveError
+		}
+		var names []string
+		for _, g := range cfg.Buddies {
+			for _, name := range g.Names {
+				if len(name) >= len(toComplete) && strings.EqualFold(name[:len(toComplete)], toComplete) {
+					names = append(names, name)
+				}
+			}
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
 // noUnknownSubcommand is the Args of commands that only group others: any
 // argument is a mistyped command.
 func noUnknownSubcommand(cmd *cobra.Command, args []string) error {

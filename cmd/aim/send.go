@@ -28,8 +28,10 @@ const sendHTMLFlag = "html"
 func newSendCmd(f *factory, runF func(context.Context, *sendOptions) error) *cobra.Command {
 	opts := &sendOptions{accountOptions: newAccountOptions(f)}
 	cmd := &cobra.Command{
-		Use:   "send NAME [MESSAGE...]",
-		Short: "Send one message through the running session, or sign on to send it",
+		Use: "send NAME [MESSAGE...]",
+		// NAME completes to a buddy; the message to nothing.
+		ValidArgsFunction: completeBuddies(f, 1),
+		Short:             "Send one message through the running session, or sign on to send it",
 		Long: `Send one instant message and wait until the server accepts it. When 'aim
 login' runs for the screen name, the message goes through that session: no
 password, no second signon, and the session's rate limiter and queue (many

@@ -206,8 +206,9 @@ type infoOptions struct {
 func newInfoCmd(f *factory, runF func(context.Context, *infoOptions) error) *cobra.Command {
 	opts := &infoOptions{accountOptions: newAccountOptions(f)}
 	cmd := &cobra.Command{
-		Use:   "info NAME",
-		Short: "Show a user's profile and away message",
+		Use:               "info NAME",
+		ValidArgsFunction: completeBuddies(f, 1),
+		Short:             "Show a user's profile and away message",
 		Long: `Ask the server for a user's profile, away message, warning level, idle
 time and signon time. Through the running session when there is one;
 otherwise aim signs on, asks, and signs off (--no-session forces that).`,

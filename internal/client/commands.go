@@ -23,6 +23,7 @@ type Command struct {
 	Help     string     // what it does; a line break continues it
 	Complete Completion // what its first argument completes to
 	Online   bool       // it needs a session online (it waits through a reconnect)
+	Saves    bool       // it edits the config file too, when the session has one (help says which)
 	run      func(x *call) (*Result, error)
 }
 
@@ -45,10 +46,10 @@ var (
 	CmdAutoreply = &Command{Name: "autoreply", Args: "NAME TEXT",
 		Help:     "send it marked as an automatic reply: clients never\nanswer those, so two bots cannot talk in a loop",
 		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, true, x.c.opts.HTML) }}
-	CmdAdd = &Command{Name: "add", Args: "NAME [GROUP]", Help: "add a buddy (saved to the config file too)",
+	CmdAdd = &Command{Name: "add", Args: "NAME [GROUP]", Help: "add a buddy", Saves: true,
 		Complete: CompleteBuddy, Online: true, run: addBuddy}
 	CmdRemove = &Command{Name: "remove", Aliases: []string{"rm"}, Args: "NAME",
-		Help: "remove a buddy (saved to the config file too)", Complete: CompleteBuddy, Online: true, run: removeBuddy}
+		Help: "remove a buddy", Saves: true, Complete: CompleteBuddy, Online: true, run: removeBuddy}
 	CmdProfile = &Command{Name: "profile", Args: "TEXT", Help: "set your profile for this session", Online: true, run: setProfile}
 	CmdAway    = &Command{Name: "away", Args: "[TEXT]",
 		Help:   "set an away message (aim answers each sender once with\nit, as an automatic reply); with no text, come back",
@@ -99,9 +100,11 @@ func Lookup(word string) *Command {
 func (c *Command) Usage() string { return strings.TrimSpace(c.Name + " " + c.Args) }
 
 // HelpText lists the commands, one per line.
-func HelpText() string { return helpText(commands) }
+func HelpText() string { return helpText(commands, true) }
 
-func helpText(table []*Command) string {
+// helpText lists table; saved says whether the changes of commands that
+// Save are saved to a config file.
+func helpText(table []*Command, saved bool) string {
 	const col = 19 // where the help starts
 	var b strings.Builder
 	fmt.Fprintf(&b, "Commands (one per line; quote names with spaces: %s \"Lab Bob\" hi):", table[0].Name)
@@ -109,6 +112,12 @@ func helpText(table []*Command) string {
 		u := "  " + c.Usage()
 		b.WriteString("\n" + u + strings.Repeat(" ", max(col-len(u), 0)) + "  ")
 		b.WriteString(strings.ReplaceAll(c.Help, "\n", "\n"+strings.Repeat(" ", col+2)))
+		switch {
+		case c.Saves && saved:
+			b.WriteString(" (saved to the config file too)")
+		case c.Saves:
+			b.WriteString(" (for this session: no config file is kept)")
+		}
 	}
 	return b.String()
 }
@@ -551,7 +560,7 @@ func listOrNone(names []string) string {
 }
 
 func help(x *call) (*Result, error) {
-	h := helpText(x.c.commands)
+	h := helpText(x.c.commands, x.c.opts.Config != nil)
 	return &Result{Help: h, Summary: h}, nil
 }
 
