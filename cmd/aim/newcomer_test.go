@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/oscartest"
 )
@@ -310,5 +313,52 @@ func TestFirstMinutes(t *testing.T) {
 	}
 	if strings.Contains(r.errOut, "type 'help'") {
 		t.Errorf("with piped input, stderr says %q", r.errOut)
+	}
+}
+
+// TestInterruptWithQueuedMessages: Ctrl-C while messages wait for the rate
+// limiter says, once for each, that it was not sent, and exits 130.
+func TestInterruptWithQueuedMessages(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(string, string) string { return "" })
+	cliEnv(t, srv, "alicepw1")
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	out, errOut := newLineBuffer(), newLineBuffer()
+	streams := &IOStreams{In: pr, Out: out, ErrOut: errOut}
+	streams.SetStdinTTY(false)
+	ctx, interrupt := context.WithCancel(t.Context())
+	code := make(chan int, 1)
+	go func() { code <- run(ctx, []string{"login", "--screen-name", "LabAlice"}, streams) }()
+	out.waitFor(t, "signed on")
+	const n = 12 // the IM class lets about 7 through at once, then one per 4 s
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(pw, "send EchoBot queued %d\n", i)
+	}
+	out.waitFor(t, "sent to EchoBot")
+	interrupt()
+	select {
+	case c := <-code:
+		if c != exitInterrupted {
+			t.Errorf("exit %d, want %d", c, exitInterrupted)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("aim did not exit")
+	}
+	text := out.String()
+	notSent := strings.Count(text, "not sent: interrupted")
+	if notSent == 0 {
+		t.Errorf("no message said it was not sent:\n%s", text)
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, "queued") && (strings.Contains(line, "context canceled") || strings.Contains(line, "session is closed")) {
+			t.Errorf("a message's fate in jargon: %s", line)
+		}
+	}
+	for i := 1; i <= n; i++ {
+		if c := strings.Count(text, fmt.Sprintf("queued %d:", i)) + strings.Count(text, fmt.Sprintf("queued %d\n", i)); c > 1 {
+			t.Errorf("message %d reported %d times:\n%s", i, c, text)
+		}
 	}
 }

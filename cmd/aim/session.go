@@ -29,6 +29,7 @@ type sessionPlan struct {
 // returns nil.
 func stayOnline(ctx context.Context, streams *IOStreams, out *printer, opts client.Options, plan sessionPlan) (err error) {
 	fmt.Fprintf(streams.ErrOut, "aim: signing on to %s as %s...\n", opts.Server, opts.ScreenName)
+	interrupted := ctx.Err // a signal, not quit or the end of input
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	sock := plan.Socket
@@ -57,7 +58,13 @@ func stayOnline(ctx context.Context, streams *IOStreams, out *printer, opts clie
 			noPrompt: plan.Debug, // the trace writes to the terminal directly
 		})()
 	}
-	return c.Wait()
+	if err := c.Wait(); err != nil {
+		return err
+	}
+	if n := c.Unsent(); n > 0 && interrupted() != nil {
+		return fmt.Errorf("%d queued messages not sent: %w", n, interrupted())
+	}
+	return nil
 }
 
 // inputPlan says how the lines of standard input become commands.

@@ -276,7 +276,7 @@ func (p *Pending) wait(ctx context.Context) ([]byte, error) {
 	case r := <-p.c.reply:
 		return r.body, r.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, fmt.Errorf("%w: %w", ErrUnanswered, ctx.Err())
 	case <-timer.C:
 		return nil, fmt.Errorf("no answer from the server to %v within %s: %w", p.what, s.opts.StepTimeout, os.ErrDeadlineExceeded)
 	case <-s.ctx.Done():

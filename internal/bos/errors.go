@@ -138,6 +138,11 @@ var ErrConnectionLost = errors.New("connection to the server lost")
 // ErrClosed is returned by actions on a session that has ended.
 var ErrClosed = errors.New("session is closed")
 
+// ErrUnanswered is a request that went out but whose answer was not
+// waited for (the wait's context ended): unlike one that never went out,
+// it may have been carried out.
+var ErrUnanswered = errors.New("sent, but not answered yet")
+
 // RequestError is the server refusing a request with an error SNAC, such as
 // 04,01 code 0x0004 for an IM to someone who is offline.
 type RequestError struct {

@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
@@ -132,6 +133,8 @@ type Client struct {
 	orderMu    sync.Mutex
 	lastResult chan struct{}
 
+	unsent atomic.Int32 // messages queued but not sent: the session was ended first
+
 	cmdMu   sync.Mutex
 	pending sync.WaitGroup // commands still waiting for the server
 	closed  bool           // signed off: no new commands
@@ -199,6 +202,11 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 	<-ready
 	return c, nil
 }
+
+// Unsent is how many messages given to Exec were still queued when the
+// session was ended, and so were not sent (each one's result said
+// ErrInterrupted).
+func (c *Client) Unsent() int { return int(c.unsent.Load()) }
 
 // Stop signs off; Wait says when it is done.
 func (c *Client) Stop() { c.stop() }

@@ -354,7 +354,16 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 	ctx := x.ctx
 	x.later = func() (*Result, error) {
 		r.Summary = "sent to " + name
-		return r, sendError(name, p.Wait(ctx))
+		err := p.Wait(ctx)
+		switch {
+		case err == nil || ctx.Err() == nil:
+		case errors.Is(err, bos.ErrUnanswered):
+			return r, ErrUnconfirmed
+		case errors.Is(err, context.Canceled), errors.Is(err, bos.ErrClosed):
+			x.c.unsent.Add(1)
+			return r, ErrInterrupted
+		}
+		return r, sendError(name, err)
 	}
 	return r, nil
 }

@@ -29,6 +29,14 @@ func CheckIM(to, body string) error {
 	return bos.CheckIM(body)
 }
 
+// ErrInterrupted is the result of a message still queued when the session
+// was ended (Ctrl-C): it was not sent.
+var ErrInterrupted = errors.New("not sent: interrupted")
+
+// ErrUnconfirmed is the result of a message that went out but whose
+// acknowledgement was not waited for, the session being ended first.
+var ErrUnconfirmed = errors.New("sent, but interrupted before the server confirmed it")
+
 // NotSignedOnError is an IM refused because its recipient is not signed
 // on. It wraps the server's refusal (a *bos.RequestError).
 type NotSignedOnError struct {
