@@ -362,3 +362,36 @@ func TestInterruptWithQueuedMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestTextShowsWhatCanBeActedOn: a warning is one line in text mode, not
+// followed by the rate limits the server changed with it; JSON keeps all.
+func TestTextShowsWhatCanBeActedOn(t *testing.T) {
+	srv := oscartest.NewServer(
+		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
+	defer srv.Close()
+	cliEnv(t, srv, "")
+	for _, mode := range []string{"text", "json"} {
+		args := []string{"login", "--screen-name", "LabAlice", "--password-command", "echo alicepw1"}
+		if mode == "json" {
+			args = append(args, "--json")
+		}
+		alice := startCLI(t, args...)
+		alice.out.waitFor(t, "signed")
+		if code, _, stderr := runCLI(t, "warn LabAlice\n", "login", "--screen-name", "LabBob", "--password-command", "echo bobpass22"); code != 0 {
+			t.Fatalf("warn: exit %d: %s", code, stderr)
+		}
+		alice.out.waitFor(t, "warn")
+		alice.send(t, "buddies") // a line after the warning's
+		alice.out.waitFor(t, "online")
+		alice.in.Close()
+		alice.wait(t)
+		out := alice.out.String()
+		switch rate := strings.Contains(out, "rate"); {
+		case mode == "text" && rate:
+			t.Errorf("text output shows rate changes:\n%s", out)
+		case mode == "json" && !strings.Contains(out, `"code":"changed"`):
+			t.Errorf("JSON output lacks the rate change:\n%s", out)
+		}
+	}
+}

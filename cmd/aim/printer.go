@@ -30,7 +30,9 @@ func (p *printer) print(o client.Output) {
 		p.write(strings.TrimSuffix(string(b), "\n"))
 		return
 	}
-	p.write(client.Text(o))
+	if client.Shown(o) {
+		p.write(client.Text(o))
+	}
 }
 
 func (p *printer) write(line string) {

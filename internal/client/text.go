@@ -19,6 +19,17 @@ func Text(o Output) string {
 	return Defuse(o.head().Time.Local().Format("15:04:05") + " " + text(o))
 }
 
+// Shown reports whether the text form shows o at all: people see what
+// they can act on. The server changing its rate limits (at signon, after
+// each warning) or clearing a rate alert is for programs: JSON has every
+// output.
+func Shown(o Output) bool {
+	if r, ok := o.(*Rate); ok {
+		return r.Code != bos.RateChanged.String() && r.Code != bos.RateClear.String()
+	}
+	return true
+}
+
 func text(o Output) string {
 	switch e := o.(type) {
 	case *SignedOn:
