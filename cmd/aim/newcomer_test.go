@@ -281,6 +281,17 @@ func TestErrorsInPlainLanguage(t *testing.T) {
 		t.Errorf("send to an HTTP server: exit %d, stderr %q", code, stderr)
 	}
 	jargon("HTTP server", stderr)
+
+	// A wrong password: the server's code only with --debug.
+	t.Setenv("AIM_PASSWORD", "wrongpw1")
+	code, _, stderr = runCLI(t, "", "send", "LabBob", "hi")
+	if code != exitAuth {
+		t.Errorf("wrong password: exit %d, stderr %q", code, stderr)
+	}
+	jargon("wrong password", stderr)
+	if _, _, stderr = runCLI(t, "", "send", "--debug", "LabBob", "hi"); !strings.Contains(stderr, "aim: detail: ") || !strings.Contains(stderr, "(server code 0x0005)") {
+		t.Errorf("wrong password with --debug: no detail in\n%s", stderr)
+	}
 }
 
 // TestFirstMinutes: the small things a new user meets first.

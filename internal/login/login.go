@@ -140,15 +140,27 @@ var authErrorText = map[uint16]string{
 	oscar.LoginErrSuspendedAge:   "account suspended because of your age",
 }
 
+// Error says why, in a person's words; Detail adds the server's code, for
+// --debug.
 func (e *AuthError) Error() string {
+	if e.SNAC {
+		if text := oscar.ErrorCodeText(e.Code); !strings.HasPrefix(text, "error 0x") {
+			return "login refused: " + text
+		}
+		return "login refused"
+	}
+	if text, ok := authErrorText[e.Code]; ok {
+		return text
+	}
+	return "login refused"
+}
+
+// Detail is the refusal with the server's code.
+func (e *AuthError) Detail() string {
 	if e.SNAC {
 		return fmt.Sprintf("login refused: %s (server error 0x%04x)", oscar.ErrorCodeText(e.Code), e.Code)
 	}
-	text, ok := authErrorText[e.Code]
-	if !ok {
-		text = "login refused"
-	}
-	return fmt.Sprintf("%s (server code 0x%04x)", text, e.Code)
+	return fmt.Sprintf("%s (server code 0x%04x)", e.Error(), e.Code)
 }
 
 // RateLimited reports whether the server refused because of too many logins.
