@@ -99,9 +99,6 @@ func run(ctx context.Context, args []string, streams *IOStreams) int {
 	msg := client.Defuse(err.Error())
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		msg = "interrupted"
-		if u := errors.Unwrap(err); u != nil && u != ctx.Err() { // what it cut short
-			msg = "interrupted: " + strings.TrimSuffix(err.Error(), ": "+ctx.Err().Error())
-		}
 	}
 	fmt.Fprintf(streams.ErrOut, "aim: %s\n", msg)
 	var detailed interface{ Detail() string }
