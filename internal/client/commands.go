@@ -166,12 +166,12 @@ func (c *Client) Exec(ctx context.Context, id int, line string, wait bool) error
 	x, r, err := c.begin(ctx, cmd, name, args, wait)
 	switch {
 	case errors.Is(err, errSessionOver):
-		c.inOrder(id, line, name, func() (*Result, error) { return r, err }, true)
+		c.inOrder(id, line, name, func() (*Result, error) { return r, err }, true, wait)
 		return ErrQuit
 	case err != nil || x.later == nil:
-		c.inOrder(id, line, name, func() (*Result, error) { return r, err }, true)
+		c.inOrder(id, line, name, func() (*Result, error) { return r, err }, true, wait)
 	default:
-		c.inOrder(id, line, name, x.later, false)
+		c.inOrder(id, line, name, x.later, false, wait)
 	}
 	if x != nil && x.quit {
 		return ErrQuit
@@ -179,17 +179,22 @@ func (c *Client) Exec(ctx context.Context, id int, line string, wait bool) error
 	return nil
 }
 
-// inOrder emits the result that later returns once the results of the
-// lines before have been emitted: results come out in input order, and a
-// quit's after those of the lines before it. A result that is ready
-// (later returns at once) while none is pending is emitted now; others
-// wait on their own goroutine.
-func (c *Client) inOrder(id int, line, name string, later func() (*Result, error), ready bool) {
-	c.orderMu.Lock()
-	prev := c.lastResult
+// inOrder emits the result that later returns. For a script (ordered:
+// Exec's wait) that is once the results of the lines before have been
+// emitted: results come out in input order, and a quit's after those of
+// the lines before it. A person at a prompt sees each result as soon as
+// it is known: help is not held up behind messages the rate limiter
+// holds. A result that is ready (later returns at once) while none is
+// pending is emitted now; others wait on their own goroutine.
+func (c *Client) inOrder(id int, line, name string, later func() (*Result, error), ready, ordered bool) {
+	var prev chan struct{}
 	mine := make(chan struct{})
-	c.lastResult = mine
-	c.orderMu.Unlock()
+	if ordered {
+		c.orderMu.Lock()
+		prev = c.lastResult
+		c.lastResult = mine
+		c.orderMu.Unlock()
+	}
 	emit := func(r *Result, err error) {
 		if prev != nil {
 			<-prev
