@@ -4,6 +4,7 @@
 package wiretrace
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -14,8 +15,9 @@ import (
 )
 
 // secretTLVs are the TLVs whose values never reach the trace: the roasted
-// password (0x0002 in a channel-1 login), the cookie (0x0006, wherever it
-// appears) and the MD5 login hash (0x0025 in 17,02).
+// password (0x0002 in a channel-1 login), the cookie (0x0006: in the login
+// reply, the BOS and service signons, a service redirect 01,05 and a
+// migration 01,12) and the MD5 login hash (0x0025 in 17,02).
 var secretTLVs = map[uint16]bool{oscar.TLVRoastedPassword: true, oscar.TLVCookie: true, oscar.TLVPasswordHash: true}
 
 // New returns a Trace func for login and bos that writes one line
@@ -66,9 +68,20 @@ func redact(f oscar.Frame) ([]byte, bool) {
 		if err != nil {
 			return p, false
 		}
-		switch s.Type() {
-		case oscar.TypeMD5LoginRequest, oscar.TypeMD5LoginReply:
-			return p, zeroSecrets(s.Body) // s.Body aliases p
+		switch s.Type() { // s.Body aliases p
+		case oscar.TypeMD5LoginRequest, oscar.TypeMD5LoginReply, oscar.TypeServiceReply:
+			// The login, and the redirect to a chat service with its cookie.
+			return p, zeroSecrets(s.Body)
+		case oscar.TypeMigrate:
+			// A u16 family count, the families, then TLVs with the new
+			// BOS address and cookie.
+			if len(s.Body) >= 2 {
+				if off := 2 + 2*int(binary.BigEndian.Uint16(s.Body)); off <= len(s.Body) {
+					return p, zeroSecrets(s.Body[off:])
+				}
+			}
+			clear(s.Body)
+			return p, len(s.Body) > 0
 		}
 	}
 	return p, false
