@@ -174,7 +174,9 @@ func (s *Session) writeLoop() {
 			h := oscar.SNACHeader{Family: j.typ.Family(), Subtype: j.typ.Subtype(), RequestID: j.reqID}
 			err := s.write(func() error { return s.fw.WriteSNAC(h, nil, rawBody(j.body)) })
 			j.done <- err
-			if err != nil {
+			// A SNAC too big for one frame was not written at all: an error
+			// for that one request, the connection is fine.
+			if err != nil && !errors.Is(err, oscar.ErrFrameTooLarge) {
 				s.stop(readError(err))
 				return
 			}

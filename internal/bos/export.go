@@ -93,9 +93,19 @@ func (s *Session) Invite(ctx context.Context, to string, room oscar.RoomRef, tex
 	if err != nil {
 		return err
 	}
+	// The text goes as in an IM, so the IM limit holds; bytes are counted
+	// in the charset it is sent in, as SendIM counts them.
+	limit := s.Limits().MaxMessageLen
+	t, err := oscar.NewNamedText(text)
+	if err != nil {
+		return &TooLongError{What: "invitation", Len: len(text), Limit: limit}
+	}
+	if len(t.Data) > limit {
+		return &TooLongError{What: "invitation", Len: len(t.Data), Limit: limit}
+	}
 	rv, err := oscar.NewChatInvitation(newCookie(), room, text)
 	if err != nil {
-		return &TooLongError{What: "invitation", Len: len(text), Limit: s.Limits().MaxMessageLen}
+		return &TooLongError{What: "invitation", Len: len(t.Data), Limit: limit}
 	}
 	m := oscar.NewRendezvousIM(name, &rv)
 	return s.enqueue(ctx, s.nextReqID(), &m)

@@ -3,6 +3,7 @@ package bos_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,4 +58,29 @@ func TestInvite(t *testing.T) {
 	}
 	logout(t, a)
 	logout(t, c)
+}
+
+// TestInviteTooLong: invitation text over the IM limit is refused before
+// anything is sent, even text too big for one frame, and the session goes
+// on: a SNAC that cannot be framed must not end the connection.
+func TestInviteTooLong(t *testing.T) {
+	srv := startServer(t, alice, carol)
+	a := signOn(t, srv, "LabAlice", "alicepw1", login.MD5, bos.Options{})
+	room := oscar.RoomRef{Exchange: 4, Cookie: "4-0-Lab Lounge"}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	var tl *bos.TooLongError
+	for _, text := range []string{strings.Repeat("a", 513), strings.Repeat("a", 65500)} {
+		err := a.Invite(ctx, "labcarol", room, text)
+		if !errors.As(err, &tl) || tl.What != "invitation" || tl.Len != len(text) || tl.Limit != 512 {
+			t.Errorf("Invite(%d bytes) = %v, want a TooLongError for 512", len(text), err)
+		}
+	}
+	if err := a.Invite(ctx, "labcarol", room, "ok"); err != nil {
+		t.Errorf("Invite after the refusals: %v", err)
+	}
+	if err := a.Err(); err != nil {
+		t.Errorf("session ended: %v", err)
+	}
+	logout(t, a)
 }

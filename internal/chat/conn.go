@@ -431,6 +431,10 @@ func (c *conn) sendThen(ctx context.Context, m oscar.Message, before func(uint32
 		before(id)
 	}
 	if err := c.write(func() error { return c.fw.WriteMessage(id, m) }); err != nil {
+		if errors.Is(err, oscar.ErrFrameTooLarge) {
+			// Nothing was written: an error for this SNAC alone.
+			return 0, fmt.Errorf("sending %v: %w", t, err)
+		}
 		c.stop(fmt.Errorf("%w: %w", bos.ErrConnectionLost, err))
 		return 0, c.closedErr()
 	}

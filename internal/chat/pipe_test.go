@@ -2,12 +2,15 @@ package chat_test
 
 import (
 	"context"
+	"errors"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/chat"
 	"github.com/aim-oscar/aim/internal/oscar"
 )
@@ -17,6 +20,8 @@ import (
 // every SNAC; the test picks its levels), then records what the client
 // sends, with the bubble's time, until the client's channel 4.
 type pipeRoom struct {
+	maxMsg uint16 // the room's limit (0x00D1) if not 0; set before serve
+
 	mu     sync.Mutex
 	frames []pipeFrame
 }
@@ -30,8 +35,11 @@ type pipeFrame struct {
 func (p *pipeRoom) serve(t *testing.T, nc net.Conn, class oscar.RateClass) {
 	defer nc.Close()
 	fr, fw := oscar.NewFrameReader(nc), oscar.NewFrameWriter(nc, 100)
-	room := oscar.RoomInfo{RoomRef: oscar.RoomRef{Exchange: 4, Cookie: "4-0-Pipe"}, Detail: 2,
-		TLVs: oscar.TLVList(oscar.AppendTLVString(nil, oscar.RoomTLVName, "Pipe"))}
+	tlvs := oscar.AppendTLVString(nil, oscar.RoomTLVName, "Pipe")
+	if p.maxMsg != 0 {
+		tlvs = oscar.AppendTLVUint16(tlvs, oscar.RoomTLVMaxMessageLen, p.maxMsg)
+	}
+	room := oscar.RoomInfo{RoomRef: oscar.RoomRef{Exchange: 4, Cookie: "4-0-Pipe"}, Detail: 2, TLVs: oscar.TLVList(tlvs)}
 	me := oscar.UserInfo{ScreenName: "LabAlice"}
 	for {
 		f, err := fr.ReadFrame()
@@ -74,8 +82,11 @@ func (p *pipeRoom) sent(ch oscar.Channel, typ oscar.SNACType) []time.Time {
 
 // joinPipe joins a pipeRoom in the bubble.
 func joinPipe(t *testing.T, opts chat.Options, class oscar.RateClass) (*chat.Room, *pipeRoom) {
+	return joinPipeRoom(t, &pipeRoom{}, opts, class)
+}
+
+func joinPipeRoom(t *testing.T, p *pipeRoom, opts chat.Options, class oscar.RateClass) (*chat.Room, *pipeRoom) {
 	cli, srvEnd := net.Pipe()
-	p := &pipeRoom{}
 	go p.serve(t, srvEnd, class)
 	opts.Dial = func(context.Context, string, string) (net.Conn, error) { return cli, nil }
 	opts.Addr, opts.Cookie = "pipe", []byte{1}
@@ -154,6 +165,38 @@ func TestSayPacing(t *testing.T) {
 			t.Errorf("at the target, messages went %v apart, want 204ms", last)
 		}
 		r.Leave(context.Background())
+		for range r.Events() {
+		}
+	})
+}
+
+// TestSayFrameLimit: a room that claims a limit of 0xFFFF bytes still gets
+// no more text than one frame carries; longer text is refused before
+// anything is sent, and the room goes on.
+func TestSayFrameLimit(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r, p := joinPipeRoom(t, &pipeRoom{maxMsg: 0xFFFF}, chat.Options{Keepalive: -1}, roomyClass)
+		if got := r.MaxMessageLen(); got != chat.MaxFrameText {
+			t.Errorf("MaxMessageLen = %d, want %d", got, chat.MaxFrameText)
+		}
+		var tl *bos.TooLongError
+		if err := r.Say(t.Context(), strings.Repeat("a", 65500)); !errors.As(err, &tl) || tl.Len != 65500 || tl.Limit != chat.MaxFrameText {
+			t.Errorf("Say(65500 bytes) = %v, want a TooLongError for %d", err, chat.MaxFrameText)
+		}
+		// The longest text in the longest charset name fits.
+		if err := r.Say(t.Context(), strings.Repeat("漢", chat.MaxFrameText/2)); err != nil {
+			t.Errorf("Say(%d bytes of UCS-2) = %v", chat.MaxFrameText, err)
+		}
+		synctest.Wait()
+		if n := len(p.sent(oscar.ChannelSNAC, oscar.TypeChatSend)); n != 1 {
+			t.Errorf("%d 0E,05 sent, want 1", n)
+		}
+		if err := r.Err(); err != nil {
+			t.Errorf("room ended: %v", err)
+		}
+		if err := r.Leave(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 		for range r.Events() {
 		}
 	})

@@ -146,14 +146,22 @@ func (r *Room) Members() []string {
 }
 
 // MaxMessageLen is the longest text Say sends, in bytes of its charset:
-// the room's limit (0x00D1), or 1024 if the room did not say.
+// the room's limit (0x00D1), or 1024 if the room did not say, and never
+// more than one frame carries (MaxFrameText).
 func (r *Room) MaxMessageLen() int {
 	info := r.Info()
 	if n, ok := info.MaxMessageLen(); ok {
-		return int(n)
+		return min(int(n), MaxFrameText)
 	}
 	return DefaultMaxMessageLen
 }
+
+// MaxFrameText is the most text one 0E,05 carries: a FLAP payload less the
+// SNAC header and the rest of the message at its longest (cookie, channel,
+// the empty TLVs 1 and 6, the message TLV with the text's, the charset
+// "unicode-2-0" and the language "en").
+const MaxFrameText = oscar.MaxFLAPPayload - oscar.SNACHeaderLen -
+	(8 + 2 + 4 + 4 + 4 + 4 + (4 + len(oscar.CharsetNameUnicode)) + (4 + 2))
 
 // DefaultMaxMessageLen is the real server's limit, for a room that does
 // not state one.
