@@ -1,10 +1,12 @@
 package bos_test
 
 import (
+	"bytes"
 	"errors"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/buddylist"
@@ -197,5 +199,48 @@ func TestNoFeedbagWithoutOption(t *testing.T) {
 	}
 	if _, err := sess.EditFeedbag(t.Context(), &buddylist.Transaction{}); !errors.Is(err, bos.ErrNoFeedbag) {
 		t.Errorf("EditFeedbag = %v, want ErrNoFeedbag", err)
+	}
+}
+
+// TestFeedbagEndlessParts: a server that answers 13,04 with parts flagged
+// "more replies" without end fails the signon once the list passes what a
+// Reader keeps, at once and with an error that says so, not at the step
+// timeout after holding every part.
+func TestFeedbagEndlessParts(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(alice)
+	t.Cleanup(srv.Close)
+	// 1000 items a part (11 KB, within what the test server queues): 66
+	// parts pass the cap.
+	items := slices.Repeat([]oscar.FeedbagItem{{Name: "x", Class: 1}}, 1000)
+	var frame bytes.Buffer // a 13,06 part as the server frames it
+	oscar.NewFrameWriter(&frame, 0).WriteSNAC(oscar.SNACHeader{Family: 0x13, Subtype: 6, Flags: oscar.SNACFlagMoreReplies},
+		nil, &oscar.FeedbagReply{Items: items})
+	var wg sync.WaitGroup
+	t.Cleanup(wg.Wait)
+	srv.Intercept = func(ev oscartest.Event) oscartest.Action {
+		s, err := oscar.ParseSNAC(ev.Frame.Payload)
+		if ev.Service != "bos" || ev.Frame.Channel != oscar.ChannelSNAC || err != nil || s.Type() != oscar.TypeFeedbagQuery {
+			return oscartest.Answer
+		}
+		name := ev.ScreenName
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range buddylist.MaxReaderItems/1000 + 4 {
+				if srv.SendRaw(name, frame.Bytes()) != nil {
+					return
+				}
+			}
+		}()
+		return oscartest.Ignore
+	}
+	srv.Start()
+	_, err := connect(t, srv, bos.Options{Feedbag: true, StepTimeout: 30 * time.Second})
+	if !errors.Is(err, buddylist.ErrListTooLarge) {
+		t.Fatalf("Connect = %v, want ErrListTooLarge", err)
+	}
+	var step *bos.StepError
+	if !errors.As(err, &step) {
+		t.Errorf("Connect = %v, want a *StepError", err)
 	}
 }

@@ -2,6 +2,7 @@ package buddylist
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -215,6 +216,33 @@ func TestReaderParts(t *testing.T) {
 	}
 	if _, err := r.Add(0, []byte{0, 0}); err == nil {
 		t.Error("a cut 13,06 was read")
+	}
+}
+
+// TestReaderBound: parts flagged "more" without end are refused once the
+// list passes MaxReaderItems items or MaxReaderBytes bytes.
+func TestReaderBound(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		item oscar.FeedbagItem
+		n    int // items in a part
+		max  int // parts that fit
+	}{
+		{"items", oscar.FeedbagItem{Name: "a"}, 1000, MaxReaderItems / 1000},
+		{"bytes", oscar.FeedbagItem{Name: "a", TLVs: make(oscar.TLVList, 60000)}, 1, MaxReaderBytes / 60001},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			part := (&oscar.FeedbagReply{Items: slices.Repeat([]oscar.FeedbagItem{tc.item}, tc.n)}).AppendTo(nil)
+			var r Reader
+			for i := range tc.max {
+				if _, err := r.Add(oscar.SNACFlagMoreReplies, part); err != nil {
+					t.Fatalf("part %d: %v", i+1, err)
+				}
+			}
+			if _, err := r.Add(oscar.SNACFlagMoreReplies, part); !errors.Is(err, ErrListTooLarge) {
+				t.Fatalf("part %d: %v, want ErrListTooLarge", tc.max+1, err)
+			}
+		})
 	}
 }
 

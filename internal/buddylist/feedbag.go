@@ -48,12 +48,25 @@ func (f *Feedbag) Items() []oscar.FeedbagItem {
 func (f *Feedbag) Len() int { return len(f.items) }
 
 // Reader collects the parts of a 13,06: all but the last have SNAC flag
-// 0x0001.
+// 0x0001. What it keeps is bounded (MaxReaderItems, MaxReaderBytes): a
+// server that never stops sending parts gets an error, not the memory.
 type Reader struct {
 	items    []oscar.FeedbagItem
+	size     int // bytes of names and TLVs kept
 	modified uint32
 	done     bool
 }
+
+// The most a Reader keeps of one list. Real servers allow some hundreds of
+// items per class; item ids are 16 bits.
+const (
+	MaxReaderItems = 0xFFFF
+	MaxReaderBytes = 8 << 20
+)
+
+// ErrListTooLarge is a 13,06 whose parts add up to more than a Reader
+// keeps.
+var ErrListTooLarge = fmt.Errorf("the server's buddy list is larger than %d items or %d MiB", MaxReaderItems, MaxReaderBytes>>20)
 
 // Add reads one 13,06 SNAC body with its header flags. It reports whether
 // that was the last part. The items are copied: body may be reused.
@@ -69,6 +82,11 @@ func (r *Reader) Add(flags uint16, body []byte) (done bool, err error) {
 		r.items = make([]oscar.FeedbagItem, 0, len(m.Items))
 	}
 	for _, it := range m.Items {
+		r.size += len(it.Name) + len(it.TLVs)
+		if len(r.items) >= MaxReaderItems || r.size > MaxReaderBytes {
+			*r = Reader{}
+			return false, ErrListTooLarge
+		}
 		r.items = append(r.items, copyItem(it))
 	}
 	r.modified = m.Modified
