@@ -101,7 +101,7 @@ type conn struct {
 	stopAfter   func() bool
 
 	mu      sync.Mutex
-	pending map[uint32]chan oscar.SNAC // Nav's requests awaiting a reply
+	pending map[uint32]awaiting // Nav's requests awaiting a reply
 
 	handle func(oscar.SNAC) // the owner's, on the reader goroutine
 	ended  func(error)      // the owner's, once, on the reader goroutine
@@ -126,7 +126,7 @@ func newConn(opts Options) *conn {
 		rates:   bos.NewLimiter(),
 		done:    make(chan struct{}),
 		abandon: make(chan struct{}),
-		pending: map[uint32]chan oscar.SNAC{},
+		pending: map[uint32]awaiting{},
 	}
 	c.ctx, c.cancel = context.WithCancelCause(context.Background())
 	return c
@@ -161,25 +161,42 @@ func (c *conn) dial(ctx context.Context) error {
 }
 
 // signon runs the service signon; awaitAfter, if not nil, reads what the
-// server sends after 01,02 until it returns true.
+// server sends after 01,02 until it returns true. While it runs, ctx's end
+// sets a past deadline; if ctx ends as the last step completes, that
+// deadline may land after the signon cleared it, so the signon fails then
+// too (as bos.Connect does) rather than hand over a connection whose next
+// read times out at once.
 func (c *conn) signon(ctx context.Context, awaitAfter func(oscar.SNAC) (bool, error)) error {
 	stop := context.AfterFunc(ctx, func() { c.nc.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
+	err := c.signonSteps(ctx, awaitAfter)
+	if !stop() {
+		return ctx.Err() // the watcher ran: ctx has ended
+	}
+	if err != nil {
+		return err
+	}
+	c.nc.SetDeadline(time.Time{})
+	return nil
+}
+
+func (c *conn) signonSteps(ctx context.Context, awaitAfter func(oscar.SNAC) (bool, error)) error {
 	c.deadline()
 	if err := c.fw.WriteEncoded(oscar.ChannelSignon, &oscar.BOSSignon{Cookie: c.opts.Cookie.Reveal()}); err != nil {
 		return c.stepErr(ctx, "sending the cookie", err)
 	}
 	var host oscar.HostReady
-	if err := c.expect(ctx, "waiting for host ready (01,03)", func(s oscar.SNAC) (bool, error) {
+	if err := c.expect(ctx, "waiting for host ready (01,03)", nil, func(s oscar.SNAC) (bool, error) {
 		return s.Type() == oscar.TypeHostReady, host.Decode(s.Body)
 	}); err != nil {
 		return err
 	}
-	if err := c.writeSignon(oscar.Empty(oscar.TypeRateRequest)); err != nil {
+	rateReq := oscar.Empty(oscar.TypeRateRequest)
+	id, err := c.writeSignon(ctx, rateReq)
+	if err != nil {
 		return c.stepErr(ctx, "asking for rate limits (01,06)", err)
 	}
 	var rates oscar.RateParams
-	if err := c.expect(ctx, "waiting for rate limits (01,07)", func(s oscar.SNAC) (bool, error) {
+	if err := c.expect(ctx, "waiting for rate limits (01,07)", &signonReq{id, rateReq.SNACType()}, func(s oscar.SNAC) (bool, error) {
 		return s.Type() == oscar.TypeRateParams, rates.Decode(s.Body)
 	}); err != nil {
 		return err
@@ -194,16 +211,15 @@ func (c *conn) signon(ctx context.Context, awaitAfter func(oscar.SNAC) (bool, er
 		ready.Families = append(ready.Families, oscar.ToolVersion{Family: f, Version: familyVersion(f), ToolID: 0x0110, ToolVersion: 0x0629})
 	}
 	for _, m := range []oscar.Message{ack, ready} {
-		if err := c.writeSignon(m); err != nil {
+		if _, err := c.writeSignon(ctx, m); err != nil {
 			return c.stepErr(ctx, "sending "+m.SNACType().String(), err)
 		}
 	}
 	if awaitAfter != nil {
-		if err := c.expect(ctx, "waiting for the room (0E,03 and 0E,02)", awaitAfter); err != nil {
+		if err := c.expect(ctx, "waiting for the room (0E,03 and 0E,02)", nil, awaitAfter); err != nil {
 			return err
 		}
 	}
-	c.nc.SetDeadline(time.Time{})
 	return nil
 }
 
@@ -224,16 +240,39 @@ func (c *conn) stepErr(ctx context.Context, step string, err error) error {
 	return &bos.StepError{Step: step, Err: err}
 }
 
-// writeSignon writes a SNAC during signon, counting it against its class.
-func (c *conn) writeSignon(m oscar.Message) error {
+// writeSignon writes a SNAC during signon once its rate class allows,
+// counting it against the class, and returns its request id.
+func (c *conn) writeSignon(ctx context.Context, m oscar.Message) (uint32, error) {
+	if d := c.rates.Delay(m.SNACType(), c.now()); d > 0 {
+		// Only a server whose classes are tighter than a signon's three
+		// SNACs gets here.
+		if d > c.opts.StepTimeout {
+			return 0, errors.New("the server's rate limits leave no room to sign on")
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return 0, ctx.Err()
+		}
+	}
 	c.deadline()
 	c.rates.Record(m.SNACType(), c.now())
-	return c.fw.WriteMessage(c.nextReqID(), m)
+	id := c.nextReqID()
+	return id, c.fw.WriteMessage(id, m)
+}
+
+// signonReq is a signon request whose answer a step awaits.
+type signonReq struct {
+	id  uint32
+	typ oscar.SNACType
 }
 
 // expect reads SNACs until done says so; a 01,0A updates the limiter on
-// the way, and anything else is skipped.
-func (c *conn) expect(ctx context.Context, step string, done func(oscar.SNAC) (bool, error)) error {
+// the way, an error SNAC answering req (if not nil) fails the step with a
+// *bos.RequestError naming it, and anything else is skipped.
+func (c *conn) expect(ctx context.Context, step string, req *signonReq, done func(oscar.SNAC) (bool, error)) error {
 	c.deadline()
 	for {
 		f, err := c.readFrame()
@@ -258,6 +297,11 @@ func (c *conn) expect(ctx context.Context, step string, done func(oscar.SNAC) (b
 		if snac.Type() == oscar.TypeRateChange {
 			c.rateChange(snac)
 			continue
+		}
+		if req != nil && snac.Subtype == 1 && snac.Family == req.typ.Family() && snac.RequestID == req.id {
+			var e oscar.SNACError
+			e.Decode(snac.Body)
+			return c.stepErr(ctx, step, &bos.RequestError{Type: bos.SNACType(req.typ), Code: e.Code})
 		}
 		ok, err := done(snac)
 		if ok && err != nil {
@@ -356,24 +400,38 @@ func (c *conn) dispatch(p []byte) {
 		return
 	}
 	c.mu.Lock()
-	ch, ok := c.pending[snac.RequestID]
+	a, ok := c.pending[snac.RequestID]
+	ok = ok && a.answers(snac)
 	if ok {
 		delete(c.pending, snac.RequestID)
 	}
 	c.mu.Unlock()
 	if ok {
-		ch <- snac
+		a.ch <- snac
 		return
 	}
 	c.handle(snac)
 }
 
+// awaiting is a request waiting for its reply. Real servers echo the
+// request id in replies but also put other ids on unsolicited SNACs, so
+// the type must match too (as in bos.Session): the reply wanted, or an
+// error SNAC of its family.
+type awaiting struct {
+	want oscar.SNACType
+	ch   chan oscar.SNAC
+}
+
+func (a awaiting) answers(s oscar.SNAC) bool {
+	return s.Type() == a.want || (s.Subtype == 1 && s.Family == a.want.Family())
+}
+
 func (c *conn) failPending() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for id, ch := range c.pending {
+	for id, a := range c.pending {
 		delete(c.pending, id)
-		close(ch)
+		close(a.ch)
 	}
 }
 
@@ -442,12 +500,12 @@ func (c *conn) sendThen(ctx context.Context, m oscar.Message, before func(uint32
 }
 
 // request sends m and waits for the SNAC that answers it (same request
-// id): its reply or an error SNAC.
-func (c *conn) request(ctx context.Context, m oscar.Message) (oscar.SNAC, error) {
+// id): its reply, of type want, or an error SNAC of want's family.
+func (c *conn) request(ctx context.Context, m oscar.Message, want oscar.SNACType) (oscar.SNAC, error) {
 	ch := make(chan oscar.SNAC, 1)
 	id, err := c.sendThen(ctx, m, func(id uint32) {
 		c.mu.Lock()
-		c.pending[id] = ch
+		c.pending[id] = awaiting{want: want, ch: ch}
 		c.mu.Unlock()
 	})
 	if err != nil {

@@ -43,7 +43,7 @@ func OpenNav(ctx context.Context, opts Options) (*Nav, error) {
 // exchange 5) is a *bos.RequestError.
 func (n *Nav) Room(ctx context.Context, exchange uint16, name string) (oscar.RoomInfo, error) {
 	m := oscar.NewCreateRoom(exchange, name)
-	s, err := n.c.request(ctx, &m)
+	s, err := n.c.request(ctx, &m, oscar.TypeNavInfo)
 	if err != nil {
 		return oscar.RoomInfo{}, err
 	}

@@ -20,7 +20,10 @@ import (
 // every SNAC; the test picks its levels), then records what the client
 // sends, with the bubble's time, until the client's channel 4.
 type pipeRoom struct {
-	maxMsg uint16 // the room's limit (0x00D1) if not 0; set before serve
+	maxMsg  uint16 // the room's limit (0x00D1) if not 0; set before serve
+	rateErr bool   // answer 01,06 with an error SNAC (01,01)
+	// other, if set, answers the SNACs after signon.
+	other func(fw *oscar.FrameWriter, s oscar.SNAC)
 
 	mu     sync.Mutex
 	frames []pipeFrame
@@ -47,8 +50,9 @@ func (p *pipeRoom) serve(t *testing.T, nc net.Conn, class oscar.RateClass) {
 			return
 		}
 		var typ oscar.SNACType
+		var snac oscar.SNAC
 		if s, err := oscar.ParseSNAC(f.Payload); err == nil && f.Channel == oscar.ChannelSNAC {
-			typ = s.Type()
+			typ, snac = s.Type(), s
 		}
 		p.mu.Lock()
 		p.frames = append(p.frames, pipeFrame{time.Now(), f.Channel, typ})
@@ -56,6 +60,8 @@ func (p *pipeRoom) serve(t *testing.T, nc net.Conn, class oscar.RateClass) {
 		switch {
 		case f.Channel == oscar.ChannelSignon:
 			fw.WriteMessage(0x80000000, &oscar.HostReady{Families: []uint16{1, 0x0e}})
+		case typ == oscar.TypeRateRequest && p.rateErr:
+			fw.WriteMessage(snac.RequestID, &oscar.SNACError{Family: 1, Code: oscar.ErrCodeServiceUnavail})
 		case typ == oscar.TypeRateRequest:
 			fw.WriteMessage(1, &oscar.RateParams{Classes: []oscar.RateClass{class},
 				Groups: []oscar.RateGroup{{Class: 1, Types: []oscar.SNACType{oscar.TypeRateRequest, oscar.TypeRateAck, oscar.TypeClientReady, oscar.TypeChatSend}}}})
@@ -64,6 +70,8 @@ func (p *pipeRoom) serve(t *testing.T, nc net.Conn, class oscar.RateClass) {
 			fw.WriteMessage(0, &oscar.RoomInfoUpdate{Room: room})
 		case f.Channel == oscar.ChannelSignoff:
 			return
+		case f.Channel == oscar.ChannelSNAC && typ != oscar.TypeRateAck && p.other != nil:
+			p.other(fw, snac)
 		}
 	}
 }
