@@ -179,13 +179,14 @@ func mimeFor(text string) string {
 }
 
 // deadline gives the next signon step its time, unless Connect's context
-// has ended: then the past deadline its AfterFunc set must stay.
+// has ended: then the past deadline its AfterFunc set must stay. Socket
+// deadlines are on the wall clock, whatever Options.Now says.
 func (s *Session) deadline() {
 	if s.signonCtx.Err() != nil {
 		s.conn.SetDeadline(time.Unix(1, 0))
 		return
 	}
-	s.conn.SetDeadline(s.now().Add(s.opts.StepTimeout))
+	s.conn.SetDeadline(time.Now().Add(s.opts.StepTimeout))
 }
 
 // writeNow sends m during signon (before the writer goroutine runs),

@@ -231,7 +231,9 @@ func familyVersion(f uint16) uint16 {
 	return 1
 }
 
-func (c *conn) deadline() { c.nc.SetDeadline(c.now().Add(c.opts.StepTimeout)) }
+// deadline gives the next signon step its time. Socket deadlines are on
+// the wall clock, whatever Options.Now says.
+func (c *conn) deadline() { c.nc.SetDeadline(time.Now().Add(c.opts.StepTimeout)) }
 
 func (c *conn) stepErr(ctx context.Context, step string, err error) error {
 	if ctx.Err() != nil {

@@ -155,3 +155,21 @@ func TestSignonPacing(t *testing.T) {
 		}
 	})
 }
+
+// TestDeadlinesOnWallClock: a clock given to Options.Now (here a day
+// behind) stamps events but does not set socket deadlines: the signon's
+// deadlines would otherwise be in the past and every read time out.
+func TestDeadlinesOnWallClock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		behind := func() time.Time { return time.Now().Add(-24 * time.Hour) }
+		r, err := chat.Join(t.Context(), pipeOpts(t, &pipeRoom{}, chat.Options{Keepalive: -1, Now: behind}))
+		if err != nil {
+			t.Fatalf("Join with a clock a day behind: %v", err)
+		}
+		if err := r.Leave(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		for range r.Events() {
+		}
+	})
+}
