@@ -141,6 +141,7 @@ type Session struct {
 	abandon     chan struct{} // closed when a Logout gave up: events nobody reads are dropped
 	abandonOnce sync.Once
 	stopAfter   func() bool // unregisters the logout at the end of Connect's context
+	byContext   atomic.Bool // the end of Connect's context started the logout
 
 	mu      sync.Mutex
 	pending map[uint32]*call
@@ -234,10 +235,12 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 	nc.SetDeadline(time.Time{})
 	s.early = append([]Event{&SignedOn{At: At{s.now()}, ScreenName: s.self.ScreenName, WarningLevel: s.self.WarningLevel, Reconnected: opts.Reconnected}}, s.early...)
 	s.signingOn = false
+	// The end of ctx only starts the logout: the writer and the reader,
+	// which the session owns, do the rest, and the reader bounds its wait
+	// for the last event (see readLoop).
 	s.stopAfter = context.AfterFunc(ctx, func() {
-		lctx, cancel := context.WithTimeout(context.Background(), s.opts.StepTimeout)
-		defer cancel()
-		s.Logout(lctx)
+		s.byContext.Store(true)
+		s.stop(errLogout)
 	})
 	s.wg.Add(2)
 	go s.writeLoop()
@@ -372,7 +375,9 @@ func (s *Session) readFrame() (oscar.Frame, error) {
 	return f, nil
 }
 
-// emit delivers an event: during signon it is kept for later.
+// emit delivers an event: during signon it is kept for later. It waits
+// for a reader, unless a Logout gave up (abandon) or the session is ending
+// by the end of Connect's context and nobody read for a step's time.
 func (s *Session) emit(ev Event) {
 	if s.signingOn {
 		s.early = append(s.early, ev)
@@ -380,7 +385,28 @@ func (s *Session) emit(ev Event) {
 	}
 	select {
 	case s.events <- ev:
+		return
 	case <-s.abandon:
+		return
+	case <-s.ctx.Done():
+	}
+	if !s.byContext.Load() {
+		select {
+		case s.events <- ev:
+		case <-s.abandon:
+		}
+		return
+	}
+	// The end of Connect's context is ending the session and nobody may
+	// read events any more: wait a step's time for a reader, as a Logout
+	// would, then drop this event and the rest.
+	t := time.NewTimer(s.opts.StepTimeout)
+	defer t.Stop()
+	select {
+	case s.events <- ev:
+	case <-s.abandon:
+	case <-t.C:
+		s.abandonOnce.Do(func() { close(s.abandon) })
 	}
 }
 

@@ -99,6 +99,7 @@ type conn struct {
 	abandon     chan struct{} // closed when Leave gave up waiting
 	abandonOnce sync.Once
 	stopAfter   func() bool
+	byContext   atomic.Bool // the end of the context given to OpenNav or Join started the leave
 
 	mu      sync.Mutex
 	pending map[uint32]awaiting // Nav's requests awaiting a reply
@@ -346,12 +347,14 @@ func (c *conn) logf(format string, args ...any) {
 	}
 }
 
-// start runs the reader and the keepalive; ctx's end leaves.
+// start runs the reader and the keepalive; ctx's end leaves. That end
+// only starts the leave: the keepalive goroutine writes the logout frame
+// and the reader lingers, as for Leave, and the reader bounds its wait for
+// someone to take the last events (see deliver).
 func (c *conn) start(ctx context.Context) {
 	c.stopAfter = context.AfterFunc(ctx, func() {
-		lctx, cancel := context.WithTimeout(context.Background(), c.opts.StepTimeout)
-		defer cancel()
-		c.leave(lctx)
+		c.byContext.Store(true)
+		c.stop(errLeave)
 	})
 	c.wg.Add(1)
 	go c.keepaliveLoop()
@@ -553,9 +556,11 @@ func (c *conn) write(f func() error) error {
 }
 
 // keepaliveLoop sends a channel-5 frame when nothing was written for a
-// Keepalive interval.
+// Keepalive interval; when the connection ends by a leave, it sends the
+// logout frame.
 func (c *conn) keepaliveLoop() {
 	defer c.wg.Done()
+	defer c.signoff()
 	if c.opts.Keepalive < 0 {
 		<-c.ctx.Done()
 		return
@@ -581,22 +586,60 @@ func (c *conn) keepaliveLoop() {
 	}
 }
 
+// signoff sends, if the connection is ending by a leave, the zero-length
+// channel-4 frame after what was being written, then half-closes: the
+// reader reads what the server still sends until it closes its side (at
+// most linger.Bound).
+func (c *conn) signoff() {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if context.Cause(c.ctx) != errLeave || c.left {
+		return
+	}
+	c.left = true
+	if err := c.write(func() error { return c.fw.WriteFrame(oscar.ChannelSignoff, nil) }); err != nil {
+		c.nc.Close()
+		return
+	}
+	linger.HalfClose(context.Background(), c.nc)
+}
+
+// deliver hands an event to events on the reader goroutine. It waits for
+// a reader, unless a leave gave up (abandon) or the connection is ending
+// by the end of its context and nobody read for a step's time: then this
+// event and the rest are dropped.
+func (c *conn) deliver(events chan<- Event, ev Event) {
+	select {
+	case events <- ev:
+		return
+	case <-c.abandon:
+		return
+	case <-c.ctx.Done():
+	}
+	if !c.byContext.Load() {
+		select {
+		case events <- ev:
+		case <-c.abandon:
+		}
+		return
+	}
+	t := time.NewTimer(c.opts.StepTimeout)
+	defer t.Stop()
+	select {
+	case events <- ev:
+	case <-c.abandon:
+	case <-t.C:
+		c.abandonOnce.Do(func() { close(c.abandon) })
+	}
+}
+
 // leave ends the connection the polite way and waits, until ctx ends, for
-// its goroutines: the zero-length channel-4 frame, a half-close, and the
-// reader's last reads until the server closes its side (at most
-// linger.Bound). If ctx ends first, the connection is closed at once.
+// its goroutines: the keepalive goroutine sends the zero-length channel-4
+// frame and half-closes, and the reader reads until the server closes its
+// side (at most linger.Bound). If ctx ends first, the connection is closed
+// at once.
 func (c *conn) leave(ctx context.Context) error {
 	c.stop(errLeave)
-	c.wmu.Lock()
-	if context.Cause(c.ctx) == errLeave && !c.left {
-		c.left = true
-		if err := c.write(func() error { return c.fw.WriteFrame(oscar.ChannelSignoff, nil) }); err != nil {
-			c.nc.Close()
-		} else {
-			linger.HalfClose(ctx, c.nc)
-		}
-	}
-	c.wmu.Unlock()
 	select {
 	case <-c.done:
 		return nil

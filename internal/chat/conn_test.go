@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -170,6 +172,79 @@ func TestDeadlinesOnWallClock(t *testing.T) {
 			t.Fatal(err)
 		}
 		for range r.Events() {
+		}
+	})
+}
+
+// goroutinesIn returns the stacks of the goroutines, other than the
+// caller, whose stack holds fn.
+func goroutinesIn(fn string) string {
+	buf := make([]byte, 1<<20)
+	stacks := strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n")
+	var out []string
+	for _, g := range stacks[1:] { // the first is the caller's
+		if strings.Contains(g, fn) {
+			out = append(out, g)
+		}
+	}
+	return strings.Join(out, "\n\n")
+}
+
+// TestContextEndOnlySignals: the end of Join's context starts the leave
+// but leaves the waiting to the room's own goroutines: no goroutine that
+// nobody owns sits in leave while the room lingers (the server here keeps
+// its side open), so the owner's Leave never returns while another is
+// still running. The channel-4 frame still goes out.
+func TestContextEndOnlySignals(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		p := &pipeRoom{linger: true}
+		r, err := chat.Join(ctx, pipeOpts(t, p, chat.Options{Keepalive: -1}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		synctest.Wait()
+		select {
+		case <-r.Done():
+			t.Fatal("the room ended at once: the test needs it to linger")
+		default:
+		}
+		if g := goroutinesIn("chat.(*conn).leave"); g != "" {
+			t.Errorf("a goroutine nobody owns is in leave:\n%s", g)
+		}
+		if n := len(p.sent(oscar.ChannelSignoff, 0)); n != 1 {
+			t.Errorf("%d channel-4 frames, want 1", n)
+		}
+		var last chat.Event
+		for ev := range r.Events() {
+			last = ev
+		}
+		if left, ok := last.(*chat.Left); !ok || left.Err != nil {
+			t.Errorf("last event %+v, want a clean Left", last)
+		}
+	})
+}
+
+// TestContextEndNobodyReads: when Join's context ends and nobody reads
+// events any more, the room still ends, a step's time later.
+func TestContextEndNobodyReads(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		p := &pipeRoom{}
+		r, err := chat.Join(ctx, pipeOpts(t, p, chat.Options{Keepalive: -1, EventBuffer: 1}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Joined fills the buffer; the server's 0E,03 leaves the reader
+		// waiting to hand over a MemberJoined.
+		p.push(&oscar.ChatUsersJoined{Users: []oscar.UserInfo{{ScreenName: "LabBob"}}})
+		synctest.Wait()
+		start := time.Now()
+		cancel()
+		<-r.Done()
+		if waited := time.Since(start); waited != chat.DefaultStepTimeout {
+			t.Errorf("the room ended %v after its context, want a step's time (%v)", waited, chat.DefaultStepTimeout)
 		}
 	})
 }

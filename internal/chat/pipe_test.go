@@ -22,11 +22,21 @@ import (
 type pipeRoom struct {
 	maxMsg  uint16 // the room's limit (0x00D1) if not 0; set before serve
 	rateErr bool   // answer 01,06 with an error SNAC (01,01)
+	linger  bool   // keep the connection open after the client's channel 4
 	// other, if set, answers the SNACs after signon.
 	other func(fw *oscar.FrameWriter, s oscar.SNAC)
 
 	mu     sync.Mutex
 	frames []pipeFrame
+	fw     *oscar.FrameWriter
+}
+
+// push sends m to the client, as the room would unasked.
+func (p *pipeRoom) push(m oscar.Message) error {
+	p.mu.Lock()
+	fw := p.fw
+	p.mu.Unlock()
+	return fw.WriteMessage(0, m)
 }
 
 type pipeFrame struct {
@@ -38,6 +48,9 @@ type pipeFrame struct {
 func (p *pipeRoom) serve(t *testing.T, nc net.Conn, class oscar.RateClass) {
 	defer nc.Close()
 	fr, fw := oscar.NewFrameReader(nc), oscar.NewFrameWriter(nc, 100)
+	p.mu.Lock()
+	p.fw = fw
+	p.mu.Unlock()
 	tlvs := oscar.AppendTLVString(nil, oscar.RoomTLVName, "Pipe")
 	if p.maxMsg != 0 {
 		tlvs = oscar.AppendTLVUint16(tlvs, oscar.RoomTLVMaxMessageLen, p.maxMsg)
@@ -68,7 +81,7 @@ func (p *pipeRoom) serve(t *testing.T, nc net.Conn, class oscar.RateClass) {
 		case typ == oscar.TypeClientReady:
 			fw.WriteMessage(0, &oscar.ChatUsersJoined{Users: []oscar.UserInfo{me}})
 			fw.WriteMessage(0, &oscar.RoomInfoUpdate{Room: room})
-		case f.Channel == oscar.ChannelSignoff:
+		case f.Channel == oscar.ChannelSignoff && !p.linger:
 			return
 		case f.Channel == oscar.ChannelSNAC && typ != oscar.TypeRateAck && p.other != nil:
 			p.other(fw, snac)

@@ -196,12 +196,7 @@ func (r *Room) Done() <-chan struct{} { return r.c.done }
 // Err returns why the room ended: nil while it runs and after Leave.
 func (r *Room) Err() error { return r.c.Err() }
 
-func (r *Room) emit(ev Event) {
-	select {
-	case r.events <- ev:
-	case <-r.c.abandon:
-	}
-}
+func (r *Room) emit(ev Event) { r.c.deliver(r.events, ev) }
 
 // handle turns a room SNAC into an event; one that does not parse is
 // skipped with a note to Logf.
