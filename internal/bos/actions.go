@@ -307,15 +307,12 @@ func (s *Session) request(ctx context.Context, m oscar.Message, want oscar.SNACT
 	return p.wait(ctx)
 }
 
-// deliver hands a reply to the request waiting for it. Real servers echo
-// the request id in replies but also put other ids on unsolicited SNACs
-// (a relayed 04,14 carries the sender's), so the type must match too.
+// deliver hands a reply to the request waiting for it: same request id,
+// and a SNAC that Answers it.
 func (s *Session) deliver(snac oscar.SNAC) bool {
 	s.mu.Lock()
 	c, ok := s.pending[snac.RequestID]
-	if ok && snac.Type() != c.want && !(snac.Subtype == 1 && snac.Family == c.want.Family()) {
-		ok = false
-	}
+	ok = ok && Answers(c.want, snac)
 	if ok {
 		delete(s.pending, snac.RequestID)
 	}

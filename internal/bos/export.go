@@ -34,6 +34,15 @@ func (l *Limiter) Delay(t oscar.SNACType, now time.Time) time.Duration { return 
 // Record counts a SNAC of type t sent at now.
 func (l *Limiter) Record(t oscar.SNACType, now time.Time) { l.l.record(t, now) }
 
+// Answers reports whether s answers a request awaiting a reply of type
+// want, given that its request id matches: the reply itself, or an error
+// SNAC (ff,01) of want's family. Real servers echo the request id in
+// replies but also put other ids on unsolicited SNACs (a relayed 04,14
+// carries the sender's), so the id alone does not say.
+func Answers(want oscar.SNACType, s oscar.SNAC) bool {
+	return s.Type() == want || (s.Subtype == 1 && s.Family == want.Family())
+}
+
 // ClosedBy classifies a channel-4 frame from the server, as a Session
 // does: multiConn says whether the login sent TLV 0x004A = 1.
 func ClosedBy(f oscar.Frame, multiConn bool) *ClosedError { return closedBy(f, multiConn) }

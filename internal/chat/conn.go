@@ -406,7 +406,7 @@ func (c *conn) dispatch(p []byte) {
 	}
 	c.mu.Lock()
 	a, ok := c.pending[snac.RequestID]
-	ok = ok && a.answers(snac)
+	ok = ok && bos.Answers(a.want, snac)
 	if ok {
 		delete(c.pending, snac.RequestID)
 	}
@@ -418,17 +418,11 @@ func (c *conn) dispatch(p []byte) {
 	c.handle(snac)
 }
 
-// awaiting is a request waiting for its reply. Real servers echo the
-// request id in replies but also put other ids on unsolicited SNACs, so
-// the type must match too (as in bos.Session): the reply wanted, or an
-// error SNAC of its family.
+// awaiting is a request waiting for its reply: a SNAC with its request id
+// that bos.Answers it, as in bos.Session.
 type awaiting struct {
 	want oscar.SNACType
 	ch   chan oscar.SNAC
-}
-
-func (a awaiting) answers(s oscar.SNAC) bool {
-	return s.Type() == a.want || (s.Subtype == 1 && s.Family == a.want.Family())
 }
 
 func (c *conn) failPending() {
