@@ -403,3 +403,13 @@ func TestPlanGroupComesBack(t *testing.T) {
 		t.Errorf("edits: %s", got)
 	}
 }
+
+func TestRejectedSentence(t *testing.T) {
+	r := Rejected{Item: oscar.FeedbagItem{Name: "LabBob", Class: oscar.FeedbagClassDeny}, Code: oscar.FeedbagOverLimit}
+	if got, want := r.Sentence(), "the server did not take LabBob on the blocked list: "+oscar.FeedbagStatusText(oscar.FeedbagOverLimit); got != want {
+		t.Errorf("Sentence = %q, want %q", got, want)
+	}
+	if strings.Contains(r.Sentence(), "0x") {
+		t.Errorf("Sentence has a code: %q", r.Sentence())
+	}
+}

@@ -178,6 +178,23 @@ func (r Rejected) Error() string {
 	return fmt.Sprintf("server refused %q: %s (0x%04x)", r.Item.Name, oscar.FeedbagStatusText(r.Code), r.Code)
 }
 
+// Sentence says in plain words what the server refused and why, without
+// codes (Error has them, for --debug).
+func (r Rejected) Sentence() string {
+	what := map[uint16]string{
+		oscar.FeedbagClassBuddy:      "the buddy " + r.Item.Name,
+		oscar.FeedbagClassGroup:      "the group " + r.Item.Name,
+		oscar.FeedbagClassPermit:     r.Item.Name + " on the allowed list",
+		oscar.FeedbagClassDeny:       r.Item.Name + " on the blocked list",
+		oscar.FeedbagClassPDInfo:     "the privacy mode",
+		oscar.FeedbagClassBuddyPrefs: "the typing preference",
+	}[r.Item.Class]
+	if what == "" {
+		what = "an item of the list"
+	}
+	return "the server did not take " + what + ": " + oscar.FeedbagStatusText(r.Code)
+}
+
 // Confirm applies the items of e that the server's 13,0E accepted (code
 // 0x0000; an item without a code counts as refused) and returns the others:
 // the local copy is not marked synced for them.

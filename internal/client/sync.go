@@ -370,7 +370,7 @@ func withoutTyping(cs []buddylist.Change) []buddylist.Change {
 
 // refusal says in a sentence what the server refused.
 func refusal(r buddylist.Rejected) string {
-	return r.Error() + "; it goes up again at the next sync"
+	return r.Sentence() + "; it goes up again at the next sync"
 }
 
 // BuddyListSynced reports a sync of the buddy list with the list the
