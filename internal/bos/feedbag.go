@@ -116,7 +116,7 @@ func (s *Session) EditFeedbag(ctx context.Context, tx *buddylist.Transaction) ([
 	for _, e := range tx.Edits {
 		var body []byte
 		if body, err = s.request(ctx, e.Message(), oscar.TypeFeedbagStatus); err != nil {
-			err = fmt.Errorf("feedbag edit %s: %w", e.Type.Short(), err)
+			err = fmt.Errorf("%s the buddy list the server keeps: %w", editVerb[e.Type], err)
 			break
 		}
 		var st oscar.FeedbagStatus
@@ -136,6 +136,13 @@ func (s *Session) EditFeedbag(ctx context.Context, tx *buddylist.Transaction) ([
 		}
 	}
 	return rejected, err
+}
+
+// editVerb says what an edit does, for errors.
+var editVerb = map[oscar.SNACType]string{
+	oscar.TypeFeedbagInsertItem: "adding to",
+	oscar.TypeFeedbagUpdateItem: "changing",
+	oscar.TypeFeedbagDeleteItem: "deleting from",
 }
 
 // feedbagPush applies what the server sent of another session's edits:
