@@ -34,7 +34,11 @@ func fromBOS(ev bos.Event) Output {
 	case *bos.ChatInvited:
 		o = &ChatInvite{From: e.From, Room: roomNameOf(e.Room), Text: htmltext.Plain(e.Text)}
 	case *bos.FeedbagChanged:
-		o = &BuddyListChanged{Changes: e.Changes}
+		changes := withoutTyping(e.Changes)
+		if len(changes) == 0 {
+			return nil // aim's own typing preference, set by another session
+		}
+		o = &BuddyListChanged{Changes: changes}
 	case *bos.Disconnected:
 		d := &Disconnected{Reason: ReasonLogout}
 		if e.Err != nil {

@@ -46,13 +46,13 @@ type syncer struct {
 	loaded bool
 	state  savedState
 
-	// kick asks the sync goroutine for a sync (coalesced); busy counts
-	// the sync queued and the one running, so that signing off can wait
-	// for them (drain).
-	kick   chan struct{}
-	kickMu sync.Mutex
-	queued bool
-	busy   sync.WaitGroup
+	// kick asks the sync goroutine for a sync (coalesced). Signing off
+	// waits (drain) for the sync queued and the one running: busy is
+	// closed when there are none (nil while idle).
+	kick            chan struct{}
+	kickMu          sync.Mutex
+	queued, running bool
+	busy            chan struct{}
 }
 
 func newSyncer(dir string) *syncer { return &syncer{dir: dir, kick: make(chan struct{}, 1)} }
@@ -134,8 +134,10 @@ func (s *syncer) request() {
 	s.kickMu.Lock()
 	defer s.kickMu.Unlock()
 	if !s.queued {
+		if s.busy == nil {
+			s.busy = make(chan struct{})
+		}
 		s.queued = true
-		s.busy.Add(1)
 		s.kick <- struct{}{} // cannot block: one queued at most
 	}
 }
@@ -145,16 +147,34 @@ func (s *syncer) take() bool {
 	s.kickMu.Lock()
 	defer s.kickMu.Unlock()
 	q := s.queued
-	s.queued = false
+	s.queued, s.running = false, q
 	return q
+}
+
+// done marks the running sync done (and, at the end, the queued one).
+func (s *syncer) done(ending bool) {
+	s.kickMu.Lock()
+	defer s.kickMu.Unlock()
+	s.running = false
+	if ending {
+		s.queued = false
+	}
+	if !s.queued && s.busy != nil {
+		close(s.busy)
+		s.busy = nil
+	}
 }
 
 // drain waits, until ctx ends, for the sync queued and the one running.
 func (s *syncer) drain(ctx context.Context) {
-	idle := make(chan struct{})
-	go func() { s.busy.Wait(); close(idle) }() // ends at the latest when syncLoop does
+	s.kickMu.Lock()
+	busy := s.busy
+	s.kickMu.Unlock()
+	if busy == nil {
+		return
+	}
 	select {
-	case <-idle:
+	case <-busy:
 	case <-ctx.Done():
 	}
 }
@@ -162,11 +182,7 @@ func (s *syncer) drain(ctx context.Context) {
 // syncLoop runs the syncs asked for with request until ctx (the
 // sessions' context) ends.
 func (c *Client) syncLoop(ctx context.Context) {
-	defer func() {
-		if c.sync.take() {
-			c.sync.busy.Done()
-		}
-	}()
+	defer c.sync.done(true)
 	for {
 		select {
 		case <-ctx.Done():
@@ -182,7 +198,7 @@ func (c *Client) syncLoop(ctx context.Context) {
 				c.emit(o)
 			}
 		}
-		c.sync.busy.Done()
+		c.sync.done(false)
 	}
 }
 
