@@ -463,3 +463,18 @@ func TestRefusedItemsGoUpAgain(t *testing.T) {
 		t.Errorf("config file has %d buddies, want %d", got, n)
 	}
 }
+
+// TestFileEditSyncs: an edit of the config file by hand while signed on
+// goes to the server's list at once.
+func TestFileEditSyncs(t *testing.T) {
+	srv := listServer(t, oscartest.Release2025)
+	a := newMachine(t, srv, "screen_name: LabAlice\n")
+	a.start()
+	if err := os.WriteFile(a.cfg, []byte("screen_name: LabAlice\nbuddies:\n  - group: Lab\n    names: [LabCarol]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	synced := nextOut[*client.BuddyListSynced](a)
+	if !hasChange(synced.Up, buddylist.BuddyAdded, "LabCarol") || !hasChange(synced.Up, buddylist.GroupAdded, "Lab") {
+		t.Errorf("up: %+v", synced.Up)
+	}
+}
