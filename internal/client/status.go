@@ -66,7 +66,7 @@ func statusSummary(r *Result) string {
 // socket), which carries no summary.
 func Describe(r *Result) {
 	switch r.Command {
-	case CmdSend.Name, CmdAutoreply.Name:
+	case CmdSend.Name, CmdSendHTML.Name, CmdAutoreply.Name:
 		r.Summary = "sent to " + r.To
 	case CmdAdd.Name:
 		r.Summary = "added " + r.Name
