@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aim-oscar/aim/internal/client"
-	"github.com/aim-oscar/aim/internal/config"
 )
 
 type chatOptions struct {
@@ -64,25 +63,13 @@ connection drops is joined again; so is the room after a reconnect.`,
 }
 
 func runChat(ctx context.Context, opts *chatOptions) error {
-	cfg, err := opts.Config()
-	if err != nil {
-		return err
-	}
 	// Like aim login, it is the account's session here: a second one for
 	// the name is refused, and other commands use this one.
-	var sock *sessionSocket
-	if cfg.ScreenName != "" {
-		if sock, err = listenSession(opts.IO, opts.RuntimeDir(), cfg.ScreenName); err != nil {
-			return err
-		}
-	}
-	a, err := opts.account(ctx, cfg)
+	copts, out, sock, err := opts.startSession(ctx)
 	if err != nil {
-		sock.finish(err)
 		return err
 	}
-	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
-	return stayInRoom(ctx, opts.IO, out, client.Options{Account: a, Reconnect: cfg.Reconnect}, opts.Room, opts.For, opts.Debug(), sock)
+	return stayInRoom(ctx, opts.IO, out, copts, opts.Room, opts.For, opts.Debug(), sock)
 }
 
 // stayInRoom signs on, joins room and runs what is typed as the room's

@@ -140,30 +140,41 @@ func (o *accountOptions) account(ctx context.Context, cfg *config.Config) (clien
 }
 
 func runLogin(ctx context.Context, opts *loginOptions) error {
-	cfg, err := opts.Config()
+	copts, out, sock, err := opts.startSession(ctx)
 	if err != nil {
 		return err
 	}
-	// Before the password and the signon: a session of this screen name
-	// already here must neither be asked for again nor signed off.
+	return stayOnline(ctx, opts.IO, out, copts, sessionPlan{For: opts.For, NoInput: opts.NoInput, Debug: opts.Debug(), Socket: sock})
+}
+
+// startSession is what aim login and aim chat, each the account's session
+// here, do before they sign on: load the settings; take the account's
+// control socket before the password and the signon, so that a session of
+// this screen name already here is neither asked for again nor signed off;
+// resolve the account; and make the session's options, with the session
+// following the config file (later versions as they are on disk).
+func (o *accountOptions) startSession(ctx context.Context) (client.Options, *printer, *sessionSocket, error) {
+	cfg, err := o.Config()
+	if err != nil {
+		return client.Options{}, nil, nil, err
+	}
 	var sock *sessionSocket
 	if cfg.ScreenName != "" {
-		if sock, err = listenSession(opts.IO, opts.RuntimeDir(), cfg.ScreenName); err != nil {
-			return err
+		if sock, err = listenSession(o.IO, o.RuntimeDir(), cfg.ScreenName); err != nil {
+			return client.Options{}, nil, nil, err
 		}
 	}
-	a, err := opts.account(ctx, cfg)
+	a, err := o.account(ctx, cfg)
 	if err != nil {
 		sock.finish(err)
-		return err
+		return client.Options{}, nil, nil, err
 	}
-	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
-	return stayOnline(ctx, opts.IO, out, client.Options{
+	out := &printer{w: o.IO.Out, json: cfg.Output == config.OutputJSON}
+	return client.Options{
 		Account:   a,
 		Reconnect: cfg.Reconnect,
 		HTML:      cfg.HTML,
 		Config:    cfg,
-		// The session follows the file: later versions as they are on disk.
-		Reload: func() (*config.Config, error) { return config.Load(config.Options{Path: cfg.Path}) },
-	}, sessionPlan{For: opts.For, NoInput: opts.NoInput, Debug: opts.Debug(), Socket: sock})
+		Reload:    func() (*config.Config, error) { return config.Load(config.Options{Path: cfg.Path}) },
+	}, out, sock, nil
 }
