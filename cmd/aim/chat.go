@@ -5,24 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/control"
 )
 
 type chatOptions struct {
 	accountOptions
-	Room string
-	For  time.Duration
+	Room      string
+	For       time.Duration
+	NoSession bool // --no-session: sign on even if a session runs
 }
 
 func newChatCmd(f *factory, runF func(context.Context, *chatOptions) error) *cobra.Command {
 	opts := &chatOptions{accountOptions: newAccountOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "chat ROOM",
-		Short: "Sign on, join a chat room and stay in it, like an IRC client",
+		Short: "Join a chat room and stay in it, like an IRC client",
 		Long: `Sign on, join the chat room ROOM (created if there is none of that name,
 found whatever its letter case) and stay in it: each line typed is said in
 the room, and what happens there (and any IM) prints as it comes. Lines that
@@ -35,7 +39,11 @@ start with a slash are commands:
   /COMMAND ...      any command of 'aim login' (/help lists them)
 
 At the end of input aim leaves the room and signs off. A room whose
-connection drops is joined again; so is the room after a reconnect.`,
+connection drops is joined again; so is the room after a reconnect.
+
+When 'aim login' runs for the screen name, aim chat joins through that
+session instead (no password, no second signon; --no-session forces one):
+/quit and the end of input then leave the room, and the session stays on.`,
 		Example: `  aim chat "Lab Lounge"
   echo 'build 101 passed' | aim chat Builds
   aim chat --json Lobby | jq -c 'select(.type == "chat_message")'`,
@@ -57,12 +65,28 @@ connection drops is joined again; so is the room after a reconnect.`,
 		},
 	}
 	addAccountFlags(cmd, &opts.TLS)
+	addNoSessionFlag(cmd, &opts.NoSession)
 	cmd.Flags().DurationVar(&opts.For, "for", 0, "leave and sign off after this `DURATION`; 0: stay")
 	cmd.Flags().Bool("reconnect", true, "after a lost connection, sign on again with backoff and join the room again")
 	return cmd
 }
 
 func runChat(ctx context.Context, opts *chatOptions) error {
+	if !opts.NoSession {
+		cfg, err := opts.Config()
+		if err != nil {
+			return err
+		}
+		c, err := dialSession(ctx, opts.RuntimeDir(), cfg)
+		if err != nil {
+			return err
+		}
+		if c != nil {
+			defer c.Close()
+			out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
+			return chatThroughSession(ctx, opts, cfg, out, c)
+		}
+	}
 	// Like aim login, it is the account's session here: a second one for
 	// the name is refused, and other commands use this one.
 	copts, out, sock, err := opts.startSession(ctx)
@@ -146,4 +170,242 @@ func chatLine(room, line string) (cmd string, last bool) {
 		return client.CmdSay.Name + " " + quoted + " " + "* " + rest, false
 	}
 	return strings.TrimPrefix(line, "/"), false
+}
+
+// chatThroughSession is aim chat beside a running aim login: it joins
+// and talks through that session (c), prints the room's events and the
+// account's others as they come, and leaves the room at the end without
+// signing the session off (it is aim login's).
+func chatThroughSession(ctx context.Context, opts *chatOptions, cfg *config.Config, out *printer, c *control.Client) error {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	// The events come on a connection of their own (one request at a
+	// time on each), and outlive ctx until the room is left.
+	events, err := dialSession(ctx, opts.RuntimeDir(), cfg)
+	if err == nil && events == nil {
+		err = &sessionEndedError{}
+	}
+	if err != nil {
+		return err
+	}
+	defer events.Close()
+	evCtx, endEvents := context.WithCancel(context.WithoutCancel(ctx))
+	following, left, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var evErr error
+	go func() {
+		defer close(done)
+		defer stop() // the session has ended: so has the room
+		evErr = followRoom(evCtx, events, out, opts.Room, following, left)
+	}()
+	defer func() { endEvents(); <-done }()
+	select {
+	case <-following:
+	case <-done:
+		return evErr
+	}
+	r, err := remote(ctx, c, client.CmdJoin.Name, []string{opts.Room}, noticeTo(opts.IO, out.json))
+	if err != nil {
+		return err
+	}
+	if out.json {
+		out.print(r) // for people, chat_joined says it
+	}
+	room := &sessionRoom{c: c, out: out, room: r.Room, notice: noticeTo(opts.IO, out.json)}
+	if opts.For > 0 {
+		t := time.AfterFunc(opts.For, stop)
+		defer t.Stop()
+	}
+	restore := startInput(ctx, stop, opts.IO, out, room, inputPlan{
+		prompt:   "[" + r.Room + "] ",
+		greeting: fmt.Sprintf("In %s through the running session: type to talk; /members, /msg NAME TEXT, /leave, /quit, /help. Ctrl-D leaves.", r.Room),
+		rewrite:  func(line string) (string, bool) { return chatLine(r.Room, line) },
+		complete: func(string) (string, bool) { return "", false },
+		noPrompt: opts.Debug(),
+	})
+	<-ctx.Done()
+	restore()
+	err = room.end(ctx, opts.RuntimeDir(), cfg)
+	if err == nil { // the room's chat_left is the last line
+		t := time.NewTimer(leaveTimeout)
+		select {
+		case <-left:
+		case <-done:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+	endEvents()
+	<-done
+	if evErr != nil {
+		return evErr
+	}
+	return err
+}
+
+// followRoom prints the session's events as they come: those of room,
+// and the account's others (IMs, buddies, the connection), until ctx ends
+// (nil) or the session does. following is closed once they are followed,
+// left once the room is left.
+func followRoom(ctx context.Context, c *control.Client, out *printer, room string, following, left chan<- struct{}) error {
+	first, gone := true, false
+	_, err := c.Do(ctx, client.CommandEvents, []string{"follow"}, func(r control.Reply) error {
+		if r.ID == 0 {
+			return nil // notices: the events say the same
+		}
+		if first { // the session's status: following from here
+			first = false
+			close(following)
+			return nil
+		}
+		o, err := decodeOutput(r.Body)
+		if err != nil {
+			return err
+		}
+		if shownInRoom(o, room) {
+			out.print(o)
+		}
+		if _, ok := o.(*client.ChatLeft); ok && shownInRoom(o, room) && !gone {
+			gone = true
+			close(left)
+		}
+		return nil
+	})
+	if ctx.Err() != nil {
+		return nil
+	}
+	if ended := (*sessionEndedError)(nil); errors.As(remoteErr(err), &ended) {
+		if ended.Last != nil {
+			out.print(ended.Last)
+			if ended.Last.Reason == client.ReasonLogout {
+				return nil
+			}
+		}
+	}
+	return remoteErr(err)
+}
+
+// shownInRoom reports whether aim chat in room prints o, one of the
+// session's events: not another room's, nor the result of a command
+// someone else gave the session.
+func shownInRoom(o client.Output, room string) bool {
+	var in string
+	switch e := o.(type) {
+	case *client.Result:
+		return false
+	case *client.ChatJoined:
+		in = e.Room
+	case *client.ChatMessage:
+		in = e.Room
+	case *client.ChatMember:
+		in = e.Room
+	case *client.ChatLeft:
+		in = e.Room
+	default:
+		return true
+	}
+	return strings.EqualFold(in, room)
+}
+
+// sessionRoom runs the room's input (chatLine's command lines) through a
+// running session, one at a time: quit there would sign the session off,
+// so here it leaves the room.
+type sessionRoom struct {
+	c      *control.Client
+	out    *printer
+	room   string
+	notice func(client.Output)
+
+	mu   sync.Mutex
+	left bool // a command left the room
+	over bool // end has run: no more commands
+}
+
+func (r *sessionRoom) Exec(ctx context.Context, _ int, line string, _ bool) error {
+	line = strings.TrimSpace(line)
+	if line == "" || strings.HasPrefix(line, "#") {
+		return nil
+	}
+	word, rest := line, ""
+	if i := strings.IndexAny(line, " \t"); i >= 0 {
+		word, rest = line[:i], strings.TrimSpace(line[i+1:])
+	}
+	cmd := client.Lookup(word)
+	quit := cmd == client.CmdQuit
+	if quit {
+		cmd, rest = client.CmdLeave, `"`+r.room+`"`
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.over {
+		return client.ErrQuit
+	}
+	if cmd == nil { // the socket would hang up on it
+		r.out.print(client.Stamp(&client.Result{Command: word, Error: fmt.Sprintf("unknown command %q (type /%s for the list)", client.Clip(word), client.CmdHelp.Name)}, time.Now()))
+		return nil
+	}
+	res, err := remote(ctx, r.c, cmd.Name, socketArgs(rest), r.notice)
+	if err != nil {
+		r.out.print(client.Stamp(&client.Result{Command: cmd.Name, Error: err.Error()}, time.Now()))
+		if re := (*remoteError)(nil); !errors.As(err, &re) {
+			return client.ErrQuit // the session has gone
+		}
+		return nil
+	}
+	if cmd == client.CmdLeave && strings.EqualFold(res.Room, r.room) {
+		r.left = true
+	}
+	if (cmd != client.CmdSay && cmd != client.CmdLeave) || r.out.json {
+		r.out.print(res) // for people, what was said shows already, and chat_left says the leave
+	}
+	if quit {
+		return client.ErrQuit
+	}
+	return nil
+}
+
+// Flush has nothing to wait for: Exec returns with the result.
+func (r *sessionRoom) Flush(context.Context) {}
+
+// end stops the input's commands and leaves the room, unless a command
+// has, on a connection of its own: a command cut short by a signal leaves
+// r.c unusable.
+func (r *sessionRoom) end(ctx context.Context, runtimeDir string, cfg *config.Config) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.over = true
+	if r.left {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), leaveTimeout)
+	defer cancel()
+	c, err := dialSession(ctx, runtimeDir, cfg)
+	if err != nil || c == nil {
+		return err // none: the room went with the session
+	}
+	defer c.Close()
+	res, err := remote(ctx, c, client.CmdLeave.Name, []string{`"` + r.room + `"`}, nil)
+	if err != nil {
+		return err
+	}
+	if r.out.json {
+		r.out.print(res) // for people, chat_left says it
+	}
+	return nil
+}
+
+// leaveTimeout bounds leaving the room through the session at the end.
+const leaveTimeout = 10 * time.Second
+
+// socketArgs splits what follows a command's word for the socket: the
+// first word (a name, or the start of a quoted one), then the rest as
+// typed.
+func socketArgs(rest string) []string {
+	if rest == "" {
+		return nil
+	}
+	i := strings.IndexAny(rest, " \t")
+	if i < 0 {
+		return []string{rest}
+	}
+	return []string{rest[:i], strings.TrimSpace(rest[i+1:])}
 }

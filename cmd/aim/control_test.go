@@ -637,3 +637,64 @@ func TestSessionEditsThroughSocket(t *testing.T) {
 		t.Errorf("status: exit %d %q", code, out)
 	}
 }
+
+// TestChatThroughSession: with aim login running for the account, aim
+// chat needs no password and signs on no second time: it joins, talks and
+// hears through that session, and /quit leaves the room but leaves the
+// session signed on.
+func TestChatThroughSession(t *testing.T) {
+	srv := oscartest.NewServer(
+		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "LabBob", Password: "bobpw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	login, _ := startSessionInProcess(t, srv)
+	t.Setenv("AIM_PASSWORD", "")
+	chat := startCLI(t, "chat", "--json", "Lab Lounge")
+	chat.out.waitFor(t, `"type":"chat_joined"`)
+
+	t.Setenv("AIM_PASSWORD", "bobpw1")
+	t.Setenv("AIM_SCREEN_NAME", "LabBob")
+	bob := startCLI(t, "chat", "--json", "lab lounge")
+	bob.out.waitFor(t, `"type":"chat_joined"`)
+	chat.out.waitFor(t, `"name":"LabBob"`) // bob arrived
+
+	chat.send(t, "hello from the session")
+	bob.out.waitFor(t, `"text":"hello from the session"`)
+	bob.send(t, "hi alice")
+	chat.out.waitFor(t, `"text":"hi alice"`)
+	chat.send(t, "/quit")
+	if code := chat.wait(t); code != 0 {
+		t.Fatalf("aim chat exit %d; stderr:\n%s", code, chat.errOut.String())
+	}
+	bob.out.waitFor(t, `"type":"chat_member_left"`)
+	if strings.Contains(login.out.String(), `"type":"disconnected"`) {
+		t.Errorf("the aim login session signed off:\n%s", login.out.String())
+	}
+	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	t.Setenv("AIM_PASSWORD", "")
+	if code, out, errOut := runCLI(t, "", "status", "--json"); code != 0 || !strings.Contains(out, `"ok":true`) {
+		t.Errorf("status after aim chat /quit: exit %d %s %s", code, out, errOut)
+	}
+	// The room's connection (served on the BOS port) ended; the
+	// session's did not.
+	if ends := bosEnds(srv, "LabAlice"); len(ends) != 1 {
+		t.Errorf("LabAlice's connections that ended: %+v, want the room's only", ends)
+	}
+	// The end of input leaves too (text for people this time).
+	again := startCLI(t, "chat", "Lab Lounge")
+	again.out.waitFor(t, "Lab Lounge")
+	again.in.Close()
+	if code := again.wait(t); code != 0 || !strings.Contains(again.out.String(), "you left") {
+		t.Fatalf("aim chat at the end of input: exit %d; output:\n%s\nstderr:\n%s", code, again.out.String(), again.errOut.String())
+	}
+	auths := 0
+	for _, e := range srv.Ends() {
+		if e.ScreenName == "LabAlice" && e.Service == "auth" {
+			auths++
+		}
+	}
+	if auths != 1 {
+		t.Errorf("LabAlice signed on %d times, want 1", auths)
+	}
+}

@@ -78,13 +78,24 @@ type inputPlan struct {
 	noPrompt bool                             // read line by line even on a terminal
 }
 
+// lineRunner runs the lines of input: a client of its own
+// (*client.Client), or a running session through its socket
+// (sessionRoom).
+type lineRunner interface {
+	// Exec runs one line (client.Client.Exec); client.ErrQuit ends the
+	// input.
+	Exec(ctx context.Context, id int, line string, wait bool) error
+	// Flush waits for the results of the lines run.
+	Flush(ctx context.Context)
+}
+
 // startInput runs the lines of standard input through c as commands, in
 // order, on its own goroutine, and calls stop when the input ends (after
 // every command's result). On a terminal (text output) it reads them at a
 // prompt; the func it returns gives the terminal back, with what was typed
 // left on a line of its own. The reader cannot be interrupted: it ends at
 // the end of input, or with the process.
-func startInput(ctx context.Context, stop func(), streams *IOStreams, out *printer, c *client.Client, plan inputPlan) (restore func()) {
+func startInput(ctx context.Context, stop func(), streams *IOStreams, out *printer, c lineRunner, plan inputPlan) (restore func()) {
 	restore = func() {}
 	sc := bufio.NewScanner(streams.In)
 	sc.Buffer(make([]byte, 0, 4096), 1<<20)
