@@ -210,7 +210,9 @@ func chatThroughSession(ctx context.Context, opts *chatOptions, cfg *config.Conf
 	if out.json {
 		out.print(r) // for people, chat_joined says it
 	}
-	room := &sessionRoom{c: c, out: out, room: r.Room, notice: noticeTo(opts.IO, out.json)}
+	room := &sessionRoom{c: c, out: out, room: r.Room, notice: noticeTo(opts.IO, out.json),
+		dial: func(ctx context.Context) (*control.Client, error) { return dialSession(ctx, opts.RuntimeDir(), cfg) }}
+	defer room.close()
 	if opts.For > 0 {
 		t := time.AfterFunc(opts.For, stop)
 		defer t.Stop()
@@ -224,7 +226,7 @@ func chatThroughSession(ctx context.Context, opts *chatOptions, cfg *config.Conf
 	})
 	<-ctx.Done()
 	restore()
-	err = room.end(ctx, opts.RuntimeDir(), cfg)
+	err = room.end(ctx)
 	if err == nil { // the room's chat_left is the last line
 		t := time.NewTimer(leaveTimeout)
 		select {
@@ -310,7 +312,8 @@ func shownInRoom(o client.Output, room string) bool {
 // running session, one at a time: quit there would sign the session off,
 // so here it leaves the room.
 type sessionRoom struct {
-	c      *control.Client
+	c      *control.Client // nil after an error: the next command dials again
+	dial   func(context.Context) (*control.Client, error)
 	out    *printer
 	room   string
 	notice func(client.Output)
@@ -343,24 +346,49 @@ func (r *sessionRoom) Exec(ctx context.Context, _ int, line string, _ bool) erro
 		r.out.print(client.Stamp(&client.Result{Command: word, Error: fmt.Sprintf("unknown command %q (type /%s for the list)", client.Clip(word), client.CmdHelp.Name)}, time.Now()))
 		return nil
 	}
+	if r.c == nil {
+		c, err := r.dial(ctx)
+		if err == nil && c == nil {
+			err = &sessionEndedError{}
+		}
+		if err != nil {
+			r.out.print(client.Stamp(&client.Result{Command: cmd.Name, Error: err.Error()}, time.Now()))
+			return client.ErrQuit
+		}
+		r.c = c
+	}
 	res, err := remote(ctx, r.c, cmd.Name, socketArgs(rest), r.notice)
 	if err != nil {
+		// The connection may carry no other request (the control client
+		// takes some failures' codes for a hang-up): the next dials again.
+		r.c.Close()
+		r.c = nil
 		r.out.print(client.Stamp(&client.Result{Command: cmd.Name, Error: err.Error()}, time.Now()))
-		if re := (*remoteError)(nil); !errors.As(err, &re) {
-			return client.ErrQuit // the session has gone
+		if re := (*remoteError)(nil); quit || !errors.As(err, &re) {
+			return client.ErrQuit // asked to, or the session has gone
 		}
 		return nil
 	}
 	if cmd == client.CmdLeave && strings.EqualFold(res.Room, r.room) {
 		r.left = true
 	}
-	if (cmd != client.CmdSay && cmd != client.CmdLeave) || r.out.json {
-		r.out.print(res) // for people, what was said shows already, and chat_left says the leave
+	if cmd != client.CmdSay || r.out.json { // what was typed is on the screen already
+		r.out.print(res)
 	}
 	if quit {
 		return client.ErrQuit
 	}
 	return nil
+}
+
+// close closes the connection the commands use now.
+func (r *sessionRoom) close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.c != nil {
+		r.c.Close()
+		r.c = nil
+	}
 }
 
 // Flush has nothing to wait for: Exec returns with the result.
@@ -369,7 +397,7 @@ func (r *sessionRoom) Flush(context.Context) {}
 // end stops the input's commands and leaves the room, unless a command
 // has, on a connection of its own: a command cut short by a signal leaves
 // r.c unusable.
-func (r *sessionRoom) end(ctx context.Context, runtimeDir string, cfg *config.Config) error {
+func (r *sessionRoom) end(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.over = true
@@ -378,7 +406,7 @@ func (r *sessionRoom) end(ctx context.Context, runtimeDir string, cfg *config.Co
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), leaveTimeout)
 	defer cancel()
-	c, err := dialSession(ctx, runtimeDir, cfg)
+	c, err := r.dial(ctx)
 	if err != nil || c == nil {
 		return err // none: the room went with the session
 	}

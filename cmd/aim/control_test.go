@@ -659,6 +659,9 @@ func TestChatThroughSession(t *testing.T) {
 	bob.out.waitFor(t, `"type":"chat_joined"`)
 	chat.out.waitFor(t, `"name":"LabBob"`) // bob arrived
 
+	// A command the server refuses leaves the next ones working.
+	chat.send(t, "/msg LabCarol are you there?")
+	chat.out.waitFor(t, `"error":"LabCarol is not signed on"`)
 	chat.send(t, "hello from the session")
 	bob.out.waitFor(t, `"text":"hello from the session"`)
 	bob.send(t, "hi alice")
@@ -684,6 +687,8 @@ func TestChatThroughSession(t *testing.T) {
 	// The end of input leaves too (text for people this time).
 	again := startCLI(t, "chat", "Lab Lounge")
 	again.out.waitFor(t, "Lab Lounge")
+	again.send(t, "/members")
+	again.out.waitFor(t, "in Lab Lounge: ")
 	again.in.Close()
 	if code := again.wait(t); code != 0 || !strings.Contains(again.out.String(), "you left") {
 		t.Fatalf("aim chat at the end of input: exit %d; output:\n%s\nstderr:\n%s", code, again.out.String(), again.errOut.String())

@@ -87,6 +87,18 @@ func Describe(r *Result) {
 		if r.BuddyList != nil {
 			r.Summary = "online: " + listOrNone(r.Online) + "; offline: " + listOrNone(r.Offline)
 		}
+	case CmdJoin.Name:
+		r.Summary = "joined " + r.Room
+	case CmdSay.Name:
+		r.Summary = "said in " + r.Room
+	case CmdLeave.Name:
+		r.Summary = "left " + r.Room
+	case CmdMembers.Name:
+		r.Summary = fmt.Sprintf("in %s: %s", r.Room, strings.Join(r.Members, ", "))
+	case CmdRooms.Name:
+		if r.RoomList != nil {
+			r.Summary = "rooms: " + listOrNone(r.RoomList.Rooms)
+		}
 	case CmdHelp.Name:
 		r.Summary = r.Help
 	case CommandStatus:
