@@ -257,13 +257,16 @@ func (s *sessionSocket) events(ctx context.Context, args []string, st *control.S
 const codeEnded = "ended"
 
 // failureCodes name each client.Failure on the socket, so that a command
-// run through a session exits as it would have on its own.
+// run through a session exits as it would have on its own. None may be a
+// code the control protocol itself uses for an error that ends the
+// connection (control.CodeRefused, control.CodeTooLong, ...): a client
+// would take a message refused by the server for its own connection cut.
 var failureCodes = map[client.Failure]string{
 	client.FailureOther:   control.CodeFailed,
 	client.FailureAuth:    "auth",
 	client.FailureKicked:  "kicked",
-	client.FailureRefused: "refused",
-	client.FailureTooLong: "too_long",
+	client.FailureRefused: "message_refused",
+	client.FailureTooLong: "message_too_long",
 	client.FailureNetwork: "network",
 }
 

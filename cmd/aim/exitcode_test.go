@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"syscall"
 	"testing"
 
@@ -60,7 +61,7 @@ func TestExitCode(t *testing.T) {
 		{"interrupted during dial", &net.OpError{Op: "dial", Err: context.Canceled}, exitInterrupted},
 		{"a session runs already", &sessionRunningError{ScreenName: "LabAlice"}, exitRunning},
 		{"no session", &noSessionError{ScreenName: "LabAlice"}, exitNoSession},
-		{"refused in the session", remoteErr(&control.Error{Code: "refused", Message: "not signed on"}), exitRefused},
+		{"refused in the session", remoteErr(&control.Error{Code: "message_refused", Message: "not signed on"}), exitRefused},
 		{"network in the session", remoteErr(&control.Error{Code: "network", Message: "lost"}), exitNetwork},
 		{"failed in the session", remoteErr(&control.Error{Code: control.CodeFailed, Message: "no"}), exitError},
 		{"session kicked while waiting", &sessionEndedError{Last: &client.Disconnected{Reason: client.ReasonSignedOnElsewhere}}, exitKicked},
@@ -96,5 +97,20 @@ func TestRunPrintsErrorOnceAndMapsIt(t *testing.T) {
 	// the exit code is theirs.
 	if code := run(ctx, []string{"version"}, streams); code != exitOK || out.Len() == 0 || errOut.Len() != 0 {
 		t.Errorf("run(version) = %d, %q, %q", code, out, errOut)
+	}
+}
+
+// TestFailureCodesKeepTheConnection: a command's failure in the session
+// travels with a code of its own, never one of the control protocol's
+// codes that end the connection, so a client can send its next command on
+// the same connection (a message refused used to read as "refused": the
+// socket's word for another user, which ends it).
+func TestFailureCodesKeepTheConnection(t *testing.T) {
+	ending := []string{control.CodeVersion, control.CodeRefused, control.CodeBadRequest, control.CodeTooLong,
+		control.CodeUnknownCommand, control.CodeTooSlow}
+	for f, code := range failureCodes {
+		if slices.Contains(ending, code) {
+			t.Errorf("failure %v travels as %q, which the control protocol uses for an error that ends the connection", f, code)
+		}
 	}
 }
