@@ -13,6 +13,7 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/control"
+	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
 type chatOptions struct {
@@ -99,13 +100,13 @@ func runChat(ctx context.Context, opts *chatOptions) error {
 // stayInRoom signs on, joins room and runs what is typed as the room's
 // input (chatLine) until the input ends, /quit, --for, a signal, or the
 // account goes offline for good.
-func stayInRoom(ctx context.Context, streams *IOStreams, out *printer, opts client.Options, room string, dur time.Duration, debug bool, sock *sessionSocket) (err error) {
+func stayInRoom(ctx context.Context, streams *IOStreams, out *printer, opts client.Options, room string, dur time.Duration, debug bool, sock *sessionsock.Socket) (err error) {
 	fmt.Fprintf(streams.ErrOut, "aim: signing on to %s as %s...\n", opts.Server, opts.ScreenName)
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	defer func() { sock.finish(err) }()
+	defer func() { sock.Finish(err) }()
 	opts.Emit = func(o client.Output) {
-		sock.emit(o)
+		sock.Emit(o)
 		if r, ok := o.(*client.Result); ok && r.OK && r.Command == client.CmdSay.Name && !out.json {
 			return // what was typed is on the screen already
 		}
@@ -115,7 +116,7 @@ func stayInRoom(ctx context.Context, streams *IOStreams, out *printer, opts clie
 	if err != nil {
 		return err
 	}
-	sock.started(c)
+	sock.Started(c)
 	r := c.Do(ctx, client.CmdJoin, []string{room}, true)
 	if out.json {
 		out.print(r) // for people, chat_joined says it, or the error does

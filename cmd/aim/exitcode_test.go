@@ -18,6 +18,7 @@ import (
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/login"
+	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
 func TestExitCode(t *testing.T) {
@@ -108,7 +109,7 @@ func TestRunPrintsErrorOnceAndMapsIt(t *testing.T) {
 func TestFailureCodesKeepTheConnection(t *testing.T) {
 	ending := []string{control.CodeVersion, control.CodeRefused, control.CodeBadRequest, control.CodeTooLong,
 		control.CodeUnknownCommand, control.CodeTooSlow}
-	for f, code := range failureCodes {
+	for f, code := range sessionsock.FailureCodes {
 		if slices.Contains(ending, code) {
 			t.Errorf("failure %v travels as %q, which the control protocol uses for an error that ends the connection", f, code)
 		}

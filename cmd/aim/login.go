@@ -9,6 +9,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
 // accountOptions are what every command that signs on takes.
@@ -153,12 +154,12 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 // this screen name already here is neither asked for again nor signed off;
 // resolve the account; and make the session's options, with the session
 // following the config file (later versions as they are on disk).
-func (o *accountOptions) startSession(ctx context.Context) (client.Options, *printer, *sessionSocket, error) {
+func (o *accountOptions) startSession(ctx context.Context) (client.Options, *printer, *sessionsock.Socket, error) {
 	cfg, err := o.Config()
 	if err != nil {
 		return client.Options{}, nil, nil, err
 	}
-	var sock *sessionSocket
+	var sock *sessionsock.Socket
 	if cfg.ScreenName != "" {
 		if sock, err = listenSession(o.IO, o.RuntimeDir(), cfg.ScreenName); err != nil {
 			return client.Options{}, nil, nil, err
@@ -166,7 +167,7 @@ func (o *accountOptions) startSession(ctx context.Context) (client.Options, *pri
 	}
 	a, err := o.account(ctx, cfg)
 	if err != nil {
-		sock.finish(err)
+		sock.Finish(err)
 		return client.Options{}, nil, nil, err
 	}
 	out := &printer{w: o.IO.Out, json: cfg.Output == config.OutputJSON}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/iostreams"
+	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
 // sessionPlan says how long a session lasts and where its commands come from.
@@ -20,7 +21,7 @@ type sessionPlan struct {
 	Status  string // printed to standard error once signed on (text mode)
 	// Socket, if set, is the session's control socket, listening already:
 	// it serves the account once signed on and closes when it is off.
-	Socket *sessionSocket
+	Socket *sessionsock.Socket
 }
 
 // stayOnline signs on, prints what the account reports and runs the
@@ -33,16 +34,16 @@ func stayOnline(ctx context.Context, streams *IOStreams, out *printer, opts clie
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	sock := plan.Socket
-	defer func() { sock.finish(err) }()
+	defer func() { sock.Finish(err) }()
 	opts.Emit = func(o client.Output) {
 		out.print(o)
-		sock.emit(o)
+		sock.Emit(o)
 	}
 	c, err := client.Start(ctx, opts)
 	if err != nil {
 		return err
 	}
-	sock.started(c)
+	sock.Started(c)
 	if plan.Status != "" && !out.json {
 		fmt.Fprintln(streams.ErrOut, plan.Status)
 	}

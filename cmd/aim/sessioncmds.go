@@ -14,6 +14,7 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/control"
+	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
 // The commands that only talk to a running session: status, events and
@@ -131,7 +132,7 @@ following from there.
 
 With --follow, aim exits 0 when the session signs off (aim logout, Ctrl-C on
 it), 5 when the server signs it off, 4 when its connection is lost for good.
-With no session running it exits with status 8.`, eventRing),
+With no session running it exits with status 8.`, sessionsock.EventRing),
 		Example: `  aim events
   aim events --follow
   aim events --follow --json | jq -c 'select(.type == "im")'

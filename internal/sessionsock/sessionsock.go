@@ -1,0 +1,252 @@
+// Package sessionsock is the session's side of the control socket: every
+// `aim login` (and `aim demo`) serves one for its account, and the other
+// commands find it there (see the README's "One session, many commands").
+// It answers the socket's requests from a running *client.Client: the
+// commands of the command table, status, events and logout.
+package sessionsock
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/control"
+)
+
+// EventRing is how many of the session's last events `aim events` shows.
+const EventRing = 64
+
+// shutdownWait bounds how long the session's last word may take to reach
+// the clients of its socket.
+const shutdownWait = 2 * time.Second
+
+// Socket is the control socket of a running session. A nil
+// *Socket is a session without one: its methods do nothing.
+type Socket struct {
+	srv   *control.Server
+	ready chan struct{} // closed once c is set (nil: the signon failed)
+	c     *client.Client
+	ended chan struct{} // closed when the account has signed off for good
+
+	mu   sync.Mutex
+	ring []json.RawMessage            // the last events, oldest first
+	subs map[*control.Stream]struct{} // events --follow
+	last json.RawMessage              // the last disconnected event
+}
+
+// Listen opens the control socket of screenName's session, before it
+// signs on. A nil *Socket and no error is a session without one (a system
+// without Unix sockets, or a screen name the signon will refuse anyway). A
+// live session there is a *control.InUseError, an unsafe directory a
+// *control.UnsafeDirError; any other error leaves the session without a
+// socket, and the caller says so.
+func Listen(runtimeDir, screenName string) (*Socket, error) {
+	path, err := control.SocketPath(runtimeDir, os.TempDir(), screenName)
+	if err != nil {
+		return nil, nil // a screen name the signon will refuse anyway
+	}
+	s := &Socket{ready: make(chan struct{}), ended: make(chan struct{}), subs: map[*control.Stream]struct{}{}}
+	s.srv, err = control.Listen(path, s.handle, control.Options{})
+	switch {
+	case err == nil:
+		return s, nil
+	case errors.Is(err, errors.ErrUnsupported):
+		return nil, nil
+	}
+	return nil, err
+}
+
+// Started hands the running account to the socket's requests (nil: the
+// signon failed).
+func (s *Socket) Started(c *client.Client) {
+	if s == nil {
+		return
+	}
+	s.c = c
+	close(s.ready)
+}
+
+// Finish tells every client that the session has ended, with its last
+// event, and closes the socket. err is why it ended, for a session that
+// never got as far as a disconnected event.
+func (s *Socket) Finish(err error) {
+	if s == nil {
+		return
+	}
+	select {
+	case <-s.ready:
+	default:
+		close(s.ready)
+	}
+	close(s.ended)
+	s.mu.Lock()
+	last := s.last
+	s.mu.Unlock()
+	if last == nil {
+		d := &client.Disconnected{Reason: client.ReasonLogout}
+		if err != nil {
+			d.Reason, d.Error = client.ReasonError, err.Error()
+		}
+		last = rawOutput(client.Stamp(d, time.Now()))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownWait)
+	defer cancel()
+	s.srv.Shutdown(ctx, last)
+}
+
+// rawOutput is o's one JSON form, without the newline.
+func rawOutput(o any) json.RawMessage {
+	b, _ := client.JSON(o) // cannot fail: Outputs are plain structs
+	return bytes.TrimSuffix(b, []byte("\n"))
+}
+
+// Emit keeps o for `aim events`, streams it to the followers, and tells
+// every client of the session's connection coming and going.
+func (s *Socket) Emit(o client.Output) {
+	if s == nil {
+		return
+	}
+	raw := rawOutput(o)
+	s.mu.Lock()
+	if len(s.ring) == EventRing {
+		s.ring = slices.Delete(s.ring, 0, 1)
+	}
+	s.ring = append(s.ring, raw)
+	for st := range s.subs {
+		if st.Send(raw) != nil { // gone, or too slow and dropped
+			delete(s.subs, st)
+		}
+	}
+	notice := false
+	switch e := o.(type) {
+	case *client.Disconnected:
+		s.last, notice = raw, true
+	case *client.Reconnecting, *client.ReconnectFailed:
+		notice = true
+	case *client.SignedOn:
+		notice = e.Reconnected
+	}
+	s.mu.Unlock()
+	if notice {
+		s.srv.Notify(raw)
+	}
+}
+
+// handle runs one request from the socket: a command of the command table
+// (the words of standard input), or status, events or logout.
+func (s *Socket) handle(ctx context.Context, req control.Request, st *control.Stream) (any, error) {
+	select {
+	case <-s.ready:
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
+	c := s.c
+	select {
+	case <-s.ended:
+		c = nil
+	default:
+	}
+	if c == nil {
+		return nil, &control.Error{Code: CodeEnded, Message: "the session has ended"}
+	}
+	switch req.Command {
+	case client.CommandStatus:
+		return rawOutput(c.Status()), nil
+	case client.CommandEvents:
+		return s.events(ctx, req.Args, st)
+	case client.CommandLogout:
+		return s.logout(ctx, c), nil
+	}
+	cmd := client.Lookup(req.Command)
+	switch cmd {
+	case nil:
+		return nil, fmt.Errorf("%w %q", control.ErrUnknownCommand, req.Command)
+	case client.CmdQuit: // on the socket, quit is logout
+		return s.logout(ctx, c), nil
+	}
+	result := c.Begin(ctx, cmd, req.Args, true)
+	return control.Later(func() (any, error) {
+		r, err := result()
+		if err != nil {
+			return nil, &control.Error{Code: FailureCodes[client.FailureOf(err)], Message: err.Error()}
+		}
+		return rawOutput(r), nil
+	}), nil
+}
+
+// logout signs the account off; the answer comes once it has.
+func (s *Socket) logout(ctx context.Context, c *client.Client) control.Later {
+	c.Stop()
+	return func() (any, error) {
+		select {
+		case <-s.ended:
+		case <-ctx.Done():
+		}
+		return rawOutput(client.Stamp(&client.Result{Command: client.CommandLogout, OK: true}, time.Now())), nil
+	}
+}
+
+// events answers `events` with the events kept, or with "follow" the
+// session's status and then each new event, until the client goes or the
+// session ends.
+func (s *Socket) events(ctx context.Context, args []string, st *control.Stream) (any, error) {
+	follow := false
+	for _, a := range args {
+		if a != "follow" {
+			return nil, &control.Error{Code: control.CodeFailed, Message: fmt.Sprintf("events: unknown argument %q (want follow or nothing)", a)}
+		}
+		follow = true
+	}
+	done := rawOutput(client.Stamp(&client.Result{Command: client.CommandEvents, OK: true}, time.Now()))
+	s.mu.Lock()
+	if !follow {
+		kept := slices.Clone(s.ring)
+		s.mu.Unlock()
+		for _, raw := range kept {
+			if err := st.Send(raw); err != nil {
+				return nil, err
+			}
+		}
+		return done, nil
+	}
+	// The first line is the session as it is now (a status result): the
+	// follower knows where it starts, and that it is following.
+	if err := st.Send(rawOutput(s.c.Status())); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	s.subs[st] = struct{}{}
+	s.mu.Unlock()
+	return control.Later(func() (any, error) {
+		<-ctx.Done()
+		s.mu.Lock()
+		delete(s.subs, st)
+		s.mu.Unlock()
+		return done, nil
+	}), nil
+}
+
+// CodeEnded answers a request that reaches a session as it ends: the
+// command finds no session.
+const CodeEnded = "ended"
+
+// FailureCodes name each client.Failure on the socket, so that a command
+// run through a session exits as it would have on its own. None may be a
+// code the control protocol itself uses for an error that ends the
+// connection (control.CodeRefused, control.CodeTooLong, ...): a client
+// would take a message refused by the server for its own connection cut.
+var FailureCodes = map[client.Failure]string{
+	client.FailureOther:   control.CodeFailed,
+	client.FailureAuth:    "auth",
+	client.FailureKicked:  "kicked",
+	client.FailureRefused: "message_refused",
+	client.FailureTooLong: "message_too_long",
+	client.FailureNetwork: "network",
+}
