@@ -231,12 +231,18 @@ func (d *document) lookup(key string) *yaml.Node {
 }
 
 // setString sets key to a string scalar, keeping the key's place and
-// comments. Text with line breaks is written as a literal block. It reports
+// comments. Text with line breaks is written as a literal block, unless a
+// line starts with a space or a tab (a literal block cannot say that
+// safely: a tab there makes the file unreadable), or it holds a character
+// a block cannot carry; then it is double-quoted, with escapes. It reports
 // whether the value changed.
 func (d *document) setString(key, value string) bool {
 	n := stringNode(value)
 	if strings.Contains(value, "\n") {
 		n.Style = yaml.LiteralStyle
+		if !literalSafe(value) {
+			n.Style = yaml.DoubleQuotedStyle
+		}
 	}
 	old := d.lookup(key)
 	if old == nil {
@@ -415,4 +421,21 @@ func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
 		_ = d.Close()
 	}
 	return nil
+}
+
+// literalSafe reports whether text reads back unchanged from a literal
+// block: no line starts with white space, and no character other than a
+// line break or a tab is a control character.
+func literalSafe(text string) bool {
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t") {
+			return false
+		}
+		for _, r := range line {
+			if r != '\t' && (r < 0x20 || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff) {
+				return false
+			}
+		}
+	}
+	return true
 }

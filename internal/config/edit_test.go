@@ -519,3 +519,18 @@ func FuzzEdits(f *testing.F) {
 		check("deleting away")
 	})
 }
+
+// TestAwayWithIndentedLines: an away message whose lines start with a tab
+// or spaces is stored so that the file still reads, and reads back the
+// same (found by FuzzEdits: a literal block made the file unreadable).
+func TestAwayWithIndentedLines(t *testing.T) {
+	for _, away := range []string{"\tindented\nback soon", "  two spaces\n\tand a tab", "first\n\tsecond"} {
+		path := writeConfig(t, "screen_name: LabAlice\n", 0o600)
+		if err := load(t, path).SetAway(away); err != nil {
+			t.Fatalf("SetAway(%q): %v", away, err)
+		}
+		if got := load(t, path).Away; got != away {
+			t.Errorf("SetAway(%q) reads back as %q:\n%s", away, got, readFile(t, path))
+		}
+	}
+}
