@@ -19,58 +19,74 @@ import (
 // with the list the server keeps at once, and edits the file); otherwise
 // it edits the config file, and the next signon syncs.
 
-// privacyListOptions are the options of block, unblock, allow and disallow.
-type privacyListOptions struct {
-	IO         *IOStreams
-	Config     func() (*config.Config, error)
-	RuntimeDir func() string
-	NoSession  bool
-	Names      []string
-	Key        string // config.KeyBlocked or config.KeyAllowed
-	Add        bool
-	Command    *client.Command // the same command in a running session
+// editCmd is one of these commands as data: its help, its arguments,
+// the command it sends a running session and the config edit it makes
+// without one.
+type editCmd struct {
+	Use, Short, Long, Example string
+	Args                      cobra.PositionalArgs
+	ValidArgs                 []string
+	// Command is the same command in a running session (nil: the command
+	// only reads the file, and has no --no-session).
+	Command *client.Command
+	// Session checks args before anything is done, and gives the argument
+	// lists to send the session, one command each; Say is the line each
+	// prints for people.
+	Session func(cfg *config.Config, args []string) ([][]string, error)
+	Say     func(args []string) string
+	// Edit does it in the config file, with no session, and prints it.
+	Edit func(streams *IOStreams, cfg *config.Config, args []string) error
 }
 
-func newPrivacyListCmd(f *factory, command *client.Command, key string, add bool, short, long, example string) *cobra.Command {
-	opts := &privacyListOptions{IO: f.IO, Config: f.Config, RuntimeDir: f.RuntimeDir, Key: key, Add: add, Command: command}
+func newEditCmd(f *factory, d editCmd) *cobra.Command {
+	var noSession bool
 	cmd := &cobra.Command{
-		Use:     command.Name + " NAME...",
-		Short:   short,
-		Long:    long,
-		Example: example,
-		Args:    screenNameArgs(command.Name),
+		Use: d.Use, Short: d.Short, Long: d.Long, Example: d.Example, Args: d.Args, ValidArgs: d.ValidArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Names = args
-			return privacyListRun(cmd.Context(), opts)
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			if d.Command != nil {
+				argLists, err := d.Session(cfg, args)
+				if err != nil {
+					return err
+				}
+				if remote, err := d.viaSession(cmd.Context(), f, noSession, cfg, argLists); remote || err != nil {
+					return err
+				}
+			}
+			return d.Edit(f.IO, cfg, args)
 		},
 	}
-	addNoSessionFlag(cmd, &opts.NoSession)
+	if d.Command != nil {
+		addNoSessionFlag(cmd, &noSession)
+	}
 	return cmd
 }
 
-// viaSession runs command once for each list of arguments in the running
-// session, if there is one (false when there is none, or --no-session),
-// printing the result (say gives the line for people).
-func viaSession(ctx context.Context, streams *IOStreams, runtimeDir func() string, noSession bool, cfg *config.Config,
-	command *client.Command, argLists [][]string, say func(args []string) string) (bool, error) {
+// viaSession runs the command once for each list of arguments in the
+// running session, if there is one (false when there is none, or
+// --no-session), printing the results.
+func (d editCmd) viaSession(ctx context.Context, f *factory, noSession bool, cfg *config.Config, argLists [][]string) (bool, error) {
 	if noSession {
 		return false, nil
 	}
-	c, err := dialSession(ctx, runtimeDir(), cfg)
+	c, err := dialSession(ctx, f.RuntimeDir(), cfg)
 	if err != nil || c == nil {
 		return false, err
 	}
 	defer c.Close()
 	jsonOut := cfg.Output == config.OutputJSON
 	for _, args := range argLists {
-		r, err := remote(ctx, c, command.Name, args, noticeTo(streams, jsonOut))
+		r, err := remote(ctx, c, d.Command.Name, args, noticeTo(f.IO, jsonOut))
 		if err != nil {
-			return true, fmt.Errorf("%s %s: %w", command.Name, strings.Join(args, " "), err)
+			return true, fmt.Errorf("%s %s: %w", d.Command.Name, strings.Join(args, " "), err)
 		}
 		if jsonOut {
-			err = writeJSON(streams.Out, r)
+			err = writeJSON(f.IO.Out, r)
 		} else {
-			_, err = fmt.Fprintln(streams.Out, say(args))
+			_, err = fmt.Fprintln(f.IO.Out, d.Say(args))
 		}
 		if err != nil {
 			return true, err
@@ -112,6 +128,72 @@ func newDisallowCmd(f *factory) *cobra.Command {
 		"  aim disallow LabBob")
 }
 
+// newPrivacyListCmd is block, unblock, allow or disallow: command adds
+// names to (add) or removes them from the list under key; without a
+// session, an addition sets the privacy mode in which the list counts
+// where none is set.
+func newPrivacyListCmd(f *factory, command *client.Command, key string, add bool, short, long, example string) *cobra.Command {
+	list := map[string]string{config.KeyBlocked: "blocked", config.KeyAllowed: "allowed"}[key]
+	is := " is no longer "
+	if add {
+		is = " is "
+	}
+	say := func(args []string) string { return args[0] + is + list }
+	return newEditCmd(f, editCmd{
+		Use: command.Name + " NAME...", Short: short, Long: long, Example: example,
+		Args: screenNameArgs(command.Name), Command: command,
+		Session: func(cfg *config.Config, names []string) ([][]string, error) {
+			var argLists [][]string
+			for _, n := range names {
+				if add && key == config.KeyBlocked && cfg.ScreenName != "" && bos.NormalizeScreenName(n) == bos.NormalizeScreenName(cfg.ScreenName) {
+					return nil, &usageError{err: fmt.Errorf("%w (%s is your screen name)", client.ErrBlockSelf, n)}
+				}
+				argLists = append(argLists, []string{n})
+			}
+			return argLists, nil
+		},
+		Say: say,
+		Edit: func(streams *IOStreams, cfg *config.Config, names []string) error {
+			var done, skipped []string
+			var err error
+			result, skip := "removed", "%s is not on the "+list+" list\n"
+			if add {
+				done, skipped, err = cfg.AddNames(key, names)
+				result, skip = "added", "%s is on the "+list+" list already\n"
+			} else {
+				done, skipped, err = cfg.RemoveNames(key, names)
+			}
+			if err != nil {
+				return err
+			}
+			for _, n := range skipped {
+				fmt.Fprintf(streams.ErrOut, skip, n)
+			}
+			for _, n := range done {
+				if cfg.Output == config.OutputJSON {
+					err = writeJSON(streams.Out, privacyResult{Name: n, List: list, Result: result})
+				} else {
+					_, err = fmt.Fprintln(streams.Out, say([]string{n}))
+				}
+				if err != nil {
+					return err
+				}
+			}
+			if add && len(done) > 0 && cfg.Privacy == "" {
+				mode := config.PrivacyBlockDeny
+				if key == config.KeyAllowed {
+					mode = config.PrivacyAllowPermit
+				}
+				if err := cfg.SetPrivacy(mode); err != nil {
+					return err
+				}
+				fmt.Fprintf(streams.ErrOut, "privacy set to %s, so that the %s list counts\n", mode, list)
+			}
+			return nil
+		},
+	})
+}
+
 // privacyResult is one line of output with --json.
 type privacyResult struct {
 	Name   string `json:"name"`
@@ -119,79 +201,8 @@ type privacyResult struct {
 	Result string `json:"result"` // "added" or "removed"
 }
 
-func privacyListRun(ctx context.Context, opts *privacyListOptions) error {
-	cfg, err := opts.Config()
-	if err != nil {
-		return err
-	}
-	list := map[string]string{config.KeyBlocked: "blocked", config.KeyAllowed: "allowed"}[opts.Key]
-	if opts.Add && opts.Key == config.KeyBlocked && cfg.ScreenName != "" {
-		for _, n := range opts.Names {
-			if bos.NormalizeScreenName(n) == bos.NormalizeScreenName(cfg.ScreenName) {
-				return &usageError{err: fmt.Errorf("%w (%s is your screen name)", client.ErrBlockSelf, n)}
-			}
-		}
-	}
-	var argLists [][]string
-	for _, n := range opts.Names {
-		argLists = append(argLists, []string{n})
-	}
-	say := func(args []string) string {
-		if opts.Add {
-			return args[0] + " is " + list
-		}
-		return args[0] + " is no longer " + list
-	}
-	if remote, err := viaSession(ctx, opts.IO, opts.RuntimeDir, opts.NoSession, cfg, opts.Command, argLists, say); remote || err != nil {
-		return err
-	}
-	var done, skipped []string
-	result, skip := "removed", "%s is not on the "+list+" list\n"
-	if opts.Add {
-		done, skipped, err = cfg.AddNames(opts.Key, opts.Names)
-		result, skip = "added", "%s is on the "+list+" list already\n"
-	} else {
-		done, skipped, err = cfg.RemoveNames(opts.Key, opts.Names)
-	}
-	if err != nil {
-		return err
-	}
-	for _, n := range skipped {
-		fmt.Fprintf(opts.IO.ErrOut, skip, n)
-	}
-	for _, n := range done {
-		if cfg.Output == config.OutputJSON {
-			err = writeJSON(opts.IO.Out, privacyResult{Name: n, List: list, Result: result})
-		} else if opts.Add {
-			_, err = fmt.Fprintf(opts.IO.Out, "%s is %s\n", n, list)
-		} else {
-			_, err = fmt.Fprintf(opts.IO.Out, "%s is no longer %s\n", n, list)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if opts.Add && len(done) > 0 && cfg.Privacy == "" {
-		mode := config.PrivacyBlockDeny
-		if opts.Key == config.KeyAllowed {
-			mode = config.PrivacyAllowPermit
-		}
-		if err := cfg.SetPrivacy(mode); err != nil {
-			return err
-		}
-		fmt.Fprintf(opts.IO.ErrOut, "privacy set to %s, so that the %s list counts\n", mode, list)
-	}
-	return nil
-}
-
-type blockedOptions struct {
-	IO     *IOStreams
-	Config func() (*config.Config, error)
-}
-
 func newBlockedCmd(f *factory) *cobra.Command {
-	opts := &blockedOptions{IO: f.IO, Config: f.Config}
-	return &cobra.Command{
+	return newEditCmd(f, editCmd{
 		Use:   "blocked",
 		Short: "Print the privacy mode and the blocked and allowed lists",
 		Long: `Print the privacy mode and the blocked and allowed lists as the config file
@@ -199,27 +210,23 @@ has them (a running session's changes from other clients are written there).
 With --json, one object: {"privacy":"block-deny","blocked":[...],"allowed":[...]}.`,
 		Example: "  aim blocked\n  aim blocked --json | jq -r '.blocked[]'",
 		Args:    noArgs,
-		RunE: func(_ *cobra.Command, _ []string) error {
-			cfg, err := opts.Config()
-			if err != nil {
-				return err
-			}
+		Edit: func(streams *IOStreams, cfg *config.Config, _ []string) error {
 			mode := cfg.Privacy
 			if mode == "" {
 				mode = config.PrivacyAllowAll + " (not set)"
 			}
 			if cfg.Output == config.OutputJSON {
-				return writeJSON(opts.IO.Out, struct {
+				return writeJSON(streams.Out, struct {
 					Privacy string   `json:"privacy"`
 					Blocked []string `json:"blocked"`
 					Allowed []string `json:"allowed"`
 				}{cfg.Privacy, nonNil(cfg.Blocked), nonNil(cfg.Allowed)})
 			}
-			_, err = fmt.Fprintf(opts.IO.Out, "privacy: %s\nblocked: %s\nallowed: %s\n", mode,
+			_, err := fmt.Fprintf(streams.Out, "privacy: %s\nblocked: %s\nallowed: %s\n", mode,
 				joinOrNone(cfg.Blocked), joinOrNone(cfg.Allowed))
 			return err
 		},
-	}
+	})
 }
 
 func nonNil(s []string) []string {
@@ -237,8 +244,7 @@ func joinOrNone(s []string) string {
 }
 
 func newPrivacyCmd(f *factory) *cobra.Command {
-	var noSession bool
-	cmd := &cobra.Command{
+	return newEditCmd(f, editCmd{
 		Use:   "privacy MODE",
 		Short: "Set who may see you online and message you",
 		Long: `Set the privacy mode (the config file's privacy key), stored on the server
@@ -252,38 +258,35 @@ with the blocked and allowed lists:
 		Example:   "  aim privacy block-deny\n  aim privacy allow-buddies",
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: config.PrivacyModes,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := f.Config()
-			if err != nil {
-				return err
+		Command:   client.CmdPrivacy,
+		Session: func(_ *config.Config, args []string) ([][]string, error) {
+			if mode := privacyMode(args[0]); !slices.Contains(config.PrivacyModes, mode) {
+				return nil, usageErrorf("unknown privacy mode %q (want one of %s)", args[0], strings.Join(config.PrivacyModes, ", "))
 			}
-			mode := strings.ToLower(strings.TrimSpace(args[0]))
-			if !slices.Contains(config.PrivacyModes, mode) {
-				return usageErrorf("unknown privacy mode %q (want one of %s)", args[0], strings.Join(config.PrivacyModes, ", "))
-			}
-			if remote, err := viaSession(cmd.Context(), f.IO, f.RuntimeDir, noSession, cfg, client.CmdPrivacy, [][]string{{mode}},
-				func([]string) string { return "privacy: " + mode }); remote || err != nil {
-				return err
-			}
+			return [][]string{{privacyMode(args[0])}}, nil
+		},
+		Say: func(args []string) string { return "privacy: " + args[0] },
+		Edit: func(streams *IOStreams, cfg *config.Config, args []string) error {
+			mode := privacyMode(args[0])
 			if err := cfg.SetPrivacy(mode); err != nil {
 				return err
 			}
 			if cfg.Output == config.OutputJSON {
-				return writeJSON(f.IO.Out, struct {
+				return writeJSON(streams.Out, struct {
 					Privacy string `json:"privacy"`
 				}{mode})
 			}
-			_, err = fmt.Fprintf(f.IO.Out, "privacy: %s\n", mode)
+			_, err := fmt.Fprintf(streams.Out, "privacy: %s\n", mode)
 			return err
 		},
-	}
-	addNoSessionFlag(cmd, &noSession)
-	return cmd
+	})
 }
 
+// privacyMode is the mode as typed, in the config file's spelling.
+func privacyMode(arg string) string { return strings.ToLower(strings.TrimSpace(arg)) }
+
 func newBuddiesMoveCmd(f *factory) *cobra.Command {
-	var noSession bool
-	cmd := &cobra.Command{
+	return newEditCmd(f, editCmd{
 		Use:   "move NAME GROUP",
 		Short: "Move a buddy to another group",
 		Long: `Move a buddy to another group (created if needed), on the server's list
@@ -295,15 +298,10 @@ too: at once in a running session, else at the next signon.`,
 			}
 			return screenNameArgs("move")(cmd, args[:1])
 		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := f.Config()
-			if err != nil {
-				return err
-			}
-			if remote, err := viaSession(cmd.Context(), f.IO, f.RuntimeDir, noSession, cfg, client.CmdMove, [][]string{args},
-				func(a []string) string { return "Moved " + a[0] + " to " + a[1] }); remote || err != nil {
-				return err
-			}
+		Command: client.CmdMove,
+		Session: func(_ *config.Config, args []string) ([][]string, error) { return [][]string{args}, nil },
+		Say:     func(a []string) string { return "Moved " + a[0] + " to " + a[1] },
+		Edit: func(streams *IOStreams, cfg *config.Config, args []string) error {
 			removed, _, err := cfg.RemoveBuddies(args[:1])
 			if err != nil {
 				return err
@@ -316,14 +314,12 @@ too: at once in a running session, else at the next signon.`,
 			}
 			r := buddyResult{Name: removed[0], Group: groupOf(cfg.Buddies, removed[0]), Result: "moved"}
 			if cfg.Output == config.OutputJSON {
-				return writeJSON(f.IO.Out, r)
+				return writeJSON(streams.Out, r)
 			}
-			_, err = fmt.Fprintf(f.IO.Out, "Moved %s to %s\n", r.Name, r.Group)
+			_, err = fmt.Fprintf(streams.Out, "Moved %s to %s\n", r.Name, r.Group)
 			return err
 		},
-	}
-	addNoSessionFlag(cmd, &noSession)
-	return cmd
+	})
 }
 
 // inServerOrder returns the config file's groups in the order of the list
