@@ -205,13 +205,17 @@ func (c *Client) syncLoop(ctx context.Context) {
 // syncList runs one sync with the session's server list, if it has one
 // (nil otherwise).
 func (c *Client) syncList(ctx context.Context, sess *bos.Session) *BuddyListSynced {
+	s := c.sync
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// The server's list is read only once no other sync runs: one taken
+	// before the wait would miss what that sync just uploaded, and the
+	// merge would take the missing items for removals on the server (a
+	// buddy added through the session vanished from the file that way).
 	fb := sess.Feedbag()
 	if fb == nil {
 		return nil
 	}
-	s := c.sync
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	o := &BuddyListSynced{Up: []buddylist.Change{}, Down: []buddylist.Change{}}
 	var problems []error
 	if err := s.load(); err != nil {
