@@ -263,7 +263,8 @@ func FuzzIncomingIM(f *testing.F) {
 	f.Add(incomingIMBody())
 	fuzzBody(f, TypeICBMIncoming,
 		"0102030405060708 0002 03626f62 0000 0000 0005 0000", // channel 2, no message
-		"0102030405060708 0001 03626f62 0000 0000 0002 0006 0101 0002 0000")
+		"0102030405060708 0001 03626f62 0000 0000 0002 0006 0101 0002 0000",
+		"0102030405060708 0001 03626f62 0000 0000 0002 0006 0101 0002 0000 0016 0003 6b15f7")
 }
 
 func FuzzICBMSend(f *testing.F) {
@@ -435,7 +436,8 @@ func FuzzOService(f *testing.F) {
 
 // FuzzICBMSmall covers the fixed-shape ICBM bodies.
 func FuzzICBMSmall(f *testing.F) {
-	fuzzBodies(f, TypeSetICBMParams, TypeICBMParams, TypeWarnRequest, TypeWarnReply, TypeICBMAck, TypeTyping)
+	fuzzBodies(f, TypeSetICBMParams, TypeICBMParams, TypeWarnRequest, TypeWarnReply, TypeICBMAck, TypeTyping,
+		TypeOfflineDone)
 }
 
 // FuzzLocatePrivacy covers the remaining small bodies: 02,03, 02,05,

@@ -1,6 +1,9 @@
 package oscar
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"time"
+)
 
 // ICBM TLV types of 04,06 and 04,07.
 const (
@@ -8,6 +11,7 @@ const (
 	ICBMTLVRequestAck   = 0x0003 // empty: ask for 04,0C
 	ICBMTLVAutoResponse = 0x0004 // empty: an away auto-reply
 	ICBMTLVStore        = 0x0006 // empty: store if the recipient is offline
+	ICBMTLVSendTime     = 0x0016 // u32 Unix seconds: when a stored IM was stored
 )
 
 // Message fragment ids inside TLV 0x0002.
@@ -215,6 +219,58 @@ func (m *IncomingIM) Decode(b []byte) error {
 			return &DecodeError{Msg: "SNAC 04,07", Field: "message (TLV 0x0002)", Reason: "missing"}
 		}
 		return m.Message.decode(v, "SNAC 04,07: message")
+	}
+	return nil
+}
+
+// Stored reports whether m is an offline message the server kept until
+// now, and when it was stored: a 04,07 that answers 04,10 carries TLV
+// 0x0016 (u32 Unix seconds, UTC, the second the server stored it), which
+// a live message never does.
+func (m *IncomingIM) Stored() (storedAt time.Time, ok bool) {
+	v, ok := m.TLVs.Get(ICBMTLVSendTime)
+	if !ok || len(v) != 4 {
+		return time.Time{}, false
+	}
+	return time.Unix(int64(binary.BigEndian.Uint32(v)), 0).UTC(), true
+}
+
+// TLVErrorSubcode is TLV 0x0008 of a SNAC error: the reason behind its
+// code.
+const TLVErrorSubcode = 0x0008
+
+// ICBM error subcodes (TLV 0x0008 of 04,01).
+const (
+	// ICBMSubcodeOfflineFull: the server keeps no more offline messages
+	// from this sender to this recipient.
+	ICBMSubcodeOfflineFull = 0x000F
+)
+
+// Subcode returns TLV 0x0008 of an error, the reason behind its code, or
+// 0 when it has none.
+func (e *SNACError) Subcode() uint16 {
+	v, ok := e.TLVs.Get(TLVErrorSubcode)
+	if !ok || len(v) != 2 {
+		return 0
+	}
+	return binary.BigEndian.Uint16(v)
+}
+
+// OfflineDone is SNAC 04,17: the server has sent every stored message
+// asked for by 04,10 (echoing its request id). Its body is empty on the
+// wire; the stored 04,07s may come before or after it.
+type OfflineDone struct{}
+
+// SNACType returns 04,17.
+func (*OfflineDone) SNACType() SNACType { return TypeOfflineDone }
+
+// AppendTo appends nothing: the body is empty.
+func (*OfflineDone) AppendTo(b []byte) []byte { return b }
+
+// Decode accepts only an empty body.
+func (*OfflineDone) Decode(b []byte) error {
+	if len(b) != 0 {
+		return &DecodeError{Msg: "SNAC 04,17", Field: "body", Reason: "not empty"}
 	}
 	return nil
 }

@@ -86,6 +86,7 @@ const (
 	TypeWarnReply         SNACType = 0x0004_0009
 	TypeICBMAck           SNACType = 0x0004_000C
 	TypeOfflineRetrieve   SNACType = 0x0004_0010
+	TypeOfflineDone       SNACType = 0x0004_0017
 	TypeTyping            SNACType = 0x0004_0014
 	TypePrivacyRightsReq  SNACType = 0x0009_0002
 	TypePrivacyRights     SNACType = 0x0009_0003
@@ -139,7 +140,8 @@ var snacNames = map[SNACType]string{
 	TypeICBMParams: "ICBM parameters", TypeICBMSend: "ICBM send", TypeICBMIncoming: "ICBM incoming",
 	TypeWarnRequest: "warn", TypeWarnReply: "warn reply", TypeICBMMissed: "missed messages",
 	TypeICBMClientErr: "client error", TypeICBMAck: "ICBM acknowledge",
-	TypeOfflineRetrieve: "offline messages request", TypeTyping: "typing",
+	TypeOfflineRetrieve: "offline messages request", TypeOfflineDone: "offline messages done",
+	TypeTyping:           "typing",
 	TypePrivacyRightsReq: "privacy rights request", TypePrivacyRights: "privacy rights",
 	TypeSetPermitMask: "set permit mask", TypeAddDeny: "add to deny list",
 	TypeStatsInterval: "stats interval", TypeStatsReport: "stats report",

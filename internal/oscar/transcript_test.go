@@ -194,6 +194,8 @@ func newBody(t SNACType) body {
 		return &WarnReply{}
 	case TypeICBMAck:
 		return &ICBMAck{}
+	case TypeOfflineDone:
+		return &OfflineDone{}
 	case TypeTyping:
 		return &Typing{}
 	case TypePrivacyRights:
@@ -663,4 +665,70 @@ func mustHex(tb testing.TB, s string) []byte {
 // decodeHex reads hex with spaces, so test tables can group fields.
 func decodeHex(s string) ([]byte, error) {
 	return hex.DecodeString(strings.Join(strings.Fields(s), ""))
+}
+
+// TestTranscriptOfflineIMs reads the offline-message captures (facts
+// 56–62): each 04,07 that answers a 04,10 is stored (TLV 0x0016, a
+// normalized sender with no user-info TLVs), no live 04,07 is, the 04,17
+// echoes the 04,10's request id, and the 2026 stored times match the
+// capture's clock.
+func TestTranscriptOfflineIMs(t *testing.T) {
+	var stored, live, done int
+	retrieve := map[string]uint32{} // file+conn → request id of the last 04,10
+	for _, c := range transcriptFrames(t) {
+		if c.F.Channel != ChannelSNAC || !strings.HasPrefix(c.File, "offline-im-") {
+			continue
+		}
+		key := c.File + " " + c.Conn
+		switch c.SNAC.Type() {
+		case TypeOfflineRetrieve:
+			retrieve[key] = c.SNAC.RequestID
+		case TypeOfflineDone:
+			done++
+			if id, ok := retrieve[key]; !ok || id != c.SNAC.RequestID {
+				t.Errorf("%s: 04,17 request id %#x, want the 04,10's %#x", c.Where(), c.SNAC.RequestID, id)
+			}
+		case TypeICBMIncoming:
+			var m IncomingIM
+			if err := m.Decode(c.SNAC.Body); err != nil {
+				t.Fatalf("%s: %v", c.Where(), err)
+			}
+			at, ok := m.Stored()
+			if !ok {
+				live++
+				continue
+			}
+			stored++
+			if c.SNAC.RequestID != 0x80000000 {
+				t.Errorf("%s: stored 04,07 request id %#x", c.Where(), c.SNAC.RequestID)
+			}
+			if m.From.ScreenName != NormalizeScreenName(m.From.ScreenName) || len(m.From.TLVs) != 0 {
+				t.Errorf("%s: stored sender %q with %d TLVs", c.Where(), m.From.ScreenName, len(m.From.TLVs))
+			}
+			if at.Year() != 2026 || at.Month() != 12 || at.Day() != 7 {
+				t.Errorf("%s: stored at %v, want the capture's day", c.Where(), at)
+			}
+			if m.Message.Text.String() == "" {
+				t.Errorf("%s: stored message has no text", c.Where())
+			}
+		}
+	}
+	if stored < 3 || done < 3 {
+		t.Errorf("stored 04,07s %d, 04,17s %d: want at least 3 of each (offline-im-2026.txt)", stored, done)
+	}
+}
+
+// TestSNACErrorSubcode reads the reason behind an ICBM refusal: the 11th
+// stored message to one recipient is refused with subcode 0x000F (fact 57).
+func TestSNACErrorSubcode(t *testing.T) {
+	var e SNACError
+	if err := e.Decode(mustHex(t, "0004 0008 0002 000f")); err != nil {
+		t.Fatal(err)
+	}
+	if e.Code != ErrCodeNotLoggedOn || e.Subcode() != ICBMSubcodeOfflineFull {
+		t.Errorf("code %#x subcode %#x", e.Code, e.Subcode())
+	}
+	if err := e.Decode(mustHex(t, "0004")); err != nil || e.Subcode() != 0 {
+		t.Errorf("no TLVs: subcode %#x, %v", e.Subcode(), err)
+	}
 }
