@@ -100,6 +100,13 @@ const initialReadBuf = 4096
 // The payload of a returned frame aliases the buffer and is valid only until
 // the next call to ReadFrame. FrameReader is not safe for concurrent use.
 type FrameReader struct {
+	// Begun, if set, is called (at most once per frame) when ReadFrame has
+	// part of a frame and must wait for the rest. A caller that lets the
+	// wait between frames be unbounded (an idle session) uses it to bound
+	// the rest of a frame that has begun: a read deadline set there makes
+	// the waiting read fail.
+	Begun func()
+
 	r    io.Reader
 	buf  []byte
 	head int   // start of unread data
@@ -116,7 +123,9 @@ func NewFrameReader(r io.Reader) *FrameReader { return &FrameReader{r: r} }
 // returned as a Truncated frame (see Frame). A bad start marker gives a
 // *DecodeError, and the reader stays failed: the stream has lost its place.
 func (fr *FrameReader) ReadFrame() (Frame, error) {
+	begun := false
 	for fr.tail-fr.head < FLAPHeaderLen {
+		begun = fr.begin(begun)
 		if err := fr.fill(FLAPHeaderLen); err != nil {
 			return fr.atEOF(err)
 		}
@@ -129,6 +138,7 @@ func (fr *FrameReader) ReadFrame() (Frame, error) {
 	}
 	need := FLAPHeaderLen + int(binary.BigEndian.Uint16(h[4:]))
 	for fr.tail-fr.head < need {
+		begun = fr.begin(begun)
 		if err := fr.fill(need); err != nil {
 			return fr.atEOF(err)
 		}
@@ -140,6 +150,16 @@ func (fr *FrameReader) ReadFrame() (Frame, error) {
 		Seq:     binary.BigEndian.Uint16(h[2:]),
 		Payload: h[FLAPHeaderLen:],
 	}, nil
+}
+
+// begin calls Begun before a wait for more of a frame that has begun, the
+// first time only; it returns whether Begun has been called for this frame.
+func (fr *FrameReader) begin(begun bool) bool {
+	if begun || fr.tail == fr.head || fr.Begun == nil {
+		return begun
+	}
+	fr.Begun()
+	return true
 }
 
 // fill reads at least one more byte, making room for a frame of need bytes.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -252,6 +253,43 @@ func TestFrameReaderPayloadAfterCompaction(t *testing.T) {
 		if want := fmt.Sprintf("frame %d ", i); !strings.HasPrefix(string(f.Payload), want) || len(f.Payload) != len(want)+i*7%300 {
 			t.Fatalf("frame %d: %q", i, f.Payload)
 		}
+	}
+}
+
+// TestFrameReaderBegun: Begun is called once for each frame whose rest the
+// reader has to wait for, and never for a frame that came whole or for the
+// wait before a frame's first byte.
+func TestFrameReaderBegun(t *testing.T) {
+	var in []byte
+	for i := range 5 {
+		in = Frame{Channel: ChannelSNAC, Seq: uint16(i), Payload: bytes.Repeat([]byte{'x'}, i*10)}.AppendTo(in)
+	}
+	for _, tt := range []struct {
+		name string
+		r    func() io.Reader
+		want []int // calls of Begun counted when each frame is returned
+	}{
+		{"whole", func() io.Reader { return bytes.NewReader(in) }, []int{0, 0, 0, 0, 0}},
+		{"byte by byte", func() io.Reader { return iotest.OneByteReader(bytes.NewReader(in)) }, []int{1, 2, 3, 4, 5}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fr := NewFrameReader(tt.r())
+			calls := 0
+			fr.Begun = func() { calls++ }
+			var got []int
+			for {
+				if _, err := fr.ReadFrame(); err != nil {
+					if err != io.EOF {
+						t.Fatal(err)
+					}
+					break
+				}
+				got = append(got, calls)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Begun calls after each frame: %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 

@@ -27,6 +27,7 @@ type itemKind uint8
 const (
 	itemFrame     itemKind = iota // a frame, numbered by the writer
 	itemRaw                       // bytes as they are
+	itemSlow                      // bytes as they are, one at a time, gap apart
 	itemKickBare                  // `2a 04 <seq>` (no length), then half-close
 	itemHalfClose                 // half-close once everything before it is written
 	itemClose                     // close once everything before it is written
@@ -36,6 +37,7 @@ type outItem struct {
 	kind    itemKind
 	ch      oscar.Channel
 	payload []byte
+	gap     time.Duration // itemSlow: the wait before each byte after the first
 }
 
 // conn is one client connection. It has two goroutines, both counted in
@@ -257,6 +259,8 @@ func (c *conn) writeLoop() {
 			seq++
 		case itemRaw:
 			err = fw.WriteRaw(it.payload)
+		case itemSlow:
+			err = c.writeSlowly(fw, it.payload, it.gap)
 		case itemKickBare:
 			if err = fw.WriteRaw([]byte{oscar.FLAPStart, byte(oscar.ChannelSignoff), byte(seq >> 8), byte(seq)}); err == nil {
 				c.halfClose()
@@ -279,6 +283,29 @@ func (c *conn) writeLoop() {
 			return
 		}
 	}
+}
+
+// writeSlowly writes b one byte at a time, gap apart, until the
+// connection ends: a server (or a link) that trickles a frame.
+func (c *conn) writeSlowly(fw *oscar.FrameWriter, b []byte, gap time.Duration) error {
+	t := time.NewTimer(gap)
+	t.Stop() // armed before each byte but the first
+	defer t.Stop()
+	for i := range b {
+		if i > 0 {
+			t.Reset(gap)
+			select {
+			case <-t.C:
+			case <-c.done:
+				return net.ErrClosed
+			}
+			c.nc.SetWriteDeadline(time.Now().Add(WriteTimeout))
+		}
+		if err := fw.WriteRaw(b[i : i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // halfClose ends the server's side of the stream after what was written,

@@ -550,6 +550,23 @@ func (s *Server) SendRaw(screenName string, b []byte) error {
 	return nil
 }
 
+// SendSlowly writes b as SendRaw does, but one byte at a time with gap
+// between bytes, holding back whatever the server sends the connection
+// after it: a frame header that announces 65535 bytes, say, followed by
+// its body at a byte a second. The trickle ends when the connection does.
+func (s *Server) SendSlowly(screenName string, b []byte, gap time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.bosConnLocked(screenName)
+	if err != nil {
+		return err
+	}
+	if !c.enqueue(outItem{kind: itemSlow, payload: append([]byte(nil), b...), gap: gap}) {
+		return fmt.Errorf("oscartest: send bytes slowly to %s: connection closed", screenName)
+	}
+	return nil
+}
+
 // Kick does what the real server does to a session when the same name signs
 // on again: for a session whose login had no TLV 0x004A, it writes the bare
 // 4-byte channel-4 header `2a 04 <seq>` and closes; with 0x004A = 1, a
