@@ -209,6 +209,10 @@ func (s *Session) finish(migrating bool) {
 		s.closeConn() // nothing more will come: end the reader now
 		return
 	}
+	// Under cmu, which the reader's own read deadlines take too: the
+	// session is ending, so the reader leaves this one alone.
+	s.cmu.Lock()
+	defer s.cmu.Unlock()
 	linger.HalfClose(context.Background(), s.conn)
 }
 

@@ -201,6 +201,48 @@ func TestTruncatedFrame(t *testing.T) {
 	}
 }
 
+// TestTrickledFrame: a server that sends a frame header announcing 65535
+// bytes and then one byte a second holds the session no longer than a
+// step's time (on a fake clock): the rest of a frame that has begun must
+// come within StepTimeout, while the wait between frames stays unbounded
+// (an idle hour before it changes nothing). The probe is off: its answer
+// would be stuck behind the frame, and it is not what is tested here.
+func TestTrickledFrame(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := oscartest.NewUnstartedServer(alice)
+		sess := online(t, srv, inMemory(t, srv, bos.Options{ProbeAfter: -1}))
+		var ended *bos.Disconnected
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for e := range sess.Events() {
+				if d, ok := e.(*bos.Disconnected); ok {
+					ended = d
+				}
+			}
+		}()
+		time.Sleep(time.Hour)
+		if sess.Err() != nil {
+			t.Fatalf("an idle hour ended the session: %v", sess.Err())
+		}
+		start := time.Now()
+		if err := srv.SendSlowly("LabAlice", append([]byte{0x2a, 0x02, 0, 9, 0xff, 0xff}, make([]byte, 0xffff)...), time.Second); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-done:
+		case <-time.After(time.Hour):
+			t.Fatal("the session still waits for the rest of the frame after an hour")
+		}
+		if d := time.Since(start); d > bos.DefaultStepTimeout+time.Second {
+			t.Errorf("the trickled frame held the session for %v, want at most %v", d, bos.DefaultStepTimeout+time.Second)
+		}
+		if !errors.Is(ended.Err, bos.ErrConnectionLost) || !strings.Contains(ended.Err.Error(), "did not send the rest") {
+			t.Errorf("Disconnected.Err = %v, want a lost connection naming the unfinished frame", ended.Err)
+		}
+	})
+}
+
 // TestDeadConnectionProbe: when the server stops answering, the probe
 // after a silence finds out and ends the session; while it answers (even
 // with an error SNAC), silence alone never does. On a fake clock, with the

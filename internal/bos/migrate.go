@@ -38,9 +38,7 @@ func (s *Session) migrate(m *oscar.Migrate) error {
 		nc.Close()
 		return nil
 	}
-	s.fr = oscar.NewFrameReader(nc)
-	s.fw = oscar.NewFrameWriter(nc, s.opts.SequenceStart)
-	s.fw.Trace = s.traceOut
+	s.useConn(nc)
 	s.opts.Addr, s.opts.Cookie = addr, secret.Bytes(append([]byte(nil), m.Cookie()...))
 	stop := context.AfterFunc(s.ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
 	err = s.signon(s.ctx)

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"slices"
 	"strconv"
 	"sync"
@@ -61,7 +62,8 @@ type Options struct {
 
 	// Dial opens the connection; nil uses a net.Dialer.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
-	// StepTimeout bounds each signon step and each reply awaited later.
+	// StepTimeout bounds each signon step and each reply awaited later,
+	// and, once signed on, the rest of a frame whose first bytes came.
 	StepTimeout time.Duration
 	// Keepalive is how often an idle session sends a channel-5 frame;
 	// negative disables it.
@@ -156,6 +158,10 @@ type Session struct {
 
 	lastRead  atomic.Int64 // unix nanos
 	lastWrite atomic.Int64
+
+	// The reader's own, for the bound on a frame that has begun (readIdle).
+	idleRead   bool // the reader waits between frames, after signon
+	frameTimed bool // a read deadline bounds the rest of the current frame
 }
 
 // systemMsgName is the pseudo-user whose IMs (with an all-zero cookie) are
@@ -200,8 +206,6 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 	s := &Session{
 		opts:       opts,
 		conn:       nc,
-		fr:         oscar.NewFrameReader(nc),
-		fw:         oscar.NewFrameWriter(nc, opts.SequenceStart),
 		now:        opts.Now,
 		events:     make(chan Event, opts.EventBuffer),
 		rates:      newLimiter(),
@@ -220,7 +224,7 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 		limits:     Limits{MaxMessageLen: DefaultMaxMessage, MaxProfileLen: DefaultProfileLimit},
 	}
 	s.ctx, s.cancel = context.WithCancelCause(context.Background())
-	s.fw.Trace = s.traceOut
+	s.useConn(nc)
 	s.signingOn = true
 	stop := context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
 	err = s.signon(ctx)
@@ -247,6 +251,15 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 	go s.keepaliveLoop()
 	go s.readLoop()
 	return s, nil
+}
+
+// useConn makes nc the connection the reader and writer use (at Connect,
+// and after a migration; the caller has set s.conn).
+func (s *Session) useConn(nc net.Conn) {
+	s.fr = oscar.NewFrameReader(nc)
+	s.fr.Begun = s.frameBegun
+	s.fw = oscar.NewFrameWriter(nc, s.opts.SequenceStart)
+	s.fw.Trace = s.traceOut
 }
 
 // dial opens a connection to addr within the step timeout.
@@ -418,9 +431,9 @@ func (s *Session) readLoop() {
 	}
 	var cause error
 	for cause == nil {
-		f, err := s.readFrame()
+		f, err := s.readIdle()
 		if err != nil {
-			cause = readError(err)
+			cause = err
 			break
 		}
 		if s.ctx.Err() != nil { // logging out: what the server still sends is dropped
@@ -447,6 +460,51 @@ func (s *Session) readLoop() {
 	s.failPending()
 	err := s.Err()
 	s.emit(&Disconnected{At: At{s.now()}, Err: err, Reason: ReasonOf(err)})
+}
+
+// readIdle reads the next frame once signed on. The wait for a frame has
+// no bound (a server may say nothing for minutes; the keepalive's probe
+// finds a dead connection), but a frame whose first bytes came must be
+// whole within StepTimeout: a server that announces 65535 bytes and
+// trickles them would otherwise hold the session forever.
+func (s *Session) readIdle() (oscar.Frame, error) {
+	s.idleRead = true
+	f, err := s.readFrame()
+	s.idleRead = false
+	timed := s.frameTimed
+	if timed {
+		s.frameTimed = false
+		s.setReadDeadline(time.Time{})
+	}
+	if err != nil {
+		if timed && errors.Is(err, os.ErrDeadlineExceeded) {
+			return f, fmt.Errorf("%w: the server began a frame and did not send the rest within %s", ErrConnectionLost, s.opts.StepTimeout)
+		}
+		return f, readError(err)
+	}
+	return f, nil
+}
+
+// frameBegun is the frame reader's Begun: while the reader waits between
+// frames, the rest of one that has begun gets StepTimeout. During a signon
+// (a migration's) the step's deadline bounds it already.
+func (s *Session) frameBegun() {
+	if s.idleRead && s.setReadDeadline(time.Now().Add(s.opts.StepTimeout)) {
+		s.frameTimed = true
+	}
+}
+
+// setReadDeadline sets the read deadline of the connection unless the
+// session is ending, whose writer sets the deadline of its last reads
+// (finish); false if it did not.
+func (s *Session) setReadDeadline(t time.Time) bool {
+	s.cmu.Lock()
+	defer s.cmu.Unlock()
+	if s.ctx.Err() != nil {
+		return false
+	}
+	s.conn.SetReadDeadline(t)
+	return true
 }
 
 func readError(err error) error {
