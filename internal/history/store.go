@@ -1,0 +1,498 @@
+package history
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Store reads a history directory. It keeps nothing open between calls
+// and runs no goroutine; a Recorder may append at the same time.
+type Store struct {
+	root string
+}
+
+// NewStore reads the history under root (Dir of the account's state
+// directory). A root that does not exist is an empty history.
+func NewStore(root string) *Store { return &Store{root: root} }
+
+// Dir is the directory read.
+func (s *Store) Dir() string { return s.root }
+
+// Line is one stored event.
+type Line struct {
+	Conv Conv
+	Time time.Time
+	Raw  []byte // the stored line, without its '\n'
+}
+
+// Query selects lines.
+type Query struct {
+	Limit int       // the last Limit lines; 0: all
+	Since time.Time // zero: from the start
+	Until time.Time // zero: to the end; exclusive
+	Grep  string    // non-empty: only lines whose text contains it, in any case
+}
+
+func (q Query) inRange(t time.Time) bool {
+	return (q.Since.IsZero() || !t.Before(q.Since)) && (q.Until.IsZero() || t.Before(q.Until))
+}
+
+// monthInRange reports whether the month starting at m can hold a time in q's range.
+func (q Query) monthInRange(m time.Time) bool {
+	end := m.AddDate(0, 1, 0)
+	return (q.Since.IsZero() || end.After(q.Since)) && (q.Until.IsZero() || m.Before(q.Until))
+}
+
+// NotFoundError is a name with no stored conversation.
+type NotFoundError struct{ Name string }
+
+func (e *NotFoundError) Error() string { return "no history with " + e.Name }
+
+// Conversations lists the stored conversations with buddies and in rooms,
+// by kind then key. Their Name is the key (the directory's name).
+func (s *Store) Conversations() ([]Conv, error) {
+	var out []Conv
+	for _, k := range []Kind{KindIM, KindRoom} {
+		ents, err := os.ReadDir(filepath.Join(s.root, string(k)))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		for _, e := range ents {
+			if e.IsDir() {
+				out = append(out, Conv{Kind: k, Name: e.Name()})
+			}
+		}
+	}
+	return out, nil
+}
+
+// Find returns the conversations stored for name: with a buddy of that
+// name, in a room of that name, or both; a *NotFoundError if none.
+func (s *Store) Find(name string) ([]Conv, error) {
+	var out []Conv
+	for _, k := range []Kind{KindIM, KindRoom} {
+		c := Conv{Kind: k, Name: name}
+		if info, err := os.Stat(c.dir(s.root)); err == nil && info.IsDir() {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return nil, &NotFoundError{Name: name}
+	}
+	return out, nil
+}
+
+// months returns c's month files in range, newest first.
+func (s *Store) months(c Conv, q Query) ([]string, error) {
+	dir := c.dir(s.root)
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	var files []string
+	for i := len(ents) - 1; i >= 0; i-- { // ReadDir sorts by name: the newest last
+		m, ok := parseMonthFile(ents[i].Name())
+		if ok && !ents[i].IsDir() && q.monthInRange(m) {
+			files = append(files, filepath.Join(dir, ents[i].Name()))
+		}
+	}
+	return files, nil
+}
+
+// Tail returns the lines of convs that q selects, oldest first, merged by
+// time: the last q.Limit of them. Without q.Grep it reads each file from
+// its end backwards and stops once it has enough.
+func (s *Store) Tail(convs []Conv, q Query) ([]Line, error) {
+	var all []Line
+	for _, c := range convs {
+		lines, err := s.tail(c, q)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, lines...)
+	}
+	if len(convs) > 1 {
+		sort.SliceStable(all, func(i, j int) bool { return all[i].Time.Before(all[j].Time) })
+	}
+	if q.Limit > 0 && len(all) > q.Limit {
+		all = all[len(all)-q.Limit:]
+	}
+	return all, nil
+}
+
+func (s *Store) tail(c Conv, q Query) ([]Line, error) {
+	files, err := s.months(c, q)
+	if err != nil {
+		return nil, err
+	}
+	if q.Grep != "" {
+		m := newMatcher(q.Grep)
+		var out []Line
+		for i := len(files) - 1; i >= 0; i-- {
+			if err := scanFile(files[i], c, q, m, func(l Line) { out = append(out, l) }); err != nil {
+				return nil, err
+			}
+		}
+		if q.Limit > 0 && len(out) > q.Limit {
+			out = out[len(out)-q.Limit:]
+		}
+		return out, nil
+	}
+	var rev []Line // newest first
+	for _, path := range files {
+		done, err := readBackwards(path, func(raw []byte) bool {
+			t, ok := lineTime(raw)
+			if !ok {
+				return true // a torn or foreign line
+			}
+			if !q.Since.IsZero() && t.Before(q.Since) {
+				return false
+			}
+			if q.inRange(t) {
+				rev = append(rev, Line{Conv: c, Time: t, Raw: bytes.Clone(raw)})
+			}
+			return q.Limit <= 0 || len(rev) < q.Limit
+		})
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			break
+		}
+	}
+	slices.Reverse(rev)
+	return rev, nil
+}
+
+// Grep returns the lines of every conversation whose text contains
+// q.Grep in any case, in range: grouped by conversation (in the order
+// Conversations lists them), oldest first in each; with q.Limit, only the
+// newest q.Limit of them all. Files are streamed.
+func (s *Store) Grep(q Query) ([]Line, error) {
+	convs, err := s.Conversations()
+	if err != nil {
+		return nil, err
+	}
+	limit := q.Limit
+	q.Limit = 0
+	var out []Line
+	for _, c := range convs {
+		lines, err := s.tail(c, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, lines...)
+	}
+	if limit > 0 && len(out) > limit {
+		byTime := slices.Clone(out)
+		slices.SortStableFunc(byTime, func(a, b Line) int { return a.Time.Compare(b.Time) })
+		from := byTime[len(byTime)-limit].Time
+		// The newest limit lines, keeping the grouping; lines at the same
+		// instant as the oldest kept are kept from the newest back.
+		extra := 0
+		for _, l := range byTime[len(byTime)-limit:] {
+			if l.Time.Equal(from) {
+				extra++
+			}
+		}
+		kept := out[:0:0]
+		for i := len(out) - 1; i >= 0; i-- {
+			switch {
+			case out[i].Time.After(from):
+			case out[i].Time.Equal(from) && extra > 0:
+				extra--
+			default:
+				continue
+			}
+			kept = append(kept, out[i])
+		}
+		slices.Reverse(kept)
+		out = kept
+	}
+	return out, nil
+}
+
+// chunk is how much readBackwards reads at a time.
+const chunk = 64 << 10
+
+// readBackwards calls f with each complete line of the file at path, the
+// last first, until f returns false (then it reports true). A last line
+// without its '\n' (cut short) is skipped. raw is valid only during f.
+func readBackwards(path string, f func(raw []byte) bool) (stopped bool, err error) {
+	fh, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("history: %w", err)
+	}
+	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		return false, fmt.Errorf("history: %w", err)
+	}
+	off := info.Size()
+	var pending []byte // the file from off up to the lines handed out
+	tail := true       // the next line is the file's last
+	for {
+		for len(pending) > 0 {
+			i := bytes.LastIndexByte(pending[:len(pending)-1], '\n')
+			if i < 0 && off > 0 {
+				break // the line starts before pending: read more
+			}
+			line := pending[i+1:]
+			pending = pending[:i+1]
+			complete := line[len(line)-1] == '\n'
+			if tail {
+				tail = false
+				if !complete {
+					continue // cut short
+				}
+			}
+			line = bytes.TrimSuffix(line, []byte{'\n'})
+			if len(line) > 0 && !f(line) {
+				return true, nil
+			}
+		}
+		if off == 0 {
+			return false, nil
+		}
+		n := min(int64(chunk), off)
+		off -= n
+		nb := make([]byte, int(n)+len(pending))
+		if _, err := fh.ReadAt(nb[:n], off); err != nil && err != io.EOF {
+			return false, fmt.Errorf("history: %w", err)
+		}
+		copy(nb[n:], pending)
+		pending = nb
+	}
+}
+
+// timeField is how every stored line starts its time: Head's JSON.
+var timeField = []byte(`"time":"`)
+
+// lineTime reads the time of a stored line, without decoding the rest;
+// ok is false for a line that is not an event (cut short and continued).
+func lineTime(raw []byte) (time.Time, bool) {
+	if len(raw) < 2 || raw[0] != '{' || raw[len(raw)-1] != '}' {
+		return time.Time{}, false
+	}
+	i := bytes.Index(raw, timeField)
+	if i < 0 {
+		return time.Time{}, false
+	}
+	rest := raw[i+len(timeField):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(rest[:j]))
+	return t, err == nil && json.Valid(raw)
+}
+
+// matcher finds text in stored lines, in any case.
+type matcher struct {
+	lower  string // the text in lower case
+	needle []byte // what a line holding it must contain once lower-cased; nil: decode each line
+	ascii  bool
+}
+
+func newMatcher(text string) *matcher {
+	m := &matcher{lower: strings.ToLower(text)}
+	q, _ := json.Marshal(m.lower)
+	if string(q[1:len(q)-1]) == m.lower { // JSON writes it as it is: the raw line can be searched
+		m.needle = []byte(m.lower)
+	}
+	m.ascii = !strings.ContainsFunc(m.lower, func(r rune) bool { return r >= utf8.RuneSelf })
+	return m
+}
+
+// maybe reports whether a raw line may hold the text: a quick test before
+// decoding.
+func (m *matcher) maybe(raw, scratch []byte) ([]byte, bool) {
+	if m.needle == nil {
+		return scratch, true
+	}
+	if m.ascii {
+		scratch = append(scratch[:0], raw...)
+		lowerASCII(scratch)
+		return scratch, bytes.Contains(scratch, m.needle)
+	}
+	return scratch, bytes.Contains(bytes.ToLower(raw), m.needle)
+}
+
+func lowerASCII(b []byte) {
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + ('a' - 'A')
+		}
+	}
+}
+
+// textOf is the part of a stored event a search looks at: its text.
+type textOf struct {
+	Time time.Time `json:"time"`
+	Text string    `json:"text"`
+}
+
+// scanFile streams the file at path and calls f with each line in q's
+// range whose text m finds. Lines that are not events (cut short) are
+// skipped.
+func scanFile(path string, c Conv, q Query, m *matcher, f func(Line)) error {
+	fh, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	defer fh.Close()
+	r := bufio.NewReaderSize(fh, 256<<10)
+	var scratch []byte
+	for {
+		raw, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A line longer than the buffer: gather it.
+			long := bytes.Clone(raw)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				raw, err = r.ReadSlice('\n')
+				long = append(long, raw...)
+			}
+			raw = long
+		}
+		if err == io.EOF {
+			return nil // a last line without '\n' is cut short: skipped
+		}
+		if err != nil {
+			return fmt.Errorf("history: %s: %w", path, err)
+		}
+		raw = raw[:len(raw)-1]
+		var ok bool
+		if scratch, ok = m.maybe(raw, scratch); !ok {
+			continue
+		}
+		var ev textOf
+		if json.Unmarshal(raw, &ev) != nil || !q.inRange(ev.Time) {
+			continue
+		}
+		if strings.Contains(strings.ToLower(ev.Text), m.lower) {
+			f(Line{Conv: c, Time: ev.Time, Raw: bytes.Clone(raw)})
+		}
+	}
+}
+
+// Forget removes every stored conversation of name (with a buddy or in a
+// room of that name) and returns the directories removed: a
+// *NotFoundError if there were none.
+func (s *Store) Forget(name string) ([]string, error) {
+	convs, err := s.Find(name)
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, c := range convs {
+		dir := c.dir(s.root)
+		if err := os.RemoveAll(dir); err != nil {
+			return removed, fmt.Errorf("history: %w", err)
+		}
+		removed = append(removed, dir)
+	}
+	return removed, nil
+}
+
+// Prune removes the month files whose month ended before cutoff, and the
+// conversation directories left empty; it returns the files removed.
+func Prune(root string, cutoff time.Time) ([]string, error) {
+	var removed []string
+	var firstErr error
+	keep := func(err error) {
+		if firstErr == nil && err != nil {
+			firstErr = fmt.Errorf("history: removing old files: %w", err)
+		}
+	}
+	prune := func(dir string) {
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				keep(err)
+			}
+			return
+		}
+		left := len(ents)
+		for _, e := range ents {
+			m, ok := parseMonthFile(e.Name())
+			if !ok || e.IsDir() || !m.AddDate(0, 1, 0).Before(cutoff) {
+				continue
+			}
+			p := filepath.Join(dir, e.Name())
+			if err := os.Remove(p); err != nil {
+				keep(err)
+				continue
+			}
+			removed = append(removed, p)
+			left--
+		}
+		if left == 0 {
+			os.Remove(dir) // fails harmlessly if something appeared
+		}
+	}
+	prune(filepath.Join(root, string(KindSession)))
+	for _, k := range []Kind{KindIM, KindRoom} {
+		ents, err := os.ReadDir(filepath.Join(root, string(k)))
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				keep(err)
+			}
+			continue
+		}
+		for _, e := range ents {
+			if e.IsDir() {
+				prune(filepath.Join(root, string(k), e.Name()))
+			}
+		}
+	}
+	return removed, firstErr
+}
+
+// ParseWhen reads a --since or --until: a date (2026-12-01, local
+// midnight), a date and time (2026-12-01 15:04 or RFC 3339), or a duration
+// before now (2h, 90m, 3d).
+func ParseWhen(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, now.Location()); err == nil {
+			return t, nil
+		}
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		if _, err := fmt.Sscanf(d, "%d", &n); err == nil && fmt.Sprint(n) == d && n >= 0 {
+			return now.AddDate(0, 0, -n), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date (2026-12-01, 2026-12-01 15:04) or a duration (2h, 3d)", s)
+}
