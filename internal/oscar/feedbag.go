@@ -25,11 +25,21 @@ const (
 	FeedbagTLVOrder       = 0x00C8 // u16 ids: the root's groups, or a group's buddies, in order
 	FeedbagTLVBuddyPrefs  = 0x00C9 // u32 flags (FeedbagPrefTyping…)
 	FeedbagTLVPrivacyMode = 0x00CA // u8: a PrivacyMode
+	// The buddy preferences numbered 32 and up live in a second pair of
+	// bitmasks: the values, and which of them are set at all (valid).
+	FeedbagTLVBuddyPrefs2      = 0x00D7
+	FeedbagTLVBuddyPrefs2Valid = 0x00D8
 )
 
 // FeedbagPrefTyping is the buddy-preferences bit that asks the server to
 // relay typing notifications (04,14) to this account.
 const FeedbagPrefTyping = 0x00400000
+
+// FeedbagPrefAcceptOfflineIM is buddy preference 0x34 of the second
+// bitmask: the account takes IMs the server stores while it is offline.
+// Servers that read it (the 2026 Open OSCAR Server) store for an account
+// unless the preference is valid and off.
+const FeedbagPrefAcceptOfflineIM = 0x34
 
 // PrivacyMode is the value of a pdinfo item's TLV 0x00CA: who may see us
 // and message us.
@@ -135,6 +145,49 @@ func (it *FeedbagItem) PrivacyMode() (PrivacyMode, bool) {
 
 // BuddyPrefs returns a buddy-preferences item's TLV 0x00C9.
 func (it *FeedbagItem) BuddyPrefs() (uint32, bool) { return it.TLVs.Uint32(FeedbagTLVBuddyPrefs) }
+
+// pref2Bit returns where buddy preference pref (32 or more) lives in TLVs
+// 0x00D7 and 0x00D8: positional, most significant bit first, preference 32
+// and 33 both at bit 0, each later one a bit further.
+func pref2Bit(pref int) (index int, mask byte) {
+	off := max(pref-33, 0)
+	return off / 8, 0x80 >> (off % 8)
+}
+
+// BuddyPref2 reads buddy preference pref (32 or more) of a
+// buddy-preferences item: valid when TLV 0x00D8 marks it set, and then its
+// value from TLV 0x00D7. A bitmask too short for it leaves it not valid.
+func (it *FeedbagItem) BuddyPref2(pref int) (valid, value bool) {
+	i, mask := pref2Bit(pref)
+	vals, _ := it.TLVs.Get(FeedbagTLVBuddyPrefs2)
+	ok, _ := it.TLVs.Get(FeedbagTLVBuddyPrefs2Valid)
+	if i >= len(vals) || i >= len(ok) || ok[i]&mask == 0 {
+		return false, false
+	}
+	return true, vals[i]&mask != 0
+}
+
+// SetBuddyPref2 sets buddy preference pref (32 or more) to value and marks
+// it valid, keeping every other bit of TLVs 0x00D7 and 0x00D8 as they are;
+// a bitmask too short for it is grown, to 4 bytes at least, as clients
+// write them.
+func (it *FeedbagItem) SetBuddyPref2(pref int, value bool) {
+	i, mask := pref2Bit(pref)
+	grow := func(t uint16) []byte {
+		v, _ := it.TLVs.Get(t)
+		out := make([]byte, max(len(v), i+1, 4))
+		copy(out, v)
+		return out
+	}
+	vals, ok := grow(FeedbagTLVBuddyPrefs2), grow(FeedbagTLVBuddyPrefs2Valid)
+	ok[i] |= mask
+	if value {
+		vals[i] |= mask
+	} else {
+		vals[i] &^= mask
+	}
+	it.TLVs = it.TLVs.Replace(FeedbagTLVBuddyPrefs2, vals).Replace(FeedbagTLVBuddyPrefs2Valid, ok)
+}
 
 // AppendOrderTLV appends TLV 0x00C8 holding ids (at most 32767 of them: the
 // length field cannot say more).

@@ -210,3 +210,35 @@ func FuzzFeedbagItem(f *testing.F) {
 		}
 	})
 }
+
+// The buddy-prefs item of offline-im-2026.txt (Lab Bob's 13,08): TLV 0xD7
+// and 0xD8 both 00 00 10 00, i.e. preference 0x34 AcceptOfflineIM valid and
+// on (fact 58).
+func TestBuddyPref2(t *testing.T) {
+	var it FeedbagItem
+	if err := it.Decode(mustHex(t, "0000 0000 0501 0005 0010 00d7 0004 00001000 00d8 0004 00001000")); err != nil {
+		t.Fatal(err)
+	}
+	if valid, on := it.BuddyPref2(FeedbagPrefAcceptOfflineIM); !valid || !on {
+		t.Errorf("captured item: AcceptOfflineIM valid %v on %v, want both", valid, on)
+	}
+	if valid, _ := it.BuddyPref2(0x33); valid {
+		t.Error("preference 0x33 read as valid")
+	}
+	it.SetBuddyPref2(FeedbagPrefAcceptOfflineIM, false)
+	if want := mustHex(t, "00d7 0004 00000000 00d8 0004 00001000"); !bytes.Equal(it.TLVs, want) {
+		t.Errorf("off:\n got % x\nwant % x", it.TLVs, want)
+	}
+	if valid, on := it.BuddyPref2(FeedbagPrefAcceptOfflineIM); !valid || on {
+		t.Errorf("after SetBuddyPref2(false): valid %v on %v", valid, on)
+	}
+	// Another client's bits, and TLVs, stay; a short mask grows to 4 bytes.
+	other := FeedbagItem{Class: FeedbagClassBuddyPrefs, TLVs: TLVList(mustHex(t, "00c9 0004 00400000 00d7 0001 81 00d8 0001 81"))}
+	if valid, _ := other.BuddyPref2(FeedbagPrefAcceptOfflineIM); valid {
+		t.Error("a 1-byte mask read as holding byte 2")
+	}
+	other.SetBuddyPref2(FeedbagPrefAcceptOfflineIM, true)
+	if want := mustHex(t, "00c9 0004 00400000 00d7 0004 81001000 00d8 0004 81001000"); !bytes.Equal(other.TLVs, want) {
+		t.Errorf("grown:\n got % x\nwant % x", other.TLVs, want)
+	}
+}

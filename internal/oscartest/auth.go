@@ -79,11 +79,11 @@ func (c *conn) handleAuth(f oscar.Frame) bool {
 			defer s.mu.Unlock()
 			c.noteAuthNameLocked(req.ScreenName)
 			if u := s.accountLocked(req.ScreenName); u != nil {
-				c.sendMsg(0, &oscar.MD5KeyReply{Key: []byte(challengeKey(u.norm))})
+				c.sendMsg(s.bucpReqID(snac), &oscar.MD5KeyReply{Key: []byte(challengeKey(u.norm))})
 				return true
 			}
 			// Unknown name: 17,03 with TLV 8 alone, instead of 17,07.
-			c.sendMsg(0, &oscar.LoginReply{ErrorCode: oscar.LoginErrUnknownName})
+			c.sendMsg(s.bucpReqID(snac), &oscar.LoginReply{ErrorCode: oscar.LoginErrUnknownName})
 			s.afterBUCPReplyLocked(c)
 			return true
 
@@ -104,7 +104,7 @@ func (c *conn) handleAuth(f oscar.Frame) bool {
 				}
 				return oscar.MD5LoginHash([]byte(challengeKey(u.norm)), []byte(u.password), req.PasswordIsHashed) == req.Hash
 			})
-			c.sendMsg(0, &reply)
+			c.sendMsg(s.bucpReqID(snac), &reply)
 			s.afterBUCPReplyLocked(c)
 			return true
 		}
@@ -115,6 +115,16 @@ func (c *conn) handleAuth(f oscar.Frame) bool {
 		return false
 	}
 	return true // keepalives and unknown channels
+}
+
+// bucpReqID is the request id of the authorizer's answer to snac: the
+// 2025 release sends 0, the 2026 release echoes the client's (17,07 and
+// 17,03 in every 2026 capture).
+func (s *Server) bucpReqID(snac oscar.SNAC) uint32 {
+	if s.Release == Release2026 {
+		return snac.RequestID
+	}
+	return 0
 }
 
 // loginHook runs LoginError (without server locks).
@@ -142,6 +152,9 @@ func (s *Server) authorizeLocked(c *conn, typed string, hook uint16, multi bool,
 	default:
 		reply.BOSAddress = s.bosAddr
 		reply.Cookie = s.issueCookieLocked(u, typed, multi)
+		if s.Release == Release2026 { // and TLV 0x008E = 0, as after a 01,05
+			reply.Extra = oscar.TLVList(oscar.AppendTLVUint8(nil, tlvServiceSSLState, 0))
+		}
 	}
 	if reply.ErrorCode != 0 {
 		s.logf("oscartest: auth %s: login %q refused with 0x%04x", c.remote, typed, reply.ErrorCode)

@@ -278,8 +278,8 @@ func (s *Server) dispatchLocked(ss *session, snac oscar.SNAC) func() {
 		}
 	case oscar.TypeICBMClientErr: // 04,0B: relayed like typing
 		s.relayClientErrLocked(ss, snac)
-	case oscar.TypeOfflineRetrieve: // refused, as by the real server
-		c.sendMsg(id, &oscar.SNACError{Family: oscar.FamilyICBM, Code: oscar.ErrCodeInvalidSNAC})
+	case oscar.TypeOfflineRetrieve: // offline.go
+		s.offlineRetrieveLocked(ss, id)
 
 	// 09: PermitDeny
 	case oscar.TypePrivacyRightsReq:
@@ -328,10 +328,14 @@ func (s *Server) badSNACLocked(ss *session, snac oscar.SNAC) {
 }
 
 // selfInfoLocked is 01,0F. A multi-connection login whose 01,17 asked for
-// family 1 version 4 or later gets two blocks, as the real server sends
+// family 1 version 4 or later gets two blocks, as the 2025 release sends
 // them: TLV 0x0028 = 1 on the first, a second block ending in 0x0014 = 1.
+// The 2026 release shapes them otherwise (selfInfo2026Locked).
 func (s *Server) selfInfoLocked(ss *session) *oscar.SelfInfo {
 	info := s.userInfoLocked(ss.user)
+	if s.Release == Release2026 {
+		return s.selfInfo2026Locked(ss, info)
+	}
 	if !ss.multiConn || ss.oservice < 4 {
 		return &oscar.SelfInfo{Info: info}
 	}
@@ -339,6 +343,41 @@ func (s *Server) selfInfoLocked(ss *session) *oscar.SelfInfo {
 	first.TLVs = oscar.TLVList(oscar.AppendTLVUint8(append([]byte(nil), info.TLVs...), 0x0028, 1))
 	second.TLVs = oscar.TLVList(oscar.AppendTLVUint8(append([]byte(nil), info.TLVs...), 0x0014, 1))
 	return &oscar.SelfInfo{Info: first, Rest: second.AppendTo(nil)}
+}
+
+// User info TLVs of the 2026 release's 01,0F.
+const (
+	tlvMemberSince     = 0x0005 // u32: the signon second in every capture
+	tlvMyInstance      = 0x0014 // u8: this session's instance number
+	tlvPrimaryInstance = 0x0028 // u8: an instance block's number
+)
+
+// selfInfo2026Locked is the 2026 release's 01,0F (offline-im-2026.txt): the
+// user info, then TLVs 5 (member since), 3 (signon) and 0x0F (seconds
+// online); with family 1 version 4 or later, 0x0014 (instance 1) and a
+// second block for the instance: TLVs 3, 1, 6, 0x0D (capabilities, empty
+// when none), 0x1E and 0x0028 (1).
+func (s *Server) selfInfo2026Locked(ss *session, info oscar.UserInfo) *oscar.SelfInfo {
+	signon := uint32(ss.signon.Unix())
+	b := append([]byte(nil), info.TLVs...)
+	b = oscar.AppendTLVUint32(b, tlvMemberSince, signon)
+	b = oscar.AppendTLVUint32(b, oscar.UserTLVSignonTime, signon)
+	b = oscar.AppendTLVUint32(b, oscar.UserTLVOnlineSeconds, uint32(max(s.now().Sub(ss.signon)/time.Second, 0)))
+	if ss.oservice < 4 {
+		info.TLVs = oscar.TLVList(b)
+		return &oscar.SelfInfo{Info: info}
+	}
+	info.TLVs = oscar.TLVList(oscar.AppendTLVUint8(b, tlvMyInstance, 1))
+	class, _ := info.TLVs.Uint16(oscar.UserTLVClass)
+	var inst []byte
+	inst = oscar.AppendTLVUint32(inst, oscar.UserTLVSignonTime, signon)
+	inst = oscar.AppendTLVUint16(inst, oscar.UserTLVClass, class)
+	inst = oscar.AppendTLVUint32(inst, oscar.UserTLVStatus, 0)
+	inst = oscar.AppendTLV(inst, oscar.UserTLVCapabilities, ss.caps)
+	inst = oscar.AppendTLVUint32(inst, tlvMySubscriptions, 0)
+	inst = oscar.AppendTLVUint8(inst, tlvPrimaryInstance, 1)
+	second := oscar.UserInfo{ScreenName: info.ScreenName, WarningLevel: info.WarningLevel, TLVs: oscar.TLVList(inst)}
+	return &oscar.SelfInfo{Info: info, Rest: second.AppendTo(nil)}
 }
 
 // clientReadyLocked handles 01,02: the user is online. Watchers get 03,0B,
@@ -353,6 +392,7 @@ func (s *Server) clientReadyLocked(ss *session) {
 		s.sendArrivalLocked(ss, n)
 	}
 	ss.conn.sendMsg(reqIDServer, &oscar.StatsInterval{Interval: 1})
+	s.offlineNoticeLocked(ss)
 	s.multiLoginNoticeLocked(ss)
 	s.notifyLocked()
 }
@@ -383,8 +423,9 @@ func (s *Server) userInfoReplyLocked(ss *session, id uint32, name string, flags 
 }
 
 // sendIMLocked handles 04,06: the recipient gets 04,07 with the sender's
-// info and every TLV sent but TLV 3; the sender gets 04,0C if it sent TLV 3,
-// or 04,01 code 0x0004 if the recipient is offline.
+// info and every TLV sent but TLV 3; the sender gets 04,0C if it sent TLV 3.
+// An IM to someone offline may be stored (offline.go), else it is 04,01
+// code 0x0004.
 func (s *Server) sendIMLocked(ss *session, snac oscar.SNAC) func() {
 	c, id := ss.conn, snac.RequestID
 	b := snac.Body
@@ -403,10 +444,13 @@ func (s *Server) sendIMLocked(ss *session, snac oscar.SNAC) func() {
 	}
 	r := s.onlineLocked(oscar.NormalizeScreenName(to))
 	switch {
-	case r != nil && !ss.user.feedbag.allows(r.norm): // the sender blocks the recipient
+	case r == nil:
+		s.offlineIMLocked(ss, id, cookie, channel, to, tlvs)
+		return nil
+	case !ss.user.feedbag.allows(r.norm): // the sender blocks the recipient
 		c.sendMsg(id, &oscar.SNACError{Family: oscar.FamilyICBM, Code: oscar.ErrCodeRecipientBlocked})
 		return nil
-	case r == nil || !r.feedbag.allows(ss.user.norm): // offline, or blocks the sender: the same answer
+	case !r.feedbag.allows(ss.user.norm): // blocks the sender: the same answer as offline
 		c.sendMsg(id, &oscar.SNACError{Family: oscar.FamilyICBM, Code: oscar.ErrCodeNotLoggedOn})
 		return nil
 	}

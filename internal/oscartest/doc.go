@@ -42,6 +42,11 @@
 //     with a second 0B,02 and an IM from "OOS System Msg". Shutdown plays a
 //     graceful stop (and restart). The 2026 release also sends an empty
 //     channel 4 after 17,03 and 01,13 after 01,18.
+//   - Offline IMs (offline.go, facts 56-62): the 2026 release stores an IM
+//     with TLV 6 for an offline account that accepts them (its buddy
+//     preference 0x34; ten per sender), tells it at signon with an IM from
+//     "OOS System Msg", and hands them over on 04,10 (stored 04,07s, then
+//     04,17; OfflineAfterDone swaps the two); the 2025 release refuses both.
 //
 // Hooks for fault injection: Intercept (swallow a frame or hang up instead of
 // answering), Send and SendRaw (push any SNAC or any bytes), Kick,

@@ -18,13 +18,16 @@ const (
 	// edit changes presence at once, and a pdinfo edit re-sends presence to
 	// every relation; a group delete (13,0A with item id 0) removes every
 	// item with that item id, root group included; a second login of a name
-	// always ends the first.
+	// always ends the first; an IM to someone offline is refused whether or
+	// not it asks to be stored, and 04,10 is refused (04,01 0x0001).
 	Release2025 Release = iota
 	// Release2026 (commit 29530dc): 13,03 with 25 class limits; presence
 	// changes made inside 13,11…13,12 are sent at 13,12, net; deletes match
 	// group and item id; with login TLV 0x004A = 1 on both, a second login
 	// keeps the first session, and each session's feedbag edits are pushed
-	// to the others (13,11, the edit as sent, 13,12).
+	// to the others (13,11, the edit as sent, 13,12); IMs with TLV 6 to an
+	// offline account are stored for it (offline.go); the authorizer echoes
+	// request ids and adds TLV 0x008E to 17,03; 01,0F has the 2026 shape.
 	Release2026
 )
 
@@ -393,19 +396,15 @@ const oosSystemMsg = "OOS System Msg"
 
 // multiLoginNoticeLocked tells the account's other sessions, once ss is
 // ready, that it is signed on in several places, as the 2026 release does
-// (fact 42): a 0B,02, then an IM from "OOS System Msg" with an all-zero
-// cookie, no user info TLVs, the features fragment 01 01 02 and the
-// server's ASCII text.
+// (fact 42): a 0B,02, then an IM from "OOS System Msg" (systemIM).
 func (s *Server) multiLoginNoticeLocked(ss *session) {
 	others := ss.user.sessionsLocked()
 	if len(others) < 2 {
 		return
 	}
 	text := "Your screen name (" + ss.user.name + ") is now signed into Open OSCAR Server in " +
-		strconv.Itoa(len(others)) + " locations. Click " + multiLoginLink + " for more information."
-	msg := oscar.ICBMMessage{Features: []byte{1, 1, 2}, Text: oscar.Text{Charset: oscar.CharsetASCII, Data: []byte(text)}}
-	im := &oscar.IncomingIM{Channel: 1, From: oscar.UserInfo{ScreenName: oosSystemMsg},
-		TLVs: oscar.TLVList(oscar.AppendTLV(nil, oscar.ICBMTLVMessage, msg.AppendTo(nil)))}
+		strconv.Itoa(len(others)) + " locations. Click " + systemLink("here") + " for more information."
+	im := systemIM(text)
 	for _, o := range others {
 		if o != ss && o.ready && o.live() {
 			o.conn.sendMsg(reqIDServer, &oscar.StatsInterval{Interval: 1})
@@ -413,9 +412,6 @@ func (s *Server) multiLoginNoticeLocked(ss *session) {
 		}
 	}
 }
-
-// multiLoginLink is the link of the 2026 release's notice, as it sends it.
-const multiLoginLink = `<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ&list=RDdQw4w9WgXcQ&start_radio=1&pp=ygUJcmljayByb2xsoAcB">here</a>`
 
 // pushLocked relays a feedbag SNAC as sent to the account's other sessions
 // (2026 release only): 13,11 and 13,12 with the editor's request id, the

@@ -26,6 +26,11 @@ type user struct {
 	// A session kicked by a new login of the same name leaves it set, so
 	// watchers see no 03,0C for a user who never really left.
 	announced bool
+	// offline are the IMs stored for the user while offline (2026
+	// release), in the order stored; offlineCount is how many were stored
+	// since the signon notice last told of them.
+	offline      []storedIM
+	offlineCount int
 }
 
 type bot struct {

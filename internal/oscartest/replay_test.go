@@ -410,7 +410,7 @@ func maskLoginTLVs(b []byte) []byte {
 	return out
 }
 
-// maskSignon zeroes TLV 3 (signon time) of the user info block at the start
+// maskSignon zeroes TLVs 3 (signon time) and 5 (member since) of the user info block at the start
 // of b and returns the block's length (0 if it does not parse).
 func maskSignon(b []byte) int {
 	if len(b) < 1 {
@@ -430,7 +430,7 @@ func maskSignon(b []byte) int {
 		if len(b) < off+4+l {
 			return 0
 		}
-		if typ == oscar.UserTLVSignonTime {
+		if typ == oscar.UserTLVSignonTime || typ == tlvMemberSince {
 			clear(b[off+4 : off+4+l])
 		}
 		off += 4 + l
@@ -548,4 +548,35 @@ func TestReplayFeedbag2025(t *testing.T) {
 		clk.Advance(time.Unix(0x6b0ca31e, 0).Sub(clk.Now()))
 	})
 	replay(t, srv, "feedbag-2025.txt", nil)
+}
+
+// offline-im-2025.txt and offline-im-2026.txt, each against its release:
+// IMs with TLV 6 to offline users stored (2026: 04,0C when TLV 3 asked for
+// it, nothing without) or refused (2025), the signon notice, 04,10 answered
+// by the stored 04,07s and 04,17 (2026) or refused (2025). The clock moves
+// 3 s before each 04,06, as the lab script's did, so the stored times
+// (TLV 0x0016) are the capture's.
+func TestReplayOffline(t *testing.T) {
+	for _, rel := range []Release{Release2025, Release2026} {
+		t.Run(rel.String(), func(t *testing.T) {
+			srv, _ := startServer(t, func(s *Server, clk *fakeClock) {
+				s.EnforceRates, s.Release = false, rel
+				clk.Advance(time.Unix(0x6b15f7dc, 0).Sub(clk.Now()))
+				s.Intercept = func(e Event) Action {
+					if s, err := oscar.ParseSNAC(e.Frame.Payload); err == nil && e.Frame.Channel == oscar.ChannelSNAC && s.Type() == oscar.TypeICBMSend {
+						clk.Advance(3 * time.Second)
+					}
+					return Answer
+				}
+			})
+			file := "offline-im-2025.txt"
+			if rel == Release2026 {
+				file = "offline-im-2026.txt"
+			}
+			replay(t, srv, file, nil)
+			if n := srv.OfflineIMs("Lab Bob") + srv.OfflineIMs("LabCarol"); n != 0 {
+				t.Errorf("%d IMs still stored after every 04,10", n)
+			}
+		})
+	}
 }

@@ -135,6 +135,11 @@ type Server struct {
 	// for testing a client's reading of multi-part lists. A list too long
 	// for one SNAC is always split.
 	FeedbagPartItems int
+	// OfflineAfterDone makes the 2026 release's answer to 04,10 send its
+	// 04,17 before the stored 04,07s instead of after them: the real
+	// server writes the two from different goroutines, so a client must
+	// take either order (fact 60).
+	OfflineAfterDone bool
 
 	mu        sync.Mutex
 	started   bool
