@@ -394,6 +394,10 @@ func (s *Server) clientReadyLocked(ss *session) {
 	ss.conn.sendMsg(reqIDServer, &oscar.StatsInterval{Interval: 1})
 	s.offlineNoticeLocked(ss)
 	s.multiLoginNoticeLocked(ss)
+	if s.MigrateAtSignon {
+		ss.migrateTo = s.bosAddr
+		ss.conn.sendMsg(reqIDServer, &oscar.Pause{})
+	}
 	s.notifyLocked()
 }
 

@@ -129,6 +129,10 @@ type Server struct {
 	// 2026 releases differ (feedbag edits and presence, sessions of one
 	// account). The zero value is Release2025.
 	Release Release
+	// MigrateAtSignon moves every BOS session, as Migrate does (to this
+	// server's BOS), as soon as it is signed on (01,02): a broken server
+	// that answers every signon with a migration to itself.
+	MigrateAtSignon bool
 	// FeedbagPartItems, if positive, splits each 13,06 into SNACs of at most
 	// that many items, every one but the last flagged 0x0001 ("more
 	// follow"). Real servers never split (the protocol allows it): this is
