@@ -18,15 +18,32 @@ import (
 // has now), and goes on as if nothing happened. The writer holds the queue
 // meanwhile and sends it on the new connection. It runs on the reader. A
 // migration that fails ends the session as a lost connection.
+//
+// Migrations are rationed (moveWait): a server that answers every signon
+// with one would otherwise move the session as fast as it can sign on.
 func (s *Session) migrate(m *oscar.Migrate) error {
 	addr, err := migrationAddr(m.Address(), s.opts.Addr)
 	if err != nil || len(m.Cookie()) == 0 {
 		return fmt.Errorf("%w: the server's migration (01,12) names no usable address and cookie", ErrConnectionLost)
 	}
+	wait, ok := s.moveWait()
+	if !ok {
+		return fmt.Errorf("%w: the server moved this session to another server %d times in a minute and asks again; not following it",
+			ErrConnectionLost, maxMoves)
+	}
 	if !s.tell(ctlMigrate) { // the writer keeps off the connection from now on
 		return nil
 	}
 	linger.Close(s.ctx, s.conn) // the old server closes it: read what is left
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-s.ctx.Done():
+			t.Stop()
+			return nil
+		}
+	}
 	nc, err := dial(s.ctx, &s.opts, addr)
 	if err != nil {
 		return fmt.Errorf("%w: moving to %s (01,12): %w", ErrConnectionLost, addr, err)
@@ -52,6 +69,36 @@ func (s *Session) migrate(m *oscar.Migrate) error {
 	s.tell(ctlResume)
 	s.emit(&ServerMessage{At: At{s.now()}, Type: snacType(oscar.TypeMigrate), Text: "the server moved this session to " + addr})
 	return nil
+}
+
+// How often the session follows the server to another one: at most
+// maxMoves times in any moveWindow, the first at once and each further one
+// in the window after a wait that doubles from moveDelay (1 s, 2 s, 4 s).
+const (
+	maxMoves   = 4
+	moveWindow = time.Minute // "in a minute" in the error
+	moveDelay  = time.Second
+)
+
+// moveWait records a migration about to be followed and says how long to
+// wait first; false means too many in the window: the session ends.
+func (s *Session) moveWait() (time.Duration, bool) {
+	now := s.now()
+	recent := s.moves[:0]
+	for _, t := range s.moves {
+		if now.Sub(t) < moveWindow {
+			recent = append(recent, t)
+		}
+	}
+	s.moves = recent
+	if len(recent) >= maxMoves {
+		return 0, false
+	}
+	s.moves = append(s.moves, now)
+	if len(recent) == 0 {
+		return 0, true
+	}
+	return moveDelay << (len(recent) - 1), true
 }
 
 // migrationAddr adds the current server's port to an address without one,

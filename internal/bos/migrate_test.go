@@ -2,11 +2,14 @@ package bos_test
 
 import (
 	"context"
+	"errors"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/login"
@@ -173,6 +176,45 @@ func TestMigration(t *testing.T) {
 		case <-a.Done():
 			t.Fatalf("the session ended: %v", a.Err())
 		default:
+		}
+	})
+}
+
+// TestMigrationFlood: a server that answers every signon with a migration
+// to itself gets the session moved a few times, each later move in a
+// minute after a growing wait, and then the session ends as a lost
+// connection that says why, instead of moving as fast as it can sign on.
+func TestMigrationFlood(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := oscartest.NewUnstartedServer(alice)
+		srv.MigrateAtSignon = true
+		srv.StartPipes()
+		t.Cleanup(srv.Close)
+		start := time.Now()
+		a := signOnInMemory(t, srv, "LabAlice", "alicepw1", bos.Options{})
+		moves := 0
+		var ended *bos.Disconnected
+		for ev := range a.Events() {
+			switch ev := ev.(type) {
+			case *bos.ServerMessage:
+				if ev.Type == bos.SNACType(oscar.TypeMigrate) {
+					moves++
+				}
+			case *bos.Disconnected:
+				ended = ev
+			}
+			if moves > 20 {
+				t.Fatalf("moved %d times in %v and still following", moves, time.Since(start))
+			}
+		}
+		if moves != 4 {
+			t.Errorf("moved %d times, want 4", moves)
+		}
+		if d := time.Since(start); d < 7*time.Second {
+			t.Errorf("4 moves in %v, want waits of 1, 2 and 4 s between them", d)
+		}
+		if !errors.Is(ended.Err, bos.ErrConnectionLost) || !strings.Contains(ended.Err.Error(), "moved this session to another server 4 times in a minute") {
+			t.Errorf("Disconnected.Err = %v, want a lost connection saying the server keeps moving the session", ended.Err)
 		}
 	})
 }

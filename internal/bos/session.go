@@ -131,7 +131,8 @@ type Session struct {
 	ctl        chan control  // the reader tells the writer of pauses and migrations
 	families   []uint16      // of the connection's 01,03, for the pause acknowledge
 	migration  *oscar.Migrate
-	cmu        sync.Mutex // guards the conn field, which a migration replaces
+	moves      []time.Time // of the migrations followed lately (the reader's; moveWait)
+	cmu        sync.Mutex  // guards the conn field, which a migration replaces
 
 	// The lifecycle. ctx ends when the session starts to end, and its
 	// cause says why (errLogout for a logout). wg counts the writer and
