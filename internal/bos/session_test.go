@@ -93,7 +93,7 @@ func seedClientFrames(t *testing.T) []oscar.Frame {
 	t.Helper()
 	dir, err := transcript.Dir()
 	if err != nil {
-		t.Skipf("transcripts not available: %v", err)
+		t.Fatalf("transcripts: %v", err)
 	}
 	lines, err := transcript.Load(dir + "/flap-login-signon.txt")
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 	"unicode/utf8"
 )
 
-// Every decoder has a fuzz target, seeded from the captures (nothing is
-// added, and the target says why, when ../shared is absent) and from a few
+// Every decoder has a fuzz target, seeded from the captures (a missing
+// capture fails the target) and from a few
 // bodies of its own. The invariant, after netlink's: decoding fails with a
 // *DecodeError, or decode → encode → decode → encode gives the same bytes
 // twice. The input itself need not come back: decoders drop what they do

@@ -34,19 +34,14 @@ var loadTranscripts = sync.OnceValues(func() ([]transcript.Line, error) {
 	return lines, err
 })
 
-// transcriptLines returns every frame line of every capture. Without the
-// captures (../shared absent) a test or benchmark is skipped, while a fuzz
-// target only logs why and goes on with its other seeds and its corpus in
-// testdata/fuzz.
+// transcriptLines returns every frame line of every capture. The captures
+// are part of the repository (internal/transcript/testdata), so a missing
+// one fails the test, benchmark or fuzz target; it is never skipped.
 func transcriptLines(tb testing.TB) []transcript.Line {
 	tb.Helper()
 	lines, err := loadTranscripts()
 	if err != nil {
-		if _, fuzz := tb.(*testing.F); fuzz {
-			tb.Logf("no seeds from the transcripts (is ../shared absent? set AIM_TRANSCRIPTS): %v", err)
-			return nil
-		}
-		tb.Skipf("transcripts not available (is ../shared absent? set AIM_TRANSCRIPTS): %v", err)
+		tb.Fatalf("transcripts: %v", err)
 	}
 	return lines
 }
@@ -553,9 +548,6 @@ func transcriptStreams(tb testing.TB) []*stream {
 		return s
 	}
 	lines := transcriptLines(tb)
-	if len(lines) == 0 {
-		return nil // a fuzz target without the captures
-	}
 	for _, l := range lines {
 		s := get(l.File, l.Conn, l.Dir)
 		s.frames = append(s.frames, l)

@@ -1,6 +1,7 @@
-// Package transcript reads the wire captures in shared/transcripts: one
-// FLAP frame per line, as "<dir> <conn> <hex>", with '#' comment lines.
-// Tests in several packages decode them; it imports no testing code.
+// Package transcript reads the wire captures kept in its testdata
+// directory (a copy of shared/transcripts, with their README): one FLAP
+// frame per line, as "<dir> <conn> <hex>", with '#' comment lines. Tests in
+// several packages decode them; it imports no testing code.
 package transcript
 
 import (
@@ -24,22 +25,34 @@ type Line struct {
 }
 
 // Dir finds the transcripts directory: $AIM_TRANSCRIPTS if set, else
-// shared/transcripts beside the repository (../shared from its root).
+// internal/transcript/testdata in the repository that holds the working
+// directory. The captures are part of the repository, so a fresh clone
+// runs every test that reads them; a missing directory is an error.
 func Dir() (string, error) {
 	if d := os.Getenv("AIM_TRANSCRIPTS"); d != "" {
 		return d, nil
 	}
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	t := filepath.Join(root, "internal", "transcript", "testdata")
+	if _, err := os.Stat(filepath.Join(t, "README.md")); err != nil {
+		return "", fmt.Errorf("no transcripts at %s (set AIM_TRANSCRIPTS): %w", t, err)
+	}
+	return t, nil
+}
+
+// RepoRoot returns the nearest directory at or above the working directory
+// that holds a go.mod.
+func RepoRoot() (string, error) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
 	for d := wd; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			t := filepath.Join(d, "..", "shared", "transcripts")
-			if _, err := os.Stat(t); err != nil {
-				return "", fmt.Errorf("no transcripts at %s (set AIM_TRANSCRIPTS): %w", t, err)
-			}
-			return t, nil
+			return d, nil
 		}
 		if filepath.Dir(d) == d {
 			return "", errors.New("no go.mod above the working directory")
