@@ -324,7 +324,10 @@ func TestTranscriptSNACs(t *testing.T) {
 		samples := byType[typ]
 		t.Run(typ.Short(), func(t *testing.T) {
 			if why, ok := unmodelled(typ); ok {
-				t.Skipf("%d not modelled (%s)", len(samples), why)
+				// Their SNAC headers were re-encoded above; the bodies
+				// are not the package's to model.
+				t.Logf("%d not modelled (%s)", len(samples), why)
+				return
 			}
 			if slices.Contains(emptyBodies, typ) {
 				for _, c := range samples {
