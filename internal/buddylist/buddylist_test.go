@@ -413,3 +413,47 @@ func TestRejectedSentence(t *testing.T) {
 		t.Errorf("Sentence has a code: %q", r.Sentence())
 	}
 }
+
+// TestBlankGroupName: a group whose name is only white space (" ", a
+// tab, U+00A0, U+3000, " \n") names no group: its buddies are read into
+// DefaultGroup, kept by a merge with a list that adds someone, and never
+// deleted by the plan that follows. (A blank name once compared equal to
+// the merge's "removed" mark, so the buddy was deleted on the server.)
+func TestBlankGroupName(t *testing.T) {
+	for _, name := range []string{" ", "\t", "\u00a0", "\u3000", " \n"} {
+		t.Run(fmt.Sprintf("%q", name), func(t *testing.T) {
+			items := []oscar.FeedbagItem{
+				{Class: oscar.FeedbagClassGroup, TLVs: order(1)},
+				{Name: name, GroupID: 1, Class: oscar.FeedbagClassGroup, TLVs: order(1)},
+				{Name: "pal0", GroupID: 1, ItemID: 1, Class: oscar.FeedbagClassBuddy},
+			}
+			f := NewFeedbag(items, 1)
+			remote, _ := f.List()
+			if want := []Group{g(DefaultGroup, "pal0")}; !reflect.DeepEqual(remote.Groups, want) {
+				t.Errorf("List = %+v, want %+v", remote.Groups, want)
+			}
+			local := remote.Add("LabDave", "Work")
+			for _, base := range []List{{}, remote} {
+				m := Merge(base, local, remote)
+				if grp, _, ok := m.List.Find("pal0"); !ok || grp != DefaultGroup {
+					t.Errorf("merge from base %+v: pal0 in %q (%v), want in %s: %+v", base, grp, ok, DefaultGroup, m.List)
+				}
+				if hasKind(m.Up, BuddyRemoved) || hasKind(m.Down, BuddyRemoved) {
+					t.Errorf("merge from base %+v: up %+v, down %+v", base, m.Up, m.Down)
+				}
+				for _, opt := range []PlanOptions{{}, {DeletesByID: true}} {
+					tx := f.Plan(m.List, opt)
+					for _, e := range tx.Edits {
+						if e.Type == oscar.TypeFeedbagDeleteItem {
+							t.Errorf("%+v: plan deletes %s", opt, edits(tx))
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func hasKind(cs []Change, k ChangeKind) bool {
+	return slices.ContainsFunc(cs, func(c Change) bool { return c.Kind == k })
+}

@@ -250,8 +250,8 @@ type view struct {
 // duplicate ids (the first item wins), buddies whose group is missing (they
 // go to DefaultGroup), order lists naming missing items (skipped) or
 // missing items they hold (listed after the ordered ones, by item id), a
-// missing root group (groups in group id order), unnamed groups (named
-// DefaultGroup).
+// missing root group (groups in group id order), unnamed groups (a name
+// empty or only white space: named DefaultGroup).
 func (f *Feedbag) List() (List, []Problem) {
 	v := f.view()
 	return v.list, v.problems
@@ -378,10 +378,9 @@ func (f *Feedbag) view() *view {
 	}
 	index := map[string]int{}
 	for _, gi := range v.groups {
-		name := gi.Name
-		if name == "" {
+		name := groupName(gi.Name)
+		if name != gi.Name {
 			problem(gi, "group without a name: named "+DefaultGroup)
-			name = DefaultGroup
 		}
 		gk := groupKey(name)
 		i, dup := index[gk]

@@ -9,7 +9,10 @@ import (
 // FuzzFeedbag reads any items a server may send (decoded from the fuzzer's
 // bytes as 13,08 bodies), plans an edit on them and applies it: nothing
 // may panic, no buddy of the list read may be lost, and a second plan for
-// the same list must be empty once the first is applied.
+// the same list must be empty once the first is applied. Merging the list
+// read with itself plus one buddy keeps every buddy where it was and
+// removes nothing on either side. testdata/fuzz/FuzzFeedbag keeps what it
+// found: a group named only by white space whose buddy was deleted.
 func FuzzFeedbag(f *testing.F) {
 	f.Add((&oscar.FeedbagInsert{Items: captured}).AppendTo(nil))
 	f.Add((&oscar.FeedbagInsert{Items: []oscar.FeedbagItem{
@@ -18,6 +21,12 @@ func FuzzFeedbag(f *testing.F) {
 		{Name: "X", GroupID: 3, ItemID: 5, Class: oscar.FeedbagClassBuddy},
 		{Name: "", GroupID: 2, Class: oscar.FeedbagClassGroup, TLVs: order(5, 5)},
 	}}).AppendTo(nil))
+	for _, blank := range []string{"\t", "\u00a0", "\u3000", " \n"} {
+		f.Add((&oscar.FeedbagInsert{Items: []oscar.FeedbagItem{
+			{Name: blank, GroupID: 1, Class: oscar.FeedbagClassGroup},
+			{Name: "pal0", GroupID: 1, ItemID: 1, Class: oscar.FeedbagClassBuddy},
+		}}).AppendTo(nil))
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m oscar.FeedbagInsert
 		if m.Decode(b) != nil {
@@ -44,6 +53,18 @@ func FuzzFeedbag(f *testing.F) {
 		mm := Merge(l, want, l)
 		if mm.List.Len() != want.Len() {
 			t.Fatalf("merge: %d buddies, want %d", mm.List.Len(), want.Len())
+		}
+		for _, g := range want.Groups {
+			for _, n := range g.Buddies {
+				if grp, _, ok := mm.List.Find(n); !ok || !SameGroup(grp, g.Name) {
+					t.Fatalf("merge: %q in %q (%v), want in %q", n, grp, ok, g.Name)
+				}
+			}
+		}
+		for _, c := range append(mm.Up, mm.Down...) {
+			if c.Kind == BuddyRemoved || c.Kind == BuddyMoved {
+				t.Fatalf("merge of a list with itself plus one buddy: %+v", c)
+			}
 		}
 	})
 }

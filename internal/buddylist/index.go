@@ -29,7 +29,7 @@ func index(l List) *indexed {
 	x.member = make(map[string]map[string]bool, len(l.Groups))
 	for i, g := range l.Groups {
 		ig := &x.groups[i]
-		ig.name, ig.key = g.Name, groupKey(g.Name)
+		ig.name, ig.key = groupName(g.Name), groupKey(g.Name)
 		ig.buddies = make([]ixBuddy, len(g.Buddies))
 		set := x.member[ig.key]
 		if set == nil {
@@ -41,7 +41,7 @@ func index(l List) *indexed {
 			ig.buddies[j] = ixBuddy{n, k}
 			set[k] = true
 			if _, dup := x.byName[k]; !dup {
-				x.byName[k] = placed{g.Name, ig.key, n}
+				x.byName[k] = placed{ig.name, ig.key, n}
 			}
 		}
 	}

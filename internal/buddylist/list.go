@@ -16,7 +16,8 @@ import (
 )
 
 // DefaultGroup is where buddies go whose group the server's list does not
-// name (an item whose group is missing, a group without a name).
+// name (an item whose group is missing, a group whose name is empty or only
+// white space).
 const DefaultGroup = "Buddies"
 
 // List is one copy of a buddy list. Names keep the spelling they were
@@ -89,10 +90,23 @@ func (l List) Find(name string) (group, spelling string, ok bool) {
 	return "", "", false
 }
 
-// groupKey is the comparison form of a group name.
-func groupKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+// groupName is the name a group is shown and written with: a name that
+// is empty or only white space (" ", a tab, U+00A0, U+3000) names no group,
+// so its buddies are in DefaultGroup.
+func groupName(name string) string {
+	if strings.TrimSpace(name) == "" {
+		return DefaultGroup
+	}
+	return name
+}
 
-// SameGroup reports whether a and b name the same group.
+// groupKey is the comparison form of a group name: lower case, without the
+// spaces around it. It is never empty (a blank name is DefaultGroup's), so
+// no group can be taken for "no group".
+func groupKey(name string) string { return strings.ToLower(strings.TrimSpace(groupName(name))) }
+
+// SameGroup reports whether a and b name the same group (a blank name is
+// DefaultGroup).
 func SameGroup(a, b string) bool { return groupKey(a) == groupKey(b) }
 
 // Add returns the list with name in group (created at the end when

@@ -37,9 +37,12 @@ func Merge(base, local, remote List) Merged {
 	}
 	bx, lx, rx := index(base), index(local), index(remote)
 
-	// Buddies: the key of the group each one ends up in ("" when removed),
+	// Buddies: whether each one stays, the key of the group it ends up in,
 	// and its spelling.
-	type fate struct{ gkey, spelling string }
+	type fate struct {
+		kept           bool
+		gkey, spelling string
+	}
 	where := make(map[string]fate, len(lx.byName)+len(rx.byName))
 	decide := func(k string) {
 		if _, done := where[k]; done {
@@ -51,17 +54,17 @@ func Merge(base, local, remote List) Merged {
 		var f fate
 		switch {
 		case inL && inR:
-			f.gkey = l.gkey
+			f.kept, f.gkey = true, l.gkey
 			if inB && l.gkey == b.gkey { // only the server moved it (or nobody did)
 				f.gkey = r.gkey
 			}
 		case inL: // kept unless the server removed it and the user did not move it
 			if !inB || l.gkey != b.gkey {
-				f.gkey = l.gkey
+				f.kept, f.gkey = true, l.gkey
 			}
 		case inR: // kept unless the user removed it and the server did not move it
 			if !inB || r.gkey != b.gkey {
-				f.gkey = r.gkey
+				f.kept, f.gkey = true, r.gkey
 			}
 		}
 		switch {
@@ -85,7 +88,7 @@ func Merge(base, local, remote List) Merged {
 	// buddy, a group "touched" when its buddies changed since base.
 	keep := map[string]bool{}
 	for _, f := range where {
-		if f.gkey != "" {
+		if f.kept {
 			keep[f.gkey] = true
 		}
 	}
@@ -136,7 +139,7 @@ func Merge(base, local, remote List) Merged {
 				f := where[n.key]
 				// First each buddy in its list's order where that list
 				// has it in the group it ends up in; then the rest.
-				if f.gkey == "" || done[n.key] || (pass < 3 && f.gkey != g.key) {
+				if !f.kept || done[n.key] || (pass < 3 && f.gkey != g.key) {
 					continue
 				}
 				done[n.key] = true

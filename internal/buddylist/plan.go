@@ -140,6 +140,7 @@ func (p *planner) buddies(want List) {
 	var rootOrder []uint16
 	wantGroup := map[uint16]bool{}
 	for _, g := range want.Groups {
+		g.Name = groupName(g.Name)
 		gk := groupKey(g.Name)
 		gid, exists := v.groupOf[gk]
 		if exists && wantGroup[gid] {

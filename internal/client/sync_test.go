@@ -478,3 +478,54 @@ func TestFileEditSyncs(t *testing.T) {
 		t.Errorf("up: %+v", synced.Up)
 	}
 }
+
+// insertItems puts items on LabAlice's server list the way another client
+// would, in one transaction.
+func insertItems(t *testing.T, srv *oscartest.Server, items ...oscar.FeedbagItem) {
+	t.Helper()
+	sess := bosSession(t, srv, "LabAlice", "alicepw1", true)
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		sess.Logout(ctx)
+		srv.WaitOffline(ctx, "LabAlice")
+	}()
+	tx := &buddylist.Transaction{Edits: []buddylist.Edit{{Type: oscar.TypeFeedbagInsertItem, Items: items}}}
+	if rejected, err := sess.EditFeedbag(t.Context(), tx); err != nil || len(rejected) > 0 {
+		t.Fatalf("inserting %+v: %v, %v", items, rejected, err)
+	}
+}
+
+// TestBlankGroupKeepsItsBuddy: a buddy another client put in a group whose
+// name is only white space stays on the server and comes down into the
+// config file in Buddies, while the config file's own buddy goes up.
+func TestBlankGroupKeepsItsBuddy(t *testing.T) {
+	for _, name := range []string{" ", "\t", "\u00a0", "\u3000", " \n"} {
+		t.Run(fmt.Sprintf("%q", name), func(t *testing.T) {
+			srv := listServer(t, oscartest.Release2026)
+			order := func(ids ...uint16) oscar.TLVList { return oscar.TLVList(oscar.AppendOrderTLV(nil, ids)) }
+			insertItems(t, srv,
+				oscar.FeedbagItem{Class: oscar.FeedbagClassGroup, TLVs: order(1)},
+				oscar.FeedbagItem{Name: name, GroupID: 1, Class: oscar.FeedbagClassGroup, TLVs: order(1)},
+				oscar.FeedbagItem{Name: "pal0", GroupID: 1, ItemID: 1, Class: oscar.FeedbagClassBuddy})
+			a := newMachine(t, srv, "buddies:\n  - group: Work\n    names: [LabDave]\n")
+			a.start()
+			synced := nextOut[*client.BuddyListSynced](a)
+			if hasChange(synced.Up, buddylist.BuddyRemoved, "pal0") || !hasChange(synced.Up, buddylist.BuddyAdded, "LabDave") {
+				t.Errorf("sent to the server: %s", client.Text(synced))
+			}
+			if !hasChange(synced.Down, buddylist.BuddyAdded, "pal0") {
+				t.Errorf("from the server: %s", client.Text(synced))
+			}
+			a.stop()
+			if got := a.buddies(); !slices.Equal(got[config.DefaultGroup], []string{"pal0"}) {
+				t.Errorf("config file: %v, want pal0 in %s", got, config.DefaultGroup)
+			}
+			sess := bosSession(t, srv, "LabAlice", "alicepw1", true)
+			defer sess.Logout(context.WithoutCancel(t.Context()))
+			if l, _ := sess.Feedbag().List(); !slices.ContainsFunc(l.Groups, func(g buddylist.Group) bool { return slices.Contains(g.Buddies, "pal0") }) {
+				t.Errorf("the server's list lost pal0: %+v", l)
+			}
+		})
+	}
+}
