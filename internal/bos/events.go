@@ -72,7 +72,11 @@ type Typing struct {
 type RateChange struct {
 	At
 	Code  RateCode
-	Class RateClass
+	Class RateClass // as the server sent it
+	// Wait is how long the class's next request waits now, as the session
+	// paces it: within sane bounds of the class, and never over a few
+	// minutes, whatever the server's numbers say.
+	Wait time.Duration
 }
 
 // ServerError is an error SNAC that answers nothing we are waiting for.

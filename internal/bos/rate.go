@@ -23,6 +23,10 @@ import (
 // assumes one unit lost and leaves one gap window-1 ms longer, which gives
 // it back if it was lost and changes nothing if it was not.
 //
+// Class parameters are taken within sane bounds (sane): a server that
+// announces a clear level of 4,000,000 ms, say, would otherwise have the
+// client wait for days. And no wait is ever longer than maxRateWait.
+//
 // Going below the alert level is allowed (the server only says so, with
 // 01,0A code 2): only the limit costs anything. After the server limits a
 // class (code 3) and drops its SNACs, the client aims for the clear level
@@ -41,6 +45,31 @@ type rateState struct {
 	sent   int // SNACs recorded, for healEvery
 }
 
+// Bounds on what the server's classes can make the client do. The real
+// server's levels are at most 8000 ms and its windows at most 80 SNACs;
+// its longest honest wait (class 2, from just above disconnect up to
+// clear) is about 2 minutes 41 s.
+const (
+	maxRateLevel  = 60_000 // ms: a level's average gap
+	maxRateWindow = 1000   // SNACs in the moving average
+	maxRateWait   = 3 * time.Minute
+)
+
+// sane returns c within the bounds a real server keeps: the levels in
+// their order under a max of at most maxRateLevel, the window at most
+// maxRateWindow. A level the moving average cannot reach (above max)
+// would hold the class's SNACs for ever.
+func sane(c oscar.RateClass) oscar.RateClass {
+	c.Window = min(c.Window, maxRateWindow)
+	c.Max = min(c.Max, maxRateLevel)
+	c.Clear = min(c.Clear, c.Max)
+	c.Alert = min(c.Alert, c.Clear)
+	c.Limit = min(c.Limit, c.Alert)
+	c.Disconnect = min(c.Disconnect, c.Limit)
+	c.Current = min(c.Current, c.Max)
+	return c
+}
+
 // healEvery is how often (in SNACs of one class) the limiter assumes the
 // server's level lost a unit to jitter. At the real IM class's pace it
 // costs 19 ms in 25 × 4 s, 0.02 %.
@@ -55,6 +84,7 @@ func (l *limiter) set(p *oscar.RateParams, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, c := range p.Classes {
+		c = sane(c)
 		l.classes[c.ID] = &rateState{class: c, level: int64(c.Current), last: now}
 	}
 	for _, g := range p.Groups {
@@ -67,17 +97,18 @@ func (l *limiter) set(p *oscar.RateParams, now time.Time) {
 // update applies a 01,0A. The level it carries is the server's after the
 // last SNAC it counted; ours may count SNACs still on their way, and the
 // server's may have lost a millisecond to jitter here and there: keep the
-// lower of the two.
-func (l *limiter) update(m *oscar.RateChange, now time.Time) {
+// lower of the two. It returns how long the class's next SNAC waits now.
+func (l *limiter) update(m *oscar.RateChange, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	st, ok := l.classes[m.Class.ID]
+	c := sane(m.Class)
+	st, ok := l.classes[c.ID]
 	if !ok {
-		st = &rateState{level: int64(m.Class.Current), last: now}
-		l.classes[m.Class.ID] = st
+		st = &rateState{level: int64(c.Current), last: now}
+		l.classes[c.ID] = st
 	}
-	st.class = m.Class
-	if c := int64(m.Class.Current); c > 0 {
+	st.class = c
+	if c := int64(c.Current); c > 0 {
 		st.level = min(st.level, c)
 	}
 	switch m.Code {
@@ -86,6 +117,7 @@ func (l *limiter) update(m *oscar.RateChange, now time.Time) {
 	case oscar.RateClear:
 		st.warned = false
 	}
+	return st.delay(now)
 }
 
 // target is the lowest level the client lets a class reach.
@@ -103,7 +135,12 @@ func (st *rateState) target() int64 {
 func (l *limiter) delay(t oscar.SNACType, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	st := l.state(t)
+	return l.state(t).delay(now)
+}
+
+// delay returns how long to wait at now before the class's next SNAC: at
+// most maxRateWait. A nil st (no class) never waits.
+func (st *rateState) delay(now time.Time) time.Duration {
 	if st == nil || st.class.Window == 0 {
 		return 0
 	}
@@ -113,7 +150,7 @@ func (l *limiter) delay(t oscar.SNACType, now time.Time) time.Duration {
 	// server may see it a little shorter, which the target's margin covers.
 	need := w*st.target() - (w-1)*st.level
 	d := time.Duration(need)*time.Millisecond - now.Sub(st.last)
-	return max(d, 0)
+	return min(max(d, 0), maxRateWait)
 }
 
 // record counts a SNAC of type t sent at now.

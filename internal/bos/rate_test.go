@@ -248,3 +248,45 @@ func BenchmarkSendAtRateLimit(b *testing.B) {
 		})
 	}
 }
+
+// TestAbsurdRateChange: a 01,0A that limits the IM class with a clear
+// level of 4,000,000 ms (the moving average could never reach it, and at
+// face value the next IM would wait some 22 hours) is taken within sane
+// bounds: the event says how long the next IM waits, a few minutes at
+// most, and the IM goes out then.
+func TestAbsurdRateChange(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := oscartest.NewUnstartedServer(alice, bob)
+		srv.StartPipes()
+		t.Cleanup(srv.Close)
+		signOnInMemory(t, srv, "Lab Bob", "bobpass22", bos.Options{})
+		a := signOnInMemory(t, srv, "LabAlice", "alicepw1", bos.Options{})
+		c := classOf(srv.Rates, oscar.TypeICBMSend)
+		c.Clear, c.Current = 4_000_000, c.Limit-100
+		if err := srv.Send("LabAlice", 0, &oscar.RateChange{Code: oscar.RateLimited, Class: c}); err != nil {
+			t.Fatal(err)
+		}
+		rc := nextEvent[*bos.RateChange](t, a)
+		if rc.Wait <= 0 || rc.Wait > 3*time.Minute {
+			t.Errorf("RateChange.Wait = %v, want a wait of at most 3 minutes", rc.Wait)
+		}
+		start := time.Now()
+		p, err := a.QueueIM("Lab Bob", "after the absurd limit", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent := make(chan error, 1)
+		go func() { sent <- p.Wait(context.Background()) }()
+		select {
+		case err := <-sent:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(time.Hour):
+			t.Fatal("the IM still waits for the rate limit after an hour")
+		}
+		if d := time.Since(start); d > rc.Wait+time.Second {
+			t.Errorf("the IM went out after %v; the event said %v", d, rc.Wait)
+		}
+	})
+}

@@ -367,3 +367,37 @@ func TestLimiterHeal(t *testing.T) {
 		}
 	}
 }
+
+// TestLimiterAbsurdClass: whatever levels and window a class claims, the
+// wait the limiter computes stays within maxRateWait, and a clear level
+// above max counts as max (the moving average never passes max).
+func TestLimiterAbsurdClass(t *testing.T) {
+	t0 := time.Unix(1e9, 0)
+	huge := func(f func(c *oscar.RateClass)) oscar.RateClass {
+		c := realIMClass
+		c.Current = 3900
+		f(&c)
+		return c
+	}
+	for _, tt := range []struct {
+		name string
+		c    oscar.RateClass
+		want time.Duration // 0: only the bound
+	}{
+		{"clear 4,000,000", huge(func(c *oscar.RateClass) { c.Clear = 4_000_000 }), 20*6000*time.Millisecond - 19*3900*time.Millisecond},
+		{"every level 4,000,000", huge(func(c *oscar.RateClass) { c.Clear, c.Alert, c.Limit, c.Max = 4_000_000, 4_000_000, 4_000_000, 4_000_000 }), 0},
+		{"every field the largest", oscar.RateClass{ID: 3, Window: ^uint32(0), Clear: ^uint32(0), Alert: ^uint32(0), Limit: ^uint32(0), Disconnect: ^uint32(0), Current: 1, Max: ^uint32(0)}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLimiter()
+			l.set(&oscar.RateParams{Classes: []oscar.RateClass{realIMClass}, Groups: []oscar.RateGroup{{Class: 3, Types: []oscar.SNACType{oscar.TypeICBMSend}}}}, t0)
+			wait := l.update(&oscar.RateChange{Code: oscar.RateLimited, Class: tt.c}, t0)
+			if d := l.delay(oscar.TypeICBMSend, t0); d != wait || d <= 0 || d > maxRateWait {
+				t.Errorf("delay %v (update said %v), want 0 < delay <= %v", d, wait, maxRateWait)
+			}
+			if tt.want != 0 && wait != tt.want {
+				t.Errorf("wait %v, want %v (clear taken as max)", wait, tt.want)
+			}
+		})
+	}
+}

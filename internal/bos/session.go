@@ -615,8 +615,8 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		if err := m.Decode(snac.Body); err != nil {
 			return err
 		}
-		s.rates.update(&m, s.now())
-		s.emit(&RateChange{At: now, Code: RateCode(m.Code), Class: rateClass(m.Class)})
+		wait := s.rates.update(&m, s.now())
+		s.emit(&RateChange{At: now, Code: RateCode(m.Code), Class: rateClass(m.Class), Wait: wait})
 	case oscar.TypeSelfInfo:
 		var m oscar.SelfInfo
 		if err := m.Decode(snac.Body); err != nil {
