@@ -385,7 +385,9 @@ func TestLimiterAbsurdClass(t *testing.T) {
 		want time.Duration // 0: only the bound
 	}{
 		{"clear 4,000,000", huge(func(c *oscar.RateClass) { c.Clear = 4_000_000 }), 20*6000*time.Millisecond - 19*3900*time.Millisecond},
-		{"every level 4,000,000", huge(func(c *oscar.RateClass) { c.Clear, c.Alert, c.Limit, c.Max = 4_000_000, 4_000_000, 4_000_000, 4_000_000 }), 0},
+		{"every level 4,000,000", huge(func(c *oscar.RateClass) {
+			c.Clear, c.Alert, c.Limit, c.Max = 4_000_000, 4_000_000, 4_000_000, 4_000_000
+		}), 0},
 		{"every field the largest", oscar.RateClass{ID: 3, Window: ^uint32(0), Clear: ^uint32(0), Alert: ^uint32(0), Limit: ^uint32(0), Disconnect: ^uint32(0), Current: 1, Max: ^uint32(0)}, 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
