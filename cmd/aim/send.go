@@ -49,9 +49,10 @@ goes out as it is, so <b>hi</b> shows in bold.
 Everything that needs no server (the name, the message's length against
 the 512 bytes real servers take, the flags and settings) is checked before
 signing on. Exit status 0 means the server accepted the message. 6 means
-it refused it: the recipient is not signed on, or has blocked you. Text in
-any script arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the
-text needs.`,
+it refused it: the recipient is not signed on (a user who blocks you looks
+the same), or you have blocked them (aim unblock NAME). Text in any
+script arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the text
+needs.`,
 		Example: `  aim send LabBob 'lunch?'
   echo 'build finished' | aim send LabBob
   aim send "Lab Bob" "names with spaces need quotes" --json

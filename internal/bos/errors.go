@@ -191,6 +191,11 @@ var requestNames = map[oscar.SNACType]string{
 // signed on.
 func (e *RequestError) RecipientOffline() bool { return e.Code == oscar.ErrCodeNotLoggedOn }
 
+// RecipientBlocked reports whether the error says that you have blocked
+// the recipient (your privacy settings keep them from you). A recipient
+// who blocks you is refused as offline instead.
+func (e *RequestError) RecipientBlocked() bool { return e.Code == oscar.ErrCodeRecipientBlocked }
+
 // TooLongError is a message or profile longer than the server takes.
 type TooLongError struct {
 	What       string // "message", "profile"

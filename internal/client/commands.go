@@ -250,8 +250,8 @@ func (c *Client) Do(ctx context.Context, cmd *Command, args []string, wait bool)
 // result (never nil) and the error it reports, for FailureOf; it must be
 // called once.
 func (c *Client) Begin(ctx context.Context, cmd *Command, args []string, wait bool) func() (*Result, error) {
-	if len(args) > 0 && strings.HasPrefix(cmd.Args, "NAME") && strings.ContainsAny(args[0], " \t") {
-		args = append([]string{`"` + args[0] + `"`}, args[1:]...) // names hold no quotes
+	if len(args) > 0 && strings.HasPrefix(cmd.Args, "NAME") {
+		args = append([]string{QuoteName(args[0])}, args[1:]...) // names hold no quotes
 	}
 	x, r, err := c.begin(ctx, cmd, cmd.Name, strings.Join(args, " "), wait)
 	if err == nil && x.later != nil {

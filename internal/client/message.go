@@ -2,6 +2,7 @@ package client
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/htmltext"
@@ -47,11 +48,36 @@ type NotSignedOnError struct {
 func (e *NotSignedOnError) Error() string { return e.Name + " is not signed on" }
 func (e *NotSignedOnError) Unwrap() error { return e.Err }
 
+// YouBlockedError is an IM refused because you have blocked its
+// recipient (the server answers 04,01 code 0x0010; a recipient who blocks
+// you looks offline instead). It wraps the server's refusal.
+type YouBlockedError struct {
+	Name string
+	Err  error
+}
+
+func (e *YouBlockedError) Error() string {
+	return "you have blocked " + e.Name + " (aim " + CmdUnblock.Name + " " + QuoteName(e.Name) + ")"
+}
+func (e *YouBlockedError) Unwrap() error { return e.Err }
+
+// QuoteName is name as a command line takes it: quoted when it holds
+// spaces.
+func QuoteName(name string) string {
+	if strings.ContainsAny(name, " \t") {
+		return `"` + name + `"`
+	}
+	return name
+}
+
 // sendError is err, an IM to to that failed, in a person's words.
 func sendError(to string, err error) error {
 	var refused *bos.RequestError
-	if errors.As(err, &refused) && refused.RecipientOffline() {
+	switch {
+	case errors.As(err, &refused) && refused.RecipientOffline():
 		return &NotSignedOnError{Name: to, Err: err}
+	case errors.As(err, &refused) && refused.RecipientBlocked():
+		return &YouBlockedError{Name: to, Err: err}
 	}
 	return err
 }

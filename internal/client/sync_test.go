@@ -345,6 +345,15 @@ func TestBlock(t *testing.T) {
 			if r := nextOut[*client.Result](a); !r.OK || len(r.Blocked) != 1 || r.Privacy != config.PrivacyBlockDeny {
 				t.Errorf("blocked: %+v", r)
 			}
+			// The server refuses an IM to someone you blocked (04,01 code
+			// 0x0010): the refusal names your block, not theirs.
+			if err := a.c.Exec(t.Context(), 4, `send "Lab Bob" hi`, true); err != nil {
+				t.Fatal(err)
+			}
+			want := `you have blocked Lab Bob (aim unblock "Lab Bob")`
+			if r := nextOut[*client.Result](a); r.OK || r.Error != want {
+				t.Errorf("an IM to a user you blocked: %+v, want the error %q", r, want)
+			}
 			a.stop()
 			for _, o := range a.kept {
 				if im, ok := o.(*client.IM); ok {

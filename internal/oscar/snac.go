@@ -282,7 +282,7 @@ var snacErrorText = map[uint16]string{
 	ErrCodeRequestDenied:    "request denied",
 	ErrCodeBadSNACFormat:    "malformed request",
 	ErrCodeNotPrivileged:    "insufficient rights",
-	ErrCodeRecipientBlocked: "recipient has blocked you",
+	ErrCodeRecipientBlocked: "you have blocked the recipient",
 	ErrCodeSenderTooEvil:    "your warning level is too high",
 	ErrCodeReceiverTooEvil:  "recipient's warning level is too high",
 	ErrCodeUserUnavailable:  "user temporarily unavailable",
