@@ -793,19 +793,19 @@ func TestEscapeSequencesAreDefused(t *testing.T) {
 	if err := srv.WaitOnline(t.Context(), "LabAlice"); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.SendIM("Mallory", "LabAlice", "\x1b]0;pwned\x07\x1b[2J&#27;[31m red \u009b done"); err != nil {
+	if err := srv.SendIM("Mallory", "LabAlice", "\x1b]0;pwned\x07\x1b[2J&#27;[31m red \u009b \u202egnp.exe\u202c &#8238;rtl\u2066\u2069\u200f done"); err != nil {
 		t.Fatal(err)
 	}
 	r.out.waitFor(t, "done")
 	r.in.Close()
 	r.wait(t)
 	out := r.out.String()
-	for _, c := range []string{"\x1b", "\x07", "\u009b"} {
+	for _, c := range []string{"\x1b", "\x07", "\u009b", "\u202e", "\u202c", "\u2066", "\u2069", "\u200f"} {
 		if strings.Contains(out, c) {
 			t.Errorf("output holds control character %q:\n%q", c, out)
 		}
 	}
-	if !strings.Contains(out, "^[]0;pwned^G^[[2J^[[31m red \uFFFD done") {
+	if !strings.Contains(out, "^[]0;pwned^G^[[2J^[[31m red \uFFFD \uFFFDgnp.exe\uFFFD \uFFFDrtl\uFFFD\uFFFD\uFFFD done") {
 		t.Errorf("the message is not shown defused:\n%q", out)
 	}
 }
@@ -840,16 +840,17 @@ func TestRequestsKeepInputOrder(t *testing.T) {
 
 func TestJSONEscapesC1(t *testing.T) {
 	var b strings.Builder
+	const text = "a\u009b[2Jb\u007fc é \u202eexe\u202c\u061c\u200e\u2066\u2069"
 	if err := writeJSON(&b, struct {
 		Text string `json:"text"`
-	}{"a\u009b[2Jb\u007fc é"}); err != nil {
+	}{text}); err != nil {
 		t.Fatal(err)
 	}
-	if got := b.String(); got != `{"text":"a\u009b[2Jb\u007fc é"}`+"\n" {
+	if got := b.String(); got != `{"text":"a\u009b[2Jb\u007fc é \u202eexe\u202c\u061c\u200e\u2066\u2069"}`+"\n" {
 		t.Errorf("writeJSON = %q", got)
 	}
 	var back map[string]string
-	if err := json.Unmarshal([]byte(b.String()), &back); err != nil || back["text"] != "a\u009b[2Jb\u007fc é" {
+	if err := json.Unmarshal([]byte(b.String()), &back); err != nil || back["text"] != text {
 		t.Errorf("round trip = %q, %v", back["text"], err)
 	}
 }

@@ -8,10 +8,13 @@ import (
 )
 
 // Defuse replaces the control characters in a line for people (C0
-// but newline and tab, DEL, C1) with caret notation or U+FFFD: messages,
-// names and profiles come from other people, and an escape sequence in one
-// would otherwise reach the terminal and act (retitle it, clear it, or
-// worse). JSON escapes them too.
+// but newline and tab, DEL, C1, and the bidirectional formatting
+// characters) with caret notation or U+FFFD: messages, names and profiles
+// come from other people, and an escape sequence in one would otherwise
+// reach the terminal and act (retitle it, clear it, or worse), and a
+// direction override would show text other than what is there (a
+// message that reverses the rest of its line, or the event after it).
+// JSON escapes them too.
 func Defuse(s string) string {
 	if !strings.ContainsFunc(s, isControl) {
 		return s
@@ -32,11 +35,19 @@ func Defuse(s string) string {
 }
 
 func isControl(r rune) bool {
-	return (r < 0x20 && r != '\n' && r != '\t') || (0x7f <= r && r <= 0x9f)
+	return (r < 0x20 && r != '\n' && r != '\t') || isRawInJSON(r)
+}
+
+// isBidi reports whether r is a bidirectional formatting character: the
+// marks (U+061C, U+200E, U+200F), embeddings and overrides (U+202A to
+// U+202E) and isolates (U+2066 to U+2069). A terminal lays text out by
+// them, so that "gnp.exe" can show as "exe.png".
+func isBidi(r rune) bool {
+	return r == 0x061c || r == 0x200e || r == 0x200f || (0x202a <= r && r <= 0x202e) || (0x2066 <= r && r <= 0x2069)
 }
 
 // JSON renders v as one line of JSON, ending in a newline, without HTML
-// escaping (profiles are HTML), and safe on a terminal (escapeC1). It is
+// escaping (profiles are HTML), and safe on a terminal (escapeRaw). It is
 // the one JSON form of every Output.
 func JSON(v any) ([]byte, error) {
 	var b bytes.Buffer
@@ -45,7 +56,7 @@ func JSON(v any) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return []byte(escapeC1(b.String())), nil
+	return []byte(escapeRaw(b.String())), nil
 }
 
 // DecodeOutput reads a line that JSON wrote for an Output back into one of
@@ -67,17 +78,18 @@ func DecodeOutput(line []byte) (Output, error) {
 	return nil, fmt.Errorf("client: unknown output type %q", h.Type)
 }
 
-// escapeC1 writes DEL and the C1 controls (U+0080 to U+009F) as \u
-// escapes: encoding/json leaves them raw, and a terminal showing the JSON
-// would act on them. They can only stand inside JSON strings, where the
-// escape means the same character.
-func escapeC1(s string) string {
-	if !strings.ContainsFunc(s, isC1) {
+// escapeRaw writes DEL, the C1 controls (U+0080 to U+009F) and the
+// bidirectional formatting characters (isBidi) as \u escapes:
+// encoding/json leaves them raw, and a terminal showing the JSON would act
+// on them. They can only stand inside JSON strings, where the escape means
+// the same character.
+func escapeRaw(s string) string {
+	if !strings.ContainsFunc(s, isRawInJSON) {
 		return s
 	}
 	var b strings.Builder
 	for _, r := range s {
-		if isC1(r) {
+		if isRawInJSON(r) {
 			fmt.Fprintf(&b, "\\u%04x", r)
 		} else {
 			b.WriteRune(r)
@@ -86,4 +98,7 @@ func escapeC1(s string) string {
 	return b.String()
 }
 
-func isC1(r rune) bool { return 0x7f <= r && r <= 0x9f }
+// isRawInJSON reports whether r is a character a terminal acts on that
+// encoding/json leaves raw: DEL, C1, and the bidirectional formatting
+// characters.
+func isRawInJSON(r rune) bool { return (0x7f <= r && r <= 0x9f) || isBidi(r) }
