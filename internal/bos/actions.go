@@ -238,6 +238,7 @@ type Pending struct {
 	c    *call
 	j    *job
 	what oscar.SNACType
+	im   *oscar.ICBMSend // the IM, for WaitOrStore
 }
 
 // start queues m and registers for a reply of type want (or an error SNAC
@@ -328,7 +329,7 @@ func (s *Session) deliver(snac oscar.SNAC) bool {
 	if snac.Subtype == 1 {
 		var e oscar.SNACError
 		e.Decode(snac.Body)
-		r.err = &RequestError{Type: snacType(c.sent), Code: e.Code}
+		r.err = &RequestError{Type: snacType(c.sent), Code: e.Code, Subcode: e.Subcode()}
 	} else {
 		r.body = append([]byte(nil), snac.Body...)
 	}
@@ -397,6 +398,16 @@ func (s *Session) SendIM(ctx context.Context, to, text string) error {
 	return p.Wait(ctx)
 }
 
+// SendOrStoreIM is SendIM that, when the recipient is offline, asks the
+// server to keep the IM for them (Pending.WaitOrStore).
+func (s *Session) SendOrStoreIM(ctx context.Context, to, text string) (Delivery, error) {
+	p, err := s.QueueIM(to, text, false)
+	if err != nil {
+		return Delivered, err
+	}
+	return p.WaitOrStore(ctx)
+}
+
 // QueueIM queues an IM and returns at once; Wait on the result for the
 // server's answer. IMs are sent in the order they are queued, at the pace
 // the server's rate limits allow. A full queue is ErrQueueFull.
@@ -410,7 +421,54 @@ func (s *Session) QueueIM(to, text string, autoResponse bool) (*Pending, error) 
 		return nil, err
 	}
 	m := &oscar.ICBMSend{Cookie: newCookie(), Channel: 1, ScreenName: name, Message: oscar.NewMessage(t), WantAck: true, AutoResponse: autoResponse}
-	return s.start(m, oscar.TypeICBMAck)
+	p, err := s.start(m, oscar.TypeICBMAck)
+	if p != nil {
+		p.im = m
+	}
+	return p, err
+}
+
+// Delivery says what the server did with an IM it accepted.
+type Delivery int
+
+const (
+	// Delivered: the recipient was online (or the server did not say).
+	Delivered Delivery = iota
+	// Stored: the recipient is offline, and the server keeps the IM for
+	// their next signon.
+	Stored
+)
+
+func (d Delivery) String() string {
+	if d == Stored {
+		return "stored"
+	}
+	return "delivered"
+}
+
+// WaitOrStore waits for the server to accept an IM queued by QueueIM, like
+// Wait; if the server refuses it because its recipient is not signed on,
+// it sends the same message again asking the server to store it for their
+// next signon (TLV 0x0006, with TLV 0x0003 so that only a 04,0C can say
+// "stored": a 04,0C alone cannot tell it from delivered, fact 57). Servers
+// that store nothing refuse the second try too, and that refusal is the
+// error. An automatic reply is never stored.
+func (p *Pending) WaitOrStore(ctx context.Context) (Delivery, error) {
+	err := p.Wait(ctx)
+	var refused *RequestError
+	if p.im == nil || p.im.AutoResponse || !errors.As(err, &refused) || !refused.RecipientOffline() || refused.Subcode != 0 {
+		return Delivered, err
+	}
+	m := *p.im
+	m.Store, m.WantAck = true, true
+	again, err := p.s.start(&m, oscar.TypeICBMAck)
+	if err != nil {
+		return Delivered, err
+	}
+	if err := again.Wait(ctx); err != nil {
+		return Delivered, err
+	}
+	return Stored, nil
 }
 
 // CheckIM reports, with no server, whether text fits in an IM under the

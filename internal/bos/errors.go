@@ -146,8 +146,9 @@ var ErrUnanswered = errors.New("sent, but not answered yet")
 // RequestError is the server refusing a request with an error SNAC, such as
 // 04,01 code 0x0004 for an IM to someone who is offline.
 type RequestError struct {
-	Type SNACType // the request refused
-	Code uint16
+	Type    SNACType // the request refused
+	Code    uint16
+	Subcode uint16 // TLV 0x0008, the reason behind Code; 0 when none
 }
 
 // Error says what the server refused, and why where the code tells, in a
@@ -159,6 +160,8 @@ func (e *RequestError) Error() string {
 	}
 	why := oscar.ErrorCodeText(e.Code)
 	switch {
+	case e.StorageFull():
+		why = "the server keeps no more messages for them until they sign on"
 	case e.Code == oscar.ErrCodeNotLoggedOn:
 		why = "they are not signed on"
 	case e.Code == oscar.ErrCodeRequestDenied && oscar.SNACType(e.Type) == oscar.TypeWarnRequest:
@@ -174,6 +177,9 @@ func (e *RequestError) Error() string {
 // Detail is the refusal as the wire has it: "04,06 refused: recipient is
 // not signed on (code 0x0004)".
 func (e *RequestError) Detail() string {
+	if e.Subcode != 0 {
+		return fmt.Sprintf("%s refused: %s (code 0x%04x, subcode 0x%04x)", e.Type, oscar.ErrorCodeText(e.Code), e.Code, e.Subcode)
+	}
 	return fmt.Sprintf("%s refused: %s (code 0x%04x)", e.Type, oscar.ErrorCodeText(e.Code), e.Code)
 }
 
@@ -188,13 +194,20 @@ var requestNames = map[oscar.SNACType]string{
 }
 
 // RecipientOffline reports whether the error says the recipient is not
-// signed on.
+// signed on (StorageFull says more).
 func (e *RequestError) RecipientOffline() bool { return e.Code == oscar.ErrCodeNotLoggedOn }
 
 // RecipientBlocked reports whether the error says that you have blocked
 // the recipient (your privacy settings keep them from you). A recipient
 // who blocks you is refused as offline instead.
 func (e *RequestError) RecipientBlocked() bool { return e.Code == oscar.ErrCodeRecipientBlocked }
+
+// StorageFull reports whether the error refuses an IM to be stored for an
+// offline recipient because the server keeps no more from this sender for
+// them (code 0x0004 with subcode 0x000F).
+func (e *RequestError) StorageFull() bool {
+	return e.Code == oscar.ErrCodeNotLoggedOn && e.Subcode == oscar.ICBMSubcodeOfflineFull
+}
 
 // TooLongError is a message or profile longer than the server takes.
 type TooLongError struct {

@@ -26,7 +26,9 @@ type SignedOn struct {
 	Reconnected  bool   // a reconnect, not the first signon
 }
 
-// IMReceived is an incoming instant message (04,07 on channel 1).
+// IMReceived is an incoming instant message (04,07 on channel 1). An IM
+// the server stored while the user was offline (Offline) has the time it
+// was stored as its time, and is never auto-replied to.
 type IMReceived struct {
 	At
 	From         string
@@ -34,6 +36,7 @@ type IMReceived struct {
 	AutoResponse bool   // an away message sent automatically
 	WarningLevel uint16 // the sender's
 	AutoReplied  bool   // the session answered with the away message (Options.AutoReply)
+	Offline      bool   // stored by the server while the user was offline
 }
 
 // BuddyOnline is a buddy signing on, or changing while on (03,0B).

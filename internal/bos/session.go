@@ -157,6 +157,12 @@ type Session struct {
 	replied map[string]bool   // senders auto-replied to for this away message
 	fb      *feedbagState     // nil: no feedbag in use
 
+	// Used by the reader goroutine only: stored IMs (answers to 04,10)
+	// held until the 04,17 so that they go out in the order they were
+	// stored, and whether the 04,17 came (later ones go out at once).
+	storedIMs   []*IMReceived
+	storedAfter bool
+
 	lastRead  atomic.Int64 // unix nanos
 	lastWrite atomic.Int64
 
@@ -459,6 +465,7 @@ func (s *Session) readLoop() {
 	s.wg.Wait()
 	s.stopAfter()
 	s.failPending()
+	s.flushStored()
 	err := s.Err()
 	s.emit(&Disconnected{At: At{s.now()}, Err: err, Reason: ReasonOf(err)})
 }
@@ -540,12 +547,24 @@ func (s *Session) logf(format string, args ...any) {
 // parse is an error, and the SNAC is skipped.
 func (s *Session) handle(snac oscar.SNAC) error {
 	now := At{s.now()}
+	if snac.Type() != oscar.TypeICBMIncoming {
+		s.flushStored() // stored IMs are older than whatever comes next
+	}
 	switch snac.Type() {
 	case oscar.TypeICBMIncoming:
 		var m oscar.IncomingIM
 		if err := m.Decode(snac.Body); err != nil {
 			return err
 		}
+		if at, ok := m.Stored(); ok && m.Channel == 1 {
+			s.storedIMs = append(s.storedIMs, &IMReceived{At: At{at}, From: m.From.ScreenName, Text: m.Message.Text.String(),
+				AutoResponse: m.AutoResponse, WarningLevel: m.From.WarningLevel, Offline: true})
+			if s.storedAfter {
+				s.flushStored()
+			}
+			return nil
+		}
+		s.flushStored()
 		if m.Channel == 2 { // a rendezvous: chat invitations (export.go)
 			return s.rendezvous(now, &m)
 		}
@@ -647,6 +666,8 @@ func (s *Session) handle(snac oscar.SNAC) error {
 	case oscar.TypeMOTD:
 		s.emit(&ServerMessage{At: now, Type: snacType(snac.Type()), Text: serverNotice(snac)})
 	case oscar.TypeStatsInterval:
+	case oscar.TypeOfflineDone: // every stored IM asked for (04,10) was sent, or is coming
+		s.storedAfter = true
 	case oscar.TypeFeedbagStartCluster, oscar.TypeFeedbagEndCluster,
 		oscar.TypeFeedbagInsertItem, oscar.TypeFeedbagUpdateItem, oscar.TypeFeedbagDeleteItem:
 		return s.feedbagPush(now, snac)
@@ -658,9 +679,27 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		if err := e.Decode(snac.Body); err != nil {
 			return err
 		}
+		if s.signonReqs[snac.RequestID] == oscar.TypeOfflineRetrieve {
+			// A server that keeps no offline IMs (the 2025 release): no news.
+			s.logf("the server keeps no offline messages: %s", (&RequestError{Type: snacType(oscar.TypeOfflineRetrieve), Code: e.Code}).Detail())
+			return nil
+		}
 		s.emit(&ServerError{At: now, Type: snacType(snac.Type()), Code: e.Code})
 	}
 	return nil
+}
+
+// flushStored emits the stored IMs held, in the order they were stored
+// (the time the server gives each).
+func (s *Session) flushStored() {
+	if len(s.storedIMs) == 0 {
+		return
+	}
+	slices.SortStableFunc(s.storedIMs, func(a, b *IMReceived) int { return a.Time.Compare(b.Time) })
+	for _, ev := range s.storedIMs {
+		s.emit(ev)
+	}
+	s.storedIMs = s.storedIMs[:0]
 }
 
 func serverNotice(snac oscar.SNAC) string {

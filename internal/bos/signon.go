@@ -114,6 +114,11 @@ func (s *Session) signon(ctx context.Context) error {
 		burst = append(burst, oscar.Empty(oscar.TypeFeedbagUse))
 	}
 	burst = append(burst, clientReady(host.Families))
+	if slices.Contains(host.Families, oscar.FamilyICBM) {
+		// IMs the server kept while we were offline: none comes unasked
+		// (fact 59); servers that keep none refuse, silently (handle).
+		burst = append(burst, oscar.Empty(oscar.TypeOfflineRetrieve))
+	}
 	for _, m := range burst {
 		if err := s.writeNow(ctx, m); err != nil {
 			return &StepError{Step: "sending " + m.SNACType().String(), Err: err}
