@@ -114,6 +114,8 @@ type settingsView struct {
 	Reconnect       bool                `yaml:"reconnect" json:"reconnect"`
 	TLS             bool                `yaml:"tls" json:"tls"`
 	HTML            bool                `yaml:"html" json:"html"`
+	History         bool                `yaml:"history" json:"history"`
+	HistoryDays     int                 `yaml:"history_days" json:"history_days"`
 }
 
 func configShowRun(opts *configShowOptions) error {
@@ -133,6 +135,8 @@ func configShowRun(opts *configShowOptions) error {
 		Reconnect:       cfg.Reconnect,
 		TLS:             cfg.TLS,
 		HTML:            cfg.HTML,
+		History:         cfg.History,
+		HistoryDays:     cfg.HistoryDays,
 	}
 	for _, g := range cfg.Buddies { // empty lists print as [] rather than null
 		view.Buddies = append(view.Buddies, config.BuddyGroup{Group: g.Group, Names: append([]string{}, g.Names...)})

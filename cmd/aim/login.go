@@ -9,6 +9,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/history"
 	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
@@ -134,6 +135,9 @@ func (o *accountOptions) account(ctx context.Context, cfg *config.Config) (clien
 	}
 	a.TLS = tlsConfig
 	a.StateDir = stateDir(a.ScreenName)
+	if cfg.History {
+		a.HistoryDir = history.Dir(a.StateDir)
+	}
 	if o.Debug() {
 		a.Debug = o.IO.ErrOut
 	}

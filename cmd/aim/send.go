@@ -145,7 +145,9 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 	if err != nil {
 		return err
 	}
-	r, err := client.Send(ctx, a, opts.To, body, time.Now)
+	// The history failing to record the message is a warning: it was sent.
+	warn := func(err error) { fmt.Fprintf(opts.IO.ErrOut, "aim: warning: %s\n", client.Defuse(err.Error())) }
+	r, err := client.Send(ctx, a, opts.To, body, time.Now, warn)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/buddylist"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/history"
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/secret"
 	"github.com/aim-oscar/aim/internal/wiretrace"
@@ -43,6 +44,11 @@ type Account struct {
 	// StateDir keeps the buddy list as last synced with the list the
 	// server keeps (sync.go); "" keeps it in memory for this run only.
 	StateDir string
+	// HistoryDir, if set, is where the account's conversations are
+	// recorded (history.Dir of the state directory); HistoryDays, if not
+	// 0, is how many days of them are kept.
+	HistoryDir  string
+	HistoryDays int
 
 	feedbag      bool               // use the server's list (not for a one-shot send)
 	savedFeedbag *buddylist.Feedbag // the server's list as last seen
@@ -63,7 +69,8 @@ func NewAccount(cfg *config.Config) (Account, error) {
 	if err != nil {
 		return Account{}, err
 	}
-	a := Account{Server: server, ScreenName: name, Method: method, Profile: cfg.Profile, Away: cfg.Away}
+	a := Account{Server: server, ScreenName: name, Method: method, Profile: cfg.Profile, Away: cfg.Away,
+		HistoryDays: cfg.HistoryDays}
 	for _, g := range cfg.Buddies {
 		a.Buddies = append(a.Buddies, g.Names...)
 	}
@@ -118,13 +125,17 @@ func Backoff(attempt int) time.Duration {
 }
 
 // Client is an account kept online. Start makes one; Wait returns when it
-// is signed off for good.
+// is signed off for good. Its goroutines (the supervisor, the rooms', the
+// config follower's, the history's writer) all end before Wait returns.
 type Client struct {
 	opts     Options
 	live     *live
 	rooms    *rooms
 	commands []*Command // the table, for help
 	sync     *syncer
+
+	history  *history.Recorder // nil: not recording
+	selfName atomic.Pointer[string]
 
 	emitMu sync.Mutex
 
@@ -165,6 +176,11 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 	c := &Client{opts: opts, live: newLive(opts.Account), commands: commands, stop: stop, done: make(chan struct{}),
 		roomsLeft: make(chan struct{}), sync: newSyncer(opts.StateDir)}
 	c.rooms = newRooms(c)
+	rec, err := openHistory(opts.Account, c.emit)
+	if err != nil {
+		c.emit(&HistoryError{Error: err.Error()})
+	}
+	c.history = rec
 	sessCtx, endSessions := context.WithCancel(context.WithoutCancel(ctx))
 	c.sessCtx = sessCtx
 	c.roomsFirst = context.AfterFunc(ctx, func() {
@@ -192,6 +208,7 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 		if watcher != nil {
 			watcher.Close()
 		}
+		c.history.Close()
 		return nil, err
 	}
 	ready := make(chan struct{})
@@ -246,6 +263,7 @@ func (c *Client) run(ctx context.Context, sess *bos.Session, watcher *config.Wat
 	fctx, cancel := context.WithTimeout(context.Background(), finishWait)
 	defer cancel()
 	c.finish(fctx)
+	c.history.Close() // after the last output it records
 	return err
 }
 
@@ -388,12 +406,19 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// emit stamps o with the time now, unless it has one, and hands it on.
+// emit stamps o with the time now, unless it has one, records it in the
+// history if it is kept there, and hands it on.
 func (c *Client) emit(o Output) {
 	if o.head().Time.IsZero() {
 		Stamp(o, c.opts.Now())
 	} else {
 		Stamp(o, o.head().Time)
+	}
+	if s, ok := o.(*SignedOn); ok {
+		c.selfName.Store(&s.ScreenName)
+	}
+	if e, ok := historyEntry(o); ok {
+		c.history.Record(e)
 	}
 	if c.opts.Emit == nil {
 		return
@@ -455,8 +480,10 @@ func connect(ctx context.Context, a Account, reconnected bool) (*bos.Session, er
 }
 
 // Send signs on, sends one message, waits until the server accepts it, and
-// signs off: aim send. It watches no buddies.
-func Send(ctx context.Context, a Account, to, text string, now func() time.Time) (*Result, error) {
+// signs off: aim send. It watches no buddies. The message sent is
+// recorded in the history if a keeps one; warn, if set, gets the
+// history's problems (the message was sent all the same).
+func Send(ctx context.Context, a Account, to, text string, now func() time.Time, warn func(error)) (*Result, error) {
 	a.Buddies = nil
 	sessCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -481,5 +508,18 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time)
 	}
 	r := &Result{Command: CmdSend.Name, OK: true, To: to, Summary: "sent to " + to}
 	Stamp(r, now())
+	if warn == nil {
+		warn = func(error) {}
+	}
+	rec, err := openHistory(a, func(o Output) { warn(errors.New(o.(*HistoryError).Error)) })
+	if err != nil {
+		warn(err)
+	}
+	if rec != nil {
+		e := sentIM(sess.Self().ScreenName, to, text, false)
+		e.Time = Stamp(e.Event.(Output), r.Time).head().Time
+		rec.Record(e)
+		rec.Close()
+	}
 	return r, nil
 }

@@ -352,7 +352,8 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{To: name}
-	p, err := x.sess.QueueIM(name, IMBody(text, html), auto)
+	body := IMBody(text, html)
+	p, err := x.sess.QueueIM(name, body, auto)
 	if err != nil {
 		return r, err
 	}
@@ -360,6 +361,9 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 	x.later = func() (*Result, error) {
 		r.Summary = "sent to " + name
 		err := p.Wait(ctx)
+		if err == nil {
+			x.c.recordOwn(sentIM(x.c.self(), name, body, auto))
+		}
 		switch {
 		case err == nil || ctx.Err() == nil:
 		case errors.Is(err, bos.ErrUnanswered):

@@ -301,5 +301,5 @@ func Outputs() []Output {
 		&Typing{}, &Warned{}, &Rate{}, &ServerError{}, &ServerMessage{}, &Disconnected{},
 		&Reconnecting{}, &ReconnectFailed{}, &ConfigApplied{}, &ConfigError{}, &Result{},
 		&ChatJoined{}, &ChatMessage{}, &ChatMember{}, &ChatMember{Left: true}, &ChatLeft{}, &ChatInvite{},
-		&BuddyListSynced{}, &BuddyListChanged{}}
+		&BuddyListSynced{}, &BuddyListChanged{}, &HistoryError{}}
 }

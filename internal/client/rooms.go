@@ -448,7 +448,11 @@ func say(x *call) (*Result, error) {
 	if room == nil {
 		return r, fmt.Errorf("%s is being joined again; not sent", name)
 	}
-	return r, room.Say(x.ctx, text)
+	if err := room.Say(x.ctx, text); err != nil {
+		return r, err
+	}
+	x.c.recordOwn(saidInRoom(x.c.self(), name, text))
+	return r, nil
 }
 
 func leaveRoom(x *call) (*Result, error) {

@@ -114,6 +114,8 @@ func text(o Output) string {
 		return s
 	case *BuddyListSynced:
 		return syncedText(e)
+	case *HistoryError:
+		return e.Error
 	case *BuddyListChanged:
 		return "buddy list changed in another session: " + changesText(e.Changes)
 	case *Result:

@@ -21,6 +21,8 @@
 //	reconnect         --reconnect         AIM_RECONNECT         true
 //	tls               --tls               AIM_TLS               false
 //	html              --html (aim send)   AIM_HTML              false (messages typed are HTML, sent as is)
+//	history           (no flag)           AIM_HISTORY           true (record conversations; docs/history.md)
+//	history_days      (no flag)           AIM_HISTORY_DAYS      0 (days of history kept; 0 keeps all)
 //	buddies           (file only)                               none
 //	profile           (file only)                               ""
 //	away              (file only)                               ""
@@ -86,6 +88,8 @@ const (
 	KeyReconnect       = "reconnect"
 	KeyTLS             = "tls"
 	KeyHTML            = "html"
+	KeyHistory         = "history"
+	KeyHistoryDays     = "history_days"
 	KeyBlocked         = "blocked" // privacy.go
 	KeyAllowed         = "allowed"
 	KeyPrivacy         = "privacy"
@@ -118,7 +122,8 @@ const (
 
 // layeredKeys are the keys that may come from a flag, the environment, the
 // file or a default. The others are file-only.
-var layeredKeys = []string{KeyScreenName, KeyServer, KeyAuth, KeyPasswordCommand, KeyOutput, KeyReconnect, KeyTLS, KeyHTML}
+var layeredKeys = []string{KeyScreenName, KeyServer, KeyAuth, KeyPasswordCommand, KeyOutput, KeyReconnect, KeyTLS, KeyHTML,
+	KeyHistory, KeyHistoryDays}
 
 // Options says where Load looks.
 type Options struct {
@@ -189,6 +194,10 @@ type Config struct {
 	// HTML: the messages the user types are HTML, sent as they are;
 	// otherwise they are text, escaped so they arrive as typed.
 	HTML bool
+	// History: the running session and aim send record conversations;
+	// HistoryDays, if not 0, is how many days of them are kept.
+	History     bool
+	HistoryDays int
 
 	// PasswordCommandTimeout bounds password_command; zero means
 	// DefaultPasswordCommandTimeout.
@@ -222,6 +231,8 @@ type fileSettings struct {
 	Reconnect       *boolSetting `yaml:"reconnect"`
 	TLS             *boolSetting `yaml:"tls"`
 	HTML            *boolSetting `yaml:"html"`
+	History         *boolSetting `yaml:"history"`
+	HistoryDays     *string      `yaml:"history_days"`
 }
 
 // layered returns the file's values of the layered keys, for viper.
@@ -246,6 +257,10 @@ func (s *fileSettings) layered() map[string]any {
 	if s.HTML != nil {
 		m[KeyHTML] = bool(*s.HTML)
 	}
+	if s.History != nil {
+		m[KeyHistory] = bool(*s.History)
+	}
+	put(KeyHistoryDays, s.HistoryDays)
 	return m
 }
 
@@ -303,6 +318,8 @@ func Load(opts Options) (*Config, error) {
 	v.SetDefault(KeyReconnect, true)
 	v.SetDefault(KeyTLS, false)
 	v.SetDefault(KeyHTML, false)
+	v.SetDefault(KeyHistory, true)
+	v.SetDefault(KeyHistoryDays, "0")
 	if err := v.MergeConfigMap(file.layered()); err != nil {
 		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
@@ -341,6 +358,7 @@ func Load(opts Options) (*Config, error) {
 		Reconnect:       v.GetBool(KeyReconnect),
 		TLS:             v.GetBool(KeyTLS),
 		HTML:            v.GetBool(KeyHTML),
+		History:         v.GetBool(KeyHistory),
 		Warnings:        doc.warnings,
 		flagNames:       opts.FlagNames,
 	}
@@ -370,6 +388,13 @@ func Load(opts Options) (*Config, error) {
 	}
 
 	src := sources{opts: opts, path: path, file: file.layered()}
+	days := strings.TrimSpace(v.GetString(KeyHistoryDays))
+	if n, err := strconv.Atoi(days); err == nil && n >= 0 {
+		c.HistoryDays = n
+	} else {
+		return nil, &SettingError{Key: KeyHistoryDays, Value: days, Source: src.of(KeyHistoryDays),
+			Reason: "is not a number of days (0 keeps all)"}
+	}
 	if err := c.validate(src); err != nil {
 		return nil, err
 	}
@@ -386,7 +411,7 @@ func envLayer(opts Options) (map[string]any, error) {
 			continue
 		}
 		switch key {
-		case KeyReconnect, KeyTLS, KeyHTML:
+		case KeyReconnect, KeyTLS, KeyHTML, KeyHistory:
 			b, err := ParseBool(val)
 			if err != nil {
 				return nil, &SettingError{Key: key, Value: val, Source: name, Reason: err.Error()}

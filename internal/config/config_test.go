@@ -355,3 +355,30 @@ func TestUnreadableConfigIsAFileError(t *testing.T) {
 		t.Fatalf("Load of a directory = %v, want a FileError", err)
 	}
 }
+
+// TestHistorySettings: history is on and keeps everything by default; the
+// file and AIM_HISTORY, AIM_HISTORY_DAYS set it; a bad number of days
+// names the key and where it came from.
+func TestHistorySettings(t *testing.T) {
+	c, err := Load(Options{Path: filepath.Join(t.TempDir(), "none.yaml"), Env: env(nil)})
+	if err != nil || !c.History || c.HistoryDays != 0 {
+		t.Fatalf("defaults: %+v, %v; want history on, 0 days", c, err)
+	}
+	path := writeConfig(t, "history: no\nhistory_days: 30\n", 0o600)
+	if c, err = Load(Options{Path: path, Env: env(nil)}); err != nil || c.History || c.HistoryDays != 30 {
+		t.Errorf("from the file: history %v, days %d, %v", c.History, c.HistoryDays, err)
+	}
+	if c, err = Load(Options{Path: path, Env: env(map[string]string{"AIM_HISTORY": "on", "AIM_HISTORY_DAYS": "7"})}); err != nil || !c.History || c.HistoryDays != 7 {
+		t.Errorf("from the environment: history %v, days %d, %v", c.History, c.HistoryDays, err)
+	}
+	for _, bad := range []map[string]string{{"AIM_HISTORY_DAYS": "-1"}, {"AIM_HISTORY_DAYS": "a week"}, {"AIM_HISTORY": "sometimes"}} {
+		_, err := Load(Options{Path: path, Env: env(bad)})
+		var se *SettingError
+		if !errors.As(err, &se) || !strings.Contains(err.Error(), "AIM_HISTORY") {
+			t.Errorf("%v: %v, want a SettingError naming the variable", bad, err)
+		}
+	}
+	if _, err := Load(Options{Path: writeConfig(t, "history_days: [1]\n", 0o600), Env: env(nil)}); err == nil || !strings.Contains(err.Error(), "history_days") {
+		t.Errorf("history_days as a list: %v", err)
+	}
+}

@@ -58,7 +58,8 @@ func (w Warning) String() string {
 // Keys aim knows at the top level of the file, and in each buddies group.
 var (
 	knownKeys = []string{KeyScreenName, KeyServer, KeyAuth, KeyPasswordCommand, KeyPassword,
-		KeyBuddies, KeyProfile, KeyAway, KeyOutput, KeyReconnect, KeyTLS, KeyHTML, KeyBlocked, KeyAllowed, KeyPrivacy}
+		KeyBuddies, KeyProfile, KeyAway, KeyOutput, KeyReconnect, KeyTLS, KeyHTML, KeyBlocked, KeyAllowed, KeyPrivacy,
+		KeyHistory, KeyHistoryDays}
 	groupKeys = []string{"group", "names"}
 )
 
@@ -75,6 +76,8 @@ var shapes = map[string]string{
 	KeyReconnect:       "true or false",
 	KeyTLS:             "true or false",
 	KeyHTML:            "true or false",
+	KeyHistory:         "true or false",
+	KeyHistoryDays:     "a number of days (0 keeps all)",
 	KeyPrivacy:         strings.Join(PrivacyModes, ", "),
 }
 
@@ -141,7 +144,7 @@ func (d *document) checkShapes() ([]Warning, error) {
 					return nil, fail(n, "%s must be a list of screen names, and this one is %s", k.Value, describe(n))
 				}
 			}
-		case KeyReconnect, KeyTLS, KeyHTML:
+		case KeyReconnect, KeyTLS, KeyHTML, KeyHistory:
 			if v.Kind != yaml.ScalarNode {
 				return nil, fail(v, "%s must be %s, not %s", k.Value, shapes[k.Value], describe(v))
 			}

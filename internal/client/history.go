@@ -1,0 +1,103 @@
+package client
+
+import (
+	"context"
+
+	"github.com/aim-oscar/aim/internal/history"
+	"github.com/aim-oscar/aim/internal/htmltext"
+)
+
+// HistoryError is the conversation history failing to keep up: the disk
+// is full or too slow. Each kind of failure is said once; Dropped counts
+// the events not recorded so far.
+type HistoryError struct {
+	Head
+	Error   string `json:"error"`
+	Dropped int64  `json:"dropped"`
+}
+
+func (*HistoryError) Kind() string { return "history_error" }
+
+// openHistory starts recording a's conversations, if a keeps them;
+// problems go to report. The Recorder's writer goroutine is the caller's
+// to stop, with Close.
+func openHistory(a Account, report func(Output)) (*history.Recorder, error) {
+	if a.HistoryDir == "" {
+		return nil, nil
+	}
+	return history.Open(a.HistoryDir, history.Options{
+		Encode:   func(v any) ([]byte, error) { return JSON(v) },
+		KeepDays: a.HistoryDays,
+		Report: func(p history.Problem) {
+			report(&HistoryError{Error: p.Err.Error(), Dropped: p.Dropped})
+		},
+	})
+}
+
+// historyEntry says where the history keeps o, an output of the session
+// (stamped): ok is false for outputs that are not kept (buddies coming and
+// going, rates, command results). Everything kept from the server is In.
+func historyEntry(o Output) (e history.Entry, ok bool) {
+	var conv history.Conv
+	switch o := o.(type) {
+	case *IM:
+		conv = history.Conv{Kind: history.KindIM, Name: o.From}
+	case *Warned:
+		conv = history.Conv{Kind: history.KindSession}
+		if o.By != "" {
+			conv = history.Conv{Kind: history.KindIM, Name: o.By}
+		}
+	case *ChatMessage:
+		conv = history.Conv{Kind: history.KindRoom, Name: o.Room}
+	case *ChatMember:
+		conv = history.Conv{Kind: history.KindRoom, Name: o.Room}
+	case *ChatJoined:
+		conv = history.Conv{Kind: history.KindRoom, Name: o.Room}
+	case *ChatLeft:
+		conv = history.Conv{Kind: history.KindRoom, Name: o.Room}
+	case *SignedOn, *Disconnected:
+		conv = history.Conv{Kind: history.KindSession}
+	default:
+		return history.Entry{}, false
+	}
+	return history.Entry{Conv: conv, Time: o.head().Time, Direction: history.In, Event: o}, true
+}
+
+// sentIM is the history's record of an IM the account sent from self to
+// to: html as sent, and its text as the recipient is shown it.
+func sentIM(self, to, html string, auto bool) history.Entry {
+	o := &IM{From: self, Text: htmltext.Plain(html), HTML: html, AutoResponse: auto}
+	return history.Entry{Conv: history.Conv{Kind: history.KindIM, Name: to}, Direction: history.Out, To: to, Event: o}
+}
+
+// saidInRoom is the history's record of the account's own line in a room.
+func saidInRoom(self, room, html string) history.Entry {
+	o := &ChatMessage{Room: room, From: self, Text: htmltext.Plain(html), HTML: html}
+	return history.Entry{Conv: history.Conv{Kind: history.KindRoom, Name: room}, Direction: history.Out, Event: o}
+}
+
+// recordOwn stamps e's event with the time now and records it.
+func (c *Client) recordOwn(e history.Entry) {
+	if c.history == nil {
+		return
+	}
+	o := e.Event.(Output)
+	Stamp(o, c.opts.Now())
+	e.Time = o.head().Time
+	c.history.Record(e)
+}
+
+// self is the account's screen name as the server last formatted it.
+func (c *Client) self() string {
+	if s := c.selfName.Load(); s != nil {
+		return *s
+	}
+	return c.opts.ScreenName
+}
+
+// FlushHistory waits until every event recorded so far is written to the
+// history and synced, or ctx ends: for a reader of the history while the
+// session runs. It returns the first write error since the last flush.
+func (c *Client) FlushHistory(ctx context.Context) error {
+	return c.history.Flush(ctx)
+}

@@ -1,0 +1,287 @@
+package client_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	osexec "os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/history"
+	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/secret"
+)
+
+// stored is a history line as a test reads it.
+type stored struct {
+	Type      string `json:"type"`
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Name      string `json:"name"`
+	Room      string `json:"room"`
+	Text      string `json:"text"`
+	HTML      string `json:"html"`
+	Direction string `json:"direction"`
+}
+
+func (s stored) String() string {
+	switch s.Type {
+	case "im", "chat_message":
+		return fmt.Sprintf("%s %s %s>%s %q %q", s.Direction, s.Type, s.From, s.To, s.Text, s.HTML)
+	case "chat_member_joined", "chat_member_left":
+		return fmt.Sprintf("%s %s %s", s.Direction, s.Type, s.Name)
+	}
+	return s.Direction + " " + s.Type
+}
+
+// readHistory returns the lines of the conversation name (all of them;
+// "" for the session's markers) under dir, failing on any that does not
+// parse.
+func readHistory(t *testing.T, dir, name string) []string {
+	t.Helper()
+	s := history.NewStore(dir)
+	convs := []history.Conv{{Kind: history.KindSession}}
+	if name != "" {
+		var err error
+		if convs, err = s.Find(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lines, err := s.Tail(convs, history.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range lines {
+		var s stored
+		if err := json.Unmarshal(l.Raw, &s); err != nil {
+			t.Fatalf("line %s: %v", l.Raw, err)
+		}
+		if _, err := client.DecodeOutput(l.Raw); err != nil {
+			t.Errorf("line %s is not an output: %v", l.Raw, err)
+		}
+		out = append(out, s.String())
+	}
+	return out
+}
+
+func checkLines(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("%s:\n got %s\nwant %s", what, strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+	}
+}
+
+// TestHistoryRecordsConversations: two accounts exchange IMs (UTF-8 and
+// HTML) and talk in a room; each one's history has every line, in order,
+// with its direction, and the session's markers.
+func TestHistoryRecordsConversations(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(chatAccounts...)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	aliceDir, bobDir := t.TempDir(), t.TempDir()
+	alice, aout := startTCP(t, srv, "LabAlice", func(o *client.Options) { o.HistoryDir = aliceDir })
+	bob, bout := startTCP(t, srv, "Lab Bob", func(o *client.Options) { o.HistoryDir = bobDir })
+
+	// Each command's context lasts until its result: a send is recorded
+	// once the server has taken it.
+	run := func(c *client.Client, line string) { c.Exec(t.Context(), 0, line, true) }
+	ok := func(s *stream, cmd string) {
+		t.Helper()
+		if r := next(t, s, resultOf(cmd)); !r.OK {
+			t.Fatalf("%s: %+v", cmd, r)
+		}
+	}
+	run(alice, `send "lab bob" héllo 漢字 😀 <b>&`)
+	ok(aout, "send")
+	next[*client.IM](t, bout, nil)
+	run(bob, `html LabAlice <i>hi</i> &amp; 👋`)
+	ok(bout, "html")
+	next[*client.IM](t, aout, nil)
+
+	run(alice, "join Lab Lounge")
+	next[*client.ChatJoined](t, aout, nil)
+	run(bob, "join lab lounge")
+	next[*client.ChatJoined](t, bout, nil)
+	next[*client.ChatMember](t, aout, nil)
+	run(alice, "say Lab Lounge 你好 room")
+	ok(aout, "say")
+	next[*client.ChatMessage](t, bout, nil)
+	run(bob, "say Lab Lounge <b>back</b>")
+	ok(bout, "say")
+	next[*client.ChatMessage](t, aout, nil)
+	run(bob, "leave Lab Lounge")
+	next[*client.ChatLeft](t, bout, nil)
+	next[*client.ChatMember](t, aout, func(m *client.ChatMember) bool { return m.Left })
+
+	bob.Stop()
+	bob.Wait()
+	alice.Stop()
+	alice.Wait()
+
+	checkLines(t, "alice's IMs with Lab Bob", readHistory(t, aliceDir, "LABBOB"), []string{
+		`out im LabAlice>lab bob "héllo 漢字 😀 <b>&" "héllo 漢字 😀 &lt;b&gt;&amp;"`,
+		`in im Lab Bob> "hi & 👋" "<i>hi</i> &amp; 👋"`,
+	})
+	checkLines(t, "bob's IMs with LabAlice", readHistory(t, bobDir, "labalice"), []string{
+		`in im LabAlice> "héllo 漢字 😀 <b>&" "héllo 漢字 😀 &lt;b&gt;&amp;"`,
+		`out im Lab Bob>LabAlice "hi & 👋" "<i>hi</i> &amp; 👋"`,
+	})
+	checkLines(t, "alice's room", readHistory(t, aliceDir, "Lab Lounge"), []string{
+		"in chat_joined",
+		"in chat_member_joined Lab Bob",
+		`out chat_message LabAlice> "你好 room" "你好 room"`,
+		`in chat_message Lab Bob> "back" "<b>back</b>"`,
+		"in chat_member_left Lab Bob",
+		"in chat_left",
+	})
+	checkLines(t, "bob's room", readHistory(t, bobDir, "Lab Lounge"), []string{
+		"in chat_joined",
+		`in chat_message LabAlice> "你好 room" "你好 room"`,
+		`out chat_message Lab Bob> "back" "<b>back</b>"`,
+		"in chat_left",
+	})
+	checkLines(t, "alice's session", readHistory(t, aliceDir, ""), []string{"in signed_on", "in disconnected"})
+	for _, dir := range []string{aliceDir, bobDir} {
+		filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() && info.Mode().Perm() != 0o600 {
+				t.Errorf("%s has mode %v, want 0600", p, info.Mode().Perm())
+			}
+			return nil
+		})
+	}
+}
+
+// recorderEnv, when set ("authorizer address|history dir"), makes
+// TestHistorySurvivesKill the recorder: a session of Lab Bob that records
+// its IMs and prints "written N" once the Nth is on disk.
+const recorderEnv = "AIM_TEST_HISTORY_RECORDER"
+
+// TestHistorySurvivesKill: a kill -9 of a session while it records 1,000
+// incoming IMs leaves a history that reads back whole: every line it had
+// written, in order, with at most a last line cut short (skipped).
+func TestHistorySurvivesKill(t *testing.T) {
+	if spec := os.Getenv(recorderEnv); spec != "" {
+		runRecorder(spec)
+		return
+	}
+	srv := oscartest.NewUnstartedServer(chatAccounts...)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	cmd := osexec.Command(os.Args[0], "-test.run=^TestHistorySurvivesKill$")
+	cmd.Env = append(os.Environ(), recorderEnv+"="+srv.AuthAddr()+"|"+dir)
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	ctx, cancel := context.WithTimeout(t.Context(), hangGuard)
+	defer cancel()
+	if err := srv.WaitOnline(ctx, "Lab Bob"); err != nil {
+		t.Fatal(err)
+	}
+	// The first half arrives and is written; the kill comes while the
+	// second half is arriving.
+	const total, half = 1000, 500
+	send := func(from, to int) error {
+		for i := from; i <= to; i++ {
+			if err := srv.SendIM("LabAlice", "Lab Bob", fmt.Sprintf("m%04d", i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := send(1, half); err != nil {
+		t.Fatal(err)
+	}
+	written := 0
+	sc := bufio.NewScanner(stdout)
+	waitFor := func(n int) {
+		t.Helper()
+		for written < n && sc.Scan() {
+			fmt.Sscanf(sc.Text(), "written %d", &written)
+		}
+		if written < n {
+			t.Fatalf("the recorder stopped after %d IMs", written)
+		}
+	}
+	waitFor(half)
+	sent := make(chan error, 1)
+	go func() { sent <- send(half+1, total) }()
+	waitFor(half + 10)
+	cmd.Process.Kill() // SIGKILL, while the rest are still arriving
+	cmd.Wait()
+	<-sent // ends once the server sees the connection gone, if not before
+
+	// Every line reads back but possibly the last, cut short.
+	raw, err := os.ReadFile(filepath.Join(dir, "im", "labalice", mustMonth(t, dir)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rawLines := bytes.Split(bytes.TrimSuffix(raw, []byte("\n")), []byte("\n"))
+	for i, l := range rawLines {
+		if !json.Valid(l) && (i != len(rawLines)-1 || raw[len(raw)-1] == '\n') {
+			t.Errorf("line %d of %d does not parse: %q", i+1, len(rawLines), l)
+		}
+	}
+	lines := readHistory(t, dir, "LabAlice")
+	if len(lines) < written {
+		t.Errorf("%d IMs read back, but %d were written before the kill", len(lines), written)
+	}
+	for i, l := range lines {
+		if want := fmt.Sprintf(`in im LabAlice> "m%04d" "m%04d"`, i+1, i+1); l != want {
+			t.Fatalf("line %d = %s, want %s", i+1, l, want)
+		}
+	}
+	t.Logf("killed after %d IMs written; %d read back", written, len(lines))
+}
+
+// mustMonth returns the name of the one month file of LabAlice's IMs.
+func mustMonth(t *testing.T, dir string) string {
+	t.Helper()
+	ents, err := os.ReadDir(filepath.Join(dir, "im", "labalice"))
+	if err != nil || len(ents) == 0 {
+		t.Fatalf("no history files: %v", err)
+	}
+	return ents[len(ents)-1].Name()
+}
+
+// runRecorder is the recorder process of TestHistorySurvivesKill: it
+// runs until killed.
+func runRecorder(spec string) {
+	addr, dir, _ := strings.Cut(spec, "|")
+	ims := make(chan struct{}, 4096)
+	c, err := client.Start(context.Background(), client.Options{
+		Account: client.Account{Server: addr, ScreenName: "Lab Bob", Password: secret.String("bobpass22"), HistoryDir: dir},
+		Emit: func(o client.Output) {
+			if _, ok := o.(*client.IM); ok {
+				ims <- struct{}{}
+			}
+		},
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "recorder:", err)
+		os.Exit(1)
+	}
+	n := 0
+	for range ims {
+		n++
+		if err := c.FlushHistory(context.Background()); err != nil {
+			fmt.Fprintln(os.Stderr, "recorder:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("written %d\n", n)
+	}
+}
