@@ -457,3 +457,36 @@ func TestBlankGroupName(t *testing.T) {
 func hasKind(cs []Change, k ChangeKind) bool {
 	return slices.ContainsFunc(cs, func(c Change) bool { return c.Kind == k })
 }
+
+// TestReconcile: the base after a sync takes what both sides agree on and
+// keeps its old value for the rest.
+func TestReconcile(t *testing.T) {
+	bob := List{Groups: []Group{g("Friends", "Lab Bob")}}
+	tests := []struct {
+		name                string
+		base, local, remote List
+		want                List
+	}{
+		{"both sides took it", bob, List{Groups: []Group{g("Friends", "Lab Bob", "LabDave")}}, List{Groups: []Group{g("Friends", "labbob", "labdave")}},
+			List{Groups: []Group{g("Friends", "labbob", "labdave")}}},
+		{"refused by the server: not synced", bob, List{Groups: []Group{g("Friends", "Lab Bob", "LabDave")}}, List{Groups: []Group{g("Friends", "labbob")}},
+			List{Groups: []Group{g("Friends", "labbob")}}},
+		{"not written into the file: not synced", bob, bob, List{Groups: []Group{g("Friends", "labbob"), g("Odd", "palx")}},
+			List{Groups: []Group{g("Friends", "labbob")}}},
+		{"a removal that did not reach the server: still in the base", bob, List{Groups: []Group{g("Friends")}}, bob,
+			bob},
+		{"a move only one side has: the old group", bob, List{Groups: []Group{g("Friends"), g("Work", "Lab Bob")}}, bob,
+			List{Groups: []Group{g("Friends", "Lab Bob")}}},
+		{"permit, deny, privacy", List{Deny: []string{"LabCarol"}, Privacy: oscar.PrivacyBlockDeny},
+			List{Deny: []string{"LabCarol", "Spam"}, Permit: []string{"LabDave"}, Privacy: oscar.PrivacyAllowPermit},
+			List{Deny: []string{"spam"}, Permit: []string{"labdave"}, Privacy: oscar.PrivacyBlockDeny},
+			List{Deny: []string{"spam", "LabCarol"}, Permit: []string{"labdave"}, Privacy: oscar.PrivacyBlockDeny}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Reconcile(tt.base, tt.local, tt.remote); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Reconcile = %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}

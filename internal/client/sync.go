@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -25,9 +26,15 @@ import (
 // are merged (buddylist.Merge): what changed locally since the base goes
 // up in one transaction, what changed on the server is written into the
 // config file, and the server's list after the edits it accepted becomes
-// the new base. An item the server refuses is thus not in the base, and
-// goes up again at the next sync; a sync cut off by a lost connection
-// starts again from what the server has, so nothing is sent twice.
+// the new base (buddylist.Reconcile: what the config file and the server
+// agree on; the rest keeps its old base). An item the server refuses, or
+// one the config file could not take, is thus not in the base, and is
+// merged again at the next sync; a sync cut off by a lost connection
+// starts again from what the server has, so nothing is sent twice. Before
+// a sync sends anything it saves the list it is sending (Sending): a sync
+// cut off by a lost connection or the death of the process is reconciled
+// with it at the next sync, so an upload the server took is never
+// mistaken later for an addition made on the server.
 
 // stateFile is the file in the state directory.
 const stateFile = "buddylist.json"
@@ -36,6 +43,9 @@ const stateFile = "buddylist.json"
 type savedState struct {
 	Base    buddylist.List     `json:"base"`
 	Feedbag *buddylist.Feedbag `json:"feedbag,omitempty"`
+	// Sending is the config file's list as a sync that did not finish
+	// left it, saved before that sync sent its edits.
+	Sending *buddylist.List `json:"sending,omitempty"`
 }
 
 // syncer holds the state between syncs; mu makes syncs one at a time.
@@ -225,37 +235,43 @@ func (c *Client) syncList(ctx context.Context, sess *bos.Session) *BuddyListSync
 	for _, p := range bad {
 		o.Repaired = append(o.Repaired, p.String())
 	}
-	local, cfg, err := c.localList(remote, s.state.Base)
-	downOK := err == nil // else the file did not take the server's changes: keep the base
+	if s.state.Sending != nil { // the last sync was cut off after it sent
+		s.state.Base = buddylist.Reconcile(s.state.Base, *s.state.Sending, remote)
+		s.state.Sending = nil
+	}
+	base := s.state.Base
+	local, cfg, selfBlocked, err := c.userList(remote, base)
 	if err != nil {
 		problems = append(problems, err)
 	}
-	// What the file does not say (no blocked, allowed or privacy key) is
-	// unchanged since the base.
-	if !local.hasDeny {
-		local.Deny = s.state.Base.Deny
+	if selfBlocked {
+		problems = append(problems, fmt.Errorf("the blocked list names you (%s): left out, you cannot block yourself", c.opts.ScreenName))
 	}
-	if !local.hasPermit {
-		local.Permit = s.state.Base.Permit
-	}
-	if local.Privacy == 0 {
-		local.Privacy = s.state.Base.Privacy
-	}
-	if self := c.opts.ScreenName; slices.ContainsFunc(local.Deny, sameName(self)) {
-		problems = append(problems, fmt.Errorf("the blocked list names you (%s): left out, you cannot block yourself", self))
-		local.Deny = slices.DeleteFunc(slices.Clone(local.Deny), sameName(self))
-	}
-	m := buddylist.Merge(s.state.Base, local.List, remote)
-	if o.Down, err = c.writeDown(cfg, m.Down); err != nil {
+	m := buddylist.Merge(base, local, remote)
+	var notWritten []string
+	if o.Down, notWritten, err = c.writeDown(cfg, m.Down); err != nil {
 		problems = append(problems, fmt.Errorf("writing the server's changes into %s: %w", cfg.Path, err))
-		downOK = false
+	}
+	o.Notes = append(o.Notes, notWritten...)
+	if len(o.Down) > 0 { // the file as it is now, with what it took
+		if now, _, _, err := c.userList(remote, base); err == nil {
+			local = now
+		}
 	}
 	want := m.List
 	want.Typing = true // so that the server relays typing notifications
 	tx := fb.Plan(want, buddylist.PlanOptions{})
+	if !tx.Empty() {
+		s.state.Sending = &local
+		if err := s.save(); err != nil {
+			problems = append(problems, fmt.Errorf("saving the buddy list state: %w", err))
+		}
+	}
 	rejected, err := sess.EditFeedbag(ctx, tx)
 	if err != nil {
 		problems = append(problems, fmt.Errorf("sending the changes to the server: %w", err))
+	} else {
+		s.state.Sending = nil // else what the server took is known at the next sync
 	}
 	for _, r := range rejected {
 		o.Refused = append(o.Refused, refusal(r))
@@ -264,9 +280,7 @@ func (c *Client) syncList(ctx context.Context, sess *bos.Session) *BuddyListSync
 	synced, _ := after.List()
 	o.Up = withoutTyping(buddylist.Diff(remote, synced))
 	s.state.Feedbag = after
-	if downOK {
-		s.state.Base = synced
-	}
+	s.state.Base = buddylist.Reconcile(base, local, synced)
 	if err := s.save(); err != nil {
 		problems = append(problems, fmt.Errorf("saving the buddy list state: %w", err))
 	}
@@ -274,6 +288,28 @@ func (c *Client) syncList(ctx context.Context, sess *bos.Session) *BuddyListSync
 		o.Error = errors.Join(problems...).Error()
 	}
 	return o
+}
+
+// userList returns the user's copy of the list for a merge with base
+// (localList): what the file does not say (no blocked, allowed or privacy
+// key) is unchanged since base, and the user's own name is left out of
+// the blocked list (selfBlocked says it was there).
+func (c *Client) userList(remote, base buddylist.List) (l buddylist.List, cfg *config.Config, selfBlocked bool, err error) {
+	local, cfg, err := c.localList(remote, base)
+	if !local.hasDeny {
+		local.Deny = base.Deny
+	}
+	if !local.hasPermit {
+		local.Permit = base.Permit
+	}
+	if local.Privacy == 0 {
+		local.Privacy = base.Privacy
+	}
+	if self := c.opts.ScreenName; slices.ContainsFunc(local.Deny, sameName(self)) {
+		selfBlocked = true
+		local.Deny = slices.DeleteFunc(slices.Clone(local.Deny), sameName(self))
+	}
+	return local.List, cfg, selfBlocked, err
 }
 
 // localSide is the config file's list, and whether it has the blocked
@@ -332,9 +368,12 @@ func (c *Client) localList(remote, base buddylist.List) (localSide, *config.Conf
 // writeDown makes the config file's list (or, without one, the
 // session's) take the changes that came from the server (buddies added,
 // removed, moved), through the config's locked, layout-keeping edits, and
-// returns those made.
-func (c *Client) writeDown(cfg *config.Config, changes []buddylist.Change) ([]buddylist.Change, error) {
-	done := []buddylist.Change{}
+// returns those made. A change the file cannot hold (a group name with a
+// line break, a name that is not a screen name) is left out, with a
+// sentence in notWritten saying what and why; the others go on. Any other
+// error (the file could not be locked or written) stops it.
+func (c *Client) writeDown(cfg *config.Config, changes []buddylist.Change) (done []buddylist.Change, notWritten []string, err error) {
+	done = []buddylist.Change{}
 	for _, ch := range changes {
 		var err error
 		switch ch.Kind {
@@ -342,18 +381,24 @@ func (c *Client) writeDown(cfg *config.Config, changes []buddylist.Change) ([]bu
 			if cfg != nil {
 				_, _, err = cfg.AddBuddies([]string{ch.Name}, ch.Group)
 			}
-			c.live.addBuddy(ch.Name)
+			if err == nil {
+				c.live.addBuddy(ch.Name)
+			}
 		case buddylist.BuddyRemoved:
 			if cfg != nil {
 				_, _, err = cfg.RemoveBuddies([]string{ch.Name})
 			}
-			c.live.removeBuddy(ch.Name)
+			if err == nil {
+				c.live.removeBuddy(ch.Name)
+			}
 		case buddylist.BuddyMoved:
 			if cfg == nil {
 				break
 			}
-			if _, _, err = cfg.RemoveBuddies([]string{ch.Name}); err == nil {
-				_, _, err = cfg.AddBuddies([]string{ch.Name}, ch.Group)
+			if err = config.ValidateGroup(ch.Group); err == nil {
+				if _, _, err = cfg.RemoveBuddies([]string{ch.Name}); err == nil {
+					_, _, err = cfg.AddBuddies([]string{ch.Name}, ch.Group)
+				}
 			}
 		case buddylist.DenyAdded, buddylist.PermitAdded:
 			if cfg != nil {
@@ -370,12 +415,34 @@ func (c *Client) writeDown(cfg *config.Config, changes []buddylist.Change) ([]bu
 		default:
 			continue // groups follow their buddies
 		}
-		if err != nil {
-			return done, err
+		var bad *config.SettingError
+		switch {
+		case errors.As(err, &bad):
+			notWritten = append(notWritten, notWrittenText(ch, bad))
+		case err != nil:
+			return done, notWritten, err
+		default:
+			done = append(done, ch)
 		}
-		done = append(done, ch)
 	}
-	return done, nil
+	return done, notWritten, nil
+}
+
+// notWrittenText says in a sentence which change from the server the
+// config file could not take, and why.
+func notWrittenText(ch buddylist.Change, err *config.SettingError) string {
+	what := ch.Name
+	if ch.Group != "" {
+		what += " in the group " + strconv.Quote(ch.Group)
+	}
+	why := err.Reason
+	if err.Err != nil {
+		why = err.Err.Error()
+	}
+	if err.Key == "group" {
+		why = "the group's name " + why
+	}
+	return "the server's list has " + what + ", which the config file cannot hold (" + why + "): left out of the file, kept on the server"
 }
 
 // withoutTyping drops the typing preference from a list of changes: aim
@@ -401,11 +468,12 @@ type BuddyListSynced struct {
 	Down     []buddylist.Change `json:"down"`               // what the config file took
 	Refused  []string           `json:"refused,omitempty"`  // items the server refused, each a sentence
 	Repaired []string           `json:"repaired,omitempty"` // inconsistencies found in the server's list
+	Notes    []string           `json:"notes,omitempty"`    // what was left alone, and why, each a sentence
 	Error    string             `json:"error,omitempty"`
 }
 
 func (o *BuddyListSynced) empty() bool {
-	return len(o.Up)+len(o.Down)+len(o.Refused) == 0 && o.Error == ""
+	return len(o.Up)+len(o.Down)+len(o.Refused)+len(o.Notes) == 0 && o.Error == ""
 }
 
 // BuddyListChanged is another session of the account having changed the
@@ -431,7 +499,7 @@ func syncedText(e *BuddyListSynced) string {
 		parts = append(parts, "no changes")
 	}
 	s := "buddy list synced: " + strings.Join(parts, "; ")
-	for _, r := range e.Refused {
+	for _, r := range slices.Concat(e.Refused, e.Notes) {
 		s += "\n" + strings.Repeat(" ", stampWidth) + r
 	}
 	if e.Error != "" {

@@ -538,3 +538,108 @@ func TestBlankGroupKeepsItsBuddy(t *testing.T) {
 		})
 	}
 }
+
+// TestKilledSyncKeepsRemovals: 250 buddies added while offline go up at
+// signon, and the process dies while the server takes them (modelled by
+// putting the state directory back as it was on disk when the server
+// received the first insert: nothing the client wrote later survives).
+// The buddies are then removed while offline: the next signon removes
+// them from the server instead of taking them for additions made there.
+func TestKilledSyncKeepsRemovals(t *testing.T) {
+	srv := listServer(t, oscartest.Release2026)
+	a := newMachine(t, srv, "buddies:\n  - group: Friends\n    names: [Lab Bob]\n")
+	a.start()
+	nextOut[*client.BuddyListSynced](a)
+	a.stop()
+
+	var b strings.Builder
+	b.WriteString("buddies:\n  - group: Friends\n    names: [Lab Bob]\n  - group: Rz\n    names:\n")
+	for i := 1; i <= 250; i++ {
+		fmt.Fprintf(&b, "      - rz%03d\n", i)
+	}
+	if err := os.WriteFile(a.cfg, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stateFile := filepath.Join(a.state, "buddylist.json")
+	var armed atomic.Bool
+	var snapshot atomic.Pointer[[]byte]
+	srv.Intercept = func(e oscartest.Event) oscartest.Action {
+		if s, err := oscar.ParseSNAC(e.Frame.Payload); err == nil && e.Frame.Channel == oscar.ChannelSNAC &&
+			s.Type() == oscar.TypeFeedbagInsertItem && armed.Load() && snapshot.Load() == nil {
+			saved, err := os.ReadFile(stateFile)
+			if err != nil {
+				t.Errorf("reading the state when the server got the inserts: %v", err)
+			}
+			snapshot.Store(&saved)
+		}
+		return oscartest.Answer
+	}
+	armed.Store(true)
+	a.start()
+	if synced := nextOut[*client.BuddyListSynced](a); !hasChange(synced.Up, buddylist.BuddyAdded, "rz250") {
+		t.Fatalf("the upload: %s", client.Text(synced))
+	}
+	a.stop()
+	armed.Store(false)
+	saved := snapshot.Load()
+	if saved == nil {
+		t.Fatal("the server never got an insert")
+	}
+	if err := os.WriteFile(stateFile, *saved, 0o600); err != nil { // kill -9 there
+		t.Fatal(err)
+	}
+
+	if err := os.WriteFile(a.cfg, []byte("buddies:\n  - group: Friends\n    names: [Lab Bob]\n  - group: Rz\n    names: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a.start()
+	synced := nextOut[*client.BuddyListSynced](a)
+	if hasChange(synced.Down, buddylist.BuddyAdded, "rz001") || !hasChange(synced.Up, buddylist.BuddyRemoved, "rz001") {
+		t.Errorf("the sync after the removals: %s", client.Text(synced))
+	}
+	a.stop()
+	if got := a.buddies(); len(got["Rz"]) != 0 {
+		t.Errorf("config file: %d buddies in Rz, want none", len(got["Rz"]))
+	}
+	sess := bosSession(t, srv, "LabAlice", "alicepw1", true)
+	defer sess.Logout(context.WithoutCancel(t.Context()))
+	if l, _ := sess.Feedbag().List(); l.Len() != 1 {
+		t.Errorf("the server's list has %d buddies, want Lab Bob alone", l.Len())
+	}
+}
+
+// TestUnwritableGroupIsSkipped: a server group whose name has a line
+// break, which the config file cannot hold, is left out of the file with
+// a note saying what and why; the server's other changes still come down,
+// and the buddy in that group stays on the server, sync after sync.
+func TestUnwritableGroupIsSkipped(t *testing.T) {
+	srv := listServer(t, oscartest.Release2026)
+	order := func(ids ...uint16) oscar.TLVList { return oscar.TLVList(oscar.AppendOrderTLV(nil, ids)) }
+	insertItems(t, srv,
+		oscar.FeedbagItem{Class: oscar.FeedbagClassGroup, TLVs: order(1, 2)},
+		oscar.FeedbagItem{Name: "Work\nStuff", GroupID: 1, Class: oscar.FeedbagClassGroup, TLVs: order(1)},
+		oscar.FeedbagItem{Name: "palx", GroupID: 1, ItemID: 1, Class: oscar.FeedbagClassBuddy},
+		oscar.FeedbagItem{Name: "Friends", GroupID: 2, Class: oscar.FeedbagClassGroup, TLVs: order(2)},
+		oscar.FeedbagItem{Name: "paly", GroupID: 2, ItemID: 2, Class: oscar.FeedbagClassBuddy})
+	a := newMachine(t, srv, "screen_name: LabAlice\n")
+	for range 2 {
+		a.start()
+		synced := nextOut[*client.BuddyListSynced](a)
+		a.stop()
+		if synced.Error != "" || len(synced.Notes) != 1 || !strings.Contains(synced.Notes[0], "palx") ||
+			!strings.Contains(synced.Notes[0], `"Work\nStuff"`) || !strings.Contains(synced.Notes[0], "kept on the server") {
+			t.Errorf("sync: %s", client.Text(synced))
+		}
+		if got := a.buddies(); !slices.Equal(got["Friends"], []string{"paly"}) || len(got) != 1 {
+			t.Errorf("config file: %v, want paly in Friends", got)
+		}
+		if hasChange(synced.Up, buddylist.BuddyRemoved, "palx") {
+			t.Errorf("sync: %s", client.Text(synced))
+		}
+	}
+	sess := bosSession(t, srv, "LabAlice", "alicepw1", true)
+	defer sess.Logout(context.WithoutCancel(t.Context()))
+	if l, _ := sess.Feedbag().List(); l.Len() != 2 {
+		t.Errorf("the server's list: %+v, want palx and paly", l)
+	}
+}

@@ -26,7 +26,7 @@ func (c *Config) AddBuddies(names []string, group string) (added, already []stri
 	if group == "" {
 		group = DefaultGroup
 	}
-	if err := validateGroup(group); err != nil {
+	if err := ValidateGroup(group); err != nil {
 		return nil, nil, err
 	}
 	for _, n := range names {
@@ -209,8 +209,9 @@ func validateBuddy(name string) error {
 	return nil
 }
 
-// validateGroup refuses group names that cannot be shown on one line.
-func validateGroup(g string) error {
+// ValidateGroup refuses group names that cannot be shown on one line (a
+// *SettingError with Key "group"), as AddBuddies does.
+func ValidateGroup(g string) error {
 	for _, r := range g {
 		if r < ' ' || r == 0x7f {
 			return &SettingError{Key: "group", Value: g, Reason: fmt.Sprintf("has an invalid character %q", r)}

@@ -466,7 +466,7 @@ func FuzzEdits(f *testing.F) {
 	f.Add("buddies:\n- group: A\n  names:\n  - x1y\n", "X1Y", "A")
 	f.Add("server: a:1\raway: x\rbuddies:\r- group: A\r  names:\r  - LabBob\r", "LabBob", "A")
 	f.Fuzz(func(t *testing.T, content, name, group string) {
-		if oscar.ValidateScreenName(name) != nil || validateGroup(group) != nil {
+		if oscar.ValidateScreenName(name) != nil || ValidateGroup(group) != nil {
 			return
 		}
 		d, err := parseDocument("config.yaml", []byte(content))
