@@ -395,6 +395,11 @@ func (r *sessionRoom) close() {
 // Flush has nothing to wait for: Exec returns with the result.
 func (r *sessionRoom) Flush(context.Context) {}
 
+// Refuse prints a line that could not be read as a failed result.
+func (r *sessionRoom) Refuse(_ int, err error, _ bool) {
+	r.out.print(client.Stamp(&client.Result{Command: "input", Error: err.Error()}, time.Now()))
+}
+
 // end stops the input's commands and leaves the room, unless a command
 // has, on a connection of its own: a command cut short by a signal leaves
 // r.c unusable.

@@ -47,7 +47,9 @@ While signed on, aim reads commands from standard input, one per line:
 ` + client.HelpText() + `
 
 At the end of input aim finishes what is pending (messages sent and
-acknowledged), signs off and exits. With --no-input it ignores standard
+acknowledged), signs off and exits: with status 1 if any command read from
+standard input failed (each says why in its result), else 0. A line longer
+than 1 MiB is refused and the lines after it run. With --no-input it ignores standard
 input and stays on until Ctrl-C, SIGTERM, --for or 'aim logout'. Ctrl-C
 signs off cleanly.
 

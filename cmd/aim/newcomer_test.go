@@ -238,8 +238,8 @@ func TestErrorsInPlainLanguage(t *testing.T) {
 
 	long := "frobnicate" + strings.Repeat("x", 2000)
 	code, out, stderr := runCLI(t, "send LabBob hi\nwarn EchoBot\nsend LabBob \"unterminated"+strings.Repeat("y", 2000)+"\n"+long+"\n", "login")
-	if code != 0 {
-		t.Fatalf("login: exit %d: %s", code, stderr)
+	if code != 1 || !strings.HasSuffix(stderr, "aim: 4 commands from standard input failed\n") {
+		t.Fatalf("login: exit %d, want 1: %s", code, stderr)
 	}
 	var errs []string
 	for _, line := range strings.Split(out, "\n") {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -65,6 +64,9 @@ func stayOnline(ctx context.Context, streams *IOStreams, out *printer, opts clie
 	if n := c.Unsent(); n > 0 && interrupted() != nil {
 		return fmt.Errorf("%d queued messages not sent: %w", n, interrupted())
 	}
+	if n := c.Failed(); n > 0 {
+		return &client.ScriptError{Failed: n}
+	}
 	return nil
 }
 
@@ -88,7 +90,13 @@ type lineRunner interface {
 	Exec(ctx context.Context, id int, line string, wait bool) error
 	// Flush waits for the results of the lines run.
 	Flush(ctx context.Context)
+	// Refuse reports a line that could not be read (client.Client.Refuse).
+	Refuse(id int, err error, wait bool)
 }
+
+// maxInputLine bounds a line of standard input; a longer one is refused
+// and the input goes on.
+const maxInputLine = 1 << 20
 
 // startInput runs the lines of standard input through c as commands, in
 // order, on its own goroutine, and calls stop when the input ends (after
@@ -98,16 +106,13 @@ type lineRunner interface {
 // the end of input, or with the process.
 func startInput(ctx context.Context, stop func(), streams *IOStreams, out *printer, c lineRunner, plan inputPlan) (restore func()) {
 	restore = func() {}
-	sc := bufio.NewScanner(streams.In)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	lines := iostreams.NewLines(streams.In, maxInputLine)
 	next := func() (string, error) {
-		if sc.Scan() {
-			return sc.Text(), nil
-		}
-		if err := sc.Err(); err != nil {
+		line, err := lines.Next()
+		if err != nil && err != io.EOF && !errors.As(err, new(*iostreams.LineTooLongError)) {
 			return "", fmt.Errorf("reading commands: %w", err)
 		}
-		return "", io.EOF
+		return line, err
 	}
 	wait := true // a script's commands wait, in order, through a reconnect
 	if tty := streams.Terminal(); tty != nil && !out.json && !plan.noPrompt {
@@ -123,14 +128,18 @@ func startInput(ctx context.Context, stop func(), streams *IOStreams, out *print
 		defer stop()
 		for id := 1; ; id++ {
 			line, err := next()
+			if tooLong := (*iostreams.LineTooLongError)(nil); errors.As(err, &tooLong) {
+				c.Refuse(id, err, wait)
+				continue
+			}
 			if err != nil {
 				// Hand the terminal back before the last events (signed
 				// off) print.
 				restore()
-				c.Flush(ctx)
 				if !errors.Is(err, io.EOF) {
-					out.print(client.Stamp(&client.Result{Command: "input", Error: err.Error()}, time.Now()))
+					c.Refuse(id, err, wait)
 				}
+				c.Flush(ctx)
 				return
 			}
 			cmd, last := line, false

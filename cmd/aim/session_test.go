@@ -193,10 +193,17 @@ func TestLoginJSON(t *testing.T) {
 	r.send(t, "send")
 	r.send(t, "buddies")
 	r.in.Close()
-	if code := r.wait(t); code != 0 {
-		t.Fatalf("exit %d; stderr:\n%s", code, r.errOut.String())
+	// Two lines failed: the exit status says so (README, Exit status).
+	if code := r.wait(t); code != 1 || !strings.Contains(r.errOut.String(), "aim: 2 commands from standard input failed\n") {
+		t.Fatalf("exit %d, want 1; stderr:\n%s", code, r.errOut.String())
 	}
 	recs := jsonLines(t, r.out.String())
+	// The output ends with the failure: a result of the login, not of a line.
+	if end := recs[len(recs)-1]; end["type"] != "result" || end["command"] != "login" || end["ok"] != false || end["exit_code"] != 1.0 {
+		t.Errorf("the last line = %v, want the login's failure, exit_code 1", end)
+	} else {
+		recs = recs[:len(recs)-1]
+	}
 	got := types(recs)
 	if got[0] != "signed_on" || got[len(got)-1] != "disconnected" {
 		t.Errorf("types = %v, want signed_on first and disconnected last", got)
@@ -852,5 +859,49 @@ func TestJSONEscapesC1(t *testing.T) {
 	var back map[string]string
 	if err := json.Unmarshal([]byte(b.String()), &back); err != nil || back["text"] != text {
 		t.Errorf("round trip = %q, %v", back["text"], err)
+	}
+}
+
+// TestLongInputLineIsRefused: a line of standard input over 1 MiB is
+// refused with a plain error, and the lines after it, quit included, still
+// run; a script with a failed line exits 1.
+func TestLongInputLineIsRefused(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	got := make(chan string, 4)
+	srv.AddBot("EchoBot", func(_, text string) string { got <- text; return "" })
+	cliEnv(t, srv, "alicepw1")
+	stdin := "send EchoBot before\nsend EchoBot " + strings.Repeat("x", 1<<20) + "\nsend EchoBot after\nquit\nsend EchoBot never\n"
+	code, out, stderr := runCLI(t, stdin, "login", "--json", "--screen-name", "LabAlice")
+	if code != 1 || !strings.Contains(stderr, "1 command from standard input failed") {
+		t.Errorf("exit %d, want 1; stderr:\n%s", code, stderr)
+	}
+	results := map[float64]map[string]any{}
+	for _, rec := range jsonLines(t, out) {
+		if id, ok := rec["id"].(float64); ok && rec["type"] == "result" {
+			results[id] = rec
+		}
+	}
+	if r := results[2]; r["ok"] != false || r["error"] != "line longer than 1 MiB: ignored" {
+		t.Errorf("the long line's result: %v", r)
+	}
+	for _, id := range []float64{1, 3, 4} {
+		if r := results[id]; r["ok"] != true {
+			t.Errorf("line %v's result: %v", id, r)
+		}
+	}
+	if _, ok := results[5]; ok {
+		t.Errorf("a line after quit ran: %v", results[5])
+	}
+	// The bot hears after the server's acknowledgement: wait for it.
+	for _, want := range []string{"before", "after"} {
+		select {
+		case text := <-got:
+			if text != want {
+				t.Errorf("EchoBot got %.20q, want %q", text, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("EchoBot never got %q", want)
+		}
 	}
 }

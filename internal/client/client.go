@@ -145,6 +145,7 @@ type Client struct {
 	lastResult chan struct{}
 
 	unsent atomic.Int32 // messages queued but not sent: the session was ended first
+	failed atomic.Int32 // results of a script's lines that said it failed (Failed)
 
 	cmdMu   sync.Mutex
 	pending sync.WaitGroup // commands still waiting for the server

@@ -179,6 +179,17 @@ func (c *Client) Exec(ctx context.Context, id int, line string, wait bool) error
 	return nil
 }
 
+// Refuse gives line id, which could not be read as a command (err says
+// why: too long, say), a failed result, in order as Exec would.
+func (c *Client) Refuse(id int, err error, wait bool) {
+	c.inOrder(id, "", "input", func() (*Result, error) { return nil, err }, true, wait)
+}
+
+// Failed is how many lines of a script (given to Exec or Refuse with
+// wait) have failed so far: a front end reading a script says in its exit
+// status whether all went well.
+func (c *Client) Failed() int { return int(c.failed.Load()) }
+
 // inOrder emits the result that later returns. For a script (ordered:
 // Exec's wait) that is once the results of the lines before have been
 // emitted: results come out in input order, and a quit's after those of
@@ -198,6 +209,9 @@ func (c *Client) inOrder(id int, line, name string, later func() (*Result, error
 	emit := func(r *Result, err error) {
 		if prev != nil {
 			<-prev
+		}
+		if err != nil && ordered {
+			c.failed.Add(1)
 		}
 		c.result(id, line, name, r, err)
 		close(mine)

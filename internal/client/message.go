@@ -2,6 +2,7 @@ package client
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/aim-oscar/aim/internal/bos"
@@ -80,4 +81,17 @@ func sendError(to string, err error) error {
 		return &YouBlockedError{Name: to, Err: err}
 	}
 	return err
+}
+
+// ScriptError ends a session whose script (the commands of standard
+// input) had commands that failed; each one's result said why.
+type ScriptError struct {
+	Failed int
+}
+
+func (e *ScriptError) Error() string {
+	if e.Failed == 1 {
+		return "1 command from standard input failed"
+	}
+	return fmt.Sprintf("%d commands from standard input failed", e.Failed)
 }
