@@ -101,3 +101,49 @@ func (c *Client) self() string {
 func (c *Client) FlushHistory(ctx context.Context) error {
 	return c.history.Flush(ctx)
 }
+
+// HistoryText renders stored lines for people, each as the live view
+// shows its event (Text), with a line naming the day before the first
+// line of each day and, when named is set (lines of every conversation,
+// grouped as Store.Grep returns them) or the lines are of several
+// conversations, one naming each conversation. Lines that are not outputs
+// (written by a newer aim) are left out.
+func HistoryText(lines []history.Line, named bool) []string {
+	several := named
+	for _, l := range lines {
+		if l.Conv != lines[0].Conv {
+			several = true
+			break
+		}
+	}
+	var out []string
+	var conv history.Conv
+	var day string
+	for i, l := range lines {
+		o, err := DecodeOutput(l.Raw)
+		if err != nil {
+			continue
+		}
+		if several && (i == 0 || l.Conv != conv) {
+			out = append(out, Defuse(convTitle(l.Conv)))
+			conv, day = l.Conv, ""
+		}
+		if d := o.head().Time.Local().Format("Monday 2 January 2006"); d != day {
+			out = append(out, "--- "+d)
+			day = d
+		}
+		out = append(out, Text(o))
+	}
+	return out
+}
+
+// convTitle names a conversation above its lines.
+func convTitle(c history.Conv) string {
+	switch c.Kind {
+	case history.KindIM:
+		return "== IMs with " + c.Name
+	case history.KindRoom:
+		return "== room " + c.Name
+	}
+	return "== " + c.String()
+}

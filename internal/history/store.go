@@ -496,3 +496,48 @@ func ParseWhen(s string, now time.Time) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date (2026-12-01, 2026-12-01 15:04) or a duration (2h, 3d)", s)
 }
+
+// Lines is what aim history shows: with a name, the lines of that
+// conversation (with a buddy, in a room, or both merged by time) that q
+// selects; without one, q.Grep's matches in every conversation (Grep).
+func (s *Store) Lines(name string, q Query) ([]Line, error) {
+	if name == "" {
+		if q.Grep == "" {
+			return nil, errors.New("history: a name or a text to search for is needed")
+		}
+		return s.Grep(q)
+	}
+	convs, err := s.Find(name)
+	if err != nil {
+		return nil, err
+	}
+	return s.Tail(convs, q)
+}
+
+// Summary is one stored conversation and when its last line was written.
+type Summary struct {
+	Conv Conv
+	Last time.Time // zero if no line reads back
+}
+
+// Summaries lists the stored conversations (as Conversations does), each
+// with the time of its last line, read from the end of its newest file.
+func (s *Store) Summaries() ([]Summary, error) {
+	convs, err := s.Conversations()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Summary, 0, len(convs))
+	for _, c := range convs {
+		lines, err := s.tail(c, Query{Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		sum := Summary{Conv: c}
+		if len(lines) > 0 {
+			sum.Last = lines[0].Time
+		}
+		out = append(out, sum)
+	}
+	return out, nil
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/history"
+)
+
+type historyOptions struct {
+	IO     *IOStreams
+	Config func() (*config.Config, error)
+
+	Name         string
+	Limit        int
+	LimitChanged bool // --limit given: it applies to --grep too
+	Since, Until string
+	Grep         string
+	Forget       bool
+}
+
+func newHistoryCmd(f *factory, runF func(context.Context, *historyOptions) error) *cobra.Command {
+	opts := &historyOptions{IO: f.IO, Config: f.Config}
+	cmd := &cobra.Command{
+		Use:               "history [NAME|ROOM]",
+		ValidArgsFunction: completeBuddies(f, 1),
+		Short:             "Show what was said with a buddy or in a room (no session needed)",
+		Long: `Show the conversation history the session records: the last lines with a
+buddy or in a chat room, as the live view showed them, oldest first. Any
+spelling of the name finds it (LabBob, "lab bob"). Without a name, --grep
+searches every conversation; with neither, the stored conversations are
+listed.
+
+--since and --until take a date (2026-12-01, 2026-12-01 15:04) or a time
+before now (2h, 90m, 3d). --grep finds text in any case, in what the
+messages say (not their markup). --json prints the stored lines as they
+are, one JSON object each, with "direction" ("in" or "out").
+
+--forget NAME removes everything stored with that buddy or in that room,
+without asking, and says what it removed. The files are plain JSON Lines
+under $XDG_STATE_HOME/aim/<screen name>/history/; history: false in the
+config file turns recording off (see docs/history.md).`,
+		Example: `  aim history LabBob                    # the last 20 lines with LabBob
+  aim history "Lab Lounge" --limit 100
+  aim history LabBob --since 2026-12-01 --until 2026-12-08
+  aim history --grep lunch --since 7d   # every conversation
+  aim history LabBob --json | jq -r 'select(.direction=="in") | .text'
+  aim history --forget LabBob`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				opts.Name = args[0]
+			}
+			if opts.Forget && opts.Name == "" {
+				return usageErrorf("--forget needs the name of the conversation to remove")
+			}
+			if opts.Limit < 0 {
+				return usageErrorf("--limit must be 0 (all) or more, not %d", opts.Limit)
+			}
+			opts.LimitChanged = cmd.Flags().Changed("limit")
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runHistory(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.IntVar(&opts.Limit, "limit", 20, "show the last `N` lines (0: all); with --grep, all unless given")
+	fl.StringVar(&opts.Since, "since", "", "only lines from `WHEN` on: a date (2026-12-01) or a time before now (2h, 3d)")
+	fl.StringVar(&opts.Until, "until", "", "only lines before `WHEN`: a date or a time before now")
+	fl.StringVar(&opts.Grep, "grep", "", "only lines whose text contains `TEXT`, in any case (every conversation when no name is given)")
+	fl.BoolVar(&opts.Forget, "forget", false, "remove the stored conversation with NAME (no question asked)")
+	return cmd
+}
+
+func runHistory(opts *historyOptions) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	name, err := cfg.RequireScreenName()
+	if err != nil {
+		return err
+	}
+	store := history.NewStore(history.Dir(stateDir(name)))
+	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
+	if opts.Forget {
+		removed, err := store.Forget(opts.Name)
+		if err != nil {
+			return err
+		}
+		r := &client.Result{Command: "history", OK: true, Name: opts.Name,
+			Summary: "forgot the history with " + opts.Name + ": removed " + strings.Join(removed, ", ")}
+		out.print(client.Stamp(r, time.Now()))
+		return nil
+	}
+	q := history.Query{Limit: opts.Limit, Grep: opts.Grep}
+	if opts.Grep != "" && !opts.LimitChanged {
+		q.Limit = 0
+	}
+	now := time.Now()
+	for _, w := range []struct {
+		flag, value string
+		to          *time.Time
+	}{{"since", opts.Since, &q.Since}, {"until", opts.Until, &q.Until}} {
+		if w.value == "" {
+			continue
+		}
+		if *w.to, err = history.ParseWhen(w.value, now); err != nil {
+			return usageErrorf("--%s: %v", w.flag, err)
+		}
+	}
+	if opts.Name == "" && opts.Grep == "" {
+		sums, err := store.Summaries()
+		if err != nil {
+			return err
+		}
+		if len(sums) == 0 {
+			fmt.Fprintf(opts.IO.ErrOut, "aim: no history yet in %s\n", store.Dir())
+		}
+		for _, s := range sums {
+			if out.json {
+				writeJSON(opts.IO.Out, struct {
+					Kind history.Kind `json:"kind"`
+					Name string       `json:"name"`
+					Last time.Time    `json:"last,omitzero"`
+				}{s.Conv.Kind, s.Conv.Name, s.Last})
+				continue
+			}
+			last := ""
+			if !s.Last.IsZero() {
+				last = "last " + s.Last.Local().Format("2006-01-02 15:04")
+			}
+			fmt.Fprintln(opts.IO.Out, strings.TrimSpace(fmt.Sprintf("%-5s %-24s %s", s.Conv.Kind, client.Defuse(s.Conv.Name), last)))
+		}
+		return nil
+	}
+	lines, err := store.Lines(opts.Name, q)
+	if err != nil {
+		return err
+	}
+	if out.json {
+		for _, l := range lines {
+			opts.IO.Out.Write(append(l.Raw, '\n'))
+		}
+		return nil
+	}
+	for _, s := range client.HistoryText(lines, opts.Name == "") {
+		fmt.Fprintln(opts.IO.Out, s)
+	}
+	return nil
+}
