@@ -7,10 +7,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/control"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 func newBuddiesCmd(f *factory) *cobra.Command {
@@ -42,7 +42,7 @@ func screenNameArgs(verb string) cobra.PositionalArgs {
 			return usageErrorf("give at least one screen name to %s", verb)
 		}
 		for _, a := range args {
-			if err := bos.ValidateScreenName(a); err != nil {
+			if err := screenname.Validate(a); err != nil {
 				return &usageError{err: err}
 			}
 		}
@@ -203,10 +203,10 @@ func buddiesEditRemote(ctx context.Context, opts *buddiesEditOptions, cfg *confi
 
 // groupOf returns the group holding name, or "".
 func groupOf(groups []config.BuddyGroup, name string) string {
-	key := bos.NormalizeScreenName(name)
+	key := screenname.Normalize(name)
 	for _, g := range groups {
 		for _, n := range g.Names {
-			if bos.NormalizeScreenName(n) == key {
+			if screenname.Normalize(n) == key {
 				return g.Group
 			}
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // newFastServer starts a server whose rate classes are the real ones
@@ -173,7 +174,7 @@ func imsSent(srv *oscartest.Server, screenName string) []string {
 func bosEnds(srv *oscartest.Server, screenName string) []oscartest.ConnEnd {
 	var ends []oscartest.ConnEnd
 	for _, e := range srv.Ends() {
-		if e.Service == "bos" && oscar.NormalizeScreenName(e.ScreenName) == oscar.NormalizeScreenName(screenName) {
+		if e.Service == "bos" && screenname.Normalize(e.ScreenName) == screenname.Normalize(screenName) {
 			ends = append(ends, e)
 		}
 	}

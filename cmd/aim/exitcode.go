@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // Exit codes. These are the only numbers aim exits with; exitCode is the
@@ -125,7 +125,7 @@ func failureExit(f client.Failure) int {
 func isUsage(err error) bool {
 	var (
 		usage      *usageError
-		screenName *bos.ScreenNameError
+		screenName *screenname.Error
 	)
 	return errors.As(err, &usage) || errors.As(err, &screenName) || errors.Is(err, config.ErrSettings)
 }

@@ -17,7 +17,9 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/control"
+	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/login"
+	"github.com/aim-oscar/aim/internal/screenname"
 	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
@@ -32,7 +34,7 @@ func TestExitCode(t *testing.T) {
 		{"plain", errors.New("boom"), exitError},
 		{"usage", usageErrorf("bad"), exitUsage},
 		{"wrapped usage", fmt.Errorf("ctx: %w", usageErrorf("bad")), exitUsage},
-		{"screen name", bos.ValidateScreenName("x!"), exitUsage},
+		{"screen name", screenname.Validate("x!"), exitUsage},
 		{"setting", &config.SettingError{Key: "auth"}, exitUsage},
 		{"missing setting", &config.MissingSettingError{Key: "server"}, exitUsage},
 		{"file", &config.FileError{Path: "c.yaml", Err: errors.New("yaml: line 1: bad")}, exitUsage},
@@ -47,7 +49,7 @@ func TestExitCode(t *testing.T) {
 		{"another client holds the name", &client.ContestedError{ScreenName: "LabAlice", Err: &bos.ClosedError{Reason: bos.ReasonUnexplained}}, exitKicked},
 		{"closed mid-signon", &bos.StepError{Step: "waiting for host ready (01,03)", Err: &bos.ClosedError{}}, exitKicked},
 		{"refused", &bos.RequestError{Code: 4}, exitRefused},
-		{"too long", &bos.TooLongError{What: "message", Len: 600, Limit: 512}, exitUsage},
+		{"too long", &limits.TooLongError{What: "message", Len: 600, Limit: 512}, exitUsage},
 		{"connection lost", fmt.Errorf("session ended: %w", bos.ErrConnectionLost), exitNetwork},
 		{"login step", &login.StepError{Step: "waiting for the login reply", Err: errors.New("server closed the connection")}, exitNetwork},
 		{"signon step", &bos.StepError{Step: "waiting for rate limits (01,07)", Err: errors.New("the server closed the connection")}, exitNetwork},

@@ -8,10 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/buddylist"
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // The privacy commands and buddies move. Like buddies add, each goes
@@ -145,7 +145,7 @@ func newPrivacyListCmd(f *factory, command *client.Command, key string, add bool
 		Session: func(cfg *config.Config, names []string) ([][]string, error) {
 			var argLists [][]string
 			for _, n := range names {
-				if add && key == config.KeyBlocked && cfg.ScreenName != "" && bos.NormalizeScreenName(n) == bos.NormalizeScreenName(cfg.ScreenName) {
+				if add && key == config.KeyBlocked && cfg.ScreenName != "" && screenname.Normalize(n) == screenname.Normalize(cfg.ScreenName) {
 					return nil, &usageError{err: fmt.Errorf("%w (%s is your screen name)", client.ErrBlockSelf, n)}
 				}
 				argLists = append(argLists, []string{n})
@@ -338,7 +338,7 @@ func inServerOrder(groups []config.BuddyGroup, synced buddylist.List) []config.B
 		gorder = append(gorder, g.Name)
 		border[strings.ToLower(strings.TrimSpace(g.Name))] = g.Buddies
 	}
-	same := func(a, b string) bool { return bos.NormalizeScreenName(a) == bos.NormalizeScreenName(b) }
+	same := func(a, b string) bool { return screenname.Normalize(a) == screenname.Normalize(b) }
 	out := make([]config.BuddyGroup, len(groups))
 	for i, g := range groups {
 		names := slices.Clone(g.Names)

@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/limits"
 )
 
 // maxTextInput bounds what set-profile and set-away read from a file or
@@ -48,7 +48,7 @@ Give the text as arguments (joined with spaces), as - to read standard input,
 with --file, or remove it with --clear. A trailing newline is dropped. aim
 refuses a profile over %d bytes; once signed on, the server's own limit applies.
 When 'aim login' runs for the screen name, its session sets it on the server
-at once and says whether the server took it (--no-session: the file only).`, bos.DefaultProfileLimit),
+at once and says whether the server took it (--no-session: the file only).`, limits.DefaultProfile),
 		Example: `  aim set-profile 'Lab rat. <b>Ask me about OSCAR.</b>'
   aim set-profile --file ~/profile.html
   fortune | aim set-profile -
@@ -69,7 +69,7 @@ Give the text as arguments (joined with spaces), as - to read standard input,
 with --file, or remove it with --clear to be back. A trailing newline is
 dropped. aim refuses an away message over %d bytes. When 'aim login' runs for
 the screen name, its session goes away (or comes back) at once
-(--no-session: the file only).`, bos.DefaultProfileLimit),
+(--no-session: the file only).`, limits.DefaultProfile),
 		Example: `  aim set-away 'At lunch, back at 2'
   aim set-away --file away.html
   aim set-away --clear`,

@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 type sendOptions struct {
@@ -69,7 +69,7 @@ needs.`,
 			if len(args) > 1 {
 				opts.Text, opts.FromArgs = strings.Join(args[1:], " "), true
 			}
-			if err := bos.ValidateScreenName(opts.To); err != nil {
+			if err := screenname.Validate(opts.To); err != nil {
 				return &usageError{err: err}
 			}
 			if runF != nil {

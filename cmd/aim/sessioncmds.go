@@ -10,10 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/control"
+	"github.com/aim-oscar/aim/internal/screenname"
 	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
@@ -223,7 +223,7 @@ otherwise aim signs on, asks, and signs off (--no-session forces that).`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
-			if err := bos.ValidateScreenName(opts.Name); err != nil {
+			if err := screenname.Validate(opts.Name); err != nil {
 				return &usageError{err: err}
 			}
 			if runF != nil {

@@ -4,7 +4,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // stateDir is where the account's buddy list as last synced with the
@@ -19,7 +19,7 @@ func stateDir(screenName string) string {
 		}
 		base = filepath.Join(home, ".local", "state")
 	}
-	name := bos.NormalizeScreenName(screenName)
+	name := screenname.Normalize(screenName)
 	if name == "" {
 		return ""
 	}

@@ -8,8 +8,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/linger"
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // ErrQueueFull is returned when more SNACs wait for the rate limiter than
@@ -389,7 +391,7 @@ func (s *Session) keepaliveLoop() {
 
 // SendIM sends text to a user and waits for the server to accept it
 // (04,0C). An IM to someone offline is a *RequestError with
-// RecipientOffline; text longer than the server takes is a *TooLongError.
+// RecipientOffline; text longer than the server takes is a *limits.TooLongError.
 func (s *Session) SendIM(ctx context.Context, to, text string) error {
 	p, err := s.QueueIM(to, text, false)
 	if err != nil {
@@ -412,7 +414,7 @@ func (s *Session) SendOrStoreIM(ctx context.Context, to, text string) (Delivery,
 // server's answer. IMs are sent in the order they are queued, at the pace
 // the server's rate limits allow. A full queue is ErrQueueFull.
 func (s *Session) QueueIM(to, text string, autoResponse bool) (*Pending, error) {
-	name, err := oscar.ParseScreenName(to)
+	name, err := screenname.Parse(to)
 	if err != nil {
 		return nil, err
 	}
@@ -473,7 +475,7 @@ func (p *Pending) WaitOrStore(ctx context.Context) (Delivery, error) {
 
 // CheckIM reports, with no server, whether text fits in an IM under the
 // limit real servers enforce (DefaultMaxMessage), in bytes as QueueIM
-// encodes it: a *TooLongError if not. Check before signing on, which real
+// encodes it: a *limits.TooLongError if not. Check before signing on, which real
 // servers ration.
 func CheckIM(text string) error {
 	_, err := imText(text, DefaultMaxMessage)
@@ -484,10 +486,10 @@ func CheckIM(text string) error {
 func imText(text string, lim int) (oscar.Text, error) {
 	t, err := oscar.NewText(text)
 	if err != nil {
-		return t, &TooLongError{What: "message", Len: len(text), Limit: lim}
+		return t, &limits.TooLongError{What: "message", Len: len(text), Limit: lim}
 	}
 	if len(t.Data) > lim {
-		return t, &TooLongError{What: "message", Len: len(t.Data), Limit: lim}
+		return t, &limits.TooLongError{What: "message", Len: len(t.Data), Limit: lim}
 	}
 	return t, nil
 }
@@ -495,7 +497,7 @@ func imText(text string, lim int) (oscar.Text, error) {
 // SetProfile replaces the profile (02,04).
 func (s *Session) SetProfile(ctx context.Context, profile string) error {
 	if lim := s.Limits().MaxProfileLen; len(profile) > lim {
-		return &TooLongError{What: "profile", Len: len(profile), Limit: lim}
+		return &limits.TooLongError{What: "profile", Len: len(profile), Limit: lim}
 	}
 	if err := s.enqueue(ctx, s.nextReqID(), setInfo(&profile, nil)); err != nil {
 		return err
@@ -509,7 +511,7 @@ func (s *Session) SetProfile(ctx context.Context, profile string) error {
 // SetAway sets the away message (02,04); an empty one means back.
 func (s *Session) SetAway(ctx context.Context, away string) error {
 	if lim := s.Limits().MaxProfileLen; len(away) > lim {
-		return &TooLongError{What: "away message", Len: len(away), Limit: lim}
+		return &limits.TooLongError{What: "away message", Len: len(away), Limit: lim}
 	}
 	if err := s.enqueue(ctx, s.nextReqID(), setInfo(nil, &away)); err != nil {
 		return err
@@ -526,7 +528,7 @@ func (s *Session) AddBuddies(ctx context.Context, names ...string) error {
 		}
 		s.mu.Lock()
 		for _, name := range chunk {
-			if !slices.ContainsFunc(s.buddies, func(b string) bool { return oscar.SameScreenName(b, name) }) {
+			if !slices.ContainsFunc(s.buddies, func(b string) bool { return screenname.Same(b, name) }) {
 				s.buddies = append(s.buddies, name)
 			}
 		}
@@ -543,8 +545,8 @@ func (s *Session) RemoveBuddies(ctx context.Context, names ...string) error {
 		}
 		s.mu.Lock()
 		for _, name := range chunk {
-			delete(s.online, oscar.NormalizeScreenName(name))
-			s.buddies = slices.DeleteFunc(s.buddies, func(b string) bool { return oscar.SameScreenName(b, name) })
+			delete(s.online, screenname.Normalize(name))
+			s.buddies = slices.DeleteFunc(s.buddies, func(b string) bool { return screenname.Same(b, name) })
 		}
 		s.mu.Unlock()
 		return nil
@@ -612,7 +614,7 @@ func (s *Session) GetInfo(ctx context.Context, name string) (*UserInfo, error) {
 
 // QueueGetInfo queues GetInfo's request and returns at once.
 func (s *Session) QueueGetInfo(name string) (*Request[*UserInfo], error) {
-	name, err := oscar.ParseScreenName(name)
+	name, err := screenname.Parse(name)
 	if err != nil {
 		return nil, err
 	}
@@ -657,7 +659,7 @@ func (s *Session) Warn(ctx context.Context, name string, anonymous bool) (newLev
 
 // QueueWarn queues Warn's request and returns at once.
 func (s *Session) QueueWarn(name string, anonymous bool) (*Request[uint16], error) {
-	name, err := oscar.ParseScreenName(name)
+	name, err := screenname.Parse(name)
 	if err != nil {
 		return nil, err
 	}
@@ -682,7 +684,7 @@ func (s *Session) SetIdle(ctx context.Context, idle time.Duration) error {
 
 // SendTyping sends a typing notification (04,14).
 func (s *Session) SendTyping(ctx context.Context, to string, state TypingState) error {
-	name, err := oscar.ParseScreenName(to)
+	name, err := screenname.Parse(to)
 	if err != nil {
 		return err
 	}

@@ -208,13 +208,3 @@ func (e *RequestError) RecipientBlocked() bool { return e.Code == oscar.ErrCodeR
 func (e *RequestError) StorageFull() bool {
 	return e.Code == oscar.ErrCodeNotLoggedOn && e.Subcode == oscar.ICBMSubcodeOfflineFull
 }
-
-// TooLongError is a message or profile longer than the server takes.
-type TooLongError struct {
-	What       string // "message", "profile"
-	Len, Limit int
-}
-
-func (e *TooLongError) Error() string {
-	return fmt.Sprintf("%s is too long: %d bytes, the server takes at most %d", e.What, e.Len, e.Limit)
-}

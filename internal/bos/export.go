@@ -5,7 +5,9 @@ import (
 	"errors"
 	"time"
 
+	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // The pieces of a session that the account's other connections (chat
@@ -98,7 +100,7 @@ func (s *Session) rendezvous(now At, m *oscar.IncomingIM) error {
 // rendezvous) and returns once it is written; the server answers nothing
 // (the captures' client asks for no 04,0C).
 func (s *Session) Invite(ctx context.Context, to string, room oscar.RoomRef, text string) error {
-	name, err := oscar.ParseScreenName(to)
+	name, err := screenname.Parse(to)
 	if err != nil {
 		return err
 	}
@@ -107,14 +109,14 @@ func (s *Session) Invite(ctx context.Context, to string, room oscar.RoomRef, tex
 	limit := s.Limits().MaxMessageLen
 	t, err := oscar.NewNamedText(text)
 	if err != nil {
-		return &TooLongError{What: "invitation", Len: len(text), Limit: limit}
+		return &limits.TooLongError{What: "invitation", Len: len(text), Limit: limit}
 	}
 	if len(t.Data) > limit {
-		return &TooLongError{What: "invitation", Len: len(t.Data), Limit: limit}
+		return &limits.TooLongError{What: "invitation", Len: len(t.Data), Limit: limit}
 	}
 	rv, err := oscar.NewChatInvitation(newCookie(), room, text)
 	if err != nil {
-		return &TooLongError{What: "invitation", Len: len(t.Data), Limit: limit}
+		return &limits.TooLongError{What: "invitation", Len: len(t.Data), Limit: limit}
 	}
 	m := oscar.NewRendezvousIM(name, &rv)
 	return s.enqueue(ctx, s.nextReqID(), &m)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/oscar"
 )
@@ -69,11 +70,11 @@ func TestInviteTooLong(t *testing.T) {
 	room := oscar.RoomRef{Exchange: 4, Cookie: "4-0-Lab Lounge"}
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	var tl *bos.TooLongError
+	var tl *limits.TooLongError
 	for _, text := range []string{strings.Repeat("a", 513), strings.Repeat("a", 65500)} {
 		err := a.Invite(ctx, "labcarol", room, text)
 		if !errors.As(err, &tl) || tl.What != "invitation" || tl.Len != len(text) || tl.Limit != 512 {
-			t.Errorf("Invite(%d bytes) = %v, want a TooLongError for 512", len(text), err)
+			t.Errorf("Invite(%d bytes) = %v, want a limits.TooLongError for 512", len(text), err)
 		}
 	}
 	if err := a.Invite(ctx, "labcarol", room, "ok"); err != nil {

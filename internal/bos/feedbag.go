@@ -7,6 +7,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/buddylist"
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // The buddy list the server keeps (family 0x13, the feedbag). With
@@ -206,7 +207,7 @@ func (s *Session) pruneOnlineLocked() {
 	keep := map[string]bool{}
 	for _, it := range s.fb.list.Items() {
 		if it.Class == oscar.FeedbagClassBuddy {
-			keep[oscar.NormalizeScreenName(it.Name)] = true
+			keep[screenname.Normalize(it.Name)] = true
 		}
 	}
 	for k := range s.online {

@@ -13,6 +13,7 @@ import (
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // received records the SNAC types a session read.
@@ -89,7 +90,7 @@ func TestFeedbagSignon(t *testing.T) {
 				t.Fatalf("a new account's list: %+v", l)
 			}
 			upload(t, first, friendsList)
-			if ev := nextEvent[*bos.BuddyOnline](t, first); !oscar.SameScreenName(ev.Name, bob.ScreenName) {
+			if ev := nextEvent[*bos.BuddyOnline](t, first); !screenname.Same(ev.Name, bob.ScreenName) {
 				t.Errorf("online: %s, want %s", ev.Name, bob.ScreenName)
 			}
 			logout(t, first)
@@ -106,7 +107,7 @@ func TestFeedbagSignon(t *testing.T) {
 			if n := rec.count(oscar.TypeFeedbagReply); n < 2 {
 				t.Errorf("the list came in %d 13,06 part(s), want several (FeedbagPartItems 2)", n)
 			}
-			if ev := nextEvent[*bos.BuddyOnline](t, second); !oscar.SameScreenName(ev.Name, bob.ScreenName) {
+			if ev := nextEvent[*bos.BuddyOnline](t, second); !screenname.Same(ev.Name, bob.ScreenName) {
 				t.Errorf("online: %s, want %s", ev.Name, bob.ScreenName)
 			}
 			saved := second.Feedbag()

@@ -30,7 +30,9 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/buddylist"
+	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 	"github.com/aim-oscar/aim/internal/secret"
 )
 
@@ -41,8 +43,8 @@ const (
 	DefaultProbeAfter   = 3 * time.Minute
 	DefaultQueueSize    = 1024
 	DefaultEventBuffer  = 64
-	DefaultMaxMessage   = 512  // 04,05's limit on the real server
-	DefaultProfileLimit = 1024 // until 02,03 says otherwise
+	DefaultMaxMessage   = limits.DefaultMaxMessage
+	DefaultProfileLimit = limits.DefaultProfile
 	defaultProfileMIME  = `text/aolrtf; charset="us-ascii"`
 	utf8ProfileMIME     = `text/aolrtf; charset="utf-8"`
 )
@@ -587,7 +589,7 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		if err := m.Decode(snac.Body); err != nil {
 			return err
 		}
-		key := oscar.NormalizeScreenName(m.Info.ScreenName)
+		key := screenname.Normalize(m.Info.ScreenName)
 		s.mu.Lock()
 		_, was := s.online[key]
 		s.online[key] = m.Info.ScreenName
@@ -601,7 +603,7 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		if err := m.Decode(snac.Body); err != nil {
 			return err
 		}
-		key := oscar.NormalizeScreenName(m.Info.ScreenName)
+		key := screenname.Normalize(m.Info.ScreenName)
 		s.mu.Lock()
 		name, was := s.online[key]
 		delete(s.online, key)
@@ -727,10 +729,10 @@ func (s *Session) autoReply(name string) bool {
 	if !s.opts.AutoReply {
 		return false
 	}
-	key := oscar.NormalizeScreenName(name)
+	key := screenname.Normalize(name)
 	s.mu.Lock()
 	away := s.away
-	if away == "" || s.replied[key] || key == oscar.NormalizeScreenName(s.self.ScreenName) {
+	if away == "" || s.replied[key] || key == screenname.Normalize(s.self.ScreenName) {
 		s.mu.Unlock()
 		return false
 	}

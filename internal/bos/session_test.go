@@ -14,9 +14,11 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/screenname"
 	"github.com/aim-oscar/aim/internal/secret"
 	"github.com/aim-oscar/aim/internal/transcript"
 )
@@ -204,7 +206,7 @@ func TestTwoSessions(t *testing.T) {
 	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{Buddies: []string{"Lab Bob"}})
 	b := signOn(t, srv, "labbob", "bobpass22", login.MD5, bos.Options{Buddies: []string{"LabAlice"}})
 
-	if ev := nextEvent[*bos.BuddyOnline](t, a); !oscar.SameScreenName(ev.Name, "labbob") || ev.Changed {
+	if ev := nextEvent[*bos.BuddyOnline](t, a); !screenname.Same(ev.Name, "labbob") || ev.Changed {
 		t.Errorf("alice saw %+v, want Lab Bob arriving", ev)
 	}
 	if ev := nextEvent[*bos.BuddyOnline](t, b); ev.Name != "LabAlice" {
@@ -226,7 +228,7 @@ func TestTwoSessions(t *testing.T) {
 		t.Errorf("alice got %q", im.Text)
 	}
 	logout(t, b)
-	if ev := nextEvent[*bos.BuddyOffline](t, a); !oscar.SameScreenName(ev.Name, "Lab Bob") {
+	if ev := nextEvent[*bos.BuddyOffline](t, a); !screenname.Same(ev.Name, "Lab Bob") {
 		t.Errorf("alice saw %q leave, want Lab Bob", ev.Name)
 	}
 }
@@ -245,9 +247,9 @@ func TestMessageTooLong(t *testing.T) {
 	srv := startServer(t, alice, bob)
 	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
 	long := string(bytes.Repeat([]byte("x"), 513))
-	var tl *bos.TooLongError
+	var tl *limits.TooLongError
 	if err := a.SendIM(t.Context(), "Lab Bob", long); !errors.As(err, &tl) || tl.Limit != 512 {
-		t.Fatalf("SendIM of 513 bytes: %v, want a TooLongError with limit 512", err)
+		t.Fatalf("SendIM of 513 bytes: %v, want a limits.TooLongError with limit 512", err)
 	}
 }
 
@@ -402,7 +404,7 @@ func TestInfoWarnAwayTyping(t *testing.T) {
 	if err := b.SendTyping(t.Context(), "LabAlice", bos.TypingStarted); err != nil {
 		t.Fatal(err)
 	}
-	if ty := nextEvent[*bos.Typing](t, a); ty.State != bos.TypingStarted || !oscar.SameScreenName(ty.From, "labbob") {
+	if ty := nextEvent[*bos.Typing](t, a); ty.State != bos.TypingStarted || !screenname.Same(ty.From, "labbob") {
 		t.Errorf("Typing = %+v", ty)
 	}
 	if _, err := a.GetInfo(t.Context(), "LabCarol"); err == nil {

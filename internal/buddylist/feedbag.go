@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // Feedbag is the list as the server keeps it: items with their ids, the
@@ -364,7 +365,7 @@ func (f *Feedbag) view() *view {
 		return cmp.Or(cmp.Compare(a.GroupID, b.GroupID), cmp.Compare(a.ItemID, b.ItemID))
 	})
 	addBuddy := func(g *Group, it *oscar.FeedbagItem) {
-		k := oscar.NormalizeScreenName(it.Name)
+		k := screenname.Normalize(it.Name)
 		if it.Name == "" {
 			problem(it, "buddy without a name: ignored")
 			return

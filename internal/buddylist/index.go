@@ -1,6 +1,6 @@
 package buddylist
 
-import "github.com/aim-oscar/aim/internal/oscar"
+import "github.com/aim-oscar/aim/internal/screenname"
 
 // indexed is a List with every name's comparison form computed once.
 type indexed struct {
@@ -37,7 +37,7 @@ func index(l List) *indexed {
 			x.member[ig.key] = set
 		}
 		for j, n := range g.Buddies {
-			k := oscar.NormalizeScreenName(n)
+			k := screenname.Normalize(n)
 			ig.buddies[j] = ixBuddy{n, k}
 			set[k] = true
 			if _, dup := x.byName[k]; !dup {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // DefaultGroup is where buddies go whose group the server's list does not
@@ -21,7 +22,7 @@ import (
 const DefaultGroup = "Buddies"
 
 // List is one copy of a buddy list. Names keep the spelling they were
-// given; two names are the same buddy when oscar.SameScreenName says so, two
+// given; two names are the same buddy when screenname.Same says so, two
 // groups are the same when their names match ignoring case and the spaces
 // around them. The zero value is an empty list.
 type List struct {
@@ -82,7 +83,7 @@ func (l List) Len() int {
 func (l List) Find(name string) (group, spelling string, ok bool) {
 	for _, g := range l.Groups {
 		for _, b := range g.Buddies {
-			if oscar.SameScreenName(b, name) {
+			if screenname.Same(b, name) {
 				return g.Name, b, true
 			}
 		}
@@ -129,7 +130,7 @@ func (l List) Add(name, group string) List {
 func (l List) Remove(name string) List {
 	l = l.Clone()
 	for i := range l.Groups {
-		l.Groups[i].Buddies = slices.DeleteFunc(l.Groups[i].Buddies, func(b string) bool { return oscar.SameScreenName(b, name) })
+		l.Groups[i].Buddies = slices.DeleteFunc(l.Groups[i].Buddies, func(b string) bool { return screenname.Same(b, name) })
 	}
 	return l
 }
@@ -223,5 +224,5 @@ func diffNames(out []Change, a, b []string, added, removed ChangeKind) []Change 
 }
 
 func containsName(names []string, n string) bool {
-	return slices.ContainsFunc(names, func(x string) bool { return oscar.SameScreenName(x, n) })
+	return slices.ContainsFunc(names, func(x string) bool { return screenname.Same(x, n) })
 }

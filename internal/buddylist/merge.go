@@ -1,8 +1,6 @@
 package buddylist
 
-import (
-	"github.com/aim-oscar/aim/internal/oscar"
-)
+import "github.com/aim-oscar/aim/internal/screenname"
 
 // Merged is the result of Merge.
 type Merged struct {
@@ -184,7 +182,7 @@ func mergeNames(base, local, remote []string) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(n string) {
-		k := oscar.NormalizeScreenName(n)
+		k := screenname.Normalize(n)
 		if !seen[k] {
 			seen[k] = true
 			if s, ok := spellingIn(local, n); ok {
@@ -210,7 +208,7 @@ func mergeNames(base, local, remote []string) []string {
 
 func spellingIn(names []string, n string) (string, bool) {
 	for _, x := range names {
-		if oscar.SameScreenName(x, n) {
+		if screenname.Same(x, n) {
 			return x, true
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // PlanOptions says what the server is known to do.
@@ -156,7 +157,7 @@ func (p *planner) buddies(want List) {
 		rootOrder = append(rootOrder, gid)
 		var ids []uint16
 		for _, n := range g.Buddies {
-			k := oscar.NormalizeScreenName(n)
+			k := screenname.Normalize(n)
 			if placed[k] || n == "" {
 				continue
 			}
@@ -276,7 +277,7 @@ func (p *planner) seenOrder(gi *oscar.FeedbagItem) []uint16 {
 // names makes the permit or deny items match names.
 func (p *planner) names(names []string, have []*oscar.FeedbagItem, class uint16) {
 	for _, n := range names {
-		if n == "" || slices.ContainsFunc(have, func(it *oscar.FeedbagItem) bool { return oscar.SameScreenName(it.Name, n) }) {
+		if n == "" || slices.ContainsFunc(have, func(it *oscar.FeedbagItem) bool { return screenname.Same(it.Name, n) }) {
 			continue
 		}
 		p.ins = append(p.ins, oscar.FeedbagItem{Name: n, ItemID: p.newItemID(), Class: class})

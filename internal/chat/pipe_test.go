@@ -10,8 +10,8 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/chat"
+	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/oscar"
 )
 
@@ -200,7 +200,7 @@ func TestSayFrameLimit(t *testing.T) {
 		if got := r.MaxMessageLen(); got != chat.MaxFrameText {
 			t.Errorf("MaxMessageLen = %d, want %d", got, chat.MaxFrameText)
 		}
-		var tl *bos.TooLongError
+		var tl *limits.TooLongError
 		if err := r.Say(t.Context(), strings.Repeat("a", 65500)); !errors.As(err, &tl) || tl.Len != 65500 || tl.Limit != chat.MaxFrameText {
 			t.Errorf("Say(65500 bytes) = %v, want a TooLongError for %d", err, chat.MaxFrameText)
 		}

@@ -8,7 +8,9 @@ import (
 
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/htmltext"
+	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // Event is something that happened in a room.
@@ -170,15 +172,15 @@ const DefaultMaxMessageLen = 1024
 // Say sends text (usually HTML) to everyone in the room (0E,05), in the
 // narrowest charset that carries it, once the room's rate limits allow,
 // and returns once it is written. Text longer than the room takes is a
-// *bos.TooLongError, refused before anything is sent.
+// *limits.TooLongError, refused before anything is sent.
 func (r *Room) Say(ctx context.Context, text string) error {
 	lim := r.MaxMessageLen()
 	msg, err := oscar.NewChatMessage(text)
 	if err != nil {
-		return &bos.TooLongError{What: "message", Len: len(text), Limit: lim}
+		return &limits.TooLongError{What: "message", Len: len(text), Limit: lim}
 	}
 	if n := len(msg.Text.Data); n > lim {
-		return &bos.TooLongError{What: "message", Len: n, Limit: lim}
+		return &limits.TooLongError{What: "message", Len: n, Limit: lim}
 	}
 	_, err = r.c.send(ctx, &oscar.ChatSend{Cookie: newCookie(), Channel: oscar.ChatChannel, ToRoom: true, Echo: r.c.opts.Echo, Message: msg})
 	return err
@@ -223,7 +225,7 @@ func (r *Room) handle(s oscar.SNAC) {
 		}
 		for _, u := range m.Users {
 			r.mu.Lock()
-			if i := slices.IndexFunc(r.members, func(n string) bool { return oscar.SameScreenName(n, u.ScreenName) }); i >= 0 {
+			if i := slices.IndexFunc(r.members, func(n string) bool { return screenname.Same(n, u.ScreenName) }); i >= 0 {
 				r.members = slices.Delete(r.members, i, i+1)
 			}
 			r.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/chat"
+	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
@@ -235,12 +236,12 @@ func TestSay(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), hangGuard)
 	defer cancel()
-	var tooLong *bos.TooLongError
+	var tooLong *limits.TooLongError
 	if err := ar.Say(ctx, strings.Repeat("a", 1025)); !errors.As(err, &tooLong) || tooLong.Len != 1025 || tooLong.Limit != 1024 {
-		t.Errorf("Say(1025 bytes) = %v, want a *bos.TooLongError", err)
+		t.Errorf("Say(1025 bytes) = %v, want a *limits.TooLongError", err)
 	}
 	if err := ar.Say(ctx, strings.Repeat("漢", 513)); !errors.As(err, &tooLong) || tooLong.Len != 1026 {
-		t.Errorf("Say(513 CJK = 1026 bytes of UCS-2) = %v, want a *bos.TooLongError", err)
+		t.Errorf("Say(513 CJK = 1026 bytes of UCS-2) = %v, want a *limits.TooLongError", err)
 	}
 	if err := ar.Say(ctx, strings.Repeat("a", 1024)); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/htmltext"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // Command is one entry of the command table: what a line of input (or,
@@ -397,7 +398,7 @@ func addBuddy(x *call) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{Name: name, Summary: "added " + name}
-	if err := bos.ValidateScreenName(name); err != nil {
+	if err := screenname.Validate(name); err != nil {
 		return r, err
 	}
 	// Changes to the session and the config file run here, in input
@@ -430,7 +431,7 @@ func removeBuddy(x *call) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{Name: name, Summary: "removed " + name}
-	if err := bos.ValidateScreenName(name); err != nil {
+	if err := screenname.Validate(name); err != nil {
 		return r, err
 	}
 	if cfg := x.c.opts.Config; cfg != nil {
@@ -570,14 +571,14 @@ func listBuddies(x *call) (*Result, error) {
 		l.Online = append(l.Online, sess.OnlineBuddies()...)
 	}
 	sort.Slice(l.Online, func(i, j int) bool {
-		return bos.NormalizeScreenName(l.Online[i]) < bos.NormalizeScreenName(l.Online[j])
+		return screenname.Normalize(l.Online[i]) < screenname.Normalize(l.Online[j])
 	})
 	isOn := map[string]bool{}
 	for _, n := range l.Online {
-		isOn[bos.NormalizeScreenName(n)] = true
+		isOn[screenname.Normalize(n)] = true
 	}
 	for _, n := range x.c.live.account().Buddies { // as the session has them now
-		if !isOn[bos.NormalizeScreenName(n)] {
+		if !isOn[screenname.Normalize(n)] {
 			l.Offline = append(l.Offline, n)
 		}
 	}
@@ -627,7 +628,7 @@ func (c *Client) Complete(line string) (string, bool) {
 	var names []string
 	seen := map[string]bool{}
 	addName := func(n string) {
-		if k := bos.NormalizeScreenName(n); !seen[k] && !strings.Contains(n, " ") {
+		if k := screenname.Normalize(n); !seen[k] && !strings.Contains(n, " ") {
 			seen[k] = true
 			names = append(names, n+" ")
 		}

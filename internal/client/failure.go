@@ -6,6 +6,7 @@ import (
 	"syscall"
 
 	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/login"
 )
 
@@ -29,7 +30,7 @@ func FailureOf(err error) Failure {
 		auth      *login.AuthError
 		closed    *bos.ClosedError
 		refused   *bos.RequestError
-		tooLong   *bos.TooLongError
+		tooLong   *limits.TooLongError
 		loginStep *login.StepError
 		bosStep   *bos.StepError
 	)

@@ -4,8 +4,8 @@ import (
 	"context"
 	"sort"
 
-	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // follow applies changes to the config file to the live session, so `aim
@@ -33,7 +33,7 @@ func buddySet(groups []config.BuddyGroup) map[string]string {
 	m := map[string]string{}
 	for _, g := range groups {
 		for _, n := range g.Names {
-			m[bos.NormalizeScreenName(n)] = n
+			m[screenname.Normalize(n)] = n
 		}
 	}
 	return m
@@ -47,7 +47,7 @@ func (c *Client) apply(ctx context.Context, prev, cfg *config.Config) {
 	had, want := buddySet(prev.Buddies), buddySet(cfg.Buddies)
 	live := map[string]bool{}
 	for _, n := range c.live.account().Buddies {
-		live[bos.NormalizeScreenName(n)] = true
+		live[screenname.Normalize(n)] = true
 	}
 	ev := &ConfigApplied{Added: []string{}, Removed: []string{},
 		Profile: cfg.Profile != prev.Profile, Away: cfg.Away != prev.Away}

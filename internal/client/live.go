@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // live is the account's current session across reconnects, and the
@@ -120,6 +121,6 @@ func (l *live) setAway(a string)    { l.mu.Lock(); l.a.Away = a; l.mu.Unlock() }
 // sameName returns a func that reports whether a name is name, compared
 // as the server compares them (ignoring case and spaces).
 func sameName(name string) func(string) bool {
-	key := bos.NormalizeScreenName(name)
-	return func(n string) bool { return bos.NormalizeScreenName(n) == key }
+	key := screenname.Normalize(name)
+	return func(n string) bool { return screenname.Normalize(n) == key }
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/htmltext"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // IMBody is what an IM typed as text carries on the wire. AIM messages are
@@ -21,11 +22,11 @@ func IMBody(text string, html bool) string {
 }
 
 // CheckIM checks, without a server, an IM to to whose body (IMBody) is
-// body: the screen name's syntax (a *bos.ScreenNameError) and the
-// length real servers take (a *bos.TooLongError). Signons are rationed by
+// body: the screen name's syntax (a *screenname.Error) and the
+// length real servers take (a *limits.TooLongError). Signons are rationed by
 // real servers: check before spending one.
 func CheckIM(to, body string) error {
-	if err := bos.ValidateScreenName(to); err != nil {
+	if err := screenname.Validate(to); err != nil {
 		return err
 	}
 	return bos.CheckIM(body)

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // The privacy commands and move. Each edits the config file (the user's
@@ -44,10 +44,10 @@ func editNames(x *call, key string, add bool) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{Name: name}
-	if err := bos.ValidateScreenName(name); err != nil {
+	if err := screenname.Validate(name); err != nil {
 		return r, err
 	}
-	if add && key == config.KeyBlocked && bos.NormalizeScreenName(name) == bos.NormalizeScreenName(x.c.opts.ScreenName) {
+	if add && key == config.KeyBlocked && screenname.Normalize(name) == screenname.Normalize(x.c.opts.ScreenName) {
 		return r, fmt.Errorf("%w (%s)", ErrBlockSelf, name)
 	}
 	cfg := x.c.opts.Config

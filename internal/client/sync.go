@@ -16,6 +16,7 @@ import (
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/buddylist"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // The buddy list the server keeps, synced three ways. The config file is
@@ -343,14 +344,14 @@ func (c *Client) localList(remote, base buddylist.List) (localSide, *config.Conf
 	for _, from := range []buddylist.List{base, remote} {
 		for _, g := range from.Groups {
 			for _, n := range g.Buddies {
-				groupOf[bos.NormalizeScreenName(n)] = g.Name
+				groupOf[screenname.Normalize(n)] = g.Name
 			}
 		}
 	}
 	var l buddylist.List
 	at := map[string]int{}
 	for _, n := range c.live.account().Buddies {
-		g, ok := groupOf[bos.NormalizeScreenName(n)]
+		g, ok := groupOf[screenname.Normalize(n)]
 		if !ok {
 			g = config.DefaultGroup
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/screenname"
 	"github.com/aim-oscar/aim/internal/secret"
 )
 
@@ -416,7 +417,7 @@ func TestSyncResumesAfterCut(t *testing.T) {
 	seen := map[string]int{}
 	for _, it := range sess.Feedbag().Items() {
 		if it.Class == oscar.FeedbagClassBuddy {
-			seen[bos.NormalizeScreenName(it.Name)]++
+			seen[screenname.Normalize(it.Name)]++
 		}
 	}
 	if seen["labeve"] != 1 || seen["labcarol"] != 1 || seen["labdave"] != 1 || len(seen) != 3 {

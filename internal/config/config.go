@@ -40,7 +40,7 @@
 //	    names: [boss]
 //
 // A screen name appears at most once in the whole list (compared with
-// oscar.NormalizeScreenName), and is stored as the user spelled it.
+// screenname.Normalize), and is stored as the user spelled it.
 //
 // The edit methods (AddBuddies, RemoveBuddies, SetProfile, SetAway) change
 // only the keys they own, and only the lines they must: every other line
@@ -71,7 +71,7 @@ import (
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // Setting keys, as written in the file.
@@ -466,7 +466,7 @@ func (c *Config) validate(src sources) error {
 			Reason: "is not allowed (want " + OutputText + " or " + OutputJSON + ")"}
 	}
 	if c.ScreenName != "" {
-		if err := oscar.ValidateScreenName(c.ScreenName); err != nil {
+		if err := screenname.Validate(c.ScreenName); err != nil {
 			return &SettingError{Key: KeyScreenName, Value: c.ScreenName, Source: src.of(KeyScreenName), Err: err}
 		}
 	}
@@ -485,7 +485,7 @@ func (c *Config) validate(src sources) error {
 			return &SettingError{Key: KeyBuddies, Source: src.path, Reason: fmt.Sprintf("group %d has no name", i+1)}
 		}
 		for _, n := range g.Names {
-			if err := oscar.ValidateScreenName(n); err != nil {
+			if err := screenname.Validate(n); err != nil {
 				return &SettingError{Key: KeyBuddies, Source: src.path, Reason: "in group " + strconv.Quote(g.Group), Err: err}
 			}
 		}

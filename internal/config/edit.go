@@ -11,15 +11,15 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/aim-oscar/aim/internal/bos"
-	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/limits"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // AddBuddies adds names to group (DefaultGroup if empty) in the config file,
 // creating the group and the file if needed. Names already on the list, in
 // any group, and repeats within names are returned in already, as given;
 // added holds the names written, trimmed. If any name is invalid the error
-// is a *SettingError wrapping an *oscar.ScreenNameError and the file is not touched; nor is it when nothing
+// is a *SettingError wrapping an *screenname.Error and the file is not touched; nor is it when nothing
 // is added.
 func (c *Config) AddBuddies(names []string, group string) (added, already []string, err error) {
 	group = strings.TrimSpace(group)
@@ -38,12 +38,12 @@ func (c *Config) AddBuddies(names []string, group string) (added, already []stri
 		seen := map[string]bool{}
 		for _, g := range s.Buddies {
 			for _, n := range g.Names {
-				seen[oscar.NormalizeScreenName(n)] = true
+				seen[screenname.Normalize(n)] = true
 			}
 		}
 		var groupNames *yaml.Node
 		for _, n := range names {
-			key := oscar.NormalizeScreenName(n)
+			key := screenname.Normalize(n)
 			if seen[key] {
 				already = append(already, n)
 				continue
@@ -80,8 +80,8 @@ func (c *Config) RemoveBuddies(names []string) (removed, missing []string, err e
 	err = c.edit(func(d *document, _ *fileSettings) (bool, error) {
 		list := d.lookup(KeyBuddies)
 		for _, n := range names {
-			if stored, ok := removeName(list, oscar.NormalizeScreenName(n)); ok {
-				d.text.removeName(oscar.NormalizeScreenName(n))
+			if stored, ok := removeName(list, screenname.Normalize(n)); ok {
+				d.text.removeName(screenname.Normalize(n))
 				removed = append(removed, stored)
 			} else {
 				missing = append(missing, n)
@@ -96,8 +96,8 @@ func (c *Config) RemoveBuddies(names []string) (removed, missing []string, err e
 }
 
 // SetProfile stores the profile (HTML is passed to the server as is). An
-// empty text removes the key. A text over bos.DefaultProfileLimit bytes is
-// a *bos.TooLongError (the same error a live session gives) and the file is
+// empty text removes the key. A text over limits.DefaultProfile bytes is
+// a *limits.TooLongError (the same error a live session gives) and the file is
 // not touched.
 func (c *Config) SetProfile(text string) error {
 	if err := c.setText(KeyProfile, "profile", text); err != nil {
@@ -117,8 +117,8 @@ func (c *Config) SetAway(text string) error {
 }
 
 func (c *Config) setText(key, what, text string) error {
-	if len(text) > bos.DefaultProfileLimit {
-		return &bos.TooLongError{What: what, Len: len(text), Limit: bos.DefaultProfileLimit}
+	if len(text) > limits.DefaultProfile {
+		return &limits.TooLongError{What: what, Len: len(text), Limit: limits.DefaultProfile}
 	}
 	return c.edit(func(d *document, s *fileSettings) (bool, error) {
 		if text == "" {
@@ -203,7 +203,7 @@ func (d *document) encode() ([]byte, error) {
 
 // validateBuddy checks a screen name given to AddBuddies or RemoveBuddies.
 func validateBuddy(name string) error {
-	if err := oscar.ValidateScreenName(name); err != nil {
+	if err := screenname.Validate(name); err != nil {
 		return &SettingError{Key: KeyBuddies, Err: err}
 	}
 	return nil
@@ -340,7 +340,7 @@ func removeName(list *yaml.Node, key string) (string, bool) {
 			continue
 		}
 		for i, n := range names.Content {
-			if n.Kind == yaml.ScalarNode && oscar.NormalizeScreenName(strings.TrimSpace(n.Value)) == key {
+			if n.Kind == yaml.ScalarNode && screenname.Normalize(strings.TrimSpace(n.Value)) == key {
 				names.Content = append(names.Content[:i], names.Content[i+1:]...)
 				return strings.TrimSpace(n.Value), true
 			}

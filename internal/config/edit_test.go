@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aim-oscar/aim/internal/bos"
-	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/limits"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // load loads path with an empty environment.
@@ -200,25 +200,25 @@ func TestBadInputLeavesFileAlone(t *testing.T) {
 		{"invalid name", commented, func(c *Config) error {
 			_, _, err := c.AddBuddies([]string{"Good One", "x!"}, "")
 			return err
-		}, new(*oscar.ScreenNameError), []string{`"x!" has an invalid character '!'`}},
+		}, new(*screenname.Error), []string{`"x!" has an invalid character '!'`}},
 		{"empty name", commented, func(c *Config) error {
 			_, _, err := c.AddBuddies([]string{"LabDan", ""}, "")
 			return err
-		}, new(*oscar.ScreenNameError), []string{"screen name is empty"}},
+		}, new(*screenname.Error), []string{"screen name is empty"}},
 		{"too long name", commented, func(c *Config) error {
 			_, _, err := c.RemoveBuddies([]string{"abcdefghijklmnopq"})
 			return err
-		}, new(*oscar.ScreenNameError), []string{"longer than 16 characters"}},
+		}, new(*screenname.Error), []string{"longer than 16 characters"}},
 		{"bad group", commented, func(c *Config) error {
 			_, _, err := c.AddBuddies([]string{"LabDan"}, "a\nb")
 			return err
 		}, new(*SettingError), []string{"group", `invalid character '\n'`}},
 		{"profile too long", commented, func(c *Config) error {
-			return c.SetProfile(strings.Repeat("x", bos.DefaultProfileLimit+1))
-		}, new(*bos.TooLongError), []string{"profile is too long: 1025 bytes, the server takes at most 1024"}},
+			return c.SetProfile(strings.Repeat("x", limits.DefaultProfile+1))
+		}, new(*limits.TooLongError), []string{"profile is too long: 1025 bytes, the server takes at most 1024"}},
 		{"away too long", commented, func(c *Config) error {
-			return c.SetAway(strings.Repeat("é", bos.DefaultProfileLimit/2+1))
-		}, new(*bos.TooLongError), []string{"away message is too long: 1026 bytes"}},
+			return c.SetAway(strings.Repeat("é", limits.DefaultProfile/2+1))
+		}, new(*limits.TooLongError), []string{"away message is too long: 1026 bytes"}},
 		{"malformed yaml", "buddies: [\nscreen_name: x\n", func(c *Config) error {
 			_, _, err := c.AddBuddies([]string{"LabDan"}, "")
 			return err
@@ -261,11 +261,11 @@ func TestSetProfileAndAway(t *testing.T) {
 	if err := c.SetProfile("line one\nline two\n"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SetAway(strings.Repeat("z", bos.DefaultProfileLimit)); err != nil {
+	if err := c.SetAway(strings.Repeat("z", limits.DefaultProfile)); err != nil {
 		t.Fatalf("SetAway at the limit: %v", err)
 	}
 	got := load(t, path)
-	if got.Profile != "line one\nline two\n" || got.Away != strings.Repeat("z", bos.DefaultProfileLimit) {
+	if got.Profile != "line one\nline two\n" || got.Away != strings.Repeat("z", limits.DefaultProfile) {
 		t.Errorf("reloaded profile %q away %q", got.Profile, got.Away)
 	}
 	if f := readFile(t, path); !strings.HasPrefix(f, "screen_name: LabAlice\nprofile: | # keep me\n  line one\n  line two\n") {
@@ -466,7 +466,7 @@ func FuzzEdits(f *testing.F) {
 	f.Add("buddies:\n- group: A\n  names:\n  - x1y\n", "X1Y", "A")
 	f.Add("server: a:1\raway: x\rbuddies:\r- group: A\r  names:\r  - LabBob\r", "LabBob", "A")
 	f.Fuzz(func(t *testing.T, content, name, group string) {
-		if oscar.ValidateScreenName(name) != nil || ValidateGroup(group) != nil {
+		if screenname.Validate(name) != nil || ValidateGroup(group) != nil {
 			return
 		}
 		d, err := parseDocument("config.yaml", []byte(content))
@@ -510,8 +510,8 @@ func FuzzEdits(f *testing.F) {
 				check("setting away")
 			}
 		}
-		if _, ok := removeName(d.lookup(KeyBuddies), oscar.NormalizeScreenName(name)); ok {
-			d.text.removeName(oscar.NormalizeScreenName(name))
+		if _, ok := removeName(d.lookup(KeyBuddies), screenname.Normalize(name)); ok {
+			d.text.removeName(screenname.Normalize(name))
 			check("removing a name")
 		}
 		d.text.deleteKey(KeyAway)

@@ -48,7 +48,7 @@ func TestEveryErrorIsASettingsError(t *testing.T) {
 }
 
 // TestScreenNameRulesLiveInOscar: config checks screen names with oscar's
-// rules and does not offer them again (no bos.ValidateScreenName,
+// rules and does not offer them again (no screenname.Validate,
 // NormalizeScreenName or limits): callers take them from oscar or bos.
 func TestScreenNameRulesLiveInOscar(t *testing.T) {
 	for _, name := range exportedNames(t) {

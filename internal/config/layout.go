@@ -8,7 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // layout is the config file's text, changed in place: each edit replaces,
@@ -214,7 +214,7 @@ func (l *layout) removeName(key string) {
 				continue
 			}
 			for i, n := range names.Content {
-				if n.Kind != yaml.ScalarNode || oscar.NormalizeScreenName(strings.TrimSpace(n.Value)) != key {
+				if n.Kind != yaml.ScalarNode || screenname.Normalize(strings.TrimSpace(n.Value)) != key {
 					continue
 				}
 				if names.Style&yaml.FlowStyle != 0 {

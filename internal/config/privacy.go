@@ -6,7 +6,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // Privacy modes, as the privacy key spells them: who may see you online
@@ -32,7 +32,7 @@ func (c *Config) validatePrivacy(path string) error {
 		names []string
 	}{{KeyBlocked, c.Blocked}, {KeyAllowed, c.Allowed}} {
 		for _, n := range list.names {
-			if err := oscar.ValidateScreenName(n); err != nil {
+			if err := screenname.Validate(n); err != nil {
 				return &SettingError{Key: list.key, Source: path, Err: err}
 			}
 		}
@@ -50,7 +50,7 @@ func (c *Config) AddNames(key string, names []string) (added, already []string, 
 		return nil, nil, err
 	}
 	for _, n := range names {
-		if err := oscar.ValidateScreenName(n); err != nil {
+		if err := screenname.Validate(n); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -141,8 +141,8 @@ func checkListKey(key string) error {
 }
 
 func sameName(n string) func(string) bool {
-	k := oscar.NormalizeScreenName(n)
-	return func(x string) bool { return oscar.NormalizeScreenName(x) == k }
+	k := screenname.Normalize(n)
+	return func(x string) bool { return screenname.Normalize(x) == k }
 }
 
 func (s *fileSettings) names(key string) []string {

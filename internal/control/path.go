@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // SocketPath returns where the control socket of screenName lives:
@@ -23,11 +23,11 @@ import (
 // replaced by a hash of it. SocketPath touches no file: Listen creates
 // and checks the directory.
 func SocketPath(runtimeDir, tempDir, screenName string) (string, error) {
-	name, err := oscar.ParseScreenName(screenName)
+	name, err := screenname.Parse(screenName)
 	if err != nil {
 		return "", fmt.Errorf("control socket: %w", err)
 	}
-	name = oscar.NormalizeScreenName(name)
+	name = screenname.Normalize(name)
 	if name == "." || name == ".." || strings.ContainsAny(name, `/\`) {
 		return "", fmt.Errorf("control socket: screen name %q cannot name a file", screenName)
 	}

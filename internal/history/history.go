@@ -30,7 +30,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // Kind is what a conversation is with: a buddy, a room, or the session's
@@ -78,7 +78,7 @@ func (c Conv) String() string {
 // is not a letter, a digit, '-', '_', '.' or '@' (and a leading '.')
 // written %XX, so that no name can leave its directory.
 func Key(name string) string {
-	n := oscar.NormalizeScreenName(name)
+	n := screenname.Normalize(name)
 	safe := func(i int, c byte) bool {
 		return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '@' || c == '.' && i > 0
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/hex"
 	"testing"
+
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // The lab accounts of the captures (shared/transcripts/README.md).
@@ -124,7 +126,7 @@ func TestTranscriptMD5Logins(t *testing.T) {
 			if err := r.Decode(c.SNAC.Body); err != nil {
 				t.Fatalf("%s: %v", c.Where(), err)
 			}
-			pw, ok := labPasswords[NormalizeScreenName(req.ScreenName)]
+			pw, ok := labPasswords[screenname.Normalize(req.ScreenName)]
 			if !ok {
 				t.Fatalf("%s: no password for %q", c.Where(), req.ScreenName)
 			}

@@ -20,5 +20,5 @@
 // against the bytes it has before it reads or allocates, and reports bad
 // input as a *DecodeError naming the message and the field. Encoders append
 // to a caller's buffer and cannot fail: values that cannot be encoded are
-// refused when they are made (ParseScreenName, NewText).
+// refused when they are made (screenname.Parse, NewText).
 package oscar

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // unhex reads the wire bytes of an example, written one frame a line.
@@ -84,7 +85,7 @@ func Example() {
 // made, so encoding cannot fail. NewText picks the narrowest charset, here
 // UCS-2BE for 世界. FrameWriter numbers the frame and writes it whole.
 func ExampleICBMSend() {
-	to, err := oscar.ParseScreenName("Lab Bob")
+	to, err := screenname.Parse("Lab Bob")
 	if err != nil {
 		fmt.Println(err)
 		return

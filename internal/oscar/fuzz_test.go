@@ -521,33 +521,6 @@ func checkNewText(t *testing.T, s, want string) {
 	}
 }
 
-// FuzzScreenName checks that the two ways of comparing names agree, and
-// that ParseScreenName's results are what it promises.
-func FuzzScreenName(f *testing.F) {
-	f.Add("Lab Bob", "labbob")
-	f.Add(" L a B ", "lab")
-	f.Add("É", "é")
-	f.Fuzz(func(t *testing.T, a, b string) {
-		na, nb := NormalizeScreenName(a), NormalizeScreenName(b)
-		if SameScreenName(a, b) != (na == nb) {
-			t.Fatalf("SameScreenName(%q, %q) = %v, normalized %q %q", a, b, SameScreenName(a, b), na, nb)
-		}
-		if NormalizeScreenName(na) != na || !SameScreenName(a, na) {
-			t.Fatalf("NormalizeScreenName(%q) = %q is not a fixed point", a, na)
-		}
-		name, err := ParseScreenName(a)
-		if err != nil {
-			return
-		}
-		if name == "" || len(name) > MaxScreenNameLen || strings.TrimSpace(name) != name || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			t.Fatalf("ParseScreenName(%q) = %q", a, name)
-		}
-		if again, err := ParseScreenName(name); err != nil || again != name {
-			t.Fatalf("ParseScreenName(%q) = %q, %v", name, again, err)
-		}
-	})
-}
-
 // FuzzChatNav covers 01,04, 01,05 and chat navigation: 0D,03, 0D,04, 0D,08
 // and 0D,09.
 func FuzzChatNav(f *testing.F) {

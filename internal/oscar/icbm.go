@@ -108,7 +108,7 @@ func NewMessage(t Text) ICBMMessage { return ICBMMessage{Features: DefaultFeatur
 type ICBMSend struct {
 	Cookie       [8]byte
 	Channel      uint16
-	ScreenName   string // the recipient, checked by ParseScreenName
+	ScreenName   string // the recipient, checked by screenname.Parse
 	Message      ICBMMessage
 	WantAck      bool // empty TLV 0x0003: ask the server for 04,0C
 	AutoResponse bool // empty TLV 0x0004

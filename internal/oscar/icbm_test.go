@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 func cookie(tb testing.TB, h string) (c [8]byte) {
@@ -38,7 +40,7 @@ func TestICBMSend(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			to, err := ParseScreenName(tt.to)
+			to, err := screenname.Parse(tt.to)
 			if err != nil {
 				t.Fatal(err)
 			}

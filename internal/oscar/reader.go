@@ -176,7 +176,7 @@ func (r *reader) end(field string) {
 }
 
 // appendStr8 appends a u8 length and s, cut to 255 bytes: callers check
-// lengths when values are made (ParseScreenName).
+// lengths when values are made (screenname.Parse).
 func appendStr8(b []byte, s string) []byte {
 	if len(s) > 255 {
 		s = s[:255]

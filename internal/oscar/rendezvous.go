@@ -117,7 +117,7 @@ func (m *Rendezvous) Text() NamedText {
 }
 
 // NewRendezvousIM returns the 04,06 that sends rv to a user: channel 2,
-// the rendezvous's cookie, TLV 0x0005. Check to with ParseScreenName.
+// the rendezvous's cookie, TLV 0x0005. Check to with screenname.Parse.
 func NewRendezvousIM(to string, rv *Rendezvous) ICBMSend {
 	return ICBMSend{
 		Cookie:     rv.Cookie,

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/aim-oscar/aim/internal/screenname"
 	"github.com/aim-oscar/aim/internal/transcript"
 )
 
@@ -697,7 +698,7 @@ func TestTranscriptOfflineIMs(t *testing.T) {
 			if c.SNAC.RequestID != 0x80000000 {
 				t.Errorf("%s: stored 04,07 request id %#x", c.Where(), c.SNAC.RequestID)
 			}
-			if m.From.ScreenName != NormalizeScreenName(m.From.ScreenName) || len(m.From.TLVs) != 0 {
+			if m.From.ScreenName != screenname.Normalize(m.From.ScreenName) || len(m.From.TLVs) != 0 {
 				t.Errorf("%s: stored sender %q with %d TLVs", c.Where(), m.From.ScreenName, len(m.From.TLVs))
 			}
 			if at.Year() != 2026 || at.Month() != 12 || at.Day() != 7 {

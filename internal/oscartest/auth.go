@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // authState is the authorizer connection's progress (guarded by srv.mu).
@@ -164,7 +165,7 @@ func (s *Server) authorizeLocked(c *conn, typed string, hook uint16, multi bool,
 
 // accountLocked finds the account a typed name logs in to (bots have none).
 func (s *Server) accountLocked(typed string) *user {
-	u := s.users[oscar.NormalizeScreenName(typed)]
+	u := s.users[screenname.Normalize(typed)]
 	if u == nil || !u.account || u.bot != nil {
 		return nil
 	}
@@ -173,7 +174,7 @@ func (s *Server) accountLocked(typed string) *user {
 
 // noteAuthNameLocked makes this connection the one AuthSent reports for name.
 func (c *conn) noteAuthNameLocked(name string) {
-	n := oscar.NormalizeScreenName(name)
+	n := screenname.Normalize(name)
 	if u := c.srv.users[n]; u != nil {
 		name = u.name
 	}
@@ -186,7 +187,7 @@ func (c *conn) noteAuthNameLocked(name string) {
 func (c *conn) peekNameLocked(f oscar.Frame) string {
 	s := c.srv
 	display := func(typed string) string {
-		if u := s.users[oscar.NormalizeScreenName(typed)]; u != nil {
+		if u := s.users[screenname.Normalize(typed)]; u != nil {
 			return u.name
 		}
 		return typed

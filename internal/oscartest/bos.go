@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // reqIDServer is the request id of SNACs the server starts (03,0B, 04,07,
@@ -215,7 +216,7 @@ func (s *Server) dispatchLocked(ss *session, snac oscar.SNAC) func() {
 		var m oscar.AddBuddies
 		if s.decodeOK(ss, snac, m.Decode(snac.Body)) {
 			for _, name := range m.Names {
-				n := oscar.NormalizeScreenName(name)
+				n := screenname.Normalize(name)
 				if ss.buddySet[n] || len(ss.buddies) >= maxBuddies || n == "" {
 					continue
 				}
@@ -230,7 +231,7 @@ func (s *Server) dispatchLocked(ss *session, snac oscar.SNAC) func() {
 		var m oscar.RemoveBuddies
 		if s.decodeOK(ss, snac, m.Decode(snac.Body)) {
 			for _, name := range m.Names {
-				n := oscar.NormalizeScreenName(name)
+				n := screenname.Normalize(name)
 				if !ss.buddySet[n] {
 					continue
 				}
@@ -264,7 +265,7 @@ func (s *Server) dispatchLocked(ss *session, snac oscar.SNAC) func() {
 	case oscar.TypeTyping:
 		var m oscar.Typing
 		if s.decodeOK(ss, snac, m.Decode(snac.Body)) {
-			if r := s.onlineLocked(oscar.NormalizeScreenName(m.ScreenName)); r != nil && r.sess != nil && visibleLocked(u, r) {
+			if r := s.onlineLocked(screenname.Normalize(m.ScreenName)); r != nil && r.sess != nil && visibleLocked(u, r) {
 				m.ScreenName = u.name
 				for _, rs := range r.sessionsLocked() {
 					// A session that took its list from the feedbag gets
@@ -405,7 +406,7 @@ func (s *Server) clientReadyLocked(ss *session) {
 // and 2 (profile) when flags has bit 0x1, 3 and 4 (away message) when it has
 // bit 0x2. An offline user gets 02,01 code 0x0004.
 func (s *Server) userInfoReplyLocked(ss *session, id uint32, name string, flags uint32) {
-	t := s.onlineLocked(oscar.NormalizeScreenName(name))
+	t := s.onlineLocked(screenname.Normalize(name))
 	if t == nil {
 		ss.conn.sendMsg(id, &oscar.SNACError{Family: oscar.FamilyLocate, Code: oscar.ErrCodeNotLoggedOn})
 		return
@@ -446,7 +447,7 @@ func (s *Server) sendIMLocked(ss *session, snac oscar.SNAC) func() {
 		s.decodeOK(ss, snac, err)
 		return nil
 	}
-	r := s.onlineLocked(oscar.NormalizeScreenName(to))
+	r := s.onlineLocked(screenname.Normalize(to))
 	switch {
 	case r == nil:
 		s.offlineIMLocked(ss, id, cookie, channel, to, tlvs)
@@ -507,7 +508,7 @@ func (s *Server) warnLocked(ss *session, id uint32, m oscar.WarnRequest) {
 	fail := func(code uint16) {
 		ss.conn.sendMsg(id, &oscar.SNACError{Family: oscar.FamilyICBM, Code: code})
 	}
-	n := oscar.NormalizeScreenName(m.ScreenName)
+	n := screenname.Normalize(m.ScreenName)
 	if n == ss.user.norm {
 		fail(oscar.ErrCodeNotSupportedHost)
 		return
@@ -554,7 +555,7 @@ func (s *Server) relayClientErrLocked(ss *session, snac oscar.SNAC) {
 		return
 	}
 	to := string(b[11 : 11+int(b[10])])
-	r := s.onlineLocked(oscar.NormalizeScreenName(to))
+	r := s.onlineLocked(screenname.Normalize(to))
 	if r == nil || r.sess == nil {
 		return
 	}

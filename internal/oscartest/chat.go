@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // Chat rooms, the way the real server runs them (README facts 45 to 54):
@@ -238,7 +239,7 @@ func (s *Server) DropRoomConnections(cookie string) int {
 func (s *Server) SendRoomSNAC(cookie, screenName string, payload []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := oscar.NormalizeScreenName(screenName)
+	n := screenname.Normalize(screenName)
 	if r := s.chatLocked().byCookie[cookie]; r != nil {
 		for _, m := range r.members {
 			if m.bos.user.norm == n && m.conn.sendFrame(oscar.ChannelSNAC, append([]byte(nil), payload...)) {

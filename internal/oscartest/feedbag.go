@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // Release is the Open OSCAR Server release whose behaviour the server copies
@@ -79,7 +80,7 @@ func normalizedClass(class uint16) bool {
 
 func (f *feedbag) has(class uint16, norm string) bool {
 	for i := range f.items {
-		if it := &f.items[i]; it.Class == class && oscar.SameScreenName(it.Name, norm) {
+		if it := &f.items[i]; it.Class == class && screenname.Same(it.Name, norm) {
 			return true
 		}
 	}
@@ -93,7 +94,7 @@ func (f *feedbag) buddies() []string {
 	var out []string
 	for _, it := range f.sorted() {
 		if it.Class == oscar.FeedbagClassBuddy {
-			out = append(out, oscar.NormalizeScreenName(it.Name))
+			out = append(out, screenname.Normalize(it.Name))
 		}
 	}
 	return out
@@ -287,7 +288,7 @@ func (s *Server) sendFeedbagLocked(ss *session, id uint32) {
 	items := fb.sorted()
 	for i := range items {
 		if normalizedClass(items[i].Class) {
-			items[i].Name = oscar.NormalizeScreenName(items[i].Name)
+			items[i].Name = screenname.Normalize(items[i].Name)
 		}
 	}
 	reply := oscar.FeedbagReply{Modified: fb.modified()}
@@ -327,7 +328,7 @@ func (s *Server) feedbagEditLocked(ss *session, snac oscar.SNAC) {
 	fb := &u.feedbag
 	if typ != oscar.TypeFeedbagDeleteItem {
 		for _, it := range m.Items {
-			if it.Class == oscar.FeedbagClassDeny && oscar.SameScreenName(it.Name, u.norm) {
+			if it.Class == oscar.FeedbagClassDeny && screenname.Same(it.Name, u.norm) {
 				ss.conn.sendMsg(id, &oscar.SNACError{Family: oscar.FamilyFeedbag, Code: oscar.ErrCodeNotSupportedHost})
 				return
 			}
@@ -344,7 +345,7 @@ func (s *Server) feedbagEditLocked(ss *session, snac oscar.SNAC) {
 	status := make([]uint16, len(m.Items))
 	for k, it := range m.Items {
 		it.TLVs = oscar.TLVList(slices.Clone(it.TLVs))
-		norm := oscar.NormalizeScreenName(it.Name)
+		norm := screenname.Normalize(it.Name)
 		switch {
 		case typ == oscar.TypeFeedbagDeleteItem:
 			wasBuddy := false

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // The lab accounts of the captures.
@@ -25,7 +26,7 @@ var labAccounts = []Account{
 
 func labPassword(name string) (string, bool) {
 	for _, a := range labAccounts {
-		if oscar.SameScreenName(a.ScreenName, name) {
+		if screenname.Same(a.ScreenName, name) {
 			return a.Password, true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // Offline IMs, as the 2026 release keeps them (README facts 56-62): an IM
@@ -49,7 +50,7 @@ func (s *Server) offlineIMLocked(ss *session, id uint32, cookie [8]byte, channel
 	refuse := func(code uint16, subcode []byte) {
 		c.sendMsg(id, &oscar.SNACError{Family: oscar.FamilyICBM, Code: code, TLVs: oscar.TLVList(subcode)})
 	}
-	r := s.users[oscar.NormalizeScreenName(to)]
+	r := s.users[screenname.Normalize(to)]
 	switch {
 	case s.Release != Release2026 || !tlvs.Has(oscar.ICBMTLVStore) || r == nil || !r.account:
 		refuse(oscar.ErrCodeNotLoggedOn, nil)
@@ -137,7 +138,7 @@ func (s *Server) offlineNoticeLocked(ss *session) {
 func (s *Server) OfflineIMs(screenName string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u := s.users[oscar.NormalizeScreenName(screenName)]; u != nil {
+	if u := s.users[screenname.Normalize(screenName)]; u != nil {
 		return len(u.offline)
 	}
 	return 0

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // Account is a registered user.
@@ -375,7 +376,7 @@ func (s *Server) AddBot(screenName string, reply func(from, text string) string)
 
 // userLocked returns the user record for name, creating it.
 func (s *Server) userLocked(name string) *user {
-	n := oscar.NormalizeScreenName(name)
+	n := screenname.Normalize(name)
 	u := s.users[n]
 	if u == nil {
 		u = &user{norm: n, name: name}
@@ -389,7 +390,7 @@ func (s *Server) userLocked(name string) *user {
 func (s *Server) Online(screenName string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.onlineLocked(oscar.NormalizeScreenName(screenName)) != nil
+	return s.onlineLocked(screenname.Normalize(screenName)) != nil
 }
 
 // onlineLocked returns the user if it is online (bot or ready session).
@@ -407,14 +408,14 @@ func (s *Server) onlineLocked(norm string) *user {
 // WaitOnline returns once screenName's BOS session has handled 01,02 client
 // ready (at once for a bot).
 func (s *Server) WaitOnline(ctx context.Context, screenName string) error {
-	n := oscar.NormalizeScreenName(screenName)
+	n := screenname.Normalize(screenName)
 	return s.wait(ctx, func() bool { return s.onlineLocked(n) != nil })
 }
 
 // WaitOffline returns once screenName is not online (at once if it never
 // was).
 func (s *Server) WaitOffline(ctx context.Context, screenName string) error {
-	n := oscar.NormalizeScreenName(screenName)
+	n := screenname.Normalize(screenName)
 	return s.wait(ctx, func() bool { return s.onlineLocked(n) == nil })
 }
 
@@ -422,7 +423,7 @@ func (s *Server) WaitOffline(ctx context.Context, screenName string) error {
 // been closed (waiting for one to exist if there is none yet), and returns
 // every frame the client sent on it, in order.
 func (s *Server) WaitClosed(ctx context.Context, screenName string) ([]oscar.Frame, error) {
-	n := oscar.NormalizeScreenName(screenName)
+	n := screenname.Normalize(screenName)
 	var frames []oscar.Frame
 	err := s.wait(ctx, func() bool {
 		c := s.lastBOS[n]
@@ -466,7 +467,7 @@ func (s *Server) notifyLocked() {
 func (s *Server) Sent(screenName string) []oscar.Frame {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.lastBOS[oscar.NormalizeScreenName(screenName)]; c != nil {
+	if c := s.lastBOS[screenname.Normalize(screenName)]; c != nil {
 		return c.copyFrames()
 	}
 	return nil
@@ -489,7 +490,7 @@ func (s *Server) Ends() []ConnEnd {
 func (s *Server) AuthSent(screenName string) []oscar.Frame {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.lastAuth.get(oscar.NormalizeScreenName(screenName)); c != nil {
+	if c := s.lastAuth.get(screenname.Normalize(screenName)); c != nil {
 		return c.copyFrames()
 	}
 	return nil
@@ -529,7 +530,7 @@ func (s *Server) SendIM(from, screenName, text string) error {
 		return err
 	}
 	info := oscar.UserInfo{ScreenName: from}
-	if u := s.onlineLocked(oscar.NormalizeScreenName(from)); u != nil {
+	if u := s.onlineLocked(screenname.Normalize(from)); u != nil {
 		info = s.userInfoLocked(u)
 	}
 	im := &oscar.IncomingIM{
@@ -584,7 +585,7 @@ func (s *Server) SendSlowly(screenName string, b []byte, gap time.Duration) erro
 func (s *Server) Kick(screenName string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.users[oscar.NormalizeScreenName(screenName)]
+	u := s.users[screenname.Normalize(screenName)]
 	if u == nil || u.sess == nil || u.sess.conn.closing {
 		return fmt.Errorf("oscartest: kick %s: no open BOS session", screenName)
 	}
@@ -593,7 +594,7 @@ func (s *Server) Kick(screenName string) error {
 }
 
 func (s *Server) bosConnLocked(screenName string) (*conn, error) {
-	u := s.users[oscar.NormalizeScreenName(screenName)]
+	u := s.users[screenname.Normalize(screenName)]
 	if u == nil || u.sess == nil || u.sess.conn.closing {
 		return nil, fmt.Errorf("oscartest: %s has no open BOS session", screenName)
 	}

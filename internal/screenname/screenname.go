@@ -1,4 +1,8 @@
-package oscar
+// Package screenname holds the rules for AIM screen names: which a person
+// may type, which can be sent, and when two name the same user. It is a
+// leaf: the codec, the config file, the control socket, the session and
+// the runtime all use it, and it imports nothing of aim's.
+package screenname
 
 import (
 	"errors"
@@ -7,19 +11,19 @@ import (
 	"strings"
 )
 
-// MaxScreenNameLen is the longest screen name accepted on the wire here:
+// MaxLen is the longest screen name accepted on the wire here:
 // AIM names are 16 characters at most, email-style names a little longer.
-const MaxScreenNameLen = 97
+const MaxLen = 97
 
-// ParseScreenName checks that s can be sent as a screen name: not empty
-// once trimmed, at most MaxScreenNameLen bytes, no control characters.
-// What a person may type is stricter: see ValidateScreenName.
-func ParseScreenName(s string) (string, error) {
+// Parse checks that s can be sent as a screen name: not empty
+// once trimmed, at most MaxLen bytes, no control characters.
+// What a person may type is stricter: see Validate.
+func Parse(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
 		return "", errors.New("screen name is empty")
-	case len(s) > MaxScreenNameLen:
+	case len(s) > MaxLen:
 		return "", errors.New("screen name is longer than 97 bytes")
 	}
 	for _, r := range s {
@@ -32,39 +36,39 @@ func ParseScreenName(s string) (string, error) {
 
 // Limits of the names a person types, as AIM registers them.
 const (
-	MinTypedScreenNameLen = 3  // AIM names: letters and digits, spaces not counted
-	MaxTypedScreenNameLen = 16 // AIM names: letters and digits, spaces not counted
-	MinUINLen             = 5  // ICQ numbers, in digits
-	MaxUINLen             = 10 // ICQ numbers, in digits
+	MinTypedLen = 3  // AIM names: letters and digits, spaces not counted
+	MaxTypedLen = 16 // AIM names: letters and digits, spaces not counted
+	MinUINLen   = 5  // ICQ numbers, in digits
+	MaxUINLen   = 10 // ICQ numbers, in digits
 )
 
-// ScreenNameError is a screen name a person typed that AIM would refuse.
-type ScreenNameError struct {
+// Error is a screen name a person typed that AIM would refuse.
+type Error struct {
 	Name   string // as given, untrimmed
 	Reason string // "is empty", "has an invalid character '!'", ...
 }
 
-func (e *ScreenNameError) Error() string {
+func (e *Error) Error() string {
 	if strings.TrimSpace(e.Name) == "" {
 		return "screen name " + e.Reason
 	}
 	return "screen name " + strconv.Quote(e.Name) + " " + e.Reason
 }
 
-// ValidateScreenName checks a screen name a person typed (on the command
+// Validate checks a screen name a person typed (on the command
 // line, in the config file), by the rules AIM registers names with:
-// stricter than ParseScreenName. Surrounding spaces are ignored (callers
+// stricter than Parse. Surrounding spaces are ignored (callers
 // store strings.TrimSpace(s)). An AIM name has 3 to 16 ASCII letters and
 // digits, may contain spaces, and starts with a letter; an ICQ number has 5
-// to 10 digits. The *ScreenNameError says what is wrong:
+// to 10 digits. The *Error says what is wrong:
 //
 //	screen name is empty
 //	screen name "x!" has an invalid character '!'
 //	screen name "averyveryverylongname" is longer than 16 characters
-func ValidateScreenName(s string) error {
+func Validate(s string) error {
 	t := strings.TrimSpace(s)
 	if t == "" {
-		return &ScreenNameError{Name: s, Reason: "is empty"}
+		return &Error{Name: s, Reason: "is empty"}
 	}
 	letters, digits := 0, 0
 	for _, r := range t {
@@ -75,34 +79,34 @@ func ValidateScreenName(s string) error {
 			digits++
 		case r == ' ':
 		default:
-			return &ScreenNameError{Name: s, Reason: fmt.Sprintf("has an invalid character %q", r)}
+			return &Error{Name: s, Reason: fmt.Sprintf("has an invalid character %q", r)}
 		}
 	}
 	if digits == len(t) { // an ICQ number
 		if digits < MinUINLen || digits > MaxUINLen {
-			return &ScreenNameError{Name: s,
+			return &Error{Name: s,
 				Reason: fmt.Sprintf("is not a valid ICQ number (want %d to %d digits)", MinUINLen, MaxUINLen)}
 		}
 		return nil
 	}
 	if !isLetter(rune(t[0])) {
-		return &ScreenNameError{Name: s,
+		return &Error{Name: s,
 			Reason: fmt.Sprintf("must start with a letter (or be an ICQ number of %d to %d digits)", MinUINLen, MaxUINLen)}
 	}
 	switch n := letters + digits; {
-	case n < MinTypedScreenNameLen:
-		return &ScreenNameError{Name: s, Reason: fmt.Sprintf("is shorter than %d characters", MinTypedScreenNameLen)}
-	case n > MaxTypedScreenNameLen:
-		return &ScreenNameError{Name: s, Reason: fmt.Sprintf("is longer than %d characters", MaxTypedScreenNameLen)}
+	case n < MinTypedLen:
+		return &Error{Name: s, Reason: fmt.Sprintf("is shorter than %d characters", MinTypedLen)}
+	case n > MaxTypedLen:
+		return &Error{Name: s, Reason: fmt.Sprintf("is longer than %d characters", MaxTypedLen)}
 	}
 	return nil
 }
 
 func isLetter(r rune) bool { return ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') }
 
-// NormalizeScreenName returns the comparison form: lower case, no spaces.
+// Normalize returns the comparison form: lower case, no spaces.
 // "Lab Bob" and "labbob" are the same user.
-func NormalizeScreenName(s string) string {
+func Normalize(s string) string {
 	clean := true
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c == ' ' || ('A' <= c && c <= 'Z') {
@@ -128,8 +132,8 @@ func NormalizeScreenName(s string) string {
 	return b.String()
 }
 
-// SameScreenName reports whether a and b name the same user.
-func SameScreenName(a, b string) bool {
+// Same reports whether a and b name the same user.
+func Same(a, b string) bool {
 	if len(a) == len(b) && a == b {
 		return true
 	}

@@ -1,0 +1,179 @@
+package layers
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/aim-oscar/aim/"
+
+// allowed lists, for every package of the module, the module's packages it
+// may import directly (non-test files). Leaves import none. A package
+// missing from the table may import nothing of the module's.
+var allowed = map[string][]string{
+	"cmd/aim": {"internal/buddylist", "internal/client", "internal/config", "internal/control",
+		"internal/demo", "internal/history", "internal/iostreams", "internal/limits", "internal/screenname", "internal/sessionsock"},
+
+	"internal/sessionsock": {"internal/client", "internal/control"},
+	"internal/client": {"internal/bos", "internal/buddylist", "internal/chat", "internal/config", "internal/history",
+		"internal/htmltext", "internal/limits", "internal/login", "internal/screenname", "internal/secret", "internal/wiretrace"},
+	"internal/demo": {"internal/htmltext", "internal/oscartest", "internal/secret"},
+
+	"internal/chat": {"internal/bos", "internal/htmltext", "internal/limits", "internal/linger", "internal/oscar",
+		"internal/screenname", "internal/secret"},
+	"internal/bos": {"internal/buddylist", "internal/limits", "internal/linger", "internal/oscar",
+		"internal/screenname", "internal/secret"},
+	"internal/login":     {"internal/linger", "internal/oscar", "internal/secret"},
+	"internal/buddylist": {"internal/oscar", "internal/screenname"},
+	"internal/oscartest": {"internal/oscar", "internal/screenname"},
+	"internal/wiretrace": {"internal/oscar"},
+
+	"internal/config":  {"internal/limits", "internal/screenname", "internal/secret"},
+	"internal/control": {"internal/screenname"},
+	"internal/history": {"internal/screenname"},
+
+	// Leaves.
+	"internal/oscar": {}, "internal/screenname": {}, "internal/limits": {}, "internal/secret": {},
+	"internal/htmltext": {}, "internal/linger": {}, "internal/iostreams": {}, "internal/leakcheck": {},
+	"internal/netsim": {}, "internal/transcript": {}, "internal/layers": {},
+}
+
+// forbidden are edges that would undo a layering decision; each says why.
+// They hold even if someone adds the edge to allowed. A direct one is
+// about the package's own imports; the others also forbid depending on the
+// target through other packages (go list -deps).
+var forbidden = []struct {
+	from, to string
+	direct   bool
+	why      string
+}{
+	{"cmd/aim", "internal/oscar", true, "the command line speaks to the runtime (internal/client), never the wire codec"},
+	{"cmd/aim", "internal/bos", true, "the command line speaks to the runtime (internal/client), never the session"},
+	{"internal/config", "internal/bos", false, "the config file is read without the session"},
+	{"internal/config", "internal/oscar", false, "the config file is read without the wire codec"},
+	{"internal/control", "internal/bos", false, "the control socket knows no session"},
+	{"internal/control", "internal/oscar", false, "the control socket knows no wire codec"},
+	{"internal/screenname", "internal/", false, "screen names are a leaf"},
+	{"internal/oscar", "internal/", false, "the codec is a leaf (std lib and screenname only)"},
+}
+
+type pkg struct {
+	path    string
+	imports []string // module packages imported directly
+	deps    []string // module packages depended on, transitively
+}
+
+func list(t *testing.T) []pkg {
+	t.Helper()
+	watchSources(t)
+	cmd := exec.Command("go", "list", "-f", `{{.ImportPath}}|{{join .Imports " "}}|{{join .Deps " "}}`, module+"...")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, stderr.Bytes())
+	}
+	var pkgs []pkg
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Split(line, "|")
+		if len(f) != 3 {
+			t.Fatalf("go list line %q", line)
+		}
+		pkgs = append(pkgs, pkg{path: strings.TrimPrefix(f[0], module), imports: ours(f[1]), deps: ours(f[2])})
+	}
+	if len(pkgs) < 10 {
+		t.Fatalf("go list found only %d packages", len(pkgs))
+	}
+	return pkgs
+}
+
+// watchSources opens every Go file of the module, so that go test's cache
+// (which records the files a test opens, not those go list reads) runs the
+// test again when an import changes.
+func watchSources(t *testing.T) {
+	t.Helper()
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".go") {
+			_, err = os.ReadFile(path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ours(s string) []string {
+	var out []string
+	for _, p := range strings.Fields(s) {
+		if strings.HasPrefix(p, module) {
+			out = append(out, strings.TrimPrefix(p, module))
+		}
+	}
+	return out
+}
+
+func TestImportsFollowTheTable(t *testing.T) {
+	for _, p := range list(t) {
+		ok := allowed[p.path]
+		for _, imp := range p.imports {
+			if !slices.Contains(ok, imp) {
+				t.Errorf("%s imports %s: not in the table of internal/layers/imports_test.go (add it there if the layering really changes)", p.path, imp)
+			}
+		}
+	}
+}
+
+func TestForbiddenEdges(t *testing.T) {
+	for _, p := range list(t) {
+		for _, f := range forbidden {
+			if p.path != f.from {
+				continue
+			}
+			deps := p.deps
+			if f.direct {
+				deps = p.imports
+			}
+			for _, d := range deps {
+				if d == f.to || (strings.HasSuffix(f.to, "/") && strings.HasPrefix(d, f.to) && !leafOK(f.from, d)) {
+					t.Errorf("%s depends on %s: %s", p.path, d, f.why)
+				}
+			}
+		}
+	}
+}
+
+// leafOK is what a leaf may still use: the codec uses screen names.
+func leafOK(from, dep string) bool {
+	return from == "internal/oscar" && dep == "internal/screenname"
+}
+
+// The check itself: the table must refuse the two edges the layering is
+// about, so an edit that allows them shows up here.
+func TestTableRefusesKnownBadEdges(t *testing.T) {
+	for _, e := range [][2]string{{"cmd/aim", "internal/oscar"}, {"internal/config", "internal/bos"}, {"cmd/aim", "internal/bos"}} {
+		if slices.Contains(allowed[e[0]], e[1]) {
+			t.Errorf("the table allows %s → %s", e[0], e[1])
+		}
+		found := false
+		for _, f := range forbidden {
+			found = found || (f.from == e[0] && f.to == e[1])
+		}
+		if !found {
+			t.Errorf("%s → %s is not forbidden", e[0], e[1])
+		}
+	}
+}
