@@ -52,7 +52,8 @@ func wait(n int) string {
 			stacks := string(buf[:runtime.Stack(buf, true)])
 			var ours []string
 			for _, g := range strings.Split(stacks, "\n\n") {
-				if strings.Contains(g, "aim-oscar/aim/internal") {
+				// The module's packages, and cmd/aim's package main.
+				if strings.Contains(g, "aim-oscar/aim/internal") || strings.Contains(g, "\nmain.") {
 					ours = append(ours, g)
 				}
 			}
