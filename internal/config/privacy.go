@@ -44,7 +44,7 @@ func (c *Config) validatePrivacy(path string) error {
 // KeyAllowed), creating the key as a flow list when missing. Names already
 // there (compared with NormalizeScreenName) are returned in already. The
 // file is not touched when nothing is added; an invalid name is a
-// *ScreenNameError and nothing is written.
+// *screenname.Error and nothing is written.
 func (c *Config) AddNames(key string, names []string) (added, already []string, err error) {
 	if err := checkListKey(key); err != nil {
 		return nil, nil, err
