@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -133,6 +134,9 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 			// body is already what goes on the wire, whatever the
 			// session's own html setting.
 			r, err := remote(ctx, c, client.CmdSendHTML.Name, []string{opts.To, body}, noticeTo(opts.IO, out.json))
+			if err != nil && opts.Timeout > 0 && errors.Is(err, context.DeadlineExceeded) {
+				return &sendTimeoutError{After: opts.Timeout, Err: err}
+			}
 			if err != nil {
 				return err
 			}
@@ -154,3 +158,18 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 	out.print(r)
 	return nil
 }
+
+// sendTimeoutError is --timeout running out while the running session
+// had the message, said in words. It wraps the deadline, so it exits as a
+// network timeout.
+type sendTimeoutError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *sendTimeoutError) Error() string {
+	return fmt.Sprintf("no confirmation from the server within %s (--timeout): the message is still with the running session, "+
+		"which may send it later (it waits for the server's rate limit, or to sign on again)", e.After)
+}
+
+func (e *sendTimeoutError) Unwrap() error { return e.Err }

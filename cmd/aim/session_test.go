@@ -398,6 +398,37 @@ func TestSend(t *testing.T) {
 	}
 }
 
+// TestSendTimeoutSaysWhy: the server limits the IM class with absurd
+// numbers (a clear level of 4,000,000 ms); the running aim login says how
+// long the next message waits, and aim send --timeout 1s through it ends
+// with exit 4 and words for what timed out, not "control socket: context
+// deadline exceeded".
+func TestSendTimeoutSaysWhy(t *testing.T) {
+	srv := oscartest.NewServer(
+		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
+	defer srv.Close()
+	cliEnv(t, srv, "alicepw1")
+	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	alice := startCLI(t, "login")
+	alice.out.waitFor(t, "signed on")
+	var im oscar.RateClass
+	for _, c := range srv.Rates.Classes {
+		if c.ID == 3 { // 04,06's
+			im = c
+		}
+	}
+	im.Clear, im.Current = 4_000_000, im.Limit-100
+	if err := srv.Send("LabAlice", 0, &oscar.RateChange{Code: oscar.RateLimited, Class: im}); err != nil {
+		t.Fatal(err)
+	}
+	alice.out.waitFor(t, "sending slower, the next one in 46s")
+	code, _, stderr := runCLI(t, "", "send", "--timeout", "1s", "LabBob", "hi")
+	if code != exitNetwork || strings.Contains(stderr, "deadline exceeded") || !strings.Contains(stderr, "no confirmation from the server within 1s (--timeout)") {
+		t.Errorf("send --timeout 1s: exit %d, stderr %q; want exit %d saying what timed out", code, stderr, exitNetwork)
+	}
+}
+
 // TestDebugTraceHasNoSecrets: the wire trace never shows the password, its
 // roasted form, the MD5 hash or the cookie.
 func TestDebugTraceHasNoSecrets(t *testing.T) {

@@ -26,7 +26,7 @@ func fromBOS(ev bos.Event) Output {
 		o = &Typing{From: e.From, State: e.State.String()}
 	case *bos.RateChange:
 		o = &Rate{Code: e.Code.String(), Class: e.Class.ID, Level: e.Class.Current, Limit: e.Class.Limit,
-			Alert: e.Class.Alert, Clear: e.Class.Clear}
+			Alert: e.Class.Alert, Clear: e.Class.Clear, WaitMS: e.Wait.Milliseconds()}
 	case *bos.ServerError:
 		o = &ServerError{SNAC: e.Type.String(), Code: e.Code, Message: e.Message()}
 	case *bos.ServerMessage:

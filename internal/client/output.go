@@ -88,6 +88,9 @@ type Rate struct {
 	Limit uint32 `json:"limit"`
 	Alert uint32 `json:"alert"`
 	Clear uint32 `json:"clear"`
+	// WaitMS is how long the class's next request waits now, as aim
+	// paces it (never more than a few minutes).
+	WaitMS int64 `json:"wait_ms"`
 }
 
 // ServerError is an error from the server that answers no request.

@@ -30,6 +30,14 @@ func Shown(o Output) bool {
 	return true
 }
 
+// nextIn says when a rate class's next request goes out, if it waits.
+func nextIn(ms int64) string {
+	if ms <= 0 {
+		return ""
+	}
+	return ", the next one in " + max(time.Duration(ms)*time.Millisecond, time.Second).Round(time.Second).String()
+}
+
 func text(o Output) string {
 	switch e := o.(type) {
 	case *SignedOn:
@@ -65,9 +73,9 @@ func text(o Output) string {
 	case *Rate:
 		switch e.Code {
 		case bos.RateWarning.String():
-			return fmt.Sprintf("rate limit warning (class %d): sending slower", e.Class)
+			return fmt.Sprintf("rate limit warning (class %d): sending slower%s", e.Class, nextIn(e.WaitMS))
 		case bos.RateLimited.String():
-			return fmt.Sprintf("rate limited (class %d): the server is dropping requests; sending slower", e.Class)
+			return fmt.Sprintf("rate limited (class %d): the server is dropping requests; sending slower%s", e.Class, nextIn(e.WaitMS))
 		case bos.RateClear.String():
 			return fmt.Sprintf("rate limit clear (class %d)", e.Class)
 		case bos.RateChanged.String():
