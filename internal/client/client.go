@@ -148,8 +148,9 @@ type Client struct {
 	failed atomic.Int32 // results of a script's lines that said it failed (Failed)
 
 	cmdMu   sync.Mutex
-	pending sync.WaitGroup // commands still waiting for the server
-	closed  bool           // signed off: no new commands
+	pending int           // commands still waiting for the server
+	idle    chan struct{} // closed when pending falls to 0
+	closed  bool          // signed off: no new commands
 
 	stop context.CancelFunc
 	done chan struct{}

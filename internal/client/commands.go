@@ -232,7 +232,7 @@ func (c *Client) inOrder(id int, line, name string, later func() (*Result, error
 		return
 	}
 	go func() {
-		defer c.pending.Done()
+		defer c.release()
 		emit(later())
 	}()
 }
@@ -274,7 +274,7 @@ func (c *Client) Begin(ctx context.Context, cmd *Command, args []string, wait bo
 			err = errSessionOver
 		} else {
 			return func() (*Result, error) {
-				defer c.pending.Done()
+				defer c.release()
 				r, err := x.later()
 				return c.complete(0, "", cmd.Name, r, err), err
 			}
@@ -325,24 +325,45 @@ func (c *Client) complete(id int, line, name string, r *Result, err error) *Resu
 }
 
 // hold counts a command that waits for the server in pending, unless the
-// account has signed off; the caller calls pending.Done when it is done.
+// account has signed off; the caller calls release when it is done.
 func (c *Client) hold() bool {
 	c.cmdMu.Lock()
 	defer c.cmdMu.Unlock()
 	if c.closed {
 		return false
 	}
-	c.pending.Add(1)
+	if c.pending == 0 {
+		c.idle = make(chan struct{})
+	}
+	c.pending++
 	return true
 }
 
+// release ends what hold began.
+func (c *Client) release() {
+	c.cmdMu.Lock()
+	defer c.cmdMu.Unlock()
+	if c.pending--; c.pending == 0 {
+		close(c.idle)
+	}
+}
+
 // Flush waits until every command started has its result, or ctx ends.
+// A command started while it waits (from the control socket, say) is
+// waited for too.
 func (c *Client) Flush(ctx context.Context) {
-	done := make(chan struct{})
-	go func() { c.pending.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-ctx.Done():
+	for {
+		c.cmdMu.Lock()
+		idle, n := c.idle, c.pending
+		c.cmdMu.Unlock()
+		if n == 0 {
+			return
+		}
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			return
+		}
 	}
 }
 
