@@ -17,10 +17,11 @@ import (
 
 type sendOptions struct {
 	accountOptions
-	To, Text  string
-	FromArgs  bool          // the message was on the command line
-	NoSession bool          // --no-session: sign on even if a session runs
-	Timeout   time.Duration // --timeout: give up after this long (0: never)
+	To, Text   string
+	FromArgs   bool          // the message was on the command line
+	NoSession  bool          // --no-session: sign on even if a session runs
+	OnlineOnly bool          // --online-only: never stored for an offline recipient
+	Timeout    time.Duration // --timeout: give up after this long (0: never)
 }
 
 // sendHTMLFlag is send's --html: the message is HTML, sent as it is.
@@ -49,9 +50,14 @@ goes out as it is, so <b>hi</b> shows in bold.
 
 Everything that needs no server (the name, the message's length against
 the 512 bytes real servers take, the flags and settings) is checked before
-signing on. Exit status 0 means the server accepted the message. 6 means
-it refused it: the recipient is not signed on (a user who blocks you looks
-the same), or you have blocked them (aim unblock NAME). Text in any
+signing on. Exit status 0 means the server accepted the message: it was
+delivered, or, when the recipient is offline, the server keeps it for
+their next signon (servers that can: the 2026 Open OSCAR Server; aim asks
+for it after the first refusal, and says which). With --online-only a
+message to someone offline is refused as before. 6 means the server
+refused it: the recipient is not signed on and the server does not keep
+messages (a user who blocks you looks the same), its storage for them is
+full, or you have blocked them (aim unblock NAME). Text in any
 script arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the text
 needs.`,
 		Example: `  aim send LabBob 'lunch?'
@@ -83,6 +89,7 @@ needs.`,
 	addNoSessionFlag(cmd, &opts.NoSession)
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "give up after `DURATION` (exit 4), e.g. while the session reconnects; 0: wait")
 	cmd.Flags().Bool(sendHTMLFlag, false, "the message is HTML: send it as it is (or AIM_HTML, html: true)")
+	cmd.Flags().BoolVar(&opts.OnlineOnly, "online-only", false, "refuse the message if the recipient is offline, rather than have the server keep it for them")
 	return cmd
 }
 
@@ -133,7 +140,11 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 			defer c.Close()
 			// body is already what goes on the wire, whatever the
 			// session's own html setting.
-			r, err := remote(ctx, c, client.CmdSendHTML.Name, []string{opts.To, body}, noticeTo(opts.IO, out.json))
+			args := []string{opts.To, body}
+			if opts.OnlineOnly {
+				args = append([]string{client.OnlineOnly}, args...)
+			}
+			r, err := remote(ctx, c, client.CmdSendHTML.Name, args, noticeTo(opts.IO, out.json))
 			if err != nil && opts.Timeout > 0 && errors.Is(err, context.DeadlineExceeded) {
 				return &sendTimeoutError{After: opts.Timeout, Err: err}
 			}
@@ -151,7 +162,7 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 	}
 	// The history failing to record the message is a warning: it was sent.
 	warn := func(err error) { fmt.Fprintf(opts.IO.ErrOut, "aim: warning: %s\n", client.Defuse(err.Error())) }
-	r, err := client.Send(ctx, a, opts.To, body, time.Now, warn)
+	r, err := client.Send(ctx, a, opts.To, body, time.Now, warn, opts.OnlineOnly)
 	if err != nil {
 		return err
 	}

@@ -100,6 +100,7 @@ type ServerMessage struct {
 	At
 	Type SNACType
 	Text string
+	HTML bool // Text is HTML, as an IM is (the notices from "OOS System Msg")
 }
 
 // Disconnected is the last event of a session. Err is nil after Logout and

@@ -575,7 +575,7 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		}
 		if m.Cookie == ([8]byte{}) && m.From.ScreenName == systemMsgName {
 			// A server notice, never a message to answer.
-			s.emit(&ServerMessage{At: now, Type: snacType(snac.Type()), Text: m.Message.Text.String()})
+			s.emit(&ServerMessage{At: now, Type: snacType(snac.Type()), Text: m.Message.Text.String(), HTML: true})
 			return nil
 		}
 		ev := &IMReceived{At: now, From: m.From.ScreenName, Text: m.Message.Text.String(),

@@ -482,10 +482,12 @@ func connect(ctx context.Context, a Account, reconnected bool) (*bos.Session, er
 }
 
 // Send signs on, sends one message, waits until the server accepts it, and
-// signs off: aim send. It watches no buddies. The message sent is
-// recorded in the history if a keeps one; warn, if set, gets the
+// signs off: aim send. It watches no buddies. A message to someone offline
+// is sent again for the server to keep until their next signon (the
+// result's Delivery is then "stored"), unless onlineOnly. The message sent
+// is recorded in the history if a keeps one; warn, if set, gets the
 // history's problems (the message was sent all the same).
-func Send(ctx context.Context, a Account, to, text string, now func() time.Time, warn func(error)) (*Result, error) {
+func Send(ctx context.Context, a Account, to, text string, now func() time.Time, warn func(error), onlineOnly bool) (*Result, error) {
 	a.Buddies = nil
 	sessCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -499,7 +501,13 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 		for range sess.Events() { // nothing here is news to a one-shot send
 		}
 	}()
-	sendErr := sess.SendIM(ctx, to, text)
+	var d bos.Delivery
+	var sendErr error
+	if onlineOnly {
+		sendErr = sess.SendIM(ctx, to, text)
+	} else {
+		d, sendErr = sess.SendOrStoreIM(ctx, to, text)
+	}
 	lctx, lcancel := context.WithTimeout(context.Background(), finishWait)
 	defer lcancel()
 	sess.Logout(lctx)
@@ -508,7 +516,7 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 	if sendErr != nil {
 		return nil, sendError(to, sendErr)
 	}
-	r := &Result{Command: CmdSend.Name, OK: true, To: to, Summary: "sent to " + to}
+	r := &Result{Command: CmdSend.Name, OK: true, To: to, Delivery: d.String(), Summary: sentSummary(to, d)}
 	Stamp(r, now())
 	if warn == nil {
 		warn = func(error) {}

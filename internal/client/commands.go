@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -25,8 +26,14 @@ type Command struct {
 	Complete Completion // what its first argument completes to
 	Online   bool       // it needs a session online (it waits through a reconnect)
 	Saves    bool       // it edits the config file too, when the session has one (help says which)
-	run      func(x *call) (*Result, error)
+	// Flags are the options it takes before its arguments ("--online-only").
+	Flags []string
+	run   func(x *call) (*Result, error)
 }
+
+// OnlineOnly is send's option: a message to someone offline is refused,
+// not kept by the server for their next signon.
+const OnlineOnly = "--online-only"
 
 // Completion says what an argument completes to.
 type Completion int
@@ -40,10 +47,13 @@ const (
 // The command table, in the order help lists it. Each entry is exported
 // so that other front ends (the control socket) can name it.
 var (
-	CmdSend = &Command{Name: "send", Aliases: []string{"msg", "m"}, Args: "NAME TEXT", Help: "send an instant message",
-		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, false, x.c.opts.HTML) }}
+	CmdSend = &Command{Name: "send", Aliases: []string{"msg", "m"}, Args: "NAME TEXT",
+		Help:     "send an instant message; to someone offline, the server keeps it\nfor their next signon if it can (" + OnlineOnly + ": never)",
+		Complete: CompleteBuddy, Online: true, Flags: []string{OnlineOnly},
+		run: func(x *call) (*Result, error) { return sendIM(x, false, x.c.opts.HTML) }}
 	CmdSendHTML = &Command{Name: "html", Args: "NAME HTML", Help: "send an instant message written in HTML, markup and all\n(send escapes <, > and &, so that text arrives as typed)",
-		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, false, true) }}
+		Complete: CompleteBuddy, Online: true, Flags: []string{OnlineOnly},
+		run: func(x *call) (*Result, error) { return sendIM(x, false, true) }}
 	CmdAutoreply = &Command{Name: "autoreply", Args: "NAME TEXT",
 		Help:     "send it marked as an automatic reply: clients never\nanswer those, so two bots cannot talk in a loop",
 		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, true, x.c.opts.HTML) }}
@@ -97,8 +107,31 @@ func Lookup(word string) *Command {
 	return nil
 }
 
-// Usage is the command's name and arguments: "send NAME TEXT".
-func (c *Command) Usage() string { return strings.TrimSpace(c.Name + " " + c.Args) }
+// Usage is the command's name, options and arguments: "send
+// [--online-only] NAME TEXT".
+func (c *Command) Usage() string {
+	u := c.Name
+	for _, f := range c.Flags {
+		u += " [" + f + "]"
+	}
+	return strings.TrimSpace(u + " " + c.Args)
+}
+
+// takeFlags splits the options cmd takes off the front of args. An option
+// it does not take is an error; a screen name never starts with "--".
+func takeFlags(cmd *Command, args string) (rest string, flags []string, err error) {
+	for {
+		args = strings.TrimLeftFunc(args, unicode.IsSpace)
+		if !strings.HasPrefix(args, "--") {
+			return args, flags, nil
+		}
+		word, after := cut(args)
+		if !slices.Contains(cmd.Flags, word) {
+			return "", nil, fmt.Errorf("%s takes no option %s (%s)", cmd.Name, Clip(word), cmd.Usage())
+		}
+		flags, args = append(flags, word), after
+	}
+}
 
 // HelpText lists the commands, one per line.
 func HelpText() string { return helpText(commands, true) }
@@ -131,11 +164,12 @@ var errSessionOver = errors.New("the session has ended")
 
 // call is one command being run.
 type call struct {
-	c    *Client
-	ctx  context.Context
-	cmd  *Command
-	sess *bos.Session // when cmd.Online
-	args string
+	c     *Client
+	ctx   context.Context
+	cmd   *Command
+	sess  *bos.Session // when cmd.Online
+	args  string
+	flags []string // the options given (Command.Flags)
 	// later, set by run, waits for the server's answer: the result comes
 	// from it, on its own goroutine.
 	later func() (*Result, error)
@@ -265,10 +299,14 @@ func (c *Client) Do(ctx context.Context, cmd *Command, args []string, wait bool)
 // result (never nil) and the error it reports, for FailureOf; it must be
 // called once.
 func (c *Client) Begin(ctx context.Context, cmd *Command, args []string, wait bool) func() (*Result, error) {
+	var flags []string
+	for len(args) > 0 && slices.Contains(cmd.Flags, args[0]) {
+		flags, args = append(flags, args[0]), args[1:]
+	}
 	if len(args) > 0 && strings.HasPrefix(cmd.Args, "NAME") {
 		args = append([]string{QuoteName(args[0])}, args[1:]...) // names hold no quotes
 	}
-	x, r, err := c.begin(ctx, cmd, cmd.Name, strings.Join(args, " "), wait)
+	x, r, err := c.begin(ctx, cmd, cmd.Name, strings.Join(append(flags, args...), " "), wait)
 	if err == nil && x.later != nil {
 		if !c.hold() {
 			err = errSessionOver
@@ -296,7 +334,10 @@ func (c *Client) begin(ctx context.Context, cmd *Command, name, args string, wai
 	case cmd == nil:
 		return nil, nil, fmt.Errorf("unknown command %q (type %s for the list)", Clip(name), CmdHelp.Name)
 	}
-	x = &call{c: c, ctx: ctx, cmd: cmd, args: args}
+	x = &call{c: c, ctx: ctx, cmd: cmd}
+	if x.args, x.flags, err = takeFlags(cmd, args); err != nil {
+		return x, nil, err
+	}
 	if cmd.Online {
 		if x.sess, err = c.live.session(ctx, wait); err != nil {
 			return x, nil, err
@@ -393,11 +434,18 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 	if err != nil {
 		return r, err
 	}
-	ctx := x.ctx
+	ctx, store := x.ctx, !slices.Contains(x.flags, OnlineOnly)
 	x.later = func() (*Result, error) {
-		r.Summary = "sent to " + name
-		err := p.Wait(ctx)
+		var d bos.Delivery
+		var err error
+		if store {
+			d, err = p.WaitOrStore(ctx) // never stores an automatic reply
+		} else {
+			err = p.Wait(ctx)
+		}
+		r.Summary = sentSummary(name, d)
 		if err == nil {
+			r.Delivery = d.String()
 			x.c.recordOwn(sentIM(x.c.self(), name, body, auto))
 		}
 		switch {

@@ -14,7 +14,7 @@ func fromBOS(ev bos.Event) Output {
 		o = &SignedOn{ScreenName: e.ScreenName, WarningLevel: percent(e.WarningLevel), Reconnected: e.Reconnected}
 	case *bos.IMReceived:
 		o = &IM{From: e.From, Text: htmltext.Plain(e.Text), HTML: e.Text, AutoResponse: e.AutoResponse,
-			AutoReplied: e.AutoReplied, WarningLevel: percent(e.WarningLevel)}
+			AutoReplied: e.AutoReplied, WarningLevel: percent(e.WarningLevel), Offline: e.Offline}
 	case *bos.BuddyOnline:
 		o = &BuddyOnline{Name: e.Name, Changed: e.Changed, Away: e.Away, IdleMinutes: int(e.IdleMinutes),
 			WarningLevel: percent(e.WarningLevel), SignonTime: e.SignonTime.UTC()}
@@ -30,7 +30,11 @@ func fromBOS(ev bos.Event) Output {
 	case *bos.ServerError:
 		o = &ServerError{SNAC: e.Type.String(), Code: e.Code, Message: e.Message()}
 	case *bos.ServerMessage:
-		o = &ServerMessage{SNAC: e.Type.String(), Text: e.Text}
+		text := e.Text
+		if e.HTML { // a notice sent as an IM
+			text = htmltext.Plain(text)
+		}
+		o = &ServerMessage{SNAC: e.Type.String(), Text: text}
 	case *bos.ChatInvited:
 		o = &ChatInvite{From: e.From, Room: roomNameOf(e.Room), Text: htmltext.Plain(e.Text)}
 	case *bos.FeedbagChanged:

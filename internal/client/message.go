@@ -72,10 +72,31 @@ func QuoteName(name string) string {
 	return name
 }
 
+// StorageFullError is an IM to someone offline that the server would not
+// store: it keeps no more from you for them until they sign on. It wraps
+// the server's refusal.
+type StorageFullError struct {
+	Name string
+	Err  error
+}
+
+func (e *StorageFullError) Error() string { return "the server's storage for " + e.Name + " is full" }
+func (e *StorageFullError) Unwrap() error { return e.Err }
+
+// sentSummary says what became of an IM to to that the server accepted.
+func sentSummary(to string, d bos.Delivery) string {
+	if d == bos.Stored {
+		return to + " is offline; the server keeps it for their next signon"
+	}
+	return "sent to " + to
+}
+
 // sendError is err, an IM to to that failed, in a person's words.
 func sendError(to string, err error) error {
 	var refused *bos.RequestError
 	switch {
+	case errors.As(err, &refused) && refused.StorageFull():
+		return &StorageFullError{Name: to, Err: err}
 	case errors.As(err, &refused) && refused.RecipientOffline():
 		return &NotSignedOnError{Name: to, Err: err}
 	case errors.As(err, &refused) && refused.RecipientBlocked():

@@ -43,6 +43,9 @@ type IM struct {
 	AutoResponse bool   `json:"auto_response"`
 	AutoReplied  bool   `json:"auto_replied"` // aim answered with the away message
 	WarningLevel int    `json:"warning_level"`
+	// Offline: the server kept it while you were offline; its time is
+	// when the server stored it, not when it arrived.
+	Offline bool `json:"offline"`
 }
 
 // BuddyOnline is a buddy signing on ("buddy_online"), or changing while on
@@ -223,6 +226,7 @@ type Result struct {
 	Exit     string `json:"exit,omitempty"`
 
 	To           string   `json:"to,omitempty"`            // send, autoreply
+	Delivery     string   `json:"delivery,omitempty"`      // send, autoreply: "delivered", or "stored" for their next signon
 	Name         string   `json:"name,omitempty"`          // add, remove, move, info, warn, block, unblock, allow, disallow
 	Group        string   `json:"group,omitempty"`         // move
 	WarningLevel *int     `json:"warning_level,omitempty"` // info, warn: percent

@@ -49,7 +49,7 @@ func BenchmarkSendLatency25ms(b *testing.B) {
 	b.Run("own-signon", func(b *testing.B) {
 		before := d.RoundTrips()
 		for b.Loop() {
-			if _, err := client.Send(context.Background(), a, "EchoBot", "with a signon of its own", time.Now, nil); err != nil {
+			if _, err := client.Send(context.Background(), a, "EchoBot", "with a signon of its own", time.Now, nil, false); err != nil {
 				b.Fatal(err)
 			}
 		}

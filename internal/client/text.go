@@ -44,8 +44,13 @@ func text(o Output) string {
 		return "signed on as " + e.ScreenName
 	case *IM:
 		prefix := e.From + ": "
-		if e.AutoResponse {
+		switch {
+		case e.AutoResponse && e.Offline:
+			prefix = e.From + " (auto-reply, while you were offline): "
+		case e.AutoResponse:
 			prefix = e.From + " (auto-reply): "
+		case e.Offline:
+			prefix = e.From + " (while you were offline): "
 		}
 		s := prefix + indentContinuation(e.Text, len(prefix)+stampWidth)
 		if e.AutoReplied {

@@ -1,0 +1,152 @@
+package client_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/secret"
+)
+
+func labAccount(srv *oscartest.Server, name, password string) client.Account {
+	return client.Account{Server: srv.AuthAddr(), ScreenName: name, Password: secret.String(password), Dial: srv.Dial}
+}
+
+// runAccount starts a client for a and returns what it emits once the
+// signon has settled.
+func runAccount(t *testing.T, a client.Account) (*client.Client, *outputs) {
+	t.Helper()
+	out := &outputs{}
+	c, err := client.Start(t.Context(), client.Options{Account: a, Emit: out.add})
+	if err != nil {
+		t.Fatalf("Start(%s): %v", a.ScreenName, err)
+	}
+	t.Cleanup(func() { c.Stop(); c.Wait() })
+	synctest.Wait()
+	return c, out
+}
+
+// The issue's end-to-end case. On the 2026 release: LabAlice sends to Lab
+// Bob while he is offline, and aim send says stored (exit 0); Bob signs on
+// away and gets it once, marked offline, with the time it was sent, and
+// no automatic reply goes back; the server's notice is a plain notice. On
+// the 2025 release the same send is refused (exit 6), as before.
+func TestOfflineIMEndToEnd(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		rel   oscartest.Release
+		after bool // the server's 04,17 before the stored IMs
+	}{{"2026", oscartest.Release2026, false}, {"2026 done first", oscartest.Release2026, true}, {"2025", oscartest.Release2025, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv := pipeServer(t, func(s *oscartest.Server) {
+					s.Release, s.OfflineAfterDone = tc.rel, tc.after
+					s.AddAccount(oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})
+				})
+				alice := labAccount(srv, "LabAlice", "alicepw1")
+				sentAt := time.Now().Truncate(time.Second)
+				r, err := client.Send(t.Context(), alice, "Lab Bob", "while you were out <3", time.Now, nil, false)
+				if tc.rel == oscartest.Release2025 {
+					var notOn *client.NotSignedOnError
+					if !errors.As(err, &notOn) || client.FailureOf(err) != client.FailureRefused {
+						t.Fatalf("2025 send: %+v, %v; want refused, not signed on", r, err)
+					}
+					return
+				}
+				if err != nil || r.Delivery != "stored" || r.Summary != "Lab Bob is offline; the server keeps it for their next signon" {
+					t.Fatalf("send: %+v, %v; want stored", r, err)
+				}
+				if _, err := client.Send(t.Context(), alice, "Lab Bob", "only if on", time.Now, nil, true); !errors.As(err, new(*client.NotSignedOnError)) {
+					t.Errorf("--online-only send: %v, want not signed on", err)
+				}
+				time.Sleep(time.Hour) // Bob signs on an hour later
+
+				bob := labAccount(srv, "Lab Bob", "bobpass22")
+				bob.Away = "gone fishing"
+				c, out := runAccount(t, bob)
+				var ims []*client.IM
+				var notices []*client.ServerMessage
+				for _, o := range out.all() {
+					switch e := o.(type) {
+					case *client.IM:
+						ims = append(ims, e)
+					case *client.ServerMessage:
+						notices = append(notices, e)
+					}
+				}
+				if len(ims) != 1 {
+					t.Fatalf("Bob got %d IMs, want 1: %v", len(ims), out.kinds())
+				}
+				im := ims[0]
+				if !im.Offline || im.Text != "while you were out <3" || im.AutoReplied || !im.Time.Equal(sentAt.UTC()) {
+					t.Errorf("stored IM %+v, want offline, the text, sent at %v, not answered", im, sentAt.UTC())
+				}
+				if text := client.Text(im); !strings.Contains(text, "(while you were offline)") {
+					t.Errorf("text form %q does not say offline", text)
+				}
+				if len(notices) != 1 || notices[0].Text != "You just received 1 IM(s) while you were offline. If you do not wish to receive offline messages, please go to IM Settings." {
+					t.Errorf("notices %+v, want the server's, in plain text", notices)
+				}
+				for _, f := range srv.Sent("Lab Bob") {
+					if s, err := oscar.ParseSNAC(f.Payload); err == nil && f.Channel == oscar.ChannelSNAC && s.Type() == oscar.TypeICBMSend {
+						t.Errorf("Bob sent an IM: % x", s.Body)
+					}
+				}
+				c.Stop()
+				c.Wait()
+				_, out = runAccount(t, bob) // once only
+				if n := count[*client.IM](out); n != 0 {
+					t.Errorf("second signon: %d IMs, want none", n)
+				}
+			})
+		})
+	}
+}
+
+// The send command of a running session: stored unless --online-only,
+// which refuses as before; the option goes in the list form (control
+// socket) and in a typed line alike.
+func TestSendCommandOnlineOnly(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, func(s *oscartest.Server) {
+			s.Release = oscartest.Release2026
+			s.AddAccount(oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})
+		})
+		c, out := runAccount(t, labAccount(srv, "LabAlice", "alicepw1"))
+		r := c.Do(t.Context(), client.CmdSend, []string{client.OnlineOnly, "Lab Bob", "now or never"}, true)
+		if r.OK || !strings.Contains(r.Error, "Lab Bob is not signed on") || r.Delivery != "" {
+			t.Errorf("--online-only = %+v, want refused", r)
+		}
+		r = c.Do(t.Context(), client.CmdSend, []string{"Lab Bob", "keep it"}, true)
+		if !r.OK || r.Delivery != "stored" {
+			t.Errorf("send = %+v, want stored", r)
+		}
+		if err := c.Exec(t.Context(), 7, `send --online-only "Lab Bob" typed`, true); err != nil {
+			t.Fatal(err)
+		}
+		c.Exec(t.Context(), 8, `send --bogus "Lab Bob" typed`, true)
+		synctest.Wait()
+		var seven, eight *client.Result
+		for _, o := range out.all() {
+			if r, ok := o.(*client.Result); ok && r.ID == 7 {
+				seven = r
+			} else if ok && r.ID == 8 {
+				eight = r
+			}
+		}
+		if seven == nil || seven.OK || !strings.Contains(seven.Error, "not signed on") {
+			t.Errorf("typed --online-only: %+v", seven)
+		}
+		if eight == nil || eight.OK || !strings.Contains(eight.Error, "takes no option --bogus") {
+			t.Errorf("unknown option: %+v", eight)
+		}
+		if n := srv.OfflineIMs("Lab Bob"); n != 1 {
+			t.Errorf("%d IMs stored, want 1", n)
+		}
+	})
+}
