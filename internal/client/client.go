@@ -108,6 +108,12 @@ const (
 	// rateLimitedWait is the least wait after the authorizer says we sign
 	// on too often: real servers allow one login a minute after a burst.
 	rateLimitedWait = 70 * time.Second
+	// stableAfter is how long a session must last for the backoff to
+	// start over at its first attempt: a server that signs sessions on and
+	// breaks them at once gets longer and longer waits, not a login a
+	// second (real servers allow about 10 logins from an address, then
+	// one a minute).
+	stableAfter = time.Minute
 	// contestWindow: a session that signed on again and is closed without
 	// a reason within this time of its signon is taken to be fighting
 	// another client for the name, and gives up.
@@ -275,8 +281,10 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 	readyOnce := sync.OnceFunc(func() { close(ready) })
 	defer readyOnce()
 	reconnected := false
+	attempt := 0 // reconnect attempts since the last session that lasted stableAfter
 	for {
 		var signedOn time.Time // of this session, by the session's clock
+		var lasted time.Duration
 		c.live.set(sess, c.opts.Now())
 		c.sync.request()
 		var final error
@@ -294,7 +302,8 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 			}
 			if e, ok := ev.(*bos.Disconnected); ok {
 				d := o.(*Disconnected)
-				d.Reason, again, final = c.decide(ctx, e.Err, reconnected, e.When().Sub(signedOn))
+				lasted = e.When().Sub(signedOn)
+				d.Reason, again, final = c.decide(ctx, e.Err, reconnected, lasted)
 				if contested := (*ContestedError)(nil); errors.As(final, &contested) {
 					d.Error = final.Error()
 				}
@@ -311,8 +320,11 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 			}
 			return final
 		}
+		if lasted >= stableAfter {
+			attempt = 0
+		}
 		var err error
-		if sess, err = c.reconnect(ctx); err != nil {
+		if sess, err = c.reconnect(ctx, &attempt); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -367,11 +379,14 @@ func (e *ContestedError) Error() string {
 func (e *ContestedError) Unwrap() error { return e.Err }
 
 // reconnect signs on again with backoff until it works, ctx ends, or the
-// server refuses for good (a wrong password now).
-func (c *Client) reconnect(ctx context.Context) (*bos.Session, error) {
-	for attempt := 1; ; attempt++ {
-		wait := c.opts.Backoff(attempt)
-		c.emit(&Reconnecting{Attempt: attempt, DelayMS: wait.Milliseconds()})
+// server refuses for good (a wrong password now). *attempt counts the
+// attempts made since the backoff last started over, this call's too.
+func (c *Client) reconnect(ctx context.Context, attempt *int) (*bos.Session, error) {
+	for {
+		*attempt++
+		n := *attempt
+		wait := c.opts.Backoff(n)
+		c.emit(&Reconnecting{Attempt: n, DelayMS: wait.Milliseconds()})
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err
 		}
@@ -386,7 +401,7 @@ func (c *Client) reconnect(ctx context.Context) (*bos.Session, error) {
 		if errors.As(err, &auth) && !auth.RateLimited() {
 			return nil, err // the password changed, the account is gone: retrying cannot help
 		}
-		c.emit(&ReconnectFailed{Attempt: attempt, Error: err.Error()})
+		c.emit(&ReconnectFailed{Attempt: n, Error: err.Error()})
 		if errors.As(err, &auth) {
 			// Signing on too often: wait out the server's limiter.
 			if err := sleep(ctx, rateLimitedWait); err != nil {

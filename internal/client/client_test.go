@@ -215,6 +215,51 @@ func TestReconnectBacksOff(t *testing.T) {
 	})
 }
 
+// TestBackoffLastsUntilASessionDoes: a server that signs every session
+// on and breaks it at once gets the backoff's growing waits (attempts 1,
+// 2, 3, 4: four signons in 14 s, not one a second), and the backoff starts
+// over only after a session that lasted a minute.
+func TestBackoffLastsUntilASessionDoes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, nil)
+		srv.BreakAtSignon(true)
+		out := &outputs{}
+		c, err := client.Start(t.Context(), client.Options{
+			Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice",
+				Password: secret.String("alicepw1"), Dial: srv.Dial},
+			Reconnect: true,
+			Backoff:   func(n int) time.Duration { return time.Second << (n - 1) },
+			Emit:      out.add,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { c.Stop(); c.Wait() }()
+		attempts := func() []int {
+			var n []int
+			for _, o := range out.all() {
+				if r, ok := o.(*client.Reconnecting); ok {
+					n = append(n, r.Attempt)
+				}
+			}
+			return n
+		}
+		time.Sleep(14 * time.Second) // signons at 0, 1, 3 and 7 s; the next at 15 s
+		synctest.Wait()
+		if n, a := count[*client.SignedOn](out), attempts(); n != 4 || !slices.Equal(a, []int{1, 2, 3, 4}) {
+			t.Fatalf("%d signons in 14 s, reconnect attempts %v; want 4, [1 2 3 4]", n, a)
+		}
+		srv.BreakAtSignon(false)
+		time.Sleep(2*time.Second + time.Minute) // the fifth session signs on at 15 s and lasts
+		synctest.Wait()
+		srv.CloseClientConnections()
+		synctest.Wait()
+		if a := attempts(); !slices.Equal(a, []int{1, 2, 3, 4, 1}) {
+			t.Errorf("reconnect attempts %v; want [1 2 3 4 1]: a session that lasted a minute starts the backoff over", a)
+		}
+	})
+}
+
 // TestSignedOnElsewhereIsFinal: a server that says the name signed on
 // elsewhere ends the account: no reconnect, and the error is the server's.
 func TestSignedOnElsewhereIsFinal(t *testing.T) {

@@ -395,6 +395,9 @@ func (s *Server) clientReadyLocked(ss *session) {
 	ss.conn.sendMsg(reqIDServer, &oscar.StatsInterval{Interval: 1})
 	s.offlineNoticeLocked(ss)
 	s.multiLoginNoticeLocked(ss)
+	if s.breakAtSignon {
+		ss.conn.closeAfterLocked() // after the signon's replies, already queued
+	}
 	if s.MigrateAtSignon {
 		ss.migrateTo = s.bosAddr
 		ss.conn.sendMsg(reqIDServer, &oscar.Pause{})

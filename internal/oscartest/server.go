@@ -168,6 +168,8 @@ type Server struct {
 	imClass   int                    // index of the class of 04,06 (-1: none)
 	chat      chatState              // rooms and service cookies (chat.go)
 	wg        sync.WaitGroup
+
+	breakAtSignon bool // BreakAtSignon; guarded by mu
 }
 
 // NewUnstartedServer returns a server with the given accounts that is not
@@ -575,6 +577,16 @@ func (s *Server) SendSlowly(screenName string, b []byte, gap time.Duration) erro
 		return fmt.Errorf("oscartest: send bytes slowly to %s: connection closed", screenName)
 	}
 	return nil
+}
+
+// BreakAtSignon makes the server (while on) end every BOS session as soon
+// as it is signed on (01,02): the signon's replies go out, then the
+// connection closes without a word. A broken server, or one behind a
+// proxy that drops connections at once.
+func (s *Server) BreakAtSignon(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.breakAtSignon = on
 }
 
 // Kick does what the real server does to a session when the same name signs
