@@ -559,16 +559,3 @@ func secondLogoutKeepsItsOwnDeadline(t *testing.T) {
 	}
 	<-sess.Done()
 }
-
-// TestDeadlinesOnWallClock: a clock given to Options.Now (here a day
-// behind) does not set socket deadlines: the signon's would otherwise be
-// in the past and its first read time out.
-func TestDeadlinesOnWallClock(t *testing.T) {
-	srv := startServer(t, alice)
-	behind := func() time.Time { return time.Now().Add(-24 * time.Hour) }
-	sess, err := connect(t, srv, bos.Options{Now: behind})
-	if err != nil {
-		t.Fatalf("Connect with a clock a day behind: %v", err)
-	}
-	logout(t, sess)
-}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/aim-oscar/aim/internal/buddylist"
+	"github.com/aim-oscar/aim/internal/flapconn"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/screenname"
 )
@@ -17,10 +18,6 @@ import (
 // one signon flight, and reads every part of the 13,06 (or the 13,0F) with
 // the other replies: no round trip is added. Presence then comes from the
 // server's list, and Options.Buddies is not sent (03,04).
-
-// errMorePart tells expectAll that a reply came in part: keep waiting for
-// its type.
-var errMorePart = errors.New("more parts follow")
 
 // feedbagState is the server's list as the session holds it: read at
 // signon, changed by the edits the server confirmed and by pushes of the
@@ -35,17 +32,17 @@ type feedbagState struct {
 // feedbagSignon adds the feedbag's requests to the signon flight and
 // their replies to those awaited. saved is the copy from the last sync
 // (nil: none).
-func (s *Session) feedbagSignon(saved *buddylist.Feedbag, replies map[oscar.SNACType]func([]byte) error) []oscar.Message {
+func (s *Session) feedbagSignon(sg *flapconn.Signon, saved *buddylist.Feedbag, replies map[oscar.SNACType]func(oscar.SNAC) error) []oscar.Message {
 	var rights oscar.FeedbagRights
 	var r buddylist.Reader
-	replies[oscar.TypeFeedbagRights] = rights.Decode
-	replies[oscar.TypeFeedbagReply] = func(body []byte) error {
-		done, err := r.Add(s.replyFlags, body)
+	replies[oscar.TypeFeedbagRights] = bodyOf(rights.Decode)
+	replies[oscar.TypeFeedbagReply] = func(snac oscar.SNAC) error {
+		done, err := r.Add(snac.Flags, snac.Body)
 		if err != nil {
 			return err
 		}
 		if !done {
-			return errMorePart
+			return flapconn.ErrMorePart
 		}
 		delete(replies, oscar.TypeFeedbagNotModified)
 		s.setFeedbag(r.Feedbag())
@@ -53,15 +50,16 @@ func (s *Session) feedbagSignon(saved *buddylist.Feedbag, replies map[oscar.SNAC
 	}
 	query := saved.Query()
 	if query.SNACType() == oscar.TypeFeedbagQueryIfModified {
-		replies[oscar.TypeFeedbagNotModified] = func(body []byte) error {
+		replies[oscar.TypeFeedbagNotModified] = func(snac oscar.SNAC) error {
 			var nm oscar.FeedbagNotModified
-			if err := nm.Decode(body); err != nil {
+			if err := nm.Decode(snac.Body); err != nil {
 				return err
 			}
 			if !saved.Current(&nm) {
 				// Same time, another count (a delete does not move the
 				// time): ask for the whole list, one more round trip.
-				return s.writeNow(s.signonCtx, oscar.Empty(oscar.TypeFeedbagQuery))
+				_, err := sg.Send(oscar.Empty(oscar.TypeFeedbagQuery), oscar.TypeFeedbagReply)
+				return err
 			}
 			delete(replies, oscar.TypeFeedbagReply)
 			s.setFeedbag(buddylist.NewFeedbag(saved.Items(), saved.Modified))
@@ -109,14 +107,14 @@ func (s *Session) EditFeedbag(ctx context.Context, tx *buddylist.Transaction) ([
 	if tx.Empty() {
 		return nil, nil
 	}
-	if err := s.enqueue(ctx, s.nextReqID(), &oscar.FeedbagStartCluster{}); err != nil {
+	if err := s.c.Send(ctx, &oscar.FeedbagStartCluster{}); err != nil {
 		return nil, err
 	}
 	var rejected []buddylist.Rejected
 	var err error
 	for _, e := range tx.Edits {
 		var body []byte
-		if body, err = s.request(ctx, e.Message(), oscar.TypeFeedbagStatus); err != nil {
+		if body, err = s.c.Request(ctx, e.Message(), oscar.TypeFeedbagStatus); err != nil {
 			err = fmt.Errorf("%s the buddy list the server keeps: %w", editVerb[e.Type], err)
 			break
 		}
@@ -129,10 +127,10 @@ func (s *Session) EditFeedbag(ctx context.Context, tx *buddylist.Transaction) ([
 		s.pruneOnlineLocked()
 		s.mu.Unlock()
 	}
-	if s.ctx.Err() == nil {
+	if !s.ending() {
 		// End the transaction even after an error: the 2026 release
 		// holds presence changes until 13,12.
-		if endErr := s.enqueue(context.WithoutCancel(ctx), s.nextReqID(), oscar.Empty(oscar.TypeFeedbagEndCluster)); err == nil {
+		if endErr := s.c.Send(context.WithoutCancel(ctx), oscar.Empty(oscar.TypeFeedbagEndCluster)); err == nil {
 			err = endErr
 		}
 	}

@@ -4,9 +4,10 @@
 // the buddy list, set the profile and away message) under the server's
 // rate limits, until Logout sends the zero-length channel-4 frame.
 //
-// A Session owns three goroutines: a reader that turns frames into events,
-// a writer (the only one that writes to the connection once signed on)
-// that sends queued SNACs at the pace the rate limits allow, and a
+// A Session is one signed-on service connection (internal/flapconn) and
+// owns it with its three goroutines: a reader that turns frames into
+// events, a writer (the only one that writes to the connection once signed
+// on) that sends queued SNACs at the pace the rate limits allow, and a
 // keepalive that also probes a silent connection. Logout (or the end of
 // the context given to Connect) stops all three and waits for them. When
 // the server pauses the connection (01,0B) the writer holds the queue;
@@ -19,17 +20,14 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"fmt"
-	"io"
 	"net"
-	"os"
 	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/buddylist"
+	"github.com/aim-oscar/aim/internal/flapconn"
 	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/screenname"
@@ -115,41 +113,14 @@ type Limits struct {
 // Session is a signed-on BOS connection.
 type Session struct {
 	opts Options
-	conn net.Conn
-	fr   *oscar.FrameReader
-	fw   *oscar.FrameWriter
+	c    *flapconn.Conn
 	now  func() time.Time
 
-	events     chan Event
-	early      []Event                   // events seen during signon, delivered first
-	signingOn  bool                      // set only by Connect, before the goroutines start
-	signonReqs map[uint32]oscar.SNACType // request ids of signon's SNACs
-	signonCtx  context.Context           // Connect's, during signon
-	replyFlags uint16                    // SNAC flags of the reply being decoded, during signon
-	reqID      atomic.Uint32
-	rates      *limiter
-	outq       chan *job
-	ping       chan struct{} // the keepalive asks the writer for a channel-5 frame
-	ctl        chan control  // the reader tells the writer of pauses and migrations
-	families   []uint16      // of the connection's 01,03, for the pause acknowledge
-	migration  *oscar.Migrate
-	moves      []time.Time // of the migrations followed lately (the reader's; moveWait)
-	cmu        sync.Mutex  // guards the conn field, which a migration replaces
-
-	// The lifecycle. ctx ends when the session starts to end, and its
-	// cause says why (errLogout for a logout). wg counts the writer and
-	// keepalive; the reader waits for them, then closes Events and done.
-	ctx         context.Context
-	cancel      context.CancelCauseFunc
-	wg          sync.WaitGroup
-	done        chan struct{}
-	abandon     chan struct{} // closed when a Logout gave up: events nobody reads are dropped
-	abandonOnce sync.Once
-	stopAfter   func() bool // unregisters the logout at the end of Connect's context
-	byContext   atomic.Bool // the end of Connect's context started the logout
+	events    chan Event
+	early     []Event // events seen during signon, delivered first
+	signingOn bool    // set only by Connect, before the goroutines start
 
 	mu      sync.Mutex
-	pending map[uint32]*call
 	self    UserInfo // no Profile or AwayMessage
 	limits  Limits
 	online  map[string]string // normalized name -> display name
@@ -159,28 +130,19 @@ type Session struct {
 	replied map[string]bool   // senders auto-replied to for this away message
 	fb      *feedbagState     // nil: no feedbag in use
 
-	// Used by the reader goroutine only: stored IMs (answers to 04,10)
-	// held until the 04,17 so that they go out in the order they were
-	// stored, and whether the 04,17 came (later ones go out at once).
-	storedIMs   []*IMReceived
-	storedAfter bool
-
-	lastRead  atomic.Int64 // unix nanos
-	lastWrite atomic.Int64
-
-	// The reader's own, for the bound on a frame that has begun (readIdle).
-	idleRead   bool // the reader waits between frames, after signon
-	frameTimed bool // a read deadline bounds the rest of the current frame
+	// Used by the reader goroutine (and the signon) only: stored IMs
+	// (answers to 04,10) held until the 04,17 so that they go out in the
+	// order they were stored, whether the 04,17 came (later ones go out at
+	// once), and the request id of the signon's 04,10.
+	storedIMs    []*IMReceived
+	storedAfter  bool
+	offlineReqID uint32
 }
 
 // systemMsgName is the pseudo-user whose IMs (with an all-zero cookie) are
 // server notices: the 2026 Open OSCAR Server tells a session this way that
 // another session of the account signed on.
 const systemMsgName = "OOS System Msg"
-
-// errLogout is the cause of a session that ends because its user logged
-// out (Logout, or the end of Connect's context).
-var errLogout = errors.New("logout")
 
 // Connect signs on and returns a session that is online. ctx bounds the
 // whole session: when it ends, the session logs out. Each signon step also
@@ -205,81 +167,39 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	nc, err := dial(ctx, &opts, opts.Addr)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &StepError{Step: "connecting to " + opts.Addr, Err: err}
-	}
 	s := &Session{
-		opts:       opts,
-		conn:       nc,
-		now:        opts.Now,
-		events:     make(chan Event, opts.EventBuffer),
-		rates:      newLimiter(),
-		outq:       make(chan *job, opts.QueueSize),
-		ping:       make(chan struct{}, 1),
-		ctl:        make(chan control),
-		profile:    opts.Profile,
-		buddies:    slices.Clone(opts.Buddies),
-		pending:    map[uint32]*call{},
-		signonReqs: map[uint32]oscar.SNACType{},
-		online:     map[string]string{},
-		away:       opts.Away,
-		replied:    map[string]bool{},
-		done:       make(chan struct{}),
-		abandon:    make(chan struct{}),
-		limits:     Limits{MaxMessageLen: DefaultMaxMessage, MaxProfileLen: DefaultProfileLimit},
+		opts:    opts,
+		now:     opts.Now,
+		events:  make(chan Event, opts.EventBuffer),
+		profile: opts.Profile,
+		buddies: slices.Clone(opts.Buddies),
+		online:  map[string]string{},
+		away:    opts.Away,
+		replied: map[string]bool{},
+		limits:  Limits{MaxMessageLen: DefaultMaxMessage, MaxProfileLen: DefaultProfileLimit},
 	}
-	s.ctx, s.cancel = context.WithCancelCause(context.Background())
-	s.useConn(nc)
+	s.c = flapconn.New(flapconn.Options{
+		Addr: opts.Addr, Cookie: opts.Cookie, MultiConn: opts.MultiConn, Dial: opts.Dial,
+		StepTimeout: opts.StepTimeout, Keepalive: opts.Keepalive, ProbeAfter: opts.ProbeAfter,
+		QueueSize: opts.QueueSize, Trace: opts.Trace, Logf: opts.Logf, Now: opts.Now,
+		SequenceStart: opts.SequenceStart,
+		Signon:        s.signon,
+		Handle:        s.handleSNAC,
+		Begin:         s.begin,
+		Moved:         s.moved,
+		End:           s.end,
+	})
 	s.signingOn = true
-	stop := context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
-	err = s.signon(ctx)
-	if !stop() || err != nil {
-		s.cancel(ErrClosed)
-		nc.Close()
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
+	if err := s.c.Connect(ctx); err != nil {
 		return nil, err
 	}
-	nc.SetDeadline(time.Time{})
 	s.early = append([]Event{&SignedOn{At: At{s.now()}, ScreenName: s.self.ScreenName, WarningLevel: s.self.WarningLevel, Reconnected: opts.Reconnected}}, s.early...)
 	s.signingOn = false
-	// The end of ctx only starts the logout: the writer and the reader,
-	// which the session owns, do the rest, and the reader bounds its wait
-	// for the last event (see readLoop).
-	s.stopAfter = context.AfterFunc(ctx, func() {
-		s.byContext.Store(true)
-		s.stop(errLogout)
-	})
-	s.wg.Add(2)
-	go s.writeLoop()
-	go s.keepaliveLoop()
-	go s.readLoop()
+	// The end of ctx only starts the logout: the connection's goroutines,
+	// which the session owns through it, do the rest, and the reader
+	// bounds its wait for the last event (see flapconn.Deliver).
+	s.c.Run(ctx)
 	return s, nil
-}
-
-// useConn makes nc the connection the reader and writer use (at Connect,
-// and after a migration; the caller has set s.conn).
-func (s *Session) useConn(nc net.Conn) {
-	s.fr = oscar.NewFrameReader(nc)
-	s.fr.Begun = s.frameBegun
-	s.fw = oscar.NewFrameWriter(nc, s.opts.SequenceStart)
-	s.fw.Trace = s.traceOut
-}
-
-// dial opens a connection to addr within the step timeout.
-func dial(ctx context.Context, opts *Options, addr string) (net.Conn, error) {
-	d := opts.Dial
-	if d == nil {
-		d = (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext
-	}
-	dctx, cancel := context.WithTimeout(ctx, opts.StepTimeout)
-	defer cancel()
-	return d(dctx, "tcp", addr)
 }
 
 // Events returns the channel of events. The first is *SignedOn and the last
@@ -314,15 +234,10 @@ func (s *Session) OnlineBuddies() []string {
 }
 
 // Err returns why the session ended: nil while it runs and after Logout.
-func (s *Session) Err() error {
-	if err := context.Cause(s.ctx); err != nil && err != errLogout {
-		return err
-	}
-	return nil
-}
+func (s *Session) Err() error { return s.c.Err() }
 
 // Done is closed when the session has ended and its goroutines are gone.
-func (s *Session) Done() <-chan struct{} { return s.done }
+func (s *Session) Done() <-chan struct{} { return s.c.Done() }
 
 // Logout ends the session and waits, until ctx ends, for its goroutines:
 // the session stops taking requests (those still queued get ErrClosed),
@@ -335,213 +250,63 @@ func (s *Session) Done() <-chan struct{} { return s.done }
 // ended already. If ctx ends first (a write stuck on a dead connection,
 // say), the connection is closed at once and events nobody reads any more
 // are dropped, so the goroutines still end.
-func (s *Session) Logout(ctx context.Context) error {
-	s.stop(errLogout)
-	select {
-	case <-s.done:
-		return nil
-	case <-ctx.Done():
-		s.abandonOnce.Do(func() { close(s.abandon) })
-		s.closeConn()
-		<-s.done
-		return ctx.Err()
-	}
-}
+func (s *Session) Logout(ctx context.Context) error { return s.c.Logout(ctx) }
 
 // Ending is closed as soon as the session starts to end: it takes no more
 // requests, and a caller wanting one must wait for another session.
-func (s *Session) Ending() <-chan struct{} { return s.ctx.Done() }
+func (s *Session) Ending() <-chan struct{} { return s.c.Ending() }
 
-// stop starts the end of the session; the first cause is the one kept. A
-// logout leaves the connection open for the writer's logout frame and the
-// reader's last reads; any other cause closes it, which ends the reader.
-func (s *Session) stop(cause error) {
-	s.cancel(cause)
-	if context.Cause(s.ctx) != errLogout {
-		s.closeConn()
+// ending reports whether the session has started to end.
+func (s *Session) ending() bool {
+	select {
+	case <-s.c.Ending():
+		return true
+	default:
+		return false
 	}
 }
 
-// closeConn closes the connection, whichever it is now.
-func (s *Session) closeConn() {
-	s.cmu.Lock()
-	defer s.cmu.Unlock()
-	s.conn.Close()
-}
-
-func (s *Session) traceOut(f oscar.Frame) {
-	s.lastWrite.Store(s.now().UnixNano())
-	if s.opts.Trace != nil {
-		s.opts.Trace(true, f)
-	}
-}
-
-func (s *Session) nextReqID() uint32 {
-	for {
-		if id := s.reqID.Add(1) & 0x7FFFFFFF; id != 0 {
-			return id
-		}
-	}
-}
-
-// readFrame reads one frame, tracing it.
-func (s *Session) readFrame() (oscar.Frame, error) {
-	f, err := s.fr.ReadFrame()
-	if err != nil {
-		return f, err
-	}
-	s.lastRead.Store(s.now().UnixNano())
-	if s.opts.Trace != nil {
-		s.opts.Trace(false, f)
-	}
-	return f, nil
-}
-
-// emit delivers an event: during signon it is kept for later. It waits
-// for a reader, unless a Logout gave up (abandon) or the session is ending
-// by the end of Connect's context and nobody read for a step's time.
+// emit delivers an event: during signon it is kept for later, then it
+// goes on the reader goroutine as flapconn.Deliver says.
 func (s *Session) emit(ev Event) {
 	if s.signingOn {
 		s.early = append(s.early, ev)
 		return
 	}
-	select {
-	case s.events <- ev:
-		return
-	case <-s.abandon:
-		return
-	case <-s.ctx.Done():
-	}
-	if !s.byContext.Load() {
-		select {
-		case s.events <- ev:
-		case <-s.abandon:
-		}
-		return
-	}
-	// The end of Connect's context is ending the session and nobody may
-	// read events any more: wait a step's time for a reader, as a Logout
-	// would, then drop this event and the rest.
-	t := time.NewTimer(s.opts.StepTimeout)
-	defer t.Stop()
-	select {
-	case s.events <- ev:
-	case <-s.abandon:
-	case <-t.C:
-		s.abandonOnce.Do(func() { close(s.abandon) })
-	}
+	flapconn.Deliver(s.c, s.events, ev)
 }
 
-func (s *Session) readLoop() {
-	defer close(s.done)
-	defer close(s.events)
+// begin delivers the events of the signon, SignedOn first.
+func (s *Session) begin() {
 	for _, ev := range s.early {
 		s.emit(ev)
 	}
-	var cause error
-	for cause == nil {
-		f, err := s.readIdle()
-		if err != nil {
-			cause = err
-			break
-		}
-		if s.ctx.Err() != nil { // logging out: what the server still sends is dropped
-			continue
-		}
-		switch f.Channel {
-		case oscar.ChannelSNAC:
-			s.dispatch(f.Payload)
-			if m := s.migration; m != nil {
-				s.migration = nil
-				cause = s.migrate(m)
-			}
-		case oscar.ChannelSignon, oscar.ChannelKeepalive:
-		default:
-			s.logf("skipped a frame on unknown channel %v", f.Channel)
-		case oscar.ChannelSignoff:
-			cause = closedBy(f, s.opts.MultiConn)
-		}
-	}
-	s.stop(cause) // kept only if nothing ended the session before
-	s.closeConn()
-	s.wg.Wait()
-	s.stopAfter()
-	s.failPending()
+	s.early = nil
+}
+
+// end delivers Disconnected and closes Events.
+func (s *Session) end(err error) {
 	s.flushStored()
-	err := s.Err()
 	s.emit(&Disconnected{At: At{s.now()}, Err: err, Reason: ReasonOf(err)})
+	close(s.events)
 }
 
-// readIdle reads the next frame once signed on. The wait for a frame has
-// no bound (a server may say nothing for minutes; the keepalive's probe
-// finds a dead connection), but a frame whose first bytes came must be
-// whole within StepTimeout: a server that announces 65535 bytes and
-// trickles them would otherwise hold the session forever.
-func (s *Session) readIdle() (oscar.Frame, error) {
-	s.idleRead = true
-	f, err := s.readFrame()
-	s.idleRead = false
-	timed := s.frameTimed
-	if timed {
-		s.frameTimed = false
-		s.setReadDeadline(time.Time{})
-	}
-	if err != nil {
-		if timed && errors.Is(err, os.ErrDeadlineExceeded) {
-			return f, fmt.Errorf("%w: the server began a frame and did not send the rest within %s", ErrConnectionLost, s.opts.StepTimeout)
-		}
-		return f, readError(err)
-	}
-	return f, nil
-}
-
-// frameBegun is the frame reader's Begun: while the reader waits between
-// frames, the rest of one that has begun gets StepTimeout. During a signon
-// (a migration's) the step's deadline bounds it already.
-func (s *Session) frameBegun() {
-	if s.idleRead && s.setReadDeadline(time.Now().Add(s.opts.StepTimeout)) {
-		s.frameTimed = true
-	}
-}
-
-// setReadDeadline sets the read deadline of the connection unless the
-// session is ending, whose writer sets the deadline of its last reads
-// (finish); false if it did not.
-func (s *Session) setReadDeadline(t time.Time) bool {
-	s.cmu.Lock()
-	defer s.cmu.Unlock()
-	if s.ctx.Err() != nil {
-		return false
-	}
-	s.conn.SetReadDeadline(t)
-	return true
-}
-
-func readError(err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
-		return ErrConnectionLost
-	}
-	return fmt.Errorf("%w: %w", ErrConnectionLost, err)
-}
-
-// dispatch handles one SNAC from the server, after signon or during it.
-func (s *Session) dispatch(p []byte) {
-	snac, err := oscar.ParseSNAC(p)
-	if err != nil {
-		s.logf("skipped a SNAC: %v", err)
-		return
-	}
-	if s.deliver(snac) {
-		return
-	}
-	if err := s.handle(snac); err != nil {
-		s.logf("skipped %v: %v", snac.Type(), err)
-	}
+// moved says that the session goes on at another server.
+func (s *Session) moved(addr string) {
+	s.emit(&ServerMessage{At: At{s.now()}, Type: snacType(oscar.TypeMigrate), Text: "the server moved this session to " + addr})
 }
 
 func (s *Session) logf(format string, args ...any) {
 	if s.opts.Logf != nil {
 		s.opts.Logf(format, args...)
+	}
+}
+
+// handleSNAC handles a SNAC the connection hands over; one that does not
+// parse is skipped with a note to Logf.
+func (s *Session) handleSNAC(snac oscar.SNAC) {
+	if err := s.handle(snac); err != nil {
+		s.logf("skipped %v: %v", snac.Type(), err)
 	}
 }
 
@@ -567,7 +332,7 @@ func (s *Session) handle(snac oscar.SNAC) error {
 			return nil
 		}
 		s.flushStored()
-		if m.Channel == 2 { // a rendezvous: chat invitations (export.go)
+		if m.Channel == 2 { // a rendezvous: chat invitations (services.go)
 			return s.rendezvous(now, &m)
 		}
 		if m.Channel != 1 {
@@ -636,8 +401,8 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		if err := m.Decode(snac.Body); err != nil {
 			return err
 		}
-		wait := s.rates.update(&m, s.now())
-		s.emit(&RateChange{At: now, Code: RateCode(m.Code), Class: rateClass(m.Class), Wait: wait})
+		// The connection has taken the class in already.
+		s.emit(&RateChange{At: now, Code: RateCode(m.Code), Class: rateClass(m.Class), Wait: s.c.ClassWait(m.Class.ID)})
 	case oscar.TypeSelfInfo:
 		var m oscar.SelfInfo
 		if err := m.Decode(snac.Body); err != nil {
@@ -645,26 +410,8 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		}
 		s.setSelf(&m.Info)
 	case oscar.TypePause, oscar.TypeResume:
-		if s.signingOn { // no writer yet: nothing to hold
-			return nil
-		}
-		c := ctlPause
-		if snac.Type() == oscar.TypeResume {
-			c = ctlResume
-		}
-		if s.tell(c) {
-			s.emit(&ServerMessage{At: now, Type: snacType(snac.Type()), Text: serverNotice(snac)})
-		}
-	case oscar.TypeMigrate:
-		var m oscar.Migrate
-		if err := m.Decode(snac.Body); err != nil {
-			return err
-		}
-		if s.signingOn {
-			return errors.New("a migration during signon")
-		}
-		m.TLVs = append(oscar.TLVList(nil), m.TLVs...) // the body is the reader's buffer
-		s.migration = &m                               // the reader moves once this SNAC is handled
+		// The connection has told its writer to hold or send.
+		s.emit(&ServerMessage{At: now, Type: snacType(snac.Type()), Text: serverNotice(snac)})
 	case oscar.TypeMOTD:
 		s.emit(&ServerMessage{At: now, Type: snacType(snac.Type()), Text: serverNotice(snac)})
 	case oscar.TypeStatsInterval:
@@ -681,7 +428,7 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		if err := e.Decode(snac.Body); err != nil {
 			return err
 		}
-		if s.signonReqs[snac.RequestID] == oscar.TypeOfflineRetrieve {
+		if snac.Family == oscar.FamilyICBM && s.offlineReqID != 0 && snac.RequestID == s.offlineReqID {
 			// A server that keeps no offline IMs (the 2025 release): no news.
 			s.logf("the server keeps no offline messages: %s", (&RequestError{Type: snacType(oscar.TypeOfflineRetrieve), Code: e.Code}).Detail())
 			return nil

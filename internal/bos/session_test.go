@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"net"
-	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -571,97 +569,4 @@ func TestQuickSessionsLogoutLands(t *testing.T) {
 	if bosEnds != n {
 		t.Errorf("%d BOS connections ended, want %d", bosEnds, n)
 	}
-}
-
-// goroutinesIn returns the stacks of the goroutines, other than the
-// caller, whose stack holds fn.
-func goroutinesIn(fn string) string {
-	buf := make([]byte, 1<<20)
-	stacks := strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n")
-	var out []string
-	for _, g := range stacks[1:] { // the first is the caller's
-		if strings.Contains(g, fn) {
-			out = append(out, g)
-		}
-	}
-	return strings.Join(out, "\n\n")
-}
-
-// TestContextEndOnlySignals: the end of Connect's context starts the
-// logout but leaves the waiting to the session's own goroutines: no
-// goroutine that nobody owns sits in Logout while the session lingers (the
-// server here keeps its side open), so a Logout of the owner never returns
-// while another is still running.
-func TestContextEndOnlySignals(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		srv := oscartest.NewUnstartedServer(alice)
-		srv.Intercept = func(ev oscartest.Event) oscartest.Action {
-			if ev.Service == "bos" && ev.Frame.Channel == oscar.ChannelSignoff {
-				return oscartest.Ignore // and keep the connection open
-			}
-			return oscartest.Answer
-		}
-		srv.StartPipes()
-		defer srv.Close()
-		res, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: alice.ScreenName, Password: secret.String(alice.Password), Dial: srv.Dial})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(t.Context())
-		sess, err := bos.Connect(ctx, bos.Options{Addr: res.BOSAddr, Cookie: res.Cookie, Dial: srv.Dial, Keepalive: -1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		cancel()
-		synctest.Wait()
-		select {
-		case <-sess.Done():
-			t.Fatal("the session ended at once: the test needs it to linger")
-		default:
-		}
-		if g := goroutinesIn("bos.(*Session).Logout"); g != "" {
-			t.Errorf("a goroutine nobody owns is in Logout:\n%s", g)
-		}
-		var last bos.Event
-		for ev := range sess.Events() {
-			last = ev
-		}
-		if d, ok := last.(*bos.Disconnected); !ok || d.Err != nil {
-			t.Errorf("last event %+v, want a Disconnected for a logout", last)
-		}
-	})
-}
-
-// TestContextEndNobodyReads: when Connect's context ends and nobody reads
-// events any more, the session still ends, a step's time later, with its
-// goroutines gone.
-func TestContextEndNobodyReads(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		srv := oscartest.NewUnstartedServer(alice, bob)
-		srv.StartPipes()
-		defer srv.Close()
-		res, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: alice.ScreenName, Password: secret.String(alice.Password), Dial: srv.Dial})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(t.Context())
-		sess, err := bos.Connect(ctx, bos.Options{Addr: res.BOSAddr, Cookie: res.Cookie, Dial: srv.Dial, Keepalive: -1, EventBuffer: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := srv.WaitOnline(t.Context(), alice.ScreenName); err != nil {
-			t.Fatal(err)
-		}
-		// SignedOn fills the buffer; the reader waits to hand over the IM.
-		if err := srv.SendIM(bob.ScreenName, alice.ScreenName, "hello?"); err != nil {
-			t.Fatal(err)
-		}
-		synctest.Wait()
-		start := time.Now()
-		cancel()
-		<-sess.Done()
-		if waited := time.Since(start); waited != bos.DefaultStepTimeout {
-			t.Errorf("the session ended %v after its context, want a step's time (%v)", waited, bos.DefaultStepTimeout)
-		}
-	})
 }

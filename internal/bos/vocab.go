@@ -74,18 +74,3 @@ func rateClass(c oscar.RateClass) RateClass {
 	return RateClass{ID: c.ID, Window: c.Window, Current: c.Current, Alert: c.Alert, Limit: c.Limit,
 		Clear: c.Clear, Disconnect: c.Disconnect, MaxLevel: c.Max}
 }
-
-// SNACType names a request or message of the protocol by family and
-// subtype, for errors and notices: "04,06".
-type SNACType uint32
-
-func snacType(t oscar.SNACType) SNACType { return SNACType(t) }
-
-// Family returns the family.
-func (t SNACType) Family() uint16 { return uint16(t >> 16) }
-
-// Subtype returns the subtype.
-func (t SNACType) Subtype() uint16 { return uint16(t) }
-
-// String gives "ff,ss", as the spec and the traces write it.
-func (t SNACType) String() string { return fmt.Sprintf("%02x,%02x", t.Family(), t.Subtype()) }

@@ -4,12 +4,8 @@ import (
 	"context"
 	"errors"
 	"net"
-	"runtime"
-	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/chat"
@@ -23,74 +19,6 @@ func pipeOpts(t *testing.T, p *pipeRoom, opts chat.Options) chat.Options {
 	opts.Dial = func(context.Context, string, string) (net.Conn, error) { return cli, nil }
 	opts.Addr, opts.Cookie = "pipe", []byte{1}
 	return opts
-}
-
-// endAtClear is a connection whose signon's last act, clearing the
-// deadline, ends the Join context and lets the context's watcher run
-// before going on: the end of the context just as the signon completes.
-// It notes whether a past deadline was set after the clear.
-type endAtClear struct {
-	net.Conn
-	end context.CancelFunc
-
-	mu      sync.Mutex
-	cleared bool
-	past    bool // a past deadline after the clear, as the bubble settled
-}
-
-func (c *endAtClear) SetDeadline(d time.Time) error {
-	err := c.Conn.SetDeadline(d)
-	c.mu.Lock()
-	if c.cleared && !d.IsZero() && d.Before(time.Unix(2, 0)) {
-		c.past = true
-	}
-	first := d.IsZero() && !c.cleared
-	c.cleared = c.cleared || d.IsZero()
-	c.mu.Unlock()
-	if first {
-		c.end()
-		synctest.Wait() // the watcher, if it runs, has run
-	}
-	return err
-}
-
-// TestJoinEndsAtSignonEnd: Join's context ending as the signon completes
-// either fails the Join with the context's error or leaves a room that
-// leaves cleanly: never a room whose connection has a past deadline, whose
-// reader times out at once and reports a lost connection.
-func TestJoinEndsAtSignonEnd(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(t.Context())
-		defer cancel()
-		opts := pipeOpts(t, &pipeRoom{}, chat.Options{Keepalive: -1})
-		dial := opts.Dial
-		var w *endAtClear
-		opts.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
-			nc, err := dial(ctx, network, addr)
-			w = &endAtClear{Conn: nc, end: cancel}
-			return w, err
-		}
-		r, err := chat.Join(ctx, opts)
-		if err != nil {
-			if !errors.Is(err, context.Canceled) {
-				t.Errorf("Join = %v, want context.Canceled", err)
-			}
-			return
-		}
-		w.mu.Lock()
-		past := w.past
-		w.mu.Unlock()
-		if past {
-			t.Error("Join returned a room whose connection has a past deadline")
-		}
-		var last chat.Event
-		for ev := range r.Events() {
-			last = ev
-		}
-		if left, ok := last.(*chat.Left); !ok || left.Err != nil {
-			t.Errorf("last event %+v, want a clean Left", last)
-		}
-	})
 }
 
 // TestNavReplyType: a SNAC that carries the request's id but is not its
@@ -154,97 +82,6 @@ func TestSignonPacing(t *testing.T) {
 			t.Fatal(err)
 		}
 		for range r.Events() {
-		}
-	})
-}
-
-// TestDeadlinesOnWallClock: a clock given to Options.Now (here a day
-// behind) stamps events but does not set socket deadlines: the signon's
-// deadlines would otherwise be in the past and every read time out.
-func TestDeadlinesOnWallClock(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		behind := func() time.Time { return time.Now().Add(-24 * time.Hour) }
-		r, err := chat.Join(t.Context(), pipeOpts(t, &pipeRoom{}, chat.Options{Keepalive: -1, Now: behind}))
-		if err != nil {
-			t.Fatalf("Join with a clock a day behind: %v", err)
-		}
-		if err := r.Leave(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		for range r.Events() {
-		}
-	})
-}
-
-// goroutinesIn returns the stacks of the goroutines, other than the
-// caller, whose stack holds fn.
-func goroutinesIn(fn string) string {
-	buf := make([]byte, 1<<20)
-	stacks := strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n")
-	var out []string
-	for _, g := range stacks[1:] { // the first is the caller's
-		if strings.Contains(g, fn) {
-			out = append(out, g)
-		}
-	}
-	return strings.Join(out, "\n\n")
-}
-
-// TestContextEndOnlySignals: the end of Join's context starts the leave
-// but leaves the waiting to the room's own goroutines: no goroutine that
-// nobody owns sits in leave while the room lingers (the server here keeps
-// its side open), so the owner's Leave never returns while another is
-// still running. The channel-4 frame still goes out.
-func TestContextEndOnlySignals(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(t.Context())
-		p := &pipeRoom{linger: true}
-		r, err := chat.Join(ctx, pipeOpts(t, p, chat.Options{Keepalive: -1}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cancel()
-		synctest.Wait()
-		select {
-		case <-r.Done():
-			t.Fatal("the room ended at once: the test needs it to linger")
-		default:
-		}
-		if g := goroutinesIn("chat.(*conn).leave"); g != "" {
-			t.Errorf("a goroutine nobody owns is in leave:\n%s", g)
-		}
-		if n := len(p.sent(oscar.ChannelSignoff, 0)); n != 1 {
-			t.Errorf("%d channel-4 frames, want 1", n)
-		}
-		var last chat.Event
-		for ev := range r.Events() {
-			last = ev
-		}
-		if left, ok := last.(*chat.Left); !ok || left.Err != nil {
-			t.Errorf("last event %+v, want a clean Left", last)
-		}
-	})
-}
-
-// TestContextEndNobodyReads: when Join's context ends and nobody reads
-// events any more, the room still ends, a step's time later.
-func TestContextEndNobodyReads(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(t.Context())
-		p := &pipeRoom{}
-		r, err := chat.Join(ctx, pipeOpts(t, p, chat.Options{Keepalive: -1, EventBuffer: 1}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Joined fills the buffer; the server's 0E,03 leaves the reader
-		// waiting to hand over a MemberJoined.
-		p.push(&oscar.ChatUsersJoined{Users: []oscar.UserInfo{{ScreenName: "LabBob"}}})
-		synctest.Wait()
-		start := time.Now()
-		cancel()
-		<-r.Done()
-		if waited := time.Since(start); waited != chat.DefaultStepTimeout {
-			t.Errorf("the room ended %v after its context, want a step's time (%v)", waited, chat.DefaultStepTimeout)
 		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/flapconn"
 	"github.com/aim-oscar/aim/internal/htmltext"
 	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/oscar"
@@ -67,8 +68,10 @@ type Left struct {
 
 // Room is a signed-on chat room connection.
 type Room struct {
-	c      *conn
-	events chan Event
+	c       *flapconn.Conn
+	opts    Options
+	events  chan Event
+	joining bool // Join's signon runs: what comes before the room is not news
 
 	mu      sync.Mutex
 	info    oscar.RoomInfo
@@ -81,45 +84,60 @@ type Room struct {
 // leaves. Each signon step has its own deadline (Options.StepTimeout); a
 // failed step is a *bos.StepError naming it.
 func Join(ctx context.Context, opts Options) (*Room, error) {
-	c := newConn(opts)
-	r := &Room{c: c, events: make(chan Event, c.opts.EventBuffer)}
-	if err := c.dial(ctx); err != nil {
+	if opts.EventBuffer <= 0 {
+		opts.EventBuffer = DefaultEventBuffer
+	}
+	r := &Room{opts: opts, events: make(chan Event, opts.EventBuffer)}
+	r.c = flapconn.New(opts.service(r.signon, r.handle, func(err error) {
+		r.emit(&Left{At: At{r.c.Now()}, Err: err, Reason: bos.ReasonOf(err)})
+		close(r.events)
+	}))
+	r.joining = true
+	if err := r.c.Connect(ctx); err != nil {
 		return nil, err
 	}
-	var haveMembers, haveInfo bool
-	err := c.signon(ctx, func(s oscar.SNAC) (bool, error) {
-		switch s.Type() {
-		case oscar.TypeChatUsersJoined:
+	r.joining = false
+	r.events <- &Joined{At: At{r.c.Now()}, Room: r.info.Name(), Members: slices.Clone(r.members)}
+	r.c.Run(ctx)
+	return r, nil
+}
+
+// signon sends the rest of the flight and waits for the room: who is in
+// it (0E,03) and its info (0E,02). After a migration the lists start
+// again.
+func (r *Room) signon(sg *flapconn.Signon) error {
+	if err := sg.SendAll(sg.RateAck(), sg.ClientReady()); err != nil {
+		return err
+	}
+	var members []string
+	var info oscar.RoomInfo
+	err := sg.Expect("waiting for the room (0E,03 and 0E,02)", map[oscar.SNACType]func(oscar.SNAC) error{
+		oscar.TypeChatUsersJoined: func(s oscar.SNAC) error {
 			var m oscar.ChatUsersJoined
 			if err := m.Decode(s.Body); err != nil {
-				return true, err
+				return err
 			}
 			for _, u := range m.Users {
-				r.members = append(r.members, u.ScreenName)
+				members = append(members, u.ScreenName)
 			}
-			haveMembers = true
-		case oscar.TypeRoomInfoUpdate:
+			return nil
+		},
+		oscar.TypeRoomInfoUpdate: func(s oscar.SNAC) error {
 			var m oscar.RoomInfoUpdate
 			if err := m.Decode(s.Body); err != nil {
-				return true, err
+				return err
 			}
-			r.info, haveInfo = m.Room, true
-		}
-		return haveMembers && haveInfo, nil
+			info = m.Room
+			return nil
+		},
 	})
 	if err != nil {
-		c.cancel(bos.ErrClosed)
-		c.nc.Close()
-		return nil, err
+		return err
 	}
-	r.events <- &Joined{At: At{c.now()}, Room: r.info.Name(), Members: slices.Clone(r.members)}
-	c.handle = r.handle
-	c.ended = func(err error) {
-		r.emit(&Left{At: At{c.now()}, Err: err, Reason: bos.ReasonOf(err)})
-		close(r.events)
-	}
-	c.start(ctx)
-	return r, nil
+	r.mu.Lock()
+	r.members, r.info = members, info
+	r.mu.Unlock()
+	return nil
 }
 
 // Events returns the channel of events: *Joined first, *Left last, then
@@ -182,33 +200,35 @@ func (r *Room) Say(ctx context.Context, text string) error {
 	if n := len(msg.Text.Data); n > lim {
 		return &limits.TooLongError{What: "message", Len: n, Limit: lim}
 	}
-	_, err = r.c.send(ctx, &oscar.ChatSend{Cookie: newCookie(), Channel: oscar.ChatChannel, ToRoom: true, Echo: r.c.opts.Echo, Message: msg})
-	return err
+	return r.c.Send(ctx, &oscar.ChatSend{Cookie: newCookie(), Channel: oscar.ChatChannel, ToRoom: true, Echo: r.opts.Echo, Message: msg})
 }
 
 // Leave leaves the room and waits, until ctx ends, for the room's
 // goroutines: the zero-length channel-4 frame, then a lingering close (see
 // bos.Session.Logout). It may be called more than once, and returns nil
 // even if the room had ended already.
-func (r *Room) Leave(ctx context.Context) error { return r.c.leave(ctx) }
+func (r *Room) Leave(ctx context.Context) error { return r.c.Logout(ctx) }
 
 // Done is closed when the room has ended and its goroutines are gone.
-func (r *Room) Done() <-chan struct{} { return r.c.done }
+func (r *Room) Done() <-chan struct{} { return r.c.Done() }
 
 // Err returns why the room ended: nil while it runs and after Leave.
 func (r *Room) Err() error { return r.c.Err() }
 
-func (r *Room) emit(ev Event) { r.c.deliver(r.events, ev) }
+func (r *Room) emit(ev Event) { flapconn.Deliver(r.c, r.events, ev) }
 
 // handle turns a room SNAC into an event; one that does not parse is
 // skipped with a note to Logf.
 func (r *Room) handle(s oscar.SNAC) {
-	now := At{r.c.now()}
+	if r.joining {
+		return
+	}
+	now := At{r.c.Now()}
 	switch s.Type() {
 	case oscar.TypeChatUsersJoined:
 		var m oscar.ChatUsersJoined
 		if err := m.Decode(s.Body); err != nil {
-			r.c.logf("skipped %v: %v", s.Type(), err)
+			r.opts.logf("skipped %v: %v", s.Type(), err)
 			return
 		}
 		for _, u := range m.Users {
@@ -220,7 +240,7 @@ func (r *Room) handle(s oscar.SNAC) {
 	case oscar.TypeChatUsersLeft:
 		var m oscar.ChatUsersLeft
 		if err := m.Decode(s.Body); err != nil {
-			r.c.logf("skipped %v: %v", s.Type(), err)
+			r.opts.logf("skipped %v: %v", s.Type(), err)
 			return
 		}
 		for _, u := range m.Users {
@@ -234,7 +254,7 @@ func (r *Room) handle(s oscar.SNAC) {
 	case oscar.TypeChatIncoming:
 		var m oscar.ChatIncoming
 		if err := m.Decode(s.Body); err != nil {
-			r.c.logf("skipped %v: %v", s.Type(), err)
+			r.opts.logf("skipped %v: %v", s.Type(), err)
 			return
 		}
 		html := m.Message.Text.String()
@@ -243,7 +263,7 @@ func (r *Room) handle(s oscar.SNAC) {
 	case oscar.TypeRoomInfoUpdate:
 		var m oscar.RoomInfoUpdate
 		if err := m.Decode(s.Body); err != nil {
-			r.c.logf("skipped %v: %v", s.Type(), err)
+			r.opts.logf("skipped %v: %v", s.Type(), err)
 			return
 		}
 		r.mu.Lock()

@@ -25,10 +25,11 @@ var allowed = map[string][]string{
 		"internal/htmltext", "internal/limits", "internal/login", "internal/screenname", "internal/secret", "internal/wiretrace"},
 	"internal/demo": {"internal/htmltext", "internal/oscartest", "internal/secret"},
 
-	"internal/chat": {"internal/bos", "internal/htmltext", "internal/limits", "internal/linger", "internal/oscar",
+	"internal/chat": {"internal/bos", "internal/flapconn", "internal/htmltext", "internal/limits", "internal/oscar",
 		"internal/screenname", "internal/secret"},
-	"internal/bos": {"internal/buddylist", "internal/limits", "internal/linger", "internal/oscar",
+	"internal/bos": {"internal/buddylist", "internal/flapconn", "internal/limits", "internal/oscar",
 		"internal/screenname", "internal/secret"},
+	"internal/flapconn":  {"internal/linger", "internal/oscar", "internal/secret"},
 	"internal/login":     {"internal/linger", "internal/oscar", "internal/secret"},
 	"internal/buddylist": {"internal/oscar", "internal/screenname"},
 	"internal/oscartest": {"internal/oscar", "internal/screenname"},

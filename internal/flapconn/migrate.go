@@ -1,7 +1,6 @@
-package bos
+package flapconn
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"time"
@@ -11,67 +10,63 @@ import (
 	"github.com/aim-oscar/aim/internal/secret"
 )
 
-// migrate moves the session to the server a 01,12 names, as the protocol
-// has it: the old server closes the connection after the SNAC; the client
-// connects to the new address, signs on there with the new cookie (the
-// whole signon, with the buddy list, profile and away message the session
-// has now), and goes on as if nothing happened. The writer holds the queue
-// meanwhile and sends it on the new connection. It runs on the reader. A
-// migration that fails ends the session as a lost connection.
+// migrate moves the connection to the server a 01,12 names, as the
+// protocol has it: the old server closes the connection after the SNAC;
+// the client connects to the new address, signs on there with the new
+// cookie (the whole signon, Options.Signon included), and goes on as if
+// nothing happened. The writer holds the queue meanwhile and sends it on
+// the new connection. It runs on the reader. A migration that fails ends
+// the connection as a lost one.
 //
 // Migrations are rationed (moveWait): a server that answers every signon
-// with one would otherwise move the session as fast as it can sign on.
-func (s *Session) migrate(m *oscar.Migrate) error {
-	addr, err := migrationAddr(m.Address(), s.opts.Addr)
+// with one would otherwise move the connection as fast as it can sign on.
+func (c *Conn) migrate(m *oscar.Migrate) error {
+	addr, err := migrationAddr(m.Address(), c.opts.Addr)
 	if err != nil || len(m.Cookie()) == 0 {
 		return fmt.Errorf("%w: the server's migration (01,12) names no usable address and cookie", ErrConnectionLost)
 	}
-	wait, ok := s.moveWait()
+	wait, ok := c.moveWait()
 	if !ok {
 		return fmt.Errorf("%w: the server moved this session to another server %d times in a minute and asks again; not following it",
 			ErrConnectionLost, maxMoves)
 	}
-	if !s.tell(ctlMigrate) { // the writer keeps off the connection from now on
+	if !c.tell(ctlMigrate) { // the writer keeps off the connection from now on
 		return nil
 	}
-	linger.Close(s.ctx, s.conn) // the old server closes it: read what is left
+	linger.Close(c.ctx, c.conn) // the old server closes it: read what is left
 	if wait > 0 {
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
-		case <-s.ctx.Done():
+		case <-c.ctx.Done():
 			t.Stop()
 			return nil
 		}
 	}
-	nc, err := dial(s.ctx, &s.opts, addr)
+	nc, err := c.dial(c.ctx, addr)
 	if err != nil {
 		return fmt.Errorf("%w: moving to %s (01,12): %w", ErrConnectionLost, addr, err)
 	}
-	s.cmu.Lock()
-	s.conn = nc
-	s.cmu.Unlock()
-	if s.ctx.Err() != nil { // ended while dialing: stop closed the old one
+	c.use(nc)
+	if c.ctx.Err() != nil { // ended while dialing: stop closed the old one
 		nc.Close()
 		return nil
 	}
-	s.useConn(nc)
-	s.opts.Addr, s.opts.Cookie = addr, secret.Bytes(append([]byte(nil), m.Cookie()...))
-	stop := context.AfterFunc(s.ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
-	err = s.signon(s.ctx)
-	if !stop() || err != nil {
-		if s.ctx.Err() != nil {
+	c.opts.Addr, c.opts.Cookie = addr, secret.Bytes(append([]byte(nil), m.Cookie()...))
+	if err := c.signonWithin(c.ctx, nc); err != nil {
+		if c.ctx.Err() != nil {
 			return nil
 		}
 		return fmt.Errorf("%w: signing on at %s after a migration: %w", ErrConnectionLost, addr, err)
 	}
-	nc.SetDeadline(time.Time{})
-	s.tell(ctlResume)
-	s.emit(&ServerMessage{At: At{s.now()}, Type: snacType(oscar.TypeMigrate), Text: "the server moved this session to " + addr})
+	c.tell(ctlResume)
+	if c.opts.Moved != nil {
+		c.opts.Moved(addr)
+	}
 	return nil
 }
 
-// How often the session follows the server to another one: at most
+// How often the connection follows the server to another one: at most
 // maxMoves times in any moveWindow, the first at once and each further one
 // in the window after a wait that doubles from moveDelay (1 s, 2 s, 4 s).
 const (
@@ -81,20 +76,20 @@ const (
 )
 
 // moveWait records a migration about to be followed and says how long to
-// wait first; false means too many in the window: the session ends.
-func (s *Session) moveWait() (time.Duration, bool) {
-	now := s.now()
-	recent := s.moves[:0]
-	for _, t := range s.moves {
+// wait first; false means too many in the window: the connection ends.
+func (c *Conn) moveWait() (time.Duration, bool) {
+	now := c.now()
+	recent := c.moves[:0]
+	for _, t := range c.moves {
 		if now.Sub(t) < moveWindow {
 			recent = append(recent, t)
 		}
 	}
-	s.moves = recent
+	c.moves = recent
 	if len(recent) >= maxMoves {
 		return 0, false
 	}
-	s.moves = append(s.moves, now)
+	c.moves = append(c.moves, now)
 	if len(recent) == 0 {
 		return 0, true
 	}

@@ -1,4 +1,4 @@
-package bos
+package flapconn
 
 import (
 	"sync"
@@ -177,3 +177,16 @@ func (l *limiter) state(t oscar.SNACType) *rateState {
 	}
 	return l.classes[id]
 }
+
+// classDelay returns how long to wait at now before the next SNAC of
+// class id.
+func (l *limiter) classDelay(id uint16, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.classes[id].delay(now)
+}
+
+// ClassWait returns how long the next SNAC of rate class id waits now, as
+// the connection paces it (within sane bounds of the class, never over
+// maxRateWait).
+func (c *Conn) ClassWait(id uint16) time.Duration { return c.rates.classDelay(id, c.now()) }

@@ -1,4 +1,4 @@
-package bos
+package flapconn
 
 import (
 	"container/heap"

@@ -1,0 +1,396 @@
+package flapconn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/linger"
+	"github.com/aim-oscar/aim/internal/oscar"
+)
+
+// ErrQueueFull is returned when more SNACs wait for the rate limiter than
+// Options.QueueSize allows. Nothing was sent; the caller may try later.
+var ErrQueueFull = errors.New("outgoing queue is full: the server's rate limit is slower than the messages being sent")
+
+// job is one SNAC waiting for the writer.
+type job struct {
+	reqID uint32
+	typ   oscar.SNACType
+	body  []byte     // encoded when queued, so callers may reuse their values
+	done  chan error // buffered: the writer never blocks on it
+}
+
+// call is a request waiting for its reply.
+type call struct {
+	sent  oscar.SNACType // the request, named in errors
+	want  oscar.SNACType // its reply
+	reply chan callReply // buffered
+}
+
+type callReply struct {
+	body []byte // a copy
+	err  error
+}
+
+// queue hands a SNAC to the writer without waiting. Jobs are written in
+// the order they were queued.
+func (c *Conn) queue(reqID uint32, m oscar.Message) (*job, error) {
+	j := &job{reqID: reqID, typ: m.SNACType(), body: m.AppendTo(nil), done: make(chan error, 1)}
+	if c.ctx.Err() != nil {
+		return nil, c.closedErr()
+	}
+	select {
+	case c.outq <- j:
+		return j, nil
+	default:
+		return nil, ErrQueueFull
+	}
+}
+
+// Send queues a SNAC that gets no reply and waits until it is written.
+func (c *Conn) Send(ctx context.Context, m oscar.Message) error {
+	j, err := c.queue(c.NextReqID(), m)
+	if err != nil {
+		return err
+	}
+	return c.written(ctx, j)
+}
+
+func (c *Conn) written(ctx context.Context, j *job) error {
+	select {
+	case err := <-j.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.ctx.Done():
+		return c.closedErr()
+	}
+}
+
+func (c *Conn) closedErr() error {
+	if err := c.Err(); err != nil {
+		return fmt.Errorf("%w: %w", ErrClosed, err)
+	}
+	return ErrClosed
+}
+
+// control is what the reader tells the writer when the server pauses,
+// resumes or moves the connection.
+type control uint8
+
+const (
+	ctlPause   control = iota + 1 // 01,0B: acknowledge (01,0C), then hold the queue
+	ctlResume                     // 01,0D, or a migration done: send again
+	ctlMigrate                    // 01,12: hold the queue and keep off the connection
+)
+
+// writeLoop sends queued SNACs in order, each when its rate class allows,
+// and the keepalive's channel-5 frames. Once signed on it is the only
+// goroutine that writes to the connection, so the logout frame it writes
+// when the connection ends is the last frame sent. While the server has the
+// connection paused it sends nothing but the pause acknowledge; the queue
+// waits.
+func (c *Conn) writeLoop() {
+	defer c.wg.Done()
+	timer := time.NewTimer(time.Hour) // reset for each wait
+	timer.Stop()
+	var cur *job // taken from the queue, waiting for its rate class
+	paused, migrating := false, false
+	defer func() {
+		if cur != nil {
+			cur.done <- ErrClosed
+		}
+		c.finish(migrating)
+	}()
+	apply := func(ctl control) bool {
+		switch ctl {
+		case ctlPause:
+			if paused {
+				return true
+			}
+			paused = true
+			ack := &oscar.PauseAck{Families: c.families}
+			h := oscar.SNACHeader{Family: oscar.FamilyOService, Subtype: oscar.TypePauseAck.Subtype(), RequestID: c.NextReqID()}
+			if err := c.write(func() error { return c.fw.WriteSNAC(h, nil, ack) }); err != nil {
+				c.stop(readError(err))
+				return false
+			}
+		case ctlResume:
+			paused, migrating = false, false
+		case ctlMigrate:
+			paused, migrating = true, true
+		}
+		return true
+	}
+	for {
+		switch {
+		case paused:
+			select {
+			case ctl := <-c.ctl:
+				if !apply(ctl) {
+					return
+				}
+			case <-c.ctx.Done():
+				return
+			}
+		case cur == nil:
+			select {
+			case cur = <-c.outq:
+			case <-c.ping:
+				if err := c.write(func() error { return c.fw.WriteFrame(oscar.ChannelKeepalive, nil) }); err != nil {
+					c.stop(readError(err))
+					return
+				}
+			case ctl := <-c.ctl:
+				if !apply(ctl) {
+					return
+				}
+			case <-c.ctx.Done():
+				return
+			}
+		default:
+			if d := c.rates.delay(cur.typ, c.now()); d > 0 {
+				timer.Reset(d)
+				select {
+				case <-timer.C:
+				case ctl := <-c.ctl:
+					timer.Stop()
+					if !apply(ctl) {
+						return
+					}
+				case <-c.ctx.Done():
+					timer.Stop()
+					return
+				}
+				continue
+			}
+			j := cur
+			cur = nil
+			c.rates.record(j.typ, c.now())
+			h := oscar.SNACHeader{Family: j.typ.Family(), Subtype: j.typ.Subtype(), RequestID: j.reqID}
+			err := c.write(func() error { return c.fw.WriteSNAC(h, nil, rawBody(j.body)) })
+			j.done <- err
+			// A SNAC too big for one frame was not written at all: an error
+			// for that one request, the connection is fine.
+			if err != nil && !errors.Is(err, oscar.ErrFrameTooLarge) {
+				c.stop(readError(err))
+				return
+			}
+		}
+	}
+}
+
+// tell hands the writer a control; false means the connection is ending.
+func (c *Conn) tell(ctl control) bool {
+	select {
+	case c.ctl <- ctl:
+		return true
+	case <-c.ctx.Done():
+		return false
+	}
+}
+
+// finish ends the writer: queued jobs get ErrClosed, and on a logout the
+// server gets the zero-length channel-4 frame, then the half-close the
+// reader's last reads wait on (see Logout). In the middle of a migration
+// the connection is the reader's: it is closed without a word.
+func (c *Conn) finish(migrating bool) {
+	for len(c.outq) > 0 { // only the writer receives: this cannot block
+		(<-c.outq).done <- ErrClosed
+	}
+	if context.Cause(c.ctx) != errLogout || migrating {
+		return
+	}
+	if err := c.write(func() error { return c.fw.WriteFrame(oscar.ChannelSignoff, nil) }); err != nil {
+		c.closeConn() // nothing more will come: end the reader now
+		return
+	}
+	// Under cmu, which the reader's own read deadlines take too: the
+	// connection is ending, so the reader leaves this one alone.
+	c.cmu.Lock()
+	defer c.cmu.Unlock()
+	linger.HalfClose(context.Background(), c.conn)
+}
+
+// write runs one frame write under a deadline of StepTimeout, cleared once
+// the write is done: a deadline left armed would wake an idle process for
+// nothing.
+func (c *Conn) write(f func() error) error {
+	c.conn.SetWriteDeadline(time.Now().Add(c.opts.StepTimeout))
+	err := f()
+	c.conn.SetWriteDeadline(time.Time{})
+	return err
+}
+
+type rawBody []byte
+
+func (b rawBody) AppendTo(dst []byte) []byte { return append(dst, b...) }
+
+// Pending is a request queued to the server whose answer has not been
+// awaited yet. Requests are written in the order they were queued.
+type Pending struct {
+	conn *Conn
+	id   uint32
+	call *call
+	j    *job
+	what oscar.SNACType
+}
+
+// Queue queues m and registers for a reply of type want (or an error SNAC
+// of the same family) with the same request id.
+func (c *Conn) Queue(m oscar.Message, want oscar.SNACType) (*Pending, error) {
+	id := c.NextReqID()
+	cl := &call{sent: m.SNACType(), want: want, reply: make(chan callReply, 1)}
+	c.mu.Lock()
+	c.pending[id] = cl
+	c.mu.Unlock()
+	j, err := c.queue(id, m)
+	if err != nil {
+		c.forget(id)
+		return nil, err
+	}
+	return &Pending{conn: c, id: id, call: cl, j: j, what: m.SNACType()}, nil
+}
+
+func (c *Conn) forget(id uint32) {
+	c.mu.Lock()
+	delete(c.pending, id)
+	c.mu.Unlock()
+}
+
+// Reply waits for the reply and returns its body (a copy); an error SNAC
+// answering it is a *RequestError. The time the request spent queued behind
+// the rate limiter does not count: the step timeout starts once it is
+// written.
+func (p *Pending) Reply(ctx context.Context) ([]byte, error) {
+	c := p.conn
+	defer c.forget(p.id)
+	select {
+	case r := <-p.call.reply: // answered already
+		return r.body, r.err
+	default:
+	}
+	if err := c.written(ctx, p.j); err != nil {
+		return nil, err
+	}
+	timer := time.NewTimer(c.opts.StepTimeout)
+	defer timer.Stop()
+	select {
+	case r := <-p.call.reply:
+		return r.body, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: %w", ErrUnanswered, ctx.Err())
+	case <-timer.C:
+		return nil, fmt.Errorf("no answer from the server to %v within %s: %w", p.what, c.opts.StepTimeout, os.ErrDeadlineExceeded)
+	case <-c.ctx.Done():
+		// A reply may have come just before the end.
+		select {
+		case r := <-p.call.reply:
+			return r.body, r.err
+		default:
+		}
+		return nil, c.closedErr()
+	}
+}
+
+// Wait waits for the server to accept the request: for an IM, its 04,0C.
+func (p *Pending) Wait(ctx context.Context) error {
+	_, err := p.Reply(ctx)
+	return err
+}
+
+// Request sends m and waits for its reply (see Queue, Pending.Reply).
+func (c *Conn) Request(ctx context.Context, m oscar.Message, want oscar.SNACType) ([]byte, error) {
+	p, err := c.Queue(m, want)
+	if err != nil {
+		return nil, err
+	}
+	return p.Reply(ctx)
+}
+
+// Answers reports whether s answers a request awaiting a reply of type
+// want, given that its request id matches: the reply itself, or an error
+// SNAC (ff,01) of want's family. Real servers echo the request id in
+// replies but also put other ids on unsolicited SNACs (a relayed 04,14
+// carries the sender's), so the id alone does not say.
+func Answers(want oscar.SNACType, s oscar.SNAC) bool {
+	return s.Type() == want || (s.Subtype == 1 && s.Family == want.Family())
+}
+
+// deliver hands a reply to the request waiting for it: same request id,
+// and a SNAC that Answers it.
+func (c *Conn) deliver(snac oscar.SNAC) bool {
+	c.mu.Lock()
+	cl, ok := c.pending[snac.RequestID]
+	ok = ok && Answers(cl.want, snac)
+	if ok {
+		delete(c.pending, snac.RequestID)
+	}
+	c.mu.Unlock()
+	if !ok {
+		return false
+	}
+	var r callReply
+	if snac.Subtype == 1 {
+		var e oscar.SNACError
+		e.Decode(snac.Body)
+		r.err = &RequestError{Type: SNACType(cl.sent), Code: e.Code, Subcode: e.Subcode()}
+	} else {
+		r.body = append([]byte(nil), snac.Body...)
+	}
+	cl.reply <- r
+	return true
+}
+
+func (c *Conn) failPending() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	err := c.closedErr()
+	for id, cl := range c.pending {
+		delete(c.pending, id)
+		cl.reply <- callReply{err: err}
+	}
+}
+
+// keepaliveLoop sends a channel-5 frame when nothing was written for a
+// Keepalive interval, and after ProbeAfter of silence from the server asks
+// for self info (01,0E): no answer within StepTimeout means the connection
+// is dead.
+func (c *Conn) keepaliveLoop() {
+	defer c.wg.Done()
+	period := c.opts.Keepalive
+	if period < 0 {
+		period = c.opts.ProbeAfter
+	}
+	if period <= 0 {
+		<-c.ctx.Done()
+		return
+	}
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := c.now()
+		if c.opts.Keepalive > 0 && now.Sub(time.Unix(0, c.lastWrite.Load())) >= c.opts.Keepalive {
+			select {
+			case c.ping <- struct{}{}:
+			default: // one is waiting already
+			}
+		}
+		if c.opts.ProbeAfter > 0 && now.Sub(time.Unix(0, c.lastRead.Load())) >= c.opts.ProbeAfter {
+			_, err := c.Request(c.ctx, oscar.Empty(oscar.TypeSelfInfoRequest), oscar.TypeSelfInfo)
+			var refused *RequestError // an error SNAC is an answer too: the server is there
+			if err != nil && c.ctx.Err() == nil && !errors.As(err, &refused) && !errors.Is(err, ErrQueueFull) {
+				c.stop(fmt.Errorf("%w: the server did not answer a probe after %s of silence", ErrConnectionLost, c.opts.ProbeAfter))
+				return
+			}
+		}
+	}
+}
