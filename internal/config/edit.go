@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -146,6 +147,7 @@ func (c *Config) edit(change func(*document, *fileSettings) (bool, error)) error
 		return err
 	}
 	defer unlock()
+	removeStaleTemps(c.Path, time.Now())
 	d, err := readDocument(c.Path)
 	if err != nil {
 		return err
@@ -387,7 +389,7 @@ func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
 		}
 		return fail(err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, tempPrefix(path)+"*")
 	if err != nil {
 		return fail(err) // "permission denied": the directory is not writable
 	}
@@ -422,6 +424,44 @@ func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
 		_ = d.Close()
 	}
 	return nil
+}
+
+// tempPrefix is how the names of writeFileAtomic's temporary files for
+// path (symlinks resolved) begin; random digits follow.
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
+
+// staleTempAge is how old a temporary file must be before removeStaleTemps
+// takes it for a leftover. Under the lock no edit is writing one; the age
+// guards systems without file locking, where an edit takes milliseconds.
+const staleTempAge = time.Minute
+
+// removeStaleTemps removes the temporary files that edits of the config
+// file at path left behind when they were cut off (the process killed
+// between creating one and renaming it over the file). Call it holding the
+// file's lock. Only files this process would have made are removed: named
+// exactly as writeFileAtomic names them (the prefix, then digits), regular
+// files (not links), of this user, older than staleTempAge. Failures are
+// ignored: a file left behind is clutter, not harm.
+func removeStaleTemps(path string, now time.Time) {
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
+	dir, prefix := filepath.Dir(path), tempPrefix(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		digits, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || digits == "" || strings.Trim(digits, "0123456789") != "" || !e.Type().IsRegular() {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil || !fi.Mode().IsRegular() || !ownedByMe(fi) || now.Sub(fi.ModTime()) < staleTempAge {
+			continue
+		}
+		_ = os.Remove(filepath.Join(dir, e.Name()))
+	}
 }
 
 // literalSafe reports whether text reads back unchanged from a literal

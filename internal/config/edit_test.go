@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/screenname"
@@ -531,6 +533,61 @@ func TestAwayWithIndentedLines(t *testing.T) {
 		}
 		if got := load(t, path).Away; got != away {
 			t.Errorf("SetAway(%q) reads back as %q:\n%s", away, got, readFile(t, path))
+		}
+	}
+}
+
+// TestEditRemovesStaleTemps: an edit cut off between writing its temporary
+// file and renaming it (a process killed) leaves ".config.yaml.tmp-NNN"
+// behind; the next edit, holding the lock, removes those older than
+// staleTempAge, and nothing else: not a fresh one, not a link, not a name
+// another program would use.
+func TestEditRemovesStaleTemps(t *testing.T) {
+	path := writeConfig(t, commented, 0o600)
+	dir := filepath.Dir(path)
+	old := time.Now().Add(-2 * time.Hour)
+	mk := func(name string, mtime time.Time) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("buddies: [half"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	stale := []string{mk(".config.yaml.tmp-123456", old), mk(".config.yaml.tmp-7", old)}
+	kept := []string{
+		mk(".config.yaml.tmp-654321", time.Now()), // another edit may still be writing it
+		mk(".config.yaml.tmp-abc", old),           // not a name writeFileAtomic makes
+		mk(".config.yaml.tmp-", old),
+		mk(".other.yaml.tmp-1", old),
+		mk("config.yaml.tmp-1", old),
+	}
+	if runtime.GOOS != "windows" {
+		link := filepath.Join(dir, ".config.yaml.tmp-999")
+		if err := os.Symlink(kept[1], link); err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, link)
+	}
+	if _, _, err := load(t, path).AddBuddies([]string{"LabNew"}, "Friends"); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range stale {
+		if _, err := os.Lstat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s: %v, want it removed", filepath.Base(p), err)
+		}
+	}
+	for _, p := range kept {
+		if _, err := os.Lstat(p); err != nil {
+			t.Errorf("%s: %v, want it kept", filepath.Base(p), err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".config.yaml.tmp-") && !slices.ContainsFunc(kept, func(p string) bool { return filepath.Base(p) == e.Name() }) {
+			t.Errorf("left behind: %s", e.Name())
 		}
 	}
 }
