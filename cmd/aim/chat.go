@@ -68,7 +68,7 @@ session instead (no password, no second signon; --no-session forces one):
 	addAccountFlags(cmd, &opts.TLS)
 	addNoSessionFlag(cmd, &opts.NoSession)
 	cmd.Flags().DurationVar(&opts.For, "for", 0, "leave and sign off after this `DURATION`; 0: stay")
-	cmd.Flags().Bool("reconnect", true, "after a lost connection, sign on again with backoff and join the room again")
+	config.AddFlag(cmd.Flags(), config.KeyReconnect, "after a lost connection, sign on again with backoff and join the room again")
 	return cmd
 }
 

@@ -6,30 +6,27 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 )
 
 func newConfigCmd(f *factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config <command>",
-		Short: "Show where aim's settings live and what they resolve to",
-		Long: `Show where aim's settings live and what they resolve to.
+		Short: "Show and change aim's settings",
+		Long: `Show where aim's settings live, what they resolve to, and change them.
 
-The config file is YAML. Keys: screen_name, server (host:port of the
-authorizer), auth (flap or md5), password_command, password (only in a file
-of mode 0600), buddies, profile, away, output (text or json), reconnect, tls.
-The environment variables AIM_SCREEN_NAME, AIM_SERVER, AIM_AUTH,
-AIM_PASSWORD_COMMAND, AIM_PASSWORD, AIM_OUTPUT, AIM_RECONNECT and AIM_TLS
-override the file; AIM_CONFIG names another file.`,
-		Example: "  aim config path\n  aim config show\n  aim config show --json",
+The config file is YAML. ` + config.Help(),
+		Example: "  aim config path\n  aim config show\n  aim config set server login.example.com:5190\n  aim config unset tls",
 		Args:    noUnknownSubcommand,
 		RunE:    showHelp,
 	}
-	cmd.AddCommand(newConfigPathCmd(f, nil), newConfigShowCmd(f, nil))
+	cmd.AddCommand(newConfigPathCmd(f, nil), newConfigShowCmd(f, nil), newConfigSetCmd(f), newConfigUnsetCmd(f))
 	return cmd
 }
 
@@ -68,9 +65,7 @@ func configPathRun(opts *configPathOptions) error {
 		fmt.Fprintln(opts.IO.ErrOut, "(the file does not exist yet; aim creates it when you change a setting)")
 	}
 	if opts.JSON {
-		return writeJSON(opts.IO.Out, struct {
-			Path string `json:"path"`
-		}{path})
+		return writeJSON(opts.IO.Out, client.Stamp(&client.Result{Command: "config path", OK: true, Path: path}, time.Now()))
 	}
 	_, err = fmt.Fprintln(opts.IO.Out, path)
 	return err
@@ -87,7 +82,8 @@ func newConfigShowCmd(f *factory, runF func(*configShowOptions) error) *cobra.Co
 		Use:   "show",
 		Short: "Print the effective settings, with the password redacted",
 		Long: `Print the effective settings: the config file with AIM_* environment
-variables, flags and defaults applied. Output is YAML, or one JSON object with
+variables, flags and defaults applied, every key of aim config --help.
+Output is YAML, or one JSON result with the settings under "settings" with
 --json. A password, if one is set, prints as <redacted>.`,
 		Example: "  aim config show\n  AIM_SERVER=localhost:5190 aim config show --json",
 		Args:    noArgs,
@@ -100,59 +96,20 @@ variables, flags and defaults applied. Output is YAML, or one JSON object with
 	}
 }
 
-// settingsView is what config show prints, in the file's key order.
-type settingsView struct {
-	ScreenName      string              `yaml:"screen_name" json:"screen_name"`
-	Server          string              `yaml:"server" json:"server"`
-	Auth            string              `yaml:"auth" json:"auth"`
-	PasswordCommand string              `yaml:"password_command" json:"password_command"`
-	Password        *config.Secret      `yaml:"password,omitempty" json:"password,omitempty"` // never the real one
-	Buddies         []config.BuddyGroup `yaml:"buddies" json:"buddies"`
-	Profile         string              `yaml:"profile" json:"profile"`
-	Away            string              `yaml:"away" json:"away"`
-	Output          string              `yaml:"output" json:"output"`
-	Reconnect       bool                `yaml:"reconnect" json:"reconnect"`
-	TLS             bool                `yaml:"tls" json:"tls"`
-	HTML            bool                `yaml:"html" json:"html"`
-	History         bool                `yaml:"history" json:"history"`
-	HistoryDays     int                 `yaml:"history_days" json:"history_days"`
-}
-
 func configShowRun(opts *configShowOptions) error {
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
 	}
-	view := settingsView{
-		ScreenName:      cfg.ScreenName,
-		Server:          cfg.Server,
-		Auth:            cfg.Auth,
-		PasswordCommand: cfg.PasswordCommand,
-		Buddies:         []config.BuddyGroup{},
-		Profile:         cfg.Profile,
-		Away:            cfg.Away,
-		Output:          cfg.Output,
-		Reconnect:       cfg.Reconnect,
-		TLS:             cfg.TLS,
-		HTML:            cfg.HTML,
-		History:         cfg.History,
-		HistoryDays:     cfg.HistoryDays,
-	}
-	for _, g := range cfg.Buddies { // empty lists print as [] rather than null
-		view.Buddies = append(view.Buddies, config.BuddyGroup{Group: g.Group, Names: append([]string{}, g.Names...)})
-	}
-	if cfg.HasPassword() {
-		placeholder := config.Secret("") // prints as <redacted>; the real one stays in cfg
-		view.Password = &placeholder
-	}
+	values := cfg.Values()
 	if cfg.Output == config.OutputJSON {
-		return writeJSON(opts.IO.Out, view)
+		return writeJSON(opts.IO.Out, client.Stamp(&client.Result{Command: "config show", OK: true, Path: cfg.Path, Settings: values}, time.Now()))
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# %s, with environment and flags applied\n", cfg.Path)
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(view); err != nil {
+	if err := enc.Encode(values); err != nil {
 		return err
 	}
 	if err := enc.Close(); err != nil {
@@ -160,4 +117,70 @@ func configShowRun(opts *configShowOptions) error {
 	}
 	_, err = opts.IO.Out.Write(b.Bytes())
 	return err
+}
+
+// newConfigSetCmd and newConfigUnsetCmd change one key of the file, keeping
+// every other line (comments, order, unknown keys) as it is.
+func newConfigSetCmd(f *factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "set KEY VALUE",
+		Short: "Store one setting in the config file",
+		Long: `Store one setting in the config file, checked as aim checks the file,
+keeping every other line as it is. Lists have their own commands (aim buddies,
+aim block, aim allow), and the password is never taken from the command line.`,
+		Example: "  aim config set server login.example.com:5190\n  aim config set screen_name LabAlice\n  aim config set reconnect no",
+		Args:    exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return configEditRun(f, args[0], args[1], true)
+		},
+	}
+}
+
+func newConfigUnsetCmd(f *factory) *cobra.Command {
+	return &cobra.Command{
+		Use:     "unset KEY",
+		Short:   "Remove one setting from the config file",
+		Long:    `Remove one setting from the config file, so the environment, a flag or the default decides it.`,
+		Example: "  aim config unset tls",
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return configEditRun(f, args[0], "", false)
+		},
+	}
+}
+
+func configEditRun(f *factory, key, value string, set bool) error {
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	r := &client.Result{Command: "config unset", OK: true, Path: cfg.Path, Key: key}
+	if set {
+		r.Command, r.Value, err = "config set", value, cfg.SetKey(key, value)
+		r.Summary = fmt.Sprintf("%s set in %s", key, cfg.Path)
+	} else {
+		err = cfg.UnsetKey(key)
+		r.Summary = fmt.Sprintf("%s removed from %s", key, cfg.Path)
+	}
+	if err != nil {
+		return err
+	}
+	if st, _ := config.Lookup(key); st.Secret || st.Kind == config.KindText {
+		r.Value = "" // a profile or away message is shown by info, not echoed
+	}
+	if cfg.Output == config.OutputJSON {
+		return writeJSON(f.IO.Out, client.Stamp(r, time.Now()))
+	}
+	_, err = fmt.Fprintln(f.IO.Out, r.Summary)
+	return err
+}
+
+// exactArgs is cobra.ExactArgs with a usage error (exit 2).
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
+			return usageErrorf("%s", err.Error())
+		}
+		return nil
+	}
 }

@@ -2,9 +2,13 @@ package main
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/aim-oscar/aim/internal/config"
 )
 
 // parse runs cmd's flag and argument parsing on args and reports the error.
@@ -84,6 +88,47 @@ func TestBuddiesAddParsing(t *testing.T) {
 	for _, args := range [][]string{{}, {"x!"}, {"LabBob", "--group", ""}, {"LabBob", "--nope"}} {
 		if err := parse(t, newBuddiesAddCmd(f, runF), args...); exitCode(err) != exitUsage {
 			t.Errorf("%q: err = %v, want a usage error", args, err)
+		}
+	}
+}
+
+// Every setting of the registry reaches the command line: its flag is
+// defined on a command (a boolean one taking the file's spellings), and
+// aim config --help and aim config show name it.
+func TestEverySettingOnTheCommandLine(t *testing.T) {
+	streams, _, _, _ := testIO()
+	root := newRootCmd(&factory{IO: streams})
+	defined := map[string][]*cobra.Command{}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.LocalFlags().VisitAll(func(fl *pflag.Flag) { defined[fl.Name] = append(defined[fl.Name], c) })
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	configCmd, _, err := root.Find([]string{"config"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range config.Settings {
+		if !strings.Contains(configCmd.Long, "  "+s.Key) {
+			t.Errorf("aim config --help does not explain %s", s.Key)
+		}
+		if s.Flag == "" {
+			continue
+		}
+		cmds := defined[s.Flag]
+		if len(cmds) == 0 {
+			t.Errorf("no command defines --%s (setting %s)", s.Flag, s.Key)
+		}
+		for _, c := range cmds {
+			if s.Kind != config.KindBool {
+				continue
+			}
+			if err := c.Flags().Set(s.Flag, "no"); err != nil {
+				t.Errorf("aim %s --%s=no: %v", c.Name(), s.Flag, err)
+			}
 		}
 	}
 }

@@ -81,7 +81,7 @@ prompt when standard input is a terminal. It is never a flag.`,
 	addAccountFlags(cmd, &opts.TLS)
 	cmd.Flags().DurationVar(&opts.For, "for", 0, "sign off after this `DURATION` (e.g. 30s, 10m); 0: stay on")
 	cmd.Flags().BoolVar(&opts.NoInput, "no-input", false, "ignore standard input: stay online until a signal or --for")
-	config.BoolFlag(cmd.Flags(), "reconnect", true, "after a lost connection, sign on again with backoff (never after a kick or a wrong password)")
+	config.AddFlag(cmd.Flags(), config.KeyReconnect, "after a lost connection, sign on again with backoff (never after a kick or a wrong password)")
 	return cmd
 }
 
@@ -96,13 +96,12 @@ func checkFor(d time.Duration) error {
 // addAccountFlags adds the flags that say who signs on where, and how.
 func addAccountFlags(cmd *cobra.Command, t *tlsOptions) {
 	fl := cmd.Flags()
-	config.BoolFlag(fl, "tls", false, "connect over TLS, checking the server's certificate (or AIM_TLS, tls: true)")
+	config.AddFlag(fl, config.KeyTLS, "")
 	fl.BoolVar(&t.Insecure, "tls-insecure", false, "with --tls, do not check the certificate (anyone on the path can read and change everything)")
 	fl.StringVar(&t.CAFile, "tls-ca", "", "with --tls, trust the CA certificate in this PEM `FILE` (for self-signed servers)")
-	fl.String("server", "", "authorizer `HOST:PORT` (or AIM_SERVER, or server in the config file)")
-	fl.String("screen-name", "", "screen `NAME` to sign on as (or AIM_SCREEN_NAME)")
-	fl.String("auth", "", "login method `flap|md5`: flap (the original) or md5 (default flap, or AIM_AUTH)")
-	fl.String("password-command", "", "shell `COMMAND` whose first output line is the password")
+	for _, key := range []string{config.KeyServer, config.KeyScreenName, config.KeyAuth, config.KeyPasswordCommand} {
+		config.AddFlag(fl, key, "")
+	}
 }
 
 // load resolves who signs on where, how, and the password.

@@ -281,12 +281,16 @@ func TestSetProfile(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			aim(t, tt.stdin, tt.args...).want(t, exitOK, tt.out, "")
 			r := aim(t, "", "config", "show", "--json")
-			var got settingsView
+			var got struct {
+				Settings struct {
+					Profile string `json:"profile"`
+				} `json:"settings"`
+			}
 			if err := json.Unmarshal([]byte(r.out), &got); err != nil {
 				t.Fatalf("config show --json = %q: %v", r.out, err)
 			}
-			if got.Profile != tt.want {
-				t.Errorf("profile = %q, want %q", got.Profile, tt.want)
+			if got.Settings.Profile != tt.want {
+				t.Errorf("profile = %q, want %q", got.Settings.Profile, tt.want)
 			}
 		})
 	}
@@ -345,7 +349,7 @@ func TestConfigPath(t *testing.T) {
 
 	t.Setenv("AIM_CONFIG", other)
 	r := aim(t, "", "config", "path", "--json")
-	r.want(t, exitOK, `{"path":"`+other+`"}`, "")
+	r.want(t, exitOK, `"command":"config path","ok":true,"path":"`+other+`"}`, "")
 
 	// --config is where edits go.
 	aim(t, "", "--config", other, "buddies", "add", "LabBob").want(t, exitOK, "Added LabBob", "")

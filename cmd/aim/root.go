@@ -43,17 +43,9 @@ type factory struct {
 	flags      *pflag.FlagSet // the running command's flags, set before it runs
 }
 
-// settingFlags names the flag that sets each setting that has one; config
-// reads only these.
-var settingFlags = map[string]string{
-	config.KeyScreenName:      "screen-name",
-	config.KeyServer:          "server",
-	config.KeyAuth:            "auth",
-	config.KeyPasswordCommand: "password-command",
-	config.KeyReconnect:       "reconnect",
-	config.KeyTLS:             "tls",
-	config.KeyHTML:            sendHTMLFlag,
-}
+// settingFlags names the flag that sets each setting that has one (the
+// settings registry's); config reads only these.
+var settingFlags = config.FlagNames()
 
 // newFactory returns a factory whose Config reads the process environment.
 func newFactory(streams *IOStreams) *factory {

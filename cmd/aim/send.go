@@ -25,7 +25,7 @@ type sendOptions struct {
 }
 
 // sendHTMLFlag is send's --html: the message is HTML, sent as it is.
-const sendHTMLFlag = "html"
+var sendHTMLFlag = settingFlags[config.KeyHTML]
 
 func newSendCmd(f *factory, runF func(context.Context, *sendOptions) error) *cobra.Command {
 	opts := &sendOptions{accountOptions: newAccountOptions(f)}
@@ -88,7 +88,7 @@ needs.`,
 	addAccountFlags(cmd, &opts.TLS)
 	addNoSessionFlag(cmd, &opts.NoSession)
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "give up after `DURATION` (exit 4), e.g. while the session reconnects; 0: wait")
-	cmd.Flags().Bool(sendHTMLFlag, false, "the message is HTML: send it as it is (or AIM_HTML, html: true)")
+	config.AddFlag(cmd.Flags(), config.KeyHTML, "the message is HTML: send it as it is (or AIM_HTML, html: true)")
 	cmd.Flags().BoolVar(&opts.OnlineOnly, "online-only", false, "refuse the message if the recipient is offline, rather than have the server keep it for them")
 	return cmd
 }

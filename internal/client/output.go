@@ -1,6 +1,10 @@
 package client
 
-import "time"
+import (
+	"time"
+
+	"github.com/aim-oscar/aim/internal/config"
+)
 
 // Output is one line of what a running account reports: an event from the
 // server, a step of the reconnect supervisor, a config change followed, or
@@ -238,9 +242,14 @@ type Result struct {
 	Blocked      []string `json:"blocked,omitempty"`       // blocked
 	Allowed      []string `json:"allowed,omitempty"`       // blocked
 	Privacy      string   `json:"privacy,omitempty"`       // blocked, privacy
-	*BuddyList            // buddies
-	*RoomList             // rooms
-	*UserInfo             // info
+	Path         string   `json:"path,omitempty"`          // config path, config set, config unset
+	Key          string   `json:"key,omitempty"`           // config set, config unset
+	Value        string   `json:"value,omitempty"`         // config set
+	// Settings are config show's resolved settings, in the registry's order.
+	Settings   config.Values `json:"settings,omitempty"`
+	*BuddyList               // buddies
+	*RoomList                // rooms
+	*UserInfo                // info
 
 	// Line is the command as typed; Summary the outcome for people.
 	Line    string `json:"-"`

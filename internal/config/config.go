@@ -9,26 +9,8 @@
 //     (os.UserConfigDir()/aim/config.yaml), or the one named by --config or AIM_CONFIG;
 //  4. the defaults below.
 //
-// The keys, their flags and variables:
-//
-//	key               flag                variable              default
-//	screen_name       --screen-name       AIM_SCREEN_NAME       ""
-//	server            --server            AIM_SERVER            "" (host:port of the authorizer)
-//	auth              --auth              AIM_AUTH              flap (or md5)
-//	password_command  --password-command  AIM_PASSWORD_COMMAND  ""
-//	password          (never a flag)      AIM_PASSWORD          "" (the file's value needs mode 0600)
-//	output            --output, --json    AIM_OUTPUT            text (or json)
-//	reconnect         --reconnect         AIM_RECONNECT         true
-//	tls               --tls               AIM_TLS               false
-//	html              --html (aim send)   AIM_HTML              false (messages typed are HTML, sent as is)
-//	history           (no flag)           AIM_HISTORY           true (record conversations; docs/history.md)
-//	history_days      (no flag)           AIM_HISTORY_DAYS      0 (days of history kept; 0 keeps all)
-//	buddies           (file only)                               none
-//	profile           (file only)                               ""
-//	away              (file only)                               ""
-//	blocked           (file only)                               none
-//	allowed           (file only)                               none
-//	privacy           (file only)                               "" (the server's)
+// The keys, their flags, variables, kinds and help are one table,
+// Settings (registry.go); `aim config --help` prints it.
 //
 // The buddy list is a list of groups, each with its names, in the order the
 // user wants to see them:
@@ -119,11 +101,6 @@ const (
 	// DefaultPasswordCommandTimeout bounds a password_command that hangs.
 	DefaultPasswordCommandTimeout = time.Minute
 )
-
-// layeredKeys are the keys that may come from a flag, the environment, the
-// file or a default. The others are file-only.
-var layeredKeys = []string{KeyScreenName, KeyServer, KeyAuth, KeyPasswordCommand, KeyOutput, KeyReconnect, KeyTLS, KeyHTML,
-	KeyHistory, KeyHistoryDays}
 
 // Options says where Load looks.
 type Options struct {
@@ -310,16 +287,16 @@ func Load(opts Options) (*Config, error) {
 	}
 
 	v := viper.New()
-	v.SetDefault(KeyScreenName, "")
-	v.SetDefault(KeyServer, "")
-	v.SetDefault(KeyAuth, AuthFLAP)
-	v.SetDefault(KeyPasswordCommand, "")
-	v.SetDefault(KeyOutput, OutputText)
-	v.SetDefault(KeyReconnect, true)
-	v.SetDefault(KeyTLS, false)
-	v.SetDefault(KeyHTML, false)
-	v.SetDefault(KeyHistory, true)
-	v.SetDefault(KeyHistoryDays, "0")
+	for _, st := range Settings {
+		switch {
+		case !st.Layered:
+		case st.Kind == KindBool:
+			b, _ := ParseBool(st.Default)
+			v.SetDefault(st.Key, b)
+		default:
+			v.SetDefault(st.Key, st.Default)
+		}
+	}
 	if err := v.MergeConfigMap(file.layered()); err != nil {
 		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
@@ -331,8 +308,9 @@ func Load(opts Options) (*Config, error) {
 		return nil, err
 	}
 	if opts.Flags != nil {
-		for _, key := range layeredKeys {
-			if fl := opts.flag(key); fl != nil {
+		for _, st := range Settings {
+			if fl := opts.flag(st.Key); st.Layered && fl != nil {
+				key := st.Key
 				if err := v.BindPFlag(key, fl); err != nil {
 					return nil, err
 				}
@@ -404,14 +382,17 @@ func Load(opts Options) (*Config, error) {
 // envLayer reads the AIM_ variables of the layered keys.
 func envLayer(opts Options) (map[string]any, error) {
 	m := map[string]any{}
-	for _, key := range layeredKeys {
-		name := EnvPrefix + strings.ToUpper(key)
+	for _, st := range Settings {
+		key, name := st.Key, st.Env
+		if !st.Layered || name == "" {
+			continue
+		}
 		val, ok := opts.lookupEnv(name)
 		if !ok {
 			continue
 		}
-		switch key {
-		case KeyReconnect, KeyTLS, KeyHTML, KeyHistory:
+		switch st.Kind {
+		case KindBool:
 			b, err := ParseBool(val)
 			if err != nil {
 				return nil, &SettingError{Key: key, Value: val, Source: name, Reason: err.Error()}
@@ -442,8 +423,10 @@ func (s sources) of(key string) string {
 			}
 		}
 	}
-	if _, ok := s.opts.lookupEnv(EnvPrefix + strings.ToUpper(key)); ok {
-		return EnvPrefix + strings.ToUpper(key)
+	if st, _ := Lookup(key); st.Env != "" {
+		if _, ok := s.opts.lookupEnv(st.Env); ok {
+			return st.Env
+		}
 	}
 	if _, ok := s.file[key]; ok {
 		return s.path

@@ -55,31 +55,8 @@ func (w Warning) String() string {
 	return msg + "; ignored"
 }
 
-// Keys aim knows at the top level of the file, and in each buddies group.
-var (
-	knownKeys = []string{KeyScreenName, KeyServer, KeyAuth, KeyPasswordCommand, KeyPassword,
-		KeyBuddies, KeyProfile, KeyAway, KeyOutput, KeyReconnect, KeyTLS, KeyHTML, KeyBlocked, KeyAllowed, KeyPrivacy,
-		KeyHistory, KeyHistoryDays}
-	groupKeys = []string{"group", "names"}
-)
-
-// What each key's value must look like, for errors.
-var shapes = map[string]string{
-	KeyScreenName:      "a screen name",
-	KeyServer:          `"host:port"`,
-	KeyAuth:            AuthFLAP + " or " + AuthMD5,
-	KeyPasswordCommand: "a shell command",
-	KeyPassword:        "the password",
-	KeyProfile:         "text (HTML)",
-	KeyAway:            "text (HTML)",
-	KeyOutput:          OutputText + " or " + OutputJSON,
-	KeyReconnect:       "true or false",
-	KeyTLS:             "true or false",
-	KeyHTML:            "true or false",
-	KeyHistory:         "true or false",
-	KeyHistoryDays:     "a number of days (0 keeps all)",
-	KeyPrivacy:         strings.Join(PrivacyModes, ", "),
-}
+// The keys of each buddies group.
+var groupKeys = []string{"group", "names"}
 
 // buddiesShape is how the buddies list is written.
 const buddiesShape = `a list of groups, each "- group: NAME" with "names: [NAME, ...]"`
@@ -96,15 +73,16 @@ func (d *document) checkShapes() ([]Warning, error) {
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
-		if !isKnown(k.Value, knownKeys) {
-			warnings = append(warnings, Warning{Path: d.path, Line: k.Line, Key: k.Value, Suggest: closest(k.Value, knownKeys)})
+		setting, known := Lookup(k.Value)
+		if !known {
+			warnings = append(warnings, Warning{Path: d.path, Line: k.Line, Key: k.Value, Suggest: closest(k.Value, Keys())})
 			continue
 		}
 		if isNull(v) {
 			continue
 		}
-		switch k.Value {
-		case KeyBuddies:
+		switch {
+		case setting.Kind == KindBuddies:
 			if v.Kind != yaml.SequenceNode {
 				return nil, fail(v, "buddies must be %s, not %s", buddiesShape, describe(v))
 			}
@@ -135,7 +113,7 @@ func (d *document) checkShapes() ([]Warning, error) {
 					}
 				}
 			}
-		case KeyBlocked, KeyAllowed:
+		case setting.Kind == KindNames:
 			if v.Kind != yaml.SequenceNode {
 				return nil, fail(v, "%s must be a list of screen names, like [LabBob, \"Lab Carol\"], not %s", k.Value, describe(v))
 			}
@@ -144,16 +122,16 @@ func (d *document) checkShapes() ([]Warning, error) {
 					return nil, fail(n, "%s must be a list of screen names, and this one is %s", k.Value, describe(n))
 				}
 			}
-		case KeyReconnect, KeyTLS, KeyHTML, KeyHistory:
+		case setting.Kind == KindBool:
 			if v.Kind != yaml.ScalarNode {
-				return nil, fail(v, "%s must be %s, not %s", k.Value, shapes[k.Value], describe(v))
+				return nil, fail(v, "%s must be %s, not %s", k.Value, setting.Shape, describe(v))
 			}
 			if _, err := ParseBool(v.Value); err != nil {
 				return nil, fail(v, "%s %q %s", k.Value, v.Value, err.Error())
 			}
 		default:
 			if v.Kind != yaml.ScalarNode {
-				return nil, fail(v, "%s must be %s, not %s", k.Value, shapes[k.Value], describe(v))
+				return nil, fail(v, "%s must be %s, not %s", k.Value, setting.Shape, describe(v))
 			}
 		}
 	}
