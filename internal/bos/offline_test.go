@@ -122,7 +122,15 @@ func TestOfflineIMsAtSignon(t *testing.T) {
 			b := signOn(t, srv, "Lab Bob", "bobpass22", login.FLAP, bos.Options{Away: "gone fishing", AutoReply: true, Trace: trace})
 			var got []*bos.IMReceived
 			var notices []string
-			// a live IM after the stored ones ends the wait
+			// A live IM after the stored ones ends the wait. It is sent
+			// once the server has handed them out (its store is empty), or
+			// under load it could overtake Bob's 04,10.
+			for srv.OfflineIMs("Lab Bob") > 0 {
+				if t.Context().Err() != nil {
+					t.Fatal("the server never handed out the stored IMs")
+				}
+				time.Sleep(time.Millisecond)
+			}
 			if err := srv.SendIM("LabAlice", "Lab Bob", "live"); err != nil {
 				t.Fatal(err)
 			}
@@ -141,6 +149,13 @@ func TestOfflineIMsAtSignon(t *testing.T) {
 					notices = append(notices, e.Text)
 				case *bos.ServerError:
 					t.Errorf("ServerError %+v", e)
+				}
+			}
+			// Bob's away reply to the live IM reaches Alice before Bob
+			// leaves; only then is the count of what he sent complete.
+			for {
+				if e := nextEvent[*bos.IMReceived](t, a); e.AutoResponse {
+					break
 				}
 			}
 			logout(t, b)
