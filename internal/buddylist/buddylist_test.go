@@ -1,6 +1,7 @@
 package buddylist
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -489,4 +490,53 @@ func TestReconcile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPlanOfflineIMs: the offline IMs preference (fact 58) is written only
+// when the list wanted says, in the buddy-preferences item, created with
+// the typing bit when there is none, updated keeping another client's
+// bits when there is; a list that already says so needs no edit.
+func TestPlanOfflineIMs(t *testing.T) {
+	off, on := false, true
+	plan := func(f *Feedbag, want List) (Edit, bool) {
+		t.Helper()
+		tx := f.Plan(want, PlanOptions{})
+		if len(tx.Edits) != 1 || len(tx.Edits[0].Items) != 1 || tx.Edits[0].Items[0].Class != oscar.FeedbagClassBuddyPrefs {
+			return Edit{}, false
+		}
+		return tx.Edits[0], true
+	}
+	if tx := NewFeedbag(nil, 1).Plan(List{}, PlanOptions{}); !tx.Empty() {
+		t.Errorf("nothing said: %+v", tx.Edits)
+	}
+	e, ok := plan(NewFeedbag(nil, 1), List{OfflineIMs: &off})
+	if !ok || e.Type != oscar.TypeFeedbagInsertItem {
+		t.Fatalf("no item: %+v, want one buddy-preferences item inserted", e)
+	}
+	if valid, v := e.Items[0].BuddyPref2(oscar.FeedbagPrefAcceptOfflineIM); !valid || v {
+		t.Errorf("inserted: valid %v on %v, want valid and off", valid, v)
+	}
+	other := oscar.FeedbagItem{ItemID: 9, Class: oscar.FeedbagClassBuddyPrefs,
+		TLVs: oscar.TLVList(hexBytes(t, "00c9 0004 00400001 00d7 0004 80001000 00d8 0004 80001000"))}
+	f := NewFeedbag([]oscar.FeedbagItem{other}, 1)
+	if l, _ := f.List(); l.OfflineIMs == nil || !*l.OfflineIMs || !l.Typing {
+		t.Fatalf("read: offline %v typing %v, want both on", l.OfflineIMs, l.Typing)
+	}
+	if tx := f.Plan(List{Typing: true, OfflineIMs: &on}, PlanOptions{}); !tx.Empty() {
+		t.Errorf("already on: %+v, want no edit", tx.Edits)
+	}
+	e, ok = plan(f, List{Typing: true, OfflineIMs: &off})
+	if want := hexBytes(t, "00c9 0004 00400001 00d7 0004 80000000 00d8 0004 80001000"); !ok || e.Type != oscar.TypeFeedbagUpdateItem ||
+		e.Items[0].ItemID != 9 || string(e.Items[0].TLVs) != string(want) {
+		t.Errorf("turned off: %+v, want item 9 updated to % x", e, want)
+	}
+}
+
+func hexBytes(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

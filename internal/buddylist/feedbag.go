@@ -439,6 +439,9 @@ func (f *Feedbag) view() *view {
 	if v.prefs != nil {
 		p, _ := v.prefs.BuddyPrefs()
 		v.list.Typing = p&oscar.FeedbagPrefTyping != 0
+		if valid, on := v.prefs.BuddyPref2(oscar.FeedbagPrefAcceptOfflineIM); valid {
+			v.list.OfflineIMs = &on
+		}
 	}
 	return v
 }

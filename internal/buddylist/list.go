@@ -35,6 +35,11 @@ type List struct {
 	// Typing asks the server to relay typing notifications (the buddy
 	// preferences item's bit 0x00400000).
 	Typing bool `json:"typing,omitempty"`
+	// OfflineIMs says whether servers that keep IMs sent while the account
+	// is offline may keep them for it (the buddy preferences item's
+	// preference 0x34, AcceptOfflineIM); nil when the list does not say,
+	// which such servers take for yes.
+	OfflineIMs *bool `json:"offline_ims,omitempty"`
 }
 
 // PrivacyMode is the pdinfo item's mode (oscar.PrivacyMode), named here so

@@ -60,7 +60,8 @@ const maxItemID = 0x7FFF
 // (with the root group's order list), buddies inserted, deleted or moved
 // (a move is a delete and an insert in the new group), each touched
 // group's order list rewritten, permit and deny entries, the pdinfo item
-// when want.Privacy is set, the buddy preferences' typing bit. Items kept
+// when want.Privacy is set, the buddy preferences' typing bit and, when
+// want.OfflineIMs is set, its offline IMs preference. Items kept
 // keep their other TLVs. Group order lists that only need repairing go up
 // with the next real edit, never alone.
 func (f *Feedbag) Plan(want List, opt PlanOptions) *Transaction {
@@ -290,7 +291,8 @@ func (p *planner) names(names []string, have []*oscar.FeedbagItem, class uint16)
 	}
 }
 
-// settings sets the pdinfo item's mode and the typing bit.
+// settings sets the pdinfo item's mode, the typing bit and the offline
+// IMs preference.
 func (p *planner) settings(want List) {
 	v := p.v
 	if want.Privacy != 0 {
@@ -307,23 +309,32 @@ func (p *planner) settings(want List) {
 			p.real = true
 		}
 	}
-	if want.Typing == v.list.Typing {
+	// The buddy preferences item: the typing bit, and the offline IMs
+	// preference when want says; every other bit and TLV of an item
+	// another client wrote stays.
+	typing := want.Typing != v.list.Typing
+	offline := want.OfflineIMs != nil && (v.list.OfflineIMs == nil || *v.list.OfflineIMs != *want.OfflineIMs)
+	if !typing && !offline {
 		return
 	}
-	var flags uint32
 	it := oscar.FeedbagItem{Class: oscar.FeedbagClassBuddyPrefs}
 	if v.prefs != nil {
 		it = *v.prefs
-		flags, _ = it.BuddyPrefs()
 	} else {
 		it.ItemID = p.newItemID()
 	}
-	if want.Typing {
-		flags |= oscar.FeedbagPrefTyping
-	} else {
-		flags &^= oscar.FeedbagPrefTyping
+	if typing || v.prefs == nil {
+		flags, _ := it.BuddyPrefs()
+		if want.Typing {
+			flags |= oscar.FeedbagPrefTyping
+		} else {
+			flags &^= oscar.FeedbagPrefTyping
+		}
+		it.TLVs = it.TLVs.Replace(oscar.FeedbagTLVBuddyPrefs, []byte{byte(flags >> 24), byte(flags >> 16), byte(flags >> 8), byte(flags)})
 	}
-	it.TLVs = it.TLVs.Replace(oscar.FeedbagTLVBuddyPrefs, []byte{byte(flags >> 24), byte(flags >> 16), byte(flags >> 8), byte(flags)})
+	if offline {
+		it.SetBuddyPref2(oscar.FeedbagPrefAcceptOfflineIM, *want.OfflineIMs)
+	}
 	if v.prefs == nil {
 		p.ins = append(p.ins, it)
 	} else {

@@ -1,12 +1,16 @@
 package client_test
 
 import (
+	"context"
+	"encoding/hex"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
@@ -149,4 +153,85 @@ func TestSendCommandOnlineOnly(t *testing.T) {
 			t.Errorf("%d IMs stored, want 1", n)
 		}
 	})
+}
+
+// prefsItem returns the buddy-preferences item of LabAlice's list on the
+// server (signing on to read it), failing if there is none.
+func prefsItem(t *testing.T, srv *oscartest.Server) oscar.FeedbagItem {
+	t.Helper()
+	sess := bosSession(t, srv, "LabAlice", "alicepw1", true)
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		sess.Logout(ctx)
+		srv.WaitOffline(ctx, "LabAlice")
+	}()
+	for _, it := range sess.Feedbag().Items() {
+		if it.Class == oscar.FeedbagClassBuddyPrefs {
+			return it
+		}
+	}
+	t.Fatal("no buddy-preferences item on the server")
+	return oscar.FeedbagItem{}
+}
+
+// offline_ims in the config file reaches the server's list as the buddy
+// preference the 2026 release reads (fact 58): off, the server keeps no IM
+// for the account; on (the default), it does. The bits another client set
+// in the same item stay.
+func TestOfflineIMsSettingReachesServer(t *testing.T) {
+	srv := listServer(t, oscartest.Release2026)
+	other := oscar.FeedbagItem{ItemID: 0x0501, Class: oscar.FeedbagClassBuddyPrefs,
+		TLVs: oscar.TLVList(mustHexT(t, "00c9 0004 00000001 00d7 0004 80000000 00d8 0004 80000000 0131 0001 7a"))}
+	insertItems(t, srv, other)
+	store := func() error {
+		bob := bosSession(t, srv, "Lab Bob", "bobpass22", false)
+		defer bob.Logout(t.Context())
+		_, err := bob.SendOrStoreIM(t.Context(), "LabAlice", "are you there?")
+		return err
+	}
+
+	a := newMachine(t, srv, "screen_name: LabAlice\noffline_ims: false\n")
+	a.start()
+	nextOut[*client.SignedOn](a)
+	a.stop() // after the signon's sync
+	it := prefsItem(t, srv)
+	if valid, on := it.BuddyPref2(oscar.FeedbagPrefAcceptOfflineIM); !valid || on {
+		t.Errorf("offline_ims: false: preference valid %v on %v, want valid and off", valid, on)
+	}
+	if p, _ := it.BuddyPrefs(); p&1 == 0 || p&oscar.FeedbagPrefTyping == 0 {
+		t.Errorf("TLV 0xC9 = %#x, want the other client's bit 0 and the typing bit", p)
+	}
+	if valid, on := it.BuddyPref2(33); !valid || !on {
+		t.Errorf("the other client's preference 33: valid %v on %v, want both kept", valid, on)
+	}
+	if v, _ := it.TLVs.Get(0x0131); string(v) != "z" {
+		t.Errorf("the other client's TLV 0x0131 = %q, want kept", v)
+	}
+	if err := store(); !errors.As(err, new(*bos.RequestError)) {
+		t.Errorf("IM for LabAlice with offline_ims: false: %v, want refused", err)
+	}
+
+	if err := os.WriteFile(a.cfg, []byte("screen_name: LabAlice\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a.start()
+	nextOut[*client.SignedOn](a)
+	a.stop()
+	it = prefsItem(t, srv)
+	if valid, on := it.BuddyPref2(oscar.FeedbagPrefAcceptOfflineIM); !valid || !on {
+		t.Errorf("default: preference valid %v on %v, want valid and on", valid, on)
+	}
+	if err := store(); err != nil {
+		t.Errorf("IM for LabAlice by default: %v, want stored", err)
+	}
+}
+
+func mustHexT(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -261,6 +261,7 @@ func (c *Client) syncList(ctx context.Context, sess *bos.Session) *BuddyListSync
 	}
 	want := m.List
 	want.Typing = true // so that the server relays typing notifications
+	want.OfflineIMs = c.offlineIMs(cfg)
 	tx := fb.Plan(want, buddylist.PlanOptions{})
 	if !tx.Empty() {
 		s.state.Sending = &local
@@ -289,6 +290,20 @@ func (c *Client) syncList(ctx context.Context, sess *bos.Session) *BuddyListSync
 		o.Error = errors.Join(problems...).Error()
 	}
 	return o
+}
+
+// offlineIMs is the offline_ims setting for the server's list: the config
+// file as just read, else as the client started with, else on (the
+// default).
+func (c *Client) offlineIMs(cfg *config.Config) *bool {
+	on := true
+	switch {
+	case cfg != nil:
+		on = cfg.OfflineIMs
+	case c.opts.Config != nil:
+		on = c.opts.Config.OfflineIMs
+	}
+	return &on
 }
 
 // userList returns the user's copy of the list for a merge with base

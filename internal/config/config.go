@@ -72,6 +72,7 @@ const (
 	KeyHTML            = "html"
 	KeyHistory         = "history"
 	KeyHistoryDays     = "history_days"
+	KeyOfflineIMs      = "offline_ims"
 	KeyBlocked         = "blocked" // privacy.go
 	KeyAllowed         = "allowed"
 	KeyPrivacy         = "privacy"
@@ -175,6 +176,9 @@ type Config struct {
 	// HistoryDays, if not 0, is how many days of them are kept.
 	History     bool
 	HistoryDays int
+	// OfflineIMs: servers that keep IMs sent while the account is offline
+	// may keep them for it (a preference in the server-stored list).
+	OfflineIMs bool
 
 	// PasswordCommandTimeout bounds password_command; zero means
 	// DefaultPasswordCommandTimeout.
@@ -210,6 +214,7 @@ type fileSettings struct {
 	HTML            *boolSetting `yaml:"html"`
 	History         *boolSetting `yaml:"history"`
 	HistoryDays     *string      `yaml:"history_days"`
+	OfflineIMs      *boolSetting `yaml:"offline_ims"`
 }
 
 // layered returns the file's values of the layered keys, for viper.
@@ -236,6 +241,9 @@ func (s *fileSettings) layered() map[string]any {
 	}
 	if s.History != nil {
 		m[KeyHistory] = bool(*s.History)
+	}
+	if s.OfflineIMs != nil {
+		m[KeyOfflineIMs] = bool(*s.OfflineIMs)
 	}
 	put(KeyHistoryDays, s.HistoryDays)
 	return m
@@ -337,6 +345,7 @@ func Load(opts Options) (*Config, error) {
 		TLS:             v.GetBool(KeyTLS),
 		HTML:            v.GetBool(KeyHTML),
 		History:         v.GetBool(KeyHistory),
+		OfflineIMs:      v.GetBool(KeyOfflineIMs),
 		Warnings:        doc.warnings,
 		flagNames:       opts.FlagNames,
 	}

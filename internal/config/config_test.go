@@ -382,3 +382,27 @@ func TestHistorySettings(t *testing.T) {
 		t.Errorf("history_days as a list: %v", err)
 	}
 }
+
+// TestOfflineIMsSetting: on by default; the file and AIM_OFFLINE_IMS turn
+// it off or on, the variable winning; a value that is not a boolean names
+// the key.
+func TestOfflineIMsSetting(t *testing.T) {
+	c, err := Load(Options{Path: filepath.Join(t.TempDir(), "none.yaml"), Env: env(nil)})
+	if err != nil || !c.OfflineIMs {
+		t.Fatalf("default: %v, %v; want on", c.OfflineIMs, err)
+	}
+	path := writeConfig(t, "offline_ims: no\n", 0o600)
+	if c, err = Load(Options{Path: path, Env: env(nil)}); err != nil || c.OfflineIMs {
+		t.Errorf("from the file: %v, %v; want off", c.OfflineIMs, err)
+	}
+	if c, err = Load(Options{Path: path, Env: env(map[string]string{"AIM_OFFLINE_IMS": "true"})}); err != nil || !c.OfflineIMs {
+		t.Errorf("from the environment: %v, %v; want on", c.OfflineIMs, err)
+	}
+	_, err = Load(Options{Path: path, Env: env(map[string]string{"AIM_OFFLINE_IMS": "maybe"})})
+	if se := (*SettingError)(nil); !errors.As(err, &se) || !strings.Contains(err.Error(), "AIM_OFFLINE_IMS") {
+		t.Errorf("a bad variable: %v, want a SettingError naming it", err)
+	}
+	if _, err := Load(Options{Path: writeConfig(t, "offline_ims: [1]\n", 0o600), Env: env(nil)}); err == nil || !strings.Contains(err.Error(), "offline_ims") {
+		t.Errorf("offline_ims as a list: %v", err)
+	}
+}

@@ -73,6 +73,8 @@ var Settings = []Setting{
 		Shape: "true or false", Help: "record conversations (docs/history.md)"},
 	{Key: KeyHistoryDays, Env: "AIM_HISTORY_DAYS", Kind: KindInt, Layered: true, Default: "0",
 		Shape: "a number of days (0 keeps all)", Help: "how many days of history are kept; 0 keeps all"},
+	{Key: KeyOfflineIMs, Env: "AIM_OFFLINE_IMS", Kind: KindBool, Layered: true, Default: "true",
+		Shape: "true or false", Help: "servers that can may keep IMs sent to you while you are offline (false: they refuse them)"},
 	{Key: KeyBlocked, Kind: KindNames, Command: "aim block/unblock",
 		Shape: "a list of screen names", Help: "who may not see you or write to you"},
 	{Key: KeyAllowed, Kind: KindNames, Command: "aim allow/disallow",
@@ -220,6 +222,8 @@ func (c *Config) Values() Values {
 			v = c.History
 		case KeyHistoryDays:
 			v = c.HistoryDays
+		case KeyOfflineIMs:
+			v = c.OfflineIMs
 		case KeyBlocked:
 			v = append([]string{}, c.Blocked...)
 		case KeyAllowed:

@@ -14,7 +14,8 @@ import (
 var sample = map[string]string{
 	KeyScreenName: "LabBob", KeyServer: "example.net:5190", KeyAuth: "md5", KeyPasswordCommand: "pass aim",
 	KeyPassword: "pw", KeyProfile: "hello", KeyAway: "out", KeyOutput: "json", KeyReconnect: "no",
-	KeyTLS: "yes", KeyHTML: "on", KeyHistory: "off", KeyHistoryDays: "30", KeyPrivacy: PrivacyBlockDeny,
+	KeyTLS: "yes", KeyHTML: "on", KeyHistory: "off", KeyHistoryDays: "30", KeyOfflineIMs: "no",
+	KeyPrivacy: PrivacyBlockDeny,
 }
 
 // Every key of the registry appears everywhere it must: in help, in
