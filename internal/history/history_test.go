@@ -337,3 +337,53 @@ func TestParseWhen(t *testing.T) {
 		}
 	}
 }
+
+// A search reads files a chunk at a time: lines across chunks, and one
+// longer than a chunk, are found whole.
+func TestGrepAcrossChunks(t *testing.T) {
+	dir := t.TempDir()
+	r := open(t, dir, Options{})
+	filler := strings.Repeat("x", grepChunk/7)
+	for i := range 30 {
+		text := fmt.Sprint(i, filler)
+		if i%10 == 3 {
+			text += "FOUND"
+		}
+		record(r, bob, In, im(i, text))
+	}
+	record(r, bob, In, im(40, strings.Repeat("y", grepChunk+100)+"found"))
+	record(r, bob, In, im(41, "found ÉTÉ"))
+	r.Close()
+	s := NewStore(dir)
+	lines, err := s.Grep(Query{Grep: "found"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range texts(t, lines) {
+		got = append(got, l[:min(len(l), 6)])
+	}
+	if want := "in:3xx in:13x in:23x in:yyy in:fou"; strings.Join(got, " ") != want {
+		t.Errorf("found %s, want %s", strings.Join(got, " "), want)
+	}
+	if lines, _ := s.Grep(Query{Grep: "été"}); len(lines) != 1 {
+		t.Errorf("grep été found %d lines, want 1 (ÉTÉ)", len(lines))
+	}
+}
+
+func TestLowerASCII(t *testing.T) {
+	var all []byte
+	for c := range 256 {
+		all = append(all, byte(c), 'Q', byte(255-c))
+	}
+	got := lowerASCII(nil, all)
+	for i, c := range all {
+		want := c
+		if 'A' <= c && c <= 'Z' {
+			want = c + 32
+		}
+		if got[i] != want {
+			t.Fatalf("byte %d: %#x lowered to %#x, want %#x", i, c, got[i], want)
+		}
+	}
+}

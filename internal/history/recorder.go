@@ -82,7 +82,9 @@ type Recorder struct {
 
 	closed    atomic.Bool
 	dropped   atomic.Int64
-	told      atomic.Bool // the queue overflowing was reported
+	written   atomic.Int64 // events appended
+	syncs     atomic.Int64 // fsyncs done
+	told      atomic.Bool  // the queue overflowing was reported
 	closeOnce sync.Once
 	closeErr  error
 
@@ -150,6 +152,18 @@ func (r *Recorder) Record(e Entry) {
 
 // Dropped is how many events were not recorded because the queue was full.
 func (r *Recorder) Dropped() int64 { return r.dropped.Load() }
+
+// Stats are a Recorder's counts so far.
+type Stats struct {
+	Written int64 // events appended
+	Dropped int64 // events not recorded: the queue was full
+	Syncs   int64 // fsyncs, all on the writer goroutine
+}
+
+// Stats returns the counts so far.
+func (r *Recorder) Stats() Stats {
+	return Stats{Written: r.written.Load(), Dropped: r.dropped.Load(), Syncs: r.syncs.Load()}
+}
 
 // Flush waits until every event recorded before it is written and synced,
 // or ctx ends. It returns the first write error since the last Flush, if
@@ -294,6 +308,7 @@ func (r *Recorder) write(e Entry) error {
 		return r.failed(fmt.Errorf("history: writing %s: %w", f.path, err))
 	}
 	f.checked = true
+	r.written.Add(1)
 	r.unsaved[f] = true
 	r.failing = false
 	return nil
@@ -384,6 +399,7 @@ func endsTorn(f *os.File) (bool, error) {
 // syncAll fsyncs the files written since the last sync.
 func (r *Recorder) syncAll() {
 	for f := range r.unsaved {
+		r.syncs.Add(1)
 		if err := f.f.Sync(); err != nil {
 			r.failed(fmt.Errorf("history: saving %s: %w", f.path, err))
 		}

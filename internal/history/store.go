@@ -1,8 +1,8 @@
 package history
 
 import (
-	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -123,7 +123,7 @@ func (s *Store) months(c Conv, q Query) ([]string, error) {
 func (s *Store) Tail(convs []Conv, q Query) ([]Line, error) {
 	var all []Line
 	for _, c := range convs {
-		lines, err := s.tail(c, q)
+		lines, err := s.tail(c, q, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -138,13 +138,17 @@ func (s *Store) Tail(convs []Conv, q Query) ([]Line, error) {
 	return all, nil
 }
 
-func (s *Store) tail(c Conv, q Query) ([]Line, error) {
+// tail is Tail of one conversation; m, if not nil, is the search of
+// q.Grep, with buffers to reuse.
+func (s *Store) tail(c Conv, q Query, m *matcher) ([]Line, error) {
 	files, err := s.months(c, q)
 	if err != nil {
 		return nil, err
 	}
 	if q.Grep != "" {
-		m := newMatcher(q.Grep)
+		if m == nil {
+			m = newMatcher(q.Grep)
+		}
 		var out []Line
 		for i := len(files) - 1; i >= 0; i-- {
 			if err := scanFile(files[i], c, q, m, func(l Line) { out = append(out, l) }); err != nil {
@@ -193,9 +197,10 @@ func (s *Store) Grep(q Query) ([]Line, error) {
 	}
 	limit := q.Limit
 	q.Limit = 0
+	m := newMatcher(q.Grep) // its buffers serve every file
 	var out []Line
 	for _, c := range convs {
-		lines, err := s.tail(c, q)
+		lines, err := s.tail(c, q, m)
 		if err != nil {
 			return nil, err
 		}
@@ -308,43 +313,56 @@ func lineTime(raw []byte) (time.Time, bool) {
 	return t, err == nil && json.Valid(raw)
 }
 
-// matcher finds text in stored lines, in any case.
+// matcher finds text in stored lines, in any case. It keeps the buffers
+// of its reads from one file to the next.
 type matcher struct {
 	lower  string // the text in lower case
-	needle []byte // what a line holding it must contain once lower-cased; nil: decode each line
-	ascii  bool
+	needle []byte // what a line holding it contains once its ASCII is lower-cased; nil: none such
+	buf    []byte // what was read
+	low    []byte // buf with its ASCII in lower case
 }
+
+// grepChunk is how much of a file a search reads at a time.
+const grepChunk = 1 << 20
 
 func newMatcher(text string) *matcher {
 	m := &matcher{lower: strings.ToLower(text)}
 	q, _ := json.Marshal(m.lower)
-	if string(q[1:len(q)-1]) == m.lower { // JSON writes it as it is: the raw line can be searched
+	ascii := !strings.ContainsFunc(m.lower, func(r rune) bool { return r >= utf8.RuneSelf })
+	// A line can be searched as it is stored when JSON writes the text as
+	// it is; lower-casing only ASCII keeps every offset, and finds any
+	// case of an ASCII text. Other texts are compared line by line.
+	if ascii && string(q[1:len(q)-1]) == m.lower {
 		m.needle = []byte(m.lower)
 	}
-	m.ascii = !strings.ContainsFunc(m.lower, func(r rune) bool { return r >= utf8.RuneSelf })
 	return m
 }
 
-// maybe reports whether a raw line may hold the text: a quick test before
-// decoding.
-func (m *matcher) maybe(raw, scratch []byte) ([]byte, bool) {
-	if m.needle == nil {
-		return scratch, true
+// lowerASCII writes b with its ASCII letters in lower case to dst, eight
+// bytes at a time: in each byte below 0x80, the seven low bits plus 0x3f
+// reach 0x80 from 'A' on, plus 0x25 from past 'Z' on, and no sum carries
+// into the next byte; where exactly one of them does, 0x20 is set.
+func lowerASCII(dst, b []byte) []byte {
+	dst = append(dst[:0], b...)
+	const (
+		high  = 0x8080808080808080
+		low7  = 0x7f7f7f7f7f7f7f7f
+		fromA = 0x3f3f3f3f3f3f3f3f // 0x80 - 'A'
+		pastZ = 0x2525252525252525 // 0x80 - 'Z' - 1
+	)
+	i := 0
+	for ; i+8 <= len(dst); i += 8 {
+		w := binary.LittleEndian.Uint64(dst[i:])
+		h := w & low7
+		upper := ^w & high & ((h + fromA) ^ (h + pastZ))
+		binary.LittleEndian.PutUint64(dst[i:], w|upper>>2)
 	}
-	if m.ascii {
-		scratch = append(scratch[:0], raw...)
-		lowerASCII(scratch)
-		return scratch, bytes.Contains(scratch, m.needle)
-	}
-	return scratch, bytes.Contains(bytes.ToLower(raw), m.needle)
-}
-
-func lowerASCII(b []byte) {
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + ('a' - 'A')
+	for ; i < len(dst); i++ {
+		if c := dst[i]; 'A' <= c && c <= 'Z' {
+			dst[i] = c + ('a' - 'A')
 		}
 	}
+	return dst
 }
 
 // textOf is the part of a stored event a search looks at: its text.
@@ -353,8 +371,21 @@ type textOf struct {
 	Text string    `json:"text"`
 }
 
-// scanFile streams the file at path and calls f with each line in q's
-// range whose text m finds. Lines that are not events (cut short) are
+// check calls f with raw, a stored line, if it is an event in q's range
+// whose text holds m's.
+func (m *matcher) check(raw []byte, c Conv, q Query, f func(Line)) {
+	var ev textOf
+	if json.Unmarshal(raw, &ev) != nil || !q.inRange(ev.Time) {
+		return // cut short, or not an event
+	}
+	if strings.Contains(strings.ToLower(ev.Text), m.lower) {
+		f(Line{Conv: c, Time: ev.Time, Raw: bytes.Clone(raw)})
+	}
+}
+
+// scanFile streams the file at path, a chunk at a time, and calls f with
+// each line in q's range whose text holds m's. Only lines the quick
+// search hits are decoded. A last line without its '\n' is cut short and
 // skipped.
 func scanFile(path string, c Conv, q Query, m *matcher, f func(Line)) error {
 	fh, err := os.Open(path)
@@ -365,37 +396,53 @@ func scanFile(path string, c Conv, q Query, m *matcher, f func(Line)) error {
 		return fmt.Errorf("history: %w", err)
 	}
 	defer fh.Close()
-	r := bufio.NewReaderSize(fh, 256<<10)
-	var scratch []byte
+	carry := 0 // bytes of a line begun in the last chunk, at the start of m.buf
 	for {
-		raw, err := r.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			// A line longer than the buffer: gather it.
-			long := bytes.Clone(raw)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				raw, err = r.ReadSlice('\n')
-				long = append(long, raw...)
-			}
-			raw = long
+		if len(m.buf)-carry < grepChunk {
+			// The first read, or a line longer than what is left.
+			nb := make([]byte, carry+grepChunk)
+			copy(nb, m.buf[:carry])
+			m.buf = nb
 		}
-		if err == io.EOF {
-			return nil // a last line without '\n' is cut short: skipped
+		n, err := io.ReadFull(fh, m.buf[carry:])
+		data := m.buf[:carry+n]
+		end := bytes.LastIndexByte(data, '\n') + 1 // the complete lines
+		m.search(data[:end], c, q, f)
+		carry = copy(m.buf, data[end:])
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil // what is carried has no '\n': cut short
 		}
 		if err != nil {
 			return fmt.Errorf("history: %s: %w", path, err)
 		}
-		raw = raw[:len(raw)-1]
-		var ok bool
-		if scratch, ok = m.maybe(raw, scratch); !ok {
-			continue
+	}
+}
+
+// search calls f with the matching lines of data, whole lines each ending
+// in '\n'.
+func (m *matcher) search(data []byte, c Conv, q Query, f func(Line)) {
+	if m.needle == nil {
+		for len(data) > 0 {
+			i := bytes.IndexByte(data, '\n')
+			line := data[:i]
+			data = data[i+1:]
+			if bytes.Contains(bytes.ToLower(line), []byte(m.lower)) {
+				m.check(line, c, q, f)
+			}
 		}
-		var ev textOf
-		if json.Unmarshal(raw, &ev) != nil || !q.inRange(ev.Time) {
-			continue
+		return
+	}
+	m.low = lowerASCII(m.low, data)
+	for pos := 0; ; {
+		i := bytes.Index(m.low[pos:], m.needle)
+		if i < 0 {
+			return
 		}
-		if strings.Contains(strings.ToLower(ev.Text), m.lower) {
-			f(Line{Conv: c, Time: ev.Time, Raw: bytes.Clone(raw)})
-		}
+		i += pos
+		start := bytes.LastIndexByte(data[:i], '\n') + 1
+		end := i + bytes.IndexByte(data[i:], '\n')
+		m.check(data[start:end], c, q, f)
+		pos = end + 1
 	}
 }
 
@@ -529,7 +576,7 @@ func (s *Store) Summaries() ([]Summary, error) {
 	}
 	out := make([]Summary, 0, len(convs))
 	for _, c := range convs {
-		lines, err := s.tail(c, Query{Limit: 1})
+		lines, err := s.tail(c, Query{Limit: 1}, nil)
 		if err != nil {
 			return nil, err
 		}
