@@ -540,3 +540,63 @@ func hexBytes(t *testing.T, s string) []byte {
 	}
 	return b
 }
+
+// TestPlanBuddyInTwoGroups: a buddy another client put in two groups is
+// shown in the first; while it stays there, its entry in the other group
+// is left alone (and listed in Duplicates), even when that group is not
+// wanted; moved or removed, it goes with all its entries, each listed.
+func TestPlanBuddyInTwoGroups(t *testing.T) {
+	twice := []oscar.FeedbagItem{
+		{Class: oscar.FeedbagClassGroup, TLVs: order(1, 2)},
+		{Name: "Friends", GroupID: 1, Class: oscar.FeedbagClassGroup, TLVs: order(1)},
+		{Name: "Work", GroupID: 2, Class: oscar.FeedbagClassGroup, TLVs: order(3, 2)},
+		{Name: "labbob", GroupID: 1, ItemID: 1, Class: oscar.FeedbagClassBuddy},
+		{Name: "labbob", GroupID: 2, ItemID: 2, Class: oscar.FeedbagClassBuddy},
+		{Name: "labcarol", GroupID: 2, ItemID: 3, Class: oscar.FeedbagClassBuddy},
+	}
+	tests := []struct {
+		name  string
+		want  func(List) List
+		edits string
+		dups  []Duplicate
+	}{
+		{"unchanged, plus one", func(l List) List { return l.Add("LabDave", "Friends") },
+			"13,08 LabDave/1/4; 13,09 Friends/1/0[1 4]; ",
+			[]Duplicate{{Name: "labbob", Group: "Work", ShownIn: "Friends", Item: twice[4]}}},
+		{"the other group not wanted", func(l List) List { l.Groups = l.Groups[:1]; return l },
+			"13,0a labcarol/2/3; 13,09 Work/2/0[2]; ",
+			[]Duplicate{{Name: "labbob", Group: "Work", ShownIn: "Friends", Item: twice[4]}}},
+		{"moved", func(l List) List { return l.Add("Lab Bob", "Home") },
+			"13,0a labbob/1/1 labbob/2/2; 13,08 Home/3/0[4] Lab Bob/3/4; 13,09 Friends/1/0[] Work/2/0[3] /0/0[1 2 3]; ",
+			[]Duplicate{{Name: "Lab Bob", Group: "Work", ShownIn: "Home", Deleted: true, Item: twice[4]}}},
+		{"removed", func(l List) List { return l.Remove("labbob") },
+			"13,0a labbob/1/1 labbob/2/2; 13,09 Friends/1/0[] Work/2/0[3]; ",
+			[]Duplicate{{Name: "labbob", Group: "Work", Deleted: true, Item: twice[4]}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := NewFeedbag(twice, 1)
+			l, _ := f.List()
+			want := tt.want(l.Clone())
+			tx := f.Plan(want, PlanOptions{})
+			if got := edits(tx); got != tt.edits {
+				t.Errorf("edits:\n got %s\nwant %s", got, tt.edits)
+			}
+			if !reflect.DeepEqual(tx.Duplicates, tt.dups) {
+				t.Errorf("Duplicates = %+v\nwant %+v", tx.Duplicates, tt.dups)
+			}
+			applyAll(f, tx)
+			got, _ := f.List()
+			for _, g := range want.Groups {
+				for _, n := range g.Buddies {
+					if grp, _, ok := got.Find(n); !ok || !SameGroup(grp, g.Name) {
+						t.Errorf("after: %s in %q (%v), want in %s", n, grp, ok, g.Name)
+					}
+				}
+			}
+			if again := f.Plan(got, PlanOptions{}); !again.Empty() {
+				t.Errorf("a second plan: %s", edits(again))
+			}
+		})
+	}
+}

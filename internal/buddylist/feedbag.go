@@ -45,6 +45,14 @@ func (f *Feedbag) Items() []oscar.FeedbagItem {
 	return out
 }
 
+// Has reports whether the copy holds it: an item with its ids, class and
+// name.
+func (f *Feedbag) Has(it oscar.FeedbagItem) bool {
+	return f != nil && slices.ContainsFunc(f.items, func(x oscar.FeedbagItem) bool {
+		return x.GroupID == it.GroupID && x.ItemID == it.ItemID && x.Class == it.Class && x.Name == it.Name
+	})
+}
+
 // Len returns the number of items.
 func (f *Feedbag) Len() int { return len(f.items) }
 

@@ -32,6 +32,23 @@ type Transaction struct {
 	// (the 2025 release) would delete too. Their entries stay in the
 	// server's list.
 	Kept []Problem
+	// Duplicates lists the entries of buddies the server has in more
+	// than one group (another client put them there) other than the one
+	// the list shows: left alone while the buddy stays where it is shown,
+	// deleted with it when it is moved or removed. Each is worth a
+	// sentence to the user.
+	Duplicates []Duplicate
+}
+
+// Duplicate is an entry of a buddy the server lists in more than one group
+// (or twice in one), other than the entry List shows: List shows each
+// buddy once, in the first group that has it.
+type Duplicate struct {
+	Name    string // the buddy
+	Group   string // the group of this entry
+	ShownIn string // where the buddy is now; "" when it was removed
+	Deleted bool   // deleted with the buddy's move or removal; else left alone
+	Item    oscar.FeedbagItem
 }
 
 // Empty reports whether there is nothing to send.
@@ -93,6 +110,7 @@ type planner struct {
 	real          bool // an edit that is not only a repair
 	repaired      []Problem
 	kept          []Problem
+	dups          []Duplicate
 }
 
 func (p *planner) newItemID() uint16 {
@@ -138,9 +156,16 @@ func withOrder(it oscar.FeedbagItem, ids []uint16) oscar.FeedbagItem {
 
 func (p *planner) buddies(want List) {
 	v := p.v
-	placed := map[string]bool{}
-	var rootOrder []uint16
+	// The groups wanted, and where each buddy is wanted.
+	type wanted struct {
+		gid     uint16
+		exists  bool
+		name    string
+		buddies []string
+	}
+	var groups []wanted
 	wantGroup := map[uint16]bool{}
+	wantIn := map[string]uint16{}
 	for _, g := range want.Groups {
 		g.Name = groupName(g.Name)
 		gk := groupKey(g.Name)
@@ -155,52 +180,110 @@ func (p *planner) buddies(want List) {
 			gid = p.newGroupID()
 		}
 		wantGroup[gid] = true
-		rootOrder = append(rootOrder, gid)
-		var ids []uint16
+		w := wanted{gid: gid, exists: exists, name: g.Name}
 		for _, n := range g.Buddies {
 			k := screenname.Normalize(n)
-			if placed[k] || n == "" {
+			if _, dup := wantIn[k]; dup || n == "" {
 				continue
 			}
-			placed[k] = true
+			wantIn[k] = gid
+			w.buddies = append(w.buddies, n)
+		}
+		groups = append(groups, w)
+	}
+
+	// Each buddy's item: the one kept, or a new one. A buddy the server
+	// lists in several groups is shown in the first (view); while it stays
+	// there its other entries are left alone. Moved or removed, it goes
+	// with all of them, and each of those is noted.
+	itemOf := map[string]uint16{}
+	extra := map[*oscar.FeedbagItem]bool{} // other entries left alone
+	for _, w := range groups {
+		for _, n := range w.buddies {
+			k := screenname.Normalize(n)
+			shown := v.byName[k]
+			stays := shown != nil && shown.GroupID == w.gid
 			var keep *oscar.FeedbagItem
 			for _, it := range v.itemsOf(k) {
-				if it.GroupID == gid && keep == nil {
+				switch {
+				case stays && it == shown, !stays && keep == nil && it.GroupID == w.gid:
 					keep = it
-				} else {
-					p.remove(it) // a move, or a copy in another group
+				case stays:
+					extra[it] = true
+					p.dups = append(p.dups, p.duplicate(it, n, w.name, false))
+				default: // a move
+					if p.remove(it) && it != shown {
+						p.dups = append(p.dups, p.duplicate(it, n, w.name, true))
+					}
 				}
 			}
 			if keep == nil {
-				nb := oscar.FeedbagItem{Name: n, GroupID: gid, ItemID: p.newItemID(), Class: oscar.FeedbagClassBuddy}
+				nb := oscar.FeedbagItem{Name: n, GroupID: w.gid, ItemID: p.newItemID(), Class: oscar.FeedbagClassBuddy}
 				p.ins = append(p.ins, nb)
 				p.real = true
-				ids = append(ids, nb.ItemID)
-			} else {
-				ids = append(ids, keep.ItemID)
+				keep = &nb
+			}
+			itemOf[k] = keep.ItemID
+		}
+	}
+	// Buddies not wanted anywhere, in the server's order.
+	for _, gi := range v.groups {
+		for _, it := range v.buddies[gi.GroupID] {
+			k := screenname.Normalize(it.Name)
+			if _, ok := wantIn[k]; !ok && v.byName[k] == it {
+				for _, it := range v.itemsOf(k) {
+					if p.remove(it) && it != v.byName[k] {
+						p.dups = append(p.dups, p.duplicate(it, it.Name, "", true))
+					}
+				}
 			}
 		}
-		if !exists {
-			ng := withOrder(oscar.FeedbagItem{Name: g.Name, GroupID: gid, Class: oscar.FeedbagClassGroup}, ids)
+	}
+	for k, shown := range v.byName { // in a missing group
+		if _, ok := wantIn[k]; !ok && !v.groupIDs[shown.GroupID] || p.groupItem(shown.GroupID) == nil {
+			if _, ok := wantIn[k]; !ok {
+				for _, it := range v.itemsOf(k) {
+					p.remove(it)
+				}
+			}
+		}
+	}
+
+	// Each group's order: the buddies wanted there, with the entries left
+	// alone where they were.
+	withExtras := func(gid uint16, ids []uint16) []uint16 {
+		for i, it := range v.buddies[gid] {
+			if extra[it] {
+				ids = slices.Insert(ids, min(i, len(ids)), it.ItemID)
+			}
+		}
+		return ids
+	}
+	var rootOrder []uint16
+	for _, w := range groups {
+		rootOrder = append(rootOrder, w.gid)
+		ids := make([]uint16, 0, len(w.buddies))
+		for _, n := range w.buddies {
+			ids = append(ids, itemOf[screenname.Normalize(n)])
+		}
+		if !w.exists {
+			ng := withOrder(oscar.FeedbagItem{Name: w.name, GroupID: w.gid, Class: oscar.FeedbagClassGroup}, ids)
 			p.ins = append(p.ins, ng)
 			p.real = true
 			continue
 		}
-		gi := p.groupItem(gid)
-		p.setOrder(gi, ids, g.Name)
+		p.setOrder(p.groupItem(w.gid), withExtras(w.gid, ids), w.name)
 	}
-	// Buddies not wanted anywhere.
-	for k := range v.byName {
-		if !placed[k] {
-			for _, it := range v.itemsOf(k) {
-				p.remove(it)
-			}
-		}
-	}
-	// Groups not wanted: deleted when safe, else emptied and left out of
-	// the root's order.
-	for _, gi := range v.groups {
+	// Groups not wanted: kept as they are when they hold entries left
+	// alone; else deleted when safe, else emptied and left out of the
+	// root's order.
+	for i, gi := range v.groups {
 		if wantGroup[gi.GroupID] {
+			continue
+		}
+		if ids := withExtras(gi.GroupID, nil); len(ids) > 0 {
+			rootOrder = slices.Insert(rootOrder, min(i, len(rootOrder)), gi.GroupID)
+			p.setOrder(gi, ids, gi.Name)
 			continue
 		}
 		if !p.remove(gi) && len(orderOf(gi)) > 0 {
@@ -216,6 +299,17 @@ func (p *planner) buddies(want List) {
 	case v.root != nil:
 		p.setOrder(v.root, rootOrder, v.root.Name)
 	}
+}
+
+// duplicate describes it, an entry of the buddy name other than the one
+// the list shows; shownIn is the group the buddy is wanted in ("" when
+// removed).
+func (p *planner) duplicate(it *oscar.FeedbagItem, name, shownIn string, deleted bool) Duplicate {
+	group := DefaultGroup
+	if gi := p.groupItem(it.GroupID); gi != nil {
+		group = groupName(gi.Name)
+	}
+	return Duplicate{Name: name, Group: group, ShownIn: shownIn, Deleted: deleted, Item: *it}
 }
 
 // groupItem returns the group item of gid, shown or left over.
@@ -346,7 +440,7 @@ func (p *planner) settings(want List) {
 // transaction lays the edits out: deletes, inserts (groups first), then
 // updates, each in SNACs of at most maxEditBytes of items.
 func (p *planner) transaction() *Transaction {
-	t := &Transaction{Kept: p.kept}
+	t := &Transaction{Kept: p.kept, Duplicates: p.dups}
 	if !p.real {
 		return t
 	}

@@ -281,6 +281,7 @@ func (c *Client) syncList(ctx context.Context, sess *bos.Session) *BuddyListSync
 	after := sess.Feedbag()
 	synced, _ := after.List()
 	o.Up = withoutTyping(buddylist.Diff(remote, synced))
+	o.Notes = append(o.Notes, duplicateNotes(tx.Duplicates, s.state.Feedbag, after)...)
 	s.state.Feedbag = after
 	s.state.Base = buddylist.Reconcile(base, local, synced)
 	if err := s.save(); err != nil {
@@ -442,6 +443,30 @@ func (c *Client) writeDown(cfg *config.Config, changes []buddylist.Change) (done
 		}
 	}
 	return done, notWritten, nil
+}
+
+// duplicateNotes says in sentences what a sync did with the entries of
+// buddies the server lists in more than one group: each entry left alone,
+// the first time it is seen (prev, the server's list as the last sync saw
+// it, lacks it), and each one deleted with its buddy's move or removal
+// (after, the server's list now, lacks it).
+func duplicateNotes(dups []buddylist.Duplicate, prev, after *buddylist.Feedbag) []string {
+	var out []string
+	for _, d := range dups {
+		switch {
+		case d.Deleted && after.Has(d.Item):
+		case d.Deleted && d.ShownIn == "":
+			out = append(out, d.Name+" was also in the group "+d.Group+" on the server: taken out of it too, since "+d.Name+" was removed")
+		case d.Deleted:
+			out = append(out, d.Name+" was also in the group "+d.Group+" on the server: taken out of it, since "+d.Name+" now goes in "+d.ShownIn+" only")
+		case prev.Has(d.Item):
+		case d.Group == d.ShownIn:
+			out = append(out, d.Name+" is listed twice in the group "+d.Group+" on the server: aim leaves the second entry alone")
+		default:
+			out = append(out, d.Name+" is also in the group "+d.Group+" on the server (another client put it there): aim keeps "+d.Name+" in "+d.ShownIn+" only and leaves that entry alone")
+		}
+	}
+	return out
 }
 
 // notWrittenText says in a sentence which change from the server the

@@ -489,6 +489,9 @@ func TestFileEditSyncs(t *testing.T) {
 	}
 }
 
+// order is a group item's order list TLV (0x00C8).
+func order(ids ...uint16) oscar.TLVList { return oscar.TLVList(oscar.AppendOrderTLV(nil, ids)) }
+
 // insertItems puts items on LabAlice's server list the way another client
 // would, in one transaction.
 func insertItems(t *testing.T, srv *oscartest.Server, items ...oscar.FeedbagItem) {
@@ -513,7 +516,6 @@ func TestBlankGroupKeepsItsBuddy(t *testing.T) {
 	for _, name := range []string{" ", "\t", "\u00a0", "\u3000", " \n"} {
 		t.Run(fmt.Sprintf("%q", name), func(t *testing.T) {
 			srv := listServer(t, oscartest.Release2026)
-			order := func(ids ...uint16) oscar.TLVList { return oscar.TLVList(oscar.AppendOrderTLV(nil, ids)) }
 			insertItems(t, srv,
 				oscar.FeedbagItem{Class: oscar.FeedbagClassGroup, TLVs: order(1)},
 				oscar.FeedbagItem{Name: name, GroupID: 1, Class: oscar.FeedbagClassGroup, TLVs: order(1)},
@@ -615,7 +617,6 @@ func TestKilledSyncKeepsRemovals(t *testing.T) {
 // and the buddy in that group stays on the server, sync after sync.
 func TestUnwritableGroupIsSkipped(t *testing.T) {
 	srv := listServer(t, oscartest.Release2026)
-	order := func(ids ...uint16) oscar.TLVList { return oscar.TLVList(oscar.AppendOrderTLV(nil, ids)) }
 	insertItems(t, srv,
 		oscar.FeedbagItem{Class: oscar.FeedbagClassGroup, TLVs: order(1, 2)},
 		oscar.FeedbagItem{Name: "Work\nStuff", GroupID: 1, Class: oscar.FeedbagClassGroup, TLVs: order(1)},
@@ -642,5 +643,47 @@ func TestUnwritableGroupIsSkipped(t *testing.T) {
 	defer sess.Logout(context.WithoutCancel(t.Context()))
 	if l, _ := sess.Feedbag().List(); l.Len() != 2 {
 		t.Errorf("the server's list: %+v, want palx and paly", l)
+	}
+}
+
+// TestBuddyInTwoGroupsLeftAlone: a buddy another client listed in two
+// groups comes down in the first; its entry in the other group stays on
+// the server, sync after sync, and the user is told so once, in words.
+func TestBuddyInTwoGroupsLeftAlone(t *testing.T) {
+	srv := listServer(t, oscartest.Release2026)
+	insertItems(t, srv,
+		oscar.FeedbagItem{Class: oscar.FeedbagClassGroup, TLVs: order(1, 2)},
+		oscar.FeedbagItem{Name: "GroupA", GroupID: 1, Class: oscar.FeedbagClassGroup, TLVs: order(1)},
+		oscar.FeedbagItem{Name: "GroupB", GroupID: 2, Class: oscar.FeedbagClassGroup, TLVs: order(2)},
+		oscar.FeedbagItem{Name: "labbob", GroupID: 1, ItemID: 1, Class: oscar.FeedbagClassBuddy},
+		oscar.FeedbagItem{Name: "labbob", GroupID: 2, ItemID: 2, Class: oscar.FeedbagClassBuddy})
+	a := newMachine(t, srv, "screen_name: LabAlice\n")
+	a.start()
+	synced := nextOut[*client.BuddyListSynced](a)
+	if len(synced.Up) != 0 || !hasChange(synced.Down, buddylist.BuddyAdded, "labbob") || len(synced.Notes) != 1 ||
+		!strings.Contains(synced.Notes[0], "labbob is also in the group GroupB on the server") {
+		t.Errorf("first sync: %s", client.Text(synced))
+	}
+	if err := a.c.Exec(t.Context(), 1, "add LabCarol GroupA", true); err != nil {
+		t.Fatal(err)
+	}
+	synced = nextOut[*client.BuddyListSynced](a)
+	if len(synced.Notes) != 0 || hasChange(synced.Up, buddylist.GroupRemoved, "GroupB") {
+		t.Errorf("the sync of an add: %s", client.Text(synced))
+	}
+	a.stop()
+	if got := a.buddies(); !slices.Equal(got["GroupA"], []string{"labbob", "LabCarol"}) || len(got) != 1 {
+		t.Errorf("config file: %v", got)
+	}
+	sess := bosSession(t, srv, "LabAlice", "alicepw1", true)
+	defer sess.Logout(context.WithoutCancel(t.Context()))
+	var groups []uint16
+	for _, it := range sess.Feedbag().Items() {
+		if it.Class == oscar.FeedbagClassBuddy && it.Name == "labbob" {
+			groups = append(groups, it.GroupID)
+		}
+	}
+	if slices.Sort(groups); !slices.Equal(groups, []uint16{1, 2}) {
+		t.Errorf("labbob's entries on the server are in groups %v, want 1 and 2", groups)
 	}
 }
