@@ -336,7 +336,7 @@ func (r *sessionRoom) Exec(ctx context.Context, _ int, line string, _ bool) erro
 	cmd := client.Lookup(word)
 	quit := cmd == client.CmdQuit
 	if quit {
-		cmd, rest = client.CmdLeave, `"`+r.room+`"`
+		cmd = client.CmdLeave
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -358,7 +358,15 @@ func (r *sessionRoom) Exec(ctx context.Context, _ int, line string, _ bool) erro
 		}
 		r.c = c
 	}
-	res, err := remote(ctx, r.c, cmd.Name, socketArgs(rest), r.notice)
+	args := []string{r.room}
+	if !quit {
+		var err error
+		if args, err = client.SplitArgs(cmd, rest); err != nil {
+			r.out.print(client.Stamp(&client.Result{Command: cmd.Name, Error: err.Error()}, time.Now()))
+			return nil
+		}
+	}
+	res, err := remote(ctx, r.c, cmd.Name, args, r.notice)
 	if err != nil {
 		// The connection may carry no other request (the control client
 		// takes some failures' codes for a hang-up): the next dials again.
@@ -417,7 +425,7 @@ func (r *sessionRoom) end(ctx context.Context) error {
 		return err // none: the room went with the session
 	}
 	defer c.Close()
-	res, err := remote(ctx, c, client.CmdLeave.Name, []string{`"` + r.room + `"`}, nil)
+	res, err := remote(ctx, c, client.CmdLeave.Name, []string{r.room}, nil)
 	if err != nil {
 		return err
 	}
@@ -429,17 +437,3 @@ func (r *sessionRoom) end(ctx context.Context) error {
 
 // leaveTimeout bounds leaving the room through the session at the end.
 const leaveTimeout = 10 * time.Second
-
-// socketArgs splits what follows a command's word for the socket: the
-// first word (a name, or the start of a quoted one), then the rest as
-// typed.
-func socketArgs(rest string) []string {
-	if rest == "" {
-		return nil
-	}
-	i := strings.IndexAny(rest, " \t")
-	if i < 0 {
-		return []string{rest}
-	}
-	return []string{rest[:i], strings.TrimSpace(rest[i+1:])}
-}

@@ -444,3 +444,39 @@ func TestDo(t *testing.T) {
 		}
 	})
 }
+
+// Arguments given as a list (the command line, the control socket) are
+// never joined and read again: leading spaces, quotes and tabs in a
+// message, and a name with spaces, arrive as given.
+func TestDoKeepsArgumentsAsGiven(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var got []string
+		srv := pipeServer(t, func(s *oscartest.Server) {
+			s.AddBot("Echo Bot", func(from, text string) string {
+				mu.Lock()
+				got = append(got, text)
+				mu.Unlock()
+				return ""
+			})
+		})
+		c, _ := start(t, srv, time.Second)
+		texts := []string{"   three leading spaces", "\ttab first", `"quoted" and 'single'`, "two  spaces  inside "}
+		for _, text := range texts {
+			if r := c.Do(t.Context(), client.CmdSend, []string{"Echo Bot", text}, true); !r.OK {
+				t.Fatalf("send %q = %+v", text, r)
+			}
+		}
+		synctest.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		if len(got) != len(texts) {
+			t.Fatalf("the bot got %q", got)
+		}
+		for i, text := range texts {
+			if want := client.IMBody(text, false); got[i] != want {
+				t.Errorf("sent %q, the bot got %q, want %q", text, got[i], want)
+			}
+		}
+	})
+}

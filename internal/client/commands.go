@@ -168,8 +168,14 @@ type call struct {
 	ctx   context.Context
 	cmd   *Command
 	sess  *bos.Session // when cmd.Online
-	args  string
-	flags []string // the options given (Command.Flags)
+	args  string       // the rest of a typed line, after the options
+	flags []string     // the options given (Command.Flags)
+	// argv, when parsed, are the arguments as a list (from the command
+	// line, through the control socket): a screen name is one argument,
+	// and the text after it is kept exactly as given (leading spaces,
+	// quotes, tabs), never joined and read again.
+	argv   []string
+	parsed bool
 	// later, set by run, waits for the server's answer: the result comes
 	// from it, on its own goroutine.
 	later func() (*Result, error)
@@ -177,6 +183,35 @@ type call struct {
 }
 
 func (x *call) usage() string { return x.cmd.Usage() }
+
+// nameAndRest is the command's screen name and the text after it: the
+// first argument and the others joined by spaces, or read from the typed
+// line ("quoted" when the name holds spaces).
+func (x *call) nameAndRest() (name, rest string, err error) {
+	if !x.parsed {
+		return nameAndRest(x.args)
+	}
+	if len(x.argv) == 0 || strings.TrimSpace(x.argv[0]) == "" {
+		return "", "", errors.New("no screen name")
+	}
+	return strings.TrimSpace(x.argv[0]), strings.Join(x.argv[1:], " "), nil
+}
+
+// rest is all the command's arguments as one text.
+func (x *call) rest() string {
+	if !x.parsed {
+		return x.args
+	}
+	return strings.Join(x.argv, " ")
+}
+
+// roomAndRest is the room the command names and the text after it.
+func (x *call) roomAndRest() (name, rest string, err error) {
+	if !x.parsed {
+		return x.c.rooms.roomAndRest(x.args)
+	}
+	return x.nameAndRest()
+}
 
 // Exec runs one line of input, numbered id. Its frame is queued before Exec
 // returns, so the server sees commands in the order they are given;
@@ -198,7 +233,7 @@ func (c *Client) Exec(ctx context.Context, id int, line string, wait bool) error
 	if cmd != nil {
 		name = cmd.Name
 	}
-	x, r, err := c.begin(ctx, cmd, name, args, wait)
+	x, r, err := c.begin(ctx, cmd, name, &call{args: args}, wait)
 	switch {
 	case errors.Is(err, errSessionOver):
 		c.inOrder(id, line, name, func() (*Result, error) { return r, err }, true, wait)
@@ -303,10 +338,7 @@ func (c *Client) Begin(ctx context.Context, cmd *Command, args []string, wait bo
 	for len(args) > 0 && slices.Contains(cmd.Flags, args[0]) {
 		flags, args = append(flags, args[0]), args[1:]
 	}
-	if len(args) > 0 && strings.HasPrefix(cmd.Args, "NAME") {
-		args = append([]string{QuoteName(args[0])}, args[1:]...) // names hold no quotes
-	}
-	x, r, err := c.begin(ctx, cmd, cmd.Name, strings.Join(append(flags, args...), " "), wait)
+	x, r, err := c.begin(ctx, cmd, cmd.Name, &call{flags: flags, argv: append([]string{}, args...), parsed: true}, wait)
 	if err == nil && x.later != nil {
 		if !c.hold() {
 			err = errSessionOver
@@ -322,9 +354,10 @@ func (c *Client) Begin(ctx context.Context, cmd *Command, args []string, wait bo
 	return func() (*Result, error) { return res, err }
 }
 
-// begin runs cmd (named name as typed; nil if unknown) up to the point
-// where its frame is queued. x.later, if set, waits for the answer.
-func (c *Client) begin(ctx context.Context, cmd *Command, name, args string, wait bool) (x *call, r *Result, err error) {
+// begin runs cmd (named name as typed; nil if unknown) with the arguments
+// in in (a typed line's rest, or parsed ones) up to the point where its
+// frame is queued. x.later, if set, waits for the answer.
+func (c *Client) begin(ctx context.Context, cmd *Command, name string, in *call, wait bool) (x *call, r *Result, err error) {
 	c.cmdMu.Lock()
 	closed := c.closed
 	c.cmdMu.Unlock()
@@ -334,9 +367,12 @@ func (c *Client) begin(ctx context.Context, cmd *Command, name, args string, wai
 	case cmd == nil:
 		return nil, nil, fmt.Errorf("unknown command %q (type %s for the list)", Clip(name), CmdHelp.Name)
 	}
-	x = &call{c: c, ctx: ctx, cmd: cmd}
-	if x.args, x.flags, err = takeFlags(cmd, args); err != nil {
-		return x, nil, err
+	x = in
+	x.c, x.ctx, x.cmd = c, ctx, cmd
+	if !x.parsed {
+		if x.args, x.flags, err = takeFlags(cmd, x.args); err != nil {
+			return x, nil, err
+		}
 	}
 	if cmd.Online {
 		if x.sess, err = c.live.session(ctx, wait); err != nil {
@@ -421,7 +457,7 @@ func (c *Client) finish(ctx context.Context) {
 // sendIM sends the rest of the line, as HTML if html, else as text
 // (IMBody).
 func sendIM(x *call, auto, html bool) (*Result, error) {
-	name, text, err := nameAndRest(x.args)
+	name, text, err := x.nameAndRest()
 	if err == nil && text == "" {
 		err = fmt.Errorf("no message text (%s)", x.usage())
 	}
@@ -462,7 +498,7 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 }
 
 func addBuddy(x *call) (*Result, error) {
-	name, group, err := nameAndRest(x.args)
+	name, group, err := x.nameAndRest()
 	if err != nil {
 		return nil, err
 	}
@@ -492,7 +528,7 @@ func addBuddy(x *call) (*Result, error) {
 }
 
 func removeBuddy(x *call) (*Result, error) {
-	name, extra, err := nameAndRest(x.args)
+	name, extra, err := x.nameAndRest()
 	if err == nil && extra != "" {
 		err = fmt.Errorf("unexpected %q after the name (%s)", Clip(extra), x.usage())
 	}
@@ -520,28 +556,29 @@ func removeBuddy(x *call) (*Result, error) {
 }
 
 func setProfile(x *call) (*Result, error) {
-	if err := x.sess.SetProfile(x.ctx, x.args); err != nil {
+	if err := x.sess.SetProfile(x.ctx, x.rest()); err != nil {
 		return nil, err
 	}
-	x.c.live.setProfile(x.args)
+	x.c.live.setProfile(x.rest())
 	return &Result{Summary: "profile set"}, nil
 }
 
 func setAway(x *call) (*Result, error) {
-	away := x.args != ""
-	r := &Result{Away: &away, Summary: "away: " + x.args}
+	text := x.rest()
+	away := text != ""
+	r := &Result{Away: &away, Summary: "away: " + text}
 	if !away {
 		r.Summary = "back (away message cleared)"
 	}
-	if err := x.sess.SetAway(x.ctx, x.args); err != nil {
+	if err := x.sess.SetAway(x.ctx, text); err != nil {
 		return r, err
 	}
-	x.c.live.setAway(x.args)
+	x.c.live.setAway(text)
 	return r, nil
 }
 
 func getInfo(x *call) (*Result, error) {
-	name, extra, err := nameAndRest(x.args)
+	name, extra, err := x.nameAndRest()
 	if err == nil && extra != "" {
 		err = fmt.Errorf("unexpected %q after the name (%s)", Clip(extra), x.usage())
 	}
@@ -608,7 +645,7 @@ func deref[T any](p *T) T {
 }
 
 func warn(x *call) (*Result, error) {
-	name, mode, err := nameAndRest(x.args)
+	name, mode, err := x.nameAndRest()
 	anon := false
 	switch strings.ToLower(mode) {
 	case "":
@@ -748,6 +785,33 @@ func cut(s string) (word, rest string) {
 		return s, ""
 	}
 	return s[:i], strings.TrimLeftFunc(s[i:], unicode.IsSpace)
+}
+
+// SplitArgs reads what follows cmd's word on a typed line into its
+// argument list, for a front end that passes commands on as lists (the
+// chat over a running session): its options first, then a screen name or
+// room ("quoted" when it holds spaces) as one argument for each the
+// command's Args starts with, then the rest as typed.
+func SplitArgs(cmd *Command, rest string) ([]string, error) {
+	rest, flags, err := takeFlags(cmd, rest)
+	if err != nil {
+		return nil, err
+	}
+	args := flags
+	for _, w := range strings.Fields(cmd.Args) {
+		if rest == "" || (w != "NAME" && w != "ROOM") {
+			break
+		}
+		var name string
+		if name, rest, err = nameAndRest(rest); err != nil {
+			return nil, err
+		}
+		args = append(args, name)
+	}
+	if rest != "" {
+		args = append(args, rest)
+	}
+	return args, nil
 }
 
 // nameAndRest reads a screen name, "quoted" or 'quoted' when it holds

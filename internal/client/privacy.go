@@ -36,7 +36,7 @@ var ErrBlockSelf = errors.New("you cannot block yourself")
 var errNoConfig = errors.New("no config file to keep it in")
 
 func editNames(x *call, key string, add bool) (*Result, error) {
-	name, extra, err := nameAndRest(x.args)
+	name, extra, err := x.nameAndRest()
 	if err == nil && extra != "" {
 		err = fmt.Errorf("unexpected %q after the name (%s)", extra, x.usage())
 	}
@@ -89,7 +89,7 @@ func editNames(x *call, key string, add bool) (*Result, error) {
 }
 
 func setPrivacy(x *call) (*Result, error) {
-	mode := strings.ToLower(strings.TrimSpace(x.args))
+	mode := strings.ToLower(strings.TrimSpace(x.rest()))
 	r := &Result{Privacy: mode}
 	cfg := x.c.opts.Config
 	if cfg == nil {
@@ -130,7 +130,7 @@ func listBlocked(x *call) (*Result, error) {
 }
 
 func moveBuddy(x *call) (*Result, error) {
-	name, group, err := nameAndRest(x.args)
+	name, group, err := x.nameAndRest()
 	if err == nil && strings.TrimSpace(group) == "" {
 		err = fmt.Errorf("no group (%s)", x.usage())
 	}

@@ -387,7 +387,7 @@ func (m *rooms) inRoom(name string) (*roomRun, error) {
 }
 
 func joinRoom(x *call) (*Result, error) {
-	name, err := roomArg(x.args)
+	name, err := roomArg(x.rest())
 	if err != nil {
 		return nil, fmt.Errorf("cannot join: %w", err)
 	}
@@ -432,7 +432,7 @@ func (m *rooms) roomAndRest(s string) (name, rest string, err error) {
 }
 
 func say(x *call) (*Result, error) {
-	name, text, err := x.c.rooms.roomAndRest(x.args)
+	name, text, err := x.roomAndRest()
 	if err == nil && text == "" {
 		err = fmt.Errorf("no message text (%s)", x.usage())
 	}
@@ -456,7 +456,7 @@ func say(x *call) (*Result, error) {
 }
 
 func leaveRoom(x *call) (*Result, error) {
-	name, err := roomArg(x.args)
+	name, err := roomArg(x.rest())
 	if err != nil {
 		return nil, err
 	}
@@ -470,7 +470,7 @@ func leaveRoom(x *call) (*Result, error) {
 }
 
 func roomMembers(x *call) (*Result, error) {
-	name, err := roomArg(x.args)
+	name, err := roomArg(x.rest())
 	if err != nil {
 		return nil, err
 	}
@@ -494,11 +494,16 @@ func listRooms(x *call) (*Result, error) {
 }
 
 func invite(x *call) (*Result, error) {
-	to, rest, err := nameAndRest(x.args)
+	to, rest, err := x.nameAndRest()
 	if err != nil {
 		return nil, err
 	}
-	room, text, err := x.c.rooms.roomAndRest(rest)
+	var room, text string
+	if x.parsed && len(x.argv) > 1 {
+		room, text = x.argv[1], strings.Join(x.argv[2:], " ")
+	} else {
+		room, text, err = x.c.rooms.roomAndRest(rest)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("no room (%s)", x.usage())
 	}
@@ -515,8 +520,8 @@ func invite(x *call) (*Result, error) {
 }
 
 func accept(x *call) (*Result, error) {
-	if x.args != "" {
-		return nil, fmt.Errorf("unexpected %q (accept takes the last invitation)", x.args)
+	if x.rest() != "" {
+		return nil, fmt.Errorf("unexpected %q (accept takes the last invitation)", x.rest())
 	}
 	inv := x.c.rooms.takeInvite()
 	if inv == nil {
