@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/control"
 )
@@ -243,4 +244,130 @@ func TestDialNoSession(t *testing.T) {
 	if !errors.As(err, &no) || no.Path != path {
 		t.Fatalf("Dial: %v, want a *NoSessionError for %s", err, path)
 	}
+}
+
+// squat makes dir the way another user would: theirs (as root) or, as
+// anyone else, open to others; either way unsafe to put a socket in.
+func squat(t *testing.T, dir string) {
+	t.Helper()
+	mkdir(t, dir, 0o755)
+	if os.Getuid() == 0 {
+		if err := os.Chown(dir, nobody, nobody); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// listenSession runs ListenSession, closing the server at the test's end.
+func listenSession(t *testing.T, d control.Dirs, name string, opts control.Options) (*control.Server, []error) {
+	t.Helper()
+	srv, skipped, err := control.ListenSession(d, name, echo, opts)
+	if err != nil {
+		t.Fatalf("ListenSession: %v (skipped %v)", err, skipped)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv, skipped
+}
+
+// Without a runtime dir, the system's per-user one is used when it is
+// this user's; else the temp dir's aim-<uid>; and when another user made
+// that first, a fresh private directory, which Find finds, and which goes
+// when the session does. Only a place that is passed over is reported.
+func TestListenSessionPlaces(t *testing.T) {
+	uid := strconv.Itoa(os.Getuid())
+	t.Run("run user", func(t *testing.T) {
+		runUser := filepath.Join(t.TempDir(), uid)
+		mkdir(t, runUser, 0o700)
+		d := control.Dirs{RunUser: runUser, Temp: t.TempDir()}
+		srv, skipped := listenSession(t, d, "Lab Bob", control.Options{})
+		if want := filepath.Join(runUser, "aim", "labbob.sock"); srv.Path() != want || len(skipped) != 0 {
+			t.Errorf("socket at %s (skipped %v), want %s", srv.Path(), skipped, want)
+		}
+	})
+	t.Run("run user not ours", func(t *testing.T) {
+		runUser := filepath.Join(t.TempDir(), uid)
+		squat(t, runUser)
+		tmp := t.TempDir()
+		d := control.Dirs{RunUser: runUser, Temp: tmp}
+		srv, _ := listenSession(t, d, "Lab Bob", control.Options{})
+		if want := filepath.Join(tmp, "aim-"+uid, "labbob.sock"); srv.Path() != want {
+			t.Errorf("socket at %s, want %s", srv.Path(), want)
+		}
+	})
+	t.Run("temp dir squatted", func(t *testing.T) {
+		tmp := t.TempDir()
+		squat(t, filepath.Join(tmp, "aim-"+uid))
+		d := control.Dirs{RunUser: filepath.Join(tmp, "none"), Temp: tmp}
+		srv, skipped, err := control.ListenSession(d, "Lab Bob", echo, control.Options{})
+		if err != nil {
+			t.Fatalf("ListenSession: %v", err)
+		}
+		dir := filepath.Dir(srv.Path())
+		if !strings.HasPrefix(filepath.Base(dir), "aim-"+uid+"-") || filepath.Dir(dir) != tmp {
+			t.Errorf("socket at %s, want one in a fresh directory %s/aim-%s-...", srv.Path(), tmp, uid)
+		}
+		var unsafe *control.UnsafeDirError
+		if len(skipped) != 1 || !errors.As(skipped[0], &unsafe) {
+			t.Errorf("skipped %v, want the squatted directory", skipped)
+		}
+		if fi, err := os.Lstat(dir); err != nil || fi.Mode() != os.ModeDir|0o700 {
+			t.Errorf("the fresh directory: %v, %v; want mode 0700", fi, err)
+		}
+		if found, err := control.Find(d, "labbob"); err != nil || found != srv.Path() {
+			t.Errorf("Find = %s, %v; want %s", found, err, srv.Path())
+		}
+		roundTrip(t, srv.Path())
+		if _, _, err := control.ListenSession(d, "LabBob", echo, control.Options{}); !errors.As(err, new(*control.InUseError)) {
+			t.Errorf("a second ListenSession: %v, want an *InUseError", err)
+		}
+		srv.Close()
+		if _, err := os.Lstat(dir); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("the fresh directory is still there after Close: %v", err)
+		}
+	})
+	t.Run("too long", func(t *testing.T) {
+		long := filepath.Join(t.TempDir(), strings.Repeat("r", 100))
+		tmp := t.TempDir()
+		d := control.Dirs{Runtime: long, RunUser: filepath.Join(tmp, "none"), Temp: tmp}
+		srv, skipped := listenSession(t, d, "Lab Bob", control.Options{})
+		if want := filepath.Join(tmp, "aim-"+uid, "labbob.sock"); srv.Path() != want || len(skipped) != 1 || !strings.Contains(skipped[0].Error(), "longer than") {
+			t.Errorf("socket at %s (skipped %v), want %s, the runtime dir skipped as too long", srv.Path(), skipped, want)
+		}
+		if found, _ := control.Find(d, "Lab Bob"); found != srv.Path() {
+			t.Errorf("Find = %s, want %s", found, srv.Path())
+		}
+	})
+	t.Run("nowhere", func(t *testing.T) {
+		long := filepath.Join(t.TempDir(), strings.Repeat("t", 100))
+		d := control.Dirs{Runtime: long, RunUser: filepath.Join(long, "none"), Temp: long}
+		if srv, _, err := control.ListenSession(d, "Lab Bob", echo, control.Options{}); err == nil || !strings.Contains(err.Error(), "longer than") {
+			if err == nil {
+				srv.Close()
+			}
+			t.Fatalf("ListenSession: %v, want an error saying the paths are too long", err)
+		}
+	})
+}
+
+// A session whose socket directory was removed makes it again at its next
+// check, and serves there; the socket it had is then no one's.
+func TestSocketMadeAgain(t *testing.T) {
+	path := socketPath(t)
+	tick := make(chan time.Time)
+	listen(t, path, echo, control.Options{Tick: tick})
+	if err := os.RemoveAll(filepath.Dir(path)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := control.Dial(t.Context(), path); !isNoSession(err) {
+		t.Fatalf("Dial with the directory gone: %v, want a *NoSessionError", err)
+	}
+	tick <- time.Now()
+	tick <- time.Now() // taken once the first check is done
+	roundTrip(t, path)
+	fi, err := os.Lstat(filepath.Dir(path))
+	if err != nil || fi.Mode() != os.ModeDir|0o700 {
+		t.Errorf("the directory made again: %v, %v; want mode 0700", fi, err)
+	}
+	tick <- time.Now() // nothing to do: the socket is there
+	roundTrip(t, path)
 }

@@ -20,6 +20,7 @@ const (
 	DefaultQueueLen    = 256
 	DefaultMaxInFlight = 16
 	DefaultDropGrace   = time.Second
+	DefaultCheckEvery  = 30 * time.Second
 )
 
 // Options tune a Server; the zero value is ready to use.
@@ -35,6 +36,12 @@ type Options struct {
 	// DropGrace bounds the write in progress and the note when a client
 	// is dropped; then its connection is closed whatever it does.
 	DropGrace time.Duration
+	// CheckEvery is how often the server checks that its socket is still
+	// there, and makes it again if it is not: a cleaner of the runtime
+	// directory, or a person, may remove it while the session runs.
+	CheckEvery time.Duration
+	// Tick, if set, replaces the ticker of CheckEvery: a test's fake clock.
+	Tick <-chan time.Time
 }
 
 // Handler starts one request. The requests of one client start one at a
@@ -75,22 +82,25 @@ var ErrServerClosed = errors.New("control: server closed")
 
 // Server is the control socket of one account's session: it accepts
 // connections from this user's processes and runs their requests with a
-// Handler. It owns a goroutine that accepts, and per connection one that
-// reads, one that starts requests, one that writes and one per running
-// Later; Shutdown and Close stop them all and wait for them.
+// Handler. It owns a goroutine that accepts, one that checks the socket
+// is still there (recheck), and per connection one that reads, one that
+// starts requests, one that writes and one per running Later; Shutdown
+// and Close stop them all and wait for them.
 type Server struct {
 	path    string
-	ln      *net.UnixListener
-	lock    *os.File
 	handler Handler
 	opts    Options
 	uid     int
+	fresh   bool // the directory was made for this server alone: removed at the end
 
 	ctx    context.Context // ends when the server shuts down
 	cancel context.CancelCauseFunc
 	wg     sync.WaitGroup // the accept loop and each connection
 
 	mu      sync.Mutex
+	ln      *net.UnixListener // replaced when recheck makes the socket again
+	lock    *os.File
+	sock    os.FileInfo // of the socket file ln made
 	conns   map[*conn]struct{}
 	closing bool
 	done    chan struct{} // closed when Shutdown or Close has finished
@@ -115,25 +125,18 @@ func Listen(path string, h Handler, opts Options) (*Server, error) {
 	if opts.DropGrace <= 0 {
 		opts.DropGrace = DefaultDropGrace
 	}
-	if err := prepareDir(filepath.Dir(path)); err != nil {
-		return nil, err
+	if opts.CheckEvery <= 0 {
+		opts.CheckEvery = DefaultCheckEvery
 	}
-	lock, ok, err := lockFile(path + ".lock")
+	ln, lock, sock, err := claim(path)
 	if err != nil {
-		return nil, fmt.Errorf("control socket: %w", err)
-	}
-	if !ok {
-		return nil, &InUseError{Path: path}
-	}
-	ln, err := listenUnix(path)
-	if err != nil {
-		lock.Close()
 		return nil, err
 	}
 	s := &Server{
 		path:    path,
 		ln:      ln,
 		lock:    lock,
+		sock:    sock,
 		handler: h,
 		opts:    opts,
 		uid:     os.Getuid(),
@@ -141,9 +144,92 @@ func Listen(path string, h Handler, opts Options) (*Server, error) {
 		done:    make(chan struct{}),
 	}
 	s.ctx, s.cancel = context.WithCancelCause(context.Background())
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go s.accept()
+	go s.keep()
 	return s, nil
+}
+
+// claim makes the directory, takes the lock and binds the socket at path.
+func claim(path string) (*net.UnixListener, *os.File, os.FileInfo, error) {
+	if err := prepareDir(filepath.Dir(path)); err != nil {
+		return nil, nil, nil, err
+	}
+	lock, ok, err := lockFile(path + ".lock")
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("control socket: %w", err)
+	}
+	if !ok {
+		return nil, nil, nil, &InUseError{Path: path}
+	}
+	ln, err := listenUnix(path)
+	if err != nil {
+		lock.Close()
+		return nil, nil, nil, err
+	}
+	sock, err := os.Lstat(path)
+	if err != nil {
+		ln.Close()
+		lock.Close()
+		return nil, nil, nil, fmt.Errorf("control socket: %w", err)
+	}
+	return ln, lock, sock, nil
+}
+
+// keep runs recheck every CheckEvery until the server shuts down.
+func (s *Server) keep() {
+	defer s.wg.Done()
+	tick := s.opts.Tick
+	if tick == nil {
+		t := time.NewTicker(s.opts.CheckEvery)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-tick:
+			s.recheck()
+		}
+	}
+}
+
+// recheck makes the socket again if its file is gone (its directory
+// removed, say) or is not the one this server made: clients could not
+// reach the session any more. What it cannot make now it tries again at
+// the next check.
+func (s *Server) recheck() {
+	s.mu.Lock()
+	sock := s.sock
+	s.mu.Unlock()
+	if fi, err := os.Lstat(s.path); err == nil && os.SameFile(fi, sock) {
+		return
+	}
+	ln, lock, sock, err := claim(s.path)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		ln.Close()
+		lock.Close()
+		return
+	}
+	old, oldLock := s.ln, s.lock
+	s.ln, s.lock, s.sock = ln, lock, sock
+	s.mu.Unlock()
+	old.SetUnlinkOnClose(false) // its file is gone: what is at the path now is the new one
+	old.Close()                 // the accept loop goes on with the new listener
+	oldLock.Close()
+}
+
+// listener returns the listener accepted on now.
+func (s *Server) listener() *net.UnixListener {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ln
 }
 
 // listenUnix binds path, replacing a stale socket. The caller holds the
@@ -201,9 +287,16 @@ func (s *Server) accept() {
 	defer s.wg.Done()
 	var delay time.Duration
 	for {
-		nc, err := s.ln.AcceptUnix()
+		ln := s.listener()
+		nc, err := ln.AcceptUnix()
 		if err != nil {
-			if s.ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
+			if s.ctx.Err() != nil {
+				return
+			}
+			if s.listener() != ln { // recheck made the socket again
+				continue
+			}
+			if errors.Is(err, net.ErrClosed) {
 				return
 			}
 			// Out of file descriptors or the like: wait, as net/http does.
@@ -308,7 +401,10 @@ func (s *Server) shutdown(ctx context.Context, note []byte) error {
 	for _, c := range conns {
 		c.stopReading()
 	}
-	err := s.ln.Close() // also removes the socket file
+	s.mu.Lock()
+	ln, lock := s.ln, s.lock
+	s.mu.Unlock()
+	err := ln.Close() // also removes the socket file
 	waited := make(chan struct{})
 	go func() { s.wg.Wait(); close(waited) }()
 	select {
@@ -319,8 +415,12 @@ func (s *Server) shutdown(ctx context.Context, note []byte) error {
 		}
 		<-waited
 	}
-	if lerr := s.lock.Close(); err == nil {
+	if lerr := lock.Close(); err == nil {
 		err = lerr
+	}
+	if s.fresh { // the lock file and the directory were this server's alone
+		os.Remove(s.path + ".lock")
+		os.Remove(filepath.Dir(s.path))
 	}
 	close(s.done)
 	if err != nil {
