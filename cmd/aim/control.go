@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
@@ -24,26 +25,35 @@ func (e *sessionRunningError) Error() string {
 		"use it with aim send, aim status or aim events, or end it with aim logout", e.ScreenName, e.Path)
 }
 
-// listenSession opens the control socket of screenName's session, before
-// it signs on. A live session there is a *sessionRunningError; a socket
-// that cannot be made for a reason that is not a danger leaves the session
-// without one (said on stderr).
-func listenSession(streams *IOStreams, runtimeDir, screenName string) (*sessionsock.Socket, error) {
-	s, err := sessionsock.Listen(runtimeDir, screenName)
-	var (
-		inUse  *control.InUseError
-		unsafe *control.UnsafeDirError
-	)
-	switch {
-	case err == nil:
-		return s, nil
-	case errors.As(err, &inUse):
-		return nil, &sessionRunningError{ScreenName: screenName, Path: inUse.Path}
-	case errors.As(err, &unsafe):
-		return nil, err
+// socketDirs are where control sockets may be, for sessions and commands.
+func socketDirs(runtimeDir string) control.Dirs {
+	return control.Dirs{Runtime: runtimeDir, Temp: os.TempDir()}
+}
+
+// sessionLockPath is the one-session lock of screenName's sessions, in its
+// state directory ("" without one).
+func sessionLockPath(screenName string) string {
+	dir := stateDir(screenName)
+	if dir == "" {
+		return ""
 	}
-	fmt.Fprintf(streams.ErrOut, "aim: no control socket for this session (other aim commands will sign on by themselves): %v\n", err)
-	return nil, nil
+	return filepath.Join(dir, "session.lock")
+}
+
+// listenSession takes the session lock at lockPath ("" for none) and opens
+// the control socket of screenName's session, before it signs on. A live
+// session of the name is a *sessionRunningError; a lock or socket that
+// cannot be had leaves the session without it, said on stderr.
+func listenSession(streams *IOStreams, runtimeDir, lockPath, screenName string) (*sessionsock.Socket, error) {
+	s, warn, err := sessionsock.Listen(socketDirs(runtimeDir), lockPath, screenName)
+	var inUse *control.InUseError
+	if errors.As(err, &inUse) {
+		return nil, &sessionRunningError{ScreenName: screenName, Path: inUse.Path}
+	}
+	if warn != nil {
+		fmt.Fprintf(streams.ErrOut, "aim: %v\n", warn)
+	}
+	return s, err
 }
 
 // The commands' side: find the session, and run a command through it.
@@ -84,7 +94,7 @@ func dialSession(ctx context.Context, runtimeDir string, cfg *config.Config) (*c
 	if cfg.ScreenName == "" {
 		return nil, nil
 	}
-	path, err := control.SocketPath(runtimeDir, os.TempDir(), cfg.ScreenName)
+	path, err := control.Find(socketDirs(runtimeDir), cfg.ScreenName)
 	if err != nil {
 		return nil, nil // the command's own checks say what is wrong with the name
 	}

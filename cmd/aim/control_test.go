@@ -704,3 +704,91 @@ func TestChatThroughSession(t *testing.T) {
 		t.Errorf("LabAlice signed on %d times, want 1", auths)
 	}
 }
+
+// aliceEnv starts a server with LabAlice and makes this test's aim
+// sign on as her.
+func aliceEnv(t *testing.T) {
+	t.Helper()
+	srv := newFastServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	t.Cleanup(srv.Close)
+	cliEnv(t, srv, "alicepw1")
+	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+}
+
+// secondLogin runs another aim login of LabAlice for a second and
+// returns its exit status and standard error.
+func secondLogin(t *testing.T) (int, string) {
+	t.Helper()
+	code, _, stderr := runCLI(t, "", "login", "--no-input", "--for", "1s")
+	return code, stderr
+}
+
+// TestLoginSocketDirSquatted: with no runtime dir, another user made the
+// temp dir's aim-<uid> first. aim login signs on all the same, with its
+// socket in a fresh private directory, says where in words, and the
+// commands find it there.
+func TestLoginSocketDirSquatted(t *testing.T) {
+	aliceEnv(t)
+	t.Setenv("XDG_RUNTIME_DIR", "")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	squatted := filepath.Join(tmp, fmt.Sprintf("aim-%d", os.Getuid()))
+	if err := os.Mkdir(squatted, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(squatted, 0o777) // past the umask
+	if os.Getuid() == 0 {
+		if err := os.Chown(squatted, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+	}
+	login := startCLI(t, "login", "--no-input")
+	login.out.waitFor(t, "signed on")
+	login.errOut.waitFor(t, "refusing to use it")
+	if !strings.Contains(login.errOut.String(), "the control socket is at "+tmp) {
+		t.Errorf("login's warning: %q, want where the socket is", login.errOut.String())
+	}
+	if code, stdout, stderr := runCLI(t, "", "status"); code != 0 || !strings.Contains(stdout, "LabAlice") {
+		t.Errorf("status: exit %d, %q %q; want the session found", code, stdout, stderr)
+	}
+	if code, stderr := secondLogin(t); code != exitRunning {
+		t.Errorf("a second login: exit %d, want %d; stderr %q", code, exitRunning, stderr)
+	}
+}
+
+// TestLoginSocketPathTooLong: when every place's socket path is too long
+// for a socket address, aim login says it has no socket, and a second
+// login of the account is still refused.
+func TestLoginSocketPathTooLong(t *testing.T) {
+	aliceEnv(t)
+	long := filepath.Join(t.TempDir(), strings.Repeat("d", 110))
+	if err := os.Mkdir(long, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_RUNTIME_DIR", long)
+	t.Setenv("TMPDIR", long)
+	login := startCLI(t, "login", "--no-input")
+	login.out.waitFor(t, "signed on")
+	login.errOut.waitFor(t, "no control socket for this session")
+	if !strings.Contains(login.errOut.String(), "longer than") {
+		t.Errorf("login's warning: %q, want why there is no socket", login.errOut.String())
+	}
+	if code, stderr := secondLogin(t); code != exitRunning {
+		t.Errorf("a second login: exit %d, want %d; stderr %q", code, exitRunning, stderr)
+	}
+}
+
+// TestLoginSocketDirRemoved: the runtime dir's aim directory removed
+// under a running session does not let a second login of the account
+// start: the one-session lock lives in the state directory.
+func TestLoginSocketDirRemoved(t *testing.T) {
+	aliceEnv(t)
+	login := startCLI(t, "login", "--no-input")
+	login.out.waitFor(t, "signed on")
+	if err := os.RemoveAll(filepath.Join(os.Getenv("XDG_RUNTIME_DIR"), "aim")); err != nil {
+		t.Fatal(err)
+	}
+	if code, stderr := secondLogin(t); code != exitRunning || !strings.Contains(stderr, "already signed on here") {
+		t.Errorf("a second login: exit %d, want %d; stderr %q", code, exitRunning, stderr)
+	}
+}

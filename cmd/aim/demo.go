@@ -84,7 +84,7 @@ the accounts are ` + strings.Join(demo.Accounts, ", ") + `, each with the passwo
 func runDemo(ctx context.Context, opts *demoOptions) error {
 	// The demo session is shared like any other: aim status --screen-name
 	// DemoUser, aim send --screen-name DemoUser AIMBot hi.
-	sock, err := listenSession(opts.IO, opts.RuntimeDir(), demo.User)
+	sock, err := listenSession(opts.IO, opts.RuntimeDir(), "", demo.User)
 	if err != nil {
 		return err
 	}

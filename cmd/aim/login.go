@@ -166,7 +166,7 @@ func (o *accountOptions) startSession(ctx context.Context) (client.Options, *pri
 	}
 	var sock *sessionsock.Socket
 	if cfg.ScreenName != "" {
-		if sock, err = listenSession(o.IO, o.RuntimeDir(), cfg.ScreenName); err != nil {
+		if sock, err = listenSession(o.IO, o.RuntimeDir(), sessionLockPath(cfg.ScreenName), cfg.ScreenName); err != nil {
 			return client.Options{}, nil, nil, err
 		}
 	}

@@ -11,13 +11,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/control"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // EventRing is how many of the session's last events `aim events` shows.
@@ -27,13 +27,16 @@ const EventRing = 64
 // the clients of its socket.
 const shutdownWait = 2 * time.Second
 
-// Socket is the control socket of a running session. A nil
-// *Socket is a session without one: its methods do nothing.
+// Socket is the control socket of a running session, and its
+// one-session lock. A nil *Socket is a session without either, and one
+// with a nil srv a session with only the lock: its methods then do
+// nothing but keep and release the lock.
 type Socket struct {
-	srv   *control.Server
-	ready chan struct{} // closed once c is set (nil: the signon failed)
-	c     *client.Client
-	ended chan struct{} // closed when the account has signed off for good
+	srv    *control.Server
+	unlock func() error  // the session lock's; nil without one
+	ready  chan struct{} // closed once c is set (nil: the signon failed)
+	c      *client.Client
+	ended  chan struct{} // closed when the account has signed off for good
 
 	mu   sync.Mutex
 	ring []json.RawMessage            // the last events, oldest first
@@ -41,26 +44,63 @@ type Socket struct {
 	last json.RawMessage              // the last disconnected event
 }
 
-// Listen opens the control socket of screenName's session, before it
-// signs on. A nil *Socket and no error is a session without one (a system
-// without Unix sockets, or a screen name the signon will refuse anyway). A
-// live session there is a *control.InUseError, an unsafe directory a
-// *control.UnsafeDirError; any other error leaves the session without a
-// socket, and the caller says so.
-func Listen(runtimeDir, screenName string) (*Socket, error) {
-	path, err := control.SocketPath(runtimeDir, os.TempDir(), screenName)
-	if err != nil {
-		return nil, nil // a screen name the signon will refuse anyway
+// Listen takes the one-session lock of screenName at lockPath (in the
+// account's state directory; "" for none, see control.LockSession) and
+// opens its control socket in one of dirs (control.ListenSession), before
+// the session signs on. A live session of the name, holding the lock or
+// answering on a socket, is a *control.InUseError. When there is no
+// socket (no safe place for it, a path too long for a socket address) or
+// no lock, the session goes on without it, and warn says so in a
+// person's words, for the caller to print. On a system without Unix
+// sockets the session has neither, and nothing is said.
+func Listen(dirs control.Dirs, lockPath, screenName string) (s *Socket, warn, err error) {
+	if _, err := screenname.Parse(screenName); err != nil {
+		return nil, nil, nil // a screen name the signon will refuse anyway
 	}
-	s := &Socket{ready: make(chan struct{}), ended: make(chan struct{}), subs: map[*control.Stream]struct{}{}}
-	s.srv, err = control.Listen(path, s.handle, control.Options{})
+	s = &Socket{ready: make(chan struct{}), ended: make(chan struct{}), subs: map[*control.Stream]struct{}{}}
+	if lockPath != "" {
+		unlock, ok, err := control.LockSession(lockPath)
+		switch {
+		case errors.Is(err, errors.ErrUnsupported):
+			return nil, nil, nil
+		case err != nil:
+			warn = fmt.Errorf("a second aim login of this screen name here is not prevented: %w", err)
+		case !ok:
+			path, _ := control.Find(dirs, screenName)
+			return nil, nil, &control.InUseError{Path: path}
+		default:
+			s.unlock = unlock
+		}
+	}
+	srv, skipped, err := control.ListenSession(dirs, screenName, s.handle, control.Options{})
+	var inUse *control.InUseError
 	switch {
 	case err == nil:
-		return s, nil
+		s.srv = srv
+		if len(skipped) > 0 {
+			// Said only when the socket is not where commands look first.
+			warn = errors.Join(warn, fmt.Errorf("the control socket is at %s: %w", srv.Path(), errors.Join(skipped...)))
+		}
+		return s, warn, nil
 	case errors.Is(err, errors.ErrUnsupported):
-		return nil, nil
+		return s, warn, nil
+	case errors.As(err, &inUse):
+		s.release()
+		return nil, nil, err
 	}
-	return nil, err
+	warn = errors.Join(warn, fmt.Errorf("no control socket for this session (other aim commands will sign on by themselves): %w", err))
+	if s.unlock == nil {
+		return nil, warn, nil
+	}
+	return s, warn, nil
+}
+
+// release lets the session lock go.
+func (s *Socket) release() {
+	if s.unlock != nil {
+		s.unlock()
+		s.unlock = nil
+	}
 }
 
 // Started hands the running account to the socket's requests (nil: the
@@ -95,6 +135,10 @@ func (s *Socket) Finish(err error) {
 			d.Reason, d.Error = client.ReasonError, err.Error()
 		}
 		last = rawOutput(client.Stamp(d, time.Now()))
+	}
+	defer s.release() // after the socket: a new session finds it gone
+	if s.srv == nil {
+		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownWait)
 	defer cancel()
@@ -134,7 +178,7 @@ func (s *Socket) Emit(o client.Output) {
 		notice = e.Reconnected
 	}
 	s.mu.Unlock()
-	if notice {
+	if notice && s.srv != nil {
 		s.srv.Notify(raw)
 	}
 }
