@@ -43,15 +43,22 @@ func SocketPath(runtimeDir, tempDir, screenName string) (string, error) {
 	return socketIn(dir, name)
 }
 
+// NameError is a screen name that cannot name a socket: one the signon
+// refuses anyway.
+type NameError struct{ Err error }
+
+func (e *NameError) Error() string { return "control socket: " + e.Err.Error() }
+func (e *NameError) Unwrap() error { return e.Err }
+
 // socketName is the normalized screen name a socket is named after.
 func socketName(screenName string) (string, error) {
 	name, err := screenname.Parse(screenName)
 	if err != nil {
-		return "", fmt.Errorf("control socket: %w", err)
+		return "", &NameError{err}
 	}
 	name = screenname.Normalize(name)
 	if name == "." || name == ".." || strings.ContainsAny(name, `/\`) {
-		return "", fmt.Errorf("control socket: screen name %q cannot name a file", screenName)
+		return "", &NameError{fmt.Errorf("screen name %q cannot name a file", screenName)}
 	}
 	return name, nil
 }

@@ -17,7 +17,6 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/control"
-	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // EventRing is how many of the session's last events `aim events` shows.
@@ -54,7 +53,7 @@ type Socket struct {
 // person's words, for the caller to print. On a system without Unix
 // sockets the session has neither, and nothing is said.
 func Listen(dirs control.Dirs, lockPath, screenName string) (s *Socket, warn, err error) {
-	if _, err := screenname.Parse(screenName); err != nil {
+	if _, err := control.Find(dirs, screenName); errors.As(err, new(*control.NameError)) {
 		return nil, nil, nil // a screen name the signon will refuse anyway
 	}
 	s = &Socket{ready: make(chan struct{}), ended: make(chan struct{}), subs: map[*control.Stream]struct{}{}}
