@@ -936,3 +936,35 @@ func TestLongInputLineIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestSendStored: on the 2026 release a message to someone offline is
+// kept by the server and aim send says so, exit 0; --online-only refuses
+// it, exit 6; the same through a running aim login.
+func TestSendStored(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(
+		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
+	srv.Release = oscartest.Release2026
+	srv.Start()
+	defer srv.Close()
+	cliEnv(t, srv, "alicepw1")
+	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	stored := "LabBob is offline; the server keeps it for their next signon"
+	check := func(how string, args ...string) {
+		t.Helper()
+		if code, out, stderr := runCLI(t, "", append([]string{"send"}, args...)...); code != 0 || !strings.Contains(out, stored) {
+			t.Errorf("%s: exit %d, out %q, err %q; want 0 and %q", how, code, out, stderr, stored)
+		}
+		args = append([]string{"--online-only"}, args...)
+		if code, _, stderr := runCLI(t, "", append([]string{"send"}, args...)...); code != exitRefused || !strings.Contains(stderr, "LabBob is not signed on") {
+			t.Errorf("%s --online-only: exit %d, stderr %q; want %d", how, code, stderr, exitRefused)
+		}
+	}
+	check("one-shot", "LabBob", "kept for later")
+	alice := startCLI(t, "login")
+	alice.out.waitFor(t, "signed on")
+	check("through the session", "LabBob", "kept too")
+	if n := srv.OfflineIMs("LabBob"); n != 2 {
+		t.Errorf("%d messages kept for LabBob, want 2", n)
+	}
+}

@@ -531,7 +531,7 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 	if sendErr != nil {
 		return nil, sendError(to, sendErr)
 	}
-	r := &Result{Command: CmdSend.Name, OK: true, To: to, Delivery: d.String(), Summary: sentSummary(to, d)}
+	r := &Result{Command: CmdSend.Name, OK: true, To: to, Delivery: d.String(), Summary: sentSummary(to, d.String())}
 	Stamp(r, now())
 	if warn == nil {
 		warn = func(error) {}

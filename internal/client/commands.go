@@ -479,7 +479,7 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 		} else {
 			err = p.Wait(ctx)
 		}
-		r.Summary = sentSummary(name, d)
+		r.Summary = sentSummary(name, d.String())
 		if err == nil {
 			r.Delivery = d.String()
 			x.c.recordOwn(sentIM(x.c.self(), name, body, auto))

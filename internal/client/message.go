@@ -83,9 +83,10 @@ type StorageFullError struct {
 func (e *StorageFullError) Error() string { return "the server's storage for " + e.Name + " is full" }
 func (e *StorageFullError) Unwrap() error { return e.Err }
 
-// sentSummary says what became of an IM to to that the server accepted.
-func sentSummary(to string, d bos.Delivery) string {
-	if d == bos.Stored {
+// sentSummary says what became of an IM to to that the server accepted,
+// given its delivery (bos.Delivery's words, as in Result.Delivery).
+func sentSummary(to, delivery string) string {
+	if delivery == bos.Stored.String() {
 		return to + " is offline; the server keeps it for their next signon"
 	}
 	return "sent to " + to

@@ -67,7 +67,7 @@ func statusSummary(r *Result) string {
 func Describe(r *Result) {
 	switch r.Command {
 	case CmdSend.Name, CmdSendHTML.Name, CmdAutoreply.Name:
-		r.Summary = "sent to " + r.To
+		r.Summary = sentSummary(r.To, r.Delivery)
 	case CmdAdd.Name:
 		r.Summary = "added " + r.Name
 	case CmdRemove.Name:
