@@ -146,9 +146,10 @@ func freshPlaces(temp, name string) []string {
 }
 
 // Find returns the control socket of screenName's session for a command
-// to Dial: the first socket that is there, looking where ListenSession
-// puts one (the fresh private directories last). With none, it returns
-// the first place a session would take, where Dial finds no session.
+// to Dial: the first socket that is there in a safe directory, looking
+// where ListenSession puts one (the fresh private directories last). With
+// none, it returns the first place a session would take, where Dial finds
+// no session.
 func Find(d Dirs, screenName string) (string, error) {
 	name, err := socketName(screenName)
 	if err != nil {
@@ -157,6 +158,9 @@ func Find(d Dirs, screenName string) (string, error) {
 	paths, skipped := d.places(name)
 	all := append(paths, freshPlaces(d.Temp, name)...)
 	for _, path := range all {
+		if checkDir(filepath.Dir(path)) != nil {
+			continue // another user's, say: a socket there is not our session's
+		}
 		if fi, err := os.Lstat(path); err == nil && fi.Mode().Type() == fs.ModeSocket {
 			return path, nil
 		}
@@ -184,7 +188,7 @@ func ListenSession(d Dirs, screenName string, h Handler, opts Options) (srv *Ser
 	if err != nil {
 		return nil, nil, err
 	}
-	if path, err := Find(d, screenName); err == nil && answers(path) {
+	if path, err := Find(d, screenName); err == nil && checkDir(filepath.Dir(path)) == nil && answers(path) {
 		return nil, nil, &InUseError{Path: path}
 	}
 	paths, skipped := d.places(name)

@@ -297,6 +297,11 @@ func TestListenSessionPlaces(t *testing.T) {
 	t.Run("temp dir squatted", func(t *testing.T) {
 		tmp := t.TempDir()
 		squat(t, filepath.Join(tmp, "aim-"+uid))
+		// The squatter listens where the session's socket would be: that
+		// is no session of ours, and must not keep ours from starting.
+		if ln, err := net.Listen("unix", filepath.Join(tmp, "aim-"+uid, "labbob.sock")); err == nil {
+			defer ln.Close()
+		}
 		d := control.Dirs{RunUser: filepath.Join(tmp, "none"), Temp: tmp}
 		srv, skipped, err := control.ListenSession(d, "Lab Bob", echo, control.Options{})
 		if err != nil {
