@@ -175,18 +175,22 @@ func buddiesEditRun(ctx context.Context, opts *buddiesEditOptions) error {
 	return nil
 }
 
-// buddiesEditRemote has the running session add or remove each name: it
-// tells the server at once, and edits the file (its own copy of it).
+// buddiesEditRemote has the running session add or remove the names, in
+// one command: it tells the server at once, every name in one
+// transaction, and edits the file (its own copy of it).
 func buddiesEditRemote(ctx context.Context, opts *buddiesEditOptions, cfg *config.Config, c *control.Client) error {
 	jsonOut := cfg.Output == config.OutputJSON
+	command, args := client.CmdRemove.Name, append([]string{client.Each}, opts.Names...)
+	if opts.Add {
+		command, args = client.CmdAdd.Name, append([]string{client.Each, opts.Group}, opts.Names...)
+	}
+	if _, err := remote(ctx, c, command, args, noticeTo(opts.IO, jsonOut)); err != nil {
+		return fmt.Errorf("%s %s: %w", command, strings.Join(opts.Names, " "), err)
+	}
 	for _, n := range opts.Names {
-		command, args, res := client.CmdRemove.Name, []string{n}, buddyResult{Name: n, Result: "removed"}
+		res := buddyResult{Name: n, Result: "removed"}
 		if opts.Add {
-			command, args = client.CmdAdd.Name, []string{n, opts.Group}
 			res.Group, res.Result = opts.Group, "added"
-		}
-		if _, err := remote(ctx, c, command, args, noticeTo(opts.IO, jsonOut)); err != nil {
-			return fmt.Errorf("%s %s: %w", command, n, err)
 		}
 		var err error
 		if jsonOut {

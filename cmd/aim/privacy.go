@@ -78,6 +78,28 @@ func (d editCmd) viaSession(ctx context.Context, f *factory, noSession bool, cfg
 	}
 	defer c.Close()
 	jsonOut := cfg.Output == config.OutputJSON
+	if len(argLists) > 1 && slices.Contains(d.Command.Flags, client.Each) {
+		// One command for every name: one transaction on the server.
+		var names []string
+		for _, args := range argLists {
+			names = append(names, args...)
+		}
+		if _, err := remote(ctx, c, d.Command.Name, append([]string{client.Each}, names...), noticeTo(f.IO, jsonOut)); err != nil {
+			return true, fmt.Errorf("%s %s: %w", d.Command.Name, strings.Join(names, " "), err)
+		}
+		for _, args := range argLists {
+			var err error
+			if jsonOut {
+				err = writeJSON(f.IO.Out, &client.Result{Command: d.Command.Name, Name: args[0], OK: true, Summary: d.Say(args)})
+			} else {
+				_, err = fmt.Fprintln(f.IO.Out, d.Say(args))
+			}
+			if err != nil {
+				return true, err
+			}
+		}
+		return true, nil
+	}
 	for _, args := range argLists {
 		r, err := remote(ctx, c, d.Command.Name, args, noticeTo(f.IO, jsonOut))
 		if err != nil {

@@ -31,6 +31,13 @@ type Command struct {
 	run   func(x *call) (*Result, error)
 }
 
+// Each is the option of the commands that edit the buddy list, blocked or
+// allowed list (add, remove, block, unblock, allow, disallow): the line
+// holds several names, each quoted as needed (add: the group first, then
+// the names). They are edited in turn and go to the server's list
+// together, in one transaction.
+const Each = "--each"
+
 // OnlineOnly is send's option: a message to someone offline is refused,
 // not kept by the server for their next signon.
 const OnlineOnly = "--online-only"
@@ -58,9 +65,9 @@ var (
 		Help:     "send it marked as an automatic reply: clients never\nanswer those, so two bots cannot talk in a loop",
 		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, true, x.c.opts.HTML) }}
 	CmdAdd = &Command{Name: "add", Args: "NAME [GROUP]", Help: "add a buddy", Saves: true,
-		Complete: CompleteBuddy, Online: true, run: addBuddy}
+		Complete: CompleteBuddy, Online: true, Flags: []string{Each}, run: eachOr(addBuddy, true, false)}
 	CmdRemove = &Command{Name: "remove", Aliases: []string{"rm"}, Args: "NAME",
-		Help: "remove a buddy", Saves: true, Complete: CompleteBuddy, Online: true, run: removeBuddy}
+		Help: "remove a buddy", Saves: true, Complete: CompleteBuddy, Online: true, Flags: []string{Each}, run: eachOr(removeBuddy, false, false)}
 	CmdProfile = &Command{Name: "profile", Args: "TEXT", Help: "set your profile for this session", Online: true, run: setProfile}
 	CmdAway    = &Command{Name: "away", Args: "[TEXT]",
 		Help:   "set an away message (aim answers each sender once with\nit, as an automatic reply); with no text, come back",
@@ -112,7 +119,9 @@ func Lookup(word string) *Command {
 func (c *Command) Usage() string {
 	u := c.Name
 	for _, f := range c.Flags {
-		u += " [" + f + "]"
+		if f != Each { // for commands other programs send; help says one name
+			u += " [" + f + "]"
+		}
 	}
 	return strings.TrimSpace(u + " " + c.Args)
 }
@@ -176,6 +185,9 @@ type call struct {
 	// quotes, tabs), never joined and read again.
 	argv   []string
 	parsed bool
+	// batch: one name of an Each command; the sync with the server's list
+	// waits for the last (eachOr).
+	batch bool
 	// later, set by run, waits for the server's answer: the result comes
 	// from it, on its own goroutine.
 	later func() (*Result, error)
@@ -838,4 +850,95 @@ func nameAndRest(s string) (name, rest string, err error) {
 	}
 	name, rest = cut(s)
 	return name, rest, nil
+}
+
+// eachOr returns run, which edits the list for one name, as a command
+// that with the Each option runs it for each name of the line (add: the
+// group first), every edit in the config file and the session's list at
+// once and the sync with the server's list put off to one at the end:
+// one transaction for them all, where a sync each would make the server
+// space the transactions seconds apart. privacy says the list is the
+// blocked or allowed one, which only the server's list carries. The first
+// name that fails stops the rest; what was edited before it still goes up.
+func eachOr(run func(*call) (*Result, error), group, privacy bool) func(*call) (*Result, error) {
+	return func(x *call) (*Result, error) {
+		if !slices.Contains(x.flags, Each) {
+			return run(x)
+		}
+		names, grp, err := x.names(group)
+		if err != nil {
+			return nil, err
+		}
+		r := &Result{Name: names[0]}
+		var said []string
+		var failed error
+		edited := 0
+		// The file changes with each name, and its watcher asks for a
+		// sync each time: none may start before the last name.
+		x.c.sync.mu.Lock()
+		for _, n := range names {
+			one := *x
+			one.batch = true
+			if one.parsed {
+				one.argv = append([]string{n}, grp...)
+			} else {
+				one.args = QuoteName(n) + " " + strings.Join(grp, " ")
+			}
+			res, err := run(&one)
+			if err != nil {
+				failed = fmt.Errorf("%s: %w", n, err)
+				break
+			}
+			edited++
+			if res != nil && res.Summary != "" {
+				said = append(said, res.Summary)
+			}
+		}
+		x.c.sync.mu.Unlock()
+		r.Summary = strings.Join(said, "; ")
+		if edited > 0 {
+			var err error
+			if privacy {
+				err = x.c.privacyChanged(x)
+			} else {
+				err = x.c.listChanged(x, func() error { return nil }) // 03,04/03,05 went name by name
+			}
+			failed = errors.Join(failed, err)
+		}
+		return r, failed
+	}
+}
+
+// names returns the names of an Each command, and with group, the group
+// that comes first (add's: at most one, its words as add takes them).
+func (x *call) names(group bool) (names, g []string, err error) {
+	if x.parsed {
+		names = x.argv
+		if group {
+			if len(names) == 0 {
+				return nil, nil, fmt.Errorf("no group (%s %s GROUP NAME...)", x.cmd.Name, Each)
+			}
+			g, names = names[:1], names[1:]
+		}
+	} else {
+		rest := x.args
+		if group {
+			first, r, err := nameAndRest(rest)
+			if err != nil {
+				return nil, nil, fmt.Errorf("no group (%s %s GROUP NAME...)", x.cmd.Name, Each)
+			}
+			g, rest = []string{first}, r
+		}
+		for strings.TrimSpace(rest) != "" {
+			n, r, err := nameAndRest(rest)
+			if err != nil {
+				return nil, nil, err
+			}
+			names, rest = append(names, n), r
+		}
+	}
+	if len(names) == 0 {
+		return nil, nil, errors.New("no screen name")
+	}
+	return names, g, nil
 }

@@ -17,14 +17,18 @@ var (
 	CmdMove = &Command{Name: "move", Args: "NAME GROUP", Help: "move a buddy to another group (created if needed)",
 		Complete: CompleteBuddy, Online: true, run: moveBuddy}
 	CmdBlock = &Command{Name: "block", Args: "NAME", Help: "block a user: they cannot see you or message you\n(with privacy block-deny, set for you when none is set)",
-		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return editNames(x, config.KeyBlocked, true) }}
+		Complete: CompleteBuddy, Online: true, Flags: []string{Each},
+		run: eachOr(func(x *call) (*Result, error) { return editNames(x, config.KeyBlocked, true) }, false, true)}
 	CmdUnblock = &Command{Name: "unblock", Args: "NAME", Help: "take a user off the blocked list",
-		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return editNames(x, config.KeyBlocked, false) }}
+		Complete: CompleteBuddy, Online: true, Flags: []string{Each},
+		run: eachOr(func(x *call) (*Result, error) { return editNames(x, config.KeyBlocked, false) }, false, true)}
 	CmdBlocked = &Command{Name: "blocked", Help: "list the blocked and allowed users and the privacy mode", run: listBlocked}
 	CmdAllow   = &Command{Name: "allow", Args: "NAME", Help: "put a user on the allowed list (privacy allow-permit)",
-		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return editNames(x, config.KeyAllowed, true) }}
+		Complete: CompleteBuddy, Online: true, Flags: []string{Each},
+		run: eachOr(func(x *call) (*Result, error) { return editNames(x, config.KeyAllowed, true) }, false, true)}
 	CmdDisallow = &Command{Name: "disallow", Args: "NAME", Help: "take a user off the allowed list",
-		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return editNames(x, config.KeyAllowed, false) }}
+		Complete: CompleteBuddy, Online: true, Flags: []string{Each},
+		run: eachOr(func(x *call) (*Result, error) { return editNames(x, config.KeyAllowed, false) }, false, true)}
 	CmdPrivacy = &Command{Name: "privacy", Args: "MODE", Help: "who may see you and message you: " + strings.Join(config.PrivacyModes, ", "),
 		Online: true, run: setPrivacy}
 )
@@ -105,6 +109,9 @@ func setPrivacy(x *call) (*Result, error) {
 // privacyChanged syncs a privacy change; a session without the list the
 // server keeps cannot carry it (this client sends no 09,xx lists).
 func (c *Client) privacyChanged(x *call) error {
+	if x.batch { // the last of the batch syncs (eachOr)
+		return nil
+	}
 	if x.sess.Feedbag() == nil {
 		return errors.New("saved to the config file; this server keeps no list, so it cannot take it")
 	}

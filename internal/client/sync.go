@@ -613,6 +613,9 @@ func (c *Client) listChanged(x *call, send func() error) error {
 	if x.sess.Feedbag() == nil {
 		return send()
 	}
+	if x.batch { // the last of the batch syncs (eachOr)
+		return nil
+	}
 	return c.syncAfterEdit(x.ctx, x.sess)
 }
 

@@ -1,0 +1,93 @@
+package client_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aim-oscar/aim/internal/buddylist"
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/oscartest"
+)
+
+// feedbagEdits counts the feedbag transaction SNACs among frames: 13,11,
+// 13,12, the 13,08s, and the bytes of the 13,08s' payloads.
+func feedbagEdits(frames []oscar.Frame) (starts, ends, inserts, insertBytes int) {
+	for _, f := range frames {
+		s, err := oscar.ParseSNAC(f.Payload)
+		if f.Channel != oscar.ChannelSNAC || err != nil {
+			continue
+		}
+		switch s.Type() {
+		case oscar.TypeFeedbagStartCluster:
+			starts++
+		case oscar.TypeFeedbagEndCluster:
+			ends++
+		case oscar.TypeFeedbagInsertItem:
+			inserts++
+			insertBytes += len(f.Payload)
+		}
+	}
+	return
+}
+
+// TestOneCommandOneTransaction, on both releases: 200 names added with
+// one command (add --each, what aim buddies add sends a running session)
+// go to the server's list in one transaction, their inserts in as few
+// 13,08 as the frame size allows; removing them with one command is one
+// transaction too, and so is blocking two users. One transaction a name
+// made the server space them 6-7 s apart: 200 names took 18 minutes.
+func TestOneCommandOneTransaction(t *testing.T) {
+	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
+		t.Run(rel.String(), func(t *testing.T) {
+			srv := listServer(t, rel)
+			a := newMachine(t, srv, "screen_name: LabAlice\nbuddies:\n  - group: Lab\n    names: [LabCarol]\n")
+			a.start()
+			nextOut[*client.BuddyListSynced](a) // the signon's, with LabCarol
+			before := len(srv.Sent("LabAlice"))
+			var names []string
+			for i := range 200 {
+				names = append(names, fmt.Sprintf("Pal%03d", i))
+			}
+			names[7] = "Lab Pal" // a name with a space goes quoted
+			line := client.CmdAdd.Name + " " + client.Each + ` "Best Pals"`
+			for _, n := range names {
+				line += " " + client.QuoteName(n)
+			}
+			if err := a.c.Exec(t.Context(), 1, line, true); err != nil {
+				t.Fatal(err)
+			}
+			if r := nextOut[*client.Result](a); !r.OK {
+				t.Fatalf("add --each: %+v", r)
+			}
+			sent := srv.Sent("LabAlice")[before:]
+			starts, ends, inserts, n := feedbagEdits(sent)
+			if most := (n + oscar.MaxFLAPPayload - 1) / oscar.MaxFLAPPayload; starts != 1 || ends != 1 || inserts < 1 || inserts > most {
+				t.Errorf("adding 200 names: %d 13,11, %d 13,12, %d 13,08 (%d bytes), want 1, 1 and at most %d", starts, ends, inserts, n, most)
+			}
+			if got := a.buddies()["Best Pals"]; len(got) != 200 || !slices.Contains(got, "Lab Pal") {
+				t.Errorf("the config file's group holds %d names: %q", len(got), got)
+			}
+			synced := nextOut[*client.BuddyListSynced](a)
+			if !hasChange(synced.Up, buddylist.BuddyAdded, "Lab Pal") || !hasChange(synced.Up, buddylist.GroupAdded, "Best Pals") {
+				t.Errorf("went up: %d changes, without Lab Pal or the group", len(synced.Up))
+			}
+
+			for _, tc := range []struct{ cmd *client.Command }{{client.CmdBlock}} {
+				before = len(srv.Sent("LabAlice"))
+				line = tc.cmd.Name + " " + client.Each + " " + strings.Join([]string{"Pal001", `"Lab Pal"`, "Pal199"}, " ")
+				if err := a.c.Exec(t.Context(), 2, line, true); err != nil {
+					t.Fatal(err)
+				}
+				if r := nextOut[*client.Result](a); !r.OK {
+					t.Fatalf("%s --each: %+v", tc.cmd.Name, r)
+				}
+				if starts, ends, _, _ := feedbagEdits(srv.Sent("LabAlice")[before:]); starts != 1 || ends != 1 {
+					t.Errorf("%s of 3 names: %d 13,11 and %d 13,12, want one transaction", tc.cmd.Name, starts, ends)
+				}
+			}
+		})
+	}
+}
