@@ -518,6 +518,7 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 	}()
 	var d bos.Delivery
 	var sendErr error
+	sent := now()
 	if onlineOnly {
 		sendErr = sess.SendIM(ctx, to, text)
 	} else {
@@ -541,9 +542,7 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 		warn(err)
 	}
 	if rec != nil {
-		e := sentIM(sess.Self().ScreenName, to, text, false)
-		e.Time = Stamp(e.Event.(Output), r.Time).head().Time
-		rec.Record(e)
+		rec.Record(sentIM(sess.Self().ScreenName, to, text, false, sent))
 		rec.Close()
 	}
 	return r, nil

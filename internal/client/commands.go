@@ -478,6 +478,7 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 	}
 	r := &Result{To: name}
 	body := IMBody(text, html)
+	own := sentIM(x.c.self(), name, body, auto, x.c.opts.Now())
 	p, err := x.sess.QueueIM(name, body, auto)
 	if err != nil {
 		return r, err
@@ -494,7 +495,7 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 		r.Summary = sentSummary(name, d.String())
 		if err == nil {
 			r.Delivery = d.String()
-			x.c.recordOwn(sentIM(x.c.self(), name, body, auto))
+			x.c.history.Record(own)
 		}
 		switch {
 		case err == nil || ctx.Err() == nil:

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/history"
 	"github.com/aim-oscar/aim/internal/htmltext"
@@ -64,27 +65,21 @@ func historyEntry(o Output) (e history.Entry, ok bool) {
 }
 
 // sentIM is the history's record of an IM the account sent from self to
-// to: html as sent, and its text as the recipient is shown it.
-func sentIM(self, to, html string, auto bool) history.Entry {
-	o := &IM{From: self, Text: htmltext.Plain(html), HTML: html, AutoResponse: auto}
-	return history.Entry{Conv: history.Conv{Kind: history.KindIM, Name: to}, Direction: history.Out, To: to, Event: o}
+// to at the time at (when it was given to the session, before it went
+// out: a reply to it is later): html as sent, and its text as the
+// recipient is shown it.
+func sentIM(self, to, html string, auto bool, at time.Time) history.Entry {
+	o := Stamp(&IM{From: self, Text: htmltext.Plain(html), HTML: html, AutoResponse: auto}, at)
+	return history.Entry{Conv: history.Conv{Kind: history.KindIM, Name: to}, Time: o.head().Time,
+		Direction: history.Out, To: to, Event: o}
 }
 
-// saidInRoom is the history's record of the account's own line in a room.
-func saidInRoom(self, room, html string) history.Entry {
-	o := &ChatMessage{Room: room, From: self, Text: htmltext.Plain(html), HTML: html}
-	return history.Entry{Conv: history.Conv{Kind: history.KindRoom, Name: room}, Direction: history.Out, Event: o}
-}
-
-// recordOwn stamps e's event with the time now and records it.
-func (c *Client) recordOwn(e history.Entry) {
-	if c.history == nil {
-		return
-	}
-	o := e.Event.(Output)
-	Stamp(o, c.opts.Now())
-	e.Time = o.head().Time
-	c.history.Record(e)
+// saidInRoom is the history's record of the account's own line in a room,
+// said at the time at (before it went out).
+func saidInRoom(self, room, html string, at time.Time) history.Entry {
+	o := Stamp(&ChatMessage{Room: room, From: self, Text: htmltext.Plain(html), HTML: html}, at)
+	return history.Entry{Conv: history.Conv{Kind: history.KindRoom, Name: room}, Time: o.head().Time,
+		Direction: history.Out, Event: o}
 }
 
 // self is the account's screen name as the server last formatted it.

@@ -448,10 +448,11 @@ func say(x *call) (*Result, error) {
 	if room == nil {
 		return r, fmt.Errorf("%s is being joined again; not sent", name)
 	}
+	own := saidInRoom(x.c.self(), name, text, x.c.opts.Now())
 	if err := room.Say(x.ctx, text); err != nil {
 		return r, err
 	}
-	x.c.recordOwn(saidInRoom(x.c.self(), name, text))
+	x.c.history.Record(own)
 	return r, nil
 }
 

@@ -387,3 +387,24 @@ func TestLowerASCII(t *testing.T) {
 		}
 	}
 }
+
+// Lines are read in the order of their times, whatever the order they
+// were appended in: an IM sent is recorded once the server took it, and
+// the answer to it can be recorded first.
+func TestTailOrdersByTime(t *testing.T) {
+	dir := t.TempDir()
+	r := open(t, dir, Options{})
+	record(r, bob, In, im(0, "question"))
+	record(r, bob, In, im(2, "answer"))
+	record(r, bob, Out, im(1, "mine, taken late"))
+	r.Close()
+	s := NewStore(dir)
+	lines, _ := s.Tail([]Conv{bob}, Query{})
+	if got, want := strings.Join(texts(t, lines), " "), "in:question out:mine, taken late in:answer"; got != want {
+		t.Errorf("Tail: %s, want %s", got, want)
+	}
+	lines, _ = s.Grep(Query{Grep: "e"})
+	if got, want := strings.Join(texts(t, lines), " "), "in:question out:mine, taken late in:answer"; got != want {
+		t.Errorf("Grep: %s, want %s", got, want)
+	}
+}

@@ -155,6 +155,7 @@ func (s *Store) tail(c Conv, q Query, m *matcher) ([]Line, error) {
 				return nil, err
 			}
 		}
+		byTime(out)
 		if q.Limit > 0 && len(out) > q.Limit {
 			out = out[len(out)-q.Limit:]
 		}
@@ -183,7 +184,17 @@ func (s *Store) tail(c Conv, q Query, m *matcher) ([]Line, error) {
 		}
 	}
 	slices.Reverse(rev)
+	byTime(rev)
 	return rev, nil
+}
+
+// byTime orders lines by their time, keeping the order of the file among
+// lines of the same time. Lines are appended in the order they are
+// recorded, which is not always the order of their times: an IM sent is
+// recorded once the server took it, with the time it was sent, and the
+// answer can be recorded first.
+func byTime(lines []Line) {
+	slices.SortStableFunc(lines, func(a, b Line) int { return a.Time.Compare(b.Time) })
 }
 
 // Grep returns the lines of every conversation whose text contains
