@@ -90,7 +90,7 @@ func TestOfflineIMEndToEnd(t *testing.T) {
 				if !im.Offline || im.Text != "while you were out <3" || im.AutoReplied || !im.Time.Equal(sentAt.UTC()) {
 					t.Errorf("stored IM %+v, want offline, the text, sent at %v, not answered", im, sentAt.UTC())
 				}
-				if text := client.Text(im); !strings.Contains(text, "(while you were offline)") {
+				if text := client.Text(im); !strings.Contains(text, "(while you were offline, "+sentAt.Local().Format("Mon 2 Jan")+"): while you were out <3") {
 					t.Errorf("text form %q does not say offline", text)
 				}
 				if len(notices) != 1 || notices[0].Text != "You just received 1 IM(s) while you were offline. If you do not wish to receive offline messages, please go to IM Settings." {

@@ -44,13 +44,16 @@ func text(o Output) string {
 		return "signed on as " + e.ScreenName
 	case *IM:
 		prefix := e.From + ": "
+		// A message kept while you were offline starts with the time it
+		// was sent: the day says when that was.
+		day := e.Time.Local().Format("Mon 2 Jan")
 		switch {
 		case e.AutoResponse && e.Offline:
-			prefix = e.From + " (auto-reply, while you were offline): "
+			prefix = e.From + " (auto-reply, while you were offline, " + day + "): "
 		case e.AutoResponse:
 			prefix = e.From + " (auto-reply): "
 		case e.Offline:
-			prefix = e.From + " (while you were offline): "
+			prefix = e.From + " (while you were offline, " + day + "): "
 		}
 		s := prefix + indentContinuation(e.Text, len(prefix)+stampWidth)
 		if e.AutoReplied {
