@@ -21,6 +21,11 @@ type sessionRunningError struct {
 }
 
 func (e *sessionRunningError) Error() string {
+	if e.Path == "" { // removed (made again soon), or none could be made
+		return fmt.Sprintf("%s is already signed on here, but its control socket cannot be found just now "+
+			"(if it was removed, the session makes it again within half a minute; if the session said it has none, "+
+			"stop it where it runs)", e.ScreenName)
+	}
 	return fmt.Sprintf("%s is already signed on here (its session listens on %s): "+
 		"use it with aim send, aim status or aim events, or end it with aim logout", e.ScreenName, e.Path)
 }

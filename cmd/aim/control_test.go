@@ -788,7 +788,7 @@ func TestLoginSocketDirRemoved(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(os.Getenv("XDG_RUNTIME_DIR"), "aim")); err != nil {
 		t.Fatal(err)
 	}
-	if code, stderr := secondLogin(t); code != exitRunning || !strings.Contains(stderr, "already signed on here") {
+	if code, stderr := secondLogin(t); code != exitRunning || !strings.Contains(stderr, "already signed on here") || !strings.Contains(stderr, "cannot be found just now") {
 		t.Errorf("a second login: exit %d, want %d; stderr %q", code, exitRunning, stderr)
 	}
 }

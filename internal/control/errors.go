@@ -9,10 +9,13 @@ import (
 // account already has an `aim login` here, which a second one must not
 // kick off.
 type InUseError struct {
-	Path string
+	Path string // "" when the session has no socket just now
 }
 
 func (e *InUseError) Error() string {
+	if e.Path == "" {
+		return "this screen name already has a session here"
+	}
 	return "this screen name already has a session here (its control socket is " + e.Path + ")"
 }
 

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -65,7 +66,12 @@ func Listen(dirs control.Dirs, lockPath, screenName string) (s *Socket, warn, er
 		case err != nil:
 			warn = fmt.Errorf("a second aim login of this screen name here is not prevented: %w", err)
 		case !ok:
+			// Path is "" while the session has no socket (removed, and
+			// not made again yet).
 			path, _ := control.Find(dirs, screenName)
+			if fi, err := os.Lstat(path); err != nil || fi.Mode().Type() != os.ModeSocket {
+				path = ""
+			}
 			return nil, nil, &control.InUseError{Path: path}
 		default:
 			s.unlock = unlock
