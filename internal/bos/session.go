@@ -242,7 +242,9 @@ func (s *Session) Done() <-chan struct{} { return s.c.Done() }
 // Logout ends the session and waits, until ctx ends, for its goroutines:
 // the session stops taking requests (those still queued get ErrClosed),
 // the writer sends the zero-length channel-4 frame after what it was
-// writing and half-closes the connection, and the reader reads (and
+// writing and, unless the server closes first (it does on reading the
+// frame) within linger.PeerFirst, half-closes the connection, and the
+// reader reads (and
 // drops) what the server still sends until it closes its side, at most
 // linger.Bound; then the connection is closed. Closing at once could reset
 // the connection and lose the logout frame. Logout may be called more than

@@ -128,6 +128,7 @@ type Conn struct {
 	cancel      context.CancelCauseFunc
 	wg          sync.WaitGroup
 	done        chan struct{}
+	readEnded   chan struct{} // closed when the reader's reads have ended
 	abandon     chan struct{} // closed when a Logout gave up: events nobody reads are dropped
 	abandonOnce sync.Once
 	stopAfter   func() bool // unregisters the logout at the end of Run's context
@@ -172,6 +173,7 @@ func New(opts Options) *Conn {
 		ctl:       make(chan control),
 		pending:   map[uint32]*call{},
 		done:      make(chan struct{}),
+		readEnded: make(chan struct{}),
 		abandon:   make(chan struct{}),
 		stopAfter: func() bool { return false },
 	}
@@ -284,7 +286,9 @@ func (c *Conn) Ending() <-chan struct{} { return c.ctx.Done() }
 // Logout ends the connection and waits, until ctx ends, for its
 // goroutines: the connection stops taking requests (those still queued get
 // ErrClosed), the writer sends the zero-length channel-4 frame after what
-// it was writing and half-closes the connection, and the reader reads
+// it was writing and, unless the server closes first (it does on reading
+// the frame) within linger.PeerFirst, half-closes the connection, and the
+// reader reads
 // (and drops) what the server still sends until it closes its side, at
 // most linger.Bound; then the connection is closed. Closing at once could
 // reset the connection and lose the logout frame. Logout may be called
@@ -415,6 +419,7 @@ func (c *Conn) readLoop() {
 			cause = ClosedBy(f, c.opts.MultiConn)
 		}
 	}
+	close(c.readEnded)
 	c.stop(cause) // kept only if nothing ended the connection before
 	c.closeConn()
 	c.wg.Wait()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -41,15 +42,18 @@ type owner struct {
 // owner's events channel holds buffer events.
 func open(t *testing.T, ctx context.Context, srv *oscartest.Server, opts flapconn.Options, buffer int) (*owner, error) {
 	t.Helper()
-	res, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: alice.ScreenName, Password: secret.String(alice.Password), Dial: srv.Dial})
+	authDial := srv.Dial
+	if opts.Dial == nil {
+		opts.Dial = srv.Dial
+	} else if isTCP(opts.Dial) {
+		authDial = nil // a net.Dialer's
+	}
+	res, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: alice.ScreenName, Password: secret.String(alice.Password), Dial: authDial})
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := &owner{events: make(chan string, buffer)}
 	opts.Addr, opts.Cookie = res.BOSAddr, res.Cookie
-	if opts.Dial == nil {
-		opts.Dial = srv.Dial
-	}
 	opts.Handle = func(s oscar.SNAC) { flapconn.Deliver(o.c, o.events, s.Type().String()) }
 	opts.End = func(err error) {
 		o.err = err
@@ -62,6 +66,17 @@ func open(t *testing.T, ctx context.Context, srv *oscartest.Server, opts flapcon
 	}
 	o.c.Run(ctx)
 	return o, nil
+}
+
+// tcpDial dials over loopback TCP, for a server started with Start.
+func tcpDial(ctx context.Context, network, addr string) (net.Conn, error) {
+	return (&net.Dialer{}).DialContext(ctx, network, addr)
+}
+
+// isTCP reports whether dial is tcpDial (the authorizer is then dialed
+// the same way).
+func isTCP(dial func(context.Context, string, string) (net.Conn, error)) bool {
+	return reflect.ValueOf(dial).Pointer() == reflect.ValueOf(tcpDial).Pointer()
 }
 
 // drain reads the events to the end and returns the last.
@@ -303,4 +318,43 @@ func TestSignonEndsWithItsContext(t *testing.T) {
 			t.Errorf("Connect returned %v after its context ended, want at once", took)
 		}
 	})
+}
+
+// TestQuickLogoutsRead: eight connections that log out as soon as they
+// are on, against a server that, like Open OSCAR Server, takes the end of
+// the stream instead of a frame half the time when both are there
+// (RacyLogout): each logout frame is read, because the connection waits
+// for the server to close before it half-closes. Half-closing right after
+// the frame lost about half of them.
+func TestQuickLogoutsRead(t *testing.T) {
+	const n = 8
+	srv := oscartest.NewUnstartedServer(alice)
+	srv.RacyLogout = true
+	srv.Start()
+	defer srv.Close()
+	for range n {
+		o, err := open(t, t.Context(), srv, flapconn.Options{Dial: tcpDial}, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := o.c.Logout(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		o.drain()
+		if _, err := srv.WaitClosed(t.Context(), alice.ScreenName); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := 0
+	for _, e := range srv.Ends() {
+		if e.Service == "bos" && e.Logout {
+			read++
+		}
+		if e.Reset {
+			t.Errorf("%s connection reset", e.Service)
+		}
+	}
+	if read != n {
+		t.Errorf("the server read %d of %d logouts", read, n)
+	}
 }

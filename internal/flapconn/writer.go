@@ -194,8 +194,9 @@ func (c *Conn) tell(ctl control) bool {
 }
 
 // finish ends the writer: queued jobs get ErrClosed, and on a logout the
-// server gets the zero-length channel-4 frame, then the half-close the
-// reader's last reads wait on (see Logout). In the middle of a migration
+// server gets the zero-length channel-4 frame; if the server has not
+// closed its side within linger.PeerFirst, the half-close the reader's
+// last reads wait on follows (see Logout). In the middle of a migration
 // the connection is the reader's: it is closed without a word.
 func (c *Conn) finish(migrating bool) {
 	for len(c.outq) > 0 { // only the writer receives: this cannot block
@@ -207,6 +208,16 @@ func (c *Conn) finish(migrating bool) {
 	if err := c.write(func() error { return c.fw.WriteFrame(oscar.ChannelSignoff, nil) }); err != nil {
 		c.closeConn() // nothing more will come: end the reader now
 		return
+	}
+	// The server closes at once on reading the frame: half-closing
+	// before it has could make it take the EOF for the frame
+	// (linger.PeerFirst).
+	t := time.NewTimer(linger.PeerFirst)
+	defer t.Stop()
+	select {
+	case <-c.readEnded:
+		return
+	case <-t.C:
 	}
 	// Under cmu, which the reader's own read deadlines take too: the
 	// connection is ending, so the reader leaves this one alone.

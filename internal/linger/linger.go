@@ -17,6 +17,14 @@ import (
 // Bound is how long the peer gets to close its side.
 const Bound = 2 * time.Second
 
+// PeerFirst is how long a client whose last frame tells the peer to close
+// (a logout) waits for it to do so before half-closing. A peer that reads
+// its frames on one goroutine and learns of EOF on another may see both
+// ready and take the EOF first, never reading the frame (Open OSCAR
+// Server selects between the two at random): closing only after the peer
+// has, or once it is clearly not going to, leaves it nothing to choose.
+const PeerFirst = 250 * time.Millisecond
+
 // HalfClose stops writing to c (CloseWrite, for connections that have it:
 // TCP and TLS) and sets c's read deadline to the earlier of Bound from now
 // and ctx's deadline. For a connection another goroutine reads: that

@@ -111,6 +111,14 @@ type Server struct {
 	// goroutine, without server locks, so it may call Server methods (but
 	// not Close, which waits for that goroutine).
 	Intercept func(Event) Action
+	// RacyLogout models how Open OSCAR Server (both releases) reads a
+	// logout: its reader hands frames and the end of the stream to the
+	// dispatch loop on separate channels, and the loop selects at random
+	// when both are ready. So when the client's half-close has already
+	// arrived with its zero-length channel-4 frame, the frame is lost half
+	// the time: the server never logs the signoff, and ConnEnd.Logout is
+	// false. Off, every logout frame is read.
+	RacyLogout bool
 	// Logf, if set, gets debug lines. It may be called with server locks
 	// held: it must not call Server methods.
 	Logf func(format string, args ...any)
