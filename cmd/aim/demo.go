@@ -12,6 +12,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/demo"
+	"github.com/aim-oscar/aim/internal/oscartest"
 )
 
 type demoOptions struct {
@@ -128,6 +129,9 @@ func checkListen(addr string) error {
 // serveDemo runs the demo server alone until ctx ends.
 func serveDemo(ctx context.Context, opts *demoOptions) error {
 	srv, err := demo.Listen(opts.Listen)
+	if busy := (*oscartest.ListenError)(nil); errors.As(err, &busy) {
+		return usageErrorf("the demo server cannot listen on %s: %v; choose another with --listen HOST:PORT", opts.Listen, busy.Err)
+	}
 	if err != nil {
 		return err
 	}

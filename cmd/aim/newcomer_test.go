@@ -406,3 +406,26 @@ func TestTextShowsWhatCanBeActedOn(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoServeBusyPort: a taken --listen address names the address and
+// the flag that picks another, not the test server's package.
+func TestDemoServeBusyPort(t *testing.T) {
+	isolate(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	r := aim(t, "", "demo", "--serve", "--listen", ln.Addr().String())
+	if r.code == 0 {
+		t.Fatalf("exit code 0 on a taken port; stderr: %s", r.errOut)
+	}
+	for _, want := range []string{ln.Addr().String(), "--listen"} {
+		if !strings.Contains(r.errOut, want) {
+			t.Errorf("stderr = %q, want it to name %q", r.errOut, want)
+		}
+	}
+	if strings.Contains(r.errOut, "oscartest") {
+		t.Errorf("stderr = %q names a package", r.errOut)
+	}
+}

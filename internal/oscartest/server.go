@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"sync"
 	"time"
 
@@ -217,6 +218,27 @@ func (s *Server) Start() {
 	}
 }
 
+// ListenError is an address the server could not listen on: taken by
+// another program, or not one of this machine's.
+type ListenError struct {
+	Addr string // as asked for: "127.0.0.1:5190"
+	Err  error  // why, without the address: "address already in use"
+}
+
+func (e *ListenError) Error() string {
+	return "oscartest: cannot listen on " + e.Addr + ": " + e.Err.Error()
+}
+func (e *ListenError) Unwrap() error { return e.Err }
+
+// newListenError keeps the reason net.Listen gave, without the "listen
+// tcp ADDR: bind:" it wraps the system's error in.
+func newListenError(addr string, err error) *ListenError {
+	if sys := (*os.SyscallError)(nil); errors.As(err, &sys) {
+		err = sys.Err
+	}
+	return &ListenError{Addr: addr, Err: err}
+}
+
 // Listen is Start returning an error instead of panicking: for a listen
 // address a person chose (AuthListen), which may be taken.
 func (s *Server) Listen() error {
@@ -236,12 +258,12 @@ func (s *Server) Listen() error {
 		authLn, err = listenLoopback()
 	}
 	if err != nil {
-		return fmt.Errorf("oscartest: failed to listen: %w", err)
+		return newListenError(s.AuthListen, err)
 	}
 	bosLn, err := listenLoopback()
 	if err != nil {
 		authLn.Close()
-		return fmt.Errorf("oscartest: failed to listen: %w", err)
+		return newListenError("127.0.0.1:0", err)
 	}
 	if s.TLS {
 		cfg, certPEM, err := newTLSConfig()
