@@ -59,7 +59,7 @@ func TestHistoryEndToEnd(t *testing.T) {
 	a.out.waitFor(t, `"type":"chat_member_joined"`)
 	a.send(t, "say Lab Lounge 你好 everyone")
 	b.out.waitFor(t, "你好 everyone")
-	b.send(t, "say Lab Lounge <i>hi</i> 🙂")
+	b.send(t, "say --html Lab Lounge <i>hi</i> 🙂")
 	a.out.waitFor(t, "hi 🙂")
 	b.in.Close()
 	if code := b.wait(t); code != 0 {

@@ -82,8 +82,8 @@ type Options struct {
 	Account
 	// Reconnect: after a lost connection, sign on again with backoff.
 	Reconnect bool
-	// HTML: the send command's text is HTML, sent as it is; otherwise it
-	// is text, escaped so that it arrives as typed (IMBody).
+	// HTML: the text of send, autoreply and say is HTML, sent as it is;
+	// otherwise it is text, escaped so that it arrives as typed (IMBody).
 	HTML bool
 	// Backoff is the wait before reconnect attempt n (from 1); nil: Backoff.
 	Backoff func(attempt int) time.Duration

@@ -42,6 +42,10 @@ const Each = "--each"
 // not kept by the server for their next signon.
 const OnlineOnly = "--online-only"
 
+// HTMLText is say's option: the text is HTML, sent as it is (as the html
+// command sends an IM).
+const HTMLText = "--html"
+
 // Completion says what an argument completes to.
 type Completion int
 
@@ -57,13 +61,13 @@ var (
 	CmdSend = &Command{Name: "send", Aliases: []string{"msg", "m"}, Args: "NAME TEXT",
 		Help:     "send an instant message; to someone offline, the server keeps it\nfor their next signon if it can (" + OnlineOnly + ": never)",
 		Complete: CompleteBuddy, Online: true, Flags: []string{OnlineOnly},
-		run: func(x *call) (*Result, error) { return sendIM(x, false, x.c.opts.HTML) }}
+		run: func(x *call) (*Result, error) { return sendIM(x, false, false) }}
 	CmdSendHTML = &Command{Name: "html", Args: "NAME HTML", Help: "send an instant message written in HTML, markup and all\n(send escapes <, > and &, so that text arrives as typed)",
 		Complete: CompleteBuddy, Online: true, Flags: []string{OnlineOnly},
 		run: func(x *call) (*Result, error) { return sendIM(x, false, true) }}
 	CmdAutoreply = &Command{Name: "autoreply", Args: "NAME TEXT",
 		Help:     "send it marked as an automatic reply: clients never\nanswer those, so two bots cannot talk in a loop",
-		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, true, x.c.opts.HTML) }}
+		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, true, false) }}
 	CmdAdd = &Command{Name: "add", Args: "NAME [GROUP]", Help: "add a buddy", Saves: true,
 		Complete: CompleteBuddy, Online: true, Flags: []string{Each}, run: eachOr(addBuddy, true, false)}
 	CmdRemove = &Command{Name: "remove", Aliases: []string{"rm"}, Args: "NAME",
@@ -78,8 +82,8 @@ var (
 		Complete: CompleteBuddy, Online: true, run: warn}
 	CmdJoin = &Command{Name: "join", Args: "ROOM", Help: "join a chat room, creating it if there is none of that name",
 		Online: true, run: joinRoom}
-	CmdSay = &Command{Name: "say", Args: "ROOM TEXT", Help: "say something in a chat room",
-		Complete: CompleteRoom, run: say}
+	CmdSay = &Command{Name: "say", Args: "ROOM TEXT", Help: "say something in a chat room (" + HTMLText + ": the text is HTML,\nsent as it is; otherwise it arrives as typed)",
+		Complete: CompleteRoom, Flags: []string{HTMLText}, run: say}
 	CmdLeave   = &Command{Name: "leave", Args: "ROOM", Help: "leave a chat room", Complete: CompleteRoom, run: leaveRoom}
 	CmdMembers = &Command{Name: "members", Args: "ROOM", Help: "list who is in a chat room", Complete: CompleteRoom, run: roomMembers}
 	CmdRooms   = &Command{Name: "rooms", Help: "list the chat rooms you are in", run: listRooms}
@@ -223,6 +227,14 @@ func (x *call) roomAndRest() (name, rest string, err error) {
 		return x.c.rooms.roomAndRest(x.args)
 	}
 	return x.nameAndRest()
+}
+
+// body is what text typed for an IM or a room carries on the wire
+// (IMBody): HTML as it is when the command says so (html), the option
+// HTMLText was given or the client sends HTML (Options.HTML); else
+// escaped, so that it arrives as typed.
+func (x *call) body(text string, html bool) string {
+	return IMBody(text, html || x.c.opts.HTML || slices.Contains(x.flags, HTMLText))
 }
 
 // Exec runs one line of input, numbered id. Its frame is queued before Exec
@@ -466,8 +478,8 @@ func (c *Client) finish(ctx context.Context) {
 	c.Flush(ctx)
 }
 
-// sendIM sends the rest of the line, as HTML if html, else as text
-// (IMBody).
+// sendIM sends the rest of the line, as HTML if html, else as x.body
+// decides.
 func sendIM(x *call, auto, html bool) (*Result, error) {
 	name, text, err := x.nameAndRest()
 	if err == nil && text == "" {
@@ -477,7 +489,7 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{To: name}
-	body := IMBody(text, html)
+	body := x.body(text, html)
 	own := sentIM(x.c.self(), name, body, auto, x.c.opts.Now())
 	p, err := x.sess.QueueIM(name, body, auto)
 	if err != nil {

@@ -113,7 +113,7 @@ func TestHistoryRecordsConversations(t *testing.T) {
 	run(alice, "say Lab Lounge 你好 room")
 	ok(aout, "say")
 	next[*client.ChatMessage](t, bout, nil)
-	run(bob, "say Lab Lounge <b>back</b>")
+	run(bob, "say --html Lab Lounge <b>back</b>")
 	ok(bout, "say")
 	next[*client.ChatMessage](t, aout, nil)
 	run(bob, "leave Lab Lounge")

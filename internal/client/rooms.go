@@ -448,8 +448,9 @@ func say(x *call) (*Result, error) {
 	if room == nil {
 		return r, fmt.Errorf("%s is being joined again; not sent", name)
 	}
-	own := saidInRoom(x.c.self(), name, text, x.c.opts.Now())
-	if err := room.Say(x.ctx, text); err != nil {
+	body := x.body(text, false)
+	own := saidInRoom(x.c.self(), name, body, x.c.opts.Now())
+	if err := room.Say(x.ctx, body); err != nil {
 		return r, err
 	}
 	x.c.history.Record(own)

@@ -149,12 +149,22 @@ func TestTwoClientsChat(t *testing.T) {
 		t.Errorf("alice saw %s %+v", m.Kind(), m)
 	}
 
-	exec(t, bob, "say lab LOUNGE héllo 漢字 <b>&amp;</b>")
+	// Text goes out as typed, as an IM's does: markup escaped.
+	exec(t, bob, "say lab LOUNGE héllo 漢字 <b>&amp;</b> 1 < 2")
 	if r := next(t, bout, resultOf("say")); !r.OK {
 		t.Fatalf("say: %+v", r)
 	}
 	msg := next[*client.ChatMessage](t, aout, nil)
-	if msg.From != "Lab Bob" || msg.Room != "Lab Lounge" || msg.Text != "héllo 漢字 &" || msg.HTML != "héllo 漢字 <b>&amp;</b>" {
+	if msg.From != "Lab Bob" || msg.Room != "Lab Lounge" || msg.Text != "héllo 漢字 <b>&amp;</b> 1 < 2" ||
+		msg.HTML != "héllo 漢字 &lt;b&gt;&amp;amp;&lt;/b&gt; 1 &lt; 2" {
+		t.Errorf("alice got %+v", msg)
+	}
+	// --html sends markup as it is, as the html command does for an IM.
+	exec(t, bob, "say --html lab LOUNGE héllo <b>&amp;</b>")
+	if r := next(t, bout, resultOf("say")); !r.OK {
+		t.Fatalf("say --html: %+v", r)
+	}
+	if msg := next[*client.ChatMessage](t, aout, nil); msg.Text != "héllo &" || msg.HTML != "héllo <b>&amp;</b>" {
 		t.Errorf("alice got %+v", msg)
 	}
 
