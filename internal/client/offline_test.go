@@ -93,8 +93,8 @@ func TestOfflineIMEndToEnd(t *testing.T) {
 				if text := client.Text(im); !strings.Contains(text, "(while you were offline, "+sentAt.Local().Format("Mon 2 Jan")+"): while you were out <3") {
 					t.Errorf("text form %q does not say offline", text)
 				}
-				if len(notices) != 1 || notices[0].Text != "You just received 1 IM(s) while you were offline. If you do not wish to receive offline messages, please go to IM Settings." {
-					t.Errorf("notices %+v, want the server's, in plain text", notices)
+				if len(notices) != 1 || notices[0].Text != "You just received 1 IM(s) while you were offline. If you do not wish to receive offline messages, please go to IM Settings <https://www.youtube.com/watch?v=dQw4w9WgXcQ&list=RDdQw4w9WgXcQ&start_radio=1&pp=ygUJcmljayByb2xsoAcB>." {
+					t.Errorf("notices %+v, want the server's, in plain text with the link's address", notices)
 				}
 				for _, f := range srv.Sent("Lab Bob") {
 					if s, err := oscar.ParseSNAC(f.Payload); err == nil && f.Channel == oscar.ChannelSNAC && s.Type() == oscar.TypeICBMSend {

@@ -10,8 +10,9 @@ import (
 )
 
 // Plain returns s without its markup. <br> and the end of a paragraph or
-// div become newlines; every other tag is dropped; entities (&amp;, &#233;)
-// are decoded. A lone "<" as in "a < b" survives. Whether or not s has
+// div become newlines; a link keeps its address after its text ("here
+// <http://x>"; the address alone when it is the text); every other tag is
+// dropped; entities (&amp;, &#233;) are decoded. A lone "<" as in "a < b" survives. Whether or not s has
 // markup, the result is normalized the same way: "\r\n" and a lone "\r"
 // become "\n", and white space at both ends is trimmed.
 func Plain(s string) string {
@@ -60,11 +61,11 @@ func FromPlain(s string) string {
 	return b.String()
 }
 
-// stripMarkup drops the tags of s, turns line-breaking ones into "\n", and
-// decodes entities.
+// stripMarkup drops the tags of s, turns line-breaking ones into "\n",
+// keeps each link's address after its text (link), and decodes entities.
 func stripMarkup(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
+	href, linkStart := "", -1 // the link being read: its raw address, where its text starts in b
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c != '<' {
@@ -72,25 +73,104 @@ func stripMarkup(s string) string {
 			if j < 0 {
 				j = len(s) - i
 			}
-			b.WriteString(s[i : i+j])
+			b = append(b, s[i:i+j]...)
 			i += j
 			continue
 		}
 		end := strings.IndexByte(s[i:], '>')
 		if end < 0 || !isTag(s[i+1:i+end]) {
-			b.WriteByte('<')
+			b = append(b, '<')
 			i++
 			continue
 		}
-		switch tagName(s[i+1 : i+end]) {
+		switch inner := s[i+1 : i+end]; tagName(inner) {
 		case "br", "/p", "/div", "p":
-			if b.Len() > 0 {
-				b.WriteByte('\n')
+			if len(b) > 0 {
+				b = append(b, '\n')
+			}
+		case "a":
+			if linkStart >= 0 { // an <a> left open: close it here
+				b = link(b, linkStart, href)
+			}
+			if href, linkStart = attr(inner, "href"), len(b); href == "" {
+				linkStart = -1
+			}
+		case "/a":
+			if linkStart >= 0 {
+				b = link(b, linkStart, href)
+				linkStart = -1
 			}
 		}
 		i += end + 1
 	}
-	return html.UnescapeString(b.String())
+	if linkStart >= 0 {
+		b = link(b, linkStart, href)
+	}
+	return html.UnescapeString(string(b))
+}
+
+// link ends a link whose text is b[start:]: its address follows in angle
+// brackets ("here <http://x>"), or stands alone when the text is empty or
+// the address itself. Both are still HTML, decoded with the rest. White
+// space that ends the text comes after the address.
+func link(b []byte, start int, href string) []byte {
+	raw := string(b[start:])
+	text := strings.TrimRight(raw, " \t\r\n")
+	trail := raw[len(text):]
+	plain, addr := strings.TrimSpace(html.UnescapeString(text)), html.UnescapeString(href)
+	switch plain {
+	case addr, strings.TrimPrefix(addr, "mailto:"):
+		return b
+	case "":
+		b = append(b[:start+len(text)], href...)
+	default:
+		b = append(append(append(b[:start+len(text)], " <"...), href...), '>')
+	}
+	return append(b, trail...)
+}
+
+// attr returns the raw value of the attribute called name in a tag's
+// inner text ("a href=\"x\" target=_blank"): quoted with " or ', or bare;
+// "" when there is none.
+func attr(inner, name string) string {
+	i := strings.IndexAny(inner, " \t\r\n")
+	if i < 0 {
+		return ""
+	}
+	rest := inner[i:]
+	for {
+		rest = strings.TrimLeft(rest, " \t\r\n/")
+		if rest == "" {
+			return ""
+		}
+		n := strings.IndexAny(rest, " \t\r\n=")
+		if n < 0 {
+			n = len(rest)
+		}
+		key := rest[:n]
+		rest = strings.TrimLeft(rest[n:], " \t\r\n")
+		var val string
+		if strings.HasPrefix(rest, "=") {
+			rest = strings.TrimLeft(rest[1:], " \t\r\n")
+			if rest != "" && (rest[0] == '"' || rest[0] == '\'') {
+				q := rest[0]
+				e := strings.IndexByte(rest[1:], q)
+				if e < 0 {
+					e = len(rest) - 1
+				}
+				val, rest = rest[1:1+e], rest[min(len(rest), 2+e):]
+			} else {
+				e := strings.IndexAny(rest, " \t\r\n")
+				if e < 0 {
+					e = len(rest)
+				}
+				val, rest = rest[:e], rest[e:]
+			}
+		}
+		if strings.EqualFold(key, name) {
+			return strings.TrimSpace(val)
+		}
+	}
 }
 
 // isTag reports whether the text between < and > looks like a tag: a

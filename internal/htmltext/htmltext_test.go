@@ -26,6 +26,17 @@ func TestPlain(t *testing.T) {
 		{"<b>trailing newline</b>\n", "trailing newline"},
 		{"<b>crlf</b>\r\nnext", "crlf\nnext"},
 		{"entity cr&#13;&#10;next", "entity cr\nnext"},
+		// Issue 22: a link keeps its address.
+		{`<a href="http://x">link</a>`, "link <http://x>"},
+		{`see <A HREF='http://x/?a=1&amp;b=2' target=_blank>the <b>page</b></a>.`, "see the page <http://x/?a=1&b=2>."},
+		{`<a href=http://x>http://x</a>`, "http://x"},
+		{`<a href="mailto:bob@example.com">bob@example.com</a>`, "bob@example.com"},
+		{`<a href="http://x"></a> empty`, "http://x empty"},
+		{`<a name="top">anchor</a>`, "anchor"},
+		{`<a href="http://x">open <a href="http://y">two</a>`, "open <http://x> two <http://y>"},
+		{`<a href="http://x">never closed`, "never closed <http://x>"},
+		{"Your screen name (LabAlice) is now signed into Open OSCAR Server in 2 locations. Click <a href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ&list=RDdQw4w9WgXcQ\">here</a> for more information.",
+			"Your screen name (LabAlice) is now signed into Open OSCAR Server in 2 locations. Click here <https://www.youtube.com/watch?v=dQw4w9WgXcQ&list=RDdQw4w9WgXcQ> for more information."},
 	}
 	for _, tt := range tests {
 		if got := Plain(tt.in); got != tt.want {
@@ -57,6 +68,7 @@ func FuzzPlain(f *testing.F) {
 	f.Add("<HTML><BODY>hi <B>there</B></BODY></HTML>")
 	f.Add("a < b &amp; <br>")
 	f.Add("line\r\nnext\r")
+	f.Add(`<a href="http://x?a=1&amp;b">link <a href=y>two</a> <a href='q`)
 	f.Fuzz(func(t *testing.T, s string) {
 		Plain(s) // must not panic
 		// What is typed comes back as typed, up to Plain's normalization.
