@@ -12,7 +12,6 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/demo"
-	"github.com/aim-oscar/aim/internal/oscartest"
 )
 
 type demoOptions struct {
@@ -129,7 +128,7 @@ func checkListen(addr string) error {
 // serveDemo runs the demo server alone until ctx ends.
 func serveDemo(ctx context.Context, opts *demoOptions) error {
 	srv, err := demo.Listen(opts.Listen)
-	if busy := (*oscartest.ListenError)(nil); errors.As(err, &busy) {
+	if busy := (*demo.ListenError)(nil); errors.As(err, &busy) {
 		return usageErrorf("the demo server cannot listen on %s: %v; choose another with --listen HOST:PORT", opts.Listen, busy.Err)
 	}
 	if err != nil {

@@ -64,6 +64,10 @@ func Start() *Server {
 	return s
 }
 
+// ListenError is an address the demo server could not listen on (taken,
+// or not this machine's): Listen's error then wraps one.
+type ListenError = oscartest.ListenError
+
 // Listen starts a server on addr that every account of Accounts can sign
 // on to, with Password, and talk to the others and to Bot.
 func Listen(addr string) (*Server, error) {
