@@ -80,7 +80,7 @@ func TestHistoryEndToEnd(t *testing.T) {
 		return out
 	}
 	inOrder(t, "alice's history with Lab Bob", history("--config", alice, "Lab Bob"),
-		"LabAlice: one-shot 🚀", "LabAlice: héllo 漢字 😀 <b>&", "Lab Bob: bold & 🎉")
+		"LabAlice: one-shot 🚀", "signed on as LabAlice", "LabAlice: héllo 漢字 😀 <b>&", "Lab Bob: bold & 🎉")
 	inOrder(t, "bob's history with LabAlice", history("--config", bob, "LABALICE"),
 		"LabAlice: one-shot 🚀", "LabAlice: héllo 漢字 😀 <b>&", "Lab Bob: bold & 🎉")
 	inOrder(t, "alice's room", history("--config", alice, "lab lounge"),
@@ -100,7 +100,8 @@ func TestHistoryEndToEnd(t *testing.T) {
 	}
 	inOrder(t, "alice's --grep", history("--config", alice, "--grep", "hi 🙂"), "== room lablounge", "Lab Bob: hi 🙂")
 
-	// --json: the stored lines, each with its direction.
+	// --json: the stored lines, each with its direction, and the
+	// session's markers between them.
 	var dirs []string
 	for _, line := range strings.Split(strings.TrimSpace(history("--config", alice, "Lab Bob", "--json")), "\n") {
 		var ev struct{ Type, Direction, Text string }
@@ -109,7 +110,7 @@ func TestHistoryEndToEnd(t *testing.T) {
 		}
 		dirs = append(dirs, ev.Type+" "+ev.Direction+" "+ev.Text)
 	}
-	if got, want := strings.Join(dirs, "|"), "im out one-shot 🚀|im out héllo 漢字 😀 <b>&|im in bold & 🎉"; got != want {
+	if got, want := strings.Join(dirs, "|"), "im out one-shot 🚀|signed_on in |im out héllo 漢字 😀 <b>&|im in bold & 🎉"; got != want {
 		t.Errorf("--json:\n got %s\nwant %s", got, want)
 	}
 

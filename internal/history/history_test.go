@@ -408,3 +408,35 @@ func TestTailOrdersByTime(t *testing.T) {
 		t.Errorf("Grep: %s, want %s", got, want)
 	}
 }
+
+// A conversation is shown with the session's markers between its first
+// line and its last: a gap in the talk reads as signing off.
+func TestLinesWithSessionMarkers(t *testing.T) {
+	dir := t.TempDir()
+	r := open(t, dir, Options{})
+	session := Conv{Kind: KindSession}
+	record(r, session, In, event{Type: "signed_on", Time: t0})
+	record(r, bob, In, im(1, "before"))
+	record(r, session, In, event{Type: "disconnected", Time: t0.Add(2 * time.Second)})
+	record(r, session, In, event{Type: "signed_on", Time: t0.Add(3 * time.Second)})
+	record(r, bob, Out, im(4, "after"))
+	record(r, session, In, event{Type: "disconnected", Time: t0.Add(5 * time.Second)})
+	r.Close()
+	s := NewStore(dir)
+	lines, err := s.Lines("labbob", Query{Limit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range lines {
+		var ev event
+		json.Unmarshal(l.Raw, &ev)
+		got = append(got, ev.Type+":"+ev.Text)
+	}
+	if want := "im:before disconnected: signed_on: im:after"; strings.Join(got, " ") != want {
+		t.Errorf("Lines = %s, want %s", strings.Join(got, " "), want)
+	}
+	if lines, _ := s.Lines("labbob", Query{Grep: "e"}); len(lines) != 2 {
+		t.Errorf("a search shows %d lines, want the 2 IMs alone", len(lines))
+	}
+}

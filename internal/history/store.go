@@ -557,7 +557,9 @@ func ParseWhen(s string, now time.Time) (time.Time, error) {
 
 // Lines is what aim history shows: with a name, the lines of that
 // conversation (with a buddy, in a room, or both merged by time) that q
-// selects; without one, q.Grep's matches in every conversation (Grep).
+// selects and, unless q.Grep is set, the session's markers between the
+// first of them and the last; without a name, q.Grep's matches in every
+// conversation (Grep).
 func (s *Store) Lines(name string, q Query) ([]Line, error) {
 	if name == "" {
 		if q.Grep == "" {
@@ -569,7 +571,20 @@ func (s *Store) Lines(name string, q Query) ([]Line, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.Tail(convs, q)
+	lines, err := s.Tail(convs, q)
+	if err != nil || len(lines) == 0 || q.Grep != "" {
+		return lines, err
+	}
+	// The session's markers (signed on, signed off) between the first
+	// line shown and the last, so that a gap in the talk reads as one.
+	between := Query{Since: lines[0].Time, Until: lines[len(lines)-1].Time}
+	marks, err := s.tail(Conv{Kind: KindSession}, between, nil)
+	if err != nil || len(marks) == 0 {
+		return lines, err
+	}
+	lines = append(lines, marks...)
+	byTime(lines)
+	return lines, nil
 }
 
 // Summary is one stored conversation and when its last line was written.
