@@ -1,15 +1,14 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
-	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/screenname"
 )
 
@@ -31,7 +30,7 @@ ignoring case and spaces ("Lab Carol" is "labcarol"), and is kept as you typed i
 		Args: noUnknownSubcommand,
 		RunE: showHelp,
 	}
-	cmd.AddCommand(newBuddiesAddCmd(f, nil), newBuddiesRemoveCmd(f, nil), newBuddiesMoveCmd(f), newBuddiesListCmd(f, nil))
+	cmd.AddCommand(newBuddiesAddCmd(f, nil), newBuddiesRemoveCmd(f), newBuddiesMoveCmd(f), addNoSessionNoop(newBuddiesListCmd(f, nil)))
 	return cmd
 }
 
@@ -50,159 +49,53 @@ func screenNameArgs(verb string) cobra.PositionalArgs {
 	}
 }
 
-// buddyResult is one line of add/remove output with --json.
-type buddyResult struct {
-	Name   string `json:"name"`
-	Group  string `json:"group,omitempty"`
-	Result string `json:"result"` // "added" or "removed"
-}
-
-// String is the line for people.
-func (r buddyResult) String() string {
-	if r.Result == "added" {
-		return "Added " + r.Name + " to " + r.Group
-	}
-	return "Removed " + r.Name
-}
-
-// buddiesEditOptions are the options of buddies add and buddies remove.
-type buddiesEditOptions struct {
-	IO         *IOStreams
-	Config     func() (*config.Config, error)
-	RuntimeDir func() string
-	Names      []string
-	Group      string // add's --group
-	Add        bool   // add, not remove
-	NoSession  bool   // --no-session: edit the file only
-}
-
-func newBuddiesAddCmd(f *factory, runF func(*buddiesEditOptions) error) *cobra.Command {
-	opts := &buddiesEditOptions{IO: f.IO, Config: f.Config, RuntimeDir: f.RuntimeDir, Add: true}
+func newBuddiesAddCmd(f *factory, runF func(lists [][]string) error) *cobra.Command {
+	var group string
+	var noSession bool
 	cmd := &cobra.Command{
 		Use:   "add NAME...",
 		Short: "Add screen names to the buddy list",
 		Long: `Add screen names to the buddy list, in the group given with --group
-(created if needed; default "Buddies"). Names already on the list are reported
-on standard error and left where they are. When 'aim login' runs for the
-screen name, the session adds them (to the server's watch list at once, and
-to the file); --no-session edits the file only.`,
+(created if needed; default "Buddies"). A name already on the list is said
+so and left where it is. When 'aim login' runs for the screen name, the
+session adds them (to the server's list at once, and to the file);
+otherwise, or with --no-session, the file alone, and the next signon
+tells the server.`,
 		Example: `  aim buddies add LabBob
   aim buddies add "Lab Carol" 12345678 --group Work`,
 		Args: screenNameArgs("add"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Names = args
-			if cmd.Flags().Changed("group") && strings.TrimSpace(opts.Group) == "" {
+			if cmd.Flags().Changed("group") && strings.TrimSpace(group) == "" {
 				return usageErrorf("--group needs a group name")
 			}
+			lists, _ := eachName(group)(cmd, args)
 			if runF != nil {
-				return runF(opts)
+				return runF(lists)
 			}
-			return buddiesEditRun(cmd.Context(), opts)
+			return runLists(cmd.Context(), f, client.CmdAdd, noSession, lists, nil)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Group, "group", "g", config.DefaultGroup, "add to group `NAME`")
-	addNoSessionFlag(cmd, &opts.NoSession)
+	cmd.Flags().StringVarP(&group, "group", "g", config.DefaultGroup, "add to group `NAME`")
+	addNoSessionFlag(cmd, &noSession)
 	return cmd
 }
 
-func newBuddiesRemoveCmd(f *factory, runF func(*buddiesEditOptions) error) *cobra.Command {
-	opts := &buddiesEditOptions{IO: f.IO, Config: f.Config, RuntimeDir: f.RuntimeDir}
-	cmd := &cobra.Command{
-		Use:               "remove NAME...",
-		ValidArgsFunction: completeBuddies(f, -1),
-		Aliases:           []string{"rm"},
-		Short:             "Remove screen names from the buddy list",
-		Long: `Remove screen names from the buddy list, whatever their group. Names not
-on the list are reported on standard error. Groups left empty are kept. When
-'aim login' runs for the screen name, the session removes them (from the
-server's watch list at once, and from the file); --no-session edits the file
-only.`,
+func newBuddiesRemoveCmd(f *factory) *cobra.Command {
+	cmd := newTableCmd(f, tableCmd{
+		Use:     "remove NAME...",
+		Aliases: []string{"rm"},
+		Short:   "Remove screen names from the buddy list",
+		Long: `Remove screen names from the buddy list, whatever their group; a name not
+on the list is said so. Groups left empty are kept. When 'aim login' runs for
+the screen name, the session removes them (from the server's list at once,
+and from the file); otherwise, or with --no-session, the file alone.`,
 		Example: "  aim buddies remove LabBob\n  aim buddies rm labcarol",
 		Args:    screenNameArgs("remove"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Names = args
-			if runF != nil {
-				return runF(opts)
-			}
-			return buddiesEditRun(cmd.Context(), opts)
-		},
-	}
-	addNoSessionFlag(cmd, &opts.NoSession)
+		Command: client.CmdRemove,
+		Lists:   eachName(),
+	})
+	cmd.ValidArgsFunction = completeBuddies(f, -1)
 	return cmd
-}
-
-func buddiesEditRun(ctx context.Context, opts *buddiesEditOptions) error {
-	cfg, err := opts.Config()
-	if err != nil {
-		return err
-	}
-	if !opts.NoSession {
-		c, err := dialSession(ctx, opts.RuntimeDir(), cfg)
-		if err != nil {
-			return err
-		}
-		if c != nil {
-			defer c.Close()
-			return buddiesEditRemote(ctx, opts, cfg, c)
-		}
-	}
-	groups := cfg.Buddies // before a removal, to name the group
-	var done, skipped []string
-	result, skip := "removed", "%s is not a buddy\n"
-	if opts.Add {
-		done, skipped, err = cfg.AddBuddies(opts.Names, opts.Group)
-		groups, result, skip = cfg.Buddies, "added", "%s is already a buddy\n"
-	} else {
-		done, skipped, err = cfg.RemoveBuddies(opts.Names)
-	}
-	if err != nil {
-		return err
-	}
-	for _, n := range skipped {
-		fmt.Fprintf(opts.IO.ErrOut, skip, n)
-	}
-	for _, n := range done {
-		r := buddyResult{Name: n, Group: groupOf(groups, n), Result: result}
-		if cfg.Output == config.OutputJSON {
-			err = writeJSON(opts.IO.Out, r)
-		} else {
-			_, err = fmt.Fprintln(opts.IO.Out, r)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// buddiesEditRemote has the running session add or remove the names, in
-// one command: it tells the server at once, every name in one
-// transaction, and edits the file (its own copy of it).
-func buddiesEditRemote(ctx context.Context, opts *buddiesEditOptions, cfg *config.Config, c *control.Client) error {
-	jsonOut := cfg.Output == config.OutputJSON
-	command, args := client.CmdRemove.Name, append([]string{client.Each}, opts.Names...)
-	if opts.Add {
-		command, args = client.CmdAdd.Name, append([]string{client.Each, opts.Group}, opts.Names...)
-	}
-	if _, err := remote(ctx, c, command, args, noticeTo(opts.IO, jsonOut)); err != nil {
-		return fmt.Errorf("%s %s: %w", command, strings.Join(opts.Names, " "), err)
-	}
-	for _, n := range opts.Names {
-		res := buddyResult{Name: n, Result: "removed"}
-		if opts.Add {
-			res.Group, res.Result = opts.Group, "added"
-		}
-		var err error
-		if jsonOut {
-			err = writeJSON(opts.IO.Out, res)
-		} else {
-			_, err = fmt.Fprintln(opts.IO.Out, res)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // groupOf returns the group holding name, or "".
@@ -231,8 +124,10 @@ func newBuddiesListCmd(f *factory, runF func(*buddiesListOptions) error) *cobra.
 		Short:   "Print the buddy list",
 		Long: `Print the buddy list, group by group, in the server's order (as last synced;
 what the server has not seen yet comes last in its group). With --json,
-print one object per buddy: {"group":"Buddies","name":"LabBob"}.`,
-		Example: "  aim buddies list\n  aim buddies list --json | jq -r .name",
+print one result whose groups hold the names:
+{"type":"result",…,"command":"buddies list","groups":[{"group":"Buddies","names":["LabBob"]}]}.
+It reads the config file (and the order last synced), never a session.`,
+		Example: "  aim buddies list\n  aim buddies list --json | jq -r '.groups[].names[]'",
 		Args:    noArgs,
 		RunE: func(_ *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -241,12 +136,6 @@ print one object per buddy: {"group":"Buddies","name":"LabBob"}.`,
 			return buddiesListRun(opts)
 		},
 	}
-}
-
-// buddyLine is one line of buddies list --json.
-type buddyLine struct {
-	Group string `json:"group"`
-	Name  string `json:"name"`
 }
 
 func buddiesListRun(opts *buddiesListOptions) error {
@@ -262,15 +151,10 @@ func buddiesListRun(opts *buddiesListOptions) error {
 	if synced, ok := client.SyncedList(stateDir(cfg.ScreenName)); ok {
 		groups = inServerOrder(groups, synced)
 	}
+	if cfg.Output == config.OutputJSON {
+		return writeJSON(opts.IO.Out, client.Stamp(&client.Result{Command: "buddies list", OK: true, Groups: groups}, time.Now()))
+	}
 	for _, g := range groups {
-		if cfg.Output == config.OutputJSON {
-			for _, n := range g.Names {
-				if err := writeJSON(opts.IO.Out, buddyLine{Group: g.Group, Name: n}); err != nil {
-					return err
-				}
-			}
-			continue
-		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s (%d)\n", g.Group, len(g.Names))
 		for _, n := range g.Names {

@@ -78,7 +78,7 @@ func runChat(ctx context.Context, opts *chatOptions) error {
 		if err != nil {
 			return err
 		}
-		c, err := dialSession(ctx, opts.RuntimeDir(), cfg)
+		c, err := sessionsock.Dial(ctx, socketDirs(opts.RuntimeDir()), cfg.ScreenName)
 		if err != nil {
 			return err
 		}
@@ -182,9 +182,9 @@ func chatThroughSession(ctx context.Context, opts *chatOptions, cfg *config.Conf
 	defer stop()
 	// The events come on a connection of their own (one request at a
 	// time on each), and outlive ctx until the room is left.
-	events, err := dialSession(ctx, opts.RuntimeDir(), cfg)
+	events, err := sessionsock.Dial(ctx, socketDirs(opts.RuntimeDir()), cfg.ScreenName)
 	if err == nil && events == nil {
-		err = &sessionEndedError{}
+		err = &sessionsock.EndedError{}
 	}
 	if err != nil {
 		return err
@@ -204,7 +204,7 @@ func chatThroughSession(ctx context.Context, opts *chatOptions, cfg *config.Conf
 	case <-done:
 		return evErr
 	}
-	r, err := remote(ctx, c, client.CmdJoin.Name, []string{opts.Room}, noticeTo(opts.IO, out.json))
+	r, err := sessionsock.Run(ctx, c, client.CmdJoin.Name, []string{opts.Room}, noticeTo(opts.IO, out.json))
 	if err != nil {
 		return err
 	}
@@ -212,7 +212,9 @@ func chatThroughSession(ctx context.Context, opts *chatOptions, cfg *config.Conf
 		out.print(r) // for people, chat_joined says it
 	}
 	room := &sessionRoom{c: c, out: out, room: r.Room, notice: noticeTo(opts.IO, out.json),
-		dial: func(ctx context.Context) (*control.Client, error) { return dialSession(ctx, opts.RuntimeDir(), cfg) }}
+		dial: func(ctx context.Context) (*control.Client, error) {
+			return sessionsock.Dial(ctx, socketDirs(opts.RuntimeDir()), cfg.ScreenName)
+		}}
 	defer room.close()
 	if opts.For > 0 {
 		t := time.AfterFunc(opts.For, stop)
@@ -260,7 +262,7 @@ func followRoom(ctx context.Context, c *control.Client, out *printer, room strin
 			close(following)
 			return nil
 		}
-		o, err := decodeOutput(r.Body)
+		o, err := sessionsock.DecodeOutput(r.Body)
 		if err != nil {
 			return err
 		}
@@ -276,7 +278,7 @@ func followRoom(ctx context.Context, c *control.Client, out *printer, room strin
 	if ctx.Err() != nil {
 		return nil
 	}
-	if ended := (*sessionEndedError)(nil); errors.As(remoteErr(err), &ended) {
+	if ended := (*sessionsock.EndedError)(nil); errors.As(sessionsock.CallerErr(err), &ended) {
 		if ended.Last != nil {
 			out.print(ended.Last)
 			if ended.Last.Reason == client.ReasonLogout {
@@ -284,7 +286,7 @@ func followRoom(ctx context.Context, c *control.Client, out *printer, room strin
 			}
 		}
 	}
-	return remoteErr(err)
+	return sessionsock.CallerErr(err)
 }
 
 // shownInRoom reports whether aim chat in room prints o, one of the
@@ -350,7 +352,7 @@ func (r *sessionRoom) Exec(ctx context.Context, _ int, line string, _ bool) erro
 	if r.c == nil {
 		c, err := r.dial(ctx)
 		if err == nil && c == nil {
-			err = &sessionEndedError{}
+			err = &sessionsock.EndedError{}
 		}
 		if err != nil {
 			r.out.print(client.Stamp(&client.Result{Command: cmd.Name, Error: err.Error()}, time.Now()))
@@ -366,14 +368,14 @@ func (r *sessionRoom) Exec(ctx context.Context, _ int, line string, _ bool) erro
 			return nil
 		}
 	}
-	res, err := remote(ctx, r.c, cmd.Name, args, r.notice)
+	res, err := sessionsock.Run(ctx, r.c, cmd.Name, args, r.notice)
 	if err != nil {
 		// The connection may carry no other request (the control client
 		// takes some failures' codes for a hang-up): the next dials again.
 		r.c.Close()
 		r.c = nil
 		r.out.print(client.Stamp(&client.Result{Command: cmd.Name, Error: err.Error()}, time.Now()))
-		if re := (*remoteError)(nil); quit || !errors.As(err, &re) {
+		if re := (*sessionsock.RemoteError)(nil); quit || !errors.As(err, &re) {
 			return client.ErrQuit // asked to, or the session has gone
 		}
 		return nil
@@ -425,7 +427,7 @@ func (r *sessionRoom) end(ctx context.Context) error {
 		return err // none: the room went with the session
 	}
 	defer c.Close()
-	res, err := remote(ctx, c, client.CmdLeave.Name, []string{r.room}, nil)
+	res, err := sessionsock.Run(ctx, c, client.CmdLeave.Name, []string{r.room}, nil)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ The config file is YAML. ` + config.Help(),
 		Args:    noUnknownSubcommand,
 		RunE:    showHelp,
 	}
-	cmd.AddCommand(newConfigPathCmd(f, nil), newConfigShowCmd(f, nil), newConfigSetCmd(f), newConfigUnsetCmd(f))
+	cmd.AddCommand(addNoSessionNoop(newConfigPathCmd(f, nil)), addNoSessionNoop(newConfigShowCmd(f, nil)), newConfigSetCmd(f), newConfigUnsetCmd(f))
 	return cmd
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
 	"github.com/aim-oscar/aim/internal/screenname"
+	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
 // newFastServer starts a server whose rate classes are the real ones
@@ -412,10 +413,10 @@ func TestSessionSocketManyClients(t *testing.T) {
 			}
 			defer c.Close()
 			for j := range each {
-				if _, err := remote(ctx, c, "send", []string{"EchoBot", fmt.Sprintf("%d.%d", i, j)}, nil); err != nil {
+				if _, err := sessionsock.Run(ctx, c, "send", []string{"EchoBot", fmt.Sprintf("%d.%d", i, j)}, nil); err != nil {
 					t.Errorf("client %d send %d: %v", i, j, err)
 				}
-				st, err := remote(ctx, c, client.CommandStatus, nil, nil)
+				st, err := sessionsock.Run(ctx, c, client.CommandStatus, nil, nil)
 				if err != nil || st.Name != "LabAlice" {
 					t.Errorf("client %d status: %+v %v", i, st, err)
 				}
@@ -612,18 +613,18 @@ func TestSessionEditsThroughSocket(t *testing.T) {
 	cfgPath := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "aim", "config.yaml")
 	t.Setenv("AIM_PASSWORD", "")
 
-	if code, out, errOut := runCLI(t, "", "buddies", "add", "--json", "NewBot"); code != 0 || !strings.Contains(out, `"result":"added"`) {
+	if code, out, errOut := runCLI(t, "", "buddies", "add", "--json", "NewBot"); code != 0 || !strings.Contains(out, `"command":"add","ok":true,"name":"NewBot"`) {
 		t.Fatalf("buddies add: exit %d %s %s", code, out, errOut)
 	}
 	r.out.waitFor(t, `"name":"NewBot"`) // the server was told: NewBot is online
-	if code, out, errOut := runCLI(t, "", "set-away", "at lunch"); code != 0 || !strings.Contains(out, "the running session has set it") {
+	if code, out, errOut := runCLI(t, "", "set-away", "at lunch"); code != 0 || !strings.Contains(errOut, "the running session has set it") {
 		t.Fatalf("set-away: exit %d %s %s", code, out, errOut)
 	}
 	code, out, errOut := runCLI(t, "", "status", "--json")
 	if code != 0 || !strings.Contains(out, `"away":true`) || !strings.Contains(out, `"away_message":"at lunch"`) || !strings.Contains(out, `"NewBot"`) {
 		t.Errorf("status: exit %d %s %s", code, out, errOut)
 	}
-	if code, out, errOut := runCLI(t, "", "buddies", "remove", "EchoBot"); code != 0 || !strings.Contains(out, "Removed EchoBot") {
+	if code, out, errOut := runCLI(t, "", "buddies", "remove", "EchoBot"); code != 0 || !strings.Contains(out, "removed EchoBot") {
 		t.Fatalf("buddies remove: exit %d %s %s", code, out, errOut)
 	}
 	if code, out, errOut := runCLI(t, "", "set-profile", "--clear"); code != 0 {

@@ -8,6 +8,7 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/screenname"
+	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
 // Exit codes. These are the only numbers aim exits with; exitCode is the
@@ -76,9 +77,9 @@ func exitCode(err error) int {
 	}
 	var (
 		running *sessionRunningError
-		none    *noSessionError
-		remote  *remoteError
-		ended   *sessionEndedError
+		none    *sessionsock.NoSessionError
+		remote  *sessionsock.RemoteError
+		ended   *sessionsock.EndedError
 	)
 	switch {
 	case errors.As(err, &running):
@@ -115,6 +116,8 @@ func failureExit(f client.Failure) int {
 		return exitUsage
 	case client.FailureNetwork:
 		return exitNetwork
+	case client.FailureUsage:
+		return exitUsage
 	}
 	return exitError
 }
@@ -127,5 +130,6 @@ func isUsage(err error) bool {
 		usage      *usageError
 		screenName *screenname.Error
 	)
-	return errors.As(err, &usage) || errors.As(err, &screenName) || errors.Is(err, config.ErrSettings)
+	return errors.As(err, &usage) || errors.As(err, &screenName) || errors.Is(err, config.ErrSettings) ||
+		errors.As(err, new(*client.UsageError))
 }

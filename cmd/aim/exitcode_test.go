@@ -63,12 +63,12 @@ func TestExitCode(t *testing.T) {
 		{"interrupted", fmt.Errorf("reading: %w", context.Canceled), exitInterrupted},
 		{"interrupted during dial", &net.OpError{Op: "dial", Err: context.Canceled}, exitInterrupted},
 		{"a session runs already", &sessionRunningError{ScreenName: "LabAlice"}, exitRunning},
-		{"no session", &noSessionError{ScreenName: "LabAlice"}, exitNoSession},
-		{"refused in the session", remoteErr(&control.Error{Code: "message_refused", Message: "not signed on"}), exitRefused},
-		{"network in the session", remoteErr(&control.Error{Code: "network", Message: "lost"}), exitNetwork},
-		{"failed in the session", remoteErr(&control.Error{Code: control.CodeFailed, Message: "no"}), exitError},
-		{"session kicked while waiting", &sessionEndedError{Last: &client.Disconnected{Reason: client.ReasonSignedOnElsewhere}}, exitKicked},
-		{"session lost while waiting", &sessionEndedError{Last: &client.Disconnected{Reason: client.ReasonConnectionLost}}, exitNetwork},
+		{"no session", &sessionsock.NoSessionError{ScreenName: "LabAlice"}, exitNoSession},
+		{"refused in the session", sessionsock.CallerErr(&control.Error{Code: "message_refused", Message: "not signed on"}), exitRefused},
+		{"network in the session", sessionsock.CallerErr(&control.Error{Code: "network", Message: "lost"}), exitNetwork},
+		{"failed in the session", sessionsock.CallerErr(&control.Error{Code: control.CodeFailed, Message: "no"}), exitError},
+		{"session kicked while waiting", &sessionsock.EndedError{Last: &client.Disconnected{Reason: client.ReasonSignedOnElsewhere}}, exitKicked},
+		{"session lost while waiting", &sessionsock.EndedError{Last: &client.Disconnected{Reason: client.ReasonConnectionLost}}, exitNetwork},
 	}
 	for _, tt := range tests {
 		if got := exitCode(tt.err); got != tt.want {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 )
 
@@ -73,17 +74,17 @@ func TestSetTextParsing(t *testing.T) {
 func TestBuddiesAddParsing(t *testing.T) {
 	streams, _, _, _ := testIO()
 	f := &factory{IO: streams}
-	var got *buddiesEditOptions
-	runF := func(o *buddiesEditOptions) error { got = o; return nil }
+	var got [][]string
+	runF := func(lists [][]string) error { got = lists; return nil }
 
 	if err := parse(t, newBuddiesAddCmd(f, runF), "LabBob", "Lab Carol", "-g", "Work"); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got.Names, []string{"LabBob", "Lab Carol"}) || got.Group != "Work" {
-		t.Errorf("parsed %+v", got)
+	if !reflect.DeepEqual(got, [][]string{{client.Each, "Work", "LabBob", "Lab Carol"}}) {
+		t.Errorf("parsed %q", got)
 	}
-	if err := parse(t, newBuddiesAddCmd(f, runF), "LabBob"); err != nil || got.Group != "Buddies" {
-		t.Errorf("default group: %v, %q", err, got.Group)
+	if err := parse(t, newBuddiesAddCmd(f, runF), "LabBob"); err != nil || !reflect.DeepEqual(got, [][]string{{"LabBob", "Buddies"}}) {
+		t.Errorf("default group: %v, %q", err, got)
 	}
 	for _, args := range [][]string{{}, {"x!"}, {"LabBob", "--group", ""}, {"LabBob", "--nope"}} {
 		if err := parse(t, newBuddiesAddCmd(f, runF), args...); exitCode(err) != exitUsage {

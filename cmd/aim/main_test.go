@@ -180,7 +180,7 @@ func TestBuddies(t *testing.T) {
 	aim(t, "", "buddies", "list").want(t, exitOK, "", "No buddies yet")
 
 	r := aim(t, "", "buddies", "add", "LabBob", "Lab Carol")
-	r.want(t, exitOK, "Added LabBob to Buddies\nAdded Lab Carol to Buddies\n", "")
+	r.want(t, exitOK, "added LabBob\nadded Lab Carol\n", "")
 	if r.errOut != "" {
 		t.Errorf("stderr = %q, want nothing", r.errOut)
 	}
@@ -190,30 +190,28 @@ func TestBuddies(t *testing.T) {
 		}
 	}
 
+	// A no-op is a result like the others, in the same words a running
+	// session gives.
 	r = aim(t, "", "buddies", "add", "labbob", "Boss", "--group", "Work")
-	r.want(t, exitOK, "Added Boss to Work\n", "labbob is already a buddy\n")
-	if strings.Contains(r.out, "labbob") {
-		t.Errorf("no-op reported on stdout: %q", r.out)
-	}
+	r.want(t, exitOK, "labbob is already a buddy\nadded Boss\n", "")
 
 	aim(t, "", "buddies", "list").want(t, exitOK, "Buddies (2)\n  LabBob\n  Lab Carol\nWork (1)\n  Boss\n", "")
 
 	r = aim(t, "", "buddies", "list", "--json")
 	r.want(t, exitOK, "", "")
-	wantJSON := `{"group":"Buddies","name":"LabBob"}` + "\n" + `{"group":"Buddies","name":"Lab Carol"}` + "\n" +
-		`{"group":"Work","name":"Boss"}` + "\n"
-	if r.out != wantJSON {
+	wantJSON := `"command":"buddies list","ok":true,"groups":[{"group":"Buddies","names":["LabBob","Lab Carol"]},{"group":"Work","names":["Boss"]}]}` + "\n"
+	if !strings.HasPrefix(r.out, `{"type":"result","time":"`) || !strings.HasSuffix(r.out, wantJSON) {
 		t.Errorf("buddies list --json =\n%s\nwant\n%s", r.out, wantJSON)
 	}
 
 	r = aim(t, "", "buddies", "remove", "x1234", "labcarol")
-	r.want(t, exitOK, "Removed Lab Carol\n", "x1234 is not a buddy\n")
+	r.want(t, exitOK, "x1234 was not a buddy\nremoved labcarol\n", "")
 
 	r = aim(t, "", "--json", "buddies", "rm", "boss")
-	r.want(t, exitOK, `{"name":"Boss","group":"Work","result":"removed"}`+"\n", "")
+	r.want(t, exitOK, `"command":"remove","ok":true,"name":"boss","summary":"removed boss"}`+"\n", "")
 
 	r = aim(t, "", "buddies", "add", "LabDan", "--json")
-	r.want(t, exitOK, `{"name":"LabDan","group":"Buddies","result":"added"}`+"\n", "")
+	r.want(t, exitOK, `"command":"add","ok":true,"name":"LabDan","summary":"added LabDan"}`+"\n", "")
 
 	want := "buddies:\n  - group: Buddies\n    names: [LabBob, LabDan]\n  - group: Work\n    names: []\n"
 	if got := readFile(t, path); got != want {
@@ -352,7 +350,7 @@ func TestConfigPath(t *testing.T) {
 	r.want(t, exitOK, `"command":"config path","ok":true,"path":"`+other+`"}`, "")
 
 	// --config is where edits go.
-	aim(t, "", "--config", other, "buddies", "add", "LabBob").want(t, exitOK, "Added LabBob", "")
+	aim(t, "", "--config", other, "buddies", "add", "LabBob").want(t, exitOK, "added LabBob", "")
 	if got := readFile(t, other); !strings.Contains(got, "LabBob") {
 		t.Errorf("--config file = %q", got)
 	}

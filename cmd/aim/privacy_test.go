@@ -25,7 +25,7 @@ func TestBlockCLI(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "cannot block yourself") {
 		t.Errorf("block yourself: exit %d, %q", code, stderr)
 	}
-	if code, out, stderr := runCLI(t, "", "block", "Lab Mallory"); code != 0 || !strings.Contains(out, "Lab Mallory is blocked") {
+	if code, out, stderr := runCLI(t, "", "block", "Lab Mallory"); code != 0 || out != "blocked: Lab Mallory (privacy block-deny)\n" {
 		t.Fatalf("block: exit %d, %q, %q", code, out, stderr)
 	}
 	text, _ := os.ReadFile(cfg)

@@ -6,12 +6,14 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/limits"
+	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
 // maxTextInput bounds what set-profile and set-away read from a file or
@@ -126,12 +128,7 @@ func setTextRun(ctx context.Context, opts *setTextOptions) error {
 		if err := set(""); err != nil {
 			return err
 		}
-		took, err := opts.toSession(ctx, cfg, "")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(opts.IO.Out, "Cleared the %s%s\n", opts.What, took)
-		return err
+		return opts.done(ctx, cfg, "", fmt.Sprintf("Cleared the %s", opts.What))
 	}
 
 	text := opts.Text
@@ -158,15 +155,27 @@ func setTextRun(ctx context.Context, opts *setTextOptions) error {
 	if err := set(text); err != nil {
 		return err
 	}
+	return opts.done(ctx, cfg, text, fmt.Sprintf("Saved the %s (%d bytes)", opts.What, len(text)))
+}
+
+// done hands the text, saved to the file, to the running session if there
+// is one, and prints the one result, the same whichever way it went (what
+// the session did is a notice on standard error).
+func (opts *setTextOptions) done(ctx context.Context, cfg *config.Config, text, summary string) error {
 	took, err := opts.toSession(ctx, cfg, text)
 	if err != nil {
 		return err
 	}
 	if took == "" {
-		took = ": a running aim login takes it now, later ones when they sign on"
+		took = "a running aim login takes it now, later ones when they sign on"
 	}
-	_, err = fmt.Fprintf(opts.IO.Out, "Saved the %s (%d bytes)%s\n", opts.What, len(text), took)
-	return err
+	fmt.Fprintf(opts.IO.ErrOut, "aim: %s\n", took)
+	r := &client.Result{Command: "set-" + strings.ReplaceAll(opts.What, " message", ""), OK: true, Summary: summary}
+	if opts.Key == config.KeyAway {
+		away := text != ""
+		r.Away = &away
+	}
+	return printResult(opts.IO, cfg.Output == config.OutputJSON, client.Stamp(r, time.Now()).(*client.Result))
 }
 
 // toSession hands the text, saved to the file, to the running session,
@@ -176,7 +185,7 @@ func (opts *setTextOptions) toSession(ctx context.Context, cfg *config.Config, t
 	if opts.NoSession {
 		return "", nil
 	}
-	c, err := dialSession(ctx, opts.RuntimeDir(), cfg)
+	c, err := sessionsock.Dial(ctx, socketDirs(opts.RuntimeDir()), cfg.ScreenName)
 	if err != nil || c == nil {
 		return "", err
 	}
@@ -189,10 +198,10 @@ func (opts *setTextOptions) toSession(ctx context.Context, cfg *config.Config, t
 	if text != "" {
 		args = []string{text}
 	}
-	if _, err := remote(ctx, c, command, args, noticeTo(opts.IO, cfg.Output == config.OutputJSON)); err != nil {
+	if _, err := sessionsock.Run(ctx, c, command, args, noticeTo(opts.IO, cfg.Output == config.OutputJSON)); err != nil {
 		return "", fmt.Errorf("saved to the config file, but the running session could not set it: %w", err)
 	}
-	return "; the running session has set it on the server", nil
+	return "the running session has set it on the server", nil
 }
 
 // readFileLimited reads up to maxTextInput bytes of path.

@@ -13,6 +13,7 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/screenname"
+	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
 type sendOptions struct {
@@ -132,7 +133,7 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 	}
 	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
 	if !opts.NoSession {
-		c, err := dialSession(ctx, opts.RuntimeDir(), cfg)
+		c, err := sessionsock.Dial(ctx, socketDirs(opts.RuntimeDir()), cfg.ScreenName)
 		if err != nil {
 			return err
 		}
@@ -144,7 +145,7 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 			if opts.OnlineOnly {
 				args = append([]string{client.OnlineOnly}, args...)
 			}
-			r, err := remote(ctx, c, client.CmdSendHTML.Name, args, noticeTo(opts.IO, out.json))
+			r, err := sessionsock.Run(ctx, c, client.CmdSendHTML.Name, args, noticeTo(opts.IO, out.json))
 			if err != nil && opts.Timeout > 0 && errors.Is(err, context.DeadlineExceeded) {
 				return &sendTimeoutError{After: opts.Timeout, Err: err}
 			}

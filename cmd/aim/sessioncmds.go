@@ -32,7 +32,7 @@ func newSessionCmdOptions(f *factory) sessionCmdOptions {
 }
 
 // connect finds the running session of the configured screen name: none
-// is a *noSessionError.
+// is a *sessionsock.NoSessionError.
 func (o *sessionCmdOptions) connect(ctx context.Context) (*control.Client, *printer, error) {
 	cfg, err := o.Config()
 	if err != nil {
@@ -42,12 +42,12 @@ func (o *sessionCmdOptions) connect(ctx context.Context) (*control.Client, *prin
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := dialSession(ctx, o.RuntimeDir(), cfg)
+	c, err := sessionsock.Dial(ctx, socketDirs(o.RuntimeDir()), cfg.ScreenName)
 	if err != nil {
 		return nil, nil, err
 	}
 	if c == nil {
-		return nil, nil, &noSessionError{ScreenName: name}
+		return nil, nil, &sessionsock.NoSessionError{ScreenName: name}
 	}
 	return c, &printer{w: o.IO.Out, json: cfg.Output == config.OutputJSON}, nil
 }
@@ -100,10 +100,10 @@ func runStatus(ctx context.Context, opts *sessionCmdOptions) error {
 		return err
 	}
 	defer c.Close()
-	r, err := remote(ctx, c, client.CommandStatus, nil, nil)
-	var ended *sessionEndedError
+	r, err := sessionsock.Run(ctx, c, client.CommandStatus, nil, nil)
+	var ended *sessionsock.EndedError
 	if errors.As(err, &ended) { // it was signing off
-		return &noSessionError{ScreenName: opts.screenName()}
+		return &sessionsock.NoSessionError{ScreenName: opts.screenName()}
 	}
 	if err != nil {
 		return err
@@ -166,7 +166,7 @@ func runEvents(ctx context.Context, opts *eventsOptions) error {
 			_, err := fmt.Fprintf(out.w, "%s\n", body)
 			return err
 		}
-		o, err := decodeOutput(body)
+		o, err := sessionsock.DecodeOutput(body)
 		if err != nil {
 			return err
 		}
@@ -190,12 +190,12 @@ func runEvents(ctx context.Context, opts *eventsOptions) error {
 				return serr
 			}
 		}
-		var e *sessionEndedError
-		if errors.As(remoteErr(err), &e) && e.Last != nil && e.Last.Reason == client.ReasonLogout {
+		var e *sessionsock.EndedError
+		if errors.As(sessionsock.CallerErr(err), &e) && e.Last != nil && e.Last.Reason == client.ReasonLogout {
 			return nil
 		}
 	}
-	return remoteErr(err)
+	return sessionsock.CallerErr(err)
 }
 
 type infoOptions struct {
@@ -237,6 +237,13 @@ otherwise aim signs on, asks, and signs off (--no-session forces that).`,
 	return cmd
 }
 
+// addNoSessionNoop adds --no-session to a command that never uses a
+// session, so that a script may pass it to every command.
+func addNoSessionNoop(cmd *cobra.Command) *cobra.Command {
+	cmd.Flags().Bool("no-session", false, "accepted for scripts: this command never uses a session")
+	return cmd
+}
+
 // addNoSessionFlag adds --no-session.
 func addNoSessionFlag(cmd *cobra.Command, v *bool) {
 	cmd.Flags().BoolVar(v, "no-session", false, "do not use the running session: sign on (or edit the file) as if there were none")
@@ -249,13 +256,13 @@ func runInfo(ctx context.Context, opts *infoOptions) error {
 	}
 	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
 	if !opts.NoSession {
-		c, err := dialSession(ctx, opts.RuntimeDir(), cfg)
+		c, err := sessionsock.Dial(ctx, socketDirs(opts.RuntimeDir()), cfg.ScreenName)
 		if err != nil {
 			return err
 		}
 		if c != nil {
 			defer c.Close()
-			r, err := remote(ctx, c, client.CmdInfo.Name, []string{opts.Name}, noticeTo(opts.IO, out.json))
+			r, err := sessionsock.Run(ctx, c, client.CmdInfo.Name, []string{opts.Name}, noticeTo(opts.IO, out.json))
 			if err != nil {
 				return err
 			}
@@ -311,8 +318,8 @@ func runLogout(ctx context.Context, opts *sessionCmdOptions) error {
 		return err
 	}
 	defer c.Close()
-	r, err := remote(ctx, c, client.CommandLogout, nil, nil)
-	var ended *sessionEndedError
+	r, err := sessionsock.Run(ctx, c, client.CommandLogout, nil, nil)
+	var ended *sessionsock.EndedError
 	if errors.As(err, &ended) && ended.Last != nil && ended.Last.Reason == client.ReasonLogout {
 		// The session's last word came before the answer: it is off.
 		r, err = &client.Result{Command: client.CommandLogout, OK: true}, nil

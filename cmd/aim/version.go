@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"github.com/aim-oscar/aim/internal/client"
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -90,7 +92,12 @@ It does not read the config file, so it works even when that file is broken.`,
 
 func versionRun(opts *versionOptions) error {
 	if opts.JSON {
-		return writeJSON(opts.IO.Out, opts.Info)
+		return writeJSON(opts.IO.Out, struct {
+			client.Head
+			Command string `json:"command"`
+			OK      bool   `json:"ok"`
+			versionInfo
+		}{Head: client.Head{Type: (&client.Result{}).Kind(), Time: time.Now().UTC()}, Command: "version", OK: true, versionInfo: opts.Info})
 	}
 	_, err := fmt.Fprintln(opts.IO.Out, opts.Info)
 	return err

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/aim-oscar/aim/internal/bos"
@@ -28,7 +29,11 @@ type Command struct {
 	Saves    bool       // it edits the config file too, when the session has one (help says which)
 	// Flags are the options it takes before its arguments ("--online-only").
 	Flags []string
-	run   func(x *call) (*Result, error)
+	// Offline says the command has a config-file half that runs with no
+	// session (RunOffline): the same decisions, the same result, the
+	// server told at the next signon.
+	Offline bool
+	run     func(x *call) (*Result, error)
 }
 
 // Each is the option of the commands that edit the buddy list, blocked or
@@ -69,9 +74,9 @@ var (
 		Help:     "send it marked as an automatic reply: clients never\nanswer those, so two bots cannot talk in a loop",
 		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, true, false) }}
 	CmdAdd = &Command{Name: "add", Args: "NAME [GROUP]", Help: "add a buddy", Saves: true,
-		Complete: CompleteBuddy, Online: true, Flags: []string{Each}, run: eachOr(addBuddy, true, false)}
+		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each}, run: eachOr(addBuddy, true, false)}
 	CmdRemove = &Command{Name: "remove", Aliases: []string{"rm"}, Args: "NAME",
-		Help: "remove a buddy", Saves: true, Complete: CompleteBuddy, Online: true, Flags: []string{Each}, run: eachOr(removeBuddy, false, false)}
+		Help: "remove a buddy", Saves: true, Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each}, run: eachOr(removeBuddy, false, false)}
 	CmdProfile = &Command{Name: "profile", Args: "TEXT", Help: "set your profile for this session", Online: true, run: setProfile}
 	CmdAway    = &Command{Name: "away", Args: "[TEXT]",
 		Help:   "set an away message (aim answers each sender once with\nit, as an automatic reply); with no text, come back",
@@ -140,7 +145,7 @@ func takeFlags(cmd *Command, args string) (rest string, flags []string, err erro
 		}
 		word, after := cut(args)
 		if !slices.Contains(cmd.Flags, word) {
-			return "", nil, fmt.Errorf("%s takes no option %s (%s)", cmd.Name, Clip(word), cmd.Usage())
+			return "", nil, usagef("%s takes no option %s (%s)", cmd.Name, Clip(word), cmd.Usage())
 		}
 		flags, args = append(flags, word), after
 	}
@@ -172,6 +177,42 @@ func helpText(table []*Command, saved bool) string {
 // ErrQuit is Exec's answer to the command that ends the input.
 var ErrQuit = errors.New("quit")
 
+// UsageError is a command given wrong arguments: fixed by typing it
+// again, whichever way it ran (FailureUsage keeps it across the socket).
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// usagef returns a *UsageError with a formatted message.
+func usagef(format string, args ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
+
+// RunOffline runs the config-file half of cmd (Command.Offline) with its
+// arguments, as the running session would, but with no session: the
+// decisions (already on the list, blocking yourself, the privacy mode a
+// list needs) are the session's, and the server learns of the change at
+// the next signon. self is the account's screen name.
+func RunOffline(ctx context.Context, cfg *config.Config, self string, cmd *Command, args []string, now func() time.Time) (*Result, error) {
+	if now == nil {
+		now = time.Now
+	}
+	c := &Client{opts: Options{Config: cfg, Now: now}}
+	c.opts.ScreenName = self
+	if !cmd.Offline {
+		err := fmt.Errorf("%s needs a session", cmd.Name)
+		return c.complete(0, "", cmd.Name, nil, err), err
+	}
+	var flags []string
+	for len(args) > 0 && slices.Contains(cmd.Flags, args[0]) {
+		flags, args = append(flags, args[0]), args[1:]
+	}
+	x := &call{c: c, ctx: ctx, cmd: cmd, flags: flags, argv: append([]string{}, args...), parsed: true, offline: true}
+	r, err := cmd.run(x)
+	return c.complete(0, "", cmd.Name, r, err), err
+}
+
 // errSessionOver answers commands given after the account signed off.
 var errSessionOver = errors.New("the session has ended")
 
@@ -192,6 +233,8 @@ type call struct {
 	// batch: one name of an Each command; the sync with the server's list
 	// waits for the last (eachOr).
 	batch bool
+	// offline runs only the config-file half (RunOffline): no session.
+	offline bool
 	// later, set by run, waits for the server's answer: the result comes
 	// from it, on its own goroutine.
 	later func() (*Result, error)
@@ -208,7 +251,7 @@ func (x *call) nameAndRest() (name, rest string, err error) {
 		return nameAndRest(x.args)
 	}
 	if len(x.argv) == 0 || strings.TrimSpace(x.argv[0]) == "" {
-		return "", "", errors.New("no screen name")
+		return "", "", usagef("no screen name (%s)", x.usage())
 	}
 	return strings.TrimSpace(x.argv[0]), strings.Join(x.argv[1:], " "), nil
 }
@@ -419,7 +462,7 @@ func (c *Client) complete(id int, line, name string, r *Result, err error) *Resu
 	}
 	r.ID, r.Line, r.Command, r.OK = id, line, name, err == nil
 	if err != nil {
-		r.Error = err.Error()
+		r.Error, r.Summary = err.Error(), "" // the error says what happened
 	}
 	Stamp(r, c.opts.Now())
 	return r
@@ -483,7 +526,7 @@ func (c *Client) finish(ctx context.Context) {
 func sendIM(x *call, auto, html bool) (*Result, error) {
 	name, text, err := x.nameAndRest()
 	if err == nil && text == "" {
-		err = fmt.Errorf("no message text (%s)", x.usage())
+		err = usagef("no message text (%s)", x.usage())
 	}
 	if err != nil {
 		return nil, err
@@ -545,6 +588,9 @@ func addBuddy(x *call) (*Result, error) {
 			r.Summary = name + " is already a buddy"
 		}
 	}
+	if x.offline {
+		return r, nil
+	}
 	x.c.live.addBuddy(name)
 	if err := x.c.listChanged(x, func() error { return x.sess.AddBuddies(x.ctx, name) }); err != nil {
 		return r, err
@@ -555,7 +601,7 @@ func addBuddy(x *call) (*Result, error) {
 func removeBuddy(x *call) (*Result, error) {
 	name, extra, err := x.nameAndRest()
 	if err == nil && extra != "" {
-		err = fmt.Errorf("unexpected %q after the name (%s)", Clip(extra), x.usage())
+		err = usagef("unexpected %q after the name (%s)", Clip(extra), x.usage())
 	}
 	if err != nil {
 		return nil, err
@@ -572,6 +618,9 @@ func removeBuddy(x *call) (*Result, error) {
 		if len(missing) > 0 {
 			r.Summary = name + " was not a buddy"
 		}
+	}
+	if x.offline {
+		return r, nil
 	}
 	x.c.live.removeBuddy(name)
 	if err := x.c.listChanged(x, func() error { return x.sess.RemoveBuddies(x.ctx, name) }); err != nil {
@@ -605,7 +654,7 @@ func setAway(x *call) (*Result, error) {
 func getInfo(x *call) (*Result, error) {
 	name, extra, err := x.nameAndRest()
 	if err == nil && extra != "" {
-		err = fmt.Errorf("unexpected %q after the name (%s)", Clip(extra), x.usage())
+		err = usagef("unexpected %q after the name (%s)", Clip(extra), x.usage())
 	}
 	if err != nil {
 		return nil, err
@@ -677,7 +726,7 @@ func warn(x *call) (*Result, error) {
 	case "anon", "anonymous", "anonymously":
 		anon = true
 	default:
-		err = fmt.Errorf("unexpected %q after the name (%s)", Clip(mode), x.usage())
+		err = usagef("unexpected %q after the name (%s)", Clip(mode), x.usage())
 	}
 	if err != nil {
 		return nil, err
@@ -844,20 +893,20 @@ func SplitArgs(cmd *Command, rest string) ([]string, error) {
 func nameAndRest(s string) (name, rest string, err error) {
 	s = strings.TrimLeftFunc(s, unicode.IsSpace)
 	if s == "" {
-		return "", "", errors.New("no screen name")
+		return "", "", usagef("no screen name")
 	}
 	if q := s[0]; q == '"' || q == '\'' {
 		end := strings.IndexByte(s[1:], q)
 		if end < 0 {
-			return "", "", fmt.Errorf("unterminated quote in %s", Clip(s))
+			return "", "", usagef("unterminated quote in %s", Clip(s))
 		}
 		name, rest = s[1:1+end], s[2+end:]
 		if rest != "" && !unicode.IsSpace(rune(rest[0])) {
-			return "", "", fmt.Errorf("no space after the quoted name in %s", Clip(s))
+			return "", "", usagef("no space after the quoted name in %s", Clip(s))
 		}
 		name = strings.TrimSpace(name)
 		if name == "" {
-			return "", "", errors.New("empty screen name")
+			return "", "", usagef("empty screen name")
 		}
 		return name, strings.TrimLeftFunc(rest, unicode.IsSpace), nil
 	}
@@ -888,7 +937,9 @@ func eachOr(run func(*call) (*Result, error), group, privacy bool) func(*call) (
 		edited := 0
 		// The file changes with each name, and its watcher asks for a
 		// sync each time: none may start before the last name.
-		x.c.sync.mu.Lock()
+		if !x.offline {
+			x.c.sync.mu.Lock()
+		}
 		for _, n := range names {
 			one := *x
 			one.batch = true
@@ -907,9 +958,11 @@ func eachOr(run func(*call) (*Result, error), group, privacy bool) func(*call) (
 				said = append(said, res.Summary)
 			}
 		}
-		x.c.sync.mu.Unlock()
+		if !x.offline {
+			x.c.sync.mu.Unlock()
+		}
 		r.Summary = strings.Join(said, "; ")
-		if edited > 0 {
+		if edited > 0 && !x.offline {
 			var err error
 			if privacy {
 				err = x.c.privacyChanged(x)

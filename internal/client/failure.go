@@ -6,8 +6,10 @@ import (
 	"syscall"
 
 	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/login"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // Failure is the kind of failure an error of signing on or of a session
@@ -22,6 +24,7 @@ const (
 	FailureRefused         // the server refused a request (a *bos.RequestError)
 	FailureTooLong         // a message or profile longer than the server takes
 	FailureNetwork         // the server cannot be reached, the connection broke, a step timed out
+	FailureUsage           // the command's arguments or settings are wrong (a *UsageError, a screen name, a setting)
 )
 
 // FailureOf classifies err.
@@ -37,6 +40,8 @@ func FailureOf(err error) Failure {
 	switch {
 	case err == nil:
 		return FailureOther
+	case errors.As(err, new(*UsageError)), errors.As(err, new(*screenname.Error)), errors.Is(err, config.ErrSettings):
+		return FailureUsage
 	case errors.As(err, &auth):
 		return FailureAuth
 	case errors.As(err, &closed):

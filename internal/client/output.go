@@ -229,31 +229,34 @@ type Result struct {
 	ExitCode int    `json:"exit_code,omitempty"`
 	Exit     string `json:"exit,omitempty"`
 
-	To           string   `json:"to,omitempty"`            // send, autoreply
-	Delivery     string   `json:"delivery,omitempty"`      // send, autoreply: "delivered", or "stored" for their next signon
-	Name         string   `json:"name,omitempty"`          // add, remove, move, info, warn, block, unblock, allow, disallow
-	Group        string   `json:"group,omitempty"`         // move
-	WarningLevel *int     `json:"warning_level,omitempty"` // info, warn: percent
-	Away         *bool    `json:"away,omitempty"`          // info, away
-	Anonymous    *bool    `json:"anonymous,omitempty"`     // warn
-	Help         string   `json:"help,omitempty"`          // help
-	Room         string   `json:"room,omitempty"`          // join, say, leave, members, invite, accept
-	Members      []string `json:"members,omitempty"`       // members
-	Blocked      []string `json:"blocked,omitempty"`       // blocked
-	Allowed      []string `json:"allowed,omitempty"`       // blocked
-	Privacy      string   `json:"privacy,omitempty"`       // blocked, privacy
-	Path         string   `json:"path,omitempty"`          // config path, config set, config unset
-	Key          string   `json:"key,omitempty"`           // config set, config unset
-	Value        string   `json:"value,omitempty"`         // config set
+	To           string              `json:"to,omitempty"`            // send, autoreply
+	Delivery     string              `json:"delivery,omitempty"`      // send, autoreply: "delivered", or "stored" for their next signon
+	Name         string              `json:"name,omitempty"`          // add, remove, move, info, warn, block, unblock, allow, disallow
+	Group        string              `json:"group,omitempty"`         // move
+	WarningLevel *int                `json:"warning_level,omitempty"` // info, warn: percent
+	Away         *bool               `json:"away,omitempty"`          // info, away
+	Anonymous    *bool               `json:"anonymous,omitempty"`     // warn
+	Help         string              `json:"help,omitempty"`          // help
+	Room         string              `json:"room,omitempty"`          // join, say, leave, members, invite, accept
+	Members      []string            `json:"members,omitempty"`       // members
+	Blocked      []string            `json:"blocked,omitempty"`       // blocked
+	Allowed      []string            `json:"allowed,omitempty"`       // blocked
+	Privacy      string              `json:"privacy,omitempty"`       // blocked, privacy
+	Path         string              `json:"path,omitempty"`          // config path, config set, config unset
+	Key          string              `json:"key,omitempty"`           // config set, config unset
+	Value        string              `json:"value,omitempty"`         // config set
+	Groups       []config.BuddyGroup `json:"groups,omitempty"`        // buddies list: the config file's groups
 	// Settings are config show's resolved settings, in the registry's order.
 	Settings   config.Values `json:"settings,omitempty"`
 	*BuddyList               // buddies
 	*RoomList                // rooms
 	*UserInfo                // info
 
-	// Line is the command as typed; Summary the outcome for people.
-	Line    string `json:"-"`
-	Summary string `json:"-"`
+	// Summary is the outcome for people, the words text mode prints
+	// whichever way the command ran (it crosses the control socket).
+	Summary string `json:"summary,omitempty"`
+	// Line is the command as typed.
+	Line string `json:"-"`
 }
 
 // BuddyList is who of the buddies is online.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/screenname"
 )
@@ -15,22 +16,22 @@ import (
 
 var (
 	CmdMove = &Command{Name: "move", Args: "NAME GROUP", Help: "move a buddy to another group (created if needed)",
-		Complete: CompleteBuddy, Online: true, run: moveBuddy}
+		Complete: CompleteBuddy, Online: true, Offline: true, run: moveBuddy}
 	CmdBlock = &Command{Name: "block", Args: "NAME", Help: "block a user: they cannot see you or message you\n(with privacy block-deny, set for you when none is set)",
-		Complete: CompleteBuddy, Online: true, Flags: []string{Each},
+		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
 		run: eachOr(func(x *call) (*Result, error) { return editNames(x, config.KeyBlocked, true) }, false, true)}
 	CmdUnblock = &Command{Name: "unblock", Args: "NAME", Help: "take a user off the blocked list",
-		Complete: CompleteBuddy, Online: true, Flags: []string{Each},
+		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
 		run: eachOr(func(x *call) (*Result, error) { return editNames(x, config.KeyBlocked, false) }, false, true)}
-	CmdBlocked = &Command{Name: "blocked", Help: "list the blocked and allowed users and the privacy mode", run: listBlocked}
+	CmdBlocked = &Command{Name: "blocked", Help: "list the blocked and allowed users and the privacy mode", Offline: true, run: listBlocked}
 	CmdAllow   = &Command{Name: "allow", Args: "NAME", Help: "put a user on the allowed list (privacy allow-permit)",
-		Complete: CompleteBuddy, Online: true, Flags: []string{Each},
+		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
 		run: eachOr(func(x *call) (*Result, error) { return editNames(x, config.KeyAllowed, true) }, false, true)}
 	CmdDisallow = &Command{Name: "disallow", Args: "NAME", Help: "take a user off the allowed list",
-		Complete: CompleteBuddy, Online: true, Flags: []string{Each},
+		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
 		run: eachOr(func(x *call) (*Result, error) { return editNames(x, config.KeyAllowed, false) }, false, true)}
 	CmdPrivacy = &Command{Name: "privacy", Args: "MODE", Help: "who may see you and message you: " + strings.Join(config.PrivacyModes, ", "),
-		Online: true, run: setPrivacy}
+		Online: true, Offline: true, run: setPrivacy}
 )
 
 // ErrBlockSelf refuses blocking your own screen name.
@@ -52,7 +53,7 @@ func editNames(x *call, key string, add bool) (*Result, error) {
 		return r, err
 	}
 	if add && key == config.KeyBlocked && screenname.Normalize(name) == screenname.Normalize(x.c.opts.ScreenName) {
-		return r, fmt.Errorf("%w (%s)", ErrBlockSelf, name)
+		return r, &UsageError{Err: fmt.Errorf("%w (%s is your screen name)", ErrBlockSelf, name)}
 	}
 	cfg := x.c.opts.Config
 	if cfg == nil {
@@ -109,7 +110,7 @@ func setPrivacy(x *call) (*Result, error) {
 // privacyChanged syncs a privacy change; a session without the list the
 // server keeps cannot carry it (this client sends no 09,xx lists).
 func (c *Client) privacyChanged(x *call) error {
-	if x.batch { // the last of the batch syncs (eachOr)
+	if x.offline || x.batch { // the next signon syncs; the last of a batch syncs (eachOr)
 		return nil
 	}
 	if x.sess.Feedbag() == nil {
@@ -120,7 +121,7 @@ func (c *Client) privacyChanged(x *call) error {
 
 func listBlocked(x *call) (*Result, error) {
 	r := &Result{Blocked: []string{}, Allowed: []string{}}
-	if sess := x.c.live.current(); sess != nil {
+	if sess := x.c.current(); sess != nil {
 		if fb := sess.Feedbag(); fb != nil {
 			l, _ := fb.List()
 			r.Blocked, r.Allowed = append(r.Blocked, l.Deny...), append(r.Allowed, l.Permit...)
@@ -139,7 +140,7 @@ func listBlocked(x *call) (*Result, error) {
 func moveBuddy(x *call) (*Result, error) {
 	name, group, err := x.nameAndRest()
 	if err == nil && strings.TrimSpace(group) == "" {
-		err = fmt.Errorf("no group (%s)", x.usage())
+		err = usagef("no group (%s)", x.usage())
 	}
 	if err != nil {
 		return nil, err
@@ -160,5 +161,16 @@ func moveBuddy(x *call) (*Result, error) {
 	if _, _, err := cfg.AddBuddies(removed, group); err != nil {
 		return r, err
 	}
+	if x.offline {
+		return r, nil
+	}
 	return r, x.c.listChanged(x, func() error { return nil }) // 03,04 has no groups
+}
+
+// current is the session online now, or nil (always, offline).
+func (c *Client) current() *bos.Session {
+	if c.live == nil {
+		return nil
+	}
+	return c.live.current()
 }

@@ -298,4 +298,5 @@ var FailureCodes = map[client.Failure]string{
 	client.FailureRefused: "message_refused",
 	client.FailureTooLong: "message_too_long",
 	client.FailureNetwork: "network",
+	client.FailureUsage:   "usage",
 }

@@ -1,0 +1,110 @@
+// Package runner runs the commands of client's table one way of three,
+// each returning the same *client.Result: through the account's running
+// session (over its control socket), in a session of its own (sign on,
+// run, sign off), or offline (the config-file half of the commands that
+// have one, client.RunOffline). A front end picks one with Pick, runs its
+// commands and prints their results the one way, whichever ran them.
+package runner
+
+import (
+	"context"
+	"errors"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/control"
+	"github.com/aim-oscar/aim/internal/sessionsock"
+)
+
+// Runner runs commands with their parsed arguments. Run returns the
+// result (nil only when the command never reached a session) and the
+// error it failed with, typed as the session's (client.FailureOf, the
+// *sessionsock.RemoteError of a running session).
+type Runner interface {
+	Run(ctx context.Context, cmd *client.Command, args []string) (*client.Result, error)
+	// Close ends what the runner started: the connection to the running
+	// session, or its own session (signing off).
+	Close() error
+}
+
+// Session runs commands through the running session of an account.
+type Session struct {
+	Conn   *control.Client
+	Notice func(client.Output) // the session's notices while a command waits (reconnecting); may be nil
+}
+
+func (s *Session) Run(ctx context.Context, cmd *client.Command, args []string) (*client.Result, error) {
+	return sessionsock.Run(ctx, s.Conn, cmd.Name, args, s.Notice)
+}
+
+func (s *Session) Close() error { return s.Conn.Close() }
+
+// Own signs on with Options at its first command, and off at Close. Its
+// session is the command's alone: it keeps no socket, and other commands
+// do not find it.
+type Own struct {
+	Options client.Options
+	c       *client.Client
+}
+
+func (o *Own) Run(ctx context.Context, cmd *client.Command, args []string) (*client.Result, error) {
+	if o.c == nil {
+		c, err := client.Start(ctx, o.Options)
+		if err != nil {
+			return nil, err
+		}
+		o.c = c
+	}
+	return o.c.Begin(ctx, cmd, args, true)()
+}
+
+func (o *Own) Close() error {
+	if o.c != nil {
+		o.c.Stop()
+		o.c.Wait()
+	}
+	return nil
+}
+
+// Offline runs the config-file half of the commands that have one.
+type Offline struct {
+	Config *config.Config
+}
+
+func (o *Offline) Run(ctx context.Context, cmd *client.Command, args []string) (*client.Result, error) {
+	return client.RunOffline(ctx, o.Config, o.Config.ScreenName, cmd, args, nil)
+}
+
+func (o *Offline) Close() error { return nil }
+
+// ErrNeedsSession is a command with no config-file half asked to run
+// offline.
+var ErrNeedsSession = errors.New("this command needs a session")
+
+// Pick chooses how cmd runs: through the account's running session (its
+// socket in dirs) unless noSession; else offline when cmd has a config-file half; else in
+// a session of its own, signed on with the options own returns (called
+// only then: it may ask for the password).
+func Pick(ctx context.Context, dirs control.Dirs, cfg *config.Config, cmd *client.Command, noSession bool,
+	own func() (client.Options, error), notice func(client.Output)) (Runner, error) {
+	if !noSession {
+		c, err := sessionsock.Dial(ctx, dirs, cfg.ScreenName)
+		if err != nil {
+			return nil, err
+		}
+		if c != nil {
+			return &Session{Conn: c, Notice: notice}, nil
+		}
+	}
+	if cmd.Offline {
+		return &Offline{Config: cfg}, nil
+	}
+	if own == nil {
+		return nil, ErrNeedsSession
+	}
+	opts, err := own()
+	if err != nil {
+		return nil, err
+	}
+	return &Own{Options: opts}, nil
+}

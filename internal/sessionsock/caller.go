@@ -1,0 +1,144 @@
+package sessionsock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/control"
+)
+
+// The caller's side of the session protocol: find the account's running
+// session, run a command through it, and turn its answers back into
+// results and typed errors, so a command exits as it would have run here.
+
+// NoSessionError is a command that needs a running session finding none.
+type NoSessionError struct {
+	ScreenName string
+}
+
+func (e *NoSessionError) Error() string {
+	return fmt.Sprintf("no session is running here for %s: start one with 'aim login' (see 'aim login --help')", e.ScreenName)
+}
+
+// RemoteError is a command failing in the session, with the kind of
+// failure it had there (FailureCodes, read back by FailureOfCode).
+type RemoteError struct {
+	Failure client.Failure
+	Msg     string
+}
+
+func (e *RemoteError) Error() string { return e.Msg }
+
+// EndedError is the session ending while a command waited for it.
+type EndedError struct {
+	Last *client.Disconnected // nil if it said nothing
+}
+
+func (e *EndedError) Error() string {
+	if e.Last != nil && e.Last.Error != "" {
+		return "the session ended: " + e.Last.Error
+	}
+	return "the session ended"
+}
+
+// FailureOfCode is the inverse of FailureCodes: the failure a code
+// names, and whether it names one.
+func FailureOfCode(code string) (client.Failure, bool) {
+	f, ok := failureOfCode[code]
+	return f, ok
+}
+
+var failureOfCode = func() map[string]client.Failure {
+	m := make(map[string]client.Failure, len(FailureCodes))
+	for f, code := range FailureCodes {
+		m[code] = f
+	}
+	return m
+}()
+
+// Dial connects to the running session of screenName, its socket in
+// dirs: nil and no error when there is none (or no screen name to find it
+// by).
+func Dial(ctx context.Context, dirs control.Dirs, screenName string) (*control.Client, error) {
+	if screenName == "" {
+		return nil, nil
+	}
+	path, err := control.Find(dirs, screenName)
+	if err != nil {
+		return nil, nil // the command's own checks say what is wrong with the name
+	}
+	c, err := control.Dial(ctx, path)
+	var (
+		none  *control.NoSessionError
+		ended *control.EndedError
+	)
+	switch {
+	case err == nil:
+		return c, nil
+	case errors.As(err, &none), errors.As(err, &ended), errors.Is(err, errors.ErrUnsupported):
+		return nil, nil // none, or one ending
+	}
+	return nil, err
+}
+
+// Run runs one command through a session and returns its result. Notices
+// about the session (reconnecting, back) go to notice, if set.
+func Run(ctx context.Context, c *control.Client, command string, args []string, notice func(client.Output)) (*client.Result, error) {
+	body, err := c.Do(ctx, command, args, func(r control.Reply) error {
+		if r.ID == 0 && notice != nil {
+			if o, err := DecodeOutput(r.Body); err == nil {
+				notice(o)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, CallerErr(err)
+	}
+	o, err := DecodeOutput(body)
+	if err != nil {
+		return nil, fmt.Errorf("the session's answer: %w", err)
+	}
+	r, ok := o.(*client.Result)
+	if !ok {
+		return nil, fmt.Errorf("the session answered with a %s, not a result", o.Kind())
+	}
+	return r, nil
+}
+
+// CallerErr turns what the control client returns into a typed error:
+// *EndedError, *RemoteError, or err as it is.
+func CallerErr(err error) error {
+	var (
+		ce    *control.Error
+		ended *control.EndedError
+	)
+	switch {
+	case errors.As(err, &ce) && ce.Code == CodeEnded:
+		return &EndedError{}
+	case errors.As(err, &ce):
+		if f, ok := FailureOfCode(ce.Code); ok {
+			return &RemoteError{Failure: f, Msg: ce.Message}
+		}
+		return err
+	case errors.As(err, &ended):
+		e := &EndedError{}
+		if o, derr := DecodeOutput(ended.Body); derr == nil {
+			e.Last, _ = o.(*client.Disconnected)
+		}
+		return e
+	}
+	return err
+}
+
+// DecodeOutput reads an Output the session sent; a Result gets its text
+// for people back (client.Describe), which JSON does not carry.
+func DecodeOutput(b []byte) (client.Output, error) {
+	o, err := client.DecodeOutput(b)
+	if r, ok := o.(*client.Result); ok && r.Summary == "" {
+		client.Describe(r)
+	}
+	return o, err
+}

@@ -1,0 +1,44 @@
+package sessionsock
+
+import (
+	"testing"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/control"
+)
+
+// Every failure has its own code on the socket, the inverse reads it
+// back, and no code is one the control protocol ends a connection with.
+func TestFailureCodesRoundTrip(t *testing.T) {
+	all := []client.Failure{client.FailureOther, client.FailureAuth, client.FailureKicked, client.FailureRefused,
+		client.FailureTooLong, client.FailureNetwork, client.FailureUsage}
+	if len(FailureCodes) != len(all) {
+		t.Errorf("FailureCodes has %d codes, there are %d failures", len(FailureCodes), len(all))
+	}
+	seen := map[string]bool{}
+	for _, f := range all {
+		code, ok := FailureCodes[f]
+		if !ok {
+			t.Errorf("failure %d has no code", f)
+			continue
+		}
+		if seen[code] {
+			t.Errorf("code %q names two failures", code)
+		}
+		seen[code] = true
+		if back, ok := FailureOfCode(code); !ok || back != f {
+			t.Errorf("FailureOfCode(%q) = %d, %v; want %d", code, back, ok, f)
+		}
+		if code == CodeEnded || code == control.CodeRefused || code == control.CodeTooLong {
+			t.Errorf("failure %d uses %q, a code of the protocol itself", f, code)
+		}
+	}
+	if _, ok := FailureOfCode("no such code"); ok {
+		t.Error("an unknown code reads as a failure")
+	}
+	// A typed error keeps its kind across the socket.
+	err := CallerErr(&control.Error{Code: FailureCodes[client.FailureUsage], Message: "no screen name"})
+	if re, ok := err.(*RemoteError); !ok || re.Failure != client.FailureUsage || re.Msg != "no screen name" {
+		t.Errorf("CallerErr = %#v", err)
+	}
+}
