@@ -180,7 +180,7 @@ func TestBuddies(t *testing.T) {
 	aim(t, "", "buddies", "list").want(t, exitOK, "", "No buddies yet")
 
 	r := aim(t, "", "buddies", "add", "LabBob", "Lab Carol")
-	r.want(t, exitOK, "added LabBob\nadded Lab Carol\n", "")
+	r.want(t, exitOK, "added LabBob; added Lab Carol\n", "")
 	if r.errOut != "" {
 		t.Errorf("stderr = %q, want nothing", r.errOut)
 	}
@@ -193,7 +193,7 @@ func TestBuddies(t *testing.T) {
 	// A no-op is a result like the others, in the same words a running
 	// session gives.
 	r = aim(t, "", "buddies", "add", "labbob", "Boss", "--group", "Work")
-	r.want(t, exitOK, "labbob is already a buddy\nadded Boss\n", "")
+	r.want(t, exitOK, "labbob is already a buddy; added Boss\n", "")
 
 	aim(t, "", "buddies", "list").want(t, exitOK, "Buddies (2)\n  LabBob\n  Lab Carol\nWork (1)\n  Boss\n", "")
 
@@ -205,7 +205,7 @@ func TestBuddies(t *testing.T) {
 	}
 
 	r = aim(t, "", "buddies", "remove", "x1234", "labcarol")
-	r.want(t, exitOK, "x1234 was not a buddy\nremoved labcarol\n", "")
+	r.want(t, exitOK, "x1234 was not a buddy; removed labcarol\n", "")
 
 	r = aim(t, "", "--json", "buddies", "rm", "boss")
 	r.want(t, exitOK, `"command":"remove","ok":true,"name":"boss","summary":"removed boss"}`+"\n", "")
