@@ -158,14 +158,14 @@ func (p *planner) buddies(want List) {
 	v := p.v
 	// The groups wanted, and where each buddy is wanted.
 	type wanted struct {
-		gid     uint16
-		exists  bool
-		name    string
-		buddies []string
+		gid           uint16
+		exists        bool
+		name          string
+		buddies, keys []string // names as wanted, normalized
 	}
-	var groups []wanted
-	wantGroup := map[uint16]bool{}
-	wantIn := map[string]uint16{}
+	groups := make([]wanted, 0, len(want.Groups))
+	wantGroup := make(map[uint16]bool, len(want.Groups))
+	wantIn := make(map[string]uint16, want.Len())
 	for _, g := range want.Groups {
 		g.Name = groupName(g.Name)
 		gk := groupKey(g.Name)
@@ -180,14 +180,15 @@ func (p *planner) buddies(want List) {
 			gid = p.newGroupID()
 		}
 		wantGroup[gid] = true
-		w := wanted{gid: gid, exists: exists, name: g.Name}
+		w := wanted{gid: gid, exists: exists, name: g.Name,
+			buddies: make([]string, 0, len(g.Buddies)), keys: make([]string, 0, len(g.Buddies))}
 		for _, n := range g.Buddies {
 			k := screenname.Normalize(n)
 			if _, dup := wantIn[k]; dup || n == "" {
 				continue
 			}
 			wantIn[k] = gid
-			w.buddies = append(w.buddies, n)
+			w.buddies, w.keys = append(w.buddies, n), append(w.keys, k)
 		}
 		groups = append(groups, w)
 	}
@@ -196,11 +197,11 @@ func (p *planner) buddies(want List) {
 	// lists in several groups is shown in the first (view); while it stays
 	// there its other entries are left alone. Moved or removed, it goes
 	// with all of them, and each of those is noted.
-	itemOf := map[string]uint16{}
+	itemOf := make(map[string]uint16, len(wantIn))
 	extra := map[*oscar.FeedbagItem]bool{} // other entries left alone
 	for _, w := range groups {
-		for _, n := range w.buddies {
-			k := screenname.Normalize(n)
+		for i, n := range w.buddies {
+			k := w.keys[i]
 			shown := v.byName[k]
 			stays := shown != nil && shown.GroupID == w.gid
 			var keep *oscar.FeedbagItem
@@ -217,13 +218,14 @@ func (p *planner) buddies(want List) {
 					}
 				}
 			}
-			if keep == nil {
-				nb := oscar.FeedbagItem{Name: n, GroupID: w.gid, ItemID: p.newItemID(), Class: oscar.FeedbagClassBuddy}
-				p.ins = append(p.ins, nb)
-				p.real = true
-				keep = &nb
+			if keep != nil {
+				itemOf[k] = keep.ItemID
+				continue
 			}
-			itemOf[k] = keep.ItemID
+			nb := oscar.FeedbagItem{Name: n, GroupID: w.gid, ItemID: p.newItemID(), Class: oscar.FeedbagClassBuddy}
+			p.ins = append(p.ins, nb)
+			p.real = true
+			itemOf[k] = nb.ItemID
 		}
 	}
 	// Buddies not wanted anywhere, in the server's order.
@@ -262,9 +264,9 @@ func (p *planner) buddies(want List) {
 	var rootOrder []uint16
 	for _, w := range groups {
 		rootOrder = append(rootOrder, w.gid)
-		ids := make([]uint16, 0, len(w.buddies))
-		for _, n := range w.buddies {
-			ids = append(ids, itemOf[screenname.Normalize(n)])
+		ids := make([]uint16, 0, len(w.keys))
+		for _, k := range w.keys {
+			ids = append(ids, itemOf[k])
 		}
 		if !w.exists {
 			ng := withOrder(oscar.FeedbagItem{Name: w.name, GroupID: w.gid, Class: oscar.FeedbagClassGroup}, ids)
