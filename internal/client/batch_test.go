@@ -13,11 +13,18 @@ import (
 )
 
 // feedbagEdits counts the feedbag transaction SNACs among frames: 13,11,
-// 13,12, the 13,08s, and the bytes of the 13,08s' payloads.
+// 13,12, the 13,08s, and the bytes of the 13,08s' payloads. What comes
+// before the first 13,11 belongs to an earlier transaction (the 13,12 that
+// ends the signon's sync may reach the server after the test counted the
+// frames it had): it is not counted.
 func feedbagEdits(frames []oscar.Frame) (starts, ends, inserts, insertBytes int) {
+	started := false
 	for _, f := range frames {
 		s, err := oscar.ParseSNAC(f.Payload)
 		if f.Channel != oscar.ChannelSNAC || err != nil {
+			continue
+		}
+		if started = started || s.Type() == oscar.TypeFeedbagStartCluster; !started {
 			continue
 		}
 		switch s.Type() {
