@@ -219,8 +219,9 @@ func TestQueueFull(t *testing.T) {
 	}
 }
 
-// A write that fails (a full disk, here a file that cannot be created) is
-// reported once, not once per event.
+// A write that fails (here a file that cannot be created) is reported
+// once, not once per event, even while writes to other files work; again
+// only after a sync interval without a failure.
 func TestWriteErrorReportedOnce(t *testing.T) {
 	dir := t.TempDir()
 	var problems []Problem
@@ -228,19 +229,25 @@ func TestWriteErrorReportedOnce(t *testing.T) {
 	// A file where the conversation's directory should be.
 	os.MkdirAll(filepath.Join(dir, "im"), 0o700)
 	os.WriteFile(filepath.Join(dir, "im", "labbob"), nil, 0o600)
+	carol := Conv{Kind: KindIM, Name: "carol"}
 	for i := range 10 {
 		record(r, bob, In, im(i, "x"))
+		record(r, carol, In, im(i, "fine"))
 	}
 	if err := r.Flush(t.Context()); err == nil {
 		t.Error("Flush = nil, want the write error")
 	}
-	record(r, Conv{Kind: KindIM, Name: "carol"}, In, im(20, "fine"))
+	if len(problems) != 1 {
+		t.Errorf("problems = %v, want the first failure alone", problems)
+	}
+	record(r, carol, In, im(20, "fine"))
+	r.Flush(t.Context()) // an interval without a failure
 	for i := range 10 {
 		record(r, bob, In, im(30+i, "x"))
 	}
 	r.Close()
 	if len(problems) != 2 {
-		t.Errorf("problems = %v, want two: the first failure, and again after a write worked", problems)
+		t.Errorf("problems = %v, want two: the first failure, and again after an interval without one", problems)
 	}
 }
 
@@ -438,5 +445,30 @@ func TestLinesWithSessionMarkers(t *testing.T) {
 	}
 	if lines, _ := s.Lines("labbob", Query{Grep: "e"}); len(lines) != 2 {
 		t.Errorf("a search shows %d lines, want the 2 IMs alone", len(lines))
+	}
+}
+
+// A full disk (a month file that is /dev/full) is reported once, with the
+// system's words, and not once per event.
+func TestDiskFullReportedOnce(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full here")
+	}
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "im", "labbob"), 0o700)
+	if err := os.Symlink("/dev/full", filepath.Join(dir, "im", "labbob", "2026-12.jsonl")); err != nil {
+		t.Skip(err)
+	}
+	var problems []Problem
+	r := open(t, dir, Options{Report: func(p Problem) { problems = append(problems, p) }})
+	for i := range 50 {
+		record(r, bob, In, im(i, "x"))
+	}
+	if err := r.Flush(t.Context()); err == nil || !strings.Contains(err.Error(), "no space left") {
+		t.Errorf("Flush = %v, want the full disk", err)
+	}
+	r.Close()
+	if len(problems) != 1 || !strings.Contains(problems[0].Err.Error(), "no space left") {
+		t.Errorf("problems = %v, want the full disk once", problems)
 	}
 }

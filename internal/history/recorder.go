@@ -91,7 +91,8 @@ type Recorder struct {
 	// The writer's own.
 	files   map[string]*file
 	unsaved map[*file]bool // written since the last fsync
-	failing bool           // the last write failed (reported)
+	failing bool           // writes are failing, and that was reported
+	failed1 bool           // a write failed since the last sync
 	uses    int64          // writes so far, for closing the least recently used file
 	buf     []byte
 }
@@ -310,12 +311,14 @@ func (r *Recorder) write(e Entry) error {
 	f.checked = true
 	r.written.Add(1)
 	r.unsaved[f] = true
-	r.failing = false
 	return nil
 }
 
-// failed reports err unless writes were failing already.
+// failed reports err unless writes were failing already: until a sync
+// interval passes without a failure, writes that work between failing
+// ones (other files) do not make the next failure news.
 func (r *Recorder) failed(err error) error {
+	r.failed1 = true
 	if !r.failing {
 		r.failing = true
 		r.report(Problem{Err: err, Dropped: r.dropped.Load()})
@@ -396,8 +399,15 @@ func endsTorn(f *os.File) (bool, error) {
 	return last[0] != '\n', nil
 }
 
-// syncAll fsyncs the files written since the last sync.
+// syncAll fsyncs the files written since the last sync, and ends a sync
+// interval.
 func (r *Recorder) syncAll() {
+	defer func() {
+		if !r.failed1 {
+			r.failing = false // a whole interval without a failure
+		}
+		r.failed1 = false
+	}()
 	for f := range r.unsaved {
 		r.syncs.Add(1)
 		if err := f.f.Sync(); err != nil {
