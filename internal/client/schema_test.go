@@ -13,19 +13,19 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 )
 
-// readmeTypes reads the README's JSON events table: each type with the
+// readmeTypes reads the JSON events table of docs/json.md: each type with the
 // fields it documents. A row that says "the same" has the fields of the
 // row above it. Words in backticks after "field`:" up to the next ";" are
 // that field's values, not fields.
 func readmeTypes(t *testing.T) map[string][]string {
 	t.Helper()
-	b, err := os.ReadFile("../../README.md")
+	b, err := os.ReadFile("../../docs/json.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, section, ok := strings.Cut(string(b), "\n## JSON events\n")
 	if !ok {
-		t.Fatal("README has no JSON events section")
+		t.Fatal("docs/json.md has no JSON events section")
 	}
 	section, _, _ = strings.Cut(section, "\n## ")
 	row := regexp.MustCompile("(?m)^\\| `([a-z_]+)` \\| (.*) \\|$")
@@ -51,7 +51,7 @@ func readmeTypes(t *testing.T) map[string][]string {
 		types[m[1]], prev = fields, fields
 	}
 	if len(types) == 0 {
-		t.Fatal("no rows in the README's JSON events table")
+		t.Fatal("no rows in the JSON events table of docs/json.md")
 	}
 	return types
 }
@@ -76,7 +76,7 @@ func jsonFields(t reflect.Type) []string {
 	return names
 }
 
-// TestREADMEDocumentsEveryOutput: every type in the README's table is an
+// TestREADMEDocumentsEveryOutput: every type in docs/json.md's table is an
 // Output whose JSON fields are exactly the documented ones (with type and
 // time, which every line has), and every Output is in the table.
 func TestREADMEDocumentsEveryOutput(t *testing.T) {
@@ -87,7 +87,7 @@ func TestREADMEDocumentsEveryOutput(t *testing.T) {
 		seen[kind] = true
 		doc, ok := documented[kind]
 		if !ok {
-			t.Errorf("%s (%T) is not in the README's JSON events table", kind, o)
+			t.Errorf("%s (%T) is not in the JSON events table of docs/json.md", kind, o)
 			continue
 		}
 		got := jsonFields(reflect.TypeOf(o))
@@ -95,12 +95,12 @@ func TestREADMEDocumentsEveryOutput(t *testing.T) {
 		slices.Sort(got)
 		slices.Sort(want)
 		if !slices.Equal(slices.Compact(got), slices.Compact(want)) {
-			t.Errorf("%s: the struct has JSON fields %v, the README documents %v", kind, got, want)
+			t.Errorf("%s: the struct has JSON fields %v, docs/json.md documents %v", kind, got, want)
 		}
 	}
 	for kind := range documented {
 		if !seen[kind] {
-			t.Errorf("the README documents %q, which no Output has", kind)
+			t.Errorf("docs/json.md documents %q, which no Output has", kind)
 		}
 	}
 }
