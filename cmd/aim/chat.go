@@ -142,6 +142,12 @@ func stayInRoom(ctx context.Context, streams *IOStreams, out *printer, opts clie
 			s, ok := c.Complete(line[1:])
 			return "/" + s, ok
 		},
+		choices: func(line string) []string {
+			if !strings.HasPrefix(line, "/") {
+				return nil
+			}
+			return c.Choices(line[1:])
+		},
 		noPrompt: debug,
 	})()
 	return c.Wait()

@@ -55,6 +55,7 @@ func stayOnline(ctx context.Context, streams *IOStreams, out *printer, opts clie
 			prompt:   "aim> ",
 			greeting: fmt.Sprintf("Type %s for commands; Ctrl-D or %s signs off.", client.CmdHelp.Name, client.CmdQuit.Name),
 			complete: c.Complete,
+			choices:  c.Choices,
 			noPrompt: plan.Debug, // the trace writes to the terminal directly
 		})()
 	}
@@ -78,6 +79,7 @@ type inputPlan struct {
 	// the input ends after it; without it, each line is a command.
 	rewrite  func(line string) (cmd string, last bool)
 	complete func(line string) (string, bool) // tab completion at the prompt
+	choices  func(line string) []string       // what a second Tab lists
 	noPrompt bool                             // read line by line even on a terminal
 }
 
@@ -120,6 +122,7 @@ func startInput(ctx context.Context, stop func(), streams *IOStreams, out *print
 			restore = func() { out.detach(p.Finish) }
 			out.setAbove(p.Above)
 			p.Complete(plan.complete)
+			p.Choices(plan.choices)
 			p.Above(plan.greeting)
 			next, wait = p.ReadLine, false // a person at a prompt never waits
 		}

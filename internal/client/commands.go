@@ -786,25 +786,88 @@ func quit(x *call) (*Result, error) {
 // end: a command's name in the first word, then what the command's
 // argument completes to. It returns the new line, or false.
 func (c *Client) Complete(line string) (string, bool) {
-	word, rest := cut(line)
-	if !strings.ContainsAny(line, " \t") {
-		var names []string
-		for _, cmd := range commands {
-			n := cmd.Name
-			if cmd.Args != "" {
-				n += " "
-			}
-			names = append(names, n)
+	word, rest, what := completing(line)
+	switch what {
+	case completeCommand:
+		return completeFrom(line, "", commandNames())
+	case CompleteRoom:
+		return c.completeRoom(word, rest)
+	case CompleteBuddy:
+		return completeFrom(rest, word+" ", c.buddyNames())
+	}
+	return "", false
+}
+
+// Choices lists what the word being typed at the end of line may
+// complete to (Complete), for a second Tab to show: command names, or the
+// names of buddies or rooms.
+func (c *Client) Choices(line string) []string {
+	_, rest, what := completing(line)
+	var typed string
+	var forms []string
+	switch what {
+	case completeCommand:
+		typed, forms = line, commandNames()
+	case CompleteRoom:
+		typed, forms = strings.TrimPrefix(rest, `"`), c.rooms.names()
+	case CompleteBuddy:
+		typed, forms = rest, c.buddyNames()
+	default:
+		return nil
+	}
+	var out []string
+	for _, f := range forms {
+		if len(f) >= len(typed) && strings.EqualFold(f[:len(typed)], typed) {
+			out = append(out, strings.TrimSpace(f))
 		}
-		return completeFrom(line, "", names)
+	}
+	sort.Strings(out)
+	if len(out) == 1 && strings.EqualFold(out[0], strings.TrimSpace(typed)) {
+		return nil // typed in full: nothing to choose
+	}
+	return out
+}
+
+// completeCommand is what the first word of a line completes to: a
+// command's name (for completing only, never a command's argument).
+const completeCommand Completion = -1
+
+// completing says what the end of line completes to: the command's name
+// while the first word is typed, else what the command's first argument
+// is (the command's Complete) while that is typed, else nothing.
+func completing(line string) (word, rest string, what Completion) {
+	word, rest = cut(line)
+	if !strings.ContainsAny(line, " \t") {
+		return word, rest, completeCommand
 	}
 	cmd := Lookup(word)
-	if cmd != nil && cmd.Complete == CompleteRoom && !strings.Contains(strings.TrimPrefix(rest, `"`), `"`) {
-		return c.completeRoom(word, rest)
+	switch {
+	case cmd == nil:
+	case cmd.Complete == CompleteRoom && !strings.Contains(strings.TrimPrefix(rest, `"`), `"`):
+		return word, rest, CompleteRoom
+	case cmd.Complete == CompleteBuddy && !strings.ContainsAny(rest, " \t\"'"):
+		return word, rest, CompleteBuddy
 	}
-	if cmd == nil || cmd.Complete != CompleteBuddy || strings.ContainsAny(rest, " \t\"'") {
-		return "", false // past the name: message text
+	return word, rest, CompleteNothing // past the name: message text
+}
+
+// commandNames are the commands' names, each followed by a space when it
+// takes arguments.
+func commandNames() []string {
+	var names []string
+	for _, cmd := range commands {
+		n := cmd.Name
+		if cmd.Args != "" {
+			n += " "
+		}
+		names = append(names, n)
 	}
+	return names
+}
+
+// buddyNames are the names of the buddies online and in the list, sorted,
+// each followed by a space (names with spaces are left out).
+func (c *Client) buddyNames() []string {
 	var names []string
 	seen := map[string]bool{}
 	addName := func(n string) {
@@ -822,7 +885,7 @@ func (c *Client) Complete(line string) (string, bool) {
 		addName(n)
 	}
 	sort.Strings(names)
-	return completeFrom(rest, word+" ", names)
+	return names
 }
 
 // completeFrom completes word to the longest prefix shared by the

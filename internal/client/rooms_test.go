@@ -432,6 +432,28 @@ func TestRoomCompletion(t *testing.T) {
 			t.Errorf("Complete(%q) = %q, %v; want %q", tt.line, got, ok, tt.want)
 		}
 	}
+	// A second Tab lists the choices: rooms, buddies, commands.
+	exec(t, alice, "add LabBob")
+	next(t, aout, resultOf("add"))
+	exec(t, alice, "add LabCarol")
+	next(t, aout, resultOf("add"))
+	for _, tt := range []struct {
+		line string
+		want []string
+	}{
+		{"leave ", []string{"Den", "Lab Lounge"}},
+		{`say "la`, []string{"Lab Lounge"}},
+		{"send Lab", []string{"LabBob", "LabCarol"}},
+		{"send labc", []string{"LabCarol"}},
+		{"bl", []string{"block", "blocked"}},
+		{"send LabBob hi", nil},
+	} {
+		got := alice.Choices(tt.line)
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Choices(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
 }
 
 // lockedBuffer is a bytes.Buffer for concurrent writers.

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 
 	"golang.org/x/term"
 )
@@ -137,60 +136,4 @@ func (s *IOStreams) Terminal() *os.File {
 		return nil
 	}
 	return in
-}
-
-// Prompt is a line editor with history and tab completion on a terminal in
-// raw mode, which prints lines above the one being typed.
-type Prompt struct {
-	fd      int
-	out     io.Writer
-	state   *term.State
-	t       *term.Terminal
-	restore sync.Once
-}
-
-// NewPrompt puts the terminal in raw mode and shows prefix before each line
-// read; Finish puts it back.
-func NewPrompt(in *os.File, out io.Writer, prefix string) (*Prompt, error) {
-	fd := int(in.Fd())
-	state, err := term.MakeRaw(fd)
-	if err != nil {
-		return nil, err
-	}
-	p := &Prompt{fd: fd, out: out, state: state}
-	p.t = term.NewTerminal(struct {
-		io.Reader
-		io.Writer
-	}{in, out}, prefix)
-	if w, h, err := term.GetSize(fd); err == nil {
-		p.t.SetSize(w, h)
-	}
-	return p, nil
-}
-
-// Complete sets tab completion: complete returns the line completed, or
-// false. The cursor is at the end of the line.
-func (p *Prompt) Complete(complete func(line string) (string, bool)) {
-	p.t.AutoCompleteCallback = func(line string, pos int, key rune) (string, int, bool) {
-		if key != '\t' || pos != len(line) {
-			return "", 0, false
-		}
-		line, ok := complete(line)
-		return line, len(line), ok
-	}
-}
-
-// ReadLine reads one line; io.EOF on Ctrl-D on an empty line.
-func (p *Prompt) ReadLine() (string, error) { return p.t.ReadLine() }
-
-// Above prints a line above the prompt, redrawing what is being typed.
-func (p *Prompt) Above(line string) { p.t.Write([]byte(line + "\n")) }
-
-// Finish puts the terminal back as it was and moves off the prompt's line;
-// only the first call does anything.
-func (p *Prompt) Finish() {
-	p.restore.Do(func() {
-		term.Restore(p.fd, p.state)
-		io.WriteString(p.out, "\n")
-	})
 }
