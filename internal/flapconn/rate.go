@@ -126,10 +126,23 @@ func (st *rateState) target() int64 {
 		return int64(st.class.Clear)
 	}
 	// The margin is how many units of level jitter may take between two
-	// heals: 80 for the real IM class, at least 3 for fast test classes.
+	// heals: 20 for the real IM class, at least 3 for fast test classes.
 	lim := int64(st.class.Limit)
-	return lim + max(lim/50, 3)
+	floor := lim + max(lim/marginDiv, 3)
+	// The server's once-a-second look at the class (Open OSCAR Server's
+	// tick) reports the level a SNAC would make at that moment, which
+	// right after a send is (w-1)/w of the level: below the limit, the
+	// class is reported limited (01,0A code 3) though nothing was dropped.
+	// So the level after a send keeps that above the floor too.
+	w := int64(st.class.Window)
+	if w <= 1 {
+		return floor
+	}
+	return (floor*w + w - 2) / (w - 1) // ceil(floor × w / (w-1))
 }
+
+// marginDiv sets the margin above the limit: limit/marginDiv units.
+const marginDiv = 200
 
 // delay returns how long to wait at now before sending a SNAC of type t.
 func (l *limiter) delay(t oscar.SNACType, now time.Time) time.Duration {

@@ -544,7 +544,7 @@ func (s *Server) warnLocked(ss *session, id uint32, m oscar.WarnRequest) {
 	s.announceLocked(t, nil)
 	if s.imClass >= 0 {
 		rs := &t.sess.rates[s.imClass]
-		rs.class = scaleClass(rs.class, s.Rates.Classes[s.imClass], int16(delta))
+		rs.Class = scaleClass(rs.Class, s.Rates.Classes[s.imClass], int16(delta))
 		s.sendRateChangeLocked(t.sess, oscar.RateChanged, s.imClass)
 	}
 }

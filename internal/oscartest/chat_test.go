@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/hex"
 	"reflect"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
 )
@@ -385,18 +387,31 @@ func TestChatBOSLogout(t *testing.T) {
 // own: a burst there limits it and nothing else. Chat navigation counts
 // against the BOS session's levels, as its 01,07 in chat-2025.txt shows.
 func TestChatRatesPerConnection(t *testing.T) {
-	srv, _ := startServer(t, nil) // a frozen clock: every gap is 0 ms
+	// A frozen clock: every gap is 0 ms, but the last of the burst comes a
+	// second later, when the server's tick reports the limit (01,0A code
+	// 3) and drops that SNAC too.
+	const burst = 130 // class 1 limits after ~111 SNACs at no gap, disconnects after ~160
+	var armed, seen atomic.Int32
+	srv, _ := startServer(t, func(s *Server, clk *fakeClock) {
+		s.Intercept = func(e Event) Action {
+			if sn, err := oscar.ParseSNAC(e.Frame.Payload); armed.Load() == 1 && e.Frame.Channel == oscar.ChannelSNAC && err == nil &&
+				sn.Type() == oscar.TypeClientVersions && seen.Add(1) == burst {
+				clk.Advance(time.Second)
+			}
+			return Answer
+		}
+	})
 	alice := signOn(t, srv, "LabAlice")
 	alice.ready()
 	nav := openChatNav(t, srv, alice)
 	room := createRoom(t, nav, oscar.ExchangeUser, "Lab Lounge")
 	rc, _ := joinRoom(t, srv, alice, room.RoomRef)
 
-	const burst = 130 // class 1 limits after ~111 SNACs at no gap, disconnects after ~160
 	msgs := make([]oscar.Message, burst)
 	for i := range msgs {
 		msgs[i] = &oscar.ClientVersions{Versions: []oscar.FamilyVersion{{Family: 1, Version: 4}}}
 	}
+	armed.Store(1)
 	rc.sendBatch(msgs...)
 	answered := 0
 	for {

@@ -48,41 +48,108 @@ func DefaultRates() oscar.RateParams {
 	return p
 }
 
-// Rate statuses, as the real server computes them.
+// RateStatus is a class's status as Open OSCAR Server computes it.
+type RateStatus int
+
+// Rate statuses.
 const (
-	rateClear = iota
-	rateAlert
-	rateLimited
-	rateDisconnect
+	RateClear RateStatus = iota
+	RateAlert
+	RateLimited
+	RateDisconnect
 )
+
+// Code is the 01,0A code that reports the status (0 for RateDisconnect,
+// which the server does not report: it hangs up).
+func (st RateStatus) Code() uint16 {
+	switch st {
+	case RateClear:
+		return oscar.RateClear
+	case RateAlert:
+		return oscar.RateWarning
+	case RateLimited:
+		return oscar.RateLimited
+	}
+	return 0
+}
+
+// RateModel is one rate class of one session as Open OSCAR Server keeps
+// it (both releases): the level, a moving average of the milliseconds
+// between SNACs, computed on each SNAC that arrives (Evaluate, dropped
+// ones included); and the status the server's once-a-second tick reports
+// with 01,0A when it changed (Observe). oscartest's server runs it, and
+// so do the client's simulations (internal/flapconn), so both agree with
+// the real server.
+type RateModel struct {
+	Class   oscar.RateClass // effective parameters: a warned user's IM class is tighter
+	Level   int32           // after the last SNAC, in ms
+	Last    time.Time       // when the last SNAC arrived
+	Limited bool            // SNACs are dropped until the level is back at clear
+	Status  RateStatus      // the status last computed, by a SNAC or the tick
+	seen    RateStatus      // the status the tick last reported
+}
+
+// NewRateModel is a class as a session starts it: at its Current level
+// (Max if none), at now.
+func NewRateModel(c oscar.RateClass, now time.Time) RateModel {
+	m := RateModel{Class: c, Level: int32(c.Current), Last: now}
+	if c.Current == 0 || c.Current > c.Max {
+		m.Level = int32(c.Max)
+	}
+	return m
+}
+
+// next is the server's moving average after a SNAC at now: new =
+// ((window-1) × old + gap in whole ms) / window in integer math, capped
+// at max; and the status that level gives. While limited, only a level
+// back at clear ends it.
+func (m *RateModel) next(now time.Time) (RateStatus, int32) {
+	c := &m.Class
+	gap := max(now.Sub(m.Last).Milliseconds(), 0)
+	w := max(int64(c.Window), 1)
+	avg := min((int64(m.Level)*(w-1)+gap)/w, int64(c.Max))
+	switch {
+	case avg < int64(c.Disconnect):
+		return RateDisconnect, int32(avg)
+	case m.Limited && avg >= int64(c.Clear):
+		return RateClear, int32(avg)
+	case m.Limited, avg < int64(c.Limit):
+		return RateLimited, int32(avg)
+	case avg < int64(c.Alert):
+		return RateAlert, int32(avg)
+	}
+	return RateClear, int32(avg)
+}
+
+// Evaluate counts a SNAC of the class arriving at now and returns the
+// status: RateLimited means the server drops it, RateDisconnect that it
+// hangs up.
+func (m *RateModel) Evaluate(now time.Time) RateStatus {
+	st, level := m.next(now)
+	m.Level, m.Last, m.Status = level, now, st
+	m.Limited = st == RateLimited
+	return st
+}
+
+// Observe is the server's tick: the status the class would have if a SNAC
+// came at now (without counting one), a limited class back at clear
+// taking that level. It returns the status and whether it differs from
+// the one the last tick reported: then the server sends 01,0A with its
+// code and the class's level.
+func (m *RateModel) Observe(now time.Time) (RateStatus, bool) {
+	st, level := m.next(now)
+	m.Status = st
+	if m.Limited && st == RateClear {
+		m.Limited, m.Level = false, level
+	}
+	changed := st != m.seen
+	m.seen = st
+	return st, changed
+}
 
 // rateState is one class's level in one session.
 type rateState struct {
-	class   oscar.RateClass // effective parameters: a warned user's IM class is tighter
-	level   int32           // moving average of the gaps between SNACs, in ms
-	last    time.Time       // when the last SNAC of the class arrived
-	limited bool            // SNACs are being dropped until the level is back above clear
-	status  int             // the status last reported with 01,0A
-}
-
-// checkRate is the real server's moving average: new = ((window-1) × old +
-// gap in ms) / window in integer math, capped at max. While limited, only a
-// level back at clear ends it.
-func checkRate(c *oscar.RateClass, last, now time.Time, level int32, limited bool) (int, int32) {
-	gap := max(now.Sub(last).Milliseconds(), 0)
-	w := max(int64(c.Window), 1)
-	avg := min((int64(level)*(w-1)+gap)/w, int64(c.Max))
-	switch {
-	case avg < int64(c.Disconnect):
-		return rateDisconnect, int32(avg)
-	case limited && avg >= int64(c.Clear):
-		return rateClear, int32(avg)
-	case limited, avg < int64(c.Limit):
-		return rateLimited, int32(avg)
-	case avg < int64(c.Alert):
-		return rateAlert, int32(avg)
-	}
-	return rateClear, int32(avg)
+	RateModel
 }
 
 // buildRateIndex maps SNAC types to classes (at Start).
@@ -111,12 +178,9 @@ func (s *Server) buildRateIndex() {
 func (s *Server) newRatesLocked(u *user, now time.Time) []rateState {
 	rs := make([]rateState, len(s.Rates.Classes))
 	for i, c := range s.Rates.Classes {
-		rs[i] = rateState{class: c, level: int32(c.Current), last: now}
-		if c.Current == 0 || c.Current > c.Max {
-			rs[i].level = int32(c.Max)
-		}
+		rs[i] = rateState{NewRateModel(c, now)}
 		if i == s.imClass && u.warning > 0 {
-			rs[i].class = scaleClass(c, c, int16(u.warning))
+			rs[i].Class = scaleClass(c, c, int16(u.warning))
 		}
 	}
 	return rs
@@ -148,88 +212,52 @@ func (s *Server) classIndex(t oscar.SNACType) int {
 }
 
 // rateCheckLocked counts one SNAC against its class. With EnforceRates it
-// reports whether to drop the SNAC or to close the connection. Entering and
-// leaving the limited state is reported at once (01,0A code 3, code 4);
-// alert and its clearing are reported by observeRatesLocked.
+// reports whether to drop the SNAC or to close the connection. Changes of
+// status are reported only by the tick (observeRatesLocked), as the real
+// server does: a class that becomes limited hears so up to a second later
+// (fact 27), its SNACs dropped meanwhile.
 func (s *Server) rateCheckLocked(ss *session, t oscar.SNACType) (drop, disconnect bool) {
 	if len(ss.rates) == 0 {
 		return false, false
 	}
-	i := s.classIndex(t)
-	rs := &ss.rates[i]
+	rs := &ss.rates[s.classIndex(t)]
 	now := s.now()
-	st, level := checkRate(&rs.class, rs.last, now, rs.level, rs.limited)
-	rs.level, rs.last = level, now
-	if !s.EnforceRates {
+	if !s.EnforceRates { // the level still moves, for the 01,07 and 01,0A it is in
+		_, rs.Level = rs.next(now)
+		rs.Last = now
 		return false, false
 	}
-	rs.limited = st == rateLimited
-	switch {
-	case st == rateDisconnect:
-		s.logf("oscartest: bos %s: rate class %d below disconnect (%d); closing", ss.conn.name, rs.class.ID, level)
+	st := rs.Evaluate(now)
+	if st == RateDisconnect {
+		s.logf("oscartest: bos %s: rate class %d below disconnect (%d); closing", ss.conn.name, rs.Class.ID, rs.Level)
 		return false, true
-	case st == rateLimited:
-		if rs.status != rateLimited {
-			s.logf("oscartest: bos %s: rate class %d limited (%d); dropping SNACs", ss.conn.name, rs.class.ID, level)
-			s.setRateStatusLocked(ss, i, rateLimited)
-		}
-		return true, false
-	case rs.status == rateLimited: // back at clear
-		s.setRateStatusLocked(ss, i, rateClear)
 	}
 	s.observeRatesLocked(ss, now)
-	return false, false
+	return st == RateLimited, false
 }
 
 // observeRatesLocked does what the real server's 1-second tick does, at
 // most once per second of the server's clock (so a burst at one instant of
-// a frozen clock is never observed halfway). It looks at the level each
-// class would have if a SNAC arrived now (its stored level if one just
-// did): below alert gives 01,0A code 2, back above it code 4; a limited
-// class back at clear takes that level and gets code 4.
+// a frozen clock is never observed halfway): each class whose status
+// changed since the last tick gets 01,0A with its code.
 func (s *Server) observeRatesLocked(ss *session, now time.Time) {
 	if now.Sub(ss.observed) < time.Second {
 		return
 	}
 	ss.observed = now
 	for i := range ss.rates {
-		rs := &ss.rates[i]
-		level := rs.level
-		if now.After(rs.last) {
-			_, level = checkRate(&rs.class, rs.last, now, rs.level, false)
+		if st, changed := ss.rates[i].Observe(now); changed && st.Code() != 0 {
+			s.sendRateChangeLocked(ss, st.Code(), i)
 		}
-		if rs.limited {
-			if level >= int32(rs.class.Clear) {
-				rs.limited, rs.level = false, level
-				s.setRateStatusLocked(ss, i, rateClear)
-			}
-			continue
-		}
-		st := rateClear
-		if level < int32(rs.class.Alert) {
-			st = rateAlert
-		}
-		s.setRateStatusLocked(ss, i, st)
 	}
-}
-
-// setRateStatusLocked sends 01,0A if the status of class i changed.
-func (s *Server) setRateStatusLocked(ss *session, i, st int) {
-	rs := &ss.rates[i]
-	if rs.status == st {
-		return
-	}
-	rs.status = st
-	code := map[int]uint16{rateClear: oscar.RateClear, rateAlert: oscar.RateWarning, rateLimited: oscar.RateLimited}[st]
-	s.sendRateChangeLocked(ss, code, i)
 }
 
 // sendRateChangeLocked sends 01,0A with code and class i's parameters and
 // current level (long layout after 01,17).
 func (s *Server) sendRateChangeLocked(ss *session, code uint16, i int) {
 	rs := &ss.rates[i]
-	c := rs.class
-	c.Current = uint32(max(rs.level, 0))
+	c := rs.Class
+	c.Current = uint32(max(rs.Level, 0))
 	c.LastTime, c.State = uint32(s.now().Unix()), 0
 	ss.conn.sendMsg(reqIDServer, &oscar.RateChange{Code: code, Long: ss.long, Class: c})
 }
@@ -240,8 +268,8 @@ func (s *Server) rateParamsLocked(ss *session) *oscar.RateParams {
 	p := &oscar.RateParams{Long: ss.long, Groups: s.Rates.Groups, Classes: make([]oscar.RateClass, len(ss.rates))}
 	now := uint32(s.now().Unix())
 	for i, rs := range ss.rates {
-		c := rs.class
-		c.Current = uint32(max(rs.level, 0))
+		c := rs.Class
+		c.Current = uint32(max(rs.Level, 0))
 		if ss.long {
 			c.LastTime, c.State = now, 0
 		} else {
