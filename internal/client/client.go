@@ -286,7 +286,6 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 		var signedOn time.Time // of this session, by the session's clock
 		var lasted time.Duration
 		c.live.set(sess, c.opts.Now())
-		c.sync.request()
 		var final error
 		again := false
 		for ev := range sess.Events() {
@@ -310,6 +309,11 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 			}
 			if o != nil {
 				c.emit(o)
+			}
+			if _, ok := ev.(*bos.SignedOn); ok {
+				// The sync's result follows "signed on", never comes
+				// before it.
+				c.sync.request()
 			}
 			readyOnce()
 		}

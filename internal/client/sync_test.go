@@ -687,3 +687,25 @@ func TestBuddyInTwoGroupsLeftAlone(t *testing.T) {
 		t.Errorf("labbob's entries on the server are in groups %v, want 1 and 2", groups)
 	}
 }
+
+// TestSyncFollowsSignedOn: the signon's sync result never comes before
+// "signed on". It did, now and then, when the sync was asked for before
+// the session's first event went out and answered first (TestDemo saw it
+// under load).
+func TestSyncFollowsSignedOn(t *testing.T) {
+	srv := listServer(t, oscartest.Release2025)
+	a := newMachine(t, srv, "")
+	for i := range 10 {
+		// a buddy more each time, so that each sync has news
+		text := fmt.Sprintf("buddies:\n  - group: Lab\n    names: [Pal%d]\n", i)
+		if err := os.WriteFile(a.cfg, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		a.start()
+		nextOut[*client.BuddyListSynced](a)
+		if _, ok := a.kept[0].(*client.SignedOn); !ok {
+			t.Fatalf("first output %T (%s), want *client.SignedOn", a.kept[0], client.Text(a.kept[0]))
+		}
+		a.stop()
+	}
+}
