@@ -40,17 +40,20 @@ func buddySet(groups []config.BuddyGroup) map[string]string {
 }
 
 // apply applies what changed from prev to cfg (buddies, profile, away
-// message) to the session, and reports it. A buddy the session already has
-// (a command's add, saved to the file) is not news.
+// message) to the session, and reports it. What the session has already
+// (a command's add, profile or away, saved to the file: aim set-away) is
+// not news, and is not sent again.
 func (c *Client) apply(ctx context.Context, prev, cfg *config.Config) {
 	c.sync.request() // the list the server keeps follows the file too
 	had, want := buddySet(prev.Buddies), buddySet(cfg.Buddies)
+	acct := c.live.account()
 	live := map[string]bool{}
-	for _, n := range c.live.account().Buddies {
+	for _, n := range acct.Buddies {
 		live[screenname.Normalize(n)] = true
 	}
 	ev := &ConfigApplied{Added: []string{}, Removed: []string{},
-		Profile: cfg.Profile != prev.Profile, Away: cfg.Away != prev.Away}
+		Profile: cfg.Profile != prev.Profile && cfg.Profile != acct.Profile,
+		Away:    cfg.Away != prev.Away && cfg.Away != acct.Away}
 	for k, n := range want {
 		if _, ok := had[k]; !ok && !live[k] {
 			ev.Added = append(ev.Added, n)

@@ -709,3 +709,56 @@ func TestSyncFollowsSignedOn(t *testing.T) {
 		a.stop()
 	}
 }
+
+// TestAwayCommandNotReappliedFromFile: aim set-away sets the away message
+// in the running session and saves it to the config file; the file's
+// follower must not set it again (a second 02,04, fanned out to every
+// watcher) nor report the command's own edit as a change of the file.
+func TestAwayCommandNotReappliedFromFile(t *testing.T) {
+	srv := listServer(t, oscartest.Release2025)
+	m := newMachine(t, srv, "screen_name: LabAlice\n")
+	m.start()
+	nextOut[*client.SignedOn](m)
+	setInfos := func() (n int) {
+		for _, f := range srv.Sent("LabAlice") {
+			var si oscar.SetInfo
+			if s, err := oscar.ParseSNAC(f.Payload); err == nil && f.Channel == oscar.ChannelSNAC && s.Type() == oscar.TypeSetInfo &&
+				si.Decode(s.Body) == nil && si.HasAway {
+				n++
+			}
+		}
+		return n
+	}
+	before := setInfos()
+	if err := m.c.Exec(t.Context(), 1, "away At lunch", true); err != nil {
+		t.Fatal(err)
+	}
+	if r := nextOut[*client.Result](m); !r.OK {
+		t.Fatalf("away: %+v", r)
+	}
+	// What set-away writes, then an edit of someone else's to know the
+	// follower has read the file.
+	if err := os.WriteFile(m.cfg, []byte("screen_name: LabAlice\naway: At lunch\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(m.cfg, []byte("screen_name: LabAlice\naway: At lunch\nbuddies:\n  - group: Buddies\n    names: [LabBob]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		ev := nextOut[*client.ConfigApplied](m)
+		if ev.Away {
+			t.Errorf("the follower reported the command's own edit: %+v", ev)
+		}
+		if len(ev.Added) > 0 {
+			break
+		}
+	}
+	// A round trip: the server has read every frame sent before it.
+	if err := m.c.Exec(t.Context(), 2, "info LabAlice", true); err != nil {
+		t.Fatal(err)
+	}
+	nextOut[*client.Result](m)
+	if n := setInfos() - before; n != 1 {
+		t.Errorf("%d 02,04 with the away message after the command, want 1", n)
+	}
+}
