@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -792,4 +793,83 @@ func TestLoginSocketDirRemoved(t *testing.T) {
 	if code, stderr := secondLogin(t); code != exitRunning || !strings.Contains(stderr, "already signed on here") || !strings.Contains(stderr, "cannot be found just now") {
 		t.Errorf("a second login: exit %d, want %d; stderr %q", code, exitRunning, stderr)
 	}
+}
+
+// TestLogoutRacingSends: sends racing a logout through the session each
+// tell the truth. Exit 0 means the server took the message, any other
+// status that it was not sent: the logout finishes the sends under way
+// before it signs off, and refuses those that come after it. Many rounds:
+// the race lands differently each time.
+func TestLogoutRacingSends(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	// What the recipient got: a send that found the session gone signs on
+	// by itself, so the server's log of one connection would not do.
+	var (
+		gotMu sync.Mutex
+		got   = map[string]bool{}
+	)
+	srv.AddBot("Palu", func(_, text string) string {
+		gotMu.Lock()
+		got[text] = true
+		gotMu.Unlock()
+		return ""
+	})
+	cfg := cliEnv(t, srv, "alicepw1")
+	writeConfig(t, cfg, "screen_name: LabAlice\n")
+	const rounds, sends = 10, 10
+	var accepted, refused, lies int
+	for round := range rounds {
+		r := startCLI(t, "login", "--json", "--no-input")
+		r.out.waitFor(t, `"type":"signed_on"`)
+		var (
+			mu sync.Mutex
+			ok = map[string]bool{}
+			wg sync.WaitGroup
+		)
+		for i := range sends {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				text := fmt.Sprintf("race r%d m%d", round, i)
+				if code, _, _ := runCLI(t, "", "send", "Palu", text); code == 0 {
+					mu.Lock()
+					ok[text] = true
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if code, out, errOut := runCLI(t, "", "logout"); code != 0 && code != exitNoSession {
+				t.Errorf("round %d: logout: exit %d %s %s", round, code, out, errOut)
+			}
+		}()
+		wg.Wait()
+		if code := r.wait(t); code != 0 {
+			t.Errorf("round %d: login exited %d", round, code)
+		}
+		// Once every connection of LabAlice has ended, the server has
+		// handed the bot everything it took.
+		if err := srv.WaitOffline(t.Context(), "LabAlice"); err != nil {
+			t.Fatal(err)
+		}
+		gotMu.Lock()
+		delivered := maps.Clone(got)
+		gotMu.Unlock()
+		for i := range sends {
+			text := fmt.Sprintf("race r%d m%d", round, i)
+			switch {
+			case ok[text] && delivered[text]:
+				accepted++
+			case !ok[text] && !delivered[text]:
+				refused++
+			default:
+				lies++
+				t.Errorf("round %d: %q: exit 0: %v, the server got it: %v", round, text, ok[text], delivered[text])
+			}
+		}
+	}
+	t.Logf("%d rounds of %d sends racing a logout: %d sent (exit 0), %d not sent (exit non-zero), %d wrong", rounds, sends, accepted, refused, lies)
 }

@@ -294,10 +294,13 @@ func newLogoutCmd(f *factory, runF func(context.Context, *sessionCmdOptions) err
 	cmd := &cobra.Command{
 		Use:   "logout",
 		Short: "Sign the running session off",
-		Long: `Sign off the session that 'aim login' runs for the screen name, as Ctrl-C
-in its terminal would: it finishes what is pending, sends the server its
-sign-off, and exits. aim logout returns once it has, with status 0; with no
-session running it exits with status 8.`,
+		Long: `Sign off the session that 'aim login' runs for the screen name, as quit
+at its end of input would: the commands under way finish first (messages
+queued or waiting for the server's answer: an aim send that exits 0 was
+sent), commands given after the logout are refused and not sent (they exit
+non-zero), then it sends the server its sign-off and exits. aim logout
+returns once it has, with status 0; with no session running it exits with
+status 8.`,
 		Example: `  aim logout
   aim logout --screen-name DemoUser`,
 		Args: noArgs,

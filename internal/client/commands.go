@@ -353,18 +353,17 @@ func (c *Client) inOrder(id int, line, name string, later func() (*Result, error
 		c.result(id, line, name, r, err)
 		close(mine)
 	}
-	if ready && isClosed(prev) {
-		emit(later())
+	if !ready {
+		// begin holds it in pending already: the frame is queued, and its
+		// result must come before a logout goes on (Logout).
+		go func() {
+			defer c.release()
+			emit(later())
+		}()
 		return
 	}
-	if !c.hold() {
-		// Signed off: the pending results are being finished. A later
-		// that waits for the server is not called: nothing will answer.
-		if ready {
-			emit(later())
-		} else {
-			emit(nil, errSessionOver)
-		}
+	if isClosed(prev) || !c.hold() {
+		emit(later()) // once prev's is out; signed off: while finishing
 		return
 	}
 	go func() {
@@ -407,14 +406,10 @@ func (c *Client) Begin(ctx context.Context, cmd *Command, args []string, wait bo
 	}
 	x, r, err := c.begin(ctx, cmd, cmd.Name, &call{flags: flags, argv: append([]string{}, args...), parsed: true}, wait)
 	if err == nil && x.later != nil {
-		if !c.hold() {
-			err = errSessionOver
-		} else {
-			return func() (*Result, error) {
-				defer c.release()
-				r, err := x.later()
-				return c.complete(0, "", cmd.Name, r, err), err
-			}
+		return func() (*Result, error) {
+			defer c.release() // begin's hold
+			r, err := x.later()
+			return c.complete(0, "", cmd.Name, r, err), err
 		}
 	}
 	res := c.complete(0, "", cmd.Name, r, err)
@@ -423,14 +418,21 @@ func (c *Client) Begin(ctx context.Context, cmd *Command, args []string, wait bo
 
 // begin runs cmd (named name as typed; nil if unknown) with the arguments
 // in in (a typed line's rest, or parsed ones) up to the point where its
-// frame is queued. x.later, if set, waits for the answer.
+// frame is queued. x.later, if set, waits for the answer; the command is
+// then held in pending, and whoever calls later calls release after it.
+// The hold is taken before anything is queued, so that a logout (Logout)
+// either refuses the command or waits for it: never a message sent but
+// reported as refused.
 func (c *Client) begin(ctx context.Context, cmd *Command, name string, in *call, wait bool) (x *call, r *Result, err error) {
-	c.cmdMu.Lock()
-	closed := c.closed
-	c.cmdMu.Unlock()
-	switch {
-	case closed:
+	if !c.hold() {
 		return nil, nil, errSessionOver
+	}
+	defer func() {
+		if err != nil || x == nil || x.later == nil {
+			c.release()
+		}
+	}()
+	switch {
 	case cmd == nil:
 		return nil, nil, fmt.Errorf("unknown command %q (type %s for the list)", Clip(name), CmdHelp.Name)
 	}
@@ -509,6 +511,22 @@ func (c *Client) Flush(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// Logout signs off once every command started has its result, as quit
+// does at the end of a script: commands given from now on are refused
+// (the session has ended, nothing is sent), and those under way (queued
+// messages, requests waiting for the server's answer) finish first, up to
+// finishWait; then the account signs off. It returns without waiting for
+// the signoff (Wait does).
+func (c *Client) Logout() {
+	c.cmdMu.Lock()
+	c.closed = true
+	c.cmdMu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), finishWait)
+	defer cancel()
+	c.Flush(ctx)
+	c.Stop()
 }
 
 // finish refuses new commands and waits, up to ctx, for the results of

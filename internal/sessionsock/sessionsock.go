@@ -230,10 +230,11 @@ func (s *Socket) handle(ctx context.Context, req control.Request, st *control.St
 	}), nil
 }
 
-// logout signs the account off; the answer comes once it has.
+// logout signs the account off once the commands under way have their
+// results (client.Client.Logout); the answer comes once it is off.
 func (s *Socket) logout(ctx context.Context, c *client.Client) control.Later {
-	c.Stop()
 	return func() (any, error) {
+		c.Logout()
 		select {
 		case <-s.ended:
 		case <-ctx.Done():
