@@ -572,7 +572,7 @@ func TestConfigEditsApplyLive(t *testing.T) {
 	r.out.waitFor(t, `"signed_on"`)
 
 	// The watcher starts before signon, so the first edit is seen.
-	if code, _, stderr := runCLI(t, "", "set-profile", "profile one"); code != 0 {
+	if code, _, stderr := runCLI(t, "", "set-profile", "--no-session", "profile one"); code != 0 {
 		t.Fatalf("set-profile: %d %s", code, stderr)
 	}
 	r.out.waitFor(t, `"profile":true`)
