@@ -288,8 +288,12 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 		c.live.set(sess, c.opts.Now())
 		var final error
 		again := false
+		shown := presence{}
 		for ev := range sess.Events() {
 			o := fromBOS(ev)
+			if o != nil && !shown.news(o) {
+				o = nil
+			}
 			if e, ok := ev.(*bos.SignedOn); ok {
 				signedOn = e.When()
 			}

@@ -124,3 +124,39 @@ func sameName(name string) func(string) bool {
 	key := screenname.Normalize(name)
 	return func(n string) bool { return screenname.Normalize(n) == key }
 }
+
+// presence is what was last shown of each buddy online in one session,
+// by normalized name. The server resends arrivals that change nothing a
+// person sees (a buddy's second signon, each of their 02,04) and may
+// repeat departures: only a change is news.
+type presence map[string]shownState
+
+// shownState is what an arrival shows of a buddy.
+type shownState struct {
+	away         bool
+	idleMinutes  int
+	warningLevel int
+}
+
+// news reports whether o tells something the session has not shown yet,
+// and keeps what it shows; outputs other than presence are always news.
+// An arrival of a buddy already shown online is a change (buddy_changed).
+func (p presence) news(o Output) bool {
+	switch e := o.(type) {
+	case *BuddyOnline:
+		key := screenname.Normalize(e.Name)
+		st := shownState{away: e.Away, idleMinutes: e.IdleMinutes, warningLevel: e.WarningLevel}
+		prev, on := p[key]
+		if on && prev == st {
+			return false
+		}
+		p[key], e.Changed = st, on
+	case *BuddyOffline:
+		key := screenname.Normalize(e.Name)
+		if _, on := p[key]; !on {
+			return false
+		}
+		delete(p, key)
+	}
+	return true
+}
