@@ -174,9 +174,15 @@ func imsSent(srv *oscartest.Server, screenName string) []string {
 
 // bosSignons counts the BOS connections of screenName that have ended.
 func bosEnds(srv *oscartest.Server, screenName string) []oscartest.ConnEnd {
+	return connEnds(srv, screenName, "bos")
+}
+
+// connEnds returns the connections of one service ("bos", "chatnav",
+// "chat") of screenName that ended.
+func connEnds(srv *oscartest.Server, screenName, service string) []oscartest.ConnEnd {
 	var ends []oscartest.ConnEnd
 	for _, e := range srv.Ends() {
-		if e.Service == "bos" && screenname.Normalize(e.ScreenName) == screenname.Normalize(screenName) {
+		if e.Service == service && screenname.Normalize(e.ScreenName) == screenname.Normalize(screenName) {
 			ends = append(ends, e)
 		}
 	}
@@ -684,8 +690,8 @@ func TestChatThroughSession(t *testing.T) {
 	}
 	// The room's connection (served on the BOS port) ended; the
 	// session's did not.
-	if ends := bosEnds(srv, "LabAlice"); len(ends) != 1 {
-		t.Errorf("LabAlice's connections that ended: %+v, want the room's only", ends)
+	if bos, rooms := bosEnds(srv, "LabAlice"), connEnds(srv, "LabAlice", "chat"); len(bos) != 0 || len(rooms) != 1 {
+		t.Errorf("LabAlice's connections that ended: BOS %+v, rooms %+v; want the room's only", bos, rooms)
 	}
 	// The end of input leaves too (text for people this time).
 	again := startCLI(t, "chat", "Lab Lounge")

@@ -182,5 +182,6 @@ func (o *accountOptions) startSession(ctx context.Context) (client.Options, *pri
 		HTML:      cfg.HTML,
 		Config:    cfg,
 		Reload:    func() (*config.Config, error) { return config.Load(config.Options{Path: cfg.Path}) },
+		ChatAhead: true,
 	}, out, sock, nil
 }

@@ -97,6 +97,10 @@ type Options struct {
 	// Emit gets every output, one call at a time. It must not block long:
 	// the session waits for it.
 	Emit func(Output)
+	// ChatAhead opens chat navigation right after each signon, so that the
+	// first room joined costs what later ones do: for sessions that stay
+	// (aim login, aim chat), not for one command's.
+	ChatAhead bool
 }
 
 // Reconnect timing: the first retry after about a second, doubling to two
@@ -296,6 +300,9 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 			}
 			if e, ok := ev.(*bos.SignedOn); ok {
 				signedOn = e.When()
+				if c.opts.ChatAhead {
+					c.rooms.prepare(sess)
+				}
 			}
 			if e, ok := ev.(*bos.ChatInvited); ok {
 				c.rooms.invited(e)

@@ -194,6 +194,37 @@ func (m *rooms) leave(ctx context.Context, r *roomRun) {
 	}
 }
 
+// prepare opens chat navigation for sess in the background (Options.
+// ChatAhead), so that the first join finds it open, as later ones do: the
+// service request and chat navigation's signon are done by then, or under
+// way, and the join waits only for what is left. A failure is left for
+// the join to meet again. The goroutine is one of m.wg's.
+func (m *rooms) prepare(sess *bos.Session) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.ctx.Err() != nil {
+		return
+	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		m.navMu.Lock()
+		defer m.navMu.Unlock()
+		if m.nav != nil && m.navSess == sess && m.nav.Err() == nil {
+			return
+		}
+		// Each step has its deadline; leaveAll ends m.ctx.
+		nav, err := chat.OpenNavFor(m.ctx, m.ctx, sess, m.options())
+		if err != nil {
+			return
+		}
+		if m.nav != nil {
+			m.nav.Close(m.ctx)
+		}
+		m.nav, m.navSess = nav, sess
+	}()
+}
+
 // leaveAll leaves every room and closes chat navigation, waiting up to
 // ctx; then no room is joined any more.
 func (m *rooms) leaveAll(ctx context.Context) {

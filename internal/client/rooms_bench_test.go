@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/netsim"
+	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
 	"github.com/aim-oscar/aim/internal/secret"
 )
@@ -23,14 +25,15 @@ import (
 // the round trips and the time of each join. With synced not nil, it
 // joins only once that is closed: the signon's buddy-list sync has ended,
 // so that its frames are not counted in the first join's chain.
-func joinThrough(tb testing.TB, srv *oscartest.Server, d *netsim.Dialer, synced <-chan struct{}, rooms ...string) (trips []int, took []time.Duration) {
+func joinThrough(tb testing.TB, srv *oscartest.Server, d *netsim.Dialer, ahead bool, synced <-chan struct{}, rooms ...string) (trips []int, took []time.Duration) {
 	tb.Helper()
 	s := newStream()
 	ctx, cancel := context.WithCancel(context.Background())
 	c, err := client.Start(ctx, client.Options{
 		Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice", Password: secret.String("alicepw1"),
 			Dial: d.DialContext},
-		Emit: s.add,
+		Emit:      s.add,
+		ChatAhead: ahead,
 	})
 	if err != nil {
 		cancel()
@@ -87,7 +90,7 @@ func TestJoinRoundTrips(t *testing.T) {
 	t.Cleanup(srv.Close)
 	d := &netsim.Dialer{}
 	defer d.Close()
-	trips, _ := joinThrough(t, srv, d, synced, "Lounge", "Den")
+	trips, _ := joinThrough(t, srv, d, false, synced, "Lounge", "Den")
 	if trips[0] != 10 || trips[1] != 6 {
 		t.Errorf("round trips of a first and a second join: %v, want [10 6]", trips)
 	}
@@ -111,7 +114,7 @@ func BenchmarkJoinLatency25ms(b *testing.B) {
 		b.StartTimer()
 		var took []time.Duration
 		i++
-		trips, took = joinThrough(b, srv, d, nil, fmt.Sprintf("First %d", i), fmt.Sprintf("Later %d", i))
+		trips, took = joinThrough(b, srv, d, false, nil, fmt.Sprintf("First %d", i), fmt.Sprintf("Later %d", i))
 		first += took[0]
 		later += took[1]
 		b.StopTimer()
@@ -223,4 +226,47 @@ func BenchmarkBusyRoom100(b *testing.B) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/1024, "heap-growth-KiB")
+}
+
+// TestJoinRoundTripsAhead: with chat navigation opened right after the
+// signon (Options.ChatAhead, as aim login and aim chat do), the first join
+// of a session costs what later ones do: 6 round trips, not 10. The joins
+// start once the signon's sync and chat navigation's signon (its client
+// ready) are done, as a person typing join would find them.
+func TestJoinRoundTripsAhead(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(chatAccounts...)
+	ready := make(chan struct{})
+	var mu sync.Mutex
+	var once sync.Once
+	synced, navOpen := false, false
+	srv.Intercept = func(e oscartest.Event) oscartest.Action {
+		p := e.Frame.Payload
+		s, err := oscar.ParseSNAC(p)
+		if e.Service != "bos" || e.Frame.Channel != oscar.ChannelSNAC || err != nil {
+			return oscartest.Answer
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch s.Type() {
+		case oscar.TypeFeedbagEndCluster:
+			synced = true
+		case oscar.TypeClientReady:
+			var cr oscar.ClientReady
+			if cr.Decode(s.Body) == nil && slices.ContainsFunc(cr.Families, func(f oscar.ToolVersion) bool { return f.Family == oscar.FamilyChatNav }) {
+				navOpen = true
+			}
+		}
+		if synced && navOpen {
+			once.Do(func() { close(ready) })
+		}
+		return oscartest.Answer
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	d := &netsim.Dialer{}
+	defer d.Close()
+	trips, _ := joinThrough(t, srv, d, true, ready, "Lounge", "Den")
+	if trips[0] != 6 || trips[1] != 6 {
+		t.Errorf("round trips of a first and a second join: %v, want [6 6]", trips)
+	}
 }

@@ -73,7 +73,7 @@ type conn struct {
 
 // ConnEnd is how a client connection ended, as the server saw it.
 type ConnEnd struct {
-	Service    string // "auth" or "bos"
+	Service    string // "auth", "bos", "chatnav" or "chat"
 	ScreenName string // the registered form, "" if never known
 	// Logout: the client's last frame was a zero-length channel-4 frame.
 	Logout bool
@@ -240,6 +240,12 @@ func (c *conn) shutdown() {
 	c.closing, c.finished = true, true
 	delete(s.conns, c)
 	c.end.Service, c.end.ScreenName = c.service, c.name
+	if c.svc != nil { // a service connection on the BOS listener
+		c.end.Service = "chat"
+		if c.svc.family == oscar.FamilyChatNav {
+			c.end.Service = "chatnav"
+		}
+	}
 	if n := len(c.frames); n > 0 {
 		last := c.frames[n-1]
 		c.end.Logout = last.Channel == oscar.ChannelSignoff && len(last.Payload) == 0 && !last.Truncated
