@@ -142,6 +142,7 @@ func (o *accountOptions) account(ctx context.Context, cfg *config.Config) (clien
 	if o.Debug() {
 		a.Debug = o.IO.ErrOut
 	}
+	a.Waiting = func(what string) { fmt.Fprintf(o.IO.ErrOut, "aim: %s\n", what) }
 	return a, nil
 }
 

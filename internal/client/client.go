@@ -41,6 +41,11 @@ type Account struct {
 	StepTimeout time.Duration
 	// Debug, if set, gets the wire trace, secrets zeroed.
 	Debug io.Writer
+	// Waiting, if set, is told in a person's words when the server has
+	// not answered a step of the first signon for a couple of seconds
+	// (login.Wait): "no answer from HOST:PORT yet (waiting for the login
+	// reply; giving up after 20s)". Reconnects say so in their outputs.
+	Waiting func(what string)
 	// StateDir keeps the buddy list as last synced with the list the
 	// server keeps (sync.go); "" keeps it in memory for this run only.
 	StateDir string
@@ -502,6 +507,9 @@ func connect(ctx context.Context, a Account, reconnected bool) (*bos.Session, er
 	if a.Debug != nil {
 		bo.Trace, bo.Logf = wiretrace.New(a.Debug)
 		lo.Trace = bo.Trace
+	}
+	if a.Waiting != nil && !reconnected {
+		lo.Waiting = func(w login.Wait) { a.Waiting(w.String()) }
 	}
 	res, err := login.Authorize(ctx, lo)
 	if err != nil {

@@ -93,7 +93,53 @@ type Options struct {
 	Trace func(sent bool, f oscar.Frame)
 	// SequenceStart is the first FLAP sequence number (any value works).
 	SequenceStart uint16
+	// Waiting, if set, is told when the server has not answered a step
+	// (connecting, or a reply) for WaitNotice, so that a person can be
+	// told what the login waits for. It is called at most once a step,
+	// on a timer's goroutine, and never after Authorize has returned.
+	Waiting func(Wait)
 }
+
+// WaitNotice is how long a step waits for the server before
+// Options.Waiting is told.
+const WaitNotice = 2 * time.Second
+
+// Wait is a step the server is slow to answer.
+type Wait struct {
+	Step    string        // "waiting for the login reply"
+	Addr    string        // the authorizer's host:port
+	Timeout time.Duration // when the step gives up
+}
+
+// String says it in a person's words: "no answer from
+// login.example.net:5190 yet (waiting for the login reply; giving up
+// after 20s)".
+func (w Wait) String() string {
+	return "no answer from " + w.Addr + " yet (" + plainStep(w.Step) + "; giving up after " + w.Timeout.String() + ")"
+}
+
+// plainStep is a step's name without the SNAC it names for --debug:
+// "waiting for the MD5 key (17,07)" becomes "waiting for the MD5 key".
+func plainStep(step string) string {
+	if i := strings.LastIndex(step, " ("); i >= 0 && strings.HasSuffix(step, ")") && strings.Contains(step[i:], ",") {
+		return step[:i]
+	}
+	return step
+}
+
+// SilentError is a server that accepted the connection and never sent a
+// byte until the step timed out: often not an OSCAR server at all. It
+// wraps the timeout.
+type SilentError struct {
+	Addr  string
+	After time.Duration
+	Err   error
+}
+
+func (e *SilentError) Error() string {
+	return "no answer from " + e.Addr + " in " + e.After.String() + "; it may not be an OSCAR server: check the address and port"
+}
+func (e *SilentError) Unwrap() error { return e.Err }
 
 // Result is what a successful login gives.
 type Result struct {
@@ -280,6 +326,25 @@ type conn struct {
 	fw    *oscar.FrameWriter
 	trace func(bool, oscar.Frame)
 	step  time.Duration
+	opts  *Options
+}
+
+// watch tells opts.Waiting about step if stop has not been called
+// WaitNotice from now; stop returns once any call has.
+func watch(opts *Options, step string) (stop func()) {
+	if opts.Waiting == nil {
+		return func() {}
+	}
+	called := make(chan struct{})
+	t := time.AfterFunc(WaitNotice, func() {
+		defer close(called)
+		opts.Waiting(Wait{Step: step, Addr: opts.Addr, Timeout: opts.StepTimeout})
+	})
+	return func() {
+		if !t.Stop() {
+			<-called
+		}
+	}
 }
 
 func dial(ctx context.Context, opts *Options) (*conn, error) {
@@ -289,14 +354,16 @@ func dial(ctx context.Context, opts *Options) (*conn, error) {
 	}
 	dctx, cancel := context.WithTimeout(ctx, opts.StepTimeout)
 	defer cancel()
+	stop := watch(opts, "connecting to "+opts.Addr)
 	nc, err := d(dctx, "tcp", opts.Addr)
+	stop()
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, &StepError{Step: "connecting to " + opts.Addr, Err: err}
 	}
-	c := &conn{conn: nc, fw: oscar.NewFrameWriter(nc, opts.SequenceStart), trace: opts.Trace, step: opts.StepTimeout}
+	c := &conn{conn: nc, fw: oscar.NewFrameWriter(nc, opts.SequenceStart), trace: opts.Trace, step: opts.StepTimeout, opts: opts}
 	c.first.r = nc
 	c.fr = oscar.NewFrameReader(&c.first)
 	if c.trace != nil {
@@ -328,10 +395,16 @@ func (c *conn) deadline() { c.conn.SetDeadline(time.Now().Add(c.step)) }
 func (c *conn) next(step string) (oscar.Frame, error) {
 	c.deadline()
 	for {
+		stop := watch(c.opts, step)
 		f, err := c.fr.ReadFrame()
+		stop()
 		if err != nil {
-			if errors.Is(err, io.EOF) {
+			var ne net.Error
+			switch {
+			case errors.Is(err, io.EOF):
 				err = errors.New("server closed the connection")
+			case c.first.n == 0 && errors.As(err, &ne) && ne.Timeout():
+				err = &SilentError{Addr: c.opts.Addr, After: c.step, Err: err}
 			}
 			if c.first.n > 0 && c.first.b != oscar.FLAPStart {
 				err = &NotOSCARError{First: c.first.b, Err: err}

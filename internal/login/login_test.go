@@ -3,6 +3,7 @@ package login_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -162,7 +163,12 @@ func TestServerSilent(t *testing.T) {
 			srv.StartPipes()
 			defer srv.Close()
 			start := time.Now()
-			_, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: "LabAlice", Password: "alicepw1", Method: m, Dial: srv.Dial})
+			var waits []string
+			var waitedAt []time.Duration
+			_, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: "LabAlice", Password: "alicepw1", Method: m, Dial: srv.Dial,
+				Waiting: func(w login.Wait) {
+					waits, waitedAt = append(waits, w.String()), append(waitedAt, time.Since(start))
+				}})
 			var se *login.StepError
 			var ne net.Error
 			if !errors.As(err, &se) || !errors.As(err, &ne) || !ne.Timeout() || !strings.Contains(err.Error(), "waiting for the") {
@@ -171,8 +177,51 @@ func TestServerSilent(t *testing.T) {
 			if d := time.Since(start); d != login.DefaultStepTimeout {
 				t.Errorf("%v: failed after %v, want the step timeout %v", m, d, login.DefaultStepTimeout)
 			}
+			// Issue 22: after a couple of seconds a person is told what the
+			// login waits for. (The server said hello: it speaks OSCAR.)
+			if errors.As(err, new(*login.SilentError)) {
+				t.Errorf("%v: err = %v, an OSCAR server that stalls said to be maybe not OSCAR", m, err)
+			}
+			if len(waits) != 1 || waitedAt[0] != login.WaitNotice || !strings.Contains(waits[0], "no answer from "+srv.AuthAddr()+" yet") ||
+				strings.Contains(waits[0], ",0") {
+				t.Errorf("%v: told %q at %v, want one notice at %v naming the address and no SNAC", m, waits, waitedAt, login.WaitNotice)
+			}
 		})
 	}
+}
+
+// TestSilentPort: a port that accepts and never sends a byte (issue 22:
+// 20 s of nothing, then "read tcp …: i/o timeout"). After WaitNotice the
+// caller is told what the login waits for; at the end the error says the
+// port may not be an OSCAR server's.
+func TestSilentPort(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const addr = "192.0.2.1:443"
+		dial := func(ctx context.Context, network, a string) (net.Conn, error) {
+			client, server := net.Pipe()
+			go io.Copy(io.Discard, server) // reads all, answers nothing; ends when the login closes
+			return client, nil
+		}
+		start := time.Now()
+		var waits []string
+		_, err := login.Authorize(t.Context(), login.Options{Addr: addr, ScreenName: "LabAlice", Password: "alicepw1", Dial: dial,
+			Waiting: func(w login.Wait) {
+				if d := time.Since(start); d != login.WaitNotice {
+					t.Errorf("told after %v, want %v", d, login.WaitNotice)
+				}
+				waits = append(waits, w.String())
+			}})
+		want := "no answer from " + addr + " yet (waiting for the login reply; giving up after 20s)"
+		if len(waits) != 1 || waits[0] != want {
+			t.Errorf("told %q, want %q once", waits, want)
+		}
+		var silent *login.SilentError
+		var ne net.Error
+		if !errors.As(err, &silent) || !errors.As(err, &ne) || !ne.Timeout() ||
+			!strings.Contains(err.Error(), "no answer from "+addr+" in 20s; it may not be an OSCAR server: check the address and port") {
+			t.Fatalf("err = %v, want a timeout that says the port may not be OSCAR", err)
+		}
+	})
 }
 
 func TestConnectRefused(t *testing.T) {
