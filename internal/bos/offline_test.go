@@ -182,3 +182,44 @@ func TestOfflineIMsAtSignon(t *testing.T) {
 		})
 	}
 }
+
+// A session that logs out as soon as it has signed on (a script's
+// 'aim login </dev/null') still gets the stored IMs it asked for: the
+// server deletes each as it sends it, so Logout waits for the 04,17
+// rather than send its logout frame ahead of them. The server here is slow
+// to read the 04,10, as a loaded one is; before, the IMs reached the
+// client after its logout frame and were dropped, and were gone from the
+// server too.
+func TestLogoutWaitsForStoredIMs(t *testing.T) {
+	srv := startRelease(t, oscartest.Release2026, func(s *oscartest.Server) {
+		s.Intercept = func(e oscartest.Event) oscartest.Action {
+			if snac, err := oscar.ParseSNAC(e.Frame.Payload); err == nil && e.Frame.Channel == oscar.ChannelSNAC &&
+				snac.Type() == oscar.TypeOfflineRetrieve {
+				time.Sleep(200 * time.Millisecond) // a server slow to get to it
+			}
+			return oscartest.Answer
+		}
+	}, alice, bob)
+	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
+	if d, err := a.SendOrStoreIM(t.Context(), "Lab Bob", "kept for you"); err != nil || d != bos.Stored {
+		t.Fatalf("SendOrStoreIM: %v, %v", d, err)
+	}
+	b := signOn(t, srv, "Lab Bob", "bobpass22", login.FLAP, bos.Options{})
+	done := make(chan error, 1)
+	go func() { done <- b.Logout(t.Context()) }()
+	var got []string
+	for ev := range b.Events() {
+		if im, ok := ev.(*bos.IMReceived); ok {
+			got = append(got, im.Text)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != "kept for you" {
+		t.Errorf("IMs seen before the session ended: %q, want the stored one", got)
+	}
+	if n := srv.OfflineIMs("Lab Bob"); n != 0 {
+		t.Errorf("the server still keeps %d", n)
+	}
+}

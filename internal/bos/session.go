@@ -137,7 +137,18 @@ type Session struct {
 	storedIMs    []*IMReceived
 	storedAfter  bool
 	offlineReqID uint32
+
+	// retrieved is closed once the signon's 04,10 is answered (04,17, or
+	// refused) or the session ends: Logout waits for it, because the
+	// server deletes each stored IM as it sends it, and one arriving
+	// after our logout frame would be lost.
+	retrieved     chan struct{}
+	retrievedOnce sync.Once
 }
+
+// offlineWait bounds how long Logout waits for the stored IMs asked for
+// at signon, for a server that never answers 04,10.
+const offlineWait = 3 * time.Second
 
 // systemMsgName is the pseudo-user whose IMs (with an all-zero cookie) are
 // server notices: the 2026 Open OSCAR Server tells a session this way that
@@ -177,6 +188,8 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 		away:    opts.Away,
 		replied: map[string]bool{},
 		limits:  Limits{MaxMessageLen: DefaultMaxMessage, MaxProfileLen: DefaultProfileLimit},
+
+		retrieved: make(chan struct{}),
 	}
 	s.c = flapconn.New(flapconn.Options{
 		Addr: opts.Addr, Cookie: opts.Cookie, MultiConn: opts.MultiConn, Dial: opts.Dial,
@@ -195,6 +208,9 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 	}
 	s.early = append([]Event{&SignedOn{At: At{s.now()}, ScreenName: s.self.ScreenName, WarningLevel: s.self.WarningLevel, Reconnected: opts.Reconnected}}, s.early...)
 	s.signingOn = false
+	if s.offlineReqID == 0 { // no 04,10 was sent: nothing to wait for
+		s.retrievalDone()
+	}
 	// The end of ctx only starts the logout: the connection's goroutines,
 	// which the session owns through it, do the rest, and the reader
 	// bounds its wait for the last event (see flapconn.Deliver).
@@ -244,15 +260,31 @@ func (s *Session) Done() <-chan struct{} { return s.c.Done() }
 // the writer sends the zero-length channel-4 frame after what it was
 // writing and, unless the server closes first (it does on reading the
 // frame) within linger.PeerFirst, half-closes the connection, and the
-// reader reads (and
-// drops) what the server still sends until it closes its side, at most
-// linger.Bound; then the connection is closed. Closing at once could reset
+// reader reads (and drops) what the server still sends until it closes its
+// side, at most linger.Bound; then the connection is closed. Closing at once could reset
 // the connection and lose the logout frame. Logout may be called more than
 // once and from any goroutine, and returns nil even if the session had
 // ended already. If ctx ends first (a write stuck on a dead connection,
 // say), the connection is closed at once and events nobody reads any more
-// are dropped, so the goroutines still end.
-func (s *Session) Logout(ctx context.Context) error { return s.c.Logout(ctx) }
+// are dropped, so the goroutines still end. First it waits, at most
+// offlineWait, for the stored IMs asked for at signon: the server deletes
+// each as it sends it, so one that came after the logout frame would be
+// lost.
+func (s *Session) Logout(ctx context.Context) error {
+	t := time.NewTimer(min(offlineWait, s.opts.StepTimeout))
+	select {
+	case <-s.retrieved:
+	case <-s.c.Ending():
+	case <-ctx.Done():
+	case <-t.C:
+	}
+	t.Stop()
+	return s.c.Logout(ctx)
+}
+
+// retrievalDone records that no more stored IMs will come for the
+// signon's 04,10.
+func (s *Session) retrievalDone() { s.retrievedOnce.Do(func() { close(s.retrieved) }) }
 
 // Ending is closed as soon as the session starts to end: it takes no more
 // requests, and a caller wanting one must wait for another session.
@@ -288,6 +320,7 @@ func (s *Session) begin() {
 
 // end delivers Disconnected and closes Events.
 func (s *Session) end(err error) {
+	s.retrievalDone()
 	s.flushStored()
 	s.emit(&Disconnected{At: At{s.now()}, Err: err, Reason: ReasonOf(err)})
 	close(s.events)
@@ -419,6 +452,7 @@ func (s *Session) handle(snac oscar.SNAC) error {
 	case oscar.TypeStatsInterval:
 	case oscar.TypeOfflineDone: // every stored IM asked for (04,10) was sent, or is coming
 		s.storedAfter = true
+		s.retrievalDone()
 	case oscar.TypeFeedbagStartCluster, oscar.TypeFeedbagEndCluster,
 		oscar.TypeFeedbagInsertItem, oscar.TypeFeedbagUpdateItem, oscar.TypeFeedbagDeleteItem:
 		return s.feedbagPush(now, snac)
@@ -433,6 +467,7 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		if snac.Family == oscar.FamilyICBM && s.offlineReqID != 0 && snac.RequestID == s.offlineReqID {
 			// A server that keeps no offline IMs (the 2025 release): no news.
 			s.logf("the server keeps no offline messages: %s", (&RequestError{Type: snacType(oscar.TypeOfflineRetrieve), Code: e.Code}).Detail())
+			s.retrievalDone()
 			return nil
 		}
 		s.emit(&ServerError{At: now, Type: snacType(snac.Type()), Code: e.Code})
