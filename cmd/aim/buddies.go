@@ -148,7 +148,7 @@ func buddiesListRun(opts *buddiesListOptions) error {
 		return nil
 	}
 	groups := cfg.Buddies
-	if synced, ok := client.SyncedList(stateDir(cfg.ScreenName)); ok {
+	if synced, ok := client.SyncedList(cfg.StateDir(cfg.ScreenName)); ok {
 		groups = inServerOrder(groups, synced)
 	}
 	if cfg.Output == config.OutputJSON {

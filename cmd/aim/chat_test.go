@@ -9,6 +9,7 @@ import (
 )
 
 func TestChatLine(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		line, want string
 		last       bool
@@ -30,18 +31,19 @@ func TestChatLine(t *testing.T) {
 // TestChat: aim chat joins by a differently cased name, says typed lines
 // in the room, runs the slash commands, and /leave leaves and signs off.
 func TestChat(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(
 		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "LabBob", Password: "bobpw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "echo: " + text })
 	cliEnv(t, srv, "alicepw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 	alice := startCLI(t, "chat", "--json", "Lab Lounge")
 	alice.out.waitFor(t, `"type":"chat_joined"`)
 
-	t.Setenv("AIM_PASSWORD", "bobpw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabBob")
+	setenv(t, "AIM_PASSWORD", "bobpw1")
+	setenv(t, "AIM_SCREEN_NAME", "LabBob")
 	bob := startCLI(t, "chat", "--json", "lab LOUNGE")
 	bob.out.waitFor(t, `"type":"chat_joined"`)
 	alice.out.waitFor(t, `"type":"chat_member_joined"`)
@@ -94,10 +96,11 @@ func TestChat(t *testing.T) {
 }
 
 func TestChatBadRoom(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	cliEnv(t, srv, "alicepw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 	code, out, errOut := runCLI(t, "", "chat", strings.Repeat("x", 101))
 	if code != 1 || !strings.Contains(errOut, "longer than 100 bytes") || strings.Contains(out, "error") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
@@ -107,6 +110,7 @@ func TestChatBadRoom(t *testing.T) {
 // TestDemoRoom: in the demo's room AIMBot sits among the members and
 // answers what is said.
 func TestDemoRoom(t *testing.T) {
+	t.Parallel()
 	r := startCLI(t, "demo", "--json")
 	r.out.waitFor(t, `"type":"signed_on"`)
 	r.send(t, "join lobby")
@@ -134,10 +138,11 @@ func TestDemoRoom(t *testing.T) {
 // TestChatText: for people, aim chat prints the room's events and the
 // results that say something, not "said in" after every line typed.
 func TestChatText(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	cliEnv(t, srv, "alicepw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 	code, out, errOut := runCLI(t, "hello\n/members\n/leave\n", "chat", "Lab Lounge")
 	if code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s", code, errOut)

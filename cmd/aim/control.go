@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/sessionsock"
 )
@@ -35,8 +36,8 @@ func socketDirs(runtimeDir string) control.Dirs {
 
 // sessionLockPath is the one-session lock of screenName's sessions, in its
 // state directory ("" without one).
-func sessionLockPath(screenName string) string {
-	dir := stateDir(screenName)
+func sessionLockPath(cfg *config.Config) string {
+	dir := cfg.StateDir(cfg.ScreenName)
 	if dir == "" {
 		return ""
 	}

@@ -195,6 +195,7 @@ func connEnds(srv *oscartest.Server, screenName, service string) []oscartest.Con
 // arrive through one signon (each answered only once the server has the
 // message), status, events, info, logout, and a stale socket after a kill.
 func TestOneSessionManyProcesses(t *testing.T) {
+	t.Parallel()
 	bin := buildAim(t)
 	srv := newFastServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
@@ -325,7 +326,7 @@ func startSessionInProcess(t *testing.T, srv *oscartest.Server) (*cliRun, string
 	writeConfig(t, cfg, "screen_name: LabAlice\nbuddies:\n  - group: Bots\n    names: [EchoBot]\n")
 	r := startCLI(t, "login", "--json", "--no-input")
 	r.out.waitFor(t, `"type":"buddy_online"`)
-	path, err := control.SocketPath(os.Getenv("XDG_RUNTIME_DIR"), os.TempDir(), "LabAlice")
+	path, err := control.SocketPath(getenv(t, "XDG_RUNTIME_DIR"), os.TempDir(), "LabAlice")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,6 +336,7 @@ func startSessionInProcess(t *testing.T, srv *oscartest.Server) (*cliRun, string
 // TestSessionSocketBadInput: malformed JSON, an unknown command and a line
 // over 64 KiB each get an error and a disconnect; the session goes on.
 func TestSessionSocketBadInput(t *testing.T) {
+	t.Parallel()
 	srv := newFastServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "" })
@@ -382,6 +384,7 @@ func TestSessionSocketBadInput(t *testing.T) {
 // TestSessionSocketManyClients: many clients at once, each sending and
 // asking for the status, while another follows the events (race detector).
 func TestSessionSocketManyClients(t *testing.T) {
+	t.Parallel()
 	srv := newFastServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "" })
@@ -456,6 +459,7 @@ func TestSessionSocketManyClients(t *testing.T) {
 // and goes through the new connection; a kick ends the session, which
 // every client is told, and the commands then find none.
 func TestSessionSocketReconnectAndKick(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "" })
@@ -523,6 +527,7 @@ func TestSessionSocketReconnectAndKick(t *testing.T) {
 // are queued in the session in the order they came, and the IMs reach the
 // server in that order, each result once its IM is acknowledged.
 func TestSessionSocketKeepsOrder(t *testing.T) {
+	t.Parallel()
 	srv := newFastServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "" })
@@ -572,17 +577,18 @@ func TestSessionSocketKeepsOrder(t *testing.T) {
 // is: a login for the name is refused while it runs, and commands go
 // through it, say included.
 func TestChatIsTheSession(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "" })
 	cliEnv(t, srv, "alicepw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 	chat := startCLI(t, "chat", "--json", "Lab Lounge")
 	chat.out.waitFor(t, `"type":"chat_joined"`)
 	if code, _, errOut := runCLI(t, "", "login", "--no-input"); code != exitRunning {
 		t.Errorf("login beside aim chat: exit %d, want %d: %s", code, exitRunning, errOut)
 	}
-	t.Setenv("AIM_PASSWORD", "")
+	setenv(t, "AIM_PASSWORD", "")
 	if code, out, errOut := runCLI(t, "", "send", "EchoBot", "from beside the room"); code != 0 || !strings.Contains(out, "sent to EchoBot") {
 		t.Errorf("send: exit %d %s %s", code, out, errOut)
 	}
@@ -612,13 +618,14 @@ func TestChatIsTheSession(t *testing.T) {
 // set-profile reach the running session at once, with no password, and
 // the file keeps them.
 func TestSessionEditsThroughSocket(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "" })
 	srv.AddBot("NewBot", func(from, text string) string { return "" })
 	r, _ := startSessionInProcess(t, srv)
-	cfgPath := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "aim", "config.yaml")
-	t.Setenv("AIM_PASSWORD", "")
+	cfgPath := filepath.Join(getenv(t, "XDG_CONFIG_HOME"), "aim", "config.yaml")
+	setenv(t, "AIM_PASSWORD", "")
 
 	if code, out, errOut := runCLI(t, "", "buddies", "add", "--json", "NewBot"); code != 0 || !strings.Contains(out, `"command":"add","ok":true,"name":"NewBot"`) {
 		t.Fatalf("buddies add: exit %d %s %s", code, out, errOut)
@@ -652,18 +659,19 @@ func TestSessionEditsThroughSocket(t *testing.T) {
 // hears through that session, and /quit leaves the room but leaves the
 // session signed on.
 func TestChatThroughSession(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(
 		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "LabBob", Password: "bobpw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "" })
 	login, _ := startSessionInProcess(t, srv)
-	t.Setenv("AIM_PASSWORD", "")
+	setenv(t, "AIM_PASSWORD", "")
 	chat := startCLI(t, "chat", "--json", "Lab Lounge")
 	chat.out.waitFor(t, `"type":"chat_joined"`)
 
-	t.Setenv("AIM_PASSWORD", "bobpw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabBob")
+	setenv(t, "AIM_PASSWORD", "bobpw1")
+	setenv(t, "AIM_SCREEN_NAME", "LabBob")
 	bob := startCLI(t, "chat", "--json", "lab lounge")
 	bob.out.waitFor(t, `"type":"chat_joined"`)
 	chat.out.waitFor(t, `"name":"LabBob"`) // bob arrived
@@ -683,8 +691,8 @@ func TestChatThroughSession(t *testing.T) {
 	if strings.Contains(login.out.String(), `"type":"disconnected"`) {
 		t.Errorf("the aim login session signed off:\n%s", login.out.String())
 	}
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
-	t.Setenv("AIM_PASSWORD", "")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_PASSWORD", "")
 	if code, out, errOut := runCLI(t, "", "status", "--json"); code != 0 || !strings.Contains(out, `"ok":true`) {
 		t.Errorf("status after aim chat /quit: exit %d %s %s", code, out, errOut)
 	}
@@ -720,7 +728,7 @@ func aliceEnv(t *testing.T) {
 	srv := newFastServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	t.Cleanup(srv.Close)
 	cliEnv(t, srv, "alicepw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 }
 
 // secondLogin runs another aim login of LabAlice for a second and
@@ -737,7 +745,7 @@ func secondLogin(t *testing.T) (int, string) {
 // commands find it there.
 func TestLoginSocketDirSquatted(t *testing.T) {
 	aliceEnv(t)
-	t.Setenv("XDG_RUNTIME_DIR", "")
+	setenv(t, "XDG_RUNTIME_DIR", "")
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	squatted := filepath.Join(tmp, fmt.Sprintf("aim-%d", os.Getuid()))
@@ -773,7 +781,7 @@ func TestLoginSocketPathTooLong(t *testing.T) {
 	if err := os.Mkdir(long, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("XDG_RUNTIME_DIR", long)
+	setenv(t, "XDG_RUNTIME_DIR", long)
 	t.Setenv("TMPDIR", long)
 	login := startCLI(t, "login", "--no-input")
 	login.out.waitFor(t, "signed on")
@@ -790,10 +798,11 @@ func TestLoginSocketPathTooLong(t *testing.T) {
 // under a running session does not let a second login of the account
 // start: the one-session lock lives in the state directory.
 func TestLoginSocketDirRemoved(t *testing.T) {
+	t.Parallel()
 	aliceEnv(t)
 	login := startCLI(t, "login", "--no-input")
 	login.out.waitFor(t, "signed on")
-	if err := os.RemoveAll(filepath.Join(os.Getenv("XDG_RUNTIME_DIR"), "aim")); err != nil {
+	if err := os.RemoveAll(filepath.Join(getenv(t, "XDG_RUNTIME_DIR"), "aim")); err != nil {
 		t.Fatal(err)
 	}
 	if code, stderr := secondLogin(t); code != exitRunning || !strings.Contains(stderr, "already signed on here") || !strings.Contains(stderr, "cannot be found just now") {

@@ -46,6 +46,7 @@ func commandsDoc(root *cobra.Command) string {
 // TestCommandsDoc: docs/commands.md is what the command tree says now; a
 // flag or help text changed without the page fails here.
 func TestCommandsDoc(t *testing.T) {
+	t.Parallel()
 	streams, _, _, _ := testIO()
 	root := newRootCmd(&factory{IO: streams})
 	root.InitDefaultHelpCmd()
@@ -69,6 +70,7 @@ func TestCommandsDoc(t *testing.T) {
 // TestReadmeIsAFrontPage: the README stays short, and every page it links
 // to exists.
 func TestReadmeIsAFrontPage(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)

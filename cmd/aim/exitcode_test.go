@@ -24,6 +24,7 @@ import (
 )
 
 func TestExitCode(t *testing.T) {
+	t.Parallel()
 	dialErr := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
 	tests := []struct {
 		name string
@@ -92,6 +93,7 @@ func exitError42(t *testing.T) error {
 }
 
 func TestRunPrintsErrorOnceAndMapsIt(t *testing.T) {
+	t.Parallel()
 	isolate(t)
 	streams, _, out, errOut := testIO()
 	ctx, cancel := context.WithCancel(t.Context())
@@ -109,6 +111,7 @@ func TestRunPrintsErrorOnceAndMapsIt(t *testing.T) {
 // the same connection (a message refused used to read as "refused": the
 // socket's word for another user, which ends it).
 func TestFailureCodesKeepTheConnection(t *testing.T) {
+	t.Parallel()
 	ending := []string{control.CodeVersion, control.CodeRefused, control.CodeBadRequest, control.CodeTooLong,
 		control.CodeUnknownCommand, control.CodeTooSlow}
 	for f, code := range sessionsock.FailureCodes {

@@ -29,6 +29,7 @@ func parse(t *testing.T, cmd *cobra.Command, args ...string) error {
 }
 
 func TestSetTextParsing(t *testing.T) {
+	t.Parallel()
 	streams, _, _, _ := testIO()
 	f := &factory{IO: streams}
 	tests := []struct {
@@ -72,6 +73,7 @@ func TestSetTextParsing(t *testing.T) {
 }
 
 func TestBuddiesAddParsing(t *testing.T) {
+	t.Parallel()
 	streams, _, _, _ := testIO()
 	f := &factory{IO: streams}
 	var got [][]string
@@ -97,6 +99,7 @@ func TestBuddiesAddParsing(t *testing.T) {
 // defined on a command (a boolean one taking the file's spellings), and
 // aim config --help and aim config show name it.
 func TestEverySettingOnTheCommandLine(t *testing.T) {
+	t.Parallel()
 	streams, _, _, _ := testIO()
 	root := newRootCmd(&factory{IO: streams})
 	defined := map[string][]*cobra.Command{}

@@ -88,7 +88,7 @@ func runHistory(opts *historyOptions) error {
 	if err != nil {
 		return err
 	}
-	store := history.NewStore(history.Dir(stateDir(name)))
+	store := history.NewStore(history.Dir(cfg.StateDir(name)))
 	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
 	if opts.Forget {
 		removed, err := store.Forget(opts.Name)

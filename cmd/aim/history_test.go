@@ -30,6 +30,7 @@ func inOrder(t *testing.T, what, s string, want ...string) {
 // in order with its direction, --grep finds them, --json lines parse, and
 // the files are private.
 func TestHistoryEndToEnd(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})
 	defer srv.Close()
@@ -116,7 +117,7 @@ func TestHistoryEndToEnd(t *testing.T) {
 
 	// The conversations are listed; files are 0600, directories 0700.
 	inOrder(t, "the list", history("--config", alice), "im    labbob", "room  lablounge")
-	state := filepath.Join(os.Getenv("XDG_STATE_HOME"), "aim", "labalice", "history")
+	state := filepath.Join(getenv(t, "XDG_STATE_HOME"), "aim", "labalice", "history")
 	filepath.Walk(state, func(p string, info os.FileInfo, err error) error {
 		if err != nil {
 			t.Error(err)

@@ -70,6 +70,7 @@ func lastLine(screen string) string {
 // is half typed prints above the prompt and leaves the line intact; tab
 // completes; Ctrl-D signs off and gives the terminal back.
 func TestInteractiveTerminal(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed")
 	}

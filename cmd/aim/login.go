@@ -135,7 +135,7 @@ func (o *accountOptions) account(ctx context.Context, cfg *config.Config) (clien
 		return a, err
 	}
 	a.TLS = tlsConfig
-	a.StateDir = stateDir(a.ScreenName)
+	a.StateDir = cfg.StateDir(a.ScreenName)
 	if cfg.History {
 		a.HistoryDir = history.Dir(a.StateDir)
 	}
@@ -167,7 +167,7 @@ func (o *accountOptions) startSession(ctx context.Context) (client.Options, *pri
 	}
 	var sock *sessionsock.Socket
 	if cfg.ScreenName != "" {
-		if sock, err = listenSession(o.IO, o.RuntimeDir(), sessionLockPath(cfg.ScreenName), cfg.ScreenName); err != nil {
+		if sock, err = listenSession(o.IO, o.RuntimeDir(), sessionLockPath(cfg), cfg.ScreenName); err != nil {
 			return client.Options{}, nil, nil, err
 		}
 	}

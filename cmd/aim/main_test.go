@@ -19,14 +19,14 @@ import (
 func isolate(t *testing.T) string {
 	t.Helper()
 	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-	t.Setenv("XDG_STATE_HOME", filepath.Join(home, ".local", "state"))
+	setenv(t, "HOME", home)
+	setenv(t, "XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	setenv(t, "XDG_STATE_HOME", filepath.Join(home, ".local", "state"))
 	for _, v := range []string{"AIM_CONFIG", "AIM_SCREEN_NAME", "AIM_SERVER", "AIM_AUTH", "AIM_PASSWORD",
 		"AIM_PASSWORD_COMMAND", "AIM_OUTPUT", "AIM_RECONNECT", "AIM_TLS", "AIM_HTML"} {
-		t.Setenv(v, "")
+		setenv(t, v, "")
 	}
-	t.Setenv("XDG_RUNTIME_DIR", t.TempDir()) // the sessions' sockets: this test's own
+	setenv(t, "XDG_RUNTIME_DIR", t.TempDir()) // the sessions' sockets: this test's own
 	return filepath.Join(home, ".config", "aim", "config.yaml")
 }
 
@@ -41,7 +41,7 @@ func aim(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
 	streams, in, out, errOut := testIO()
 	in.WriteString(stdin)
-	code := run(t.Context(), args, streams)
+	code := runIn(t.Context(), args, streams, envOf(t))
 	return result{code, out.String(), errOut.String()}
 }
 
@@ -82,6 +82,7 @@ func readFile(t *testing.T, path string) string {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	isolate(t)
 	want := "aim dev (" + runtime.Version() + ", " + runtime.GOOS + "/" + runtime.GOARCH + ")\n"
 	r := aim(t, "", "version")
@@ -109,6 +110,7 @@ func TestVersion(t *testing.T) {
 // TestVersionFromBuildInfo: aim version names what was built (issue 12:
 // it said "dev" for every build).
 func TestVersionFromBuildInfo(t *testing.T) {
+	t.Parallel()
 	rev := []debug.BuildSetting{{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "7616cd2c4eabf25ff14f1a34a4661471926247d4"}}
 	dirty := append(slices.Clip(rev), debug.BuildSetting{Key: "vcs.modified", Value: "true"})
 	tests := []struct {
@@ -135,12 +137,14 @@ func TestVersionFromBuildInfo(t *testing.T) {
 }
 
 func TestVersionIgnoresBrokenConfig(t *testing.T) {
+	t.Parallel()
 	path := isolate(t)
 	writeFile(t, path, "buddies: [\n", 0o600)
 	aim(t, "", "version").want(t, exitOK, "aim dev", "")
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	isolate(t)
 	tests := []struct {
 		args   []string
@@ -169,12 +173,14 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestNoArgsPrintsHelp(t *testing.T) {
+	t.Parallel()
 	isolate(t)
 	aim(t, "").want(t, exitOK, "Available Commands:", "")
 	aim(t, "", "buddies").want(t, exitOK, "aim buddies add LabBob", "")
 }
 
 func TestBuddies(t *testing.T) {
+	t.Parallel()
 	path := isolate(t)
 
 	aim(t, "", "buddies", "list").want(t, exitOK, "", "No buddies yet")
@@ -220,6 +226,7 @@ func TestBuddies(t *testing.T) {
 }
 
 func TestBuddiesBadInputLeavesFileAlone(t *testing.T) {
+	t.Parallel()
 	path := isolate(t)
 	const content = "# mine\nbuddies:\n  - group: Buddies\n    names: [LabBob]\n"
 	writeFile(t, path, content, 0o600)
@@ -242,6 +249,7 @@ func TestBuddiesBadInputLeavesFileAlone(t *testing.T) {
 }
 
 func TestMalformedConfig(t *testing.T) {
+	t.Parallel()
 	path := isolate(t)
 	const content = "buddies:\n  - group: Buddies\n    names: [LabBob\n"
 	writeFile(t, path, content, 0o600)
@@ -256,6 +264,7 @@ func TestMalformedConfig(t *testing.T) {
 }
 
 func TestSetProfile(t *testing.T) {
+	t.Parallel()
 	path := isolate(t)
 	profileFile := filepath.Join(t.TempDir(), "profile.html")
 	writeFile(t, profileFile, "<b>from a file</b>\n", 0o644)
@@ -322,6 +331,7 @@ func TestSetProfile(t *testing.T) {
 }
 
 func TestSetAway(t *testing.T) {
+	t.Parallel()
 	path := isolate(t)
 	aim(t, "", "set-away", "At lunch").want(t, exitOK, "Saved the away message (8 bytes)", "")
 	if got := readFile(t, path); got != "away: At lunch\n" {
@@ -339,13 +349,14 @@ func TestSetAway(t *testing.T) {
 }
 
 func TestConfigPath(t *testing.T) {
+	t.Parallel()
 	path := isolate(t)
 	aim(t, "", "config", "path").want(t, exitOK, path+"\n", "does not exist yet")
 
 	other := filepath.Join(t.TempDir(), "other.yaml")
 	aim(t, "", "--config", other, "config", "path").want(t, exitOK, other+"\n", "")
 
-	t.Setenv("AIM_CONFIG", other)
+	setenv(t, "AIM_CONFIG", other)
 	r := aim(t, "", "config", "path", "--json")
 	r.want(t, exitOK, `"command":"config path","ok":true,"path":"`+other+`"}`, "")
 
@@ -357,6 +368,7 @@ func TestConfigPath(t *testing.T) {
 }
 
 func TestConfigShow(t *testing.T) {
+	t.Parallel()
 	path := isolate(t)
 	writeFile(t, path, "screen_name: LabAlice\nserver: localhost\npassword: hunter2\nbuddies:\n  - group: B\n    names: [LabBob]\n", 0o600)
 
@@ -369,7 +381,7 @@ func TestConfigShow(t *testing.T) {
 		}
 	}
 
-	t.Setenv("AIM_AUTH", "md5")
+	setenv(t, "AIM_AUTH", "md5")
 	r = aim(t, "", "config", "show", "--json")
 	r.want(t, exitOK, `"password":"<redacted>"`, "")
 	if !strings.Contains(r.out, `"auth":"md5"`) || !strings.Contains(r.out, `"output":"json"`) {
@@ -388,13 +400,14 @@ func TestConfigShow(t *testing.T) {
 		t.Errorf("config show without a password:\n%s", r.out)
 	}
 	// The environment's password is redacted too.
-	t.Setenv("AIM_PASSWORD", "from-env")
+	setenv(t, "AIM_PASSWORD", "from-env")
 	if r := aim(t, "", "config", "show"); !strings.Contains(r.out, "password: <redacted>") || strings.Contains(r.out, "from-env") {
 		t.Errorf("config show with AIM_PASSWORD:\n%s", r.out)
 	}
 }
 
 func TestConfigShowRefusesOpenPasswordFile(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("no Unix permission bits")
 	}
@@ -408,15 +421,17 @@ func TestConfigShowRefusesOpenPasswordFile(t *testing.T) {
 }
 
 func TestBadSettingsAreUsageErrors(t *testing.T) {
+	t.Parallel()
 	isolate(t)
-	t.Setenv("AIM_AUTH", "sha1")
+	setenv(t, "AIM_AUTH", "sha1")
 	aim(t, "", "buddies", "list").want(t, exitUsage, "", `aim: auth "sha1" (from AIM_AUTH) is not allowed (want flap or md5)`)
-	t.Setenv("AIM_AUTH", "")
-	t.Setenv("AIM_OUTPUT", "xml")
+	setenv(t, "AIM_AUTH", "")
+	setenv(t, "AIM_OUTPUT", "xml")
 	aim(t, "", "config", "show").want(t, exitUsage, "", `output "xml" (from AIM_OUTPUT)`)
 }
 
 func TestReadPassword(t *testing.T) {
+	t.Parallel()
 	streams, in, _, errOut := testIO()
 	if streams.IsStdinTTY() || streams.CanPrompt() {
 		t.Fatal("testIO stdin should not be a terminal")
@@ -447,6 +462,7 @@ func TestReadPassword(t *testing.T) {
 // every boolean setting takes yes/no, on/off, 1/0 in the environment and
 // on the command line.
 func TestSettingsWarningsAndBooleans(t *testing.T) {
+	t.Parallel()
 	path := isolate(t)
 	writeFile(t, path, "srever: login.example.com\nscreen_name: LabAlice\n", 0o600)
 	r := aim(t, "", "config", "show")
@@ -456,11 +472,11 @@ func TestSettingsWarningsAndBooleans(t *testing.T) {
 		t.Errorf("warned more than once:\n%s", r.errOut)
 	}
 
-	t.Setenv("AIM_TLS", "yes")
-	t.Setenv("AIM_RECONNECT", "off")
+	setenv(t, "AIM_TLS", "yes")
+	setenv(t, "AIM_RECONNECT", "off")
 	aim(t, "", "config", "show").want(t, exitOK, "reconnect: false\ntls: true\n", "")
-	t.Setenv("AIM_TLS", "")
-	t.Setenv("AIM_RECONNECT", "")
+	setenv(t, "AIM_TLS", "")
+	setenv(t, "AIM_RECONNECT", "")
 
 	// The flags parse; what stops the command is the missing server.
 	r = aim(t, "", "login", "--tls=yes", "--reconnect=no", "--no-input")

@@ -44,11 +44,12 @@ func countingServer(t *testing.T) (addr string, conns *atomic.Int32) {
 // TestInputCheckedBeforeSignon: whatever needs no server is refused with
 // exit 2 before aim connects: real servers ration signons.
 func TestInputCheckedBeforeSignon(t *testing.T) {
+	t.Parallel()
 	isolate(t)
 	addr, conns := countingServer(t)
-	t.Setenv("AIM_SERVER", addr)
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
-	t.Setenv("AIM_PASSWORD", "alicepw1")
+	setenv(t, "AIM_SERVER", addr)
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_PASSWORD", "alicepw1")
 	tests := []struct {
 		stdin  string
 		args   []string
@@ -81,6 +82,7 @@ func TestInputCheckedBeforeSignon(t *testing.T) {
 // sees what was typed; --html, the html command and the html key send
 // HTML as it is.
 func TestTextIsSentAsTyped(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	var (
@@ -94,8 +96,8 @@ func TestTextIsSentAsTyped(t *testing.T) {
 		return ""
 	})
 	cfg := cliEnv(t, srv, "alicepw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
-	t.Setenv("AIM_HTML", "")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_HTML", "")
 	check := func(want ...string) {
 		t.Helper()
 		mu.Lock()
@@ -132,11 +134,12 @@ func TestTextIsSentAsTyped(t *testing.T) {
 // TestResultsInInputOrder: the results of a script's lines come out in
 // input order, a quit's after those of the lines before it.
 func TestResultsInInputOrder(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(string, string) string { return "" })
 	cliEnv(t, srv, "alicepw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 	var script strings.Builder
 	const n = 6 // within the IM class's burst: no waiting for the rate limiter
 	for i := 1; i <= n; i++ {
@@ -168,12 +171,13 @@ func TestResultsInInputOrder(t *testing.T) {
 // TestJSONFailuresOnStdout: with --json every outcome is one JSON object
 // on standard output, failures too; the sentence still goes to stderr.
 func TestJSONFailuresOnStdout(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(
 		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
 	defer srv.Close()
 	cfg := cliEnv(t, srv, "alicepw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 	tests := []struct {
 		args []string
 		code int
@@ -211,13 +215,14 @@ func TestJSONFailuresOnStdout(t *testing.T) {
 // no hex code (--debug adds them); a server that is not OSCAR is named as
 // such; a long line typed is shortened when an error quotes it.
 func TestErrorsInPlainLanguage(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(
 		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(string, string) string { return "" })
 	cliEnv(t, srv, "alicepw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 	jargon := func(what, s string) {
 		t.Helper()
 		for _, j := range []string{"04,0", "0x", "code ", "SNAC", "FLAP"} {
@@ -283,7 +288,7 @@ func TestErrorsInPlainLanguage(t *testing.T) {
 	jargon("HTTP server", stderr)
 
 	// A wrong password: the server's code only with --debug.
-	t.Setenv("AIM_PASSWORD", "wrongpw1")
+	setenv(t, "AIM_PASSWORD", "wrongpw1")
 	code, _, stderr = runCLI(t, "", "send", "LabBob", "hi")
 	if code != exitAuth {
 		t.Errorf("wrong password: exit %d, stderr %q", code, stderr)
@@ -296,6 +301,7 @@ func TestErrorsInPlainLanguage(t *testing.T) {
 
 // TestFirstMinutes: the small things a new user meets first.
 func TestFirstMinutes(t *testing.T) {
+	t.Parallel()
 	cfg := isolate(t)
 	writeFile(t, cfg, "buddies:\n  - group: Buddies\n    names: [LabBob, \"Lab Carol\", Dave]\n", 0o600)
 
@@ -330,6 +336,7 @@ func TestFirstMinutes(t *testing.T) {
 // TestInterruptWithQueuedMessages: Ctrl-C while messages wait for the rate
 // limiter says, once for each, that it was not sent, and exits 130.
 func TestInterruptWithQueuedMessages(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(string, string) string { return "" })
@@ -341,7 +348,8 @@ func TestInterruptWithQueuedMessages(t *testing.T) {
 	streams.SetStdinTTY(false)
 	ctx, interrupt := context.WithCancel(t.Context())
 	code := make(chan int, 1)
-	go func() { code <- run(ctx, []string{"login", "--screen-name", "LabAlice"}, streams) }()
+	env := envOf(t)
+	go func() { code <- runIn(ctx, []string{"login", "--screen-name", "LabAlice"}, streams, env) }()
 	out.waitFor(t, "signed on")
 	const n = 12 // the IM class lets about 7 through at once, then one per 4 s
 	for i := 1; i <= n; i++ {
@@ -377,6 +385,7 @@ func TestInterruptWithQueuedMessages(t *testing.T) {
 // TestTextShowsWhatCanBeActedOn: a warning is one line in text mode, not
 // followed by the rate limits the server changed with it; JSON keeps all.
 func TestTextShowsWhatCanBeActedOn(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(
 		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
@@ -410,6 +419,7 @@ func TestTextShowsWhatCanBeActedOn(t *testing.T) {
 // TestDemoServeBusyPort: a taken --listen address names the address and
 // the flag that picks another, not the test server's package.
 func TestDemoServeBusyPort(t *testing.T) {
+	t.Parallel()
 	isolate(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

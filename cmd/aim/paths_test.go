@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,6 +17,7 @@ import (
 // session or with --no-session; a message with leading spaces, quotes and
 // tabs arrives the same both ways.
 func TestSamePathsSameOutput(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(
 		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "LabBob", Password: "bobpw1"})
@@ -63,13 +63,13 @@ func TestSamePathsSameOutput(t *testing.T) {
 		return out
 	}
 	r, _ := startSessionInProcess(t, srv)
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 	viaSession := phase()
 	if code, _, stderr := runCLI(t, "", "logout"); code != 0 {
 		t.Fatalf("logout: %d %s", code, stderr)
 	}
 	r.wait(t)
-	writeConfig(t, filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "aim", "config.yaml"), "screen_name: LabAlice\nbuddies:\n  - group: Bots\n    names: [EchoBot]\n")
+	writeConfig(t, filepath.Join(getenv(t, "XDG_CONFIG_HOME"), "aim", "config.yaml"), "screen_name: LabAlice\nbuddies:\n  - group: Bots\n    names: [EchoBot]\n")
 	alone := phase("--no-session")
 	for i, c := range commands {
 		a, b := slices.Sorted(maps.Keys(viaSession[i])), slices.Sorted(maps.Keys(alone[i]))

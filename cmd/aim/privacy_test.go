@@ -17,6 +17,7 @@ import (
 // and the privacy mode into the config file, and the next signon stores
 // them on the server; the state directory is made, private.
 func TestBlockCLI(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	cfg := cliEnv(t, srv, "alicepw1")
@@ -57,7 +58,7 @@ func TestBlockCLI(t *testing.T) {
 	if !slices.Equal(deny, []string{"Lab Mallory"}) || !mode {
 		t.Errorf("the server got deny items %q, block-deny mode %v", deny, mode)
 	}
-	state := filepath.Join(os.Getenv("XDG_STATE_HOME"), "aim", "labalice")
+	state := filepath.Join(getenv(t, "XDG_STATE_HOME"), "aim", "labalice")
 	if fi, err := os.Stat(state); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("state directory %s: %v, %v", state, fi, err)
 	}
@@ -68,13 +69,14 @@ func TestBlockCLI(t *testing.T) {
 // session stores them on the server at once and edits the file; blocking
 // yourself is refused before anything is asked.
 func TestPrivacyThroughSession(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "" })
 	r, _ := startSessionInProcess(t, srv)
-	cfgPath := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "aim", "config.yaml")
-	t.Setenv("AIM_PASSWORD", "")
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	cfgPath := filepath.Join(getenv(t, "XDG_CONFIG_HOME"), "aim", "config.yaml")
+	setenv(t, "AIM_PASSWORD", "")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 	if code, _, stderr := runCLI(t, "", "block", "labalice"); code != exitUsage || !strings.Contains(stderr, "cannot block yourself") {
 		t.Errorf("block yourself: exit %d %q", code, stderr)
 	}
@@ -95,6 +97,7 @@ func TestPrivacyThroughSession(t *testing.T) {
 // TestInServerOrder: buddies list prints the file's groups and buddies in
 // the order of the list as last synced, what the server has not seen last.
 func TestInServerOrder(t *testing.T) {
+	t.Parallel()
 	file := []config.BuddyGroup{
 		{Group: "Work", Names: []string{"Boss", "New Hire"}},
 		{Group: "Local only", Names: []string{"Zed"}},

@@ -36,6 +36,9 @@ type factory struct {
 	// RuntimeDir is $XDG_RUNTIME_DIR, where the sessions' control sockets
 	// live ("": under the temp dir).
 	RuntimeDir func() string
+	// Env looks up the environment aim runs in: the process's, or a
+	// test's own, so that tests run in parallel.
+	Env func(string) (string, bool)
 
 	settings   *config.Config // what Config returned, once it succeeded
 	configPath string         // --config
@@ -48,8 +51,11 @@ type factory struct {
 var settingFlags = config.FlagNames()
 
 // newFactory returns a factory whose Config reads the process environment.
-func newFactory(streams *IOStreams) *factory {
-	f := &factory{IO: streams}
+func newFactory(streams *IOStreams, env func(string) (string, bool)) *factory {
+	if env == nil {
+		env = os.LookupEnv
+	}
+	f := &factory{IO: streams, Env: env}
 	var (
 		cfg    *config.Config
 		err    error
@@ -58,7 +64,7 @@ func newFactory(streams *IOStreams) *factory {
 	f.Config = func() (*config.Config, error) {
 		if !loaded {
 			cfg, err = config.Load(config.Options{Path: f.configPath, Flags: f.flags,
-				FlagNames: settingFlags, JSONFlag: "json"})
+				FlagNames: settingFlags, JSONFlag: "json", Env: f.Env})
 			loaded = true
 			if err == nil {
 				f.settings = cfg
@@ -70,17 +76,22 @@ func newFactory(streams *IOStreams) *factory {
 		return cfg, err
 	}
 	f.ConfigPath = func() (string, error) {
-		return config.ResolvePath(config.Options{Path: f.configPath})
+		return config.ResolvePath(config.Options{Path: f.configPath, Env: f.Env})
 	}
 	f.Debug = func() bool { return f.debug }
-	f.RuntimeDir = func() string { return os.Getenv("XDG_RUNTIME_DIR") }
+	f.RuntimeDir = func() string { v, _ := f.Env("XDG_RUNTIME_DIR"); return v }
 	return f
 }
 
 // run runs aim with args (without the program name) and returns the exit
 // code. It prints an error, once, to streams.ErrOut.
 func run(ctx context.Context, args []string, streams *IOStreams) int {
-	f := newFactory(streams)
+	return runIn(ctx, args, streams, nil)
+}
+
+// runIn is run in the environment env looks up (nil: the process's).
+func runIn(ctx context.Context, args []string, streams *IOStreams, env func(string) (string, bool)) int {
+	f := newFactory(streams, env)
 	root := newRootCmd(f)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)

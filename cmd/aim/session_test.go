@@ -99,17 +99,17 @@ func types(recs []map[string]any) []string {
 func cliEnv(t *testing.T, srv *oscartest.Server, password string) string {
 	t.Helper()
 	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", dir)
-	t.Setenv("HOME", dir)
-	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	t.Setenv("AIM_CONFIG", "")
-	t.Setenv("AIM_SERVER", srv.AuthAddr())
-	t.Setenv("AIM_PASSWORD", password)
-	t.Setenv("AIM_SCREEN_NAME", "")
-	t.Setenv("AIM_AUTH", "")
-	t.Setenv("AIM_OUTPUT", "")
-	t.Setenv("AIM_PASSWORD_COMMAND", "")
-	t.Setenv("XDG_RUNTIME_DIR", t.TempDir()) // the sessions' sockets: this test's own
+	setenv(t, "XDG_CONFIG_HOME", dir)
+	setenv(t, "HOME", dir)
+	setenv(t, "XDG_STATE_HOME", filepath.Join(dir, "state"))
+	setenv(t, "AIM_CONFIG", "")
+	setenv(t, "AIM_SERVER", srv.AuthAddr())
+	setenv(t, "AIM_PASSWORD", password)
+	setenv(t, "AIM_SCREEN_NAME", "")
+	setenv(t, "AIM_AUTH", "")
+	setenv(t, "AIM_OUTPUT", "")
+	setenv(t, "AIM_PASSWORD_COMMAND", "")
+	setenv(t, "XDG_RUNTIME_DIR", t.TempDir()) // the sessions' sockets: this test's own
 	return filepath.Join(dir, "aim", "config.yaml")
 }
 
@@ -138,7 +138,8 @@ func startCLI(t *testing.T, args ...string) *cliRun {
 	streams := &IOStreams{In: pr, Out: r.out, ErrOut: r.errOut}
 	streams.SetStdinTTY(false)
 	ctx, cancel := context.WithCancel(t.Context())
-	go func() { r.code <- run(ctx, args, streams) }()
+	env := envOf(t)
+	go func() { r.code <- runIn(ctx, args, streams, env) }()
 	t.Cleanup(func() {
 		cancel()
 		pw.Close()
@@ -173,11 +174,12 @@ func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 	in.WriteString(stdin)
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
-	code = run(ctx, args, streams)
+	code = runIn(ctx, args, streams, envOf(t))
 	return code, out.String(), errOut.String()
 }
 
 func TestLoginJSON(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "echo: " + text })
@@ -246,6 +248,7 @@ func TestLoginJSON(t *testing.T) {
 // TestLoginEndOfInputDeliversEverything: messages queued just before the
 // input ends are all delivered and acknowledged before the logout frame.
 func TestLoginEndOfInputDeliversEverything(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(
 		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
@@ -297,6 +300,7 @@ func TestLoginEndOfInputDeliversEverything(t *testing.T) {
 }
 
 func TestLoginFailures(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 
@@ -323,7 +327,7 @@ func TestLoginFailures(t *testing.T) {
 	})
 	t.Run("no server", func(t *testing.T) {
 		cliEnv(t, srv, "alicepw1")
-		t.Setenv("AIM_SERVER", "")
+		setenv(t, "AIM_SERVER", "")
 		code, _, stderr := runCLI(t, "", "login", "--screen-name", "LabAlice")
 		if code != exitUsage || !strings.Contains(stderr, "--server") {
 			t.Errorf("exit %d, stderr %q", code, stderr)
@@ -351,6 +355,7 @@ func TestLoginFailures(t *testing.T) {
 }
 
 func TestLoginKicked(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	cliEnv(t, srv, "alicepw1")
@@ -369,13 +374,14 @@ func TestLoginKicked(t *testing.T) {
 }
 
 func TestSend(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(
 		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "" })
 	cliEnv(t, srv, "alicepw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 
 	if code, out, stderr := runCLI(t, "", "send", "EchoBot", "hello", "there"); code != 0 || !strings.Contains(out, "sent to EchoBot") {
 		t.Errorf("send: exit %d, out %q, err %q", code, out, stderr)
@@ -404,12 +410,13 @@ func TestSend(t *testing.T) {
 // with exit 4 and words for what timed out, not "control socket: context
 // deadline exceeded".
 func TestSendTimeoutSaysWhy(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(
 		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
 	defer srv.Close()
 	cliEnv(t, srv, "alicepw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 	alice := startCLI(t, "login")
 	alice.out.waitFor(t, "signed on")
 	var im oscar.RateClass
@@ -432,6 +439,7 @@ func TestSendTimeoutSaysWhy(t *testing.T) {
 // TestDebugTraceHasNoSecrets: the wire trace never shows the password, its
 // roasted form, the MD5 hash or the cookie.
 func TestDebugTraceHasNoSecrets(t *testing.T) {
+	t.Parallel()
 	for _, auth := range []string{"flap", "md5"} {
 		t.Run(auth, func(t *testing.T) {
 			srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
@@ -474,6 +482,7 @@ func TestDebugTraceHasNoSecrets(t *testing.T) {
 }
 
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	r := startCLI(t, "demo", "--json")
 	r.out.waitFor(t, `"from":"AIMBot"`) // the welcome
 	r.send(t, "send AIMBot hello")
@@ -518,6 +527,7 @@ func uploadedBuddies(srv *oscartest.Server) []string {
 // TestReconnect: a buddy added live reaches the server's list at once, and
 // a lost connection is followed by a new signon.
 func TestReconnect(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(
 		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "LabCarol", Password: "carolpw3"})
@@ -546,6 +556,7 @@ func TestReconnect(t *testing.T) {
 // TestNoReconnect: --reconnect=false makes a lost connection the end, with
 // the network exit status.
 func TestNoReconnect(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	cliEnv(t, srv, "alicepw1")
@@ -563,6 +574,7 @@ func TestNoReconnect(t *testing.T) {
 // TestConfigEditsApplyLive: `aim buddies add` and `aim set-profile` in
 // another process change the running session at once.
 func TestConfigEditsApplyLive(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "" })
@@ -586,6 +598,7 @@ func TestConfigEditsApplyLive(t *testing.T) {
 }
 
 func TestTLS(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	srv.TLS = true
 	srv.Start()
@@ -624,6 +637,7 @@ func TestTLS(t *testing.T) {
 // TestAutoreplyIsNotAnswered: the demo bot, like real clients, does not
 // answer an automatic reply, so a bot built on autoreply cannot loop.
 func TestAutoreplyIsNotAnswered(t *testing.T) {
+	t.Parallel()
 	r := startCLI(t, "demo", "--json")
 	r.out.waitFor(t, `"from":"AIMBot"`)
 	r.send(t, "autoreply AIMBot thanks, I am a bot")
@@ -639,10 +653,11 @@ func TestAutoreplyIsNotAnswered(t *testing.T) {
 // TestStoredSettingsReachSignon: what `aim buddies add` and
 // `aim set-profile` store is uploaded at the next signon (03,04, 02,04).
 func TestStoredSettingsReachSignon(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	cliEnv(t, srv, "alicepw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 	for _, args := range [][]string{
 		{"buddies", "add", "Lab Bob", "LabCarol"},
 		{"buddies", "add", "LabDave", "--group", "Work"},
@@ -671,6 +686,7 @@ func TestStoredSettingsReachSignon(t *testing.T) {
 }
 
 func TestLoginRateLimited(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	srv.LoginError = func(string) uint16 { return oscar.LoginErrRateLimited }
 	srv.Start()
@@ -685,6 +701,7 @@ func TestLoginRateLimited(t *testing.T) {
 // TestNonASCIIRoundTrip: text in any script arrives intact between two
 // aim processes, whatever charset it travels in.
 func TestNonASCIIRoundTrip(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(
 		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
@@ -710,6 +727,7 @@ func TestNonASCIIRoundTrip(t *testing.T) {
 
 // TestDemoServe: the demo server alone, and aim login against it.
 func TestDemoServe(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -719,9 +737,9 @@ func TestDemoServe(t *testing.T) {
 	server := startCLI(t, "demo", "--serve", "--listen", addr)
 	server.errOut.waitFor(t, "listening on "+addr)
 	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", dir)
-	t.Setenv("AIM_PASSWORD", "demo")
-	t.Setenv("AIM_SERVER", "")
+	setenv(t, "XDG_CONFIG_HOME", dir)
+	setenv(t, "AIM_PASSWORD", "demo")
+	setenv(t, "AIM_SERVER", "")
 	code, out, stderr := runCLI(t, "send AIMBot hi\n", "login", "--json", "--server", addr, "--screen-name", "Alice")
 	if code != 0 || !strings.Contains(out, `"ok":true`) {
 		t.Errorf("login to the demo server: exit %d, %s %s", code, out, stderr)
@@ -736,6 +754,7 @@ func TestDemoServe(t *testing.T) {
 // when the connection dies each get a result: sent, or an error. None
 // vanishes.
 func TestQueuedMessagesAreReported(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(
 		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
@@ -771,6 +790,7 @@ func TestQueuedMessagesAreReported(t *testing.T) {
 // input order, and every buddy added from input is in the config file;
 // an away message set live survives an unrelated edit of the file.
 func TestCommandsKeepInputOrder(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	cfg := cliEnv(t, srv, "alicepw1")
@@ -822,6 +842,7 @@ func TestCommandsKeepInputOrder(t *testing.T) {
 // TestEscapeSequencesAreDefused: control characters from other people
 // never reach the terminal in text mode, whether raw or as HTML entities.
 func TestEscapeSequencesAreDefused(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("Mallory", func(string, string) string { return "" })
@@ -851,6 +872,7 @@ func TestEscapeSequencesAreDefused(t *testing.T) {
 // TestRequestsKeepInputOrder: info and warn, which wait for answers, are
 // still queued in input order with the sends around them.
 func TestRequestsKeepInputOrder(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(
 		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
@@ -877,6 +899,7 @@ func TestRequestsKeepInputOrder(t *testing.T) {
 }
 
 func TestJSONEscapesC1(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	const text = "a\u009b[2Jb\u007fc é \u202eexe\u202c\u061c\u200e\u2066\u2069"
 	if err := writeJSON(&b, struct {
@@ -897,6 +920,7 @@ func TestJSONEscapesC1(t *testing.T) {
 // refused with a plain error, and the lines after it, quit included, still
 // run; a script with a failed line exits 1.
 func TestLongInputLineIsRefused(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	got := make(chan string, 4)
@@ -941,6 +965,7 @@ func TestLongInputLineIsRefused(t *testing.T) {
 // kept by the server and aim send says so, exit 0; --online-only refuses
 // it, exit 6; the same through a running aim login.
 func TestSendStored(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(
 		oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "LabBob", Password: "bobpass22"})
@@ -948,7 +973,7 @@ func TestSendStored(t *testing.T) {
 	srv.Start()
 	defer srv.Close()
 	cliEnv(t, srv, "alicepw1")
-	t.Setenv("AIM_SCREEN_NAME", "LabAlice")
+	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 	stored := "LabBob is offline; the server keeps it for their next signon"
 	check := func(how string, args ...string) {
 		t.Helper()

@@ -118,9 +118,9 @@ type Options struct {
 	// JSONFlag names a boolean flag that, when set, means output: json
 	// unless the output flag is given too ("json": --json).
 	JSONFlag string
-	// Env looks up the AIM_ environment variables. Nil means os.LookupEnv.
-	// (The default path comes from os.UserConfigDir, which reads
-	// XDG_CONFIG_HOME and HOME itself.)
+	// Env looks up the environment: the AIM_ variables, and for the
+	// default path XDG_CONFIG_HOME and HOME. Nil means the process's
+	// (os.LookupEnv, os.UserConfigDir).
 	Env func(string) (string, bool)
 }
 
@@ -189,6 +189,7 @@ type Config struct {
 	Warnings []Warning
 
 	flagNames    map[string]string // Options.FlagNames, for MissingSettingError
+	env          Options           // the environment Load read (Env)
 	envPassword  Secret            // AIM_PASSWORD at Load time
 	filePassword Secret            // the file's password key, after the mode check
 }
@@ -249,6 +250,55 @@ func (s *fileSettings) layered() map[string]any {
 	return m
 }
 
+// defaultPath is DefaultPath with the directories of opts.Env: on the
+// systems that follow the XDG spec, $XDG_CONFIG_HOME (if absolute), else
+// $HOME/.config. Elsewhere, and with no Env, the process's.
+func (o Options) defaultPath() (string, error) {
+	if o.Env == nil || runtime.GOOS == "windows" || runtime.GOOS == "darwin" || runtime.GOOS == "ios" || runtime.GOOS == "plan9" {
+		return DefaultPath()
+	}
+	dir, _ := o.lookupEnv("XDG_CONFIG_HOME")
+	if !filepath.IsAbs(dir) {
+		home, ok := o.lookupEnv("HOME")
+		if !ok {
+			return "", fmt.Errorf("finding the config directory: neither $XDG_CONFIG_HOME nor $HOME is set (use --config PATH or set %s)", EnvConfig)
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "aim", "config.yaml"), nil
+}
+
+// StateDir is where the account's state (the buddy list as last synced,
+// the history, the session lock) lives: $XDG_STATE_HOME/aim/<normalized
+// screen name>, else ~/.local/state/aim/<...>, from the environment Load
+// read. "" (kept in memory only) when neither is known.
+func (c *Config) StateDir(screenName string) string {
+	base, _ := c.env.lookupEnv("XDG_STATE_HOME")
+	if !filepath.IsAbs(base) { // the spec: a relative path is ignored
+		home, ok := c.env.lookupEnv("HOME")
+		if !ok && c.env.Env == nil {
+			h, err := os.UserHomeDir()
+			home, ok = h, err == nil
+		}
+		if !ok {
+			return ""
+		}
+		base = filepath.Join(home, ".local", "state")
+	}
+	name := screenname.Normalize(screenName)
+	if name == "" {
+		return ""
+	}
+	return filepath.Join(base, "aim", name)
+}
+
+// Getenv is the environment Load read (Options.Env, or the process's):
+// for the command line's other places (the runtime directory).
+func (c *Config) Getenv(name string) string {
+	v, _ := c.env.lookupEnv(name)
+	return v
+}
+
 // DefaultPath is the config file used when none is named:
 // os.UserConfigDir()/aim/config.yaml.
 func DefaultPath() (string, error) {
@@ -260,14 +310,15 @@ func DefaultPath() (string, error) {
 }
 
 // ResolvePath returns the config file Load would use, without reading it:
-// opts.Path, else AIM_CONFIG, else DefaultPath, made absolute.
+// opts.Path, else AIM_CONFIG, else DefaultPath (from opts.Env when set),
+// made absolute.
 func ResolvePath(opts Options) (string, error) {
 	p := opts.Path
 	if p == "" {
 		p, _ = opts.lookupEnv(EnvConfig)
 	}
 	if p == "" {
-		return DefaultPath()
+		return opts.defaultPath()
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
@@ -348,6 +399,7 @@ func Load(opts Options) (*Config, error) {
 		OfflineIMs:      v.GetBool(KeyOfflineIMs),
 		Warnings:        doc.warnings,
 		flagNames:       opts.FlagNames,
+		env:             Options{Env: opts.Env},
 	}
 	if file.Profile != nil {
 		c.Profile = *file.Profile

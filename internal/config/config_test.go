@@ -81,8 +81,7 @@ func TestDefaultPathUsesXDGConfigHome(t *testing.T) {
 		t.Skip("XDG_CONFIG_HOME is read on Linux and other Unix systems but macOS")
 	}
 	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", dir)
-	got, err := ResolvePath(Options{Env: env(nil)})
+	got, err := ResolvePath(Options{Env: env(map[string]string{"XDG_CONFIG_HOME": dir})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,6 +91,17 @@ func TestDefaultPathUsesXDGConfigHome(t *testing.T) {
 	got, err = ResolvePath(Options{Env: env(map[string]string{EnvConfig: "/x/aim.yaml"})})
 	if err != nil || got != "/x/aim.yaml" {
 		t.Errorf("ResolvePath with AIM_CONFIG = %q, %v", got, err)
+	}
+	// With no XDG_CONFIG_HOME, $HOME/.config; with Env nil, the process's.
+	got, err = ResolvePath(Options{Env: env(map[string]string{"HOME": "/home/x"})})
+	if err != nil || got != "/home/x/.config/aim/config.yaml" {
+		t.Errorf("ResolvePath with HOME = %q, %v", got, err)
+	}
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv(EnvConfig, "")
+	got, err = ResolvePath(Options{})
+	if want := filepath.Join(dir, "aim", "config.yaml"); err != nil || got != want {
+		t.Errorf("ResolvePath from the process = %q, %v; want %q", got, err, want)
 	}
 	got, err = ResolvePath(Options{Path: "/y/aim.yaml", Env: env(map[string]string{EnvConfig: "/x/aim.yaml"})})
 	if err != nil || got != "/y/aim.yaml" {
