@@ -46,20 +46,29 @@ func (s *Session) SendOrStoreIM(ctx context.Context, to, text string) (Delivery,
 // server's answer. IMs are sent in the order they are queued, at the pace
 // the server's rate limits allow. A full queue is ErrQueueFull.
 func (s *Session) QueueIM(to, text string, autoResponse bool) (*Pending, error) {
-	name, err := screenname.Parse(to)
+	m, err := newIM(to, text, s.Limits().MaxMessageLen, autoResponse)
 	if err != nil {
 		return nil, err
 	}
-	t, err := imText(text, s.Limits().MaxMessageLen)
-	if err != nil {
-		return nil, err
-	}
-	m := &oscar.ICBMSend{Cookie: newCookie(), Channel: 1, ScreenName: name, Message: oscar.NewMessage(t), WantAck: true, AutoResponse: autoResponse}
 	p, err := s.c.Queue(m, oscar.TypeICBMAck)
 	if err != nil {
 		return nil, err
 	}
 	return &Pending{Pending: p, s: s, im: m}, nil
+}
+
+// newIM is the 04,06 of an IM asking for the server's acknowledge, text
+// refused if longer than lim bytes.
+func newIM(to, text string, lim int, autoResponse bool) (*oscar.ICBMSend, error) {
+	name, err := screenname.Parse(to)
+	if err != nil {
+		return nil, err
+	}
+	t, err := imText(text, lim)
+	if err != nil {
+		return nil, err
+	}
+	return &oscar.ICBMSend{Cookie: newCookie(), Channel: 1, ScreenName: name, Message: oscar.NewMessage(t), WantAck: true, AutoResponse: autoResponse}, nil
 }
 
 // Delivery says what the server did with an IM it accepted.

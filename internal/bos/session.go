@@ -97,6 +97,11 @@ type Options struct {
 	// of Session.Feedbag): signon then asks only whether it changed
 	// (13,05). nil asks for the whole list (13,04).
 	SavedFeedbag *buddylist.Feedbag
+	// FirstIM, if set, is an IM sent in the signon's flight right after
+	// client ready (from then on the server takes IMs): its answer comes
+	// with the signon's replies, not a round trip after them. Wait on
+	// Session.FirstIM for it. Not sent again after a migration.
+	FirstIM *OutgoingIM
 	// AutoReply makes the session answer IMs with the away message while
 	// away, as AIM clients do: once per sender for each away message,
 	// flagged as an automatic reply, and never to an automatic reply.
@@ -129,6 +134,7 @@ type Session struct {
 	buddies []string          // the buddy list, for a signon after a migration
 	replied map[string]bool   // senders auto-replied to for this away message
 	fb      *feedbagState     // nil: no feedbag in use
+	first   *Pending          // Options.FirstIM's, set during Connect
 
 	// Used by the reader goroutine (and the signon) only: stored IMs
 	// (answers to 04,10) held until the 04,17 so that they go out in the
@@ -217,6 +223,15 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 	s.c.Run(ctx)
 	return s, nil
 }
+
+// OutgoingIM is an IM to send (Options.FirstIM).
+type OutgoingIM struct {
+	To, Text string
+}
+
+// FirstIM returns Options.FirstIM as sent in the signon's flight: Wait or
+// WaitOrStore on it for the server's answer. nil without one.
+func (s *Session) FirstIM() *Pending { return s.first }
 
 // Events returns the channel of events. The first is *SignedOn and the last
 // *Disconnected, after which the channel is closed. Read it until then:

@@ -91,6 +91,19 @@ func (s *Session) signon(sg *flapconn.Signon) error {
 			s.offlineReqID = id
 		}
 	}
+	if im := s.opts.FirstIM; im != nil && s.signingOn {
+		// After client ready: the server takes IMs from then on, and the
+		// answer comes with the replies below.
+		m, err := newIM(im.To, im.Text, DefaultMaxMessage, false)
+		if err != nil {
+			return err
+		}
+		p, err := sg.Queue(m, oscar.TypeICBMAck)
+		if err != nil {
+			return err
+		}
+		s.first = &Pending{Pending: p, s: s, im: m}
+	}
 	// The replies, in any order.
 	if err := sg.Expect("waiting for the signon replies", replies); err != nil {
 		return err

@@ -57,6 +57,7 @@ type Account struct {
 
 	feedbag      bool               // use the server's list (not for a one-shot send)
 	savedFeedbag *buddylist.Feedbag // the server's list as last seen
+	firstIM      *bos.OutgoingIM    // sent in the signon's flight (Send)
 }
 
 // NewAccount returns who signs on where, and how, as cfg says: everything
@@ -502,6 +503,7 @@ func connect(ctx context.Context, a Account, reconnected bool) (*bos.Session, er
 		Dial: a.Dial, StepTimeout: a.StepTimeout}
 	bo := bos.Options{Buddies: a.Buddies, Profile: a.Profile, Away: a.Away, Dial: a.Dial,
 		StepTimeout: a.StepTimeout, Reconnected: reconnected, Feedbag: a.feedbag, SavedFeedbag: a.savedFeedbag,
+		FirstIM:   a.firstIM,
 		AutoReply: true, // while away, as AIM clients do
 	}
 	if a.Debug != nil {
@@ -527,6 +529,10 @@ func connect(ctx context.Context, a Account, reconnected bool) (*bos.Session, er
 // history's problems (the message was sent all the same).
 func Send(ctx context.Context, a Account, to, text string, now func() time.Time, warn func(error), onlineOnly bool) (*Result, error) {
 	a.Buddies = nil
+	// The message goes in the signon's flight, right after client ready:
+	// its answer comes with the signon's replies.
+	a.firstIM = &bos.OutgoingIM{To: to, Text: text}
+	sent := now()
 	sessCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sess, err := connect(sessCtx, a, false)
@@ -541,11 +547,10 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 	}()
 	var d bos.Delivery
 	var sendErr error
-	sent := now()
-	if onlineOnly {
-		sendErr = sess.SendIM(ctx, to, text)
+	if p := sess.FirstIM(); onlineOnly {
+		sendErr = p.Wait(ctx)
 	} else {
-		d, sendErr = sess.SendOrStoreIM(ctx, to, text)
+		d, sendErr = p.WaitOrStore(ctx)
 	}
 	lctx, lcancel := context.WithTimeout(context.Background(), finishWait)
 	defer lcancel()

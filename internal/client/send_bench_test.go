@@ -56,3 +56,32 @@ func BenchmarkSendLatency25ms(b *testing.B) {
 		b.ReportMetric(float64(d.RoundTrips()-before)/float64(b.N), "round-trips/op")
 	})
 }
+
+// TestSendRoundTrips counts the round trips of aim send with a signon of
+// its own, a count that holds on any machine: the authorizer's connect and
+// reply, BOS's connect, the cookie and host ready, the rates, then the
+// flight that ends with client ready and the IM, whose acknowledge comes
+// with the signon's replies: 6 (7 when the IM waited for the replies).
+// Both releases; a message to someone offline is stored with one more.
+func TestSendRoundTrips(t *testing.T) {
+	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
+		t.Run(rel.String(), func(t *testing.T) {
+			srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+			srv.Release = rel
+			srv.Start()
+			defer srv.Close()
+			srv.AddBot("EchoBot", func(from, text string) string { return "" })
+			d := &netsim.Dialer{}
+			defer d.Close()
+			a := client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice", Password: secret.String("alicepw1"), Dial: d.DialContext}
+			before := d.RoundTrips()
+			r, err := client.Send(context.Background(), a, "EchoBot", "hello", time.Now, nil, false)
+			if err != nil || !r.OK || r.Delivery != "delivered" {
+				t.Fatalf("send: %+v %v", r, err)
+			}
+			if n := d.RoundTrips() - before; n != 6 {
+				t.Errorf("%d round trips, want 6", n)
+			}
+		})
+	}
+}

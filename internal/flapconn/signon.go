@@ -108,6 +108,26 @@ func (sg *Signon) Send(m oscar.Message, reply oscar.SNACType) (uint32, error) {
 	return id, nil
 }
 
+// Queue writes m in the signon's flight as a request whose reply (of type
+// want, or an error SNAC of its family) is awaited as Conn.Queue's is:
+// the reply may come during the signon or after it, and Pending.Reply
+// returns it either way. An error answering it fails no signon step.
+func (sg *Signon) Queue(m oscar.Message, want oscar.SNACType) (*Pending, error) {
+	c := sg.c
+	id := c.NextReqID()
+	cl := &call{sent: m.SNACType(), want: want, reply: make(chan callReply, 1)}
+	c.mu.Lock()
+	c.pending[id] = cl
+	c.mu.Unlock()
+	if _, err := sg.sendID(id, m, 0); err != nil {
+		c.forget(id)
+		return nil, sg.stepErr("sending "+m.SNACType().String(), err)
+	}
+	j := &job{reqID: id, typ: m.SNACType(), done: make(chan error, 1)}
+	j.done <- nil // written
+	return &Pending{conn: c, id: id, call: cl, j: j, what: m.SNACType()}, nil
+}
+
 // SendAll sends each of msgs (see Send), none awaiting a reply.
 func (sg *Signon) SendAll(msgs ...oscar.Message) error {
 	for _, m := range msgs {
@@ -130,6 +150,11 @@ func (sg *Signon) stepErr(step string, err error) error {
 // rate class, and remembers its request id so an error answering it can
 // name it.
 func (sg *Signon) send(m oscar.Message, reply oscar.SNACType) (uint32, error) {
+	return sg.sendID(sg.c.NextReqID(), m, reply)
+}
+
+// sendID is send with the request id given.
+func (sg *Signon) sendID(id uint32, m oscar.Message, reply oscar.SNACType) (uint32, error) {
 	c := sg.c
 	if d := c.rates.delay(m.SNACType(), c.now()); d > 0 {
 		// Only a server whose classes are tighter than a signon's dozen
@@ -147,7 +172,6 @@ func (sg *Signon) send(m oscar.Message, reply oscar.SNACType) (uint32, error) {
 	}
 	sg.deadline()
 	c.rates.record(m.SNACType(), c.now())
-	id := c.NextReqID()
 	sg.reqs[id] = sent{req: m.SNACType(), reply: reply}
 	return id, c.fw.WriteMessage(id, m)
 }
