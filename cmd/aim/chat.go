@@ -13,6 +13,7 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/control"
+	"github.com/aim-oscar/aim/internal/interactive"
 	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
@@ -84,7 +85,7 @@ func runChat(ctx context.Context, opts *chatOptions) error {
 		}
 		if c != nil {
 			defer c.Close()
-			out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
+			out := &interactive.Printer{W: opts.IO.Out, JSON: cfg.Output == config.OutputJSON}
 			return chatThroughSession(ctx, opts, cfg, out, c)
 		}
 	}
@@ -100,17 +101,17 @@ func runChat(ctx context.Context, opts *chatOptions) error {
 // stayInRoom signs on, joins room and runs what is typed as the room's
 // input (chatLine) until the input ends, /quit, --for, a signal, or the
 // account goes offline for good.
-func stayInRoom(ctx context.Context, streams *IOStreams, out *printer, opts client.Options, room string, dur time.Duration, debug bool, sock *sessionsock.Socket) (err error) {
+func stayInRoom(ctx context.Context, streams *IOStreams, out *interactive.Printer, opts client.Options, room string, dur time.Duration, debug bool, sock *sessionsock.Socket) (err error) {
 	fmt.Fprintf(streams.ErrOut, "aim: signing on to %s as %s...\n", opts.Server, opts.ScreenName)
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	defer func() { sock.Finish(err) }()
 	opts.Emit = func(o client.Output) {
 		sock.Emit(o)
-		if r, ok := o.(*client.Result); ok && r.OK && r.Command == client.CmdSay.Name && !out.json {
+		if r, ok := o.(*client.Result); ok && r.OK && r.Command == client.CmdSay.Name && !out.JSON {
 			return // what was typed is on the screen already
 		}
-		out.print(o)
+		out.Print(o)
 	}
 	c, err := client.Start(ctx, opts)
 	if err != nil {
@@ -118,8 +119,8 @@ func stayInRoom(ctx context.Context, streams *IOStreams, out *printer, opts clie
 	}
 	sock.Started(c)
 	r := c.Do(ctx, client.CmdJoin, []string{room}, true)
-	if out.json {
-		out.print(r) // for people, chat_joined says it, or the error does
+	if out.JSON {
+		out.Print(r) // for people, chat_joined says it, or the error does
 	}
 	if !r.OK {
 		stop()
@@ -131,24 +132,24 @@ func stayInRoom(ctx context.Context, streams *IOStreams, out *printer, opts clie
 		t := time.AfterFunc(dur, stop)
 		defer t.Stop()
 	}
-	defer startInput(ctx, stop, streams, out, c, inputPlan{
-		prompt:   "[" + room + "] ",
-		greeting: fmt.Sprintf("In %s: type to talk; /members, /msg NAME TEXT, /leave, /quit, /help. Ctrl-D leaves.", room),
-		rewrite:  func(line string) (string, bool) { return chatLine(room, line) },
-		complete: func(line string) (string, bool) {
+	defer interactive.StartInput(ctx, stop, streams, out, c, interactive.InputPlan{
+		Prompt:   "[" + room + "] ",
+		Greeting: fmt.Sprintf("In %s: type to talk; /members, /msg NAME TEXT, /leave, /quit, /help. Ctrl-D leaves.", room),
+		Rewrite:  func(line string) (string, bool) { return chatLine(room, line) },
+		Complete: func(line string) (string, bool) {
 			if !strings.HasPrefix(line, "/") {
 				return "", false
 			}
 			s, ok := c.Complete(line[1:])
 			return "/" + s, ok
 		},
-		choices: func(line string) []string {
+		Choices: func(line string) []string {
 			if !strings.HasPrefix(line, "/") {
 				return nil
 			}
 			return c.Choices(line[1:])
 		},
-		noPrompt: debug,
+		NoPrompt: debug,
 	})()
 	return c.Wait()
 }
@@ -183,7 +184,7 @@ func chatLine(room, line string) (cmd string, last bool) {
 // and talks through that session (c), prints the room's events and the
 // account's others as they come, and leaves the room at the end without
 // signing the session off (it is aim login's).
-func chatThroughSession(ctx context.Context, opts *chatOptions, cfg *config.Config, out *printer, c *control.Client) error {
+func chatThroughSession(ctx context.Context, opts *chatOptions, cfg *config.Config, out *interactive.Printer, c *control.Client) error {
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	// The events come on a connection of their own (one request at a
@@ -210,14 +211,14 @@ func chatThroughSession(ctx context.Context, opts *chatOptions, cfg *config.Conf
 	case <-done:
 		return evErr
 	}
-	r, err := sessionsock.Run(ctx, c, client.CmdJoin.Name, []string{opts.Room}, noticeTo(opts.IO, out.json))
+	r, err := sessionsock.Run(ctx, c, client.CmdJoin.Name, []string{opts.Room}, noticeTo(opts.IO, out.JSON))
 	if err != nil {
 		return err
 	}
-	if out.json {
-		out.print(r) // for people, chat_joined says it
+	if out.JSON {
+		out.Print(r) // for people, chat_joined says it
 	}
-	room := &sessionRoom{c: c, out: out, room: r.Room, notice: noticeTo(opts.IO, out.json),
+	room := &sessionRoom{c: c, out: out, room: r.Room, notice: noticeTo(opts.IO, out.JSON),
 		dial: func(ctx context.Context) (*control.Client, error) {
 			return sessionsock.Dial(ctx, socketDirs(opts.RuntimeDir()), cfg.ScreenName)
 		}}
@@ -226,12 +227,12 @@ func chatThroughSession(ctx context.Context, opts *chatOptions, cfg *config.Conf
 		t := time.AfterFunc(opts.For, stop)
 		defer t.Stop()
 	}
-	restore := startInput(ctx, stop, opts.IO, out, room, inputPlan{
-		prompt:   "[" + r.Room + "] ",
-		greeting: fmt.Sprintf("In %s through the running session: type to talk; /members, /msg NAME TEXT, /leave, /quit, /help. Ctrl-D leaves.", r.Room),
-		rewrite:  func(line string) (string, bool) { return chatLine(r.Room, line) },
-		complete: func(string) (string, bool) { return "", false },
-		noPrompt: opts.Debug(),
+	restore := interactive.StartInput(ctx, stop, opts.IO, out, room, interactive.InputPlan{
+		Prompt:   "[" + r.Room + "] ",
+		Greeting: fmt.Sprintf("In %s through the running session: type to talk; /members, /msg NAME TEXT, /leave, /quit, /help. Ctrl-D leaves.", r.Room),
+		Rewrite:  func(line string) (string, bool) { return chatLine(r.Room, line) },
+		Complete: func(string) (string, bool) { return "", false },
+		NoPrompt: opts.Debug(),
 	})
 	<-ctx.Done()
 	restore()
@@ -257,7 +258,7 @@ func chatThroughSession(ctx context.Context, opts *chatOptions, cfg *config.Conf
 // and the account's others (IMs, buddies, the connection), until ctx ends
 // (nil) or the session does. following is closed once they are followed,
 // left once the room is left.
-func followRoom(ctx context.Context, c *control.Client, out *printer, room string, following, left chan<- struct{}) error {
+func followRoom(ctx context.Context, c *control.Client, out *interactive.Printer, room string, following, left chan<- struct{}) error {
 	first, gone := true, false
 	_, err := c.Do(ctx, client.CommandEvents, []string{"follow"}, func(r control.Reply) error {
 		if r.ID == 0 {
@@ -273,7 +274,7 @@ func followRoom(ctx context.Context, c *control.Client, out *printer, room strin
 			return err
 		}
 		if shownInRoom(o, room) {
-			out.print(o)
+			out.Print(o)
 		}
 		if _, ok := o.(*client.ChatLeft); ok && shownInRoom(o, room) && !gone {
 			gone = true
@@ -286,7 +287,7 @@ func followRoom(ctx context.Context, c *control.Client, out *printer, room strin
 	}
 	if ended := (*sessionsock.EndedError)(nil); errors.As(sessionsock.CallerErr(err), &ended) {
 		if ended.Last != nil {
-			out.print(ended.Last)
+			out.Print(ended.Last)
 			if ended.Last.Reason == client.ReasonLogout {
 				return nil
 			}
@@ -323,7 +324,7 @@ func shownInRoom(o client.Output, room string) bool {
 type sessionRoom struct {
 	c      *control.Client // nil after an error: the next command dials again
 	dial   func(context.Context) (*control.Client, error)
-	out    *printer
+	out    *interactive.Printer
 	room   string
 	notice func(client.Output)
 
@@ -352,7 +353,7 @@ func (r *sessionRoom) Exec(ctx context.Context, _ int, line string, _ bool) erro
 		return client.ErrQuit
 	}
 	if cmd == nil { // the socket would hang up on it
-		r.out.print(client.Stamp(&client.Result{Command: word, Error: fmt.Sprintf("unknown command %q (type /%s for the list)", client.Clip(word), client.CmdHelp.Name)}, time.Now()))
+		r.out.Print(client.Stamp(&client.Result{Command: word, Error: fmt.Sprintf("unknown command %q (type /%s for the list)", client.Clip(word), client.CmdHelp.Name)}, time.Now()))
 		return nil
 	}
 	if r.c == nil {
@@ -361,7 +362,7 @@ func (r *sessionRoom) Exec(ctx context.Context, _ int, line string, _ bool) erro
 			err = &sessionsock.EndedError{}
 		}
 		if err != nil {
-			r.out.print(client.Stamp(&client.Result{Command: cmd.Name, Error: err.Error()}, time.Now()))
+			r.out.Print(client.Stamp(&client.Result{Command: cmd.Name, Error: err.Error()}, time.Now()))
 			return client.ErrQuit
 		}
 		r.c = c
@@ -370,7 +371,7 @@ func (r *sessionRoom) Exec(ctx context.Context, _ int, line string, _ bool) erro
 	if !quit {
 		var err error
 		if args, err = client.SplitArgs(cmd, rest); err != nil {
-			r.out.print(client.Stamp(&client.Result{Command: cmd.Name, Error: err.Error()}, time.Now()))
+			r.out.Print(client.Stamp(&client.Result{Command: cmd.Name, Error: err.Error()}, time.Now()))
 			return nil
 		}
 	}
@@ -380,7 +381,7 @@ func (r *sessionRoom) Exec(ctx context.Context, _ int, line string, _ bool) erro
 		// takes some failures' codes for a hang-up): the next dials again.
 		r.c.Close()
 		r.c = nil
-		r.out.print(client.Stamp(&client.Result{Command: cmd.Name, Error: err.Error()}, time.Now()))
+		r.out.Print(client.Stamp(&client.Result{Command: cmd.Name, Error: err.Error()}, time.Now()))
 		if re := (*sessionsock.RemoteError)(nil); quit || !errors.As(err, &re) {
 			return client.ErrQuit // asked to, or the session has gone
 		}
@@ -389,8 +390,8 @@ func (r *sessionRoom) Exec(ctx context.Context, _ int, line string, _ bool) erro
 	if cmd == client.CmdLeave && strings.EqualFold(res.Room, r.room) {
 		r.left = true
 	}
-	if cmd != client.CmdSay || r.out.json { // what was typed is on the screen already
-		r.out.print(res)
+	if cmd != client.CmdSay || r.out.JSON { // what was typed is on the screen already
+		r.out.Print(res)
 	}
 	if quit {
 		return client.ErrQuit
@@ -413,7 +414,7 @@ func (r *sessionRoom) Flush(context.Context) {}
 
 // Refuse prints a line that could not be read as a failed result.
 func (r *sessionRoom) Refuse(_ int, err error, _ bool) {
-	r.out.print(client.Stamp(&client.Result{Command: "input", Error: err.Error()}, time.Now()))
+	r.out.Print(client.Stamp(&client.Result{Command: "input", Error: err.Error()}, time.Now()))
 }
 
 // end stops the input's commands and leaves the room, unless a command
@@ -437,8 +438,8 @@ func (r *sessionRoom) end(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if r.out.json {
-		r.out.print(res) // for people, chat_left says it
+	if r.out.JSON {
+		r.out.Print(res) // for people, chat_left says it
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/demo"
+	"github.com/aim-oscar/aim/internal/interactive"
 )
 
 type demoOptions struct {
@@ -99,7 +100,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	if !opts.NoInput && opts.IO.IsStdinTTY() { // someone to type the commands
 		status += fmt.Sprintf("; type '%s' for commands, '%s' to sign off", client.CmdHelp.Name, client.CmdQuit.Name)
 	}
-	return stayOnline(ctx, opts.IO, &printer{w: opts.IO.Out, json: opts.JSON()}, client.Options{Account: a, Reconnect: true}, sessionPlan{
+	return interactive.StayOnline(ctx, opts.IO, &interactive.Printer{W: opts.IO.Out, JSON: opts.JSON()}, client.Options{Account: a, Reconnect: true}, interactive.SessionPlan{
 		For:     opts.For,
 		NoInput: opts.NoInput,
 		Debug:   opts.Debug(),

@@ -11,6 +11,7 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/history"
+	"github.com/aim-oscar/aim/internal/interactive"
 )
 
 type historyOptions struct {
@@ -89,7 +90,7 @@ func runHistory(opts *historyOptions) error {
 		return err
 	}
 	store := history.NewStore(history.Dir(cfg.StateDir(name)))
-	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
+	out := &interactive.Printer{W: opts.IO.Out, JSON: cfg.Output == config.OutputJSON}
 	if opts.Forget {
 		removed, err := store.Forget(opts.Name)
 		if err != nil {
@@ -97,7 +98,7 @@ func runHistory(opts *historyOptions) error {
 		}
 		r := &client.Result{Command: "history", OK: true, Name: opts.Name,
 			Summary: "forgot the history with " + opts.Name + ": removed " + strings.Join(removed, ", ")}
-		out.print(client.Stamp(r, time.Now()))
+		out.Print(client.Stamp(r, time.Now()))
 		return nil
 	}
 	q := history.Query{Limit: opts.Limit, Grep: opts.Grep}
@@ -125,7 +126,7 @@ func runHistory(opts *historyOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, "aim: no history yet in %s\n", store.Dir())
 		}
 		for _, s := range sums {
-			if out.json {
+			if out.JSON {
 				writeJSON(opts.IO.Out, struct {
 					Kind history.Kind `json:"kind"`
 					Name string       `json:"name"`
@@ -145,7 +146,7 @@ func runHistory(opts *historyOptions) error {
 	if err != nil {
 		return err
 	}
-	if out.json {
+	if out.JSON {
 		for _, l := range lines {
 			opts.IO.Out.Write(append(l.Raw, '\n'))
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/history"
+	"github.com/aim-oscar/aim/internal/interactive"
 	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
@@ -151,7 +152,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	if err != nil {
 		return err
 	}
-	return stayOnline(ctx, opts.IO, out, copts, sessionPlan{For: opts.For, NoInput: opts.NoInput, Debug: opts.Debug(), Socket: sock})
+	return interactive.StayOnline(ctx, opts.IO, out, copts, interactive.SessionPlan{For: opts.For, NoInput: opts.NoInput, Debug: opts.Debug(), Socket: sock})
 }
 
 // startSession is what aim login and aim chat, each the account's session
@@ -160,7 +161,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 // this screen name already here is neither asked for again nor signed off;
 // resolve the account; and make the session's options, with the session
 // following the config file (later versions as they are on disk).
-func (o *accountOptions) startSession(ctx context.Context) (client.Options, *printer, *sessionsock.Socket, error) {
+func (o *accountOptions) startSession(ctx context.Context) (client.Options, *interactive.Printer, *sessionsock.Socket, error) {
 	cfg, err := o.Config()
 	if err != nil {
 		return client.Options{}, nil, nil, err
@@ -176,7 +177,7 @@ func (o *accountOptions) startSession(ctx context.Context) (client.Options, *pri
 		sock.Finish(err)
 		return client.Options{}, nil, nil, err
 	}
-	out := &printer{w: o.IO.Out, json: cfg.Output == config.OutputJSON}
+	out := &interactive.Printer{W: o.IO.Out, JSON: cfg.Output == config.OutputJSON}
 	return client.Options{
 		Account:   a,
 		Reconnect: cfg.Reconnect,

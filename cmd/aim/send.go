@@ -12,6 +12,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/interactive"
 	"github.com/aim-oscar/aim/internal/screenname"
 	"github.com/aim-oscar/aim/internal/sessionsock"
 )
@@ -131,7 +132,7 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 	if err := client.CheckIM(opts.To, body); err != nil {
 		return err
 	}
-	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
+	out := &interactive.Printer{W: opts.IO.Out, JSON: cfg.Output == config.OutputJSON}
 	if !opts.NoSession {
 		c, err := sessionsock.Dial(ctx, socketDirs(opts.RuntimeDir()), cfg.ScreenName)
 		if err != nil {
@@ -145,7 +146,7 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 			if opts.OnlineOnly {
 				args = append([]string{client.OnlineOnly}, args...)
 			}
-			r, err := sessionsock.Run(ctx, c, client.CmdSendHTML.Name, args, noticeTo(opts.IO, out.json))
+			r, err := sessionsock.Run(ctx, c, client.CmdSendHTML.Name, args, noticeTo(opts.IO, out.JSON))
 			if err != nil && opts.Timeout > 0 && errors.Is(err, context.DeadlineExceeded) {
 				return &sendTimeoutError{After: opts.Timeout, Err: err}
 			}
@@ -153,7 +154,7 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 				return err
 			}
 			r.Command = client.CmdSend.Name // what was asked of aim: a send
-			out.print(r)
+			out.Print(r)
 			return nil
 		}
 	}
@@ -167,7 +168,7 @@ func runSend(ctx context.Context, opts *sendOptions) error {
 	if err != nil {
 		return err
 	}
-	out.print(r)
+	out.Print(r)
 	return nil
 }
 

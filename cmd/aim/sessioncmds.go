@@ -13,6 +13,7 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/control"
+	"github.com/aim-oscar/aim/internal/interactive"
 	"github.com/aim-oscar/aim/internal/screenname"
 	"github.com/aim-oscar/aim/internal/sessionsock"
 )
@@ -33,7 +34,7 @@ func newSessionCmdOptions(f *factory) sessionCmdOptions {
 
 // connect finds the running session of the configured screen name: none
 // is a *sessionsock.NoSessionError.
-func (o *sessionCmdOptions) connect(ctx context.Context) (*control.Client, *printer, error) {
+func (o *sessionCmdOptions) connect(ctx context.Context) (*control.Client, *interactive.Printer, error) {
 	cfg, err := o.Config()
 	if err != nil {
 		return nil, nil, err
@@ -49,7 +50,7 @@ func (o *sessionCmdOptions) connect(ctx context.Context) (*control.Client, *prin
 	if c == nil {
 		return nil, nil, &sessionsock.NoSessionError{ScreenName: name}
 	}
-	return c, &printer{w: o.IO.Out, json: cfg.Output == config.OutputJSON}, nil
+	return c, &interactive.Printer{W: o.IO.Out, JSON: cfg.Output == config.OutputJSON}, nil
 }
 
 // screenName is the configured screen name, for messages.
@@ -108,7 +109,7 @@ func runStatus(ctx context.Context, opts *sessionCmdOptions) error {
 	if err != nil {
 		return err
 	}
-	out.print(r)
+	out.Print(r)
 	return nil
 }
 
@@ -161,16 +162,16 @@ func runEvents(ctx context.Context, opts *eventsOptions) error {
 		args = []string{"follow"}
 	}
 	show := func(body json.RawMessage) error {
-		if out.json {
+		if out.JSON {
 			// As the session wrote it: the one JSON form of its Output.
-			_, err := fmt.Fprintf(out.w, "%s\n", body)
+			_, err := fmt.Fprintf(out.W, "%s\n", body)
 			return err
 		}
 		o, err := sessionsock.DecodeOutput(body)
 		if err != nil {
 			return err
 		}
-		out.print(o)
+		out.Print(o)
 		return nil
 	}
 	var last json.RawMessage
@@ -254,7 +255,7 @@ func runInfo(ctx context.Context, opts *infoOptions) error {
 	if err != nil {
 		return err
 	}
-	out := &printer{w: opts.IO.Out, json: cfg.Output == config.OutputJSON}
+	out := &interactive.Printer{W: opts.IO.Out, JSON: cfg.Output == config.OutputJSON}
 	if !opts.NoSession {
 		c, err := sessionsock.Dial(ctx, socketDirs(opts.RuntimeDir()), cfg.ScreenName)
 		if err != nil {
@@ -262,11 +263,11 @@ func runInfo(ctx context.Context, opts *infoOptions) error {
 		}
 		if c != nil {
 			defer c.Close()
-			r, err := sessionsock.Run(ctx, c, client.CmdInfo.Name, []string{opts.Name}, noticeTo(opts.IO, out.json))
+			r, err := sessionsock.Run(ctx, c, client.CmdInfo.Name, []string{opts.Name}, noticeTo(opts.IO, out.JSON))
 			if err != nil {
 				return err
 			}
-			out.print(r)
+			out.Print(r)
 			return nil
 		}
 	}
@@ -285,7 +286,7 @@ func runInfo(ctx context.Context, opts *infoOptions) error {
 	if err != nil {
 		return err
 	}
-	out.print(r)
+	out.Print(r)
 	return nil
 }
 
@@ -332,6 +333,6 @@ func runLogout(ctx context.Context, opts *sessionCmdOptions) error {
 	if err != nil {
 		return err
 	}
-	out.print(r)
+	out.Print(r)
 	return nil
 }

@@ -18,8 +18,9 @@ const module = "github.com/aim-oscar/aim/"
 // missing from the table may import nothing of the module's.
 var allowed = map[string][]string{
 	"cmd/aim": {"internal/buddylist", "internal/client", "internal/config", "internal/control",
-		"internal/demo", "internal/history", "internal/iostreams", "internal/limits", "internal/runner", "internal/screenname", "internal/sessionsock"},
+		"internal/demo", "internal/history", "internal/interactive", "internal/iostreams", "internal/limits", "internal/runner", "internal/screenname", "internal/sessionsock"},
 
+	"internal/interactive": {"internal/client", "internal/iostreams", "internal/sessionsock"},
 	"internal/runner":      {"internal/client", "internal/config", "internal/control", "internal/sessionsock"},
 	"internal/sessionsock": {"internal/client", "internal/control"},
 	"internal/client": {"internal/bos", "internal/buddylist", "internal/chat", "internal/config", "internal/history",

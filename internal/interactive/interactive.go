@@ -1,0 +1,218 @@
+// Package interactive is the loop every command that stays online runs:
+// sign on, print what the account reports, and run the lines of standard
+// input as commands (at a prompt on a terminal, line by line otherwise),
+// in order, until the input ends, --for passes, a signal arrives or the
+// account goes offline for good. aim login, aim demo and aim chat use it,
+// each with its own plan; a full-screen front end would too.
+package interactive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/iostreams"
+	"github.com/aim-oscar/aim/internal/sessionsock"
+)
+
+// SessionPlan says how long a session lasts and where its commands come from.
+type SessionPlan struct {
+	For     time.Duration
+	NoInput bool
+	Debug   bool   // the trace writes to the terminal: no prompt
+	Status  string // printed to standard error once signed on (text mode)
+	// Socket, if set, is the session's control socket, listening already:
+	// it serves the account once signed on and closes when it is off.
+	Socket *sessionsock.Socket
+}
+
+// StayOnline signs on, prints what the account reports and runs the
+// commands read from standard input until the input ends, --for passes, a
+// signal arrives or the account goes offline for good. A logout asked for
+// returns nil.
+func StayOnline(ctx context.Context, streams *iostreams.IOStreams, out *Printer, opts client.Options, plan SessionPlan) (err error) {
+	fmt.Fprintf(streams.ErrOut, "aim: signing on to %s as %s...\n", opts.Server, opts.ScreenName)
+	interrupted := ctx.Err // a signal, not quit or the end of input
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	sock := plan.Socket
+	defer func() { sock.Finish(err) }()
+	opts.Emit = func(o client.Output) {
+		out.Print(o)
+		sock.Emit(o)
+	}
+	c, err := client.Start(ctx, opts)
+	if err != nil {
+		return err
+	}
+	sock.Started(c)
+	if plan.Status != "" && !out.JSON {
+		fmt.Fprintln(streams.ErrOut, plan.Status)
+	}
+	if plan.For > 0 {
+		t := time.AfterFunc(plan.For, stop)
+		defer t.Stop()
+	}
+	if !plan.NoInput {
+		defer StartInput(ctx, stop, streams, out, c, InputPlan{
+			Prompt:   "aim> ",
+			Greeting: fmt.Sprintf("Type %s for commands; Ctrl-D or %s signs off.", client.CmdHelp.Name, client.CmdQuit.Name),
+			Complete: c.Complete,
+			Choices:  c.Choices,
+			NoPrompt: plan.Debug, // the trace writes to the terminal directly
+		})()
+	}
+	if err := c.Wait(); err != nil {
+		return err
+	}
+	if n := c.Unsent(); n > 0 && interrupted() != nil {
+		return fmt.Errorf("%d queued messages not sent: %w", n, interrupted())
+	}
+	if n := c.Failed(); n > 0 {
+		return &client.ScriptError{Failed: n}
+	}
+	return nil
+}
+
+// InputPlan says how the lines of standard input become commands.
+type InputPlan struct {
+	Prompt   string // on a terminal: the prompt, "aim> "
+	Greeting string // on a terminal: printed above the prompt first
+	// rewrite, if set, turns a line into a command line, and says whether
+	// the input ends after it; without it, each line is a command.
+	Rewrite  func(line string) (cmd string, last bool)
+	Complete func(line string) (string, bool) // tab completion at the prompt
+	Choices  func(line string) []string       // what a second Tab lists
+	NoPrompt bool                             // read line by line even on a terminal
+}
+
+// LineRunner runs the lines of input: a client of its own
+// (*client.Client), or a running session through its socket
+// (sessionRoom).
+type LineRunner interface {
+	// Exec runs one line (client.Client.Exec); client.ErrQuit ends the
+	// input.
+	Exec(ctx context.Context, id int, line string, wait bool) error
+	// Flush waits for the results of the lines run.
+	Flush(ctx context.Context)
+	// Refuse reports a line that could not be read (client.Client.Refuse).
+	Refuse(id int, err error, wait bool)
+}
+
+// MaxInputLine bounds a line of standard input; a longer one is refused
+// and the input goes on.
+const MaxInputLine = 1 << 20
+
+// StartInput runs the lines of standard input through c as commands, in
+// order, on its own goroutine, and calls stop when the input ends (after
+// every command's result). On a terminal (text output) it reads them at a
+// prompt; the func it returns gives the terminal back, with what was typed
+// left on a line of its own. The reader cannot be interrupted: it ends at
+// the end of input, or with the process.
+func StartInput(ctx context.Context, stop func(), streams *iostreams.IOStreams, out *Printer, c LineRunner, plan InputPlan) (restore func()) {
+	restore = func() {}
+	lines := iostreams.NewLines(streams.In, MaxInputLine)
+	next := func() (string, error) {
+		line, err := lines.Next()
+		if err != nil && err != io.EOF && !errors.As(err, new(*iostreams.LineTooLongError)) {
+			return "", fmt.Errorf("reading commands: %w", err)
+		}
+		return line, err
+	}
+	wait := true // a script's commands wait, in order, through a reconnect
+	if tty := streams.Terminal(); tty != nil && !out.JSON && !plan.NoPrompt {
+		if p, err := iostreams.NewPrompt(tty, streams.Out, plan.Prompt); err == nil {
+			restore = func() { out.Detach(p.Finish) }
+			out.SetAbove(p.Above)
+			p.Complete(plan.Complete)
+			p.Choices(plan.Choices)
+			p.Above(plan.Greeting)
+			next, wait = p.ReadLine, false // a person at a prompt never waits
+		}
+	}
+	go func() {
+		defer stop()
+		for id := 1; ; id++ {
+			line, err := next()
+			if tooLong := (*iostreams.LineTooLongError)(nil); errors.As(err, &tooLong) {
+				c.Refuse(id, err, wait)
+				continue
+			}
+			if err != nil {
+				// Hand the terminal back before the last events (signed
+				// off) print.
+				restore()
+				if !errors.Is(err, io.EOF) {
+					c.Refuse(id, err, wait)
+				}
+				c.Flush(ctx)
+				return
+			}
+			cmd, last := line, false
+			if plan.Rewrite != nil {
+				cmd, last = plan.Rewrite(line)
+			}
+			if c.Exec(ctx, id, cmd, wait) == client.ErrQuit || last {
+				restore()
+				c.Flush(ctx)
+				return
+			}
+		}
+	}()
+	return restore
+}
+
+// Printer writes what a running account reports to standard output, one
+// line each: client.Text for people, or client.JSON for programs. It is
+// safe for concurrent use, and its lines never mix.
+type Printer struct {
+	mu   sync.Mutex
+	W    io.Writer
+	JSON bool
+	// above, if set, writes a line on a terminal that shows a prompt, so
+	// the line being typed is redrawn below it.
+	above func(line string)
+}
+
+// Print writes one output.
+func (p *Printer) Print(o client.Output) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.JSON {
+		b, _ := client.JSON(o) // cannot fail: Outputs are plain structs
+		p.write(strings.TrimSuffix(string(b), "\n"))
+		return
+	}
+	if client.Shown(o) {
+		p.write(client.Text(o))
+	}
+}
+
+func (p *Printer) write(line string) {
+	if p.above != nil {
+		p.above(line)
+		return
+	}
+	fmt.Fprintln(p.W, line)
+}
+
+// SetAbove switches printing above a prompt on (f) or off (nil).
+func (p *Printer) SetAbove(f func(string)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.above = f
+}
+
+// Detach stops printing above a prompt and runs f (which restores the
+// terminal) with no line printed in between.
+func (p *Printer) Detach(f func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.above = nil
+	f()
+}

@@ -1,0 +1,68 @@
+package interactive
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/iostreams"
+	"github.com/aim-oscar/aim/internal/leakcheck"
+)
+
+func TestMain(m *testing.M) { os.Exit(leakcheck.Main(m)) }
+
+// lines records what it is asked to run.
+type lines struct {
+	mu      sync.Mutex
+	ran     []string
+	refused int
+	flushed bool
+}
+
+func (l *lines) Exec(_ context.Context, _ int, line string, wait bool) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !wait {
+		l.ran = append(l.ran, "NOWAIT")
+	}
+	l.ran = append(l.ran, line)
+	if line == "quit" {
+		return client.ErrQuit
+	}
+	return nil
+}
+func (l *lines) Flush(context.Context) { l.mu.Lock(); l.flushed = true; l.mu.Unlock() }
+func (l *lines) Refuse(int, error, bool) {
+	l.mu.Lock()
+	l.refused++
+	l.mu.Unlock()
+}
+
+// Piped lines run in order, each waiting (a script), a rewrite applies, a
+// line over the bound is refused and the input goes on, and quit ends it
+// after a flush; the reader's goroutine is gone after stop.
+func TestStartInputRunsLinesInOrder(t *testing.T) {
+	in := "send a hi\n" + strings.Repeat("x", MaxInputLine+1) + "\nsay\nquit\nnever\n"
+	streams := &iostreams.IOStreams{In: strings.NewReader(in), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}
+	streams.SetStdinTTY(false)
+	var l lines
+	done := make(chan struct{})
+	StartInput(t.Context(), func() { close(done) }, streams, &Printer{W: streams.Out}, &l, InputPlan{
+		Rewrite: func(line string) (string, bool) {
+			if line == "say" {
+				return "say Lobby hello", false
+			}
+			return line, false
+		},
+	})
+	<-done
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if got := strings.Join(l.ran, "|"); got != "send a hi|say Lobby hello|quit" || l.refused != 1 || !l.flushed {
+		t.Errorf("ran %q, refused %d, flushed %v", got, l.refused, l.flushed)
+	}
+}
