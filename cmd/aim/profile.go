@@ -125,10 +125,7 @@ func setTextRun(ctx context.Context, opts *setTextOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, "No %s is set\n", opts.What)
 			return nil
 		}
-		if err := set(""); err != nil {
-			return err
-		}
-		return opts.done(ctx, cfg, "", fmt.Sprintf("Cleared the %s", opts.What))
+		return opts.done(ctx, cfg, "", fmt.Sprintf("Cleared the %s", opts.What), set)
 	}
 
 	text := opts.Text
@@ -152,17 +149,20 @@ func setTextRun(ctx context.Context, opts *setTextOptions) error {
 	if strings.TrimSpace(text) == "" {
 		return usageErrorf("the %s is empty; use --clear to remove it", opts.What)
 	}
-	if err := set(text); err != nil {
-		return err
-	}
-	return opts.done(ctx, cfg, text, fmt.Sprintf("Saved the %s (%d bytes)", opts.What, len(text)))
+	return opts.done(ctx, cfg, text, fmt.Sprintf("Saved the %s (%d bytes)", opts.What, len(text)), set)
 }
 
-// done hands the text, saved to the file, to the running session if there
-// is one, and prints the one result, the same whichever way it went (what
-// the session did is a notice on standard error).
-func (opts *setTextOptions) done(ctx context.Context, cfg *config.Config, text, summary string) error {
+// done hands the text to the running session if there is one, saves it
+// to the file (save), and prints the one result, the same whichever way it
+// went (what the session did is a notice on standard error). The session
+// comes first: when the session's config follower then reads the file, it
+// finds what the session has already, and neither sets it on the server a
+// second time nor reports the command's own edit as a change.
+func (opts *setTextOptions) done(ctx context.Context, cfg *config.Config, text, summary string, save func(string) error) error {
 	took, err := opts.toSession(ctx, cfg, text)
+	if serr := save(text); serr != nil {
+		return serr
+	}
 	if err != nil {
 		return err
 	}
@@ -178,9 +178,8 @@ func (opts *setTextOptions) done(ctx context.Context, cfg *config.Config, text, 
 	return printResult(opts.IO, cfg.Output == config.OutputJSON, client.Stamp(r, time.Now()).(*client.Result))
 }
 
-// toSession hands the text, saved to the file, to the running session,
-// which sets it on the server at once; it returns what to tell the user
-// ("" with no session).
+// toSession hands the text to the running session, which sets it on the
+// server at once; it returns what to tell the user ("" with no session).
 func (opts *setTextOptions) toSession(ctx context.Context, cfg *config.Config, text string) (string, error) {
 	if opts.NoSession {
 		return "", nil

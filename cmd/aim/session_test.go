@@ -597,6 +597,46 @@ func TestConfigEditsApplyLive(t *testing.T) {
 	r.wait(t)
 }
 
+// TestSetAwaySetsItOnce: aim set-away through a running session sets the
+// away message once (one 02,04, each fanned out to every watcher), and
+// the session's config follower does not report the command's own edit
+// as "config file changed: away message updated" (issue 22).
+func TestSetAwaySetsItOnce(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	cfg := cliEnv(t, srv, "alicepw1")
+	writeConfig(t, cfg, "screen_name: LabAlice\n")
+	r := startCLI(t, "login", "--json")
+	r.out.waitFor(t, `"signed_on"`)
+	if code, _, stderr := runCLI(t, "", "set-away", "At lunch"); code != 0 {
+		t.Fatalf("set-away: %d %s", code, stderr)
+	}
+	// Someone else's edit, to know the follower has read the file.
+	if code, _, stderr := runCLI(t, "", "buddies", "add", "--no-session", "EchoBot"); code != 0 {
+		t.Fatalf("buddies add: %d %s", code, stderr)
+	}
+	r.out.waitFor(t, `"added":["EchoBot"]`)
+	r.send(t, "quit")
+	r.wait(t)
+	for _, line := range strings.Split(r.out.String(), "\n") {
+		if strings.Contains(line, `"config_applied"`) && strings.Contains(line, `"away":true`) {
+			t.Errorf("the follower reported set-away's own edit: %s", line)
+		}
+	}
+	n := 0
+	for _, f := range srv.Sent("LabAlice") {
+		var si oscar.SetInfo
+		if s, err := oscar.ParseSNAC(f.Payload); err == nil && f.Channel == oscar.ChannelSNAC && s.Type() == oscar.TypeSetInfo &&
+			si.Decode(s.Body) == nil && string(si.Away) == "At lunch" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the server got the away message %d times, want 1", n)
+	}
+}
+
 func TestTLS(t *testing.T) {
 	t.Parallel()
 	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
