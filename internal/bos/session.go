@@ -106,6 +106,11 @@ type Options struct {
 	// away, as AIM clients do: once per sender for each away message,
 	// flagged as an automatic reply, and never to an automatic reply.
 	AutoReply bool
+	// LeaveStoredIMs: do not ask for the IMs the server kept while the
+	// user was offline (04,10). The server deletes each stored IM as it
+	// hands it out, so a session that shows nothing (a one-shot send)
+	// must leave them for the next one that does.
+	LeaveStoredIMs bool
 }
 
 // Limits are what the server said it accepts.
@@ -217,10 +222,16 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 	if s.offlineReqID == 0 { // no 04,10 was sent: nothing to wait for
 		s.retrievalDone()
 	}
-	// The end of ctx only starts the logout: the connection's goroutines,
-	// which the session owns through it, do the rest, and the reader
-	// bounds its wait for the last event (see flapconn.Deliver).
-	s.c.Run(ctx)
+	// The end of ctx only starts the logout (once the stored IMs asked
+	// for are in, see waitRetrieved): the connection's goroutines, which
+	// the session owns through it, do the rest, and the reader bounds its
+	// wait for the last event (see flapconn.Deliver).
+	life, endLife := context.WithCancel(context.WithoutCancel(ctx))
+	context.AfterFunc(ctx, func() {
+		s.waitRetrieved(life)
+		endLife()
+	})
+	s.c.Run(life)
 	return s, nil
 }
 
@@ -286,15 +297,21 @@ func (s *Session) Done() <-chan struct{} { return s.c.Done() }
 // each as it sends it, so one that came after the logout frame would be
 // lost.
 func (s *Session) Logout(ctx context.Context) error {
+	s.waitRetrieved(ctx)
+	return s.c.Logout(ctx)
+}
+
+// waitRetrieved waits, at most offlineWait, until the stored IMs asked
+// for at signon are in, the session ends, or ctx ends.
+func (s *Session) waitRetrieved(ctx context.Context) {
 	t := time.NewTimer(min(offlineWait, s.opts.StepTimeout))
+	defer t.Stop()
 	select {
 	case <-s.retrieved:
 	case <-s.c.Ending():
 	case <-ctx.Done():
 	case <-t.C:
 	}
-	t.Stop()
-	return s.c.Logout(ctx)
 }
 
 // retrievalDone records that no more stored IMs will come for the

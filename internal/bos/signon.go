@@ -77,7 +77,7 @@ func (s *Session) signon(sg *flapconn.Signon) error {
 		burst = append(burst, oscar.Empty(oscar.TypeFeedbagUse))
 	}
 	burst = append(burst, sg.ClientReady())
-	if slices.Contains(sg.Families, oscar.FamilyICBM) {
+	if slices.Contains(sg.Families, oscar.FamilyICBM) && !s.opts.LeaveStoredIMs {
 		// IMs the server kept while we were offline: none comes unasked
 		// (fact 59); servers that keep none refuse, silently (handle).
 		burst = append(burst, oscar.Empty(oscar.TypeOfflineRetrieve))

@@ -55,9 +55,10 @@ type Account struct {
 	HistoryDir  string
 	HistoryDays int
 
-	feedbag      bool               // use the server's list (not for a one-shot send)
-	savedFeedbag *buddylist.Feedbag // the server's list as last seen
-	firstIM      *bos.OutgoingIM    // sent in the signon's flight (Send)
+	feedbag        bool               // use the server's list (not for a one-shot send)
+	savedFeedbag   *buddylist.Feedbag // the server's list as last seen
+	firstIM        *bos.OutgoingIM    // sent in the signon's flight (Send)
+	leaveStoredIMs bool               // nobody sees its IMs: the offline ones stay on the server
 }
 
 // NewAccount returns who signs on where, and how, as cfg says: everything
@@ -101,7 +102,8 @@ type Options struct {
 	// changed: the session follows the changes.
 	Reload func() (*config.Config, error)
 	// Emit gets every output, one call at a time. It must not block long:
-	// the session waits for it.
+	// the session waits for it. Without it, the session leaves the IMs the
+	// server kept while the user was offline on the server.
 	Emit func(Output)
 	// ChatAhead opens chat navigation right after each signon, so that the
 	// first room joined costs what later ones do: for sessions that stay
@@ -189,6 +191,11 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Emit == nil {
+		// Nobody sees this session's IMs (one command's own session): the
+		// ones the server kept wait for a session that shows them.
+		opts.Account.leaveStoredIMs = true
 	}
 	ctx, stop := context.WithCancel(ctx)
 	c := &Client{opts: opts, live: newLive(opts.Account), commands: commands, stop: stop, done: make(chan struct{}),
@@ -503,8 +510,9 @@ func connect(ctx context.Context, a Account, reconnected bool) (*bos.Session, er
 		Dial: a.Dial, StepTimeout: a.StepTimeout}
 	bo := bos.Options{Buddies: a.Buddies, Profile: a.Profile, Away: a.Away, Dial: a.Dial,
 		StepTimeout: a.StepTimeout, Reconnected: reconnected, Feedbag: a.feedbag, SavedFeedbag: a.savedFeedbag,
-		FirstIM:   a.firstIM,
-		AutoReply: true, // while away, as AIM clients do
+		FirstIM:        a.firstIM,
+		AutoReply:      true, // while away, as AIM clients do
+		LeaveStoredIMs: a.leaveStoredIMs,
 	}
 	if a.Debug != nil {
 		bo.Trace, bo.Logf = wiretrace.New(a.Debug)
@@ -532,6 +540,7 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 	// The message goes in the signon's flight, right after client ready:
 	// its answer comes with the signon's replies.
 	a.firstIM = &bos.OutgoingIM{To: to, Text: text}
+	a.leaveStoredIMs = true // it shows nothing: they wait for a session that does
 	sent := now()
 	sessCtx, cancel := context.WithCancel(ctx)
 	defer cancel()

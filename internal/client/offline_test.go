@@ -235,3 +235,60 @@ func mustHexT(t *testing.T, s string) []byte {
 	}
 	return b
 }
+
+// The server deletes each stored IM as it hands it out (04,10), so only a
+// session that shows them may ask: a one-shot send, or one command's own
+// session (no Emit), leaves them on the server, and a session that shows
+// them and is stopped at once ('aim login </dev/null') still gets them,
+// from a server slow to answer. Before, all three took them and the first
+// two, or the third's logout frame, dropped them.
+func TestStoredIMsNeverDropped(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, func(s *oscartest.Server) {
+			s.Release = oscartest.Release2026
+			s.AddAccount(oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})
+			s.Intercept = func(e oscartest.Event) oscartest.Action {
+				if snac, err := oscar.ParseSNAC(e.Frame.Payload); err == nil && e.Frame.Channel == oscar.ChannelSNAC &&
+					snac.Type() == oscar.TypeOfflineRetrieve {
+					time.Sleep(time.Second) // a server slow to get to it
+				}
+				return oscartest.Answer
+			}
+		})
+		alice := labAccount(srv, "LabAlice", "alicepw1")
+		bob := labAccount(srv, "Lab Bob", "bobpass22")
+		if r, err := client.Send(t.Context(), alice, "Lab Bob", "kept for you", time.Now, nil, false); err != nil || r.Delivery != "stored" {
+			t.Fatalf("send: %+v, %v", r, err)
+		}
+		if _, err := client.Send(t.Context(), bob, "LabAlice", "a one-shot send", time.Now, nil, false); err != nil {
+			t.Fatal(err)
+		}
+		if n := srv.OfflineIMs("Lab Bob"); n != 1 {
+			t.Fatalf("after Bob's one-shot send the server keeps %d, want 1", n)
+		}
+		c, err := client.Start(t.Context(), client.Options{Account: bob})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Stop()
+		c.Wait()
+		if n := srv.OfflineIMs("Lab Bob"); n != 1 {
+			t.Fatalf("after a session nobody watched the server keeps %d, want 1", n)
+		}
+		out := &outputs{}
+		if c, err = client.Start(t.Context(), client.Options{Account: bob, Emit: out.add}); err != nil {
+			t.Fatal(err)
+		}
+		c.Stop()
+		c.Wait()
+		var got []string
+		for _, o := range out.all() {
+			if im, ok := o.(*client.IM); ok && im.Offline {
+				got = append(got, im.Text)
+			}
+		}
+		if len(got) != 1 || got[0] != "kept for you" || srv.OfflineIMs("Lab Bob") != 0 {
+			t.Errorf("a session stopped at once showed %q; the server keeps %d", got, srv.OfflineIMs("Lab Bob"))
+		}
+	})
+}
