@@ -54,6 +54,8 @@ func parseKey(b []byte) (k key, text string, n int) {
 		return parseEscape(b)
 	case c == 0x7f:
 		return edBackspace, "", 1
+	case c == '\r' && len(b) > 1 && b[1] == '\n': // pasted from a file with CRLF: one Enter
+		return edEnter, "", 2
 	case c < 0x20:
 		return ctrlKeys[c], "", 1
 	}

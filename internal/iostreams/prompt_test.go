@@ -217,6 +217,18 @@ func TestPromptReadLine(t *testing.T) {
 		t.Fatalf("ReadLine at Ctrl-C = %v", err)
 	}
 	p.Finish()
+
+	// Lines pasted with CRLF endings are one line each, not a line and an
+	// empty one.
+	p = newPrompt(strings.NewReader("one\r\ntwo\r\n"), newScreen(t, 40), "> ", func() int { return 40 }, func() {})
+	for _, want := range []string{"one", "two"} {
+		if line, err := p.ReadLine(); line != want || err != nil {
+			t.Fatalf("ReadLine = %q, %v; want %q", line, err, want)
+		}
+	}
+	if line, err := p.ReadLine(); err != io.EOF {
+		t.Fatalf("ReadLine at the end = %q, %v; want io.EOF", line, err)
+	}
 }
 
 func graphemes(s string) []string {
