@@ -888,3 +888,40 @@ func TestLogoutRacingSends(t *testing.T) {
 	}
 	t.Logf("%d rounds of %d sends racing a logout: %d sent (exit 0), %d not sent (exit non-zero), %d wrong", rounds, sends, accepted, refused, lies)
 }
+
+// TestBuddyNoOpsTellTheTruth: adding a buddy already on the list (in
+// another case, to another group) and removing one not on it say so, in
+// the same words through the running session as with --no-session, and
+// nothing moves (issue 19 item 9).
+func TestBuddyNoOpsTellTheTruth(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	startSessionInProcess(t, srv) // EchoBot is in Bots
+	cfgPath := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "aim", "config.yaml")
+	t.Setenv("AIM_PASSWORD", "")
+	before := readFile(t, cfgPath)
+	for _, tt := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"buddies", "add", "ECHOBOT", "--group", "Work"}, "ECHOBOT is already a buddy"},
+		{[]string{"buddies", "remove", "ghostuser"}, "ghostuser was not a buddy"},
+	} {
+		var said []string
+		for _, path := range [][]string{nil, {"--no-session"}} {
+			args := append(slices.Clone(tt.args), path...)
+			code, out, errOut := runCLI(t, "", args...)
+			if code != 0 || !strings.Contains(out+errOut, tt.says) || strings.Contains(out+errOut, "dded") || strings.Contains(out+errOut, "emoved") {
+				t.Errorf("aim %s: exit %d, stdout %q, stderr %q; want exit 0 and %q", strings.Join(args, " "), code, out, errOut, tt.says)
+			}
+			said = append(said, out+"|"+errOut)
+		}
+		if said[0] != said[1] {
+			t.Errorf("aim %s: the session said %q, --no-session %q", strings.Join(tt.args, " "), said[0], said[1])
+		}
+	}
+	if after := readFile(t, cfgPath); after != before {
+		t.Errorf("the config file changed:\n%s\nwas:\n%s", after, before)
+	}
+}
