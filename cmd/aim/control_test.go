@@ -898,8 +898,8 @@ func TestBuddyNoOpsTellTheTruth(t *testing.T) {
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "" })
 	startSessionInProcess(t, srv) // EchoBot is in Bots
-	cfgPath := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "aim", "config.yaml")
-	t.Setenv("AIM_PASSWORD", "")
+	cfgPath := filepath.Join(getenv(t, "XDG_CONFIG_HOME"), "aim", "config.yaml")
+	setenv(t, "AIM_PASSWORD", "")
 	before := readFile(t, cfgPath)
 	for _, tt := range []struct {
 		args []string

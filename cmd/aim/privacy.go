@@ -20,20 +20,35 @@ import (
 
 func newBlockCmd(f *factory) *cobra.Command {
 	return newPrivacyListCmd(f, client.CmdBlock, "Block users: they cannot see you online or message you",
-		`Put screen names on the blocked list (the config file's blocked key). A
-blocked user sees you offline, and its messages to you fail. Unless the
-config file sets privacy, it is set to block-deny, the mode in which the
-blocked list counts. Blocking your own screen name is refused.
+		`Block screen names: a blocked user sees you offline, and its messages to
+you fail. The privacy mode (the config file's privacy key) decides how,
+as in other AIM clients:
 
-On a server that keeps buddy lists the list is stored there, so it follows
-your account to any client: a running session takes it at once, otherwise
-the next signon.`,
+  block-deny     they go on the blocked list
+  allow-all      (or none set) the mode becomes block-deny; under allow-all
+                 the blocked list holds only them afterwards
+  allow-permit   they are taken off the allowed list
+  allow-buddies  for a buddy, the mode becomes allow-permit with your other
+                 buddies on the allowed list
+  block-all      no one gets through already
+
+Each result says which mode is in force, or that they were blocked
+already. Blocking your own screen name is refused.
+
+On a server that keeps buddy lists the settings are stored there, so they
+follow your account to any client: a running session takes them at once,
+otherwise the next signon.`,
 		"  aim block LabMallory\n  aim block \"Lab Eve\" spammer42")
 }
 
 func newUnblockCmd(f *factory) *cobra.Command {
-	return newPrivacyListCmd(f, client.CmdUnblock, "Take users off the blocked list",
-		"Take screen names off the blocked list; a name not on it is said so.",
+	return newPrivacyListCmd(f, client.CmdUnblock, "Let blocked users see you and message you again",
+		`Let screen names through again, as the privacy mode has it: off the
+blocked list (block-deny), onto the allowed list (allow-permit); under
+block-all the mode becomes allow-permit with only them allowed, and under
+allow-buddies a user who is not a buddy makes it allow-permit with your
+buddies and them allowed. Each result says which mode is in force, or
+that they were not blocked.`,
 		"  aim unblock LabMallory")
 }
 

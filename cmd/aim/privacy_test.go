@@ -26,7 +26,7 @@ func TestBlockCLI(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "cannot block yourself") {
 		t.Errorf("block yourself: exit %d, %q", code, stderr)
 	}
-	if code, out, stderr := runCLI(t, "", "block", "Lab Mallory"); code != 0 || out != "blocked: Lab Mallory (privacy block-deny)\n" {
+	if code, out, stderr := runCLI(t, "", "block", "Lab Mallory"); code != 0 || out != "Lab Mallory is blocked (privacy now block-deny, was allow-all)\n" {
 		t.Fatalf("block: exit %d, %q, %q", code, out, stderr)
 	}
 	text, _ := os.ReadFile(cfg)
@@ -80,10 +80,20 @@ func TestPrivacyThroughSession(t *testing.T) {
 	if code, _, stderr := runCLI(t, "", "block", "labalice"); code != exitUsage || !strings.Contains(stderr, "cannot block yourself") {
 		t.Errorf("block yourself: exit %d %q", code, stderr)
 	}
-	if code, out, stderr := runCLI(t, "", "block", "Lab Mallory"); code != 0 || !strings.Contains(out, "Lab Mallory") {
+	// Whichever path runs it, each says the same: the session's result is
+	// worded where the edit is decided (client.Block, client.Unblock).
+	if code, out, stderr := runCLI(t, "", "block", "Lab Mallory"); code != 0 || out != "Lab Mallory is blocked (privacy now block-deny, was allow-all)\n" {
 		t.Fatalf("block: exit %d %q %q", code, out, stderr)
 	}
 	r.out.waitFor(t, `"deny_added"`)
+	for _, path := range [][]string{nil, {"--no-session"}} {
+		if code, out, stderr := runCLI(t, "", append([]string{"block", "labmallory"}, path...)...); code != 0 || out != "labmallory is blocked already (privacy block-deny)\n" {
+			t.Errorf("block %v, blocked already: exit %d %q %q", path, code, out, stderr)
+		}
+		if code, out, stderr := runCLI(t, "", append([]string{"unblock", "LabEve"}, path...)...); code != 0 || out != "LabEve is not blocked (privacy block-deny)\n" {
+			t.Errorf("unblock %v, not blocked: exit %d %q %q", path, code, out, stderr)
+		}
+	}
 	if code, out, stderr := runCLI(t, "", "buddies", "move", "EchoBot", "Old bots"); code != 0 {
 		t.Fatalf("move: exit %d %q %q", code, out, stderr)
 	}
@@ -115,5 +125,23 @@ func TestInServerOrder(t *testing.T) {
 	}
 	if !slices.EqualFunc(got, want, func(a, b config.BuddyGroup) bool { return a.Group == b.Group && slices.Equal(a.Names, b.Names) }) {
 		t.Errorf("inServerOrder = %+v, want %+v", got, want)
+	}
+}
+
+// TestBlockManyThroughSession: several names in one aim block go to the
+// session as one command, and each name's words are the session's own.
+func TestBlockManyThroughSession(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	r, _ := startSessionInProcess(t, srv)
+	setenv(t, "AIM_PASSWORD", "")
+	if code, out, stderr := runCLI(t, "", "block", "Lab Mallory"); code != 0 {
+		t.Fatalf("block: exit %d %q %q", code, out, stderr)
+	}
+	r.out.waitFor(t, `"deny_added"`)
+	code, out, stderr := runCLI(t, "", "block", "labmallory", "Lab Eve")
+	if code != 0 || out != "labmallory is blocked already (privacy block-deny); Lab Eve is blocked (privacy block-deny)\n" {
+		t.Errorf("block of two: exit %d %q %q", code, out, stderr)
 	}
 }

@@ -17,12 +17,12 @@ import (
 var (
 	CmdMove = &Command{Name: "move", Args: "NAME GROUP", Help: "move a buddy to another group (created if needed)",
 		Complete: CompleteBuddy, Online: true, Offline: true, run: moveBuddy}
-	CmdBlock = &Command{Name: "block", Args: "NAME", Help: "block a user: they cannot see you or message you\n(with privacy block-deny, set for you when none is set)",
+	CmdBlock = &Command{Name: nameBlock, Args: "NAME", Help: "block a user: they cannot see you or message you\n(the privacy mode changes as needed, and says so)",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
-		run: eachOr(func(x *call) (*Result, error) { return editNames(x, config.KeyBlocked, true) }, false, true)}
-	CmdUnblock = &Command{Name: "unblock", Args: "NAME", Help: "take a user off the blocked list",
+		run: eachOr(func(x *call) (*Result, error) { return blockOrUnblock(x, true) }, false, true)}
+	CmdUnblock = &Command{Name: nameUnblock, Args: "NAME", Help: "let a blocked user see you and message you again",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
-		run: eachOr(func(x *call) (*Result, error) { return editNames(x, config.KeyBlocked, false) }, false, true)}
+		run: eachOr(func(x *call) (*Result, error) { return blockOrUnblock(x, false) }, false, true)}
 	CmdBlocked = &Command{Name: "blocked", Help: "list the blocked and allowed users and the privacy mode", Offline: true, run: listBlocked}
 	CmdAllow   = &Command{Name: "allow", Args: "NAME", Help: "put a user on the allowed list (privacy allow-permit)",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
@@ -40,6 +40,35 @@ var ErrBlockSelf = errors.New("you cannot block yourself")
 // errNoConfig answers a privacy command when the session has no config file.
 var errNoConfig = errors.New("no config file to keep it in")
 
+// blockOrUnblock runs Block or Unblock on the config file, then syncs
+// the change with the server (not offline).
+func blockOrUnblock(x *call, block bool) (*Result, error) {
+	name, extra, err := x.nameAndRest()
+	if err == nil && extra != "" {
+		err = usagef("unexpected %q after the name (%s)", Clip(extra), x.usage())
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := screenname.Validate(name); err != nil {
+		return &Result{Name: name}, err
+	}
+	cfg := x.c.opts.Config
+	if cfg == nil {
+		return &Result{Name: name}, errNoConfig
+	}
+	var r *Result
+	if block {
+		r, err = Block(cfg, x.c.opts.ScreenName, name)
+	} else {
+		r, err = Unblock(cfg, name)
+	}
+	if err != nil {
+		return r, err
+	}
+	return r, x.c.privacyChanged(x)
+}
+
 func editNames(x *call, key string, add bool) (*Result, error) {
 	name, extra, err := x.nameAndRest()
 	if err == nil && extra != "" {
@@ -51,9 +80,6 @@ func editNames(x *call, key string, add bool) (*Result, error) {
 	r := &Result{Name: name}
 	if err := screenname.Validate(name); err != nil {
 		return r, err
-	}
-	if add && key == config.KeyBlocked && screenname.Normalize(name) == screenname.Normalize(x.c.opts.ScreenName) {
-		return r, &UsageError{Err: fmt.Errorf("%w (%s is your screen name)", ErrBlockSelf, name)}
 	}
 	cfg := x.c.opts.Config
 	if cfg == nil {

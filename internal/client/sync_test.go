@@ -320,7 +320,7 @@ func TestBlock(t *testing.T) {
 				t.Fatal(err)
 			}
 			if r := nextOut[*client.Result](a); !r.OK {
-				t.Fatalf("block: %+v", r)
+				t.Errorf("block: %+v", r)
 			}
 			synced := nextOut[*client.BuddyListSynced](a)
 			if !hasChange(synced.Up, buddylist.DenyAdded, "Lab Bob") || !slices.ContainsFunc(synced.Up, func(c buddylist.Change) bool { return c.Kind == buddylist.PrivacyChanged }) {
@@ -330,16 +330,7 @@ func TestBlock(t *testing.T) {
 			if !slices.Equal(cfg.Blocked, []string{"Lab Bob"}) || cfg.Privacy != config.PrivacyBlockDeny {
 				t.Errorf("config file: blocked %q, privacy %q", cfg.Blocked, cfg.Privacy)
 			}
-			bob := bosSession(t, srv, "Lab Bob", "bobpass22", false)
-			defer func() {
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				bob.Logout(ctx)
-			}()
-			var refused *bos.RequestError
-			if err := bob.SendIM(t.Context(), "LabAlice", "hi"); !errors.As(err, &refused) {
-				t.Errorf("an IM from a blocked user: %v, want refused", err)
-			}
+			bobIsRefused(t, srv)
 			if err := a.c.Exec(t.Context(), 3, "blocked", true); err != nil {
 				t.Fatal(err)
 			}
@@ -356,11 +347,7 @@ func TestBlock(t *testing.T) {
 				t.Errorf("an IM to a user you blocked: %+v, want the error %q", r, want)
 			}
 			a.stop()
-			for _, o := range a.kept {
-				if im, ok := o.(*client.IM); ok {
-					t.Errorf("an IM from a blocked user arrived: %+v", im)
-				}
-			}
+			noIMs(t, a)
 		})
 	}
 }
@@ -761,4 +748,64 @@ func TestAwayCommandNotReappliedFromFile(t *testing.T) {
 	if n := setInfos() - before; n != 1 {
 		t.Errorf("%d 02,04 with the away message after the command, want 1", n)
 	}
+}
+
+// TestBlockUnderAllowAll, on both releases: with the privacy mode allow-all
+// (set by another client, say), blocking a user switches the mode to
+// block-deny, on the server too, and says so: the blocked user's IMs no
+// longer arrive. Unblocking someone who is not blocked says that.
+func TestBlockUnderAllowAll(t *testing.T) {
+	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
+		t.Run(rel.String(), func(t *testing.T) {
+			srv := listServer(t, rel)
+			a := newMachine(t, srv, "screen_name: LabAlice\nprivacy: allow-all\n")
+			a.start()
+			nextOut[*client.BuddyListSynced](a) // the mode went up
+			if err := a.c.Exec(t.Context(), 1, `unblock "Lab Bob"`, true); err != nil {
+				t.Fatal(err)
+			}
+			if r := nextOut[*client.Result](a); !r.OK || !r.Unchanged || r.Summary != "Lab Bob is not blocked (privacy allow-all)" {
+				t.Errorf("unblock of someone not blocked: %+v", r)
+			}
+			if err := a.c.Exec(t.Context(), 2, `block "Lab Bob"`, true); err != nil {
+				t.Fatal(err)
+			}
+			if r := nextOut[*client.Result](a); !r.OK || r.Summary != "Lab Bob is blocked (privacy now block-deny, was allow-all)" {
+				t.Errorf("block: %+v", r)
+			}
+			if cfg := a.load(); cfg.Privacy != config.PrivacyBlockDeny || !slices.Equal(cfg.Blocked, []string{"Lab Bob"}) {
+				t.Errorf("config file: privacy %q, blocked %q", cfg.Privacy, cfg.Blocked)
+			}
+			bobIsRefused(t, srv)
+			a.stop()
+			noIMs(t, a)
+		})
+	}
+}
+
+// bobIsRefused signs Lab Bob on (until the test ends) and sends LabAlice,
+// who blocks him, an IM: the server must refuse it.
+func bobIsRefused(t *testing.T, srv *oscartest.Server) {
+	t.Helper()
+	bob := bosSession(t, srv, "Lab Bob", "bobpass22", false)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		bob.Logout(ctx)
+	})
+	var refused *bos.RequestError
+	if err := bob.SendIM(t.Context(), "LabAlice", "hi"); !errors.As(err, &refused) {
+		t.Errorf("an IM from a blocked user: %v, want refused", err)
+	}
+}
+
+// noIMs fails if m's client emitted an IM.
+func noIMs(t *testing.T, m *machine) {
+	t.Helper()
+	for _, o := range m.kept {
+		if im, ok := o.(*client.IM); ok {
+			t.Errorf("an IM from a blocked user arrived: %+v", im)
+		}
+	}
+
 }

@@ -175,3 +175,65 @@ func (d *document) setNames(key string, names []string) {
 	}
 	d.text.setKey(key, d.lookup(key))
 }
+
+// PrivacySettings are the privacy mode and the blocked and allowed lists,
+// as EditPrivacy hands them to be changed. Buddies is the buddy list's
+// names, to read only.
+type PrivacySettings struct {
+	Mode             string // "" when the file sets none
+	Blocked, Allowed []string
+	Buddies          []string
+}
+
+// EditPrivacy lets change read the privacy settings as the file has them
+// now and change them; what it changed is written in one write, so a
+// change of mode and lists together is never half made. change returns
+// false to leave the file alone. Names added must be valid screen names
+// (a *screenname.Error otherwise, and nothing is written); a mode must be
+// one of PrivacyModes.
+func (c *Config) EditPrivacy(change func(p *PrivacySettings) (bool, error)) error {
+	var now *PrivacySettings // what was written
+	err := c.edit(func(d *document, s *fileSettings) (bool, error) {
+		p := PrivacySettings{Blocked: slices.Clone(s.Blocked), Allowed: slices.Clone(s.Allowed)}
+		if s.Privacy != nil {
+			p.Mode = *s.Privacy
+		}
+		for _, g := range s.Buddies {
+			p.Buddies = append(p.Buddies, g.Names...)
+		}
+		before := PrivacySettings{Mode: p.Mode, Blocked: slices.Clone(p.Blocked), Allowed: slices.Clone(p.Allowed)}
+		ok, err := change(&p)
+		if err != nil || !ok {
+			return false, err
+		}
+		if p.Mode != "" && !slices.Contains(PrivacyModes, p.Mode) {
+			return false, &SettingError{Key: KeyPrivacy, Value: p.Mode, Reason: "is not a privacy mode (want one of " + strings.Join(PrivacyModes, ", ") + ")"}
+		}
+		for _, n := range append(slices.Clone(p.Blocked), p.Allowed...) {
+			if err := screenname.Validate(n); err != nil {
+				return false, err
+			}
+		}
+		changed := false
+		if !slices.Equal(before.Blocked, p.Blocked) {
+			d.setNames(KeyBlocked, p.Blocked)
+			changed = true
+		}
+		if !slices.Equal(before.Allowed, p.Allowed) {
+			d.setNames(KeyAllowed, p.Allowed)
+			changed = true
+		}
+		if p.Mode != before.Mode && p.Mode != "" && d.setString(KeyPrivacy, p.Mode) {
+			d.text.setKey(KeyPrivacy, d.lookup(KeyPrivacy))
+			changed = true
+		}
+		if changed {
+			now = &p
+		}
+		return changed, nil
+	})
+	if err == nil && now != nil {
+		c.Blocked, c.Allowed, c.Privacy = now.Blocked, now.Allowed, now.Mode
+	}
+	return err
+}
