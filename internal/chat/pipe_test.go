@@ -57,11 +57,27 @@ func (p *pipeRoom) serve(t *testing.T, nc net.Conn, class oscar.RateClass) {
 	}
 	room := oscar.RoomInfo{RoomRef: oscar.RoomRef{Exchange: 4, Cookie: "4-0-Pipe"}, Detail: 2, TLVs: oscar.TLVList(tlvs)}
 	me := oscar.UserInfo{ScreenName: "LabAlice"}
-	for {
-		f, err := fr.ReadFrame()
-		if err != nil {
-			return
+	// Frames are read on their own goroutine, as a socket buffers them: the
+	// client writes its rate request with the cookie, while this side
+	// writes host ready, and a synchronous pipe would deadlock.
+	frames, stop := make(chan oscar.Frame), make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(frames)
+		for {
+			f, err := fr.ReadFrame()
+			if err != nil {
+				return
+			}
+			f.Payload = append([]byte(nil), f.Payload...)
+			select {
+			case frames <- f:
+			case <-stop:
+				return
+			}
 		}
+	}()
+	for f := range frames {
 		var typ oscar.SNACType
 		var snac oscar.SNAC
 		if s, err := oscar.ParseSNAC(f.Payload); err == nil && f.Channel == oscar.ChannelSNAC {

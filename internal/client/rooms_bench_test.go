@@ -67,12 +67,12 @@ func joinThrough(tb testing.TB, srv *oscartest.Server, d *netsim.Dialer, ahead b
 
 // TestJoinRoundTrips counts the round trips of a join by name, a count
 // that holds on any machine. The first join of a session: the service
-// request for chat navigation (01,04 → 01,05), its connect, the cookie and
-// host ready (01,03), the rates (01,06 → 01,07), the room by name (0D,08
-// → 0D,09, sent with the rate acknowledge and client ready), then for the
-// room the service request, the connect, 01,03, the rates and the
-// members and info that answer client ready: 10. Later joins find chat
-// navigation open: 6.
+// request for chat navigation (01,04 → 01,05), its connect, the cookie
+// with the rate request (01,06) answered by host ready (01,03) and the
+// rates (01,07), the room by name (0D,08 → 0D,09, sent with the rate
+// acknowledge and client ready), then for the room the service request,
+// the connect, the cookie and rates, and the members and info that answer
+// client ready: 8. Later joins find chat navigation open: 5.
 func TestJoinRoundTrips(t *testing.T) {
 	srv := oscartest.NewUnstartedServer(chatAccounts...)
 	// The signon's sync (it stores the typing preference: 13,11 … 13,12)
@@ -91,8 +91,8 @@ func TestJoinRoundTrips(t *testing.T) {
 	d := &netsim.Dialer{}
 	defer d.Close()
 	trips, _ := joinThrough(t, srv, d, false, synced, "Lounge", "Den")
-	if trips[0] != 10 || trips[1] != 6 {
-		t.Errorf("round trips of a first and a second join: %v, want [10 6]", trips)
+	if trips[0] != 8 || trips[1] != 5 {
+		t.Errorf("round trips of a first and a second join: %v, want [8 5]", trips)
 	}
 }
 
@@ -230,7 +230,7 @@ func BenchmarkBusyRoom100(b *testing.B) {
 
 // TestJoinRoundTripsAhead: with chat navigation opened right after the
 // signon (Options.ChatAhead, as aim login and aim chat do), the first join
-// of a session costs what later ones do: 6 round trips, not 10. The joins
+// of a session costs what later ones do: 5 round trips, not 8. The joins
 // start once the signon's sync and chat navigation's signon (its client
 // ready) are done, as a person typing join would find them.
 func TestJoinRoundTripsAhead(t *testing.T) {
@@ -266,7 +266,7 @@ func TestJoinRoundTripsAhead(t *testing.T) {
 	d := &netsim.Dialer{}
 	defer d.Close()
 	trips, _ := joinThrough(t, srv, d, true, ready, "Lounge", "Den")
-	if trips[0] != 6 || trips[1] != 6 {
-		t.Errorf("round trips of a first and a second join: %v, want [6 6]", trips)
+	if trips[0] != 5 || trips[1] != 5 {
+		t.Errorf("round trips of a first and a second join: %v, want [5 5]", trips)
 	}
 }

@@ -59,9 +59,10 @@ func BenchmarkSendLatency25ms(b *testing.B) {
 
 // TestSendRoundTrips counts the round trips of aim send with a signon of
 // its own, a count that holds on any machine: the authorizer's connect and
-// reply, BOS's connect, the cookie and host ready, the rates, then the
-// flight that ends with client ready and the IM, whose acknowledge comes
-// with the signon's replies: 6 (7 when the IM waited for the replies).
+// reply, BOS's connect, the cookie with the rate request (answered by host
+// ready and the rates), then the flight that ends with client ready and
+// the IM, whose acknowledge comes with the signon's replies: 5 (7 when the
+// rate request waited for host ready and the IM for the replies).
 // Both releases; a message to someone offline is stored with one more.
 func TestSendRoundTrips(t *testing.T) {
 	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
@@ -79,8 +80,8 @@ func TestSendRoundTrips(t *testing.T) {
 			if err != nil || !r.OK || r.Delivery != "delivered" {
 				t.Fatalf("send: %+v %v", r, err)
 			}
-			if n := d.RoundTrips() - before; n != 6 {
-				t.Errorf("%d round trips, want 6", n)
+			if n := d.RoundTrips() - before; n != 5 {
+				t.Errorf("%d round trips, want 5", n)
 			}
 		})
 	}

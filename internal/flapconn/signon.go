@@ -46,10 +46,17 @@ func (sg *Signon) Context() context.Context { return sg.ctx }
 // Options.Signon.
 func (c *Conn) signon(ctx context.Context) error {
 	sg := &Signon{c: c, ctx: ctx, reqs: map[uint32]sent{}}
-	// The server's acknowledge may come before or after our frame.
+	// The server's acknowledge may come before or after our frame. The
+	// rate request goes with the cookie, not after host ready: Open OSCAR
+	// Server (both releases) reads the cookie's frame, sends 01,03 and then
+	// reads SNACs from the same stream, so it finds the 01,06 waiting, and
+	// the signon saves a round trip.
 	sg.deadline()
 	if err := c.fw.WriteEncoded(oscar.ChannelSignon, &oscar.BOSSignon{Cookie: c.opts.Cookie.Reveal()}); err != nil {
 		return &StepError{Step: "sending the cookie", Err: err}
+	}
+	if _, err := sg.send(oscar.Empty(oscar.TypeRateRequest), oscar.TypeRateParams); err != nil {
+		return &StepError{Step: "asking for rate limits (01,06)", Err: err}
 	}
 	var host oscar.HostReady
 	if err := sg.Expect("waiting for host ready (01,03)", map[oscar.SNACType]func(oscar.SNAC) error{
@@ -58,9 +65,6 @@ func (c *Conn) signon(ctx context.Context) error {
 		return err
 	}
 	c.families, sg.Families = host.Families, host.Families
-	if _, err := sg.send(oscar.Empty(oscar.TypeRateRequest), oscar.TypeRateParams); err != nil {
-		return &StepError{Step: "asking for rate limits (01,06)", Err: err}
-	}
 	if err := sg.Expect("waiting for rate limits (01,07)", map[oscar.SNACType]func(oscar.SNAC) error{
 		oscar.TypeRateParams: func(s oscar.SNAC) error { return sg.Rates.Decode(s.Body) },
 	}); err != nil {
