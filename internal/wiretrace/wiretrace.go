@@ -25,7 +25,6 @@ var secretTLVs = map[uint16]bool{oscar.TLVRoastedPassword: true, oscar.TLVCookie
 // hex with secret values zeroed and named; and a Logf for the session's
 // notes (what it skipped), on the same lines.
 func New(w io.Writer) (trace func(sent bool, f oscar.Frame), logf func(string, ...any)) {
-	var mu sync.Mutex
 	logf = func(format string, args ...any) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -52,6 +51,11 @@ func New(w io.Writer) (trace func(sent bool, f oscar.Frame), logf func(string, .
 		fmt.Fprintf(w, "debug %s %s seq=%d len=%d %s%s: %s\n", time.Now().Format("15:04:05.000"), dir, f.Seq, len(f.Payload), what, note, hex.EncodeToString(p))
 	}, logf
 }
+
+// mu serializes every trace's lines: the connections of one session (BOS,
+// chat navigation, rooms) each have a trace, and all write to the one
+// --debug writer, which need not be safe for concurrent use.
+var mu sync.Mutex
 
 // redact returns a copy of the payload with secret TLV values zeroed.
 func redact(f oscar.Frame) ([]byte, bool) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aim-oscar/aim/internal/oscar"
@@ -46,5 +47,33 @@ func TestTraceZeroesCookies(t *testing.T) {
 	trace(true, snac(oscar.TypeStatsInterval, []byte{0, 1}))
 	if !strings.HasSuffix(strings.TrimSpace(out.String()), "0001") || strings.Contains(out.String(), "zeroed") {
 		t.Errorf("0B,02: %s", out.String())
+	}
+}
+
+// TestTracesShareAWriter: the connections of one session each have a
+// trace and write to one --debug writer, here a bytes.Buffer, which is not
+// safe for concurrent use: the lines must not race (go test -race) nor
+// mix.
+func TestTracesShareAWriter(t *testing.T) {
+	var buf bytes.Buffer
+	var wg sync.WaitGroup
+	for range 4 {
+		trace, logf := New(&buf)
+		wg.Go(func() {
+			for range 50 {
+				trace(true, oscar.Frame{Channel: oscar.ChannelKeepalive})
+				logf("a note %d", 1)
+			}
+		})
+	}
+	wg.Wait()
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) != 400 {
+		t.Fatalf("%d lines, want 400", len(lines))
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "debug ") {
+			t.Fatalf("mixed line %q", l)
+		}
 	}
 }
