@@ -8,19 +8,38 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscartest"
 )
 
-// buildAim builds the aim binary for tests that need a real process.
+// builtAim is the aim binary, built once per test binary for the tests
+// that need a real process (TestMain removes its directory).
+var (
+	builtAimDir string
+	builtAim    = sync.OnceValues(func() (string, error) {
+		dir, err := os.MkdirTemp("", "aim-test-bin-")
+		if err != nil {
+			return "", err
+		}
+		builtAimDir = dir
+		bin := filepath.Join(dir, "aim")
+		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+		if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+			return "", fmt.Errorf("go build: %v\n%s", err, out)
+		}
+		return bin, nil
+	})
+)
+
+// buildAim returns the aim binary, building it the first time.
 func buildAim(t testing.TB) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "aim")
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := builtAim()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }

@@ -10,4 +10,10 @@ import (
 // TestMain fails the package if any goroutine outlives its test: a
 // command's session, its control socket's listener and the chat loop must
 // all be stopped by the command that started them.
-func TestMain(m *testing.M) { os.Exit(leakcheck.Main(m)) }
+func TestMain(m *testing.M) {
+	code := leakcheck.Main(m)
+	if builtAimDir != "" {
+		os.RemoveAll(builtAimDir)
+	}
+	os.Exit(code)
+}
