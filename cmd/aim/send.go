@@ -59,7 +59,10 @@ for it after the first refusal, and says which). With --online-only a
 message to someone offline is refused as before. 6 means the server
 refused it: the recipient is not signed on and the server does not keep
 messages (a user who blocks you looks the same), its storage for them is
-full, or you have blocked them (aim unblock NAME). Text in any
+full, or you have blocked them (aim unblock NAME). If the connection is
+lost after the message went out but before the server confirmed it, aim
+says "sent, but the server did not confirm it before the connection was
+lost" and exits 1: it may have arrived. Text in any
 script arrives intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the text
 needs.`,
 		Example: `  aim send LabBob 'lunch?'

@@ -561,3 +561,27 @@ func secondLogoutKeepsItsOwnDeadline(t *testing.T) {
 	}
 	<-sess.Done()
 }
+
+// TestIMCutAfterWritten: the server hangs up as it reads an IM (04,06),
+// before answering it. The IM went out, so it may have arrived: its
+// outcome is ErrUnanswered ("sent, not confirmed"), never ErrClosed alone
+// ("not sent"). Many rounds, since the writer's "written" and the
+// reader's "connection lost" race.
+func TestIMCutAfterWritten(t *testing.T) {
+	for round := range 20 {
+		srv := oscartest.NewUnstartedServer(alice, bob)
+		srv.Intercept = func(ev oscartest.Event) oscartest.Action {
+			if s, err := oscar.ParseSNAC(ev.Frame.Payload); err == nil && ev.Frame.Channel == oscar.ChannelSNAC && s.Type() == oscar.TypeICBMSend {
+				return oscartest.Hangup
+			}
+			return oscartest.Answer
+		}
+		srv.Start()
+		sess := online(t, srv, bos.Options{})
+		err := sess.SendIM(t.Context(), "Lab Bob", "are you there?")
+		if !errors.Is(err, bos.ErrUnanswered) || !errors.Is(err, bos.ErrConnectionLost) {
+			t.Errorf("round %d: SendIM = %v, want ErrUnanswered for a lost connection", round, err)
+		}
+		srv.Close()
+	}
+}

@@ -40,6 +40,12 @@ var ErrInterrupted = errors.New("not sent: interrupted")
 // acknowledgement was not waited for, the session being ended first.
 var ErrUnconfirmed = errors.New("sent, but interrupted before the server confirmed it")
 
+// ErrLostUnconfirmed is the result of a message that went out but whose
+// acknowledgement the connection's loss cut off: it may have arrived, so
+// it is not reported as not sent (and not as a network failure, which
+// says nothing was done).
+var ErrLostUnconfirmed = errors.New("sent, but the server did not confirm it before the connection was lost")
+
 // NotSignedOnError is an IM refused because its recipient is not signed
 // on. It wraps the server's refusal (a *bos.RequestError).
 type NotSignedOnError struct {

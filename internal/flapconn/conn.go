@@ -131,8 +131,10 @@ type Conn struct {
 	readEnded   chan struct{} // closed when the reader's reads have ended
 	abandon     chan struct{} // closed when a Logout gave up: events nobody reads are dropped
 	abandonOnce sync.Once
-	stopAfter   func() bool // unregisters the logout at the end of Run's context
-	byContext   atomic.Bool // the end of Run's context started the logout
+	stopAfter   func() bool   // unregisters the logout at the end of Run's context
+	byContext   atomic.Bool   // the end of Run's context started the logout
+	started     atomic.Bool   // Run started the goroutines: wrote will close
+	wrote       chan struct{} // closed when the writer has stopped: each job it took has its outcome
 
 	mu      sync.Mutex
 	pending map[uint32]*call
@@ -174,6 +176,7 @@ func New(opts Options) *Conn {
 		pending:   map[uint32]*call{},
 		done:      make(chan struct{}),
 		readEnded: make(chan struct{}),
+		wrote:     make(chan struct{}),
 		abandon:   make(chan struct{}),
 		stopAfter: func() bool { return false },
 	}
@@ -231,6 +234,7 @@ func (c *Conn) signonWithin(ctx context.Context, nc net.Conn) error {
 // Deliver).
 func (c *Conn) Run(life context.Context) {
 	c.running = true
+	c.started.Store(true)
 	c.stopAfter = context.AfterFunc(life, func() {
 		c.byContext.Store(true)
 		c.stop(errLogout)

@@ -139,8 +139,9 @@ var ErrConnectionLost = errors.New("connection to the server lost")
 var ErrClosed = errors.New("session is closed")
 
 // ErrUnanswered is a request that went out but whose answer was not
-// waited for (the wait's context ended): unlike one that never went out,
-// it may have been carried out.
+// waited for (the wait's context ended) or never came (the connection
+// ended first; the error then wraps ErrClosed and the cause too): unlike
+// one that never went out, it may have been carried out.
 var ErrUnanswered = errors.New("sent, but not answered yet")
 
 // RequestError is the server refusing a request with an error SNAC, such as

@@ -33,6 +33,7 @@ type call struct {
 type callReply struct {
 	body []byte // a copy
 	err  error
+	lost bool // no answer: the connection ended first (failPending)
 }
 
 // queue hands a SNAC to the writer without waiting. Jobs are written in
@@ -66,8 +67,31 @@ func (c *Conn) written(ctx context.Context, j *job) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-c.ctx.Done():
+	}
+	// The connection is ending, maybe just as the writer wrote j: once
+	// the writer has stopped, j's outcome is known (it gives every job it
+	// took one), and a job written is not one "not sent".
+	if c.started.Load() {
+		select {
+		case err := <-j.done:
+			return err
+		case <-c.wrote:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	select {
+	case err := <-j.done:
+		return err
+	default:
 		return c.closedErr()
 	}
+}
+
+// lostErr is the outcome of a request written whose answer the end of
+// the connection cut off: sent, so it may have been carried out.
+func (c *Conn) lostErr() error {
+	return fmt.Errorf("%w: %w", ErrUnanswered, c.closedErr())
 }
 
 func (c *Conn) closedErr() error {
@@ -104,6 +128,7 @@ func (c *Conn) writeLoop() {
 			cur.done <- ErrClosed
 		}
 		c.finish(migrating)
+		close(c.wrote)
 	}()
 	apply := func(ctl control) bool {
 		switch ctl {
@@ -276,12 +301,30 @@ func (c *Conn) forget(id uint32) {
 // answering it is a *RequestError. The time the request spent queued behind
 // the rate limiter does not count: the step timeout starts once it is
 // written.
+//
+// A request written whose answer the end of the connection (not the end
+// of ctx) cut off is ErrUnanswered too, wrapping ErrClosed and the cause:
+// it went out, so it may have been carried out. Only one never written is
+// ErrClosed alone.
 func (p *Pending) Reply(ctx context.Context) ([]byte, error) {
 	c := p.conn
 	defer c.forget(p.id)
 	select {
 	case r := <-p.call.reply: // answered already
-		return r.body, r.err
+		if !r.lost {
+			return r.body, r.err
+		}
+		// The connection ended: the writer has stopped (failPending
+		// runs after it), so whether p went out is known now.
+		select {
+		case err := <-p.j.done:
+			if err == nil {
+				return nil, c.lostErr()
+			}
+			return nil, err
+		default:
+			return nil, r.err
+		}
 	default:
 	}
 	if err := c.written(ctx, p.j); err != nil {
@@ -291,6 +334,9 @@ func (p *Pending) Reply(ctx context.Context) ([]byte, error) {
 	defer timer.Stop()
 	select {
 	case r := <-p.call.reply:
+		if r.lost {
+			return nil, c.lostErr()
+		}
 		return r.body, r.err
 	case <-ctx.Done():
 		return nil, fmt.Errorf("%w: %w", ErrUnanswered, ctx.Err())
@@ -300,10 +346,12 @@ func (p *Pending) Reply(ctx context.Context) ([]byte, error) {
 		// A reply may have come just before the end.
 		select {
 		case r := <-p.call.reply:
-			return r.body, r.err
+			if !r.lost {
+				return r.body, r.err
+			}
 		default:
 		}
-		return nil, c.closedErr()
+		return nil, c.lostErr()
 	}
 }
 
@@ -362,7 +410,7 @@ func (c *Conn) failPending() {
 	err := c.closedErr()
 	for id, cl := range c.pending {
 		delete(c.pending, id)
-		cl.reply <- callReply{err: err}
+		cl.reply <- callReply{err: err, lost: true}
 	}
 }
 
