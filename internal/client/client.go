@@ -197,11 +197,6 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 		// ones the server kept wait for a session that shows them.
 		opts.Account.leaveStoredIMs = true
 	}
-	if opts.Account.Debug != nil {
-		// The session's and the rooms' connections each trace to it, at
-		// the same time: one lock for them all.
-		opts.Account.Debug = &lockedWriter{w: opts.Account.Debug}
-	}
 	ctx, stop := context.WithCancel(ctx)
 	c := &Client{opts: opts, live: newLive(opts.Account), commands: commands, stop: stop, done: make(chan struct{}),
 		roomsLeft: make(chan struct{}), sync: newSyncer(opts.StateDir)}
@@ -588,16 +583,4 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 		rec.Close()
 	}
 	return r, nil
-}
-
-// lockedWriter serializes the writes of several traces to one writer.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
