@@ -548,7 +548,10 @@ func TestQuickSessionsLogoutLands(t *testing.T) {
 		if i%2 == 1 {
 			m = login.MD5
 		}
-		sess := signOn(t, srv, "LabAlice", "alicepw1", m, bos.Options{Buddies: []string{"EchoBot"}, Dial: dial})
+		// This server answers nothing after client ready until the client
+		// stops: no stored IMs asked for, or each Logout would wait
+		// offlineWait for them.
+		sess := signOn(t, srv, "LabAlice", "alicepw1", m, bos.Options{Buddies: []string{"EchoBot"}, Dial: dial, LeaveStoredIMs: true})
 		logout(t, sess)
 		if _, err := srv.WaitClosed(t.Context(), "LabAlice"); err != nil {
 			t.Fatal(err)
