@@ -72,7 +72,7 @@ func blockOrUnblock(x *call, block bool) (*Result, error) {
 func editNames(x *call, key string, add bool) (*Result, error) {
 	name, extra, err := x.nameAndRest()
 	if err == nil && extra != "" {
-		err = fmt.Errorf("unexpected %q after the name (%s)", extra, x.usage())
+		err = usagef("unexpected %q after the name (%s)", Clip(extra), x.usage())
 	}
 	if err != nil {
 		return nil, err

@@ -50,3 +50,22 @@ func TestRunOffline(t *testing.T) {
 		t.Errorf("blocked = %+v, %v", r, err)
 	}
 }
+
+// Text after the one name is a usage error whichever privacy list the
+// command edits, as it is for block and unblock.
+func TestPrivacyListExtraIsUsage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	cfg, err := config.Load(config.Options{Path: path, Env: func(string) (string, bool) { return "", false }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []*client.Command{client.CmdBlock, client.CmdUnblock, client.CmdAllow, client.CmdDisallow} {
+		_, err := client.RunOffline(t.Context(), cfg, "LabAlice", cmd, []string{"LabBob", "now"}, time.Now)
+		if !errors.As(err, new(*client.UsageError)) || client.FailureOf(err) != client.FailureUsage {
+			t.Errorf("%s LabBob now: %v, want a usage error", cmd.Name, err)
+		}
+	}
+	if len(cfg.Blocked) != 0 || len(cfg.Allowed) != 0 {
+		t.Errorf("lists changed: blocked %v, allowed %v", cfg.Blocked, cfg.Allowed)
+	}
+}
