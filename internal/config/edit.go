@@ -121,17 +121,7 @@ func (c *Config) setText(key, what, text string) error {
 	if len(text) > limits.DefaultProfile {
 		return &limits.TooLongError{What: what, Len: len(text), Limit: limits.DefaultProfile}
 	}
-	return c.edit(func(d *document, s *fileSettings) (bool, error) {
-		if text == "" {
-			d.text.deleteKey(key)
-			return d.delete(key), nil
-		}
-		changed := d.setString(key, text)
-		if changed {
-			d.text.setKey(key, d.lookup(key))
-		}
-		return changed, nil
-	})
+	return c.setScalar(key, text)
 }
 
 // edit reads the file afresh, lets change edit its node tree, and writes the

@@ -120,17 +120,11 @@ func (c *Config) SetPrivacy(mode string) error {
 	if !slices.Contains(PrivacyModes, mode) {
 		return &SettingError{Key: KeyPrivacy, Value: mode, Reason: "is not a privacy mode (want one of " + strings.Join(PrivacyModes, ", ") + ")"}
 	}
-	err := c.edit(func(d *document, _ *fileSettings) (bool, error) {
-		changed := d.setString(KeyPrivacy, mode)
-		if changed {
-			d.text.setKey(KeyPrivacy, d.lookup(KeyPrivacy))
-		}
-		return changed, nil
-	})
-	if err == nil {
-		c.Privacy = mode
+	if err := c.setScalar(KeyPrivacy, mode); err != nil {
+		return err
 	}
-	return err
+	c.Privacy = mode
+	return nil
 }
 
 func checkListKey(key string) error {
