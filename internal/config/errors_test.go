@@ -47,13 +47,13 @@ func TestEveryErrorIsASettingsError(t *testing.T) {
 	}
 }
 
-// TestScreenNameRulesLiveInOscar: config checks screen names with oscar's
-// rules and does not offer them again (no screenname.Validate,
-// NormalizeScreenName or limits): callers take them from oscar or bos.
-func TestScreenNameRulesLiveInOscar(t *testing.T) {
+// TestScreenNameRulesLiveInScreenname: config checks screen names with
+// package screenname's rules and does not offer them again (no Validate,
+// Normalize or limits of its own): callers take them from screenname.
+func TestScreenNameRulesLiveInScreenname(t *testing.T) {
 	for _, name := range exportedNames(t) {
 		if strings.Contains(name, "ScreenName") && name != "KeyScreenName" {
-			t.Errorf("config exports %s: screen-name rules belong to oscar", name)
+			t.Errorf("config exports %s: screen-name rules belong to package screenname", name)
 		}
 	}
 }

@@ -42,7 +42,7 @@ func (c *Config) validatePrivacy(path string) error {
 
 // AddNames adds names to the blocked or allowed list (key KeyBlocked or
 // KeyAllowed), creating the key as a flow list when missing. Names already
-// there (compared with NormalizeScreenName) are returned in already. The
+// there (compared with screenname.Normalize) are returned in already. The
 // file is not touched when nothing is added; an invalid name is a
 // *screenname.Error and nothing is written.
 func (c *Config) AddNames(key string, names []string) (added, already []string, err error) {
