@@ -28,15 +28,6 @@ type pipeRoom struct {
 
 	mu     sync.Mutex
 	frames []pipeFrame
-	fw     *oscar.FrameWriter
-}
-
-// push sends m to the client, as the room would unasked.
-func (p *pipeRoom) push(m oscar.Message) error {
-	p.mu.Lock()
-	fw := p.fw
-	p.mu.Unlock()
-	return fw.WriteMessage(0, m)
 }
 
 type pipeFrame struct {
@@ -48,9 +39,6 @@ type pipeFrame struct {
 func (p *pipeRoom) serve(t *testing.T, nc net.Conn, class oscar.RateClass) {
 	defer nc.Close()
 	fr, fw := oscar.NewFrameReader(nc), oscar.NewFrameWriter(nc, 100)
-	p.mu.Lock()
-	p.fw = fw
-	p.mu.Unlock()
 	tlvs := oscar.AppendTLVString(nil, oscar.RoomTLVName, "Pipe")
 	if p.maxMsg != 0 {
 		tlvs = oscar.AppendTLVUint16(tlvs, oscar.RoomTLVMaxMessageLen, p.maxMsg)

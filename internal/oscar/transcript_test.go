@@ -120,7 +120,6 @@ func distinct(bs [][]byte) [][]byte {
 }
 
 func fromServer(c captured) bool { return c.Dir == 's' }
-func fromClient(c captured) bool { return c.Dir == 'c' }
 
 // body is what every typed SNAC body in this package has.
 type body interface {
