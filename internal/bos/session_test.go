@@ -440,6 +440,12 @@ func TestAwayAutoReply(t *testing.T) {
 	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{AutoReply: true, Away: "at lunch"})
 	b := signOn(t, srv, "labbob", "bobpass22", login.FLAP, bos.Options{AutoReply: true})
 	nextEvent[*bos.SignedOn](t, a)
+	// Signed on is said once 01,02 is sent; the server takes Alice for
+	// online only once it has read it, on her connection, while Bob's IM
+	// comes on his: wait for that, or under load the IM finds her offline.
+	if err := srv.WaitOnline(t.Context(), "LabAlice"); err != nil {
+		t.Fatal(err)
+	}
 	for _, text := range []string{"hi", "still there?"} {
 		if err := b.SendIM(t.Context(), "LabAlice", text); err != nil {
 			t.Fatal(err)
