@@ -34,12 +34,13 @@ import (
 	"github.com/aim-oscar/aim/internal/secret"
 )
 
-// Defaults for zero Options fields.
+// Defaults for zero Options fields: the connection's are flapconn's, as
+// chat's are, so the two kinds of connection cannot drift apart.
 const (
-	DefaultStepTimeout  = 20 * time.Second
-	DefaultKeepalive    = 60 * time.Second
+	DefaultStepTimeout  = flapconn.DefaultStepTimeout
+	DefaultKeepalive    = flapconn.DefaultKeepalive
 	DefaultProbeAfter   = 3 * time.Minute
-	DefaultQueueSize    = 1024
+	DefaultQueueSize    = flapconn.DefaultQueueSize
 	DefaultEventBuffer  = 64
 	DefaultMaxMessage   = limits.DefaultMaxMessage
 	DefaultProfileLimit = limits.DefaultProfile
