@@ -53,16 +53,33 @@ that they were not blocked.`,
 }
 
 func newAllowCmd(f *factory) *cobra.Command {
-	return newPrivacyListCmd(f, client.CmdAllow, "Put users on the allowed list",
-		`Put screen names on the allowed list (the config file's allowed key), the
-only users who can see and message you with privacy allow-permit. Unless
-the config file sets privacy, it is set to allow-permit.`,
+	return newPrivacyListCmd(f, client.CmdAllow, "Let users through: put them on the allowed list",
+		`Let screen names through, as unblock does, in the words of the allowed
+list (the config file's allowed key): the privacy mode decides how.
+
+  allow-permit   they go on the allowed list
+  (none set)     the mode becomes allow-permit, with them added to the
+                 allowed list: only the users on it get through
+  block-all      the mode becomes allow-permit with only them allowed
+  allow-buddies  for a user who is not a buddy, the mode becomes
+                 allow-permit with your buddies and them allowed
+  block-deny     they are taken off the blocked list
+  allow-all      everyone gets through already
+
+Each result says which mode is in force, or that they were allowed
+already.`,
 		"  aim allow LabBob \"Lab Carol\"")
 }
 
 func newDisallowCmd(f *factory) *cobra.Command {
-	return newPrivacyListCmd(f, client.CmdDisallow, "Take users off the allowed list",
-		"Take screen names off the allowed list; a name not on it is said so.",
+	return newPrivacyListCmd(f, client.CmdDisallow, "Stop users: take them off the allowed list",
+		`Stop screen names, as block does, in the words of the allowed list:
+under allow-permit they are taken off the allowed list ("not on the
+allowed list" when they were not on it); under allow-buddies a buddy
+makes the mode allow-permit with your other buddies allowed; under
+block-deny, allow-all or no mode set they go on the blocked list (the
+mode becomes block-deny); block-all stops everyone already. Each result
+says which mode is in force. Your own screen name is refused.`,
 		"  aim disallow LabBob")
 }
 

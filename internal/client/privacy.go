@@ -19,17 +19,17 @@ var (
 		Complete: CompleteBuddy, Online: true, Offline: true, run: moveBuddy}
 	CmdBlock = &Command{Name: nameBlock, Args: "NAME", Help: "block a user: they cannot see you or message you\n(the privacy mode changes as needed, and says so)",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
-		run: eachOr(func(x *call) (*Result, error) { return blockOrUnblock(x, true) }, false, true)}
+		run: eachOr(func(x *call) (*Result, error) { return privacyEdit(x, nameBlock) }, false, true)}
 	CmdUnblock = &Command{Name: nameUnblock, Args: "NAME", Help: "let a blocked user see you and message you again",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
-		run: eachOr(func(x *call) (*Result, error) { return blockOrUnblock(x, false) }, false, true)}
+		run: eachOr(func(x *call) (*Result, error) { return privacyEdit(x, nameUnblock) }, false, true)}
 	CmdBlocked = &Command{Name: "blocked", Help: "list the blocked and allowed users and the privacy mode", Offline: true, run: listBlocked}
-	CmdAllow   = &Command{Name: "allow", Args: "NAME", Help: "put a user on the allowed list (privacy allow-permit)",
+	CmdAllow   = &Command{Name: nameAllow, Args: "NAME", Help: "let a user through: on the allowed list under allow-permit\n(with no mode set it becomes allow-permit; the mode changes as needed, and says so)",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
-		run: eachOr(func(x *call) (*Result, error) { return editNames(x, config.KeyAllowed, true) }, false, true)}
-	CmdDisallow = &Command{Name: "disallow", Args: "NAME", Help: "take a user off the allowed list",
+		run: eachOr(func(x *call) (*Result, error) { return privacyEdit(x, nameAllow) }, false, true)}
+	CmdDisallow = &Command{Name: nameDisallow, Args: "NAME", Help: "stop a user: off the allowed list under allow-permit, else as block does",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
-		run: eachOr(func(x *call) (*Result, error) { return editNames(x, config.KeyAllowed, false) }, false, true)}
+		run: eachOr(func(x *call) (*Result, error) { return privacyEdit(x, nameDisallow) }, false, true)}
 	CmdPrivacy = &Command{Name: "privacy", Args: "MODE", Help: "who may see you and message you: " + strings.Join(config.PrivacyModes, ", "),
 		Online: true, Offline: true, run: setPrivacy}
 )
@@ -40,9 +40,9 @@ var ErrBlockSelf = errors.New("you cannot block yourself")
 // errNoConfig answers a privacy command when the session has no config file.
 var errNoConfig = errors.New("no config file to keep it in")
 
-// blockOrUnblock runs Block or Unblock on the config file, then syncs
-// the change with the server (not offline).
-func blockOrUnblock(x *call, block bool) (*Result, error) {
+// privacyEdit runs Block, Unblock, Allow or Disallow (command) on the
+// config file, then syncs the change with the server (not offline).
+func privacyEdit(x *call, command string) (*Result, error) {
 	name, extra, err := x.nameAndRest()
 	if err == nil && extra != "" {
 		err = usagef("unexpected %q after the name (%s)", Clip(extra), x.usage())
@@ -57,64 +57,9 @@ func blockOrUnblock(x *call, block bool) (*Result, error) {
 	if cfg == nil {
 		return &Result{Name: name}, errNoConfig
 	}
-	var r *Result
-	if block {
-		r, err = Block(cfg, x.c.opts.ScreenName, name)
-	} else {
-		r, err = Unblock(cfg, name)
-	}
+	r, err := editPrivacy(cfg, command, x.c.opts.ScreenName, name)
 	if err != nil {
 		return r, err
-	}
-	return r, x.c.privacyChanged(x)
-}
-
-func editNames(x *call, key string, add bool) (*Result, error) {
-	name, extra, err := x.nameAndRest()
-	if err == nil && extra != "" {
-		err = usagef("unexpected %q after the name (%s)", Clip(extra), x.usage())
-	}
-	if err != nil {
-		return nil, err
-	}
-	r := &Result{Name: name}
-	if err := screenname.Validate(name); err != nil {
-		return r, err
-	}
-	cfg := x.c.opts.Config
-	if cfg == nil {
-		return r, errNoConfig
-	}
-	list := map[string]string{config.KeyBlocked: "blocked", config.KeyAllowed: "allowed"}[key]
-	if add {
-		_, already, err := cfg.AddNames(key, []string{name})
-		if err != nil {
-			return r, err
-		}
-		r.Summary = fmt.Sprintf("%s: %s", list, name)
-		if len(already) > 0 {
-			r.Summary = fmt.Sprintf("%s was %s already", name, list)
-		}
-		// A block list does nothing while the mode allows everyone.
-		if cfg.Privacy == "" {
-			mode := config.PrivacyBlockDeny
-			if key == config.KeyAllowed {
-				mode = config.PrivacyAllowPermit
-			}
-			if err := cfg.SetPrivacy(mode); err != nil {
-				return r, err
-			}
-			r.Summary += " (privacy " + mode + ")"
-		}
-	} else {
-		_, missing, err := cfg.RemoveNames(key, []string{name})
-		if err != nil {
-			return r, err
-		}
-		r.Summary = fmt.Sprintf("no longer %s: %s", list, name)
-		if len(missing) > 0 {
-			r.Summary = fmt.Sprintf("%s was not %s", name, list)
-		}
 	}
 	return r, x.c.privacyChanged(x)
 }
