@@ -307,7 +307,7 @@ func TestOneSessionManyProcesses(t *testing.T) {
 	again := env.startSession(t, "alicepw1", "login", "--json", "--no-input")
 	again.waitLine(t, `"type":"signed_on"`)
 	// In text, a send through the session reads like one that signs on.
-	if code, stdout, stderr := env.run(t, "send", "EchoBot", "after the kill"); code != 0 || !strings.Contains(stdout, "sent to EchoBot") {
+	if code, stdout, stderr := env.run(t, "send", "EchoBot", "after the kill"); code != 0 || !strings.Contains(stdout, "-> EchoBot: ") {
 		t.Errorf("send after the kill: exit %d %s %s", code, stdout, stderr)
 	}
 	if code, _, stderr := env.run(t, "logout"); code != 0 {
@@ -589,7 +589,7 @@ func TestChatIsTheSession(t *testing.T) {
 		t.Errorf("login beside aim chat: exit %d, want %d: %s", code, exitRunning, errOut)
 	}
 	setenv(t, "AIM_PASSWORD", "")
-	if code, out, errOut := runCLI(t, "", "send", "EchoBot", "from beside the room"); code != 0 || !strings.Contains(out, "sent to EchoBot") {
+	if code, out, errOut := runCLI(t, "", "send", "EchoBot", "from beside the room"); code != 0 || !strings.Contains(out, "-> EchoBot: ") {
 		t.Errorf("send: exit %d %s %s", code, out, errOut)
 	}
 	if code, out, errOut := runCLI(t, "", "logout"); code != 0 {

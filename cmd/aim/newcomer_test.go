@@ -355,7 +355,7 @@ func TestInterruptWithQueuedMessages(t *testing.T) {
 	for i := 1; i <= n; i++ {
 		fmt.Fprintf(pw, "send EchoBot queued %d\n", i)
 	}
-	out.waitFor(t, "sent to EchoBot")
+	out.waitFor(t, "-> EchoBot: ")
 	interrupt()
 	select {
 	case c := <-code:

@@ -383,7 +383,7 @@ func TestSend(t *testing.T) {
 	cliEnv(t, srv, "alicepw1")
 	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 
-	if code, out, stderr := runCLI(t, "", "send", "EchoBot", "hello", "there"); code != 0 || !strings.Contains(out, "sent to EchoBot") {
+	if code, out, stderr := runCLI(t, "", "send", "EchoBot", "hello", "there"); code != 0 || !strings.Contains(out, "-> EchoBot: ") {
 		t.Errorf("send: exit %d, out %q, err %q", code, out, stderr)
 	}
 	if code, out, _ := runCLI(t, "from stdin\n", "send", "EchoBot", "--json"); code != 0 || !strings.Contains(out, `"ok":true`) {

@@ -19,6 +19,7 @@ import (
 	"github.com/aim-oscar/aim/internal/buddylist"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/history"
+	"github.com/aim-oscar/aim/internal/htmltext"
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/secret"
 	"github.com/aim-oscar/aim/internal/wiretrace"
@@ -569,7 +570,8 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 	if sendErr != nil {
 		return nil, sendError(to, sendErr)
 	}
-	r := &Result{Command: CmdSend.Name, OK: true, To: to, Delivery: d.String(), Summary: sentSummary(to, d.String())}
+	r := &Result{Command: CmdSend.Name, OK: true, To: to, Delivery: d.String(), Text: htmltext.Plain(text)}
+	r.Summary = sentSummary(to, r.Delivery, r.Text)
 	Stamp(r, now())
 	if warn == nil {
 		warn = func(error) {}

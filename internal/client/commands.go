@@ -549,8 +549,8 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Result{To: name}
 	body := x.body(text, html)
+	r := &Result{To: name, Text: htmltext.Plain(body)}
 	own := sentIM(x.c.self(), name, body, auto, x.c.opts.Now())
 	p, err := x.sess.QueueIM(name, body, auto)
 	if err != nil {
@@ -565,7 +565,7 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 		} else {
 			err = p.Wait(ctx)
 		}
-		r.Summary = sentSummary(name, d.String())
+		r.Summary = sentSummary(name, d.String(), r.Text)
 		if err == nil {
 			r.Delivery = d.String()
 			x.c.history.Record(own)

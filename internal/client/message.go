@@ -89,13 +89,21 @@ type StorageFullError struct {
 func (e *StorageFullError) Error() string { return "the server's storage for " + e.Name + " is full" }
 func (e *StorageFullError) Unwrap() error { return e.Err }
 
-// sentSummary says what became of an IM to to that the server accepted,
-// given its delivery (bos.Delivery's words, as in Result.Delivery).
-func sentSummary(to, delivery string) string {
+// sentSummary shows an IM to to that the server accepted, given its
+// delivery (bos.Delivery's words, as in Result.Delivery) and its text as
+// plain text: "-> to: text", as a message from them shows "to: text".
+// Without the text (a result from an older session) it says where it
+// went.
+func sentSummary(to, delivery, text string) string {
+	prefix := "-> " + to
 	if delivery == bos.Stored.String() {
-		return to + " is offline; the server keeps it for their next signon"
+		prefix += " (offline; the server keeps it for their next signon)"
 	}
-	return "sent to " + to
+	if text == "" {
+		return prefix
+	}
+	prefix += ": "
+	return prefix + indentContinuation(text, len(prefix)+stampWidth)
 }
 
 // sendError is err, an IM to to that failed, in a person's words.

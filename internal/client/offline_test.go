@@ -62,7 +62,7 @@ func TestOfflineIMEndToEnd(t *testing.T) {
 					}
 					return
 				}
-				if err != nil || r.Delivery != "stored" || r.Summary != "Lab Bob is offline; the server keeps it for their next signon" {
+				if err != nil || r.Delivery != "stored" || r.Summary != "-> Lab Bob (offline; the server keeps it for their next signon): while you were out <3" {
 					t.Fatalf("send: %+v, %v; want stored", r, err)
 				}
 				if _, err := client.Send(t.Context(), alice, "Lab Bob", "only if on", time.Now, nil, true); !errors.As(err, new(*client.NotSignedOnError)) {

@@ -231,6 +231,7 @@ type Result struct {
 
 	To           string              `json:"to,omitempty"`            // send, autoreply
 	Delivery     string              `json:"delivery,omitempty"`      // send, autoreply: "delivered", or "stored" for their next signon
+	Text         string              `json:"text,omitempty"`          // send, autoreply, say: what you said, as plain text
 	Name         string              `json:"name,omitempty"`          // add, remove, move, info, warn, block, unblock, allow, disallow
 	Group        string              `json:"group,omitempty"`         // move
 	WarningLevel *int                `json:"warning_level,omitempty"` // info, warn: percent

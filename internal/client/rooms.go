@@ -475,17 +475,25 @@ func say(x *call) (*Result, error) {
 		return &Result{Room: name}, err
 	}
 	room, name := rr.current()
-	r := &Result{Room: name, Summary: "said in " + name}
+	body := x.body(text, false)
+	r := &Result{Room: name, Text: htmltext.Plain(body)}
+	r.Summary = saidSummary(name, r.Text)
 	if room == nil {
 		return r, fmt.Errorf("%s is being joined again; not sent", name)
 	}
-	body := x.body(text, false)
 	own := saidInRoom(x.c.self(), name, body, x.c.opts.Now())
 	if err := room.Say(x.ctx, body); err != nil {
 		return r, err
 	}
 	x.c.history.Record(own)
 	return r, nil
+}
+
+// saidSummary shows a line you said in room as a room shows the lines
+// of others: "[room] you: text".
+func saidSummary(room, text string) string {
+	prefix := "[" + room + "] you: "
+	return prefix + indentContinuation(text, len(prefix)+stampWidth)
 }
 
 func leaveRoom(x *call) (*Result, error) {

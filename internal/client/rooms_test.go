@@ -551,3 +551,46 @@ func TestAcceptUnknownRoom(t *testing.T) {
 		t.Errorf("the session ended: %v", k)
 	}
 }
+
+// TestOwnWordsShown (issue 22 item 5): what you say is shown as you said
+// it, like a line from someone else: "-> Lab Bob: text" for an IM, "[Room]
+// you: text" in a room, "invited X to Room"; the same words when the
+// result comes over the control socket, where Describe writes them.
+func TestOwnWordsShown(t *testing.T) {
+	srv := oscartest.NewServer(chatAccounts...)
+	t.Cleanup(srv.Close)
+	alice, aout := startTCP(t, srv, "LabAlice", nil)
+	startTCP(t, srv, "Lab Bob", nil)
+
+	words := func(r *client.Result) string {
+		t.Helper()
+		text := client.Text(r)[len("15:04:05 "):]
+		r.Summary = ""
+		b, err := client.JSON(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := client.DecodeOutput(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		client.Describe(back.(*client.Result))
+		if other := client.Text(back)[len("15:04:05 "):]; other != text {
+			t.Errorf("over the socket %q, here %q", other, text)
+		}
+		return text
+	}
+	if r := alice.Do(t.Context(), client.CmdSend, []string{"Lab Bob", "hi <there> &\nsecond line"}, true); !r.OK || words(r) != "-> Lab Bob: hi <there> &\n"+strings.Repeat(" ", len("15:04:05 -> Lab Bob: "))+"second line" {
+		t.Errorf("send: %q", client.Text(r))
+	}
+	exec(t, alice, "join Lab Lounge")
+	next(t, aout, resultOf("join"))
+	exec(t, alice, "say Lab Lounge héllo <b>")
+	if r := next(t, aout, resultOf("say")); !r.OK || words(r) != "[Lab Lounge] you: héllo <b>" {
+		t.Errorf("say: %q", client.Text(r))
+	}
+	exec(t, alice, `invite "Lab Bob" Lab Lounge`)
+	if r := next(t, aout, resultOf("invite")); !r.OK || words(r) != "invited Lab Bob to Lab Lounge" {
+		t.Errorf("invite: %q", client.Text(r))
+	}
+}

@@ -67,7 +67,7 @@ func statusSummary(r *Result) string {
 func Describe(r *Result) {
 	switch r.Command {
 	case CmdSend.Name, CmdSendHTML.Name, CmdAutoreply.Name:
-		r.Summary = sentSummary(r.To, r.Delivery)
+		r.Summary = sentSummary(r.To, r.Delivery, r.Text)
 	case CmdAdd.Name:
 		r.Summary = "added " + r.Name
 	case CmdRemove.Name:
@@ -90,9 +90,13 @@ func Describe(r *Result) {
 	case CmdJoin.Name:
 		r.Summary = "joined " + r.Room
 	case CmdSay.Name:
-		r.Summary = "said in " + r.Room
+		r.Summary = saidSummary(r.Room, r.Text)
 	case CmdLeave.Name:
 		r.Summary = "left " + r.Room
+	case CmdInvite.Name:
+		r.Summary = "invited " + r.To + " to " + r.Room
+	case CmdAccept.Name:
+		r.Summary = "joined " + r.Room
 	case CmdMembers.Name:
 		r.Summary = fmt.Sprintf("in %s: %s", r.Room, strings.Join(r.Members, ", "))
 	case CmdRooms.Name:
