@@ -1014,7 +1014,7 @@ func TestSendStored(t *testing.T) {
 	defer srv.Close()
 	cliEnv(t, srv, "alicepw1")
 	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
-	stored := "LabBob is offline; the server keeps it for their next signon"
+	stored := "-> LabBob (offline; the server keeps it for their next signon): "
 	check := func(how string, args ...string) {
 		t.Helper()
 		if code, out, stderr := runCLI(t, "", append([]string{"send"}, args...)...); code != 0 || !strings.Contains(out, stored) {
