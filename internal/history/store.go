@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -130,7 +129,7 @@ func (s *Store) Tail(convs []Conv, q Query) ([]Line, error) {
 		all = append(all, lines...)
 	}
 	if len(convs) > 1 {
-		sort.SliceStable(all, func(i, j int) bool { return all[i].Time.Before(all[j].Time) })
+		byTime(all)
 	}
 	if q.Limit > 0 && len(all) > q.Limit {
 		all = all[len(all)-q.Limit:]
@@ -218,13 +217,13 @@ func (s *Store) Grep(q Query) ([]Line, error) {
 		out = append(out, lines...)
 	}
 	if limit > 0 && len(out) > limit {
-		byTime := slices.Clone(out)
-		slices.SortStableFunc(byTime, func(a, b Line) int { return a.Time.Compare(b.Time) })
-		from := byTime[len(byTime)-limit].Time
+		sorted := slices.Clone(out)
+		byTime(sorted)
+		from := sorted[len(sorted)-limit].Time
 		// The newest limit lines, keeping the grouping; lines at the same
 		// instant as the oldest kept are kept from the newest back.
 		extra := 0
-		for _, l := range byTime[len(byTime)-limit:] {
+		for _, l := range sorted[len(sorted)-limit:] {
 			if l.Time.Equal(from) {
 				extra++
 			}
