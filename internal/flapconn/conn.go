@@ -417,10 +417,10 @@ func (c *Conn) readLoop() {
 				cause = c.migrate(m)
 			}
 		case oscar.ChannelSignon, oscar.ChannelKeepalive:
-		default:
-			c.logf("skipped a frame on unknown channel %v", f.Channel)
 		case oscar.ChannelSignoff:
 			cause = ClosedBy(f, c.opts.MultiConn)
+		default:
+			c.logf("skipped a frame on unknown channel %v", f.Channel)
 		}
 	}
 	close(c.readEnded)
