@@ -1,6 +1,7 @@
 package bos
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/aim-oscar/aim/internal/buddylist"
@@ -106,6 +107,9 @@ func (s *Session) signon(sg *flapconn.Signon) error {
 	}
 	// The replies, in any order.
 	if err := sg.Expect("waiting for the signon replies", replies); err != nil {
+		if s.first != nil { // the IM went out in this flight: it may have arrived
+			return fmt.Errorf("%w: %w", ErrUnanswered, err)
+		}
 		return err
 	}
 	s.setSelf(&self.Info)

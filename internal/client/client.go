@@ -546,6 +546,9 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 	sessCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sess, err := connect(sessCtx, a, false)
+	if errors.Is(err, bos.ErrUnanswered) { // the signon failed after the IM went out in its flight
+		return nil, sendError(to, err)
+	}
 	if err != nil {
 		return nil, err
 	}

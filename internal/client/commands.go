@@ -574,8 +574,6 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 		case err == nil:
 		case errors.Is(err, bos.ErrUnanswered) && ctx.Err() != nil:
 			return r, ErrUnconfirmed
-		case errors.Is(err, bos.ErrUnanswered): // written, then the connection was lost
-			return r, ErrLostUnconfirmed
 		case ctx.Err() == nil:
 		case errors.Is(err, context.Canceled), errors.Is(err, bos.ErrClosed):
 			x.c.unsent.Add(1)

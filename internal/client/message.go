@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -110,6 +111,8 @@ func sentSummary(to, delivery, text string) string {
 func sendError(to string, err error) error {
 	var refused *bos.RequestError
 	switch {
+	case errors.Is(err, bos.ErrUnanswered) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded):
+		return ErrLostUnconfirmed // written, then the connection ended, not the wait
 	case errors.As(err, &refused) && refused.StorageFull():
 		return &StorageFullError{Name: to, Err: err}
 	case errors.As(err, &refused) && refused.RecipientOffline():
