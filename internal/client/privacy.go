@@ -24,10 +24,10 @@ var (
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
 		run: eachOr(func(x *call) (*Result, error) { return privacyEdit(x, nameUnblock) }, false, true)}
 	CmdBlocked = &Command{Name: "blocked", Help: "list the blocked and allowed users and the privacy mode", Offline: true, run: listBlocked}
-	CmdAllow   = &Command{Name: nameAllow, Args: "NAME", Help: "let a user through: on the allowed list under allow-permit\n(with no mode set it becomes allow-permit; the mode changes as needed, and says so)",
+	CmdAllow   = &Command{Name: nameAllow, Args: "NAME", Help: "let a user through: on the allowed list under allow-permit\n(sets allow-permit if no mode is set, and says the mode)",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
 		run: eachOr(func(x *call) (*Result, error) { return privacyEdit(x, nameAllow) }, false, true)}
-	CmdDisallow = &Command{Name: nameDisallow, Args: "NAME", Help: "stop a user: off the allowed list under allow-permit, else as block does",
+	CmdDisallow = &Command{Name: nameDisallow, Args: "NAME", Help: "stop a user: off the allowed list, or as block does",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
 		run: eachOr(func(x *call) (*Result, error) { return privacyEdit(x, nameDisallow) }, false, true)}
 	CmdPrivacy = &Command{Name: "privacy", Args: "MODE", Help: "who may see you and message you: " + strings.Join(config.PrivacyModes, ", "),
