@@ -425,7 +425,7 @@ func joinRoom(x *call) (*Result, error) {
 	r := &Result{Room: name}
 	if found := x.c.rooms.find(name); found != nil {
 		_, r.Room = found.current()
-		r.Summary = "already in " + r.Room
+		r.Summary, r.Unchanged = "already in "+r.Room, true
 		return r, nil
 	}
 	ref, err := x.c.rooms.lookup(x.ctx, x.sess, chat.ExchangeUser, name)
@@ -438,7 +438,7 @@ func joinRoom(x *call) (*Result, error) {
 	}
 	r.Room, r.Summary = joined, "joined "+joined
 	if already {
-		r.Summary = "already in " + joined
+		r.Summary, r.Unchanged = "already in "+joined, true
 	}
 	return r, nil
 }
@@ -581,7 +581,7 @@ func accept(x *call) (*Result, error) {
 	}
 	r.Room, r.Summary = name, "joined "+name+" (invited by "+inv.From+")"
 	if already {
-		r.Summary = "already in " + name
+		r.Summary, r.Unchanged = "already in "+name, true
 	}
 	return r, nil
 }

@@ -89,6 +89,9 @@ func Describe(r *Result) {
 		}
 	case CmdJoin.Name:
 		r.Summary = "joined " + r.Room
+		if r.Unchanged {
+			r.Summary = "already in " + r.Room
+		}
 	case CmdSay.Name:
 		r.Summary = saidSummary(r.Room, r.Text)
 	case CmdLeave.Name:
@@ -97,6 +100,9 @@ func Describe(r *Result) {
 		r.Summary = "invited " + r.To + " to " + r.Room
 	case CmdAccept.Name:
 		r.Summary = "joined " + r.Room
+		if r.Unchanged {
+			r.Summary = "already in " + r.Room
+		}
 	case CmdMembers.Name:
 		r.Summary = fmt.Sprintf("in %s: %s", r.Room, strings.Join(r.Members, ", "))
 	case CmdRooms.Name:

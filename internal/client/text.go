@@ -23,9 +23,19 @@ func Text(o Output) string {
 // they can act on. The server changing its rate limits (at signon, after
 // each warning) or clearing a rate alert is for programs: JSON has every
 // output.
+//
+// A room joined or left says so itself (chat_joined with who is there,
+// chat_left): the result of the join, accept or leave that did it would
+// say it twice. A join that had nothing to do ("already in") is shown.
 func Shown(o Output) bool {
-	if r, ok := o.(*Rate); ok {
-		return r.Code != bos.RateChanged.String() && r.Code != bos.RateClear.String()
+	switch e := o.(type) {
+	case *Rate:
+		return e.Code != bos.RateChanged.String() && e.Code != bos.RateClear.String()
+	case *Result:
+		switch e.Command {
+		case CmdJoin.Name, CmdAccept.Name, CmdLeave.Name:
+			return !e.OK || e.Unchanged
+		}
 	}
 	return true
 }
@@ -79,17 +89,18 @@ func text(o Output) string {
 		}
 		return fmt.Sprintf("you were warned %s: your warning level is now %d%%", by, e.WarningLevel)
 	case *Rate:
+		// The class is the server's word: --debug's trace has it.
 		switch e.Code {
 		case bos.RateWarning.String():
-			return fmt.Sprintf("rate limit warning (class %d): sending slower%s", e.Class, nextIn(e.WaitMS))
+			return "sending too fast: the server asks to slow down; sending slower" + nextIn(e.WaitMS)
 		case bos.RateLimited.String():
-			return fmt.Sprintf("rate limited (class %d): the server is dropping requests; sending slower%s", e.Class, nextIn(e.WaitMS))
+			return "sending too fast: the server is dropping what aim sends; sending slower" + nextIn(e.WaitMS)
 		case bos.RateClear.String():
-			return fmt.Sprintf("rate limit clear (class %d)", e.Class)
+			return "sending at full speed again"
 		case bos.RateChanged.String():
-			return fmt.Sprintf("rate limits changed (class %d)", e.Class)
+			return "the server changed how fast aim may send"
 		}
-		return fmt.Sprintf("rate limit %s (class %d)", e.Code, e.Class)
+		return "the server's limit on how fast aim may send: " + e.Code
 	case *ServerError:
 		return fmt.Sprintf("server error %s: %s", e.SNAC, e.Message)
 	case *ServerMessage:
@@ -136,16 +147,31 @@ func text(o Output) string {
 		return "buddy list changed in another session: " + changesText(e.Changes)
 	case *Result:
 		switch {
-		case e.Error != "" && e.Line != "":
-			return fmt.Sprintf("error: %s: %s", Clip(e.Line), e.Error)
 		case e.Error != "":
-			return "error: " + e.Error
+			return "error: " + resultError(e)
 		case e.Summary == "":
 			return "ok: " + e.Line
 		}
 		return e.Summary
 	}
 	return fmt.Sprintf("%s event", o.Kind())
+}
+
+// resultError is a failed command's error for people. Most errors name
+// what they are about ("LabCarol is not signed on"); one that does not
+// (a command's answer that comes later, after other lines) is preceded by
+// the command and what it was for, never by the whole line typed.
+func resultError(e *Result) string {
+	what := e.To
+	for _, s := range []string{e.Name, e.Room} {
+		if what == "" {
+			what = s
+		}
+	}
+	if what == "" || e.Command == "" || strings.Contains(strings.ToLower(e.Error), strings.ToLower(what)) {
+		return e.Error
+	}
+	return e.Command + " " + what + ": " + e.Error
 }
 
 func buddyText(e *BuddyOnline) string {
