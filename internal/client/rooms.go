@@ -346,7 +346,10 @@ func (m *rooms) rejoin(r *roomRun, old *bos.Session, bosEnded bool) (*chat.Room,
 			return nil, nil, r.ctx.Err()
 		}
 		if d := m.c.opts.Debug; d != nil {
-			fmt.Fprintf(d, "debug joining %s again (attempt %d): %v\n", r.name, attempt, err)
+			// through wiretrace: its lock keeps the line whole among the
+			// connections' trace lines on the same writer
+			_, logf := wiretrace.New(d)
+			logf("joining %s again (attempt %d): %v", r.name, attempt, err)
 		}
 	}
 }
