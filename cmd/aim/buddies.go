@@ -76,7 +76,7 @@ tells the server.`,
 		},
 	}
 	cmd.Flags().StringVarP(&group, "group", "g", config.DefaultGroup, "add to group `NAME`")
-	addNoSessionFlag(cmd, &noSession)
+	addNoSessionEditFlag(cmd, &noSession)
 	return cmd
 }
 

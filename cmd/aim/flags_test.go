@@ -136,3 +136,29 @@ func TestEverySettingOnTheCommandLine(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagHelpAndHints (issue 22 item 15): help names a flag's value once
+// (--auth flap|md5, not again in its text), --no-session says what it does
+// for that command, completion has examples, and an unknown flag gets the
+// closest one, or for a password where aim takes one.
+func TestFlagHelpAndHints(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args    []string
+		code    int
+		want    string
+		notWant string
+	}{
+		{[]string{"login", "--help"}, 0, "--auth flap|md5", "(flap|md5"},
+		{[]string{"send", "--help"}, 0, "--no-session", "edit the"},
+		{[]string{"completion", "--help"}, 0, "aim completion bash > ", ""},
+		{[]string{"login", "--sever", "x"}, exitUsage, "did you mean --server?", ""},
+		{[]string{"send", "--password", "x", "LabBob", "hi"}, exitUsage, "AIM_PASSWORD", "did you mean"},
+	} {
+		code, out, errOut := runCLI(t, "", tt.args...)
+		all := out + errOut
+		if code != tt.code || !strings.Contains(all, tt.want) || (tt.notWant != "" && strings.Contains(all, tt.notWant)) {
+			t.Errorf("aim %v: exit %d, want %d with %q and not %q:\n%s", tt.args, code, tt.code, tt.want, tt.notWant, all)
+		}
+	}
+}

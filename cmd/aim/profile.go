@@ -84,7 +84,7 @@ the screen name, its session goes away (or comes back) at once
 func setTextCmd(cmd *cobra.Command, opts *setTextOptions, runF func(*setTextOptions) error) *cobra.Command {
 	cmd.Flags().StringVarP(&opts.File, "file", "f", "", "read the text from `FILE` (- for standard input)")
 	cmd.Flags().BoolVar(&opts.Clear, "clear", false, "remove the "+opts.What)
-	addNoSessionFlag(cmd, &opts.NoSession)
+	addNoSessionEditFlag(cmd, &opts.NoSession)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		sources := 0
 		for _, given := range []bool{len(args) > 0, opts.File != "", opts.Clear} {

@@ -173,7 +173,7 @@ status, events and logout go through it (no password, no second signon).`,
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err: err} })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &usageError{err: flagError(cmd, err)} })
 	root.SetVersionTemplate("{{.Version}}\n")
 
 	pf := root.PersistentFlags()
@@ -198,7 +198,61 @@ status, events and logout go through it (no password, no second signon).`,
 		newHistoryCmd(f, nil),
 		newBlockCmd(f), newUnblockCmd(f), newBlockedCmd(f), newAllowCmd(f), newDisallowCmd(f), newPrivacyCmd(f),
 	)
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = `  mkdir -p ~/.local/share/bash-completion/completions
+  aim completion bash > ~/.local/share/bash-completion/completions/aim   # bash (with bash-completion)
+  aim completion zsh > "${fpath[1]}/_aim"                                # zsh (compinit on)
+  mkdir -p ~/.config/fish/completions
+  aim completion fish > ~/.config/fish/completions/aim.fish              # fish`
+		}
+	}
 	return root
+}
+
+// flagError says what an unknown flag may have meant: the closest flag
+// of cmd (--sever: --server), or, for a password, where aim takes one.
+func flagError(cmd *cobra.Command, err error) error {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return err
+	}
+	if strings.HasPrefix(name, "pass") && !strings.Contains(name, "command") {
+		return fmt.Errorf("%w (aim takes no password on the command line, where others can see it: set AIM_PASSWORD, or password_command in the config file, or give --password-command)", err)
+	}
+	best, bestD := "", 3 // a suggestion is at most 2 edits away
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if d := editDistance(name, f.Name); d < bestD && !f.Hidden {
+			best, bestD = f.Name, d
+		}
+	})
+	if best == "" {
+		return err
+	}
+	return fmt.Errorf("%w (did you mean --%s?)", err, best)
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	row := make([]int, len(b)+1)
+	for j := range row {
+		row[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		prev := row[0]
+		row[0] = i
+		for j := 1; j <= len(b); j++ {
+			cur := row[j]
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			row[j] = min(row[j]+1, row[j-1]+1, prev+cost)
+			prev = cur
+		}
+	}
+	return row[len(b)]
 }
 
 // completeBuddies is shell completion of screen names (aim send <TAB>)

@@ -42,7 +42,7 @@ func newTableCmd(f *factory, d tableCmd) *cobra.Command {
 			return runLists(cmd.Context(), f, d.Command, noSession, lists, nil)
 		},
 	}
-	addNoSessionFlag(cmd, &noSession)
+	addNoSessionEditFlag(cmd, &noSession)
 	return cmd
 }
 

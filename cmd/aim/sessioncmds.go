@@ -245,9 +245,16 @@ func addNoSessionNoop(cmd *cobra.Command) *cobra.Command {
 	return cmd
 }
 
-// addNoSessionFlag adds --no-session.
+// addNoSessionFlag adds --no-session to a command that signs on of its
+// own without a session.
 func addNoSessionFlag(cmd *cobra.Command, v *bool) {
-	cmd.Flags().BoolVar(v, "no-session", false, "do not use the running session: sign on (or edit the file) as if there were none")
+	cmd.Flags().BoolVar(v, "no-session", false, "do not use the running session: sign on as if there were none")
+}
+
+// addNoSessionEditFlag adds --no-session to a command that, without a
+// session, edits the config file.
+func addNoSessionEditFlag(cmd *cobra.Command, v *bool) {
+	cmd.Flags().BoolVar(v, "no-session", false, "do not use the running session: edit the config file as if there were none")
 }
 
 func runInfo(ctx context.Context, opts *infoOptions) error {

@@ -125,9 +125,6 @@ func AddFlag(fs *pflag.FlagSet, key, usage string) {
 	}
 	if usage == "" {
 		var where []string
-		if s.Arg != "" {
-			where = append(where, "`"+s.Arg+"`") // pflag shows it as the value's name
-		}
 		if s.Env != "" {
 			where = append(where, "or "+s.Env+", "+s.Key+" in the config file")
 		}
@@ -141,9 +138,28 @@ func AddFlag(fs *pflag.FlagSet, key, usage string) {
 		def, _ := ParseBool(s.Default)
 		BoolFlag(fs, s.Flag, def, usage)
 	default:
-		fs.String(s.Flag, "", usage)
+		// The value's name in help is the type's (argString), not a
+		// `word` in the usage, which pflag would also leave in the text.
+		v := &argString{arg: s.Arg}
+		if v.arg == "" {
+			v.arg = "string"
+		}
+		fs.Var(v, s.Flag, usage)
 	}
 }
+
+// argString is a string flag whose value help names arg ("--auth
+// flap|md5"): pflag names a value by its type when the usage has no
+// `word`.
+type argString struct {
+	arg string
+	v   string
+}
+
+// Set, String and Type make an argString a pflag.Value.
+func (a *argString) Set(s string) error { a.v = s; return nil }
+func (a *argString) String() string     { return a.v }
+func (a *argString) Type() string       { return a.arg }
 
 // Help explains every setting, for `aim config --help`: the key, its
 // variable, its flag, what it holds and its default.
