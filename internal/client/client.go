@@ -163,6 +163,10 @@ type Client struct {
 	orderMu    sync.Mutex
 	lastResult chan struct{}
 
+	// quitResult is quit's result, held until the session has ended
+	// (emitQuit), so that what arrived before comes before it.
+	quitResult atomic.Pointer[Result]
+
 	unsent atomic.Int32 // messages queued but not sent: the session was ended first
 	failed atomic.Int32 // results of a script's lines that said it failed (Failed)
 
@@ -289,6 +293,7 @@ func (c *Client) run(ctx context.Context, sess *bos.Session, watcher *config.Wat
 	fctx, cancel := context.WithTimeout(context.Background(), finishWait)
 	defer cancel()
 	c.finish(fctx)
+	c.emitQuit()      // if no session ended after it
 	c.history.Close() // after the last output it records
 	return err
 }
@@ -330,6 +335,9 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 				d.Reason, again, final = c.decide(ctx, e.Err, reconnected, lasted)
 				if contested := (*ContestedError)(nil); errors.As(final, &contested) {
 					d.Error = final.Error()
+				}
+				if !again {
+					c.emitQuit()
 				}
 			}
 			if o != nil {

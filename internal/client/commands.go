@@ -305,6 +305,12 @@ func (c *Client) Exec(ctx context.Context, id int, line string, wait bool) error
 	case errors.Is(err, errSessionOver):
 		c.inOrder(id, line, name, func() (*Result, error) { return r, err }, true, wait)
 		return ErrQuit
+	case err == nil && x.quit:
+		// Its result comes once the session has ended, after everything
+		// that arrived before (emitQuit): the lines before it have their
+		// results by then (Flush, Logout).
+		c.quitResult.Store(c.complete(id, line, name, r, nil))
+		return ErrQuit
 	case err != nil || x.later == nil:
 		c.inOrder(id, line, name, func() (*Result, error) { return r, err }, true, wait)
 	default:
@@ -468,6 +474,14 @@ func (c *Client) complete(id int, line, name string, r *Result, err error) *Resu
 	}
 	Stamp(r, c.opts.Now())
 	return r
+}
+
+// emitQuit emits quit's result, if one is held, stamped now.
+func (c *Client) emitQuit() {
+	if r := c.quitResult.Swap(nil); r != nil {
+		Stamp(r, c.opts.Now())
+		c.emit(r)
+	}
 }
 
 // hold counts a command that waits for the server in pending, unless the

@@ -1,10 +1,13 @@
 package client_test
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/oscartest"
 )
 
 // TestNoNoiseOrDoubles (issue 22 item 6): what a person reads says each
@@ -37,5 +40,46 @@ func TestNoNoiseOrDoubles(t *testing.T) {
 		if strings.Contains(got, "class") {
 			t.Errorf("%q names a rate class", got)
 		}
+	}
+}
+
+// TestQuitResultLast (issue 22 item 17): quit's result comes once the
+// session has ended, after everything that arrived before it (a bot's
+// answer to the line before), right before the signoff.
+func TestQuitResultLast(t *testing.T) {
+	srv := oscartest.NewServer(chatAccounts...)
+	t.Cleanup(srv.Close)
+	srv.AddBot("EchoBot", func(_, text string) string { return "echo: " + text })
+	c, out := startTCP(t, srv, "LabAlice", nil)
+	ctx, cancel := context.WithTimeout(t.Context(), hangGuard)
+	defer cancel()
+	if err := c.Exec(ctx, 1, "send EchoBot hi", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Exec(ctx, 2, "quit", true); err != client.ErrQuit {
+		t.Fatalf("quit: %v", err)
+	}
+	c.Flush(ctx)
+	if k := out.kinds(); slices.Contains(k[len(k)-1:], "result") && strings.Contains(client.Text(out.all[len(k)-1]), "signing off") {
+		t.Errorf("quit's result before the session ended: %v", k)
+	}
+	c.Stop()
+	c.Wait()
+	out.mu.Lock()
+	defer out.mu.Unlock()
+	var got []string
+	for _, o := range out.all {
+		switch e := o.(type) {
+		case *client.IM:
+			got = append(got, "im "+e.Text)
+		case *client.Result:
+			got = append(got, "result "+e.Command)
+		case *client.Disconnected:
+			got = append(got, "disconnected")
+		}
+	}
+	n := len(got)
+	if n < 3 || got[n-2] != "result quit" || got[n-1] != "disconnected" || !slices.Contains(got, "im echo: hi") {
+		t.Errorf("outputs %q, want the echo before quit's result, and that right before disconnected", got)
 	}
 }
