@@ -575,7 +575,7 @@ func changesText(cs []buddylist.Change) string {
 		case buddylist.PermitRemoved:
 			w = "disallowed " + c.Name
 		case buddylist.PrivacyChanged:
-			w = "privacy " + c.Name
+			w = "privacy: " + whoCanMessage(c.Name)
 		default:
 			continue
 		}
@@ -585,6 +585,24 @@ func changesText(cs []buddylist.Change) string {
 		return "nothing"
 	}
 	return strings.Join(words, ", ")
+}
+
+// whoCanMessage says who can reach you under a privacy mode, in a
+// person's words ("anyone can message you"), not the mode's name.
+func whoCanMessage(mode string) string {
+	switch mode {
+	case config.PrivacyAllowAll:
+		return "anyone can message you"
+	case config.PrivacyBlockAll:
+		return "no one can message you"
+	case config.PrivacyAllowBuddies:
+		return "only your buddies can message you"
+	case config.PrivacyAllowPermit:
+		return "only the users on your allowed list can message you"
+	case config.PrivacyBlockDeny:
+		return "anyone but the users you blocked can message you"
+	}
+	return mode
 }
 
 // syncAfterEdit syncs the list at once after a command changed it, reports

@@ -6,7 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aim-oscar/aim/internal/buddylist"
 	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/flapconn"
+	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
 )
 
@@ -29,6 +33,9 @@ func TestNoNoiseOrDoubles(t *testing.T) {
 		{&client.Result{Command: "bogus", Line: "bogus x y", Error: `unknown command "bogus" (type help for the list)`}, `error: unknown command "bogus" (type help for the list)`},
 		{&client.Rate{Code: "warning", Class: 3, WaitMS: 2000}, "sending too fast: the server asks to slow down; sending slower, the next one in 2s"},
 		{&client.Rate{Code: "limited", Class: 3}, "sending too fast: the server is dropping what aim sends; sending slower"},
+		{&client.BuddyListSynced{Up: []buddylist.Change{{Kind: buddylist.PrivacyChanged, Name: config.PrivacyAllowAll}}}, "buddy list synced: sent to the server: privacy: anyone can message you"},
+		{&client.Result{Command: "warn", Name: "LabBob", Error: (&flapconn.RequestError{Type: flapconn.SNACType(oscar.TypeWarnRequest), Code: oscar.ErrCodeRequestDenied}).Error()},
+			"error: warn LabBob: the server refused the warning: they cannot be warned now (you can warn only someone who has just messaged you, and not past the highest level)"},
 	} {
 		got := ""
 		if client.Shown(tt.o) {

@@ -168,7 +168,7 @@ func (e *RequestError) Error() string {
 	case e.Code == oscar.ErrCodeRequestDenied && oscar.SNACType(e.Type) == oscar.TypeWarnRequest:
 		// Servers refuse a warning past the highest level, and of users
 		// (and bots) they exempt, without saying which.
-		why = "they cannot be warned (any more) now"
+		why = "they cannot be warned now (you can warn only someone who has just messaged you, and not past the highest level)"
 	case strings.HasPrefix(why, "error 0x"): // a code with no meaning known
 		return "the server refused " + what
 	}
