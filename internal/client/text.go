@@ -102,7 +102,13 @@ func text(o Output) string {
 		}
 		return "the server's limit on how fast aim may send: " + e.Code
 	case *ServerError:
-		return fmt.Sprintf("server error %s: %s", e.SNAC, e.Message)
+		// The request's SNAC is the server's word: JSON and --debug's
+		// trace have it.
+		what := "something aim sent"
+		if strings.HasPrefix(e.SNAC, "04,") {
+			what = "a message or invitation"
+		}
+		return "the server refused " + what + ": " + e.Message
 	case *ServerMessage:
 		return "server: " + e.Text
 	case *Disconnected:

@@ -33,6 +33,7 @@ func TestNoNoiseOrDoubles(t *testing.T) {
 		{&client.Result{Command: "bogus", Line: "bogus x y", Error: `unknown command "bogus" (type help for the list)`}, `error: unknown command "bogus" (type help for the list)`},
 		{&client.Rate{Code: "warning", Class: 3, WaitMS: 2000}, "sending too fast: the server asks to slow down; sending slower, the next one in 2s"},
 		{&client.Rate{Code: "limited", Class: 3}, "sending too fast: the server is dropping what aim sends; sending slower"},
+		{&client.ServerError{SNAC: "04,01", Code: 4, Message: "recipient is not signed on"}, "the server refused a message or invitation: recipient is not signed on"},
 		{&client.BuddyListSynced{Up: []buddylist.Change{{Kind: buddylist.PrivacyChanged, Name: config.PrivacyAllowAll}}}, "buddy list synced: sent to the server: privacy: anyone can message you"},
 		{&client.Result{Command: "warn", Name: "LabBob", Error: (&flapconn.RequestError{Type: flapconn.SNACType(oscar.TypeWarnRequest), Code: oscar.ErrCodeRequestDenied}).Error()},
 			"error: warn LabBob: the server refused the warning: they cannot be warned now (you can warn only someone who has just messaged you, and not past the highest level)"},
