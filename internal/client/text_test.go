@@ -68,9 +68,13 @@ func TestQuitResultLast(t *testing.T) {
 		t.Fatalf("quit: %v", err)
 	}
 	c.Flush(ctx)
-	if k := out.kinds(); slices.Contains(k[len(k)-1:], "result") && strings.Contains(client.Text(out.all[len(k)-1]), "signing off") {
-		t.Errorf("quit's result before the session ended: %v", k)
+	out.mu.Lock()
+	for _, o := range out.all {
+		if r, ok := o.(*client.Result); ok && r.Command == client.CmdQuit.Name {
+			t.Errorf("quit's result before the session ended: %v", client.Text(r))
+		}
 	}
+	out.mu.Unlock()
 	c.Stop()
 	c.Wait()
 	out.mu.Lock()
