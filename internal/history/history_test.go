@@ -414,6 +414,15 @@ func TestTailOrdersByTime(t *testing.T) {
 	if got, want := strings.Join(texts(t, lines), " "), "in:question out:mine, taken late in:answer"; got != want {
 		t.Errorf("Grep: %s, want %s", got, want)
 	}
+	// The newest by time, not the last appended: --limit 1 is the answer
+	// (it was the line taken late, which TestHistoryEndToEnd saw now and
+	// then).
+	for limit, want := range map[int]string{1: "in:answer", 2: "out:mine, taken late in:answer"} {
+		lines, _ = s.Tail([]Conv{bob}, Query{Limit: limit})
+		if got := strings.Join(texts(t, lines), " "); got != want {
+			t.Errorf("Tail, limit %d: %s, want %s", limit, got, want)
+		}
+	}
 }
 
 // A conversation is shown with the session's markers between its first

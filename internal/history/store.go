@@ -160,7 +160,11 @@ func (s *Store) tail(c Conv, q Query, m *matcher) ([]Line, error) {
 		}
 		return out, nil
 	}
-	var rev []Line // newest first
+	var rev []Line // in file order, newest first
+	// Once q.Limit lines are in, reading goes on back to recordLag before
+	// the oldest of them: a line recorded late (an IM sent, recorded once
+	// the server took it) stands after lines newer than it.
+	var cutoff time.Time
 	for _, path := range files {
 		done, err := readBackwards(path, func(raw []byte) bool {
 			t, ok := lineTime(raw)
@@ -170,10 +174,18 @@ func (s *Store) tail(c Conv, q Query, m *matcher) ([]Line, error) {
 			if !q.Since.IsZero() && t.Before(q.Since) {
 				return false
 			}
+			if q.Limit > 0 && len(rev) >= q.Limit {
+				if cutoff.IsZero() {
+					cutoff = slices.MinFunc(rev, func(a, b Line) int { return a.Time.Compare(b.Time) }).Time.Add(-recordLag)
+				}
+				if t.Before(cutoff) {
+					return false
+				}
+			}
 			if q.inRange(t) {
 				rev = append(rev, Line{Conv: c, Time: t, Raw: bytes.Clone(raw)})
 			}
-			return q.Limit <= 0 || len(rev) < q.Limit
+			return true
 		})
 		if err != nil {
 			return nil, err
@@ -184,8 +196,16 @@ func (s *Store) tail(c Conv, q Query, m *matcher) ([]Line, error) {
 	}
 	slices.Reverse(rev)
 	byTime(rev)
+	if q.Limit > 0 && len(rev) > q.Limit {
+		rev = rev[len(rev)-q.Limit:]
+	}
 	return rev, nil
 }
+
+// recordLag bounds how much older than the lines before it a line may be
+// when it is recorded: an IM waits for the server's answer, and for the
+// rate limiter before that (at most 3 minutes a wait).
+const recordLag = 10 * time.Minute
 
 // byTime orders lines by their time, keeping the order of the file among
 // lines of the same time. Lines are appended in the order they are
