@@ -98,19 +98,6 @@ and from the file); otherwise, or with --no-session, the file alone.`,
 	return cmd
 }
 
-// groupOf returns the group holding name, or "".
-func groupOf(groups []config.BuddyGroup, name string) string {
-	key := screenname.Normalize(name)
-	for _, g := range groups {
-		for _, n := range g.Names {
-			if screenname.Normalize(n) == key {
-				return g.Group
-			}
-		}
-	}
-	return ""
-}
-
 type buddiesListOptions struct {
 	IO     *IOStreams
 	Config func() (*config.Config, error)

@@ -105,16 +105,6 @@ func addAccountFlags(cmd *cobra.Command, t *tlsOptions) {
 	}
 }
 
-// load resolves who signs on where, how, and the password.
-func (o *accountOptions) load(ctx context.Context) (*config.Config, client.Account, error) {
-	cfg, err := o.Config()
-	if err != nil {
-		return nil, client.Account{}, err
-	}
-	a, err := o.account(ctx, cfg)
-	return cfg, a, err
-}
-
 func (o *accountOptions) account(ctx context.Context, cfg *config.Config) (client.Account, error) {
 	t := o.TLS
 	t.Enabled = cfg.TLS

@@ -26,9 +26,6 @@ type sendOptions struct {
 	Timeout    time.Duration // --timeout: give up after this long (0: never)
 }
 
-// sendHTMLFlag is send's --html: the message is HTML, sent as it is.
-var sendHTMLFlag = settingFlags[config.KeyHTML]
-
 func newSendCmd(f *factory, runF func(context.Context, *sendOptions) error) *cobra.Command {
 	opts := &sendOptions{accountOptions: newAccountOptions(f)}
 	cmd := &cobra.Command{
