@@ -13,18 +13,12 @@ import (
 )
 
 // feedbagEdits counts the feedbag transaction SNACs among frames: 13,11,
-// 13,12, the 13,08s, and the bytes of the 13,08s' payloads. What comes
-// before the first 13,11 belongs to an earlier transaction (the 13,12 that
-// ends the signon's sync may reach the server after the test counted the
-// frames it had): it is not counted.
+// 13,12, the 13,08s, and the bytes of the 13,08s' payloads. Take the
+// frames between two settled calls, so that each transaction is whole.
 func feedbagEdits(frames []oscar.Frame) (starts, ends, inserts, insertBytes int) {
-	started := false
 	for _, f := range frames {
 		s, err := oscar.ParseSNAC(f.Payload)
 		if f.Channel != oscar.ChannelSNAC || err != nil {
-			continue
-		}
-		if started = started || s.Type() == oscar.TypeFeedbagStartCluster; !started {
 			continue
 		}
 		switch s.Type() {
@@ -81,6 +75,8 @@ func TestOneCommandOneTransaction(t *testing.T) {
 			if r := nextOut[*client.Result](a); !r.OK {
 				t.Fatalf("add --each: %+v", r)
 			}
+			synced := nextOut[*client.BuddyListSynced](a)
+			settled(t, a)
 			sent := srv.Sent("LabAlice")[before:]
 			starts, ends, inserts, n := feedbagEdits(sent)
 			if most := (n + oscar.MaxFLAPPayload - 1) / oscar.MaxFLAPPayload; starts != 1 || ends != 1 || inserts < 1 || inserts > most {
@@ -89,7 +85,6 @@ func TestOneCommandOneTransaction(t *testing.T) {
 			if got := a.buddies()["Best Pals"]; len(got) != 200 || !slices.Contains(got, "Lab Pal") {
 				t.Errorf("the config file's group holds %d names: %q", len(got), got)
 			}
-			synced := nextOut[*client.BuddyListSynced](a)
 			if !hasChange(synced.Up, buddylist.BuddyAdded, "Lab Pal") || !hasChange(synced.Up, buddylist.GroupAdded, "Best Pals") {
 				t.Errorf("went up: %d changes, without Lab Pal or the group", len(synced.Up))
 			}
@@ -104,6 +99,7 @@ func TestOneCommandOneTransaction(t *testing.T) {
 				if r := nextOut[*client.Result](a); !r.OK {
 					t.Fatalf("%s --each: %+v", tc.cmd.Name, r)
 				}
+				settled(t, a)
 				if starts, ends, _, _ := feedbagEdits(srv.Sent("LabAlice")[before:]); starts != 1 || ends != 1 {
 					t.Errorf("%s of 3 names: %d 13,11 and %d 13,12, want one transaction", tc.cmd.Name, starts, ends)
 				}
