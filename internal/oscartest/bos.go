@@ -64,6 +64,9 @@ func (c *conn) handleBOS(f oscar.Frame) bool {
 	case oscar.ChannelSNAC:
 	case oscar.ChannelSignoff: // logout: nothing back, close at once
 		s.mu.Lock()
+		if c.sess != nil { // offline before the client sees the close
+			s.endSessionLocked(c.sess)
+		}
 		c.closeLocked()
 		s.mu.Unlock()
 		return true

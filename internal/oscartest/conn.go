@@ -154,12 +154,24 @@ func (c *conn) abort() {
 func (c *conn) readLoop() {
 	s := c.srv
 	defer s.wg.Done()
+	read := false // a frame was read and not yet counted in s.handled
+	count := func() {
+		if read {
+			s.mu.Lock()
+			s.handled++
+			s.notifyLocked()
+			s.mu.Unlock()
+			read = false
+		}
+	}
+	defer count() // after shutdown: the last frame's effects include the end
 	defer c.shutdown()
 	// Until a BOS client shows its cookie, and for an authorizer's whole
 	// life, silence is bounded.
 	c.nc.SetReadDeadline(time.Now().Add(AuthIdleTimeout))
 	fr := oscar.NewFrameReader(c.nc)
 	for index := 0; ; index++ {
+		count() // the previous frame is done with
 		f, err := fr.ReadFrame()
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
@@ -172,6 +184,7 @@ func (c *conn) readLoop() {
 			}
 			return
 		}
+		read = true
 		if f.Truncated { // a short channel-4 header at EOF: a sign-off
 			return
 		}
@@ -224,8 +237,8 @@ func (c *conn) eofReady() bool {
 	return n == 0 && errors.Is(err, io.EOF)
 }
 
-// shutdown runs when the reader exits: the socket closes (after what was
-// queued before a logout is written), and the session (if any) ends.
+// shutdown runs when the reader exits: the session (if any) ends, then the
+// socket closes (after what was queued before a logout is written).
 func (c *conn) shutdown() {
 	s := c.srv
 	s.mu.Lock()
@@ -234,7 +247,9 @@ func (c *conn) shutdown() {
 	if flush {
 		<-c.written
 	}
-	c.abort()
+	// The session ends before the socket closes: by the time the client
+	// sees the end, its buddies have been told.
+	defer c.abort()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c.closing, c.finished = true, true

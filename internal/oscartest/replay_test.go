@@ -3,6 +3,7 @@ package oscartest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -106,6 +107,10 @@ type replayer struct {
 	skip func(oscar.Frame) bool
 	// svcCookies maps the capture's service cookies (01,05) to ours.
 	svcCookies map[string][]byte
+	// written counts the client frames sent; last is the connection of
+	// the last event acted on (see sync).
+	written int
+	last    string
 	// maskLevels blanks the rate levels of 01,07 too: for captures whose
 	// levels depend on the seconds between signons (chat navigation
 	// counts against the BOS levels).
@@ -156,6 +161,10 @@ func (r *replayer) conn(name string) *replayConn {
 func (r *replayer) step(ev event) {
 	t := r.t
 	t.Helper()
+	if ev.conn != r.last {
+		r.sync(ev)
+		r.last = ev.conn
+	}
 	rc := r.conn(ev.conn)
 	switch ev.dir {
 	case 'c':
@@ -167,6 +176,7 @@ func (r *replayer) step(ev event) {
 		if err := rc.c.fw.WriteFrame(f.Channel, payload); err != nil {
 			t.Fatalf("%s: write: %v", r.where(ev), err)
 		}
+		r.written++
 	case 's':
 		want, _, err := oscar.ParseFrame(ev.frame)
 		if err != nil {
@@ -204,6 +214,20 @@ func (r *replayer) step(ev event) {
 		rc.c.nc.Close()
 	case 'k':
 		rc.c.nc.Close()
+	}
+}
+
+// sync waits until the server has acted on every client frame sent so
+// far, before the replay turns to another connection: a frame that gets
+// no answer (a stored IM, a logout) is otherwise still in flight when the
+// next connection's frames arrive, and the server may take them in either
+// order. The capture's order is the one it took.
+func (r *replayer) sync(ev event) {
+	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
+	defer cancel()
+	err := r.srv.wait(ctx, func() bool { return r.srv.handled >= r.written })
+	if err != nil {
+		r.t.Fatalf("%s: the server has not acted on the %d client frames sent so far: %v", r.where(ev), r.written, err)
 	}
 }
 

@@ -172,6 +172,7 @@ type Server struct {
 	lastBOS   map[string]*conn
 	ends      []*ConnEnd    // of the last maxRecent connections to end, oldest first
 	changed   chan struct{} // closed and replaced on every state change
+	handled   int           // client frames read and acted on, all connections
 	limiter   loginLimiter
 	classOf   map[oscar.SNACType]int // SNAC type → index into Rates.Classes
 	imClass   int                    // index of the class of 04,06 (-1: none)
