@@ -55,6 +55,9 @@ type Account struct {
 	// 0, is how many days of them are kept.
 	HistoryDir  string
 	HistoryDays int
+	// NoTyping (the typing_notifications setting off): the typing command
+	// tells no one.
+	NoTyping bool
 
 	feedbag        bool               // use the server's list (not for a one-shot send)
 	savedFeedbag   *buddylist.Feedbag // the server's list as last seen
@@ -78,7 +81,7 @@ func NewAccount(cfg *config.Config) (Account, error) {
 		return Account{}, err
 	}
 	a := Account{Server: server, ScreenName: name, Method: method, Profile: cfg.Profile, Away: cfg.Away,
-		HistoryDays: cfg.HistoryDays}
+		HistoryDays: cfg.HistoryDays, NoTyping: !cfg.Typing}
 	for _, g := range cfg.Buddies {
 		a.Buddies = append(a.Buddies, g.Names...)
 	}

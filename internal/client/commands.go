@@ -33,7 +33,10 @@ type Command struct {
 	// session (RunOffline): the same decisions, the same result, the
 	// server told at the next signon.
 	Offline bool
-	run     func(x *call) (*Result, error)
+	// Hidden commands are for programs (a full-screen client), not
+	// people: help and completion leave them out, the socket takes them.
+	Hidden bool
+	run    func(x *call) (*Result, error)
 }
 
 // Each is the option of the commands that edit the buddy list, blocked or
@@ -96,12 +99,15 @@ var (
 		Complete: CompleteBuddy, Online: true, run: invite}
 	CmdAccept  = &Command{Name: "accept", Help: "join the room of the last invitation", Online: true, run: accept}
 	CmdBuddies = &Command{Name: "buddies", Aliases: []string{"who"}, Help: "list your buddies and who is online", run: listBuddies}
-	CmdHelp    = &Command{Name: "help", Aliases: []string{"?"}, Help: "this list", run: help}
-	CmdQuit    = &Command{Name: "quit", Aliases: []string{"exit"}, Help: "finish what is pending, sign off and exit", run: quit}
+	CmdTyping  = &Command{Name: "typing", Args: "NAME STATE", Hidden: true,
+		Help:     "tell NAME you are typing to them (STATE: typing, typed when you\npaused, stopped when the line was cleared or sent)",
+		Complete: CompleteBuddy, run: sendTyping}
+	CmdHelp = &Command{Name: "help", Aliases: []string{"?"}, Help: "this list", run: help}
+	CmdQuit = &Command{Name: "quit", Aliases: []string{"exit"}, Help: "finish what is pending, sign off and exit", run: quit}
 
 	commands = []*Command{CmdSend, CmdSendHTML, CmdAutoreply, CmdAdd, CmdRemove, CmdMove, CmdProfile, CmdAway, CmdInfo, CmdWarn,
 		CmdJoin, CmdSay, CmdLeave, CmdMembers, CmdRooms, CmdInvite, CmdAccept, CmdBuddies,
-		CmdBlock, CmdUnblock, CmdBlocked, CmdAllow, CmdDisallow, CmdPrivacy, CmdHelp, CmdQuit}
+		CmdBlock, CmdUnblock, CmdBlocked, CmdAllow, CmdDisallow, CmdPrivacy, CmdTyping, CmdHelp, CmdQuit}
 )
 
 // Commands returns the command table.
@@ -161,6 +167,9 @@ func helpText(table []*Command, saved bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Commands (one per line; quote names with spaces: %s \"Lab Bob\" hi):", table[0].Name)
 	for _, c := range table {
+		if c.Hidden {
+			continue
+		}
 		u := "  " + c.Usage()
 		b.WriteString("\n" + u + strings.Repeat(" ", max(col-len(u), 0)) + "  ")
 		b.WriteString(strings.ReplaceAll(c.Help, "\n", "\n"+strings.Repeat(" ", col+2)))
@@ -889,6 +898,9 @@ func completing(line string) (word, rest string, what Completion) {
 func commandNames() []string {
 	var names []string
 	for _, cmd := range commands {
+		if cmd.Hidden {
+			continue
+		}
 		n := cmd.Name
 		if cmd.Args != "" {
 			n += " "

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/screenname"
 )
 
@@ -113,6 +114,14 @@ func (l *live) removeBuddy(name string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.a.Buddies = slices.DeleteFunc(l.a.Buddies, sameName(name))
+}
+
+// setSettings takes the settings the session follows from the config
+// file as it is now (typing_notifications).
+func (l *live) setSettings(cfg *config.Config) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.a.NoTyping = !cfg.Typing
 }
 
 func (l *live) setProfile(p string) { l.mu.Lock(); l.a.Profile = p; l.mu.Unlock() }

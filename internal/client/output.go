@@ -229,9 +229,10 @@ type Result struct {
 	ExitCode int    `json:"exit_code,omitempty"`
 	Exit     string `json:"exit,omitempty"`
 
-	To           string              `json:"to,omitempty"`            // send, autoreply
+	To           string              `json:"to,omitempty"`            // send, autoreply, typing
 	Delivery     string              `json:"delivery,omitempty"`      // send, autoreply: "delivered", or "stored" for their next signon
 	Text         string              `json:"text,omitempty"`          // send, autoreply, say: what you said, as plain text
+	State        string              `json:"state,omitempty"`         // typing: typing, typed or stopped
 	Name         string              `json:"name,omitempty"`          // add, remove, move, info, warn, block, unblock, allow, disallow
 	Group        string              `json:"group,omitempty"`         // move
 	WarningLevel *int                `json:"warning_level,omitempty"` // info, warn: percent
@@ -245,7 +246,7 @@ type Result struct {
 	Privacy      string              `json:"privacy,omitempty"`       // blocked, privacy, block, unblock, allow, disallow: the mode in force
 	PrivacyWas   string              `json:"privacy_was,omitempty"`   // block, unblock, allow, disallow: the mode before, when they changed it
 	Dropped      []string            `json:"dropped,omitempty"`       // block, unblock, allow, disallow: names taken off a list as the mode changed
-	Unchanged    bool                `json:"unchanged,omitempty"`     // block, unblock, allow, disallow, join, accept: nothing to do (blocked already, not blocked, in the room already)
+	Unchanged    bool                `json:"unchanged,omitempty"`     // block, unblock, allow, disallow, join, accept: nothing to do (blocked already, not blocked, in the room already); typing: not sent (the setting is off, or they are blocked)
 	Path         string              `json:"path,omitempty"`          // config path, config set, config unset
 	Key          string              `json:"key,omitempty"`           // config set, config unset
 	Value        string              `json:"value,omitempty"`         // config set

@@ -109,6 +109,8 @@ func Describe(r *Result) {
 		if r.RoomList != nil {
 			r.Summary = "rooms: " + listOrNone(r.RoomList.Rooms)
 		}
+	case CmdTyping.Name:
+		r.Summary = typingSummary(r)
 	case CmdHelp.Name:
 		r.Summary = r.Help
 	case CommandStatus:

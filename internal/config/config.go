@@ -73,6 +73,7 @@ const (
 	KeyHistory         = "history"
 	KeyHistoryDays     = "history_days"
 	KeyOfflineIMs      = "offline_ims"
+	KeyTyping          = "typing_notifications"
 	KeyBlocked         = "blocked" // privacy.go
 	KeyAllowed         = "allowed"
 	KeyPrivacy         = "privacy"
@@ -179,6 +180,9 @@ type Config struct {
 	// OfflineIMs: servers that keep IMs sent while the account is offline
 	// may keep them for it (a preference in the server-stored list).
 	OfflineIMs bool
+	// Typing: tell the people you write to when you are typing (a
+	// full-screen client sends it; never to someone blocked).
+	Typing bool
 
 	// PasswordCommandTimeout bounds password_command; zero means
 	// DefaultPasswordCommandTimeout.
@@ -216,6 +220,7 @@ type fileSettings struct {
 	History         *boolSetting `yaml:"history"`
 	HistoryDays     *string      `yaml:"history_days"`
 	OfflineIMs      *boolSetting `yaml:"offline_ims"`
+	Typing          *boolSetting `yaml:"typing_notifications"`
 }
 
 // layered returns the file's values of the layered keys, for viper.
@@ -245,6 +250,9 @@ func (s *fileSettings) layered() map[string]any {
 	}
 	if s.OfflineIMs != nil {
 		m[KeyOfflineIMs] = bool(*s.OfflineIMs)
+	}
+	if s.Typing != nil {
+		m[KeyTyping] = bool(*s.Typing)
 	}
 	put(KeyHistoryDays, s.HistoryDays)
 	return m
@@ -397,6 +405,7 @@ func Load(opts Options) (*Config, error) {
 		HTML:            v.GetBool(KeyHTML),
 		History:         v.GetBool(KeyHistory),
 		OfflineIMs:      v.GetBool(KeyOfflineIMs),
+		Typing:          v.GetBool(KeyTyping),
 		Warnings:        doc.warnings,
 		flagNames:       opts.FlagNames,
 		env:             Options{Env: opts.Env},

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -390,6 +391,25 @@ func TestHistorySettings(t *testing.T) {
 	}
 	if _, err := Load(Options{Path: writeConfig(t, "history_days: [1]\n", 0o600), Env: env(nil)}); err == nil || !strings.Contains(err.Error(), "history_days") {
 		t.Errorf("history_days as a list: %v", err)
+	}
+}
+
+// TestTypingSetting: typing_notifications is on by default; the file
+// and AIM_TYPING_NOTIFICATIONS turn it off or on, the variable winning.
+func TestTypingSetting(t *testing.T) {
+	c, err := Load(Options{Path: filepath.Join(t.TempDir(), "none.yaml"), Env: env(nil)})
+	if err != nil || !c.Typing {
+		t.Fatalf("default: %v, %v; want on", c.Typing, err)
+	}
+	path := writeConfig(t, "typing_notifications: off\n", 0o600)
+	if c, err = Load(Options{Path: path, Env: env(nil)}); err != nil || c.Typing {
+		t.Errorf("from the file: %v, %v; want off", c.Typing, err)
+	}
+	if c, err = Load(Options{Path: path, Env: env(map[string]string{"AIM_TYPING_NOTIFICATIONS": "yes"})}); err != nil || !c.Typing {
+		t.Errorf("from the environment: %v, %v; want on", c.Typing, err)
+	}
+	if v := c.Values(); !slices.ContainsFunc(v, func(v Value) bool { return v.Key == KeyTyping && v.Value == true }) {
+		t.Errorf("config show misses typing_notifications: %v", v)
 	}
 }
 

@@ -75,6 +75,8 @@ var Settings = []Setting{
 		Shape: "a number of days (0 keeps all)", Help: "how many days of history are kept; 0 keeps all"},
 	{Key: KeyOfflineIMs, Env: "AIM_OFFLINE_IMS", Kind: KindBool, Layered: true, Default: "true",
 		Shape: "true or false", Help: "servers that can may keep IMs sent to you while you are offline (false: they refuse them)"},
+	{Key: KeyTyping, Env: "AIM_TYPING_NOTIFICATIONS", Kind: KindBool, Layered: true, Default: "true",
+		Shape: "true or false", Help: "tell the people you write to when you are typing (aim tui; never someone you blocked)"},
 	{Key: KeyBlocked, Kind: KindNames, Command: "aim block/unblock",
 		Shape: "a list of screen names", Help: "who may not see you or write to you"},
 	{Key: KeyAllowed, Kind: KindNames, Command: "aim allow/disallow",
@@ -240,6 +242,8 @@ func (c *Config) Values() Values {
 			v = c.HistoryDays
 		case KeyOfflineIMs:
 			v = c.OfflineIMs
+		case KeyTyping:
+			v = c.Typing
 		case KeyBlocked:
 			v = append([]string{}, c.Blocked...)
 		case KeyAllowed:

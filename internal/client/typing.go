@@ -1,0 +1,99 @@
+package client
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/screenname"
+)
+
+// typingStates are the words of the typing command's STATE, those the
+// typing output uses for the ones received (bos.TypingState's).
+var typingStates = []bos.TypingState{bos.TypingStarted, bos.TypingPaused, bos.TypingStopped}
+
+// sendTyping tells a user that you are typing to them, have typed and
+// paused, or stopped (the line was cleared or sent): what a full-screen
+// client sends as its input line changes. With the typing_notifications
+// setting off, or to a user the privacy settings block, it sends nothing
+// and succeeds (Unchanged): the client need not know either. It never
+// waits through a reconnect: a notification that late is wrong.
+func sendTyping(x *call) (*Result, error) {
+	name, word, err := x.nameAndRest()
+	if err != nil {
+		return nil, err
+	}
+	word = strings.ToLower(strings.TrimSpace(word))
+	i := slices.IndexFunc(typingStates, func(s bos.TypingState) bool { return s.String() == word })
+	if i < 0 {
+		return nil, usagef("the state is typing, typed or stopped, not %q (%s)", Clip(word), x.usage())
+	}
+	state := typingStates[i]
+	r := &Result{To: name, State: state.String()}
+	r.Summary = typingSummary(r)
+	if err := screenname.Validate(name); err != nil {
+		return r, err
+	}
+	sess := x.c.current()
+	if sess == nil {
+		return r, ErrReconnecting
+	}
+	if x.c.live.account().NoTyping || x.c.blocks(sess, name) {
+		r.Unchanged = true
+		r.Summary = typingSummary(r)
+		return r, nil
+	}
+	return r, sess.SendTyping(x.ctx, name, state)
+}
+
+// typingSummary is the text of typing's result, from its fields.
+func typingSummary(r *Result) string {
+	if r.Unchanged {
+		return r.To + " is not told (typing notifications are off, or they are blocked)"
+	}
+	switch r.State {
+	case bos.TypingStarted.String():
+		return fmt.Sprintf("told %s you are typing", r.To)
+	case bos.TypingPaused.String():
+		return fmt.Sprintf("told %s you have typed", r.To)
+	}
+	return fmt.Sprintf("told %s you stopped typing", r.To)
+}
+
+// blocks reports whether the account's privacy settings keep name out:
+// the list the server keeps when the session has one (what the server
+// decides by), else the config file's.
+func (c *Client) blocks(sess *bos.Session, name string) bool {
+	if fb := sess.Feedbag(); fb != nil {
+		l, _ := fb.List()
+		var buddies []string
+		for _, g := range l.Groups {
+			buddies = append(buddies, g.Buddies...)
+		}
+		return keptOut(privacyName(l.Privacy.String()), l.Deny, l.Permit, buddies, name)
+	}
+	cfg := c.opts.Config
+	if cfg == nil {
+		return false
+	}
+	return keptOut(cfg.Privacy, cfg.Blocked, cfg.Allowed, c.live.account().Buddies, name)
+}
+
+// keptOut reports whether the privacy mode (a config.Privacy word; ""
+// is allow-all) with these lists keeps name out.
+func keptOut(mode string, blocked, allowed, buddies []string, name string) bool {
+	is := sameName(name)
+	switch mode {
+	case config.PrivacyBlockAll:
+		return true
+	case config.PrivacyBlockDeny:
+		return slices.ContainsFunc(blocked, is)
+	case config.PrivacyAllowPermit:
+		return !slices.ContainsFunc(allowed, is)
+	case config.PrivacyAllowBuddies:
+		return !slices.ContainsFunc(buddies, is)
+	}
+	return false
+}
