@@ -96,10 +96,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	if opts.Debug() {
 		a.Debug = opts.IO.ErrOut
 	}
-	status := "aim: demo server on " + srv.AuthAddr()
-	if !opts.NoInput && opts.IO.IsStdinTTY() { // someone to type the commands
-		status += fmt.Sprintf("; type '%s' for commands, '%s' to sign off", client.CmdHelp.Name, client.CmdQuit.Name)
-	}
+	status := "aim: demo server on " + srv.AuthAddr() // the input's greeting says how to go on
 	return interactive.StayOnline(ctx, opts.IO, &interactive.Printer{W: opts.IO.Out, JSON: opts.JSON()}, client.Options{Account: a, Reconnect: true}, interactive.SessionPlan{
 		For:     opts.For,
 		NoInput: opts.NoInput,

@@ -550,9 +550,19 @@ func syncedText(e *BuddyListSynced) string {
 }
 
 // changesText says a list of changes in words: "added Lab Bob (Friends),
-// removed LabDave".
+// removed LabDave". A group made or emptied with a buddy that went into it
+// or out of it goes without saying: "added Lab Bob (Friends)" says it.
 func changesText(cs []buddylist.Change) string {
 	words := make([]string, 0, len(cs))
+	saidWith := func(group string, kinds ...buddylist.ChangeKind) bool {
+		return slices.ContainsFunc(cs, func(c buddylist.Change) bool {
+			g := c.Group
+			if c.Kind == buddylist.BuddyMoved && kinds[0] == buddylist.BuddyRemoved {
+				g = c.From
+			}
+			return slices.Contains(kinds, c.Kind) && strings.EqualFold(g, group)
+		})
+	}
 	for _, c := range cs {
 		var w string
 		switch c.Kind {
@@ -563,8 +573,14 @@ func changesText(cs []buddylist.Change) string {
 		case buddylist.BuddyMoved:
 			w = "moved " + c.Name + " to " + c.Group
 		case buddylist.GroupAdded:
+			if saidWith(c.Name, buddylist.BuddyAdded, buddylist.BuddyMoved) {
+				continue
+			}
 			w = "new group " + c.Name
 		case buddylist.GroupRemoved:
+			if saidWith(c.Name, buddylist.BuddyRemoved, buddylist.BuddyMoved) {
+				continue
+			}
 			w = "group " + c.Name + " emptied"
 		case buddylist.DenyAdded:
 			w = "blocked " + c.Name

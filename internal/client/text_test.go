@@ -35,6 +35,13 @@ func TestNoNoiseOrDoubles(t *testing.T) {
 		{&client.Rate{Code: "limited", Class: 3}, "sending too fast: the server is dropping what aim sends; sending slower"},
 		{&client.ServerError{SNAC: "04,01", Code: 4, Message: "recipient is not signed on"}, "the server refused a message or invitation: recipient is not signed on"},
 		{&client.BuddyListSynced{Up: []buddylist.Change{{Kind: buddylist.PrivacyChanged, Name: config.PrivacyAllowAll}}}, "buddy list synced: sent to the server: privacy: anyone can message you"},
+		// A group made or emptied with its buddy is said by the buddy's change.
+		{&client.BuddyListSynced{Up: []buddylist.Change{{Kind: buddylist.GroupAdded, Name: "Buddies"}, {Kind: buddylist.BuddyAdded, Name: "AIMBot", Group: "Buddies"}}},
+			"buddy list synced: sent to the server: added AIMBot (Buddies)"},
+		{&client.BuddyListSynced{Up: []buddylist.Change{{Kind: buddylist.BuddyMoved, Name: "LabBob", Group: "Friends", From: "Work"},
+			{Kind: buddylist.BuddyRemoved, Name: "LabCarol", Group: "Old"}, {Kind: buddylist.GroupRemoved, Name: "Work"}, {Kind: buddylist.GroupRemoved, Name: "old"}}},
+			"buddy list synced: sent to the server: moved LabBob to Friends, removed LabCarol"},
+		{&client.BuddyListSynced{Down: []buddylist.Change{{Kind: buddylist.GroupAdded, Name: "Empty"}}}, "buddy list synced: from the server: new group Empty"},
 		{&client.Result{Command: "warn", Name: "LabBob", Error: (&flapconn.RequestError{Type: flapconn.SNACType(oscar.TypeWarnRequest), Code: oscar.ErrCodeRequestDenied}).Error()},
 			"error: warn LabBob: the server refused the warning: they cannot be warned now (you can warn only someone who has just messaged you, and not past the highest level)"},
 	} {

@@ -43,21 +43,28 @@ type Server struct {
 	greeted chan struct{}
 }
 
+// Group is the group of User's buddy list, as the server keeps it.
+const Group = "Buddies"
+
 // Start starts a server on loopback for one session: User, with a random
-// password, and Bot, who says hello once User is signed on.
+// password and Bot in its list on the server (as an account that has been
+// used keeps its list), and Bot, who says hello once User sees it online.
 func Start() *Server {
 	var pw [12]byte
 	rand.Read(pw[:])
 	password := hex.EncodeToString(pw[:])
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: User, Password: password})
+	srv.StoreBuddies(User, Group, Bot) // cannot fail: a new account
 	srv.AddBot(Bot, reply)
 	srv.AddRoomBot(Room, Bot, roomReply)
 	ctx, stop := context.WithTimeout(context.Background(), greetWithin)
 	s := &Server{Server: srv, Password: secret.String(password), stop: stop, greeted: make(chan struct{})}
-	// The hello is an IM the server delivers like any other.
+	// The hello is an IM the server delivers like any other, once User
+	// has been told that Bot is online: a greeting from someone not yet
+	// online reads wrong.
 	go func() {
 		defer close(s.greeted)
-		if srv.WaitOnline(ctx, User) == nil {
+		if srv.WaitWatching(ctx, User, Bot) == nil {
 			srv.SendIM(Bot, User, "Hi! I'm "+Bot+", a bot on this demo server. Type: send "+Bot+" hello")
 		}
 	}()

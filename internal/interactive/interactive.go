@@ -82,7 +82,7 @@ func StayOnline(ctx context.Context, streams *iostreams.IOStreams, out *Printer,
 // InputPlan says how the lines of standard input become commands.
 type InputPlan struct {
 	Prompt   string // on a terminal: the prompt, "aim> "
-	Greeting string // on a terminal: printed above the prompt first
+	Greeting string // when a person types the commands: said once, first (above the prompt, else on standard error)
 	// rewrite, if set, turns a line into a command line, and says whether
 	// the input ends after it; without it, each line is a command.
 	Rewrite  func(line string) (cmd string, last bool)
@@ -125,6 +125,7 @@ func StartInput(ctx context.Context, stop func(), streams *iostreams.IOStreams, 
 		return line, err
 	}
 	wait := true // a script's commands wait, in order, through a reconnect
+	greeted := false
 	if tty := streams.Terminal(); tty != nil && !out.JSON && !plan.NoPrompt {
 		if p, err := iostreams.NewPrompt(tty, streams.Out, plan.Prompt); err == nil {
 			restore = func() { out.Detach(p.Finish) }
@@ -132,8 +133,13 @@ func StartInput(ctx context.Context, stop func(), streams *iostreams.IOStreams, 
 			p.Complete(plan.Complete)
 			p.Choices(plan.Choices)
 			p.Above(plan.Greeting)
-			next, wait = p.ReadLine, false // a person at a prompt never waits
+			next, wait, greeted = p.ReadLine, false, true // a person at a prompt never waits
 		}
+	}
+	if !greeted && plan.Greeting != "" && !out.JSON && streams.IsStdinTTY() {
+		// Someone types the commands, without a prompt (standard output
+		// is not the terminal, or --debug writes to it).
+		fmt.Fprintln(streams.ErrOut, plan.Greeting)
 	}
 	go func() {
 		defer stop()

@@ -229,6 +229,7 @@ func (s *Server) dispatchLocked(ss *session, snac oscar.SNAC) func() {
 					s.sendArrivalLocked(ss, n)
 				}
 			}
+			s.notifyLocked()
 		}
 	case oscar.TypeRemoveBuddies:
 		var m oscar.RemoveBuddies

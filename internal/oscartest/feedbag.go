@@ -261,6 +261,7 @@ func (s *Server) feedbagLocked(ss *session, snac oscar.SNAC) {
 		s.sendFeedbagLocked(ss, id)
 	case oscar.TypeFeedbagUse:
 		ss.feedbagOn = true
+		s.notifyLocked() // what the session watches changed (WaitWatching)
 	case oscar.TypeFeedbagStartCluster:
 		ss.inTxn = true
 		if s.Release == Release2026 && ss.pending == nil {
@@ -274,6 +275,7 @@ func (s *Server) feedbagLocked(ss *session, snac oscar.SNAC) {
 			ss.pending = nil
 			s.flushPresenceLocked(u, e)
 		}
+		s.notifyLocked()
 	case oscar.TypeFeedbagInsertItem, oscar.TypeFeedbagUpdateItem, oscar.TypeFeedbagDeleteItem:
 		s.feedbagEditLocked(ss, snac)
 	}
@@ -390,6 +392,7 @@ func (s *Server) feedbagEditLocked(ss *session, snac oscar.SNAC) {
 		return
 	}
 	s.flushPresenceLocked(u, e)
+	s.notifyLocked()
 }
 
 // oosSystemMsg is the pseudo-user the 2026 release writes from.

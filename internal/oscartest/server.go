@@ -387,6 +387,33 @@ func (s *Server) AddAccount(a Account) {
 	u.bot = nil
 }
 
+// StoreBuddies gives screenName's account, whose server-stored list
+// must be empty, a list of one group holding names, as a list another
+// client made would be: the root group, the group, a buddy item each.
+func (s *Server) StoreBuddies(screenName, group string, names ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[screenname.Normalize(screenName)]
+	if u == nil || !u.account {
+		return fmt.Errorf("oscartest: no account %q", screenName)
+	}
+	if len(u.feedbag.items) > 0 {
+		return fmt.Errorf("oscartest: %s has a stored list already", screenName)
+	}
+	const gid = 1
+	now := uint32(s.now().Unix())
+	add := func(it oscar.FeedbagItem) { u.feedbag.items = append(u.feedbag.items, feedbagItem{it, now}) }
+	order := func(ids ...uint16) oscar.TLVList { return oscar.TLVList(oscar.AppendOrderTLV(nil, ids)) }
+	ids := make([]uint16, len(names))
+	for i, name := range names {
+		ids[i] = uint16(i + 1)
+		add(oscar.FeedbagItem{Name: name, GroupID: gid, ItemID: ids[i], Class: oscar.FeedbagClassBuddy})
+	}
+	add(oscar.FeedbagItem{Class: oscar.FeedbagClassGroup, TLVs: order(gid)})
+	add(oscar.FeedbagItem{Name: group, GroupID: gid, Class: oscar.FeedbagClassGroup, TLVs: order(ids...)})
+	return nil
+}
+
 // AddBot adds a virtual user that is always online and has no connection.
 // It shows up as a buddy (03,0B) to whoever watches it, and answers each IM
 // it gets with reply's return value as an 04,07 (an empty string, or a nil
@@ -443,6 +470,26 @@ func (s *Server) onlineLocked(norm string) *user {
 func (s *Server) WaitOnline(ctx context.Context, screenName string) error {
 	n := screenname.Normalize(screenName)
 	return s.wait(ctx, func() bool { return s.onlineLocked(n) != nil })
+}
+
+// WaitWatching returns once a ready session of watcher watches watched
+// (its buddy list names it, outside an unfinished transaction): watched's
+// arrival, if it is online, has gone to watcher before anything sent
+// after this returns.
+func (s *Server) WaitWatching(ctx context.Context, watcher, watched string) error {
+	w, n := screenname.Normalize(watcher), screenname.Normalize(watched)
+	return s.wait(ctx, func() bool {
+		u := s.users[w]
+		if u == nil {
+			return false
+		}
+		for _, ss := range u.sessionsLocked() {
+			if ss.ready && ss.live() && !ss.inTxn && ss.watchesLocked(n) {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // WaitOffline returns once screenName is not online (at once if it never
