@@ -269,17 +269,7 @@ func (s *Server) dispatchLocked(ss *session, snac oscar.SNAC) func() {
 	case oscar.TypeTyping:
 		var m oscar.Typing
 		if s.decodeOK(ss, snac, m.Decode(snac.Body)) {
-			if r := s.onlineLocked(screenname.Normalize(m.ScreenName)); r != nil && r.sess != nil && visibleLocked(u, r) {
-				m.ScreenName = u.name
-				for _, rs := range r.sessionsLocked() {
-					// A session that took its list from the feedbag gets
-					// typing only if its buddy preferences ask for it;
-					// classic sessions always do (im-and-presence.txt).
-					if rs.ready && rs.live() && (!rs.feedbagOn || r.feedbag.typingWanted()) {
-						rs.conn.sendMsg(id, &m) // relayed with the sender's own request id
-					}
-				}
-			}
+			s.relayTypingLocked(u, id, m)
 		}
 	case oscar.TypeICBMClientErr: // 04,0B: relayed like typing
 		s.relayClientErrLocked(ss, snac)
@@ -306,6 +296,32 @@ func (s *Server) dispatchLocked(ss *session, snac oscar.SNAC) func() {
 		c.sendMsg(id, &oscar.SNACError{Family: snac.Family, Code: oscar.ErrCodeInvalidSNAC})
 	}
 	return nil
+}
+
+// relayTypingLocked relays a typing notification (04,14) from u as Open
+// OSCAR Server's ICBMService.ClientEvent does: dropped, with no answer,
+// when either user blocks the other or the recipient is offline;
+// otherwise sent on with the sender's registered name and its own request
+// id (im-and-presence.txt). Neither release looks at the buddy
+// preferences' typing bit for it (that bit only adds TLV 0x0B to the
+// sender's IMs). The 2025 release sends it to the recipient's session;
+// the 2026 release only to its active sessions, those neither idle nor
+// away (RelayToScreenNameActiveOnly).
+func (s *Server) relayTypingLocked(u *user, id uint32, m oscar.Typing) {
+	r := s.onlineLocked(screenname.Normalize(m.ScreenName))
+	if r == nil || r.sess == nil || !visibleLocked(u, r) {
+		return
+	}
+	m.ScreenName = u.name
+	for _, rs := range r.sessionsLocked() {
+		if !rs.ready || !rs.live() {
+			continue
+		}
+		if s.Release == Release2026 && (rs.idle || len(rs.away) > 0) {
+			continue
+		}
+		rs.conn.sendMsg(id, &m)
+	}
 }
 
 // SNAC types the codec has no name for.

@@ -26,7 +26,13 @@
 //     that blocks only once a pdinfo item exists. Server.Release picks the
 //     2025 or 2026 behaviour where they differ (presence at once or at
 //     13,12, the group delete, several sessions of one account and the
-//     pushes of their edits); Server.FeedbagPartItems splits 13,06.
+//     pushes of their edits, typing relayed only to sessions neither idle
+//     nor away); Server.FeedbagPartItems splits 13,06.
+//   - Typing (04,14) is relayed as ClientEvent relays it: the sender's
+//     registered name and request id, dropped silently to an offline user
+//     or across a block either way, whatever the buddy preferences say.
+//     Idle (01,11) reaches watchers as 03,0B with TLV 4; an account with
+//     several sessions is idle once all are, since the latest.
 //   - Chat rooms (chat.go): 01,04 on BOS hands out a service cookie for
 //     chat navigation (0D: rooms by name, cookie "4-0-<name>") or a room
 //     (0E: members, relayed messages, echo on request), each served on its

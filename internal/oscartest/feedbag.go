@@ -158,18 +158,6 @@ func (f *feedbag) allows(norm string) bool {
 	return true
 }
 
-// typingWanted reports whether the buddy-preferences item asks for typing
-// notifications.
-func (f *feedbag) typingWanted() bool {
-	for i := range f.items {
-		if it := &f.items[i]; it.Class == oscar.FeedbagClassBuddyPrefs {
-			v, ok := it.BuddyPrefs()
-			return ok && v&oscar.FeedbagPrefTyping != 0
-		}
-	}
-	return false
-}
-
 // visibleLocked reports whether a and b may see each other: neither's
 // privacy settings block the other.
 func visibleLocked(a, b *user) bool {

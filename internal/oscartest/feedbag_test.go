@@ -311,27 +311,86 @@ func TestFeedbagPrivacy2026(t *testing.T) {
 	alice.quiet()
 }
 
-// TestFeedbagTyping: a session that took its list from the feedbag gets
-// typing notifications only once its buddy-preferences item asks.
-func TestFeedbagTyping(t *testing.T) {
-	srv, _ := startServer(t, nil)
-	bob := signOn(t, srv, "Lab Bob")
-	bob.ready()
-	alice := feedbagSignOn(t, srv, "LabAlice", false)
-	alice.ready()
-	typing := &oscar.Typing{Channel: 1, ScreenName: "LabAlice", Event: oscar.TypingStarted}
-	bob.sendMsg(0x20, typing)
-	bob.quiet()
-	alice.quiet()
-	prefs := oscar.FeedbagItem{ItemID: 0x0501, Class: oscar.FeedbagClassBuddyPrefs,
-		TLVs: oscar.TLVList(oscar.AppendTLVUint32(nil, oscar.FeedbagTLVBuddyPrefs, oscar.FeedbagPrefTyping))}
-	alice.edit(0x21, &oscar.FeedbagInsert{Items: []oscar.FeedbagItem{prefs}}, 1)
-	bob.sendMsg(0x22, typing)
-	if s := alice.expect(oscar.TypeTyping); s.RequestID != 0x22 {
-		t.Errorf("typing relayed with request id %#x", s.RequestID)
+// TestTypingRelay: 04,14 reaches the recipient as Open OSCAR Server's
+// ClientEvent sends it (the sender's registered name, the sender's request
+// id, the rest as sent), whatever the buddy preferences say; it is dropped
+// without an answer when the recipient is offline or either user blocks
+// the other. The 2026 release sends it only to the recipient's sessions
+// that are neither idle nor away.
+func TestTypingRelay(t *testing.T) {
+	for _, rel := range []Release{Release2025, Release2026} {
+		t.Run(rel.String(), func(t *testing.T) {
+			srv, _ := startServer(t, func(s *Server, _ *fakeClock) { s.Release = rel })
+			bob := signOn(t, srv, "Lab Bob")
+			bob.ready()
+			alice := feedbagSignOn(t, srv, "LabAlice", false) // no buddy preferences item
+			alice.ready()
+			typing := &oscar.Typing{Cookie: [8]byte{1, 2, 3}, Channel: 1, ScreenName: "labalice", Event: oscar.TypingStarted}
+			bob.sendMsg(0x22, typing)
+			s := alice.expect(oscar.TypeTyping)
+			want := (&oscar.Typing{Cookie: [8]byte{1, 2, 3}, Channel: 1, ScreenName: "Lab Bob", Event: oscar.TypingStarted}).AppendTo(nil)
+			if s.RequestID != 0x22 || !bytes.Equal(s.Body, want) {
+				t.Errorf("relayed 04,14 (request id %#x) % x, want % x", s.RequestID, s.Body, want)
+			}
+			bob.sendMsg(0x23, &oscar.Typing{Channel: 1, ScreenName: "LabCarol", Event: oscar.TypingStarted}) // offline
+			bob.quiet()                                                                                      // no error
+
+			// Idle, then away, then back: the 2026 release relays only the last.
+			alice.sendMsg(0x30, &oscar.SetIdle{Seconds: 600})
+			got := typingUntilAnswer(alice, 0x50)
+			bob.sendMsg(0x24, typing)
+			got = append(got, typingUntilAnswer(bob, 0x51)...)
+			alice.sendMsg(0x31, &oscar.SetIdle{})
+			alice.sendMsg(0x32, &oscar.SetInfo{HasAway: true, Away: []byte("out")})
+			got = append(got, typingUntilAnswer(alice, 0x52)...)
+			bob.sendMsg(0x25, typing)
+			typingUntilAnswer(bob, 0x53)
+			alice.sendMsg(0x33, &oscar.SetInfo{HasAway: true})
+			got = append(got, typingUntilAnswer(alice, 0x54)...)
+			bob.sendMsg(0x26, typing)
+			typingUntilAnswer(bob, 0x55)
+			got = append(got, typingUntilAnswer(alice, 0x56)...)
+			want2 := []uint32{0x24, 0x25, 0x26}
+			if rel == Release2026 {
+				want2 = []uint32{0x26}
+			}
+			if !slices.Equal(got, want2) {
+				t.Errorf("typing relayed to an idle, then away, then back session: %#x, want %#x", got, want2)
+			}
+
+			// Blocked either way: dropped.
+			bobDeny := oscar.FeedbagItem{Name: "Lab Bob", ItemID: 0x0202, Class: oscar.FeedbagClassDeny}
+			alice.edit(0x40, &oscar.FeedbagInsert{Items: []oscar.FeedbagItem{bobDeny, pdinfoDeny}}, 2)
+			bob.sendMsg(0x27, typing)
+			alice.sendMsg(0x41, &oscar.Typing{Channel: 1, ScreenName: "Lab Bob", Event: oscar.TypingStarted})
+			if got := append(typingUntilAnswer(bob, 0x57), typingUntilAnswer(alice, 0x58)...); len(got) > 0 {
+				t.Errorf("typing notifications crossed a block: %#x", got)
+			}
+		})
 	}
-	alice.sendMsg(0x23, &oscar.Typing{Channel: 1, ScreenName: "Lab Bob", Event: oscar.TypingStarted})
-	bob.expect(oscar.TypeTyping) // a classic session always gets them
+}
+
+// typingUntilAnswer asks for c's own info (request id) and reads until
+// the answer, returning the request ids of the typing notifications read
+// on the way; presence changes are skipped, anything else fails.
+func typingUntilAnswer(c *client, id uint32) []uint32 {
+	c.t.Helper()
+	c.sendMsg(id, oscar.Empty(oscar.TypeSelfInfoRequest))
+	var got []uint32
+	for {
+		s := c.readSNAC()
+		switch s.Type() {
+		case oscar.TypeTyping:
+			got = append(got, s.RequestID)
+		case oscar.TypeSelfInfo:
+			if s.RequestID == id {
+				return got
+			}
+		case oscar.TypeBuddyArrived, oscar.TypeBuddyDeparted:
+		default:
+			c.t.Fatalf("got %v, want typing or the answer to %#x", s.Type(), id)
+		}
+	}
 }
 
 func im(t *testing.T, text string) oscar.ICBMMessage {

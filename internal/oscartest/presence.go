@@ -133,8 +133,8 @@ func (s *Server) userInfoLocked(u *user) oscar.UserInfo {
 	b = oscar.AppendTLVUint32(b, oscar.UserTLVSignonTime, uint32(signon.Unix()))
 	b = oscar.AppendTLVUint16(b, oscar.UserTLVClass, class)
 	b = oscar.AppendTLVUint32(b, oscar.UserTLVStatus, 0)
-	if ss != nil && ss.idle {
-		mins := s.now().Sub(ss.idleSince) / time.Minute
+	if since, idle := idleSinceLocked(u); idle && ss != nil {
+		mins := s.now().Sub(since) / time.Minute
 		b = oscar.AppendTLVUint16(b, oscar.UserTLVIdleMinutes, uint16(min(max(mins, 0), 0xFFFF)))
 	}
 	if ss != nil && ss.hasCaps && len(ss.caps) > 0 {
@@ -142,6 +142,26 @@ func (s *Server) userInfoLocked(u *user) oscar.UserInfo {
 	}
 	b = oscar.AppendTLVUint32(b, tlvMySubscriptions, 0)
 	return oscar.UserInfo{ScreenName: u.name, WarningLevel: u.warning, TLVs: oscar.TLVList(b)}
+}
+
+// idleSinceLocked says whether u is idle and since when, as 01,11 set it
+// (Open OSCAR Server's OServiceService.IdleNotification): idle only when
+// every open session of u is, since the latest of their idle times (the
+// 2026 release's Session.Idle and mostRecentIdleTime; the 2025 release
+// has one session).
+func idleSinceLocked(u *user) (since time.Time, idle bool) {
+	for _, ss := range u.sessionsLocked() {
+		if !ss.live() {
+			continue
+		}
+		if !ss.idle {
+			return time.Time{}, false
+		}
+		if !idle || ss.idleSince.After(since) {
+			since, idle = ss.idleSince, true
+		}
+	}
+	return since, idle
 }
 
 // tlvMySubscriptions is user info TLV 0x001E, a u32 0 in every capture.

@@ -2,8 +2,10 @@ package oscartest
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
 )
@@ -105,5 +107,59 @@ func TestMOTD2026(t *testing.T) {
 		}
 		c.sendMsg(2, oscar.Empty(oscar.TypeRateRequest))
 		c.expect(oscar.TypeRateParams)
+	}
+}
+
+// TestIdleSessions2026: 01,11 reaches watchers as 03,0B with the idle
+// minutes (TLV 4); on the 2026 release an account signed on twice is idle
+// only once both sessions are, since the later of their idle times, and
+// back as soon as one is (Session.Idle, mostRecentIdleTime).
+func TestIdleSessions2026(t *testing.T) {
+	srv, clk := startServer(t, func(s *Server, _ *fakeClock) { s.Release = Release2026 })
+	bob := signOn(t, srv, "Lab Bob", "LabAlice")
+	bob.ready()
+	a := feedbagSignOn(t, srv, "LabAlice", true)
+	a.ready()
+	b := feedbagSignOn(t, srv, "LabAlice", true)
+	b.ready()
+	a.expect(oscar.TypeStatsInterval) // the second session's notices to the first
+	a.expect(oscar.TypeICBMIncoming)
+	idleSeen := func(id uint32) []int { // Bob's 03,0B since, as idle minutes (-1: not idle)
+		t.Helper()
+		bob.sendMsg(id, oscar.Empty(oscar.TypeSelfInfoRequest))
+		var got []int
+		for {
+			s := bob.readSNAC()
+			switch s.Type() {
+			case oscar.TypeBuddyArrived:
+				info := userInfoOf(t, s.Body)
+				if _, ok := info.TLVs.Uint16(oscar.UserTLVIdleMinutes); !ok {
+					got = append(got, -1)
+				} else {
+					got = append(got, int(info.IdleMinutes()))
+				}
+			case oscar.TypeSelfInfo:
+				return got
+			default:
+				t.Fatalf("Bob got %v", s.Type())
+			}
+		}
+	}
+	idleSeen(0x10)
+	b.sendMsg(0x20, &oscar.SetIdle{Seconds: 300}) // idle since 5 min ago
+	b.quiet()
+	if got := idleSeen(0x11); !slices.Equal(got, []int{-1}) {
+		t.Errorf("one session of two idle: Bob saw %v, want one 03,0B without idle", got)
+	}
+	a.sendMsg(0x21, &oscar.SetIdle{Seconds: 120}) // idle since 2 min ago: the later
+	a.quiet()
+	if got := idleSeen(0x12); !slices.Equal(got, []int{2}) {
+		t.Errorf("both idle: Bob saw %v, want idle 2 minutes", got)
+	}
+	clk.Advance(3 * time.Minute)
+	a.sendMsg(0x22, &oscar.SetIdle{})
+	a.quiet()
+	if got := idleSeen(0x13); !slices.Equal(got, []int{-1}) {
+		t.Errorf("one session back: Bob saw %v, want one 03,0B without idle", got)
 	}
 }
