@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -40,6 +42,11 @@ func TestSamePathsSameOutput(t *testing.T) {
 		{"set-away", "lunch"}, {"set-away", "--clear"}, {"set-profile", "hi"},
 		{"info", "EchoBot"}, {"config", "path"}, {"config", "show"}, {"version"},
 	}
+	// Each command runs with --json, then again in text (the second time
+	// may say "already"): the same words on both paths, never the clock
+	// first.
+	clock := regexp.MustCompile(`^\d\d:\d\d(:\d\d)? `)
+	var texts [2][]string
 	phase := func(extra ...string) []map[string]any {
 		var out []map[string]any
 		for _, c := range commands {
@@ -59,9 +66,20 @@ func TestSamePathsSameOutput(t *testing.T) {
 				t.Errorf("%q %q: no type or time: %s", c, extra, stdout)
 			}
 			out = append(out, m)
+
+			code, stdout, stderr = runCLI(t, "", append(slices.Clone(c), extra...)...)
+			if code != 0 {
+				t.Fatalf("%q %q in text: exit %d: %s", c, extra, code, stderr)
+			}
+			if clock.MatchString(stdout) {
+				t.Errorf("%q %q in text starts with the time: %s", c, extra, stdout)
+			}
+			texts[len(extra)] = append(texts[len(extra)], stdout+stderr)
 		}
 		return out
 	}
+	// What still says different things on the two paths.
+	textDiffers := map[string]bool{"set-away": true, "set-profile": true}
 	r, _ := startSessionInProcess(t, srv)
 	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 	viaSession := phase()
@@ -76,13 +94,23 @@ func TestSamePathsSameOutput(t *testing.T) {
 		if !slices.Equal(a, b) {
 			t.Errorf("%q: through the session %v, with --no-session %v", c, a, b)
 		}
-		if s1, s2 := viaSession[i]["summary"], alone[i]["summary"]; c[0] != "info" && s1 != s2 {
-			t.Errorf("%q: says %q through the session, %q with --no-session", c, s1, s2)
+		for _, k := range a {
+			if k == "time" {
+				continue
+			}
+			if v1, v2 := fmt.Sprint(viaSession[i][k]), fmt.Sprint(alone[i][k]); v1 != v2 {
+				t.Errorf("%q: %s is %s through the session, %s with --no-session", c, k, v1, v2)
+			}
+		}
+	}
+	for i, c := range commands {
+		if texts[0][i] != texts[1][i] && !textDiffers[c[0]] {
+			t.Errorf("%q in text: through the session\n%s\nwith --no-session\n%s", c, texts[0][i], texts[1][i])
 		}
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(got) != 2 || got[0] != got[1] || !strings.HasPrefix(got[0], "   three") || !strings.Contains(got[0], "\t") {
-		t.Errorf("EchoBot got %q, want the message twice as sent", got)
+	if len(got) != 4 || got[0] != got[1] || got[0] != got[2] || got[0] != got[3] || !strings.HasPrefix(got[0], "   three") || !strings.Contains(got[0], "\t") {
+		t.Errorf("EchoBot got %q, want the message as sent, each time", got)
 	}
 }

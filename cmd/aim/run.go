@@ -59,11 +59,19 @@ func runLists(ctx context.Context, f *factory, command *client.Command, noSessio
 	if own != nil {
 		ownFn = func() (client.Options, error) { return own(cfg) }
 	}
+	for _, args := range lists { // what needs no server, before signing on
+		if err := command.Check(args); err != nil {
+			return err
+		}
+	}
 	r, err := runner.Pick(ctx, socketDirs(f.RuntimeDir()), cfg, command, noSession, ownFn, noticeTo(f.IO, jsonOut))
 	if err != nil {
 		return err
 	}
 	defer r.Close()
+	if own, ok := r.(*runner.Own); ok {
+		own.Warn = func(err error) { fmt.Fprintf(f.IO.ErrOut, "aim: warning: %s\n", client.Defuse(err.Error())) }
+	}
 	for _, args := range lists {
 		res, err := r.Run(ctx, command, args)
 		if err != nil {
@@ -95,5 +103,17 @@ func eachName(rest ...string) func(*cobra.Command, []string) ([][]string, error)
 			return [][]string{append(names[:1:1], rest...)}, nil
 		}
 		return [][]string{append(append([]string{client.Each}, rest...), names...)}, nil
+	}
+}
+
+// own gives the options of a session of its own for one command, signed
+// on as cfg and the flags say; without buddies unless buddies.
+func (o *accountOptions) own(ctx context.Context, buddies bool) func(*config.Config) (client.Options, error) {
+	return func(cfg *config.Config) (client.Options, error) {
+		a, err := o.account(ctx, cfg)
+		if !buddies {
+			a.Buddies = nil
+		}
+		return client.Options{Account: a}, err
 	}
 }

@@ -12,21 +12,17 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
-	"github.com/aim-oscar/aim/internal/interactive"
-	"github.com/aim-oscar/aim/internal/screenname"
-	"github.com/aim-oscar/aim/internal/sessionsock"
+	"github.com/aim-oscar/aim/internal/runner"
 )
 
 type sendOptions struct {
 	accountOptions
-	To, Text   string
-	FromArgs   bool          // the message was on the command line
 	NoSession  bool          // --no-session: sign on even if a session runs
 	OnlineOnly bool          // --online-only: never stored for an offline recipient
 	Timeout    time.Duration // --timeout: give up after this long (0: never)
 }
 
-func newSendCmd(f *factory, runF func(context.Context, *sendOptions) error) *cobra.Command {
+func newSendCmd(f *factory) *cobra.Command {
 	opts := &sendOptions{accountOptions: newAccountOptions(f)}
 	cmd := &cobra.Command{
 		Use: "send NAME [MESSAGE...]",
@@ -71,20 +67,10 @@ needs.`,
 			if len(args) == 0 {
 				return usageErrorf("send needs the recipient's screen name: aim send NAME [MESSAGE...]")
 			}
-			return nil
+			return screenNameArgs("send")(cmd, args[:1])
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.To = args[0]
-			if len(args) > 1 {
-				opts.Text, opts.FromArgs = strings.Join(args[1:], " "), true
-			}
-			if err := screenname.Validate(opts.To); err != nil {
-				return &usageError{err: err}
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runSend(cmd.Context(), opts)
+			return runSend(cmd.Context(), f, opts, args)
 		},
 	}
 	addAccountFlags(cmd, &opts.TLS)
@@ -99,77 +85,45 @@ needs.`,
 // server's limit, so the limit check, not the read, says what is wrong.
 const maxStdinMessage = 64 << 10
 
-func runSend(ctx context.Context, opts *sendOptions) error {
-	if opts.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
-		defer cancel()
-	}
-	if !opts.FromArgs {
-		if opts.IO.IsStdinTTY() {
-			fmt.Fprintln(opts.IO.ErrOut, "aim: type the message, then Ctrl-D")
+// runSend runs send with the name and the message (the arguments after
+// the name, else standard input) as two arguments, the message as given.
+func runSend(ctx context.Context, f *factory, opts *sendOptions, args []string) error {
+	text := strings.Join(args[1:], " ")
+	if len(args) == 1 {
+		if f.IO.IsStdinTTY() {
+			fmt.Fprintln(f.IO.ErrOut, "aim: type the message, then Ctrl-D")
 		}
-		b, err := io.ReadAll(io.LimitReader(opts.IO.In, maxStdinMessage+1))
+		b, err := io.ReadAll(io.LimitReader(f.IO.In, maxStdinMessage+1))
 		if err != nil {
 			return fmt.Errorf("reading the message: %w", err)
 		}
 		if len(b) > maxStdinMessage {
 			return usageErrorf("the message on standard input is longer than %d bytes", maxStdinMessage)
 		}
-		opts.Text = strings.TrimRight(string(b), "\r\n")
+		text = strings.TrimRight(string(b), "\r\n")
 	}
-	if strings.TrimSpace(opts.Text) == "" {
-		return usageErrorf("no message to send (give it after the name, or on standard input)")
-	}
-	// Everything that needs no server is checked before signing on (or
-	// handing the message to a running session); the password prompt, if
-	// any, comes last.
-	cfg, err := opts.Config()
+	cfg, err := f.Config()
 	if err != nil {
 		return err
 	}
-	body := client.IMBody(opts.Text, cfg.HTML)
-	if err := client.CheckIM(opts.To, body); err != nil {
-		return err
+	list := []string{args[0], text}
+	if cfg.HTML {
+		list = append([]string{client.HTMLText}, list...)
 	}
-	out := &interactive.Printer{W: opts.IO.Out, JSON: cfg.Output == config.OutputJSON}
-	if !opts.NoSession {
-		c, err := sessionsock.Dial(ctx, socketDirs(opts.RuntimeDir()), cfg.ScreenName)
-		if err != nil {
-			return err
-		}
-		if c != nil {
-			defer c.Close()
-			// body is already what goes on the wire, whatever the
-			// session's own html setting.
-			args := []string{opts.To, body}
-			if opts.OnlineOnly {
-				args = append([]string{client.OnlineOnly}, args...)
-			}
-			r, err := sessionsock.Run(ctx, c, client.CmdSendHTML.Name, args, noticeTo(opts.IO, out.JSON))
-			if err != nil && opts.Timeout > 0 && errors.Is(err, context.DeadlineExceeded) {
-				return &sendTimeoutError{After: opts.Timeout, Err: err}
-			}
-			if err != nil {
-				return err
-			}
-			r.Command = client.CmdSend.Name // what was asked of aim: a send
-			out.Print(r)
-			return nil
-		}
+	if opts.OnlineOnly {
+		list = append([]string{client.OnlineOnly}, list...)
 	}
-	a, err := opts.account(ctx, cfg)
-	if err != nil {
-		return err
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
 	}
-	// The history failing to record the message is a warning: it was sent.
-	warn := func(err error) { fmt.Fprintf(opts.IO.ErrOut, "aim: warning: %s\n", client.Defuse(err.Error())) }
-	r, err := client.Send(ctx, a, opts.To, body, time.Now, warn, opts.OnlineOnly)
-	if err != nil {
-		return err
+	err = runLists(ctx, f, client.CmdSend, opts.NoSession, [][]string{list}, opts.own(ctx, false))
+	var waited *runner.WaitedError
+	if opts.Timeout > 0 && errors.As(err, &waited) && errors.Is(err, context.DeadlineExceeded) {
+		return &sendTimeoutError{After: opts.Timeout, Err: err}
 	}
-	out.Print(r)
-	return nil
+	return err
 }
 
 // sendTimeoutError is --timeout running out while the running session

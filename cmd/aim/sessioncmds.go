@@ -14,7 +14,6 @@ import (
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/interactive"
-	"github.com/aim-oscar/aim/internal/screenname"
 	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
@@ -199,14 +198,9 @@ func runEvents(ctx context.Context, opts *eventsOptions) error {
 	return sessionsock.CallerErr(err)
 }
 
-type infoOptions struct {
-	accountOptions
-	Name      string
-	NoSession bool
-}
-
-func newInfoCmd(f *factory, runF func(context.Context, *infoOptions) error) *cobra.Command {
-	opts := &infoOptions{accountOptions: newAccountOptions(f)}
+func newInfoCmd(f *factory) *cobra.Command {
+	opts := newAccountOptions(f)
+	var noSession bool
 	cmd := &cobra.Command{
 		Use:               "info NAME",
 		ValidArgsFunction: completeBuddies(f, 1),
@@ -223,18 +217,11 @@ otherwise aim signs on, asks, and signs off (--no-session forces that).`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Name = args[0]
-			if err := screenname.Validate(opts.Name); err != nil {
-				return &usageError{err: err}
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runInfo(cmd.Context(), opts)
+			return runLists(cmd.Context(), f, client.CmdInfo, noSession, [][]string{args}, opts.own(cmd.Context(), false))
 		},
 	}
 	addAccountFlags(cmd, &opts.TLS)
-	addNoSessionFlag(cmd, &opts.NoSession)
+	addNoSessionFlag(cmd, &noSession)
 	return cmd
 }
 
@@ -255,46 +242,6 @@ func addNoSessionFlag(cmd *cobra.Command, v *bool) {
 // session, edits the config file.
 func addNoSessionEditFlag(cmd *cobra.Command, v *bool) {
 	cmd.Flags().BoolVar(v, "no-session", false, "do not use the running session: edit the config file as if there were none")
-}
-
-func runInfo(ctx context.Context, opts *infoOptions) error {
-	cfg, err := opts.Config()
-	if err != nil {
-		return err
-	}
-	out := &interactive.Printer{W: opts.IO.Out, JSON: cfg.Output == config.OutputJSON}
-	if !opts.NoSession {
-		c, err := sessionsock.Dial(ctx, socketDirs(opts.RuntimeDir()), cfg.ScreenName)
-		if err != nil {
-			return err
-		}
-		if c != nil {
-			defer c.Close()
-			r, err := sessionsock.Run(ctx, c, client.CmdInfo.Name, []string{opts.Name}, noticeTo(opts.IO, out.JSON))
-			if err != nil {
-				return err
-			}
-			out.Print(r)
-			return nil
-		}
-	}
-	a, err := opts.account(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	a.Buddies = nil
-	c, err := client.Start(ctx, client.Options{Account: a})
-	if err != nil {
-		return err
-	}
-	r, err := c.Begin(ctx, client.CmdInfo, []string{opts.Name}, true)()
-	c.Stop()
-	c.Wait()
-	if err != nil {
-		return err
-	}
-	out.Print(r)
-	return nil
 }
 
 func newLogoutCmd(f *factory, runF func(context.Context, *sessionCmdOptions) error) *cobra.Command {

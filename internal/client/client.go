@@ -11,6 +11,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -539,6 +540,30 @@ func connect(ctx context.Context, a Account, reconnected bool) (*bos.Session, er
 	}
 	bo.Addr, bo.Cookie, bo.ScreenName, bo.MultiConn = res.BOSAddr, res.Cookie, res.ScreenName, res.MultiConn
 	return bos.Connect(ctx, bo)
+}
+
+// SendOnce runs cmd (send, html or autoreply) with its arguments, as
+// Begin reads them, in a session of its own: checked first, then Send.
+func SendOnce(ctx context.Context, opts Options, cmd *Command, args []string, warn func(error)) (*Result, error) {
+	flags, argv := splitFlags(cmd, args)
+	x := &call{c: &Client{opts: opts}, cmd: cmd, flags: flags, argv: argv, parsed: true}
+	name, text, err := imText(x)
+	if err != nil {
+		return nil, err
+	}
+	body := x.body(text, cmd == CmdSendHTML)
+	if err := CheckIM(name, body); err != nil {
+		return nil, err
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	r, err := Send(ctx, opts.Account, name, body, now, warn, slices.Contains(flags, OnlineOnly))
+	if r != nil {
+		r.Command = cmd.Name
+	}
+	return r, err
 }
 
 // Send signs on, sends one message, waits until the server accepts it, and

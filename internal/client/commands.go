@@ -37,6 +37,28 @@ type Command struct {
 	// people: help and completion leave them out, the socket takes them.
 	Hidden bool
 	run    func(x *call) (*Result, error)
+	// check, if set, checks what needs no server (Check).
+	check func(x *call) error
+}
+
+// Check checks what cmd's arguments say that needs no server: a screen
+// name's syntax, a message that is empty or longer than servers take. A
+// front end checks before it signs on or hands the command to a running
+// session; the command checks the same when it runs.
+func (c *Command) Check(args []string) error {
+	if c.check == nil {
+		return nil
+	}
+	flags, argv := splitFlags(c, args)
+	return c.check(&call{cmd: c, flags: flags, argv: argv, parsed: true})
+}
+
+// splitFlags splits the options cmd takes off the front of args.
+func splitFlags(cmd *Command, args []string) (flags, rest []string) {
+	for len(args) > 0 && slices.Contains(cmd.Flags, args[0]) {
+		flags, args = append(flags, args[0]), args[1:]
+	}
+	return flags, append([]string{}, args...)
 }
 
 // Each is the option of the commands that edit the buddy list, blocked or
@@ -67,15 +89,17 @@ const (
 // so that other front ends (the control socket) can name it.
 var (
 	CmdSend = &Command{Name: "send", Aliases: []string{"msg", "m"}, Args: "NAME TEXT",
-		Help:     "send an instant message; to someone offline, the server keeps it\nfor their next signon if it can (" + OnlineOnly + ": never)",
-		Complete: CompleteBuddy, Online: true, Flags: []string{OnlineOnly},
-		run: func(x *call) (*Result, error) { return sendIM(x, false, false) }}
+		Help: "send an instant message; to someone offline, the server keeps it\nfor their next signon if it can (" + OnlineOnly + ": never; " +
+			HTMLText + ": the text is HTML)",
+		Complete: CompleteBuddy, Online: true, Flags: []string{OnlineOnly, HTMLText},
+		run: func(x *call) (*Result, error) { return sendIM(x, false, false) }, check: checkIM(false)}
 	CmdSendHTML = &Command{Name: "html", Args: "NAME HTML", Help: "send an instant message written in HTML, markup and all\n(send escapes <, > and &, so that text arrives as typed)",
 		Complete: CompleteBuddy, Online: true, Flags: []string{OnlineOnly},
-		run: func(x *call) (*Result, error) { return sendIM(x, false, true) }}
+		run: func(x *call) (*Result, error) { return sendIM(x, false, true) }, check: checkIM(true)}
 	CmdAutoreply = &Command{Name: "autoreply", Args: "NAME TEXT",
 		Help:     "send it marked as an automatic reply: clients never\nanswer those, so two bots cannot talk in a loop",
-		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, true, false) }}
+		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, true, false) },
+		check: checkIM(false)}
 	CmdAdd = &Command{Name: "add", Args: "NAME [GROUP]", Help: "add a buddy", Saves: true,
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each}, run: eachOr(addBuddy, true, false)}
 	CmdRemove = &Command{Name: "remove", Aliases: []string{"rm"}, Args: "NAME",
@@ -85,7 +109,7 @@ var (
 		Help:   "set an away message (aim answers each sender once with\nit, as an automatic reply); with no text, come back",
 		Online: true, run: setAway}
 	CmdInfo = &Command{Name: "info", Aliases: []string{"whois"}, Args: "NAME", Help: "show a user's profile and away message",
-		Complete: CompleteBuddy, Online: true, run: getInfo}
+		Complete: CompleteBuddy, Online: true, run: getInfo, check: checkName}
 	CmdWarn = &Command{Name: "warn", Args: "NAME [anon]", Help: "warn a user, by name or anonymously",
 		Complete: CompleteBuddy, Online: true, run: warn}
 	CmdJoin = &Command{Name: "join", Args: "ROOM", Help: "join a chat room, creating it if there is none of that name",
@@ -213,11 +237,8 @@ func RunOffline(ctx context.Context, cfg *config.Config, self string, cmd *Comma
 		err := fmt.Errorf("%s needs a session", cmd.Name)
 		return c.complete(0, "", cmd.Name, nil, err), err
 	}
-	var flags []string
-	for len(args) > 0 && slices.Contains(cmd.Flags, args[0]) {
-		flags, args = append(flags, args[0]), args[1:]
-	}
-	x := &call{c: c, ctx: ctx, cmd: cmd, flags: flags, argv: append([]string{}, args...), parsed: true, offline: true}
+	flags, argv := splitFlags(cmd, args)
+	x := &call{c: c, ctx: ctx, cmd: cmd, flags: flags, argv: argv, parsed: true, offline: true}
 	r, err := cmd.run(x)
 	return c.complete(0, "", cmd.Name, r, err), err
 }
@@ -415,11 +436,8 @@ func (c *Client) Do(ctx context.Context, cmd *Command, args []string, wait bool)
 // result (never nil) and the error it reports, for FailureOf; it must be
 // called once.
 func (c *Client) Begin(ctx context.Context, cmd *Command, args []string, wait bool) func() (*Result, error) {
-	var flags []string
-	for len(args) > 0 && slices.Contains(cmd.Flags, args[0]) {
-		flags, args = append(flags, args[0]), args[1:]
-	}
-	x, r, err := c.begin(ctx, cmd, cmd.Name, &call{flags: flags, argv: append([]string{}, args...), parsed: true}, wait)
+	flags, argv := splitFlags(cmd, args)
+	x, r, err := c.begin(ctx, cmd, cmd.Name, &call{flags: flags, argv: argv, parsed: true}, wait)
 	if err == nil && x.later != nil {
 		return func() (*Result, error) {
 			defer c.release() // begin's hold
@@ -565,14 +583,14 @@ func (c *Client) finish(ctx context.Context) {
 // sendIM sends the rest of the line, as HTML if html, else as x.body
 // decides.
 func sendIM(x *call, auto, html bool) (*Result, error) {
-	name, text, err := x.nameAndRest()
-	if err == nil && text == "" {
-		err = usagef("no message text (%s)", x.usage())
-	}
+	name, text, err := imText(x)
 	if err != nil {
 		return nil, err
 	}
 	body := x.body(text, html)
+	if err := CheckIM(name, body); err != nil {
+		return nil, err
+	}
 	r := &Result{To: name, Text: htmltext.Plain(body)}
 	own := sentIM(x.c.self(), name, body, auto, x.c.opts.Now())
 	p, err := x.sess.QueueIM(name, body, auto)
@@ -605,6 +623,39 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 		return r, sendError(name, err)
 	}
 	return r, nil
+}
+
+// imText is the recipient and the text of an IM command.
+func imText(x *call) (name, text string, err error) {
+	name, text, err = x.nameAndRest()
+	if err == nil && strings.TrimSpace(text) == "" {
+		err = usagef("no message to send (%s)", x.usage())
+	}
+	return name, text, err
+}
+
+// checkIM checks an IM command's name and text, the text taken as HTML
+// if html or the command's option says so.
+func checkIM(html bool) func(x *call) error {
+	return func(x *call) error {
+		name, text, err := imText(x)
+		if err != nil {
+			return err
+		}
+		return CheckIM(name, IMBody(text, html || slices.Contains(x.flags, HTMLText)))
+	}
+}
+
+// checkName checks the one screen name of a command (info).
+func checkName(x *call) error {
+	name, extra, err := x.nameAndRest()
+	if err == nil && extra != "" {
+		err = usagef("unexpected %q after the name (%s)", Clip(extra), x.usage())
+	}
+	if err == nil {
+		err = screenname.Validate(name)
+	}
+	return err
 }
 
 func addBuddy(x *call) (*Result, error) {
@@ -694,13 +745,10 @@ func setAway(x *call) (*Result, error) {
 }
 
 func getInfo(x *call) (*Result, error) {
-	name, extra, err := x.nameAndRest()
-	if err == nil && extra != "" {
-		err = usagef("unexpected %q after the name (%s)", Clip(extra), x.usage())
-	}
-	if err != nil {
+	if err := checkName(x); err != nil {
 		return nil, err
 	}
+	name, _, _ := x.nameAndRest()
 	q, err := x.sess.QueueGetInfo(name)
 	if err != nil {
 		return &Result{Name: name}, err

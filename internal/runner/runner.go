@@ -34,8 +34,20 @@ type Session struct {
 }
 
 func (s *Session) Run(ctx context.Context, cmd *client.Command, args []string) (*client.Result, error) {
-	return sessionsock.Run(ctx, s.Conn, cmd.Name, args, s.Notice)
+	r, err := sessionsock.Run(ctx, s.Conn, cmd.Name, args, s.Notice)
+	if err != nil && ctx.Err() != nil {
+		return nil, &WaitedError{Err: err}
+	}
+	return r, err
 }
+
+// WaitedError is ctx ending while a command waited for the running
+// session's answer: the command is still with the session, which may run
+// it yet (a message waiting for the rate limit, or for a reconnect).
+type WaitedError struct{ Err error }
+
+func (e *WaitedError) Error() string { return e.Err.Error() }
+func (e *WaitedError) Unwrap() error { return e.Err }
 
 func (s *Session) Close() error { return s.Conn.Close() }
 
@@ -44,10 +56,18 @@ func (s *Session) Close() error { return s.Conn.Close() }
 // do not find it.
 type Own struct {
 	Options client.Options
-	c       *client.Client
+	// Warn, if set, gets what went wrong but did not fail the command (a
+	// message sent but not recorded in the history).
+	Warn func(error)
+	c    *client.Client
 }
 
 func (o *Own) Run(ctx context.Context, cmd *client.Command, args []string) (*client.Result, error) {
+	if o.c == nil && (cmd == client.CmdSend || cmd == client.CmdSendHTML || cmd == client.CmdAutoreply) {
+		// One message: it goes in the signon's flight, and the session
+		// ends once the server has answered (client.Send).
+		return client.SendOnce(ctx, o.Options, cmd, args, o.Warn)
+	}
 	if o.c == nil {
 		c, err := client.Start(ctx, o.Options)
 		if err != nil {
