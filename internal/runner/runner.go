@@ -35,7 +35,8 @@ type Session struct {
 
 func (s *Session) Run(ctx context.Context, cmd *client.Command, args []string) (*client.Result, error) {
 	r, err := sessionsock.Run(ctx, s.Conn, cmd.Name, args, s.Notice)
-	if err != nil && ctx.Err() != nil {
+	// The socket's deadline may fire a moment before ctx says it ended.
+	if err != nil && (ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded)) {
 		return nil, &WaitedError{Err: err}
 	}
 	return r, err
