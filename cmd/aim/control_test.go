@@ -326,7 +326,7 @@ func startSessionInProcess(t *testing.T, srv *oscartest.Server) (*cliRun, string
 	writeConfig(t, cfg, "screen_name: LabAlice\nbuddies:\n  - group: Bots\n    names: [EchoBot]\n")
 	r := startCLI(t, "login", "--json", "--no-input")
 	r.out.waitFor(t, `"type":"buddy_online"`)
-	path, err := control.SocketPath(getenv(t, "XDG_RUNTIME_DIR"), os.TempDir(), "LabAlice")
+	path, err := control.Find(socketDirs(getenv(t, "XDG_RUNTIME_DIR")), "LabAlice")
 	if err != nil {
 		t.Fatal(err)
 	}

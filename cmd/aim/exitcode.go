@@ -131,5 +131,5 @@ func isUsage(err error) bool {
 		screenName *screenname.Error
 	)
 	return errors.As(err, &usage) || errors.As(err, &screenName) || errors.Is(err, config.ErrSettings) ||
-		errors.As(err, new(*client.UsageError))
+		errors.As(err, new(*client.UsageError)) || errors.As(err, new(*sessionsock.ManySessionsError))
 }

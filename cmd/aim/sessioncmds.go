@@ -31,23 +31,29 @@ func newSessionCmdOptions(f *factory) sessionCmdOptions {
 	return sessionCmdOptions{IO: f.IO, Config: f.Config, RuntimeDir: f.RuntimeDir}
 }
 
-// connect finds the running session of the configured screen name: none
-// is a *sessionsock.NoSessionError.
+// connect finds the running session of the configured screen name (with
+// none configured, the one session running here): none is a
+// *sessionsock.NoSessionError.
 func (o *sessionCmdOptions) connect(ctx context.Context) (*control.Client, *interactive.Printer, error) {
 	cfg, err := o.Config()
 	if err != nil {
 		return nil, nil, err
 	}
-	name, err := cfg.RequireScreenName()
-	if err != nil {
-		return nil, nil, err
+	if cfg.ScreenName != "" {
+		if _, err := cfg.RequireScreenName(); err != nil {
+			return nil, nil, err
+		}
 	}
 	c, err := sessionsock.Dial(ctx, socketDirs(o.RuntimeDir()), cfg.ScreenName)
 	if err != nil {
 		return nil, nil, err
 	}
 	if c == nil {
-		return nil, nil, &sessionsock.NoSessionError{ScreenName: name}
+		name, err := cfg.RequireScreenName()
+		if err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, sessionsock.NoSession(socketDirs(o.RuntimeDir()), name)
 	}
 	return c, &interactive.Printer{W: o.IO.Out, JSON: cfg.Output == config.OutputJSON}, nil
 }
@@ -103,7 +109,7 @@ func runStatus(ctx context.Context, opts *sessionCmdOptions) error {
 	r, err := sessionsock.Run(ctx, c, client.CommandStatus, nil, nil)
 	var ended *sessionsock.EndedError
 	if errors.As(err, &ended) { // it was signing off
-		return &sessionsock.NoSessionError{ScreenName: opts.screenName()}
+		return sessionsock.NoSession(socketDirs(opts.RuntimeDir()), opts.screenName())
 	}
 	if err != nil {
 		return err

@@ -24,7 +24,7 @@ type Client struct {
 	broken error // set once the connection cannot carry another request
 }
 
-// Dial connects to the session at path (from SocketPath) and exchanges
+// Dial connects to the session at path (from Find) and exchanges
 // the hellos, within ctx. No session there is a *NoSessionError (a
 // command can then sign on by itself); a session of another aim version
 // a *VersionError; a socket served by another user a *PeerError; the

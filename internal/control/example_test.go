@@ -17,10 +17,11 @@ func Example() {
 		panic(err)
 	}
 	defer os.RemoveAll(runtimeDir)
-	path, err := control.SocketPath(runtimeDir, os.TempDir(), "Lab Alice")
+	places, err := control.Dirs{Runtime: runtimeDir, Temp: os.TempDir()}.Places("Lab Alice")
 	if err != nil {
 		panic(err)
 	}
+	path := places[0] // where a session goes first; control.Find finds it
 
 	// In `aim login`: the handler looks the command up in the runtime's
 	// table, queues the IM, and returns a Later for its acknowledgement.

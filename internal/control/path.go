@@ -9,39 +9,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/screenname"
 )
-
-// SocketPath returns where the control socket of screenName lives when
-// its preferred place will do: runtimeDir/aim/<name>.sock, or
-// tempDir/aim-<uid>/<name>.sock when runtimeDir is empty or relative (the
-// XDG base directory rule). The caller passes $XDG_RUNTIME_DIR and
-// os.TempDir(); this package reads no environment. <name> is the
-// normalized screen name ("Lab Bob" and "labbob" share a socket); a name
-// too long for a socket address is replaced by a hash of it. SocketPath
-// touches no file: Listen creates and checks the directory. A session
-// finds a place with ListenSession, which goes on to others when this
-// one is unsafe or too long, and a command with Find.
-func SocketPath(runtimeDir, tempDir, screenName string) (string, error) {
-	name, err := socketName(screenName)
-	if err != nil {
-		return "", err
-	}
-	var dir string
-	switch {
-	case filepath.IsAbs(runtimeDir):
-		dir = filepath.Join(runtimeDir, "aim")
-	case filepath.IsAbs(tempDir):
-		dir = tempSocketDir(tempDir)
-	default:
-		return "", fmt.Errorf("control socket: no directory for it (runtime dir %q and temp dir %q are not absolute)", runtimeDir, tempDir)
-	}
-	return socketIn(dir, name)
-}
 
 // NameError is a screen name that cannot name a socket: one the signon
 // refuses anyway.
@@ -83,7 +57,11 @@ func tempSocketDir(tempDir string) string {
 }
 
 // Dirs are the directories a session may put its control socket in, as
-// the caller knows them; this package reads no environment.
+// the caller knows them; this package reads no environment. A socket is
+// named after the normalized screen name ("Lab Bob" and "labbob" share
+// one), or a hash of it when the path would be too long for a socket
+// address. A session takes a place with ListenSession; a command finds it
+// with Find, and Places says where it looks.
 type Dirs struct {
 	Runtime string // $XDG_RUNTIME_DIR; empty or relative: none
 	// RunUser is the system's runtime directory for this user, used when
@@ -97,21 +75,7 @@ type Dirs struct {
 // Temp/aim-<uid>. A place whose path does not fit in a socket address is
 // left out, with why in skipped. No file is made.
 func (d Dirs) places(name string) (paths []string, skipped []error) {
-	var dirs []string
-	if filepath.IsAbs(d.Runtime) {
-		dirs = append(dirs, filepath.Join(d.Runtime, "aim"))
-	}
-	runUser := d.RunUser
-	if runUser == "" {
-		runUser = "/run/user/" + strconv.Itoa(os.Getuid())
-	}
-	if filepath.IsAbs(runUser) && checkDir(runUser) == nil {
-		dirs = append(dirs, filepath.Join(runUser, "aim"))
-	}
-	if filepath.IsAbs(d.Temp) {
-		dirs = append(dirs, tempSocketDir(d.Temp))
-	}
-	for _, dir := range dirs {
+	for _, dir := range d.dirs() {
 		path, err := socketIn(dir, name)
 		if err != nil {
 			skipped = append(skipped, err)
@@ -120,6 +84,32 @@ func (d Dirs) places(name string) (paths []string, skipped []error) {
 		paths = append(paths, path)
 	}
 	return paths, skipped
+}
+
+// dirs are the socket directories of d, best first, each once (the
+// runtime directory usually is /run/user/<uid>): Runtime/aim, RunUser/aim
+// when RunUser is this user's own, Temp/aim-<uid>.
+func (d Dirs) dirs() []string {
+	var dirs []string
+	add := func(dir string) {
+		if !slices.Contains(dirs, dir) {
+			dirs = append(dirs, dir)
+		}
+	}
+	if filepath.IsAbs(d.Runtime) {
+		add(filepath.Join(d.Runtime, "aim"))
+	}
+	runUser := d.RunUser
+	if runUser == "" {
+		runUser = "/run/user/" + strconv.Itoa(os.Getuid())
+	}
+	if filepath.IsAbs(runUser) && checkDir(runUser) == nil {
+		add(filepath.Join(runUser, "aim"))
+	}
+	if filepath.IsAbs(d.Temp) {
+		add(tempSocketDir(d.Temp))
+	}
+	return dirs
 }
 
 // freshPrefix is the start of the name of a fresh private directory under
@@ -145,33 +135,74 @@ func freshPlaces(temp, name string) []string {
 	return paths
 }
 
-// Find returns the control socket of screenName's session for a command
-// to Dial: the first socket that is there in a safe directory, looking
-// where ListenSession puts one (the fresh private directories last). With
-// none, it returns the first place a session would take, where Dial finds
-// no session.
-func Find(d Dirs, screenName string) (string, error) {
+// Places returns where a command looks for the control socket of
+// screenName's session, best first: where ListenSession puts one, the
+// fresh private directories last. The first is where a session would go.
+// No file is made.
+func (d Dirs) Places(screenName string) ([]string, error) {
 	name, err := socketName(screenName)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	paths, skipped := d.places(name)
 	all := append(paths, freshPlaces(d.Temp, name)...)
-	for _, path := range all {
-		if checkDir(filepath.Dir(path)) != nil {
-			continue // another user's, say: a socket there is not our session's
+	if len(all) == 0 {
+		if len(skipped) > 0 {
+			return nil, skipped[0]
 		}
-		if fi, err := os.Lstat(path); err == nil && fi.Mode().Type() == fs.ModeSocket {
+		return nil, fmt.Errorf("control socket: no directory for it (runtime dir %q and temp dir %q are not absolute)", d.Runtime, d.Temp)
+	}
+	return all, nil
+}
+
+// Find returns the control socket of screenName's session for a command
+// to Dial: the first of Places that is a socket in a safe directory. With
+// none, it returns the first place, where Dial finds no session.
+func Find(d Dirs, screenName string) (string, error) {
+	all, err := d.Places(screenName)
+	if err != nil {
+		return "", err
+	}
+	for _, path := range all {
+		if isSocket(path) {
 			return path, nil
 		}
 	}
-	if len(all) == 0 {
-		if len(skipped) > 0 {
-			return "", skipped[0]
-		}
-		return "", fmt.Errorf("control socket: no directory for it (runtime dir %q and temp dir %q are not absolute)", d.Runtime, d.Temp)
-	}
 	return all[0], nil
+}
+
+// isSocket reports whether path is a socket in a safe directory: one in
+// another user's directory is not our session's.
+func isSocket(path string) bool {
+	if checkDir(filepath.Dir(path)) != nil {
+		return false
+	}
+	fi, err := os.Lstat(path)
+	return err == nil && fi.Mode().Type() == fs.ModeSocket
+}
+
+// Running returns the sessions here whose sockets answer, in any of d's
+// places: the normalized screen name each socket is named after (a hash
+// of it, for a name too long for the path), each once, sorted.
+func Running(d Dirs) []string {
+	dirs := d.dirs()
+	if filepath.IsAbs(d.Temp) {
+		fresh, _ := filepath.Glob(filepath.Join(d.Temp, freshPrefix()+"*"))
+		dirs = append(dirs, fresh...)
+	}
+	var names []string
+	for _, dir := range dirs {
+		socks, _ := filepath.Glob(filepath.Join(dir, "*.sock"))
+		for _, path := range socks {
+			name := strings.TrimSuffix(filepath.Base(path), ".sock")
+			if slices.Contains(names, name) || !isSocket(path) || !answers(path) {
+				continue
+			}
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // ListenSession claims the control socket of screenName's session and

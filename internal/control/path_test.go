@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,7 +14,17 @@ import (
 	"github.com/aim-oscar/aim/internal/control"
 )
 
-func TestSocketPath(t *testing.T) {
+// firstPlace is the first of Places, where a session's socket goes when
+// that place will do (RunUser left out: it exists on most machines).
+func firstPlace(runtimeDir, tempDir, screenName string) (string, error) {
+	places, err := control.Dirs{Runtime: runtimeDir, RunUser: "/nonexistent", Temp: tempDir}.Places(screenName)
+	if err != nil {
+		return "", err
+	}
+	return places[0], nil
+}
+
+func TestPlaces(t *testing.T) {
 	uid := strconv.Itoa(os.Getuid())
 	long := strings.Repeat("x", 97)
 	tests := []struct {
@@ -32,14 +43,14 @@ func TestSocketPath(t *testing.T) {
 		{"slash", "/r", "/tmp", "a/b", "", "cannot name a file"},
 		{"dot dot", "/r", "/tmp", "..", "", "cannot name a file"},
 		{"control character", "/r", "/tmp", "a\x00b", "", "control character"},
-		{"dir too long", "/" + strings.Repeat("d", 100), "/tmp", "bob", "", "longer than"},
+		{"dir too long", "/" + strings.Repeat("d", 100), "tmp", "bob", "", "longer than"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := control.SocketPath(tt.runtimeDir, tt.tempDir, tt.screenName)
+			got, err := firstPlace(tt.runtimeDir, tt.tempDir, tt.screenName)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("SocketPath = %q, %v; want an error with %q", got, err, tt.wantErr)
+					t.Fatalf("Places = %q, %v; want an error with %q", got, err, tt.wantErr)
 				}
 				return
 			}
@@ -48,18 +59,40 @@ func TestSocketPath(t *testing.T) {
 			}
 			if strings.HasSuffix(tt.want, "/") { // hashed: only the directory is known
 				if !strings.HasPrefix(got, tt.want) || !strings.HasSuffix(got, ".sock") || strings.Contains(got, long) || len(got) > 107 {
-					t.Errorf("SocketPath = %q, want a short name in %s", got, tt.want)
+					t.Errorf("Places[0] = %q, want a short name in %s", got, tt.want)
 				}
-				again, _ := control.SocketPath(tt.runtimeDir, tt.tempDir, strings.ToUpper(tt.screenName))
+				again, _ := firstPlace(tt.runtimeDir, tt.tempDir, strings.ToUpper(tt.screenName))
 				if again != got {
 					t.Errorf("the same name in capitals gives %q, want %q", again, got)
 				}
 				return
 			}
 			if got != tt.want {
-				t.Errorf("SocketPath = %q, want %q", got, tt.want)
+				t.Errorf("Places[0] = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestPlacesRunUser (issue 22 item 12): without XDG_RUNTIME_DIR (cron), a
+// command looks in the user's /run/user/UID, where a session started with
+// it put its socket, and then in the temp dir; a runtime dir that is
+// /run/user/UID is looked in once.
+func TestPlacesRunUser(t *testing.T) {
+	runUser, tmp := t.TempDir(), t.TempDir()
+	if err := os.Chmod(runUser, 0o700); err != nil { // as /run/user/UID is
+		t.Fatal(err)
+	}
+	wantRun := filepath.Join(runUser, "aim", "labbob.sock")
+	wantTmp := filepath.Join(tmp, "aim-"+strconv.Itoa(os.Getuid()), "labbob.sock")
+	for _, d := range []control.Dirs{{RunUser: runUser, Temp: tmp}, {Runtime: runUser, RunUser: runUser, Temp: tmp}} {
+		got, err := d.Places("Lab Bob")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{wantRun, wantTmp}; !slices.Equal(got, want) {
+			t.Errorf("%+v: Places = %q, want %q", d, got, want)
+		}
 	}
 }
 
@@ -71,7 +104,7 @@ func TestListenModes(t *testing.T) {
 		{"temp dir", "", t.TempDir()},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			path, err := control.SocketPath(tt.runtimeDir, tt.tempDir, "Lab Bob")
+			path, err := firstPlace(tt.runtimeDir, tt.tempDir, "Lab Bob")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -106,7 +106,7 @@ type Server struct {
 	done    chan struct{} // closed when Shutdown or Close has finished
 }
 
-// Listen claims the control socket at path (from SocketPath) and serves
+// Listen claims the control socket at path (one of Dirs.Places) and serves
 // it with h. It creates the directory (0700) if needed and refuses one
 // another user could reach (*UnsafeDirError). A socket left by a session
 // that died is replaced; a live session there is an *InUseError, and is

@@ -9,6 +9,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
@@ -124,8 +125,29 @@ func Pick(ctx context.Context, dirs control.Dirs, cfg *config.Config, cmd *clien
 		return nil, ErrNeedsSession
 	}
 	opts, err := own()
+	if noPassword := (*config.NoPasswordError)(nil); errors.As(err, &noPassword) && !noSession {
+		// The running session the command would have gone through is
+		// missed (no XDG_RUNTIME_DIR under cron, say): say where aim looked.
+		return nil, &NoSessionPasswordError{Err: err, Looked: sessionsock.Looked(dirs, cfg.ScreenName)}
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &Own{Options: opts}, nil
 }
+
+// NoSessionPasswordError is a command that found no running session to go
+// through and no password to sign on by itself with.
+type NoSessionPasswordError struct {
+	Err    error    // the *config.NoPasswordError
+	Looked []string // where the session's socket was looked for
+}
+
+func (e *NoSessionPasswordError) Error() string {
+	if len(e.Looked) == 0 {
+		return e.Err.Error()
+	}
+	return e.Err.Error() + "; and no running session was found to go through (looked for " + strings.Join(e.Looked, ", ") + ")"
+}
+
+func (e *NoSessionPasswordError) Unwrap() error { return e.Err }

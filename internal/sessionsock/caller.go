@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/control"
@@ -16,10 +17,43 @@ import (
 // NoSessionError is a command that needs a running session finding none.
 type NoSessionError struct {
 	ScreenName string
+	Looked     []string // the sockets looked for (Looked), if known
 }
 
 func (e *NoSessionError) Error() string {
-	return fmt.Sprintf("no session is running here for %s: start one with 'aim login' (see 'aim login --help')", e.ScreenName)
+	return fmt.Sprintf("no session is running here for %s%s: start one with 'aim login' (see 'aim login --help')", e.ScreenName, lookedIn(e.Looked))
+}
+
+// NoSession is the error of a command that found no session of
+// screenName, saying where it looked.
+func NoSession(dirs control.Dirs, screenName string) *NoSessionError {
+	return &NoSessionError{ScreenName: screenName, Looked: Looked(dirs, screenName)}
+}
+
+// Looked returns the sockets where a command looks for screenName's
+// session (nil for a name that cannot have one).
+func Looked(dirs control.Dirs, screenName string) []string {
+	places, _ := dirs.Places(screenName)
+	return places
+}
+
+// lookedIn says where a command looked: " (looked for A, B)".
+func lookedIn(places []string) string {
+	if len(places) == 0 {
+		return ""
+	}
+	return " (looked for " + strings.Join(places, ", ") + ")"
+}
+
+// ManySessionsError is a command with no screen name to pick a session by
+// finding several running.
+type ManySessionsError struct {
+	Names []string // normalized, as their sockets are named
+}
+
+func (e *ManySessionsError) Error() string {
+	return fmt.Sprintf("sessions of %s run here, and no screen name says which to use: pick one with --screen-name (or AIM_SCREEN_NAME, or screen_name in the config file)",
+		strings.Join(e.Names, ", "))
 }
 
 // RemoteError is a command failing in the session, with the kind of
@@ -59,11 +93,19 @@ var failureOfCode = func() map[string]client.Failure {
 }()
 
 // Dial connects to the running session of screenName, its socket in
-// dirs: nil and no error when there is none (or no screen name to find it
-// by).
+// dirs: nil and no error when there is none. With no screen name it
+// connects to the one session running here: none is nil, several a
+// *ManySessionsError.
 func Dial(ctx context.Context, dirs control.Dirs, screenName string) (*control.Client, error) {
 	if screenName == "" {
-		return nil, nil
+		switch running := control.Running(dirs); len(running) {
+		case 0:
+			return nil, nil
+		case 1:
+			screenName = running[0]
+		default:
+			return nil, &ManySessionsError{Names: running}
+		}
 	}
 	path, err := control.Find(dirs, screenName)
 	if err != nil {

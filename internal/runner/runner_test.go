@@ -1,0 +1,35 @@
+package runner_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/control"
+	"github.com/aim-oscar/aim/internal/runner"
+)
+
+// TestNoPasswordSaysWhereItLooked (issue 22 item 12): a command that
+// finds no running session and has no password to sign on with (cron,
+// without XDG_RUNTIME_DIR) says where it looked for the session, and
+// stays a missing password (exit 2).
+func TestNoPasswordSaysWhereItLooked(t *testing.T) {
+	tmp := t.TempDir()
+	d := control.Dirs{RunUser: filepath.Join(tmp, "none"), Temp: tmp}
+	noPassword := func() (client.Options, error) { return client.Options{}, &config.NoPasswordError{Path: "config.yaml"} }
+	_, err := runner.Pick(t.Context(), d, &config.Config{ScreenName: "LabAlice"}, client.CmdSend, false, noPassword, nil)
+	want := filepath.Join(tmp, "aim-"+strconv.Itoa(os.Getuid()), "labalice.sock")
+	if !errors.As(err, new(*config.NoPasswordError)) || !strings.Contains(err.Error(), want) {
+		t.Errorf("Pick: %v; want a missing password that says it looked for %s", err, want)
+	}
+	// --no-session looked for none.
+	_, err = runner.Pick(t.Context(), d, &config.Config{ScreenName: "LabAlice"}, client.CmdSend, true, noPassword, nil)
+	if err == nil || strings.Contains(err.Error(), "looked") {
+		t.Errorf("Pick with --no-session: %v", err)
+	}
+}
