@@ -59,6 +59,11 @@ type Account struct {
 	// NoTyping (the typing_notifications setting off): the typing command
 	// tells no one.
 	NoTyping bool
+	// IdleAfter (the idle_minutes setting): after this long with no
+	// activity (the active command, any command a person runs) the server
+	// is told the account is idle, and told it is back at the next; zero
+	// never tells it.
+	IdleAfter time.Duration
 
 	feedbag        bool               // use the server's list (not for a one-shot send)
 	savedFeedbag   *buddylist.Feedbag // the server's list as last seen
@@ -82,7 +87,7 @@ func NewAccount(cfg *config.Config) (Account, error) {
 		return Account{}, err
 	}
 	a := Account{Server: server, ScreenName: name, Method: method, Profile: cfg.Profile, Away: cfg.Away,
-		HistoryDays: cfg.HistoryDays, NoTyping: !cfg.Typing}
+		HistoryDays: cfg.HistoryDays, NoTyping: !cfg.Typing, IdleAfter: time.Duration(cfg.IdleMinutes) * time.Minute}
 	for _, g := range cfg.Buddies {
 		a.Buddies = append(a.Buddies, g.Names...)
 	}
@@ -149,7 +154,8 @@ func Backoff(attempt int) time.Duration {
 
 // Client is an account kept online. Start makes one; Wait returns when it
 // is signed off for good. Its goroutines (the supervisor, the rooms', the
-// config follower's, the history's writer) all end before Wait returns.
+// config follower's, the idle timer, the history's writer) all end before
+// Wait returns.
 type Client struct {
 	opts     Options
 	live     *live
@@ -170,6 +176,10 @@ type Client struct {
 	// quitResult is quit's result, held until the session has ended
 	// (emitQuit), so that what arrived before comes before it.
 	quitResult atomic.Pointer[Result]
+
+	// active is poked by each sign that the person is at the keyboard
+	// (activity); wake when a setting the idle timer follows changed.
+	active, wake chan struct{}
 
 	unsent atomic.Int32 // messages queued but not sent: the session was ended first
 	failed atomic.Int32 // results of a script's lines that said it failed (Failed)
@@ -208,7 +218,8 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 	}
 	ctx, stop := context.WithCancel(ctx)
 	c := &Client{opts: opts, live: newLive(opts.Account), commands: commands, stop: stop, done: make(chan struct{}),
-		roomsLeft: make(chan struct{}), sync: newSyncer(opts.StateDir)}
+		roomsLeft: make(chan struct{}), sync: newSyncer(opts.StateDir),
+		active: make(chan struct{}, 1), wake: make(chan struct{}, 1)}
 	c.rooms = newRooms(c)
 	rec, err := openHistory(opts.Account, c.emit)
 	if err != nil {
@@ -276,6 +287,8 @@ func (c *Client) run(ctx context.Context, sess *bos.Session, watcher *config.Wat
 	var following sync.WaitGroup
 	following.Add(1)
 	go func() { defer following.Done(); c.syncLoop(c.sessCtx) }()
+	following.Add(1)
+	go func() { defer following.Done(); c.idleLoop(ctx) }()
 	if watcher != nil {
 		defer watcher.Close()
 		// The follower compares versions of the file with its own copy:

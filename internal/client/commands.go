@@ -36,7 +36,11 @@ type Command struct {
 	// Hidden commands are for programs (a full-screen client), not
 	// people: help and completion leave them out, the socket takes them.
 	Hidden bool
-	run    func(x *call) (*Result, error)
+	// Passive commands only show the session's state: running one is no
+	// sign that the person is at the keyboard (a script may poll them), so
+	// it does not end idle. Every other command does (activity).
+	Passive bool
+	run     func(x *call) (*Result, error)
 	// check, if set, checks what needs no server (Check).
 	check func(x *call) error
 }
@@ -117,21 +121,23 @@ var (
 	CmdSay = &Command{Name: "say", Args: "ROOM TEXT", Help: "say something in a chat room (" + HTMLText + ": the text is HTML,\nsent as it is; otherwise it arrives as typed)",
 		Complete: CompleteRoom, Flags: []string{HTMLText}, run: say}
 	CmdLeave   = &Command{Name: "leave", Args: "ROOM", Help: "leave a chat room", Complete: CompleteRoom, run: leaveRoom}
-	CmdMembers = &Command{Name: "members", Args: "ROOM", Help: "list who is in a chat room", Complete: CompleteRoom, run: roomMembers}
-	CmdRooms   = &Command{Name: "rooms", Help: "list the chat rooms you are in", run: listRooms}
+	CmdMembers = &Command{Name: "members", Passive: true, Args: "ROOM", Help: "list who is in a chat room", Complete: CompleteRoom, run: roomMembers}
+	CmdRooms   = &Command{Name: "rooms", Passive: true, Help: "list the chat rooms you are in", run: listRooms}
 	CmdInvite  = &Command{Name: "invite", Args: "NAME ROOM [TEXT]", Help: "invite someone to a chat room you are in",
 		Complete: CompleteBuddy, Online: true, run: invite}
 	CmdAccept  = &Command{Name: "accept", Help: "join the room of the last invitation", Online: true, run: accept}
-	CmdBuddies = &Command{Name: "buddies", Aliases: []string{"who"}, Help: "list your buddies and who is online", run: listBuddies}
+	CmdBuddies = &Command{Name: "buddies", Passive: true, Aliases: []string{"who"}, Help: "list your buddies and who is online", run: listBuddies}
 	CmdTyping  = &Command{Name: "typing", Args: "NAME STATE", Hidden: true,
 		Help:     "tell NAME you are typing to them (STATE: typing, typed when you\npaused, stopped when the line was cleared or sent)",
 		Complete: CompleteBuddy, run: sendTyping}
-	CmdHelp = &Command{Name: "help", Aliases: []string{"?"}, Help: "this list", run: help}
+	CmdActive = &Command{Name: "active", Hidden: true,
+		Help: "the person is at the keyboard (a key was pressed): not idle", run: markActive}
+	CmdHelp = &Command{Name: "help", Passive: true, Aliases: []string{"?"}, Help: "this list", run: help}
 	CmdQuit = &Command{Name: "quit", Aliases: []string{"exit"}, Help: "finish what is pending, sign off and exit", run: quit}
 
 	commands = []*Command{CmdSend, CmdSendHTML, CmdAutoreply, CmdAdd, CmdRemove, CmdMove, CmdProfile, CmdAway, CmdInfo, CmdWarn,
 		CmdJoin, CmdSay, CmdLeave, CmdMembers, CmdRooms, CmdInvite, CmdAccept, CmdBuddies,
-		CmdBlock, CmdUnblock, CmdBlocked, CmdAllow, CmdDisallow, CmdPrivacy, CmdTyping, CmdHelp, CmdQuit}
+		CmdBlock, CmdUnblock, CmdBlocked, CmdAllow, CmdDisallow, CmdPrivacy, CmdTyping, CmdActive, CmdHelp, CmdQuit}
 )
 
 // Commands returns the command table.
@@ -468,6 +474,9 @@ func (c *Client) begin(ctx context.Context, cmd *Command, name string, in *call,
 	switch {
 	case cmd == nil:
 		return nil, nil, fmt.Errorf("unknown command %q (type %s for the list)", Clip(name), CmdHelp.Name)
+	}
+	if !cmd.Passive {
+		c.activity()
 	}
 	x = in
 	x.c, x.ctx, x.cmd = c, ctx, cmd

@@ -45,7 +45,9 @@ func buddySet(groups []config.BuddyGroup) map[string]string {
 // not news, and is not sent again.
 func (c *Client) apply(ctx context.Context, prev, cfg *config.Config) {
 	c.sync.request() // the list the server keeps follows the file too
-	c.live.setSettings(cfg)
+	if c.live.setSettings(cfg) {
+		poke(c.wake)
+	}
 	had, want := buddySet(prev.Buddies), buddySet(cfg.Buddies)
 	acct := c.live.account()
 	live := map[string]bool{}

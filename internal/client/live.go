@@ -117,11 +117,24 @@ func (l *live) removeBuddy(name string) {
 }
 
 // setSettings takes the settings the session follows from the config
-// file as it is now (typing_notifications).
-func (l *live) setSettings(cfg *config.Config) {
+// file as it is now (typing_notifications, idle_minutes), and reports
+// whether the idle timer's changed.
+func (l *live) setSettings(cfg *config.Config) (idleChanged bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.a.NoTyping = !cfg.Typing
+	after := time.Duration(cfg.IdleMinutes) * time.Minute
+	idleChanged, l.a.IdleAfter = after != l.a.IdleAfter, after
+	return idleChanged
+}
+
+// watch returns the session online now (nil if none) and a channel
+// closed when that changes.
+func (l *live) watch() (*bos.Session, <-chan struct{}) {
+	l.mu.Lock()
+	ch := l.changed
+	l.mu.Unlock()
+	return l.current(), ch
 }
 
 func (l *live) setProfile(p string) { l.mu.Lock(); l.a.Profile = p; l.mu.Unlock() }

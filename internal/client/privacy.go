@@ -23,7 +23,7 @@ var (
 	CmdUnblock = &Command{Name: nameUnblock, Args: "NAME", Help: "let a blocked user see you and message you again",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
 		run: eachOr(func(x *call) (*Result, error) { return privacyEdit(x, nameUnblock) }, false, true)}
-	CmdBlocked = &Command{Name: "blocked", Help: "list the blocked and allowed users and the privacy mode", Offline: true, run: listBlocked}
+	CmdBlocked = &Command{Name: "blocked", Passive: true, Help: "list the blocked and allowed users and the privacy mode", Offline: true, run: listBlocked}
 	CmdAllow   = &Command{Name: nameAllow, Args: "NAME", Help: "let a user through: on the allowed list under allow-permit\n(sets allow-permit if no mode is set, and says the mode)",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
 		run: eachOr(func(x *call) (*Result, error) { return privacyEdit(x, nameAllow) }, false, true)}

@@ -74,6 +74,7 @@ const (
 	KeyHistoryDays     = "history_days"
 	KeyOfflineIMs      = "offline_ims"
 	KeyTyping          = "typing_notifications"
+	KeyIdleMinutes     = "idle_minutes"
 	KeyBlocked         = "blocked" // privacy.go
 	KeyAllowed         = "allowed"
 	KeyPrivacy         = "privacy"
@@ -183,6 +184,10 @@ type Config struct {
 	// Typing: tell the people you write to when you are typing (a
 	// full-screen client sends it; never to someone blocked).
 	Typing bool
+	// IdleMinutes: after this many minutes with no key pressed in a
+	// full-screen client and no command run, the server is told you are
+	// idle; 0 never tells it.
+	IdleMinutes int
 
 	// PasswordCommandTimeout bounds password_command; zero means
 	// DefaultPasswordCommandTimeout.
@@ -221,6 +226,7 @@ type fileSettings struct {
 	HistoryDays     *string      `yaml:"history_days"`
 	OfflineIMs      *boolSetting `yaml:"offline_ims"`
 	Typing          *boolSetting `yaml:"typing_notifications"`
+	IdleMinutes     *string      `yaml:"idle_minutes"`
 }
 
 // layered returns the file's values of the layered keys, for viper.
@@ -255,6 +261,7 @@ func (s *fileSettings) layered() map[string]any {
 		m[KeyTyping] = bool(*s.Typing)
 	}
 	put(KeyHistoryDays, s.HistoryDays)
+	put(KeyIdleMinutes, s.IdleMinutes)
 	return m
 }
 
@@ -442,6 +449,13 @@ func Load(opts Options) (*Config, error) {
 	} else {
 		return nil, &SettingError{Key: KeyHistoryDays, Value: days, Source: src.of(KeyHistoryDays),
 			Reason: "is not a number of days (0 keeps all)"}
+	}
+	idle := strings.TrimSpace(v.GetString(KeyIdleMinutes))
+	if n, err := strconv.Atoi(idle); err == nil && n >= 0 {
+		c.IdleMinutes = n
+	} else {
+		return nil, &SettingError{Key: KeyIdleMinutes, Value: idle, Source: src.of(KeyIdleMinutes),
+			Reason: "is not a number of minutes (0 never reports idle)"}
 	}
 	if err := c.validate(src); err != nil {
 		return nil, err

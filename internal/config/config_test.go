@@ -413,6 +413,28 @@ func TestTypingSetting(t *testing.T) {
 	}
 }
 
+// TestIdleMinutesSetting: 10 by default, 0 allowed (never), a negative
+// or non-number value refused naming the key.
+func TestIdleMinutesSetting(t *testing.T) {
+	c, err := Load(Options{Path: filepath.Join(t.TempDir(), "none.yaml"), Env: env(nil)})
+	if err != nil || c.IdleMinutes != 10 {
+		t.Fatalf("default: %v, %v; want 10", c.IdleMinutes, err)
+	}
+	path := writeConfig(t, "idle_minutes: 0\n", 0o600)
+	if c, err = Load(Options{Path: path, Env: env(nil)}); err != nil || c.IdleMinutes != 0 {
+		t.Errorf("from the file: %v, %v; want 0", c.IdleMinutes, err)
+	}
+	if c, err = Load(Options{Path: path, Env: env(map[string]string{"AIM_IDLE_MINUTES": "30"})}); err != nil || c.IdleMinutes != 30 {
+		t.Errorf("from the environment: %v, %v; want 30", c.IdleMinutes, err)
+	}
+	for _, bad := range []string{"-1", "soon"} {
+		_, err = Load(Options{Path: path, Env: env(map[string]string{"AIM_IDLE_MINUTES": bad})})
+		if se := (*SettingError)(nil); !errors.As(err, &se) || !strings.Contains(err.Error(), "AIM_IDLE_MINUTES") {
+			t.Errorf("AIM_IDLE_MINUTES=%s: %v, want a SettingError naming it", bad, err)
+		}
+	}
+}
+
 // TestOfflineIMsSetting: on by default; the file and AIM_OFFLINE_IMS turn
 // it off or on, the variable winning; a value that is not a boolean names
 // the key.

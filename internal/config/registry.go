@@ -77,6 +77,8 @@ var Settings = []Setting{
 		Shape: "true or false", Help: "servers that can may keep IMs sent to you while you are offline (false: they refuse them)"},
 	{Key: KeyTyping, Env: "AIM_TYPING_NOTIFICATIONS", Kind: KindBool, Layered: true, Default: "true",
 		Shape: "true or false", Help: "tell the people you write to when you are typing (aim tui; never someone you blocked)"},
+	{Key: KeyIdleMinutes, Env: "AIM_IDLE_MINUTES", Kind: KindInt, Layered: true, Default: "10",
+		Shape: "a number of minutes (0 never reports idle)", Help: "after this many minutes with no key pressed in aim tui and no command run, others see you idle"},
 	{Key: KeyBlocked, Kind: KindNames, Command: "aim block/unblock",
 		Shape: "a list of screen names", Help: "who may not see you or write to you"},
 	{Key: KeyAllowed, Kind: KindNames, Command: "aim allow/disallow",
@@ -244,6 +246,8 @@ func (c *Config) Values() Values {
 			v = c.OfflineIMs
 		case KeyTyping:
 			v = c.Typing
+		case KeyIdleMinutes:
+			v = c.IdleMinutes
 		case KeyBlocked:
 			v = append([]string{}, c.Blocked...)
 		case KeyAllowed:

@@ -14,7 +14,7 @@ import (
 var sample = map[string]string{
 	KeyScreenName: "LabBob", KeyServer: "example.net:5190", KeyAuth: "md5", KeyPasswordCommand: "pass aim",
 	KeyPassword: "pw", KeyProfile: "hello", KeyAway: "out", KeyOutput: "json", KeyReconnect: "no",
-	KeyTLS: "yes", KeyHTML: "on", KeyHistory: "off", KeyHistoryDays: "30", KeyOfflineIMs: "no", KeyTyping: "off",
+	KeyTLS: "yes", KeyHTML: "on", KeyHistory: "off", KeyHistoryDays: "30", KeyOfflineIMs: "no", KeyTyping: "off", KeyIdleMinutes: "5",
 	KeyPrivacy: PrivacyBlockDeny,
 }
 
