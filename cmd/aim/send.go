@@ -20,6 +20,8 @@ type sendOptions struct {
 	NoSession  bool          // --no-session: sign on even if a session runs
 	OnlineOnly bool          // --online-only: never stored for an offline recipient
 	Timeout    time.Duration // --timeout: give up after this long (0: never)
+	// TimeoutGiven: --timeout was given; else Timeout is runner.Wait's.
+	TimeoutGiven bool
 }
 
 func newSendCmd(f *factory) *cobra.Command {
@@ -36,7 +38,8 @@ aim send at once are sent in the order they came). Otherwise aim signs on,
 sends, and signs off; --no-session forces that. Without MESSAGE the message
 is read from standard input (all of it, up to the server's limit, usually
 512 bytes). While the session is reconnecting, the message waits for it,
-up to --timeout.
+up to --timeout: at a terminal until Ctrl-C, and when standard input is not
+a terminal (a script, cron) up to ` + runner.ScriptWait.String() + ` unless --timeout says otherwise.
 
 The message is sent as typed: characters such as <, > and & and line
 breaks arrive as they are (aim escapes them, since AIM messages are HTML).
@@ -62,7 +65,7 @@ needs.`,
   echo 'build finished' | aim send LabBob
   aim send "Lab Bob" "names with spaces need quotes" --json
   aim send LabBob --html '<b>bold</b> move'
-  */5 * * * * aim send LabBob "$(uptime)"    # cron, through a running aim login`,
+  */5 * * * * $HOME/go/bin/aim send LabBob "$(uptime)"    # cron: aim's full path (command -v aim)`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("send needs the recipient's screen name: aim send NAME [MESSAGE...]")
@@ -70,12 +73,14 @@ needs.`,
 			return screenNameArgs("send")(cmd, args[:1])
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.TimeoutGiven = cmd.Flags().Changed("timeout")
+			opts.Timeout = runner.Wait(opts.Timeout, opts.TimeoutGiven, f.IO.IsStdinTTY())
 			return runSend(cmd.Context(), f, opts, args)
 		},
 	}
 	addAccountFlags(cmd, &opts.TLS)
 	addNoSessionFlag(cmd, &opts.NoSession)
-	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "give up after `DURATION` (exit 4), e.g. while the session reconnects; 0: wait")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "give up after `DURATION` (exit 4), e.g. while the session reconnects; 0: wait (default: wait at a terminal, "+runner.ScriptWait.String()+" otherwise)")
 	config.AddFlag(cmd.Flags(), config.KeyHTML, "the message is HTML: send it as it is (or AIM_HTML, html: true)")
 	cmd.Flags().BoolVar(&opts.OnlineOnly, "online-only", false, "refuse the message if the recipient is offline, rather than have the server keep it for them")
 	return cmd
@@ -121,7 +126,7 @@ func runSend(ctx context.Context, f *factory, opts *sendOptions, args []string) 
 	err = runLists(ctx, f, client.CmdSend, opts.NoSession, [][]string{list}, opts.own(ctx, false))
 	var waited *runner.WaitedError
 	if opts.Timeout > 0 && errors.As(err, &waited) && errors.Is(err, context.DeadlineExceeded) {
-		return &sendTimeoutError{After: opts.Timeout, Err: err}
+		return &sendTimeoutError{After: opts.Timeout, Given: opts.TimeoutGiven, Err: err}
 	}
 	return err
 }
@@ -131,12 +136,17 @@ func runSend(ctx context.Context, f *factory, opts *sendOptions, args []string) 
 // network timeout.
 type sendTimeoutError struct {
 	After time.Duration
+	Given bool // by --timeout; else the default wait of scripts
 	Err   error
 }
 
 func (e *sendTimeoutError) Error() string {
-	return fmt.Sprintf("no confirmation from the server within %s (--timeout): the message is still with the running session, "+
-		"which may send it later (it waits for the server's rate limit, or to sign on again)", e.After)
+	why := "--timeout"
+	if !e.Given {
+		why = "the wait when standard input is not a terminal; --timeout changes it"
+	}
+	return fmt.Sprintf("no confirmation from the server within %s (%s): the message is still with the running session, "+
+		"which may send it later (it waits for the server's rate limit, or to sign on again)", e.After, why)
 }
 
 func (e *sendTimeoutError) Unwrap() error { return e.Err }

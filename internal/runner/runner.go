@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
@@ -151,3 +152,18 @@ func (e *NoSessionPasswordError) Error() string {
 }
 
 func (e *NoSessionPasswordError) Unwrap() error { return e.Err }
+
+// ScriptWait is how long a command waits by default for its answer when no
+// one is at a terminal to interrupt it (cron, a script): long enough for a
+// running session to come back from a lost connection, not forever.
+const ScriptWait = 2 * time.Minute
+
+// Wait is how long a command waits for its answer (0: until it comes):
+// timeout when the user gave one (0 too), else ScriptWait when standard
+// input is not a terminal, else until it comes.
+func Wait(timeout time.Duration, given, terminal bool) time.Duration {
+	if given || terminal {
+		return timeout
+	}
+	return ScriptWait
+}

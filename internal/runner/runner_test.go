@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
@@ -31,5 +32,29 @@ func TestNoPasswordSaysWhereItLooked(t *testing.T) {
 	_, err = runner.Pick(t.Context(), d, &config.Config{ScreenName: "LabAlice"}, client.CmdSend, true, noPassword, nil)
 	if err == nil || strings.Contains(err.Error(), "looked") {
 		t.Errorf("Pick with --no-session: %v", err)
+	}
+}
+
+// TestWait (issue 22 item 12): a command with no one at a terminal (cron)
+// waits a bounded time by default for a running session that is
+// reconnecting; a person at a terminal, or --timeout, decides otherwise.
+func TestWait(t *testing.T) {
+	for _, tt := range []struct {
+		timeout         time.Duration
+		given, terminal bool
+		want            time.Duration
+	}{
+		{0, false, false, runner.ScriptWait},
+		{0, false, true, 0},
+		{0, true, false, 0},
+		{5 * time.Second, true, false, 5 * time.Second},
+		{5 * time.Second, true, true, 5 * time.Second},
+	} {
+		if got := runner.Wait(tt.timeout, tt.given, tt.terminal); got != tt.want {
+			t.Errorf("Wait(%v, given %v, terminal %v) = %v, want %v", tt.timeout, tt.given, tt.terminal, got, tt.want)
+		}
+	}
+	if runner.ScriptWait <= 0 {
+		t.Errorf("ScriptWait = %v: a script would wait forever", runner.ScriptWait)
 	}
 }
