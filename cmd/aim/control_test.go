@@ -631,7 +631,7 @@ func TestSessionEditsThroughSocket(t *testing.T) {
 		t.Fatalf("buddies add: exit %d %s %s", code, out, errOut)
 	}
 	r.out.waitFor(t, `"name":"NewBot"`) // the server was told: NewBot is online
-	if code, out, errOut := runCLI(t, "", "set-away", "at lunch"); code != 0 || !strings.Contains(errOut, "the running session has set it") {
+	if code, out, errOut := runCLI(t, "", "set-away", "at lunch"); code != 0 || out != "away: at lunch\n" {
 		t.Fatalf("set-away: exit %d %s %s", code, out, errOut)
 	}
 	code, out, errOut := runCLI(t, "", "status", "--json")

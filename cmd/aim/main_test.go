@@ -276,13 +276,13 @@ func TestSetProfile(t *testing.T) {
 		want  string // the profile stored afterwards
 		out   string
 	}{
-		{"text", "", []string{"set-profile", "Hello <i>there</i>"}, "Hello <i>there</i>", "Saved the profile (18 bytes)"},
-		{"words joined", "", []string{"set-profile", "two", "words"}, "two words", "Saved the profile (9 bytes)"},
-		{"file", "", []string{"set-profile", "--file", profileFile}, "<b>from a file</b>", "Saved the profile"},
-		{"stdin", "line 1\nline 2\n\n", []string{"set-profile", "-"}, "line 1\nline 2", "Saved the profile (13 bytes)"},
-		{"file -", "piped\n", []string{"set-profile", "-f", "-"}, "piped", "Saved the profile"},
+		{"text", "", []string{"set-profile", "Hello <i>there</i>"}, "Hello <i>there</i>", "profile set (18 bytes)"},
+		{"words joined", "", []string{"set-profile", "two", "words"}, "two words", "profile set (9 bytes)"},
+		{"file", "", []string{"set-profile", "--file", profileFile}, "<b>from a file</b>", "profile set"},
+		{"stdin", "line 1\nline 2\n\n", []string{"set-profile", "-"}, "line 1\nline 2", "profile set (13 bytes)"},
+		{"file -", "piped\n", []string{"set-profile", "-f", "-"}, "piped", "profile set"},
 		{"at the limit", "", []string{"set-profile", strings.Repeat("p", 1024)}, strings.Repeat("p", 1024), "1024 bytes"},
-		{"clear", "", []string{"set-profile", "--clear"}, "", "Cleared the profile"},
+		{"clear", "", []string{"set-profile", "--clear"}, "", "profile cleared"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -301,10 +301,10 @@ func TestSetProfile(t *testing.T) {
 			}
 		})
 	}
-	aim(t, "", "set-profile", "--clear").want(t, exitOK, "", "No profile is set")
+	aim(t, "", "set-profile", "--clear").want(t, exitOK, "no profile was set", "")
 
 	// Refusals leave the file alone.
-	aim(t, "", "set-profile", "keep me").want(t, exitOK, "Saved", "")
+	aim(t, "", "set-profile", "keep me").want(t, exitOK, "profile set", "")
 	before := readFile(t, path)
 	refusals := []struct {
 		name   string
@@ -333,16 +333,16 @@ func TestSetProfile(t *testing.T) {
 func TestSetAway(t *testing.T) {
 	t.Parallel()
 	path := isolate(t)
-	aim(t, "", "set-away", "At lunch").want(t, exitOK, "Saved the away message (8 bytes)", "")
+	aim(t, "", "set-away", "At lunch").want(t, exitOK, "away: At lunch", "")
 	if got := readFile(t, path); got != "away: At lunch\n" {
 		t.Errorf("file = %q", got)
 	}
-	aim(t, "back at 2\n", "set-away", "-").want(t, exitOK, "Saved the away message", "")
+	aim(t, "back at 2\n", "set-away", "-").want(t, exitOK, "away: back at 2", "")
 	if got := readFile(t, path); got != "away: back at 2\n" {
 		t.Errorf("file = %q", got)
 	}
 	aim(t, "", "set-away", strings.Repeat("a", 2000)).want(t, exitUsage, "", "away message is too long: 2000 bytes")
-	aim(t, "", "set-away", "--clear").want(t, exitOK, "Cleared the away message", "")
+	aim(t, "", "set-away", "--clear").want(t, exitOK, "back (away message cleared)", "")
 	if got := readFile(t, path); got != "{}\n" && got != "" {
 		t.Errorf("file after clear = %q", got)
 	}

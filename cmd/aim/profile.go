@@ -6,14 +6,11 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aim-oscar/aim/internal/client"
-	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/limits"
-	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
 // maxTextInput bounds what set-profile and set-away read from a file or
@@ -23,12 +20,8 @@ const maxTextInput = 1 << 20
 // setTextOptions are the options of set-profile and set-away, which differ
 // only in what they store.
 type setTextOptions struct {
-	IO         *IOStreams
-	Config     func() (*config.Config, error)
-	RuntimeDir func() string
-
-	What string // "profile" or "away message", for messages
-	Key  string // config.KeyProfile or config.KeyAway
+	What    string          // "profile" or "away message", for messages
+	Command *client.Command // client.CmdProfile or client.CmdAway
 
 	Text  string // from the arguments
 	File  string // --file; "-" is stdin
@@ -39,7 +32,7 @@ type setTextOptions struct {
 }
 
 func newSetProfileCmd(f *factory, runF func(*setTextOptions) error) *cobra.Command {
-	opts := &setTextOptions{IO: f.IO, Config: f.Config, RuntimeDir: f.RuntimeDir, What: "profile", Key: config.KeyProfile}
+	opts := &setTextOptions{What: "profile", Command: client.CmdProfile}
 	cmd := &cobra.Command{
 		Use:   "set-profile {TEXT | - | --file FILE | --clear}",
 		Short: "Set the profile others see when they look you up",
@@ -56,11 +49,11 @@ at once and says whether the server took it (--no-session: the file only).`, lim
   fortune | aim set-profile -
   aim set-profile --clear`,
 	}
-	return setTextCmd(cmd, opts, runF)
+	return setTextCmd(f, cmd, opts, runF)
 }
 
 func newSetAwayCmd(f *factory, runF func(*setTextOptions) error) *cobra.Command {
-	opts := &setTextOptions{IO: f.IO, Config: f.Config, RuntimeDir: f.RuntimeDir, What: "away message", Key: config.KeyAway}
+	opts := &setTextOptions{What: "away message", Command: client.CmdAway}
 	cmd := &cobra.Command{
 		Use:   "set-away {TEXT | - | --file FILE | --clear}",
 		Short: "Set or clear the away message",
@@ -76,12 +69,12 @@ the screen name, its session goes away (or comes back) at once
   aim set-away --file away.html
   aim set-away --clear`,
 	}
-	return setTextCmd(cmd, opts, runF)
+	return setTextCmd(f, cmd, opts, runF)
 }
 
 // setTextCmd adds the flags, argument parsing and run step shared by
 // set-profile and set-away.
-func setTextCmd(cmd *cobra.Command, opts *setTextOptions, runF func(*setTextOptions) error) *cobra.Command {
+func setTextCmd(f *factory, cmd *cobra.Command, opts *setTextOptions, runF func(*setTextOptions) error) *cobra.Command {
 	cmd.Flags().StringVarP(&opts.File, "file", "f", "", "read the text from `FILE` (- for standard input)")
 	cmd.Flags().BoolVar(&opts.Clear, "clear", false, "remove the "+opts.What)
 	addNoSessionEditFlag(cmd, &opts.NoSession)
@@ -104,37 +97,22 @@ func setTextCmd(cmd *cobra.Command, opts *setTextOptions, runF func(*setTextOpti
 		if runF != nil {
 			return runF(opts)
 		}
-		return setTextRun(cmd.Context(), opts)
+		return setTextRun(cmd.Context(), f, opts)
 	}
 	return cmd
 }
 
-func setTextRun(ctx context.Context, opts *setTextOptions) error {
-	cfg, err := opts.Config()
-	if err != nil {
-		return err
-	}
-	set := cfg.SetProfile
-	current := cfg.Profile
-	if opts.Key == config.KeyAway {
-		set, current = cfg.SetAway, cfg.Away
-	}
-
-	if opts.Clear {
-		if current == "" {
-			fmt.Fprintf(opts.IO.ErrOut, "No %s is set\n", opts.What)
-			return nil
-		}
-		return opts.done(ctx, cfg, "", fmt.Sprintf("Cleared the %s", opts.What), set)
-	}
-
+// setTextRun reads the text (standard input, a file) and runs the
+// command with it, or with nothing to clear it.
+func setTextRun(ctx context.Context, f *factory, opts *setTextOptions) error {
 	text := opts.Text
 	switch {
+	case opts.Clear:
 	case opts.Stdin:
-		if opts.IO.IsStdinTTY() {
-			fmt.Fprintf(opts.IO.ErrOut, "Type the %s, then press Ctrl-D on a new line:\n", opts.What)
+		if f.IO.IsStdinTTY() {
+			fmt.Fprintf(f.IO.ErrOut, "Type the %s, then press Ctrl-D on a new line:\n", opts.What)
 		}
-		b, err := io.ReadAll(io.LimitReader(opts.IO.In, maxTextInput))
+		b, err := io.ReadAll(io.LimitReader(f.IO.In, maxTextInput))
 		if err != nil {
 			return fmt.Errorf("reading the %s from standard input: %w", opts.What, err)
 		}
@@ -146,61 +124,14 @@ func setTextRun(ctx context.Context, opts *setTextOptions) error {
 		}
 		text = trimFinalNewline(string(b))
 	}
-	if strings.TrimSpace(text) == "" {
-		return usageErrorf("the %s is empty; use --clear to remove it", opts.What)
-	}
-	return opts.done(ctx, cfg, text, fmt.Sprintf("Saved the %s (%d bytes)", opts.What, len(text)), set)
-}
-
-// done hands the text to the running session if there is one, saves it
-// to the file (save), and prints the one result, the same whichever way it
-// went (what the session did is a notice on standard error). The session
-// comes first: when the session's config follower then reads the file, it
-// finds what the session has already, and neither sets it on the server a
-// second time nor reports the command's own edit as a change.
-func (opts *setTextOptions) done(ctx context.Context, cfg *config.Config, text, summary string, save func(string) error) error {
-	took, err := opts.toSession(ctx, cfg, text)
-	if serr := save(text); serr != nil {
-		return serr
-	}
-	if err != nil {
-		return err
-	}
-	if took == "" {
-		took = "a running aim login takes it now, later ones when they sign on"
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "aim: %s\n", took)
-	r := &client.Result{Command: "set-" + strings.ReplaceAll(opts.What, " message", ""), OK: true, Summary: summary}
-	if opts.Key == config.KeyAway {
-		away := text != ""
-		r.Away = &away
-	}
-	return printResult(opts.IO, cfg.Output == config.OutputJSON, client.Stamp(r, time.Now()).(*client.Result))
-}
-
-// toSession hands the text to the running session, which sets it on the
-// server at once; it returns what to tell the user ("" with no session).
-func (opts *setTextOptions) toSession(ctx context.Context, cfg *config.Config, text string) (string, error) {
-	if opts.NoSession {
-		return "", nil
-	}
-	c, err := sessionsock.Dial(ctx, socketDirs(opts.RuntimeDir()), cfg.ScreenName)
-	if err != nil || c == nil {
-		return "", err
-	}
-	defer c.Close()
-	command := client.CmdProfile.Name
-	if opts.Key == config.KeyAway {
-		command = client.CmdAway.Name
-	}
-	var args []string
-	if text != "" {
+	args := []string{}
+	if !opts.Clear {
+		if strings.TrimSpace(text) == "" {
+			return usageErrorf("the %s is empty; use --clear to remove it", opts.What)
+		}
 		args = []string{text}
 	}
-	if _, err := sessionsock.Run(ctx, c, command, args, noticeTo(opts.IO, cfg.Output == config.OutputJSON)); err != nil {
-		return "", fmt.Errorf("saved to the config file, but the running session could not set it: %w", err)
-	}
-	return "the running session has set it on the server", nil
+	return runLists(ctx, f, opts.Command, opts.NoSession, [][]string{args}, nil)
 }
 
 // readFileLimited reads up to maxTextInput bytes of path.

@@ -13,6 +13,7 @@ import (
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/htmltext"
+	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/screenname"
 )
 
@@ -108,10 +109,11 @@ var (
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each}, run: eachOr(addBuddy, true, false)}
 	CmdRemove = &Command{Name: "remove", Aliases: []string{"rm"}, Args: "NAME",
 		Help: "remove a buddy", Saves: true, Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each}, run: eachOr(removeBuddy, false, false)}
-	CmdProfile = &Command{Name: "profile", Args: "TEXT", Help: "set your profile for this session", Online: true, run: setProfile}
-	CmdAway    = &Command{Name: "away", Args: "[TEXT]",
-		Help:   "set an away message (aim answers each sender once with\nit, as an automatic reply); with no text, come back",
-		Online: true, run: setAway}
+	CmdProfile = &Command{Name: "profile", Args: "[TEXT]", Help: "set the profile others see when they look you up (HTML);\nwith no text, clear it",
+		Online: true, Offline: true, Saves: true, run: setProfile, check: checkText("profile")}
+	CmdAway = &Command{Name: "away", Args: "[TEXT]",
+		Help:   "set an away message (aim answers each sender once\nwith it); with no text, come back",
+		Online: true, Offline: true, Saves: true, run: setAway, check: checkText("away message")}
 	CmdInfo = &Command{Name: "info", Aliases: []string{"whois"}, Args: "NAME", Help: "show a user's profile and away message",
 		Complete: CompleteBuddy, Online: true, run: getInfo, check: checkName}
 	CmdWarn = &Command{Name: "warn", Args: "NAME [anon]", Help: "warn a user, by name or anonymously",
@@ -731,26 +733,72 @@ func removeBuddy(x *call) (*Result, error) {
 	return r, nil
 }
 
-func setProfile(x *call) (*Result, error) {
-	if err := x.sess.SetProfile(x.ctx, x.rest()); err != nil {
-		return nil, err
+// checkText checks the length of a profile or away message (what).
+func checkText(what string) func(x *call) error {
+	return func(x *call) error {
+		if text := x.rest(); len(text) > limits.DefaultProfile {
+			return &limits.TooLongError{What: what, Len: len(text), Limit: limits.DefaultProfile}
+		}
+		return nil
 	}
-	x.c.live.setProfile(x.rest())
-	return &Result{Summary: "profile set"}, nil
+}
+
+func setProfile(x *call) (*Result, error) {
+	text := x.rest()
+	r := &Result{Summary: fmt.Sprintf("profile set (%d bytes)", len(text))}
+	if text == "" {
+		r.Summary = "profile cleared"
+	}
+	return setText(x, r, text, "no profile was set", func(a *Account) *string { return &a.Profile },
+		(*config.Config).SetProfile, (*bos.Session).SetProfile)
 }
 
 func setAway(x *call) (*Result, error) {
 	text := x.rest()
 	away := text != ""
-	r := &Result{Away: &away, Summary: "away: " + text}
+	r := &Result{Away: &away, Summary: "away: " + htmltext.Plain(text)}
 	if !away {
 		r.Summary = "back (away message cleared)"
 	}
-	if err := x.sess.SetAway(x.ctx, text); err != nil {
-		return r, err
+	return setText(x, r, text, "not away (no away message was set)", func(a *Account) *string { return &a.Away },
+		(*config.Config).SetAway, (*bos.Session).SetAway)
+}
+
+// setText sets the profile or the away message (field of the account)
+// to text: in the session, in the config file (save) and on the server
+// (set); r says so. Clearing what is not set does nothing, and says none.
+// The session has it before the file does, so that the session's config
+// follower, reading the file, finds nothing new to send again.
+func setText(x *call, r *Result, text, none string, field func(*Account) *string,
+	save func(*config.Config, string) error, set func(*bos.Session, context.Context, string) error) (*Result, error) {
+	if err := x.cmd.check(x); err != nil {
+		return nil, err
 	}
-	x.c.live.setAway(text)
-	return r, nil
+	cfg := x.c.opts.Config
+	var was string
+	switch {
+	case !x.offline:
+		a := x.c.live.account()
+		was = *field(&a)
+	case cfg != nil:
+		was = *field(&Account{Profile: cfg.Profile, Away: cfg.Away})
+	}
+	if text == "" && was == "" {
+		r.Summary, r.Unchanged = none, true
+		return r, nil
+	}
+	if !x.offline {
+		x.c.live.edit(func(a *Account) { *field(a) = text })
+	}
+	if cfg != nil {
+		if err := save(cfg, text); err != nil {
+			return nil, err
+		}
+	}
+	if x.offline {
+		return r, nil
+	}
+	return r, set(x.sess, x.ctx, text)
 }
 
 func getInfo(x *call) (*Result, error) {

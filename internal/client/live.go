@@ -137,6 +137,9 @@ func (l *live) watch() (*bos.Session, <-chan struct{}) {
 	return l.current(), ch
 }
 
+// edit changes what the next signon uploads.
+func (l *live) edit(f func(*Account)) { l.mu.Lock(); f(&l.a); l.mu.Unlock() }
+
 func (l *live) setProfile(p string) { l.mu.Lock(); l.a.Profile = p; l.mu.Unlock() }
 func (l *live) setAway(a string)    { l.mu.Lock(); l.a.Away = a; l.mu.Unlock() }
 
