@@ -246,7 +246,7 @@ type Result struct {
 	Privacy      string              `json:"privacy,omitempty"`       // blocked, privacy, block, unblock, allow, disallow: the mode in force
 	PrivacyWas   string              `json:"privacy_was,omitempty"`   // block, unblock, allow, disallow: the mode before, when they changed it
 	Dropped      []string            `json:"dropped,omitempty"`       // block, unblock, allow, disallow: names taken off a list as the mode changed
-	Unchanged    bool                `json:"unchanged,omitempty"`     // block, unblock, allow, disallow, join, accept: nothing to do (blocked already, not blocked, in the room already); typing: not sent (the setting is off, or they are blocked)
+	Unchanged    bool                `json:"unchanged,omitempty"`     // block, unblock, allow, disallow, join, accept, away, profile: nothing to do (blocked already, not blocked, in the room already, nothing to clear); typing: not sent (the setting is off, or they are blocked)
 	Path         string              `json:"path,omitempty"`          // config path, config set, config unset
 	Key          string              `json:"key,omitempty"`           // config set, config unset
 	Value        string              `json:"value,omitempty"`         // config set
