@@ -67,7 +67,7 @@ prompt when standard input is a terminal. It is never a flag.`,
   AIM_PASSWORD=... aim login --json --no-input | jq .
   printf 'send LabBob hello\n' | aim login --json
   aim login --for 10m --no-input
-  tmux new -d -s aim 'aim login --no-input'   # then: aim send, aim status, aim events`,
+  tmux new -d -s aim -e "PATH=$PATH" 'aim login --no-input || read -r _'   # password_command set; then aim send, status`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFor(opts.For); err != nil {
