@@ -195,6 +195,7 @@ status, events and logout go through it (no password, no second signon).`,
 		newEventsCmd(f, nil),
 		newInfoCmd(f),
 		newLogoutCmd(f, nil),
+		newTUICmd(f, nil),
 		newHistoryCmd(f, nil),
 		newBlockCmd(f), newUnblockCmd(f), newBlockedCmd(f), newAllowCmd(f), newDisallowCmd(f), newPrivacyCmd(f),
 	)

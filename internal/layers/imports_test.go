@@ -18,10 +18,11 @@ const module = "github.com/aim-oscar/aim/"
 // missing from the table may import nothing of the module's.
 var allowed = map[string][]string{
 	"cmd/aim": {"internal/buddylist", "internal/client", "internal/config", "internal/control",
-		"internal/demo", "internal/history", "internal/interactive", "internal/iostreams", "internal/limits", "internal/runner", "internal/screenname", "internal/sessionsock"},
+		"internal/demo", "internal/history", "internal/interactive", "internal/iostreams", "internal/limits", "internal/runner", "internal/screenname", "internal/sessionsock", "internal/tui"},
 
 	"internal/interactive": {"internal/client", "internal/iostreams", "internal/sessionsock"},
 	"internal/runner":      {"internal/client", "internal/config", "internal/control", "internal/sessionsock"},
+	"internal/tui":         {"internal/client", "internal/history", "internal/screenname"},
 	"internal/sessionsock": {"internal/client", "internal/control"},
 	"internal/client": {"internal/bos", "internal/buddylist", "internal/chat", "internal/config", "internal/history",
 		"internal/htmltext", "internal/limits", "internal/login", "internal/screenname", "internal/secret", "internal/wiretrace"},
@@ -58,6 +59,8 @@ var forbidden = []struct {
 }{
 	{"cmd/aim", "internal/oscar", true, "the command line speaks to the runtime (internal/client), never the wire codec"},
 	{"cmd/aim", "internal/bos", true, "the command line speaks to the runtime (internal/client), never the session"},
+	{"internal/tui", "internal/oscar", true, "the UI talks to the session through the command table and its events, never the wire codec"},
+	{"internal/tui", "internal/bos", true, "the UI talks to the session through the command table and its events, never the session's internals"},
 	{"internal/config", "internal/bos", false, "the config file is read without the session"},
 	{"internal/config", "internal/oscar", false, "the config file is read without the wire codec"},
 	{"internal/control", "internal/bos", false, "the control socket knows no session"},

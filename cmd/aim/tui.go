@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/control"
+	"github.com/aim-oscar/aim/internal/history"
+	"github.com/aim-oscar/aim/internal/runner"
+	"github.com/aim-oscar/aim/internal/sessionsock"
+	"github.com/aim-oscar/aim/internal/tui"
+)
+
+type tuiOptions struct {
+	accountOptions
+	Notify      string
+	ShowOffline bool
+}
+
+func newTUICmd(f *factory, runF func(context.Context, *tuiOptions) error) *cobra.Command {
+	opts := &tuiOptions{accountOptions: newAccountOptions(f)}
+	cmd := &cobra.Command{
+		Use:   "tui",
+		Short: "A full-screen client: buddy list, a window per conversation and room, an input line",
+		Long: `A full-screen client on the account's session: the buddy list on the left
+(groups in the server's order; ● online, ◐ idle, ◑ away, offline buddies
+collapsed), a window for each conversation and chat room on the right, with
+its scrollback from the history, and an input line.
+
+If a session of the screen name runs here (aim login, a systemd unit,
+another aim tui), aim tui attaches to it, and quitting leaves it running.
+Otherwise aim tui signs on itself and serves the control socket like aim
+login (so aim send, aim status and other aim tui attach to it), and
+quitting signs off. Several aim tui attached to one session each see
+everything, and what one sends shows in all.
+
+Type in a window to talk to its buddy or room; /msg NAME opens a
+conversation, and every command of the prompt works as /command (/away,
+/join, /info, /block, ...), with /close, /quit and /logout. Alt-1…9,
+Ctrl-N/Ctrl-P switch windows, Alt-A goes to the next with activity, F2 moves
+to the buddy list, F1 or ? on an empty line shows every key.
+
+A window with something new is marked in the window bar (* activity, + a
+message for you); a message for you in a window not in view rings the
+terminal's bell, or with --notify osc9 asks the terminal for a desktop
+notification. NO_COLOR=1 draws without colours.`,
+		Example: `  aim tui
+  aim tui --server login.example.com:5190 --screen-name LabAlice
+  tmux new -s aim 'aim tui'          # then, in another terminal: aim tui (attaches)
+  NO_COLOR=1 aim tui --notify none`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch tui.Notify(opts.Notify) {
+			case tui.NotifyBell, tui.NotifyOSC9, tui.NotifyNone:
+			default:
+				return usageErrorf("--notify must be bell, osc9 or none, got %q", opts.Notify)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runTUI(cmd.Context(), opts)
+		},
+	}
+	addAccountFlags(cmd, &opts.TLS)
+	cmd.Flags().StringVar(&opts.Notify, "notify", string(tui.NotifyBell), "how a message for you in a window not in view is told: bell, osc9 (a desktop notification) or none")
+	cmd.Flags().BoolVar(&opts.ShowOffline, "show-offline", false, "list the offline buddies, not one collapsed line")
+	config.AddFlag(cmd.Flags(), config.KeyReconnect, "after a lost connection, sign on again with backoff (never after a kick or a wrong password)")
+	return cmd
+}
+
+func runTUI(ctx context.Context, opts *tuiOptions) error {
+	if opts.IO.Terminal() == nil {
+		return usageErrorf("aim tui needs a terminal (for scripts: aim login, aim events --follow, aim send)")
+	}
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	if _, err := cfg.RequireScreenName(); err != nil {
+		return err
+	}
+	dirs := socketDirs(opts.RuntimeDir())
+	dial := func(ctx context.Context) (*control.Client, error) { return sessionsock.Dial(ctx, dirs, cfg.ScreenName) }
+	var live runner.Live
+	c, err := dial(ctx)
+	switch {
+	case err != nil:
+		return err
+	case c != nil:
+		live = runner.Attach(c, dial)
+	default:
+		copts, _, sock, err := opts.startSession(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "aim: signing on to %s as %s...\n", copts.Server, copts.ScreenName)
+		h, err := runner.Host(ctx, copts, sock)
+		if err != nil {
+			return err
+		}
+		live = h
+	}
+	topts := tui.Options{Self: cfg.ScreenName, Notify: tui.Notify(opts.Notify), ShowOffline: opts.ShowOffline}
+	for _, g := range cfg.Buddies {
+		topts.Groups = append(topts.Groups, tui.Group{Name: g.Group, Names: g.Names})
+	}
+	if cfg.History {
+		if dir := history.Dir(cfg.StateDir(cfg.ScreenName)); dir != "" {
+			topts.History = history.NewStore(dir)
+		}
+	}
+	err = tui.Run(ctx, live, topts, opts.IO.In, opts.IO.Out, os.Environ())
+	if cerr := live.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/oscartest"
+)
+
+// tuiTerm starts aim in a 100×30 tmux pane with env's settings, and
+// returns the terminal.
+func tuiTerm(t *testing.T, env *procEnv, name string, args ...string) *tmuxTerm {
+	t.Helper()
+	m := &tmuxTerm{t: t, socket: fmt.Sprintf("aimtui%d%s", os.Getpid(), name)}
+	t.Cleanup(func() { exec.Command("tmux", "-L", m.socket, "kill-server").Run() })
+	script := "env -i " + strings.Join(env.base, " ") + " TERM=xterm-256color AIM_PASSWORD=alicepw1 " +
+		env.bin + " " + strings.Join(args, " ") + "; echo EXIT=$?; sleep 30"
+	m.tmux("new-session", "-d", "-s", "aim", "-x", "100", "-y", "30", script)
+	return m
+}
+
+func (m *tmuxTerm) keys(keys ...string) {
+	m.tmux(append([]string{"send-keys", "-t", "aim"}, keys...)...)
+}
+
+// typeLine types text as it is (no key names) and Enter.
+func (m *tmuxTerm) typeLine(text string) {
+	m.tmux("send-keys", "-t", "aim", "-l", text)
+	m.keys("Enter")
+}
+
+func has(sub string) func(string) bool {
+	return func(s string) bool { return strings.Contains(s, sub) }
+}
+
+// TestTUI drives aim tui in a real terminal against the test server: it
+// signs on (the session its own), a buddy comes online, a window opens,
+// a message with CJK and emoji goes out and the reply comes back, a
+// message in another window marks it, and /quit signs off.
+func TestTUI(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed")
+	}
+	bin := buildAim(t)
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	env := newProcEnv(t, bin, srv, "screen_name: LabAlice\nbuddies:\n  - group: Lab\n    names: [LabBob, LabCarol]\n")
+	m := tuiTerm(t, env, "own", "tui")
+
+	m.waitScreen("signed on", has("signed on as LabAlice"))
+	s := m.waitScreen("the list with both offline", has("Offline (2)"))
+	if !strings.Contains(s, "Lab") {
+		t.Errorf("the group is not listed:\n%s", s)
+	}
+
+	srv.AddBot("LabBob", func(from, text string) string { return "got: " + text })
+	m.waitScreen("LabBob online", has("● LabBob"))
+
+	m.typeLine("/msg LabBob")
+	m.waitScreen("LabBob's window", has("[2:LabBob]"))
+	m.typeLine("hello 世界 😀")
+	s = m.waitScreen("the reply", has("LabBob got: hello 世界 😀"))
+	if !strings.Contains(s, "you hello 世界 😀") {
+		t.Errorf("your line is not shown as yours:\n%s", s)
+	}
+
+	m.typeLine("/msg LabCarol")
+	m.waitScreen("LabCarol's window", has("[3:LabCarol]"))
+	if err := srv.SendIM("LabBob", "LabAlice", "are you there?"); err != nil {
+		t.Fatal(err)
+	}
+	s = m.waitScreen("the mark on LabBob's window", has("[2:LabBob+]"))
+	if !strings.Contains(s, "LabBob   (1)") && !strings.Contains(s, "(1)") {
+		t.Errorf("the list shows no unread count for LabBob:\n%s", s)
+	}
+	if strings.Contains(s, "are you there?") {
+		t.Errorf("a message to another window shows in this one:\n%s", s)
+	}
+	m.keys("M-2")
+	m.waitScreen("LabBob's window again, the message in it", has("LabBob are you there?"))
+
+	m.typeLine("/quit")
+	m.waitScreen("the exit", has("EXIT=0"))
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := srv.WaitOffline(ctx, "LabAlice"); err != nil {
+		t.Errorf("the session aim tui started is still on after /quit: %v", err)
+	}
+}
+
+// TestTUIAttaches: with aim login running, aim tui attaches to its
+// session (no second signon), sees what a script sends through it, and
+// /quit leaves the session on.
+func TestTUIAttaches(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed")
+	}
+	bin := buildAim(t)
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("LabBob", func(from, text string) string { return "" })
+	env := newProcEnv(t, bin, srv, "screen_name: LabAlice\nbuddies:\n  - group: Lab\n    names: [LabBob]\n")
+	login := env.startSession(t, "alicepw1", "login", "--no-input")
+	login.waitLine(t, "signed on")
+
+	m := tuiTerm(t, env, "attach", "tui")
+	m.waitScreen("attached", has("signed on as LabAlice"))
+	m.waitScreen("LabBob online", has("● LabBob"))
+	if code, _, errOut := env.run(t, "send", "LabBob", "from a script ✓"); code != 0 {
+		t.Fatalf("aim send through the session: exit %d: %s", code, errOut)
+	}
+	m.waitScreen("the script's message in LabBob's window", has("[2:LabBob]"))
+	m.keys("M-2")
+	m.waitScreen("the script's line as yours", has("you from a script ✓"))
+
+	m.typeLine("/quit")
+	m.waitScreen("the exit", has("EXIT=0"))
+	if code, out, _ := env.run(t, "status"); code != 0 || !strings.Contains(out, "LabAlice") {
+		t.Errorf("after aim tui quit, aim status: exit %d: %s (the session should still run)", code, out)
+	}
+}

@@ -1,0 +1,541 @@
+package tui
+
+import (
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/screenname"
+)
+
+// keyMap is every key the UI answers, with the words the help overlay
+// shows: one table for both.
+type keyMap struct {
+	Window, Next, Prev, Activity, Jump key.Binding
+	List, Complete, History, Scroll    key.Binding
+	Edit, Words, Clear, Help, Redraw   key.Binding
+}
+
+var keys = keyMap{
+	Window:   key.NewBinding(key.WithKeys("alt+1", "alt+2", "alt+3", "alt+4", "alt+5", "alt+6", "alt+7", "alt+8", "alt+9", "alt+0"), key.WithHelp("Alt-1…9", "window 1 to 9 (Alt-0: 10)")),
+	Next:     key.NewBinding(key.WithKeys("ctrl+n", "alt+right"), key.WithHelp("Ctrl-N, Alt-→", "next window")),
+	Prev:     key.NewBinding(key.WithKeys("ctrl+p", "alt+left"), key.WithHelp("Ctrl-P, Alt-←", "previous window")),
+	Activity: key.NewBinding(key.WithKeys("alt+a"), key.WithHelp("Alt-A", "the next window with activity (+ first)")),
+	Jump:     key.NewBinding(key.WithKeys("alt+j", "ctrl+g"), key.WithHelp("Alt-J, Ctrl-G", "jump list: every window, ↑/↓ and Enter")),
+	List:     key.NewBinding(key.WithKeys("f2", "alt+l"), key.WithHelp("F2, Alt-L", "the buddy list: ↑/↓, Enter opens, a/d/b add/remove/block")),
+	Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("Tab", "complete a name, room or /command; twice lists them")),
+	History:  key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "this window's input history")),
+	Scroll:   key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("PgUp/PgDn", "scroll the window")),
+	Edit:     key.NewBinding(key.WithKeys("ctrl+a", "ctrl+e", "ctrl+u", "ctrl+k", "ctrl+w"), key.WithHelp("Ctrl-A/E/U/K/W", "start, end, kill before, kill after, kill word")),
+	Words:    key.NewBinding(key.WithKeys("alt+b", "alt+f"), key.WithHelp("Alt-B/F", "a word back, forward")),
+	Clear:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("Ctrl-C", "clear the line; on an empty line, quit (asks)")),
+	Help:     key.NewBinding(key.WithKeys("f1"), key.WithHelp("F1, ? on an empty line", "this help; Esc closes it")),
+	Redraw:   key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("Ctrl-L", "redraw the screen")),
+}
+
+func (k keyMap) all() []key.Binding {
+	return []key.Binding{k.Window, k.Next, k.Prev, k.Activity, k.Jump, k.List, k.Complete, k.History, k.Scroll,
+		k.Edit, k.Words, k.Clear, k.Help, k.Redraw}
+}
+
+// The UI's own commands, beside the command table's.
+var uiCommands = []struct{ name, args, help string }{
+	{"msg", "NAME [TEXT]", "open (and focus) the conversation with NAME; with TEXT, send it"},
+	{"close", "", "close this window (a room is left)"},
+	{"win", "N|NAME", "go to window N, or the one named NAME"},
+	{"quit", "", "leave the UI (a session this UI started signs off)"},
+	{"logout", "", "sign the session off, and leave"},
+	{"help", "", "keys and commands"},
+}
+
+// key handles one key press.
+func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
+	s := k.String()
+	active := m.active()
+	tab := s == "tab"
+	defer func() { m.lastTab = tab }()
+	if !tab {
+		m.choices = nil
+	}
+	if s != "ctrl+c" {
+		m.confirmQuit = false
+	}
+	switch {
+	case m.help:
+		if s == "esc" || s == "f1" || s == "q" || s == "?" || s == "enter" {
+			m.help = false
+		}
+		return active
+	case m.jump:
+		return batch(active, m.jumpKey(s))
+	}
+	switch {
+	case s == "ctrl+c":
+		if !m.listFocus && !m.win().in.empty() {
+			m.win().in.set("")
+			return batch(active, m.edited())
+		}
+		if m.confirmQuit {
+			return m.quit(false)
+		}
+		m.confirmQuit = true
+		return active
+	case key.Matches(k, keys.Help):
+		m.help = true
+		return active
+	case key.Matches(k, keys.Window):
+		n, _ := strconv.Atoi(strings.TrimPrefix(s, "alt+"))
+		if n == 0 {
+			n = 10
+		}
+		return batch(active, m.focus(n-1))
+	case key.Matches(k, keys.Next):
+		return batch(active, m.focus((m.cur+1)%len(m.wins)))
+	case key.Matches(k, keys.Prev):
+		return batch(active, m.focus((m.cur+len(m.wins)-1)%len(m.wins)))
+	case key.Matches(k, keys.Activity):
+		return batch(active, m.nextActive())
+	case key.Matches(k, keys.Jump):
+		m.jump, m.jumpCur = true, m.cur
+		return active
+	case key.Matches(k, keys.List):
+		m.listFocus = !m.listFocus
+		return active
+	case s == "ctrl+l":
+		return batch(active, tea.ClearScreen)
+	case s == "pgup":
+		m.win().scroll += max(1, m.convRows()-1)
+		return active
+	case s == "pgdown":
+		m.win().scroll = max(0, m.win().scroll-max(1, m.convRows()-1))
+		return active
+	}
+	if m.listFocus {
+		return batch(active, m.listKey(s))
+	}
+	w := m.win()
+	e := &w.in
+	switch s {
+	case "enter":
+		return batch(active, m.enter())
+	case "tab":
+		m.complete()
+		return batch(active, m.edited())
+	case "up":
+		m.historyMove(-1)
+		return batch(active, m.edited())
+	case "down":
+		m.historyMove(1)
+		return batch(active, m.edited())
+	case "esc":
+		return active
+	case "?":
+		if e.empty() {
+			m.help = true
+			return active
+		}
+	}
+	before := e.String()
+	switch s {
+	case "left", "ctrl+b":
+		e.left()
+	case "right", "ctrl+f":
+		e.right()
+	case "home", "ctrl+a":
+		e.home()
+	case "end", "ctrl+e":
+		e.end()
+	case "backspace", "ctrl+h":
+		e.backspace()
+	case "delete", "ctrl+d":
+		e.del()
+	case "ctrl+u":
+		e.killBefore()
+	case "ctrl+k":
+		e.killAfter()
+	case "ctrl+w", "alt+backspace":
+		e.killWord()
+	case "alt+b", "alt+left", "ctrl+left":
+		e.wordLeft()
+	case "alt+f", "ctrl+right":
+		e.wordRight()
+	default:
+		if k.Text != "" && k.Mod&(tea.ModCtrl|tea.ModAlt) == 0 {
+			e.insert(k.Text)
+		}
+	}
+	if e.String() != before {
+		return batch(active, m.edited())
+	}
+	return active
+}
+
+// batch is tea.Batch without the nils.
+func batch(cmds ...tea.Cmd) tea.Cmd {
+	var out []tea.Cmd
+	for _, c := range cmds {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	switch len(out) {
+	case 0:
+		return nil
+	case 1:
+		return out[0]
+	}
+	return tea.Batch(out...)
+}
+
+// active tells the session, at most every activeEvery, that the person is
+// here: the idle time it reports to the server starts again.
+func (m *Model) active() tea.Cmd {
+	cmd := client.Lookup("active")
+	if cmd == nil {
+		return nil
+	}
+	now := m.now()
+	if !m.lastActive.IsZero() && now.Sub(m.lastActive) < activeEvery {
+		return nil
+	}
+	m.lastActive = now
+	return m.runQuiet(cmd, nil)
+}
+
+// nextActive goes to the next window with a message for you, else with
+// activity.
+func (m *Model) nextActive() tea.Cmd {
+	for _, want := range []activity{actYou, actSome} {
+		for i := 1; i < len(m.wins); i++ {
+			j := (m.cur + i) % len(m.wins)
+			if m.wins[j].act == want {
+				return m.focus(j)
+			}
+		}
+	}
+	return nil
+}
+
+func (m *Model) jumpKey(s string) tea.Cmd {
+	switch s {
+	case "esc", "alt+j", "ctrl+g", "q":
+		m.jump = false
+	case "up", "ctrl+p", "k":
+		m.jumpCur = (m.jumpCur + len(m.wins) - 1) % len(m.wins)
+	case "down", "ctrl+n", "j":
+		m.jumpCur = (m.jumpCur + 1) % len(m.wins)
+	case "enter":
+		m.jump = false
+		return m.focus(m.jumpCur)
+	default:
+		if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(m.wins) {
+			m.jump = false
+			return m.focus(n - 1)
+		}
+	}
+	return nil
+}
+
+// listKey handles a key while the buddy list has the focus.
+func (m *Model) listKey(s string) tea.Cmd {
+	rows := m.rows()
+	m.listCur = selectable(rows, m.listCur)
+	switch s {
+	case "up", "k", "ctrl+p":
+		for i := m.listCur - 1; i >= 0; i-- {
+			if rows[i].target != "" {
+				m.listCur = i
+				break
+			}
+		}
+	case "down", "j", "ctrl+n":
+		for i := m.listCur + 1; i < len(rows); i++ {
+			if rows[i].target != "" {
+				m.listCur = i
+				break
+			}
+		}
+	case "esc":
+		m.listFocus = false
+	case "enter", "a", "d", "b", " ":
+		if m.listCur >= len(rows) {
+			return nil
+		}
+		r := rows[m.listCur]
+		switch {
+		case r.target == targetOffline:
+			m.opts.ShowOffline = !m.opts.ShowOffline
+			return nil
+		case s == "a":
+			m.listFocus = false
+			m.win().in.set("/" + client.CmdAdd.Name + " ")
+			return nil
+		case r.room != "":
+			if s == "enter" {
+				m.listFocus = false
+				if w := m.find(r.target); w != nil {
+					return m.focus(m.indexOf(w))
+				}
+			}
+			return nil
+		case r.buddy == "":
+			return nil
+		case s == "enter" || s == " ":
+			m.listFocus = false
+			w, cmd := m.open(winIM, r.buddy)
+			return batch(cmd, m.focus(m.indexOf(w)))
+		case s == "d":
+			m.listFocus = false
+			m.win().in.set("/" + client.CmdRemove.Name + " " + quoteName(r.buddy))
+		case s == "b":
+			m.listFocus = false
+			m.win().in.set("/" + client.CmdBlock.Name + " " + quoteName(r.buddy))
+		}
+	}
+	return nil
+}
+
+func quoteName(n string) string {
+	if strings.Contains(n, " ") {
+		return `"` + n + `"`
+	}
+	return n
+}
+
+// enter runs the line of the window in view: a /command, or words to the
+// buddy or room of the window.
+func (m *Model) enter() tea.Cmd {
+	w := m.win()
+	text := w.in.String()
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	w.hist = append(w.hist, text)
+	if len(w.hist) > 100 {
+		w.hist = w.hist[1:]
+	}
+	w.histPos, w.draft = len(w.hist), ""
+	w.in.set("")
+	w.scroll = 0
+	stopped := m.edited()
+	if strings.HasPrefix(text, "/") && !strings.HasPrefix(text, "//") {
+		return batch(stopped, m.command(strings.TrimPrefix(text, "/")))
+	}
+	text = strings.TrimPrefix(text, "/")
+	if w.kind != winStatus {
+		return batch(stopped, m.send(w, text))
+	}
+	w.add(line{at: m.now(), kind: lineError, text: "this is the status window: /msg NAME opens a conversation, /join ROOM a room (? for help)"}, m.opts.Scrollback)
+	return stopped
+}
+
+// command runs a /command line: the UI's own, or one of the table.
+func (m *Model) command(input string) tea.Cmd {
+	w := m.win()
+	word, rest, _ := strings.Cut(strings.TrimSpace(input), " ")
+	rest = strings.TrimSpace(rest)
+	fail := func(text string) tea.Cmd {
+		w.add(line{at: m.now(), kind: lineError, text: text}, m.opts.Scrollback)
+		return nil
+	}
+	switch strings.ToLower(word) {
+	case "msg", "query", "m":
+		if rest == "" {
+			return fail("/msg NAME [TEXT]: whom to talk to?")
+		}
+		name, text, err := splitName(rest)
+		if err != nil {
+			return fail(err.Error())
+		}
+		t, cmd := m.open(winIM, name)
+		cmds := []tea.Cmd{cmd, m.focus(m.indexOf(t))}
+		if text != "" {
+			cmds = append(cmds, m.send(t, text))
+		}
+		return batch(cmds...)
+	case "close", "wc":
+		if w.kind == winStatus {
+			return fail("the status window stays open (/quit leaves)")
+		}
+		i := m.cur
+		var cmd tea.Cmd
+		if w.kind == winRoom && w.inRoom {
+			cmd = m.run("status", client.CmdLeave, []string{w.name})
+		}
+		leave := m.leaving()
+		m.wins = slices.Delete(m.wins, i, i+1)
+		m.cur = min(i, len(m.wins)-1)
+		m.focus(m.cur)
+		return batch(leave, cmd)
+	case "win", "window", "w":
+		if n, err := strconv.Atoi(rest); err == nil {
+			return m.focus(n - 1)
+		}
+		for i, t := range m.wins {
+			if strings.EqualFold(strings.TrimPrefix(t.key, "#"), screenname.Normalize(strings.TrimPrefix(rest, "#"))) {
+				return m.focus(i)
+			}
+		}
+		return fail("no window " + rest)
+	case "quit", "exit", "q":
+		return m.quit(false)
+	case "logout":
+		return m.quit(true)
+	case "help", "?":
+		m.help = true
+		return nil
+	case "members", "names":
+		if rest == "" && w.kind == winRoom {
+			rest = w.name
+		}
+	case "leave", "part":
+		if rest == "" && w.kind == winRoom {
+			rest = w.name
+		}
+	case "join", "j":
+		if rest != "" {
+			m.pendingFocus = winKey(winRoom, strings.TrimPrefix(rest, "#"))
+			rest = strings.TrimPrefix(rest, "#")
+		}
+	case "say":
+		if w.kind == winRoom && rest != "" && !strings.HasPrefix(rest, "--") {
+			// "/say TEXT" in a room says it there.
+			return m.send(w, rest)
+		}
+	case "info", "whois", "warn", "block", "unblock", "remove", "rm", "invite":
+		if rest == "" && w.kind == winIM {
+			rest = quoteName(w.name)
+		}
+	}
+	cmd := client.Lookup(word)
+	if cmd == nil || cmd == client.CmdQuit || cmd == client.CmdHelp {
+		return fail("unknown command /" + word + " (? lists them)")
+	}
+	args, err := client.SplitArgs(cmd, rest)
+	if err != nil {
+		return fail(err.Error())
+	}
+	return m.run(w.key, cmd, args)
+}
+
+// splitName reads the name off the front of s ("quoted" when it holds
+// spaces) and returns the rest.
+func splitName(s string) (name, rest string, err error) {
+	if q := s[0]; q == '"' || q == '\'' {
+		end := strings.IndexByte(s[1:], q)
+		if end < 0 {
+			return "", "", errUnterminated
+		}
+		return s[1 : 1+end], strings.TrimSpace(s[2+end:]), nil
+	}
+	name, rest, _ = strings.Cut(s, " ")
+	return name, strings.TrimSpace(rest), nil
+}
+
+type uiError string
+
+func (e uiError) Error() string { return string(e) }
+
+const errUnterminated = uiError("a quote without its end")
+
+// quit leaves the UI; with logout, after signing the session off.
+func (m *Model) quit(logout bool) tea.Cmd {
+	m.quitting, m.logout = true, logout
+	return batch(m.leaving(), tea.Quit)
+}
+
+// historyMove browses this window's input history.
+func (m *Model) historyMove(d int) {
+	w := m.win()
+	if w.histPos == len(w.hist) && d < 0 {
+		w.draft = w.in.String()
+	}
+	p := w.histPos + d
+	if p < 0 || p > len(w.hist) {
+		return
+	}
+	w.histPos = p
+	if p == len(w.hist) {
+		w.in.set(w.draft)
+		return
+	}
+	w.in.set(w.hist[p])
+}
+
+// complete completes the word before the cursor: a /command's name first
+// on the line, else a buddy's, a room's or (in a room) a member's name.
+// A second Tab with several choices lists them.
+func (m *Model) complete() {
+	w := m.win()
+	e := &w.in
+	head := strings.Join(e.g[:e.pos], "")
+	start := strings.LastIndexAny(head, " ") + 1
+	word := head[start:]
+	var cands []string
+	switch {
+	case start == 0 && strings.HasPrefix(word, "/"):
+		for _, c := range uiCommands {
+			cands = append(cands, "/"+c.name)
+		}
+		for _, c := range client.Commands() {
+			if c != client.CmdQuit && c != client.CmdHelp {
+				cands = append(cands, "/"+c.Name)
+			}
+		}
+	default:
+		cands = m.roster.names()
+		for _, t := range m.wins {
+			if t.kind == winRoom {
+				cands = append(cands, t.name)
+			}
+		}
+		if w.kind == winRoom {
+			cands = append(cands, w.members...)
+		}
+	}
+	var match []string
+	seen := map[string]bool{}
+	for _, c := range cands {
+		if strings.Contains(c, " ") || seen[strings.ToLower(c)] {
+			continue
+		}
+		if len(c) >= len(word) && strings.EqualFold(c[:len(word)], word) {
+			seen[strings.ToLower(c)] = true
+			match = append(match, c)
+		}
+	}
+	if len(match) == 0 {
+		return
+	}
+	sort.Strings(match)
+	common := match[0]
+	for _, c := range match[1:] {
+		n := 0
+		for n < len(common) && n < len(c) && strings.EqualFold(common[n:n+1], c[n:n+1]) {
+			n++
+		}
+		common = common[:n]
+	}
+	if len(match) == 1 {
+		common += " "
+		if start == 0 && !strings.HasPrefix(common, "/") && w.kind == winRoom {
+			common = strings.TrimSuffix(common, " ") + ": "
+		}
+	}
+	if len(common) > len(word) {
+		tail := strings.Join(e.g[e.pos:], "")
+		e.set(head[:start] + common)
+		n := len(e.g)
+		e.set(head[:start] + common + tail)
+		e.pos = n
+		return
+	}
+	if m.lastTab && len(match) > 1 {
+		m.choices = match
+	}
+}

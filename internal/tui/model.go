@@ -1,0 +1,574 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/screenname"
+)
+
+// Session is what the UI needs of the account's session: the commands of
+// the table (runner.Live is one), a logout, and whether quitting signs off.
+type Session interface {
+	Run(ctx context.Context, cmd *client.Command, args []string) (*client.Result, error)
+	Logout(ctx context.Context) error
+	Owns() bool
+}
+
+// Timing of what the UI tells the session on its own.
+const (
+	// typingPause: the line untouched this long with text in it, the peer
+	// is told "typed" (04,14 1).
+	typingPause = 5 * time.Second
+	// typingAgain: while typing goes on, "typing" is said again this often.
+	typingAgain = 10 * time.Second
+	// typingStale: a peer's "typing" with no news for this long is dropped.
+	typingStale = 30 * time.Second
+	// activeEvery: a key tells the session the person is here (not idle)
+	// at most this often.
+	activeEvery = 5 * time.Second
+	// commandTimeout bounds a command run from the input line.
+	commandTimeout = 2 * time.Minute
+)
+
+// Model is the state of the screen: the buddy list, the windows, the input
+// line of each, and the session's state as the events told it. It changes
+// only in Update, from keys, the session's events and command results, so
+// that a test drives it without a terminal.
+type Model struct {
+	opts Options
+	sess Session
+	ctx  context.Context
+
+	w, h int
+
+	self     string // as the server formats it
+	conn     string // "connecting", "online", "reconnecting", "offline", "ended"
+	away     bool
+	awayText string
+
+	roster *roster
+	wins   []*window
+	cur    int
+
+	listFocus bool
+	listCur   int
+
+	help        bool
+	jump        bool // the jump list is up
+	jumpCur     int
+	confirmQuit bool
+	choices     []string // what a second Tab listed
+	lastTab     bool
+
+	pendingFocus string // a room joined from here: its window takes the focus
+	lastActive   time.Time
+	quitting     bool
+	logout       bool // quit after signing the session off
+	ended        string
+}
+
+// New returns the model of a UI on sess.
+func New(ctx context.Context, sess Session, opts Options) *Model {
+	opts.defaults()
+	m := &Model{opts: opts, sess: sess, ctx: ctx, w: 100, h: 30, self: opts.Self, conn: "connecting",
+		roster: newRoster(opts.Groups)}
+	status := &window{kind: winStatus, name: "status", key: "status"}
+	m.wins = []*window{status}
+	return m
+}
+
+func (m *Model) now() time.Time { return m.opts.Now() }
+
+// Init is bubbletea's: nothing to start (Run follows the session).
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Messages from outside the UI.
+type (
+	// eventsMsg is what the session reported since the last one, in order.
+	eventsMsg []client.Output
+	// followEndedMsg is the session ending, or the connection to it.
+	followEndedMsg struct{ err error }
+	// resultMsg is a command run from window key, answered.
+	resultMsg struct {
+		key  string
+		cmd  string
+		text string // what was sent, for send and say
+		r    *client.Result
+		err  error
+	}
+	// historyMsg is the last lines of a window's conversation from the history.
+	historyMsg struct {
+		key   string
+		lines []line
+	}
+	// typingPauseMsg checks whether window key's line has been left alone.
+	typingPauseMsg struct {
+		key string
+		seq int
+	}
+)
+
+// Update is bubbletea's: the one place the model changes.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	case tea.PasteMsg:
+		if !m.listFocus {
+			m.win().in.insert(msg.Content)
+			return m, m.edited()
+		}
+	case tea.MouseWheelMsg:
+		w := m.win()
+		if msg.Button == tea.MouseWheelUp {
+			w.scroll += 3
+		} else {
+			w.scroll = max(0, w.scroll-3)
+		}
+	case eventsMsg:
+		var cmds []tea.Cmd
+		for _, o := range msg {
+			cmds = append(cmds, m.event(o))
+		}
+		return m, tea.Batch(cmds...)
+	case followEndedMsg:
+		m.sessionEnded(msg.err)
+	case resultMsg:
+		return m, m.result(msg)
+	case historyMsg:
+		if w := m.find(msg.key); w != nil {
+			w.prepend(msg.lines, m.opts.Scrollback)
+		}
+	case typingPauseMsg:
+		return m, m.typingPaused(msg)
+	}
+	return m, nil
+}
+
+// win is the window in view.
+func (m *Model) win() *window { return m.wins[m.cur] }
+
+func (m *Model) find(key string) *window {
+	for _, w := range m.wins {
+		if w.key == key {
+			return w
+		}
+	}
+	return nil
+}
+
+// open returns the window of kind and name, opening it (at the end of
+// the list, not in view) if it is not yet; the Cmd loads its history.
+func (m *Model) open(kind winKind, name string) (*window, tea.Cmd) {
+	key := winKey(kind, name)
+	if w := m.find(key); w != nil {
+		return w, nil
+	}
+	w := &window{kind: kind, name: name, key: key}
+	m.wins = append(m.wins, w)
+	return w, m.loadHistory(w)
+}
+
+// focus puts window i in view: its marks are cleared.
+func (m *Model) focus(i int) tea.Cmd {
+	if i < 0 || i >= len(m.wins) {
+		return nil
+	}
+	var cmd tea.Cmd
+	if i != m.cur {
+		cmd = m.leaving()
+	}
+	m.cur = i
+	w := m.wins[i]
+	w.unread, w.act = 0, actNone
+	return cmd
+}
+
+func (m *Model) indexOf(w *window) int { return slices.Index(m.wins, w) }
+
+// event applies one of the session's events.
+func (m *Model) event(o client.Output) tea.Cmd {
+	switch e := o.(type) {
+	case *client.Result:
+		return m.sharedResult(e)
+	case *client.SignedOn:
+		m.self, m.conn = e.ScreenName, "online"
+		m.status(e.Time, client.Text(e))
+	case *client.Disconnected:
+		m.conn = "offline"
+		m.status(e.Time, client.Text(e))
+	case *client.Reconnecting:
+		m.conn = "reconnecting"
+		m.status(e.Time, client.Text(e))
+	case *client.IM:
+		w, cmd := m.open(winIM, e.From)
+		w.name = e.From
+		kind := lineMsg
+		if e.AutoResponse {
+			kind = lineAuto
+		}
+		m.say(w, line{at: e.Time, kind: kind, from: e.From, text: e.Text}, actYou)
+		if e.AutoReplied {
+			w.add(line{at: e.Time, kind: lineNotice, text: "you are away: answered with your away message"}, m.opts.Scrollback)
+		}
+		w.typing = ""
+		if b := m.roster.lookup(e.From); b != nil {
+			b.typing = ""
+		}
+		return tea.Batch(cmd, m.notify(w, e.From+": "+e.Text))
+	case *client.BuddyOnline:
+		b := m.roster.get(e.Name)
+		was := *b
+		b.name, b.online, b.away, b.idle = e.Name, true, e.Away, e.IdleMinutes
+		m.roster.gen++
+		if w := m.find(winKey(winIM, e.Name)); w != nil {
+			switch {
+			case !was.online:
+				w.add(line{at: e.Time, kind: lineNotice, text: e.Name + " signed on"}, m.opts.Scrollback)
+			case was.away != e.Away && e.Away:
+				w.add(line{at: e.Time, kind: lineNotice, text: e.Name + " is away"}, m.opts.Scrollback)
+			case was.away != e.Away:
+				w.add(line{at: e.Time, kind: lineNotice, text: e.Name + " is back"}, m.opts.Scrollback)
+			}
+		}
+	case *client.BuddyOffline:
+		b := m.roster.get(e.Name)
+		b.online, b.away, b.idle, b.typing = false, false, 0, ""
+		m.roster.gen++
+		if w := m.find(winKey(winIM, e.Name)); w != nil {
+			w.typing = ""
+			w.add(line{at: e.Time, kind: lineNotice, text: e.Name + " signed off"}, m.opts.Scrollback)
+		}
+	case *client.Typing:
+		state := e.State
+		if state == "stopped" {
+			state = ""
+		}
+		if b := m.roster.lookup(e.From); b != nil {
+			b.typing = state
+			m.roster.gen++
+		}
+		if w := m.find(winKey(winIM, e.From)); w != nil {
+			w.typing, w.typingAt = state, e.Time
+		}
+	case *client.ChatJoined:
+		w, cmd := m.open(winRoom, e.Room)
+		w.name, w.members, w.inRoom = e.Room, slices.Clone(e.Members), true
+		w.add(line{at: e.Time, kind: lineNotice, text: fmt.Sprintf("you are in %s: %s", e.Room, strings.Join(e.Members, ", "))}, m.opts.Scrollback)
+		if m.pendingFocus == w.key {
+			m.pendingFocus = ""
+			return tea.Batch(cmd, m.focus(m.indexOf(w)))
+		}
+		return cmd
+	case *client.ChatMessage:
+		w, cmd := m.open(winRoom, e.Room)
+		if screenname.Normalize(e.From) == screenname.Normalize(m.self) {
+			return cmd // our own: its result said it
+		}
+		act := actSome
+		if m.self != "" && strings.Contains(strings.ToLower(e.Text), strings.ToLower(m.self)) {
+			act = actYou
+		}
+		m.say(w, line{at: e.Time, kind: lineMsg, from: e.From, text: e.Text}, act)
+		if act == actYou {
+			return tea.Batch(cmd, m.notify(w, e.From+" in "+e.Room+": "+e.Text))
+		}
+		return cmd
+	case *client.ChatMember:
+		w, cmd := m.open(winRoom, e.Room)
+		if e.Left {
+			w.removeMember(e.Name)
+			w.add(line{at: e.Time, kind: lineNotice, text: e.Name + " left"}, m.opts.Scrollback)
+		} else {
+			w.addMember(e.Name)
+			w.add(line{at: e.Time, kind: lineNotice, text: e.Name + " joined"}, m.opts.Scrollback)
+		}
+		return cmd
+	case *client.ChatLeft:
+		if w := m.find(winKey(winRoom, e.Room)); w != nil {
+			if e.Reason == client.RoomLeft || e.Reason == client.RoomSignedOff {
+				w.inRoom, w.members = false, nil
+			}
+			w.add(line{at: e.Time, kind: lineNotice, text: client.Text(e)}, m.opts.Scrollback)
+		}
+	case *client.ChatInvite:
+		m.status(e.Time, client.Text(e))
+		m.wins[0].act = max(m.wins[0].act, actYou)
+		return m.notify(m.wins[0], client.Text(e))
+	default:
+		if client.Shown(o) {
+			m.status(m.now(), client.Text(o))
+		}
+	}
+	return nil
+}
+
+// sharedResult is one of the session's events that is a command's
+// result: words the account said, from this UI, another one, or a
+// script.
+func (m *Model) sharedResult(r *client.Result) tea.Cmd {
+	switch r.Command {
+	case client.CommandStatus:
+		m.snapshot(r)
+		// The rooms the session is in, each with its window.
+		return m.run(snapshotKey, client.CmdRooms, nil)
+	case client.CmdSay.Name:
+		w, cmd := m.open(winRoom, r.Room)
+		if !w.confirm(r.Text) {
+			w.add(line{at: r.Time, kind: lineOwn, from: m.self, text: r.Text}, m.opts.Scrollback)
+		}
+		return cmd
+	case client.CmdSend.Name, client.CmdSendHTML.Name, client.CmdAutoreply.Name:
+		w, cmd := m.open(winIM, r.To)
+		kind := lineOwn
+		if r.Command == client.CmdAutoreply.Name {
+			kind = lineAuto
+		}
+		if kind != lineOwn || !w.confirm(r.Text) {
+			w.add(line{at: r.Time, kind: kind, from: m.self, text: r.Text}, m.opts.Scrollback)
+		}
+		if r.Delivery == "stored" {
+			w.add(line{at: r.Time, kind: lineNotice, text: r.To + " is offline: the server keeps it for their next signon"}, m.opts.Scrollback)
+		}
+		return cmd
+	}
+	return nil
+}
+
+// snapshot applies the session's status, the first event followed.
+func (m *Model) snapshot(r *client.Result) {
+	if r.Name != "" {
+		m.self = r.Name
+	}
+	if len(m.wins[0].lines) == 0 {
+		m.status(r.Time, "signed on as "+m.self+": /msg NAME opens a conversation, /join ROOM a room; F1 or ? for help")
+	}
+	m.conn = "online"
+	if r.UserInfo == nil || r.SignonTime.IsZero() {
+		m.conn = "reconnecting"
+	}
+	m.away = r.Away != nil && *r.Away
+	if r.UserInfo != nil {
+		m.awayText = r.AwayMessage
+	}
+	if r.BuddyList != nil {
+		for _, n := range r.Online {
+			b := m.roster.get(n)
+			b.name, b.online = n, true
+		}
+		for _, n := range r.Offline {
+			m.roster.get(n).online = false
+		}
+		m.roster.gen++
+	}
+}
+
+// say adds l to w, marking w with act if it is not in view.
+func (m *Model) say(w *window, l line, act activity) {
+	w.add(l, m.opts.Scrollback)
+	if w == m.win() {
+		return
+	}
+	w.unread++
+	w.act = max(w.act, act)
+}
+
+// status adds a line to the status window.
+func (m *Model) status(at time.Time, text string) {
+	w := m.wins[0]
+	w.add(line{at: at, kind: lineNotice, text: text}, m.opts.Scrollback)
+	if w != m.win() {
+		w.act = max(w.act, actSome)
+	}
+}
+
+// notify rings the bell, or asks the terminal for a desktop notification,
+// for a message to you in w when w is not in view.
+func (m *Model) notify(w *window, what string) tea.Cmd {
+	if w == m.win() && !m.listFocus {
+		return nil
+	}
+	switch m.opts.Notify {
+	case NotifyBell:
+		return tea.Raw("\a")
+	case NotifyOSC9:
+		return tea.Raw(ansi.Notify(oneLine(what, 200)))
+	}
+	return nil
+}
+
+// oneLine is s on one line, cut to n bytes at most, with no control
+// characters (it goes into an escape sequence).
+func oneLine(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (0x80 <= r && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > n {
+		s = strings.ToValidUTF8(s[:n], "")
+	}
+	return s
+}
+
+// snapshotKey is the key of the commands the UI runs on its own when it
+// attaches: their answers fill windows, not lines.
+const snapshotKey = "\x00snapshot"
+
+// snapshotResult applies an answer to a command of the attach.
+func (m *Model) snapshotResult(msg resultMsg) tea.Cmd {
+	if msg.err != nil || msg.r == nil {
+		return nil
+	}
+	switch {
+	case msg.r.RoomList != nil:
+		var cmds []tea.Cmd
+		for _, room := range msg.r.RoomList.Rooms {
+			w, cmd := m.open(winRoom, room)
+			w.inRoom = true
+			cmds = append(cmds, cmd, m.run(snapshotKey, client.CmdMembers, []string{room}))
+		}
+		return batch(cmds...)
+	case msg.cmd == client.CmdMembers.Name:
+		if w := m.find(winKey(winRoom, msg.r.Room)); w != nil {
+			w.members = msg.r.Members
+		}
+	}
+	return nil
+}
+
+// result shows a command's answer in the window it was typed in.
+func (m *Model) result(msg resultMsg) tea.Cmd {
+	if msg.key == snapshotKey {
+		return m.snapshotResult(msg)
+	}
+	w := m.find(msg.key)
+	if w == nil {
+		w = m.wins[0]
+	}
+	at := m.now()
+	if msg.r != nil && !msg.r.Time.IsZero() {
+		at = msg.r.Time
+	}
+	if msg.err != nil {
+		text := msg.err.Error()
+		if msg.cmd == client.CmdSend.Name || msg.cmd == client.CmdSay.Name {
+			w.fail(msg.text)
+			text = "not sent: " + text
+		}
+		if msg.cmd == client.CmdJoin.Name {
+			m.pendingFocus = ""
+		}
+		w.add(line{at: at, kind: lineError, text: text}, m.opts.Scrollback)
+		return nil
+	}
+	r := msg.r
+	if r == nil || sessionShared(r) {
+		return nil // the event says it
+	}
+	switch r.Command {
+	case client.CmdJoin.Name, client.CmdAccept.Name:
+		if t := m.find(winKey(winRoom, r.Room)); t != nil && m.pendingFocus == t.key {
+			m.pendingFocus = ""
+			return m.focus(m.indexOf(t))
+		}
+		return nil // chat_joined says it
+	case client.CmdLeave.Name:
+		return nil // chat_left says it
+	case client.CmdAway.Name:
+		m.away = r.Away != nil && *r.Away
+		if m.away {
+			m.awayText = ""
+		}
+	}
+	if r.Summary != "" {
+		w.add(line{at: at, kind: lineInfo, text: r.Summary}, m.opts.Scrollback)
+	}
+	return nil
+}
+
+// sessionShared mirrors sessionsock.Shared: the results that also come as
+// events.
+func sessionShared(r *client.Result) bool {
+	if !r.OK {
+		return false
+	}
+	switch r.Command {
+	case client.CmdSend.Name, client.CmdSendHTML.Name, client.CmdAutoreply.Name, client.CmdSay.Name:
+		return true
+	}
+	return false
+}
+
+// sessionEnded is the session gone: the UI stays, saying so, until the
+// person quits.
+func (m *Model) sessionEnded(err error) {
+	m.conn = "ended"
+	text := "the session has ended"
+	if err != nil {
+		text = err.Error()
+	}
+	m.ended = text
+	m.status(m.now(), text+" (/quit leaves)")
+}
+
+// run runs a command of the table in a Cmd; its answer comes back as a
+// resultMsg for window key.
+func (m *Model) run(key string, cmd *client.Command, args []string) tea.Cmd {
+	sess, ctx := m.sess, m.ctx
+	if sess == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, commandTimeout)
+		defer cancel()
+		r, err := sess.Run(ctx, cmd, args)
+		return resultMsg{key: key, cmd: cmd.Name, r: r, err: err}
+	}
+}
+
+// send sends text to w's buddy or room: shown at once as yours, waiting,
+// until the session's event confirms it.
+func (m *Model) send(w *window, text string) tea.Cmd {
+	w.add(line{at: m.now(), kind: lineOwn, from: m.self, text: text, pending: true}, m.opts.Scrollback)
+	cmd, key := client.CmdSend, w.key
+	if w.kind == winRoom {
+		cmd = client.CmdSay
+	}
+	sess, ctx := m.sess, m.ctx
+	if sess == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, commandTimeout)
+		defer cancel()
+		r, err := sess.Run(ctx, cmd, []string{w.name, text})
+		return resultMsg{key: key, cmd: cmd.Name, text: text, r: r, err: err}
+	}
+}
+
+// runQuiet runs a command whose answer nobody reads (typing, active).
+func (m *Model) runQuiet(cmd *client.Command, args []string) tea.Cmd {
+	sess, ctx := m.sess, m.ctx
+	if sess == nil || cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, commandTimeout)
+		defer cancel()
+		sess.Run(ctx, cmd, args)
+		return nil
+	}
+}

@@ -1,0 +1,606 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/screenname"
+)
+
+// Styles. Colours are 16-colour ANSI (the terminal's palette, readable on
+// dark and light themes); with NO_COLOR the program drops them and keeps
+// bold and reverse, so every state still shows: the marks (● ◐ ○ * +)
+// and the words carry it, not the colour alone.
+var (
+	stBorder  = lipgloss.NewStyle().Foreground(lipgloss.Color("8"))
+	stTitle   = lipgloss.NewStyle().Bold(true)
+	stFaint   = lipgloss.NewStyle().Foreground(lipgloss.Color("8"))
+	stOwn     = lipgloss.NewStyle().Foreground(lipgloss.Color("6"))
+	stPeer    = lipgloss.NewStyle().Foreground(lipgloss.Color("3")).Bold(true)
+	stError   = lipgloss.NewStyle().Foreground(lipgloss.Color("1")).Bold(true)
+	stOnline  = lipgloss.NewStyle().Foreground(lipgloss.Color("2"))
+	stAway    = lipgloss.NewStyle().Foreground(lipgloss.Color("3"))
+	stCurrent = lipgloss.NewStyle().Reverse(true)
+	stHot     = lipgloss.NewStyle().Foreground(lipgloss.Color("5")).Bold(true)
+	stSome    = lipgloss.NewStyle().Bold(true)
+	stWarn    = lipgloss.NewStyle().Foreground(lipgloss.Color("3")).Bold(true)
+)
+
+// View is bubbletea's: the whole screen, and the cursor on the input line.
+func (m *Model) View() tea.View {
+	content, x, y := m.render()
+	v := tea.NewView(content)
+	v.AltScreen = true
+	v.WindowTitle = "aim"
+	if m.self != "" {
+		v.WindowTitle = "aim: " + m.self
+	}
+	if x >= 0 {
+		v.Cursor = tea.NewCursor(x, y)
+	}
+	return v
+}
+
+// Frame is the screen as text without colours or styles: what a test
+// compares.
+func (m *Model) Frame() string {
+	s, _, _ := m.render()
+	return ansi.Strip(s)
+}
+
+// listWidth is the width of the buddy list pane: none on a narrow screen.
+func (m *Model) listWidth() int {
+	if m.w < 60 {
+		return 0
+	}
+	return min(max(m.w/4, 18), 28)
+}
+
+// convRows is how many rows of text the window in view shows.
+func (m *Model) convRows() int { return max(1, m.h-4) }
+
+// render draws the screen: the list on the left, the window on the right
+// above the window bar and the input line. It returns where the cursor
+// goes (x < 0: hidden).
+func (m *Model) render() (string, int, int) {
+	w, h := max(m.w, 20), max(m.h, 6)
+	lw := m.listWidth()
+	rw := w - lw
+	var left []string
+	if lw > 0 {
+		left = m.renderList(lw, h)
+	}
+	right := m.renderWindow(rw, h-2)
+	right = append(right, m.renderBar(rw))
+	inRow, cx := m.renderInput(rw)
+	right = append(right, inRow)
+	var b strings.Builder
+	for i := 0; i < h; i++ {
+		if lw > 0 {
+			b.WriteString(left[i])
+		}
+		b.WriteString(right[i])
+		if i < h-1 {
+			b.WriteByte('\n')
+		}
+	}
+	if cx < 0 {
+		return b.String(), -1, 0
+	}
+	return b.String(), lw + cx, h - 1
+}
+
+// fit cuts or pads s (styled) to exactly n columns.
+func fit(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	wd := ansi.StringWidth(s)
+	if wd > n {
+		s = ansi.Truncate(s, n, "…")
+		wd = ansi.StringWidth(s)
+	}
+	return s + strings.Repeat(" ", n-wd)
+}
+
+// spread puts l at the left of n columns and r at the right.
+func spread(l, r string, n int) string {
+	lw, rw := ansi.StringWidth(l), ansi.StringWidth(r)
+	if lw+rw+1 > n {
+		return fit(l, n)
+	}
+	return l + strings.Repeat(" ", n-lw-rw) + r
+}
+
+// box draws a frame of width n around rows (each fitted to n-2), with
+// title at its top left and info at its top right.
+func box(title, info string, rows []string, n, height int) []string {
+	inner := n - 2
+	top := "┌"
+	t := ""
+	if title != "" {
+		t = " " + stTitle.Render(ansi.Truncate(title, max(inner-2, 0), "…")) + " "
+	}
+	i := ""
+	if info != "" && ansi.StringWidth(t)+ansi.StringWidth(info)+4 <= inner {
+		i = " " + info + " "
+	}
+	fill := inner - ansi.StringWidth(t) - ansi.StringWidth(i)
+	if fill < 0 {
+		t, fill = fit(t, inner), 0
+	}
+	out := make([]string, 0, height)
+	if fill >= 1 {
+		out = append(out, stBorder.Render(top)+t+stBorder.Render(strings.Repeat("─", fill-1))+i+stBorder.Render("─┐"))
+	} else {
+		out = append(out, stBorder.Render(top)+t+i+stBorder.Render("┐"))
+	}
+	side := stBorder.Render("│")
+	for r := 0; r < height-2; r++ {
+		s := ""
+		if r < len(rows) {
+			s = rows[r]
+		}
+		out = append(out, side+fit(s, inner)+side)
+	}
+	out = append(out, stBorder.Render("└"+strings.Repeat("─", max(inner, 0))+"┘"))
+	return out
+}
+
+// Rows of the buddy list.
+type row struct {
+	text   string
+	target string // a window's key, targetOffline, or "" (not selectable)
+	buddy  string // the buddy's name, on a buddy's row
+	room   string // the room's name, on a room's row
+}
+
+const targetOffline = "\x00offline"
+
+// rows are the buddy list's lines: each group with its buddies online
+// (offline ones collapsed under one line), then the rooms.
+func (m *Model) rows() []row {
+	var rows []row
+	offline := 0
+	var offNames []string
+	for _, g := range m.roster.groups {
+		on := 0
+		for _, k := range g.keys {
+			if m.roster.b[k].online {
+				on++
+			}
+		}
+		rows = append(rows, row{text: "▾ " + g.name + "\t" + fmt.Sprintf("%d/%d", on, len(g.keys))})
+		for _, k := range g.keys {
+			b := m.roster.b[k]
+			if !b.online {
+				offline++
+				offNames = append(offNames, b.name)
+				continue
+			}
+			rows = append(rows, row{text: m.buddyRow(b), target: k, buddy: b.name})
+		}
+	}
+	if offline > 0 {
+		mark := "▸"
+		if m.opts.ShowOffline {
+			mark = "▾"
+		}
+		rows = append(rows, row{text: mark + " Offline (" + strconv.Itoa(offline) + ")", target: targetOffline})
+		if m.opts.ShowOffline {
+			for _, n := range offNames {
+				b := m.roster.lookup(n)
+				rows = append(rows, row{text: m.buddyRow(b), target: screenname.Normalize(n), buddy: n})
+			}
+		}
+	}
+	first := true
+	for _, w := range m.wins {
+		if w.kind != winRoom {
+			continue
+		}
+		if first {
+			rows = append(rows, row{}, row{text: "# Rooms"})
+			first = false
+		}
+		t := "  #" + w.name
+		if w.unread > 0 {
+			t += "\t(" + strconv.Itoa(w.unread) + ")"
+		} else if !w.inRoom {
+			t += "\t(left)"
+		}
+		rows = append(rows, row{text: t, target: w.key, room: w.name})
+	}
+	return rows
+}
+
+// selectable is cur, or the first row that can be selected if cur
+// cannot.
+func selectable(rows []row, cur int) int {
+	if cur >= 0 && cur < len(rows) && rows[cur].target != "" {
+		return cur
+	}
+	for i, r := range rows {
+		if r.target != "" {
+			return i
+		}
+	}
+	return 0
+}
+
+// buddyRow is one buddy's line: state mark, name, and at the right the
+// unread count, typing, away or idle minutes.
+func (m *Model) buddyRow(b *buddy) string {
+	mark := stFaint.Render("○")
+	switch {
+	case b.online && b.idle > 0:
+		mark = stAway.Render("◐")
+	case b.online && b.away:
+		mark = stAway.Render("◑")
+	case b.online:
+		mark = stOnline.Render("●")
+	}
+	var right []string
+	if w := m.find(winKey(winIM, b.name)); w != nil && w.unread > 0 {
+		right = append(right, stHot.Render("("+strconv.Itoa(w.unread)+")"))
+	}
+	switch {
+	case b.typing == "typing":
+		right = append(right, "✎")
+	case b.typing == "typed":
+		right = append(right, "…")
+	}
+	switch {
+	case b.online && b.away:
+		right = append(right, "away")
+	case b.online && b.idle > 0:
+		right = append(right, idleText(b.idle))
+	}
+	t := "  " + mark + " " + b.name
+	if len(right) > 0 {
+		t += "\t" + strings.Join(right, " ")
+	}
+	return t
+}
+
+func idleText(min int) string {
+	if min >= 60 {
+		return strconv.Itoa(min/60) + "h"
+	}
+	return strconv.Itoa(min) + "m"
+}
+
+// renderList draws the buddy list pane, scrolled so the selected row
+// shows.
+func (m *Model) renderList(n, height int) []string {
+	rows := m.rows()
+	inner := n - 2
+	visible := height - 2
+	m.listCur = selectable(rows, m.listCur)
+	start := 0
+	if m.listFocus && m.listCur >= visible {
+		start = m.listCur - visible + 1
+	}
+	out := make([]string, 0, visible)
+	for i := start; i < len(rows) && len(out) < visible; i++ {
+		l, r, _ := strings.Cut(rows[i].text, "\t")
+		s := spread(l, r, inner)
+		if m.listFocus && i == m.listCur {
+			s = stCurrent.Render(ansi.Strip(s))
+		}
+		out = append(out, s)
+	}
+	title := "Buddies"
+	if m.listFocus {
+		title = "Buddies (Enter opens, Esc back)"
+	}
+	return box(title, "", out, n, height)
+}
+
+// renderWindow draws the window in view (or the help, or the jump list)
+// in a box n wide and height high.
+func (m *Model) renderWindow(n, height int) []string {
+	inner, rowsN := n-2, height-2
+	switch {
+	case m.help:
+		return box("Help", "Esc closes", m.helpRows(inner), n, height)
+	case m.jump:
+		return box("Windows", "↑/↓ Enter, Esc", m.jumpRows(rowsN), n, height)
+	}
+	w := m.win()
+	textW := inner
+	var members []string
+	if w.kind == winRoom && inner >= 60 && len(w.members) > 0 {
+		memW := 16
+		textW = inner - memW - 1
+		members = make([]string, 0, rowsN)
+		members = append(members, stFaint.Render(fit("members", memW)))
+		for _, mb := range w.members {
+			members = append(members, fit(client.Defuse(mb), memW))
+		}
+	}
+	typing := m.typingText(w)
+	textRows := rowsN
+	if typing != "" {
+		textRows--
+	}
+	lines := m.windowRows(w, textW, textRows)
+	for len(lines) < textRows {
+		lines = append([]string{""}, lines...)
+	}
+	if typing != "" {
+		lines = append(lines, spread("", stFaint.Render(typing), textW))
+	}
+	if members != nil {
+		for i := range lines {
+			mb := ""
+			if i < len(members) {
+				mb = members[i]
+			}
+			lines[i] = fit(lines[i], textW) + stBorder.Render("│") + mb
+		}
+	}
+	return box(w.title(), m.windowInfo(w), lines, n, height)
+}
+
+// typingText is what the peer's typing notification says, while fresh.
+func (m *Model) typingText(w *window) string {
+	if w.kind != winIM || w.typing == "" || m.now().Sub(w.typingAt) > typingStale {
+		return ""
+	}
+	if w.typing == "typed" {
+		return w.name + " has typed"
+	}
+	return w.name + " is typing…"
+}
+
+// windowInfo is the top right of the window's frame: the buddy's state,
+// or the room's size.
+func (m *Model) windowInfo(w *window) string {
+	switch w.kind {
+	case winIM:
+		b := m.roster.lookup(w.name)
+		switch {
+		case b == nil:
+			return ""
+		case !b.online:
+			return "offline"
+		case b.away:
+			return "away"
+		case b.idle > 0:
+			return "idle " + idleText(b.idle)
+		}
+		return "online"
+	case winRoom:
+		if !w.inRoom {
+			return "not in the room"
+		}
+		return fmt.Sprintf("%d here", len(w.members))
+	}
+	return ""
+}
+
+// windowRows are the last rows of w's lines, wrapped to width, scrolled
+// up by w.scroll rows: only the lines that show are formatted.
+func (m *Model) windowRows(w *window, width, n int) []string {
+	if n <= 0 {
+		return nil
+	}
+	maxScroll := 0
+	need := n + w.scroll
+	var rev [][]string // formatted lines, newest first
+	got := 0
+	for i := len(w.lines) - 1; i >= 0 && got < need+1; i-- {
+		l := w.lines[i]
+		rows := m.formatLine(l, width)
+		if i == 0 || !sameDay(w.lines[i-1].at, l.at, m.loc()) {
+			rows = append([]string{daySeparator(l.at.In(m.loc()), width)}, rows...)
+		}
+		rev = append(rev, rows)
+		got += len(rows)
+	}
+	all := make([]string, 0, got)
+	for i := len(rev) - 1; i >= 0; i-- {
+		all = append(all, rev[i]...)
+	}
+	maxScroll = max(0, len(all)-n)
+	if w.scroll > maxScroll && len(rev) == len(w.lines) {
+		w.scroll = maxScroll
+	}
+	end := max(0, len(all)-w.scroll)
+	start := max(0, end-n)
+	return all[start:end]
+}
+
+func (m *Model) loc() *time.Location {
+	if m.opts.Location != nil {
+		return m.opts.Location
+	}
+	return time.Local
+}
+
+func sameDay(a, b time.Time, loc *time.Location) bool {
+	a, b = a.In(loc), b.In(loc)
+	return a.YearDay() == b.YearDay() && a.Year() == b.Year()
+}
+
+func daySeparator(t time.Time, width int) string {
+	s := "── " + t.Format("Mon 2 Jan 2006") + " ──"
+	return stFaint.Render(fit(s, width))
+}
+
+// formatLine is one line of a window as rows of width: the time, who
+// said it, and the text wrapped under itself (a hanging indent).
+func (m *Model) formatLine(l line, width int) []string {
+	stamp := l.at.In(m.loc()).Format("15:04") + " "
+	var who, styled string
+	text := client.Defuse(l.text)
+	switch l.kind {
+	case lineOwn:
+		who = "you"
+		styled = stOwn.Render(who)
+		if l.pending {
+			styled = stFaint.Render(who)
+		}
+	case lineMsg:
+		who = client.Defuse(l.from)
+		styled = stPeer.Render(who)
+	case lineAuto:
+		who = client.Defuse(l.from)
+		if screenname.Normalize(l.from) == screenname.Normalize(m.self) {
+			who = "you"
+		}
+		styled = stPeer.Render(who)
+		text = "(auto-reply) " + text
+	case lineNotice:
+		who, styled = "--", stFaint.Render("--")
+	case lineError:
+		who, styled = "!!", stError.Render("!!")
+	case lineInfo:
+		who, styled = "->", stFaint.Render("->")
+	}
+	prefixW := len(stamp) + ansi.StringWidth(who) + 1
+	if width-prefixW < 16 {
+		prefixW = len(stamp)
+	}
+	avail := max(width-prefixW, 4)
+	var rows []string
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\t", " "), "\n") {
+		wrapped := strings.Split(ansi.Wrap(para, avail, ""), "\n")
+		rows = append(rows, wrapped...)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		switch l.kind {
+		case lineNotice, lineInfo:
+			r = stFaint.Render(r)
+		case lineError:
+			r = stError.Render(r)
+		}
+		if i == 0 {
+			head := stFaint.Render(stamp) + styled + " "
+			if prefixW == len(stamp) && len(rows) > 0 {
+				head = stFaint.Render(stamp) + styled + " "
+			}
+			out[i] = fit(head+r, width)
+			continue
+		}
+		out[i] = strings.Repeat(" ", prefixW) + r
+	}
+	return out
+}
+
+// renderBar is the window bar: every window numbered with its activity
+// mark, the one in view highlighted; at the right, the session's state.
+func (m *Model) renderBar(n int) string {
+	var parts []string
+	for i, w := range m.wins {
+		label := strconv.Itoa(i+1) + ":" + w.title()
+		switch w.act {
+		case actYou:
+			label = stHot.Render(label + "+")
+		case actSome:
+			label = stSome.Render(label + "*")
+		}
+		label = "[" + label + "]"
+		if i == m.cur {
+			label = stCurrent.Render(ansi.Strip(label))
+		}
+		parts = append(parts, label)
+	}
+	left := " " + strings.Join(parts, " ")
+	var right string
+	switch {
+	case m.confirmQuit:
+		right = stWarn.Render("Ctrl-C again to quit")
+	case m.choices != nil:
+		left = " " + strings.Join(m.choices, "  ")
+	default:
+		right = m.statusText()
+	}
+	return spread(left, right+" ", n)
+}
+
+// statusText says who you are and the session's state.
+func (m *Model) statusText() string {
+	switch m.conn {
+	case "reconnecting":
+		return stWarn.Render("reconnecting…")
+	case "offline":
+		return stWarn.Render("offline")
+	case "ended":
+		return stError.Render("session ended")
+	case "connecting":
+		return stFaint.Render("connecting…")
+	}
+	s := "signed on as " + m.self
+	if m.away {
+		s += ", " + stAway.Render("away")
+	}
+	return s
+}
+
+// renderInput is the input line of the window in view, and the cursor's
+// column (-1: hidden).
+func (m *Model) renderInput(n int) (string, int) {
+	if m.listFocus || m.help || m.jump {
+		return fit(stFaint.Render(" ↑/↓ Enter · Esc back"), n), -1
+	}
+	prompt := "> "
+	w := m.win()
+	text, col := w.in.view(n - len(prompt) - 1)
+	return fit(prompt+text, n), len(prompt) + col
+}
+
+// helpRows are the keys and commands, for the help overlay.
+func (m *Model) helpRows(width int) []string {
+	var out []string
+	out = append(out, stTitle.Render("Keys"))
+	for _, k := range keys.all() {
+		h := k.Help()
+		out = append(out, fit("  "+fit(h.Key, 24)+h.Desc, width))
+	}
+	out = append(out, "", stTitle.Render("Commands")+" (type /NAME; in a window, text goes to its buddy or room)")
+	for _, c := range uiCommands {
+		out = append(out, fit("  "+fit("/"+strings.TrimSpace(c.name+" "+c.args), 24)+c.help, width))
+	}
+	for _, c := range client.Commands() {
+		if c == client.CmdQuit || c == client.CmdHelp {
+			continue
+		}
+		help, _, _ := strings.Cut(c.Help, "\n")
+		out = append(out, fit("  "+fit("/"+c.Usage(), 24)+help, width))
+	}
+	return out
+}
+
+// jumpRows list every window, for the jump list.
+func (m *Model) jumpRows(n int) []string {
+	var out []string
+	start := 0
+	if m.jumpCur >= n {
+		start = m.jumpCur - n + 1
+	}
+	for i := start; i < len(m.wins) && len(out) < n; i++ {
+		w := m.wins[i]
+		s := fmt.Sprintf("%2d  %s", i+1, w.title())
+		switch w.act {
+		case actYou:
+			s += "  + " + strconv.Itoa(w.unread) + " new"
+		case actSome:
+			s += "  *"
+		}
+		if i == m.jumpCur {
+			s = stCurrent.Render(s)
+		}
+		out = append(out, s)
+	}
+	return out
+}
