@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
 )
 
@@ -70,6 +71,14 @@ func TestTUI(t *testing.T) {
 		t.Errorf("your line is not shown as yours:\n%s", s)
 	}
 
+	// Typing notifications on the wire: typing as the line fills, stopped
+	// when it is cleared (typed, after a pause, is the model test's: no
+	// test here waits on the clock).
+	m.tmux("send-keys", "-t", "aim", "-l", "half a thought")
+	waitTyping(t, srv, "LabBob", oscar.TypingStarted)
+	m.keys("C-u")
+	waitTyping(t, srv, "LabBob", oscar.TypingNone)
+
 	m.typeLine("/msg LabCarol")
 	m.waitScreen("LabCarol's window", has("[3:LabCarol]"))
 	if err := srv.SendIM("LabBob", "LabAlice", "are you there?"); err != nil {
@@ -91,6 +100,33 @@ func TestTUI(t *testing.T) {
 	defer cancel()
 	if err := srv.WaitOffline(ctx, "LabAlice"); err != nil {
 		t.Errorf("the session aim tui started is still on after /quit: %v", err)
+	}
+}
+
+// waitTyping waits, within a bound, until LabAlice has sent to the typing
+// notification event.
+func waitTyping(t *testing.T, srv *oscartest.Server, to string, event uint16) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var seen []uint16
+		for _, f := range srv.Sent("LabAlice") {
+			s, err := oscar.ParseSNAC(f.Payload)
+			if err != nil || f.Channel != oscar.ChannelSNAC || s.Type() != oscar.TypeTyping {
+				continue
+			}
+			var m oscar.Typing
+			if m.Decode(s.Body) == nil && m.ScreenName == to {
+				seen = append(seen, m.Event)
+			}
+		}
+		if len(seen) > 0 && seen[len(seen)-1] == event {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no typing notification %d to %s on the wire (sent: %v)", event, to, seen)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 

@@ -413,7 +413,7 @@ func (m *Model) command(input string) tea.Cmd {
 		}
 	}
 	cmd := client.Lookup(word)
-	if cmd == nil || cmd == client.CmdQuit || cmd == client.CmdHelp {
+	if cmd == nil || cmd == client.CmdQuit || cmd == client.CmdHelp || cmd.Hidden {
 		return fail("unknown command /" + word + " (? lists them)")
 	}
 	args, err := client.SplitArgs(cmd, rest)
@@ -483,7 +483,7 @@ func (m *Model) complete() {
 			cands = append(cands, "/"+c.name)
 		}
 		for _, c := range client.Commands() {
-			if c != client.CmdQuit && c != client.CmdHelp {
+			if c != client.CmdQuit && c != client.CmdHelp && !c.Hidden {
 				cands = append(cands, "/"+c.Name)
 			}
 		}

@@ -313,3 +313,43 @@ func TestCtrlC(t *testing.T) {
 		t.Error("Ctrl-C twice did not quit")
 	}
 }
+
+// Typing notifications follow the line of an IM window: typing as it
+// fills, typed after a pause, stopped when it is cleared or sent, or the
+// window left; none for a /command or in a room.
+func TestTypingState(t *testing.T) {
+	m := signedOn(100, 30)
+	typeText(m, "/msg LabBob")
+	press(m, "enter")
+	w := m.win()
+	typeText(m, "hi")
+	if w.sentTyping != "typing" {
+		t.Fatalf("typing in an IM window: told %q, want typing", w.sentTyping)
+	}
+	m.Update(typingPauseMsg{key: w.key, seq: w.editSeq - 1})
+	if w.sentTyping != "typing" {
+		t.Errorf("an old pause timer changed it to %q", w.sentTyping)
+	}
+	m.Update(typingPauseMsg{key: w.key, seq: w.editSeq})
+	if w.sentTyping != "typed" {
+		t.Errorf("after the pause: %q, want typed", w.sentTyping)
+	}
+	typeText(m, "!")
+	if w.sentTyping != "typing" {
+		t.Errorf("typing again: %q", w.sentTyping)
+	}
+	press(m, "enter")
+	if w.sentTyping != "" {
+		t.Errorf("after Enter: %q, want stopped", w.sentTyping)
+	}
+	typeText(m, "/info")
+	if w.sentTyping != "" {
+		t.Errorf("a /command: %q, want nothing said", w.sentTyping)
+	}
+	press(m, "ctrl+u")
+	typeText(m, "more")
+	press(m, "alt+1")
+	if w.sentTyping != "" {
+		t.Errorf("after leaving the window: %q, want stopped", w.sentTyping)
+	}
+}

@@ -12,18 +12,15 @@ import (
 // Typing notifications, sent for the IM window's line: "typing" when the
 // person types (again every typingAgain while it lasts), "typed" when the
 // line is left alone for typingPause with text in it, "stopped" when it
-// is emptied or sent, or the window left. The session sends them only
-// when the typing setting allows and never to someone blocked; a session
-// without the typing command gets none.
-
-// typingCommand is the session's command for them, if it has one.
-func typingCommand() *client.Command { return client.Lookup("typing") }
+// is emptied or sent, or the window left. They go as the command table's
+// typing command: the session sends them only when the
+// typing_notifications setting allows, and never to someone blocked.
 
 // edited follows an edit of the window's line: what to tell the peer,
 // and the timer that notices a pause.
 func (m *Model) edited() tea.Cmd {
 	w := m.win()
-	if w.kind != winIM || typingCommand() == nil {
+	if w.kind != winIM {
 		return nil
 	}
 	text := w.in.String()
@@ -64,8 +61,7 @@ func (m *Model) leaving() tea.Cmd {
 // tellTyping tells w's peer state ("" is stopped), unless that is what
 // they were told last.
 func (m *Model) tellTyping(w *window, state string) tea.Cmd {
-	cmd := typingCommand()
-	if cmd == nil || w.sentTyping == state && state != "typing" {
+	if w.sentTyping == state && state != "typing" {
 		return nil
 	}
 	w.sentTyping = state
@@ -76,5 +72,5 @@ func (m *Model) tellTyping(w *window, state string) tea.Cmd {
 	if state == "typing" {
 		w.typingSentAt = m.now()
 	}
-	return m.runQuiet(cmd, []string{w.name, word})
+	return m.runQuiet(client.CmdTyping, []string{w.name, word})
 }

@@ -572,7 +572,7 @@ func (m *Model) helpRows(width int) []string {
 		out = append(out, fit("  "+fit("/"+strings.TrimSpace(c.name+" "+c.args), 24)+c.help, width))
 	}
 	for _, c := range client.Commands() {
-		if c == client.CmdQuit || c == client.CmdHelp {
+		if c == client.CmdQuit || c == client.CmdHelp || c.Hidden {
 			continue
 		}
 		help, _, _ := strings.Cut(c.Help, "\n")
