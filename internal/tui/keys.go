@@ -67,8 +67,17 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case m.help:
-		if s == "esc" || s == "f1" || s == "q" || s == "?" || s == "enter" {
-			m.help = false
+		switch s {
+		case "esc", "f1", "q", "?", "enter":
+			m.help, m.helpOff = false, 0
+		case "up", "k":
+			m.helpOff = max(0, m.helpOff-1)
+		case "down", "j":
+			m.helpOff++ // the view stops it at the end
+		case "pgup":
+			m.helpOff = max(0, m.helpOff-m.convRows())
+		case "pgdown", " ":
+			m.helpOff += m.convRows()
 		}
 		return active
 	case m.jump:

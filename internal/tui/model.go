@@ -62,6 +62,7 @@ type Model struct {
 	listCur   int
 
 	help        bool
+	helpOff     int  // the help's first row shown
 	jump        bool // the jump list is up
 	jumpCur     int
 	confirmQuit bool

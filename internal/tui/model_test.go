@@ -179,6 +179,10 @@ func TestFrameHelp(t *testing.T) {
 	m := signedOn(100, 30)
 	press(m, "?")
 	golden(t, "help-100x30", m)
+	press(m, "pgdown", "pgdown")
+	if !strings.Contains(m.Frame(), "/privacy") {
+		t.Errorf("PgDn twice in the help does not reach the end of the commands:\n%s", m.Frame())
+	}
 	press(m, "esc")
 	if m.help {
 		t.Error("Esc left the help up")

@@ -310,7 +310,9 @@ func (m *Model) renderWindow(n, height int) []string {
 	inner, rowsN := n-2, height-2
 	switch {
 	case m.help:
-		return box("Help", "Esc closes", m.helpRows(inner), n, height)
+		rows := m.helpRows(inner)
+		m.helpOff = min(m.helpOff, max(0, len(rows)-rowsN))
+		return box("Help", "↑/↓ PgUp/PgDn, Esc closes", rows[m.helpOff:], n, height)
 	case m.jump:
 		return box("Windows", "↑/↓ Enter, Esc", m.jumpRows(rowsN), n, height)
 	}
@@ -576,7 +578,7 @@ func (m *Model) helpRows(width int) []string {
 			continue
 		}
 		help, _, _ := strings.Cut(c.Help, "\n")
-		out = append(out, fit("  "+fit("/"+c.Usage(), 24)+help, width))
+		out = append(out, fit("  "+fit(strings.TrimSpace("/"+c.Name+" "+c.Args), 24)+help, width))
 	}
 	return out
 }
