@@ -33,6 +33,14 @@ var (
 	stWarn    = lipgloss.NewStyle().Foreground(lipgloss.Color("3")).Bold(true)
 )
 
+// The buddies' marks, styled once.
+var (
+	markOffline = stFaint.Render("○")
+	markIdle    = stAway.Render("◐")
+	markAway    = stAway.Render("◑")
+	markOnline  = stOnline.Render("●")
+)
+
 // View is bubbletea's: the whole screen, and the cursor on the input line.
 func (m *Model) View() tea.View {
 	content, x, y := m.render()
@@ -154,12 +162,22 @@ func box(title, info string, rows []string, n, height int) []string {
 	return out
 }
 
-// Rows of the buddy list.
+// Rows of the buddy list. A buddy's row is drawn only when it shows: a
+// list of a thousand buddies costs a screenful of formatting.
 type row struct {
-	text   string
+	text   string // all but a buddy's
+	b      *buddy // a buddy's row
 	target string // a window's key, targetOffline, or "" (not selectable)
 	buddy  string // the buddy's name, on a buddy's row
 	room   string // the room's name, on a room's row
+}
+
+// rowText is the row as drawn: the left part, a tab, the right part.
+func (m *Model) rowText(r row) string {
+	if r.b != nil {
+		return m.buddyRow(r.b)
+	}
+	return r.text
 }
 
 const targetOffline = "\x00offline"
@@ -185,7 +203,7 @@ func (m *Model) rows() []row {
 				offNames = append(offNames, b.name)
 				continue
 			}
-			rows = append(rows, row{text: m.buddyRow(b), target: k, buddy: b.name})
+			rows = append(rows, row{b: b, target: k, buddy: b.name})
 		}
 	}
 	if offline > 0 {
@@ -197,7 +215,7 @@ func (m *Model) rows() []row {
 		if m.opts.ShowOffline {
 			for _, n := range offNames {
 				b := m.roster.lookup(n)
-				rows = append(rows, row{text: m.buddyRow(b), target: screenname.Normalize(n), buddy: n})
+				rows = append(rows, row{b: b, target: screenname.Normalize(n), buddy: n})
 			}
 		}
 	}
@@ -238,14 +256,14 @@ func selectable(rows []row, cur int) int {
 // buddyRow is one buddy's line: state mark, name, and at the right the
 // unread count, typing, away or idle minutes.
 func (m *Model) buddyRow(b *buddy) string {
-	mark := stFaint.Render("○")
+	mark := markOffline
 	switch {
 	case b.online && b.idle > 0:
-		mark = stAway.Render("◐")
+		mark = markIdle
 	case b.online && b.away:
-		mark = stAway.Render("◑")
+		mark = markAway
 	case b.online:
-		mark = stOnline.Render("●")
+		mark = markOnline
 	}
 	var right []string
 	if w := m.find(winKey(winIM, b.name)); w != nil && w.unread > 0 {
@@ -290,7 +308,7 @@ func (m *Model) renderList(n, height int) []string {
 	}
 	out := make([]string, 0, visible)
 	for i := start; i < len(rows) && len(out) < visible; i++ {
-		l, r, _ := strings.Cut(rows[i].text, "\t")
+		l, r, _ := strings.Cut(m.rowText(rows[i]), "\t")
 		s := spread(l, r, inner)
 		if m.listFocus && i == m.listCur {
 			s = stCurrent.Render(ansi.Strip(s))
