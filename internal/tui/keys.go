@@ -202,18 +202,15 @@ func batch(cmds ...tea.Cmd) tea.Cmd {
 }
 
 // active tells the session, at most every activeEvery, that the person is
-// here: the idle time it reports to the server starts again.
+// here: the session reports idle to the server after idle_minutes without
+// it (or any other command), and back at the next.
 func (m *Model) active() tea.Cmd {
-	cmd := client.Lookup("active")
-	if cmd == nil {
-		return nil
-	}
 	now := m.now()
 	if !m.lastActive.IsZero() && now.Sub(m.lastActive) < activeEvery {
 		return nil
 	}
 	m.lastActive = now
-	return m.runQuiet(cmd, nil)
+	return m.runQuiet(client.CmdActive, nil)
 }
 
 // nextActive goes to the next window with a message for you, else with

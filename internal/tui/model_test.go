@@ -357,3 +357,23 @@ func TestTypingState(t *testing.T) {
 		t.Errorf("after leaving the window: %q, want stopped", w.sentTyping)
 	}
 }
+
+// A key tells the session the person is here, at most every few seconds.
+func TestActiveOnKeys(t *testing.T) {
+	now := at(0)
+	m := New(context.Background(), nil, Options{Self: "LabAlice", Now: func() time.Time { return now }, Location: time.UTC})
+	press(m, "a")
+	if !m.lastActive.Equal(now) {
+		t.Fatalf("a key: last active %v, want now", m.lastActive)
+	}
+	now = now.Add(activeEvery / 2)
+	press(m, "b")
+	if !m.lastActive.Equal(at(0)) {
+		t.Errorf("a second key soon after: told again at %v", m.lastActive)
+	}
+	now = now.Add(activeEvery)
+	press(m, "c")
+	if !m.lastActive.Equal(now) {
+		t.Errorf("a key later: last active %v, want %v", m.lastActive, now)
+	}
+}
