@@ -19,6 +19,7 @@ type tuiOptions struct {
 	accountOptions
 	Notify      string
 	ShowOffline bool
+	Mouse       bool
 }
 
 func newTUICmd(f *factory, runF func(context.Context, *tuiOptions) error) *cobra.Command {
@@ -46,8 +47,8 @@ to the buddy list, F1 or ? on an empty line shows every key.
 
 A window with something new is marked in the window bar (* activity, + a
 message for you); a message for you in a window not in view rings the
-terminal's bell, or with --notify osc9 asks the terminal for a desktop
-notification. NO_COLOR=1 draws without colours.`,
+terminal's bell, or with --notify osc9 or osc777 asks the terminal for a
+desktop notification. NO_COLOR=1 draws without colours.`,
 		Example: `  aim tui
   aim tui --server login.example.com:5190 --screen-name LabAlice
   tmux new -s aim 'aim tui'          # then, in another terminal: aim tui (attaches)
@@ -55,9 +56,9 @@ notification. NO_COLOR=1 draws without colours.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch tui.Notify(opts.Notify) {
-			case tui.NotifyBell, tui.NotifyOSC9, tui.NotifyNone:
+			case tui.NotifyBell, tui.NotifyOSC9, tui.NotifyOSC777, tui.NotifyNone:
 			default:
-				return usageErrorf("--notify must be bell, osc9 or none, got %q", opts.Notify)
+				return usageErrorf("--notify must be bell, osc9, osc777 or none, got %q", opts.Notify)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -66,7 +67,8 @@ notification. NO_COLOR=1 draws without colours.`,
 		},
 	}
 	addAccountFlags(cmd, &opts.TLS)
-	cmd.Flags().StringVar(&opts.Notify, "notify", string(tui.NotifyBell), "how a message for you in a window not in view is told: bell, osc9 (a desktop notification) or none")
+	cmd.Flags().StringVar(&opts.Notify, "notify", string(tui.NotifyBell), "how a message for you in a window not in view is told: bell, osc9 or osc777 (desktop notifications, in the terminals that have them) or none")
+	cmd.Flags().BoolVar(&opts.Mouse, "mouse", false, "the wheel scrolls, a click on the list opens a conversation (hold Shift to select text)")
 	cmd.Flags().BoolVar(&opts.ShowOffline, "show-offline", false, "list the offline buddies, not one collapsed line")
 	config.AddFlag(cmd.Flags(), config.KeyReconnect, "after a lost connection, sign on again with backoff (never after a kick or a wrong password)")
 	return cmd
@@ -104,7 +106,7 @@ func runTUI(ctx context.Context, opts *tuiOptions) error {
 		}
 		live = h
 	}
-	topts := tui.Options{Self: cfg.ScreenName, Notify: tui.Notify(opts.Notify), ShowOffline: opts.ShowOffline}
+	topts := tui.Options{Self: cfg.ScreenName, Notify: tui.Notify(opts.Notify), ShowOffline: opts.ShowOffline, Mouse: opts.Mouse}
 	for _, g := range cfg.Buddies {
 		topts.Groups = append(topts.Groups, tui.Group{Name: g.Group, Names: g.Names})
 	}

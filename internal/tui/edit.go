@@ -40,9 +40,13 @@ func clusters(s string) []string {
 // insert types s at the cursor. A combining mark typed after a letter
 // joins it: the line is segmented again around the cursor.
 func (e *editor) insert(s string) {
+	// A paste of several lines stays one message of several lines.
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 	s = strings.Map(func(r rune) rune {
 		switch {
-		case r == '\n' || r == '\r' || r == '\t':
+		case r == '\n':
+			return r
+		case r == '\t':
 			return ' '
 		case unicode.IsControl(r):
 			return -1
@@ -136,11 +140,23 @@ func (e *editor) killWord() {
 	e.g = append(e.g[:e.pos], e.g[end:]...)
 }
 
+// newlineMark shows a line break of a pasted text in the input line.
+const newlineMark = "⏎"
+
+// cellWidth is the display width of a cluster (a line break shows as
+// newlineMark).
+func cellWidth(c string) int {
+	if c == "\n" {
+		return 1
+	}
+	return uniseg.StringWidth(c)
+}
+
 // width is the display width of clusters.
 func width(g []string) int {
 	w := 0
 	for _, c := range g {
-		w += uniseg.StringWidth(c)
+		w += cellWidth(c)
 	}
 	return w
 }
@@ -159,9 +175,12 @@ func (e *editor) view(cols int) (string, int) {
 	var b strings.Builder
 	w := 0
 	for _, c := range e.g[start:] {
-		cw := uniseg.StringWidth(c)
+		cw := cellWidth(c)
 		if w+cw > cols {
 			break
+		}
+		if c == "\n" {
+			c = newlineMark
 		}
 		b.WriteString(c)
 		w += cw

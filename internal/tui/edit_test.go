@@ -67,3 +67,16 @@ func TestEditorViewScrolls(t *testing.T) {
 		t.Errorf("view(7) = %q, cursor %d; want the last three ideographs and the cursor after them", text, col)
 	}
 }
+
+// A paste of several lines stays one message: the breaks are kept, shown
+// as ⏎ in the line.
+func TestEditorPasteLines(t *testing.T) {
+	var e editor
+	e.insert("one\r\ntwo\nthree")
+	if got := e.String(); got != "one\ntwo\nthree" {
+		t.Errorf("pasted %q, want the line breaks kept", got)
+	}
+	if text, col := e.view(40); text != "one⏎two⏎three" || col != 13 {
+		t.Errorf("view: %q, cursor %d", text, col)
+	}
+}

@@ -27,7 +27,7 @@ var keys = keyMap{
 	Prev:     key.NewBinding(key.WithKeys("ctrl+p", "alt+left"), key.WithHelp("Ctrl-P, Alt-←", "previous window")),
 	Activity: key.NewBinding(key.WithKeys("alt+a"), key.WithHelp("Alt-A", "the next window with activity (+ first)")),
 	Jump:     key.NewBinding(key.WithKeys("alt+j", "ctrl+g"), key.WithHelp("Alt-J, Ctrl-G", "jump list: every window, ↑/↓ and Enter")),
-	List:     key.NewBinding(key.WithKeys("f2", "alt+l"), key.WithHelp("F2, Alt-L", "the buddy list: ↑/↓, Enter opens, a/d/b add/remove/block")),
+	List:     key.NewBinding(key.WithKeys("f2", "alt+l"), key.WithHelp("F2, Alt-L", "the buddy list: ↑/↓, Enter opens, a/d/b/m add/remove/block/move")),
 	Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("Tab", "complete a name, room or /command; twice lists them")),
 	History:  key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "this window's input history")),
 	Scroll:   key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("PgUp/PgDn", "scroll the window")),
@@ -268,7 +268,7 @@ func (m *Model) listKey(s string) tea.Cmd {
 		}
 	case "esc":
 		m.listFocus = false
-	case "enter", "a", "d", "b", " ":
+	case "enter", "a", "d", "b", "m", " ":
 		if m.listCur >= len(rows) {
 			return nil
 		}
@@ -301,7 +301,29 @@ func (m *Model) listKey(s string) tea.Cmd {
 		case s == "b":
 			m.listFocus = false
 			m.win().in.set("/" + client.CmdBlock.Name + " " + quoteName(r.buddy))
+		case s == "m":
+			m.listFocus = false
+			m.win().in.set("/" + client.CmdMove.Name + " " + quoteName(r.buddy) + " ")
 		}
+	}
+	return nil
+}
+
+// click is a mouse click (with --mouse): on a buddy or room of the list,
+// its window; on the window bar, that window.
+func (m *Model) click(c tea.MouseClickMsg) tea.Cmd {
+	if c.Button != tea.MouseLeft {
+		return nil
+	}
+	lw := m.listWidth()
+	if c.X < lw {
+		rows := m.rows()
+		i := m.listStart + c.Y - 1
+		if c.Y < 1 || i >= len(rows) || rows[i].target == "" {
+			return nil
+		}
+		m.listCur = i
+		return m.listKey("enter")
 	}
 	return nil
 }
@@ -320,6 +342,14 @@ func (m *Model) enter() tea.Cmd {
 	text := w.in.String()
 	if strings.TrimSpace(text) == "" {
 		return nil
+	}
+	if w.kind == winIM && !strings.HasPrefix(text, "/") {
+		// Refused here, the line kept to shorten: a paste too long for
+		// the server is not lost.
+		if err := client.CheckIM(w.name, client.IMBody(text, false)); err != nil {
+			w.add(line{at: m.now(), kind: lineError, text: "not sent: " + err.Error() + " (the line is kept: shorten it, or Ctrl-U to drop it)"}, m.opts.Scrollback)
+			return nil
+		}
 	}
 	w.hist = append(w.hist, text)
 	if len(w.hist) > 100 {

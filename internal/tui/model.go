@@ -60,6 +60,7 @@ type Model struct {
 
 	listFocus bool
 	listCur   int
+	listStart int // the first row of the list drawn last
 
 	help        bool
 	helpOff     int  // the help's first row shown
@@ -130,6 +131,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.win().in.insert(msg.Content)
 			return m, m.edited()
 		}
+	case tea.MouseClickMsg:
+		return m, m.click(msg)
 	case tea.MouseWheelMsg:
 		w := m.win()
 		if msg.Button == tea.MouseWheelUp {
@@ -405,6 +408,8 @@ func (m *Model) notify(w *window, what string) tea.Cmd {
 		return tea.Raw("\a")
 	case NotifyOSC9:
 		return tea.Raw(ansi.Notify(oneLine(what, 200)))
+	case NotifyOSC777:
+		return tea.Raw("\x1b]777;notify;aim;" + strings.ReplaceAll(oneLine(what, 200), ";", ",") + "\x07")
 	}
 	return nil
 }
@@ -468,6 +473,10 @@ func (m *Model) result(msg resultMsg) tea.Cmd {
 		if msg.cmd == client.CmdSend.Name || msg.cmd == client.CmdSay.Name {
 			w.fail(msg.text)
 			text = "not sent: " + text
+			if w.in.empty() && msg.text != "" {
+				w.in.set(msg.text) // to try again, or edit
+				text += " (the line is back in the input)"
+			}
 		}
 		if msg.cmd == client.CmdJoin.Name {
 			m.pendingFocus = ""

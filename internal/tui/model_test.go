@@ -377,3 +377,31 @@ func TestActiveOnKeys(t *testing.T) {
 		t.Errorf("a key later: last active %v, want %v", m.lastActive, now)
 	}
 }
+
+// A message longer than the server takes is refused before it goes, the
+// line kept to shorten.
+func TestTooLongKept(t *testing.T) {
+	m := signedOn(100, 30)
+	typeText(m, "/msg LabBob")
+	press(m, "enter")
+	long := strings.Repeat("long words ", 100)
+	m.Update(tea.PasteMsg{Content: long})
+	press(m, "enter")
+	if got := m.win().in.String(); got != long {
+		t.Errorf("after Enter the line is %d bytes, want the %d pasted kept", len(got), len(long))
+	}
+	if !strings.Contains(m.Frame(), "too long") {
+		t.Errorf("no word of why:\n%s", m.Frame())
+	}
+}
+
+// With the mouse on, a click on a buddy in the list opens its window.
+func TestClickOpens(t *testing.T) {
+	m := signedOn(100, 30)
+	m.opts.Mouse = true
+	m.Frame()
+	m.Update(tea.MouseClickMsg{X: 5, Y: 3, Button: tea.MouseLeft}) // row 3: LabCarol
+	if w := m.win(); w.name != "LabCarol" {
+		t.Errorf("a click on LabCarol's row: window %q", w.name)
+	}
+}

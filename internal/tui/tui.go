@@ -32,9 +32,10 @@ import (
 type Notify string
 
 const (
-	NotifyBell Notify = "bell" // the terminal bell
-	NotifyOSC9 Notify = "osc9" // a desktop notification (OSC 9), where the terminal has them
-	NotifyNone Notify = "none"
+	NotifyBell   Notify = "bell"   // the terminal bell
+	NotifyOSC9   Notify = "osc9"   // a desktop notification (OSC 9: iTerm2, kitty, WezTerm, foot...)
+	NotifyOSC777 Notify = "osc777" // a desktop notification (OSC 777: urxvt, VTE terminals)
+	NotifyNone   Notify = "none"
 )
 
 // Options say what the UI shows and how.
@@ -54,8 +55,11 @@ type Options struct {
 	Notify     Notify
 	// ShowOffline lists the offline buddies (else one collapsed line).
 	ShowOffline bool
-	Now         func() time.Time // nil: time.Now
-	Location    *time.Location   // of the times shown; nil: time.Local
+	// Mouse: the wheel scrolls the window, a click on the list opens a
+	// buddy's window (the terminal's own selection then needs Shift).
+	Mouse    bool
+	Now      func() time.Time // nil: time.Now
+	Location *time.Location   // of the times shown; nil: time.Local
 }
 
 func (o *Options) defaults() {

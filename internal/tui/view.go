@@ -53,6 +53,9 @@ func (m *Model) View() tea.View {
 	if x >= 0 {
 		v.Cursor = tea.NewCursor(x, y)
 	}
+	if m.opts.Mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	return v
 }
 
@@ -306,6 +309,7 @@ func (m *Model) renderList(n, height int) []string {
 	if m.listFocus && m.listCur >= visible {
 		start = m.listCur - visible + 1
 	}
+	m.listStart = start
 	out := make([]string, 0, visible)
 	for i := start; i < len(rows) && len(out) < visible; i++ {
 		l, r, _ := strings.Cut(m.rowText(rows[i]), "\t")
