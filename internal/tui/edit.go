@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/rivo/uniseg"
 )
 
@@ -143,39 +144,40 @@ func (e *editor) killWord() {
 // newlineMark shows a line break of a pasted text in the input line.
 const newlineMark = "⏎"
 
-// cellWidth is the display width of a cluster (a line break shows as
-// newlineMark).
-func cellWidth(c string) int {
+// cellWidth is the display width of a cluster as the terminal counts it
+// (wm; a line break shows as newlineMark).
+func cellWidth(c string, wm ansi.Method) int {
 	if c == "\n" {
 		return 1
 	}
-	return uniseg.StringWidth(c)
+	return wm.StringWidth(c)
 }
 
 // width is the display width of clusters.
-func width(g []string) int {
+func width(g []string, wm ansi.Method) int {
 	w := 0
 	for _, c := range g {
-		w += cellWidth(c)
+		w += cellWidth(c, wm)
 	}
 	return w
 }
 
 // view is what shows of the line in cols columns, scrolled so the cursor
-// is in view, and the cursor's column in it.
-func (e *editor) view(cols int) (string, int) {
+// is in view, and the cursor's column in it, with widths as wm counts
+// them.
+func (e *editor) view(cols int, wm ansi.Method) (string, int) {
 	if cols < 1 {
 		return "", 0
 	}
 	start := 0
 	// The cursor needs its own column at the end of the line.
-	for width(e.g[start:e.pos])+1 > cols && start < e.pos {
+	for width(e.g[start:e.pos], wm)+1 > cols && start < e.pos {
 		start++
 	}
 	var b strings.Builder
 	w := 0
 	for _, c := range e.g[start:] {
-		cw := cellWidth(c)
+		cw := cellWidth(c, wm)
 		if w+cw > cols {
 			break
 		}
@@ -185,5 +187,5 @@ func (e *editor) view(cols int) (string, int) {
 		b.WriteString(c)
 		w += cw
 	}
-	return b.String(), width(e.g[start:e.pos])
+	return b.String(), width(e.g[start:e.pos], wm)
 }

@@ -1,6 +1,10 @@
 package tui
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+)
 
 // The line edits whole characters: a CJK ideograph, an emoji with its
 // skin tone, a letter with its combining accent are each one step of the
@@ -12,7 +16,7 @@ func TestEditorGraphemes(t *testing.T) {
 	if len(e.g) != 4 || e.g[3] != "e\u0301" {
 		t.Fatalf("clusters %q, want 4 with é last", e.g)
 	}
-	if _, col := e.view(40); col != 1+2+2+1 {
+	if _, col := e.view(40, ansi.GraphemeWidth); col != 1+2+2+1 {
 		t.Errorf("cursor column %d, want 6 (a 1, 世 2, 👍🏽 2, é 1)", col)
 	}
 	e.backspace()
@@ -62,7 +66,7 @@ func TestEditorWords(t *testing.T) {
 func TestEditorViewScrolls(t *testing.T) {
 	var e editor
 	e.insert("世界世界世界")
-	text, col := e.view(7)
+	text, col := e.view(7, ansi.GraphemeWidth)
 	if text != "界世界" || col != 6 {
 		t.Errorf("view(7) = %q, cursor %d; want the last three ideographs and the cursor after them", text, col)
 	}
@@ -76,7 +80,7 @@ func TestEditorPasteLines(t *testing.T) {
 	if got := e.String(); got != "one\ntwo\nthree" {
 		t.Errorf("pasted %q, want the line breaks kept", got)
 	}
-	if text, col := e.view(40); text != "one⏎two⏎three" || col != 13 {
+	if text, col := e.view(40, ansi.GraphemeWidth); text != "one⏎two⏎three" || col != 13 {
 		t.Errorf("view: %q, cursor %d", text, col)
 	}
 }

@@ -48,6 +48,10 @@ type Model struct {
 	ctx  context.Context
 
 	w, h int
+	// wm is how the terminal counts the width of text: by code points
+	// (wcwidth), unless it says it counts grapheme clusters (mode 2027),
+	// as Bubble Tea's renderer does.
+	wm ansi.Method
 
 	self     string // as the server formats it
 	conn     string // "connecting", "online", "reconnecting", "offline", "ended"
@@ -124,6 +128,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
 		return m, nil
+	case tea.ModeReportMsg:
+		if msg.Mode == ansi.ModeUnicodeCore && (msg.Value == ansi.ModeReset || msg.Value == ansi.ModeSet || msg.Value == ansi.ModePermanentlySet) {
+			m.wm = ansi.GraphemeWidth
+		}
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.PasteMsg:

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/rivo/uniseg"
 
 	"github.com/aim-oscar/aim/internal/client"
@@ -105,7 +106,7 @@ func golden(t *testing.T, name string, m *Model) {
 		t.Errorf("frame %s differs from %s (go test ./internal/tui -update rewrites it):\n--- got\n%s--- want\n%s", name, path, got, want)
 	}
 	for i, l := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
-		if w := uniseg.StringWidth(l); w != m.w {
+		if w := m.wm.StringWidth(l); w != m.w {
 			t.Errorf("frame %s: row %d is %d columns wide, not %d: %q", name, i, w, m.w, l)
 		}
 	}
@@ -404,4 +405,28 @@ func TestClickOpens(t *testing.T) {
 	if w := m.win(); w.name != "LabCarol" {
 		t.Errorf("a click on LabCarol's row: window %q", w.name)
 	}
+}
+
+// Widths are counted as the terminal counts them: by code points (an
+// emoji with a skin tone is two wide characters) until the terminal says
+// it counts grapheme clusters (mode 2027), as Bubble Tea's renderer does.
+func TestWidthMethodFollowsTerminal(t *testing.T) {
+	m := signedOn(60, 15)
+	typeText(m, "/msg LabBob")
+	press(m, "enter")
+	events(m, stamp(&client.IM{From: "LabBob", Text: "wave 👋🏽 back"}, at(0)))
+	check := func(method string) {
+		t.Helper()
+		for i, l := range strings.Split(m.Frame(), "\n") {
+			if w := m.wm.StringWidth(l); w != 60 {
+				t.Errorf("%s: row %d is %d columns: %q", method, i, w, l)
+			}
+		}
+	}
+	check("wcwidth")
+	m.Update(tea.ModeReportMsg{Mode: ansi.ModeUnicodeCore, Value: ansi.ModeReset})
+	if m.wm != ansi.GraphemeWidth {
+		t.Fatal("the terminal's report of mode 2027 did not switch to grapheme widths")
+	}
+	check("graphemes")
 }

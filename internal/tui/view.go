@@ -109,43 +109,43 @@ func (m *Model) render() (string, int, int) {
 }
 
 // fit cuts or pads s (styled) to exactly n columns.
-func fit(s string, n int) string {
+func (m *Model) fit(s string, n int) string {
 	if n <= 0 {
 		return ""
 	}
-	wd := ansi.StringWidth(s)
+	wd := m.wm.StringWidth(s)
 	if wd > n {
-		s = ansi.Truncate(s, n, "…")
-		wd = ansi.StringWidth(s)
+		s = m.wm.Truncate(s, n, "…")
+		wd = m.wm.StringWidth(s)
 	}
 	return s + strings.Repeat(" ", n-wd)
 }
 
 // spread puts l at the left of n columns and r at the right.
-func spread(l, r string, n int) string {
-	lw, rw := ansi.StringWidth(l), ansi.StringWidth(r)
+func (m *Model) spread(l, r string, n int) string {
+	lw, rw := m.wm.StringWidth(l), m.wm.StringWidth(r)
 	if lw+rw+1 > n {
-		return fit(l, n)
+		return m.fit(l, n)
 	}
 	return l + strings.Repeat(" ", n-lw-rw) + r
 }
 
 // box draws a frame of width n around rows (each fitted to n-2), with
 // title at its top left and info at its top right.
-func box(title, info string, rows []string, n, height int) []string {
+func (m *Model) box(title, info string, rows []string, n, height int) []string {
 	inner := n - 2
 	top := "┌"
 	t := ""
 	if title != "" {
-		t = " " + stTitle.Render(ansi.Truncate(title, max(inner-2, 0), "…")) + " "
+		t = " " + stTitle.Render(m.wm.Truncate(title, max(inner-2, 0), "…")) + " "
 	}
 	i := ""
-	if info != "" && ansi.StringWidth(t)+ansi.StringWidth(info)+4 <= inner {
+	if info != "" && m.wm.StringWidth(t)+m.wm.StringWidth(info)+4 <= inner {
 		i = " " + info + " "
 	}
-	fill := inner - ansi.StringWidth(t) - ansi.StringWidth(i)
+	fill := inner - m.wm.StringWidth(t) - m.wm.StringWidth(i)
 	if fill < 0 {
-		t, fill = fit(t, inner), 0
+		t, fill = m.fit(t, inner), 0
 	}
 	out := make([]string, 0, height)
 	if fill >= 1 {
@@ -159,7 +159,7 @@ func box(title, info string, rows []string, n, height int) []string {
 		if r < len(rows) {
 			s = rows[r]
 		}
-		out = append(out, side+fit(s, inner)+side)
+		out = append(out, side+m.fit(s, inner)+side)
 	}
 	out = append(out, stBorder.Render("└"+strings.Repeat("─", max(inner, 0))+"┘"))
 	return out
@@ -313,7 +313,7 @@ func (m *Model) renderList(n, height int) []string {
 	out := make([]string, 0, visible)
 	for i := start; i < len(rows) && len(out) < visible; i++ {
 		l, r, _ := strings.Cut(m.rowText(rows[i]), "\t")
-		s := spread(l, r, inner)
+		s := m.spread(l, r, inner)
 		if m.listFocus && i == m.listCur {
 			s = stCurrent.Render(ansi.Strip(s))
 		}
@@ -323,7 +323,7 @@ func (m *Model) renderList(n, height int) []string {
 	if m.listFocus {
 		title = "Buddies (Enter opens, Esc back)"
 	}
-	return box(title, "", out, n, height)
+	return m.box(title, "", out, n, height)
 }
 
 // renderWindow draws the window in view (or the help, or the jump list)
@@ -334,9 +334,9 @@ func (m *Model) renderWindow(n, height int) []string {
 	case m.help:
 		rows := m.helpRows(inner)
 		m.helpOff = min(m.helpOff, max(0, len(rows)-rowsN))
-		return box("Help", "↑/↓ PgUp/PgDn, Esc closes", rows[m.helpOff:], n, height)
+		return m.box("Help", "↑/↓ PgUp/PgDn, Esc closes", rows[m.helpOff:], n, height)
 	case m.jump:
-		return box("Windows", "↑/↓ Enter, Esc", m.jumpRows(rowsN), n, height)
+		return m.box("Windows", "↑/↓ Enter, Esc", m.jumpRows(rowsN), n, height)
 	}
 	w := m.win()
 	textW := inner
@@ -345,9 +345,9 @@ func (m *Model) renderWindow(n, height int) []string {
 		memW := 16
 		textW = inner - memW - 1
 		members = make([]string, 0, rowsN)
-		members = append(members, stFaint.Render(fit("members", memW)))
+		members = append(members, stFaint.Render(m.fit("members", memW)))
 		for _, mb := range w.members {
-			members = append(members, fit(client.Defuse(mb), memW))
+			members = append(members, m.fit(client.Defuse(mb), memW))
 		}
 	}
 	typing := m.typingText(w)
@@ -360,7 +360,7 @@ func (m *Model) renderWindow(n, height int) []string {
 		lines = append([]string{""}, lines...)
 	}
 	if typing != "" {
-		lines = append(lines, spread("", stFaint.Render(typing), textW))
+		lines = append(lines, m.spread("", stFaint.Render(typing), textW))
 	}
 	if members != nil {
 		for i := range lines {
@@ -368,10 +368,10 @@ func (m *Model) renderWindow(n, height int) []string {
 			if i < len(members) {
 				mb = members[i]
 			}
-			lines[i] = fit(lines[i], textW) + stBorder.Render("│") + mb
+			lines[i] = m.fit(lines[i], textW) + stBorder.Render("│") + mb
 		}
 	}
-	return box(w.title(), m.windowInfo(w), lines, n, height)
+	return m.box(w.title(), m.windowInfo(w), lines, n, height)
 }
 
 // typingText is what the peer's typing notification says, while fresh.
@@ -425,7 +425,7 @@ func (m *Model) windowRows(w *window, width, n int) []string {
 		l := w.lines[i]
 		rows := m.formatLine(l, width)
 		if i == 0 || !sameDay(w.lines[i-1].at, l.at, m.loc()) {
-			rows = append([]string{daySeparator(l.at.In(m.loc()), width)}, rows...)
+			rows = append([]string{m.daySeparator(l.at.In(m.loc()), width)}, rows...)
 		}
 		rev = append(rev, rows)
 		got += len(rows)
@@ -455,9 +455,9 @@ func sameDay(a, b time.Time, loc *time.Location) bool {
 	return a.YearDay() == b.YearDay() && a.Year() == b.Year()
 }
 
-func daySeparator(t time.Time, width int) string {
+func (m *Model) daySeparator(t time.Time, width int) string {
 	s := "── " + t.Format("Mon 2 Jan 2006") + " ──"
-	return stFaint.Render(fit(s, width))
+	return stFaint.Render(m.fit(s, width))
 }
 
 // formatLine is one line of a window as rows of width: the time, who
@@ -490,14 +490,14 @@ func (m *Model) formatLine(l line, width int) []string {
 	case lineInfo:
 		who, styled = "->", stFaint.Render("->")
 	}
-	prefixW := len(stamp) + ansi.StringWidth(who) + 1
+	prefixW := len(stamp) + m.wm.StringWidth(who) + 1
 	if width-prefixW < 16 {
 		prefixW = len(stamp)
 	}
 	avail := max(width-prefixW, 4)
 	var rows []string
 	for _, para := range strings.Split(strings.ReplaceAll(text, "\t", " "), "\n") {
-		wrapped := strings.Split(ansi.Wrap(para, avail, ""), "\n")
+		wrapped := strings.Split(m.wm.Wrap(para, avail, ""), "\n")
 		rows = append(rows, wrapped...)
 	}
 	out := make([]string, len(rows))
@@ -513,7 +513,7 @@ func (m *Model) formatLine(l line, width int) []string {
 			if prefixW == len(stamp) && len(rows) > 0 {
 				head = stFaint.Render(stamp) + styled + " "
 			}
-			out[i] = fit(head+r, width)
+			out[i] = m.fit(head+r, width)
 			continue
 		}
 		out[i] = strings.Repeat(" ", prefixW) + r
@@ -549,7 +549,7 @@ func (m *Model) renderBar(n int) string {
 	default:
 		right = m.statusText()
 	}
-	return spread(left, right+" ", n)
+	return m.spread(left, right+" ", n)
 }
 
 // statusText says who you are and the session's state.
@@ -575,12 +575,12 @@ func (m *Model) statusText() string {
 // column (-1: hidden).
 func (m *Model) renderInput(n int) (string, int) {
 	if m.listFocus || m.help || m.jump {
-		return fit(stFaint.Render(" ↑/↓ Enter · Esc back"), n), -1
+		return m.fit(stFaint.Render(" ↑/↓ Enter · Esc back"), n), -1
 	}
 	prompt := "> "
 	w := m.win()
-	text, col := w.in.view(n - len(prompt) - 1)
-	return fit(prompt+text, n), len(prompt) + col
+	text, col := w.in.view(n-len(prompt)-1, m.wm)
+	return m.fit(prompt+text, n), len(prompt) + col
 }
 
 // helpRows are the keys and commands, for the help overlay.
@@ -589,18 +589,18 @@ func (m *Model) helpRows(width int) []string {
 	out = append(out, stTitle.Render("Keys"))
 	for _, k := range keys.all() {
 		h := k.Help()
-		out = append(out, fit("  "+fit(h.Key, 24)+h.Desc, width))
+		out = append(out, m.fit("  "+m.fit(h.Key, 24)+h.Desc, width))
 	}
 	out = append(out, "", stTitle.Render("Commands")+" (type /NAME; in a window, text goes to its buddy or room)")
 	for _, c := range uiCommands {
-		out = append(out, fit("  "+fit("/"+strings.TrimSpace(c.name+" "+c.args), 24)+c.help, width))
+		out = append(out, m.fit("  "+m.fit("/"+strings.TrimSpace(c.name+" "+c.args), 24)+c.help, width))
 	}
 	for _, c := range client.Commands() {
 		if c == client.CmdQuit || c == client.CmdHelp || c.Hidden {
 			continue
 		}
 		help, _, _ := strings.Cut(c.Help, "\n")
-		out = append(out, fit("  "+fit(strings.TrimSpace("/"+c.Name+" "+c.Args), 24)+help, width))
+		out = append(out, m.fit("  "+m.fit(strings.TrimSpace("/"+c.Name+" "+c.Args), 24)+help, width))
 	}
 	return out
 }
