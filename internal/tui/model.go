@@ -216,13 +216,13 @@ func (m *Model) event(o client.Output) tea.Cmd {
 		return m.sharedResult(e)
 	case *client.SignedOn:
 		m.self, m.conn = e.ScreenName, "online"
-		m.status(e.Time, client.Text(e))
+		m.status(e.Time, eventText(e))
 	case *client.Disconnected:
 		m.conn = "offline"
-		m.status(e.Time, client.Text(e))
+		m.status(e.Time, eventText(e))
 	case *client.Reconnecting:
 		m.conn = "reconnecting"
-		m.status(e.Time, client.Text(e))
+		m.status(e.Time, eventText(e))
 	case *client.IM:
 		w, cmd := m.open(winIM, e.From)
 		w.name = e.From
@@ -312,15 +312,15 @@ func (m *Model) event(o client.Output) tea.Cmd {
 			if e.Reason == client.RoomLeft || e.Reason == client.RoomSignedOff {
 				w.inRoom, w.members = false, nil
 			}
-			w.add(line{at: e.Time, kind: lineNotice, text: client.Text(e)}, m.opts.Scrollback)
+			w.add(line{at: e.Time, kind: lineNotice, text: eventText(e)}, m.opts.Scrollback)
 		}
 	case *client.ChatInvite:
-		m.status(e.Time, client.Text(e))
+		m.status(e.Time, eventText(e))
 		m.wins[0].act = max(m.wins[0].act, actYou)
-		return m.notify(m.wins[0], client.Text(e))
+		return m.notify(m.wins[0], eventText(e))
 	default:
 		if client.Shown(o) {
-			m.status(m.now(), client.Text(o))
+			m.status(m.now(), eventText(o))
 		}
 	}
 	return nil
@@ -589,4 +589,14 @@ func (m *Model) runQuiet(cmd *client.Command, args []string) tea.Cmd {
 		sess.Run(ctx, cmd, args)
 		return nil
 	}
+}
+
+// eventText is client.Text without the time of day it starts with: the
+// window shows its own.
+func eventText(o client.Output) string {
+	t := client.Text(o)
+	if len(t) > 9 && t[2] == ':' && t[5] == ':' && t[8] == ' ' {
+		return t[9:]
+	}
+	return t
 }
