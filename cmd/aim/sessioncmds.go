@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -58,64 +57,44 @@ func (o *sessionCmdOptions) connect(ctx context.Context) (*control.Client, *inte
 	return c, &interactive.Printer{W: o.IO.Out, JSON: cfg.Output == config.OutputJSON}, nil
 }
 
-// screenName is the configured screen name, for messages.
-func (o *sessionCmdOptions) screenName() string {
-	if cfg, err := o.Config(); err == nil {
-		return cfg.ScreenName
-	}
-	return ""
-}
-
 // addScreenNameFlag adds --screen-name, which picks the session.
 func addScreenNameFlag(cmd *cobra.Command) {
 	cmd.Flags().String("screen-name", "", "the session of screen `NAME` (or AIM_SCREEN_NAME, or the config file's)")
 }
 
-func newStatusCmd(f *factory, runF func(context.Context, *sessionCmdOptions) error) *cobra.Command {
-	opts := newSessionCmdOptions(f)
+func newStatusCmd(f *factory) *cobra.Command {
+	opts := newAccountOptions(f)
+	var noSession bool
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the running session: who, since when, away, buddies online",
 		Long: `Show the session that 'aim login' runs for the screen name: the name as the
-server formats it, when it signed on, the away message, and which buddies are
-online and offline. It signs nothing on: with no session running, it says so
-and exits with status 8.
+server spells it, when it signed on, the away message, and which buddies are
+online (marked away or idle) and offline. Without --no-session it signs
+nothing on: with no session running, it says so and exits with status 8.
+With --no-session aim signs on, reports the same, and signs off.
 
 With --json it prints one result object: {"type":"result","command":"status",
-"name":…,"signon_time":…,"away":…,"away_message":…,"online":[…],"offline":[…],…}
-(no signon_time while the session is reconnecting).`,
+"name":…,"signon_time":…,"away":…,"away_message":…,"online":[…],"offline":[…],
+"away_buddies":[…],"idle_buddies":{…},…} (no signon_time while the session is
+reconnecting).`,
 		Example: `  aim status
   aim status --json | jq -r '.online[]'
   aim status --screen-name DemoUser    # the session of 'aim demo'
+  aim status --no-session              # sign on, report, sign off
   aim status >/dev/null 2>&1 || aim login --no-input &`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), &opts)
+			var own func(*config.Config) (client.Options, error)
+			if noSession {
+				own = opts.own(cmd.Context(), true)
 			}
-			return runStatus(cmd.Context(), &opts)
+			return runLists(cmd.Context(), f, client.CmdStatus, noSession, [][]string{nil}, own)
 		},
 	}
-	addScreenNameFlag(cmd)
+	addAccountFlags(cmd, &opts.TLS)
+	addNoSessionFlag(cmd, &noSession)
 	return cmd
-}
-
-func runStatus(ctx context.Context, opts *sessionCmdOptions) error {
-	c, out, err := opts.connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	r, err := sessionsock.Run(ctx, c, client.CommandStatus, nil, nil)
-	var ended *sessionsock.EndedError
-	if errors.As(err, &ended) { // it was signing off
-		return sessionsock.NoSession(socketDirs(opts.RuntimeDir()), opts.screenName())
-	}
-	if err != nil {
-		return err
-	}
-	out.Print(r)
-	return nil
 }
 
 type eventsOptions struct {
@@ -250,8 +229,7 @@ func addNoSessionEditFlag(cmd *cobra.Command, v *bool) {
 	cmd.Flags().BoolVar(v, "no-session", false, "do not use the running session: edit the config file as if there were none")
 }
 
-func newLogoutCmd(f *factory, runF func(context.Context, *sessionCmdOptions) error) *cobra.Command {
-	opts := newSessionCmdOptions(f)
+func newLogoutCmd(f *factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "logout",
 		Short: "Sign the running session off",
@@ -266,33 +244,9 @@ status 8.`,
   aim logout --screen-name DemoUser`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), &opts)
-			}
-			return runLogout(cmd.Context(), &opts)
+			return runLists(cmd.Context(), f, client.CmdLogout, false, [][]string{nil}, nil)
 		},
 	}
 	addScreenNameFlag(cmd)
 	return cmd
-}
-
-func runLogout(ctx context.Context, opts *sessionCmdOptions) error {
-	c, out, err := opts.connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	r, err := sessionsock.Run(ctx, c, client.CommandLogout, nil, nil)
-	var ended *sessionsock.EndedError
-	if errors.As(err, &ended) && ended.Last != nil && ended.Last.Reason == client.ReasonLogout {
-		// The session's last word came before the answer: it is off.
-		r, err = &client.Result{Command: client.CommandLogout, OK: true}, nil
-		client.Stamp(r, time.Now())
-		client.Describe(r)
-	}
-	if err != nil {
-		return err
-	}
-	out.Print(r)
-	return nil
 }

@@ -134,13 +134,14 @@ type Session struct {
 	mu      sync.Mutex
 	self    UserInfo // no Profile or AwayMessage
 	limits  Limits
-	online  map[string]string // normalized name -> display name
-	away    string            // the away message set; "" when back
-	profile string            // the profile set, for a signon after a migration
-	buddies []string          // the buddy list, for a signon after a migration
-	replied map[string]bool   // senders auto-replied to for this away message
-	fb      *feedbagState     // nil: no feedbag in use
-	first   *Pending          // Options.FirstIM's, set during Connect
+	online  map[string]onlineBuddy // normalized name -> as the last arrival said
+	spelled map[string]string      // normalized name -> as the server last spelled it
+	away    string                 // the away message set; "" when back
+	profile string                 // the profile set, for a signon after a migration
+	buddies []string               // the buddy list, for a signon after a migration
+	replied map[string]bool        // senders auto-replied to for this away message
+	fb      *feedbagState          // nil: no feedbag in use
+	first   *Pending               // Options.FirstIM's, set during Connect
 
 	// Used by the reader goroutine (and the signon) only: stored IMs
 	// (answers to 04,10) held until the 04,17 so that they go out in the
@@ -196,7 +197,8 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 		events:  make(chan Event, opts.EventBuffer),
 		profile: opts.Profile,
 		buddies: slices.Clone(opts.Buddies),
-		online:  map[string]string{},
+		online:  map[string]onlineBuddy{},
+		spelled: map[string]string{},
 		away:    opts.Away,
 		replied: map[string]bool{},
 		limits:  Limits{MaxMessageLen: DefaultMaxMessage, MaxProfileLen: DefaultProfileLimit},
@@ -265,15 +267,50 @@ func (s *Session) Limits() Limits {
 	return s.limits
 }
 
+// onlineBuddy is a buddy online: its last arrival, and when it came.
+type onlineBuddy struct {
+	info UserInfo
+	at   time.Time
+}
+
 // OnlineBuddies returns the display names of the buddies online now.
 func (s *Session) OnlineBuddies() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]string, 0, len(s.online))
-	for _, n := range s.online {
-		out = append(out, n)
+	for _, b := range s.online {
+		out = append(out, b.info.ScreenName)
 	}
 	return out
+}
+
+// Online returns the buddies online now, as their last arrival said
+// (their names as the server spells them, away), idle minutes counted
+// to now.
+func (s *Session) Online() []UserInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	out := make([]UserInfo, 0, len(s.online))
+	for _, b := range s.online {
+		u := b.info
+		if u.IdleMinutes > 0 {
+			u.IdleMinutes += uint16(min(now.Sub(b.at)/time.Minute, 1<<15))
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+// Spelling returns name as the server last spelled it (an arrival or a
+// departure), or name.
+func (s *Session) Spelling(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n, ok := s.spelled[screenname.Normalize(name)]; ok {
+		return n
+	}
+	return name
 }
 
 // Err returns why the session ended: nil while it runs and after Logout.
@@ -425,7 +462,8 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		key := screenname.Normalize(m.Info.ScreenName)
 		s.mu.Lock()
 		_, was := s.online[key]
-		s.online[key] = m.Info.ScreenName
+		s.online[key] = onlineBuddy{info: userInfo(&m.Info), at: now.Time}
+		s.spelled[key] = m.Info.ScreenName
 		s.mu.Unlock()
 		ev := &BuddyOnline{At: now, Name: m.Info.ScreenName, Changed: was, Away: m.Info.Away(),
 			IdleMinutes: m.Info.IdleMinutes(), WarningLevel: m.Info.WarningLevel}
@@ -438,12 +476,14 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		}
 		key := screenname.Normalize(m.Info.ScreenName)
 		s.mu.Lock()
-		name, was := s.online[key]
+		b, was := s.online[key]
 		delete(s.online, key)
-		s.mu.Unlock()
+		name := b.info.ScreenName
 		if !was {
 			name = m.Info.ScreenName
 		}
+		s.spelled[key] = name
+		s.mu.Unlock()
 		s.emit(&BuddyOffline{At: now, Name: name})
 	case oscar.TypeWarned:
 		var m oscar.Warned

@@ -119,6 +119,12 @@ type Options struct {
 	// first room joined costs what later ones do: for sessions that stay
 	// (aim login, aim chat), not for one command's.
 	ChatAhead bool
+	// Settle: Start returns once the signon's sync with the server's
+	// list is done and the server has answered a request sent after it,
+	// so that what it sends at signon (the buddies online) has arrived:
+	// for a session of one command that reports it (aim status
+	// --no-session).
+	Settle bool
 }
 
 // Reconnect timing: the first retry after about a second, doubling to two
@@ -262,6 +268,15 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 		c.err = c.run(ctx, sess, watcher, ready)
 	}()
 	<-ready
+	if opts.Settle {
+		// The signon's sync first (a buddy it adds arrives after it),
+		// then a request: the server answers in order, so once it has
+		// answered, what it sent before has been read.
+		c.sync.drain(ctx)
+		if q, err := sess.QueueGetInfo(opts.ScreenName); err == nil {
+			q.Wait(ctx)
+		}
+	}
 	return c, nil
 }
 

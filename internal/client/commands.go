@@ -134,11 +134,16 @@ var (
 		Complete: CompleteBuddy, run: sendTyping}
 	CmdActive = &Command{Name: "active", Hidden: true,
 		Help: "the person is at the keyboard (a key was pressed): not idle", run: markActive}
+	// CmdLogout signs a running session off (its socket's logout); it
+	// has no line of the table: at a prompt, quit does it.
+	CmdLogout = &Command{Name: CommandLogout, run: quit}
+	CmdStatus = &Command{Name: CommandStatus, Passive: true, Help: "show the session: who, since when, away, the buddies online",
+		run: func(x *call) (*Result, error) { return x.c.status(), nil }}
 	CmdHelp = &Command{Name: "help", Passive: true, Aliases: []string{"?"}, Help: "this list", run: help}
 	CmdQuit = &Command{Name: "quit", Aliases: []string{"exit"}, Help: "finish what is pending, sign off and exit", run: quit}
 
 	commands = []*Command{CmdSend, CmdSendHTML, CmdAutoreply, CmdAdd, CmdRemove, CmdMove, CmdProfile, CmdAway, CmdInfo, CmdWarn,
-		CmdJoin, CmdSay, CmdLeave, CmdMembers, CmdRooms, CmdInvite, CmdAccept, CmdBuddies,
+		CmdJoin, CmdSay, CmdLeave, CmdMembers, CmdRooms, CmdInvite, CmdAccept, CmdBuddies, CmdStatus,
 		CmdBlock, CmdUnblock, CmdBlocked, CmdAllow, CmdDisallow, CmdPrivacy, CmdTyping, CmdActive, CmdHelp, CmdQuit}
 )
 
@@ -894,22 +899,55 @@ func warn(x *call) (*Result, error) {
 
 func listBuddies(x *call) (*Result, error) {
 	l := &BuddyList{Online: []string{}, Offline: []string{}}
-	if sess := x.c.live.current(); sess != nil {
-		l.Online = append(l.Online, sess.OnlineBuddies()...)
-	}
-	sort.Slice(l.Online, func(i, j int) bool {
-		return screenname.Normalize(l.Online[i]) < screenname.Normalize(l.Online[j])
-	})
+	sess := x.c.live.current()
 	isOn := map[string]bool{}
-	for _, n := range l.Online {
-		isOn[screenname.Normalize(n)] = true
+	if sess != nil {
+		on := sess.Online()
+		sort.Slice(on, func(i, j int) bool {
+			return screenname.Normalize(on[i].ScreenName) < screenname.Normalize(on[j].ScreenName)
+		})
+		for _, u := range on {
+			l.Online = append(l.Online, u.ScreenName)
+			isOn[screenname.Normalize(u.ScreenName)] = true
+			if u.Away {
+				l.AwayBuddies = append(l.AwayBuddies, u.ScreenName)
+			}
+			if u.IdleMinutes > 0 {
+				if l.IdleBuddies == nil {
+					l.IdleBuddies = map[string]int{}
+				}
+				l.IdleBuddies[u.ScreenName] = int(u.IdleMinutes)
+			}
+		}
 	}
 	for _, n := range x.c.live.account().Buddies { // as the session has them now
 		if !isOn[screenname.Normalize(n)] {
+			if sess != nil {
+				n = sess.Spelling(n)
+			}
 			l.Offline = append(l.Offline, n)
 		}
 	}
-	return &Result{BuddyList: l, Summary: "online: " + listOrNone(l.Online) + "; offline: " + listOrNone(l.Offline)}, nil
+	return &Result{BuddyList: l, Summary: "online: " + onlineText(l) + "; offline: " + listOrNone(l.Offline)}, nil
+}
+
+// onlineText lists the buddies online, each marked away or idle.
+func onlineText(l *BuddyList) string {
+	names := make([]string, len(l.Online))
+	for i, n := range l.Online {
+		var marks []string
+		if slices.Contains(l.AwayBuddies, n) {
+			marks = append(marks, "away")
+		}
+		if m := l.IdleBuddies[n]; m > 0 {
+			marks = append(marks, fmt.Sprintf("idle %d min", m))
+		}
+		names[i] = n
+		if len(marks) > 0 {
+			names[i] += " (" + strings.Join(marks, ", ") + ")"
+		}
+	}
+	return listOrNone(names)
 }
 
 func listOrNone(names []string) string {

@@ -264,10 +264,15 @@ type Result struct {
 	Line string `json:"-"`
 }
 
-// BuddyList is who of the buddies is online.
+// BuddyList is who of the buddies is online, their names as the server
+// spells them (as the config file does for those it has not shown yet).
 type BuddyList struct {
 	Online  []string `json:"online"`
 	Offline []string `json:"offline"`
+	// AwayBuddies are those online who are away; IdleBuddies, those idle,
+	// with their idle minutes.
+	AwayBuddies []string       `json:"away_buddies,omitempty"`
+	IdleBuddies map[string]int `json:"idle_buddies,omitempty"`
 }
 
 // RoomList is the chat rooms the account is in, in join order.

@@ -1,9 +1,11 @@
 package client_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/oscar"
@@ -62,6 +64,50 @@ func TestPresenceRepeatsNotShown(t *testing.T) {
 				t.Errorf("presence shown:\n%q\nwant\n%q", got, want)
 				break
 			}
+		}
+	})
+}
+
+// TestStatusMarksAwayAndIdle: status spells every buddy as the server
+// does (as its arrival or departure did; as the config file has it for
+// one the server has not named), marks those away or idle (idle counted
+// to now), and starts with the name, not the clock.
+func TestStatusMarksAwayAndIdle(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, nil)
+		a := labAccount(srv, "LabAlice", "alicepw1")
+		a.Buddies = []string{"labbob", "labcarol", "dave", "Lab Eve"}
+		c, _ := runAccount(t, a)
+		user := func(name string, class uint16, idle uint16) oscar.UserInfo {
+			var b []byte
+			b = oscar.AppendTLVUint16(b, oscar.UserTLVClass, class)
+			if idle > 0 {
+				b = oscar.AppendTLVUint16(b, oscar.UserTLVIdleMinutes, idle)
+			}
+			return oscar.UserInfo{ScreenName: name, TLVs: oscar.TLVList(b)}
+		}
+		for _, m := range []oscar.Message{
+			&oscar.BuddyArrived{Info: user("LabBob", oscar.ClassFree|oscar.ClassAway, 0)},
+			&oscar.BuddyArrived{Info: user("Lab Carol", oscar.ClassFree, 5)},
+			&oscar.BuddyArrived{Info: user("DAVE", oscar.ClassFree, 0)},
+			&oscar.BuddyDeparted{Info: oscar.UserInfo{ScreenName: "DAVE"}},
+		} {
+			if err := srv.Send("LabAlice", 0, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		synctest.Wait()
+		time.Sleep(2 * time.Minute)
+		r := c.Status()
+		if !slices.Equal(r.Online, []string{"LabBob", "Lab Carol"}) || !slices.Equal(r.Offline, []string{"DAVE", "Lab Eve"}) {
+			t.Errorf("online %q, offline %q", r.Online, r.Offline)
+		}
+		if !slices.Equal(r.AwayBuddies, []string{"LabBob"}) || r.IdleBuddies["Lab Carol"] != 7 || len(r.IdleBuddies) != 1 {
+			t.Errorf("away %q, idle %v; want LabBob away, Lab Carol idle 7 minutes", r.AwayBuddies, r.IdleBuddies)
+		}
+		want := "\n  online: LabBob (away), Lab Carol (idle 7 min)\n  offline: DAVE, Lab Eve"
+		if !strings.HasPrefix(r.Summary, "LabAlice: signed on since ") || !strings.HasSuffix(r.Summary, want) {
+			t.Errorf("status says %q, want LabAlice first and ending %q", r.Summary, want)
 		}
 	})
 }

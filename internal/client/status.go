@@ -20,6 +20,13 @@ const (
 // this session signed on (no signon_time while it is reconnecting), the
 // away message, and the buddies online and offline.
 func (c *Client) Status() *Result {
+	r := c.complete(0, "", CommandStatus, c.status(), nil)
+	r.Summary = statusSummary(r)
+	return r
+}
+
+// status is the result of the status command.
+func (c *Client) status() *Result {
 	a := c.live.account()
 	r, _ := listBuddies(&call{c: c})
 	away := a.Away != ""
@@ -35,7 +42,6 @@ func (c *Client) Status() *Result {
 			r.SignonTime = c.live.signedOn().UTC()
 		}
 	}
-	r = c.complete(0, "", CommandStatus, r, nil)
 	r.Summary = statusSummary(r)
 	return r
 }
@@ -56,7 +62,7 @@ func statusSummary(r *Result) string {
 		}
 	}
 	if r.BuddyList != nil {
-		b.WriteString("\n  online: " + listOrNone(r.Online) + "\n  offline: " + listOrNone(r.Offline))
+		b.WriteString("\n  online: " + onlineText(r.BuddyList) + "\n  offline: " + listOrNone(r.Offline))
 	}
 	return b.String()
 }
@@ -85,7 +91,7 @@ func Describe(r *Result) {
 		r.Summary = fmt.Sprintf("warned %s: their level is now %d%%", r.Name, deref(r.WarningLevel))
 	case CmdBuddies.Name:
 		if r.BuddyList != nil {
-			r.Summary = "online: " + listOrNone(r.Online) + "; offline: " + listOrNone(r.Offline)
+			r.Summary = "online: " + onlineText(r.BuddyList) + "; offline: " + listOrNone(r.Offline)
 		}
 	case CmdJoin.Name:
 		r.Summary = "joined " + r.Room

@@ -31,12 +31,29 @@ type Runner interface {
 
 // Session runs commands through the running session of an account.
 type Session struct {
-	Conn   *control.Client
-	Notice func(client.Output) // the session's notices while a command waits (reconnecting); may be nil
+	Conn       *control.Client
+	Notice     func(client.Output) // the session's notices while a command waits (reconnecting); may be nil
+	ScreenName string              // whose session it is, for errors ("" when it was the one running)
 }
 
 func (s *Session) Run(ctx context.Context, cmd *client.Command, args []string) (*client.Result, error) {
-	r, err := sessionsock.Run(ctx, s.Conn, cmd.Name, args, s.Notice)
+	notice := s.Notice
+	if cmd == client.CmdLogout {
+		notice = nil // its signing off is the answer, not news
+	}
+	r, err := sessionsock.Run(ctx, s.Conn, cmd.Name, args, notice)
+	var ended *sessionsock.EndedError
+	switch {
+	case !errors.As(err, &ended):
+	case cmd == client.CmdLogout && ended.Last != nil && ended.Last.Reason == client.ReasonLogout:
+		// The session's last word came before the answer: it is off.
+		r = client.Stamp(&client.Result{Command: client.CommandLogout, OK: true}, time.Now()).(*client.Result)
+		client.Describe(r)
+		return r, nil
+	case cmd.Passive && (ended.Last == nil || ended.Last.Reason == client.ReasonLogout):
+		// It was signing off: there is no session to show.
+		return nil, &sessionsock.NoSessionError{ScreenName: s.ScreenName}
+	}
 	// The socket's deadline may fire a moment before ctx says it ended.
 	if err != nil && (ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded)) {
 		return nil, &WaitedError{Err: err}
@@ -66,6 +83,7 @@ type Own struct {
 }
 
 func (o *Own) Run(ctx context.Context, cmd *client.Command, args []string) (*client.Result, error) {
+	o.Options.Settle = true // what the server sends at signon is part of what it reports
 	if o.c == nil && (cmd == client.CmdSend || cmd == client.CmdSendHTML || cmd == client.CmdAutoreply) {
 		// One message: it goes in the signon's flight, and the session
 		// ends once the server has answered (client.Send).
@@ -100,14 +118,11 @@ func (o *Offline) Run(ctx context.Context, cmd *client.Command, args []string) (
 
 func (o *Offline) Close() error { return nil }
 
-// ErrNeedsSession is a command with no config-file half asked to run
-// offline.
-var ErrNeedsSession = errors.New("this command needs a session")
-
 // Pick chooses how cmd runs: through the account's running session (its
 // socket in dirs) unless noSession; else offline when cmd has a config-file half; else in
 // a session of its own, signed on with the options own returns (called
-// only then: it may ask for the password).
+// only then: it may ask for the password). With no own, finding no
+// running session is a *sessionsock.NoSessionError.
 func Pick(ctx context.Context, dirs control.Dirs, cfg *config.Config, cmd *client.Command, noSession bool,
 	own func() (client.Options, error), notice func(client.Output)) (Runner, error) {
 	if !noSession {
@@ -116,14 +131,18 @@ func Pick(ctx context.Context, dirs control.Dirs, cfg *config.Config, cmd *clien
 			return nil, err
 		}
 		if c != nil {
-			return &Session{Conn: c, Notice: notice}, nil
+			return &Session{Conn: c, Notice: notice, ScreenName: cfg.ScreenName}, nil
 		}
 	}
 	if cmd.Offline {
 		return &Offline{Config: cfg}, nil
 	}
 	if own == nil {
-		return nil, ErrNeedsSession
+		name, err := cfg.RequireScreenName()
+		if err != nil {
+			return nil, err
+		}
+		return nil, sessionsock.NoSession(dirs, name)
 	}
 	opts, err := own()
 	if noPassword := (*config.NoPasswordError)(nil); errors.As(err, &noPassword) && !noSession {

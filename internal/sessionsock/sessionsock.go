@@ -206,8 +206,6 @@ func (s *Socket) handle(ctx context.Context, req control.Request, st *control.St
 		return nil, &control.Error{Code: CodeEnded, Message: "the session has ended"}
 	}
 	switch req.Command {
-	case client.CommandStatus:
-		return rawOutput(c.Status()), nil
 	case client.CommandEvents:
 		return s.events(ctx, req.Args, st)
 	case client.CommandLogout:
