@@ -93,8 +93,14 @@ func New(ctx context.Context, sess Session, opts Options) *Model {
 
 func (m *Model) now() time.Time { return m.opts.Now() }
 
-// Init is bubbletea's: nothing to start (Run follows the session).
-func (m *Model) Init() tea.Cmd { return nil }
+// tickEvery is how often the screen is drawn again with no news.
+const tickEvery = 20 * time.Second
+
+func tick() tea.Cmd { return tea.Tick(tickEvery, func(time.Time) tea.Msg { return tickMsg{} }) }
+
+// Init is bubbletea's: the clock of what time changes on the screen (Run
+// follows the session).
+func (m *Model) Init() tea.Cmd { return tick() }
 
 // Messages from outside the UI.
 type (
@@ -115,6 +121,9 @@ type (
 		key   string
 		lines []line
 	}
+	// tickMsg redraws what time changes: idle minutes, a peer's typing
+	// gone stale.
+	tickMsg struct{}
 	// typingPauseMsg checks whether window key's line has been left alone.
 	typingPauseMsg struct {
 		key string
@@ -164,6 +173,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case typingPauseMsg:
 		return m, m.typingPaused(msg)
+	case tickMsg:
+		return m, tick()
 	}
 	return m, nil
 }
@@ -242,7 +253,10 @@ func (m *Model) event(o client.Output) tea.Cmd {
 	case *client.BuddyOnline:
 		b := m.roster.get(e.Name)
 		was := *b
-		b.name, b.online, b.away, b.idle = e.Name, true, e.Away, e.IdleMinutes
+		b.name, b.online, b.away, b.idleSince = e.Name, true, e.Away, time.Time{}
+		if e.IdleMinutes > 0 {
+			b.idleSince = e.Time.Add(-time.Duration(e.IdleMinutes) * time.Minute)
+		}
 		m.roster.gen++
 		if w := m.find(winKey(winIM, e.Name)); w != nil {
 			switch {
@@ -256,7 +270,7 @@ func (m *Model) event(o client.Output) tea.Cmd {
 		}
 	case *client.BuddyOffline:
 		b := m.roster.get(e.Name)
-		b.online, b.away, b.idle, b.typing = false, false, 0, ""
+		b.online, b.away, b.idleSince, b.typing = false, false, time.Time{}, ""
 		m.roster.gen++
 		if w := m.find(winKey(winIM, e.Name)); w != nil {
 			w.typing = ""

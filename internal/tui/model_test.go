@@ -430,3 +430,21 @@ func TestWidthMethodFollowsTerminal(t *testing.T) {
 	}
 	check("graphemes")
 }
+
+// Idle minutes count on from what the server said, redrawn by the tick.
+func TestIdleCountsOn(t *testing.T) {
+	now := at(0)
+	m := New(context.Background(), nil, Options{Self: "LabAlice", Groups: labGroups, Now: func() time.Time { return now }, Location: time.UTC})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	events(m, stamp(&client.BuddyOnline{Name: "LabCarol", IdleMinutes: 12}, at(0)))
+	if !strings.Contains(m.Frame(), "12m") {
+		t.Fatalf("idle 12 minutes not shown:\n%s", m.Frame())
+	}
+	now = at(60)
+	if _, cmd := m.Update(tickMsg{}); cmd == nil {
+		t.Error("the tick does not ask for the next")
+	}
+	if !strings.Contains(m.Frame(), "1h") {
+		t.Errorf("an hour later LabCarol is not shown idle 1h:\n%s", m.Frame())
+	}
+}

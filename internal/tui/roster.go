@@ -1,8 +1,18 @@
 package tui
 
 import (
+	"time"
+
 	"github.com/aim-oscar/aim/internal/screenname"
 )
+
+// idleMinutes is how long b has been idle at now (0: not idle).
+func (b *buddy) idleMinutes(now time.Time) int {
+	if b.idleSince.IsZero() {
+		return 0
+	}
+	return max(1, int(now.Sub(b.idleSince)/time.Minute))
+}
 
 // Group is a group of the buddy list, in the server's order, with its
 // buddies in theirs.
@@ -16,7 +26,9 @@ type buddy struct {
 	name   string // as the server last formatted it
 	online bool
 	away   bool
-	idle   int    // minutes
+	// idleSince is when the buddy went idle (zero: not idle), from the
+	// minutes the server said and when: the list counts on from there.
+	idleSince time.Time
 	typing string // "typing", "typed" or ""
 }
 

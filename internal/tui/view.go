@@ -260,8 +260,9 @@ func selectable(rows []row, cur int) int {
 // unread count, typing, away or idle minutes.
 func (m *Model) buddyRow(b *buddy) string {
 	mark := markOffline
+	idle := b.idleMinutes(m.now())
 	switch {
-	case b.online && b.idle > 0:
+	case b.online && idle > 0:
 		mark = markIdle
 	case b.online && b.away:
 		mark = markAway
@@ -281,8 +282,8 @@ func (m *Model) buddyRow(b *buddy) string {
 	switch {
 	case b.online && b.away:
 		right = append(right, "away")
-	case b.online && b.idle > 0:
-		right = append(right, idleText(b.idle))
+	case b.online && idle > 0:
+		right = append(right, idleText(idle))
 	}
 	t := "  " + mark + " " + b.name
 	if len(right) > 0 {
@@ -398,8 +399,8 @@ func (m *Model) windowInfo(w *window) string {
 			return "offline"
 		case b.away:
 			return "away"
-		case b.idle > 0:
-			return "idle " + idleText(b.idle)
+		case b.idleMinutes(m.now()) > 0:
+			return "idle " + idleText(b.idleMinutes(m.now()))
 		}
 		return "online"
 	case winRoom:
