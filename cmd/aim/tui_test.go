@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,13 +14,13 @@ import (
 	"github.com/aim-oscar/aim/internal/oscartest"
 )
 
-// tuiTerm starts aim in a 100×30 tmux pane with env's settings, and
-// returns the terminal.
-func tuiTerm(t *testing.T, env *procEnv, name string, args ...string) *tmuxTerm {
+// tuiTerm starts aim in a 100×30 tmux pane with env's settings (and
+// extra, "NAME=value" words), and returns the terminal.
+func tuiTerm(t *testing.T, env *procEnv, name, extra string, args ...string) *tmuxTerm {
 	t.Helper()
 	m := &tmuxTerm{t: t, socket: fmt.Sprintf("aimtui%d%s", os.Getpid(), name)}
 	t.Cleanup(func() { exec.Command("tmux", "-L", m.socket, "kill-server").Run() })
-	script := "env -i " + strings.Join(env.base, " ") + " TERM=xterm-256color AIM_PASSWORD=alicepw1 " +
+	script := "env -i " + strings.Join(env.base, " ") + " TERM=xterm-256color AIM_PASSWORD=alicepw1 " + extra + " " +
 		env.bin + " " + strings.Join(args, " ") + "; echo EXIT=$?; sleep 30"
 	m.tmux("new-session", "-d", "-s", "aim", "-x", "100", "-y", "30", script)
 	return m
@@ -34,6 +35,10 @@ func (m *tmuxTerm) typeLine(text string) {
 	m.tmux("send-keys", "-t", "aim", "-l", text)
 	m.keys("Enter")
 }
+
+// colored finds a colour in an SGR sequence: 30-37, 90-97, 38;… and the
+// backgrounds, as tmux's capture-pane -e writes them.
+var colored = regexp.MustCompile(`\x1b\[([0-9]+;)*(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9]+)*m`)
 
 func has(sub string) func(string) bool {
 	return func(s string) bool { return strings.Contains(s, sub) }
@@ -52,7 +57,7 @@ func TestTUI(t *testing.T) {
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	env := newProcEnv(t, bin, srv, "screen_name: LabAlice\nbuddies:\n  - group: Lab\n    names: [LabBob, LabCarol]\n")
-	m := tuiTerm(t, env, "own", "tui")
+	m := tuiTerm(t, env, "own", "", "tui")
 
 	m.waitScreen("signed on", has("signed on as LabAlice"))
 	s := m.waitScreen("the list with both offline", has("Offline (2)"))
@@ -62,6 +67,9 @@ func TestTUI(t *testing.T) {
 
 	srv.AddBot("LabBob", func(from, text string) string { return "got: " + text })
 	m.waitScreen("LabBob online", has("● LabBob"))
+	if !colored.MatchString(m.tmux("capture-pane", "-e", "-p", "-t", "aim")) {
+		t.Error("the screen has no colours on a 256-colour terminal (so the NO_COLOR test proves nothing)")
+	}
 
 	m.typeLine("/msg LabBob")
 	m.waitScreen("LabBob's window", has("[2:LabBob]"))
@@ -146,9 +154,12 @@ func TestTUIAttaches(t *testing.T) {
 	login := env.startSession(t, "alicepw1", "login", "--no-input")
 	login.waitLine(t, "signed on")
 
-	m := tuiTerm(t, env, "attach", "tui")
+	m := tuiTerm(t, env, "attach", "NO_COLOR=1", "tui")
 	m.waitScreen("attached", has("signed on as LabAlice"))
 	m.waitScreen("LabBob online", has("● LabBob"))
+	if s := m.tmux("capture-pane", "-e", "-p", "-t", "aim"); colored.MatchString(s) {
+		t.Errorf("with NO_COLOR the screen has colours:\n%q", s)
+	}
 	if code, _, errOut := env.run(t, "send", "LabBob", "from a script ✓"); code != 0 {
 		t.Fatalf("aim send through the session: exit %d: %s", code, errOut)
 	}
