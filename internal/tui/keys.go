@@ -118,7 +118,11 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	case s == "ctrl+l":
 		return batch(active, tea.ClearScreen)
 	case s == "pgup":
-		m.win().scroll += max(1, m.convRows()-1)
+		w := m.win()
+		if w.atTop {
+			return batch(active, m.loadOlder(w))
+		}
+		w.scroll += max(1, m.convRows()-1)
 		return active
 	case s == "pgdown":
 		m.win().scroll = max(0, m.win().scroll-max(1, m.convRows()-1))

@@ -121,6 +121,11 @@ type (
 		key   string
 		lines []line
 	}
+	// olderMsg is lines from the history older than a window's first.
+	olderMsg struct {
+		key   string
+		lines []line
+	}
 	// tickMsg redraws what time changes: idle minutes, a peer's typing
 	// gone stale.
 	tickMsg struct{}
@@ -170,6 +175,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case historyMsg:
 		if w := m.find(msg.key); w != nil {
 			w.prepend(msg.lines, m.opts.Scrollback)
+		}
+	case olderMsg:
+		if w := m.find(msg.key); w != nil {
+			w.older = false
+			if len(msg.lines) == 0 {
+				w.histDone = true
+			} else {
+				// Lines above the view: it stays where it is, counted
+				// from the bottom. They stay until new lines trim them.
+				w.lines = append(append(make([]line, 0, len(msg.lines)+len(w.lines)), msg.lines...), w.lines...)
+			}
 		}
 	case typingPauseMsg:
 		return m, m.typingPaused(msg)

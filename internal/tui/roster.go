@@ -29,7 +29,7 @@ type buddy struct {
 	// idleSince is when the buddy went idle (zero: not idle), from the
 	// minutes the server said and when: the list counts on from there.
 	idleSince time.Time
-	typing string // "typing", "typed" or ""
+	typing    string // "typing", "typed" or ""
 }
 
 // roster is the buddy list: groups in order, and each buddy's state.

@@ -208,6 +208,28 @@ func (m *Model) loadHistory(w *window) tea.Cmd {
 	}
 }
 
+// loadOlder asks the history for the lines before w's first, scrolled to
+// the top: PgUp reads back past the scrollback kept.
+func (m *Model) loadOlder(w *window) tea.Cmd {
+	if m.opts.History == nil || w.kind == winStatus || w.older || w.histDone || len(w.lines) == 0 {
+		return nil
+	}
+	w.older = true
+	store, n := m.opts.History, m.opts.HistoryLines
+	conv := history.Conv{Kind: history.KindIM, Name: w.name}
+	if w.kind == winRoom {
+		conv.Kind = history.KindRoom
+	}
+	key, until := w.key, w.lines[0].at
+	return func() tea.Msg {
+		lines, err := store.Tail([]history.Conv{conv}, history.Query{Limit: n, Until: until})
+		if err != nil {
+			return resultMsg{key: key, cmd: "history", err: err}
+		}
+		return olderMsg{key: key, lines: historyLines(lines)}
+	}
+}
+
 // historyLines turns stored events into a window's lines.
 func historyLines(in []history.Line) []line {
 	out := make([]line, 0, len(in))

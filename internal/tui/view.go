@@ -436,7 +436,8 @@ func (m *Model) windowRows(w *window, width, n int) []string {
 		all = append(all, rev[i]...)
 	}
 	maxScroll = max(0, len(all)-n)
-	if w.scroll > maxScroll && len(rev) == len(w.lines) {
+	w.atTop = len(rev) == len(w.lines) && w.scroll >= maxScroll
+	if w.atTop {
 		w.scroll = maxScroll
 	}
 	end := max(0, len(all)-w.scroll)

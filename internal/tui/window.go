@@ -80,6 +80,10 @@ type window struct {
 	editSeq      int // counts edits: a pause timer checks it has not moved
 
 	loaded bool // its history has been asked for
+	// atTop: the last frame showed the first line kept (scrolled all the
+	// way up); older: asking the history for older lines; histDone: it
+	// has none.
+	atTop, older, histDone bool
 }
 
 func winKey(kind winKind, name string) string {
