@@ -79,3 +79,42 @@ func TestScrollbackFromHistory(t *testing.T) {
 		t.Error("at the first line, the window does not know the history has no more")
 	}
 }
+
+// Attaching brings back the windows of the conversations of the last
+// hour, with their lines, named as the buddy spells it.
+func TestAttachReopensRecent(t *testing.T) {
+	dir := t.TempDir()
+	rec, err := history.Open(dir, history.Options{Encode: func(v any) ([]byte, error) { return client.JSON(v) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		ago  int
+	}{{"Lab Carol", 180}, {"LabBob", 10}} {
+		when := at(-c.ago)
+		rec.Record(history.Entry{Conv: history.Conv{Kind: history.KindIM, Name: c.name}, Time: when, Direction: history.In,
+			Event: stamp(&client.IM{From: c.name, Text: "hello from " + c.name}, when)})
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m := New(context.Background(), nil, Options{Self: "LabAlice", History: history.NewStore(dir),
+		Now: func() time.Time { return at(0) }, Location: time.UTC})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	away := false
+	_, cmd := m.Update(eventsMsg{stamp(&client.Result{Command: client.CommandStatus, OK: true, Name: "LabAlice", Away: &away,
+		UserInfo: &client.UserInfo{SignonTime: at(-60)}}, at(0))})
+	run(m, cmd)
+	var names []string
+	for _, w := range m.wins {
+		names = append(names, w.name)
+	}
+	if strings.Join(names, ",") != "status,LabBob" {
+		t.Fatalf("windows after attaching: %v, want status and LabBob's (Lab Carol's talk is 3 hours old)", names)
+	}
+	pressRun(m, "alt+2")
+	if !strings.Contains(m.Frame(), "hello from LabBob") {
+		t.Errorf("LabBob's window has not its lines:\n%s", m.Frame())
+	}
+}

@@ -75,6 +75,7 @@ type Model struct {
 	lastTab     bool
 
 	pendingFocus string // a room joined from here: its window takes the focus
+	attached     bool   // the session's status has come
 	lastActive   time.Time
 	quitting     bool
 	logout       bool // quit after signing the session off
@@ -121,6 +122,9 @@ type (
 		key   string
 		lines []line
 	}
+	// recentMsg names the conversations of the last hour (as the history
+	// keys them), oldest first.
+	recentMsg []string
 	// olderMsg is lines from the history older than a window's first.
 	olderMsg struct {
 		key   string
@@ -175,7 +179,23 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case historyMsg:
 		if w := m.find(msg.key); w != nil {
 			w.prepend(msg.lines, m.opts.Scrollback)
+			// A window opened by the history's key takes the name as
+			// the buddy's lines spell it.
+			for _, l := range msg.lines {
+				if w.kind == winIM && l.kind == lineMsg && winKey(winIM, l.from) == w.key {
+					w.name = l.from
+				}
+			}
 		}
+	case recentMsg:
+		var cmds []tea.Cmd
+		for _, key := range msg {
+			if m.find(winKey(winIM, key)) == nil {
+				_, cmd := m.open(winIM, key)
+				cmds = append(cmds, cmd)
+			}
+		}
+		return m, batch(cmds...)
 	case olderMsg:
 		if w := m.find(msg.key); w != nil {
 			w.older = false
@@ -362,8 +382,14 @@ func (m *Model) event(o client.Output) tea.Cmd {
 func (m *Model) sharedResult(r *client.Result) tea.Cmd {
 	switch r.Command {
 	case client.CommandStatus:
+		first := !m.attached
+		m.attached = true
 		m.snapshot(r)
-		// The rooms the session is in, each with its window.
+		// The rooms the session is in, each with its window; the
+		// conversations of the last hour.
+		if first {
+			return batch(m.run(snapshotKey, client.CmdRooms, nil), m.recent())
+		}
 		return m.run(snapshotKey, client.CmdRooms, nil)
 	case client.CmdSay.Name:
 		w, cmd := m.open(winRoom, r.Room)

@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -205,6 +206,40 @@ func (m *Model) loadHistory(w *window) tea.Cmd {
 			return resultMsg{key: key, cmd: "history", err: err}
 		}
 		return historyMsg{key: key, lines: historyLines(lines)}
+	}
+}
+
+// recentWindow is how recent a conversation must be to get its window
+// back when the UI starts, and recentMax how many at most.
+const (
+	recentWindow = time.Hour
+	recentMax    = 8
+)
+
+// recent asks the history for the conversations of the last hour: the
+// windows a person attaching again expects to find.
+func (m *Model) recent() tea.Cmd {
+	store := m.opts.History
+	if store == nil {
+		return nil
+	}
+	since := m.now().Add(-recentWindow)
+	return func() tea.Msg {
+		sums, err := store.Summaries()
+		if err != nil {
+			return nil
+		}
+		var names []string
+		slices.SortFunc(sums, func(a, b history.Summary) int { return a.Last.Compare(b.Last) })
+		for _, s := range sums {
+			if s.Conv.Kind == history.KindIM && s.Last.After(since) {
+				names = append(names, s.Conv.Name)
+			}
+		}
+		if len(names) > recentMax {
+			names = names[len(names)-recentMax:]
+		}
+		return recentMsg(names)
 	}
 }
 
