@@ -53,6 +53,13 @@ func (c *conn) handleBOS(f oscar.Frame) bool {
 	if c.svc != nil { // set by this goroutine: a chat navigation or room connection
 		return c.handleService(f)
 	}
+	if f.Channel != oscar.ChannelSignon {
+		s.mu.Lock()
+		if c.sess != nil {
+			s.frameLocked(c.sess, s.now())
+		}
+		s.mu.Unlock()
+	}
 	switch f.Channel {
 	case oscar.ChannelSignon:
 		s.mu.Lock()
@@ -118,7 +125,7 @@ func (s *Server) bosSignonLocked(c *conn, payload []byte) {
 		multiConn: t.multiConn,
 		buddySet:  make(map[string]bool),
 		signon:    now,
-		observed:  now,
+		tickAt:    now.Add(rateTick),
 		rates:     s.newRatesLocked(u, now),
 	}
 	c.sess, c.name, c.norm = ss, u.name, u.norm

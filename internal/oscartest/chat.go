@@ -364,7 +364,7 @@ func (s *Server) serviceSignonLocked(c *conn, payload []byte) bool {
 		bos:    t.bos,
 		family: t.family,
 		room:   t.room,
-		rates:  &session{conn: c, user: u, signon: now, observed: now, rates: s.newRatesLocked(u, now)},
+		rates:  &session{conn: c, user: u, signon: now, tickAt: now.Add(rateTick), rates: s.newRatesLocked(u, now)},
 	}
 	if svc.family == oscar.FamilyChatNav {
 		svc.rates.rates = t.bos.rates // the same levels (the slices share their entries)
@@ -385,6 +385,9 @@ func (s *Server) serviceSignonLocked(c *conn, payload []byte) bool {
 // returns false to close the connection at once.
 func (c *conn) handleService(f oscar.Frame) bool {
 	s := c.srv
+	s.mu.Lock()
+	s.frameLocked(c.svc.rates, s.now())
+	s.mu.Unlock()
 	switch f.Channel {
 	case oscar.ChannelSNAC:
 	case oscar.ChannelSignoff: // leaving: nothing back, close at once

@@ -56,7 +56,7 @@ type session struct {
 	idleSince time.Time
 	signon    time.Time
 	rates     []rateState
-	observed  time.Time     // when the rate classes were last observed
+	tickAt    time.Time     // when this connection's rate tick comes next (rates.go)
 	feedbagOn bool          // 13,07: presence and privacy come from the feedbag
 	inTxn     bool          // between 13,11 and 13,12
 	pending   *presenceEdit // 2026: presence changes held until 13,12

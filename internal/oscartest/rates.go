@@ -213,9 +213,9 @@ func (s *Server) classIndex(t oscar.SNACType) int {
 
 // rateCheckLocked counts one SNAC against its class. With EnforceRates it
 // reports whether to drop the SNAC or to close the connection. Changes of
-// status are reported only by the tick (observeRatesLocked), as the real
-// server does: a class that becomes limited hears so up to a second later
-// (fact 27), its SNACs dropped meanwhile.
+// status are reported only by the connection's tick (tickLocked), as the
+// real server does: a class that becomes limited hears so a second after
+// the client goes quiet (fact 27), its SNACs dropped meanwhile.
 func (s *Server) rateCheckLocked(ss *session, t oscar.SNACType) (drop, disconnect bool) {
 	if len(ss.rates) == 0 {
 		return false, false
@@ -232,23 +232,55 @@ func (s *Server) rateCheckLocked(ss *session, t oscar.SNACType) (drop, disconnec
 		s.logf("oscartest: bos %s: rate class %d below disconnect (%d); closing", ss.conn.name, rs.Class.ID, rs.Level)
 		return false, true
 	}
-	s.observeRatesLocked(ss, now)
 	return st == RateLimited, false
 }
 
-// observeRatesLocked does what the real server's 1-second tick does, at
-// most once per second of the server's clock (so a burst at one instant of
-// a frozen clock is never observed halfway): each class whose status
-// changed since the last tick gets 01,0A with its code.
-func (s *Server) observeRatesLocked(ss *session, now time.Time) {
-	if now.Sub(ss.observed) < time.Second {
+// rateTick is how long after the last frame a connection's tick comes,
+// and how often it comes again while no frame does.
+//
+// Open OSCAR Server (both releases, server/oscar/server.go,
+// dispatchIncomingMessages) runs one loop per connection that selects
+// between the next frame read and `time.After(1 * time.Second)`, a timer
+// made anew on every pass: so the tick (RateLimitUpdates, which runs
+// ObserveRateChanges and sends 01,0A for each class whose status changed)
+// comes only once the connection has been quiet for a second, and then
+// once a second, never on a SNAC. Every frame restarts it, keepalives
+// included. Chat navigation's connection runs the same loop on the BOS
+// session's classes (RetrieveBOSSession), so it ticks on them too, at its
+// own times; a chat room's has a session of its own.
+const rateTick = time.Second
+
+// frameLocked is a frame from the client on ss's connection at now: the
+// ticks due before it come first, and the next one is a second after it.
+func (s *Server) frameLocked(ss *session, now time.Time) {
+	if !s.EnforceRates || len(ss.rates) == 0 {
 		return
 	}
-	ss.observed = now
-	for i := range ss.rates {
-		if st, changed := ss.rates[i].Observe(now); changed && st.Code() != 0 {
-			s.sendRateChangeLocked(ss, st.Code(), i)
+	s.tickLocked(ss, now)
+	ss.tickAt = now.Add(rateTick)
+}
+
+// maxCatchUp bounds the ticks one call runs when the server's clock
+// jumped: by then a class's level has long reached its max.
+const maxCatchUp = 600
+
+// tickLocked runs ss's connection's ticks due by now, each at its own
+// time, as the real server's loop would have: the status each class would
+// have if a SNAC came then (without counting one), and 01,0A with its code
+// on this connection for each status that differs from the last one any
+// tick of the session reported.
+func (s *Server) tickLocked(ss *session, now time.Time) {
+	for n := 0; !ss.tickAt.After(now); n++ {
+		at := ss.tickAt
+		if n == maxCatchUp {
+			at = now
 		}
+		for i := range ss.rates {
+			if st, changed := ss.rates[i].Observe(at); changed && st.Code() != 0 {
+				s.sendRateChangeLocked(ss, st.Code(), i)
+			}
+		}
+		ss.tickAt = at.Add(rateTick)
 	}
 }
 
@@ -280,11 +312,17 @@ func (s *Server) rateParamsLocked(ss *session) *oscar.RateParams {
 	return p
 }
 
-// rateTicker observes the rate classes of every session once a second, so
-// a client that went quiet still hears that its classes cleared.
+// rateTickerPoll is how often rateTicker looks for ticks due: each runs
+// at its own time whenever it is looked at (tickLocked), so this only
+// bounds how late its 01,0A goes out.
+const rateTickerPoll = 100 * time.Millisecond
+
+// rateTicker runs the connections' ticks (tickLocked) as they fall due, on
+// BOS and service connections, so a client that went quiet still hears
+// that its classes cleared.
 func (s *Server) rateTicker() {
 	defer s.wg.Done()
-	t := time.NewTicker(time.Second)
+	t := time.NewTicker(rateTickerPoll)
 	defer t.Stop()
 	for {
 		select {
@@ -294,7 +332,14 @@ func (s *Server) rateTicker() {
 			s.mu.Lock()
 			if s.EnforceRates {
 				now := s.now()
-				s.readySessionsLocked(func(ss *session) { s.observeRatesLocked(ss, now) })
+				s.readySessionsLocked(func(ss *session) {
+					s.tickLocked(ss, now)
+					for _, svc := range ss.services {
+						if !svc.conn.closing {
+							s.tickLocked(svc.rates, now)
+						}
+					}
+				})
 			}
 			s.mu.Unlock()
 		}

@@ -83,14 +83,13 @@ type Server struct {
 	// EnforceRates makes the server act on the rate levels it tracks (true
 	// by default). Each class's level is the real server's moving average of
 	// the gaps between SNACs, in integer math. Below limit, SNACs are dropped
-	// silently, with one 01,0A code 3 when the level falls there; the first
-	// SNAC that finds it back at clear gets through after a code 4. Below
-	// disconnect, the connection is closed. Alert (code 2) and its clearing
-	// (code 4) are noticed the way the real server's 1-second tick notices
-	// them: at most once per second of the server's clock (Now), on each
-	// SNAC and from a 1-second ticker, which also clears limited classes of
-	// a client gone quiet. So a burst at one instant of a frozen clock goes
-	// straight to limited, as a real burst does. Levels are tracked and shown
+	// silently; below disconnect, the connection is closed. Changes of
+	// status (01,0A code 2 alert, 3 limited, 4 clear) are reported the way
+	// the real server's per-connection tick reports them: a second of the
+	// server's clock (Now) after the connection's last frame, then once a
+	// second while it stays quiet, never on a SNAC (rateTick). So a burst
+	// at one instant of a frozen clock goes straight to limited, as a real
+	// burst does, and hears so once it stops. Levels are tracked and shown
 	// in 01,07 whether or not they are enforced.
 	EnforceRates bool
 	// BareKicks makes the server kick as one that ignores login TLV

@@ -694,3 +694,46 @@ func TestClientGarbage(t *testing.T) {
 	carol.send(oscar.ChannelSNAC, []byte{0, 1, 0})
 	alice.expect(oscar.TypeBuddyDeparted)
 }
+
+// The rate tick is the real server's: a second after the connection's last
+// frame (a keepalive too), then once a second; never on a SNAC. A class
+// taken below alert hears nothing while frames keep coming less than a
+// second apart, and hears it (01,0A code 2, with the level after its last
+// SNAC) once the client has been quiet for a second.
+func TestRateTickAfterQuiet(t *testing.T) {
+	srv, clk := startServer(t, nil)
+	c := signOn(t, srv, "LabAlice")
+	c.ready()
+	clk.Advance(time.Minute) // everything clear and reported long ago
+	handled := func() int {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		return srv.handled
+	}
+	settle := func(n int) { // until the server has acted on frame n
+		t.Helper()
+		if err := srv.wait(ctxT(t), func() bool { return srv.handled >= n }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Class 3 at 6000: the first SNAC after a minute keeps it there, the
+	// next 4 at the same instant leave 4886, below alert.
+	for i := range uint32(5) {
+		c.sendMsg(i, &oscar.UserInfoQuery{Type: 1, ScreenName: "nobody"})
+		c.expect(oscar.TypeLocateError)
+	}
+	clk.Advance(600 * time.Millisecond)
+	n := handled()
+	c.send(oscar.ChannelKeepalive, nil)
+	settle(n + 1)
+	clk.Advance(900 * time.Millisecond) // 1.5 s after the SNACs, 0.9 s after the keepalive
+	c.sendMsg(0x20, oscar.Empty(oscar.TypeSelfInfoRequest))
+	if s := c.readSNAC(); s.Type() != oscar.TypeSelfInfo {
+		t.Fatalf("got %v before 01,0F; want no report while frames come less than a second apart", s.Type())
+	}
+	clk.Advance(time.Second) // quiet for a second: the tick
+	var rc oscar.RateChange
+	if err := rc.Decode(c.expect(oscar.TypeRateChange).Body); err != nil || rc.Code != oscar.RateWarning || rc.Class.ID != 3 || rc.Class.Current != 4886 {
+		t.Errorf("01,0A = %+v, %v; want code 2 for class 3 at level 4886", rc, err)
+	}
+}
