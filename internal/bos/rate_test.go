@@ -214,17 +214,19 @@ func (r *rateRun) check(tb testing.TB) {
 // fake clock (testing/synctest, the server in memory): the half hour it
 // takes is no real time. All are delivered in order, none dropped, the
 // session stays up, and the server never reports the class limited; with
-// no jitter on the way the pace is within 1 % of the most that allows.
+// no jitter on the way the pace is at least 95 % of one IM per 4 s.
 func TestRateLimit500Messages(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := sendAtRateLimit(t, 500, 1, true)
 		r.check(t)
 		f, perSec := r.steady()
 		t.Logf("500 IMs: %.3f IM/s sustained, %.1f %% of the limit's %d ms per IM; 01,0A codes %v", perSec, 100*f, r.limit, r.codes)
-		// The most that never lets the server's tick see the class below
-		// its limit is (w-1)/w of one IM per limit ms: 95 %.
-		if f < 0.99*0.95 || f > 0.95 {
-			t.Errorf("sustained %.1f %% of one IM per limit ms, want 94 to 95 %%", 100*f)
+		// The server looks at the class (its tick) only a second after
+		// the connection's last frame: the limiter keeps the level where
+		// such a look sees limit plus margin, one IM per 4198 ms, 95.3 %
+		// (flapconn's target; the issue asks 95 %).
+		if f < 0.95 || f > 0.96 {
+			t.Errorf("sustained %.2f %% of one IM per limit ms, want 95 to 96 %%", 100*f)
 		}
 	})
 }

@@ -113,9 +113,10 @@ type Conn struct {
 	reqID     atomic.Uint32
 	rates     *limiter
 	outq      chan *job
-	ping      chan struct{} // the keepalive asks the writer for a channel-5 frame
-	ctl       chan control  // the reader tells the writer of pauses and migrations
-	families  []uint16      // of the connection's 01,03, for the pause acknowledge
+	ping      chan struct{}      // the keepalive asks the writer for a channel-5 frame
+	touch     chan chan struct{} // a peer asks the writer for a channel-5 frame now (SharePacing)
+	ctl       chan control       // the reader tells the writer of pauses and migrations
+	families  []uint16           // of the connection's 01,03, for the pause acknowledge
 	migration *oscar.Migrate
 	moves     []time.Time // of the migrations followed lately (the reader's; moveWait)
 	running   bool        // set by Run before the goroutines start
@@ -138,6 +139,7 @@ type Conn struct {
 
 	mu      sync.Mutex
 	pending map[uint32]*call
+	peers   []*Conn // SharePacing's
 
 	lastRead  atomic.Int64 // unix nanos
 	lastWrite atomic.Int64
@@ -172,6 +174,7 @@ func New(opts Options) *Conn {
 		rates:     newLimiter(),
 		outq:      make(chan *job, opts.QueueSize),
 		ping:      make(chan struct{}, 1),
+		touch:     make(chan chan struct{}),
 		ctl:       make(chan control),
 		pending:   map[uint32]*call{},
 		done:      make(chan struct{}),

@@ -42,13 +42,19 @@ type owner struct {
 // owner's events channel holds buffer events.
 func open(t *testing.T, ctx context.Context, srv *oscartest.Server, opts flapconn.Options, buffer int) (*owner, error) {
 	t.Helper()
+	return openAs(t, ctx, srv, alice, opts, buffer)
+}
+
+// openAs is open for the account a.
+func openAs(t *testing.T, ctx context.Context, srv *oscartest.Server, a oscartest.Account, opts flapconn.Options, buffer int) (*owner, error) {
+	t.Helper()
 	authDial := srv.Dial
 	if opts.Dial == nil {
 		opts.Dial = srv.Dial
 	} else if isTCP(opts.Dial) {
 		authDial = nil // a net.Dialer's
 	}
-	res, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: alice.ScreenName, Password: secret.String(alice.Password), Dial: authDial})
+	res, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: a.ScreenName, Password: secret.String(a.Password), Dial: authDial})
 	if err != nil {
 		t.Fatal(err)
 	}

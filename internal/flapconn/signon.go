@@ -160,7 +160,7 @@ func (sg *Signon) send(m oscar.Message, reply oscar.SNACType) (uint32, error) {
 // sendID is send with the request id given.
 func (sg *Signon) sendID(id uint32, m oscar.Message, reply oscar.SNACType) (uint32, error) {
 	c := sg.c
-	if d := c.rates.delay(m.SNACType(), c.now()); d > 0 {
+	if d := c.rates.delay(m.SNACType(), c.now(), true); d > 0 { // no peers yet
 		// Only a server whose classes are tighter than a signon's dozen
 		// SNACs gets here.
 		if d > c.opts.StepTimeout {

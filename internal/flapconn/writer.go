@@ -121,7 +121,9 @@ func (c *Conn) writeLoop() {
 	defer c.wg.Done()
 	timer := time.NewTimer(time.Hour) // reset for each wait
 	timer.Stop()
-	var cur *job // taken from the queue, waiting for its rate class
+	var cur *job     // taken from the queue, waiting for its rate class
+	quiet := true    // cur may count on the server not looking right after it
+	touched := false // cur's peers were asked for their keepalives
 	paused, migrating := false, false
 	defer func() {
 		if cur != nil {
@@ -169,6 +171,10 @@ func (c *Conn) writeLoop() {
 					c.stop(readError(err))
 					return
 				}
+			case done := <-c.touch:
+				if !c.keepaliveFor(done) {
+					return
+				}
 			case ctl := <-c.ctl:
 				if !apply(ctl) {
 					return
@@ -177,10 +183,29 @@ func (c *Conn) writeLoop() {
 				return
 			}
 		default:
-			if d := c.rates.delay(cur.typ, c.now()); d > 0 {
+			// The pace when the server will not look right after the SNAC
+			// (quiet): a SNAC that needs it has the connection's peers
+			// write a keepalive within touchLead of it, once; if one
+			// could not, the pace that is safe whenever the server looks.
+			now := c.now()
+			d := c.rates.delay(cur.typ, now, quiet)
+			if quiet && !touched && c.rates.tight(cur.typ, now.Add(d)) {
+				if d > touchLead {
+					d -= touchLead // wake for the keepalives first
+				} else {
+					quiet, touched = c.touchPeers(), true
+					continue
+				}
+			}
+			if d > 0 {
 				timer.Reset(d)
 				select {
 				case <-timer.C:
+				case done := <-c.touch:
+					timer.Stop()
+					if !c.keepaliveFor(done) {
+						return
+					}
 				case ctl := <-c.ctl:
 					timer.Stop()
 					if !apply(ctl) {
@@ -192,6 +217,7 @@ func (c *Conn) writeLoop() {
 				}
 				continue
 			}
+			quiet, touched = true, false
 			j := cur
 			cur = nil
 			c.rates.record(j.typ, c.now())
@@ -206,6 +232,17 @@ func (c *Conn) writeLoop() {
 			}
 		}
 	}
+}
+
+// keepaliveFor writes a keepalive a peer asked for (SharePacing) and
+// closes done once it is written; false means the connection is ending.
+func (c *Conn) keepaliveFor(done chan struct{}) bool {
+	if err := c.write(func() error { return c.fw.WriteFrame(oscar.ChannelKeepalive, nil) }); err != nil {
+		c.stop(readError(err))
+		return false
+	}
+	close(done)
+	return true
 }
 
 // tell hands the writer a control; false means the connection is ending.
