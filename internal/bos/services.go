@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/aim-oscar/aim/internal/flapconn"
 	"github.com/aim-oscar/aim/internal/limits"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/screenname"
@@ -29,6 +30,13 @@ func (s *Session) RequestService(ctx context.Context, family uint16, room *oscar
 	}
 	return r, nil
 }
+
+// SharePacing tells the session that the server also looks at its rate
+// classes on c: a service connection it asked for that runs on the BOS
+// session (chat navigation on Open OSCAR Server, whose loop reports the
+// BOS classes on its own tick). See flapconn.Conn.SharePacing; remove
+// undoes it, and a c that has ended drops out by itself.
+func (s *Session) SharePacing(c *flapconn.Conn) (remove func()) { return s.c.SharePacing(c) }
 
 // ChatInvited is an invitation to a chat room: a channel-2 04,07 whose
 // rendezvous carries the chat capability. Join the room with

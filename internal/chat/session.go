@@ -21,14 +21,23 @@ func ParseRoomName(s string) (string, error) { return oscar.ParseRoomName(s) }
 
 // OpenNavFor asks sess for chat navigation (01,04 → 01,05), within ctx,
 // and opens it with opts (Addr and Cookie from the reply). life bounds the
-// connection's whole life, as OpenNav's ctx does.
+// connection's whole life, as OpenNav's ctx does. sess paces its SNACs
+// with the navigation as a peer (bos.Session.SharePacing).
 func OpenNavFor(ctx, life context.Context, sess *bos.Session, opts Options) (*Nav, error) {
 	rep, err := sess.RequestService(ctx, oscar.FamilyChatNav, nil)
 	if err != nil {
 		return nil, err
 	}
 	opts.Addr, opts.Cookie = rep.Address, secret.Bytes(rep.Cookie)
-	return OpenNav(life, opts)
+	nav, err := OpenNav(life, opts)
+	if err != nil {
+		return nil, err
+	}
+	// The real server runs chat navigation on the BOS session: its tick
+	// looks at the BOS classes too, so the session's pacing keeps it quiet
+	// around the SNACs that need it (until the navigation ends).
+	sess.SharePacing(nav.c)
+	return nav, nil
 }
 
 // JoinFor asks sess for the connection of the room ref names (01,04 with
