@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -8,8 +10,9 @@ import (
 )
 
 // TestSoleSessionWithoutScreenName (issue 22 item 14): with no screen name
-// configured, a command (send, status) uses the one session running here; with none it
-// says there is no screen name, as before.
+// configured, a command that needs a session (send, status) uses the one
+// session running here, and one that edits the config file edits it; with
+// no session it says there is no screen name, as before.
 func TestSoleSessionWithoutScreenName(t *testing.T) {
 	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
@@ -28,5 +31,13 @@ func TestSoleSessionWithoutScreenName(t *testing.T) {
 	}
 	if code, stdout, stderr := runCLI(t, "", "send", "EchoBot", "hi"); code != exitOK {
 		t.Errorf("send through the one session: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	// A command that edits the config file edits this one, not the
+	// session's account.
+	other := filepath.Join(filepath.Dir(cfg), "other.yaml")
+	writeConfig(t, other, "buddies: []\n")
+	code, stdout, stderr = runCLI(t, "", "--config", other, "buddies", "add", "LabCarol")
+	if b, _ := os.ReadFile(other); code != exitOK || !strings.Contains(string(b), "LabCarol") {
+		t.Errorf("buddies add with no screen name: exit %d, stdout %q, stderr %q; config file:\n%s", code, stdout, stderr, b)
 	}
 }

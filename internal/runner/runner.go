@@ -125,7 +125,9 @@ func (o *Offline) Close() error { return nil }
 // running session is a *sessionsock.NoSessionError.
 func Pick(ctx context.Context, dirs control.Dirs, cfg *config.Config, cmd *client.Command, noSession bool,
 	own func() (client.Options, error), notice func(client.Output)) (Runner, error) {
-	if !noSession {
+	// With no screen name, the one session running here serves a command
+	// that needs one; one that edits the config file edits this file.
+	if !noSession && (cfg.ScreenName != "" || !cmd.Offline) {
 		c, err := sessionsock.Dial(ctx, dirs, cfg.ScreenName)
 		if err != nil {
 			return nil, err
