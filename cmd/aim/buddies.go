@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -30,7 +29,7 @@ ignoring case and spaces ("Lab Carol" is "labcarol"), and is kept as you typed i
 		Args: noUnknownSubcommand,
 		RunE: showHelp,
 	}
-	cmd.AddCommand(newBuddiesAddCmd(f, nil), newBuddiesRemoveCmd(f), newBuddiesMoveCmd(f), addNoSessionNoop(newBuddiesListCmd(f, nil)))
+	cmd.AddCommand(newBuddiesAddCmd(f, nil), newBuddiesRemoveCmd(f), newBuddiesMoveCmd(f), addNoSessionNoop(newBuddiesListCmd(f)))
 	return cmd
 }
 
@@ -98,13 +97,7 @@ and from the file); otherwise, or with --no-session, the file alone.`,
 	return cmd
 }
 
-type buddiesListOptions struct {
-	IO     *IOStreams
-	Config func() (*config.Config, error)
-}
-
-func newBuddiesListCmd(f *factory, runF func(*buddiesListOptions) error) *cobra.Command {
-	opts := &buddiesListOptions{IO: f.IO, Config: f.Config}
+func newBuddiesListCmd(f *factory) *cobra.Command {
 	return &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
@@ -117,39 +110,11 @@ It reads the config file (and the order last synced), never a session.`,
 		Example: "  aim buddies list\n  aim buddies list --json | jq -r '.groups[].names[]'",
 		Args:    noArgs,
 		RunE: func(_ *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(opts)
+			cfg, err := f.Config()
+			if err != nil {
+				return err
 			}
-			return buddiesListRun(opts)
+			return printResult(f.IO, cfg.Output == config.OutputJSON, client.ListGroups(cfg, time.Now()))
 		},
 	}
-}
-
-func buddiesListRun(opts *buddiesListOptions) error {
-	cfg, err := opts.Config()
-	if err != nil {
-		return err
-	}
-	if len(cfg.Buddies) == 0 {
-		fmt.Fprintln(opts.IO.ErrOut, "No buddies yet; add one with: aim buddies add NAME")
-		return nil
-	}
-	groups := cfg.Buddies
-	if synced, ok := client.SyncedList(cfg.StateDir(cfg.ScreenName)); ok {
-		groups = inServerOrder(groups, synced)
-	}
-	if cfg.Output == config.OutputJSON {
-		return writeJSON(opts.IO.Out, client.Stamp(&client.Result{Command: "buddies list", OK: true, Groups: groups}, time.Now()))
-	}
-	for _, g := range groups {
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s (%d)\n", g.Group, len(g.Names))
-		for _, n := range g.Names {
-			fmt.Fprintf(&b, "  %s\n", n)
-		}
-		if _, err := fmt.Fprint(opts.IO.Out, b.String()); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -183,7 +183,11 @@ func TestBuddies(t *testing.T) {
 	t.Parallel()
 	path := isolate(t)
 
-	aim(t, "", "buddies", "list").want(t, exitOK, "", "No buddies yet")
+	// Even an empty list is one result.
+	aim(t, "", "buddies", "list").want(t, exitOK, "no buddies yet", "")
+	if r := aim(t, "", "buddies", "list", "--json"); !strings.Contains(r.out, `"command":"buddies list","ok":true,"summary":"no buddies yet`) {
+		t.Errorf("buddies list --json with no buddies = %q", r.out)
+	}
 
 	r := aim(t, "", "buddies", "add", "LabBob", "Lab Carol")
 	r.want(t, exitOK, "added LabBob; added Lab Carol\n", "")
@@ -205,7 +209,8 @@ func TestBuddies(t *testing.T) {
 
 	r = aim(t, "", "buddies", "list", "--json")
 	r.want(t, exitOK, "", "")
-	wantJSON := `"command":"buddies list","ok":true,"groups":[{"group":"Buddies","names":["LabBob","Lab Carol"]},{"group":"Work","names":["Boss"]}]}` + "\n"
+	wantJSON := `"command":"buddies list","ok":true,"groups":[{"group":"Buddies","names":["LabBob","Lab Carol"]},{"group":"Work","names":["Boss"]}],` +
+		`"summary":"Buddies (2)\n  LabBob\n  Lab Carol\nWork (1)\n  Boss"}` + "\n"
 	if !strings.HasPrefix(r.out, `{"type":"result","time":"`) || !strings.HasSuffix(r.out, wantJSON) {
 		t.Errorf("buddies list --json =\n%s\nwant\n%s", r.out, wantJSON)
 	}

@@ -6,10 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aim-oscar/aim/internal/buddylist"
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
-	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // The privacy commands and buddies move: rows of client's table, run
@@ -146,34 +144,4 @@ too: at once in a running session, else at the next signon.`,
 		},
 		Command: client.CmdMove,
 	})
-}
-
-// inServerOrder returns the config file's groups in the order of the list
-// as last synced with the server (kept in the state directory), groups and
-// buddies it does not have after the others.
-func inServerOrder(groups []config.BuddyGroup, synced buddylist.List) []config.BuddyGroup {
-	rank := func(order []string, same func(a, b string) bool, x string) int {
-		if i := slices.IndexFunc(order, func(o string) bool { return same(o, x) }); i >= 0 {
-			return i
-		}
-		return len(order)
-	}
-	var gorder []string
-	border := map[string][]string{}
-	for _, g := range synced.Groups {
-		gorder = append(gorder, g.Name)
-		border[strings.ToLower(strings.TrimSpace(g.Name))] = g.Buddies
-	}
-	same := func(a, b string) bool { return screenname.Normalize(a) == screenname.Normalize(b) }
-	out := make([]config.BuddyGroup, len(groups))
-	for i, g := range groups {
-		names := slices.Clone(g.Names)
-		order := border[strings.ToLower(strings.TrimSpace(g.Group))]
-		slices.SortStableFunc(names, func(a, b string) int { return rank(order, same, a) - rank(order, same, b) })
-		out[i] = config.BuddyGroup{Group: g.Group, Names: names}
-	}
-	slices.SortStableFunc(out, func(a, b config.BuddyGroup) int {
-		return rank(gorder, buddylist.SameGroup, a.Group) - rank(gorder, buddylist.SameGroup, b.Group)
-	})
-	return out
 }
