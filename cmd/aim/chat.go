@@ -85,7 +85,7 @@ func runChat(ctx context.Context, opts *chatOptions) error {
 		}
 		if c != nil {
 			defer c.Close()
-			out := &interactive.Printer{W: opts.IO.Out, JSON: cfg.Output == config.OutputJSON}
+			out := interactive.NewPrinter(opts.IO, cfg.Output == config.OutputJSON, cfg.Color)
 			return chatThroughSession(ctx, opts, cfg, out, c)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/demo"
 	"github.com/aim-oscar/aim/internal/interactive"
 )
@@ -21,14 +22,21 @@ type demoOptions struct {
 	Debug func() bool
 	// RuntimeDir is where the sessions' control sockets live.
 	RuntimeDir func() string
-	For        time.Duration
-	NoInput    bool
-	Serve      bool
-	Listen     string
+	// Color is the color setting (--color, AIM_COLOR, the file's, or auto).
+	Color   func() string
+	For     time.Duration
+	NoInput bool
+	Serve   bool
+	Listen  string
 }
 
 func newDemoCmd(f *factory, runF func(context.Context, *demoOptions) error) *cobra.Command {
-	opts := &demoOptions{IO: f.IO, Debug: f.Debug, RuntimeDir: f.RuntimeDir}
+	opts := &demoOptions{IO: f.IO, Debug: f.Debug, RuntimeDir: f.RuntimeDir, Color: func() string {
+		if cfg, err := f.Config(); err == nil { // the demo needs no settings: a bad file leaves colour to the terminal
+			return cfg.Color
+		}
+		return config.ColorAuto
+	}}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Try aim with no server of your own: sign on to a built-in local server",
@@ -97,7 +105,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 		a.Debug = opts.IO.ErrOut
 	}
 	status := "aim: demo server on " + srv.AuthAddr() // the input's greeting says how to go on
-	return interactive.StayOnline(ctx, opts.IO, &interactive.Printer{W: opts.IO.Out, JSON: opts.JSON()}, client.Options{Account: a, Reconnect: true}, interactive.SessionPlan{
+	return interactive.StayOnline(ctx, opts.IO, interactive.NewPrinter(opts.IO, opts.JSON(), opts.Color()), client.Options{Account: a, Reconnect: true}, interactive.SessionPlan{
 		For:     opts.For,
 		NoInput: opts.NoInput,
 		Debug:   opts.Debug(),

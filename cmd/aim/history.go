@@ -90,7 +90,7 @@ func runHistory(opts *historyOptions) error {
 		return err
 	}
 	store := history.NewStore(history.Dir(cfg.StateDir(name)))
-	out := &interactive.Printer{W: opts.IO.Out, JSON: cfg.Output == config.OutputJSON}
+	out := interactive.NewPrinter(opts.IO, cfg.Output == config.OutputJSON, cfg.Color)
 	if opts.Forget {
 		removed, err := store.Forget(opts.Name)
 		if err != nil {

@@ -167,7 +167,7 @@ func (o *accountOptions) startSession(ctx context.Context) (client.Options, *int
 		sock.Finish(err)
 		return client.Options{}, nil, nil, err
 	}
-	out := &interactive.Printer{W: o.IO.Out, JSON: cfg.Output == config.OutputJSON}
+	out := interactive.NewPrinter(o.IO, cfg.Output == config.OutputJSON, cfg.Color)
 	return client.Options{
 		Account:   a,
 		Reconnect: cfg.Reconnect,

@@ -56,6 +56,9 @@ func newFactory(streams *IOStreams, env func(string) (string, bool)) *factory {
 		env = os.LookupEnv
 	}
 	f := &factory{IO: streams, Env: env}
+	if v, _ := env("NO_COLOR"); v != "" { // https://no-color.org
+		streams.SetNoColor(true)
+	}
 	var (
 		cfg    *config.Config
 		err    error
@@ -180,6 +183,7 @@ status, events and logout go through it (no password, no second signon).`,
 	pf.StringVar(&f.configPath, "config", "", "settings file `PATH` (default: $AIM_CONFIG, else $XDG_CONFIG_HOME/aim/config.yaml)")
 	pf.BoolVar(&f.debug, "debug", false, "trace OSCAR frames to standard error, with secrets redacted")
 	pf.Bool("json", false, "print results as JSON, one object per line (same as output: json)")
+	config.AddFlag(pf, config.KeyColor, "colour names and kinds of events: never, auto (on a terminal, unless NO_COLOR is set) or always (or AIM_COLOR, color in the config file)")
 
 	root.AddCommand(
 		newDemoCmd(f, nil),

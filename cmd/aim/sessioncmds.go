@@ -54,7 +54,7 @@ func (o *sessionCmdOptions) connect(ctx context.Context) (*control.Client, *inte
 		}
 		return nil, nil, sessionsock.NoSession(socketDirs(o.RuntimeDir()), name)
 	}
-	return c, &interactive.Printer{W: o.IO.Out, JSON: cfg.Output == config.OutputJSON}, nil
+	return c, interactive.NewPrinter(o.IO, cfg.Output == config.OutputJSON, cfg.Color), nil
 }
 
 // addScreenNameFlag adds --screen-name, which picks the session.

@@ -67,6 +67,7 @@ const (
 	KeyProfile         = "profile"
 	KeyAway            = "away"
 	KeyOutput          = "output"
+	KeyColor           = "color"
 	KeyReconnect       = "reconnect"
 	KeyTLS             = "tls"
 	KeyHTML            = "html"
@@ -86,6 +87,15 @@ const (
 	AuthMD5    = "md5"  // 17,06 key request, then an MD5 digest in 17,02
 	OutputText = "text"
 	OutputJSON = "json"
+)
+
+// Allowed values of color: colour the text on standard output when it is
+// a terminal and NO_COLOR is unset (auto), always, or never. JSON is
+// never coloured.
+const (
+	ColorAuto   = "auto"
+	ColorAlways = "always"
+	ColorNever  = "never"
 )
 
 const (
@@ -169,6 +179,7 @@ type Config struct {
 	Profile         string
 	Away            string
 	Output          string // OutputText or OutputJSON
+	Color           string // ColorAuto, ColorAlways or ColorNever
 	Reconnect       bool
 	TLS             bool
 	// HTML: the messages the user types are HTML, sent as they are;
@@ -219,6 +230,7 @@ type fileSettings struct {
 	Profile         *string      `yaml:"profile"`
 	Away            *string      `yaml:"away"`
 	Output          *string      `yaml:"output"`
+	Color           *string      `yaml:"color"`
 	Reconnect       *boolSetting `yaml:"reconnect"`
 	TLS             *boolSetting `yaml:"tls"`
 	HTML            *boolSetting `yaml:"html"`
@@ -242,6 +254,7 @@ func (s *fileSettings) layered() map[string]any {
 	put(KeyAuth, s.Auth)
 	put(KeyPasswordCommand, s.PasswordCommand)
 	put(KeyOutput, s.Output)
+	put(KeyColor, s.Color)
 	if s.Reconnect != nil {
 		m[KeyReconnect] = bool(*s.Reconnect)
 	}
@@ -407,6 +420,7 @@ func Load(opts Options) (*Config, error) {
 		Blocked:         file.Blocked,
 		Allowed:         file.Allowed,
 		Output:          strings.ToLower(strings.TrimSpace(v.GetString(KeyOutput))),
+		Color:           strings.ToLower(strings.TrimSpace(v.GetString(KeyColor))),
 		Reconnect:       v.GetBool(KeyReconnect),
 		TLS:             v.GetBool(KeyTLS),
 		HTML:            v.GetBool(KeyHTML),
@@ -531,6 +545,12 @@ func (c *Config) validate(src sources) error {
 	default:
 		return &SettingError{Key: KeyOutput, Value: c.Output, Source: src.of(KeyOutput),
 			Reason: "is not allowed (want " + OutputText + " or " + OutputJSON + ")"}
+	}
+	switch c.Color {
+	case ColorAuto, ColorAlways, ColorNever:
+	default:
+		return &SettingError{Key: KeyColor, Value: c.Color, Source: src.of(KeyColor),
+			Reason: "is not allowed (want " + ColorNever + ", " + ColorAuto + " or " + ColorAlways + ")"}
 	}
 	if c.ScreenName != "" {
 		if err := screenname.Validate(c.ScreenName); err != nil {

@@ -87,7 +87,7 @@ func TestAddBuddiesCreatesFile(t *testing.T) {
 
 const commented = `# my aim settings
 screen_name: LabAlice # that's me
-color: blue # not an aim key
+theme: blue # not an aim key
 nested:
   keep: [1, 2]
 buddies:
@@ -118,7 +118,7 @@ func TestEditsKeepUnknownKeysAndComments(t *testing.T) {
 	got := readFile(t, path)
 	want := `# my aim settings
 screen_name: LabAlice # that's me
-color: blue # not an aim key
+theme: blue # not an aim key
 nested:
   keep: [1, 2]
 buddies:
@@ -159,7 +159,7 @@ func TestRemoveBuddies(t *testing.T) {
 	if len(got) != 2 || got[0].Group != "Friends" || len(got[0].Names) != 0 || got[1].Group != "Work" || len(got[1].Names) != 0 {
 		t.Errorf("Buddies = %+v, want %+v", got, want)
 	}
-	if f := readFile(t, path); !strings.Contains(f, "color: blue # not an aim key") || !strings.Contains(f, "# trailing comment") {
+	if f := readFile(t, path); !strings.Contains(f, "theme: blue # not an aim key") || !strings.Contains(f, "# trailing comment") {
 		t.Errorf("file lost unknown keys or comments:\n%s", f)
 	}
 }
@@ -348,7 +348,7 @@ away: |
   # not a comment: part of the message
 
 profile: old   # set by hand
-color:   blue  # not an aim key
+theme:   blue  # not an aim key
 `
 
 // TestEditsKeepTheLayout: an edit changes only the lines it must; every

@@ -63,6 +63,8 @@ var Settings = []Setting{
 	{Key: KeyAway, Kind: KindText, Shape: "text (HTML)", Help: "the away message; empty is not away"},
 	{Key: KeyOutput, Env: "AIM_OUTPUT", Kind: KindString, Layered: true, Default: OutputText,
 		Shape: OutputText + " or " + OutputJSON, Help: "text for people, or json: one object per line (--json on any command)"},
+	{Key: KeyColor, Env: "AIM_COLOR", Flag: "color", Kind: KindString, Layered: true, Default: ColorAuto, Arg: ColorNever + "|" + ColorAuto + "|" + ColorAlways,
+		Shape: ColorNever + ", " + ColorAuto + " or " + ColorAlways, Help: "colour names and kinds of events: auto when standard output is a terminal and NO_COLOR is unset (JSON never)"},
 	{Key: KeyReconnect, Env: "AIM_RECONNECT", Flag: "reconnect", Kind: KindBool, Layered: true, Default: "true",
 		Shape: "true or false", Help: "after a lost connection, sign on again with backoff"},
 	{Key: KeyTLS, Env: "AIM_TLS", Flag: "tls", Kind: KindBool, Layered: true, Default: "false",
@@ -232,6 +234,8 @@ func (c *Config) Values() Values {
 			v = c.Away
 		case KeyOutput:
 			v = c.Output
+		case KeyColor:
+			v = c.Color
 		case KeyReconnect:
 			v = c.Reconnect
 		case KeyTLS:
@@ -293,9 +297,10 @@ func (c *Config) SetKey(key, value string) error {
 	switch key {
 	case KeyPrivacy:
 		return c.SetPrivacy(strings.ToLower(strings.TrimSpace(value)))
-	case KeyAuth, KeyOutput:
+	case KeyAuth, KeyOutput, KeyColor:
 		v := strings.ToLower(strings.TrimSpace(value))
-		if (key == KeyAuth && v != AuthFLAP && v != AuthMD5) || (key == KeyOutput && v != OutputText && v != OutputJSON) {
+		if (key == KeyAuth && v != AuthFLAP && v != AuthMD5) || (key == KeyOutput && v != OutputText && v != OutputJSON) ||
+			(key == KeyColor && v != ColorAuto && v != ColorAlways && v != ColorNever) {
 			return refuse("is not allowed (want "+s.Shape+")", nil)
 		}
 	case KeyScreenName:

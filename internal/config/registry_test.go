@@ -13,7 +13,7 @@ import (
 // sample is a valid value of each setting, as a person would write it.
 var sample = map[string]string{
 	KeyScreenName: "LabBob", KeyServer: "example.net:5190", KeyAuth: "md5", KeyPasswordCommand: "pass aim",
-	KeyPassword: "pw", KeyProfile: "hello", KeyAway: "out", KeyOutput: "json", KeyReconnect: "no",
+	KeyPassword: "pw", KeyProfile: "hello", KeyAway: "out", KeyOutput: "json", KeyColor: "always", KeyReconnect: "no",
 	KeyTLS: "yes", KeyHTML: "on", KeyHistory: "off", KeyHistoryDays: "30", KeyOfflineIMs: "no", KeyTyping: "off", KeyIdleMinutes: "5",
 	KeyPrivacy: PrivacyBlockDeny,
 }

@@ -16,7 +16,7 @@ func TestUnknownKeysWarn(t *testing.T) {
 SCREEN_NAME: LabAlice
 screen_name: LabBob
 tsl: yes
-colour: blue
+theme: blue
 buddies:
   - group: Work
     nmes: [Boss]
@@ -27,7 +27,7 @@ buddies:
 		{Path: path, Line: 1, Key: "srever", Suggest: "server"},
 		{Path: path, Line: 2, Key: "SCREEN_NAME", Suggest: "screen_name"},
 		{Path: path, Line: 4, Key: "tsl", Suggest: "tls"},
-		{Path: path, Line: 5, Key: "colour"},
+		{Path: path, Line: 5, Key: "theme"},
 		{Path: path, Line: 8, Key: "nmes", In: `buddies group "Work"`, Suggest: "names"},
 	}
 	if !reflect.DeepEqual(c.Warnings, want) {

@@ -180,9 +180,18 @@ type Printer struct {
 	mu   sync.Mutex
 	W    io.Writer
 	JSON bool
+	// Color colours the text (client.Colored): for a terminal, as
+	// IOStreams.Color decides. JSON is never coloured.
+	Color bool
 	// above, if set, writes a line on a terminal that shows a prompt, so
 	// the line being typed is redrawn below it.
 	above func(line string)
+}
+
+// NewPrinter is the Printer of standard output: JSON, or text coloured as
+// the color setting says (IOStreams.Color).
+func NewPrinter(streams *iostreams.IOStreams, json bool, color string) *Printer {
+	return &Printer{W: streams.Out, JSON: json, Color: !json && streams.Color(color)}
 }
 
 // Print writes one output.
@@ -194,7 +203,11 @@ func (p *Printer) Print(o client.Output) {
 		p.write(strings.TrimSuffix(string(b), "\n"))
 		return
 	}
-	if client.Shown(o) {
+	switch {
+	case !client.Shown(o):
+	case p.Color:
+		p.write(client.Colored(o))
+	default:
 		p.write(client.Text(o))
 	}
 }

@@ -21,7 +21,9 @@ type IOStreams struct {
 	Out    io.Writer
 	ErrOut io.Writer
 
-	stdinTTY *bool // nil: detect from In
+	stdinTTY  *bool // nil: detect from In
+	stdoutTTY *bool // nil: detect from Out
+	noColor   bool  // NO_COLOR is set
 }
 
 // System returns the process's own streams.
@@ -39,6 +41,36 @@ func (s *IOStreams) IsStdinTTY() bool {
 	}
 	f, ok := s.In.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// SetStdoutTTY overrides terminal detection for standard output, for
+// tests: a fake terminal, to see what one would show.
+func (s *IOStreams) SetStdoutTTY(isTTY bool) { s.stdoutTTY = &isTTY }
+
+// IsStdoutTTY reports whether standard output is a terminal.
+func (s *IOStreams) IsStdoutTTY() bool {
+	if s.stdoutTTY != nil {
+		return *s.stdoutTTY
+	}
+	f, ok := s.Out.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// SetNoColor records that NO_COLOR is set to something (https://no-color.org):
+// "auto" then colours nothing.
+func (s *IOStreams) SetNoColor(on bool) { s.noColor = on }
+
+// Color reports whether text written to Out may have colours, for the
+// color setting mode: "always", "never", or "auto" (as "" is): when Out
+// is a terminal and NO_COLOR is not set.
+func (s *IOStreams) Color(mode string) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return !s.noColor && s.IsStdoutTTY()
 }
 
 // CanPrompt reports whether the user can be asked for input.
