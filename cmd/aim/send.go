@@ -39,7 +39,7 @@ sends, and signs off; --no-session forces that. Without MESSAGE the message
 is read from standard input (all of it, up to the server's limit, usually
 512 bytes). While the session is reconnecting, the message waits for it,
 up to --timeout: at a terminal until Ctrl-C, and when standard input is not
-a terminal (a script, cron) up to ` + runner.ScriptWait.String() + ` unless --timeout says otherwise.
+a terminal (a script, cron) up to ` + scriptWait + ` unless --timeout says otherwise.
 
 The message is sent as typed: characters such as <, > and & and line
 breaks arrive as they are (aim escapes them, since AIM messages are HTML).
@@ -80,11 +80,14 @@ needs.`,
 	}
 	addAccountFlags(cmd, &opts.TLS)
 	addNoSessionFlag(cmd, &opts.NoSession)
-	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "give up after `DURATION` (exit 4), e.g. while the session reconnects; 0: wait (default: wait at a terminal, "+runner.ScriptWait.String()+" otherwise)")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "give up after `DURATION` (exit 4), e.g. while the session reconnects; 0: wait (default: wait at a terminal, "+scriptWait+" otherwise)")
 	config.AddFlag(cmd.Flags(), config.KeyHTML, "the message is HTML: send it as it is (or AIM_HTML, html: true)")
 	cmd.Flags().BoolVar(&opts.OnlineOnly, "online-only", false, "refuse the message if the recipient is offline, rather than have the server keep it for them")
 	return cmd
 }
+
+// scriptWait is runner.ScriptWait in words, for help.
+var scriptWait = fmt.Sprintf("%d minutes", int(runner.ScriptWait.Minutes()))
 
 // maxStdinMessage bounds what is read from standard input: far above any
 // server's limit, so the limit check, not the read, says what is wrong.
