@@ -356,6 +356,14 @@ func (c *Client) localList(remote, base buddylist.List) (localSide, *config.Conf
 		// changes on this side.
 		return localSide{List: base.Clone(), hasDeny: true, hasPermit: true}, nil, fmt.Errorf("reading the config file: %w", err)
 	}
+	// Without a config file the session's buddies are the list: nil
+	// means it was given none (a session of one command that does not
+	// use them), which is no opinion of the server's list, not an empty
+	// one; wiping the server's list for it would lose every buddy.
+	buddies := c.live.account().Buddies
+	if buddies == nil {
+		return localSide{List: base.Clone()}, nil, nil
+	}
 	groupOf := map[string]string{}
 	for _, from := range []buddylist.List{base, remote} {
 		for _, g := range from.Groups {
@@ -364,9 +372,18 @@ func (c *Client) localList(remote, base buddylist.List) (localSide, *config.Conf
 			}
 		}
 	}
+	// The groups it knows (the last synced list's) stay, in their order,
+	// empty ones too: the session has no groups of its own to remove
+	// them by.
 	var l buddylist.List
 	at := map[string]int{}
-	for _, n := range c.live.account().Buddies {
+	for _, g := range base.Groups {
+		if _, ok := at[g.Name]; !ok {
+			at[g.Name] = len(l.Groups)
+			l.Groups = append(l.Groups, buddylist.Group{Name: g.Name})
+		}
+	}
+	for _, n := range buddies {
 		g, ok := groupOf[screenname.Normalize(n)]
 		if !ok {
 			g = config.DefaultGroup

@@ -809,3 +809,41 @@ func noIMs(t *testing.T, m *machine) {
 	}
 
 }
+
+// TestSessionWithoutBuddiesKeepsTheList: a session with no config file and
+// no buddies given (the session of one command, aim info --no-session) has
+// no opinion of the server's list: its sync neither wipes it nor drops its
+// empty groups, though it shares the state directory (the last synced
+// list) with the account's usual session; one given buddies keeps the
+// groups too.
+func TestSessionWithoutBuddiesKeepsTheList(t *testing.T) {
+	srv := listServer(t, oscartest.Release2026)
+	insertItems(t, srv,
+		oscar.FeedbagItem{Class: oscar.FeedbagClassGroup, TLVs: order(1, 2)},
+		oscar.FeedbagItem{Name: "Friends", GroupID: 1, Class: oscar.FeedbagClassGroup, TLVs: order(1)},
+		oscar.FeedbagItem{Name: "Empty", GroupID: 2, Class: oscar.FeedbagClassGroup},
+		oscar.FeedbagItem{Name: "Lab Bob", GroupID: 1, ItemID: 1, Class: oscar.FeedbagClassBuddy})
+	a := newMachine(t, srv, "screen_name: LabAlice\n")
+	a.start() // the usual session: the config file takes the server's list, the state is saved
+	nextOut[*client.BuddyListSynced](a)
+	a.stop()
+	for _, buddies := range [][]string{nil, {"Lab Bob"}} {
+		c, err := client.Start(t.Context(), client.Options{Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice",
+			Password: secret.String("alicepw1"), Method: login.MD5, StateDir: a.state, Buddies: buddies}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Stop()
+		c.Wait() // after the signon's sync
+		sess := bosSession(t, srv, "LabAlice", "alicepw1", true)
+		l, _ := sess.Feedbag().List()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		sess.Logout(ctx)
+		srv.WaitOffline(ctx, "LabAlice")
+		cancel()
+		want := []buddylist.Group{{Name: "Friends", Buddies: []string{"labbob"}}, {Name: "Empty", Buddies: nil}}
+		if len(l.Groups) != 2 || l.Groups[0].Name != "Friends" || len(l.Groups[0].Buddies) != 1 || l.Groups[1].Name != "Empty" || len(l.Groups[1].Buddies) != 0 {
+			t.Errorf("buddies %q: the server's list is %+v, want %+v", buddies, l.Groups, want)
+		}
+	}
+}
