@@ -76,8 +76,8 @@ With --no-session aim signs on, reports the same, and signs off.
 
 With --json it prints one result object: {"type":"result","command":"status",
 "name":…,"signon_time":…,"away":…,"away_message":…,"online":[…],"offline":[…],
-"away_buddies":[…],"idle_buddies":{…},…} (no signon_time while the session is
-reconnecting).`,
+"buddies":[{"name":…,"away":…,"idle_minutes":…,…}],"groups":[…],"rooms":[…],…}
+(no signon_time while the session is reconnecting).`,
 		Example: `  aim status
   aim status --json | jq -r '.online[]'
   aim status --screen-name DemoUser    # the session of 'aim demo'

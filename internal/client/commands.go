@@ -898,7 +898,7 @@ func warn(x *call) (*Result, error) {
 }
 
 func listBuddies(x *call) (*Result, error) {
-	l := &BuddyList{Online: []string{}, Offline: []string{}}
+	l := &BuddyList{Online: []string{}, Offline: []string{}, Buddies: []BuddyState{}}
 	sess := x.c.live.current()
 	isOn := map[string]bool{}
 	if sess != nil {
@@ -909,15 +909,8 @@ func listBuddies(x *call) (*Result, error) {
 		for _, u := range on {
 			l.Online = append(l.Online, u.ScreenName)
 			isOn[screenname.Normalize(u.ScreenName)] = true
-			if u.Away {
-				l.AwayBuddies = append(l.AwayBuddies, u.ScreenName)
-			}
-			if u.IdleMinutes > 0 {
-				if l.IdleBuddies == nil {
-					l.IdleBuddies = map[string]int{}
-				}
-				l.IdleBuddies[u.ScreenName] = int(u.IdleMinutes)
-			}
+			l.Buddies = append(l.Buddies, BuddyState{Name: u.ScreenName, Away: u.Away, IdleMinutes: int(u.IdleMinutes),
+				WarningLevel: percent(u.WarningLevel), SignonTime: u.SignonTime.UTC()})
 		}
 	}
 	for _, n := range x.c.live.account().Buddies { // as the session has them now
@@ -928,26 +921,55 @@ func listBuddies(x *call) (*Result, error) {
 			l.Offline = append(l.Offline, n)
 		}
 	}
-	return &Result{BuddyList: l, Summary: "online: " + onlineText(l) + "; offline: " + listOrNone(l.Offline)}, nil
+	return &Result{BuddyList: l, Groups: x.c.buddyGroups(),
+		Summary: "online: " + onlineText(l) + "; offline: " + listOrNone(l.Offline)}, nil
 }
 
 // onlineText lists the buddies online, each marked away or idle.
 func onlineText(l *BuddyList) string {
-	names := make([]string, len(l.Online))
-	for i, n := range l.Online {
+	names := make([]string, len(l.Buddies))
+	for i, b := range l.Buddies {
 		var marks []string
-		if slices.Contains(l.AwayBuddies, n) {
+		if b.Away {
 			marks = append(marks, "away")
 		}
-		if m := l.IdleBuddies[n]; m > 0 {
-			marks = append(marks, fmt.Sprintf("idle %d min", m))
+		if b.IdleMinutes > 0 {
+			marks = append(marks, fmt.Sprintf("idle %d min", b.IdleMinutes))
 		}
-		names[i] = n
+		names[i] = b.Name
 		if len(marks) > 0 {
 			names[i] += " (" + strings.Join(marks, ", ") + ")"
 		}
 	}
 	return listOrNone(names)
+}
+
+// buddyGroups is the buddy list in groups, in order: the list the server
+// keeps when the session has one (each name as the server last spelled
+// it), else the config file's, else the session's buddies in one group.
+func (c *Client) buddyGroups() []config.BuddyGroup {
+	groups := []config.BuddyGroup{}
+	if sess := c.live.current(); sess != nil && sess.Feedbag() != nil {
+		l, _ := sess.Feedbag().List()
+		for _, g := range l.Groups {
+			names := []string{}
+			for _, n := range g.Buddies { // the list's names may be normalized
+				names = append(names, sess.Spelling(n))
+			}
+			groups = append(groups, config.BuddyGroup{Group: g.Name, Names: names})
+		}
+		return groups
+	}
+	if cfg := c.opts.Config; cfg != nil {
+		for _, g := range cfg.Buddies {
+			groups = append(groups, config.BuddyGroup{Group: g.Group, Names: append([]string{}, g.Names...)})
+		}
+		return groups
+	}
+	if names := c.live.account().Buddies; len(names) > 0 {
+		groups = append(groups, config.BuddyGroup{Group: config.DefaultGroup, Names: names})
+	}
+	return groups
 }
 
 func listOrNone(names []string) string {

@@ -146,3 +146,38 @@ func TestIdleNever(t *testing.T) {
 		}
 	})
 }
+
+// TestStatusSnapshot: status (what a client attaching draws first) has
+// each buddy online as last shown, its idle minutes counted on to now;
+// while the connection is being restored it says reconnecting, with no
+// buddy known to be online, and after the signon it is back.
+func TestStatusSnapshot(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, func(s *oscartest.Server) {
+			s.AddAccount(oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})
+		})
+		alice, _ := startIdle(t, srv, "LabAlice", "alicepw1", 0, "Lab Bob")
+		startIdle(t, srv, "Lab Bob", "bobpass22", time.Minute)
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		time.Sleep(5 * time.Minute)
+		st := alice.Status()
+		if st.Reconnecting == nil || *st.Reconnecting || len(st.Buddies) != 1 {
+			t.Fatalf("status: reconnecting %v, buddies %+v; want Lab Bob online", st.Reconnecting, st.Buddies)
+		}
+		if b := st.Buddies[0]; b.Name != "Lab Bob" || b.IdleMinutes != 6 || b.SignonTime.IsZero() {
+			t.Errorf("Lab Bob in status: %+v, want idle 6 minutes (1 when shown, 5 since)", b)
+		}
+		srv.CloseClientConnections()
+		synctest.Wait()
+		if st := alice.Status(); st.Reconnecting == nil || !*st.Reconnecting || len(st.Buddies) != 0 || len(st.Online) != 0 {
+			t.Errorf("status while reconnecting: reconnecting %v, buddies %+v, online %v; want reconnecting, none online",
+				st.Reconnecting, st.Buddies, st.Online)
+		}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		if st := alice.Status(); *st.Reconnecting || len(st.Buddies) != 1 {
+			t.Errorf("status after the signon: reconnecting %v, buddies %+v", *st.Reconnecting, st.Buddies)
+		}
+	})
+}

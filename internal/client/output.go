@@ -250,7 +250,8 @@ type Result struct {
 	Path         string              `json:"path,omitempty"`          // config path, config set, config unset
 	Key          string              `json:"key,omitempty"`           // config set, config unset
 	Value        string              `json:"value,omitempty"`         // config set
-	Groups       []config.BuddyGroup `json:"groups,omitempty"`        // buddies list: the config file's groups
+	Groups       []config.BuddyGroup `json:"groups,omitempty"`        // buddies list: the config file's groups; buddies, status: the session's, in the server's order
+	Reconnecting *bool               `json:"reconnecting,omitempty"`  // status: the connection is being restored
 	// Settings are config show's resolved settings, in the registry's order.
 	Settings   config.Values `json:"settings,omitempty"`
 	*BuddyList               // buddies
@@ -269,15 +270,28 @@ type Result struct {
 type BuddyList struct {
 	Online  []string `json:"online"`
 	Offline []string `json:"offline"`
-	// AwayBuddies are those online who are away; IdleBuddies, those idle,
-	// with their idle minutes.
-	AwayBuddies []string       `json:"away_buddies,omitempty"`
-	IdleBuddies map[string]int `json:"idle_buddies,omitempty"`
+	// Buddies is each buddy online as the session last showed it (its
+	// buddy_online and buddy_changed outputs), idle minutes counted on to
+	// now, sorted by name: with Result.Groups, what a full-screen client
+	// draws its list from before it follows the events.
+	Buddies []BuddyState `json:"buddies"`
+}
+
+// BuddyState is a buddy online: the fields of buddy_online.
+type BuddyState struct {
+	Name         string    `json:"name"`
+	Away         bool      `json:"away"`
+	IdleMinutes  int       `json:"idle_minutes"`
+	WarningLevel int       `json:"warning_level"`
+	SignonTime   time.Time `json:"signon_time,omitzero"`
 }
 
 // RoomList is the chat rooms the account is in, in join order.
 type RoomList struct {
 	Rooms []string `json:"rooms"`
+	// RoomMembers is who is in each room of Rooms, in the server's order
+	// (a room being joined again after a lost connection has none yet).
+	RoomMembers map[string][]string `json:"room_members"`
 }
 
 // UserInfo is what info learns about a user.

@@ -102,8 +102,9 @@ func TestStatusMarksAwayAndIdle(t *testing.T) {
 		if !slices.Equal(r.Online, []string{"LabBob", "Lab Carol"}) || !slices.Equal(r.Offline, []string{"DAVE", "Lab Eve"}) {
 			t.Errorf("online %q, offline %q", r.Online, r.Offline)
 		}
-		if !slices.Equal(r.AwayBuddies, []string{"LabBob"}) || r.IdleBuddies["Lab Carol"] != 7 || len(r.IdleBuddies) != 1 {
-			t.Errorf("away %q, idle %v; want LabBob away, Lab Carol idle 7 minutes", r.AwayBuddies, r.IdleBuddies)
+		if len(r.Buddies) != 2 || r.Buddies[0].Name != "LabBob" || !r.Buddies[0].Away || r.Buddies[0].IdleMinutes != 0 ||
+			r.Buddies[1].Name != "Lab Carol" || r.Buddies[1].Away || r.Buddies[1].IdleMinutes != 7 {
+			t.Errorf("buddies %+v; want LabBob away, Lab Carol idle 7 minutes", r.Buddies)
 		}
 		want := "\n  online: LabBob (away), Lab Carol (idle 7 min)\n  offline: DAVE, Lab Eve"
 		if !strings.HasPrefix(r.Summary, "LabAlice: signed on since ") || !strings.HasSuffix(r.Summary, want) {

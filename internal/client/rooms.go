@@ -534,7 +534,17 @@ func roomMembers(x *call) (*Result, error) {
 
 func listRooms(x *call) (*Result, error) {
 	names := x.c.rooms.names()
-	return &Result{RoomList: &RoomList{Rooms: append([]string{}, names...)}, Summary: "rooms: " + listOrNone(names)}, nil
+	l := &RoomList{Rooms: append([]string{}, names...), RoomMembers: map[string][]string{}}
+	for _, name := range names {
+		members := []string{}
+		if rr, err := x.c.rooms.inRoom(name); err == nil {
+			if room, _ := rr.current(); room != nil {
+				members = room.Members()
+			}
+		}
+		l.RoomMembers[name] = members
+	}
+	return &Result{RoomList: l, Summary: "rooms: " + listOrNone(names)}, nil
 }
 
 func invite(x *call) (*Result, error) {

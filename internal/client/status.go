@@ -17,8 +17,12 @@ const (
 
 // Status returns the state of the account as a Result of the status
 // command: its screen name (as the server formats it while online), when
-// this session signed on (no signon_time while it is reconnecting), the
-// away message, and the buddies online and offline.
+// this session signed on (no signon_time while it is reconnecting, and
+// reconnecting true), the away message, the buddies online and offline
+// with the state of each online and the list's groups in order (buddies'
+// result), and the rooms with their members (rooms' result). It is the
+// first line of events follow: what a client attaching to the session
+// draws before the events that change it.
 func (c *Client) Status() *Result {
 	r := c.complete(0, "", CommandStatus, c.status(), nil)
 	r.Summary = statusSummary(r)
@@ -29,8 +33,12 @@ func (c *Client) Status() *Result {
 func (c *Client) status() *Result {
 	a := c.live.account()
 	r, _ := listBuddies(&call{c: c})
+	if rooms, _ := listRooms(&call{c: c}); rooms != nil {
+		r.RoomList = rooms.RoomList
+	}
 	away := a.Away != ""
-	r.Name, r.Away = a.ScreenName, &away
+	reconnecting := c.live.current() == nil
+	r.Name, r.Away, r.Reconnecting = a.ScreenName, &away, &reconnecting
 	r.UserInfo = &UserInfo{AwayMessage: htmltext.Plain(a.Away), Profile: htmltext.Plain(a.Profile), ProfileHTML: a.Profile}
 	if sess := c.live.current(); sess != nil {
 		self := sess.Self()
