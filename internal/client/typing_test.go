@@ -29,6 +29,9 @@ func peerSession(t *testing.T, srv *oscartest.Server, name, password string) *bo
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := srv.WaitOnline(ctx, name); err != nil { // 01,02 handled: typing reaches it
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
