@@ -129,6 +129,21 @@ func TestTextIsSentAsTyped(t *testing.T) {
 		t.Fatalf("login with html: true: exit %d: %s", code, stderr)
 	}
 	check("<u>u</u>")
+	// What aim send is told decides, whatever the running session's
+	// setting: --html=false is plain text through an html: true session.
+	r := startCLI(t, "login", "--no-input")
+	r.out.waitFor(t, "signed on")
+	if code, _, stderr := runCLI(t, "", "send", "--html=false", "EchoBot", "<b>x</b>"); code != 0 {
+		t.Fatalf("send --html=false: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "", "send", "EchoBot", "<b>y</b>"); code != 0 {
+		t.Fatalf("send: exit %d: %s", code, stderr)
+	}
+	check("&lt;b&gt;x&lt;/b&gt;", "<b>y</b>")
+	if code, _, stderr := runCLI(t, "", "logout"); code != 0 {
+		t.Fatalf("logout: exit %d: %s", code, stderr)
+	}
+	r.wait(t)
 }
 
 // TestResultsInInputOrder: the results of a script's lines come out in

@@ -114,9 +114,10 @@ func runSend(ctx context.Context, f *factory, opts *sendOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	list := []string{args[0], text}
+	// The caller's html setting decides, whatever the session's.
+	list := []string{client.PlainText, args[0], text}
 	if cfg.HTML {
-		list = append([]string{client.HTMLText}, list...)
+		list[0] = client.HTMLText
 	}
 	if opts.OnlineOnly {
 		list = append([]string{client.OnlineOnly}, list...)

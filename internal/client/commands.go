@@ -81,6 +81,10 @@ const OnlineOnly = "--online-only"
 // command sends an IM).
 const HTMLText = "--html"
 
+// PlainText is send's option for programs: the text is plain, escaped
+// whatever the session's html setting (the caller's setting decides).
+const PlainText = "--plain"
+
 // Completion says what an argument completes to.
 type Completion int
 
@@ -96,7 +100,7 @@ var (
 	CmdSend = &Command{Name: "send", Aliases: []string{"msg", "m"}, Args: "NAME TEXT",
 		Help: "send an instant message; to someone offline, the server keeps it\nfor their next signon if it can (" + OnlineOnly + ": never; " +
 			HTMLText + ": the text is HTML)",
-		Complete: CompleteBuddy, Online: true, Flags: []string{OnlineOnly, HTMLText},
+		Complete: CompleteBuddy, Online: true, Flags: []string{OnlineOnly, HTMLText, PlainText},
 		run: func(x *call) (*Result, error) { return sendIM(x, false, false) }, check: checkIM(false)}
 	CmdSendHTML = &Command{Name: "html", Args: "NAME HTML", Help: "send an instant message written in HTML, markup and all\n(send escapes <, > and &, so that text arrives as typed)",
 		Complete: CompleteBuddy, Online: true, Flags: []string{OnlineOnly},
@@ -171,7 +175,7 @@ func Lookup(word string) *Command {
 func (c *Command) Usage() string {
 	u := c.Name
 	for _, f := range c.Flags {
-		if f != Each { // for commands other programs send; help says one name
+		if f != Each && f != PlainText { // for commands other programs send; help says one name
 			u += " [" + f + "]"
 		}
 	}
@@ -317,9 +321,12 @@ func (x *call) roomAndRest() (name, rest string, err error) {
 
 // body is what text typed for an IM or a room carries on the wire
 // (IMBody): HTML as it is when the command says so (html), the option
-// HTMLText was given or the client sends HTML (Options.HTML); else
-// escaped, so that it arrives as typed.
+// HTMLText was given or the client sends HTML (Options.HTML) and
+// PlainText was not; else escaped, so that it arrives as typed.
 func (x *call) body(text string, html bool) string {
+	if !html && slices.Contains(x.flags, PlainText) {
+		return IMBody(text, false)
+	}
 	return IMBody(text, html || x.c.opts.HTML || slices.Contains(x.flags, HTMLText))
 }
 
