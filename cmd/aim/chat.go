@@ -60,6 +60,10 @@ session instead (no password, no second signon; --no-session forces one):
 			if err := checkFor(opts.For); err != nil {
 				return err
 			}
+			// Checked here, before a signon or the running session.
+			if _, err := client.RoomName(opts.Room); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"net"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aim-oscar/aim/internal/oscartest"
@@ -95,15 +97,39 @@ func TestChat(t *testing.T) {
 	}
 }
 
+// TestChatBadRoom: a name no room can have is a usage error, said
+// before anything is dialled: the server sees no connection.
 func TestChatBadRoom(t *testing.T) {
 	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var dialled atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			dialled.Add(1) // before the close the client would see
+			c.Close()
+		}
+	}()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	cliEnv(t, srv, "alicepw1")
+	setenv(t, "AIM_SERVER", ln.Addr().String())
 	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
-	code, out, errOut := runCLI(t, "", "chat", strings.Repeat("x", 101))
-	if code != 1 || !strings.Contains(errOut, "longer than 100 bytes") || strings.Contains(out, "error") {
-		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	for _, room := range []string{strings.Repeat("x", 101), "bell\a", "  "} {
+		code, out, errOut := runCLI(t, "", "chat", room)
+		if code != exitUsage || !strings.Contains(errOut, "room name") || out != "" {
+			t.Errorf("chat %q: exit %d, stdout %q, stderr %q", room, code, out, errOut)
+		}
+	}
+	if n := dialled.Load(); n != 0 {
+		t.Errorf("%d connections to the server for bad room names, want none", n)
 	}
 }
 

@@ -407,7 +407,18 @@ func roomArg(s string) (string, error) {
 	if n := len(s); n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n-1] == s[0] {
 		s = s[1 : n-1]
 	}
-	return chat.ParseRoomName(s)
+	return RoomName(s)
+}
+
+// RoomName checks that s can name a room, as join takes it, so that a
+// front end refuses a bad name before it signs on: a *UsageError if no
+// room can have it.
+func RoomName(s string) (string, error) {
+	name, err := chat.ParseRoomName(s)
+	if err != nil {
+		return "", &UsageError{Err: err}
+	}
+	return name, nil
 }
 
 // inRoom returns the room called name, or an error that says the account
