@@ -76,7 +76,7 @@ func exitCode(err error) int {
 		return exitUsage
 	}
 	var (
-		running *sessionRunningError
+		running *sessionsock.RunningError
 		none    *sessionsock.NoSessionError
 		remote  *sessionsock.RemoteError
 		ended   *sessionsock.EndedError

@@ -63,7 +63,7 @@ func TestExitCode(t *testing.T) {
 		{"file not found is not network", &fs.PathError{Op: "open", Path: "x", Err: syscall.ENOENT}, exitError},
 		{"interrupted", fmt.Errorf("reading: %w", context.Canceled), exitInterrupted},
 		{"interrupted during dial", &net.OpError{Op: "dial", Err: context.Canceled}, exitInterrupted},
-		{"a session runs already", &sessionRunningError{ScreenName: "LabAlice"}, exitRunning},
+		{"a session runs already", &sessionsock.RunningError{ScreenName: "LabAlice"}, exitRunning},
 		{"no session", &sessionsock.NoSessionError{ScreenName: "LabAlice"}, exitNoSession},
 		{"refused in the session", sessionsock.CallerErr(&control.Error{Code: "message_refused", Message: "not signed on"}), exitRefused},
 		{"network in the session", sessionsock.CallerErr(&control.Error{Code: "network", Message: "lost"}), exitNetwork},

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -141,46 +138,7 @@ func runEvents(ctx context.Context, opts *eventsOptions) error {
 		return err
 	}
 	defer c.Close()
-	var args []string
-	if opts.Follow {
-		args = []string{"follow"}
-	}
-	show := func(body json.RawMessage) error {
-		if out.JSON {
-			// As the session wrote it: the one JSON form of its Output.
-			_, err := fmt.Fprintf(out.W, "%s\n", body)
-			return err
-		}
-		o, err := sessionsock.DecodeOutput(body)
-		if err != nil {
-			return err
-		}
-		out.Print(o)
-		return nil
-	}
-	var last json.RawMessage
-	_, err = c.Do(ctx, client.CommandEvents, args, func(r control.Reply) error {
-		if r.ID == 0 {
-			return nil // notices: the events say the same
-		}
-		last = r.Body
-		return show(r.Body)
-	})
-	var ended *control.EndedError
-	if errors.As(err, &ended) && ended.Body != nil {
-		// The session's last event (unless it came as an event already),
-		// and its end.
-		if !bytes.Equal(ended.Body, last) {
-			if serr := show(ended.Body); serr != nil {
-				return serr
-			}
-		}
-		var e *sessionsock.EndedError
-		if errors.As(sessionsock.CallerErr(err), &e) && e.Last != nil && e.Last.Reason == client.ReasonLogout {
-			return nil
-		}
-	}
-	return sessionsock.CallerErr(err)
+	return sessionsock.Events(ctx, c, opts.Follow, out.PrintRaw)
 }
 
 func newInfoCmd(f *factory) *cobra.Command {

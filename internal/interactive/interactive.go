@@ -8,6 +8,7 @@ package interactive
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -210,6 +211,23 @@ func (p *Printer) Print(o client.Output) {
 	default:
 		p.write(client.Text(o))
 	}
+}
+
+// PrintRaw writes one output as the session sent it (its one JSON form):
+// as it is, or for people, read back and printed as Print does.
+func (p *Printer) PrintRaw(raw json.RawMessage) error {
+	if !p.JSON {
+		o, err := sessionsock.DecodeOutput(raw)
+		if err != nil {
+			return err
+		}
+		p.Print(o)
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.write(string(raw))
+	return nil
 }
 
 func (p *Printer) write(line string) {

@@ -1,7 +1,9 @@
 package sessionsock
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -183,4 +185,77 @@ func DecodeOutput(b []byte) (client.Output, error) {
 		client.Describe(r)
 	}
 	return o, err
+}
+
+// Events runs `aim events` on c: the events the session kept, or with
+// follow its status and then each new event until ctx ends or the
+// session does. show gets each as the session wrote it (its one JSON
+// form), then the session's last word if it ended (unless shown
+// already). A logout is nil; any other end is an *EndedError.
+func Events(ctx context.Context, c *control.Client, follow bool, show func(json.RawMessage) error) error {
+	var args []string
+	if follow {
+		args = []string{"follow"}
+	}
+	var last json.RawMessage
+	_, err := c.Do(ctx, client.CommandEvents, args, func(r control.Reply) error {
+		if r.ID == 0 {
+			return nil // notices: the events say the same, when they happen
+		}
+		last = r.Body
+		return show(r.Body)
+	})
+	var ended *control.EndedError
+	if errors.As(err, &ended) && ended.Body != nil && !bytes.Equal(ended.Body, last) {
+		if serr := show(ended.Body); serr != nil {
+			return serr
+		}
+	}
+	err = CallerErr(err)
+	if e := (*EndedError)(nil); errors.As(err, &e) && e.Last != nil && e.Last.Reason == client.ReasonLogout {
+		return nil
+	}
+	return err
+}
+
+// Follow passes the session's events to show as they happen: it closes
+// following once it follows them (the session's status, which comes
+// first, is not shown), and returns nil when ctx ends or the session
+// logs out, else why the session ended (an *EndedError).
+func Follow(ctx context.Context, c *control.Client, following chan<- struct{}, show func(client.Output)) error {
+	first := true
+	err := Events(ctx, c, true, func(raw json.RawMessage) error {
+		if first {
+			first = false
+			close(following)
+			return nil
+		}
+		o, err := DecodeOutput(raw)
+		if err != nil {
+			return err
+		}
+		show(o)
+		return nil
+	})
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// RunningError is a second session for an account that has a live one
+// here: it must not sign the first off.
+type RunningError struct {
+	ScreenName string
+	Path       string // its control socket; "" when it cannot be found just now
+}
+
+func (e *RunningError) Error() string {
+	if e.Path == "" { // removed (made again soon), or none could be made
+		return fmt.Sprintf("%s is already signed on here, but its control socket cannot be found just now "+
+			"(if it was removed, the session makes it again within half a minute; if the session said it has none, "+
+			"stop it where it runs)", e.ScreenName)
+	}
+	return fmt.Sprintf("%s is already signed on here (its session listens on %s): "+
+		"use it with aim send, aim status or aim events, or end it with aim logout", e.ScreenName, e.Path)
 }

@@ -48,7 +48,7 @@ type Socket struct {
 // account's state directory; "" for none, see control.LockSession) and
 // opens its control socket in one of dirs (control.ListenSession), before
 // the session signs on. A live session of the name, holding the lock or
-// answering on a socket, is a *control.InUseError. When there is no
+// answering on a socket, is a *RunningError. When there is no
 // socket (no safe place for it, a path too long for a socket address) or
 // no lock, the session goes on without it, and warn says so in a
 // person's words, for the caller to print. On a system without Unix
@@ -72,7 +72,7 @@ func Listen(dirs control.Dirs, lockPath, screenName string) (s *Socket, warn, er
 			if fi, err := os.Lstat(path); err != nil || fi.Mode().Type() != os.ModeSocket {
 				path = ""
 			}
-			return nil, nil, &control.InUseError{Path: path}
+			return nil, nil, &RunningError{ScreenName: screenName, Path: path}
 		default:
 			s.unlock = unlock
 		}
@@ -91,7 +91,7 @@ func Listen(dirs control.Dirs, lockPath, screenName string) (s *Socket, warn, er
 		return s, warn, nil
 	case errors.As(err, &inUse):
 		s.release()
-		return nil, nil, err
+		return nil, nil, &RunningError{ScreenName: screenName, Path: inUse.Path}
 	}
 	warn = errors.Join(warn, fmt.Errorf("no control socket for this session (other aim commands will sign on by themselves): %w", err))
 	if s.unlock == nil {
