@@ -10,26 +10,6 @@ import (
 	"github.com/aim-oscar/aim/internal/oscartest"
 )
 
-func TestChatLine(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
-		line, want string
-		last       bool
-	}{
-		{"hello there", `say "Lab Lounge" hello there`, false},
-		{"/members", `members "Lab Lounge"`, false},
-		{"/leave", `leave "Lab Lounge"`, true},
-		{"/msg LabBob hi", "send LabBob hi", false},
-		{"/quit", "quit", false},
-		{"/info LabBob", "info LabBob", false},
-		{"   ", "", false},
-	} {
-		if got, last := chatLine("Lab Lounge", tt.line); got != tt.want || last != tt.last {
-			t.Errorf("chatLine(%q) = %q, %v; want %q, %v", tt.line, got, last, tt.want, tt.last)
-		}
-	}
-}
-
 // TestChat: aim chat joins by a differently cased name, says typed lines
 // in the room, runs the slash commands, and /leave leaves and signs off.
 func TestChat(t *testing.T) {

@@ -9,8 +9,10 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/history"
 	"github.com/aim-oscar/aim/internal/interactive"
+	"github.com/aim-oscar/aim/internal/runner"
 	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
@@ -176,4 +178,29 @@ func (o *accountOptions) startSession(ctx context.Context) (client.Options, *int
 		Reload:    func() (*config.Config, error) { return config.Load(config.Options{Path: cfg.Path}) },
 		ChatAhead: true,
 	}, out, sock, nil
+}
+
+// live is the account's session for a front end that stays with it (aim
+// chat, aim tui): the one running here, attached over its control socket
+// (unless noSession), or else one hosted here, which serves the socket as
+// aim login does and signs off at Close. Without a running session, it
+// checks the screen name and asks for the password.
+func (o *accountOptions) live(ctx context.Context, cfg *config.Config, noSession bool) (runner.Live, error) {
+	if !noSession {
+		dirs := socketDirs(o.RuntimeDir())
+		dial := func(ctx context.Context) (*control.Client, error) { return sessionsock.Dial(ctx, dirs, cfg.ScreenName) }
+		c, err := dial(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if c != nil {
+			return runner.Attach(c, dial), nil
+		}
+	}
+	copts, _, sock, err := o.startSession(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(o.IO.ErrOut, "aim: signing on to %s as %s...\n", copts.Server, copts.ScreenName)
+	return runner.Host(ctx, copts, sock)
 }

@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aim-oscar/aim/internal/config"
-	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/history"
-	"github.com/aim-oscar/aim/internal/runner"
-	"github.com/aim-oscar/aim/internal/sessionsock"
 	"github.com/aim-oscar/aim/internal/tui"
 )
 
@@ -85,26 +81,9 @@ func runTUI(ctx context.Context, opts *tuiOptions) error {
 	if _, err := cfg.RequireScreenName(); err != nil {
 		return err
 	}
-	dirs := socketDirs(opts.RuntimeDir())
-	dial := func(ctx context.Context) (*control.Client, error) { return sessionsock.Dial(ctx, dirs, cfg.ScreenName) }
-	var live runner.Live
-	c, err := dial(ctx)
-	switch {
-	case err != nil:
+	live, err := opts.live(ctx, cfg, false)
+	if err != nil {
 		return err
-	case c != nil:
-		live = runner.Attach(c, dial)
-	default:
-		copts, _, sock, err := opts.startSession(ctx)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(opts.IO.ErrOut, "aim: signing on to %s as %s...\n", copts.Server, copts.ScreenName)
-		h, err := runner.Host(ctx, copts, sock)
-		if err != nil {
-			return err
-		}
-		live = h
 	}
 	topts := tui.Options{Self: cfg.ScreenName, Notify: tui.Notify(opts.Notify), ShowOffline: opts.ShowOffline, Mouse: opts.Mouse}
 	for _, g := range cfg.Buddies {

@@ -175,15 +175,21 @@ type Hosted struct {
 	mu   sync.Mutex
 	subs map[*func(client.Output)]bool
 	last *client.Disconnected
+	// early keeps what the session said before anyone followed it (the
+	// signon, the messages kept while offline), for the first Follow;
+	// nil once it has had them.
+	early []client.Output
 
 	done chan struct{}
 	err  error
 }
 
-// Host signs on with opts (its Emit is replaced) and serves sock. On a
+// Host signs on with opts (its Emit is replaced) and serves sock. What
+// the session says before anyone follows it (the signon, messages kept
+// while offline) goes to the first Follow, after the status. On a
 // failed signon the socket is closed, and the error returned.
 func Host(ctx context.Context, opts client.Options, sock *sessionsock.Socket) (*Hosted, error) {
-	h := &Hosted{sock: sock, subs: map[*func(client.Output)]bool{}, done: make(chan struct{})}
+	h := &Hosted{sock: sock, subs: map[*func(client.Output)]bool{}, done: make(chan struct{}), early: []client.Output{}}
 	opts.Emit = h.emit
 	c, err := client.Start(context.WithoutCancel(ctx), opts)
 	if err != nil {
@@ -208,6 +214,9 @@ func (h *Hosted) emit(o client.Output) {
 	if d, ok := o.(*client.Disconnected); ok {
 		h.last = d
 	}
+	if h.early != nil && len(h.early) < sessionsock.EventRing {
+		h.early = append(h.early, o)
+	}
 	for f := range h.subs {
 		(*f)(o)
 	}
@@ -230,6 +239,10 @@ func (h *Hosted) Follow(ctx context.Context, each func(client.Output)) error {
 	default:
 	}
 	each(h.c.Status())
+	for _, o := range h.early {
+		each(o)
+	}
+	h.early = nil
 	f := &each
 	h.subs[f] = true
 	h.mu.Unlock()
@@ -255,6 +268,11 @@ func (h *Hosted) Logout(context.Context) error {
 }
 
 func (h *Hosted) Owns() bool { return true }
+
+// Complete and Choices are the session's tab completion of a command line
+// (client.Client.Complete).
+func (h *Hosted) Complete(line string) (string, bool) { return h.c.Complete(line) }
+func (h *Hosted) Choices(line string) []string        { return h.c.Choices(line) }
 
 // Close signs off and waits until the session has ended; it returns why
 // the session ended, nil after a logout asked for.

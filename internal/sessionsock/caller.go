@@ -218,31 +218,6 @@ func Events(ctx context.Context, c *control.Client, follow bool, show func(json.
 	return err
 }
 
-// Follow passes the session's events to show as they happen: it closes
-// following once it follows them (the session's status, which comes
-// first, is not shown), and returns nil when ctx ends or the session
-// logs out, else why the session ended (an *EndedError).
-func Follow(ctx context.Context, c *control.Client, following chan<- struct{}, show func(client.Output)) error {
-	first := true
-	err := Events(ctx, c, true, func(raw json.RawMessage) error {
-		if first {
-			first = false
-			close(following)
-			return nil
-		}
-		o, err := DecodeOutput(raw)
-		if err != nil {
-			return err
-		}
-		show(o)
-		return nil
-	})
-	if ctx.Err() != nil {
-		return nil
-	}
-	return err
-}
-
 // RunningError is a second session for an account that has a live one
 // here: it must not sign the first off.
 type RunningError struct {
