@@ -162,3 +162,41 @@ func TestChatText(t *testing.T) {
 		t.Errorf("results that repeat what is on the screen:\n%s", out)
 	}
 }
+
+// TestChatThroughSessionNotices: through a running session, what happens
+// to the session (its connection lost, reconnecting, back) prints once,
+// when it happens, on the room's output; the line typed after it brings
+// no stale notices with it (they went to standard error, past the
+// prompt, all at once).
+func TestChatThroughSessionNotices(t *testing.T) {
+	t.Parallel()
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	login, _ := startSessionInProcess(t, srv)
+	setenv(t, "AIM_PASSWORD", "")
+	chat := startCLI(t, "chat", "Lab Lounge")
+	chat.out.waitFor(t, "you joined")
+	srv.CloseClientConnections()
+	login.out.waitFor(t, `"reconnected":true`)
+	chat.out.waitForN(t, "you joined", 2) // the room again, after the signon
+	before := chat.out.String()
+	chat.send(t, "/members")
+	chat.out.waitFor(t, "in Lab Lounge: ")
+	chat.send(t, "/quit")
+	if code := chat.wait(t); code != 0 {
+		t.Fatalf("aim chat exit %d; stderr:\n%s", code, chat.errOut.String())
+	}
+	out, errOut := chat.out.String(), chat.errOut.String()
+	if strings.Contains(errOut, "session:") {
+		t.Errorf("notices on standard error:\n%s", errOut)
+	}
+	for _, say := range []string{"signed on as LabAlice", "reconnecting"} {
+		if n := strings.Count(out, say); n != 1 {
+			t.Errorf("%q printed %d times, want once:\n%s", say, n, out)
+		}
+	}
+	if after := strings.TrimPrefix(out, before); strings.Contains(after, "signed on") || strings.Contains(after, "reconnecting") {
+		t.Errorf("notices after the line typed:\n%s", after)
+	}
+}

@@ -48,10 +48,16 @@ func (b *lineBuffer) String() string {
 // waitFor waits until a line contains sub, up to 10 s.
 func (b *lineBuffer) waitFor(t *testing.T, sub string) {
 	t.Helper()
+	b.waitForN(t, sub, 1)
+}
+
+// waitForN waits until the output holds sub n times, up to 10 s.
+func (b *lineBuffer) waitForN(t *testing.T, sub string, n int) {
+	t.Helper()
 	timeout := time.After(10 * time.Second)
 	for {
 		b.mu.Lock()
-		has, ch := strings.Contains(b.buf.String(), sub), b.changed
+		has, ch := strings.Count(b.buf.String(), sub) >= n, b.changed
 		b.mu.Unlock()
 		if has {
 			return
