@@ -816,6 +816,7 @@ func TestLoginSocketDirRemoved(t *testing.T) {
 // before it signs off, and refuses those that come after it. Many rounds:
 // the race lands differently each time.
 func TestLogoutRacingSends(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	// What the recipient got: a send that found the session gone signs on
@@ -894,6 +895,7 @@ func TestLogoutRacingSends(t *testing.T) {
 // the same words through the running session as with --no-session, and
 // nothing moves (issue 19 item 9).
 func TestBuddyNoOpsTellTheTruth(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "" })

@@ -105,6 +105,7 @@ func TestPrivacyThroughSession(t *testing.T) {
 // TestBlockManyThroughSession: several names in one aim block go to the
 // session as one command, and each name's words are the session's own.
 func TestBlockManyThroughSession(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "" })

@@ -608,6 +608,7 @@ func TestConfigEditsApplyLive(t *testing.T) {
 // the session's config follower does not report the command's own edit
 // as "config file changed: away message updated" (issue 22).
 func TestSetAwaySetsItOnce(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
 	srv.AddBot("EchoBot", func(from, text string) string { return "" })
