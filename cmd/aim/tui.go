@@ -78,9 +78,6 @@ func runTUI(ctx context.Context, opts *tuiOptions) error {
 	if err != nil {
 		return err
 	}
-	if _, err := cfg.RequireScreenName(); err != nil {
-		return err
-	}
 	live, err := opts.live(ctx, cfg, false)
 	if err != nil {
 		return err
