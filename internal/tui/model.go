@@ -364,6 +364,13 @@ func (m *Model) event(o client.Output) tea.Cmd {
 			}
 			w.add(line{at: e.Time, kind: lineNotice, text: eventText(e)}, m.opts.Scrollback)
 		}
+	case *client.BuddyListSynced, *client.BuddyListChanged, *client.ConfigApplied:
+		// The list changed (here, in another client, in the config
+		// file): its groups and order come again from the session.
+		if client.Shown(o) {
+			m.status(m.now(), eventText(o))
+		}
+		return m.run(snapshotKey, client.CmdBuddies, nil)
 	case *client.ChatInvite:
 		m.status(e.Time, eventText(e))
 		m.wins[0].act = max(m.wins[0].act, actYou)
@@ -384,13 +391,11 @@ func (m *Model) sharedResult(r *client.Result) tea.Cmd {
 	case client.CommandStatus:
 		first := !m.attached
 		m.attached = true
-		m.snapshot(r)
-		// The rooms the session is in, each with its window; the
-		// conversations of the last hour.
-		if first {
-			return batch(m.run(snapshotKey, client.CmdRooms, nil), m.recent())
+		cmd := m.snapshot(r)
+		if first { // and the conversations of the last hour
+			return batch(cmd, m.recent())
 		}
-		return m.run(snapshotKey, client.CmdRooms, nil)
+		return cmd
 	case client.CmdSay.Name:
 		w, cmd := m.open(winRoom, r.Room)
 		if !w.confirm(r.Text) {
@@ -414,8 +419,10 @@ func (m *Model) sharedResult(r *client.Result) tea.Cmd {
 	return nil
 }
 
-// snapshot applies the session's status, the first event followed.
-func (m *Model) snapshot(r *client.Result) {
+// snapshot applies the session's status, the first event followed: who
+// you are, the connection, the list in groups with each buddy's state,
+// the rooms with their members. Its Cmd loads what windows need.
+func (m *Model) snapshot(r *client.Result) tea.Cmd {
 	if r.Name != "" {
 		m.self = r.Name
 	}
@@ -423,23 +430,67 @@ func (m *Model) snapshot(r *client.Result) {
 		m.status(r.Time, "signed on as "+m.self+": /msg NAME opens a conversation, /join ROOM a room; F1 or ? for help")
 	}
 	m.conn = "online"
-	if r.UserInfo == nil || r.SignonTime.IsZero() {
+	if r.UserInfo == nil || r.SignonTime.IsZero() || (r.Reconnecting != nil && *r.Reconnecting) {
 		m.conn = "reconnecting"
 	}
 	m.away = r.Away != nil && *r.Away
 	if r.UserInfo != nil {
 		m.awayText = r.AwayMessage
 	}
-	if r.BuddyList != nil {
-		for _, n := range r.Online {
-			b := m.roster.get(n)
-			b.name, b.online = n, true
-		}
-		for _, n := range r.Offline {
-			m.roster.get(n).online = false
-		}
-		m.roster.gen++
+	m.applyList(r)
+	if r.RoomList == nil {
+		return m.run(snapshotKey, client.CmdRooms, nil) // a session that does not say
 	}
+	return m.applyRooms(r.RoomList, false)
+}
+
+// applyList applies a result that carries the buddy list (status,
+// buddies): its groups in the server's order, who is online, and each
+// one's state.
+func (m *Model) applyList(r *client.Result) {
+	if len(r.Groups) > 0 {
+		groups := make([]Group, 0, len(r.Groups))
+		for _, g := range r.Groups {
+			groups = append(groups, Group{Name: g.Group, Names: g.Names})
+		}
+		m.roster.setGroups(groups)
+	}
+	if r.BuddyList == nil {
+		return
+	}
+	for _, n := range r.Offline {
+		b := m.roster.get(n)
+		b.online, b.away, b.idleSince = false, false, time.Time{}
+	}
+	for _, n := range r.Online {
+		b := m.roster.get(n)
+		b.name, b.online = n, true
+	}
+	for _, st := range r.Buddies {
+		b := m.roster.get(st.Name)
+		b.name, b.online, b.away, b.idleSince = st.Name, true, st.Away, time.Time{}
+		if st.IdleMinutes > 0 {
+			b.idleSince = r.Time.Add(-time.Duration(st.IdleMinutes) * time.Minute)
+		}
+	}
+	m.roster.gen++
+}
+
+// applyRooms opens a window for each room the session is in, with its
+// members; without members (an older session), it asks for them.
+func (m *Model) applyRooms(l *client.RoomList, ask bool) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, room := range l.Rooms {
+		w, cmd := m.open(winRoom, room)
+		w.inRoom = true
+		cmds = append(cmds, cmd)
+		if members, ok := l.RoomMembers[room]; ok && !ask {
+			w.members = slices.Clone(members)
+		} else {
+			cmds = append(cmds, m.run(snapshotKey, client.CmdMembers, []string{room}))
+		}
+	}
+	return batch(cmds...)
 }
 
 // say adds l to w, marking w with act if it is not in view.
@@ -503,14 +554,10 @@ func (m *Model) snapshotResult(msg resultMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case msg.cmd == client.CmdBuddies.Name:
+		m.applyList(msg.r)
 	case msg.r.RoomList != nil:
-		var cmds []tea.Cmd
-		for _, room := range msg.r.RoomList.Rooms {
-			w, cmd := m.open(winRoom, room)
-			w.inRoom = true
-			cmds = append(cmds, cmd, m.run(snapshotKey, client.CmdMembers, []string{room}))
-		}
-		return batch(cmds...)
+		return m.applyRooms(msg.r.RoomList, msg.r.RoomList.RoomMembers == nil)
 	case msg.cmd == client.CmdMembers.Name:
 		if w := m.find(winKey(winRoom, msg.r.Room)); w != nil {
 			w.members = msg.r.Members

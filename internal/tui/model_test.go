@@ -14,6 +14,7 @@ import (
 	"github.com/rivo/uniseg"
 
 	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/config"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden frames in testdata/")
@@ -447,4 +448,20 @@ func TestIdleCountsOn(t *testing.T) {
 	if !strings.Contains(m.Frame(), "1h") {
 		t.Errorf("an hour later LabCarol is not shown idle 1h:\n%s", m.Frame())
 	}
+}
+
+// The session's status is the snapshot a UI attaching draws: the groups
+// in the server's order (not the config file's), each buddy's state, the
+// rooms with their members.
+func TestFrameAttachSnapshot(t *testing.T) {
+	m := newModel(100, 30, labGroups...)
+	away, reconnecting := false, false
+	events(m, stamp(&client.Result{Command: client.CommandStatus, OK: true, Name: "LabAlice", Away: &away, Reconnecting: &reconnecting,
+		Groups: []config.BuddyGroup{{Group: "Work", Names: []string{"LabEve", "LabFrank"}}, {Group: "Friends", Names: []string{"LabBob", "LabCarol", "LabDave"}}},
+		BuddyList: &client.BuddyList{Online: []string{"LabBob", "LabCarol", "LabEve"}, Offline: []string{"LabDave", "LabFrank"},
+			Buddies: []client.BuddyState{{Name: "LabBob"}, {Name: "LabCarol", IdleMinutes: 42}, {Name: "LabEve", Away: true}}},
+		RoomList: &client.RoomList{Rooms: []string{"Lobby"}, RoomMembers: map[string][]string{"Lobby": {"LabAlice", "LabBob", "LabEve"}}},
+		UserInfo: &client.UserInfo{SignonTime: at(-60)}}, at(0)))
+	press(m, "alt+2")
+	golden(t, "attach-100x30", m)
 }
