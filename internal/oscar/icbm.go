@@ -11,6 +11,7 @@ const (
 	ICBMTLVRequestAck   = 0x0003 // empty: ask for 04,0C
 	ICBMTLVAutoResponse = 0x0004 // empty: an away auto-reply
 	ICBMTLVStore        = 0x0006 // empty: store if the recipient is offline
+	ICBMTLVWantEvents   = 0x000B // empty, in 04,07: the sender wants typing notifications
 	ICBMTLVSendTime     = 0x0016 // u32 Unix seconds: when a stored IM was stored
 )
 

@@ -133,6 +133,9 @@ func (s *Server) bosSignonLocked(c *conn, payload []byte) {
 	s.lastBOS[u.norm] = c
 	old := u.sess
 	u.sess = ss
+	if old == nil || !(s.Release == Release2026 && ss.multiConn && old.multiConn && old.live()) {
+		u.typingEvents = false // a new Session: off until its list says
+	}
 	switch {
 	case old == nil:
 	case s.Release == Release2026 && ss.multiConn && old.multiConn && old.live():
@@ -495,6 +498,11 @@ func (s *Server) sendIMLocked(ss *session, snac oscar.SNAC) func() {
 			Channel: channel,
 			From:    s.userInfoLocked(ss.user),
 			TLVs:    oscar.TLVList(oscar.AppendRelayTLVs(nil, tlvs)),
+		}
+		if ss.user.typingEvents && channel == 1 {
+			// The sender wants the recipient's typing notifications
+			// (ChannelMsgToHost: an empty TLV 0x000B after the others).
+			im.TLVs = oscar.TLVList(oscar.AppendTLV([]byte(im.TLVs), oscar.ICBMTLVWantEvents, nil))
 		}
 		for _, rs := range r.sessionsLocked() { // every session gets the same 04,07
 			if rs.ready && rs.live() {

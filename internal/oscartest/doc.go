@@ -30,7 +30,9 @@
 //     nor away); Server.FeedbagPartItems splits 13,06.
 //   - Typing (04,14) is relayed as ClientEvent relays it: the sender's
 //     registered name and request id, dropped silently to an offline user
-//     or across a block either way, whatever the buddy preferences say.
+//     or across a block either way, whatever the buddy preferences say;
+//     those only add an empty TLV 0x000B to the account's IMs (it wants
+//     typing notifications), each release reading them its own way.
 //     Idle (01,11) reaches watchers as 03,0B with TLV 4; an account with
 //     several sessions is idle once all are, since the latest.
 //   - Chat rooms (chat.go): 01,04 on BOS hands out a service cookie for

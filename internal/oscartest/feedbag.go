@@ -158,6 +158,32 @@ func (f *feedbag) allows(norm string) bool {
 	return true
 }
 
+// buddyPrefsLocked takes the typing preference from the first buddy
+// preferences item among items, as Open OSCAR Server's
+// setSessionBuddyPrefs does at 13,07 and at each insert or update: the
+// 2025 release reads bit 0x00400000 of TLV 0x00C9 (an item without the
+// TLV changes nothing); the 2026 release reads it only where the valid
+// bitmask (TLV 0x00D6) marks it, and otherwise takes its default, on.
+func (s *Server) buddyPrefsLocked(u *user, items []feedbagItem) {
+	for _, it := range items {
+		if it.Class != oscar.FeedbagClassBuddyPrefs {
+			continue
+		}
+		v, ok := it.BuddyPrefs()
+		if s.Release == Release2026 {
+			valid, vok := it.TLVs.Uint32(tlvBuddyPrefsValid)
+			u.typingEvents = !(ok && vok && valid&oscar.FeedbagPrefTyping != 0) || v&oscar.FeedbagPrefTyping != 0
+		} else if ok {
+			u.typingEvents = v&oscar.FeedbagPrefTyping != 0
+		}
+		return
+	}
+}
+
+// tlvBuddyPrefsValid is the buddy preferences item's TLV 0x00D6: which
+// bits of TLV 0x00C9 carry a value (the 2026 release).
+const tlvBuddyPrefsValid = 0x00D6
+
 // visibleLocked reports whether a and b may see each other: neither's
 // privacy settings block the other.
 func visibleLocked(a, b *user) bool {
@@ -249,6 +275,7 @@ func (s *Server) feedbagLocked(ss *session, snac oscar.SNAC) {
 		s.sendFeedbagLocked(ss, id)
 	case oscar.TypeFeedbagUse:
 		ss.feedbagOn = true
+		s.buddyPrefsLocked(u, u.feedbag.items)
 		s.notifyLocked() // what the session watches changed (WaitWatching)
 	case oscar.TypeFeedbagStartCluster:
 		ss.inTxn = true
@@ -372,6 +399,13 @@ func (s *Server) feedbagEditLocked(ss *session, snac oscar.SNAC) {
 	}
 	if typ == oscar.TypeFeedbagDeleteItem && !named && s.Release == Release2025 {
 		e.all = true
+	}
+	if typ != oscar.TypeFeedbagDeleteItem {
+		var items []feedbagItem
+		for _, it := range m.Items {
+			items = append(items, feedbagItem{FeedbagItem: it})
+		}
+		s.buddyPrefsLocked(u, items)
 	}
 	ss.conn.sendMsg(id, &oscar.FeedbagStatus{Codes: status})
 	s.pushLocked(ss, snac, reqIDServer)

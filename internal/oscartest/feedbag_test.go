@@ -410,3 +410,65 @@ var oosNotice = mustHex("000000000000000000010e4f4f532053797374656d204d736700000
 	"395767586351266c6973743d524464517734773957675863512673746172745f726164696f3d312670703d7967" +
 	"554a636d6c6a61794279623278736f416342223e686572653c2f613e20666f72206d6f726520696e666f726d61" +
 	"74696f6e2e")
+
+// TestWantTypingEvents: an IM from an account whose buddy preferences
+// ask for typing notifications carries an empty TLV 0x000B after the
+// others (ChannelMsgToHost). The 2025 release reads bit 0x00400000 of TLV
+// 0x00C9; the 2026 release reads it only where TLV 0x00D6 marks it valid,
+// and otherwise takes it as on. A classic session never has it.
+func TestWantTypingEvents(t *testing.T) {
+	prefs := func(value uint32, valid ...uint32) oscar.FeedbagItem {
+		b := oscar.AppendTLVUint32(nil, oscar.FeedbagTLVBuddyPrefs, value)
+		for _, v := range valid {
+			b = oscar.AppendTLVUint32(b, tlvBuddyPrefsValid, v)
+		}
+		return oscar.FeedbagItem{ItemID: 0x0501, Class: oscar.FeedbagClassBuddyPrefs, TLVs: oscar.TLVList(b)}
+	}
+	wants := func(t *testing.T, from, to *client, id uint32) bool {
+		t.Helper()
+		from.sendMsg(id, &oscar.ICBMSend{Channel: 1, ScreenName: "Lab Bob", Message: im(t, "hi")})
+		var m oscar.IncomingIM
+		if err := m.Decode(to.expect(oscar.TypeICBMIncoming).Body); err != nil {
+			t.Fatal(err)
+		}
+		var last uint16
+		for tag := range m.TLVs.All() {
+			last = tag
+		}
+		v, ok := m.TLVs.Get(oscar.ICBMTLVWantEvents)
+		if ok && (len(v) != 0 || last != oscar.ICBMTLVWantEvents) {
+			t.Errorf("TLV 0x000B = % x, last TLV %#04x; want it empty and last", v, last)
+		}
+		return ok
+	}
+	for _, tt := range []struct {
+		rel  Release
+		item *oscar.FeedbagItem
+		want bool
+	}{
+		{Release2025, nil, false},
+		{Release2025, &[]oscar.FeedbagItem{prefs(oscar.FeedbagPrefTyping)}[0], true},
+		{Release2025, &[]oscar.FeedbagItem{prefs(1)}[0], false},
+		{Release2026, nil, false},
+		{Release2026, &[]oscar.FeedbagItem{prefs(0)}[0], true}, // not marked valid: the default
+		{Release2026, &[]oscar.FeedbagItem{prefs(0, oscar.FeedbagPrefTyping)}[0], false},
+		{Release2026, &[]oscar.FeedbagItem{prefs(oscar.FeedbagPrefTyping, oscar.FeedbagPrefTyping)}[0], true},
+	} {
+		srv, _ := startServer(t, func(s *Server, _ *fakeClock) { s.Release = tt.rel })
+		bob := signOn(t, srv, "Lab Bob")
+		bob.ready()
+		alice := feedbagSignOn(t, srv, "LabAlice", false)
+		alice.ready()
+		if tt.item != nil {
+			alice.edit(0x10, &oscar.FeedbagInsert{Items: []oscar.FeedbagItem{*tt.item}}, 1)
+		}
+		if got := wants(t, alice, bob, 0x11); got != tt.want {
+			t.Errorf("%v, prefs %+v: TLV 0x000B %v, want %v", tt.rel, tt.item, got, tt.want)
+		}
+		carol := signOn(t, srv, "LabCarol") // classic
+		carol.ready()
+		if wants(t, carol, bob, 0x12) {
+			t.Errorf("%v: an IM from a classic session carries TLV 0x000B", tt.rel)
+		}
+	}
+}

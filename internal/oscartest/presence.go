@@ -31,6 +31,10 @@ type user struct {
 	// since the signon notice last told of them.
 	offline      []storedIM
 	offlineCount int
+	// typingEvents: the account's buddy preferences say it wants typing
+	// notifications (Session.TypingEventsEnabled, one per account on both
+	// releases): its IMs carry TLV 0x000B (wantsTypingLocked).
+	typingEvents bool
 }
 
 type bot struct {
