@@ -191,6 +191,7 @@ type Hosted struct {
 func Host(ctx context.Context, opts client.Options, sock *sessionsock.Socket) (*Hosted, error) {
 	h := &Hosted{sock: sock, subs: map[*func(client.Output)]bool{}, done: make(chan struct{}), early: []client.Output{}}
 	opts.Emit = h.emit
+	sock.ShareThrough(h.emit) // a script's aim send shows here too
 	c, err := client.Start(context.WithoutCancel(ctx), opts)
 	if err != nil {
 		sock.Finish(err)

@@ -1,10 +1,15 @@
 package runner_test
 
 import (
+	"context"
 	"errors"
+	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/oscartest"
 	"github.com/aim-oscar/aim/internal/runner"
 	"github.com/aim-oscar/aim/internal/secret"
@@ -43,4 +48,63 @@ func TestHostedFollowGetsTheSignon(t *testing.T) {
 		t.Errorf("Follow ended with %v; want the session's end by a logout", err)
 	}
 	h.Close()
+}
+
+// TestHostedSeesScriptSends: a session a front end started (aim tui
+// with no aim login running) serves the control socket; what a script
+// sends through that socket (aim send) reaches the front end's own
+// follower too, not only the socket's, so it shows in the window.
+func TestHostedSeesScriptSends(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("LabBob", func(from, text string) string { return "" })
+	tmp := t.TempDir()
+	d := control.Dirs{RunUser: filepath.Join(tmp, "none"), Temp: tmp}
+	sock, _, err := sessionsock.Listen(d, filepath.Join(tmp, "session.lock"), "LabAlice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
+	defer cancel()
+	h, err := runner.Host(ctx, client.Options{Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice",
+		Password: secret.String("alicepw1")}}, sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+
+	fctx, fcancel := context.WithCancel(ctx)
+	sent := make(chan *client.Result, 1)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		h.Follow(fctx, func(o client.Output) {
+			if r, ok := o.(*client.Result); ok && r.Command == client.CmdSend.Name {
+				select {
+				case sent <- r:
+				default:
+				}
+			}
+		})
+	}()
+	defer wg.Wait()
+	defer fcancel()
+
+	c, err := sessionsock.Dial(ctx, d, "LabAlice")
+	if err != nil || c == nil {
+		t.Fatalf("Dial: %v, %v", c, err)
+	}
+	defer c.Close()
+	if _, err := sessionsock.Run(ctx, c, client.CmdSend.Name, []string{"LabBob", "from a script"}, nil); err != nil {
+		t.Fatalf("send through the socket: %v", err)
+	}
+	select {
+	case r := <-sent:
+		if r.To != "LabBob" || r.Text != "from a script" {
+			t.Errorf("the follower saw %+v", r)
+		}
+	case <-ctx.Done():
+		t.Fatal("the front end's follower never saw the IM the script sent")
+	}
 }

@@ -37,6 +37,10 @@ type Socket struct {
 	ready  chan struct{} // closed once c is set (nil: the signon failed)
 	c      *client.Client
 	ended  chan struct{} // closed when the account has signed off for good
+	// share hands on the results that are also events (Shared): the
+	// session's own Emit when it has more followers than the socket's
+	// (ShareThrough); nil: the socket's (Emit).
+	share func(client.Output)
 
 	mu   sync.Mutex
 	ring []json.RawMessage            // the last events, oldest first
@@ -116,6 +120,18 @@ func (s *Socket) Started(c *client.Client) {
 	}
 	s.c = c
 	close(s.ready)
+}
+
+// ShareThrough makes the results that are also the session's events
+// (Shared), of commands run through the socket (aim send from a script),
+// go to emit, the session's Emit, rather than only to the socket's
+// followers: a front end that runs the session (aim tui) follows it
+// without the socket, and sees them too. emit must hand them on to the
+// socket (Emit). Call it before Started.
+func (s *Socket) ShareThrough(emit func(client.Output)) {
+	if s != nil {
+		s.share = emit
+	}
 }
 
 // Finish tells every client that the session has ended, with its last
@@ -225,7 +241,11 @@ func (s *Socket) handle(ctx context.Context, req control.Request, st *control.St
 			return nil, &control.Error{Code: FailureCodes[client.FailureOf(err)], Message: err.Error()}
 		}
 		if Shared(r) {
-			s.Emit(r)
+			if s.share != nil {
+				s.share(r)
+			} else {
+				s.Emit(r)
+			}
 		}
 		return rawOutput(r), nil
 	}), nil
