@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -29,7 +30,7 @@ ignoring case and spaces ("Lab Carol" is "labcarol"), and is kept as you typed i
 		Args: noUnknownSubcommand,
 		RunE: showHelp,
 	}
-	cmd.AddCommand(newBuddiesAddCmd(f, nil), newBuddiesRemoveCmd(f), newBuddiesMoveCmd(f), addNoSessionNoop(newBuddiesListCmd(f)))
+	cmd.AddCommand(newBuddiesAddCmd(f, nil), newTableCmd(f, client.CmdRemove, tableCmd{Lists: eachName()}), newTableCmd(f, client.CmdMove, tableCmd{}), addNoSessionNoop(newBuddiesListCmd(f)))
 	return cmd
 }
 
@@ -50,20 +51,11 @@ func screenNameArgs(verb string) cobra.PositionalArgs {
 
 func newBuddiesAddCmd(f *factory, runF func(lists [][]string) error) *cobra.Command {
 	var group string
-	var noSession bool
-	cmd := &cobra.Command{
-		Use:   "add NAME...",
-		Short: "Add screen names to the buddy list",
-		Long: `Add screen names to the buddy list, in the group given with --group
-(created if needed; default "Buddies"). A name already on the list is said
-so and left where it is. When 'aim login' runs for the screen name, the
-session adds them (to the server's list at once, and to the file);
-otherwise, or with --no-session, the file alone, and the next signon
-tells the server.`,
-		Example: `  aim buddies add LabBob
-  aim buddies add "Lab Carol" 12345678 --group Work`,
-		Args: screenNameArgs("add"),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	cmd := newTableCmd(f, client.CmdAdd, tableCmd{
+		Long: `Give several names to add them all; --group picks the group. When 'aim
+login' runs for the screen name, its session adds them; otherwise, or
+with --no-session, the config file alone.`,
+		RunE: func(cmd *cobra.Command, args []string, run func(context.Context, [][]string) error) error {
 			if cmd.Flags().Changed("group") && strings.TrimSpace(group) == "" {
 				return usageErrorf("--group needs a group name")
 			}
@@ -71,29 +63,10 @@ tells the server.`,
 			if runF != nil {
 				return runF(lists)
 			}
-			return runLists(cmd.Context(), f, client.CmdAdd, noSession, lists, nil)
+			return run(cmd.Context(), lists)
 		},
-	}
-	cmd.Flags().StringVarP(&group, "group", "g", config.DefaultGroup, "add to group `NAME`")
-	addNoSessionEditFlag(cmd, &noSession)
-	return cmd
-}
-
-func newBuddiesRemoveCmd(f *factory) *cobra.Command {
-	cmd := newTableCmd(f, tableCmd{
-		Use:     "remove NAME...",
-		Aliases: []string{"rm"},
-		Short:   "Remove screen names from the buddy list",
-		Long: `Remove screen names from the buddy list, whatever their group; a name not
-on the list is said so. Groups left empty are kept. When 'aim login' runs for
-the screen name, the session removes them (from the server's list at once,
-and from the file); otherwise, or with --no-session, the file alone.`,
-		Example: "  aim buddies remove LabBob\n  aim buddies rm labcarol",
-		Args:    screenNameArgs("remove"),
-		Command: client.CmdRemove,
-		Lists:   eachName(),
 	})
-	cmd.ValidArgsFunction = completeBuddies(f, -1)
+	cmd.Flags().StringVarP(&group, "group", "g", config.DefaultGroup, "add to group `NAME`")
 	return cmd
 }
 

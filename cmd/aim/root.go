@@ -201,8 +201,8 @@ status, events and logout go through it (no password, no second signon).`,
 		newLogoutCmd(f),
 		newTUICmd(f, nil),
 		newHistoryCmd(f, nil),
-		newBlockCmd(f), newUnblockCmd(f), newBlockedCmd(f), newAllowCmd(f), newDisallowCmd(f), newPrivacyCmd(f),
 	)
+	root.AddCommand(newPrivacyCmds(f)...)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {

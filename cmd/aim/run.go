@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -11,39 +13,126 @@ import (
 	"github.com/aim-oscar/aim/internal/runner"
 )
 
-// tableCmd is a command of client's table on the command line: cobra's
-// parsing and help, then each list of arguments run through the runner
-// that applies (the running session, else the config file, else a session
-// of its own), every result printed the one way.
+// tableCmd is what the command line adds to a row of client's table.
+// The rest is the row's: the name and aliases, the one-line help, what it
+// does in full (the prompt's "help NAME" prints the same words), the
+// examples and completion. Each list of arguments runs through the
+// runner that applies (the running session, else the config file, else
+// a session of its own), every result printed the one way.
 type tableCmd struct {
-	Use, Short, Long, Example string
-	Aliases                   []string
-	Args                      cobra.PositionalArgs
-	ValidArgs                 []string
-	Command                   *client.Command
+	Name string // the command line's name, when not the row's (set-away)
+	Use  string // what follows the name in usage, when not the row's
+	Long string // what only the command line has (its flags), after the row's
+	Args cobra.PositionalArgs
 	// Lists turns the parsed arguments into one argument list per run
-	// (block A B runs block twice), checking what needs no server.
-	Lists func(cmd *cobra.Command, args []string) ([][]string, error)
+	// (block A B runs block twice); default: the arguments.
+	Lists   func(cmd *cobra.Command, args []string) ([][]string, error)
+	Own     ownWhen // when it signs on a session of its own
+	Buddies bool    // a session of its own signs on with the buddy list
+	// RunE, if set, runs the command in place of Lists: what only the
+	// command line does (standard input, a file), then run.
+	RunE func(cmd *cobra.Command, args []string, run func(context.Context, [][]string) error) error
 }
 
-func newTableCmd(f *factory, d tableCmd) *cobra.Command {
+// ownWhen says when a command of the table signs on a session of its own.
+type ownWhen int
+
+const (
+	ownNever    ownWhen = iota // never: the running session, else the config file (Offline)
+	ownFallback                // with no session running, or --no-session (send, info)
+	ownAsked                   // only with --no-session (status)
+)
+
+func newTableCmd(f *factory, row *client.Command, d tableCmd) *cobra.Command {
 	var noSession bool
-	cmd := &cobra.Command{
-		Use: d.Use, Short: d.Short, Long: d.Long, Example: d.Example, Aliases: d.Aliases,
-		Args: d.Args, ValidArgs: d.ValidArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			lists := [][]string{args}
-			if d.Lists != nil {
-				var err error
-				if lists, err = d.Lists(cmd, args); err != nil {
-					return err
-				}
-			}
-			return runLists(cmd.Context(), f, d.Command, noSession, lists, nil)
-		},
+	name, aliases := row.Name, row.Aliases
+	if d.Name != "" {
+		name, aliases = d.Name, append([]string{row.Name}, row.Aliases...)
 	}
-	addNoSessionEditFlag(cmd, &noSession)
+	use := row.Args
+	if d.Use != "" {
+		use = d.Use
+	} else if slices.Contains(row.Flags, client.Each) {
+		use = "NAME..."
+	}
+	long := row.Long
+	if d.Long != "" {
+		long += "\n\n" + d.Long
+	}
+	opts := newAccountOptions(f)
+	cmd := &cobra.Command{
+		Use: strings.TrimSpace(name + " " + use), Aliases: aliases, Short: row.Summary(), Long: long, Example: row.Example,
+		Args: d.Args, ValidArgs: row.Values,
+	}
+	run := func(ctx context.Context, lists [][]string) error {
+		var own func(*config.Config) (client.Options, error)
+		if d.Own == ownFallback || d.Own == ownAsked && noSession {
+			own = opts.own(ctx, d.Buddies)
+		}
+		return runLists(ctx, f, row, noSession, lists, own)
+	}
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if d.RunE != nil {
+			return d.RunE(cmd, args, run)
+		}
+		lists := [][]string{args}
+		if d.Lists != nil {
+			var err error
+			if lists, err = d.Lists(cmd, args); err != nil {
+				return err
+			}
+		}
+		return run(cmd.Context(), lists)
+	}
+	if cmd.Args == nil {
+		cmd.Args = rowArgs(row, name)
+	}
+	if row.Complete == client.CompleteBuddy {
+		cmd.ValidArgsFunction = completeBuddies(f, 1)
+		if slices.Contains(row.Flags, client.Each) {
+			cmd.ValidArgsFunction = completeBuddies(f, -1)
+		}
+	}
+	switch {
+	case d.Own != ownNever:
+		addAccountFlags(cmd, &opts.TLS)
+		addNoSessionFlag(cmd, &noSession)
+	case row.Offline:
+		addNoSessionEditFlag(cmd, &noSession)
+	default:
+		addScreenNameFlag(cmd)
+	}
 	return cmd
+}
+
+// rowArgs checks the arguments against the row's: several screen names
+// for a command of names (Each), else as many as its Args has words
+// ("[GROUP]" optional, a last TEXT any number), the NAME a screen name.
+func rowArgs(row *client.Command, name string) cobra.PositionalArgs {
+	if slices.Contains(row.Flags, client.Each) {
+		return screenNameArgs(name)
+	}
+	words := strings.Fields(row.Args)
+	least, most := 0, len(words)
+	for _, w := range words {
+		if !strings.HasPrefix(w, "[") {
+			least++
+		}
+	}
+	if len(words) > 0 && strings.Trim(words[len(words)-1], "[]") == "TEXT" {
+		most = -1
+	}
+	return func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(words) == 0:
+			return noArgs(cmd, args)
+		case len(args) < least || most >= 0 && len(args) > most:
+			return usageErrorf("%s takes %s", cmd.CommandPath(), row.Args)
+		case words[0] == "NAME":
+			return screenNameArgs(name)(cmd, args[:1])
+		}
+		return nil
+	}
 }
 
 // runLists runs command once for each argument list, through the runner

@@ -60,38 +60,15 @@ func addScreenNameFlag(cmd *cobra.Command) {
 }
 
 func newStatusCmd(f *factory) *cobra.Command {
-	opts := newAccountOptions(f)
-	var noSession bool
-	cmd := &cobra.Command{
-		Use:   "status",
-		Short: "Show the running session: who, since when, away, buddies online",
-		Long: `Show the session that 'aim login' runs for the screen name: the name as the
-server spells it, when it signed on, the away message, and which buddies are
-online (marked away or idle) and offline. Without --no-session it signs
+	return newTableCmd(f, client.CmdStatus, tableCmd{Own: ownAsked, Buddies: true,
+		Long: `It shows the session that 'aim login' runs for the screen name, signing
 nothing on: with no session running, it says so and exits with status 8.
 With --no-session aim signs on, reports the same, and signs off.
 
 With --json it prints one result object: {"type":"result","command":"status",
 "name":…,"signon_time":…,"away":…,"away_message":…,"online":[…],"offline":[…],
 "buddies":[{"name":…,"away":…,"idle_minutes":…,…}],"groups":[…],"rooms":[…],…}
-(no signon_time while the session is reconnecting).`,
-		Example: `  aim status
-  aim status --json | jq -r '.online[]'
-  aim status --screen-name DemoUser    # the session of 'aim demo'
-  aim status --no-session              # sign on, report, sign off
-  aim status >/dev/null 2>&1 || aim login --no-input &`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			var own func(*config.Config) (client.Options, error)
-			if noSession {
-				own = opts.own(cmd.Context(), true)
-			}
-			return runLists(cmd.Context(), f, client.CmdStatus, noSession, [][]string{nil}, own)
-		},
-	}
-	addAccountFlags(cmd, &opts.TLS)
-	addNoSessionFlag(cmd, &noSession)
-	return cmd
+(no signon_time while the session is reconnecting).`})
 }
 
 type eventsOptions struct {
@@ -142,30 +119,9 @@ func runEvents(ctx context.Context, opts *eventsOptions) error {
 }
 
 func newInfoCmd(f *factory) *cobra.Command {
-	opts := newAccountOptions(f)
-	var noSession bool
-	cmd := &cobra.Command{
-		Use:               "info NAME",
-		ValidArgsFunction: completeBuddies(f, 1),
-		Short:             "Show a user's profile and away message",
-		Long: `Ask the server for a user's profile, away message, warning level, idle
-time and signon time. Through the running session when there is one;
-otherwise aim signs on, asks, and signs off (--no-session forces that).`,
-		Example: `  aim info LabBob
-  aim info "Lab Carol" --json | jq -r .profile`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageErrorf("info needs one screen name: aim info NAME")
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runLists(cmd.Context(), f, client.CmdInfo, noSession, [][]string{args}, opts.own(cmd.Context(), false))
-		},
-	}
-	addAccountFlags(cmd, &opts.TLS)
-	addNoSessionFlag(cmd, &noSession)
-	return cmd
+	return newTableCmd(f, client.CmdInfo, tableCmd{Own: ownFallback,
+		Long: `Through the running session when there is one; otherwise aim signs on,
+asks, and signs off (--no-session forces that).`})
 }
 
 // addNoSessionNoop adds --no-session to a command that never uses a
@@ -188,23 +144,7 @@ func addNoSessionEditFlag(cmd *cobra.Command, v *bool) {
 }
 
 func newLogoutCmd(f *factory) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "logout",
-		Short: "Sign the running session off",
-		Long: `Sign off the session that 'aim login' runs for the screen name, as quit
-at its end of input would: the commands under way finish first (messages
-queued or waiting for the server's answer: an aim send that exits 0 was
-sent), commands given after the logout are refused and not sent (they exit
-non-zero), then it sends the server its sign-off and exits. aim logout
-returns once it has, with status 0; with no session running it exits with
-status 8.`,
-		Example: `  aim logout
-  aim logout --screen-name DemoUser`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runLists(cmd.Context(), f, client.CmdLogout, false, [][]string{nil}, nil)
-		},
-	}
-	addScreenNameFlag(cmd)
-	return cmd
+	return newTableCmd(f, client.CmdLogout, tableCmd{
+		Long: `aim logout returns once it has, with status 0; with no session running it
+exits with status 8.`})
 }

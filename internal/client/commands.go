@@ -21,10 +21,19 @@ import (
 // later, a control request) may ask of a running account. The table drives
 // parsing, help and completion.
 type Command struct {
-	Name     string
-	Aliases  []string
-	Args     string     // what follows the name, for help: "NAME TEXT"
-	Help     string     // what it does; a line break continues it
+	Name    string
+	Aliases []string
+	Args    string // what follows the name, for help: "NAME TEXT"
+	// Help is its entry in the list of commands; its first line alone is
+	// the command's one-line summary (Summary), so it says it all.
+	Help string
+	// Long is what it does in full, in plain words: the prompt's
+	// "help NAME" and the command line's "aim NAME --help" both print it.
+	Long string
+	// Example shows it on the command line, one "aim ..." a line.
+	Example string
+	// Values are the words its argument takes, for completion (privacy).
+	Values   []string
 	Complete Completion // what its first argument completes to
 	Online   bool       // it needs a session online (it waits through a reconnect)
 	Saves    bool       // it edits the config file too, when the session has one (help says which)
@@ -98,8 +107,28 @@ const (
 // so that other front ends (the control socket) can name it.
 var (
 	CmdSend = &Command{Name: "send", Aliases: []string{"msg", "m"}, Args: "NAME TEXT",
-		Help: "send an instant message; to someone offline, the server keeps it\nfor their next signon if it can (" + OnlineOnly + ": never; " +
+		Help: "send an instant message\n(to someone offline, the server keeps it for their next signon\nif it can; " + OnlineOnly + ": never; " +
 			HTMLText + ": the text is HTML)",
+		Long: `Send one instant message and wait until the server accepts it. The
+message is sent as typed: characters such as <, > and & and line breaks
+arrive as they are (aim escapes them, since AIM messages are HTML). With
+` + HTMLText + ` (or html: true in the config file) the message is HTML and goes
+out as it is, so <b>hi</b> shows in bold. Text in any script arrives
+intact: aim picks ASCII, ISO-8859-1 or UCS-2 as the text needs.
+
+Everything that needs no server (the name, the message's length against
+the 512 bytes real servers take) is checked before it goes out. When the
+recipient is offline, the server keeps the message for their next signon
+(servers that can: the 2026 Open OSCAR Server; aim asks for it after the
+first refusal, and says which); with ` + OnlineOnly + ` it is refused instead.
+The server refuses a message when the recipient is not signed on and it
+does not keep messages (a user who blocks you looks the same), its storage
+for them is full, or you have blocked them (unblock NAME).`,
+		Example: `  aim send LabBob 'lunch?'
+  echo 'build finished' | aim send LabBob
+  aim send "Lab Bob" "names with spaces need quotes" --json
+  aim send LabBob --html '<b>bold</b> move'
+  */5 * * * * $HOME/go/bin/aim send LabBob "$(uptime)"    # cron: aim's full path (command -v aim)`,
 		Complete: CompleteBuddy, Online: true, Flags: []string{OnlineOnly, HTMLText, PlainText},
 		run: func(x *call) (*Result, error) { return sendIM(x, false, false) }, check: checkIM(false)}
 	CmdSendHTML = &Command{Name: "html", Args: "NAME HTML", Help: "send an instant message written in HTML, markup and all\n(send escapes <, > and &, so that text arrives as typed)",
@@ -110,15 +139,48 @@ var (
 		Complete: CompleteBuddy, Online: true, run: func(x *call) (*Result, error) { return sendIM(x, true, false) },
 		check: checkIM(false)}
 	CmdAdd = &Command{Name: "add", Args: "NAME [GROUP]", Help: "add a buddy", Saves: true,
+		Long: `Add screen names to the buddy list, in a group (created if needed; default
+"Buddies"). A name already on the list is said so and left where it is.
+A running session adds them to the server's list at once, and to the
+config file; with no session the config file alone, and the next signon
+tells the server.`,
+		Example: `  aim buddies add LabBob
+  aim buddies add "Lab Carol" 12345678 --group Work`,
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each}, run: eachOr(addBuddy, true, false)}
 	CmdRemove = &Command{Name: "remove", Aliases: []string{"rm"}, Args: "NAME",
-		Help: "remove a buddy", Saves: true, Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each}, run: eachOr(removeBuddy, false, false)}
-	CmdProfile = &Command{Name: "profile", Args: "[TEXT]", Help: "set the profile others see when they look you up (HTML);\nwith no text, clear it",
+		Help: "remove a buddy", Saves: true,
+		Long: `Remove screen names from the buddy list, whatever their group; a name not
+on the list is said so. Groups left empty are kept. A running session
+removes them from the server's list at once, and from the config file;
+with no session the config file alone.`,
+		Example:  "  aim buddies remove LabBob\n  aim buddies rm labcarol",
+		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each}, run: eachOr(removeBuddy, false, false)}
+	CmdProfile = &Command{Name: "profile", Args: "[TEXT]", Help: "set the profile others see when they look you up\n(HTML; with no text, clear it)",
+		Long: fmt.Sprintf(`Set the profile others see when they look you up. It is stored in the
+config file and sent to the server each time you sign on. It may be HTML.
+aim refuses a profile over %d bytes; once signed on, the server's own
+limit applies. A running session sets it on the server at once and says
+whether the server took it.`, limits.DefaultProfile),
+		Example: `  aim set-profile 'Lab rat. <b>Ask me about OSCAR.</b>'
+  aim set-profile --file ~/profile.html
+  fortune | aim set-profile -
+  aim set-profile --clear`,
 		Online: true, Offline: true, Saves: true, run: setProfile, check: checkText("profile")}
 	CmdAway = &Command{Name: "away", Args: "[TEXT]",
-		Help:   "set an away message (aim answers each sender once\nwith it); with no text, come back",
+		Help: "set or clear the away message\n(aim answers each sender once; with no text, come back)",
+		Long: fmt.Sprintf(`Set or clear the away message. It is stored in the config file; while it
+is set, aim signs on as away, others see it when they message you, and
+aim answers each sender once with it. aim refuses an away message over
+%d bytes. A running session goes away (or comes back) at once.`, limits.DefaultProfile),
+		Example: `  aim set-away 'At lunch, back at 2'
+  aim set-away --file away.html
+  aim set-away --clear`,
 		Online: true, Offline: true, Saves: true, run: setAway, check: checkText("away message")}
 	CmdInfo = &Command{Name: "info", Aliases: []string{"whois"}, Args: "NAME", Help: "show a user's profile and away message",
+		Long: `Ask the server for a user's profile, away message, warning level, idle
+time and signon time.`,
+		Example: `  aim info LabBob
+  aim info "Lab Carol" --json | jq -r .profile`,
 		Complete: CompleteBuddy, Online: true, run: getInfo, check: checkName}
 	CmdWarn = &Command{Name: "warn", Args: "NAME [anon]", Help: "warn a user, by name or anonymously",
 		Complete: CompleteBuddy, Online: true, run: warn}
@@ -140,10 +202,26 @@ var (
 		Help: "the person is at the keyboard (a key was pressed): not idle", run: markActive}
 	// CmdLogout signs a running session off (its socket's logout); it
 	// has no line of the table: at a prompt, quit does it.
-	CmdLogout = &Command{Name: CommandLogout, run: quit}
+	CmdLogout = &Command{Name: CommandLogout, Help: "sign the running session off",
+		Long: `Sign off the session that 'aim login' runs for the screen name, as quit
+at its end of input would: the commands under way finish first (messages
+queued or waiting for the server's answer: an aim send that exits 0 was
+sent), commands given after the logout are refused and not sent (they exit
+non-zero), then it sends the server its sign-off and exits.`,
+		Example: "  aim logout\n  aim logout --screen-name DemoUser",
+		run:     quit}
 	CmdStatus = &Command{Name: CommandStatus, Passive: true, Help: "show the session: who, since when, away, the buddies online",
+		Long: `Show the session: the name as the server spells it, when it signed on, the
+away message, and which buddies are online (marked away or idle) and
+offline, group by group, and the chat rooms it is in.`,
+		Example: `  aim status
+  aim status --json | jq -r '.online[]'
+  aim status --screen-name DemoUser    # the session of 'aim demo'
+  aim status --no-session              # sign on, report, sign off
+  aim status >/dev/null 2>&1 || aim login --no-input &`,
 		run: func(x *call) (*Result, error) { return x.c.status(), nil }}
-	CmdHelp = &Command{Name: "help", Passive: true, Aliases: []string{"?"}, Help: "this list", run: help}
+	CmdHelp = &Command{Name: "help", Passive: true, Aliases: []string{"?"}, Args: "[COMMAND]",
+		Help: "this list; with a command, what it does in full", run: help}
 	CmdQuit = &Command{Name: "quit", Aliases: []string{"exit"}, Help: "finish what is pending, sign off and exit", run: quit}
 
 	commands = []*Command{CmdSend, CmdSendHTML, CmdAutoreply, CmdAdd, CmdRemove, CmdMove, CmdProfile, CmdAway, CmdInfo, CmdWarn,
@@ -156,8 +234,11 @@ func Commands() []*Command { return commands }
 
 // Lookup returns the command called word (a name or an alias, in any
 // case), or nil.
-func Lookup(word string) *Command {
-	for _, c := range commands {
+func Lookup(word string) *Command { return lookupIn(commands, word) }
+
+// lookupIn returns the command of table called word, or nil.
+func lookupIn(table []*Command, word string) *Command {
+	for _, c := range table {
 		if strings.EqualFold(c.Name, word) {
 			return c
 		}
@@ -198,8 +279,28 @@ func takeFlags(cmd *Command, args string) (rest string, flags []string, err erro
 	}
 }
 
+// Summary is the command's one-line help: the first line of Help, as a
+// sentence.
+func (c *Command) Summary() string {
+	line, _, _ := strings.Cut(c.Help, "\n")
+	if line == "" {
+		return ""
+	}
+	return strings.ToUpper(line[:1]) + line[1:]
+}
+
 // HelpText lists the commands, one per line.
 func HelpText() string { return helpText(commands, true) }
+
+// HelpFor is the prompt's help on one command (help NAME): its usage, its
+// one-line help and what it does in full (Long).
+func HelpFor(c *Command) string {
+	h := c.Usage() + "\n  " + strings.ReplaceAll(c.Help, "\n", "\n  ")
+	if c.Long != "" {
+		h += "\n\n" + c.Long
+	}
+	return h
+}
 
 // helpText lists table; saved says whether the changes of commands that
 // Save are saved to a config file.
@@ -988,6 +1089,13 @@ func listOrNone(names []string) string {
 
 func help(x *call) (*Result, error) {
 	h := helpText(x.c.commands, x.c.opts.Config != nil)
+	if word := strings.TrimSpace(x.rest()); word != "" {
+		c := lookupIn(x.c.commands, word)
+		if c == nil || c.Hidden {
+			return nil, usagef("no command %q (type help for the list)", Clip(word))
+		}
+		h = HelpFor(c)
+	}
 	return &Result{Help: h, Summary: h}, nil
 }
 

@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aim-oscar/aim/internal/bos"
@@ -16,23 +17,98 @@ import (
 
 var (
 	CmdMove = &Command{Name: "move", Args: "NAME GROUP", Help: "move a buddy to another group (created if needed)",
+		Long: `Move a buddy to another group (created if needed), on the server's list
+too: at once in a running session, else at the next signon.`,
+		Example:  "  aim buddies move LabBob Work\n  aim buddies move \"Lab Carol\" \"Old friends\"",
 		Complete: CompleteBuddy, Online: true, Offline: true, run: moveBuddy}
 	CmdBlock = &Command{Name: nameBlock, Args: "NAME", Help: "block a user: they cannot see you or message you\n(the privacy mode changes as needed, and says so)",
+		Long: `Block screen names: a blocked user sees you offline, and its messages to
+you fail. The privacy mode (the config file's privacy key) decides how,
+as in other AIM clients:
+
+  block-deny     they go on the blocked list
+  allow-all      (or none set) the mode becomes block-deny; under allow-all
+                 the blocked list holds only them afterwards
+  allow-permit   they are taken off the allowed list
+  allow-buddies  for a buddy, the mode becomes allow-permit with your other
+                 buddies on the allowed list
+  block-all      no one gets through already
+
+Each result says which mode is in force, or that they were blocked
+already. Blocking your own screen name is refused.
+
+On a server that keeps buddy lists the settings are stored there, so they
+follow your account to any client: a running session takes them at once,
+otherwise the next signon.`,
+		Example:  "  aim block LabMallory\n  aim block \"Lab Eve\" spammer42",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
 		run: eachOr(func(x *call) (*Result, error) { return privacyEdit(x, nameBlock) }, false, true)}
 	CmdUnblock = &Command{Name: nameUnblock, Args: "NAME", Help: "let a blocked user see you and message you again",
+		Long: `Let screen names through again, as the privacy mode has it: off the
+blocked list (block-deny), onto the allowed list (allow-permit); under
+block-all the mode becomes allow-permit with only them allowed, and under
+allow-buddies a user who is not a buddy makes it allow-permit with your
+buddies and them allowed. Each result says which mode is in force, or
+that they were not blocked.`,
+		Example:  "  aim unblock LabMallory",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
 		run: eachOr(func(x *call) (*Result, error) { return privacyEdit(x, nameUnblock) }, false, true)}
-	CmdBlocked = &Command{Name: "blocked", Passive: true, Help: "list the blocked and allowed users and the privacy mode", Offline: true, run: listBlocked}
-	CmdAllow   = &Command{Name: nameAllow, Args: "NAME", Help: "let a user through: on the allowed list under allow-permit\n(sets allow-permit if no mode is set, and says the mode)",
+	CmdBlocked = &Command{Name: "blocked", Passive: true, Help: "list the blocked and allowed users and the privacy mode",
+		Long: `Print the privacy mode and the blocked and allowed lists: the server's, as
+a running session has them, else the config file's.`,
+		Example: "  aim blocked\n  aim blocked --json | jq -r '.blocked[]'",
+		Offline: true, run: listBlocked}
+	CmdAllow = &Command{Name: nameAllow, Args: "NAME", Help: "let a user through: on the allowed list under allow-permit\n(sets allow-permit if no mode is set, and says the mode)",
+		Long: `Let screen names through, as unblock does, in the words of the allowed
+list (the config file's allowed key): the privacy mode decides how.
+
+  allow-permit   they go on the allowed list
+  (none set)     the mode becomes allow-permit, with them added to the
+                 allowed list: only the users on it get through
+  block-all      the mode becomes allow-permit with only them allowed
+  allow-buddies  for a user who is not a buddy, the mode becomes
+                 allow-permit with your buddies and them allowed
+  block-deny     they are taken off the blocked list
+  allow-all      everyone gets through already
+
+Each result says which mode is in force, or that they were allowed
+already.`,
+		Example:  "  aim allow LabBob \"Lab Carol\"",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
 		run: eachOr(func(x *call) (*Result, error) { return privacyEdit(x, nameAllow) }, false, true)}
 	CmdDisallow = &Command{Name: nameDisallow, Args: "NAME", Help: "stop a user: off the allowed list, or as block does",
+		Long: `Stop screen names, as block does, in the words of the allowed list:
+under allow-permit they are taken off the allowed list ("not on the
+allowed list" when they were not on it); under allow-buddies a buddy
+makes the mode allow-permit with your other buddies allowed; under
+block-deny, allow-all or no mode set they go on the blocked list (the
+mode becomes block-deny); block-all stops everyone already. Each result
+says which mode is in force. Your own screen name is refused.`,
+		Example:  "  aim disallow LabBob",
 		Complete: CompleteBuddy, Online: true, Offline: true, Flags: []string{Each},
 		run: eachOr(func(x *call) (*Result, error) { return privacyEdit(x, nameDisallow) }, false, true)}
-	CmdPrivacy = &Command{Name: "privacy", Args: "MODE", Help: "who may see you and message you: " + strings.Join(config.PrivacyModes, ", "),
-		Online: true, Offline: true, run: setPrivacy}
+	CmdPrivacy = &Command{Name: "privacy", Args: "MODE", Help: "set who may see you and message you: " + strings.Join(config.PrivacyModes, ", "),
+		Long: `Set the privacy mode (the config file's privacy key), stored on the server
+with the blocked and allowed lists:
+
+  allow-all      everyone
+  block-all      no one
+  allow-buddies  only the users on your buddy list
+  allow-permit   only the users on the allowed list (block and allow)
+  block-deny     everyone but the users on the blocked list (block)`,
+		Example: "  aim privacy block-deny\n  aim privacy allow-buddies",
+		Values:  config.PrivacyModes,
+		Online:  true, Offline: true, run: setPrivacy, check: checkPrivacy}
 )
+
+// checkPrivacy checks that privacy names a mode.
+func checkPrivacy(x *call) error {
+	mode := strings.ToLower(strings.TrimSpace(x.rest()))
+	if !slices.Contains(config.PrivacyModes, mode) {
+		return usagef("unknown privacy mode %q (want one of %s)", Clip(x.rest()), strings.Join(config.PrivacyModes, ", "))
+	}
+	return nil
+}
 
 // ErrBlockSelf refuses blocking your own screen name.
 var ErrBlockSelf = errors.New("you cannot block yourself")
