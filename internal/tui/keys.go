@@ -392,7 +392,11 @@ func (m *Model) command(input string) tea.Cmd {
 		if err != nil {
 			return fail(err.Error())
 		}
+		if b := m.roster.lookup(name); b != nil {
+			name = b.name // as the server spells it
+		}
 		t, cmd := m.open(winIM, name)
+		t.name = name // the window may have come with the history's spelling
 		cmds := []tea.Cmd{cmd, m.focus(m.indexOf(t))}
 		if text != "" {
 			cmds = append(cmds, m.send(t, text))

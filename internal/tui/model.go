@@ -191,7 +191,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmds []tea.Cmd
 		for _, key := range msg {
 			if m.find(winKey(winIM, key)) == nil {
-				_, cmd := m.open(winIM, key)
+				name := key // the history's key, until a better spelling
+				if b := m.roster.lookup(key); b != nil {
+					name = b.name
+				}
+				_, cmd := m.open(winIM, name)
 				cmds = append(cmds, cmd)
 			}
 		}
@@ -322,7 +326,7 @@ func (m *Model) event(o client.Output) tea.Cmd {
 			m.roster.gen++
 		}
 		if w := m.find(winKey(winIM, e.From)); w != nil {
-			w.typing, w.typingAt = state, e.Time
+			w.name, w.typing, w.typingAt = e.From, state, e.Time
 		}
 	case *client.ChatJoined:
 		w, cmd := m.open(winRoom, e.Room)

@@ -465,3 +465,14 @@ func TestFrameAttachSnapshot(t *testing.T) {
 	press(m, "alt+2")
 	golden(t, "attach-100x30", m)
 }
+
+// A window takes the buddy's name as the list spells it, whatever the
+// case typed.
+func TestMsgSpellsAsTheList(t *testing.T) {
+	m := signedOn(100, 30)
+	typeText(m, "/msg labcarol")
+	press(m, "enter")
+	if got := m.win().name; got != "LabCarol" {
+		t.Errorf("/msg labcarol: window %q, want LabCarol", got)
+	}
+}
