@@ -48,6 +48,7 @@ var uiCommands = []struct{ name, args, help string }{
 	{"msg", "NAME [TEXT]", "open (and focus) the conversation with NAME; with TEXT, send it"},
 	{"close", "", "close this window (a room is left)"},
 	{"win", "N|NAME", "go to window N, or the one named NAME"},
+	{"notify", "on|off", "ring (or not) for this window's messages to you, in this UI"},
 	{"quit", "", "leave the UI (a session this UI started signs off)"},
 	{"logout", "", "sign the session off, and leave"},
 	{"help", "", "keys and commands"},
@@ -426,6 +427,21 @@ func (m *Model) command(input string) tea.Cmd {
 			}
 		}
 		return fail("no window " + rest)
+	case "notify":
+		switch strings.ToLower(rest) {
+		case "on":
+			w.quiet = false
+		case "off":
+			w.quiet = true
+		default:
+			return fail("/notify on or /notify off")
+		}
+		state := "on"
+		if w.quiet {
+			state = "off"
+		}
+		w.add(line{at: m.now(), kind: lineInfo, text: "notifications for " + w.title() + ": " + state + " (marks in the bar stay)"}, m.opts.Scrollback)
+		return nil
 	case "quit", "exit", "q":
 		return m.quit(false)
 	case "logout":

@@ -519,7 +519,7 @@ func (m *Model) status(at time.Time, text string) {
 // notify rings the bell, or asks the terminal for a desktop notification,
 // for a message to you in w when w is not in view.
 func (m *Model) notify(w *window, what string) tea.Cmd {
-	if w == m.win() && !m.listFocus {
+	if (w == m.win() && !m.listFocus) || w.quiet {
 		return nil
 	}
 	switch m.opts.Notify {

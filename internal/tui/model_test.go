@@ -213,6 +213,16 @@ func TestFrameUnreadElsewhere(t *testing.T) {
 	if w := m.win(); w.name != "LabBob" || w.unread != 0 || w.act != actNone {
 		t.Errorf("Alt-A went to %q (unread %d, mark %d), want LabBob, marks cleared", w.name, w.unread, w.act)
 	}
+	// /notify off: the mark, no bell.
+	typeText(m, "/notify off")
+	press(m, "enter", "alt+2")
+	_, cmd = m.Update(eventsMsg{stamp(&client.IM{From: "LabBob", Text: "again"}, at(1))})
+	if cmd != nil {
+		t.Error("/notify off in LabBob's window: a message there still rings")
+	}
+	if w := m.find(winKey(winIM, "LabBob")); w.act != actYou {
+		t.Error("/notify off took the mark away too")
+	}
 }
 
 // Window keys: Alt-N, Ctrl-N/P, the jump list.
@@ -474,5 +484,21 @@ func TestMsgSpellsAsTheList(t *testing.T) {
 	press(m, "enter")
 	if got := m.win().name; got != "LabCarol" {
 		t.Errorf("/msg labcarol: window %q, want LabCarol", got)
+	}
+}
+
+// With more windows than the bar holds, the others show by number and
+// mark, the one in view by name.
+func TestBarCompact(t *testing.T) {
+	m := signedOn(60, 15)
+	for _, n := range []string{"LabBob", "LabCarol", "LabEve", "LabDave", "LabFrank"} {
+		typeText(m, "/msg "+n)
+		press(m, "enter")
+	}
+	events(m, stamp(&client.IM{From: "LabBob", Text: "psst"}, at(0)))
+	rows := strings.Split(m.Frame(), "\n")
+	bar := rows[len(rows)-2]
+	if !strings.Contains(bar, "[6:LabFrank]") || !strings.Contains(bar, " 2+ ") {
+		t.Errorf("bar %q: want the window in view named and LabBob's by number with its mark", bar)
 	}
 }

@@ -526,32 +526,51 @@ func (m *Model) formatLine(l line, width int) []string {
 // renderBar is the window bar: every window numbered with its activity
 // mark, the one in view highlighted; at the right, the session's state.
 func (m *Model) renderBar(n int) string {
-	var parts []string
+	var right string
+	switch {
+	case m.confirmQuit:
+		right = stWarn.Render("Ctrl-C again to quit")
+	case m.choices != nil:
+		return m.fit(" "+strings.Join(m.choices, "  "), n)
+	default:
+		right = m.statusText()
+	}
+	// Every window named; when they do not fit, the others by number and
+	// mark only (irssi's act bar), and then the state at the right goes.
+	left := m.windowBar(false)
+	if m.wm.StringWidth(left)+m.wm.StringWidth(right)+2 > n {
+		left = m.windowBar(true)
+	}
+	if m.wm.StringWidth(left)+m.wm.StringWidth(right)+2 > n {
+		right = ""
+	}
+	return m.spread(left, right+" ", n)
+}
+
+// windowBar is the windows' labels; compact: the one in view named, the
+// others by number and mark.
+func (m *Model) windowBar(compact bool) string {
+	parts := make([]string, 0, len(m.wins))
 	for i, w := range m.wins {
-		label := strconv.Itoa(i+1) + ":" + w.title()
+		label := strconv.Itoa(i + 1)
+		if !compact || i == m.cur {
+			label += ":" + w.title()
+		}
 		switch w.act {
 		case actYou:
 			label = stHot.Render(label + "+")
 		case actSome:
 			label = stSome.Render(label + "*")
 		}
-		label = "[" + label + "]"
+		if !compact || i == m.cur {
+			label = "[" + label + "]"
+		}
 		if i == m.cur {
 			label = stCurrent.Render(ansi.Strip(label))
 		}
 		parts = append(parts, label)
 	}
-	left := " " + strings.Join(parts, " ")
-	var right string
-	switch {
-	case m.confirmQuit:
-		right = stWarn.Render("Ctrl-C again to quit")
-	case m.choices != nil:
-		left = " " + strings.Join(m.choices, "  ")
-	default:
-		right = m.statusText()
-	}
-	return m.spread(left, right+" ", n)
+	return " " + strings.Join(parts, " ")
 }
 
 // statusText says who you are and the session's state.
