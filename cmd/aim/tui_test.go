@@ -102,6 +102,11 @@ func TestTUI(t *testing.T) {
 	m.keys("M-2")
 	m.waitScreen("LabBob's window again, the message in it", has("LabBob are you there?"))
 
+	// Someone else follows the session aim tui started: /quit asks first.
+	follower := env.startSession(t, "", "events", "--follow")
+	follower.waitLine(t, "LabAlice")
+	m.typeLine("/quit")
+	m.waitScreen("the question", has("another client follows this session"))
 	m.typeLine("/quit")
 	m.waitScreen("the exit", has("EXIT=0"))
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)

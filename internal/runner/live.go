@@ -270,6 +270,10 @@ func (h *Hosted) Logout(context.Context) error {
 
 func (h *Hosted) Owns() bool { return true }
 
+// Followers is how many clients of its control socket follow the
+// session's events: a front end closing it asks first when there are.
+func (h *Hosted) Followers() int { return h.sock.Followers() }
+
 // Complete and Choices are the session's tab completion of a command line
 // (client.Client.Complete).
 func (h *Hosted) Complete(line string) (string, bool) { return h.c.Complete(line) }

@@ -172,6 +172,18 @@ func rawOutput(o any) json.RawMessage {
 	return bytes.TrimSuffix(b, []byte("\n"))
 }
 
+// Followers is how many clients follow the session's events (aim events
+// --follow, each aim tui attached): those a signoff would leave without
+// a session.
+func (s *Socket) Followers() int {
+	if s == nil {
+		return 0
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.subs)
+}
+
 // Emit keeps o for `aim events`, streams it to the followers, and tells
 // every client of the session's connection coming and going.
 func (s *Socket) Emit(o client.Output) {

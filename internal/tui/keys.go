@@ -503,8 +503,21 @@ func (e uiError) Error() string { return string(e) }
 
 const errUnterminated = uiError("a quote without its end")
 
-// quit leaves the UI; with logout, after signing the session off.
+// quit leaves the UI; with logout, after signing the session off. A UI
+// whose leaving signs off a session others follow asks first.
 func (m *Model) quit(logout bool) tea.Cmd {
+	if f, ok := m.sess.(interface{ Followers() int }); ok && m.sess.Owns() && !m.quitAsked {
+		if n := f.Followers(); n > 0 {
+			m.quitAsked = true
+			who := "another client follows"
+			if n > 1 {
+				who = strconv.Itoa(n) + " other clients follow"
+			}
+			m.status(m.now(), who+" this session (aim tui, aim events): leaving this UI signs it off for them too; /quit again to leave")
+			m.confirmQuit = false
+			return m.focus(0)
+		}
+	}
 	m.quitting, m.logout = true, logout
 	return batch(m.leaving(), tea.Quit)
 }

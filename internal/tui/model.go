@@ -71,6 +71,7 @@ type Model struct {
 	jump        bool // the jump list is up
 	jumpCur     int
 	confirmQuit bool
+	quitAsked   bool     // told that quitting signs off a session others follow
 	choices     []string // what a second Tab listed
 	lastTab     bool
 
