@@ -272,6 +272,15 @@ func (m *Model) event(o client.Output) tea.Cmd {
 	case *client.Disconnected:
 		m.conn = "offline"
 		m.status(e.Time, eventText(e))
+		// No buddy is known to be online now; the next signon says each
+		// again.
+		for _, b := range m.roster.b {
+			b.online, b.away, b.idleSince, b.typing = false, false, time.Time{}, ""
+		}
+		for _, w := range m.wins {
+			w.typing = ""
+		}
+		m.roster.gen++
 	case *client.Reconnecting:
 		m.conn = "reconnecting"
 		m.status(e.Time, eventText(e))

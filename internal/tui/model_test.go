@@ -196,6 +196,9 @@ func TestFrameReconnecting(t *testing.T) {
 	events(m, stamp(&client.Disconnected{Reason: client.ReasonConnectionLost, Error: "connection reset"}, at(0)),
 		stamp(&client.Reconnecting{Attempt: 1, DelayMS: 1000}, at(0)))
 	golden(t, "reconnecting-100x30", m)
+	if b := m.roster.lookup("LabBob"); b.online {
+		t.Error("after a lost connection LabBob is still shown online (the session sends no buddy_offline then)")
+	}
 }
 
 // A message in a window not in view marks it (+ in the bar, the count in
