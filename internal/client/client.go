@@ -349,6 +349,9 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 			if o != nil && !shown.news(o) {
 				o = nil
 			}
+			if im, ok := o.(*IM); ok && im.Offline {
+				im.From = c.spelling(sess, im.From)
+			}
 			if e, ok := ev.(*bos.SignedOn); ok {
 				signedOn = e.When()
 				if c.opts.ChatAhead {
@@ -401,6 +404,20 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 		}
 		reconnected = true
 	}
+}
+
+// spelling is name as the server spelled it when the user came online,
+// else as the buddy list has it, else name: the 2026 release gives the
+// sender of a stored IM normalized ("labbob" for "Lab Bob").
+func (c *Client) spelling(sess *bos.Session, name string) string {
+	if n := sess.Spelling(name); n != name {
+		return n
+	}
+	buddies := c.live.account().Buddies
+	if i := slices.IndexFunc(buddies, sameName(name)); i >= 0 {
+		return buddies[i]
+	}
+	return name
 }
 
 // decide says, for a session that ended with err after lasting that long,

@@ -292,3 +292,51 @@ func TestStoredIMsNeverDropped(t *testing.T) {
 		}
 	})
 }
+
+// The 2026 release hands a stored IM with its sender's name normalized
+// ("labalice"): the IM names the sender as the server spelled them when
+// they came online, else as the buddy list has them, and as the server
+// gave it when neither knows them (offline-im-2026.txt).
+func TestOfflineIMSenderSpelled(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		buddies  []string
+		aliceOn  bool // LabAlice online when Bob signs on: the server spells her
+		wantFrom string
+	}{
+		{"a buddy", []string{"LabAlice"}, false, "LabAlice"},
+		{"a buddy online", []string{"labalice"}, true, "LabAlice"},
+		{"unknown", nil, false, "labalice"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv := pipeServer(t, func(s *oscartest.Server) {
+					s.Release = oscartest.Release2026
+					s.AddAccount(oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})
+				})
+				bob := labAccount(srv, "Lab Bob", "bobpass22")
+				bob.Buddies = tc.buddies
+				c, _ := runAccount(t, bob) // the list on the server, as the last session left it
+				c.Stop()
+				c.Wait()
+				alice := labAccount(srv, "LabAlice", "alicepw1")
+				if r, err := client.Send(t.Context(), alice, "Lab Bob", "while you were out", time.Now, nil, false); err != nil || r.Delivery != "stored" {
+					t.Fatalf("send: %+v, %v; want stored", r, err)
+				}
+				if tc.aliceOn {
+					runAccount(t, alice)
+				}
+				_, out := runAccount(t, bob)
+				var froms []string
+				for _, o := range out.all() {
+					if im, ok := o.(*client.IM); ok {
+						froms = append(froms, im.From)
+					}
+				}
+				if len(froms) != 1 || froms[0] != tc.wantFrom {
+					t.Errorf("the stored IM came from %q, want %q", froms, tc.wantFrom)
+				}
+			})
+		})
+	}
+}
