@@ -74,6 +74,9 @@ func runTUI(ctx context.Context, opts *tuiOptions) error {
 	if opts.IO.Terminal() == nil {
 		return usageErrorf("aim tui needs a terminal (for scripts: aim login, aim events --follow, aim send)")
 	}
+	if opts.Debug() {
+		return usageErrorf("aim tui draws the whole terminal: --debug's trace would write over it (trace the session with aim login --debug, and attach aim tui to it)")
+	}
 	cfg, err := opts.Config()
 	if err != nil {
 		return err

@@ -178,3 +178,22 @@ func TestTUIAttaches(t *testing.T) {
 		t.Errorf("after aim tui quit, aim status: exit %d: %s (the session should still run)", code, out)
 	}
 }
+
+// aim tui refuses what would garble or has no screen: no terminal, or
+// --debug's trace.
+func TestTUIRefuses(t *testing.T) {
+	t.Parallel()
+	bin := buildAim(t)
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	env := newProcEnv(t, bin, srv, "screen_name: LabAlice\n")
+	if code, _, errOut := env.run(t, "tui"); code != exitUsage || !strings.Contains(errOut, "needs a terminal") {
+		t.Errorf("aim tui without a terminal: exit %d, %q", code, errOut)
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		return
+	}
+	m := tuiTerm(t, env, "debug", "", "tui", "--debug")
+	m.waitScreen("the refusal", has("would write over it"))
+	m.waitScreen("the exit", has("EXIT=2"))
+}

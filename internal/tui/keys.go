@@ -298,7 +298,7 @@ func (m *Model) listKey(s string) tea.Cmd {
 			return nil
 		case s == "enter" || s == " ":
 			m.listFocus = false
-			w, cmd := m.open(winIM, r.buddy)
+			w, cmd := m.openIM(r.buddy)
 			return batch(cmd, m.focus(m.indexOf(w)))
 		case s == "d":
 			m.listFocus = false
@@ -396,7 +396,7 @@ func (m *Model) command(input string) tea.Cmd {
 		if b := m.roster.lookup(name); b != nil {
 			name = b.name // as the server spells it
 		}
-		t, cmd := m.open(winIM, name)
+		t, cmd := m.openIM(name)
 		t.name = name // the window may have come with the history's spelling
 		cmds := []tea.Cmd{cmd, m.focus(m.indexOf(t))}
 		if text != "" {

@@ -244,6 +244,22 @@ func (m *Model) open(kind winKind, name string) (*window, tea.Cmd) {
 	return w, m.loadHistory(w)
 }
 
+// infoKey is the key of the info the UI asks for on its own: the away
+// message of a buddy whose window is opened.
+const infoKey = "\x00info"
+
+// openIM is open for a conversation a person opens (/msg, the list):
+// the buddy's away message, if away, is asked for, for the window's
+// title. (Never on an event: asking counts as activity, and an idle
+// person must stay idle.)
+func (m *Model) openIM(name string) (*window, tea.Cmd) {
+	w, cmd := m.open(winIM, name)
+	if b := m.roster.lookup(name); b != nil && b.online && b.away {
+		cmd = batch(cmd, m.run(infoKey, client.CmdInfo, []string{w.name}))
+	}
+	return w, cmd
+}
+
 // focus puts window i in view: its marks are cleared.
 func (m *Model) focus(i int) tea.Cmd {
 	if i < 0 || i >= len(m.wins) {
@@ -304,6 +320,9 @@ func (m *Model) event(o client.Output) tea.Cmd {
 		b := m.roster.get(e.Name)
 		was := *b
 		b.name, b.online, b.away, b.idleSince = e.Name, true, e.Away, time.Time{}
+		if !e.Away {
+			b.awayMsg = ""
+		}
 		if e.IdleMinutes > 0 {
 			b.idleSince = e.Time.Add(-time.Duration(e.IdleMinutes) * time.Minute)
 		}
@@ -584,6 +603,14 @@ func (m *Model) snapshotResult(msg resultMsg) tea.Cmd {
 func (m *Model) result(msg resultMsg) tea.Cmd {
 	if msg.key == snapshotKey {
 		return m.snapshotResult(msg)
+	}
+	if msg.key == infoKey {
+		if r := msg.r; msg.err == nil && r != nil && r.UserInfo != nil {
+			if b := m.roster.lookup(r.Name); b != nil && b.away {
+				b.awayMsg = r.AwayMessage
+			}
+		}
+		return nil
 	}
 	w := m.find(msg.key)
 	if w == nil {

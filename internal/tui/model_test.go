@@ -505,3 +505,22 @@ func TestBarCompact(t *testing.T) {
 		t.Errorf("bar %q: want the window in view named and LabBob's by number with its mark", bar)
 	}
 }
+
+// The away message of a buddy whose window is opened shows in its title.
+func TestAwayMessageInTitle(t *testing.T) {
+	m := signedOn(100, 30)
+	typeText(m, "/msg LabEve")
+	press(m, "enter")
+	if !strings.Contains(m.Frame(), "─ away ─") {
+		t.Fatalf("LabEve's window does not say away:\n%s", m.Frame())
+	}
+	m.Update(resultMsg{key: infoKey, cmd: client.CmdInfo.Name, r: &client.Result{Command: client.CmdInfo.Name, OK: true, Name: "LabEve",
+		UserInfo: &client.UserInfo{AwayMessage: "out to lunch"}}})
+	if !strings.Contains(m.Frame(), "away: out to lunch") {
+		t.Errorf("the away message is not in the title:\n%s", m.Frame())
+	}
+	events(m, stamp(&client.BuddyOnline{Name: "LabEve", Changed: true}, at(1)))
+	if f := m.Frame(); strings.Contains(f, "out to lunch") || !strings.Contains(f, "─ online ─") {
+		t.Errorf("back: the title still has the away message:\n%s", f)
+	}
+}

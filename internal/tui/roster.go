@@ -30,6 +30,7 @@ type buddy struct {
 	// minutes the server said and when: the list counts on from there.
 	idleSince time.Time
 	typing    string // "typing", "typed" or ""
+	awayMsg   string // the away message, once asked for (info)
 }
 
 // roster is the buddy list: groups in order, and each buddy's state.

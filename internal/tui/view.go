@@ -397,6 +397,8 @@ func (m *Model) windowInfo(w *window) string {
 			return ""
 		case !b.online:
 			return "offline"
+		case b.away && b.awayMsg != "":
+			return "away: " + oneLine(client.Defuse(b.awayMsg), 60)
 		case b.away:
 			return "away"
 		case b.idleMinutes(m.now()) > 0:
