@@ -326,7 +326,7 @@ func startSessionInProcess(t *testing.T, srv *oscartest.Server) (*cliRun, string
 	writeConfig(t, cfg, "screen_name: LabAlice\nbuddies:\n  - group: Bots\n    names: [EchoBot]\n")
 	r := startCLI(t, "login", "--json", "--no-input")
 	r.out.waitFor(t, `"type":"buddy_online"`)
-	path, err := control.Find(socketDirs(getenv(t, "XDG_RUNTIME_DIR")), "LabAlice")
+	path, err := control.Find(newFactory(nil, envOf(t)).SocketDirs(), "LabAlice")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -744,10 +744,11 @@ func secondLogin(t *testing.T) (int, string) {
 // socket in a fresh private directory, says where in words, and the
 // commands find it there.
 func TestLoginSocketDirSquatted(t *testing.T) {
+	t.Parallel()
 	aliceEnv(t)
 	setenv(t, "XDG_RUNTIME_DIR", "")
 	tmp := t.TempDir()
-	t.Setenv("TMPDIR", tmp)
+	setenv(t, "TMPDIR", tmp)
 	squatted := filepath.Join(tmp, fmt.Sprintf("aim-%d", os.Getuid()))
 	if err := os.Mkdir(squatted, 0o777); err != nil {
 		t.Fatal(err)
@@ -776,13 +777,14 @@ func TestLoginSocketDirSquatted(t *testing.T) {
 // for a socket address, aim login says it has no socket, and a second
 // login of the account is still refused.
 func TestLoginSocketPathTooLong(t *testing.T) {
+	t.Parallel()
 	aliceEnv(t)
 	long := filepath.Join(t.TempDir(), strings.Repeat("d", 110))
 	if err := os.Mkdir(long, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	setenv(t, "XDG_RUNTIME_DIR", long)
-	t.Setenv("TMPDIR", long)
+	setenv(t, "TMPDIR", long)
 	login := startCLI(t, "login", "--no-input")
 	login.out.waitFor(t, "signed on")
 	login.errOut.waitFor(t, "no control socket for this session")

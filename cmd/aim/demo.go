@@ -12,6 +12,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/demo"
 	"github.com/aim-oscar/aim/internal/interactive"
 )
@@ -20,8 +21,8 @@ type demoOptions struct {
 	IO    *IOStreams
 	JSON  func() bool
 	Debug func() bool
-	// RuntimeDir is where the sessions' control sockets live.
-	RuntimeDir func() string
+	// SocketDirs are where the sessions' control sockets may be.
+	SocketDirs func() control.Dirs
 	// Color is the color setting (--color, AIM_COLOR, the file's, or auto).
 	Color   func() string
 	For     time.Duration
@@ -31,7 +32,7 @@ type demoOptions struct {
 }
 
 func newDemoCmd(f *factory, runF func(context.Context, *demoOptions) error) *cobra.Command {
-	opts := &demoOptions{IO: f.IO, Debug: f.Debug, RuntimeDir: f.RuntimeDir, Color: func() string {
+	opts := &demoOptions{IO: f.IO, Debug: f.Debug, SocketDirs: f.SocketDirs, Color: func() string {
 		if cfg, err := f.Config(); err == nil { // the demo needs no settings: a bad file leaves colour to the terminal
 			return cfg.Color
 		}
@@ -93,7 +94,7 @@ the accounts are ` + strings.Join(demo.Accounts, ", ") + `, each with the passwo
 func runDemo(ctx context.Context, opts *demoOptions) error {
 	// The demo session is shared like any other: aim status --screen-name
 	// DemoUser, aim send --screen-name DemoUser AIMBot hi.
-	sock, err := listenSession(opts.IO, opts.RuntimeDir(), "", demo.User)
+	sock, err := listenSession(opts.IO, opts.SocketDirs(), "", demo.User)
 	if err != nil {
 		return err
 	}

@@ -22,12 +22,12 @@ type accountOptions struct {
 	Config func() (*config.Config, error)
 	Debug  func() bool
 	TLS    tlsOptions
-	// RuntimeDir is where the sessions' control sockets live.
-	RuntimeDir func() string
+	// SocketDirs are where the sessions' control sockets may be.
+	SocketDirs func() control.Dirs
 }
 
 func newAccountOptions(f *factory) accountOptions {
-	return accountOptions{IO: f.IO, Config: f.Config, Debug: f.Debug, RuntimeDir: f.RuntimeDir}
+	return accountOptions{IO: f.IO, Config: f.Config, Debug: f.Debug, SocketDirs: f.SocketDirs}
 }
 
 type loginOptions struct {
@@ -160,7 +160,7 @@ func (o *accountOptions) startSession(ctx context.Context) (client.Options, *int
 	}
 	var sock *sessionsock.Socket
 	if cfg.ScreenName != "" {
-		if sock, err = listenSession(o.IO, o.RuntimeDir(), sessionLockPath(cfg), cfg.ScreenName); err != nil {
+		if sock, err = listenSession(o.IO, o.SocketDirs(), sessionsock.LockPath(cfg.StateDir(cfg.ScreenName)), cfg.ScreenName); err != nil {
 			return client.Options{}, nil, nil, err
 		}
 	}
@@ -187,7 +187,7 @@ func (o *accountOptions) startSession(ctx context.Context) (client.Options, *int
 // checks the screen name and asks for the password.
 func (o *accountOptions) live(ctx context.Context, cfg *config.Config, noSession bool) (runner.Live, error) {
 	if !noSession {
-		dirs := socketDirs(o.RuntimeDir())
+		dirs := o.SocketDirs()
 		dial := func(ctx context.Context) (*control.Client, error) { return sessionsock.Dial(ctx, dirs, cfg.ScreenName) }
 		c, err := dial(ctx)
 		if err != nil {

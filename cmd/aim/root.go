@@ -13,6 +13,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/iostreams"
 )
 
@@ -33,9 +34,9 @@ type factory struct {
 	// Debug reports whether --debug was given: network commands pass a wire
 	// trace to the session when it is.
 	Debug func() bool
-	// RuntimeDir is $XDG_RUNTIME_DIR, where the sessions' control sockets
-	// live ("": under the temp dir).
-	RuntimeDir func() string
+	// SocketDirs are where the sessions' control sockets may be:
+	// $XDG_RUNTIME_DIR, and under $TMPDIR, in the environment Env reads.
+	SocketDirs func() control.Dirs
 	// Env looks up the environment aim runs in: the process's, or a
 	// test's own, so that tests run in parallel.
 	Env func(string) (string, bool)
@@ -82,7 +83,14 @@ func newFactory(streams *IOStreams, env func(string) (string, bool)) *factory {
 		return config.ResolvePath(config.Options{Path: f.configPath, Env: f.Env})
 	}
 	f.Debug = func() bool { return f.debug }
-	f.RuntimeDir = func() string { v, _ := f.Env("XDG_RUNTIME_DIR"); return v }
+	f.SocketDirs = func() control.Dirs {
+		d := control.Dirs{Temp: os.TempDir()}
+		d.Runtime, _ = f.Env("XDG_RUNTIME_DIR")
+		if tmp, _ := f.Env("TMPDIR"); tmp != "" {
+			d.Temp = tmp
+		}
+		return d
+	}
 	return f
 }
 

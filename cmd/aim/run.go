@@ -10,6 +10,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/interactive"
 	"github.com/aim-oscar/aim/internal/runner"
 )
 
@@ -153,7 +154,7 @@ func runLists(ctx context.Context, f *factory, command *client.Command, noSessio
 			return err
 		}
 	}
-	r, err := runner.Pick(ctx, socketDirs(f.RuntimeDir()), cfg, command, noSession, ownFn, noticeTo(f.IO, jsonOut))
+	r, err := runner.Pick(ctx, f.SocketDirs(), cfg, command, noSession, ownFn, interactive.Notices(f.IO.ErrOut, jsonOut))
 	if err != nil {
 		return err
 	}

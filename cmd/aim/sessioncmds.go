@@ -20,11 +20,11 @@ import (
 type sessionCmdOptions struct {
 	IO         *IOStreams
 	Config     func() (*config.Config, error)
-	RuntimeDir func() string
+	SocketDirs func() control.Dirs
 }
 
 func newSessionCmdOptions(f *factory) sessionCmdOptions {
-	return sessionCmdOptions{IO: f.IO, Config: f.Config, RuntimeDir: f.RuntimeDir}
+	return sessionCmdOptions{IO: f.IO, Config: f.Config, SocketDirs: f.SocketDirs}
 }
 
 // connect finds the running session of the configured screen name (with
@@ -40,7 +40,7 @@ func (o *sessionCmdOptions) connect(ctx context.Context) (*control.Client, *inte
 			return nil, nil, err
 		}
 	}
-	c, err := sessionsock.Dial(ctx, socketDirs(o.RuntimeDir()), cfg.ScreenName)
+	c, err := sessionsock.Dial(ctx, o.SocketDirs(), cfg.ScreenName)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -49,7 +49,7 @@ func (o *sessionCmdOptions) connect(ctx context.Context) (*control.Client, *inte
 		if err != nil {
 			return nil, nil, err
 		}
-		return nil, nil, sessionsock.NoSession(socketDirs(o.RuntimeDir()), name)
+		return nil, nil, sessionsock.NoSession(o.SocketDirs(), name)
 	}
 	return c, interactive.NewPrinter(o.IO, cfg.Output == config.OutputJSON, cfg.Color), nil
 }

@@ -213,6 +213,17 @@ func (p *Printer) Print(o client.Output) {
 	}
 }
 
+// Notices prints a running session's notices on w (standard error) for
+// people, as a command that waits for the session (no prompt) gets them:
+// it says why it waits (reconnecting). Nil for JSON: scripts follow
+// aim events.
+func Notices(w io.Writer, jsonOut bool) func(client.Output) {
+	if jsonOut {
+		return nil
+	}
+	return func(o client.Output) { fmt.Fprintln(w, "aim: session: "+client.Text(o)) }
+}
+
 // PrintRaw writes one output as the session sent it (its one JSON form):
 // as it is, or for people, read back and printed as Print does.
 func (p *Printer) PrintRaw(raw json.RawMessage) error {

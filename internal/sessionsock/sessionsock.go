@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -102,6 +103,15 @@ func Listen(dirs control.Dirs, lockPath, screenName string) (s *Socket, warn, er
 		return nil, warn, nil
 	}
 	return s, warn, nil
+}
+
+// LockPath is the one-session lock of an account's sessions, in its state
+// directory ("" without one: no lock).
+func LockPath(stateDir string) string {
+	if stateDir == "" {
+		return ""
+	}
+	return filepath.Join(stateDir, "session.lock")
 }
 
 // release lets the session lock go.
