@@ -42,7 +42,9 @@ func TestColor(t *testing.T) {
 					return tt.noColor, tt.noColor != ""
 				case "AIM_COLOR":
 					return tt.aimColor, tt.aimColor != ""
-				case "PATH", "TMPDIR":
+				case "TMPDIR":
+					return testTemp(t), true
+				case "PATH":
 					return os.LookupEnv(k)
 				}
 				return "", false

@@ -43,12 +43,24 @@ func getenv(t testing.TB, k string) string {
 }
 
 // envOf looks up t's environment: aim's own variables (AIM_*, XDG_*,
-// HOME) only as the test set them, the others (PATH, TMPDIR) as the
-// process has them; nil for a test that set none.
+// HOME) only as the test set them, TMPDIR a directory of the test's own
+// (testTemp) unless it set one, the others (PATH) as the process has
+// them. A test that set none keeps the process's HOME and AIM_*, but
+// neither its runtime nor its temp dir: the sessions of tests running
+// beside it (the demo's, all DemoUser) are not found there.
 func envOf(t testing.TB) func(string) (string, bool) {
+	tmp := testTemp(t)
 	e, ok := testEnvs.Load(topName(t))
 	if !ok {
-		return nil
+		return func(k string) (string, bool) {
+			switch k {
+			case "TMPDIR":
+				return tmp, true
+			case "XDG_RUNTIME_DIR":
+				return "", false
+			}
+			return os.LookupEnv(k)
+		}
 	}
 	te := e.(*testEnv)
 	return func(k string) (string, bool) {
@@ -58,9 +70,35 @@ func envOf(t testing.TB) func(string) (string, bool) {
 		switch {
 		case set:
 			return v, v != ""
+		case k == "TMPDIR":
+			return tmp, true
 		case strings.HasPrefix(k, "AIM_"), strings.HasPrefix(k, "XDG_"), k == "HOME":
 			return "", false
 		}
 		return os.LookupEnv(k)
 	}
+}
+
+var (
+	tempMu   sync.Mutex
+	tempDirs = map[string]string{} // top-level test name → its temp dir
+)
+
+// testTemp is the temp dir of t's top-level test: short, so that socket
+// paths in it fit, and made once, under the package's (TestMain removes
+// it).
+func testTemp(t testing.TB) string {
+	t.Helper()
+	tempMu.Lock()
+	defer tempMu.Unlock()
+	name := topName(t)
+	if d, ok := tempDirs[name]; ok {
+		return d
+	}
+	d, err := os.MkdirTemp("", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tempDirs[name] = d
+	return d
 }
