@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"os"
 	"testing"
 
@@ -11,6 +12,14 @@ import (
 // command's session, its control socket's listener and the chat loop must
 // all be stopped by the command that started them.
 func TestMain(m *testing.M) {
+	// The tests wait on servers on loopback and on the session's timers,
+	// seldom on the CPU: run more at once than go test's default (one per
+	// core), unless -parallel says how many or the race detector makes
+	// the CPU the limit.
+	flag.Parse()
+	if !flagSet("test.parallel") && !raceDetector {
+		flag.Set("test.parallel", "8")
+	}
 	// A temp dir of the tests' own: the sessions this machine runs
 	// otherwise (their sockets in /tmp/aim-UID) would be found by the
 	// commands under test.
@@ -25,4 +34,10 @@ func TestMain(m *testing.M) {
 	}
 	os.RemoveAll(tmp)
 	os.Exit(code)
+}
+
+// flagSet reports whether the flag called name was given.
+func flagSet(name string) (set bool) {
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
