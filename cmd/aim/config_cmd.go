@@ -1,15 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
@@ -61,11 +56,12 @@ func configPathRun(opts *configPathOptions) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintln(opts.IO.ErrOut, "(the file does not exist yet; aim creates it when you change a setting)")
+	r, note := client.ConfigPath(path, time.Now())
+	if note != "" {
+		fmt.Fprintln(opts.IO.ErrOut, note)
 	}
 	if opts.JSON {
-		return writeJSON(opts.IO.Out, client.Stamp(&client.Result{Command: "config path", OK: true, Path: path}, time.Now()))
+		return writeJSON(opts.IO.Out, r)
 	}
 	_, err = fmt.Fprintln(opts.IO.Out, path)
 	return err
@@ -101,21 +97,14 @@ func configShowRun(opts *configShowOptions) error {
 	if err != nil {
 		return err
 	}
-	values := cfg.Values()
+	r, text, err := client.ConfigShow(cfg, time.Now())
+	if err != nil {
+		return err
+	}
 	if cfg.Output == config.OutputJSON {
-		return writeJSON(opts.IO.Out, client.Stamp(&client.Result{Command: "config show", OK: true, Path: cfg.Path, Settings: values}, time.Now()))
+		return writeJSON(opts.IO.Out, r)
 	}
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "# %s, with environment and flags applied\n", cfg.Path)
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(values); err != nil {
-		return err
-	}
-	if err := enc.Close(); err != nil {
-		return err
-	}
-	_, err = opts.IO.Out.Write(b.Bytes())
+	_, err = fmt.Fprint(opts.IO.Out, text)
 	return err
 }
 
@@ -154,25 +143,11 @@ func configEditRun(f *factory, key, value string, set bool) error {
 	if err != nil {
 		return err
 	}
-	r := &client.Result{Command: "config unset", OK: true, Path: cfg.Path, Key: key}
-	if set {
-		r.Command, r.Value, err = "config set", value, cfg.SetKey(key, value)
-		r.Summary = fmt.Sprintf("%s set in %s", key, cfg.Path)
-	} else {
-		err = cfg.UnsetKey(key)
-		r.Summary = fmt.Sprintf("%s removed from %s", key, cfg.Path)
-	}
+	r, err := client.ConfigEdit(cfg, key, value, set, time.Now())
 	if err != nil {
 		return err
 	}
-	if st, _ := config.Lookup(key); st.Secret || st.Kind == config.KindText {
-		r.Value = "" // a profile or away message is shown by info, not echoed
-	}
-	if cfg.Output == config.OutputJSON {
-		return writeJSON(f.IO.Out, client.Stamp(r, time.Now()))
-	}
-	_, err = fmt.Fprintln(f.IO.Out, r.Summary)
-	return err
+	return printResult(f.IO, cfg.Output == config.OutputJSON, r)
 }
 
 // exactArgs is cobra.ExactArgs with a usage error (exit 2).

@@ -6,10 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
-	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aim-oscar/aim/internal/client"
 )
 
 // isolate points the user config directory at a fresh temporary directory
@@ -96,7 +96,7 @@ func TestVersion(t *testing.T) {
 
 	r = aim(t, "", "version", "--json")
 	r.want(t, exitOK, "", "")
-	var got versionInfo
+	var got client.VersionInfo
 	if err := json.Unmarshal([]byte(r.out), &got); err != nil || strings.Count(r.out, "\n") != 1 {
 		t.Fatalf("aim version --json = %q: %v", r.out, err)
 	}
@@ -105,35 +105,6 @@ func TestVersion(t *testing.T) {
 	}
 
 	aim(t, "", "version", "extra").want(t, exitUsage, "", "aim: aim version takes no arguments")
-}
-
-// TestVersionFromBuildInfo: aim version names what was built (issue 12:
-// it said "dev" for every build).
-func TestVersionFromBuildInfo(t *testing.T) {
-	t.Parallel()
-	rev := []debug.BuildSetting{{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "7616cd2c4eabf25ff14f1a34a4661471926247d4"}}
-	dirty := append(slices.Clip(rev), debug.BuildSetting{Key: "vcs.modified", Value: "true"})
-	tests := []struct {
-		name      string
-		info      *debug.BuildInfo
-		want, rev string
-	}{
-		{"no build info", nil, "dev", ""},
-		{"go run", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "dev", ""},
-		{"tagged", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, "v1.2.3", ""},
-		{"checkout", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261129222718-7616cd2c4eab"}, Settings: rev},
-			"v0.0.0-20261129222718-7616cd2c4eab", "7616cd2c4eabf25ff14f1a34a4661471926247d4"},
-		{"revision only", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: rev}, "dev-7616cd2c4eab", "7616cd2c4eabf25ff14f1a34a4661471926247d4"},
-		{"dirty", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: dirty}, "dev-7616cd2c4eab+dirty", "7616cd2c4eabf25ff14f1a34a4661471926247d4"},
-		{"dirty, already marked", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261129222718-7616cd2c4eab+dirty"}, Settings: dirty},
-			"v0.0.0-20261129222718-7616cd2c4eab+dirty", "7616cd2c4eabf25ff14f1a34a4661471926247d4"},
-	}
-	for _, tt := range tests {
-		got := versionFrom(tt.info)
-		if got.Version != tt.want || got.Revision != tt.rev {
-			t.Errorf("%s: versionFrom = %q, %q; want %q, %q", tt.name, got.Version, got.Revision, tt.want, tt.rev)
-		}
-	}
 }
 
 func TestVersionIgnoresBrokenConfig(t *testing.T) {

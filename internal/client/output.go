@@ -253,10 +253,11 @@ type Result struct {
 	Groups       []config.BuddyGroup `json:"groups,omitempty"`        // buddies list: the config file's groups; buddies, status: the session's, in the server's order
 	Reconnecting *bool               `json:"reconnecting,omitempty"`  // status: the connection is being restored
 	// Settings are config show's resolved settings, in the registry's order.
-	Settings   config.Values `json:"settings,omitempty"`
-	*BuddyList               // buddies
-	*RoomList                // rooms
-	*UserInfo                // info
+	Settings     config.Values `json:"settings,omitempty"`
+	*BuddyList                 // buddies
+	*RoomList                  // rooms
+	*UserInfo                  // info
+	*VersionInfo               // version
 
 	// Summary is the outcome for people, the words text mode prints
 	// whichever way the command ran (it crosses the control socket).
