@@ -122,6 +122,7 @@ type (
 	historyMsg struct {
 		key   string
 		lines []line
+		to    string // the buddy as your lines to them name them
 	}
 	// recentMsg names the conversations of the last hour (as the history
 	// keys them), oldest first.
@@ -181,7 +182,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if w := m.find(msg.key); w != nil {
 			w.prepend(msg.lines, m.opts.Scrollback)
 			// A window opened by the history's key takes the name as
-			// the buddy's lines spell it.
+			// your lines to the buddy, then the buddy's own, spell it.
+			if w.kind == winIM && msg.to != "" && winKey(winIM, msg.to) == w.key {
+				w.name = msg.to
+			}
 			for _, l := range msg.lines {
 				if w.kind == winIM && l.kind == lineMsg && winKey(winIM, l.from) == w.key {
 					w.name = l.from
@@ -283,8 +287,12 @@ func (m *Model) event(o client.Output) tea.Cmd {
 	case *client.Result:
 		return m.sharedResult(e)
 	case *client.SignedOn:
+		// The first signon of a session this UI started comes after the
+		// status that said so already; a signon again is news.
+		if e.Reconnected || m.conn != "online" {
+			m.status(e.Time, eventText(e))
+		}
 		m.self, m.conn = e.ScreenName, "online"
-		m.status(e.Time, eventText(e))
 	case *client.Disconnected:
 		m.conn = "offline"
 		m.status(e.Time, eventText(e))

@@ -205,7 +205,8 @@ func (m *Model) loadHistory(w *window) tea.Cmd {
 		if err != nil {
 			return resultMsg{key: key, cmd: "history", err: err}
 		}
-		return historyMsg{key: key, lines: historyLines(lines)}
+		hl, to := historyLines(lines)
+		return historyMsg{key: key, lines: hl, to: to}
 	}
 }
 
@@ -261,13 +262,15 @@ func (m *Model) loadOlder(w *window) tea.Cmd {
 		if err != nil {
 			return resultMsg{key: key, cmd: "history", err: err}
 		}
-		return olderMsg{key: key, lines: historyLines(lines)}
+		hl, _ := historyLines(lines)
+		return olderMsg{key: key, lines: hl}
 	}
 }
 
-// historyLines turns stored events into a window's lines.
-func historyLines(in []history.Line) []line {
-	out := make([]line, 0, len(in))
+// historyLines turns stored events into a window's lines, and says how
+// the last IM you sent named its recipient.
+func historyLines(in []history.Line) (out []line, to string) {
+	out = make([]line, 0, len(in))
 	for _, l := range in {
 		o, err := client.DecodeOutput(l.Raw)
 		if err != nil {
@@ -275,9 +278,13 @@ func historyLines(in []history.Line) []line {
 		}
 		var dir struct {
 			Direction string `json:"direction"`
+			To        string `json:"to"`
 		}
 		json.Unmarshal(l.Raw, &dir)
 		own := dir.Direction == history.Out
+		if own && dir.To != "" {
+			to = dir.To
+		}
 		switch e := o.(type) {
 		case *client.IM:
 			kind := lineMsg
@@ -304,5 +311,5 @@ func historyLines(in []history.Line) []line {
 			out = append(out, line{at: l.Time, kind: lineNotice, text: client.Text(e)})
 		}
 	}
-	return out
+	return out, to
 }

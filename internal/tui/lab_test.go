@@ -1,0 +1,69 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/history"
+)
+
+// What trying aim tui against Open OSCAR Server 2026 showed.
+
+// A conversation of the last hour in which only you spoke (an IM to
+// someone offline, kept for them) comes back named as you typed the name,
+// not as the history's key spells it ("Lab Carol", not "labcarol").
+func TestRecentWindowNamedAsSent(t *testing.T) {
+	dir := t.TempDir()
+	rec, err := history.Open(dir, history.Options{Encode: func(v any) ([]byte, error) { return client.JSON(v) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	when := at(-5)
+	rec.Record(history.Entry{Conv: history.Conv{Kind: history.KindIM, Name: "Lab Carol"}, Time: when, Direction: history.Out,
+		To: "Lab Carol", Event: stamp(&client.IM{From: "LabAlice", Text: "for when you are back"}, when)})
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m := New(context.Background(), nil, Options{Self: "LabAlice", History: history.NewStore(dir),
+		Now: func() time.Time { return at(0) }, Location: time.UTC})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	away := false
+	_, cmd := m.Update(eventsMsg{stamp(&client.Result{Command: client.CommandStatus, OK: true, Name: "LabAlice", Away: &away,
+		UserInfo: &client.UserInfo{SignonTime: at(-60)}}, at(0))})
+	run(m, cmd)
+	if len(m.wins) != 2 || m.wins[1].name != "Lab Carol" {
+		var names []string
+		for _, w := range m.wins {
+			names = append(names, w.name)
+		}
+		t.Fatalf("windows after attaching: %q, want status and Lab Carol's", names)
+	}
+	if !strings.Contains(m.Frame(), "[2:Lab Carol]") {
+		t.Errorf("the window bar does not name Lab Carol:\n%s", m.Frame())
+	}
+}
+
+// A session this UI started follows with its signon among the first
+// events, after the status that already said "signed on as": the status
+// window says it once. A signon again after a lost connection is news.
+func TestSignedOnSaidOnce(t *testing.T) {
+	m := newModel(100, 30)
+	away := false
+	events(m, stamp(&client.Result{Command: client.CommandStatus, OK: true, Name: "LabAlice", Away: &away,
+		UserInfo: &client.UserInfo{SignonTime: at(0)}}, at(0)),
+		stamp(&client.SignedOn{ScreenName: "LabAlice"}, at(0)))
+	if n := strings.Count(m.Frame(), "signed on as LabAlice"); n != 2 { // the status window's line and the status bar
+		t.Errorf("\"signed on as LabAlice\" shows %d times, want once in the window and once in the bar:\n%s", n, m.Frame())
+	}
+	events(m, stamp(&client.Disconnected{Reason: client.ReasonError, Error: "connection reset"}, at(1)),
+		stamp(&client.Reconnecting{Attempt: 1}, at(1)),
+		stamp(&client.SignedOn{ScreenName: "LabAlice", Reconnected: true}, at(2)))
+	if n := strings.Count(m.Frame(), "signed on as LabAlice"); n != 3 {
+		t.Errorf("after a reconnect \"signed on as LabAlice\" shows %d times, want the signon again too:\n%s", n, m.Frame())
+	}
+}
