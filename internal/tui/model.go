@@ -80,7 +80,6 @@ type Model struct {
 	lastActive   time.Time
 	quitting     bool
 	logout       bool // quit after signing the session off
-	ended        string
 }
 
 // New returns the model of a UI on sess.
@@ -304,7 +303,6 @@ func (m *Model) event(o client.Output) tea.Cmd {
 		for _, w := range m.wins {
 			w.typing = ""
 		}
-		m.roster.gen++
 	case *client.Reconnecting:
 		m.conn = "reconnecting"
 		m.status(e.Time, eventText(e))
@@ -334,7 +332,6 @@ func (m *Model) event(o client.Output) tea.Cmd {
 		if e.IdleMinutes > 0 {
 			b.idleSince = e.Time.Add(-time.Duration(e.IdleMinutes) * time.Minute)
 		}
-		m.roster.gen++
 		if w := m.find(winKey(winIM, e.Name)); w != nil {
 			switch {
 			case !was.online:
@@ -348,7 +345,6 @@ func (m *Model) event(o client.Output) tea.Cmd {
 	case *client.BuddyOffline:
 		b := m.roster.get(e.Name)
 		b.online, b.away, b.idleSince, b.typing = false, false, time.Time{}, ""
-		m.roster.gen++
 		if w := m.find(winKey(winIM, e.Name)); w != nil {
 			w.typing = ""
 			w.add(line{at: e.Time, kind: lineNotice, text: e.Name + " signed off"}, m.opts.Scrollback)
@@ -360,7 +356,6 @@ func (m *Model) event(o client.Output) tea.Cmd {
 		}
 		if b := m.roster.lookup(e.From); b != nil {
 			b.typing = state
-			m.roster.gen++
 		}
 		if w := m.find(winKey(winIM, e.From)); w != nil {
 			w.name, w.typing, w.typingAt = e.From, state, e.Time
@@ -514,7 +509,6 @@ func (m *Model) applyList(r *client.Result) {
 			b.idleSince = r.Time.Add(-time.Duration(st.IdleMinutes) * time.Minute)
 		}
 	}
-	m.roster.gen++
 }
 
 // applyRooms opens a window for each room the session is in, with its
@@ -659,9 +653,13 @@ func (m *Model) result(msg resultMsg) tea.Cmd {
 		return nil // chat_left says it
 	case client.CmdAway.Name:
 		m.away = r.Away != nil && *r.Away
-		if m.away {
-			m.awayText = ""
+		// The message, as the summary says it here (through a socket
+		// the summary is only "away message set").
+		text, ok := strings.CutPrefix(r.Summary, "away: ")
+		if !m.away || !ok {
+			text = ""
 		}
+		m.awayText = text
 	}
 	if r.Summary != "" {
 		w.add(line{at: at, kind: lineInfo, text: r.Summary}, m.opts.Scrollback)
@@ -690,7 +688,6 @@ func (m *Model) sessionEnded(err error) {
 	if err != nil {
 		text = err.Error()
 	}
-	m.ended = text
 	m.status(m.now(), text+" (/quit leaves)")
 }
 

@@ -524,3 +524,13 @@ func TestAwayMessageInTitle(t *testing.T) {
 		t.Errorf("back: the title still has the away message:\n%s", f)
 	}
 }
+
+// /away's answer puts you away in the status line, with the message.
+func TestAwayInStatusLine(t *testing.T) {
+	m := signedOn(100, 30)
+	away := true
+	m.Update(resultMsg{key: "status", cmd: client.CmdAway.Name, r: &client.Result{Command: client.CmdAway.Name, OK: true, Away: &away, Summary: "away: at lunch"}})
+	if !strings.Contains(m.Frame(), "signed on as LabAlice, away: at lunch") {
+		t.Errorf("the status line does not say away:\n%s", m.Frame())
+	}
+}

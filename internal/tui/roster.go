@@ -37,7 +37,6 @@ type buddy struct {
 type roster struct {
 	groups []rgroup
 	b      map[string]*buddy // by screenname.Normalize
-	gen    int               // counts changes: the rows are made again when it moves
 }
 
 type rgroup struct {
@@ -68,7 +67,6 @@ func (r *roster) setGroups(groups []Group) {
 		}
 		r.groups = append(r.groups, rg)
 	}
-	r.gen++
 }
 
 // get returns the buddy named name, adding it to the default group if
@@ -83,12 +81,10 @@ func (r *roster) get(name string) *buddy {
 	for i := range r.groups {
 		if r.groups[i].name == defaultGroup {
 			r.groups[i].keys = append(r.groups[i].keys, k)
-			r.gen++
 			return b
 		}
 	}
 	r.groups = append(r.groups, rgroup{name: defaultGroup, keys: []string{k}})
-	r.gen++
 	return b
 }
 

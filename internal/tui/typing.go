@@ -28,7 +28,6 @@ func (m *Model) edited() tea.Cmd {
 	if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "/") {
 		return m.tellTyping(w, "")
 	}
-	w.lastEdit = now
 	w.editSeq++
 	seq, key := w.editSeq, w.key
 	pause := tea.Tick(typingPause, func(time.Time) tea.Msg { return typingPauseMsg{key: key, seq: seq} })

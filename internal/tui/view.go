@@ -588,7 +588,10 @@ func (m *Model) statusText() string {
 		return stFaint.Render("connecting…")
 	}
 	s := "signed on as " + m.self
-	if m.away {
+	switch {
+	case m.away && m.awayText != "":
+		s += ", " + stAway.Render("away: "+oneLine(client.Defuse(m.awayText), 30))
+	case m.away:
 		s += ", " + stAway.Render("away")
 	}
 	return s

@@ -73,10 +73,9 @@ type window struct {
 	draft   string   // the line being typed before browsing
 
 	// What we told the peer of our typing: "", "typing" or "typed"; when
-	// we said typing last, and the last key that edited the line.
+	// we said typing last.
 	sentTyping   string
 	typingSentAt time.Time
-	lastEdit     time.Time
 	editSeq      int // counts edits: a pause timer checks it has not moved
 
 	loaded bool // its history has been asked for
