@@ -17,13 +17,7 @@ import (
 type historyOptions struct {
 	IO     *IOStreams
 	Config func() (*config.Config, error)
-
-	Name         string
-	Limit        int
-	LimitChanged bool // --limit given: it applies to --grep too
-	Since, Until string
-	Grep         string
-	Forget       bool
+	client.HistoryQuery
 }
 
 func newHistoryCmd(f *factory, runF func(context.Context, *historyOptions) error) *cobra.Command {
@@ -58,13 +52,7 @@ config file turns recording off (see docs/history.md).`,
 			if len(args) > 0 {
 				opts.Name = args[0]
 			}
-			if opts.Forget && opts.Name == "" {
-				return usageErrorf("--forget needs the name of the conversation to remove")
-			}
-			if opts.Limit < 0 {
-				return usageErrorf("--limit must be 0 (all) or more, not %d", opts.Limit)
-			}
-			opts.LimitChanged = cmd.Flags().Changed("limit")
+			opts.LimitGiven = cmd.Flags().Changed("limit")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -85,47 +73,19 @@ func runHistory(opts *historyOptions) error {
 	if err != nil {
 		return err
 	}
-	name, err := cfg.RequireScreenName()
+	a, err := client.History(cfg, opts.HistoryQuery, time.Now())
 	if err != nil {
 		return err
 	}
-	store := history.NewStore(history.Dir(cfg.StateDir(name)))
 	out := interactive.NewPrinter(opts.IO, cfg.Output == config.OutputJSON, cfg.Color)
-	if opts.Forget {
-		removed, err := store.Forget(opts.Name)
-		if err != nil {
-			return err
+	switch {
+	case a.Forgot != nil:
+		out.Print(a.Forgot)
+	case opts.Name == "" && opts.Grep == "":
+		if len(a.Summaries) == 0 {
+			fmt.Fprintf(opts.IO.ErrOut, "aim: no history yet in %s\n", a.Dir)
 		}
-		r := &client.Result{Command: "history", OK: true, Name: opts.Name,
-			Summary: "forgot the history with " + opts.Name + ": removed " + strings.Join(removed, ", ")}
-		out.Print(client.Stamp(r, time.Now()))
-		return nil
-	}
-	q := history.Query{Limit: opts.Limit, Grep: opts.Grep}
-	if opts.Grep != "" && !opts.LimitChanged {
-		q.Limit = 0
-	}
-	now := time.Now()
-	for _, w := range []struct {
-		flag, value string
-		to          *time.Time
-	}{{"since", opts.Since, &q.Since}, {"until", opts.Until, &q.Until}} {
-		if w.value == "" {
-			continue
-		}
-		if *w.to, err = history.ParseWhen(w.value, now); err != nil {
-			return usageErrorf("--%s: %v", w.flag, err)
-		}
-	}
-	if opts.Name == "" && opts.Grep == "" {
-		sums, err := store.Summaries()
-		if err != nil {
-			return err
-		}
-		if len(sums) == 0 {
-			fmt.Fprintf(opts.IO.ErrOut, "aim: no history yet in %s\n", store.Dir())
-		}
-		for _, s := range sums {
+		for _, s := range a.Summaries {
 			if out.JSON {
 				writeJSON(opts.IO.Out, struct {
 					Kind history.Kind `json:"kind"`
@@ -140,20 +100,14 @@ func runHistory(opts *historyOptions) error {
 			}
 			fmt.Fprintln(opts.IO.Out, strings.TrimSpace(fmt.Sprintf("%-5s %-24s %s", s.Conv.Kind, client.Defuse(s.Conv.Name), last)))
 		}
-		return nil
-	}
-	lines, err := store.Lines(opts.Name, q)
-	if err != nil {
-		return err
-	}
-	if out.JSON {
-		for _, l := range lines {
+	case out.JSON:
+		for _, l := range a.Lines {
 			opts.IO.Out.Write(append(l.Raw, '\n'))
 		}
-		return nil
-	}
-	for _, s := range client.HistoryText(lines, opts.Name == "") {
-		fmt.Fprintln(opts.IO.Out, s)
+	default:
+		for _, s := range client.HistoryText(a.Lines, opts.Name == "") {
+			fmt.Fprintln(opts.IO.Out, s)
+		}
 	}
 	return nil
 }

@@ -2,8 +2,10 @@ package client
 
 import (
 	"context"
+	"strings"
 	"time"
 
+	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/history"
 	"github.com/aim-oscar/aim/internal/htmltext"
 )
@@ -141,4 +143,72 @@ func convTitle(c history.Conv) string {
 		return "== room " + c.Name
 	}
 	return "== " + c.String()
+}
+
+// HistoryQuery is what aim history asks of the stored conversations.
+type HistoryQuery struct {
+	Name         string // a buddy or room; "" for every conversation
+	Limit        int    // the last lines (0: all)
+	LimitGiven   bool   // Limit was asked for: it applies to Grep too
+	Since, Until string // a date, or a time before now (history.ParseWhen)
+	Grep         string
+	Forget       bool // remove the conversation Name
+}
+
+// HistoryAnswer is what the store holds for a HistoryQuery: the result of
+// forgetting, the conversations (with neither a name nor Grep), or the
+// lines.
+type HistoryAnswer struct {
+	Dir       string // the store
+	Forgot    *Result
+	Summaries []history.Summary
+	Lines     []history.Line
+}
+
+// History answers q from cfg's account's store (aim history), with no
+// session: a mistake in q is a *UsageError.
+func History(cfg *config.Config, q HistoryQuery, now time.Time) (*HistoryAnswer, error) {
+	if q.Forget && q.Name == "" {
+		return nil, usagef("--forget needs the name of the conversation to remove")
+	}
+	if q.Limit < 0 {
+		return nil, usagef("--limit must be 0 (all) or more, not %d", q.Limit)
+	}
+	hq := history.Query{Limit: q.Limit, Grep: q.Grep}
+	if q.Grep != "" && !q.LimitGiven {
+		hq.Limit = 0
+	}
+	for _, w := range []struct {
+		flag, value string
+		to          *time.Time
+	}{{"since", q.Since, &hq.Since}, {"until", q.Until, &hq.Until}} {
+		if w.value == "" {
+			continue
+		}
+		var err error
+		if *w.to, err = history.ParseWhen(w.value, now); err != nil {
+			return nil, usagef("--%s: %v", w.flag, err)
+		}
+	}
+	name, err := cfg.RequireScreenName()
+	if err != nil {
+		return nil, err
+	}
+	store := history.NewStore(history.Dir(cfg.StateDir(name)))
+	a := &HistoryAnswer{Dir: store.Dir()}
+	switch {
+	case q.Forget:
+		removed, err := store.Forget(q.Name)
+		if err != nil {
+			return nil, err
+		}
+		r := &Result{Command: "history", OK: true, Name: q.Name,
+			Summary: "forgot the history with " + q.Name + ": removed " + strings.Join(removed, ", ")}
+		a.Forgot = Stamp(r, now).(*Result)
+	case q.Name == "" && q.Grep == "":
+		a.Summaries, err = store.Summaries()
+	default:
+		a.Lines, err = store.Lines(q.Name, hq)
+	}
+	return a, err
 }
