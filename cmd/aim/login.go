@@ -10,7 +10,6 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/control"
-	"github.com/aim-oscar/aim/internal/history"
 	"github.com/aim-oscar/aim/internal/interactive"
 	"github.com/aim-oscar/aim/internal/runner"
 	"github.com/aim-oscar/aim/internal/sessionsock"
@@ -21,7 +20,7 @@ type accountOptions struct {
 	IO     *IOStreams
 	Config func() (*config.Config, error)
 	Debug  func() bool
-	TLS    tlsOptions
+	TLS    tlsFlags
 	// SocketDirs are where the sessions' control sockets may be.
 	SocketDirs func() control.Dirs
 }
@@ -97,7 +96,13 @@ func checkFor(d time.Duration) error {
 }
 
 // addAccountFlags adds the flags that say who signs on where, and how.
-func addAccountFlags(cmd *cobra.Command, t *tlsOptions) {
+// tlsFlags are --tls-insecure and --tls-ca (client.Setup).
+type tlsFlags struct {
+	Insecure bool
+	CAFile   string
+}
+
+func addAccountFlags(cmd *cobra.Command, t *tlsFlags) {
 	fl := cmd.Flags()
 	config.AddFlag(fl, config.KeyTLS, "")
 	fl.BoolVar(&t.Insecure, "tls-insecure", false, "with --tls, do not check the certificate (anyone on the path can read and change everything)")
@@ -107,36 +112,20 @@ func addAccountFlags(cmd *cobra.Command, t *tlsOptions) {
 	}
 }
 
+// account is the account cfg and the flags sign on, asking for the
+// password when it can.
 func (o *accountOptions) account(ctx context.Context, cfg *config.Config) (client.Account, error) {
-	t := o.TLS
-	t.Enabled = cfg.TLS
-	tlsConfig, err := t.config()
-	if err != nil {
-		return client.Account{}, err
-	}
-	a, err := client.NewAccount(cfg)
-	if err != nil {
-		return a, err
-	}
-	var prompt func() (string, error)
+	s := client.Setup{TLSInsecure: o.TLS.Insecure, TLSCA: o.TLS.CAFile,
+		Wait: func(what string) { fmt.Fprintf(o.IO.ErrOut, "aim: %s\n", what) }}
 	if o.IO.CanPrompt() {
-		prompt = func() (string, error) {
-			return o.IO.ReadPassword(ctx, fmt.Sprintf("Password for %s: ", a.ScreenName))
+		s.Prompt = func(ctx context.Context, name string) (string, error) {
+			return o.IO.ReadPassword(ctx, fmt.Sprintf("Password for %s: ", name))
 		}
 	}
-	if a.Password, err = cfg.Password(ctx, prompt); err != nil {
-		return a, err
-	}
-	a.TLS = tlsConfig
-	a.StateDir = cfg.StateDir(a.ScreenName)
-	if cfg.History {
-		a.HistoryDir = history.Dir(a.StateDir)
-	}
 	if o.Debug() {
-		a.Debug = o.IO.ErrOut
+		s.Debug = o.IO.ErrOut
 	}
-	a.Waiting = func(what string) { fmt.Fprintf(o.IO.ErrOut, "aim: %s\n", what) }
-	return a, nil
+	return client.SignOnAccount(ctx, cfg, s)
 }
 
 func runLogin(ctx context.Context, opts *loginOptions) error {

@@ -119,8 +119,7 @@ func runIn(ctx context.Context, args []string, streams *IOStreams, env func(stri
 	if f.debug && errors.As(err, &detailed) {
 		fmt.Fprintf(streams.ErrOut, "aim: detail: %s\n", client.Defuse(detailed.Detail()))
 	}
-	var usage *usageError
-	if errors.As(err, &usage) && cmd != nil {
+	if (errors.As(err, new(*usageError)) || errors.As(err, new(*client.UsageError))) && cmd != nil {
 		fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	code := exitCode(err)
