@@ -67,3 +67,22 @@ func TestSignedOnSaidOnce(t *testing.T) {
 		t.Errorf("after a reconnect \"signed on as LabAlice\" shows %d times, want the signon again too:\n%s", n, m.Frame())
 	}
 }
+
+// Each row of the help keeps a space between a long usage and what it
+// does ("/invite NAME ROOM [TEXT] invite someone...").
+func TestHelpUsageApart(t *testing.T) {
+	m := newModel(100, 30)
+	rows := m.helpRows(80)
+	found := false
+	for _, r := range rows {
+		if strings.Contains(r, "/invite NAME ROOM [TEXT]") {
+			found = true
+			if !strings.Contains(r, "/invite NAME ROOM [TEXT] invite") {
+				t.Errorf("help row %q: the usage runs into its text", r)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no help row for /invite")
+	}
+}

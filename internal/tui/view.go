@@ -615,20 +615,29 @@ func (m *Model) helpRows(width int) []string {
 	out = append(out, stTitle.Render("Keys"))
 	for _, k := range keys.all() {
 		h := k.Help()
-		out = append(out, m.fit("  "+m.fit(h.Key, 24)+h.Desc, width))
+		out = append(out, m.fit("  "+m.helpCol(h.Key)+h.Desc, width))
 	}
 	out = append(out, "", stTitle.Render("Commands")+" (type /NAME; in a window, text goes to its buddy or room)")
 	for _, c := range uiCommands {
-		out = append(out, m.fit("  "+m.fit("/"+strings.TrimSpace(c.name+" "+c.args), 24)+c.help, width))
+		out = append(out, m.fit("  "+m.helpCol("/"+strings.TrimSpace(c.name+" "+c.args))+c.help, width))
 	}
 	for _, c := range client.Commands() {
 		if c == client.CmdQuit || c == client.CmdHelp || c.Hidden {
 			continue
 		}
 		help, _, _ := strings.Cut(c.Help, "\n")
-		out = append(out, m.fit("  "+m.fit(strings.TrimSpace("/"+c.Name+" "+c.Args), 24)+help, width))
+		out = append(out, m.fit("  "+m.helpCol(strings.TrimSpace("/"+c.Name+" "+c.Args))+help, width))
 	}
 	return out
+}
+
+// helpCol is the help's first column: a key or usage padded to 24
+// columns, and a longer one kept whole with a space after it.
+func (m *Model) helpCol(s string) string {
+	if m.wm.StringWidth(s) >= 24 {
+		return s + " "
+	}
+	return m.fit(s, 24)
 }
 
 // jumpRows list every window, for the jump list.
