@@ -44,7 +44,8 @@ to the buddy list, F1 or ? on an empty line shows every key.
 A window with something new is marked in the window bar (* activity, + a
 message for you); a message for you in a window not in view rings the
 terminal's bell, or with --notify osc9 or osc777 asks the terminal for a
-desktop notification. NO_COLOR=1 draws without colours.`,
+desktop notification. NO_COLOR=1 or --color=never draws without colours (bold,
+reverse and the marks still show every state).`,
 		Example: `  aim tui
   aim tui --server login.example.com:5190 --screen-name LabAlice
   tmux new -s aim 'aim tui'          # then, in another terminal: aim tui (attaches)
@@ -85,7 +86,7 @@ func runTUI(ctx context.Context, opts *tuiOptions) error {
 	if err != nil {
 		return err
 	}
-	topts := tui.Options{Self: cfg.ScreenName, Notify: tui.Notify(opts.Notify), ShowOffline: opts.ShowOffline, Mouse: opts.Mouse}
+	topts := tui.Options{Self: cfg.ScreenName, Notify: tui.Notify(opts.Notify), ShowOffline: opts.ShowOffline, Mouse: opts.Mouse, Color: cfg.Color}
 	for _, g := range cfg.Buddies {
 		topts.Groups = append(topts.Groups, tui.Group{Name: g.Group, Names: g.Names})
 	}

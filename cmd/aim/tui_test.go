@@ -197,3 +197,23 @@ func TestTUIRefuses(t *testing.T) {
 	m.waitScreen("the refusal", has("would write over it"))
 	m.waitScreen("the exit", has("EXIT=2"))
 }
+
+// --color=never draws without colours, as NO_COLOR does.
+func TestTUIColorNever(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed")
+	}
+	bin := buildAim(t)
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("LabBob", func(string, string) string { return "" })
+	env := newProcEnv(t, bin, srv, "screen_name: LabAlice\nbuddies:\n  - group: Lab\n    names: [LabBob]\n")
+	m := tuiTerm(t, env, "never", "", "tui", "--color=never")
+	m.waitScreen("LabBob online", has("● LabBob"))
+	if s := m.tmux("capture-pane", "-e", "-p", "-t", "aim"); colored.MatchString(s) {
+		t.Errorf("with --color=never the screen has colours:\n%q", s)
+	}
+	m.typeLine("/quit")
+	m.waitScreen("the exit", has("EXIT=0"))
+}

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/history"
@@ -56,6 +57,10 @@ type Options struct {
 	Notify     Notify
 	// ShowOffline lists the offline buddies (else one collapsed line).
 	ShowOffline bool
+	// Color is the color setting: "never" draws without colours (bold
+	// and reverse stay), "always" with them even under NO_COLOR, "auto"
+	// (or "") as the terminal and NO_COLOR say.
+	Color string
 	// Mouse: the wheel scrolls the window, a click on the list opens a
 	// buddy's window (the terminal's own selection then needs Shift).
 	Mouse    bool
@@ -94,7 +99,14 @@ func Run(ctx context.Context, live Live, opts Options, in io.Reader, out io.Writ
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m := New(ctx, live, opts)
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out), tea.WithEnvironment(env))
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out), tea.WithEnvironment(env)}
+	switch opts.Color {
+	case "never":
+		popts = append(popts, tea.WithColorProfile(colorprofile.ASCII))
+	case "always":
+		popts = append(popts, tea.WithColorProfile(colorprofile.ANSI))
+	}
+	p := tea.NewProgram(m, popts...)
 	box := newInbox()
 	var wg sync.WaitGroup
 	wg.Add(2)
