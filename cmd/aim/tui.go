@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -95,9 +96,16 @@ func runTUI(ctx context.Context, opts *tuiOptions) error {
 			topts.History = history.NewStore(dir)
 		}
 	}
-	err = tui.Run(ctx, live, topts, opts.IO.In, opts.IO.Out, os.Environ())
+	loggedOut, err := tui.Run(ctx, live, topts, opts.IO.In, opts.IO.Out, os.Environ())
 	if cerr := live.Close(); err == nil {
 		err = cerr
+	}
+	switch {
+	case err != nil:
+	case loggedOut || live.Owns():
+		fmt.Fprintln(opts.IO.ErrOut, "aim: signed off")
+	default:
+		fmt.Fprintln(opts.IO.ErrOut, "aim: the session still runs (aim tui attaches to it again; aim logout ends it)")
 	}
 	return err
 }

@@ -109,6 +109,7 @@ func TestTUI(t *testing.T) {
 	m.waitScreen("the question", has("another client follows this session"))
 	m.typeLine("/quit")
 	m.waitScreen("the exit", has("EXIT=0"))
+	m.waitScreen("signed off", has("aim: signed off"))
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	if err := srv.WaitOffline(ctx, "LabAlice"); err != nil {
@@ -174,6 +175,7 @@ func TestTUIAttaches(t *testing.T) {
 
 	m.typeLine("/quit")
 	m.waitScreen("the exit", has("EXIT=0"))
+	m.waitScreen("what became of the session", has("the session still runs"))
 	if code, out, _ := env.run(t, "status"); code != 0 || !strings.Contains(out, "LabAlice") {
 		t.Errorf("after aim tui quit, aim status: exit %d: %s (the session should still run)", code, out)
 	}

@@ -92,10 +92,11 @@ type Live interface {
 
 // Run shows the UI on the terminal in and out until the person quits (or
 // ctx ends), following live's events. /logout signs the session off
-// before Run returns; closing live is the caller's. Run's goroutines (the
+// before Run returns, and loggedOut says so; closing live is the
+// caller's. Run's goroutines (the
 // follower and the pump that hands its events to the UI) end before it
 // returns.
-func Run(ctx context.Context, live Live, opts Options, in io.Reader, out io.Writer, env []string) (err error) {
+func Run(ctx context.Context, live Live, opts Options, in io.Reader, out io.Writer, env []string) (loggedOut bool, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m := New(ctx, live, opts)
@@ -134,7 +135,7 @@ func Run(ctx context.Context, live Live, opts Options, in io.Reader, out io.Writ
 			err = lerr
 		}
 	}
-	return err
+	return m.logout, err
 }
 
 // inbox keeps the session's events until the UI takes them: the session
