@@ -86,3 +86,36 @@ func TestHelpUsageApart(t *testing.T) {
 		t.Fatal("no help row for /invite")
 	}
 }
+
+// A room's window says things once and in its own words: leaving is
+// "you left" (the window is the room's, no "[Room]" before it); a lost
+// connection takes you out of the room until the session signs on again
+// and rejoins, and the window says so rather than still listing members.
+func TestRoomWindowLeftAndLost(t *testing.T) {
+	m := newModel(100, 30)
+	events(m, stamp(&client.SignedOn{ScreenName: "LabAlice"}, at(0)),
+		stamp(&client.ChatJoined{Room: "Lobby", Members: []string{"LabAlice", "LabBob"}}, at(0)))
+	press(m, "alt+2")
+	events(m, stamp(&client.Disconnected{Reason: client.ReasonError, Error: "connection reset"}, at(1)),
+		stamp(&client.Reconnecting{Attempt: 1}, at(1)))
+	f := m.Frame()
+	if !strings.Contains(f, "not in the room") || !strings.Contains(f, "-- connection lost: out of the room until signed on again") {
+		t.Errorf("after a lost connection the room's window does not say it is out of the room:\n%s", f)
+	}
+	events(m, stamp(&client.SignedOn{ScreenName: "LabAlice", Reconnected: true}, at(2)),
+		stamp(&client.ChatJoined{Room: "Lobby", Members: []string{"LabAlice", "LabBob"}}, at(2)))
+	if f := m.Frame(); !strings.Contains(f, "2 here") {
+		t.Errorf("back in the room after the signon, the window does not say so:\n%s", f)
+	}
+	events(m, stamp(&client.ChatLeft{Room: "Lobby", Reason: client.RoomLeft}, at(3)))
+	f = m.Frame()
+	if !strings.Contains(f, "-- you left") || strings.Contains(f, "[Lobby]") {
+		t.Errorf("leaving: the room's window should say \"you left\", without the room's name in brackets:\n%s", f)
+	}
+	// Signing off says nothing more in it.
+	events(m, stamp(&client.ChatJoined{Room: "Lobby", Members: []string{"LabAlice", "LabBob"}}, at(4)),
+		stamp(&client.Disconnected{Reason: client.ReasonLogout}, at(4)))
+	if n := strings.Count(m.Frame(), "out of the room"); n != 1 {
+		t.Errorf("\"out of the room\" %d times, want once (the room was left before the signoff):\n%s", n, m.Frame())
+	}
+}

@@ -306,6 +306,14 @@ func (m *Model) event(o client.Output) tea.Cmd {
 	case *client.Reconnecting:
 		m.conn = "reconnecting"
 		m.status(e.Time, eventText(e))
+		// The rooms went with the connection; the next signon joins
+		// them again (chat_joined).
+		for _, w := range m.wins {
+			if w.kind == winRoom && w.inRoom {
+				w.inRoom, w.members = false, nil
+				w.add(line{at: e.Time, kind: lineNotice, text: "connection lost: out of the room until signed on again"}, m.opts.Scrollback)
+			}
+		}
 	case *client.IM:
 		w, cmd := m.open(winIM, e.From)
 		w.name = e.From
@@ -398,7 +406,8 @@ func (m *Model) event(o client.Output) tea.Cmd {
 			if e.Reason == client.RoomLeft || e.Reason == client.RoomSignedOff {
 				w.inRoom, w.members = false, nil
 			}
-			w.add(line{at: e.Time, kind: lineNotice, text: eventText(e)}, m.opts.Scrollback)
+			// The window is the room's: no "[Room]" before what it says.
+			w.add(line{at: e.Time, kind: lineNotice, text: strings.TrimPrefix(eventText(e), "["+e.Room+"] ")}, m.opts.Scrollback)
 		}
 	case *client.BuddyListSynced, *client.BuddyListChanged, *client.ConfigApplied:
 		// The list changed (here, in another client, in the config
