@@ -21,18 +21,11 @@ The config file is YAML. ` + config.Help(),
 		Args:    noUnknownSubcommand,
 		RunE:    showHelp,
 	}
-	cmd.AddCommand(addNoSessionNoop(newConfigPathCmd(f, nil)), addNoSessionNoop(newConfigShowCmd(f, nil)), newConfigSetCmd(f), newConfigUnsetCmd(f))
+	cmd.AddCommand(addNoSessionNoop(newConfigPathCmd(f)), addNoSessionNoop(newConfigShowCmd(f)), newConfigSetCmd(f), newConfigUnsetCmd(f))
 	return cmd
 }
 
-type configPathOptions struct {
-	IO         *IOStreams
-	ConfigPath func() (string, error)
-	JSON       bool
-}
-
-func newConfigPathCmd(f *factory, runF func(*configPathOptions) error) *cobra.Command {
-	opts := &configPathOptions{IO: f.IO, ConfigPath: f.ConfigPath}
+func newConfigPathCmd(f *factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "path",
 		Short: "Print the path of the config file in use",
@@ -42,38 +35,24 @@ The file need not exist yet; aim creates it when you change a setting.`,
 		Example: "  aim config path\n  $EDITOR \"$(aim config path)\"",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.JSON, _ = cmd.Flags().GetBool("json")
-			if runF != nil {
-				return runF(opts)
+			path, err := f.ConfigPath() // not the settings: a broken file is no matter
+			if err != nil {
+				return err
 			}
-			return configPathRun(opts)
+			r, note := client.ConfigPath(path, time.Now())
+			if note != "" {
+				fmt.Fprintln(f.IO.ErrOut, note)
+			}
+			if jsonOut, _ := cmd.Flags().GetBool("json"); jsonOut {
+				return writeJSON(f.IO.Out, r)
+			}
+			_, err = fmt.Fprintln(f.IO.Out, path)
+			return err
 		},
 	}
 }
 
-func configPathRun(opts *configPathOptions) error {
-	path, err := opts.ConfigPath()
-	if err != nil {
-		return err
-	}
-	r, note := client.ConfigPath(path, time.Now())
-	if note != "" {
-		fmt.Fprintln(opts.IO.ErrOut, note)
-	}
-	if opts.JSON {
-		return writeJSON(opts.IO.Out, r)
-	}
-	_, err = fmt.Fprintln(opts.IO.Out, path)
-	return err
-}
-
-type configShowOptions struct {
-	IO     *IOStreams
-	Config func() (*config.Config, error)
-}
-
-func newConfigShowCmd(f *factory, runF func(*configShowOptions) error) *cobra.Command {
-	opts := &configShowOptions{IO: f.IO, Config: f.Config}
+func newConfigShowCmd(f *factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "show",
 		Short: "Print the effective settings, with the password redacted",
@@ -84,28 +63,21 @@ Output is YAML, or one JSON result with the settings under "settings" with
 		Example: "  aim config show\n  AIM_SERVER=localhost:5190 aim config show --json",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(opts)
+			cfg, err := f.Config()
+			if err != nil {
+				return err
 			}
-			return configShowRun(opts)
+			r, text, err := client.ConfigShow(cfg, time.Now())
+			if err != nil {
+				return err
+			}
+			if cfg.Output == config.OutputJSON {
+				return writeJSON(f.IO.Out, r)
+			}
+			_, err = fmt.Fprint(f.IO.Out, text)
+			return err
 		},
 	}
-}
-
-func configShowRun(opts *configShowOptions) error {
-	cfg, err := opts.Config()
-	if err != nil {
-		return err
-	}
-	r, text, err := client.ConfigShow(cfg, time.Now())
-	if err != nil {
-		return err
-	}
-	if cfg.Output == config.OutputJSON {
-		return writeJSON(opts.IO.Out, r)
-	}
-	_, err = fmt.Fprint(opts.IO.Out, text)
-	return err
 }
 
 // newConfigSetCmd and newConfigUnsetCmd change one key of the file, keeping

@@ -31,7 +31,7 @@ type demoOptions struct {
 	Listen  string
 }
 
-func newDemoCmd(f *factory, runF func(context.Context, *demoOptions) error) *cobra.Command {
+func newDemoCmd(f *factory) *cobra.Command {
 	opts := &demoOptions{IO: f.IO, Debug: f.Debug, SocketDirs: f.SocketDirs, Color: func() string {
 		if cfg, err := f.Config(); err == nil { // the demo needs no settings: a bad file leaves colour to the terminal
 			return cfg.Color
@@ -74,9 +74,6 @@ the accounts are ` + strings.Join(demo.Accounts, ", ") + `, each with the passwo
 			}
 			if err := checkListen(opts.Listen); err != nil {
 				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			if opts.Serve {
 				return serveDemo(cmd.Context(), opts)

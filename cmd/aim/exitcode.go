@@ -26,27 +26,15 @@ const (
 	exitInterrupted = 130 // interrupted (SIGINT/SIGTERM cancelled the context), as shells report 128+SIGINT
 )
 
-// exitMeaning names what an exit code means, for scripts reading JSON.
+// exitMeanings name what each exit code means, for scripts reading JSON.
+var exitMeanings = map[int]string{exitOK: "ok", exitError: "error", exitUsage: "usage", exitAuth: "auth",
+	exitNetwork: "network", exitKicked: "kicked", exitRefused: "refused", exitRunning: "running",
+	exitNoSession: "no_session", exitInterrupted: "interrupted"}
+
+// exitMeaning names what an exit code means.
 func exitMeaning(code int) string {
-	switch code {
-	case exitOK:
-		return "ok"
-	case exitUsage:
-		return "usage"
-	case exitAuth:
-		return "auth"
-	case exitNetwork:
-		return "network"
-	case exitKicked:
-		return "kicked"
-	case exitRefused:
-		return "refused"
-	case exitRunning:
-		return "running"
-	case exitNoSession:
-		return "no_session"
-	case exitInterrupted:
-		return "interrupted"
+	if m, ok := exitMeanings[code]; ok {
+		return m
 	}
 	return "error"
 }
@@ -103,21 +91,16 @@ func exitCode(err error) int {
 	return failureExit(client.FailureOf(err))
 }
 
+// failureExits are the exit codes of the kinds of failure; the others
+// exit 1.
+var failureExits = map[client.Failure]int{client.FailureAuth: exitAuth, client.FailureKicked: exitKicked,
+	client.FailureRefused: exitRefused, client.FailureTooLong: exitUsage, client.FailureNetwork: exitNetwork,
+	client.FailureUsage: exitUsage}
+
 // failureExit is the exit code of a kind of failure.
 func failureExit(f client.Failure) int {
-	switch f {
-	case client.FailureAuth:
-		return exitAuth
-	case client.FailureKicked:
-		return exitKicked
-	case client.FailureRefused:
-		return exitRefused
-	case client.FailureTooLong:
-		return exitUsage
-	case client.FailureNetwork:
-		return exitNetwork
-	case client.FailureUsage:
-		return exitUsage
+	if code, ok := failureExits[f]; ok {
+		return code
 	}
 	return exitError
 }

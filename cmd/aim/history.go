@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -20,7 +19,7 @@ type historyOptions struct {
 	client.HistoryQuery
 }
 
-func newHistoryCmd(f *factory, runF func(context.Context, *historyOptions) error) *cobra.Command {
+func newHistoryCmd(f *factory) *cobra.Command {
 	opts := &historyOptions{IO: f.IO, Config: f.Config}
 	cmd := &cobra.Command{
 		Use:               "history [NAME|ROOM]",
@@ -53,9 +52,6 @@ config file turns recording off (see docs/history.md).`,
 				opts.Name = args[0]
 			}
 			opts.LimitGiven = cmd.Flags().Changed("limit")
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return runHistory(opts)
 		},
 	}

@@ -35,7 +35,7 @@ type loginOptions struct {
 	NoInput bool
 }
 
-func newLoginCmd(f *factory, runF func(context.Context, *loginOptions) error) *cobra.Command {
+func newLoginCmd(f *factory) *cobra.Command {
 	opts := &loginOptions{accountOptions: newAccountOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "login",
@@ -73,9 +73,6 @@ prompt when standard input is a terminal. It is never a flag.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFor(opts.For); err != nil {
 				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return runLogin(cmd.Context(), opts)
 		},

@@ -193,8 +193,8 @@ status, events and logout go through it (no password, no second signon).`,
 	config.AddFlag(pf, config.KeyColor, "colour names and kinds of events: never, auto (on a terminal, unless NO_COLOR is set) or always (or AIM_COLOR, color in the config file)")
 
 	root.AddCommand(
-		newDemoCmd(f, nil),
-		newLoginCmd(f, nil),
+		newDemoCmd(f),
+		newLoginCmd(f),
 		newSendCmd(f),
 		newChatCmd(f, nil),
 		addNoSessionNoop(newVersionCmd(f)),
@@ -207,7 +207,7 @@ status, events and logout go through it (no password, no second signon).`,
 		newInfoCmd(f),
 		newLogoutCmd(f),
 		newTUICmd(f, nil),
-		newHistoryCmd(f, nil),
+		newHistoryCmd(f),
 	)
 	root.AddCommand(newPrivacyCmds(f)...)
 	root.InitDefaultCompletionCmd()
