@@ -199,4 +199,8 @@ func TestChatThroughSessionNotices(t *testing.T) {
 	if after := strings.TrimPrefix(out, before); strings.Contains(after, "signed on") || strings.Contains(after, "reconnecting") {
 		t.Errorf("notices after the line typed:\n%s", after)
 	}
+	// Joining and leaving are said once, by the room (issue 22 item 6).
+	if strings.Contains(out, "joined Lab Lounge") || strings.Contains(out, "left Lab Lounge") || strings.Count(out, "you left") != 1 {
+		t.Errorf("the room's join or leave said twice:\n%s", out)
+	}
 }
