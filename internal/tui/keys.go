@@ -542,13 +542,19 @@ func (m *Model) historyMove(d int) {
 
 // complete completes the word before the cursor: a /command's name first
 // on the line, else a buddy's, a room's or (in a room) a member's name.
-// A second Tab with several choices lists them.
+// A name with a space ("Lab Bob") goes in quoted as a command's argument,
+// and a quoted word ("Lab B) completes like one. A second Tab with
+// several choices lists them.
 func (m *Model) complete() {
 	w := m.win()
 	e := &w.in
 	head := strings.Join(e.g[:e.pos], "")
 	start := strings.LastIndexAny(head, " ") + 1
+	if strings.Count(head, `"`)%2 == 1 { // inside a quoted argument
+		start = strings.LastIndex(head, `"`)
+	}
 	word := head[start:]
+	command := strings.HasPrefix(head, "/")
 	var cands []string
 	switch {
 	case start == 0 && strings.HasPrefix(word, "/"):
@@ -571,13 +577,29 @@ func (m *Model) complete() {
 			cands = append(cands, w.members...)
 		}
 	}
+	if !strings.HasPrefix(word, `"`) {
+		// A name with a space typed as it is spelled ("Lab B"): the
+		// longest stretch before the cursor that begins one.
+		for i := 0; i < start; i++ {
+			if (i > 0 && head[i-1] != ' ') || (i == 0 && command) {
+				continue
+			}
+			if slices.ContainsFunc(cands, func(c string) bool {
+				return strings.Contains(c, " ") && len(c) >= len(head)-i && strings.EqualFold(c[:len(head)-i], head[i:])
+			}) {
+				start, word = i, head[i:]
+				break
+			}
+		}
+	}
+	bare := strings.TrimPrefix(word, `"`)
 	var match []string
 	seen := map[string]bool{}
 	for _, c := range cands {
-		if strings.Contains(c, " ") || seen[strings.ToLower(c)] {
+		if seen[strings.ToLower(c)] {
 			continue
 		}
-		if len(c) >= len(word) && strings.EqualFold(c[:len(word)], word) {
+		if len(c) >= len(bare) && strings.EqualFold(c[:len(bare)], bare) {
 			seen[strings.ToLower(c)] = true
 			match = append(match, c)
 		}
@@ -594,7 +616,15 @@ func (m *Model) complete() {
 		}
 		common = common[:n]
 	}
+	// A command's argument with a space in it is quoted.
+	quoted := command && start > 0 && (word != bare || strings.Contains(common, " "))
+	if quoted {
+		common = `"` + common
+	}
 	if len(match) == 1 {
+		if quoted {
+			common += `"`
+		}
 		common += " "
 		if start == 0 && !strings.HasPrefix(common, "/") && w.kind == winRoom {
 			common = strings.TrimSuffix(common, " ") + ": "

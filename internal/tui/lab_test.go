@@ -119,3 +119,31 @@ func TestRoomWindowLeftAndLost(t *testing.T) {
 		t.Errorf("\"out of the room\" %d times, want once (the room was left before the signoff):\n%s", n, m.Frame())
 	}
 }
+
+// Names with a space ("Lab Bob", as the server spells him) complete too:
+// quoted as a command's argument, as they are in a room's line.
+func TestCompleteNameWithSpace(t *testing.T) {
+	m := newModel(100, 30, Group{Name: "Buddies", Names: []string{"Lab Bob", "LabCarol"}})
+	for _, tc := range []struct{ typed, want string }{
+		{"/info Lab B", `/info "Lab Bob" `},
+		{"/info Lab", "/info Lab"},
+		{`/info "La`, `/info "Lab`},
+		{`/info "Lab B`, `/info "Lab Bob" `},
+		{"/msg LabC", "/msg LabCarol "},
+	} {
+		m.win().in.set(tc.typed)
+		m.lastTab = false
+		press(m, "tab")
+		if got := m.win().in.String(); got != tc.want {
+			t.Errorf("%q Tab: %q, want %q", tc.typed, got, tc.want)
+		}
+	}
+	events(m, stamp(&client.SignedOn{ScreenName: "LabAlice"}, at(0)),
+		stamp(&client.ChatJoined{Room: "Lobby", Members: []string{"LabAlice", "Lab Bob"}}, at(0)))
+	press(m, "alt+2")
+	m.win().in.set("Lab B")
+	press(m, "tab")
+	if got := m.win().in.String(); got != "Lab Bob: " {
+		t.Errorf("in a room, \"Lab B\" Tab: %q, want \"Lab Bob: \"", got)
+	}
+}
