@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net"
 	"slices"
 	"strings"
@@ -32,6 +33,8 @@ func TestChat(t *testing.T) {
 
 	bob.send(t, "héllo 漢字")
 	alice.out.waitFor(t, `"type":"chat_message"`)
+	bob.send(t, spaced)
+	alice.out.waitFor(t, `"html":`+jsonString(spaced))
 	bob.send(t, "/members")
 	bob.send(t, "/msg EchoBot ping")
 	bob.out.waitFor(t, `"type":"im"`)
@@ -48,7 +51,7 @@ func TestChat(t *testing.T) {
 	for _, rec := range jsonLines(t, alice.out.String()) {
 		switch rec["type"] {
 		case "chat_message":
-			if rec["room"] != "Lab Lounge" || rec["from"] != "LabBob" || rec["text"] != "héllo 漢字" {
+			if rec["room"] != "Lab Lounge" || rec["from"] != "LabBob" || (rec["text"] != "héllo 漢字" && rec["html"] != spaced) {
 				t.Errorf("alice got %v", rec)
 			}
 		case "chat_member_joined", "chat_member_left":
@@ -59,7 +62,7 @@ func TestChat(t *testing.T) {
 	}
 	recs := jsonLines(t, bob.out.String())
 	got := types(recs)
-	want := []string{"signed_on", "chat_joined", "result", "result", "result", "result", "im", "chat_left", "result", "disconnected"}
+	want := []string{"signed_on", "chat_joined", "result", "result", "result", "result", "result", "im", "chat_left", "result", "disconnected"}
 	slices.Sort(got)
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
@@ -203,4 +206,16 @@ func TestChatThroughSessionNotices(t *testing.T) {
 	if strings.Contains(out, "joined Lab Lounge") || strings.Contains(out, "left Lab Lounge") || strings.Count(out, "you left") != 1 {
 		t.Errorf("the room's join or leave said twice:\n%s", out)
 	}
+}
+
+// spaced is a line typed in a room that must arrive as typed (the html
+// of the message; its text for people is trimmed): leading spaces, a
+// tab, quotes (said as it is, never joined into a command line and read
+// again).
+const spaced = "   three spaces,\ta tab and \"quotes\" 'too'"
+
+// jsonString is s as JSON writes it.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

@@ -681,6 +681,8 @@ func TestChatThroughSession(t *testing.T) {
 	chat.out.waitFor(t, `"error":"LabCarol is not signed on"`)
 	chat.send(t, "hello from the session")
 	bob.out.waitFor(t, `"text":"hello from the session"`)
+	chat.send(t, spaced)
+	bob.out.waitFor(t, `"html":`+jsonString(spaced))
 	bob.send(t, "hi alice")
 	chat.out.waitFor(t, `"text":"hi alice"`)
 	chat.send(t, "/quit")
