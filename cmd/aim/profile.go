@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -79,43 +80,41 @@ otherwise, or with --no-session, the config file alone.`,
 // readText reads the text (standard input, a file): the command's
 // arguments, none to clear it.
 func readText(f *factory, opts *setTextOptions) ([]string, error) {
-	text := opts.Text
+	text, err := opts.Text, error(nil)
 	switch {
 	case opts.Clear:
 		return []string{}, nil
 	case opts.Stdin:
-		if f.IO.IsStdinTTY() {
-			fmt.Fprintf(f.IO.ErrOut, "Type the %s, then press Ctrl-D on a new line:\n", opts.What)
-		}
-		b, err := io.ReadAll(io.LimitReader(f.IO.In, maxTextInput))
-		if err != nil {
-			return nil, fmt.Errorf("reading the %s from standard input: %w", opts.What, err)
-		}
-		text = trimFinalNewline(string(b))
+		text, err = readInput(f, f.IO.In, opts.What, maxTextInput)
 	case opts.File != "":
-		b, err := readFileLimited(opts.File)
-		if err != nil {
-			return nil, usageErrorf("reading the %s: %v", opts.What, err)
+		file, openErr := os.Open(opts.File)
+		if openErr != nil {
+			return nil, usageErrorf("reading the %s: %v", opts.What, openErr)
 		}
-		text = trimFinalNewline(string(b))
+		defer file.Close()
+		if text, err = readInput(f, file, opts.What, maxTextInput); err != nil && !errors.As(err, new(*usageError)) {
+			err = &usageError{err: err} // a file that is not one: fixed by giving another
+		}
 	}
-	if strings.TrimSpace(text) == "" {
-		return nil, usageErrorf("the %s is empty; use --clear to remove it", opts.What)
+	if err == nil && strings.TrimSpace(text) == "" {
+		err = usageErrorf("the %s is empty; use --clear to remove it", opts.What)
 	}
-	return []string{text}, nil
+	return []string{text}, err
 }
 
-// readFileLimited reads up to maxTextInput bytes of path.
-func readFileLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
+// readInput reads what (a message, a profile) from r, standard input or a
+// file: at most limit bytes, without the line endings editors and echo
+// add at the end. At a terminal it says how to end it.
+func readInput(f *factory, r io.Reader, what string, limit int64) (string, error) {
+	if r == f.IO.In && f.IO.IsStdinTTY() {
+		fmt.Fprintf(f.IO.ErrOut, "aim: type the %s, then Ctrl-D on a new line\n", what)
+	}
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
-		return nil, err
+		return "", fmt.Errorf("reading the %s: %w", what, err)
 	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, maxTextInput))
-}
-
-// trimFinalNewline drops the line endings editors and echo add at the end.
-func trimFinalNewline(s string) string {
-	return strings.TrimRight(s, "\r\n")
+	if int64(len(b)) > limit {
+		return "", usageErrorf("the %s is longer than %d bytes", what, limit)
+	}
+	return strings.TrimRight(string(b), "\r\n"), nil
 }

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -47,7 +45,8 @@ confirm it before the connection was lost" and exits 1: it may have arrived.`,
 			if err != nil {
 				return err
 			}
-			return runSend(cmd.Context(), list, runner.Wait(timeout, given, f.IO.IsStdinTTY()), given, run)
+			return runner.RunWithin(cmd.Context(), runner.Wait(timeout, given, f.IO.IsStdinTTY()), given,
+				func(ctx context.Context) error { return run(ctx, [][]string{list}) })
 		},
 	})
 	cmd.Flags().DurationVar(&timeout, "timeout", 0, "give up after `DURATION` (exit 4), e.g. while the session reconnects; 0: wait (default: wait at a terminal, "+scriptWait+" otherwise)")
@@ -68,17 +67,10 @@ const maxStdinMessage = 64 << 10
 func sendArgs(f *factory, args []string, onlineOnly bool) ([]string, error) {
 	text := strings.Join(args[1:], " ")
 	if len(args) == 1 {
-		if f.IO.IsStdinTTY() {
-			fmt.Fprintln(f.IO.ErrOut, "aim: type the message, then Ctrl-D")
+		var err error
+		if text, err = readInput(f, f.IO.In, "message", maxStdinMessage); err != nil {
+			return nil, err
 		}
-		b, err := io.ReadAll(io.LimitReader(f.IO.In, maxStdinMessage+1))
-		if err != nil {
-			return nil, fmt.Errorf("reading the message: %w", err)
-		}
-		if len(b) > maxStdinMessage {
-			return nil, usageErrorf("the message on standard input is longer than %d bytes", maxStdinMessage)
-		}
-		text = strings.TrimRight(string(b), "\r\n")
 	}
 	cfg, err := f.Config()
 	if err != nil {
@@ -94,38 +86,3 @@ func sendArgs(f *factory, args []string, onlineOnly bool) ([]string, error) {
 	}
 	return list, nil
 }
-
-// runSend runs send with list, giving up after timeout (0: never).
-func runSend(ctx context.Context, list []string, timeout time.Duration, given bool, run func(context.Context, [][]string) error) error {
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	err := run(ctx, [][]string{list})
-	var waited *runner.WaitedError
-	if timeout > 0 && errors.As(err, &waited) && errors.Is(err, context.DeadlineExceeded) {
-		return &sendTimeoutError{After: timeout, Given: given, Err: err}
-	}
-	return err
-}
-
-// sendTimeoutError is --timeout running out while the running session
-// had the message, said in words. It wraps the deadline, so it exits as a
-// network timeout.
-type sendTimeoutError struct {
-	After time.Duration
-	Given bool // by --timeout; else the default wait of scripts
-	Err   error
-}
-
-func (e *sendTimeoutError) Error() string {
-	why := "--timeout"
-	if !e.Given {
-		why = "the wait when standard input is not a terminal; --timeout changes it"
-	}
-	return fmt.Sprintf("no confirmation from the server within %s (%s): the message is still with the running session, "+
-		"which may send it later (it waits for the server's rate limit, or to sign on again)", e.After, why)
-}
-
-func (e *sendTimeoutError) Unwrap() error { return e.Err }

@@ -9,6 +9,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -188,3 +189,40 @@ func Wait(timeout time.Duration, given, terminal bool) time.Duration {
 	}
 	return ScriptWait
 }
+
+// RunWithin runs run with ctx limited to timeout (0: no limit). A command
+// the running session had when the time ran out is a *TimeoutError: it may
+// still be carried out. given says the user chose timeout (else it is
+// ScriptWait), for the words.
+func RunWithin(ctx context.Context, timeout time.Duration, given bool, run func(context.Context) error) error {
+	if timeout <= 0 {
+		return run(ctx)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	err := run(ctx)
+	if errors.As(err, new(*WaitedError)) && errors.Is(err, context.DeadlineExceeded) {
+		return &TimeoutError{After: timeout, Given: given, Err: err}
+	}
+	return err
+}
+
+// TimeoutError is the time running out while the running session had the
+// message, said in words. It wraps the deadline, so it is a network
+// failure (a timeout).
+type TimeoutError struct {
+	After time.Duration
+	Given bool // by --timeout; else the default wait of scripts
+	Err   error
+}
+
+func (e *TimeoutError) Error() string {
+	why := "--timeout"
+	if !e.Given {
+		why = "the wait when standard input is not a terminal; --timeout changes it"
+	}
+	return fmt.Sprintf("no confirmation from the server within %s (%s): the message is still with the running session, "+
+		"which may send it later (it waits for the server's rate limit, or to sign on again)", e.After, why)
+}
+
+func (e *TimeoutError) Unwrap() error { return e.Err }
