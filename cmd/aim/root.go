@@ -223,48 +223,22 @@ status, events and logout go through it (no password, no second signon).`,
 	return root
 }
 
-// flagError says what an unknown flag may have meant: the closest flag
-// of cmd (--sever: --server), or, for a password, where aim takes one.
+// flagError says what an unknown flag may have meant (config.FlagHint).
 func flagError(cmd *cobra.Command, err error) error {
 	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
 	if !ok {
 		return err
 	}
-	if strings.HasPrefix(name, "pass") && !strings.Contains(name, "command") {
-		return fmt.Errorf("%w (aim takes no password on the command line, where others can see it: set AIM_PASSWORD, or password_command in the config file, or give --password-command)", err)
-	}
-	best, bestD := "", 3 // a suggestion is at most 2 edits away
+	var flags []string
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if d := editDistance(name, f.Name); d < bestD && !f.Hidden {
-			best, bestD = f.Name, d
+		if !f.Hidden {
+			flags = append(flags, f.Name)
 		}
 	})
-	if best == "" {
-		return err
+	if hint := config.FlagHint(name, flags); hint != "" {
+		return fmt.Errorf("%w (%s)", err, hint)
 	}
-	return fmt.Errorf("%w (did you mean --%s?)", err, best)
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	row := make([]int, len(b)+1)
-	for j := range row {
-		row[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		prev := row[0]
-		row[0] = i
-		for j := 1; j <= len(b); j++ {
-			cur := row[j]
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			row[j] = min(row[j]+1, row[j-1]+1, prev+cost)
-			prev = cur
-		}
-	}
-	return row[len(b)]
+	return err
 }
 
 // completeBuddies is shell completion of screen names (aim send <TAB>)
@@ -279,15 +253,7 @@ func completeBuddies(f *factory, n int) func(*cobra.Command, []string, string) (
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveError
 		}
-		var names []string
-		for _, g := range cfg.Buddies {
-			for _, name := range g.Names {
-				if len(name) >= len(toComplete) && strings.EqualFold(name[:len(toComplete)], toComplete) {
-					names = append(names, name)
-				}
-			}
-		}
-		return names, cobra.ShellCompDirectiveNoFileComp
+		return cfg.BuddiesStarting(toComplete), cobra.ShellCompDirectiveNoFileComp
 	}
 }
 
