@@ -128,7 +128,7 @@ func rowArgs(row *client.Command, name string) cobra.PositionalArgs {
 		case len(words) == 0:
 			return noArgs(cmd, args)
 		case len(args) < least || most >= 0 && len(args) > most:
-			return usageErrorf("%s takes %s", cmd.CommandPath(), row.Args)
+			return usageErrorf("%s takes %s (%d given)", cmd.CommandPath(), row.Args, len(args))
 		case words[0] == "NAME":
 			return screenNameArgs(name)(cmd, args[:1])
 		}
