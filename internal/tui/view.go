@@ -102,10 +102,13 @@ func (m *Model) render() (string, int, int) {
 			b.WriteByte('\n')
 		}
 	}
+	// The cursor's column stays as counted: the joiners that forTerminal
+	// leaves out are zero columns wide by that count.
+	s := forTerminal(b.String(), m.wm)
 	if cx < 0 {
-		return b.String(), -1, 0
+		return s, -1, 0
 	}
-	return b.String(), lw + cx, h - 1
+	return s, lw + cx, h - 1
 }
 
 // fit cuts or pads s (styled) to exactly n columns.
