@@ -1116,15 +1116,31 @@ func (c *Client) Complete(line string) (string, bool) {
 		return c.completeRoom(word, rest)
 	case CompleteBuddy:
 		return completeFrom(rest, word+" ", c.buddyNames())
+	case completeValue:
+		return completeFrom(rest, word+" ", values(word))
 	}
 	return "", false
+}
+
+// values are the words the argument of the command called word takes,
+// each followed by a space: the row's Values, or for help the commands.
+func values(word string) []string {
+	cmd := Lookup(word)
+	if cmd == CmdHelp {
+		return commandNames()
+	}
+	var vs []string
+	for _, v := range cmd.Values {
+		vs = append(vs, v+" ")
+	}
+	return vs
 }
 
 // Choices lists what the word being typed at the end of line may
 // complete to (Complete), for a second Tab to show: command names, or the
 // names of buddies or rooms.
 func (c *Client) Choices(line string) []string {
-	_, rest, what := completing(line)
+	word, rest, what := completing(line)
 	var typed string
 	var forms []string
 	switch what {
@@ -1134,6 +1150,8 @@ func (c *Client) Choices(line string) []string {
 		typed, forms = strings.TrimPrefix(rest, `"`), c.rooms.names()
 	case CompleteBuddy:
 		typed, forms = rest, c.buddyNames()
+	case completeValue:
+		typed, forms = rest, values(word)
 	default:
 		return nil
 	}
@@ -1154,6 +1172,10 @@ func (c *Client) Choices(line string) []string {
 // command's name (for completing only, never a command's argument).
 const completeCommand Completion = -1
 
+// completeValue is what the argument of a command with Values (privacy)
+// completes to, and help's: a command's name.
+const completeValue Completion = -2
+
 // completing says what the end of line completes to: the command's name
 // while the first word is typed, else what the command's first argument
 // is (the command's Complete) while that is typed, else nothing.
@@ -1169,6 +1191,8 @@ func completing(line string) (word, rest string, what Completion) {
 		return word, rest, CompleteRoom
 	case cmd.Complete == CompleteBuddy && !strings.ContainsAny(rest, " \t\"'"):
 		return word, rest, CompleteBuddy
+	case (len(cmd.Values) > 0 || cmd.Name == "help") && !strings.ContainsAny(rest, " \t"):
+		return word, rest, completeValue
 	}
 	return word, rest, CompleteNothing // past the name: message text
 }
