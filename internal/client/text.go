@@ -24,6 +24,13 @@ func Text(o Output) string {
 // each warning) or clearing a rate alert is for programs: JSON has every
 // output.
 //
+// Typing notifications are not shown: in a log of lines, three of them
+// (typing, paused, stopped) around each message bury the messages, and
+// by the time one is read it is out of date. IRC and Zephyr clients
+// (irssi's typing notice, BarnOwl) keep them out of the scrollback for
+// that reason; aim tui shows them in the conversation's status, where
+// the next one replaces the last. JSON has every one.
+//
 // A room joined or left says so itself (chat_joined with who is there,
 // chat_left): the result of the join, accept or leave that did it would
 // say it twice. A join that had nothing to do ("already in") is shown.
@@ -31,6 +38,8 @@ func Shown(o Output) bool {
 	switch e := o.(type) {
 	case *Rate:
 		return e.Code != bos.RateChanged.String() && e.Code != bos.RateClear.String()
+	case *Typing:
+		return false
 	case *Result:
 		switch e.Command {
 		case CmdJoin.Name, CmdAccept.Name, CmdLeave.Name:

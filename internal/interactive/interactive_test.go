@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/iostreams"
@@ -64,5 +65,30 @@ func TestStartInputRunsLinesInOrder(t *testing.T) {
 	defer l.mu.Unlock()
 	if got := strings.Join(l.ran, "|"); got != "send a hi|say Lobby hello|quit" || l.refused != 1 || !l.flushed {
 		t.Errorf("ran %q, refused %d, flushed %v", got, l.refused, l.flushed)
+	}
+}
+
+// The line-based text output (aim login, aim events) leaves typing
+// notifications out: the IM around which they came says it all. JSON has
+// each of them.
+func TestTypingOnlyInJSON(t *testing.T) {
+	outs := []client.Output{
+		&client.Typing{From: "LabBob", State: "typing"},
+		&client.Typing{From: "LabBob", State: "typed"},
+		&client.IM{From: "LabBob", Text: "hi"},
+		&client.Typing{From: "LabBob", State: "stopped"},
+	}
+	var text, js bytes.Buffer
+	tp, jp := &Printer{W: &text}, &Printer{W: &js, JSON: true}
+	for _, o := range outs {
+		client.Stamp(o, time.Now())
+		tp.Print(o)
+		jp.Print(o)
+	}
+	if got := strings.Count(text.String(), "\n"); got != 1 || !strings.Contains(text.String(), "LabBob: hi") {
+		t.Errorf("text output:\n%swant the message alone", text.String())
+	}
+	if got := strings.Count(js.String(), `"type":"typing"`); got != 3 {
+		t.Errorf("JSON has %d typing events, want 3:\n%s", got, js.String())
 	}
 }
