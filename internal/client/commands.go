@@ -862,7 +862,7 @@ func setProfile(x *call) (*Result, error) {
 	if text == "" {
 		r.Summary = "profile cleared"
 	}
-	return setText(x, r, text, "no profile was set", func(a *Account) *string { return &a.Profile },
+	return setText(x, r, "profile", text, "no profile was set", func(a *Account) *string { return &a.Profile },
 		(*config.Config).SetProfile, (*bos.Session).SetProfile)
 }
 
@@ -873,16 +873,16 @@ func setAway(x *call) (*Result, error) {
 	if !away {
 		r.Summary = "back (away message cleared)"
 	}
-	return setText(x, r, text, "not away (no away message was set)", func(a *Account) *string { return &a.Away },
+	return setText(x, r, "away", text, "not away (no away message was set)", func(a *Account) *string { return &a.Away },
 		(*config.Config).SetAway, (*bos.Session).SetAway)
 }
 
-// setText sets the profile or the away message (field of the account)
-// to text: in the session, in the config file (save) and on the server
+// setText sets the profile or the away message (field of the account,
+// key in the config file) to text: in the session, in the config file (save) and on the server
 // (set); r says so. Clearing what is not set does nothing, and says none.
 // The session has it before the file does, so that the session's config
 // follower, reading the file, finds nothing new to send again.
-func setText(x *call, r *Result, text, none string, field func(*Account) *string,
+func setText(x *call, r *Result, key, text, none string, field func(*Account) *string,
 	save func(*config.Config, string) error, set func(*bos.Session, context.Context, string) error) (*Result, error) {
 	if err := x.cmd.check(x); err != nil {
 		return nil, err
@@ -904,7 +904,13 @@ func setText(x *call, r *Result, text, none string, field func(*Account) *string
 		x.c.live.edit(func(a *Account) { *field(a) = text })
 	}
 	if cfg != nil {
+		if !x.offline {
+			x.c.live.saving(key, text)
+		}
 		if err := save(cfg, text); err != nil {
+			if !x.offline {
+				x.c.live.notSaved(key, text)
+			}
 			return nil, err
 		}
 	}

@@ -54,9 +54,15 @@ func (c *Client) apply(ctx context.Context, prev, cfg *config.Config) {
 	for _, n := range acct.Buddies {
 		live[screenname.Normalize(n)] = true
 	}
+	// A text the file says now is news when it changed since the last read,
+	// is not what the session has, and was not written by the session's
+	// own commands (a read may lag behind them).
+	news := func(field, now, before, has string) bool {
+		return now != before && !c.live.savedRead(field, now) && now != has
+	}
 	ev := &ConfigApplied{Added: []string{}, Removed: []string{},
-		Profile: cfg.Profile != prev.Profile && cfg.Profile != acct.Profile,
-		Away:    cfg.Away != prev.Away && cfg.Away != acct.Away}
+		Profile: news("profile", cfg.Profile, prev.Profile, acct.Profile),
+		Away:    news("away", cfg.Away, prev.Away, acct.Away)}
 	for k, n := range want {
 		if _, ok := had[k]; !ok && !live[k] {
 			ev.Added = append(ev.Added, n)

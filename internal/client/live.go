@@ -22,6 +22,10 @@ type live struct {
 	since   time.Time     // when sess signed on, by the client's clock
 	changed chan struct{} // closed and replaced whenever sess changes
 	ended   bool
+	// saved holds, per text field ("away", "profile"), the values the
+	// session's own commands wrote to the config file that the file's
+	// follower has not read back yet, oldest first (see savedRead).
+	saved map[string][]string
 }
 
 func newLive(a Account) *live {
@@ -139,6 +143,50 @@ func (l *live) watch() (*bos.Session, <-chan struct{}) {
 
 // edit changes what the next signon uploads.
 func (l *live) edit(f func(*Account)) { l.mu.Lock(); f(&l.a); l.mu.Unlock() }
+
+// saving notes that a command is about to write text into the config
+// file's field: when the follower reads it back it is no news.
+func (l *live) saving(field, text string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.saved == nil {
+		l.saved = map[string][]string{}
+	}
+	l.saved[field] = append(l.saved[field], text)
+}
+
+// notSaved takes back the last saving of text: the write failed.
+func (l *live) notSaved(field, text string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if vs := l.saved[field]; len(vs) > 0 && vs[len(vs)-1] == text {
+		l.saved[field] = vs[:len(vs)-1]
+	}
+}
+
+// savedRead reports whether text, which the follower just read in the
+// config file's field, is one the session's commands wrote there. The
+// follower may read a version of the file that later commands have
+// already replaced (away two, away three: the file read says two while
+// the session says three); such a read is the session's own past, not
+// an edit to apply. What was saved up to it is forgotten; a value the
+// session never saved is someone else's edit, which supersedes them all.
+func (l *live) savedRead(field, text string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	vs := l.saved[field]
+	i := slices.Index(vs, text)
+	switch {
+	case i < 0:
+		delete(l.saved, field)
+		return false
+	case vs[len(vs)-1] == text: // the file is at the latest write
+		delete(l.saved, field)
+	default:
+		l.saved[field] = vs[i+1:]
+	}
+	return true
+}
 
 func (l *live) setProfile(p string) { l.mu.Lock(); l.a.Profile = p; l.mu.Unlock() }
 func (l *live) setAway(a string)    { l.mu.Lock(); l.a.Away = a; l.mu.Unlock() }
