@@ -27,5 +27,5 @@ func LockSession(path string) (unlock func() error, ok bool, err error) {
 	if !ok {
 		return nil, false, nil
 	}
-	return f.Close, true, nil
+	return func() error { return unlockFile(f) }, true, nil
 }

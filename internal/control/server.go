@@ -164,13 +164,13 @@ func claim(path string) (*net.UnixListener, *os.File, os.FileInfo, error) {
 	}
 	ln, err := listenUnix(path)
 	if err != nil {
-		lock.Close()
+		unlockFile(lock)
 		return nil, nil, nil, err
 	}
 	sock, err := os.Lstat(path)
 	if err != nil {
 		ln.Close()
-		lock.Close()
+		unlockFile(lock)
 		return nil, nil, nil, fmt.Errorf("control socket: %w", err)
 	}
 	return ln, lock, sock, nil
@@ -214,7 +214,7 @@ func (s *Server) recheck() {
 	if s.closing {
 		s.mu.Unlock()
 		ln.Close()
-		lock.Close()
+		unlockFile(lock)
 		return
 	}
 	old, oldLock := s.ln, s.lock
@@ -222,7 +222,7 @@ func (s *Server) recheck() {
 	s.mu.Unlock()
 	old.SetUnlinkOnClose(false) // its file is gone: what is at the path now is the new one
 	old.Close()                 // the accept loop goes on with the new listener
-	oldLock.Close()
+	unlockFile(oldLock)
 }
 
 // listener returns the listener accepted on now.
@@ -415,7 +415,7 @@ func (s *Server) shutdown(ctx context.Context, note []byte) error {
 		}
 		<-waited
 	}
-	if lerr := lock.Close(); err == nil {
+	if lerr := unlockFile(lock); err == nil {
 		err = lerr
 	}
 	if s.fresh { // the lock file and the directory were this server's alone

@@ -22,3 +22,4 @@ var errNoPeerCredentials = fmt.Errorf("control socket: peer credentials are not 
 func fileOwner(fs.FileInfo) (int, error)          { return 0, errNoPeerCredentials }
 func lockFile(string) (*os.File, bool, error)     { return nil, false, errNoPeerCredentials }
 func peerCredentials(*net.UnixConn) (Peer, error) { return Peer{}, errNoPeerCredentials }
+func unlockFile(f *os.File) error                 { return f.Close() }

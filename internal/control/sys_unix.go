@@ -47,6 +47,19 @@ func lockFile(path string) (f *os.File, ok bool, err error) {
 	return f, true, nil
 }
 
+// unlockFile lets the lock of lockFile go, then closes f. The unlock is
+// explicit: closing alone keeps the lock while any copy of the descriptor
+// lives, and a child this process forks holds one until it execs, so a
+// session that ended would still hold its lock for that moment and the
+// next session of the account (a test's, a restart's) would be refused.
+func unlockFile(f *os.File) error {
+	err := unix.Flock(int(f.Fd()), unix.LOCK_UN)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 // peerCredentials asks the kernel who is at the other end of c: the
 // credentials the peer had when it connected (or, for a client, when the
 // server called listen). They cannot be forged by the peer.
