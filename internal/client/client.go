@@ -366,6 +366,10 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 			}
 			if e, ok := ev.(*bos.Disconnected); ok {
 				d := o.(*Disconnected)
+				if ne := asNetworkError("", e.Err); ne != e.Err { // a reset: plain words, --debug the detail
+					c.debugDetail("disconnected", ne)
+					d.Error = ne.Error()
+				}
 				lasted = e.When().Sub(signedOn)
 				d.Reason, again, final = c.decide(ctx, e.Err, reconnected, lasted)
 				if contested := (*ContestedError)(nil); errors.As(final, &contested) {
@@ -487,6 +491,7 @@ func (c *Client) reconnect(ctx context.Context, attempt *int) (*bos.Session, err
 		if errors.As(err, &auth) && !auth.RateLimited() {
 			return nil, err // the password changed, the account is gone: retrying cannot help
 		}
+		c.debugDetail(fmt.Sprintf("reconnect attempt %d", n), err)
 		c.emit(&ReconnectFailed{Attempt: n, Error: err.Error()})
 		if errors.As(err, &auth) {
 			// Signing on too often: wait out the server's limiter.
@@ -494,6 +499,16 @@ func (c *Client) reconnect(ctx context.Context, attempt *int) (*bos.Session, err
 				return nil, err
 			}
 		}
+	}
+}
+
+// debugDetail writes err as the system said it to the --debug trace, when
+// what people read is its plain words (a *NetworkError).
+func (c *Client) debugDetail(what string, err error) {
+	var ne *NetworkError
+	if w := c.live.account().Debug; w != nil && errors.As(err, &ne) {
+		_, logf := wiretrace.New(w)
+		logf("%s: %s", what, ne.Detail())
 	}
 }
 
@@ -581,10 +596,14 @@ func connect(ctx context.Context, a Account, reconnected bool) (*bos.Session, er
 	}
 	res, err := login.Authorize(ctx, lo)
 	if err != nil {
-		return nil, err
+		return nil, asNetworkError(a.Server, err)
 	}
 	bo.Addr, bo.Cookie, bo.ScreenName, bo.MultiConn = res.BOSAddr, res.Cookie, res.ScreenName, res.MultiConn
-	return bos.Connect(ctx, bo)
+	sess, err := bos.Connect(ctx, bo)
+	if err != nil {
+		return nil, asNetworkError(bo.Addr, err)
+	}
+	return sess, nil
 }
 
 // SendOnce runs cmd (send, html or autoreply) with its arguments, as
