@@ -77,7 +77,7 @@ func runChat(ctx context.Context, opts *chatOptions) error {
 	if err != nil {
 		return err
 	}
-	live, err := opts.live(ctx, cfg, opts.NoSession)
+	live, err := opts.starter().Live(ctx, cfg, opts.NoSession)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/interactive"
 	"github.com/aim-oscar/aim/internal/runner"
-	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
 // accountOptions are what every command that signs on takes.
@@ -126,67 +125,22 @@ func (o *accountOptions) account(ctx context.Context, cfg *config.Config) (clien
 }
 
 func runLogin(ctx context.Context, opts *loginOptions) error {
-	copts, out, sock, err := opts.startSession(ctx)
+	cfg, err := opts.Config()
 	if err != nil {
 		return err
 	}
+	copts, sock, err := opts.starter().Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	out := interactive.NewPrinter(opts.IO, cfg.Output == config.OutputJSON, cfg.Color)
 	return interactive.StayOnline(ctx, opts.IO, out, copts, interactive.SessionPlan{For: opts.For, NoInput: opts.NoInput, Debug: opts.Debug(), Socket: sock})
 }
 
-// startSession is what aim login and aim chat, each the account's session
-// here, do before they sign on: load the settings; take the account's
-// control socket before the password and the signon, so that a session of
-// this screen name already here is neither asked for again nor signed off;
-// resolve the account; and make the session's options, with the session
-// following the config file (later versions as they are on disk).
-func (o *accountOptions) startSession(ctx context.Context) (client.Options, *interactive.Printer, *sessionsock.Socket, error) {
-	cfg, err := o.Config()
-	if err != nil {
-		return client.Options{}, nil, nil, err
-	}
-	var sock *sessionsock.Socket
-	if cfg.ScreenName != "" {
-		if sock, err = listenSession(o.IO, o.SocketDirs(), sessionsock.LockPath(cfg.StateDir(cfg.ScreenName)), cfg.ScreenName); err != nil {
-			return client.Options{}, nil, nil, err
-		}
-	}
-	a, err := o.account(ctx, cfg)
-	if err != nil {
-		sock.Finish(err)
-		return client.Options{}, nil, nil, err
-	}
-	out := interactive.NewPrinter(o.IO, cfg.Output == config.OutputJSON, cfg.Color)
-	return client.Options{
-		Account:   a,
-		Reconnect: cfg.Reconnect,
-		HTML:      cfg.HTML,
-		Config:    cfg,
-		Reload:    func() (*config.Config, error) { return config.Load(config.Options{Path: cfg.Path}) },
-		ChatAhead: true,
-	}, out, sock, nil
+// starter starts the account's session here, or finds the running one.
+func (o *accountOptions) starter() *runner.Starter {
+	return &runner.Starter{Dirs: o.SocketDirs(), Say: o.say, Account: o.account}
 }
 
-// live is the account's session for a front end that stays with it (aim
-// chat, aim tui): the one running here, attached over its control socket
-// (unless noSession), or else one hosted here, which serves the socket as
-// aim login does and signs off at Close. Without a running session, it
-// checks the screen name and asks for the password.
-func (o *accountOptions) live(ctx context.Context, cfg *config.Config, noSession bool) (runner.Live, error) {
-	if !noSession {
-		dirs := o.SocketDirs()
-		dial := func(ctx context.Context) (*control.Client, error) { return sessionsock.Dial(ctx, dirs, cfg.ScreenName) }
-		c, err := dial(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if c != nil {
-			return runner.Attach(c, dial), nil
-		}
-	}
-	copts, _, sock, err := o.startSession(ctx)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(o.IO.ErrOut, "aim: signing on to %s as %s...\n", copts.Server, copts.ScreenName)
-	return runner.Host(ctx, copts, sock)
-}
+// say tells the user what aim does, on standard error.
+func (o *accountOptions) say(what string) { fmt.Fprintf(o.IO.ErrOut, "aim: %s\n", what) }

@@ -83,7 +83,7 @@ func runTUI(ctx context.Context, opts *tuiOptions) error {
 	if err != nil {
 		return err
 	}
-	live, err := opts.live(ctx, cfg, false)
+	live, err := opts.starter().Live(ctx, cfg, false)
 	if err != nil {
 		return err
 	}
