@@ -42,7 +42,7 @@ func screenNameArgs(verb string) cobra.PositionalArgs {
 		}
 		for _, a := range args {
 			if err := screenname.Validate(a); err != nil {
-				return &usageError{err: err}
+				return &client.UsageError{Err: err}
 			}
 		}
 		return nil

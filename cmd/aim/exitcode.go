@@ -1,13 +1,9 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aim-oscar/aim/internal/client"
-	"github.com/aim-oscar/aim/internal/config"
-	"github.com/aim-oscar/aim/internal/screenname"
 	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
@@ -39,80 +35,28 @@ func exitMeaning(code int) string {
 	return "error"
 }
 
-// usageError is a mistake on the command line: a bad flag, a missing or
-// extra argument, an invalid name. run prints a hint to see --help.
-type usageError struct {
-	err error
-}
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
-// usageErrorf returns a *usageError with a formatted message.
+// usageErrorf returns a mistake on the command line (a bad flag, a
+// missing or extra argument, an invalid name) as a *client.UsageError:
+// run prints a hint to see --help.
 func usageErrorf(format string, args ...any) error {
-	return &usageError{err: fmt.Errorf(format, args...)}
+	return &client.UsageError{Err: fmt.Errorf(format, args...)}
 }
 
-// exitCode turns an error returned by a command into the process's exit code.
+// exitCode turns an error returned by a command into the process's exit
+// code, by its kind (sessionsock.FailureOf).
 func exitCode(err error) int {
-	switch {
-	case err == nil:
+	if err == nil {
 		return exitOK
-	case errors.Is(err, context.Canceled):
-		return exitInterrupted
-	case isUsage(err):
-		return exitUsage
 	}
-	var (
-		running *sessionsock.RunningError
-		none    *sessionsock.NoSessionError
-		remote  *sessionsock.RemoteError
-		ended   *sessionsock.EndedError
-	)
-	switch {
-	case errors.As(err, &running):
-		return exitRunning
-	case errors.As(err, &none):
-		return exitNoSession
-	case errors.As(err, &remote):
-		return failureExit(remote.Failure)
-	case errors.As(err, &ended):
-		if ended.Last == nil {
-			return exitError
-		}
-		switch ended.Last.Reason {
-		case client.ReasonSignedOnElsewhere, client.ReasonClosedByServer:
-			return exitKicked
-		case client.ReasonConnectionLost:
-			return exitNetwork
-		}
-		return exitError
+	if code, ok := failureExits[sessionsock.FailureOf(err)]; ok {
+		return code
 	}
-	return failureExit(client.FailureOf(err))
+	return exitError
 }
 
 // failureExits are the exit codes of the kinds of failure; the others
 // exit 1.
 var failureExits = map[client.Failure]int{client.FailureAuth: exitAuth, client.FailureKicked: exitKicked,
 	client.FailureRefused: exitRefused, client.FailureTooLong: exitUsage, client.FailureNetwork: exitNetwork,
-	client.FailureUsage: exitUsage}
-
-// failureExit is the exit code of a kind of failure.
-func failureExit(f client.Failure) int {
-	if code, ok := failureExits[f]; ok {
-		return code
-	}
-	return exitError
-}
-
-// isUsage reports whether err is one the user fixes by changing what they
-// typed or configured: a usage error, a screen name AIM would refuse, or
-// any of config's errors (settings, the config file, the password).
-func isUsage(err error) bool {
-	var (
-		usage      *usageError
-		screenName *screenname.Error
-	)
-	return errors.As(err, &usage) || errors.As(err, &screenName) || errors.Is(err, config.ErrSettings) ||
-		errors.As(err, new(*client.UsageError)) || errors.As(err, new(*sessionsock.ManySessionsError))
-}
+	client.FailureUsage: exitUsage, client.FailureRunning: exitRunning, client.FailureNoSession: exitNoSession,
+	client.FailureInterrupted: exitInterrupted}

@@ -23,7 +23,7 @@ func parse(t *testing.T, cmd *cobra.Command, args ...string) error {
 	cmd.SetOut(streams.Out)
 	cmd.SetErr(streams.ErrOut)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err: err} })
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &client.UsageError{Err: err} })
 	_, err := cmd.ExecuteC()
 	return err
 }

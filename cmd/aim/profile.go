@@ -92,8 +92,8 @@ func readText(f *factory, opts *setTextOptions) ([]string, error) {
 			return nil, usageErrorf("reading the %s: %v", opts.What, openErr)
 		}
 		defer file.Close()
-		if text, err = readInput(f, file, opts.What, maxTextInput); err != nil && !errors.As(err, new(*usageError)) {
-			err = &usageError{err: err} // a file that is not one: fixed by giving another
+		if text, err = readInput(f, file, opts.What, maxTextInput); err != nil && !errors.As(err, new(*client.UsageError)) {
+			err = &client.UsageError{Err: err} // a file that is not one: fixed by giving another
 		}
 	}
 	if err == nil && strings.TrimSpace(text) == "" {

@@ -119,7 +119,7 @@ func runIn(ctx context.Context, args []string, streams *IOStreams, env func(stri
 	if f.debug && errors.As(err, &detailed) {
 		fmt.Fprintf(streams.ErrOut, "aim: detail: %s\n", client.Defuse(detailed.Detail()))
 	}
-	if (errors.As(err, new(*usageError)) || errors.As(err, new(*client.UsageError))) && cmd != nil {
+	if errors.As(err, new(*client.UsageError)) && cmd != nil {
 		fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	code := exitCode(err)
@@ -183,7 +183,7 @@ status, events and logout go through it (no password, no second signon).`,
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &usageError{err: flagError(cmd, err)} })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &client.UsageError{Err: flagError(cmd, err)} })
 	root.SetVersionTemplate("{{.Version}}\n")
 
 	pf := root.PersistentFlags()
@@ -270,7 +270,7 @@ func noUnknownSubcommand(cmd *cobra.Command, args []string) error {
 	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
 		msg += fmt.Sprintf(" (did you mean %q?)", s[0])
 	}
-	return &usageError{err: errors.New(msg)}
+	return &client.UsageError{Err: errors.New(msg)}
 }
 
 // showHelp is the RunE of commands that only group others.

@@ -25,6 +25,12 @@ const (
 	FailureTooLong         // a message or profile longer than the server takes
 	FailureNetwork         // the server cannot be reached, the connection broke, a step timed out
 	FailureUsage           // the command's arguments or settings are wrong (a *UsageError, a screen name, a setting)
+
+	// Kinds of failure of the caller's side, which FailureOf never
+	// returns and no session sends (sessionsock.FailureOf).
+	FailureRunning     // the screen name already has a session here
+	FailureNoSession   // no session runs here for the screen name
+	FailureInterrupted // the caller's context was cancelled (a signal)
 )
 
 // FailureOf classifies err.

@@ -16,6 +16,43 @@ import (
 // session, run a command through it, and turn its answers back into
 // results and typed errors, so a command exits as it would have run here.
 
+// FailureOf classifies an error of a command run here or through a
+// running session, for the caller's exit status: the kinds of
+// client.FailureOf, the kind a session answered with (a *RemoteError),
+// how a session ended while the command waited, and this side's own (a
+// session already running, none running, several to choose from, the
+// caller interrupted).
+func FailureOf(err error) client.Failure {
+	var (
+		remote *RemoteError
+		ended  *EndedError
+	)
+	switch {
+	case err == nil:
+		return client.FailureOther
+	case errors.Is(err, context.Canceled):
+		return client.FailureInterrupted
+	case errors.As(err, new(*ManySessionsError)):
+		return client.FailureUsage
+	case errors.As(err, new(*RunningError)):
+		return client.FailureRunning
+	case errors.As(err, new(*NoSessionError)):
+		return client.FailureNoSession
+	case errors.As(err, &remote):
+		return remote.Failure
+	case errors.As(err, &ended):
+		switch {
+		case ended.Last == nil:
+		case ended.Last.Reason == client.ReasonSignedOnElsewhere, ended.Last.Reason == client.ReasonClosedByServer:
+			return client.FailureKicked
+		case ended.Last.Reason == client.ReasonConnectionLost:
+			return client.FailureNetwork
+		}
+		return client.FailureOther
+	}
+	return client.FailureOf(err)
+}
+
 // NoSessionError is a command that needs a running session finding none.
 type NoSessionError struct {
 	ScreenName string

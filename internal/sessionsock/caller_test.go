@@ -1,6 +1,9 @@
 package sessionsock
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/aim-oscar/aim/internal/client"
@@ -40,5 +43,32 @@ func TestFailureCodesRoundTrip(t *testing.T) {
 	err := CallerErr(&control.Error{Code: FailureCodes[client.FailureUsage], Message: "no screen name"})
 	if re, ok := err.(*RemoteError); !ok || re.Failure != client.FailureUsage || re.Msg != "no screen name" {
 		t.Errorf("CallerErr = %#v", err)
+	}
+}
+
+// The caller's own failures are told apart from those a session answers
+// with, and a usage error stays one in front of them.
+func TestFailureOf(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want client.Failure
+	}{
+		{nil, client.FailureOther},
+		{errors.New("boom"), client.FailureOther},
+		{fmt.Errorf("reading: %w", context.Canceled), client.FailureInterrupted},
+		{&RunningError{ScreenName: "LabAlice"}, client.FailureRunning},
+		{fmt.Errorf("status: %w", &NoSessionError{ScreenName: "LabAlice"}), client.FailureNoSession},
+		{&ManySessionsError{Names: []string{"laba", "labb"}}, client.FailureUsage},
+		{CallerErr(&control.Error{Code: "message_refused", Message: "not signed on"}), client.FailureRefused},
+		{CallerErr(&control.Error{Code: control.CodeFailed, Message: "no"}), client.FailureOther},
+		{&EndedError{}, client.FailureOther},
+		{&EndedError{Last: &client.Disconnected{Reason: client.ReasonClosedByServer}}, client.FailureKicked},
+		{&EndedError{Last: &client.Disconnected{Reason: client.ReasonConnectionLost}}, client.FailureNetwork},
+		{&EndedError{Last: &client.Disconnected{Reason: client.ReasonLogout}}, client.FailureOther},
+		{&client.UsageError{Err: errors.New("bad")}, client.FailureUsage},
+	} {
+		if got := FailureOf(tt.err); got != tt.want {
+			t.Errorf("FailureOf(%v) = %d, want %d", tt.err, got, tt.want)
+		}
 	}
 }
