@@ -2,14 +2,12 @@ package main
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
-	"github.com/aim-oscar/aim/internal/history"
 	"github.com/aim-oscar/aim/internal/interactive"
 )
 
@@ -78,23 +76,15 @@ func runHistory(opts *historyOptions) error {
 	case a.Forgot != nil:
 		out.Print(a.Forgot)
 	case opts.Name == "" && opts.Grep == "":
-		if len(a.Summaries) == 0 {
+		if len(a.Conversations) == 0 {
 			fmt.Fprintf(opts.IO.ErrOut, "aim: no history yet in %s\n", a.Dir)
 		}
-		for _, s := range a.Summaries {
+		for _, c := range a.Conversations {
 			if out.JSON {
-				writeJSON(opts.IO.Out, struct {
-					Kind history.Kind `json:"kind"`
-					Name string       `json:"name"`
-					Last time.Time    `json:"last,omitzero"`
-				}{s.Conv.Kind, s.Conv.Name, s.Last})
-				continue
+				out.Print(c)
+			} else {
+				fmt.Fprintln(opts.IO.Out, c.Line())
 			}
-			last := ""
-			if !s.Last.IsZero() {
-				last = "last " + s.Last.Local().Format("2006-01-02 15:04")
-			}
-			fmt.Fprintln(opts.IO.Out, strings.TrimSpace(fmt.Sprintf("%-5s %-24s %s", s.Conv.Kind, client.Defuse(s.Conv.Name), last)))
 		}
 	case out.JSON:
 		for _, l := range a.Lines {

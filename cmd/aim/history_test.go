@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/oscartest"
 )
@@ -117,6 +118,21 @@ func TestHistoryEndToEnd(t *testing.T) {
 
 	// The conversations are listed; files are 0600, directories 0700.
 	inOrder(t, "the list", history("--config", alice), "im    labbob", "room  lablounge")
+	// With --json, each one is an object with type and time as every other.
+	var kinds []string
+	for _, line := range strings.Split(strings.TrimSpace(history("--config", alice, "--json")), "\n") {
+		var c struct {
+			Type, Kind, Name string
+			Time, Last       time.Time
+		}
+		if err := json.Unmarshal([]byte(line), &c); err != nil || c.Time.IsZero() || c.Last.IsZero() {
+			t.Fatalf("--json list line %q: %v", line, err)
+		}
+		kinds = append(kinds, c.Type+" "+c.Kind+" "+c.Name)
+	}
+	if got, want := strings.Join(kinds, "|"), "history_conversation im labbob|history_conversation room lablounge"; got != want {
+		t.Errorf("--json list:\n got %s\nwant %s", got, want)
+	}
 	state := filepath.Join(getenv(t, "XDG_STATE_HOME"), "aim", "labalice", "history")
 	filepath.Walk(state, func(p string, info os.FileInfo, err error) error {
 		if err != nil {

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -159,10 +160,28 @@ type HistoryQuery struct {
 // forgetting, the conversations (with neither a name nor Grep), or the
 // lines.
 type HistoryAnswer struct {
-	Dir       string // the store
-	Forgot    *Result
-	Summaries []history.Summary
-	Lines     []history.Line
+	Dir           string // the store
+	Forgot        *Result
+	Conversations []*HistoryConversation
+	Lines         []history.Line
+}
+
+// HistoryConversation is one stored conversation, as aim history lists
+// them (with neither a name nor Grep).
+type HistoryConversation struct {
+	Head
+	Conv string    `json:"kind"` // im or room
+	Name string    `json:"name"`
+	Last time.Time `json:"last,omitzero"` // the time of its last line; zero if none reads back
+}
+
+// Line is the conversation as aim history lists it in text.
+func (c *HistoryConversation) Line() string {
+	last := ""
+	if !c.Last.IsZero() {
+		last = "last " + c.Last.Local().Format("2006-01-02 15:04")
+	}
+	return strings.TrimSpace(fmt.Sprintf("%-5s %-24s %s", c.Conv, Defuse(c.Name), last))
 }
 
 // History answers q from cfg's account's store (aim history), with no
@@ -206,7 +225,12 @@ func History(cfg *config.Config, q HistoryQuery, now time.Time) (*HistoryAnswer,
 			Summary: "forgot the history with " + q.Name + ": removed " + strings.Join(removed, ", ")}
 		a.Forgot = Stamp(r, now).(*Result)
 	case q.Name == "" && q.Grep == "":
-		a.Summaries, err = store.Summaries()
+		var sums []history.Summary
+		sums, err = store.Summaries()
+		for _, s := range sums {
+			c := &HistoryConversation{Conv: string(s.Conv.Kind), Name: s.Conv.Name, Last: s.Last}
+			a.Conversations = append(a.Conversations, Stamp(c, now).(*HistoryConversation))
+		}
 	default:
 		a.Lines, err = store.Lines(q.Name, hq)
 	}

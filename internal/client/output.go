@@ -304,24 +304,25 @@ type UserInfo struct {
 	SignonTime  time.Time `json:"signon_time,omitzero"`
 }
 
-func (*SignedOn) Kind() string        { return "signed_on" }
-func (*IM) Kind() string              { return "im" }
-func (*BuddyOffline) Kind() string    { return "buddy_offline" }
-func (*Typing) Kind() string          { return "typing" }
-func (*Warned) Kind() string          { return "warned" }
-func (*Rate) Kind() string            { return "rate" }
-func (*ServerError) Kind() string     { return "server_error" }
-func (*ServerMessage) Kind() string   { return "server_message" }
-func (*Disconnected) Kind() string    { return "disconnected" }
-func (*Reconnecting) Kind() string    { return "reconnecting" }
-func (*ReconnectFailed) Kind() string { return "reconnect_failed" }
-func (*ConfigApplied) Kind() string   { return "config_applied" }
-func (*ConfigError) Kind() string     { return "config_error" }
-func (*Result) Kind() string          { return "result" }
-func (*ChatJoined) Kind() string      { return "chat_joined" }
-func (*ChatMessage) Kind() string     { return "chat_message" }
-func (*ChatLeft) Kind() string        { return "chat_left" }
-func (*ChatInvite) Kind() string      { return "chat_invite" }
+func (*SignedOn) Kind() string            { return "signed_on" }
+func (*IM) Kind() string                  { return "im" }
+func (*BuddyOffline) Kind() string        { return "buddy_offline" }
+func (*Typing) Kind() string              { return "typing" }
+func (*Warned) Kind() string              { return "warned" }
+func (*Rate) Kind() string                { return "rate" }
+func (*ServerError) Kind() string         { return "server_error" }
+func (*ServerMessage) Kind() string       { return "server_message" }
+func (*Disconnected) Kind() string        { return "disconnected" }
+func (*Reconnecting) Kind() string        { return "reconnecting" }
+func (*ReconnectFailed) Kind() string     { return "reconnect_failed" }
+func (*ConfigApplied) Kind() string       { return "config_applied" }
+func (*ConfigError) Kind() string         { return "config_error" }
+func (*Result) Kind() string              { return "result" }
+func (*ChatJoined) Kind() string          { return "chat_joined" }
+func (*ChatMessage) Kind() string         { return "chat_message" }
+func (*ChatLeft) Kind() string            { return "chat_left" }
+func (*ChatInvite) Kind() string          { return "chat_invite" }
+func (*HistoryConversation) Kind() string { return "history_conversation" }
 
 func (e *ChatMember) Kind() string {
 	if e.Left {
@@ -345,5 +346,5 @@ func Outputs() []Output {
 		&Typing{}, &Warned{}, &Rate{}, &ServerError{}, &ServerMessage{}, &Disconnected{},
 		&Reconnecting{}, &ReconnectFailed{}, &ConfigApplied{}, &ConfigError{}, &Result{},
 		&ChatJoined{}, &ChatMessage{}, &ChatMember{}, &ChatMember{Left: true}, &ChatLeft{}, &ChatInvite{},
-		&BuddyListSynced{}, &BuddyListChanged{}, &HistoryError{}}
+		&BuddyListSynced{}, &BuddyListChanged{}, &HistoryError{}, &HistoryConversation{}}
 }

@@ -158,6 +158,8 @@ func text(o Output) string {
 		return syncedText(e)
 	case *HistoryError:
 		return e.Error
+	case *HistoryConversation:
+		return e.Line()
 	case *BuddyListChanged:
 		return "buddy list changed in another session: " + changesText(e.Changes)
 	case *Result:
