@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"time"
 
@@ -73,8 +72,8 @@ the accounts are ` + strings.Join(demo.Accounts, ", ") + `, each with the passwo
 			if err := checkFor(opts.For); err != nil {
 				return err
 			}
-			if err := checkListen(opts.Listen); err != nil {
-				return err
+			if err := demo.CheckAddr(opts.Listen); err != nil {
+				return usageErrorf("--listen %q: want HOST:PORT, such as 127.0.0.1:5190: %v", opts.Listen, err)
 			}
 			if opts.Serve {
 				return serveDemo(cmd.Context(), opts)
@@ -111,23 +110,6 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 		Socket:  sock,
 		Status:  status,
 	})
-}
-
-// checkListen checks --listen's HOST:PORT before anything listens: a
-// malformed address is a usage error, not a network one.
-func checkListen(addr string) error {
-	host, port, err := net.SplitHostPort(addr)
-	switch {
-	case err != nil:
-	case host == "":
-		err = errors.New("no host")
-	case port == "":
-		err = errors.New("no port")
-	}
-	if err != nil {
-		return usageErrorf("--listen %q: want HOST:PORT, such as 127.0.0.1:5190: %v", addr, err)
-	}
-	return nil
 }
 
 // serveDemo runs the demo server alone until ctx ends.

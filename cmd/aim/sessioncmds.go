@@ -10,6 +10,7 @@ import (
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/interactive"
+	"github.com/aim-oscar/aim/internal/runner"
 	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
@@ -27,29 +28,16 @@ func newSessionCmdOptions(f *factory) sessionCmdOptions {
 	return sessionCmdOptions{IO: f.IO, Config: f.Config, SocketDirs: f.SocketDirs}
 }
 
-// connect finds the running session of the configured screen name (with
-// none configured, the one session running here): none is a
-// *sessionsock.NoSessionError.
+// connect finds the running session (runner.Find) and the printer of its
+// events.
 func (o *sessionCmdOptions) connect(ctx context.Context) (*control.Client, *interactive.Printer, error) {
 	cfg, err := o.Config()
 	if err != nil {
 		return nil, nil, err
 	}
-	if cfg.ScreenName != "" {
-		if _, err := cfg.RequireScreenName(); err != nil {
-			return nil, nil, err
-		}
-	}
-	c, err := sessionsock.Dial(ctx, o.SocketDirs(), cfg.ScreenName)
+	c, err := runner.Find(ctx, o.SocketDirs(), cfg)
 	if err != nil {
 		return nil, nil, err
-	}
-	if c == nil {
-		name, err := cfg.RequireScreenName()
-		if err != nil {
-			return nil, nil, err
-		}
-		return nil, nil, sessionsock.NoSession(o.SocketDirs(), name)
 	}
 	return c, interactive.NewPrinter(o.IO, cfg.Output == config.OutputJSON, cfg.Color), nil
 }

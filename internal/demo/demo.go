@@ -7,7 +7,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -74,6 +76,21 @@ func Start() *Server {
 // ListenError is an address the demo server could not listen on (taken,
 // or not this machine's): Listen's error then wraps one.
 type ListenError = oscartest.ListenError
+
+// CheckAddr checks a HOST:PORT to listen on before anything listens, so
+// that a malformed one is told apart from one that cannot be had.
+func CheckAddr(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	switch {
+	case err != nil:
+		return err
+	case host == "":
+		return errors.New("no host")
+	case port == "":
+		return errors.New("no port")
+	}
+	return nil
+}
 
 // Listen starts a server on addr that every account of Accounts can sign
 // on to, with Password, and talk to the others and to Bot.

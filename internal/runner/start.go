@@ -95,3 +95,24 @@ func (s *Starter) Live(ctx context.Context, cfg *config.Config, noSession bool) 
 	}
 	return Host(ctx, opts, sock)
 }
+
+// Find finds the running session of cfg's screen name (with none set,
+// the one session running here), for a command that only talks to one:
+// none is a *sessionsock.NoSessionError, a screen name AIM would refuse
+// a *screenname.Error.
+func Find(ctx context.Context, dirs control.Dirs, cfg *config.Config) (*control.Client, error) {
+	if cfg.ScreenName != "" {
+		if _, err := cfg.RequireScreenName(); err != nil {
+			return nil, err
+		}
+	}
+	c, err := sessionsock.Dial(ctx, dirs, cfg.ScreenName)
+	if err != nil || c != nil {
+		return c, err
+	}
+	name, err := cfg.RequireScreenName()
+	if err != nil {
+		return nil, err
+	}
+	return nil, sessionsock.NoSession(dirs, name)
+}
