@@ -79,6 +79,7 @@ const (
 	KeyBlocked         = "blocked" // privacy.go
 	KeyAllowed         = "allowed"
 	KeyPrivacy         = "privacy"
+	KeyQuiet           = "quiet" // quiet.go
 )
 
 // Allowed values of auth and output.
@@ -176,6 +177,7 @@ type Config struct {
 	Blocked         []string // the block (deny) list
 	Allowed         []string // the allow (permit) list
 	Privacy         string   // a Privacy constant; "" when the file does not say
+	Quiet           []string // buddies and rooms whose messages ring no bell (aim tui)
 	Profile         string
 	Away            string
 	Output          string // OutputText or OutputJSON
@@ -227,6 +229,7 @@ type fileSettings struct {
 	Blocked         []string     `yaml:"blocked"`
 	Allowed         []string     `yaml:"allowed"`
 	Privacy         *string      `yaml:"privacy"`
+	Quiet           []string     `yaml:"quiet"`
 	Profile         *string      `yaml:"profile"`
 	Away            *string      `yaml:"away"`
 	Output          *string      `yaml:"output"`
@@ -419,6 +422,7 @@ func Load(opts Options) (*Config, error) {
 		Buddies:         file.Buddies,
 		Blocked:         file.Blocked,
 		Allowed:         file.Allowed,
+		Quiet:           file.Quiet,
 		Output:          strings.ToLower(strings.TrimSpace(v.GetString(KeyOutput))),
 		Color:           strings.ToLower(strings.TrimSpace(v.GetString(KeyColor))),
 		Reconnect:       v.GetBool(KeyReconnect),
@@ -565,6 +569,9 @@ func (c *Config) validate(src sources) error {
 		c.Server = addr
 	}
 	if err := c.validatePrivacy(src.path); err != nil {
+		return err
+	}
+	if err := c.validateQuiet(src.path); err != nil {
 		return err
 	}
 	for i, g := range c.Buddies {
@@ -751,5 +758,6 @@ func (c *Config) Clone() *Config {
 		d.Buddies[i] = BuddyGroup{Group: g.Group, Names: append([]string(nil), g.Names...)}
 	}
 	d.Blocked, d.Allowed = append([]string(nil), c.Blocked...), append([]string(nil), c.Allowed...)
+	d.Quiet = append([]string(nil), c.Quiet...)
 	return &d
 }

@@ -87,6 +87,8 @@ var Settings = []Setting{
 		Shape: "a list of screen names", Help: "who may see you under privacy allow-permit"},
 	{Key: KeyPrivacy, Kind: KindString, Shape: strings.Join(PrivacyModes, ", "),
 		Help: "who may see you online; empty keeps the server's"},
+	{Key: KeyQuiet, Kind: KindNames, Command: "aim notify NAME on|off (/notify in aim tui)",
+		Shape: "a list of screen names and room names", Help: "buddies and rooms whose messages ring no bell and send no desktop notification in aim tui (the window is still marked)"},
 }
 
 // Lookup returns the setting of key.
@@ -256,6 +258,8 @@ func (c *Config) Values() Values {
 			v = append([]string{}, c.Blocked...)
 		case KeyAllowed:
 			v = append([]string{}, c.Allowed...)
+		case KeyQuiet:
+			v = append([]string{}, c.Quiet...)
 		case KeyPrivacy:
 			v = c.Privacy
 		default:
