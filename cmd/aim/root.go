@@ -210,6 +210,7 @@ status, events and logout go through it (no password, no second signon).`,
 		newHistoryCmd(f),
 	)
 	root.AddCommand(newPrivacyCmds(f)...)
+	root.AddCommand(newNotifyCmd(f))
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {

@@ -64,6 +64,10 @@ type Account struct {
 	// is told the account is idle, and told it is back at the next; zero
 	// never tells it.
 	IdleAfter time.Duration
+	// Quiet (the quiet setting) names the buddies and rooms whose
+	// messages ring no bell in aim tui: status and buddies say it, for
+	// the front ends.
+	Quiet []string
 
 	feedbag        bool               // use the server's list (not for a one-shot send)
 	savedFeedbag   *buddylist.Feedbag // the server's list as last seen
@@ -87,7 +91,8 @@ func NewAccount(cfg *config.Config) (Account, error) {
 		return Account{}, err
 	}
 	a := Account{Server: server, ScreenName: name, Method: method, Profile: cfg.Profile, Away: cfg.Away,
-		HistoryDays: cfg.HistoryDays, NoTyping: !cfg.Typing, IdleAfter: time.Duration(cfg.IdleMinutes) * time.Minute}
+		HistoryDays: cfg.HistoryDays, NoTyping: !cfg.Typing, IdleAfter: time.Duration(cfg.IdleMinutes) * time.Minute,
+		Quiet: slices.Clone(cfg.Quiet)}
 	for _, g := range cfg.Buddies {
 		a.Buddies = append(a.Buddies, g.Names...)
 	}

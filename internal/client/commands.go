@@ -226,7 +226,7 @@ offline, group by group, and the chat rooms it is in.`,
 
 	commands = []*Command{CmdSend, CmdSendHTML, CmdAutoreply, CmdAdd, CmdRemove, CmdMove, CmdProfile, CmdAway, CmdInfo, CmdWarn,
 		CmdJoin, CmdSay, CmdLeave, CmdMembers, CmdRooms, CmdInvite, CmdAccept, CmdBuddies, CmdStatus,
-		CmdBlock, CmdUnblock, CmdBlocked, CmdAllow, CmdDisallow, CmdPrivacy, CmdTyping, CmdActive, CmdHelp, CmdQuit}
+		CmdBlock, CmdUnblock, CmdBlocked, CmdAllow, CmdDisallow, CmdPrivacy, CmdNotify, CmdTyping, CmdActive, CmdHelp, CmdQuit}
 )
 
 // Commands returns the command table.
@@ -1035,7 +1035,7 @@ func listBuddies(x *call) (*Result, error) {
 			l.Offline = append(l.Offline, n)
 		}
 	}
-	return &Result{BuddyList: l, Groups: x.c.buddyGroups(),
+	return &Result{BuddyList: l, Groups: x.c.buddyGroups(), Quiet: x.c.live.account().Quiet,
 		Summary: "online: " + onlineText(l) + "; offline: " + listOrNone(l.Offline)}, nil
 }
 

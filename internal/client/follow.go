@@ -39,6 +39,27 @@ func buddySet(groups []config.BuddyGroup) map[string]string {
 	return m
 }
 
+// nameChanges lists the names of now that before lacks (added) and
+// those of before that now lacks (removed), compared as screen names.
+func nameChanges(before, now []string) (added, removed []string) {
+	had, has := map[string]bool{}, map[string]bool{}
+	for _, n := range before {
+		had[screenname.Normalize(n)] = true
+	}
+	for _, n := range now {
+		has[screenname.Normalize(n)] = true
+		if !had[screenname.Normalize(n)] {
+			added = append(added, n)
+		}
+	}
+	for _, n := range before {
+		if !has[screenname.Normalize(n)] {
+			removed = append(removed, n)
+		}
+	}
+	return added, removed
+}
+
 // apply applies what changed from prev to cfg (buddies, profile, away
 // message) to the session, and reports it. What the session has already
 // (a command's add, profile or away, saved to the file: aim set-away) is
@@ -73,7 +94,8 @@ func (c *Client) apply(ctx context.Context, prev, cfg *config.Config) {
 			ev.Removed = append(ev.Removed, n)
 		}
 	}
-	if len(ev.Added)+len(ev.Removed) == 0 && !ev.Profile && !ev.Away {
+	ev.NotifyOff, ev.NotifyOn = nameChanges(prev.Quiet, cfg.Quiet)
+	if len(ev.Added)+len(ev.Removed)+len(ev.NotifyOff)+len(ev.NotifyOn) == 0 && !ev.Profile && !ev.Away {
 		return
 	}
 	sort.Strings(ev.Added)

@@ -103,6 +103,7 @@ func (l *live) account() Account {
 	defer l.mu.Unlock()
 	a := l.a
 	a.Buddies = slices.Clone(a.Buddies)
+	a.Quiet = slices.Clone(a.Quiet)
 	return a
 }
 
@@ -127,9 +128,17 @@ func (l *live) setSettings(cfg *config.Config) (idleChanged bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.a.NoTyping = !cfg.Typing
+	l.a.Quiet = slices.Clone(cfg.Quiet)
 	after := time.Duration(cfg.IdleMinutes) * time.Minute
 	idleChanged, l.a.IdleAfter = after != l.a.IdleAfter, after
 	return idleChanged
+}
+
+// setQuiet sets the quiet list, as notify saved it.
+func (l *live) setQuiet(names []string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.a.Quiet = slices.Clone(names)
 }
 
 // watch returns the session online now (nil if none) and a channel

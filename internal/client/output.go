@@ -152,7 +152,11 @@ type ConfigApplied struct {
 	Removed []string `json:"removed"` // buddies
 	Profile bool     `json:"profile"` // the profile changed
 	Away    bool     `json:"away"`    // the away message changed
-	Error   string   `json:"error,omitempty"`
+	// NotifyOff and NotifyOn are the buddies and rooms put on and taken
+	// off the quiet list (notify): aim tui rings for them no more, again.
+	NotifyOff []string `json:"notify_off,omitempty"`
+	NotifyOn  []string `json:"notify_on,omitempty"`
+	Error     string   `json:"error,omitempty"`
 }
 
 // ConfigError is the config file changing in a way that cannot be used,
@@ -233,7 +237,7 @@ type Result struct {
 	Delivery     string              `json:"delivery,omitempty"`      // send, autoreply: "delivered", or "stored" for their next signon
 	Text         string              `json:"text,omitempty"`          // send, autoreply, say: what you said, as plain text
 	State        string              `json:"state,omitempty"`         // typing: typing, typed or stopped
-	Name         string              `json:"name,omitempty"`          // add, remove, move, info, warn, block, unblock, allow, disallow
+	Name         string              `json:"name,omitempty"`          // add, remove, move, info, warn, block, unblock, allow, disallow, notify
 	Group        string              `json:"group,omitempty"`         // move
 	WarningLevel *int                `json:"warning_level,omitempty"` // info, warn: percent
 	Away         *bool               `json:"away,omitempty"`          // info, away
@@ -246,7 +250,9 @@ type Result struct {
 	Privacy      string              `json:"privacy,omitempty"`       // blocked, privacy, block, unblock, allow, disallow: the mode in force
 	PrivacyWas   string              `json:"privacy_was,omitempty"`   // block, unblock, allow, disallow: the mode before, when they changed it
 	Dropped      []string            `json:"dropped,omitempty"`       // block, unblock, allow, disallow: names taken off a list as the mode changed
-	Unchanged    bool                `json:"unchanged,omitempty"`     // block, unblock, allow, disallow, join, accept, away, profile: nothing to do (blocked already, not blocked, in the room already, nothing to clear); typing: not sent (the setting is off, or they are blocked)
+	Unchanged    bool                `json:"unchanged,omitempty"`     // block, unblock, allow, disallow, join, accept, away, profile, notify: nothing to do (blocked already, not blocked, in the room already, nothing to clear); typing: not sent (the setting is off, or they are blocked)
+	Notify       string              `json:"notify,omitempty"`        // notify: on or off, as the config file's quiet list has it now
+	Quiet        []string            `json:"quiet,omitempty"`         // status, buddies: whose messages ring no bell in aim tui (the config file's quiet list)
 	Path         string              `json:"path,omitempty"`          // config path, config set, config unset
 	Key          string              `json:"key,omitempty"`           // config set, config unset
 	Value        string              `json:"value,omitempty"`         // config set

@@ -125,6 +125,8 @@ func Describe(r *Result) {
 		}
 	case CmdTyping.Name:
 		r.Summary = typingSummary(r)
+	case CmdNotify.Name:
+		describeNotify(r)
 	case CmdHelp.Name:
 		r.Summary = r.Help
 	case CommandStatus:

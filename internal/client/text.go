@@ -227,6 +227,12 @@ func configText(e *ConfigApplied) string {
 	if e.Away {
 		parts = append(parts, "away message updated")
 	}
+	if len(e.NotifyOff) > 0 {
+		parts = append(parts, "notifications off for "+strings.Join(e.NotifyOff, ", "))
+	}
+	if len(e.NotifyOn) > 0 {
+		parts = append(parts, "notifications on for "+strings.Join(e.NotifyOn, ", "))
+	}
 	if e.Error != "" {
 		parts = append(parts, "but the server did not take it: "+e.Error)
 	}

@@ -1,0 +1,21 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/aim-oscar/aim/internal/client"
+)
+
+// newNotifyCmd is notify: a row of client's table, through the running
+// session when there is one (every aim tui attached follows), else on the
+// config file alone.
+func newNotifyCmd(f *factory) *cobra.Command {
+	return newTableCmd(f, client.CmdNotify, tableCmd{
+		// A room's name need not be a screen name: the row checks the rest.
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return usageErrorf("%s takes %s (%d given)", cmd.CommandPath(), client.CmdNotify.Args, len(args))
+			}
+			return nil
+		}})
+}
