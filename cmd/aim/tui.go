@@ -45,7 +45,8 @@ to the buddy list, F1 or ? on an empty line shows every key.
 A window with something new is marked in the window bar (* activity, + a
 message for you); a message for you in a window not in view rings the
 terminal's bell, or with --notify osc9 or osc777 asks the terminal for a
-desktop notification. NO_COLOR=1 or --color=never draws without colours (bold,
+desktop notification; /notify off in a window (aim notify NAME off) keeps
+it quiet for that buddy or room, saved in the config file. NO_COLOR=1 or --color=never draws without colours (bold,
 reverse and the marks still show every state).`,
 		Example: `  aim tui
   aim tui --server login.example.com:5190 --screen-name LabAlice

@@ -64,10 +64,6 @@ type Account struct {
 	// is told the account is idle, and told it is back at the next; zero
 	// never tells it.
 	IdleAfter time.Duration
-	// Quiet (the quiet setting) names the buddies and rooms whose
-	// messages ring no bell in aim tui: status and buddies say it, for
-	// the front ends.
-	Quiet []string
 
 	feedbag        bool               // use the server's list (not for a one-shot send)
 	savedFeedbag   *buddylist.Feedbag // the server's list as last seen
@@ -91,8 +87,7 @@ func NewAccount(cfg *config.Config) (Account, error) {
 		return Account{}, err
 	}
 	a := Account{Server: server, ScreenName: name, Method: method, Profile: cfg.Profile, Away: cfg.Away,
-		HistoryDays: cfg.HistoryDays, NoTyping: !cfg.Typing, IdleAfter: time.Duration(cfg.IdleMinutes) * time.Minute,
-		Quiet: slices.Clone(cfg.Quiet)}
+		HistoryDays: cfg.HistoryDays, NoTyping: !cfg.Typing, IdleAfter: time.Duration(cfg.IdleMinutes) * time.Minute}
 	for _, g := range cfg.Buddies {
 		a.Buddies = append(a.Buddies, g.Names...)
 	}
@@ -228,7 +223,7 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 		opts.Account.leaveStoredIMs = true
 	}
 	ctx, stop := context.WithCancel(ctx)
-	c := &Client{opts: opts, live: newLive(opts.Account), commands: commands, stop: stop, done: make(chan struct{}),
+	c := &Client{opts: opts, live: newLive(opts.Account, opts.Config), commands: commands, stop: stop, done: make(chan struct{}),
 		roomsLeft: make(chan struct{}), sync: newSyncer(opts.StateDir),
 		active: make(chan struct{}, 1), wake: make(chan struct{}, 1)}
 	c.rooms = newRooms(c)

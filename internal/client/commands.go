@@ -1035,7 +1035,7 @@ func listBuddies(x *call) (*Result, error) {
 			l.Offline = append(l.Offline, n)
 		}
 	}
-	return &Result{BuddyList: l, Groups: x.c.buddyGroups(), Quiet: x.c.live.account().Quiet,
+	return &Result{BuddyList: l, Groups: x.c.buddyGroups(), Quiet: x.c.live.quietList(),
 		Summary: "online: " + onlineText(l) + "; offline: " + listOrNone(l.Offline)}, nil
 }
 

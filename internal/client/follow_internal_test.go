@@ -15,7 +15,7 @@ import (
 // edit by someone else is still applied.
 func TestFollowerReadsBehindCommands(t *testing.T) {
 	var applied []*ConfigApplied
-	c := &Client{sync: newSyncer(t.TempDir()), live: newLive(Account{}),
+	c := &Client{sync: newSyncer(t.TempDir()), live: newLive(Account{}, nil),
 		opts: Options{Now: time.Now, Emit: func(o Output) {
 			if ev, ok := o.(*ConfigApplied); ok {
 				applied = append(applied, ev)

@@ -26,11 +26,18 @@ type live struct {
 	// session's own commands wrote to the config file that the file's
 	// follower has not read back yet, oldest first (see savedRead).
 	saved map[string][]string
+	quiet []string // the config file's quiet list (notify)
 }
 
-func newLive(a Account) *live {
+// newLive starts from a, and from cfg (nil for none) what only the front
+// ends use.
+func newLive(a Account, cfg *config.Config) *live {
 	a.Buddies = slices.Clone(a.Buddies)
-	return &live{a: a, changed: make(chan struct{})}
+	l := &live{a: a, changed: make(chan struct{})}
+	if cfg != nil {
+		l.quiet = slices.Clone(cfg.Quiet)
+	}
+	return l
 }
 
 func (l *live) set(s *bos.Session, signedOn time.Time) {
@@ -103,7 +110,6 @@ func (l *live) account() Account {
 	defer l.mu.Unlock()
 	a := l.a
 	a.Buddies = slices.Clone(a.Buddies)
-	a.Quiet = slices.Clone(a.Quiet)
 	return a
 }
 
@@ -128,7 +134,7 @@ func (l *live) setSettings(cfg *config.Config) (idleChanged bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.a.NoTyping = !cfg.Typing
-	l.a.Quiet = slices.Clone(cfg.Quiet)
+	l.quiet = slices.Clone(cfg.Quiet)
 	after := time.Duration(cfg.IdleMinutes) * time.Minute
 	idleChanged, l.a.IdleAfter = after != l.a.IdleAfter, after
 	return idleChanged
@@ -138,7 +144,15 @@ func (l *live) setSettings(cfg *config.Config) (idleChanged bool) {
 func (l *live) setQuiet(names []string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.a.Quiet = slices.Clone(names)
+	l.quiet = slices.Clone(names)
+}
+
+// quietList is the config file's quiet list as last read or written:
+// whose messages ring no bell in aim tui (status and buddies say it).
+func (l *live) quietList() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.quiet)
 }
 
 // watch returns the session online now (nil if none) and a channel

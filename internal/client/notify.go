@@ -17,7 +17,6 @@ the config file's quiet list: every aim tui attached to the session
 follows it at once, and it stays for the next run. In aim tui, /notify off
 and /notify on set it for the window you are in.`,
 	Example:  "  aim notify LabBob off\n  aim notify \"lab chat\" off\n  aim notify labbob on",
-	Values:   []string{"on", "off"},
 	Complete: CompleteBuddy, Offline: true, Saves: true, run: setNotify, check: checkNotify}
 
 // notifyArgs is notify's name and whether notifications go on.
