@@ -48,10 +48,21 @@ var uiCommands = []struct{ name, args, help string }{
 	{"msg", "NAME [TEXT]", "open (and focus) the conversation with NAME; with TEXT, send it"},
 	{"close", "", "close this window (a room is left)"},
 	{"win", "N|NAME", "go to window N, or the one named NAME"},
-	{"notify", "on|off", "ring (or not) for this window's messages to you, in this UI"},
+	{"notify", "[NAME] on|off", "ring (or not) for this window's buddy or room, or NAME's; saved (quiet in the config file)"},
 	{"quit", "", "leave the UI (a session this UI started signs off)"},
 	{"logout", "", "sign the session off, and leave"},
 	{"help", "", "keys and commands"},
+}
+
+// uiOwn reports whether the UI has a line of its own for the table's
+// command name (notify): help and completion list it once.
+func uiOwn(name string) bool {
+	for _, c := range uiCommands {
+		if c.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // key handles one key press.
@@ -428,20 +439,15 @@ func (m *Model) command(input string) tea.Cmd {
 		}
 		return fail("no window " + rest)
 	case "notify":
-		switch strings.ToLower(rest) {
-		case "on":
-			w.quiet = false
-		case "off":
-			w.quiet = true
-		default:
-			return fail("/notify on or /notify off")
+		// For this window: the table's notify, which saves it.
+		state := strings.ToLower(rest)
+		if state != "on" && state != "off" {
+			break // notify NAME on|off, as the table has it
 		}
-		state := "on"
-		if w.quiet {
-			state = "off"
+		if w.kind == winStatus {
+			return fail("/notify on|off is for a conversation or a room: in the status window, /notify NAME on|off")
 		}
-		w.add(line{at: m.now(), kind: lineInfo, text: "notifications for " + w.title() + ": " + state + " (marks in the bar stay)"}, m.opts.Scrollback)
-		return nil
+		return m.run(w.key, client.CmdNotify, []string{w.name, state})
 	case "quit", "exit", "q":
 		return m.quit(false)
 	case "logout":
@@ -562,7 +568,7 @@ func (m *Model) complete() {
 			cands = append(cands, "/"+c.name)
 		}
 		for _, c := range client.Commands() {
-			if c != client.CmdQuit && c != client.CmdHelp && !c.Hidden {
+			if c != client.CmdQuit && c != client.CmdHelp && !c.Hidden && !uiOwn(c.Name) {
 				cands = append(cands, "/"+c.Name)
 			}
 		}

@@ -60,7 +60,11 @@ type Model struct {
 
 	roster *roster
 	wins   []*window
-	cur    int
+	// quiet is the config file's quiet list, normalized: the buddies and
+	// rooms whose messages ring no bell (the session's status and
+	// buddies say it; /notify and aim notify edit it).
+	quiet map[string]bool
+	cur   int
 
 	listFocus bool
 	listCur   int
@@ -329,7 +333,7 @@ func (m *Model) event(o client.Output) tea.Cmd {
 		if b := m.roster.lookup(e.From); b != nil {
 			b.typing = ""
 		}
-		return tea.Batch(cmd, m.notify(w, e.From+": "+e.Text))
+		return tea.Batch(cmd, m.notify(w, e.From, e.From+": "+e.Text))
 	case *client.BuddyOnline:
 		b := m.roster.get(e.Name)
 		was := *b
@@ -388,7 +392,7 @@ func (m *Model) event(o client.Output) tea.Cmd {
 		}
 		m.say(w, line{at: e.Time, kind: lineMsg, from: e.From, text: e.Text}, act)
 		if act == actYou {
-			return tea.Batch(cmd, m.notify(w, e.From+" in "+e.Room+": "+e.Text))
+			return tea.Batch(cmd, m.notify(w, e.From, e.From+" in "+e.Room+": "+e.Text))
 		}
 		return cmd
 	case *client.ChatMember:
@@ -419,7 +423,7 @@ func (m *Model) event(o client.Output) tea.Cmd {
 	case *client.ChatInvite:
 		m.status(e.Time, eventText(e))
 		m.wins[0].act = max(m.wins[0].act, actYou)
-		return m.notify(m.wins[0], eventText(e))
+		return m.notify(m.wins[0], e.From, eventText(e))
 	default:
 		if client.Shown(o) {
 			m.status(m.now(), eventText(o))
@@ -493,6 +497,9 @@ func (m *Model) snapshot(r *client.Result) tea.Cmd {
 // buddies): its groups in the server's order, who is online, and each
 // one's state.
 func (m *Model) applyList(r *client.Result) {
+	if r.BuddyList != nil { // and the quiet list with it (none: omitted)
+		m.setQuiet(r.Quiet)
+	}
 	if len(r.Groups) > 0 {
 		groups := make([]Group, 0, len(r.Groups))
 		for _, g := range r.Groups {
@@ -557,9 +564,10 @@ func (m *Model) status(at time.Time, text string) {
 }
 
 // notify rings the bell, or asks the terminal for a desktop notification,
-// for a message to you in w when w is not in view.
-func (m *Model) notify(w *window, what string) tea.Cmd {
-	if (w == m.win() && !m.listFocus) || w.quiet {
+// for a message to you from from in w when w is not in view, unless the
+// quiet list names the sender or the window's buddy or room.
+func (m *Model) notify(w *window, from, what string) tea.Cmd {
+	if (w == m.win() && !m.listFocus) || m.isQuiet(from) || w.kind != winStatus && m.isQuiet(w.name) {
 		return nil
 	}
 	switch m.opts.Notify {
@@ -571,6 +579,16 @@ func (m *Model) notify(w *window, what string) tea.Cmd {
 		return tea.Raw("\x1b]777;notify;aim;" + strings.ReplaceAll(oneLine(what, 200), ";", ",") + "\x07")
 	}
 	return nil
+}
+
+func (m *Model) isQuiet(name string) bool { return m.quiet[screenname.Normalize(name)] }
+
+// setQuiet takes the quiet list the session says.
+func (m *Model) setQuiet(names []string) {
+	m.quiet = make(map[string]bool, len(names))
+	for _, n := range names {
+		m.quiet[screenname.Normalize(n)] = true
+	}
 }
 
 // oneLine is s on one line, cut to n bytes at most, with no control
@@ -660,6 +678,12 @@ func (m *Model) result(msg resultMsg) tea.Cmd {
 		return nil // chat_joined says it
 	case client.CmdLeave.Name:
 		return nil // chat_left says it
+	case client.CmdNotify.Name:
+		// At once here; the other UIs when the session reads the file.
+		if m.quiet == nil {
+			m.quiet = map[string]bool{}
+		}
+		m.quiet[screenname.Normalize(r.Name)] = r.Notify == "off"
 	case client.CmdAway.Name:
 		m.away = r.Away != nil && *r.Away
 		// The message, as the summary says it here (through a socket

@@ -216,16 +216,6 @@ func TestFrameUnreadElsewhere(t *testing.T) {
 	if w := m.win(); w.name != "LabBob" || w.unread != 0 || w.act != actNone {
 		t.Errorf("Alt-A went to %q (unread %d, mark %d), want LabBob, marks cleared", w.name, w.unread, w.act)
 	}
-	// /notify off: the mark, no bell.
-	typeText(m, "/notify off")
-	press(m, "enter", "alt+2")
-	_, cmd = m.Update(eventsMsg{stamp(&client.IM{From: "LabBob", Text: "again"}, at(1))})
-	if cmd != nil {
-		t.Error("/notify off in LabBob's window: a message there still rings")
-	}
-	if w := m.find(winKey(winIM, "LabBob")); w.act != actYou {
-		t.Error("/notify off took the mark away too")
-	}
 }
 
 // Window keys: Alt-N, Ctrl-N/P, the jump list.

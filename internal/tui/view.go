@@ -625,7 +625,7 @@ func (m *Model) helpRows(width int) []string {
 		out = append(out, m.fit("  "+m.helpCol("/"+strings.TrimSpace(c.name+" "+c.args))+c.help, width))
 	}
 	for _, c := range client.Commands() {
-		if c == client.CmdQuit || c == client.CmdHelp || c.Hidden {
+		if c == client.CmdQuit || c == client.CmdHelp || c.Hidden || uiOwn(c.Name) {
 			continue
 		}
 		help, _, _ := strings.Cut(c.Help, "\n")

@@ -79,7 +79,6 @@ type window struct {
 	editSeq      int // counts edits: a pause timer checks it has not moved
 
 	loaded bool // its history has been asked for
-	quiet  bool // /notify off: no bell for it
 	// atTop: the last frame showed the first line kept (scrolled all the
 	// way up); older: asking the history for older lines; histDone: it
 	// has none.
