@@ -102,19 +102,11 @@ func readText(f *factory, opts *setTextOptions) ([]string, error) {
 	return []string{text}, err
 }
 
-// readInput reads what (a message, a profile) from r, standard input or a
-// file: at most limit bytes, without the line endings editors and echo
-// add at the end. At a terminal it says how to end it.
+// readInput reads what from r (client.ReadText); at a terminal it says
+// how to end it.
 func readInput(f *factory, r io.Reader, what string, limit int64) (string, error) {
 	if r == f.IO.In && f.IO.IsStdinTTY() {
 		fmt.Fprintf(f.IO.ErrOut, "aim: type the %s, then Ctrl-D on a new line\n", what)
 	}
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return "", fmt.Errorf("reading the %s: %w", what, err)
-	}
-	if int64(len(b)) > limit {
-		return "", usageErrorf("the %s is longer than %d bytes", what, limit)
-	}
-	return strings.TrimRight(string(b), "\r\n"), nil
+	return client.ReadText(r, what, limit)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/iostreams"
+	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
 // IOStreams are the standard streams a command uses.
@@ -83,14 +84,7 @@ func newFactory(streams *IOStreams, env func(string) (string, bool)) *factory {
 		return config.ResolvePath(config.Options{Path: f.configPath, Env: f.Env})
 	}
 	f.Debug = func() bool { return f.debug }
-	f.SocketDirs = func() control.Dirs {
-		d := control.Dirs{Temp: os.TempDir()}
-		d.Runtime, _ = f.Env("XDG_RUNTIME_DIR")
-		if tmp, _ := f.Env("TMPDIR"); tmp != "" {
-			d.Temp = tmp
-		}
-		return d
-	}
+	f.SocketDirs = func() control.Dirs { return sessionsock.EnvDirs(f.Env) }
 	return f
 }
 

@@ -107,29 +107,20 @@ func newTableCmd(f *factory, row *client.Command, d tableCmd) *cobra.Command {
 }
 
 // rowArgs checks the arguments against the row's: several screen names
-// for a command of names (Each), else as many as its Args has words
-// ("[GROUP]" optional, a last TEXT any number), the NAME a screen name.
+// for a command of names (Each), else as many as its Arity, the NAME a
+// screen name.
 func rowArgs(row *client.Command, name string) cobra.PositionalArgs {
 	if slices.Contains(row.Flags, client.Each) {
 		return screenNameArgs(name)
 	}
-	words := strings.Fields(row.Args)
-	least, most := 0, len(words)
-	for _, w := range words {
-		if !strings.HasPrefix(w, "[") {
-			least++
-		}
-	}
-	if len(words) > 0 && strings.Trim(words[len(words)-1], "[]") == "TEXT" {
-		most = -1
-	}
+	least, most := row.Arity()
 	return func(cmd *cobra.Command, args []string) error {
 		switch {
-		case len(words) == 0:
+		case row.Args == "":
 			return noArgs(cmd, args)
 		case len(args) < least || most >= 0 && len(args) > most:
 			return usageErrorf("%s takes %s (%d given)", cmd.CommandPath(), row.Args, len(args))
-		case words[0] == "NAME":
+		case strings.Fields(row.Args)[0] == "NAME":
 			return screenNameArgs(name)(cmd, args[:1])
 		}
 		return nil

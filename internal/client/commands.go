@@ -67,6 +67,22 @@ func (c *Command) Check(args []string) error {
 	return c.check(&call{cmd: c, flags: flags, argv: argv, parsed: true})
 }
 
+// Arity is how many arguments the command line gives c, from its Args
+// ("[GROUP]" optional, a last TEXT any number): at least least, at most
+// most (-1: no limit).
+func (c *Command) Arity() (least, most int) {
+	words := strings.Fields(c.Args)
+	for _, w := range words {
+		if !strings.HasPrefix(w, "[") {
+			least++
+		}
+	}
+	if len(words) > 0 && strings.Trim(words[len(words)-1], "[]") == "TEXT" {
+		return least, -1
+	}
+	return least, len(words)
+}
+
 // splitFlags splits the options cmd takes off the front of args.
 func splitFlags(cmd *Command, args []string) (flags, rest []string) {
 	for len(args) > 0 && slices.Contains(cmd.Flags, args[0]) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/aim-oscar/aim/internal/client"
@@ -130,6 +131,18 @@ var failureOfCode = func() map[string]client.Failure {
 	}
 	return m
 }()
+
+// EnvDirs are where the sessions' control sockets may be, in the
+// environment env looks up: $XDG_RUNTIME_DIR, and $TMPDIR (else
+// os.TempDir()).
+func EnvDirs(env func(string) (string, bool)) control.Dirs {
+	d := control.Dirs{Temp: os.TempDir()}
+	d.Runtime, _ = env("XDG_RUNTIME_DIR")
+	if tmp, _ := env("TMPDIR"); tmp != "" {
+		d.Temp = tmp
+	}
+	return d
+}
 
 // Dial connects to the running session of screenName, its socket in
 // dirs: nil and no error when there is none. With no screen name it

@@ -72,3 +72,16 @@ func TestFailureOf(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvDirs: the socket directories come from the environment given,
+// not the process's.
+func TestEnvDirs(t *testing.T) {
+	env := map[string]string{"XDG_RUNTIME_DIR": "/run/test", "TMPDIR": "/tmp/test"}
+	d := EnvDirs(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if d.Runtime != "/run/test" || d.Temp != "/tmp/test" {
+		t.Errorf("EnvDirs = %+v", d)
+	}
+	if d := EnvDirs(func(string) (string, bool) { return "", false }); d.Runtime != "" || d.Temp == "" {
+		t.Errorf("with nothing set, EnvDirs = %+v, want no runtime dir and the system's temp dir", d)
+	}
+}

@@ -1,0 +1,41 @@
+package client_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/aim-oscar/aim/internal/client"
+)
+
+// TestReadText: the line endings an editor or echo adds go, the text's
+// own spaces stay, and more than the limit is a usage error.
+func TestReadText(t *testing.T) {
+	if got, err := client.ReadText(strings.NewReader("  hi\tthere \r\n\n"), "message", 64); err != nil || got != "  hi\tthere " {
+		t.Errorf("ReadText = %q, %v", got, err)
+	}
+	if got, err := client.ReadText(strings.NewReader("12345"), "profile", 5); err != nil || got != "12345" {
+		t.Errorf("at the limit: %q, %v", got, err)
+	}
+	_, err := client.ReadText(strings.NewReader("123456"), "profile", 5)
+	if !errors.As(err, new(*client.UsageError)) || err.Error() != "the profile is longer than 5 bytes" {
+		t.Errorf("over the limit: %v", err)
+	}
+}
+
+// TestArity: how many arguments each kind of row takes.
+func TestArity(t *testing.T) {
+	for _, tt := range []struct {
+		cmd         *client.Command
+		least, most int
+	}{
+		{client.CmdSend, 2, -1},  // NAME TEXT
+		{client.CmdAdd, 1, 2},    // NAME [GROUP]
+		{client.CmdLogout, 0, 0}, // none
+		{client.CmdAway, 0, -1},  // [TEXT]
+	} {
+		if least, most := tt.cmd.Arity(); least != tt.least || most != tt.most {
+			t.Errorf("%s (%q): Arity = %d, %d; want %d, %d", tt.cmd.Name, tt.cmd.Args, least, most, tt.least, tt.most)
+		}
+	}
+}
