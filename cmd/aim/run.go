@@ -127,8 +127,9 @@ func rowArgs(row *client.Command, name string) cobra.PositionalArgs {
 	}
 }
 
-// runLists runs command once for each argument list, through the runner
-// that applies; own, if set, gives the options of a session of its own.
+// runLists runs command once for each argument list (runner.Lists),
+// printing each result; own, if set, gives the options of a session of its
+// own.
 func runLists(ctx context.Context, f *factory, command *client.Command, noSession bool, lists [][]string,
 	own func(*config.Config) (client.Options, error)) error {
 	cfg, err := f.Config()
@@ -136,33 +137,10 @@ func runLists(ctx context.Context, f *factory, command *client.Command, noSessio
 		return err
 	}
 	jsonOut := cfg.Output == config.OutputJSON
-	var ownFn func() (client.Options, error)
-	if own != nil {
-		ownFn = func() (client.Options, error) { return own(cfg) }
-	}
-	for _, args := range lists { // what needs no server, before signing on
-		if err := command.Check(args); err != nil {
-			return err
-		}
-	}
-	r, err := runner.Pick(ctx, f.SocketDirs(), cfg, command, noSession, ownFn, interactive.Notices(f.IO.ErrOut, jsonOut))
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	if own, ok := r.(*runner.Own); ok {
-		own.Warn = func(err error) { fmt.Fprintf(f.IO.ErrOut, "aim: warning: %s\n", client.Defuse(err.Error())) }
-	}
-	for _, args := range lists {
-		res, err := r.Run(ctx, command, args)
-		if err != nil {
-			return err
-		}
-		if err := printResult(f.IO, jsonOut, res); err != nil {
-			return err
-		}
-	}
-	return nil
+	l := &runner.Lists{Dirs: f.SocketDirs(), Config: cfg, Command: command, NoSession: noSession, Lists: lists, Own: own,
+		Notice: interactive.Notices(f.IO.ErrOut, jsonOut),
+		Warn:   func(err error) { fmt.Fprintf(f.IO.ErrOut, "aim: warning: %s\n", client.Defuse(err.Error())) }}
+	return l.Run(ctx, func(r *client.Result) error { return printResult(f.IO, jsonOut, r) })
 }
 
 // printResult prints a command's result: one JSON object, or its words.

@@ -159,6 +159,56 @@ func Pick(ctx context.Context, dirs control.Dirs, cfg *config.Config, cmd *clien
 	return &Own{Options: opts}, nil
 }
 
+// Lists is one command of the command line, run once for each of its
+// argument lists (block A B: block twice) through the runner Pick
+// chooses, each argument list checked before anything signs on.
+type Lists struct {
+	Dirs      control.Dirs
+	Config    *config.Config
+	Command   *client.Command
+	NoSession bool
+	Lists     [][]string
+	// Own, if set, gives the options of a session of its own (Pick).
+	Own func(*config.Config) (client.Options, error)
+	// Notice gets the running session's notices while a command waits;
+	// Warn what went wrong in a session of its own without failing the
+	// command. Either may be nil.
+	Notice func(client.Output)
+	Warn   func(error)
+}
+
+// Run runs the lists in order, handing each result to each; the first
+// error stops it.
+func (l *Lists) Run(ctx context.Context, each func(*client.Result) error) error {
+	for _, args := range l.Lists { // what needs no server, before signing on
+		if err := l.Command.Check(args); err != nil {
+			return err
+		}
+	}
+	var own func() (client.Options, error)
+	if l.Own != nil {
+		own = func() (client.Options, error) { return l.Own(l.Config) }
+	}
+	r, err := Pick(ctx, l.Dirs, l.Config, l.Command, l.NoSession, own, l.Notice)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if o, ok := r.(*Own); ok {
+		o.Warn = l.Warn
+	}
+	for _, args := range l.Lists {
+		res, err := r.Run(ctx, l.Command, args)
+		if err != nil {
+			return err
+		}
+		if err := each(res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // NoSessionPasswordError is a command that found no running session to go
 // through and no password to sign on by itself with.
 type NoSessionPasswordError struct {

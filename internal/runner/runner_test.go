@@ -58,3 +58,21 @@ func TestWait(t *testing.T) {
 		t.Errorf("ScriptWait = %v: a script would wait forever", runner.ScriptWait)
 	}
 }
+
+// TestListsCheckFirst: every argument list is checked before anything
+// signs on: a bad name in the second list asks for no password.
+func TestListsCheckFirst(t *testing.T) {
+	tmp := t.TempDir()
+	asked := false
+	l := &runner.Lists{Dirs: control.Dirs{RunUser: filepath.Join(tmp, "none"), Temp: tmp},
+		Config: &config.Config{ScreenName: "LabAlice"}, Command: client.CmdSend, NoSession: true,
+		Lists: [][]string{{client.PlainText, "LabBob", "hi"}, {client.PlainText, "x!", "hi"}},
+		Own: func(*config.Config) (client.Options, error) {
+			asked = true
+			return client.Options{}, errors.New("signed on")
+		}}
+	err := l.Run(t.Context(), func(*client.Result) error { t.Error("a result came"); return nil })
+	if client.FailureOf(err) != client.FailureUsage || asked {
+		t.Errorf("Run: %v (asked for the account: %v); want a usage error before signing on", err, asked)
+	}
+}
