@@ -61,25 +61,14 @@ func newFactory(streams *IOStreams, env func(string) (string, bool)) *factory {
 	if v, _ := env("NO_COLOR"); v != "" { // https://no-color.org
 		streams.SetNoColor(true)
 	}
-	var (
-		cfg    *config.Config
-		err    error
-		loaded bool
-	)
-	f.Config = func() (*config.Config, error) {
-		if !loaded {
-			cfg, err = config.Load(config.Options{Path: f.configPath, Flags: f.flags,
-				FlagNames: settingFlags, JSONFlag: "json", Env: f.Env})
-			loaded = true
-			if err == nil {
-				f.settings = cfg
-				for _, w := range cfg.Warnings {
-					fmt.Fprintf(f.IO.ErrOut, "aim: warning: %s\n", w)
-				}
-			}
+	f.Config = config.Once(func() config.Options {
+		return config.Options{Path: f.configPath, Flags: f.flags, FlagNames: settingFlags, JSONFlag: "json", Env: f.Env}
+	}, func(cfg *config.Config) {
+		f.settings = cfg
+		for _, w := range cfg.Warnings {
+			fmt.Fprintf(f.IO.ErrOut, "aim: warning: %s\n", w)
 		}
-		return cfg, err
-	}
+	})
 	f.ConfigPath = func() (string, error) {
 		return config.ResolvePath(config.Options{Path: f.configPath, Env: f.Env})
 	}
@@ -103,12 +92,12 @@ func runIn(ctx context.Context, args []string, streams *IOStreams, env func(stri
 	if err == nil {
 		return exitOK
 	}
-	// Errors can quote what a server sent: defuse it as events are.
-	msg := client.Defuse(err.Error())
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		msg = "interrupted"
+	name := ""
+	if cmd != nil {
+		name = strings.TrimPrefix(cmd.CommandPath(), root.Name()+" ")
 	}
-	fmt.Fprintf(streams.ErrOut, "aim: %s\n", msg)
+	r := client.Failed(name, err, ctx.Err() != nil, time.Now())
+	fmt.Fprintf(streams.ErrOut, "aim: %s\n", r.Error)
 	var detailed interface{ Detail() string }
 	if f.debug && errors.As(err, &detailed) {
 		fmt.Fprintf(streams.ErrOut, "aim: detail: %s\n", client.Defuse(detailed.Detail()))
@@ -117,11 +106,9 @@ func runIn(ctx context.Context, args []string, streams *IOStreams, env func(stri
 		fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	code := exitCode(err)
-	if cmd != nil && f.jsonOutput(cmd) {
-		// Scripts read every outcome on standard output, failures too.
-		r := &client.Result{Command: strings.TrimPrefix(cmd.CommandPath(), root.Name()+" "), Error: msg,
-			ExitCode: code, Exit: exitMeaning(code)}
-		writeJSON(streams.Out, client.Stamp(r, time.Now()))
+	if cmd != nil && f.jsonOutput(cmd) { // scripts read every outcome on standard output, failures too
+		r.ExitCode, r.Exit = code, exitMeaning(code)
+		writeJSON(streams.Out, r)
 	}
 	return code
 }

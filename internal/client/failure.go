@@ -1,9 +1,11 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"net"
 	"syscall"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/config"
@@ -87,4 +89,17 @@ func isNetwork(err error) bool {
 		return !isErrno
 	}
 	return false
+}
+
+// Failed is the result of a command run once (aim send) that failed with
+// err, for a script that reads every outcome on standard output: its
+// error in words, defused (errors can quote what a server sent), or
+// "interrupted" when a signal cancelled it. The caller adds the exit
+// status.
+func Failed(command string, err error, interrupted bool, now time.Time) *Result {
+	msg := Defuse(err.Error())
+	if interrupted && errors.Is(err, context.Canceled) {
+		msg = "interrupted"
+	}
+	return Stamp(&Result{Command: command, Error: msg}, now).(*Result)
 }

@@ -1,9 +1,12 @@
 package client_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/client"
 )
@@ -37,5 +40,22 @@ func TestArity(t *testing.T) {
 		if least, most := tt.cmd.Arity(); least != tt.least || most != tt.most {
 			t.Errorf("%s (%q): Arity = %d, %d; want %d, %d", tt.cmd.Name, tt.cmd.Args, least, most, tt.least, tt.most)
 		}
+	}
+}
+
+// TestFailed: the failure result says the error defused, and
+// "interrupted" only when a signal cancelled the command.
+func TestFailed(t *testing.T) {
+	now := time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)
+	if r := client.Failed("send", errors.New("refused: \x1b[31mred"), true, now); r.Type != "result" || r.Time != now || r.OK ||
+		r.Command != "send" || strings.Contains(r.Error, "\x1b") {
+		t.Errorf("Failed = %+v", r)
+	}
+	canceled := fmt.Errorf("reading: %w", context.Canceled)
+	if r := client.Failed("login", canceled, true, now); r.Error != "interrupted" {
+		t.Errorf("interrupted: %q", r.Error)
+	}
+	if r := client.Failed("login", canceled, false, now); r.Error != "reading: context canceled" {
+		t.Errorf("cancelled, not by a signal: %q", r.Error)
 	}
 }

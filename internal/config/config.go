@@ -358,6 +358,28 @@ func ResolvePath(opts Options) (string, error) {
 	return abs, nil
 }
 
+// Once returns a Load that loads at its first call, with the options opts
+// returns then (a command's flags are final only when it runs), and
+// returns the same at later calls; loaded gets the settings of a load
+// that succeeded, once.
+func Once(opts func() Options, loaded func(*Config)) func() (*Config, error) {
+	var (
+		cfg  *Config
+		err  error
+		done bool
+	)
+	return func() (*Config, error) {
+		if !done {
+			cfg, err = Load(opts())
+			done = true
+			if err == nil && loaded != nil {
+				loaded(cfg)
+			}
+		}
+		return cfg, err
+	}
+}
+
 // Load resolves the settings. A missing file is not an error: the defaults
 // apply and the edit methods create the file. A file that cannot be read, is
 // not valid YAML, holds a value of the wrong type, or holds a password while
