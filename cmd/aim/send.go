@@ -76,13 +76,5 @@ func sendArgs(f *factory, args []string, onlineOnly bool) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The caller's html setting decides, whatever the session's.
-	list := []string{client.PlainText, args[0], text}
-	if cfg.HTML {
-		list[0] = client.HTMLText
-	}
-	if onlineOnly {
-		list = append([]string{client.OnlineOnly}, list...)
-	}
-	return list, nil
+	return client.SendArgs(args[0], text, cfg.HTML, onlineOnly), nil
 }

@@ -83,6 +83,20 @@ func (c *Command) Arity() (least, most int) {
 	return least, len(words)
 }
 
+// SendArgs is send's argument list for a message given whole (the
+// command line, standard input): the text as given, plain or HTML as the
+// caller's html setting says, whatever the session's.
+func SendArgs(name, text string, html, onlineOnly bool) []string {
+	list := []string{PlainText, name, text}
+	if html {
+		list[0] = HTMLText
+	}
+	if onlineOnly {
+		list = append([]string{OnlineOnly}, list...)
+	}
+	return list
+}
+
 // splitFlags splits the options cmd takes off the front of args.
 func splitFlags(cmd *Command, args []string) (flags, rest []string) {
 	for len(args) > 0 && slices.Contains(cmd.Flags, args[0]) {

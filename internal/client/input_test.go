@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,5 +58,18 @@ func TestFailed(t *testing.T) {
 	}
 	if r := client.Failed("login", canceled, false, now); r.Error != "reading: context canceled" {
 		t.Errorf("cancelled, not by a signal: %q", r.Error)
+	}
+}
+
+// TestSendArgs: the message goes as given (leading spaces, quotes, tabs),
+// marked plain or HTML by the caller's setting, --online-only first.
+func TestSendArgs(t *testing.T) {
+	got := client.SendArgs("LabBob", "   three \"quoted\"\ttabs", false, true)
+	want := []string{client.OnlineOnly, client.PlainText, "LabBob", "   three \"quoted\"\ttabs"}
+	if !slices.Equal(got, want) {
+		t.Errorf("SendArgs = %q, want %q", got, want)
+	}
+	if got := client.SendArgs("LabBob", "<b>hi</b>", true, false); !slices.Equal(got, []string{client.HTMLText, "LabBob", "<b>hi</b>"}) {
+		t.Errorf("html: %q", got)
 	}
 }
