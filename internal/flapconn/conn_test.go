@@ -3,9 +3,11 @@ package flapconn_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -363,4 +365,79 @@ func TestQuickLogoutsRead(t *testing.T) {
 	if read != n {
 		t.Errorf("the server read %d of %d logouts", read, n)
 	}
+}
+
+// TestGivenUpNeverSent: a message whose sender gave up on it while it
+// waited for its rate class is never written (the sender was told it was
+// not sent), and the message queued behind it does not wait for it. This
+// is what lets a stop with IMs held back by the rate limit end at once:
+// the buddy-list edit of its last sync no longer waits out the IMs.
+func TestGivenUpNeverSent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := oscartest.NewUnstartedServer(alice)
+		var mu sync.Mutex
+		var got []string
+		srv.AddBot("Palu", func(_, text string) string {
+			mu.Lock()
+			got = append(got, text)
+			mu.Unlock()
+			return ""
+		})
+		srv.StartPipes()
+		defer srv.Close()
+		o, err := open(t, t.Context(), srv, flapconn.Options{Keepalive: -1}, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			for range o.events {
+			}
+		}()
+		im := func(text string) oscar.Message {
+			tx, err := oscar.NewText(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &oscar.ICBMSend{Cookie: [8]byte{1}, Channel: 1, ScreenName: "Palu", Message: oscar.NewMessage(tx)}
+		}
+		// The IM class lets a burst through, then holds each next one
+		// back for seconds: send until one waits.
+		n := 0
+		for ; n < 20; n++ {
+			ctx, cancel := context.WithCancel(t.Context())
+			res := make(chan error, 1)
+			go func() { res <- o.c.Send(ctx, im(fmt.Sprintf("m%d", n))) }()
+			synctest.Wait()
+			select {
+			case err := <-res:
+				cancel()
+				if err != nil {
+					t.Fatal(err)
+				}
+				continue
+			default:
+			}
+			cancel() // held back by the rate limit: give it up
+			if err := <-res; !errors.Is(err, context.Canceled) {
+				t.Fatalf("the message given up on: %v, want context.Canceled", err)
+			}
+			break
+		}
+		if n == 20 {
+			t.Fatal("the rate limit never held a message back")
+		}
+		if err := o.c.Send(t.Context(), im("after")); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		if slices.Contains(got, fmt.Sprintf("m%d", n)) {
+			t.Errorf("the message given up on was sent: %q", got)
+		}
+		if !slices.Contains(got, "after") {
+			t.Errorf("the message behind it never arrived: %q", got)
+		}
+		o.c.Logout(t.Context())
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/linger"
@@ -21,6 +22,29 @@ type job struct {
 	typ   oscar.SNACType
 	body  []byte     // encoded when queued, so callers may reuse their values
 	done  chan error // buffered: the writer never blocks on it
+	// state is jobQueued until the writer takes the job to write it
+	// (jobWriting) or its waiter gives up on it first (jobAbandoned,
+	// and gone is closed): a job given up on is never written, so a
+	// caller told "not sent" was told the truth, and the jobs behind it
+	// do not wait out its rate class.
+	state atomic.Int32
+	gone  chan struct{}
+}
+
+const (
+	jobQueued int32 = iota
+	jobWriting
+	jobAbandoned
+)
+
+// abandon gives j up unless the writer has taken it to write; it reports
+// whether it did.
+func (j *job) abandon() bool {
+	if !j.state.CompareAndSwap(jobQueued, jobAbandoned) {
+		return j.state.Load() == jobAbandoned
+	}
+	close(j.gone)
+	return true
 }
 
 // call is a request waiting for its reply.
@@ -39,7 +63,7 @@ type callReply struct {
 // queue hands a SNAC to the writer without waiting. Jobs are written in
 // the order they were queued.
 func (c *Conn) queue(reqID uint32, m oscar.Message) (*job, error) {
-	j := &job{reqID: reqID, typ: m.SNACType(), body: m.AppendTo(nil), done: make(chan error, 1)}
+	j := &job{reqID: reqID, typ: m.SNACType(), body: m.AppendTo(nil), done: make(chan error, 1), gone: make(chan struct{})}
 	if c.ctx.Err() != nil {
 		return nil, c.closedErr()
 	}
@@ -52,6 +76,8 @@ func (c *Conn) queue(reqID uint32, m oscar.Message) (*job, error) {
 }
 
 // Send queues a SNAC that gets no reply and waits until it is written.
+// If ctx ends while the SNAC is still queued (behind the rate limit, say),
+// it is given up: never written, and Send returns ctx's error.
 func (c *Conn) Send(ctx context.Context, m oscar.Message) error {
 	j, err := c.queue(c.NextReqID(), m)
 	if err != nil {
@@ -65,7 +91,12 @@ func (c *Conn) written(ctx context.Context, j *job) error {
 	case err := <-j.done:
 		return err
 	case <-ctx.Done():
-		return ctx.Err()
+		if j.abandon() {
+			return ctx.Err()
+		}
+		// The writer is writing j: it went out or failed, and which
+		// is known at once (a write is bounded by StepTimeout).
+		return <-j.done
 	case <-c.ctx.Done():
 	}
 	// The connection is ending, maybe just as the writer wrote j: once
@@ -211,10 +242,17 @@ func (c *Conn) writeLoop() {
 					if !apply(ctl) {
 						return
 					}
+				case <-cur.gone: // its waiter gave up: the rest need not wait for it
+					timer.Stop()
+					cur, touched = nil, false
 				case <-c.ctx.Done():
 					timer.Stop()
 					return
 				}
+				continue
+			}
+			if !cur.state.CompareAndSwap(jobQueued, jobWriting) { // given up on
+				cur, touched = nil, false
 				continue
 			}
 			quiet, touched = true, false
