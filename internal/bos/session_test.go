@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"slices"
 	"sync"
@@ -516,17 +517,25 @@ func (c *closeWatch) Close() error {
 // not. Every BOS connection must end with the zero-length channel-4 frame
 // read by the server, and no connection may be reset.
 func TestQuickSessionsLogoutLands(t *testing.T) {
+	// Each session is its own account, and they run side by side: every
+	// logout waits linger.PeerFirst for this server, which answers only
+	// once the client stops writing, and one after the other the 16 took
+	// 4 s.
 	const n = 16
-	srv := oscartest.NewUnstartedServer(alice)
+	accounts := make([]oscartest.Account, n)
+	for i := range accounts {
+		accounts[i] = oscartest.Account{ScreenName: fmt.Sprintf("LabQuick%d", i), Password: "quickpw1"}
+	}
+	srv := oscartest.NewUnstartedServer(accounts...)
 	var mu sync.Mutex
-	var watch *closeWatch
+	watch := map[string]*closeWatch{} // by screen name: its latest connection
 	srv.Intercept = func(ev oscartest.Event) oscartest.Action {
 		if ev.Service != "bos" || ev.Frame.Channel != oscar.ChannelSNAC {
 			return oscartest.Answer
 		}
 		if s, err := oscar.ParseSNAC(ev.Frame.Payload); err == nil && s.Type() == oscar.TypeClientReady {
 			mu.Lock()
-			w := watch
+			w := watch[ev.ScreenName]
 			mu.Unlock()
 			select {
 			case <-w.stopped:
@@ -538,31 +547,51 @@ func TestQuickSessionsLogoutLands(t *testing.T) {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	srv.AddBot("EchoBot", nil)
-	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		nc, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		w := &closeWatch{Conn: nc, stopped: make(chan struct{})}
-		mu.Lock()
-		watch = w
-		mu.Unlock()
-		return w, nil
+	// Goroutines, not parallel subtests: those run GOMAXPROCS at a time.
+	var wg sync.WaitGroup
+	for i, a := range accounts {
+		wg.Go(func() {
+			dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+				nc, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+				if err != nil {
+					return nil, err
+				}
+				w := &closeWatch{Conn: nc, stopped: make(chan struct{})}
+				mu.Lock()
+				watch[a.ScreenName] = w
+				mu.Unlock()
+				return w, nil
+			}
+			m := login.FLAP
+			if i%2 == 1 {
+				m = login.MD5
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			res, err := login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: a.ScreenName, Password: secret.String(a.Password), Method: m, Dial: dial})
+			if err != nil {
+				t.Errorf("Authorize(%s): %v", a.ScreenName, err)
+				return
+			}
+			// This server answers nothing after client ready until the
+			// client stops: no stored IMs asked for, or each Logout would
+			// wait offlineWait for them.
+			opts := bos.Options{Buddies: []string{"EchoBot"}, Dial: dial, LeaveStoredIMs: true,
+				Addr: res.BOSAddr, Cookie: res.Cookie, ScreenName: res.ScreenName, MultiConn: res.MultiConn}
+			sess, err := bos.Connect(ctx, opts)
+			if err != nil {
+				t.Errorf("Connect(%s): %v", a.ScreenName, err)
+				return
+			}
+			if err := sess.Logout(ctx); err != nil {
+				t.Errorf("Logout(%s): %v", a.ScreenName, err)
+			}
+			if _, err := srv.WaitClosed(ctx, a.ScreenName); err != nil {
+				t.Errorf("WaitClosed(%s): %v", a.ScreenName, err)
+			}
+		})
 	}
-	for i := range n {
-		m := login.FLAP
-		if i%2 == 1 {
-			m = login.MD5
-		}
-		// This server answers nothing after client ready until the client
-		// stops: no stored IMs asked for, or each Logout would wait
-		// offlineWait for them.
-		sess := signOn(t, srv, "LabAlice", "alicepw1", m, bos.Options{Buddies: []string{"EchoBot"}, Dial: dial, LeaveStoredIMs: true})
-		logout(t, sess)
-		if _, err := srv.WaitClosed(t.Context(), "LabAlice"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	wg.Wait()
 	var bosEnds int
 	for _, e := range srv.Ends() {
 		if e.Reset {
