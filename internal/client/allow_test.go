@@ -18,6 +18,7 @@ import (
 // (oscartest enforces the modes as Open OSCAR Server does) takes both at
 // once, and the config file says the same.
 func TestAllowDisallow(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},

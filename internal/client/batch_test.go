@@ -52,6 +52,7 @@ func settled(t *testing.T, m *machine) {
 // transaction too, and so is blocking two users. One transaction a name
 // made the server space them 6-7 s apart: 200 names took 18 minutes.
 func TestOneCommandOneTransaction(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv := listServer(t, rel)

@@ -28,6 +28,7 @@ func loadConfig(t *testing.T, text string) *config.Config {
 // it to the file, and say which mode is in force, or that nothing had to
 // change.
 func TestBlockRules(t *testing.T) {
+	t.Parallel()
 	const buddies = "buddies:\n  - group: Buddies\n    names: [Lab Bob, LabCarol]\n"
 	tests := []privacyRule{
 		{"block, no mode set", "", true, "Lab Bob",
@@ -82,6 +83,7 @@ func TestBlockRules(t *testing.T) {
 // the words of the allowed list, and say which mode is in force or that
 // nothing had to change.
 func TestAllowRules(t *testing.T) {
+	t.Parallel()
 	const buddies = "buddies:\n  - group: Buddies\n    names: [Lab Bob, LabCarol]\n"
 	tests := []privacyRule{
 		{"allow, no mode set", "allowed: [LabCarol]\n", true, "Lab Bob",

@@ -119,6 +119,7 @@ func start(t *testing.T, srv *oscartest.Server, backoff time.Duration) (*client.
 }
 
 func TestBackoff(t *testing.T) {
+	t.Parallel()
 	for attempt, want := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second,
 		8: 2 * time.Minute, 40: 2 * time.Minute} {
 		for range 100 {
@@ -132,6 +133,7 @@ func TestBackoff(t *testing.T) {
 // TestReconnectAfterDrop: a dropped connection is connection_lost, and the
 // account signs on again after exactly the backoff.
 func TestReconnectAfterDrop(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, nil)
 		_, out := start(t, srv, 3*time.Second)
@@ -162,6 +164,7 @@ func TestReconnectAfterDrop(t *testing.T) {
 // TestReconnectBacksOff: failed attempts are reported, and each waits as
 // the backoff says for its attempt.
 func TestReconnectBacksOff(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, nil)
 		var mu sync.Mutex
@@ -220,6 +223,7 @@ func TestReconnectBacksOff(t *testing.T) {
 // 2, 3, 4: four signons in 14 s, not one a second), and the backoff starts
 // over only after a session that lasted a minute.
 func TestBackoffLastsUntilASessionDoes(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, nil)
 		srv.BreakAtSignon(true)
@@ -263,6 +267,7 @@ func TestBackoffLastsUntilASessionDoes(t *testing.T) {
 // TestSignedOnElsewhereIsFinal: a server that says the name signed on
 // elsewhere ends the account: no reconnect, and the error is the server's.
 func TestSignedOnElsewhereIsFinal(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, nil)
 		c, out := start(t, srv, time.Second)
@@ -288,6 +293,7 @@ func TestSignedOnElsewhereIsFinal(t *testing.T) {
 // channel-4 frame, after a login with 0x004A) and restarts is signed on
 // to again.
 func TestShutdownReconnects(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, nil)
 		_, out := start(t, srv, time.Second)
@@ -307,6 +313,7 @@ func TestShutdownReconnects(t *testing.T) {
 // is signed on again after, unless the session it ends had signed on again
 // less than a minute before: then another client holds the name.
 func TestUnexplainedEnds(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, func(s *oscartest.Server) { s.BareKicks = true })
 		c, out := start(t, srv, time.Second)
@@ -348,6 +355,7 @@ func TestUnexplainedEnds(t *testing.T) {
 // kicks with the bare header, do not take turns signing each other off:
 // the first kicked twice in a short time gives up, the other stays on.
 func TestTwoClientsDoNotFight(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, func(s *oscartest.Server) { s.BareKicks = true })
 		a, aOut := start(t, srv, time.Second)
@@ -373,6 +381,7 @@ func TestTwoClientsDoNotFight(t *testing.T) {
 // TestPromptDoesNotWaitForReconnect: a command that may not wait fails at
 // once while no session is online; one that may waits for the next session.
 func TestPromptDoesNotWaitForReconnect(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, nil)
 		c, out := start(t, srv, time.Minute)
@@ -402,6 +411,7 @@ func TestPromptDoesNotWaitForReconnect(t *testing.T) {
 // name (both logins send 0x004A = 1): neither client is signed off, and
 // neither signs on again.
 func TestTwoClientsBothStayOn(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, func(s *oscartest.Server) { s.Release = oscartest.Release2026 })
 		_, aOut := start(t, srv, time.Second)
@@ -419,6 +429,7 @@ func TestTwoClientsBothStayOn(t *testing.T) {
 // TestDo: a command given as a list returns its result once the server
 // answered, to the caller only; a name with spaces is one argument.
 func TestDo(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, func(s *oscartest.Server) {
 			s.AddBot("Echo Bot", func(from, text string) string { return "" })
@@ -449,6 +460,7 @@ func TestDo(t *testing.T) {
 // never joined and read again: leading spaces, quotes and tabs in a
 // message, and a name with spaces, arrive as given.
 func TestDoKeepsArgumentsAsGiven(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		var mu sync.Mutex
 		var got []string

@@ -13,6 +13,7 @@ import (
 // event the colour of its kind, and what people wrote none; the text is
 // Text's, and control characters stay defused.
 func TestColored(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 12, 7, 15, 4, 5, 0, time.Local)
 	stamp := func(o client.Output) client.Output { return client.Stamp(o, at) }
 	bob := "\x1b[" + client.NickColor("LabBob") + "m"

@@ -14,6 +14,7 @@ import (
 // input order, and the wrong away message left on the server). A later
 // edit by someone else is still applied.
 func TestFollowerReadsBehindCommands(t *testing.T) {
+	t.Parallel()
 	var applied []*ConfigApplied
 	c := &Client{sync: newSyncer(t.TempDir()), live: newLive(Account{}, nil),
 		opts: Options{Now: time.Now, Emit: func(o Output) {

@@ -82,6 +82,7 @@ func checkLines(t *testing.T, what string, got, want []string) {
 // HTML) and talk in a room; each one's history has every line, in order,
 // with its direction, and the session's markers.
 func TestHistoryRecordsConversations(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(chatAccounts...)
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -167,6 +168,7 @@ const recorderEnv = "AIM_TEST_HISTORY_RECORDER"
 // incoming IMs leaves a history that reads back whole: every line it had
 // written, in order, with at most a last line cut short (skipped).
 func TestHistorySurvivesKill(t *testing.T) {
+	t.Parallel()
 	if spec := os.Getenv(recorderEnv); spec != "" {
 		runRecorder(spec)
 		return

@@ -66,6 +66,7 @@ func idleReports(t *testing.T, srv *oscartest.Server, name string) []uint32 {
 // person runs such as send) clears it (01,11 with 0), while one that only
 // shows the state (buddies) does not.
 func TestIdleReported(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, func(s *oscartest.Server) {
 			s.AddAccount(oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})
@@ -117,6 +118,7 @@ func TestIdleReported(t *testing.T) {
 // connection starts active on the server; if the person is still away it
 // is told at once, with the whole time since the last activity.
 func TestIdleAcrossReconnect(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, nil)
 		_, out := startIdle(t, srv, "LabAlice", "alicepw1", 10*time.Minute)
@@ -136,6 +138,7 @@ func TestIdleAcrossReconnect(t *testing.T) {
 
 // TestIdleNever: idle_minutes 0 never tells the server.
 func TestIdleNever(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, nil)
 		startIdle(t, srv, "LabAlice", "alicepw1", 0)
@@ -152,6 +155,7 @@ func TestIdleNever(t *testing.T) {
 // while the connection is being restored it says reconnecting, with no
 // buddy known to be online, and after the signon it is back.
 func TestStatusSnapshot(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, func(s *oscartest.Server) {
 			s.AddAccount(oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})

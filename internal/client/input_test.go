@@ -15,6 +15,7 @@ import (
 // TestReadText: the line endings an editor or echo adds go, the text's
 // own spaces stay, and more than the limit is a usage error.
 func TestReadText(t *testing.T) {
+	t.Parallel()
 	if got, err := client.ReadText(strings.NewReader("  hi\tthere \r\n\n"), "message", 64); err != nil || got != "  hi\tthere " {
 		t.Errorf("ReadText = %q, %v", got, err)
 	}
@@ -29,6 +30,7 @@ func TestReadText(t *testing.T) {
 
 // TestArity: how many arguments each kind of row takes.
 func TestArity(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		cmd         *client.Command
 		least, most int
@@ -47,6 +49,7 @@ func TestArity(t *testing.T) {
 // TestFailed: the failure result says the error defused, and
 // "interrupted" only when a signal cancelled the command.
 func TestFailed(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)
 	if r := client.Failed("send", errors.New("refused: \x1b[31mred"), true, now); r.Type != "result" || r.Time != now || r.OK ||
 		r.Command != "send" || strings.Contains(r.Error, "\x1b") {
@@ -64,6 +67,7 @@ func TestFailed(t *testing.T) {
 // TestSendArgs: the message goes as given (leading spaces, quotes, tabs),
 // marked plain or HTML by the caller's setting, --online-only first.
 func TestSendArgs(t *testing.T) {
+	t.Parallel()
 	got := client.SendArgs("LabBob", "   three \"quoted\"\ttabs", false, true)
 	want := []string{client.OnlineOnly, client.PlainText, "LabBob", "   three \"quoted\"\ttabs"}
 	if !slices.Equal(got, want) {

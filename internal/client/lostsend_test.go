@@ -16,6 +16,7 @@ import (
 // out and may have arrived, so its result says "sent, not confirmed",
 // never "not sent" or a closed session.
 func TestSendCutAfterWritten(t *testing.T) {
+	t.Parallel()
 	srv := listServer(t, oscartest.Release2026)
 	var cut atomic.Bool
 	srv.Intercept = func(e oscartest.Event) oscartest.Action {
@@ -43,6 +44,7 @@ func TestSendCutAfterWritten(t *testing.T) {
 // in the signon's flight) has the same outcome when the server hangs up
 // on reading the IM: sent, not confirmed.
 func TestSendOnceCutAfterWritten(t *testing.T) {
+	t.Parallel()
 	srv := pipeServer(t, func(s *oscartest.Server) {
 		s.AddAccount(oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})
 		s.Intercept = func(e oscartest.Event) oscartest.Action {

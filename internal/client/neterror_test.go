@@ -57,6 +57,7 @@ func hangUp(t *testing.T) string {
 // naming the server, with no dial, tcp or syscall in them; the system's
 // words stay in Detail (--debug) and the failure is still a network one.
 func TestSignOnNetworkFailureInPlainWords(t *testing.T) {
+	t.Parallel()
 	refused, reset := closedPort(t), hangUp(t)
 	dialing := func(err error) func(context.Context, string, string) (net.Conn, error) {
 		return func(context.Context, string, string) (net.Conn, error) { return nil, err }
@@ -114,6 +115,7 @@ func TestSignOnNetworkFailureInPlainWords(t *testing.T) {
 // login's signon does: "reconnect failed: the server at ... refused the
 // connection".
 func TestReconnectFailedInPlainWords(t *testing.T) {
+	t.Parallel()
 	_, refusedErr := net.Dial("tcp", closedPort(t)) // the system's own refusal, from loopback
 	if refusedErr == nil {
 		t.Fatal("a closed loopback port took the connection")

@@ -15,6 +15,7 @@ import (
 // says who went quiet: the event every aim tui attached follows. An edit
 // from elsewhere (aim notify --no-session) is followed the same way.
 func TestNotifyThroughSession(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	t.Cleanup(srv.Close)
 	a := newMachine(t, srv, "screen_name: LabAlice\nquiet: [LabEve]\n")

@@ -41,6 +41,7 @@ func runAccount(t *testing.T, a client.Account) (*client.Client, *outputs) {
 // no automatic reply goes back; the server's notice is a plain notice. On
 // the 2025 release the same send is refused (exit 6), as before.
 func TestOfflineIMEndToEnd(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		rel   oscartest.Release
@@ -116,6 +117,7 @@ func TestOfflineIMEndToEnd(t *testing.T) {
 // which refuses as before; the option goes in the list form (control
 // socket) and in a typed line alike.
 func TestSendCommandOnlineOnly(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, func(s *oscartest.Server) {
 			s.Release = oscartest.Release2026
@@ -180,6 +182,7 @@ func prefsItem(t *testing.T, srv *oscartest.Server) oscar.FeedbagItem {
 // for the account; on (the default), it does. The bits another client set
 // in the same item stay.
 func TestOfflineIMsSettingReachesServer(t *testing.T) {
+	t.Parallel()
 	srv := listServer(t, oscartest.Release2026)
 	other := oscar.FeedbagItem{ItemID: 0x0501, Class: oscar.FeedbagClassBuddyPrefs,
 		TLVs: oscar.TLVList(mustHexT(t, "00c9 0004 00000001 00d7 0004 80000000 00d8 0004 80000000 0131 0001 7a"))}
@@ -243,6 +246,7 @@ func mustHexT(t *testing.T, s string) []byte {
 // from a server slow to answer. Before, all three took them and the first
 // two, or the third's logout frame, dropped them.
 func TestStoredIMsNeverDropped(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, func(s *oscartest.Server) {
 			s.Release = oscartest.Release2026
@@ -298,6 +302,7 @@ func TestStoredIMsNeverDropped(t *testing.T) {
 // they came online, else as the buddy list has them, and as the server
 // gave it when neither knows them (offline-im-2026.txt).
 func TestOfflineIMSenderSpelled(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		buddies  []string

@@ -16,6 +16,7 @@ import (
 // only what changed: one "online", one "away", one "back", one "signed
 // off", however many 03,0B and 03,0C say the same.
 func TestPresenceRepeatsNotShown(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, nil)
 		a := labAccount(srv, "LabAlice", "alicepw1")
@@ -73,6 +74,7 @@ func TestPresenceRepeatsNotShown(t *testing.T) {
 // one the server has not named), marks those away or idle (idle counted
 // to now), and starts with the name, not the clock.
 func TestStatusMarksAwayAndIdle(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := pipeServer(t, nil)
 		a := labAccount(srv, "LabAlice", "alicepw1")

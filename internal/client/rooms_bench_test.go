@@ -74,6 +74,7 @@ func joinThrough(tb testing.TB, srv *oscartest.Server, d *netsim.Dialer, ahead b
 // the connect, the cookie and rates, and the members and info that answer
 // client ready: 8. Later joins find chat navigation open: 5.
 func TestJoinRoundTrips(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(chatAccounts...)
 	// The signon's sync (it stores the typing preference: 13,11 … 13,12)
 	// runs beside a join started at once, and its round trips would count.
@@ -234,6 +235,7 @@ func BenchmarkBusyRoom100(b *testing.B) {
 // start once the signon's sync and chat navigation's signon (its client
 // ready) are done, as a person typing join would find them.
 func TestJoinRoundTripsAhead(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(chatAccounts...)
 	ready := make(chan struct{})
 	var mu sync.Mutex

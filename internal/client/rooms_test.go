@@ -126,6 +126,7 @@ func exec(t *testing.T, c *client.Client, line string) {
 // server: two accounts join one room by differently cased names, see each
 // other arrive, exchange a UTF-8 message intact, invite, and leave.
 func TestTwoClientsChat(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(chatAccounts...)
 	serverLog := &lockedBuffer{}
 	srv.Logf = func(format string, args ...any) { fmt.Fprintf(serverLog, format+"\n", args...) }
@@ -224,6 +225,7 @@ func TestTwoClientsChat(t *testing.T) {
 // TestBadRoomInput: bad room names and text too long are results with a
 // sentence, and the session goes on.
 func TestBadRoomInput(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(chatAccounts...)
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -306,6 +308,7 @@ func lastOf[T client.Output](o *outputs) (T, bool) {
 // TestRoomDropRejoinsWithBackoff: a room connection that drops is
 // reported and joined again after the backoff, on the same BOS session.
 func TestRoomDropRejoinsWithBackoff(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := chatPipeServer(t)
 		c, out := startPipe(t, srv, "LabAlice", 5*time.Second)
@@ -351,6 +354,7 @@ func TestRoomDropRejoinsWithBackoff(t *testing.T) {
 // rooms that were joined are joined again, without a chat_left: the
 // frames the server ends rooms with when BOS goes are not a kick.
 func TestReconnectRejoinsRooms(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := chatPipeServer(t)
 		srv.BareKicks = true
@@ -384,6 +388,7 @@ func TestReconnectRejoinsRooms(t *testing.T) {
 // is found (created again) by name through chat navigation: asking for it
 // by its old cookie would end the new BOS session too.
 func TestRestartRejoinsLostRoom(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := chatPipeServer(t)
 		srv.BareKicks = true
@@ -410,6 +415,7 @@ func TestRestartRejoinsLostRoom(t *testing.T) {
 // TestRoomCompletion: tab completes the names of the rooms the account is
 // in, quoted when they hold spaces.
 func TestRoomCompletion(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(chatAccounts...)
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -477,6 +483,7 @@ func (l *lockedBuffer) String() string {
 // TestMalformedRoomSNACSkipped: a room SNAC that does not parse is skipped
 // with a note in the debug trace; the room goes on.
 func TestMalformedRoomSNACSkipped(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(chatAccounts...)
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -506,6 +513,7 @@ func TestMalformedRoomSNACSkipped(t *testing.T) {
 // public one refused with a sentence; asking BOS for the room by the
 // invitation's cookie would have ended the session.
 func TestAcceptUnknownRoom(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(chatAccounts...)
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -557,6 +565,7 @@ func TestAcceptUnknownRoom(t *testing.T) {
 // you: text" in a room, "invited X to Room"; the same words when the
 // result comes over the control socket, where Describe writes them.
 func TestOwnWordsShown(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(chatAccounts...)
 	t.Cleanup(srv.Close)
 	alice, aout := startTCP(t, srv, "LabAlice", nil)

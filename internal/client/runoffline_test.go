@@ -14,6 +14,7 @@ import (
 // RunOffline makes the session's decisions on the config file alone, and
 // returns the session's result.
 func TestRunOffline(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(path, []byte("buddies:\n  - group: Buddies\n    names: [LabBob]\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -54,6 +55,7 @@ func TestRunOffline(t *testing.T) {
 // Text after the one name is a usage error whichever privacy list the
 // command edits, as it is for block and unblock.
 func TestPrivacyListExtraIsUsage(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	cfg, err := config.Load(config.Options{Path: path, Env: func(string) (string, bool) { return "", false }})
 	if err != nil {

@@ -80,6 +80,7 @@ func jsonFields(t reflect.Type) []string {
 // Output whose JSON fields are exactly the documented ones (with type and
 // time, which every line has), and every Output is in the table.
 func TestREADMEDocumentsEveryOutput(t *testing.T) {
+	t.Parallel()
 	documented := readmeTypes(t)
 	seen := map[string]bool{}
 	for _, o := range client.Outputs() {
@@ -107,6 +108,7 @@ func TestREADMEDocumentsEveryOutput(t *testing.T) {
 
 // TestOutputJSON: a stamped output marshals with its type and time first.
 func TestOutputJSON(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 29, 22, 30, 0, 0, time.UTC)
 	b, err := json.Marshal(client.Stamp(&client.BuddyOnline{Name: "LabBob", Changed: true}, at))
 	if err != nil {
@@ -121,6 +123,7 @@ func TestOutputJSON(t *testing.T) {
 // TestDecodeOutput: every Output's JSON decodes back into the same type,
 // with the same JSON and the same text.
 func TestDecodeOutput(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 29, 22, 30, 0, 0, time.UTC)
 	for _, o := range client.Outputs() {
 		b, err := client.JSON(client.Stamp(o, at))

@@ -65,6 +65,7 @@ func BenchmarkSendLatency25ms(b *testing.B) {
 // rate request waited for host ready and the IM for the replies).
 // Both releases; a message to someone offline is stored with one more.
 func TestSendRoundTrips(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})

@@ -151,6 +151,7 @@ func listServer(t *testing.T, rel oscartest.Release) *oscartest.Server {
 // whose config file has no buddies; removed there, it is removed on the
 // first at its next signon instead of being put back from its stale copy.
 func TestListFollowsTheAccount(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv := listServer(t, rel)
@@ -209,6 +210,7 @@ func TestListFollowsTheAccount(t *testing.T) {
 // account run at once, an add on one reaches the other as
 // buddy_list_changed and lands in its config file.
 func TestPushReachesConfig(t *testing.T) {
+	t.Parallel()
 	srv := listServer(t, oscartest.Release2026)
 	a := newMachine(t, srv, "screen_name: LabAlice\n")
 	b := newMachine(t, srv, "screen_name: LabAlice\n")
@@ -237,6 +239,7 @@ func TestPushReachesConfig(t *testing.T) {
 // release's group delete does) does not empty the config file: the local
 // list goes up again.
 func TestLostServerListKeepsLocal(t *testing.T) {
+	t.Parallel()
 	srv := listServer(t, oscartest.Release2025)
 	a := newMachine(t, srv, "buddies:\n  - group: Friends\n    names: [Lab Bob, LabCarol]\n")
 	a.start()
@@ -310,6 +313,7 @@ func bosSession(t *testing.T, srv *oscartest.Server, name, password string, feed
 // mode that makes it count, mirrors both in the config file, and the
 // blocked user's IMs no longer arrive: its sender is told it failed.
 func TestBlock(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv := listServer(t, rel)
@@ -363,6 +367,7 @@ func TestBlock(t *testing.T) {
 // server ends up with each buddy once, in its group, the one removed gone,
 // and the config file as the user left it.
 func TestSyncResumesAfterCut(t *testing.T) {
+	t.Parallel()
 	srv := listServer(t, oscartest.Release2025)
 	var armed, cut atomic.Bool
 	srv.Intercept = func(e oscartest.Event) oscartest.Action {
@@ -434,6 +439,7 @@ func TestSyncResumesAfterCut(t *testing.T) {
 // synced, and go up again at the next sync, while those it took are not
 // sent twice.
 func TestRefusedItemsGoUpAgain(t *testing.T) {
+	t.Parallel()
 	srv := listServer(t, oscartest.Release2025)
 	var b strings.Builder
 	b.WriteString("buddies:\n  - group: Many\n    names:\n")
@@ -469,6 +475,7 @@ func TestRefusedItemsGoUpAgain(t *testing.T) {
 // TestFileEditSyncs: an edit of the config file by hand while signed on
 // goes to the server's list at once.
 func TestFileEditSyncs(t *testing.T) {
+	t.Parallel()
 	srv := listServer(t, oscartest.Release2025)
 	a := newMachine(t, srv, "screen_name: LabAlice\n")
 	a.start()
@@ -505,6 +512,7 @@ func insertItems(t *testing.T, srv *oscartest.Server, items ...oscar.FeedbagItem
 // name is only white space stays on the server and comes down into the
 // config file in Buddies, while the config file's own buddy goes up.
 func TestBlankGroupKeepsItsBuddy(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{" ", "\t", "\u00a0", "\u3000", " \n"} {
 		t.Run(fmt.Sprintf("%q", name), func(t *testing.T) {
 			srv := listServer(t, oscartest.Release2026)
@@ -541,6 +549,7 @@ func TestBlankGroupKeepsItsBuddy(t *testing.T) {
 // The buddies are then removed while offline: the next signon removes
 // them from the server instead of taking them for additions made there.
 func TestKilledSyncKeepsRemovals(t *testing.T) {
+	t.Parallel()
 	srv := listServer(t, oscartest.Release2026)
 	a := newMachine(t, srv, "buddies:\n  - group: Friends\n    names: [Lab Bob]\n")
 	a.start()
@@ -608,6 +617,7 @@ func TestKilledSyncKeepsRemovals(t *testing.T) {
 // a note saying what and why; the server's other changes still come down,
 // and the buddy in that group stays on the server, sync after sync.
 func TestUnwritableGroupIsSkipped(t *testing.T) {
+	t.Parallel()
 	srv := listServer(t, oscartest.Release2026)
 	insertItems(t, srv,
 		oscar.FeedbagItem{Class: oscar.FeedbagClassGroup, TLVs: order(1, 2)},
@@ -642,6 +652,7 @@ func TestUnwritableGroupIsSkipped(t *testing.T) {
 // groups comes down in the first; its entry in the other group stays on
 // the server, sync after sync, and the user is told so once, in words.
 func TestBuddyInTwoGroupsLeftAlone(t *testing.T) {
+	t.Parallel()
 	srv := listServer(t, oscartest.Release2026)
 	insertItems(t, srv,
 		oscar.FeedbagItem{Class: oscar.FeedbagClassGroup, TLVs: order(1, 2)},
@@ -685,6 +696,7 @@ func TestBuddyInTwoGroupsLeftAlone(t *testing.T) {
 // the session's first event went out and answered first (TestDemo saw it
 // under load).
 func TestSyncFollowsSignedOn(t *testing.T) {
+	t.Parallel()
 	srv := listServer(t, oscartest.Release2025)
 	a := newMachine(t, srv, "")
 	for i := range 10 {
@@ -707,6 +719,7 @@ func TestSyncFollowsSignedOn(t *testing.T) {
 // follower must not set it again (a second 02,04, fanned out to every
 // watcher) nor report the command's own edit as a change of the file.
 func TestAwayCommandNotReappliedFromFile(t *testing.T) {
+	t.Parallel()
 	srv := listServer(t, oscartest.Release2025)
 	m := newMachine(t, srv, "screen_name: LabAlice\n")
 	m.start()
@@ -760,6 +773,7 @@ func TestAwayCommandNotReappliedFromFile(t *testing.T) {
 // block-deny, on the server too, and says so: the blocked user's IMs no
 // longer arrive. Unblocking someone who is not blocked says that.
 func TestBlockUnderAllowAll(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv := listServer(t, rel)
@@ -822,6 +836,7 @@ func noIMs(t *testing.T, m *machine) {
 // list) with the account's usual session; one given buddies keeps the
 // groups too.
 func TestSessionWithoutBuddiesKeepsTheList(t *testing.T) {
+	t.Parallel()
 	srv := listServer(t, oscartest.Release2026)
 	insertItems(t, srv,
 		oscar.FeedbagItem{Class: oscar.FeedbagClassGroup, TLVs: order(1, 2)},

@@ -19,6 +19,7 @@ import (
 // not again by the command's result; an error is not preceded by the
 // whole line typed; rate limits are not "class 3".
 func TestNoNoiseOrDoubles(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		o    client.Output
 		want string // "" for not shown
@@ -62,6 +63,7 @@ func TestNoNoiseOrDoubles(t *testing.T) {
 // session has ended, after everything that arrived before it (a bot's
 // answer to the line before), right before the signoff.
 func TestQuitResultLast(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(chatAccounts...)
 	t.Cleanup(srv.Close)
 	srv.AddBot("EchoBot", func(_, text string) string { return "echo: " + text })

@@ -83,6 +83,7 @@ func typingSent(srv *oscartest.Server) int {
 // someone blocked, or with typing_notifications off (as the config file
 // is changed while the session runs), it succeeds and sends nothing.
 func TestTypingSent(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
 		oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})
 	t.Cleanup(srv.Close)
@@ -148,6 +149,7 @@ func TestTypingSent(t *testing.T) {
 // TestTypingHidden: typing is for programs: help and completion leave it
 // out, but it is a command of the table (the control socket runs it).
 func TestTypingHidden(t *testing.T) {
+	t.Parallel()
 	if strings.Contains(client.HelpText(), "typing") {
 		t.Errorf("help lists typing:\n%s", client.HelpText())
 	}
