@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/aim-oscar/aim/internal/leakcheck"
@@ -12,6 +13,9 @@ import (
 // command's session, its control socket's listener and the chat loop must
 // all be stopped by the command that started them.
 func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == aimName { // builtAim's symlink: be aim
+		main()
+	}
 	// The tests wait on servers on loopback and on the session's timers,
 	// seldom on the CPU: run more at once than go test's default (one per
 	// core), unless -parallel says how many or the race detector makes
