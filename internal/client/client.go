@@ -179,6 +179,11 @@ type Client struct {
 	orderMu    sync.Mutex
 	lastResult chan struct{}
 
+	// ownLines are IMs sent from a prompt whose result is not shown yet
+	// (ownLine).
+	ownMu    sync.Mutex
+	ownLines map[*ownLine]struct{}
+
 	// quitResult is quit's result, held until the session has ended
 	// (emitQuit), so that what arrived before comes before it.
 	quitResult atomic.Pointer[Result]
@@ -378,6 +383,9 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 				if !again {
 					c.emitQuit()
 				}
+			}
+			if im, ok := o.(*IM); ok && !im.Offline {
+				c.awaitOwnLines(ctx, im.From) // your line before the reply to it
 			}
 			if o != nil {
 				c.emit(o)

@@ -417,6 +417,11 @@ type call struct {
 	// from it, on its own goroutine.
 	later func() (*Result, error)
 	quit  bool
+	// prompt: a line a person typed, shown as soon as its result is
+	// known (Exec without wait); own, set then by a send, is the line to
+	// show before the reply to it.
+	prompt bool
+	own    *ownLine
 }
 
 func (x *call) usage() string { return x.cmd.Usage() }
@@ -481,7 +486,7 @@ func (c *Client) Exec(ctx context.Context, id int, line string, wait bool) error
 	if cmd != nil {
 		name = cmd.Name
 	}
-	x, r, err := c.begin(ctx, cmd, name, &call{args: args}, wait)
+	x, r, err := c.begin(ctx, cmd, name, &call{args: args, prompt: !wait}, wait)
 	switch {
 	case errors.Is(err, errSessionOver):
 		c.inOrder(id, line, name, func() (*Result, error) { return r, err }, true, wait)
@@ -495,6 +500,10 @@ func (c *Client) Exec(ctx context.Context, id int, line string, wait bool) error
 	case err != nil || x.later == nil:
 		c.inOrder(id, line, name, func() (*Result, error) { return r, err }, true, wait)
 	default:
+		if x.own != nil {
+			c.inOrderShown(id, line, name, x.later, x.own)
+			break
+		}
 		c.inOrder(id, line, name, x.later, false, wait)
 	}
 	if x != nil && x.quit {
@@ -747,11 +756,21 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 	}
 	r := &Result{To: name, Text: htmltext.Plain(body)}
 	own := sentIM(x.c.self(), name, body, auto, x.c.opts.Now())
+	if x.prompt {
+		x.own = x.c.newOwnLine(name)
+	}
 	p, err := x.sess.QueueIM(name, body, auto)
 	if err != nil {
+		if x.own != nil {
+			x.c.ownLineDone(x.own)
+			x.own = nil
+		}
 		return r, err
 	}
 	ctx, store := x.ctx, !slices.Contains(x.flags, OnlineOnly)
+	if x.own != nil {
+		x.own.p.Store(p)
+	}
 	x.later = func() (*Result, error) {
 		var d bos.Delivery
 		var err error

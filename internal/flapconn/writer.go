@@ -49,9 +49,10 @@ func (j *job) abandon() bool {
 
 // call is a request waiting for its reply.
 type call struct {
-	sent  oscar.SNACType // the request, named in errors
-	want  oscar.SNACType // its reply
-	reply chan callReply // buffered
+	sent     oscar.SNACType // the request, named in errors
+	want     oscar.SNACType // its reply
+	reply    chan callReply // buffered
+	answered atomic.Bool    // the server's answer has been read
 }
 
 type callReply struct {
@@ -430,6 +431,11 @@ func (p *Pending) Reply(ctx context.Context) ([]byte, error) {
 	}
 }
 
+// Answered reports whether the server's answer to the request (its reply
+// or an error) has been read: once it has, whatever the server sent after
+// it has not been handed on yet.
+func (p *Pending) Answered() bool { return p.call.answered.Load() }
+
 // Wait waits for the server to accept the request: for an IM, its 04,0C.
 func (p *Pending) Wait(ctx context.Context) error {
 	_, err := p.Reply(ctx)
@@ -475,6 +481,7 @@ func (c *Conn) deliver(snac oscar.SNAC) bool {
 	} else {
 		r.body = append([]byte(nil), snac.Body...)
 	}
+	cl.answered.Store(true) // before the reader goes on to the next frame
 	cl.reply <- r
 	return true
 }
