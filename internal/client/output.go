@@ -272,6 +272,21 @@ type Result struct {
 	Line string `json:"-"`
 }
 
+// Shared reports whether r, a command's result, is also one of the
+// session's events: the words the account said (an IM sent, a line said
+// in a room), so that everyone following the session (aim events
+// --follow, each aim tui attached) sees them, whoever ran the command.
+func (r *Result) Shared() bool {
+	if !r.OK {
+		return false
+	}
+	switch r.Command {
+	case CmdSend.Name, CmdSendHTML.Name, CmdAutoreply.Name, CmdSay.Name:
+		return true
+	}
+	return false
+}
+
 // BuddyList is who of the buddies is online, their names as the server
 // spells them (as the config file does for those it has not shown yet).
 type BuddyList struct {

@@ -225,7 +225,7 @@ func (h *Hosted) emit(o client.Output) {
 
 func (h *Hosted) Run(ctx context.Context, cmd *client.Command, args []string) (*client.Result, error) {
 	r, err := h.c.Begin(ctx, cmd, args, false)()
-	if err == nil && sessionsock.Shared(r) {
+	if err == nil && r.Shared() {
 		h.emit(r)
 	}
 	return r, err

@@ -262,7 +262,7 @@ func (s *Socket) handle(ctx context.Context, req control.Request, st *control.St
 		if err != nil {
 			return nil, &control.Error{Code: FailureCodes[client.FailureOf(err)], Message: err.Error()}
 		}
-		if Shared(r) {
+		if r.Shared() {
 			if s.share != nil {
 				s.share(r)
 			} else {
@@ -271,21 +271,6 @@ func (s *Socket) handle(ctx context.Context, req control.Request, st *control.St
 		}
 		return rawOutput(r), nil
 	}), nil
-}
-
-// Shared reports whether r, a command's result, is also one of the
-// session's events: the words the account said (an IM sent, a line said
-// in a room), so that everyone following the session (aim events
-// --follow, each aim tui attached) sees them, whoever ran the command.
-func Shared(r *client.Result) bool {
-	if !r.OK {
-		return false
-	}
-	switch r.Command {
-	case client.CmdSend.Name, client.CmdSendHTML.Name, client.CmdAutoreply.Name, client.CmdSay.Name:
-		return true
-	}
-	return false
 }
 
 // logout signs the account off once the commands under way have their

@@ -666,7 +666,7 @@ func (m *Model) result(msg resultMsg) tea.Cmd {
 		return nil
 	}
 	r := msg.r
-	if r == nil || sessionShared(r) {
+	if r == nil || r.Shared() {
 		return nil // the event says it
 	}
 	switch r.Command {
@@ -700,19 +700,6 @@ func (m *Model) result(msg resultMsg) tea.Cmd {
 	return nil
 }
 
-// sessionShared mirrors sessionsock.Shared: the results that also come as
-// events.
-func sessionShared(r *client.Result) bool {
-	if !r.OK {
-		return false
-	}
-	switch r.Command {
-	case client.CmdSend.Name, client.CmdSendHTML.Name, client.CmdAutoreply.Name, client.CmdSay.Name:
-		return true
-	}
-	return false
-}
-
 // sessionEnded is the session gone: the UI stays, saying so, until the
 // person quits.
 func (m *Model) sessionEnded(err error) {
@@ -743,19 +730,18 @@ func (m *Model) run(key string, cmd *client.Command, args []string) tea.Cmd {
 // until the session's event confirms it.
 func (m *Model) send(w *window, text string) tea.Cmd {
 	w.add(line{at: m.now(), kind: lineOwn, from: m.self, text: text, pending: true}, m.opts.Scrollback)
-	cmd, key := client.CmdSend, w.key
+	cmd := client.CmdSend
 	if w.kind == winRoom {
 		cmd = client.CmdSay
 	}
-	sess, ctx := m.sess, m.ctx
-	if sess == nil {
+	run := m.run(w.key, cmd, []string{w.name, text})
+	if run == nil {
 		return nil
 	}
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, commandTimeout)
-		defer cancel()
-		r, err := sess.Run(ctx, cmd, []string{w.name, text})
-		return resultMsg{key: key, cmd: cmd.Name, text: text, r: r, err: err}
+		msg := run().(resultMsg)
+		msg.text = text
+		return msg
 	}
 }
 
