@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // The edits of the privacy settings that block and unblock make, whichever
@@ -88,10 +89,10 @@ func Allow(cfg *config.Config, name string) (*Result, error) {
 func editPrivacy(cfg *config.Config, command, self, name string) (*Result, error) {
 	r := &Result{Command: command, Name: name}
 	deny := denies(command)
-	if deny && self != "" && sameName(self)(name) {
+	if deny && self != "" && screenname.SameAs(self)(name) {
 		return r, &UsageError{Err: fmt.Errorf("%w (%s is your screen name)", ErrBlockSelf, name)}
 	}
-	is := sameName(name)
+	is := screenname.SameAs(name)
 	err := cfg.EditPrivacy(func(p *config.PrivacySettings) (bool, error) {
 		*r = Result{Command: command, Name: name, Privacy: cmp.Or(p.Mode, config.PrivacyAllowAll)}
 		var changed bool
@@ -140,7 +141,7 @@ func deny1(p *config.PrivacySettings, r *Result, is func(string) bool, name stri
 			return false
 		}
 		for _, b := range p.Buddies {
-			if !is(b) && !slices.ContainsFunc(p.Allowed, sameName(b)) {
+			if !is(b) && !slices.ContainsFunc(p.Allowed, screenname.SameAs(b)) {
 				p.Allowed = append(p.Allowed, b)
 			}
 		}
@@ -183,7 +184,7 @@ func allow1(p *config.PrivacySettings, r *Result, is func(string) bool, name str
 			break
 		}
 		for _, b := range append(slices.Clone(p.Buddies), name) {
-			if !slices.ContainsFunc(p.Allowed, sameName(b)) {
+			if !slices.ContainsFunc(p.Allowed, screenname.SameAs(b)) {
 				p.Allowed = append(p.Allowed, b)
 			}
 		}

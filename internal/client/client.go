@@ -22,6 +22,7 @@ import (
 	"github.com/aim-oscar/aim/internal/history"
 	"github.com/aim-oscar/aim/internal/htmltext"
 	"github.com/aim-oscar/aim/internal/login"
+	"github.com/aim-oscar/aim/internal/screenname"
 	"github.com/aim-oscar/aim/internal/secret"
 	"github.com/aim-oscar/aim/internal/wiretrace"
 )
@@ -426,7 +427,7 @@ func (c *Client) spelling(sess *bos.Session, name string) string {
 		return n
 	}
 	buddies := c.live.account().Buddies
-	if i := slices.IndexFunc(buddies, sameName(name)); i >= 0 {
+	if i := slices.IndexFunc(buddies, screenname.SameAs(name)); i >= 0 {
 		return buddies[i]
 	}
 	return name

@@ -116,7 +116,7 @@ func (l *live) account() Account {
 func (l *live) addBuddy(name string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !slices.ContainsFunc(l.a.Buddies, sameName(name)) {
+	if !slices.ContainsFunc(l.a.Buddies, screenname.SameAs(name)) {
 		l.a.Buddies = append(l.a.Buddies, name)
 	}
 }
@@ -124,7 +124,7 @@ func (l *live) addBuddy(name string) {
 func (l *live) removeBuddy(name string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.a.Buddies = slices.DeleteFunc(l.a.Buddies, sameName(name))
+	l.a.Buddies = slices.DeleteFunc(l.a.Buddies, screenname.SameAs(name))
 }
 
 // setSettings takes the settings the session follows from the config
@@ -213,13 +213,6 @@ func (l *live) savedRead(field, text string) bool {
 
 func (l *live) setProfile(p string) { l.mu.Lock(); l.a.Profile = p; l.mu.Unlock() }
 func (l *live) setAway(a string)    { l.mu.Lock(); l.a.Away = a; l.mu.Unlock() }
-
-// sameName returns a func that reports whether a name is name, compared
-// as the server compares them (ignoring case and spaces).
-func sameName(name string) func(string) bool {
-	key := screenname.Normalize(name)
-	return func(n string) bool { return screenname.Normalize(n) == key }
-}
 
 // presence is what was last shown of each buddy online in one session,
 // by normalized name. The server resends arrivals that change nothing a

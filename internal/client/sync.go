@@ -322,9 +322,9 @@ func (c *Client) userList(remote, base buddylist.List) (l buddylist.List, cfg *c
 	if local.Privacy == 0 {
 		local.Privacy = base.Privacy
 	}
-	if self := c.opts.ScreenName; slices.ContainsFunc(local.Deny, sameName(self)) {
+	if self := c.opts.ScreenName; slices.ContainsFunc(local.Deny, screenname.SameAs(self)) {
 		selfBlocked = true
-		local.Deny = slices.DeleteFunc(slices.Clone(local.Deny), sameName(self))
+		local.Deny = slices.DeleteFunc(slices.Clone(local.Deny), screenname.SameAs(self))
 	}
 	return local.List, cfg, selfBlocked, err
 }

@@ -84,7 +84,7 @@ func (c *Client) blocks(sess *bos.Session, name string) bool {
 // keptOut reports whether the privacy mode (a config.Privacy word; ""
 // is allow-all) with these lists keeps name out.
 func keptOut(mode string, blocked, allowed, buddies []string, name string) bool {
-	is := sameName(name)
+	is := screenname.SameAs(name)
 	switch mode {
 	case config.PrivacyBlockAll:
 		return true

@@ -59,7 +59,7 @@ func (c *Config) AddNames(key string, names []string) (added, already []string, 
 		now = slices.Clone(s.names(key))
 		for _, n := range names {
 			n = strings.TrimSpace(n)
-			if slices.ContainsFunc(now, sameName(n)) {
+			if slices.ContainsFunc(now, screenname.SameAs(n)) {
 				already = append(already, n)
 				continue
 			}
@@ -91,7 +91,7 @@ func (c *Config) RemoveNames(key string, names []string) (removed, missing []str
 	err = c.edit(func(d *document, s *fileSettings) (bool, error) {
 		now = slices.Clone(s.names(key))
 		for _, n := range names {
-			i := slices.IndexFunc(now, sameName(n))
+			i := slices.IndexFunc(now, screenname.SameAs(n))
 			if i < 0 {
 				missing = append(missing, n)
 				continue
@@ -132,11 +132,6 @@ func checkListKey(key string) error {
 		return &SettingError{Key: key, Reason: "is not a list of screen names"}
 	}
 	return nil
-}
-
-func sameName(n string) func(string) bool {
-	k := screenname.Normalize(n)
-	return func(x string) bool { return screenname.Normalize(x) == k }
 }
 
 func (s *fileSettings) names(key string) []string {

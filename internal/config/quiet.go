@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // The quiet list (key quiet) names the buddies and rooms whose messages
@@ -48,12 +50,12 @@ func (c *Config) SetQuiet(name string, quiet bool) (changed bool, err error) {
 	var now []string
 	err = c.edit(func(d *document, s *fileSettings) (bool, error) {
 		now = slices.Clone(s.Quiet)
-		on := slices.ContainsFunc(now, sameName(name))
+		on := slices.ContainsFunc(now, screenname.SameAs(name))
 		switch {
 		case quiet && !on:
 			now = append(now, name)
 		case !quiet && on:
-			now = slices.DeleteFunc(now, sameName(name))
+			now = slices.DeleteFunc(now, screenname.SameAs(name))
 		default:
 			return false, nil
 		}
@@ -71,4 +73,6 @@ func (c *Config) SetQuiet(name string, quiet bool) (changed bool, err error) {
 }
 
 // IsQuiet reports whether the quiet list names name.
-func (c *Config) IsQuiet(name string) bool { return slices.ContainsFunc(c.Quiet, sameName(name)) }
+func (c *Config) IsQuiet(name string) bool {
+	return slices.ContainsFunc(c.Quiet, screenname.SameAs(name))
+}

@@ -156,6 +156,12 @@ func Same(a, b string) bool {
 	}
 }
 
+// SameAs returns a func that reports whether a name names the same user
+// as name (Same), for slices.ContainsFunc, slices.DeleteFunc and the like.
+func SameAs(name string) func(string) bool {
+	return func(n string) bool { return Same(n, name) }
+}
+
 func lower(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
 		return c + 'a' - 'A'
