@@ -9,7 +9,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
-	"github.com/aim-oscar/aim/internal/screenname"
+	"github.com/aim-oscar/aim/internal/tablecmd"
 )
 
 func newBuddiesCmd(f *factory) *cobra.Command {
@@ -30,36 +30,24 @@ ignoring case and spaces ("Lab Carol" is "labcarol"), and is kept as you typed i
 		Args: noUnknownSubcommand,
 		RunE: showHelp,
 	}
-	cmd.AddCommand(newBuddiesAddCmd(f, nil), newTableCmd(f, client.CmdRemove, tableCmd{Lists: eachName()}), newTableCmd(f, client.CmdMove, tableCmd{}), addNoSessionNoop(newBuddiesListCmd(f)))
+	cmd.AddCommand(newBuddiesAddCmd(f, nil),
+		tablecmd.New(f.table(), client.CmdRemove, tablecmd.Spec{Lists: tablecmd.EachName()}),
+		tablecmd.New(f.table(), client.CmdMove, tablecmd.Spec{}),
+		addNoSessionNoop(newBuddiesListCmd(f)))
 	return cmd
-}
-
-// screenNameArgs validates a command's screen-name arguments.
-func screenNameArgs(verb string) cobra.PositionalArgs {
-	return func(_ *cobra.Command, args []string) error {
-		if len(args) == 0 {
-			return usageErrorf("give at least one screen name to %s", verb)
-		}
-		for _, a := range args {
-			if err := screenname.Validate(a); err != nil {
-				return &client.UsageError{Err: err}
-			}
-		}
-		return nil
-	}
 }
 
 func newBuddiesAddCmd(f *factory, runF func(lists [][]string) error) *cobra.Command {
 	var group string
-	cmd := newTableCmd(f, client.CmdAdd, tableCmd{
+	cmd := tablecmd.New(f.table(), client.CmdAdd, tablecmd.Spec{
 		Long: `Give several names to add them all; --group picks the group. When 'aim
 login' runs for the screen name, its session adds them; otherwise, or
 with --no-session, the config file alone.`,
 		RunE: func(cmd *cobra.Command, args []string, run func(context.Context, [][]string) error) error {
 			if cmd.Flags().Changed("group") && strings.TrimSpace(group) == "" {
-				return usageErrorf("--group needs a group name")
+				return client.Usagef("--group needs a group name")
 			}
-			lists, _ := eachName(group)(cmd, args)
+			lists, _ := tablecmd.EachName(group)(cmd, args)
 			if runF != nil {
 				return runF(lists)
 			}
@@ -81,13 +69,13 @@ print one result whose groups hold the names:
 {"type":"result",…,"command":"buddies list","groups":[{"group":"Buddies","names":["LabBob"]}]}.
 It reads the config file (and the order last synced), never a session.`,
 		Example: "  aim buddies list\n  aim buddies list --json | jq -r '.groups[].names[]'",
-		Args:    noArgs,
+		Args:    tablecmd.NoArgs,
 		RunE: func(_ *cobra.Command, _ []string) error {
 			cfg, err := f.Config()
 			if err != nil {
 				return err
 			}
-			return printResult(f.IO, cfg.Output == config.OutputJSON, client.ListGroups(cfg, time.Now()))
+			return tablecmd.Print(f.IO, cfg.Output == config.OutputJSON, client.ListGroups(cfg, time.Now()))
 		},
 	}
 }

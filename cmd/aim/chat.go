@@ -10,6 +10,7 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/interactive"
+	"github.com/aim-oscar/aim/internal/tablecmd"
 )
 
 type chatOptions struct {
@@ -46,7 +47,7 @@ session instead (no password, no second signon; --no-session forces one):
   aim chat --json Lobby | jq -c 'select(.type == "chat_message")'`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageErrorf("aim chat needs the name of a room")
+				return client.Usagef("aim chat needs the name of a room")
 			}
 			return nil
 		},
@@ -66,7 +67,7 @@ session instead (no password, no second signon; --no-session forces one):
 		},
 	}
 	addAccountFlags(cmd, &opts.TLS)
-	addNoSessionFlag(cmd, &opts.NoSession)
+	tablecmd.NoSessionFlag(cmd, &opts.NoSession)
 	cmd.Flags().DurationVar(&opts.For, "for", 0, "leave and sign off after this `DURATION`; 0: stay")
 	config.AddFlag(cmd.Flags(), config.KeyReconnect, "after a lost connection, sign on again with backoff and join the room again")
 	return cmd

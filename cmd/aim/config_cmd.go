@@ -8,6 +8,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
+	"github.com/aim-oscar/aim/internal/tablecmd"
 )
 
 func newConfigCmd(f *factory) *cobra.Command {
@@ -33,7 +34,7 @@ func newConfigPathCmd(f *factory) *cobra.Command {
 else aim/config.yaml in the user config directory ($XDG_CONFIG_HOME or ~/.config).
 The file need not exist yet; aim creates it when you change a setting.`,
 		Example: "  aim config path\n  $EDITOR \"$(aim config path)\"",
-		Args:    noArgs,
+		Args:    tablecmd.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			path, err := f.ConfigPath() // not the settings: a broken file is no matter
 			if err != nil {
@@ -44,7 +45,7 @@ The file need not exist yet; aim creates it when you change a setting.`,
 				fmt.Fprintln(f.IO.ErrOut, note)
 			}
 			if jsonOut, _ := cmd.Flags().GetBool("json"); jsonOut {
-				return writeJSON(f.IO.Out, r)
+				return tablecmd.Print(f.IO, true, r)
 			}
 			_, err = fmt.Fprintln(f.IO.Out, path)
 			return err
@@ -61,7 +62,7 @@ variables, flags and defaults applied, every key of aim config --help.
 Output is YAML, or one JSON result with the settings under "settings" with
 --json. A password, if one is set, prints as <redacted>.`,
 		Example: "  aim config show\n  AIM_SERVER=localhost:5190 aim config show --json",
-		Args:    noArgs,
+		Args:    tablecmd.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := f.Config()
 			if err != nil {
@@ -72,7 +73,7 @@ Output is YAML, or one JSON result with the settings under "settings" with
 				return err
 			}
 			if cfg.Output == config.OutputJSON {
-				return writeJSON(f.IO.Out, r)
+				return tablecmd.Print(f.IO, true, r)
 			}
 			_, err = fmt.Fprint(f.IO.Out, text)
 			return err
@@ -119,14 +120,14 @@ func configEditRun(f *factory, key, value string, set bool) error {
 	if err != nil {
 		return err
 	}
-	return printResult(f.IO, cfg.Output == config.OutputJSON, r)
+	return tablecmd.Print(f.IO, cfg.Output == config.OutputJSON, r)
 }
 
 // exactArgs is cobra.ExactArgs with a usage error (exit 2).
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
-			return usageErrorf("%s", err.Error())
+			return client.Usagef("%s", err.Error())
 		}
 		return nil
 	}

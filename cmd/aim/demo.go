@@ -15,6 +15,7 @@ import (
 	"github.com/aim-oscar/aim/internal/demo"
 	"github.com/aim-oscar/aim/internal/interactive"
 	"github.com/aim-oscar/aim/internal/runner"
+	"github.com/aim-oscar/aim/internal/tablecmd"
 )
 
 type demoOptions struct {
@@ -59,21 +60,21 @@ the accounts are ` + strings.Join(demo.Accounts, ", ") + `, each with the passwo
   aim demo --serve    # then, elsewhere: AIM_PASSWORD=demo aim login --server 127.0.0.1:5190 --screen-name Alice
   AIM_PASSWORD=demo aim chat --server 127.0.0.1:5190 --screen-name Bob Lobby   # with --serve running
   printf 'send AIMBot hi\nquit\n' | aim demo --json | jq .`,
-		Args: noArgs,
+		Args: tablecmd.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.JSON = func() bool { j, _ := cmd.Flags().GetBool("json"); return j }
 			fl := cmd.Flags()
 			switch {
 			case fl.Changed("listen") && !opts.Serve:
-				return usageErrorf("--listen goes with --serve")
+				return client.Usagef("--listen goes with --serve")
 			case opts.Serve && (fl.Changed("for") || fl.Changed("no-input") || opts.JSON()):
-				return usageErrorf("--serve runs only the server: --for, --no-input and --json are for the demo session")
+				return client.Usagef("--serve runs only the server: --for, --no-input and --json are for the demo session")
 			}
 			if err := checkFor(opts.For); err != nil {
 				return err
 			}
 			if err := demo.CheckAddr(opts.Listen); err != nil {
-				return usageErrorf("--listen %q: want HOST:PORT, such as 127.0.0.1:5190: %v", opts.Listen, err)
+				return client.Usagef("--listen %q: want HOST:PORT, such as 127.0.0.1:5190: %v", opts.Listen, err)
 			}
 			if opts.Serve {
 				return serveDemo(cmd.Context(), opts)
@@ -116,7 +117,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 func serveDemo(ctx context.Context, opts *demoOptions) error {
 	srv, err := demo.Listen(opts.Listen)
 	if busy := (*demo.ListenError)(nil); errors.As(err, &busy) {
-		return usageErrorf("the demo server cannot listen on %s: %v; choose another with --listen HOST:PORT", opts.Listen, busy.Err)
+		return client.Usagef("the demo server cannot listen on %s: %v; choose another with --listen HOST:PORT", opts.Listen, busy.Err)
 	}
 	if err != nil {
 		return err

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/sessionsock"
 )
@@ -33,13 +31,6 @@ func exitMeaning(code int) string {
 		return m
 	}
 	return "error"
-}
-
-// usageErrorf returns a mistake on the command line (a bad flag, a
-// missing or extra argument, an invalid name) as a *client.UsageError:
-// run prints a hint to see --help.
-func usageErrorf(format string, args ...any) error {
-	return &client.UsageError{Err: fmt.Errorf(format, args...)}
 }
 
 // exitCode turns an error returned by a command into the process's exit

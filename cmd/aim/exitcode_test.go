@@ -33,8 +33,8 @@ func TestExitCode(t *testing.T) {
 	}{
 		{"nil", nil, exitOK},
 		{"plain", errors.New("boom"), exitError},
-		{"usage", usageErrorf("bad"), exitUsage},
-		{"wrapped usage", fmt.Errorf("ctx: %w", usageErrorf("bad")), exitUsage},
+		{"usage", client.Usagef("bad"), exitUsage},
+		{"wrapped usage", fmt.Errorf("ctx: %w", client.Usagef("bad")), exitUsage},
 		{"screen name", screenname.Validate("x!"), exitUsage},
 		{"setting", &config.SettingError{Key: "auth"}, exitUsage},
 		{"missing setting", &config.MissingSettingError{Key: "server"}, exitUsage},

@@ -9,6 +9,7 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/interactive"
+	"github.com/aim-oscar/aim/internal/tablecmd"
 )
 
 type historyOptions struct {
@@ -21,7 +22,7 @@ func newHistoryCmd(f *factory) *cobra.Command {
 	opts := &historyOptions{IO: f.IO, Config: f.Config}
 	cmd := &cobra.Command{
 		Use:               "history [NAME|ROOM]",
-		ValidArgsFunction: completeBuddies(f, 1),
+		ValidArgsFunction: tablecmd.CompleteBuddies(f.Config, 1),
 		Short:             "Show what was said with a buddy or in a room (no session needed)",
 		Long: `Show the conversation history the session records: the last lines with a
 buddy or in a chat room, as the live view showed them, oldest first. Any

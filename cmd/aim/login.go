@@ -12,6 +12,7 @@ import (
 	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/interactive"
 	"github.com/aim-oscar/aim/internal/runner"
+	"github.com/aim-oscar/aim/internal/tablecmd"
 )
 
 // accountOptions are what every command that signs on takes.
@@ -68,7 +69,7 @@ prompt when standard input is a terminal. It is never a flag.`,
   printf 'send LabBob hello\n' | aim login --json
   aim login --for 10m --no-input
   tmux new -d -s aim -e "PATH=$PATH" 'aim login --no-input || read -r _'   # password_command set; then aim send, status`,
-		Args: noArgs,
+		Args: tablecmd.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFor(opts.For); err != nil {
 				return err
@@ -86,7 +87,7 @@ prompt when standard input is a terminal. It is never a flag.`,
 // checkFor checks the --for of the commands that stay online.
 func checkFor(d time.Duration) error {
 	if d < 0 {
-		return usageErrorf("--for must be positive, got %s", d)
+		return client.Usagef("--for must be positive, got %s", d)
 	}
 	return nil
 }

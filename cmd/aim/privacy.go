@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/tablecmd"
 )
 
 // The privacy commands: rows of client's table, run through the running
@@ -16,10 +17,10 @@ import (
 func newPrivacyCmds(f *factory) []*cobra.Command {
 	var cmds []*cobra.Command
 	for _, row := range []*client.Command{client.CmdBlock, client.CmdUnblock, client.CmdAllow, client.CmdDisallow} {
-		cmds = append(cmds, newTableCmd(f, row, tableCmd{Lists: eachName()}))
+		cmds = append(cmds, tablecmd.New(f.table(), row, tablecmd.Spec{Lists: tablecmd.EachName()}))
 	}
 	return append(cmds,
-		newTableCmd(f, client.CmdBlocked, tableCmd{
+		tablecmd.New(f.table(), client.CmdBlocked, tablecmd.Spec{
 			Long: `With --json, one result: {"type":"result",…,"privacy":"block-deny","blocked":[...],"allowed":[...]}.`}),
-		newTableCmd(f, client.CmdPrivacy, tableCmd{}))
+		tablecmd.New(f.table(), client.CmdPrivacy, tablecmd.Spec{}))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/tablecmd"
 )
 
 // maxTextInput bounds what set-profile and set-away read from a file or
@@ -40,7 +41,7 @@ func newSetAwayCmd(f *factory, runF func(*setTextOptions) error) *cobra.Command 
 // setTextCmd is set-profile or set-away: the text from the arguments,
 // standard input or a file, or --clear.
 func setTextCmd(f *factory, name string, opts *setTextOptions, runF func(*setTextOptions) error) *cobra.Command {
-	cmd := newTableCmd(f, opts.Command, tableCmd{
+	cmd := tablecmd.New(f.table(), opts.Command, tablecmd.Spec{
 		Name: name, Use: "{TEXT | - | --file FILE | --clear}", Args: cobra.ArbitraryArgs,
 		Long: `Give the text as arguments (joined with spaces), as - to read standard input,
 with --file, or remove it with --clear. A trailing newline is dropped.
@@ -54,7 +55,7 @@ otherwise, or with --no-session, the config file alone.`,
 				}
 			}
 			if sources != 1 {
-				return usageErrorf("give the %s as TEXT, as - to read standard input, with --file FILE, or use --clear (exactly one)", opts.What)
+				return client.Usagef("give the %s as TEXT, as - to read standard input, with --file FILE, or use --clear (exactly one)", opts.What)
 			}
 			switch {
 			case len(args) == 1 && args[0] == "-", opts.File == "-":
@@ -89,7 +90,7 @@ func readText(f *factory, opts *setTextOptions) ([]string, error) {
 	case opts.File != "":
 		file, openErr := os.Open(opts.File)
 		if openErr != nil {
-			return nil, usageErrorf("reading the %s: %v", opts.What, openErr)
+			return nil, client.Usagef("reading the %s: %v", opts.What, openErr)
 		}
 		defer file.Close()
 		if text, err = readInput(f, file, opts.What, maxTextInput); err != nil && !errors.As(err, new(*client.UsageError)) {
@@ -97,7 +98,7 @@ func readText(f *factory, opts *setTextOptions) ([]string, error) {
 		}
 	}
 	if err == nil && strings.TrimSpace(text) == "" {
-		err = usageErrorf("the %s is empty; use --clear to remove it", opts.What)
+		err = client.Usagef("the %s is empty; use --clear to remove it", opts.What)
 	}
 	return []string{text}, err
 }

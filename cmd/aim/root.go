@@ -16,6 +16,7 @@ import (
 	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/iostreams"
 	"github.com/aim-oscar/aim/internal/sessionsock"
+	"github.com/aim-oscar/aim/internal/tablecmd"
 )
 
 // IOStreams are the standard streams a command uses.
@@ -51,6 +52,17 @@ type factory struct {
 // settingFlags names the flag that sets each setting that has one (the
 // settings registry's); config reads only these.
 var settingFlags = config.FlagNames()
+
+// table is what the commands of client's table run with (tablecmd.New):
+// a session of their own signs on with the account flags.
+func (f *factory) table() *tablecmd.Env {
+	return &tablecmd.Env{IO: f.IO, Config: f.Config, SocketDirs: f.SocketDirs,
+		SignOn: func(cmd *cobra.Command) func(context.Context, *config.Config) (client.Account, error) {
+			o := newAccountOptions(f)
+			addAccountFlags(cmd, &o.TLS)
+			return o.account
+		}}
+}
 
 // newFactory returns a factory whose Config reads the process environment.
 func newFactory(streams *IOStreams, env func(string) (string, bool)) *factory {
@@ -108,7 +120,7 @@ func runIn(ctx context.Context, args []string, streams *IOStreams, env func(stri
 	code := exitCode(err)
 	if cmd != nil && f.jsonOutput(cmd) { // scripts read every outcome on standard output, failures too
 		r.ExitCode, r.Exit = code, exitMeaning(code)
-		writeJSON(streams.Out, r)
+		tablecmd.Print(streams, true, r)
 	}
 	return code
 }
@@ -223,22 +235,6 @@ func flagError(cmd *cobra.Command, err error) error {
 	return err
 }
 
-// completeBuddies is shell completion of screen names (aim send <TAB>)
-// from the buddy list in the config file, never of file names: for the
-// first n arguments (n < 0: all of them), and nothing after.
-func completeBuddies(f *factory, n int) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		if n >= 0 && len(args) >= n {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		cfg, err := f.Config()
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveError
-		}
-		return cfg.BuddiesStarting(toComplete), cobra.ShellCompDirectiveNoFileComp
-	}
-}
-
 // noUnknownSubcommand is the Args of commands that only group others: any
 // argument is a mistyped command.
 func noUnknownSubcommand(cmd *cobra.Command, args []string) error {
@@ -257,11 +253,3 @@ func noUnknownSubcommand(cmd *cobra.Command, args []string) error {
 
 // showHelp is the RunE of commands that only group others.
 func showHelp(cmd *cobra.Command, _ []string) error { return cmd.Help() }
-
-// noArgs is the Args of commands that take none.
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return usageErrorf("%s takes no arguments, got %q", cmd.CommandPath(), client.Clip(args[0]))
-	}
-	return nil
-}

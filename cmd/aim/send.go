@@ -11,13 +11,14 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/runner"
+	"github.com/aim-oscar/aim/internal/tablecmd"
 )
 
 func newSendCmd(f *factory) *cobra.Command {
 	var onlineOnly bool
 	var timeout time.Duration
-	cmd := newTableCmd(f, client.CmdSend, tableCmd{
-		Use: "NAME [MESSAGE...]", Own: ownFallback,
+	cmd := tablecmd.New(f.table(), client.CmdSend, tablecmd.Spec{
+		Use: "NAME [MESSAGE...]", Own: tablecmd.OwnFallback,
 		Long: `When 'aim login' runs for the screen name, the message goes through that
 session: no password, no second signon, and the session's rate limiter
 and queue (many aim send at once are sent in the order they came).
@@ -35,9 +36,9 @@ before the server confirmed it, aim says "sent, but the server did not
 confirm it before the connection was lost" and exits 1: it may have arrived.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageErrorf("send needs the recipient's screen name: aim send NAME [MESSAGE...]")
+				return client.Usagef("send needs the recipient's screen name: aim send NAME [MESSAGE...]")
 			}
-			return screenNameArgs("send")(cmd, args[:1])
+			return tablecmd.ScreenNames("send")(cmd, args[:1])
 		},
 		RunE: func(cmd *cobra.Command, args []string, run func(context.Context, [][]string) error) error {
 			given := cmd.Flags().Changed("timeout")

@@ -945,24 +945,6 @@ func TestRequestsKeepInputOrder(t *testing.T) {
 	}
 }
 
-func TestJSONEscapesC1(t *testing.T) {
-	t.Parallel()
-	var b strings.Builder
-	const text = "a\u009b[2Jb\u007fc é \u202eexe\u202c\u061c\u200e\u2066\u2069"
-	if err := writeJSON(&b, struct {
-		Text string `json:"text"`
-	}{text}); err != nil {
-		t.Fatal(err)
-	}
-	if got := b.String(); got != `{"text":"a\u009b[2Jb\u007fc é \u202eexe\u202c\u061c\u200e\u2066\u2069"}`+"\n" {
-		t.Errorf("writeJSON = %q", got)
-	}
-	var back map[string]string
-	if err := json.Unmarshal([]byte(b.String()), &back); err != nil || back["text"] != text {
-		t.Errorf("round trip = %q, %v", back["text"], err)
-	}
-}
-
 // TestLongInputLineIsRefused: a line of standard input over 1 MiB is
 // refused with a plain error, and the lines after it, quit included, still
 // run; a script with a failed line exits 1.

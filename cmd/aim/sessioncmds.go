@@ -12,6 +12,7 @@ import (
 	"github.com/aim-oscar/aim/internal/interactive"
 	"github.com/aim-oscar/aim/internal/runner"
 	"github.com/aim-oscar/aim/internal/sessionsock"
+	"github.com/aim-oscar/aim/internal/tablecmd"
 )
 
 // The commands that only talk to a running session: status, events and
@@ -42,13 +43,8 @@ func (o *sessionCmdOptions) connect(ctx context.Context) (*control.Client, *inte
 	return c, interactive.NewPrinter(o.IO, cfg.Output == config.OutputJSON, cfg.Color), nil
 }
 
-// addScreenNameFlag adds --screen-name, which picks the session.
-func addScreenNameFlag(cmd *cobra.Command) {
-	cmd.Flags().String("screen-name", "", "the session of screen `NAME` (or AIM_SCREEN_NAME, or the config file's)")
-}
-
 func newStatusCmd(f *factory) *cobra.Command {
-	return newTableCmd(f, client.CmdStatus, tableCmd{Own: ownAsked, Buddies: true,
+	return tablecmd.New(f.table(), client.CmdStatus, tablecmd.Spec{Own: tablecmd.OwnAsked, Buddies: true,
 		Long: `It shows the session that 'aim login' runs for the screen name, signing
 nothing on: with no session running, it says so and exits with status 8.
 With --no-session aim signs on, reports the same, and signs off.
@@ -84,7 +80,7 @@ With no session running it exits with status 8.`, sessionsock.EventRing),
   aim events --follow
   aim events --follow --json | jq -c 'select(.type == "im")'
   aim events --follow --json | while read -r ev; do ...; done   # a bot`,
-		Args: noArgs,
+		Args: tablecmd.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -93,7 +89,7 @@ With no session running it exits with status 8.`, sessionsock.EventRing),
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Follow, "follow", "f", false, "print new events as they happen, until Ctrl-C or the session ends")
-	addScreenNameFlag(cmd)
+	tablecmd.ScreenNameFlag(cmd)
 	return cmd
 }
 
@@ -107,7 +103,7 @@ func runEvents(ctx context.Context, opts *eventsOptions) error {
 }
 
 func newInfoCmd(f *factory) *cobra.Command {
-	return newTableCmd(f, client.CmdInfo, tableCmd{Own: ownFallback,
+	return tablecmd.New(f.table(), client.CmdInfo, tablecmd.Spec{Own: tablecmd.OwnFallback,
 		Long: `Through the running session when there is one; otherwise aim signs on,
 asks, and signs off (--no-session forces that).`})
 }
@@ -119,20 +115,8 @@ func addNoSessionNoop(cmd *cobra.Command) *cobra.Command {
 	return cmd
 }
 
-// addNoSessionFlag adds --no-session to a command that signs on of its
-// own without a session.
-func addNoSessionFlag(cmd *cobra.Command, v *bool) {
-	cmd.Flags().BoolVar(v, "no-session", false, "do not use the running session: sign on as if there were none")
-}
-
-// addNoSessionEditFlag adds --no-session to a command that, without a
-// session, edits the config file.
-func addNoSessionEditFlag(cmd *cobra.Command, v *bool) {
-	cmd.Flags().BoolVar(v, "no-session", false, "do not use the running session: edit the config file as if there were none")
-}
-
 func newLogoutCmd(f *factory) *cobra.Command {
-	return newTableCmd(f, client.CmdLogout, tableCmd{
+	return tablecmd.New(f.table(), client.CmdLogout, tablecmd.Spec{
 		Long: `aim logout returns once it has, with status 0; with no session running it
 exits with status 8.`})
 }

@@ -7,8 +7,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/history"
+	"github.com/aim-oscar/aim/internal/tablecmd"
 	"github.com/aim-oscar/aim/internal/tui"
 )
 
@@ -52,12 +54,12 @@ reverse and the marks still show every state).`,
   aim tui --server login.example.com:5190 --screen-name LabAlice
   tmux new -s aim 'aim tui'          # then, in another terminal: aim tui (attaches)
   NO_COLOR=1 aim tui --notify none`,
-		Args: noArgs,
+		Args: tablecmd.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch tui.Notify(opts.Notify) {
 			case tui.NotifyBell, tui.NotifyOSC9, tui.NotifyOSC777, tui.NotifyNone:
 			default:
-				return usageErrorf("--notify must be bell, osc9, osc777 or none, got %q", opts.Notify)
+				return client.Usagef("--notify must be bell, osc9, osc777 or none, got %q", opts.Notify)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -75,10 +77,10 @@ reverse and the marks still show every state).`,
 
 func runTUI(ctx context.Context, opts *tuiOptions) error {
 	if opts.IO.Terminal() == nil {
-		return usageErrorf("aim tui needs a terminal (for scripts: aim login, aim events --follow, aim send)")
+		return client.Usagef("aim tui needs a terminal (for scripts: aim login, aim events --follow, aim send)")
 	}
 	if opts.Debug() {
-		return usageErrorf("aim tui draws the whole terminal: --debug's trace would write over it (trace the session with aim login --debug, and attach aim tui to it)")
+		return client.Usagef("aim tui draws the whole terminal: --debug's trace would write over it (trace the session with aim login --debug, and attach aim tui to it)")
 	}
 	cfg, err := opts.Config()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/tablecmd"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -22,10 +23,10 @@ func newVersionCmd(f *factory) *cobra.Command {
 		Long: `Print aim's version, the Go version it was built with, and the platform.
 It does not read the config file, so it works even when that file is broken.`,
 		Example: "  aim version\n  aim version --json",
-		Args:    noArgs,
+		Args:    tablecmd.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			jsonOut, _ := cmd.Flags().GetBool("json")
-			return printResult(f.IO, jsonOut, client.VersionResult(currentVersion(), time.Now()))
+			return tablecmd.Print(f.IO, jsonOut, client.VersionResult(currentVersion(), time.Now()))
 		},
 	}
 }

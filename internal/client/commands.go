@@ -370,6 +370,10 @@ func usagef(format string, args ...any) error {
 	return &UsageError{Err: fmt.Errorf(format, args...)}
 }
 
+// Usagef is usagef for front ends: a mistake on the command line (a bad
+// flag, a missing or extra argument) that a command's --help explains.
+func Usagef(format string, args ...any) error { return usagef(format, args...) }
+
 // RunOffline runs the config-file half of cmd (Command.Offline) with its
 // arguments, as the running session would, but with no session: the
 // decisions (already on the list, blocking yourself, the privacy mode a

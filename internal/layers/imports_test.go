@@ -18,10 +18,12 @@ const module = "github.com/aim-oscar/aim/"
 // missing from the table may import nothing of the module's.
 var allowed = map[string][]string{
 	"cmd/aim": {"internal/buddylist", "internal/client", "internal/config", "internal/control",
-		"internal/demo", "internal/history", "internal/interactive", "internal/iostreams", "internal/limits", "internal/runner", "internal/screenname", "internal/sessionsock", "internal/tui"},
+		"internal/demo", "internal/history", "internal/interactive", "internal/iostreams", "internal/limits", "internal/runner", "internal/screenname", "internal/sessionsock", "internal/tablecmd", "internal/tui"},
 
 	"internal/interactive": {"internal/client", "internal/iostreams", "internal/sessionsock"},
 	"internal/runner":      {"internal/client", "internal/config", "internal/control", "internal/sessionsock"},
+	"internal/tablecmd": {"internal/client", "internal/config", "internal/control", "internal/interactive",
+		"internal/iostreams", "internal/runner", "internal/screenname"},
 	"internal/tui":         {"internal/client", "internal/history", "internal/screenname"},
 	"internal/sessionsock": {"internal/client", "internal/control"},
 	"internal/client": {"internal/bos", "internal/buddylist", "internal/chat", "internal/config", "internal/history",
