@@ -20,7 +20,7 @@ type chatOptions struct {
 	NoSession bool // --no-session: sign on even if a session runs
 }
 
-func newChatCmd(f *factory, runF func(context.Context, *chatOptions) error) *cobra.Command {
+func newChatCmd(f *factory) *cobra.Command {
 	opts := &chatOptions{accountOptions: newAccountOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "chat ROOM",
@@ -59,9 +59,6 @@ session instead (no password, no second signon; --no-session forces one):
 			// Checked here, before a signon or the running session.
 			if _, err := client.RoomName(opts.Room); err != nil {
 				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return runChat(cmd.Context(), opts)
 		},

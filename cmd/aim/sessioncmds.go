@@ -8,7 +8,6 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
-	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/interactive"
 	"github.com/aim-oscar/aim/internal/runner"
 	"github.com/aim-oscar/aim/internal/sessionsock"
@@ -17,31 +16,6 @@ import (
 
 // The commands that only talk to a running session: status, events and
 // logout (and info, which signs on by itself when there is none).
-
-// sessionCmdOptions are what a command that talks to a session takes.
-type sessionCmdOptions struct {
-	IO         *IOStreams
-	Config     func() (*config.Config, error)
-	SocketDirs func() control.Dirs
-}
-
-func newSessionCmdOptions(f *factory) sessionCmdOptions {
-	return sessionCmdOptions{IO: f.IO, Config: f.Config, SocketDirs: f.SocketDirs}
-}
-
-// connect finds the running session (runner.Find) and the printer of its
-// events.
-func (o *sessionCmdOptions) connect(ctx context.Context) (*control.Client, *interactive.Printer, error) {
-	cfg, err := o.Config()
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := runner.Find(ctx, o.SocketDirs(), cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	return c, interactive.NewPrinter(o.IO, cfg.Output == config.OutputJSON, cfg.Color), nil
-}
 
 func newStatusCmd(f *factory) *cobra.Command {
 	return tablecmd.New(f.table(), client.CmdStatus, tablecmd.Spec{Own: tablecmd.OwnAsked, Buddies: true,
@@ -55,13 +29,8 @@ With --json it prints one result object: {"type":"result","command":"status",
 (no signon_time while the session is reconnecting).`})
 }
 
-type eventsOptions struct {
-	sessionCmdOptions
-	Follow bool
-}
-
-func newEventsCmd(f *factory, runF func(context.Context, *eventsOptions) error) *cobra.Command {
-	opts := &eventsOptions{sessionCmdOptions: newSessionCmdOptions(f)}
+func newEventsCmd(f *factory) *cobra.Command {
+	var follow bool
 	cmd := &cobra.Command{
 		Use:   "events [--follow]",
 		Short: "Print the running session's events; with --follow, as they happen",
@@ -81,25 +50,26 @@ With no session running it exits with status 8.`, sessionsock.EventRing),
   aim events --follow --json | jq -c 'select(.type == "im")'
   aim events --follow --json | while read -r ev; do ...; done   # a bot`,
 		Args: tablecmd.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runEvents(cmd.Context(), opts)
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runEvents(cmd.Context(), f, follow) },
 	}
-	cmd.Flags().BoolVarP(&opts.Follow, "follow", "f", false, "print new events as they happen, until Ctrl-C or the session ends")
+	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "print new events as they happen, until Ctrl-C or the session ends")
 	tablecmd.ScreenNameFlag(cmd)
 	return cmd
 }
 
-func runEvents(ctx context.Context, opts *eventsOptions) error {
-	c, out, err := opts.connect(ctx)
+// runEvents prints the events of the running session (runner.Find).
+func runEvents(ctx context.Context, f *factory, follow bool) error {
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	c, err := runner.Find(ctx, f.SocketDirs(), cfg)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	return sessionsock.Events(ctx, c, opts.Follow, out.PrintRaw)
+	out := interactive.NewPrinter(f.IO, cfg.Output == config.OutputJSON, cfg.Color)
+	return sessionsock.Events(ctx, c, follow, out.PrintRaw)
 }
 
 func newInfoCmd(f *factory) *cobra.Command {

@@ -21,7 +21,7 @@ type tuiOptions struct {
 	Mouse       bool
 }
 
-func newTUICmd(f *factory, runF func(context.Context, *tuiOptions) error) *cobra.Command {
+func newTUICmd(f *factory) *cobra.Command {
 	opts := &tuiOptions{accountOptions: newAccountOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "tui",
@@ -60,9 +60,6 @@ reverse and the marks still show every state).`,
 			case tui.NotifyBell, tui.NotifyOSC9, tui.NotifyOSC777, tui.NotifyNone:
 			default:
 				return client.Usagef("--notify must be bell, osc9, osc777 or none, got %q", opts.Notify)
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return runTUI(cmd.Context(), opts)
 		},
