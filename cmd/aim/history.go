@@ -72,29 +72,9 @@ func runHistory(opts *historyOptions) error {
 	if err != nil {
 		return err
 	}
-	out := interactive.NewPrinter(opts.IO, cfg.Output == config.OutputJSON, cfg.Color)
-	switch {
-	case a.Forgot != nil:
-		out.Print(a.Forgot)
-	case opts.Name == "" && opts.Grep == "":
-		if len(a.Conversations) == 0 {
-			fmt.Fprintf(opts.IO.ErrOut, "aim: no history yet in %s\n", a.Dir)
-		}
-		for _, c := range a.Conversations {
-			if out.JSON {
-				out.Print(c)
-			} else {
-				fmt.Fprintln(opts.IO.Out, c.Line())
-			}
-		}
-	case out.JSON:
-		for _, l := range a.Lines {
-			opts.IO.Out.Write(append(l.Raw, '\n'))
-		}
-	default:
-		for _, s := range client.HistoryText(a.Lines, opts.Name == "") {
-			fmt.Fprintln(opts.IO.Out, s)
-		}
+	if opts.Name == "" && opts.Grep == "" && a.Forgot == nil && len(a.Conversations) == 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "aim: no history yet in %s\n", a.Dir)
 	}
+	interactive.NewPrinter(opts.IO, cfg.Output == config.OutputJSON, cfg.Color).History(a, opts.HistoryQuery)
 	return nil
 }

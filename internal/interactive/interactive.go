@@ -241,6 +241,40 @@ func (p *Printer) PrintRaw(raw json.RawMessage) error {
 	return nil
 }
 
+// History prints what aim history found for q (client.History): the
+// result of forgetting; the stored conversations, with neither a name nor
+// a text to find; else the lines, as stored for JSON, or for people as
+// client.HistoryText lays them out.
+func (p *Printer) History(a *client.HistoryAnswer, q client.HistoryQuery) {
+	switch {
+	case a.Forgot != nil:
+		p.Print(a.Forgot)
+	case q.Name == "" && q.Grep == "":
+		for _, c := range a.Conversations {
+			if p.JSON {
+				p.Print(c)
+			} else {
+				p.line(c.Line())
+			}
+		}
+	case p.JSON:
+		for _, l := range a.Lines {
+			p.line(string(l.Raw))
+		}
+	default:
+		for _, s := range client.HistoryText(a.Lines, q.Name == "") {
+			p.line(s)
+		}
+	}
+}
+
+// line writes one line as it is.
+func (p *Printer) line(s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.write(s)
+}
+
 func (p *Printer) write(line string) {
 	if p.above != nil {
 		p.above(line)
