@@ -123,12 +123,7 @@ func serveDemo(ctx context.Context, opts *demoOptions) error {
 		return err
 	}
 	defer srv.Close()
-	fmt.Fprintf(opts.IO.ErrOut, `aim: demo server listening on %s (Ctrl-C stops it)
-accounts: %s, password %q; %s answers messages, and in the room %s. In another terminal:
-  AIM_PASSWORD=%s aim login --server %s --screen-name %s
-  AIM_PASSWORD=%s aim chat --server %s --screen-name %s %s
-`, srv.AuthAddr(), strings.Join(demo.Accounts, ", "), demo.Password, demo.Bot, demo.Room,
-		demo.Password, srv.AuthAddr(), demo.Accounts[0], demo.Password, srv.AuthAddr(), demo.Accounts[1], demo.Room)
+	fmt.Fprintf(opts.IO.ErrOut, "aim: demo server listening on %s (Ctrl-C stops it)\n%s", srv.AuthAddr(), srv.HowToTalk())
 	<-ctx.Done()
 	fmt.Fprintln(opts.IO.ErrOut, "aim: demo server stopped")
 	return nil

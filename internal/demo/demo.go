@@ -110,6 +110,16 @@ func Listen(addr string) (*Server, error) {
 	return &Server{Server: srv, stop: func() {}, greeted: greeted}, nil
 }
 
+// HowToTalk says who can sign on to a shared server (Listen) and how,
+// from another terminal: a few lines for the person who started it.
+func (s *Server) HowToTalk() string {
+	return fmt.Sprintf(`accounts: %s, password %q; %s answers messages, and in the room %s. In another terminal:
+  AIM_PASSWORD=%s aim login --server %s --screen-name %s
+  AIM_PASSWORD=%s aim chat --server %s --screen-name %s %s
+`, strings.Join(Accounts, ", "), Password, Bot, Room,
+		Password, s.AuthAddr(), Accounts[0], Password, s.AuthAddr(), Accounts[1], Room)
+}
+
 // Close stops the server and everything it started, and waits for them.
 func (s *Server) Close() {
 	s.stop()
