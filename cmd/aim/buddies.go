@@ -40,9 +40,7 @@ ignoring case and spaces ("Lab Carol" is "labcarol"), and is kept as you typed i
 func newBuddiesAddCmd(f *factory, runF func(lists [][]string) error) *cobra.Command {
 	var group string
 	cmd := tablecmd.New(f.table(), client.CmdAdd, tablecmd.Spec{
-		Long: `Give several names to add them all; --group picks the group. When 'aim
-login' runs for the screen name, its session adds them; otherwise, or
-with --no-session, the config file alone.`,
+		Long: `Give several names to add them all; --group picks the group.`,
 		RunE: func(cmd *cobra.Command, args []string, run func(context.Context, [][]string) error) error {
 			if cmd.Flags().Changed("group") && strings.TrimSpace(group) == "" {
 				return client.Usagef("--group needs a group name")
