@@ -80,9 +80,6 @@ func runChat(ctx context.Context, opts *chatOptions) error {
 		return err
 	}
 	plan := interactive.ChatPlan{Room: opts.Room, For: opts.For, NoPrompt: opts.Debug()}
-	if !live.Owns() {
-		plan.Through = " through the running session"
-	}
 	out := interactive.NewPrinter(opts.IO, cfg.Output == config.OutputJSON, cfg.Color)
 	err = interactive.Chat(ctx, opts.IO, out, live, plan)
 	if cerr := live.Close(); err == nil && live.Owns() {

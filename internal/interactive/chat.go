@@ -31,8 +31,7 @@ type Account interface {
 type ChatPlan struct {
 	Room     string
 	For      time.Duration
-	Through  string // how the greeting says it is on: "" or " through the running session"
-	NoPrompt bool   // read line by line even on a terminal (the trace writes there)
+	NoPrompt bool // read line by line even on a terminal (the trace writes there)
 }
 
 // LeaveTimeout bounds leaving the room at the end.
@@ -77,10 +76,14 @@ func Chat(ctx context.Context, streams *iostreams.IOStreams, out *Printer, acct 
 		t := time.AfterFunc(plan.For, stop)
 		defer t.Stop()
 	}
+	through := "" // the greeting says whose session it is on
+	if !acct.Owns() {
+		through = " through the running session"
+	}
 	in := InputPlan{
 		Prompt: "[" + r.Room + "] ",
 		Greeting: fmt.Sprintf("In %s%s: type to talk; /members, /msg NAME TEXT, /leave, /quit, /help. Ctrl-D leaves.",
-			r.Room, plan.Through),
+			r.Room, through),
 		NoPrompt: plan.NoPrompt,
 	}
 	if c, ok := acct.(completer); ok {
