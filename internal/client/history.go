@@ -104,12 +104,20 @@ func (c *Client) FlushHistory(ctx context.Context) error {
 // shows its event (Text), with a line naming the day before the first
 // line of each day and, when named is set (lines of every conversation,
 // grouped as Store.Grep returns them) or the lines are of several
-// conversations, one naming each conversation. Lines that are not outputs
-// (written by a newer aim) are left out.
+// conversations, one naming each conversation. The session's markers
+// (signed on, signed off) among a conversation's lines are shown in it,
+// under no heading of their own. Lines that are not outputs (written by
+// a newer aim) are left out.
 func HistoryText(lines []history.Line, named bool) []string {
 	several := named
-	for _, l := range lines {
-		if l.Conv != lines[0].Conv {
+	var first *history.Conv
+	for i, l := range lines {
+		if l.Conv.Kind == history.KindSession {
+			continue
+		}
+		if first == nil {
+			first = &lines[i].Conv
+		} else if l.Conv != *first {
 			several = true
 			break
 		}
@@ -117,12 +125,12 @@ func HistoryText(lines []history.Line, named bool) []string {
 	var out []string
 	var conv history.Conv
 	var day string
-	for i, l := range lines {
+	for _, l := range lines {
 		o, err := DecodeOutput(l.Raw)
 		if err != nil {
 			continue
 		}
-		if several && (i == 0 || l.Conv != conv) {
+		if several && l.Conv.Kind != history.KindSession && l.Conv != conv {
 			out = append(out, Defuse(convTitle(l.Conv)))
 			conv, day = l.Conv, ""
 		}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/history"
@@ -286,4 +287,46 @@ func runRecorder(spec string) {
 		}
 		fmt.Printf("written %d\n", n)
 	}
+}
+
+// storedLine is o, stamped at, as the history stores it in conversation c.
+func storedLine(t *testing.T, c history.Conv, o client.Output, at time.Time) history.Line {
+	t.Helper()
+	raw, err := client.JSON(client.Stamp(o, at))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return history.Line{Conv: c, Time: at, Raw: bytes.TrimSuffix(raw, []byte("\n"))}
+}
+
+// The session's markers shown among a conversation's lines belong to it:
+// no heading of their own, no second heading for the conversation after
+// them, and each day is named once. Before, every marker came under
+// "== session" and the lines after it under the conversation's heading
+// and day again.
+func TestHistoryTextMarkersInline(t *testing.T) {
+	t.Parallel()
+	bob := history.Conv{Kind: history.KindIM, Name: "Lab Bob"}
+	sess := history.Conv{Kind: history.KindSession}
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.Local)
+	lines := []history.Line{
+		storedLine(t, bob, &client.IM{From: "LabAlice", Text: "one"}, at),
+		storedLine(t, sess, &client.Disconnected{Reason: "logout"}, at.Add(time.Minute)),
+		storedLine(t, sess, &client.SignedOn{ScreenName: "LabAlice"}, at.Add(2*time.Minute)),
+		storedLine(t, bob, &client.IM{From: "Lab Bob", Text: "two"}, at.Add(3*time.Minute)),
+	}
+	got := client.HistoryText(lines, false)
+	want := []string{"--- Monday 7 December 2026", "10:00:00 LabAlice: one", "10:01:00 signed off", "10:02:00 signed on as LabAlice",
+		"10:03:00 Lab Bob: two"}
+	checkLines(t, "one conversation with markers", got, want)
+
+	// A name that is a buddy and a room: each part under its heading,
+	// the markers under the part they fall in.
+	room := history.Conv{Kind: history.KindRoom, Name: "Lab Bob"}
+	lines = append(lines, storedLine(t, room, &client.ChatMessage{Room: "Lab Bob", From: "LabCarol", Text: "three"}, at.Add(4*time.Minute)))
+	got = client.HistoryText(lines, false)
+	want = []string{"== IMs with Lab Bob", "--- Monday 7 December 2026", "10:00:00 LabAlice: one", "10:01:00 signed off",
+		"10:02:00 signed on as LabAlice", "10:03:00 Lab Bob: two", "== room Lab Bob", "--- Monday 7 December 2026",
+		"10:04:00 [Lab Bob] LabCarol: three"}
+	checkLines(t, "a buddy and a room", got, want)
 }
