@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/history"
 	"github.com/aim-oscar/aim/internal/oscartest"
 	"github.com/aim-oscar/aim/internal/secret"
@@ -329,4 +332,73 @@ func TestHistoryTextMarkersInline(t *testing.T) {
 		"10:02:00 signed on as LabAlice", "10:03:00 Lab Bob: two", "== room Lab Bob", "--- Monday 7 December 2026",
 		"10:04:00 [Lab Bob] LabCarol: three"}
 	checkLines(t, "a buddy and a room", got, want)
+}
+
+// The history settings of the config file reach the session that
+// SignOnAccount makes: history: false records nothing, and history_days
+// removes the month files older than it when the session starts (and
+// records the new lines).
+func TestHistorySettingsReachSession(t *testing.T) {
+	t.Parallel()
+	srv := oscartest.NewUnstartedServer(chatAccounts...)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	for _, tc := range []struct {
+		name, settings string
+		record         bool
+	}{{"off", "history: false\n", false}, {"kept 30 days", "history_days: 30\n", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "config.yaml")
+			text := "screen_name: LabAlice\nserver: " + srv.AuthAddr() + "\npassword: alicepw1\n" + tc.settings
+			if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			state := filepath.Join(dir, "state")
+			cfg, err := config.Load(config.Options{Path: path, Env: func(k string) (string, bool) {
+				if k == "XDG_STATE_HOME" {
+					return state, true
+				}
+				return "", false
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			root := filepath.Join(state, "aim", "labalice", "history")
+			old := filepath.Join(root, "im", "labcarol", "2020-01.jsonl")
+			if tc.record {
+				if err := os.MkdirAll(filepath.Dir(old), 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(old, []byte(`{"type":"im","time":"2020-01-02T00:00:00Z","from":"LabCarol","text":"old"}`+"\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			a, err := client.SignOnAccount(t.Context(), cfg, client.Setup{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := newStream()
+			c, err := client.Start(t.Context(), client.Options{Account: a, Emit: s.add})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := srv.SendIM("Lab Bob", "LabAlice", "recorded?"); err != nil {
+				t.Fatal(err)
+			}
+			next[*client.IM](t, s, nil)
+			c.Stop()
+			c.Wait()
+			if !tc.record {
+				if _, err := os.Stat(root); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("history: false, yet %s: %v", root, err)
+				}
+				return
+			}
+			if _, err := os.Stat(old); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("history_days: 30 kept %s: %v", old, err)
+			}
+			checkLines(t, "the IM recorded", readHistory(t, root, "lab bob"), []string{`in im Lab Bob> "recorded?" "recorded?"`})
+		})
+	}
 }
