@@ -32,6 +32,7 @@ type stored struct {
 	Text      string `json:"text"`
 	HTML      string `json:"html"`
 	Direction string `json:"direction"`
+	By        string `json:"by"`
 }
 
 func (s stored) String() string {
@@ -40,6 +41,8 @@ func (s stored) String() string {
 		return fmt.Sprintf("%s %s %s>%s %q %q", s.Direction, s.Type, s.From, s.To, s.Text, s.HTML)
 	case "chat_member_joined", "chat_member_left":
 		return fmt.Sprintf("%s %s %s", s.Direction, s.Type, s.Name)
+	case "warned":
+		return fmt.Sprintf("%s %s by %q", s.Direction, s.Type, s.By)
 	}
 	return s.Direction + " " + s.Type
 }
@@ -83,8 +86,8 @@ func checkLines(t *testing.T, what string, got, want []string) {
 }
 
 // TestHistoryRecordsConversations: two accounts exchange IMs (UTF-8 and
-// HTML) and talk in a room; each one's history has every line, in order,
-// with its direction, and the session's markers.
+// HTML), one warns the other, and they talk in a room; each one's history
+// has every line, in order, with its direction, and the session's markers.
 func TestHistoryRecordsConversations(t *testing.T) {
 	t.Parallel()
 	srv := oscartest.NewUnstartedServer(chatAccounts...)
@@ -109,6 +112,14 @@ func TestHistoryRecordsConversations(t *testing.T) {
 	run(bob, `html LabAlice <i>hi</i> &amp; 👋`)
 	ok(bout, "html")
 	next[*client.IM](t, aout, nil)
+	// Warnings: in the conversation with the warner, or the session's
+	// when anonymous.
+	run(bob, "warn LabAlice")
+	ok(bout, "warn")
+	next[*client.Warned](t, aout, nil)
+	run(bob, "warn LabAlice anon")
+	ok(bout, "warn")
+	next[*client.Warned](t, aout, nil)
 
 	run(alice, "join Lab Lounge")
 	next[*client.ChatJoined](t, aout, nil)
@@ -133,6 +144,7 @@ func TestHistoryRecordsConversations(t *testing.T) {
 	checkLines(t, "alice's IMs with Lab Bob", readHistory(t, aliceDir, "LABBOB"), []string{
 		`out im LabAlice>lab bob "héllo 漢字 😀 <b>&" "héllo 漢字 😀 &lt;b&gt;&amp;"`,
 		`in im Lab Bob> "hi & 👋" "<i>hi</i> &amp; 👋"`,
+		`in warned by "Lab Bob"`,
 	})
 	checkLines(t, "bob's IMs with LabAlice", readHistory(t, bobDir, "labalice"), []string{
 		`in im LabAlice> "héllo 漢字 😀 <b>&" "héllo 漢字 😀 &lt;b&gt;&amp;"`,
@@ -152,7 +164,7 @@ func TestHistoryRecordsConversations(t *testing.T) {
 		`out chat_message Lab Bob> "back" "<b>back</b>"`,
 		"in chat_left",
 	})
-	checkLines(t, "alice's session", readHistory(t, aliceDir, ""), []string{"in signed_on", "in disconnected"})
+	checkLines(t, "alice's session", readHistory(t, aliceDir, ""), []string{"in signed_on", `in warned by ""`, "in disconnected"})
 	for _, dir := range []string{aliceDir, bobDir} {
 		filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
 			if err == nil && !info.IsDir() && info.Mode().Perm() != 0o600 {
