@@ -36,6 +36,7 @@ type IMReceived struct {
 	AutoResponse bool   // an away message sent automatically
 	WarningLevel uint16 // the sender's
 	AutoReplied  bool   // the session answered with the away message (Options.AutoReply)
+	Reply        string // that answer, as sent (HTML), when AutoReplied
 	Offline      bool   // stored by the server while the user was offline
 }
 

@@ -451,7 +451,7 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		ev := &IMReceived{At: now, From: m.From.ScreenName, Text: m.Message.Text.String(),
 			AutoResponse: m.AutoResponse, WarningLevel: m.From.WarningLevel}
 		if !m.AutoResponse {
-			ev.AutoReplied = s.autoReply(m.From.ScreenName)
+			ev.Reply, ev.AutoReplied = s.autoReply(m.From.ScreenName)
 		}
 		s.emit(ev)
 	case oscar.TypeBuddyArrived:
@@ -580,26 +580,27 @@ func serverNotice(snac oscar.SNAC) string {
 }
 
 // autoReply answers an IM from name with the away message, if the session
-// is away and has not answered name since the away message was set. It
-// only queues the reply; a failure is a note for Logf.
-func (s *Session) autoReply(name string) bool {
+// is away and has not answered name since the away message was set, and
+// returns the answer queued. It only queues the reply; a failure is a
+// note for Logf.
+func (s *Session) autoReply(name string) (string, bool) {
 	if !s.opts.AutoReply {
-		return false
+		return "", false
 	}
 	key := screenname.Normalize(name)
 	s.mu.Lock()
 	away := s.away
 	if away == "" || s.replied[key] || key == screenname.Normalize(s.self.ScreenName) {
 		s.mu.Unlock()
-		return false
+		return "", false
 	}
 	s.replied[key] = true
 	s.mu.Unlock()
 	if _, err := s.QueueIM(name, away, true); err != nil {
 		s.logf("auto-reply to %s not sent: %v", name, err)
-		return false
+		return "", false
 	}
-	return true
+	return away, true
 }
 
 // setAway records the away message the server now has.

@@ -391,6 +391,11 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 			if o != nil {
 				c.emit(o)
 			}
+			if e, ok := ev.(*bos.IMReceived); ok && e.AutoReplied && o != nil {
+				// The away message went back: the history has it after
+				// the IM it answers.
+				c.history.Record(sentIM(c.self(), o.(*IM).From, e.Reply, true, o.head().Time))
+			}
 			if _, ok := ev.(*bos.SignedOn); ok {
 				// The sync's result follows "signed on", never comes
 				// before it.

@@ -33,12 +33,21 @@ type stored struct {
 	HTML      string `json:"html"`
 	Direction string `json:"direction"`
 	By        string `json:"by"`
+	Auto      bool   `json:"auto_response"`
+	Replied   bool   `json:"auto_replied"`
 }
 
 func (s stored) String() string {
 	switch s.Type {
 	case "im", "chat_message":
-		return fmt.Sprintf("%s %s %s>%s %q %q", s.Direction, s.Type, s.From, s.To, s.Text, s.HTML)
+		flags := ""
+		if s.Auto {
+			flags += " auto-response"
+		}
+		if s.Replied {
+			flags += " auto-replied"
+		}
+		return fmt.Sprintf("%s %s %s>%s %q %q%s", s.Direction, s.Type, s.From, s.To, s.Text, s.HTML, flags)
 	case "chat_member_joined", "chat_member_left":
 		return fmt.Sprintf("%s %s %s", s.Direction, s.Type, s.Name)
 	case "warned":
@@ -413,4 +422,41 @@ func TestHistorySettingsReachSession(t *testing.T) {
 			checkLines(t, "the IM recorded", readHistory(t, root, "lab bob"), []string{`in im Lab Bob> "recorded?" "recorded?"`})
 		})
 	}
+}
+
+// While away, the session answers an IM with the away message: the
+// history has the IM (auto_replied) and the answer that went out, marked
+// as an automatic response, as Pidgin's logs have both. Before, only the
+// flag said an answer went, not what it said.
+func TestHistoryRecordsAutoReply(t *testing.T) {
+	t.Parallel()
+	srv := oscartest.NewUnstartedServer(chatAccounts...)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	aliceDir, bobDir := t.TempDir(), t.TempDir()
+	alice, aout := startTCP(t, srv, "LabAlice", func(o *client.Options) { o.HistoryDir = aliceDir })
+	bob, bout := startTCP(t, srv, "Lab Bob", func(o *client.Options) { o.HistoryDir = bobDir })
+	bob.Exec(t.Context(), 0, "away gone fishing 🎣", true)
+	if r := next(t, bout, resultOf("away")); !r.OK {
+		t.Fatalf("away: %+v", r)
+	}
+	alice.Exec(t.Context(), 0, `send "Lab Bob" lunch?`, true)
+	next(t, aout, func(im *client.IM) bool { return im.AutoResponse })
+	next(t, bout, func(im *client.IM) bool { return im.AutoReplied })
+	alice.Exec(t.Context(), 0, `send "Lab Bob" hello?`, true) // answered once per away message
+	next(t, bout, func(im *client.IM) bool { return im.Text == "hello?" })
+	bob.Stop()
+	bob.Wait()
+	alice.Stop()
+	alice.Wait()
+	checkLines(t, "bob's IMs with LabAlice", readHistory(t, bobDir, "LabAlice"), []string{
+		`in im LabAlice> "lunch?" "lunch?" auto-replied`,
+		`out im Lab Bob>LabAlice "gone fishing 🎣" "gone fishing 🎣" auto-response`,
+		`in im LabAlice> "hello?" "hello?"`,
+	})
+	checkLines(t, "alice's IMs with Lab Bob", readHistory(t, aliceDir, "Lab Bob"), []string{
+		`out im LabAlice>Lab Bob "lunch?" "lunch?"`,
+		`in im Lab Bob> "gone fishing 🎣" "gone fishing 🎣" auto-response`,
+		`out im LabAlice>Lab Bob "hello?" "hello?"`,
+	})
 }
