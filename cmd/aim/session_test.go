@@ -992,7 +992,8 @@ func TestLongInputLineIsRefused(t *testing.T) {
 
 // TestSendStored: on the 2026 release a message to someone offline is
 // kept by the server and aim send says so, exit 0; --online-only refuses
-// it, exit 6; the same through a running aim login.
+// it, exit 6; the same with the message on stdin, and through a running
+// aim login.
 func TestSendStored(t *testing.T) {
 	t.Parallel()
 	srv := oscartest.NewUnstartedServer(
@@ -1004,21 +1005,24 @@ func TestSendStored(t *testing.T) {
 	cliEnv(t, srv, "alicepw1")
 	setenv(t, "AIM_SCREEN_NAME", "LabAlice")
 	stored := "-> LabBob (offline; the server keeps it for their next signon): "
-	check := func(how string, args ...string) {
+	// stdin is the message when the arguments have none.
+	check := func(how, stdin string, args ...string) {
 		t.Helper()
-		if code, out, stderr := runCLI(t, "", append([]string{"send"}, args...)...); code != 0 || !strings.Contains(out, stored) {
+		if code, out, stderr := runCLI(t, stdin, append([]string{"send"}, args...)...); code != 0 || !strings.Contains(out, stored) {
 			t.Errorf("%s: exit %d, out %q, err %q; want 0 and %q", how, code, out, stderr, stored)
 		}
 		args = append([]string{"--online-only"}, args...)
-		if code, _, stderr := runCLI(t, "", append([]string{"send"}, args...)...); code != exitRefused || !strings.Contains(stderr, "LabBob is not signed on") {
+		if code, _, stderr := runCLI(t, stdin, append([]string{"send"}, args...)...); code != exitRefused || !strings.Contains(stderr, "LabBob is not signed on") {
 			t.Errorf("%s --online-only: exit %d, stderr %q; want %d", how, code, stderr, exitRefused)
 		}
 	}
-	check("one-shot", "LabBob", "kept for later")
+	check("one-shot", "", "LabBob", "kept for later")
+	check("one-shot, the message on stdin", "kept from stdin\n", "LabBob")
 	alice := startCLI(t, "login")
 	alice.out.waitFor(t, "signed on")
-	check("through the session", "LabBob", "kept too")
-	if n := srv.OfflineIMs("LabBob"); n != 2 {
-		t.Errorf("%d messages kept for LabBob, want 2", n)
+	check("through the session", "", "LabBob", "kept too")
+	check("through the session, the message on stdin", "kept from stdin too\n", "LabBob")
+	if n := srv.OfflineIMs("LabBob"); n != 4 {
+		t.Errorf("%d messages kept for LabBob, want 4", n)
 	}
 }
