@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -480,4 +482,41 @@ func TestDiskFullReportedOnce(t *testing.T) {
 	if len(problems) != 1 || !strings.Contains(problems[0].Err.Error(), "no space left") {
 		t.Errorf("problems = %v, want the full disk once", problems)
 	}
+}
+
+// A session that stays on removes month files as they grow old, once a
+// day, not only when it starts; a file removed is not written to again
+// through a stale handle, and later months are kept.
+func TestPruneWhileRecording(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		r := open(t, dir, Options{KeepDays: 40}) // the bubble's clock: 2000-01-01
+		start := time.Now()
+		record(r, bob, In, event{Type: "im", Time: start, Text: "january"})
+		r.Flush(t.Context())
+		jan := filepath.Join(dir, "im", "labbob", "2000-01.jsonl")
+		if _, err := os.Stat(jan); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(70 * 24 * time.Hour) // January ended 39 days ago
+		synctest.Wait()
+		if _, err := os.Stat(jan); err != nil {
+			t.Errorf("January removed too soon: %v", err)
+		}
+		record(r, bob, In, event{Type: "im", Time: time.Now(), Text: "march"})
+		time.Sleep(2 * 24 * time.Hour) // 41 days
+		synctest.Wait()
+		if _, err := os.Stat(jan); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("January kept after 41 days: %v", err)
+		}
+		record(r, bob, In, event{Type: "im", Time: start, Text: "january again"}) // a new file, not the removed one
+		r.Close()
+		lines, err := NewStore(dir).Tail([]Conv{bob}, Query{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := strings.Join(texts(t, lines), " "), "in:january again in:march"; got != want {
+			t.Errorf("after pruning: %s, want %s", got, want)
+		}
+	})
 }
