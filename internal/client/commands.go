@@ -237,7 +237,10 @@ time and signon time.`,
 at its end of input would: the commands under way finish first (messages
 queued or waiting for the server's answer: an aim send that exits 0 was
 sent), commands given after the logout are refused and not sent (they exit
-non-zero), then it sends the server its sign-off and exits.`,
+non-zero), then it sends the server its sign-off and exits. Messages the
+server's rate limit holds back go out at its pace first (after a burst,
+about one every 5 seconds); one still waiting after 2 minutes is not sent,
+and its aim send says so.`,
 		Example: "  aim logout\n  aim logout --screen-name DemoUser",
 		run:     quit}
 	CmdStatus = &Command{Name: CommandStatus, Passive: true, Help: "show the session: who, since when, away, the buddies online",
@@ -724,14 +727,15 @@ func (c *Client) Flush(ctx context.Context) {
 // Logout signs off once every command started has its result, as quit
 // does at the end of a script: commands given from now on are refused
 // (the session has ended, nothing is sent), and those under way (queued
-// messages, requests waiting for the server's answer) finish first, up to
-// finishWait; then the account signs off. It returns without waiting for
-// the signoff (Wait does).
+// messages, at the rate limit's pace; requests waiting for the server's
+// answer) finish first, up to logoutWait; then the account signs off, and
+// a message still queued is not sent and says so. It returns without
+// waiting for the signoff (Wait does).
 func (c *Client) Logout() {
 	c.cmdMu.Lock()
 	c.closed = true
 	c.cmdMu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), finishWait)
+	ctx, cancel := context.WithTimeout(context.Background(), logoutWait)
 	defer cancel()
 	c.Flush(ctx)
 	c.Stop()

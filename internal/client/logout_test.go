@@ -1,0 +1,67 @@
+package client_test
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/oscartest"
+)
+
+// TestLogoutSendsWhatIsQueued: a logout given while the server's rate
+// limit (the real IM class) holds messages back lets them go out at its
+// pace before signing off, though that takes far longer than a few
+// seconds: every send says it was sent, and the recipient has each one.
+func TestLogoutSendsWhatIsQueued(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var got []string
+		srv := pipeServer(t, func(s *oscartest.Server) {
+			s.AddBot("EchoBot", func(_, text string) string {
+				mu.Lock()
+				defer mu.Unlock()
+				got = append(got, text)
+				return ""
+			})
+		})
+		c, out := start(t, srv, time.Second)
+		const n = 15
+		var want []string
+		for i := range n {
+			want = append(want, fmt.Sprintf("m%02d", i))
+			if err := c.Exec(t.Context(), i+1, "send EchoBot "+want[i], true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		begun := time.Now()
+		c.Logout()
+		c.Wait()
+		took := time.Since(begun)
+		synctest.Wait()
+		sent := 0
+		for _, o := range out.all() {
+			if r, ok := o.(*client.Result); ok && r.Command == client.CmdSend.Name {
+				if r.OK {
+					sent++
+				} else {
+					t.Errorf("a send queued before the logout: %s", client.Text(r))
+				}
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		slices.Sort(got)
+		if sent != n || !slices.Equal(got, want) {
+			t.Errorf("%d of %d sends said sent; the recipient got %q", sent, n, got)
+		}
+		if took < 10*time.Second {
+			t.Errorf("the logout took %v: the rate limit should have held messages back longer", took)
+		}
+		t.Logf("the logout took %v", took)
+	})
+}
