@@ -27,7 +27,9 @@ Without MESSAGE the message is read from standard input (all of it, up to
 the server's limit, usually 512 bytes). While the session is reconnecting,
 the message waits for it, up to --timeout: at a terminal until Ctrl-C, and
 when standard input is not a terminal (a script, cron) up to ` + scriptWait + `
-unless --timeout says otherwise.
+unless --timeout says otherwise. A message given up on (the time ran out,
+Ctrl-C) is dropped by the session, never sent later, unless it was already
+on its way.
 
 Exit status 0 means the server accepted the message: it was delivered, or
 the server keeps it for the recipient's next signon. 6 means the server

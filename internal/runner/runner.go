@@ -63,8 +63,10 @@ func (s *Session) Run(ctx context.Context, cmd *client.Command, args []string) (
 }
 
 // WaitedError is ctx ending while a command waited for the running
-// session's answer: the command is still with the session, which may run
-// it yet (a message waiting for the rate limit, or for a reconnect).
+// session's answer. Closing the connection then cancels the command in the
+// session (control's readEnded): a message still waiting there (for the
+// rate limit, or for a reconnect) is dropped, never sent later
+// (flapconn's given-up jobs); only one already on its way may arrive.
 type WaitedError struct{ Err error }
 
 func (e *WaitedError) Error() string { return e.Err.Error() }
@@ -241,9 +243,9 @@ func Wait(timeout time.Duration, given, terminal bool) time.Duration {
 }
 
 // RunWithin runs run with ctx limited to timeout (0: no limit). A command
-// the running session had when the time ran out is a *TimeoutError: it may
-// still be carried out. given says the user chose timeout (else it is
-// ScriptWait), for the words.
+// the running session had when the time ran out is a *TimeoutError: the
+// session drops it unless it was already on its way. given says the user
+// chose timeout (else it is ScriptWait), for the words.
 func RunWithin(ctx context.Context, timeout time.Duration, given bool, run func(context.Context) error) error {
 	if timeout <= 0 {
 		return run(ctx)
@@ -271,8 +273,9 @@ func (e *TimeoutError) Error() string {
 	if !e.Given {
 		why = "the wait when standard input is not a terminal; --timeout changes it"
 	}
-	return fmt.Sprintf("no confirmation from the server within %s (%s): the message is still with the running session, "+
-		"which may send it later (it waits for the server's rate limit, or to sign on again)", e.After, why)
+	return fmt.Sprintf("no confirmation from the server within %s (%s), so the running session drops the message: "+
+		"it is not sent if it was still waiting for the server's rate limit or a new signon; if it was already on its way, "+
+		"it may have arrived", e.After, why)
 }
 
 func (e *TimeoutError) Unwrap() error { return e.Err }
