@@ -403,8 +403,11 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 				c.history.Record(sentIM(c.self(), o.(*IM).From, e.Reply, true, o.head().Time))
 			}
 			if _, ok := ev.(*bos.SignedOn); ok {
-				// The sync's result follows "signed on", never comes
-				// before it.
+				// Only now do commands and rooms get the session: what
+				// they do on it (a room joined again, a message that
+				// waited) is said after "signed on", never before it;
+				// and so is the sync's result.
+				c.live.use()
 				c.sync.request()
 			}
 			readyOnce()

@@ -407,6 +407,90 @@ func TestPromptDoesNotWaitForReconnect(t *testing.T) {
 	})
 }
 
+// TestSessionUsedAfterItsSignedOn: a session that signs on again is used
+// (by a command that waited for it, as by the rooms joined again) only
+// once its "signed on" has been handed on, so that what is done on it is
+// said after that line, never before it. Here the handing on waits: a
+// command that waited through the reconnect must still be waiting.
+func TestSessionUsedAfterItsSignedOn(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var got []string
+		srv := pipeServer(t, func(s *oscartest.Server) {
+			s.AddBot("Echo Bot", func(from, text string) string {
+				mu.Lock()
+				got = append(got, text)
+				mu.Unlock()
+				return ""
+			})
+		})
+		saying := make(chan struct{}) // the second "signed on" is being handed on
+		release := make(chan struct{})
+		out := &outputs{}
+		c, err := client.Start(t.Context(), client.Options{
+			Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice",
+				Password: secret.String("alicepw1"), Dial: srv.Dial},
+			Reconnect: true,
+			Backoff:   func(int) time.Duration { return time.Second },
+			Emit: func(o client.Output) {
+				out.add(o)
+				if s, ok := o.(*client.SignedOn); ok && s.Reconnected {
+					close(saying)
+					<-release
+				}
+			},
+		})
+		if err != nil {
+			t.Fatalf("Start: %v", err)
+		}
+		t.Cleanup(func() { c.Stop(); c.Wait() })
+		handOn := sync.OnceFunc(func() { close(release) })
+		t.Cleanup(handOn) // before the one above: a failed test must not hang
+		synctest.Wait()
+		srv.CloseClientConnections()
+		synctest.Wait()
+		sent := make(chan *client.Result, 1)
+		go func() { sent <- c.Do(t.Context(), client.CmdSend, []string{"Echo Bot", "hi"}, true) }()
+		time.Sleep(time.Second)
+		synctest.Wait()
+		select {
+		case <-saying:
+		default:
+			t.Fatalf("did not sign on again: %v", out.kinds())
+		}
+		mu.Lock()
+		early := slices.Clone(got)
+		mu.Unlock()
+		var r *client.Result
+		select {
+		case r = <-sent:
+			t.Errorf("the command was sent before \"signed on\" was handed on: the server got %q", early)
+		default:
+			if len(early) > 0 {
+				t.Errorf("the server got %q before \"signed on\" was handed on", early)
+			}
+		}
+		handOn()
+		synctest.Wait()
+		if r == nil {
+			select {
+			case r = <-sent:
+			default:
+				t.Fatal("the command still waits after \"signed on\"")
+			}
+		}
+		if !r.OK {
+			t.Errorf("send after the reconnect: %s", r.Error)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if !slices.Equal(got, []string{"hi"}) {
+			t.Errorf("the server got %q, want [hi]", got)
+		}
+	})
+}
+
 // TestTwoClientsBothStayOn: the 2026 release keeps two sessions of one
 // name (both logins send 0x004A = 1): neither client is signed off, and
 // neither signs on again.

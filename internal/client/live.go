@@ -15,10 +15,16 @@ import (
 // live is the account's current session across reconnects, and the
 // settings a reconnect uploads again (buddies, profile and away message as
 // changed by commands and the config file since the first signon).
+//
+// A session is the account's (set: the status says so) before it is in
+// use (open: commands, rooms and the followers of the config file get
+// it): in between, its "signed on" is handed on, so that nothing done on
+// the session is said before that line.
 type live struct {
 	mu      sync.Mutex
 	a       Account
 	sess    *bos.Session
+	open    bool          // sess is in use: its "signed on" has been handed on
 	since   time.Time     // when sess signed on, by the client's clock
 	changed chan struct{} // closed and replaced whenever sess changes
 	ended   bool
@@ -40,10 +46,21 @@ func newLive(a Account, cfg *config.Config) *live {
 	return l
 }
 
+// set makes s, signed on, the account's session, not in use yet (open).
 func (l *live) set(s *bos.Session, signedOn time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.sess, l.since = s, signedOn
+	l.sess, l.since, l.open = s, signedOn, false
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// use puts the session set in use, once its "signed on" is handed on:
+// the commands and rooms waiting for it go on.
+func (l *live) use() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.open = true
 	close(l.changed)
 	l.changed = make(chan struct{})
 }
@@ -61,12 +78,16 @@ func (l *live) end() {
 // prompt) while the connection is being restored.
 var ErrReconnecting = errors.New("not connected (reconnecting); not sent")
 
-// session returns the session that is online, waiting through a reconnect
-// if wait is set; without wait, a session that is not online is an error.
+// session returns the session that is online and in use, waiting
+// through a reconnect if wait is set; without wait, a session that is not
+// online is an error.
 func (l *live) session(ctx context.Context, wait bool) (*bos.Session, error) {
 	for {
 		l.mu.Lock()
 		s, ended, ch := l.sess, l.ended, l.changed
+		if !l.open {
+			s = nil
+		}
 		l.mu.Unlock()
 		if s != nil {
 			select {
@@ -89,11 +110,28 @@ func (l *live) session(ctx context.Context, wait bool) (*bos.Session, error) {
 	}
 }
 
-// current returns the session if one is online and not ending, without
-// waiting.
+// current returns the session if one is online, in use and not ending,
+// without waiting.
 func (l *live) current() *bos.Session {
 	s, _ := l.session(context.Background(), false)
 	return s
+}
+
+// online returns the account's session if it is not ending, in use or
+// not yet (its "signed on" on the way): what the status says.
+func (l *live) online() *bos.Session {
+	l.mu.Lock()
+	s := l.sess
+	l.mu.Unlock()
+	if s == nil {
+		return nil
+	}
+	select {
+	case <-s.Ending():
+		return nil
+	default:
+		return s
+	}
 }
 
 // signedOn returns when the current session signed on, by the client's

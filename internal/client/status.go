@@ -37,10 +37,15 @@ func (c *Client) status() *Result {
 		r.RoomList = rooms.RoomList
 	}
 	away := a.Away != ""
-	reconnecting := c.live.current() == nil
+	// Online as soon as the session is the account's, before its "signed
+	// on" is handed on: a follower that starts in between is told it is
+	// online, then gets that line; one told it is reconnecting always
+	// gets the line after.
+	sess := c.live.online()
+	reconnecting := sess == nil
 	r.Name, r.Away, r.Reconnecting = a.ScreenName, &away, &reconnecting
 	r.UserInfo = &UserInfo{AwayMessage: htmltext.Plain(a.Away), Profile: htmltext.Plain(a.Profile), ProfileHTML: a.Profile}
-	if sess := c.live.current(); sess != nil {
+	if sess != nil {
 		self := sess.Self()
 		if self.ScreenName != "" {
 			r.Name = self.ScreenName
