@@ -580,6 +580,7 @@ func (s *Server) warnLocked(ss *session, id uint32, m oscar.WarnRequest) {
 	if s.imClass >= 0 {
 		rs := &t.sess.rates[s.imClass]
 		rs.Class = scaleClass(rs.Class, s.Rates.Classes[s.imClass], int16(delta))
+		s.stirRatesLocked()
 		s.sendRateChangeLocked(t.sess, oscar.RateChanged, s.imClass)
 	}
 }

@@ -99,6 +99,20 @@ func dial(t *testing.T, addr string) *client {
 	if err != nil {
 		t.Fatalf("dial %s: %v", addr, err)
 	}
+	return newClient(t, nc)
+}
+
+// dialOn dials addr of srv: over a pipe if srv was started with
+// StartPipes, else over TCP.
+func dialOn(t *testing.T, srv *Server, addr string) *client {
+	t.Helper()
+	if nc, err := srv.Dial(t.Context(), "tcp", addr); err == nil {
+		return newClient(t, nc)
+	}
+	return dial(t, addr)
+}
+
+func newClient(t *testing.T, nc net.Conn) *client {
 	t.Cleanup(func() { nc.Close() })
 	return &client{t: t, nc: nc, fr: oscar.NewFrameReader(nc), fw: oscar.NewFrameWriter(nc, 0x1234), seq: serverSeqStart}
 }
@@ -193,7 +207,7 @@ func (c *client) sendBatch(ms ...oscar.Message) {
 // reply.
 func flapLogin(t *testing.T, srv *Server, name, password string, extra ...byte) oscar.LoginReply {
 	t.Helper()
-	c := dial(t, srv.AuthAddr())
+	c := dialOn(t, srv, srv.AuthAddr())
 	if f := c.read(); f.Channel != oscar.ChannelSignon {
 		t.Fatalf("first frame %v, want the channel-1 acknowledge", f)
 	}
@@ -257,7 +271,7 @@ func signOnWith(t *testing.T, srv *Server, r oscar.LoginReply, buddies ...string
 	if r.ErrorCode != 0 {
 		t.Fatalf("login refused: 0x%04x", r.ErrorCode)
 	}
-	c := dial(t, r.BOSAddress)
+	c := dialOn(t, srv, r.BOSAddress)
 	c.read() // acknowledge
 	c.send(oscar.ChannelSignon, (&oscar.BOSSignon{Cookie: r.Cookie}).AppendTo(nil))
 	c.expect(oscar.TypeHostReady)

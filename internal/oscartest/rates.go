@@ -176,6 +176,7 @@ func (s *Server) buildRateIndex() {
 // newRatesLocked makes a session's classes: each starts at its Current (or
 // Max), and a warned user's IM class is tightened by its warning level.
 func (s *Server) newRatesLocked(u *user, now time.Time) []rateState {
+	s.stirRatesLocked()
 	rs := make([]rateState, len(s.Rates.Classes))
 	for i, c := range s.Rates.Classes {
 		rs[i] = rateState{NewRateModel(c, now)}
@@ -220,6 +221,7 @@ func (s *Server) rateCheckLocked(ss *session, t oscar.SNACType) (drop, disconnec
 	if len(ss.rates) == 0 {
 		return false, false
 	}
+	s.stirRatesLocked()
 	rs := &ss.rates[s.classIndex(t)]
 	now := s.now()
 	if !s.EnforceRates { // the level still moves, for the 01,07 and 01,0A it is in
@@ -253,6 +255,7 @@ const rateTick = time.Second
 // frameLocked is a frame from the client on ss's connection at now: the
 // ticks due before it come first, and the next one is a second after it.
 func (s *Server) frameLocked(ss *session, now time.Time) {
+	s.stirRatesLocked()
 	if !s.EnforceRates || len(ss.rates) == 0 {
 		return
 	}
@@ -319,31 +322,78 @@ const rateTickerPoll = 100 * time.Millisecond
 
 // rateTicker runs the connections' ticks (tickLocked) as they fall due, on
 // BOS and service connections, so a client that went quiet still hears
-// that its classes cleared.
+// that its classes cleared. It looks every rateTickerPoll, at the same
+// instants from its start, while a tick could still report something
+// (ratesSettled); once none can, it sleeps until the rates are
+// stirred (stirRatesLocked: a frame, a SNAC counted, a warning, a new
+// session), so an idle server costs nothing while a clock, fake or real,
+// runs on for hours.
 func (s *Server) rateTicker() {
 	defer s.wg.Done()
-	t := time.NewTicker(rateTickerPoll)
+	start := time.Now()
+	next := func() time.Duration { return rateTickerPoll - time.Since(start)%rateTickerPoll }
+	t := time.NewTimer(next())
 	defer t.Stop()
 	for {
 		select {
 		case <-s.stop:
 			return
 		case <-t.C:
-			s.mu.Lock()
-			if s.EnforceRates {
-				now := s.now()
-				s.readySessionsLocked(func(ss *session) {
-					s.tickLocked(ss, now)
-					for _, svc := range ss.services {
-						if !svc.conn.closing {
-							s.tickLocked(svc.rates, now)
-						}
+		}
+		s.mu.Lock()
+		s.rateLooks++
+		settled := true
+		if s.EnforceRates {
+			now := s.now()
+			s.readySessionsLocked(func(ss *session) {
+				s.tickLocked(ss, now)
+				settled = settled && ss.ratesSettled()
+				for _, svc := range ss.services {
+					if !svc.conn.closing {
+						s.tickLocked(svc.rates, now)
+						settled = settled && svc.rates.ratesSettled()
 					}
-				})
+				}
+			})
+		}
+		s.mu.Unlock()
+		if settled { // no tick can change anything until the rates move
+			select {
+			case <-s.stop:
+				return
+			case <-s.ratesStirred:
 			}
-			s.mu.Unlock()
+		}
+		t.Reset(next())
+	}
+}
+
+// stirRatesLocked wakes rateTicker if it sleeps: something may have moved
+// a rate level, a class or the sessions it ticks. A wake that finds
+// nothing to do costs one look.
+func (s *Server) stirRatesLocked() {
+	select {
+	case s.ratesStirred <- struct{}{}:
+	default:
+	}
+}
+
+// ratesSettled reports whether no tick of ss's connection can send or
+// change anything until a SNAC moves a level: every class is clear, last
+// reported clear, and clear at its next tick. A class's average only
+// rises while no SNAC comes (next), so it stays clear at every later
+// tick, each of which would then find it unchanged.
+func (ss *session) ratesSettled() bool {
+	for i := range ss.rates {
+		m := &ss.rates[i].RateModel
+		if m.Limited || m.Status != RateClear || m.seen != RateClear {
+			return false
+		}
+		if st, _ := m.next(ss.tickAt); st != RateClear {
+			return false
 		}
 	}
+	return true
 }
 
 // secondsDuration converts a u32 count of seconds.

@@ -179,6 +179,9 @@ type Server struct {
 	wg        sync.WaitGroup
 
 	breakAtSignon bool // BreakAtSignon; guarded by mu
+
+	ratesStirred chan struct{} // wakes rateTicker from its sleep (stirRatesLocked)
+	rateLooks    int           // how often rateTicker looked, for its test
 }
 
 // NewUnstartedServer returns a server with the given accounts that is not
@@ -192,6 +195,7 @@ func NewUnstartedServer(accounts ...Account) *Server {
 		conns:        make(map[*conn]struct{}),
 		lastBOS:      make(map[string]*conn),
 		changed:      make(chan struct{}),
+		ratesStirred: make(chan struct{}, 1),
 		stop:         make(chan struct{}),
 	}
 	s.lastAuth.init(maxRecent)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/oscar"
@@ -739,4 +740,43 @@ func TestRateTickAfterQuiet(t *testing.T) {
 	if err := rc.Decode(c.expect(oscar.TypeRateChange).Body); err != nil || rc.Code != oscar.RateWarning || rc.Class.ID != 3 || rc.Class.Current != 4886 {
 		t.Errorf("01,0A = %+v, %v; want code 2 for class 3 at level 4886", rc, err)
 	}
+}
+
+// TestRateTickerSleepsWhenSettled: once no tick can report anything, the
+// rate ticker stops looking (an idle hour costs a few looks, not the
+// 36,000 of a 100 ms poll), and a SNAC wakes it: the 01,0A still comes a
+// second after the client goes quiet.
+func TestRateTickerSleepsWhenSettled(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv := NewUnstartedServer(labAccounts...)
+		srv.StartPipes()
+		t.Cleanup(srv.Close)
+		c := signOn(t, srv, "LabAlice")
+		c.ready()
+		looks := func() int {
+			srv.mu.Lock()
+			defer srv.mu.Unlock()
+			return srv.rateLooks
+		}
+		time.Sleep(time.Minute) // the signon's classes back at max, reported clear
+		synctest.Wait()
+		before := looks()
+		time.Sleep(time.Hour)
+		synctest.Wait()
+		if n := looks() - before; n > 0 {
+			t.Errorf("the rate ticker looked %d times in an idle hour, want none", n)
+		}
+		// As in TestRateTickAfterQuiet: 5 SNACs of class 3 at one instant
+		// leave it at 4886, below alert; the tick a second later says so.
+		for i := range uint32(5) {
+			c.sendMsg(i, &oscar.UserInfoQuery{Type: 1, ScreenName: "nobody"})
+			c.expect(oscar.TypeLocateError)
+		}
+		time.Sleep(1100 * time.Millisecond)
+		var rc oscar.RateChange
+		if err := rc.Decode(c.expect(oscar.TypeRateChange).Body); err != nil || rc.Code != oscar.RateWarning || rc.Class.ID != 3 || rc.Class.Current != 4886 {
+			t.Errorf("01,0A = %+v, %v; want code 2 for class 3 at level 4886", rc, err)
+		}
+	})
 }
