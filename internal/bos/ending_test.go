@@ -20,6 +20,7 @@ import (
 // shutdown. A session whose login did not gets the bare header, which a
 // kick also is: unexplained.
 func TestServerShutdown(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv := oscartest.NewUnstartedServer(alice, bob, carol)
@@ -65,6 +66,7 @@ func TestServerShutdown(t *testing.T) {
 // "OOS System Msg": a server notice, never an IM to answer, even while
 // away with automatic replies on.
 func TestSecondSessionByRelease(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv := oscartest.NewUnstartedServer(alice)

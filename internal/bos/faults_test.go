@@ -66,6 +66,7 @@ func online(t *testing.T, srv *oscartest.Server, opts bos.Options) *bos.Session 
 // step, or (once the signon frames are all out) succeeds and then reports
 // the lost connection. Never a hang, never a leak.
 func TestSignonCutAtEachStep(t *testing.T) {
+	t.Parallel()
 	steps := map[string]bool{}
 	const signonFrames = 11 // cookie, 01,06, 01,08, five rights requests, 02,04, 04,02, 01,02
 	for n := 0; n < signonFrames; n++ {
@@ -104,6 +105,7 @@ func TestSignonCutAtEachStep(t *testing.T) {
 // TestSignonServerSilent: a server that stops answering makes the step it
 // stopped at time out, by name, after the step timeout (on a fake clock).
 func TestSignonServerSilent(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		after int
 		step  string
@@ -140,6 +142,7 @@ func TestSignonServerSilent(t *testing.T) {
 // (a frame that is whole but makes no sense); the session goes on after
 // the latter.
 func TestGarbageFromServer(t *testing.T) {
+	t.Parallel()
 	snac := func(typ oscar.SNACType, body ...byte) []byte {
 		p := oscar.SNACHeader{Family: typ.Family(), Subtype: typ.Subtype(), RequestID: 0x80000000}.AppendTo(nil)
 		return oscar.Frame{Channel: oscar.ChannelSNAC, Seq: 7, Payload: append(p, body...)}.AppendTo(nil)
@@ -190,6 +193,7 @@ func TestGarbageFromServer(t *testing.T) {
 // TestTruncatedFrame: a frame that claims more bytes than arrive before
 // the server closes ends the session cleanly.
 func TestTruncatedFrame(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice)
 	sess := online(t, srv, bos.Options{})
 	// A header promising 65535 bytes, 3 of them, then the close.
@@ -210,6 +214,7 @@ func TestTruncatedFrame(t *testing.T) {
 // (an idle hour before it changes nothing). The probe is off: its answer
 // would be stuck behind the frame, and it is not what is tested here.
 func TestTrickledFrame(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := oscartest.NewUnstartedServer(alice)
 		sess := online(t, srv, inMemory(t, srv, bos.Options{ProbeAfter: -1}))
@@ -251,6 +256,7 @@ func TestTrickledFrame(t *testing.T) {
 // default intervals: a keepalive a minute, a probe after 3 minutes of
 // silence, 20 s for its answer.
 func TestDeadConnectionProbe(t *testing.T) {
+	t.Parallel()
 	t.Run("answers", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			srv := oscartest.NewUnstartedServer(alice)
@@ -353,6 +359,7 @@ func countChannel(srv *oscartest.Server, ch oscar.Channel) int {
 // login sent TLV 0x004A (Options.MultiConn); without it servers end a
 // session the same way for a kick and a shutdown.
 func TestServerCloseReasons(t *testing.T) {
+	t.Parallel()
 	// The client ends the session on the channel-4 frame itself; the bare
 	// 4-byte header is TestKickedWithBareHeader's.
 	for _, tt := range []struct {
@@ -466,6 +473,7 @@ func stalledSession(t *testing.T) (*bos.Session, *stallConn, *bos.Pending) {
 // TestLogoutWhileAWriteFails: Logout must end in bounded time when the
 // writer is stuck in a write that then fails, or that never returns.
 func TestLogoutWhileAWriteFails(t *testing.T) {
+	t.Parallel()
 	for _, failsWhileWaiting := range []bool{true, false} {
 		synctest.Test(t, func(t *testing.T) { logoutWhileAWriteFails(t, failsWhileWaiting) })
 	}
@@ -495,6 +503,7 @@ func logoutWhileAWriteFails(t *testing.T, failsWhileWaiting bool) {
 // for fails the signon and names that request; one answering a request
 // that expects no reply (02,04) is an event, and signon goes on.
 func TestErrorDuringSignon(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		refuse oscar.SNACType
 		fails  bool
@@ -536,6 +545,7 @@ func TestErrorDuringSignon(t *testing.T) {
 // its own deadline (and make the first give up too), not wait for the
 // first's.
 func TestSecondLogoutKeepsItsOwnDeadline(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, secondLogoutKeepsItsOwnDeadline)
 }
 
@@ -568,6 +578,7 @@ func secondLogoutKeepsItsOwnDeadline(t *testing.T) {
 // ("not sent"). Many rounds, since the writer's "written" and the
 // reader's "connection lost" race.
 func TestIMCutAfterWritten(t *testing.T) {
+	t.Parallel()
 	for round := range 20 {
 		srv := oscartest.NewUnstartedServer(alice, bob)
 		srv.Intercept = func(ev oscartest.Event) oscartest.Action {

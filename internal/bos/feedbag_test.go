@@ -78,6 +78,7 @@ func listOf(t *testing.T, sess *bos.Session) buddylist.List {
 // multi-part 13,06), presence comes from it (no 03,04 sent), and a signon
 // with the copy saved asks only whether it changed and gets 13,0F.
 func TestFeedbagSignon(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv := oscartest.NewServer(alice, bob, carol)
@@ -130,6 +131,7 @@ func TestFeedbagSignon(t *testing.T) {
 // is not (a delete does not move the list's time) is not taken: the
 // signon asks again with 13,04.
 func TestFeedbagStaleCopy(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice, bob)
 	first := signOn(t, srv, alice.ScreenName, alice.Password, login.MD5, bos.Options{Feedbag: true})
 	upload(t, first, friendsList.Add("LabDave", "Friends"))
@@ -154,6 +156,7 @@ func TestFeedbagStaleCopy(t *testing.T) {
 // account reaches the other as a FeedbagChanged event and changes its
 // copy.
 func TestFeedbagPush(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewServer(alice, bob, carol)
 	srv.Release = oscartest.Release2026
 	t.Cleanup(srv.Close)
@@ -177,6 +180,7 @@ func TestFeedbagPush(t *testing.T) {
 // account itself with an error SNAC, which EditFeedbag returns; the copy
 // is unchanged.
 func TestFeedbagBlockSelf(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice)
 	sess := signOn(t, srv, alice.ScreenName, alice.Password, login.MD5, bos.Options{Feedbag: true})
 	tx := sess.Feedbag().Plan(buddylist.List{Deny: []string{alice.ScreenName}}, buddylist.PlanOptions{})
@@ -193,6 +197,7 @@ func TestFeedbagBlockSelf(t *testing.T) {
 // TestNoFeedbagWithoutOption: without Options.Feedbag the session keeps
 // the 03,04 list and has no feedbag to edit.
 func TestNoFeedbagWithoutOption(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice)
 	sess := signOn(t, srv, alice.ScreenName, alice.Password, login.FLAP, bos.Options{})
 	if sess.Feedbag() != nil {
@@ -208,6 +213,7 @@ func TestNoFeedbagWithoutOption(t *testing.T) {
 // Reader keeps, at once and with an error that says so, not at the step
 // timeout after holding every part.
 func TestFeedbagEndlessParts(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(alice)
 	t.Cleanup(srv.Close)
 	// 1000 items a part (11 KB, within what the test server queues): 66

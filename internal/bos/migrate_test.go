@@ -57,6 +57,7 @@ func snacsSent(frames []oscar.Frame) []oscar.SNACType {
 // sends nothing else; what is queued meanwhile waits, and goes out in
 // order after 01,0D.
 func TestPauseResume(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := oscartest.NewUnstartedServer(alice, bob)
 		srv.StartPipes()
@@ -100,6 +101,7 @@ func TestPauseResume(t *testing.T) {
 // now (a buddy added since signon included), and what was queued during
 // the pause goes out there. The session goes on: no Disconnected.
 func TestMigration(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := oscartest.NewUnstartedServer(alice, bob, carol)
 		srv.StartPipes()
@@ -185,6 +187,7 @@ func TestMigration(t *testing.T) {
 // minute after a growing wait, and then the session ends as a lost
 // connection that says why, instead of moving as fast as it can sign on.
 func TestMigrationFlood(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := oscartest.NewUnstartedServer(alice)
 		srv.MigrateAtSignon = true

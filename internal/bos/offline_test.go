@@ -29,6 +29,7 @@ func startRelease(t *testing.T, rel oscartest.Release, configure func(*oscartest
 // The 2026 release stores it (Stored); the 2025 release refuses the second
 // try too, and that refusal is the error, as before.
 func TestSendOrStore(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv := startRelease(t, rel, nil, alice, bob, carol)
@@ -57,6 +58,7 @@ func TestSendOrStore(t *testing.T) {
 // the recipient (the eleventh, fact 57; oscartest's limit is tested there)
 // is an error with a reason of its own, and is not tried again.
 func TestSendOrStoreFull(t *testing.T) {
+	t.Parallel()
 	var srv *oscartest.Server
 	var sends atomic.Int32
 	srv = startRelease(t, oscartest.Release2026, func(s *oscartest.Server) {
@@ -95,6 +97,7 @@ func TestSendOrStoreFull(t *testing.T) {
 // ServerMessage; none is answered with the away message. On the 2025
 // release the refused 04,10 is no event at all.
 func TestOfflineIMsAtSignon(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		rel   oscartest.Release
@@ -191,6 +194,7 @@ func TestOfflineIMsAtSignon(t *testing.T) {
 // client after its logout frame and were dropped, and were gone from the
 // server too.
 func TestLogoutWaitsForStoredIMs(t *testing.T) {
+	t.Parallel()
 	srv := startRelease(t, oscartest.Release2026, func(s *oscartest.Server) {
 		s.Intercept = func(e oscartest.Event) oscartest.Action {
 			if snac, err := oscar.ParseSNAC(e.Frame.Payload); err == nil && e.Frame.Channel == oscar.ChannelSNAC &&

@@ -216,6 +216,7 @@ func (r *rateRun) check(tb testing.TB) {
 // session stays up, and the server never reports the class limited; with
 // no jitter on the way the pace is at least 95 % of one IM per 4 s.
 func TestRateLimit500Messages(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		r := sendAtRateLimit(t, 500, 1, true)
 		r.check(t)
@@ -259,6 +260,7 @@ func BenchmarkSendAtRateLimit(b *testing.B) {
 // bounds: the event says how long the next IM waits, a few minutes at
 // most, and the IM goes out then.
 func TestAbsurdRateChange(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := oscartest.NewUnstartedServer(alice, bob)
 		srv.StartPipes()

@@ -94,6 +94,7 @@ func signOnThrough(ctx context.Context, srv *oscartest.Server, d *netsim.Dialer,
 // are read with the other replies. Only a saved copy the 13,0F shows to
 // be stale (same time, another count) costs one more, for 13,04.
 func TestSignonRoundTrips(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		method      login.Method

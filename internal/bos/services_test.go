@@ -16,6 +16,7 @@ import (
 // TestRequestService: 01,04 → 01,05 for chat navigation; another family is
 // refused with a *RequestError.
 func TestRequestService(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice)
 	sess := signOn(t, srv, "LabAlice", "alicepw1", login.MD5, bos.Options{})
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
@@ -35,6 +36,7 @@ func TestRequestService(t *testing.T) {
 // TestInvite: an invitation reaches the invitee as ChatInvited, room and
 // text intact.
 func TestInvite(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice, carol)
 	a := signOn(t, srv, "LabAlice", "alicepw1", login.MD5, bos.Options{})
 	c := signOn(t, srv, "LabCarol", "carolpw3", login.MD5, bos.Options{})
@@ -65,6 +67,7 @@ func TestInvite(t *testing.T) {
 // anything is sent, even text too big for one frame, and the session goes
 // on: a SNAC that cannot be framed must not end the connection.
 func TestInviteTooLong(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice, carol)
 	a := signOn(t, srv, "LabAlice", "alicepw1", login.MD5, bos.Options{})
 	room := oscar.RoomRef{Exchange: 4, Cookie: "4-0-Lab Lounge"}

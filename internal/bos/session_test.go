@@ -130,6 +130,7 @@ func snacType(t *testing.T, f oscar.Frame) oscar.SNACType {
 // more is the request for offline IMs (04,10), right after client ready:
 // no server sends them unasked (fact 59).
 func TestSignonMatchesSeed(t *testing.T) {
+	t.Parallel()
 	want := seedClientFrames(t)
 	srv := startServer(t, alice)
 	sess := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{
@@ -186,6 +187,7 @@ func TestSignonMatchesSeed(t *testing.T) {
 }
 
 func TestMD5Signon(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, bob)
 	sess := signOn(t, srv, "labbob", "bobpass22", login.MD5, bos.Options{})
 	ev := nextEvent[*bos.SignedOn](t, sess)
@@ -201,6 +203,7 @@ func TestMD5Signon(t *testing.T) {
 // TestTwoSessions: two users who list each other see each other arrive,
 // exchange IMs in three charsets, and see each other leave.
 func TestTwoSessions(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice, bob)
 	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{Buddies: []string{"Lab Bob"}})
 	b := signOn(t, srv, "labbob", "bobpass22", login.MD5, bos.Options{Buddies: []string{"LabAlice"}})
@@ -233,6 +236,7 @@ func TestTwoSessions(t *testing.T) {
 }
 
 func TestIMToOfflineUser(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice, bob)
 	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
 	err := a.SendIM(t.Context(), "Lab Bob", "anyone there?")
@@ -243,6 +247,7 @@ func TestIMToOfflineUser(t *testing.T) {
 }
 
 func TestMessageTooLong(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice, bob)
 	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
 	long := string(bytes.Repeat([]byte("x"), 513))
@@ -255,6 +260,7 @@ func TestMessageTooLong(t *testing.T) {
 // TestSignedOnElsewhere: a second login kicks the first. Both logins send
 // TLV 0x004A, so the kick says why and the session reports it as such.
 func TestSignedOnElsewhere(t *testing.T) {
+	t.Parallel()
 	for _, m := range []login.Method{login.FLAP, login.MD5} {
 		t.Run(m.String(), func(t *testing.T) {
 			srv := startServer(t, alice)
@@ -321,6 +327,7 @@ func connectOpts(t *testing.T, opts bos.Options) *bos.Session {
 // server kicks with a 4-byte channel-4 header and no length. That is a
 // sign-off, not a crash, and its reason cannot be known.
 func TestKickedWithBareHeader(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice)
 	first := connectOpts(t, loginWithout4A(t, srv, "LabAlice", "alicepw1"))
 	nextEvent[*bos.SignedOn](t, first)
@@ -336,6 +343,7 @@ func TestKickedWithBareHeader(t *testing.T) {
 }
 
 func TestConnectionDropped(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice)
 	sess := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
 	nextEvent[*bos.SignedOn](t, sess)
@@ -350,6 +358,7 @@ func TestConnectionDropped(t *testing.T) {
 }
 
 func TestContextEndsSession(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice)
 	ctx, cancel := context.WithCancel(t.Context())
 	res, err := login.Authorize(ctx, login.Options{Addr: srv.AuthAddr(), ScreenName: "LabAlice", Password: "alicepw1"})
@@ -375,6 +384,7 @@ func TestContextEndsSession(t *testing.T) {
 }
 
 func TestInfoWarnAwayTyping(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice, bob)
 	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{Buddies: []string{"Lab Bob"}})
 	b := signOn(t, srv, "labbob", "bobpass22", login.FLAP, bos.Options{Profile: "<HTML>bob's profile</HTML>"})
@@ -417,6 +427,7 @@ func TestInfoWarnAwayTyping(t *testing.T) {
 // server's own goroutines end with its Close, and the sessions' must end
 // with their Logout, before the server closes.
 func TestNoGoroutinesLeft(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := oscartest.NewUnstartedServer(alice)
 		srv.StartPipes()
@@ -437,6 +448,7 @@ func TestNoGoroutinesLeft(t *testing.T) {
 // sender once with the away message, flagged as automatic; a new away
 // message answers again; back, or an automatic reply, gets no answer.
 func TestAwayAutoReply(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, alice, bob)
 	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{AutoReply: true, Away: "at lunch"})
 	b := signOn(t, srv, "labbob", "bobpass22", login.FLAP, bos.Options{AutoReply: true})

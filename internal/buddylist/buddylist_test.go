@@ -27,6 +27,7 @@ var captured = []oscar.FeedbagItem{
 }
 
 func TestListFromCapture(t *testing.T) {
+	t.Parallel()
 	l, problems := NewFeedbag(captured, 0x6b0ca361).List()
 	want := List{Groups: []Group{{"Friends", []string{"labbob"}}}, Deny: []string{"labcarol"}, Privacy: oscar.PrivacyBlockDeny}
 	if !reflect.DeepEqual(l, want) || len(problems) != 0 {
@@ -37,6 +38,7 @@ func TestListFromCapture(t *testing.T) {
 // TestListInconsistent reads a list with every inconsistency the issue
 // names: it is read as far as it makes sense, and nothing is lost.
 func TestListInconsistent(t *testing.T) {
+	t.Parallel()
 	items := []oscar.FeedbagItem{
 		{Class: oscar.FeedbagClassGroup, TLVs: order(2, 7, 1, 2)},                                                  // names a missing group 7, and 2 twice
 		{Name: "Friends", GroupID: 1, Class: oscar.FeedbagClassGroup, TLVs: order(0x999, 0x0102)},                  // names a missing buddy, omits 0x0101
@@ -106,6 +108,7 @@ func edits(tx *Transaction) string {
 }
 
 func TestPlan(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		from  []oscar.FeedbagItem
@@ -162,6 +165,7 @@ func TestPlan(t *testing.T) {
 // TestPlanOnlyRepairs: an inconsistent order list goes up with the next
 // real edit, not alone.
 func TestPlanOnlyRepairs(t *testing.T) {
+	t.Parallel()
 	items := slices.Clone(captured)
 	items[3].TLVs = order(0x0101, 0x0999)
 	f := NewFeedbag(items, 1)
@@ -176,6 +180,7 @@ func TestPlanOnlyRepairs(t *testing.T) {
 }
 
 func TestQueryAndCurrent(t *testing.T) {
+	t.Parallel()
 	var none *Feedbag
 	if m := none.Query(); m.SNACType() != oscar.TypeFeedbagQuery {
 		t.Errorf("no list: %v", m.SNACType())
@@ -201,6 +206,7 @@ func TestQueryAndCurrent(t *testing.T) {
 }
 
 func TestReaderParts(t *testing.T) {
+	t.Parallel()
 	var r Reader
 	p1 := (&oscar.FeedbagReply{Items: captured[:2], Modified: 9}).AppendTo(nil)
 	p2 := (&oscar.FeedbagReply{Items: captured[2:], Modified: 9}).AppendTo(nil)
@@ -223,6 +229,7 @@ func TestReaderParts(t *testing.T) {
 // TestReaderBound: parts flagged "more" without end are refused once the
 // list passes MaxReaderItems items or MaxReaderBytes bytes.
 func TestReaderBound(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		item oscar.FeedbagItem
@@ -248,6 +255,7 @@ func TestReaderBound(t *testing.T) {
 }
 
 func TestApplyPush(t *testing.T) {
+	t.Parallel()
 	f := NewFeedbag(captured, 1)
 	f.Apply(Edit{Type: oscar.TypeFeedbagUpdateItem, Items: []oscar.FeedbagItem{{Name: "Lab Friends", GroupID: 1, Class: oscar.FeedbagClassGroup, TLVs: order(0x0101)}}})
 	f.Apply(Edit{Type: oscar.TypeFeedbagInsertItem, Items: []oscar.FeedbagItem{{Name: "LabDave", GroupID: 1, ItemID: 0x0102}}})
@@ -262,6 +270,7 @@ func TestApplyPush(t *testing.T) {
 func g(name string, buddies ...string) Group { return Group{Name: name, Buddies: buddies} }
 
 func TestMerge(t *testing.T) {
+	t.Parallel()
 	bob := List{Groups: []Group{g("Friends", "Lab Bob")}}
 	tests := []struct {
 		name                string
@@ -329,6 +338,7 @@ func kinds(cs []Change) []ChangeKind {
 // TestPlanSharedID: where another item has its item id, an unwanted buddy
 // is not deleted unless the server deletes by group and item id.
 func TestPlanSharedID(t *testing.T) {
+	t.Parallel()
 	items := append(slices.Clone(captured), oscar.FeedbagItem{Name: "other", GroupID: 1, ItemID: 0x0201}) // 0x0201 is also the deny item's
 	f := NewFeedbag(items, 1)
 	l, _ := f.List()
@@ -342,6 +352,7 @@ func TestPlanSharedID(t *testing.T) {
 }
 
 func TestConfirm(t *testing.T) {
+	t.Parallel()
 	f := NewFeedbag(nil, 0)
 	e := Edit{Type: oscar.TypeFeedbagInsertItem, Items: []oscar.FeedbagItem{
 		{Name: "a", GroupID: 1, ItemID: 1}, {Name: "b", GroupID: 1, ItemID: 2}, {Name: "c", GroupID: 1, ItemID: 3},
@@ -356,6 +367,7 @@ func TestConfirm(t *testing.T) {
 }
 
 func TestSavedFeedbag(t *testing.T) {
+	t.Parallel()
 	f := NewFeedbag(captured, 0x6b0ca361)
 	b, err := json.Marshal(f)
 	if err != nil {
@@ -375,6 +387,7 @@ func TestSavedFeedbag(t *testing.T) {
 }
 
 func TestDecodeEdit(t *testing.T) {
+	t.Parallel()
 	body := (&oscar.FeedbagUpdate{Items: captured[3:4]}).AppendTo(nil)
 	e, err := DecodeEdit(oscar.TypeFeedbagUpdateItem, body)
 	if err != nil || e.Type != oscar.TypeFeedbagUpdateItem || !reflect.DeepEqual(e.Items, captured[3:4]) {
@@ -391,6 +404,7 @@ func TestDecodeEdit(t *testing.T) {
 // TestPlanGroupComesBack: a group emptied instead of deleted (the server
 // may be the 2025 release) is hidden, and reused when wanted again.
 func TestPlanGroupComesBack(t *testing.T) {
+	t.Parallel()
 	f := NewFeedbag(captured, 1)
 	l, _ := f.List()
 	emptied := l.Remove("labbob")
@@ -406,6 +420,7 @@ func TestPlanGroupComesBack(t *testing.T) {
 }
 
 func TestRejectedSentence(t *testing.T) {
+	t.Parallel()
 	r := Rejected{Item: oscar.FeedbagItem{Name: "LabBob", Class: oscar.FeedbagClassDeny}, Code: oscar.FeedbagOverLimit}
 	if got, want := r.Sentence(), "the server did not take LabBob on the blocked list: "+oscar.FeedbagStatusText(oscar.FeedbagOverLimit); got != want {
 		t.Errorf("Sentence = %q, want %q", got, want)
@@ -421,6 +436,7 @@ func TestRejectedSentence(t *testing.T) {
 // deleted by the plan that follows. (A blank name once compared equal to
 // the merge's "removed" mark, so the buddy was deleted on the server.)
 func TestBlankGroupName(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{" ", "\t", "\u00a0", "\u3000", " \n"} {
 		t.Run(fmt.Sprintf("%q", name), func(t *testing.T) {
 			items := []oscar.FeedbagItem{
@@ -462,6 +478,7 @@ func hasKind(cs []Change, k ChangeKind) bool {
 // TestReconcile: the base after a sync takes what both sides agree on and
 // keeps its old value for the rest.
 func TestReconcile(t *testing.T) {
+	t.Parallel()
 	bob := List{Groups: []Group{g("Friends", "Lab Bob")}}
 	tests := []struct {
 		name                string
@@ -497,6 +514,7 @@ func TestReconcile(t *testing.T) {
 // the typing bit when there is none, updated keeping another client's
 // bits when there is; a list that already says so needs no edit.
 func TestPlanOfflineIMs(t *testing.T) {
+	t.Parallel()
 	off, on := false, true
 	plan := func(f *Feedbag, want List) (Edit, bool) {
 		t.Helper()
@@ -546,6 +564,7 @@ func hexBytes(t *testing.T, s string) []byte {
 // is left alone (and listed in Duplicates), even when that group is not
 // wanted; moved or removed, it goes with all its entries, each listed.
 func TestPlanBuddyInTwoGroups(t *testing.T) {
+	t.Parallel()
 	twice := []oscar.FeedbagItem{
 		{Class: oscar.FeedbagClassGroup, TLVs: order(1, 2)},
 		{Name: "Friends", GroupID: 1, Class: oscar.FeedbagClassGroup, TLVs: order(1)},

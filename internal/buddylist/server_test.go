@@ -142,6 +142,7 @@ func (c *conn) run(f *Feedbag, tx *Transaction) {
 // emptied and left out of the root's order instead, and reads back as
 // gone.
 func TestPlanAgainstServer(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})

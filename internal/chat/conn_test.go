@@ -25,6 +25,7 @@ func pipeOpts(t *testing.T, p *pipeRoom, opts chat.Options) chat.Options {
 // reply (real servers put other ids on unsolicited SNACs) is not taken for
 // the answer.
 func TestNavReplyType(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		room := oscar.RoomInfo{RoomRef: oscar.RoomRef{Exchange: 4, Cookie: "4-0-Found"}, Detail: 2,
 			TLVs: oscar.TLVList(oscar.AppendTLVString(nil, oscar.RoomTLVName, "Found"))}
@@ -51,6 +52,7 @@ func TestNavReplyType(t *testing.T) {
 // TestSignonRefused: an error SNAC answering 01,06 fails the signon at
 // once with a *bos.RequestError naming 01,06, not at the step timeout.
 func TestSignonRefused(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		_, err := chat.Join(t.Context(), pipeOpts(t, &pipeRoom{rateErr: true}, chat.Options{Keepalive: -1}))
 		var refused *bos.RequestError
@@ -65,6 +67,7 @@ func TestSignonRefused(t *testing.T) {
 // 200, current 205): a SNAC at no gap would take it to 184.5, so each must
 // wait.
 func TestSignonPacing(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		class := roomyClass
 		class.Current = 205

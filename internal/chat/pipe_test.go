@@ -131,6 +131,7 @@ var roomyClass = oscar.RateClass{ID: 1, Window: 10, Clear: 400, Alert: 300, Limi
 // TestKeepalive: a channel-5 frame after each Keepalive of silence, and
 // none before.
 func TestKeepalive(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		r, p := joinPipe(t, chat.Options{Keepalive: 30 * time.Second}, roomyClass)
 		time.Sleep(29 * time.Second)
@@ -161,6 +162,7 @@ func TestKeepalive(t *testing.T) {
 // once the level is down at the target, each gap is the one that keeps it
 // there: (9 × 203 + gap) / 10 = 203 gives 203 ms.
 func TestSayPacing(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		class := roomyClass
 		r, p := joinPipe(t, chat.Options{Keepalive: -1}, class)
@@ -201,6 +203,7 @@ func TestSayPacing(t *testing.T) {
 // no more text than one frame carries; longer text is refused before
 // anything is sent, and the room goes on.
 func TestSayFrameLimit(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		r, p := joinPipeRoom(t, &pipeRoom{maxMsg: 0xFFFF}, chat.Options{Keepalive: -1}, roomyClass)
 		if got := r.MaxMessageLen(); got != chat.MaxFrameText {

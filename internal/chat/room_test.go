@@ -158,6 +158,7 @@ func next[T chat.Event](t *testing.T, r *chat.Room) T {
 // other arrive, exchange a UTF-8 message intact, and one leaves with the
 // zero-length channel 4 while its BOS session goes on.
 func TestRoom(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var bobLogouts int
 	srv := startServer(t, func(s *oscartest.Server) {
@@ -227,6 +228,7 @@ func TestRoom(t *testing.T) {
 // TestSay: a message over the room's limit is refused before sending; with
 // Echo the sender gets its own copy.
 func TestSay(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, nil)
 	alice, bob := signOn(t, srv, "LabAlice"), signOn(t, srv, "Lab Bob")
 	room := findRoom(t, openNav(t, alice), "Lab Lounge")
@@ -258,6 +260,7 @@ func TestSay(t *testing.T) {
 // TestNavRefused: a name not on exchange 5 is a *bos.RequestError and the
 // connection goes on.
 func TestNavRefused(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, nil)
 	alice := signOn(t, srv, "LabAlice")
 	nav := openNav(t, alice)
@@ -277,6 +280,7 @@ func TestNavRefused(t *testing.T) {
 // TestRoomEndsWithBOS: the BOS session's end ends the room with the bare
 // channel-4 header, an unexplained close (README fact 54).
 func TestRoomEndsWithBOS(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, nil)
 	alice := signOn(t, srv, "LabAlice")
 	room := findRoom(t, openNav(t, alice), "Lab Lounge")
@@ -300,6 +304,7 @@ func TestRoomEndsWithBOS(t *testing.T) {
 
 // TestJoinContext: the end of Join's context leaves the room.
 func TestJoinContext(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, nil)
 	alice := signOn(t, srv, "LabAlice")
 	room := findRoom(t, openNav(t, alice), "Lab Lounge")

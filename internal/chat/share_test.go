@@ -21,6 +21,7 @@ import (
 // connection. Keepalives are off on both connections, so every one seen
 // is such a touch. The classes are the real ones made 80 times faster.
 func TestNavSharesPacing(t *testing.T) {
+	t.Parallel()
 	var touches atomic.Int32
 	srv := startServer(t, func(s *oscartest.Server) {
 		p := oscartest.DefaultRates()

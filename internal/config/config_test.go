@@ -62,6 +62,7 @@ func flags(t *testing.T, args ...string) *pflag.FlagSet {
 }
 
 func TestLoadMissingFileGivesDefaults(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "nope", "config.yaml")
 	c, err := Load(Options{Path: path, Env: env(nil)})
 	if err != nil {
@@ -111,6 +112,7 @@ func TestDefaultPathUsesXDGConfigHome(t *testing.T) {
 }
 
 func TestPrecedence(t *testing.T) {
+	t.Parallel()
 	const file = "server: file.example:1\nauth: md5\nscreen_name: FileName\nreconnect: false\ntls: true\noutput: json\n"
 	tests := []struct {
 		name      string
@@ -164,6 +166,7 @@ func TestPrecedence(t *testing.T) {
 }
 
 func TestLoadBadValues(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		file  string
@@ -212,6 +215,7 @@ func TestLoadBadValues(t *testing.T) {
 }
 
 func TestLoadMalformedYAML(t *testing.T) {
+	t.Parallel()
 	path := writeConfig(t, "screen_name: LabAlice\nbuddies: [\n  - oops\n", 0o600)
 	_, err := Load(Options{Path: path, Env: env(nil)})
 	var fe *FileError
@@ -224,6 +228,7 @@ func TestLoadMalformedYAML(t *testing.T) {
 }
 
 func TestLoadUnreadable(t *testing.T) {
+	t.Parallel()
 	t.Run("directory", func(t *testing.T) {
 		dir := t.TempDir()
 		_, err := Load(Options{Path: dir, Env: env(nil)})
@@ -244,6 +249,7 @@ func TestLoadUnreadable(t *testing.T) {
 }
 
 func TestLoadEmptyAndCommentOnlyFiles(t *testing.T) {
+	t.Parallel()
 	for _, content := range []string{"", "\n", "# nothing yet\n", "---\n", "~\n"} {
 		path := writeConfig(t, content, 0o600)
 		c, err := Load(Options{Path: path, Env: env(nil)})
@@ -258,6 +264,7 @@ func TestLoadEmptyAndCommentOnlyFiles(t *testing.T) {
 }
 
 func TestFilePasswordPermission(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("no Unix permission bits")
 	}
@@ -300,6 +307,7 @@ func TestFilePasswordPermission(t *testing.T) {
 }
 
 func TestRequireSettings(t *testing.T) {
+	t.Parallel()
 	c, err := Load(Options{Path: filepath.Join(t.TempDir(), "c.yaml"), Env: env(nil), FlagNames: testFlagNames})
 	if err != nil {
 		t.Fatal(err)
@@ -335,6 +343,7 @@ func TestRequireSettings(t *testing.T) {
 }
 
 func TestPasswordCommandFromWritableFile(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("permission bits do not describe Windows ACLs")
 	}
@@ -359,6 +368,7 @@ func TestPasswordCommandFromWritableFile(t *testing.T) {
 }
 
 func TestUnreadableConfigIsAFileError(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	_, err := Load(Options{Path: dir, Env: noEnv}) // a directory
 	var fe *FileError
@@ -371,6 +381,7 @@ func TestUnreadableConfigIsAFileError(t *testing.T) {
 // file and AIM_HISTORY, AIM_HISTORY_DAYS set it; a bad number of days
 // names the key and where it came from.
 func TestHistorySettings(t *testing.T) {
+	t.Parallel()
 	c, err := Load(Options{Path: filepath.Join(t.TempDir(), "none.yaml"), Env: env(nil)})
 	if err != nil || !c.History || c.HistoryDays != 0 {
 		t.Fatalf("defaults: %+v, %v; want history on, 0 days", c, err)
@@ -397,6 +408,7 @@ func TestHistorySettings(t *testing.T) {
 // TestTypingSetting: typing_notifications is on by default; the file
 // and AIM_TYPING_NOTIFICATIONS turn it off or on, the variable winning.
 func TestTypingSetting(t *testing.T) {
+	t.Parallel()
 	c, err := Load(Options{Path: filepath.Join(t.TempDir(), "none.yaml"), Env: env(nil)})
 	if err != nil || !c.Typing {
 		t.Fatalf("default: %v, %v; want on", c.Typing, err)
@@ -416,6 +428,7 @@ func TestTypingSetting(t *testing.T) {
 // TestIdleMinutesSetting: 10 by default, 0 allowed (never), a negative
 // or non-number value refused naming the key.
 func TestIdleMinutesSetting(t *testing.T) {
+	t.Parallel()
 	c, err := Load(Options{Path: filepath.Join(t.TempDir(), "none.yaml"), Env: env(nil)})
 	if err != nil || c.IdleMinutes != 10 {
 		t.Fatalf("default: %v, %v; want 10", c.IdleMinutes, err)
@@ -439,6 +452,7 @@ func TestIdleMinutesSetting(t *testing.T) {
 // it off or on, the variable winning; a value that is not a boolean names
 // the key.
 func TestOfflineIMsSetting(t *testing.T) {
+	t.Parallel()
 	c, err := Load(Options{Path: filepath.Join(t.TempDir(), "none.yaml"), Env: env(nil)})
 	if err != nil || !c.OfflineIMs {
 		t.Fatalf("default: %v, %v; want on", c.OfflineIMs, err)

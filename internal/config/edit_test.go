@@ -50,6 +50,7 @@ func noTempFiles(t *testing.T, dir string) {
 }
 
 func TestAddBuddiesCreatesFile(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "aim")
 	path := filepath.Join(dir, "config.yaml")
 	c := load(t, path)
@@ -100,6 +101,7 @@ buddies:
 `
 
 func TestEditsKeepUnknownKeysAndComments(t *testing.T) {
+	t.Parallel()
 	path := writeConfig(t, commented, 0o640)
 	c := load(t, path)
 	added, already, err := c.AddBuddies([]string{"Lab Carol", "BOSS"}, "friends")
@@ -145,6 +147,7 @@ profile: I like <b>bold</b> text
 }
 
 func TestRemoveBuddies(t *testing.T) {
+	t.Parallel()
 	path := writeConfig(t, commented, 0o600)
 	c := load(t, path)
 	removed, missing, err := c.RemoveBuddies([]string{"labbob", "Nobody", "boss"})
@@ -165,6 +168,7 @@ func TestRemoveBuddies(t *testing.T) {
 }
 
 func TestNoOpEditsLeaveFileAlone(t *testing.T) {
+	t.Parallel()
 	path := writeConfig(t, commented, 0o600)
 	before, _ := os.Stat(path)
 	c := load(t, path)
@@ -192,6 +196,7 @@ func TestNoOpEditsLeaveFileAlone(t *testing.T) {
 }
 
 func TestBadInputLeavesFileAlone(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		content string
@@ -258,6 +263,7 @@ func TestBadInputLeavesFileAlone(t *testing.T) {
 }
 
 func TestSetProfileAndAway(t *testing.T) {
+	t.Parallel()
 	path := writeConfig(t, "screen_name: LabAlice\nprofile: old # keep me\n", 0o600)
 	c := load(t, path)
 	if err := c.SetProfile("line one\nline two\n"); err != nil {
@@ -288,6 +294,7 @@ func TestSetProfileAndAway(t *testing.T) {
 }
 
 func TestEditFollowsSymlink(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("symlinks need privileges")
 	}
@@ -315,6 +322,7 @@ func TestEditFollowsSymlink(t *testing.T) {
 }
 
 func TestCommentOnlyFileKeepsComments(t *testing.T) {
+	t.Parallel()
 	path := writeConfig(t, "# aim settings\n# see docs\n", 0o600)
 	if _, _, err := load(t, path).AddBuddies([]string{"LabBob"}, ""); err != nil {
 		t.Fatal(err)
@@ -354,6 +362,7 @@ theme:   blue  # not an aim key
 // TestEditsKeepTheLayout: an edit changes only the lines it must; every
 // other line stays byte for byte, with LF or CRLF line endings.
 func TestEditsKeepTheLayout(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		edit func(*Config) error
@@ -415,6 +424,7 @@ func TestEditsKeepTheLayout(t *testing.T) {
 // other ways, or not at all (then the file is written afresh); each reads
 // back right.
 func TestEditsOfOtherShapes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, content string
 		edit          func(*Config) error
@@ -526,6 +536,7 @@ func FuzzEdits(f *testing.F) {
 // or spaces is stored so that the file still reads, and reads back the
 // same (found by FuzzEdits: a literal block made the file unreadable).
 func TestAwayWithIndentedLines(t *testing.T) {
+	t.Parallel()
 	for _, away := range []string{"\tindented\nback soon", "  two spaces\n\tand a tab", "first\n\tsecond"} {
 		path := writeConfig(t, "screen_name: LabAlice\n", 0o600)
 		if err := load(t, path).SetAway(away); err != nil {
@@ -543,6 +554,7 @@ func TestAwayWithIndentedLines(t *testing.T) {
 // staleTempAge, and nothing else: not a fresh one, not a link, not a name
 // another program would use.
 func TestEditRemovesStaleTemps(t *testing.T) {
+	t.Parallel()
 	path := writeConfig(t, commented, 0o600)
 	dir := filepath.Dir(path)
 	old := time.Now().Add(-2 * time.Hour)

@@ -17,6 +17,7 @@ import (
 // ErrSettings, wrapped or not, so cmd/aim's one mapping covers it. A new
 // type must be added here, and so is checked too.
 func TestEveryErrorIsASettingsError(t *testing.T) {
+	t.Parallel()
 	all := map[string]error{
 		"SettingError":         &SettingError{},
 		"MissingSettingError":  &MissingSettingError{},
@@ -51,6 +52,7 @@ func TestEveryErrorIsASettingsError(t *testing.T) {
 // package screenname's rules and does not offer them again (no Validate,
 // Normalize or limits of its own): callers take them from screenname.
 func TestScreenNameRulesLiveInScreenname(t *testing.T) {
+	t.Parallel()
 	for _, name := range exportedNames(t) {
 		if strings.Contains(name, "ScreenName") && name != "KeyScreenName" {
 			t.Errorf("config exports %s: screen-name rules belong to package screenname", name)

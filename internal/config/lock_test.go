@@ -25,6 +25,7 @@ const (
 // close, so all of them start editing together, then adds its names one
 // edit at a time; process 0 also sets the away message.
 func TestEditorProcess(t *testing.T) {
+	t.Parallel()
 	spec, ok := os.LookupEnv(editorEnv)
 	if !ok {
 		t.Skip("run by TestConcurrentEditsFromProcesses")
@@ -50,6 +51,7 @@ func TestEditorProcess(t *testing.T) {
 // TestConcurrentEditsFromProcesses: edits made at the same time by several
 // processes are all kept (each read-modify-write holds the file's lock).
 func TestConcurrentEditsFromProcesses(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
@@ -121,6 +123,7 @@ func TestConcurrentEditsFromProcesses(t *testing.T) {
 // TestLockFailureIsAnError: when the lock cannot be taken the edit fails
 // and the file is untouched.
 func TestLockFailureIsAnError(t *testing.T) {
+	t.Parallel()
 	content := "buddies:\n  - group: A\n    names: [LabBob]\n"
 	path := writeConfig(t, content, 0o600)
 	if err := os.Mkdir(lockPath(path), 0o700); err != nil { // a lock file that cannot be opened

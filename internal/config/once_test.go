@@ -8,6 +8,7 @@ import (
 // TestOnce: the file is read at the first call, with the options of that
 // moment, and never again; loaded hears of it once.
 func TestOnce(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := ""
 	env := func(string) (string, bool) { return "", false }

@@ -23,6 +23,7 @@ func needShell(t *testing.T) {
 }
 
 func TestPasswordOrder(t *testing.T) {
+	t.Parallel()
 	needShell(t)
 	prompt := func() (string, error) { return "from-prompt", nil }
 	tests := []struct {
@@ -61,6 +62,7 @@ func TestPasswordOrder(t *testing.T) {
 }
 
 func TestPasswordNone(t *testing.T) {
+	t.Parallel()
 	c, err := Load(Options{Path: filepath.Join(t.TempDir(), "config.yaml"), Env: env(nil)})
 	if err != nil {
 		t.Fatal(err)
@@ -94,6 +96,7 @@ func TestPasswordNone(t *testing.T) {
 }
 
 func TestPasswordCommand(t *testing.T) {
+	t.Parallel()
 	needShell(t)
 	tests := []struct {
 		name    string
@@ -137,6 +140,7 @@ func TestPasswordCommand(t *testing.T) {
 }
 
 func TestPasswordCommandTimeout(t *testing.T) {
+	t.Parallel()
 	needShell(t)
 	c := &Config{PasswordCommand: "exec sleep 30", PasswordCommandTimeout: 50 * time.Millisecond}
 	_, err := c.Password(t.Context(), nil)
@@ -147,6 +151,7 @@ func TestPasswordCommandTimeout(t *testing.T) {
 }
 
 func TestPasswordCommandCanceled(t *testing.T) {
+	t.Parallel()
 	needShell(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
@@ -157,6 +162,7 @@ func TestPasswordCommandCanceled(t *testing.T) {
 }
 
 func TestSecretRedacts(t *testing.T) {
+	t.Parallel()
 	s := Secret("hunter2")
 	type wrapper struct {
 		Password Secret `json:"password" yaml:"password"`

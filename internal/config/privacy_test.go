@@ -12,6 +12,7 @@ import (
 // TestPrivacyEdits: the blocked and allowed lists and the privacy mode are
 // edited in place, the rest of the file kept byte for byte, and read back.
 func TestPrivacyEdits(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	orig := "# my settings\nscreen_name: LabAlice  # me\n\nbuddies:\n  - group: Friends\n    names: [Lab Bob]\n"
 	if err := os.WriteFile(path, []byte(orig), 0o600); err != nil {
@@ -65,6 +66,7 @@ func TestPrivacyEdits(t *testing.T) {
 // TestPrivacyKeysKnown: the privacy keys are no unknown keys, and a
 // blocked list that is not a list is an error naming it.
 func TestPrivacyKeysKnown(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(path, []byte("blocked: [LabMallory]\nallowed: []\nprivacy: block-deny\n"), 0o600); err != nil {
 		t.Fatal(err)

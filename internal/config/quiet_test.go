@@ -11,6 +11,7 @@ import (
 // TestQuietEdits: /notify off and on (aim notify) edit the quiet list in
 // place, the rest of the file kept byte for byte, mode 0600, and read back.
 func TestQuietEdits(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	orig := "# my settings\nscreen_name: LabAlice  # me\r\nblocked: [LabMallory]\n"
 	if err := os.WriteFile(path, []byte(orig), 0o600); err != nil {

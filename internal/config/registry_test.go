@@ -22,6 +22,7 @@ var sample = map[string]string{
 // config show, in the file's decoded settings, and, for a layered one,
 // through its variable and its flag.
 func TestEveryKeyAppearsEverywhere(t *testing.T) {
+	t.Parallel()
 	help := Help()
 	path := writeConfig(t, "password: pw\n", 0o600)
 	c := load(t, path)
@@ -101,6 +102,7 @@ func valueOf(c *Config, key string) string {
 
 // A boolean flag takes every spelling the file and the variables take.
 func TestBoolFlagsTakeTheFilesSpellings(t *testing.T) {
+	t.Parallel()
 	for _, s := range Settings {
 		if s.Kind != KindBool || s.Flag == "" {
 			continue
@@ -126,6 +128,7 @@ func TestBoolFlagsTakeTheFilesSpellings(t *testing.T) {
 
 // config set and unset edit one line and keep the rest of the file.
 func TestSetKeyKeepsTheLayout(t *testing.T) {
+	t.Parallel()
 	const before = "# mine\nserver:   old.example:5190   # the lab\n\nbuddies:\n  - group: Buddies\n    names: [LabBob]\n"
 	path := writeConfig(t, before, 0o600)
 	c := load(t, path)
@@ -160,6 +163,7 @@ func TestSetKeyKeepsTheLayout(t *testing.T) {
 }
 
 func TestSetKeyRefuses(t *testing.T) {
+	t.Parallel()
 	path := writeConfig(t, "server: a.example:5190\n", 0o600)
 	c := load(t, path)
 	for _, tt := range []struct{ key, value, says string }{

@@ -12,6 +12,7 @@ import (
 // TestUnknownKeysWarn: a key aim does not know is a warning naming it and
 // the closest known key, and the rest of the file is read.
 func TestUnknownKeysWarn(t *testing.T) {
+	t.Parallel()
 	path := writeConfig(t, `srever: login.example.com
 SCREEN_NAME: LabAlice
 screen_name: LabBob
@@ -50,6 +51,7 @@ buddies:
 // TestBooleanSpellings: every boolean setting takes yes/no, on/off, 1/0,
 // true/false, in the environment and in the file.
 func TestBooleanSpellings(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		value string
 		want  bool
@@ -79,6 +81,7 @@ func TestBooleanSpellings(t *testing.T) {
 // TestErrorsNameThePathOnce: an error about the config file names it once
 // ("config file X: cannot open it: not a directory", not "... open X: ...").
 func TestErrorsNameThePathOnce(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "notadir")
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)

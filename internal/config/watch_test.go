@@ -35,6 +35,7 @@ func watchEdit(t *testing.T, w *Watcher, path string, edit func(*Config) error) 
 }
 
 func TestWatcherSeesEdits(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(path, []byte("profile: one\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -49,6 +50,7 @@ func TestWatcherSeesEdits(t *testing.T) {
 // TestWatcherCreatesDirectory: a first-time user has no config directory
 // at signon; the file the first edit creates there must be seen.
 func TestWatcherCreatesDirectory(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "aim", "config.yaml")
 	w, err := NewWatcher(path)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 // command that runs password_command, every test that starts a
 // subprocess). Closing alone left the lock held by the copy, and the next
 // session of the account was refused ("already signed on here").
-func TestUnlockWithACopyOpen(t *testing.T) {
+func TestUnlockWithACopyOpen(t *testing.T) { // not parallel: its copies are inherited by any child started meanwhile
 	path := filepath.Join(t.TempDir(), "session.lock")
 	unlock, ok, err := control.LockSession(path)
 	if err != nil || !ok {

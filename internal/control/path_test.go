@@ -25,6 +25,7 @@ func firstPlace(runtimeDir, tempDir, screenName string) (string, error) {
 }
 
 func TestPlaces(t *testing.T) {
+	t.Parallel()
 	uid := strconv.Itoa(os.Getuid())
 	long := strings.Repeat("x", 97)
 	tests := []struct {
@@ -79,6 +80,7 @@ func TestPlaces(t *testing.T) {
 // it put its socket, and then in the temp dir; a runtime dir that is
 // /run/user/UID is looked in once.
 func TestPlacesRunUser(t *testing.T) {
+	t.Parallel()
 	runUser, tmp := t.TempDir(), t.TempDir()
 	if err := os.Chmod(runUser, 0o700); err != nil { // as /run/user/UID is
 		t.Fatal(err)
@@ -99,6 +101,7 @@ func TestPlacesRunUser(t *testing.T) {
 // The socket's directory is made 0700 (whatever the umask) and the socket
 // 0600, in the runtime dir or, without one, in the temp dir.
 func TestListenModes(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ name, runtimeDir, tempDir string }{
 		{"runtime dir", t.TempDir(), "/nonexistent"},
 		{"temp dir", "", t.TempDir()},
@@ -131,6 +134,7 @@ func TestListenModes(t *testing.T) {
 
 // A directory someone else could reach into is refused, and left as it is.
 func TestListenRefusesUnsafeDir(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		make   func(t *testing.T, dir string)
@@ -181,6 +185,7 @@ func TestListenRefusesUnsafeDir(t *testing.T) {
 
 // A socket left by a session that died is replaced.
 func TestListenReplacesStaleSocket(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	mkdir(t, filepath.Dir(path), 0o700)
 	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
@@ -199,6 +204,7 @@ func TestListenReplacesStaleSocket(t *testing.T) {
 // A live session keeps its socket: a second Listen says so and touches
 // nothing, whether the session holds the lock (another aim) or not.
 func TestListenInUse(t *testing.T) {
+	t.Parallel()
 	t.Run("another aim", func(t *testing.T) {
 		path := socketPath(t)
 		listen(t, path, echo)
@@ -252,6 +258,7 @@ func TestListenInUse(t *testing.T) {
 
 // When the session is over, the socket goes, and the next Listen works.
 func TestListenAfterClose(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	srv, err := control.Listen(path, echo, control.Options{})
 	if err != nil {
@@ -271,6 +278,7 @@ func TestListenAfterClose(t *testing.T) {
 }
 
 func TestDialNoSession(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "aim", "nobody.sock")
 	_, err := control.Dial(t.Context(), path)
 	var no *control.NoSessionError
@@ -307,6 +315,7 @@ func listenSession(t *testing.T, d control.Dirs, name string, opts control.Optio
 // that first, a fresh private directory, which Find finds, and which goes
 // when the session does. Only a place that is passed over is reported.
 func TestListenSessionPlaces(t *testing.T) {
+	t.Parallel()
 	uid := strconv.Itoa(os.Getuid())
 	t.Run("run user", func(t *testing.T) {
 		runUser := filepath.Join(t.TempDir(), uid)
@@ -390,6 +399,7 @@ func TestListenSessionPlaces(t *testing.T) {
 // A session whose socket directory was removed makes it again at its next
 // check, and serves there; the socket it had is then no one's.
 func TestSocketMadeAgain(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	tick := make(chan time.Time)
 	listen(t, path, echo, control.Options{Tick: tick})

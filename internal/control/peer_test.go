@@ -86,6 +86,7 @@ func runAsNobody(t *testing.T, exe, mode, path string) string {
 // and refuses before reading a line, and Dial refuses a socket served by
 // someone else.
 func TestAnotherUserRefused(t *testing.T) {
+	t.Parallel()
 	if os.Getuid() != 0 {
 		t.Skip("needs root to run a process as another user")
 	}

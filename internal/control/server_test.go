@@ -18,6 +18,7 @@ import (
 )
 
 func TestRoundTrip(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	listen(t, path, echo)
 	c := dial(t, path)
@@ -39,6 +40,7 @@ func TestRoundTrip(t *testing.T) {
 
 // The lines on the wire, exactly: the hellos, a request, its result.
 func TestWireLines(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	listen(t, path, func(_ context.Context, req control.Request, st *control.Stream) (any, error) {
 		if err := st.Send(json.RawMessage(`{"type": "im", "html": "<b>hi</b>"}`)); err != nil {
@@ -61,6 +63,7 @@ func TestWireLines(t *testing.T) {
 // A subscription's replies arrive in order before its result, and the
 // session's notices reach every client.
 func TestStreamAndNotices(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	started := make(chan struct{})
 	release := make(chan struct{})
@@ -110,6 +113,7 @@ func TestStreamAndNotices(t *testing.T) {
 // Shutdown tells every client the session ended, with the session's last
 // event, ends the handlers and removes the socket.
 func TestShutdown(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	const n = 3
 	started := make(chan struct{}, n)
@@ -160,6 +164,7 @@ func TestShutdown(t *testing.T) {
 // A handler's error is the request's error; the client carries on, but
 // not after an unknown command, which disconnects it.
 func TestHandlerErrors(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	listen(t, path, func(_ context.Context, req control.Request, _ *control.Stream) (any, error) {
 		switch req.Command {
@@ -199,6 +204,7 @@ func TestHandlerErrors(t *testing.T) {
 // Bad lines get an error and the connection is closed; the server goes on
 // serving everyone else.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	listen(t, path, func(_ context.Context, req control.Request, _ *control.Stream) (any, error) {
 		if req.Command == "nope" {
@@ -262,6 +268,7 @@ func TestBadInput(t *testing.T) {
 
 // A line of exactly MaxRequestLen bytes is a request; one byte more is not.
 func TestRequestLineLimit(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	listen(t, path, func(_ context.Context, req control.Request, _ *control.Stream) (any, error) {
 		return len(req.Args[0]), nil
@@ -283,6 +290,7 @@ func TestRequestLineLimit(t *testing.T) {
 // A request waiting for its result (a Later) does not hold up the next:
 // a quick one is answered meanwhile. An id in use twice is refused.
 func TestConcurrentRequests(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	release := make(chan struct{})
 	started := make(chan struct{}, 1)
@@ -335,6 +343,7 @@ func TestConcurrentRequests(t *testing.T) {
 // they arrive in one write and their results come later: the session
 // queues a send's frame before it looks at the next request.
 func TestRequestsStartInOrder(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	var (
 		mu     sync.Mutex
@@ -406,6 +415,7 @@ func flood(gone chan<- error) control.Handler {
 // is not: Send never blocks, and the slow client reads what was written
 // (whole lines, in order), then a note saying why, then EOF.
 func TestSlowClientDropped(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	streams := make(chan *control.Stream)
 	listen(t, path, func(ctx context.Context, req control.Request, st *control.Stream) (any, error) {
@@ -474,6 +484,7 @@ func TestSlowClientDropped(t *testing.T) {
 // A dropped client that never reads again is cut off after DropGrace
 // without anyone closing the server.
 func TestStuckClientCutOff(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	gone := make(chan error, 1)
 	listen(t, path, flood(gone), control.Options{QueueLen: 4, DropGrace: 1})
@@ -488,6 +499,7 @@ func TestStuckClientCutOff(t *testing.T) {
 // Close does not wait for a client that does not read: a writer blocked
 // on its full socket is cut off, and every goroutine ends.
 func TestCloseCutsOffStuckWriter(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	streams := make(chan *control.Stream)
 	srv, err := control.Listen(path, func(ctx context.Context, req control.Request, st *control.Stream) (any, error) {
@@ -521,6 +533,7 @@ func TestCloseCutsOffStuckWriter(t *testing.T) {
 // A client that goes away (here mid-subscription) has its requests'
 // contexts ended at once, without waiting for something to send it.
 func TestVanishedClient(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	started := make(chan struct{})
 	gone := make(chan error, 1)
@@ -543,6 +556,7 @@ func TestVanishedClient(t *testing.T) {
 // The caller's context bounds Dial and Do; a Client whose request was cut
 // short carries no other.
 func TestClientContext(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	started := make(chan struct{}, 1)
 	listen(t, path, func(ctx context.Context, req control.Request, _ *control.Stream) (any, error) {
@@ -576,6 +590,7 @@ func TestClientContext(t *testing.T) {
 
 // Many clients at once, each with several requests, all answered right.
 func TestManyClients(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	srv := listen(t, path, echo)
 	const clients, requests = 40, 10
@@ -622,6 +637,7 @@ func TestManyClients(t *testing.T) {
 // Dial checks what answers: another protocol, or another version of it,
 // is a clear error.
 func TestDialChecksHello(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, hello string
 		check       func(error) bool

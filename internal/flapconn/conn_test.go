@@ -116,7 +116,7 @@ func goroutinesIn(fn string) string {
 // (the server here keeps its side open), so a Logout of the owner never
 // returns while another is still running. The channel-4 frame still goes
 // out, once.
-func TestContextEndOnlySignals(t *testing.T) {
+func TestContextEndOnlySignals(t *testing.T) { // not parallel: it reads every goroutine's stack
 	synctest.Test(t, func(t *testing.T) {
 		srv := oscartest.NewUnstartedServer(alice)
 		var mu sync.Mutex
@@ -162,6 +162,7 @@ func TestContextEndOnlySignals(t *testing.T) {
 // nobody reads events any more, the connection still ends, a step's time
 // later, with its goroutines gone.
 func TestContextEndNobodyReads(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := oscartest.NewUnstartedServer(alice, bob)
 		srv.StartPipes()
@@ -195,6 +196,7 @@ func TestContextEndNobodyReads(t *testing.T) {
 // behind) does not set socket deadlines: the signon's would otherwise be
 // in the past and its first read time out.
 func TestDeadlinesOnWallClock(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := oscartest.NewUnstartedServer(alice)
 		srv.StartPipes()
@@ -247,6 +249,7 @@ func (c *endAtClear) SetDeadline(d time.Time) error {
 // that ends cleanly: never one with a past deadline, whose reader times
 // out at once and reports a lost connection.
 func TestConnectEndsAtSignonEnd(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := oscartest.NewUnstartedServer(alice)
 		srv.StartPipes()
@@ -301,6 +304,7 @@ func (c *cancelOnWrite) Write(p []byte) (int, error) {
 // giving itself a step's time (chat's copy of the signon did, and waited
 // the whole StepTimeout).
 func TestSignonEndsWithItsContext(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := oscartest.NewUnstartedServer(alice)
 		srv.Intercept = func(ev oscartest.Event) oscartest.Action {
@@ -335,6 +339,7 @@ func TestSignonEndsWithItsContext(t *testing.T) {
 // for the server to close before it half-closes. Half-closing right after
 // the frame lost about half of them.
 func TestQuickLogoutsRead(t *testing.T) {
+	t.Parallel()
 	const n = 8
 	srv := oscartest.NewUnstartedServer(alice)
 	srv.RacyLogout = true
@@ -373,6 +378,7 @@ func TestQuickLogoutsRead(t *testing.T) {
 // is what lets a stop with IMs held back by the rate limit end at once:
 // the buddy-list edit of its last sync no longer waits out the IMs.
 func TestGivenUpNeverSent(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := oscartest.NewUnstartedServer(alice)
 		var mu sync.Mutex

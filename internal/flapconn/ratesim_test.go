@@ -243,6 +243,7 @@ var simNets = []struct {
 // either, spikes included; its rate is what whole milliseconds allow.
 // Simulated time: the same on any machine.
 func TestLimiterSimulated(t *testing.T) {
+	t.Parallel()
 	check := func(c oscar.RateClass, name string, nw simNet, minRate float64) {
 		for seed := range uint64(5) {
 			nw.seed = seed
@@ -320,6 +321,7 @@ func BenchmarkLimiterSimulated(b *testing.B) {
 // level, and only downward; limited (code 3) aims for clear until clear
 // (code 4).
 func TestLimiterRateChange(t *testing.T) {
+	t.Parallel()
 	t0 := time.Unix(1e9, 0)
 	l := newLimiter()
 	l.set(&oscar.RateParams{Classes: []oscar.RateClass{realIMClass}, Groups: []oscar.RateGroup{{Class: 3, Types: []oscar.SNACType{oscar.TypeICBMSend}}}}, t0)
@@ -347,6 +349,7 @@ func TestLimiterRateChange(t *testing.T) {
 // TestLimiterHeal: at the target's pace, every healEvery-th SNAC is
 // followed by a gap window-1 ms longer, and no other.
 func TestLimiterHeal(t *testing.T) {
+	t.Parallel()
 	c := scaleClass(realIMClass, 400) // limit 10, floor 13, target 13 (the tick comes a second later)
 	now := time.Unix(1e9, 0)
 	l := newLimiter()
@@ -375,6 +378,7 @@ func TestLimiterHeal(t *testing.T) {
 // wait the limiter computes stays within maxRateWait, and a clear level
 // above max counts as max (the moving average never passes max).
 func TestLimiterAbsurdClass(t *testing.T) {
+	t.Parallel()
 	t0 := time.Unix(1e9, 0)
 	huge := func(f func(c *oscar.RateClass)) oscar.RateClass {
 		c := realIMClass

@@ -20,6 +20,7 @@ import (
 // drops none, and the pace past the first burst is about one SNAC per
 // 4.2 s.
 func TestSharePacingTouchesPeers(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := oscartest.NewUnstartedServer(alice, bob)
 		type seen struct {

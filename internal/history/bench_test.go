@@ -29,6 +29,7 @@ func writeCorpus(tb testing.TB, root string) string {
 // says (a history directory), for timing the aim binary on it by hand
 // (see docs/history.md); without it, it does nothing.
 func TestWriteCorpus(t *testing.T) {
+	t.Parallel()
 	root := os.Getenv("AIM_HISTORY_CORPUS")
 	if root == "" {
 		t.Skip("AIM_HISTORY_CORPUS names no directory")

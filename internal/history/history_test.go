@@ -71,6 +71,7 @@ func texts(t *testing.T, lines []Line) []string {
 var bob = Conv{Kind: KindIM, Name: "Lab Bob"}
 
 func TestRecordAndTail(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := open(t, dir, Options{})
 	for i := range 30 {
@@ -115,6 +116,7 @@ func TestRecordAndTail(t *testing.T) {
 }
 
 func TestPermissions(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("modes do not describe Windows ACLs")
 	}
@@ -139,6 +141,7 @@ func TestPermissions(t *testing.T) {
 // A line cut short (a crash, a full disk) is skipped on reading, and the
 // next append starts on a line of its own.
 func TestTornLastLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := open(t, dir, Options{})
 	record(r, bob, In, im(0, "one"))
@@ -180,6 +183,7 @@ func TestTornLastLine(t *testing.T) {
 // A full queue drops events, counts them, and says so once (and the count
 // at Close); it never blocks.
 func TestQueueFull(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var mu sync.Mutex
 	var problems []Problem
@@ -225,6 +229,7 @@ func TestQueueFull(t *testing.T) {
 // once, not once per event, even while writes to other files work; again
 // only after a sync interval without a failure.
 func TestWriteErrorReportedOnce(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var problems []Problem
 	r := open(t, dir, Options{Report: func(p Problem) { problems = append(problems, p) }})
@@ -254,6 +259,7 @@ func TestWriteErrorReportedOnce(t *testing.T) {
 }
 
 func TestLinesAcrossChunks(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := open(t, dir, Options{})
 	long := strings.Repeat("é", chunk/3) // lines that straddle the reads
@@ -273,6 +279,7 @@ func TestLinesAcrossChunks(t *testing.T) {
 }
 
 func TestMonthsAndPrune(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := open(t, dir, Options{})
 	for _, m := range []time.Month{9, 10, 11, 12} {
@@ -296,6 +303,7 @@ func TestMonthsAndPrune(t *testing.T) {
 }
 
 func TestForget(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := open(t, dir, Options{})
 	record(r, bob, In, im(0, "hi"))
@@ -318,6 +326,7 @@ func TestForget(t *testing.T) {
 }
 
 func TestKey(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Lab Bob": "labbob", "labbob": "labbob", "a/../b": "a%2F..%2Fb", "..": "%2E.", "": "%",
 		"Lab Lounge": "lablounge", "bob@aol.com": "bob@aol.com", "ü": "%C3%BC",
@@ -329,6 +338,7 @@ func TestKey(t *testing.T) {
 }
 
 func TestParseWhen(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 	for in, want := range map[string]time.Time{
 		"2026-12-01":       time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
@@ -350,6 +360,7 @@ func TestParseWhen(t *testing.T) {
 // A search reads files a chunk at a time: lines across chunks, and one
 // longer than a chunk, are found whole.
 func TestGrepAcrossChunks(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := open(t, dir, Options{})
 	filler := strings.Repeat("x", grepChunk/7)
@@ -381,6 +392,7 @@ func TestGrepAcrossChunks(t *testing.T) {
 }
 
 func TestLowerASCII(t *testing.T) {
+	t.Parallel()
 	var all []byte
 	for c := range 256 {
 		all = append(all, byte(c), 'Q', byte(255-c))
@@ -401,6 +413,7 @@ func TestLowerASCII(t *testing.T) {
 // were appended in: an IM sent is recorded once the server took it, and
 // the answer to it can be recorded first.
 func TestTailOrdersByTime(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := open(t, dir, Options{})
 	record(r, bob, In, im(0, "question"))
@@ -430,6 +443,7 @@ func TestTailOrdersByTime(t *testing.T) {
 // A conversation is shown with the session's markers between its first
 // line and its last: a gap in the talk reads as signing off.
 func TestLinesWithSessionMarkers(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := open(t, dir, Options{})
 	session := Conv{Kind: KindSession}
@@ -462,6 +476,7 @@ func TestLinesWithSessionMarkers(t *testing.T) {
 // A full disk (a month file that is /dev/full) is reported once, with the
 // system's words, and not once per event.
 func TestDiskFullReportedOnce(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skip("no /dev/full here")
 	}

@@ -8,6 +8,7 @@ import (
 // TestColor (issue 22 item 18): always and never decide; auto colours a
 // terminal unless NO_COLOR is set; a pipe is never a terminal.
 func TestColor(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		mode              string
 		terminal, noColor bool

@@ -12,6 +12,7 @@ import (
 // the lines after it, the last without a line ending, are read as usual;
 // line endings are those of bufio.ScanLines.
 func TestLinesRefuseOnlyTheLongLine(t *testing.T) {
+	t.Parallel()
 	const limit = 100
 	long := strings.Repeat("x", 3*limit)
 	input := "first\r\n" + strings.Repeat("y", limit) + "\n" + long + "\n" + strings.Repeat("z", limit+1) + "\r\n\nquit"
@@ -41,6 +42,7 @@ func TestLinesRefuseOnlyTheLongLine(t *testing.T) {
 // TestLinesHugeLine: a line of 64 MiB is refused, and the line after it
 // read.
 func TestLinesHugeLine(t *testing.T) {
+	t.Parallel()
 	l := NewLines(io.MultiReader(io.LimitReader(zeros{}, 64<<20), strings.NewReader("\nnext\n")), 1<<20)
 	if _, err := l.Next(); err == nil || err.Error() != "line longer than 1 MiB: ignored" {
 		t.Fatalf("a 64 MiB line: %v", err)

@@ -26,6 +26,7 @@ func (l *lockedScreen) Write(p []byte) (int, error) {
 // and Ctrl-U, "help" shows as "aim> help" (x/term's Terminal left "aim>
 // send Lhelp"). The terminal's settings come back as they were.
 func TestPromptOnPTY(t *testing.T) {
+	t.Parallel()
 	master, tty := openPTY(t)
 	if err := unix.IoctlSetWinsize(int(tty.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 24, Col: 40}); err != nil {
 		t.Fatal(err)

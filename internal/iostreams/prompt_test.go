@@ -81,6 +81,7 @@ const (
 // each rune as one column, so Ctrl-U after CJK text left "aim> send L"
 // on the screen, and "help" then showed as "aim> send Lhelp".
 func TestPromptWideCharacters(t *testing.T) {
+	t.Parallel()
 	p, scr := testPrompt(t, 80)
 	keys(t, p, scr, strings.Split("send LabBob 你好你好你好", "")...)
 	keys(t, p, scr, ctrlU)
@@ -97,6 +98,7 @@ func TestPromptWideCharacters(t *testing.T) {
 // and ZWJ sequences, flags, combining marks, Latin) and edits it in the
 // middle; after each key the screen is the prompt and the line.
 func TestPromptEdits(t *testing.T) {
+	t.Parallel()
 	texts := map[string]string{
 		"cjk":       "send LabBob 你好，世界 ok",
 		"emoji":     "hi 👍🏽 and 👨‍👩‍👧‍👦 family 🎉",
@@ -133,6 +135,7 @@ func TestPromptEdits(t *testing.T) {
 // TestPromptAbove: lines printed while typing go above the prompt, which
 // is drawn again with what was typed, wrapped or not.
 func TestPromptAbove(t *testing.T) {
+	t.Parallel()
 	p, scr := testPrompt(t, 12)
 	keys(t, p, scr, graphemes("send 你好你好你好 x")...)
 	keys(t, p, scr, left, left)
@@ -148,6 +151,7 @@ func TestPromptAbove(t *testing.T) {
 // TestPromptCtrlC: Ctrl-C clears a half-typed line, as shells do; on an
 // empty line it ends the input.
 func TestPromptCtrlC(t *testing.T) {
+	t.Parallel()
 	p, scr := testPrompt(t, 80)
 	if _, err := keys(t, p, scr, "s", "e", "n", "d", ctrlC); err != nil {
 		t.Fatalf("Ctrl-C on a half-typed line ended the input: %v", err)
@@ -163,6 +167,7 @@ func TestPromptCtrlC(t *testing.T) {
 // TestPromptDoubleTab: one Tab completes as far as the choices agree; a
 // second lists them above the prompt, as bash does.
 func TestPromptDoubleTab(t *testing.T) {
+	t.Parallel()
 	words := []string{"LabBob", "LabCarol", "你好Dave"}
 	choices := func(line string) []string {
 		_, last, _ := strings.Cut(line, " ")
@@ -201,6 +206,7 @@ func TestPromptDoubleTab(t *testing.T) {
 // TestPromptReadLine: ReadLine over a pipe reads keys split anywhere,
 // even inside a character or an escape sequence.
 func TestPromptReadLine(t *testing.T) {
+	t.Parallel()
 	r, w := io.Pipe()
 	scr := newScreen(t, 40)
 	p := newPrompt(r, scr, "> ", func() int { return 40 }, func() {})

@@ -91,6 +91,7 @@ func typePassword(t *testing.T, keys string) (string, error, string) {
 // TestReadPasswordCtrlD: Ctrl-D on an empty password line is the end of
 // input (no password), not a key to ignore.
 func TestReadPasswordCtrlD(t *testing.T) {
+	t.Parallel()
 	pw, err, _ := typePassword(t, "\x04")
 	if !errors.Is(err, io.EOF) || pw != "" {
 		t.Errorf("after Ctrl-D: %q, %v; want io.EOF", pw, err)
@@ -100,6 +101,7 @@ func TestReadPasswordCtrlD(t *testing.T) {
 // TestReadPasswordEditing: the line is read without echo, with backspace
 // and Ctrl-U; Ctrl-C is an interruption.
 func TestReadPasswordEditing(t *testing.T) {
+	t.Parallel()
 	pw, err, errOut := typePassword(t, "oops\x15hunx\x7fter2\r")
 	if err != nil || pw != "hunter2" {
 		t.Errorf("ReadPassword = %q, %v; want hunter2", pw, err)

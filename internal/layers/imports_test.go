@@ -135,6 +135,7 @@ func ours(s string) []string {
 }
 
 func TestImportsFollowTheTable(t *testing.T) {
+	t.Parallel()
 	for _, p := range list(t) {
 		ok := allowed[p.path]
 		for _, imp := range p.imports {
@@ -146,6 +147,7 @@ func TestImportsFollowTheTable(t *testing.T) {
 }
 
 func TestForbiddenEdges(t *testing.T) {
+	t.Parallel()
 	for _, p := range list(t) {
 		for _, f := range forbidden {
 			if p.path != f.from {
@@ -172,6 +174,7 @@ func leafOK(from, dep string) bool {
 // The check itself: the table must refuse the two edges the layering is
 // about, so an edit that allows them shows up here.
 func TestTableRefusesKnownBadEdges(t *testing.T) {
+	t.Parallel()
 	for _, e := range [][2]string{{"cmd/aim", "internal/oscar"}, {"internal/config", "internal/bos"}, {"cmd/aim", "internal/bos"}} {
 		if slices.Contains(allowed[e[0]], e[1]) {
 			t.Errorf("the table allows %s → %s", e[0], e[1])

@@ -31,6 +31,7 @@ func authorize(t *testing.T, srv *oscartest.Server, name, pw string, m login.Met
 }
 
 func TestAuthorize(t *testing.T) {
+	t.Parallel()
 	for _, m := range []login.Method{login.FLAP, login.MD5} {
 		t.Run(m.String(), func(t *testing.T) {
 			srv := startServer(t)
@@ -77,6 +78,7 @@ func sentMultiConn(t *testing.T, frames []oscar.Frame) bool {
 // TestFLAPRequest: the FLAP login request carries TLVs 1 and 2 (the
 // roasted password), the client identity and TLV 0x004A = 1.
 func TestFLAPRequest(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	if _, err := authorize(t, srv, "LabAlice", "alicepw1", login.FLAP); err != nil {
 		t.Fatal(err)
@@ -96,6 +98,7 @@ func TestFLAPRequest(t *testing.T) {
 }
 
 func TestAuthErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, user, pw string
 		code           uint16
@@ -122,6 +125,7 @@ func TestAuthErrors(t *testing.T) {
 }
 
 func TestRateLimited(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	srv.LoginError = func(string) uint16 { return oscar.LoginErrRateLimited }
 	srv.Start()
@@ -134,6 +138,7 @@ func TestRateLimited(t *testing.T) {
 }
 
 func TestServerHangsUp(t *testing.T) {
+	t.Parallel()
 	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	srv.Intercept = func(ev oscartest.Event) oscartest.Action {
 		if ev.Service == "auth" {
@@ -156,6 +161,7 @@ func TestServerHangsUp(t *testing.T) {
 // after the step timeout, naming the step (on a fake clock, for both
 // methods).
 func TestServerSilent(t *testing.T) {
+	t.Parallel()
 	for _, m := range []login.Method{login.FLAP, login.MD5} {
 		synctest.Test(t, func(t *testing.T) {
 			srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
@@ -195,6 +201,7 @@ func TestServerSilent(t *testing.T) {
 // caller is told what the login waits for; at the end the error says the
 // port may not be an OSCAR server's.
 func TestSilentPort(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		const addr = "192.0.2.1:443"
 		dial := func(ctx context.Context, network, a string) (net.Conn, error) {
@@ -225,6 +232,7 @@ func TestSilentPort(t *testing.T) {
 }
 
 func TestConnectRefused(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -239,6 +247,7 @@ func TestConnectRefused(t *testing.T) {
 }
 
 func TestParseMethod(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]login.Method{"": login.FLAP, "flap": login.FLAP, "MD5": login.MD5} {
 		if got, err := login.ParseMethod(in); err != nil || got != want {
 			t.Errorf("ParseMethod(%q) = %v, %v", in, got, err)
@@ -254,6 +263,7 @@ func TestParseMethod(t *testing.T) {
 // 17,03) until the server closes, so the connection ends without a reset,
 // for both methods and releases.
 func TestAuthorizerCloseIsClean(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
 		for _, m := range []login.Method{login.FLAP, login.MD5} {
 			t.Run(rel.String()+"/"+m.String(), func(t *testing.T) {

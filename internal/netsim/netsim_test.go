@@ -105,6 +105,7 @@ func readLine(t *testing.T, r *bufio.Reader) string {
 // takes at least a round trip. (A lower bound only: a slow machine can
 // make it later, never earlier.)
 func TestOrderAndDelay(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 	const lat = 10 * time.Millisecond
 	d := &netsim.Dialer{Latency: lat}
@@ -138,6 +139,7 @@ func TestOrderAndDelay(t *testing.T) {
 // TestRoundTrips counts the causal chain: the connect, two requests each
 // waiting for its answer, then two pipelined requests.
 func TestRoundTrips(t *testing.T) {
+	t.Parallel()
 	for _, lat := range []time.Duration{0, 2 * time.Millisecond} {
 		s := startServer(t, nil)
 		d := &netsim.Dialer{Latency: lat}
@@ -174,6 +176,7 @@ func TestRoundTrips(t *testing.T) {
 // TestCloseDelivers: what the client wrote before Close reaches the
 // server, then EOF, although Close returned at once.
 func TestCloseDelivers(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, func(net.Conn, string) {})
 	d := &netsim.Dialer{Latency: 5 * time.Millisecond}
 	defer d.Close()
@@ -188,6 +191,7 @@ func TestCloseDelivers(t *testing.T) {
 
 // TestServerClose: the client reads what the server sent, then EOF.
 func TestServerClose(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, func(c net.Conn, line string) {
 		io.WriteString(c, "bye\n")
 		c.Close()
@@ -205,6 +209,7 @@ func TestServerClose(t *testing.T) {
 // TestDeadline: deadlines work as on any net.Conn; a past one interrupts
 // a read in progress.
 func TestDeadline(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, func(net.Conn, string) {})
 	d := &netsim.Dialer{Latency: time.Millisecond}
 	defer d.Close()
@@ -253,6 +258,7 @@ func TestDialerCloseStopsEverything(t *testing.T) {
 }
 
 func TestDialCanceled(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, nil)
 	d := &netsim.Dialer{Latency: time.Hour}
 	defer d.Close()
@@ -264,6 +270,7 @@ func TestDialCanceled(t *testing.T) {
 }
 
 func TestLoopbackOnly(t *testing.T) {
+	t.Parallel()
 	var d netsim.Dialer
 	for _, addr := range []string{"192.0.2.1:5190", "example.com:5190", "[2001:db8::1]:5190"} {
 		if _, err := d.DialContext(t.Context(), "tcp", addr); !errors.Is(err, netsim.ErrNotLoopback) {
@@ -274,6 +281,7 @@ func TestLoopbackOnly(t *testing.T) {
 
 // TestLargeWrite: a write larger than the proxy's chunks arrives intact.
 func TestLargeWrite(t *testing.T) {
+	t.Parallel()
 	var got bytes.Buffer
 	done := make(chan struct{})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

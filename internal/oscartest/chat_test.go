@@ -133,6 +133,7 @@ func chatNames(t *testing.T, s oscar.SNAC) []string {
 }
 
 func TestChatNavigation(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	alice := signOn(t, srv, "LabAlice")
 	alice.ready()
@@ -197,6 +198,7 @@ func ptr[T any](v T) *T { return &v }
 // TestChatNavEnds: a 0D,08 without a name, and a 0D,04 for a cookie
 // nobody made, end the chat navigation connection (BOS goes on).
 func TestChatNavEnds(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	alice := signOn(t, srv, "LabAlice")
 	alice.ready()
@@ -222,6 +224,7 @@ func TestChatNavEnds(t *testing.T) {
 
 // TestChatRoom: join order, relays, echo, leaving.
 func TestChatRoom(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	alice := signOn(t, srv, "LabAlice")
 	alice.ready()
@@ -298,6 +301,7 @@ func TestChatRoom(t *testing.T) {
 // TestChatServiceCookies: a service cookie opens one connection; an
 // unknown room in 01,04 ends the BOS connection.
 func TestChatServiceCookies(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	alice := signOn(t, srv, "LabAlice")
 	alice.ready()
@@ -323,6 +327,7 @@ func TestChatServiceCookies(t *testing.T) {
 // TestChatInvitationRelayed: the channel-2 04,06 reaches the invitee as
 // 04,07 with TLV 5 byte for byte; the inviter gets nothing.
 func TestChatInvitationRelayed(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	alice := signOn(t, srv, "LabAlice")
 	alice.ready()
@@ -352,6 +357,7 @@ func TestChatInvitationRelayed(t *testing.T) {
 // "signed on elsewhere" channel 4 and a room the bare 4-byte header (README
 // fact 54), and the room's other members get 0E,04.
 func TestChatBOSLogout(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	alice := signOn(t, srv, "LabAlice")
 	alice.ready()
@@ -387,6 +393,7 @@ func TestChatBOSLogout(t *testing.T) {
 // own: a burst there limits it and nothing else. Chat navigation counts
 // against the BOS session's levels, as its 01,07 in chat-2025.txt shows.
 func TestChatRatesPerConnection(t *testing.T) {
+	t.Parallel()
 	// A frozen clock: every gap is 0 ms, but the last of the burst comes a
 	// second later, when the server's tick reports the limit (01,0A code
 	// 3) and drops that SNAC too.
@@ -510,6 +517,7 @@ func maskChat(t oscar.SNACType, body []byte) {
 // connections. Rate levels are masked: the capture's chat navigation shows
 // BOS levels worn down by seconds of real time.
 func TestReplayChat(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, noEnforce)
 	r := newReplayer(t, srv, "chat-2025.txt", skipRateNotices)
 	r.maskLevels = true
@@ -521,6 +529,7 @@ func TestReplayChat(t *testing.T) {
 // zero-time signon 0x886e0900, and 0E,04 has class 0 (README facts 44 to
 // 50).
 func TestChat2026(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, func(s *Server, _ *fakeClock) { s.Release = Release2026 })
 	alice := signOn(t, srv, "LabAlice")
 	alice.ready()

@@ -90,6 +90,7 @@ func arrivedName(t *testing.T, s oscar.SNAC) string {
 // TestFeedbagPresenceByRelease: the 2025 release sends presence for a buddy
 // insert at once, the 2026 release at 13,12 (facts 38 and the 2026 notes).
 func TestFeedbagPresenceByRelease(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []Release{Release2025, Release2026} {
 		srv, _ := startServer(t, func(s *Server, _ *fakeClock) { s.Release = rel })
 		bob := signOn(t, srv, "Lab Bob", "LabAlice")
@@ -130,6 +131,7 @@ func TestFeedbagPresenceByRelease(t *testing.T) {
 // with 0x80000000, never 13,0E (fact 41). IMs reach both; a buddy sees the
 // account leave only when its last session does.
 func TestFeedbagTwoSessions2026(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, func(s *Server, _ *fakeClock) { s.Release = Release2026 })
 	bob := signOn(t, srv, "Lab Bob", "LabAlice")
 	bob.ready()
@@ -195,6 +197,7 @@ func TestFeedbagTwoSessions2026(t *testing.T) {
 // with item id 0 on the 2025 release, only that group on 2026 (fact 40);
 // the last-modified time is the newest remaining item's.
 func TestFeedbagGroupDelete(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		rel  Release
 		want []string
@@ -229,6 +232,7 @@ func TestFeedbagGroupDelete(t *testing.T) {
 // changed strictly before the client's time; an empty list always gets
 // 13,06 (fact 34).
 func TestFeedbagQueryIfModified(t *testing.T) {
+	t.Parallel()
 	srv, clk := startServer(t, nil)
 	alice := feedbagSignOn(t, srv, "LabAlice", false)
 	alice.ready()
@@ -252,6 +256,7 @@ func be32(v uint32) []byte { return []byte{byte(v >> 24), byte(v >> 16), byte(v 
 // TestFeedbagSplit: with FeedbagPartItems the list comes in parts, every
 // one but the last flagged 0x0001, the items in order across them.
 func TestFeedbagSplit(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, func(s *Server, _ *fakeClock) { s.FeedbagPartItems = 2 })
 	alice := feedbagSignOn(t, srv, "LabAlice", false)
 	alice.ready()
@@ -274,6 +279,7 @@ func TestFeedbagSplit(t *testing.T) {
 // account's IMs to it with 0x0010 (fact 39). Blocking yourself is refused
 // with 13,01 0x0008.
 func TestFeedbagPrivacy2026(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, func(s *Server, _ *fakeClock) { s.Release = Release2026 })
 	carol := signOn(t, srv, "LabCarol", "LabAlice")
 	carol.ready()
@@ -318,6 +324,7 @@ func TestFeedbagPrivacy2026(t *testing.T) {
 // the other. The 2026 release sends it only to the recipient's sessions
 // that are neither idle nor away.
 func TestTypingRelay(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []Release{Release2025, Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv, _ := startServer(t, func(s *Server, _ *fakeClock) { s.Release = rel })
@@ -417,6 +424,7 @@ var oosNotice = mustHex("000000000000000000010e4f4f532053797374656d204d736700000
 // 0x00C9; the 2026 release reads it only where TLV 0x00D6 marks it valid,
 // and otherwise takes it as on. A classic session never has it.
 func TestWantTypingEvents(t *testing.T) {
+	t.Parallel()
 	prefs := func(value uint32, valid ...uint32) oscar.FeedbagItem {
 		b := oscar.AppendTLVUint32(nil, oscar.FeedbagTLVBuddyPrefs, value)
 		for _, v := range valid {

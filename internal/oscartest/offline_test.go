@@ -19,6 +19,7 @@ func storeIM(c *client, id uint32, to, text string) oscar.SNAC {
 // another sender's is still stored; a recipient whose buddy preferences
 // refuse offline IMs gets none, and one that turns them back on does.
 func TestOfflineLimitAndOptOut(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, func(s *Server, _ *fakeClock) { s.Release, s.EnforceRates = Release2026, false })
 	alice := signOn(t, srv, "LabAlice")
 	alice.ready()
@@ -72,6 +73,7 @@ func TestOfflineLimitAndOptOut(t *testing.T) {
 // With OfflineAfterDone the 04,17 comes before the stored 04,07s; the
 // signon notice comes once, counting the IMs stored since it was last sent.
 func TestOfflineRetrieveOrder(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, func(s *Server, _ *fakeClock) {
 		s.Release, s.OfflineAfterDone, s.EnforceRates = Release2026, true, false
 	})

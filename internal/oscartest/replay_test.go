@@ -494,6 +494,7 @@ func skipRateNotices(f oscar.Frame) bool {
 func noEnforce(s *Server, _ *fakeClock) { s.EnforceRates = false }
 
 func TestReplay(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		file string
 		skip func(oscar.Frame) bool
@@ -521,6 +522,7 @@ func TestReplay(t *testing.T) {
 // The feedbag that BarnOwl stores in im-barnowl-peer.txt is what it gets
 // back in barnowl-feedbag-presence.txt, on the same server.
 func TestReplayFeedbag(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, noEnforce)
 	replay(t, srv, "im-barnowl-peer.txt", nil)
 	if err := srv.WaitOffline(ctxT(t), "LabDave"); err != nil {
@@ -535,6 +537,7 @@ func TestReplayFeedbag(t *testing.T) {
 // code 3 came from the server's 1-second tick, which a frozen clock never
 // reaches: it is skipped here, and TestRateEnforcement shows the tick's.
 func TestReplayRateLimit(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, func(s *Server, clk *fakeClock) {
 		s.Intercept = func(e Event) Action {
 			if e.Service == serviceBOS && e.Frame.Channel == oscar.ChannelSNAC {
@@ -569,6 +572,7 @@ func TestReplayRateLimit(t *testing.T) {
 // capture's last-modified time, so the 13,05 times the capture sends fall
 // on the same side of it.
 func TestReplayFeedbag2025(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, func(s *Server, clk *fakeClock) {
 		s.EnforceRates = false
 		clk.Advance(time.Unix(0x6b0ca31e, 0).Sub(clk.Now()))
@@ -583,6 +587,7 @@ func TestReplayFeedbag2025(t *testing.T) {
 // 3 s before each 04,06, as the lab script's did, so the stored times
 // (TLV 0x0016) are the capture's.
 func TestReplayOffline(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []Release{Release2025, Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv, _ := startServer(t, func(s *Server, clk *fakeClock) {

@@ -38,10 +38,12 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 }
 
 func TestCloseUnstarted(t *testing.T) {
+	t.Parallel()
 	NewUnstartedServer().Close()
 }
 
 func TestLoginErrors(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, func(s *Server, _ *fakeClock) {
 		s.LoginError = func(name string) uint16 {
 			if name == "LabDave" {
@@ -88,6 +90,7 @@ func TestLoginErrors(t *testing.T) {
 }
 
 func TestMD5KeyIsStable(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	key := func() string {
 		c := dial(t, srv.AuthAddr())
@@ -120,6 +123,7 @@ func TestMD5KeyIsStable(t *testing.T) {
 }
 
 func TestLoginLimit(t *testing.T) {
+	t.Parallel()
 	srv, clk := startServer(t, func(s *Server, _ *fakeClock) { s.LoginLimit = true })
 	for i := range loginBurst {
 		if r := flapLogin(t, srv, "LabAlice", "wrong"); r.ErrorCode != oscar.LoginErrBadPassword {
@@ -136,6 +140,7 @@ func TestLoginLimit(t *testing.T) {
 }
 
 func TestKickStyles(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	watcher := signOn(t, srv, "LabAlice", "LabCarol")
 	watcher.ready()
@@ -191,6 +196,7 @@ func hexOf(s string) string {
 // A second login of the same name kicks the first; watchers see the user
 // stay online (03,0B again, no 03,0C).
 func TestDuplicateLoginKeepsPresence(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	watcher := signOn(t, srv, "LabAlice", "LabCarol")
 	watcher.ready()
@@ -210,6 +216,7 @@ func TestDuplicateLoginKeepsPresence(t *testing.T) {
 }
 
 func TestIntercept(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var events []Event
 	srv, _ := startServer(t, func(s *Server, _ *fakeClock) {
@@ -276,6 +283,7 @@ func TestIntercept(t *testing.T) {
 }
 
 func TestWaitClosedAndSent(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	c := signOn(t, srv, "LabAlice")
 	c.ready()
@@ -321,6 +329,7 @@ func TestWaitClosedAndSent(t *testing.T) {
 }
 
 func TestBots(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	srv.AddBot("Echo Bot", func(from, text string) string {
 		if text == "quiet" {
@@ -373,6 +382,7 @@ func TestBots(t *testing.T) {
 }
 
 func TestSendAndSendRaw(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	c := signOn(t, srv, "LabAlice")
 	c.ready()
@@ -399,6 +409,7 @@ func TestSendAndSendRaw(t *testing.T) {
 // A client that stops reading cannot make the server queue without bound:
 // its connection is dropped.
 func TestSlowClientIsDropped(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	c := signOn(t, srv, "LabAlice")
 	c.ready()
@@ -416,6 +427,7 @@ func TestSlowClientIsDropped(t *testing.T) {
 }
 
 func TestCloseClientConnections(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	alice := signOn(t, srv, "LabAlice", "Lab Bob")
 	alice.ready()
@@ -447,6 +459,7 @@ func TestCloseClientConnections(t *testing.T) {
 // Presence: away and idle reach watchers as 03,0B; 03,0C uses the
 // normalized name with class 0.
 func TestPresence(t *testing.T) {
+	t.Parallel()
 	srv, clk := startServer(t, nil)
 	alice := signOn(t, srv, "LabAlice", "labbob")
 	alice.ready()
@@ -485,6 +498,7 @@ func TestPresence(t *testing.T) {
 }
 
 func TestIMs(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	alice := signOn(t, srv, "LabAlice")
 	alice.ready()
@@ -519,6 +533,7 @@ func TestIMs(t *testing.T) {
 }
 
 func TestWarnings(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	alice := signOn(t, srv, "LabAlice", "Lab Bob")
 	alice.ready()
@@ -582,6 +597,7 @@ func TestWarnings(t *testing.T) {
 // Rates with a clock the test moves: alert, clear, limited (SNACs dropped,
 // one 01,0A code 3), disconnect.
 func TestRateEnforcement(t *testing.T) {
+	t.Parallel()
 	srv, clk := startServer(t, nil)
 	c := signOn(t, srv, "LabAlice")
 	c.ready()
@@ -674,6 +690,7 @@ func TestRateEnforcement(t *testing.T) {
 // A client that breaks the framing loses its connection; its watchers see
 // it leave.
 func TestClientGarbage(t *testing.T) {
+	t.Parallel()
 	srv, _ := startServer(t, nil)
 	alice := signOn(t, srv, "LabAlice", "LabCarol")
 	alice.ready()
@@ -702,6 +719,7 @@ func TestClientGarbage(t *testing.T) {
 // second apart, and hears it (01,0A code 2, with the level after its last
 // SNAC) once the client has been quiet for a second.
 func TestRateTickAfterQuiet(t *testing.T) {
+	t.Parallel()
 	srv, clk := startServer(t, nil)
 	c := signOn(t, srv, "LabAlice")
 	c.ready()

@@ -16,6 +16,7 @@ import (
 // shutdown-2026.txt, identical). The server stays up: signing on again
 // works.
 func TestShutdown(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []Release{Release2025, Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv, _ := startServer(t, func(s *Server, _ *fakeClock) { s.Release = rel })
@@ -49,6 +50,7 @@ func TestShutdown(t *testing.T) {
 // second 0B,02 and an IM from "OOS System Msg" (fact 42). The 2025
 // release ends the first session with TLV 9 = 1.
 func TestSecondSession2026(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []Release{Release2025, Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
 			srv, _ := startServer(t, func(s *Server, _ *fakeClock) { s.Release = rel })
@@ -86,6 +88,7 @@ func TestSecondSession2026(t *testing.T) {
 // TestMOTD2026: the 2026 release sends 01,13 right after 01,18, only to
 // a client that sent 01,17 (fact 44); the 2025 release never does.
 func TestMOTD2026(t *testing.T) {
+	t.Parallel()
 	for _, rel := range []Release{Release2025, Release2026} {
 		srv, _ := startServer(t, func(s *Server, _ *fakeClock) { s.Release = rel })
 		r := flapLogin(t, srv, "LabAlice", "alicepw1")
@@ -115,6 +118,7 @@ func TestMOTD2026(t *testing.T) {
 // only once both sessions are, since the later of their idle times, and
 // back as soon as one is (Session.Idle, mostRecentIdleTime).
 func TestIdleSessions2026(t *testing.T) {
+	t.Parallel()
 	srv, clk := startServer(t, func(s *Server, _ *fakeClock) { s.Release = Release2026 })
 	bob := signOn(t, srv, "Lab Bob", "LabAlice")
 	bob.ready()
