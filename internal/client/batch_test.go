@@ -55,6 +55,7 @@ func TestOneCommandOneTransaction(t *testing.T) {
 	t.Parallel()
 	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
 		t.Run(rel.String(), func(t *testing.T) {
+			t.Parallel() // the releases' servers and config files are their own
 			srv := listServer(t, rel)
 			a := newMachine(t, srv, "screen_name: LabAlice\nbuddies:\n  - group: Lab\n    names: [LabCarol]\n")
 			a.start()

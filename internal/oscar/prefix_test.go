@@ -166,6 +166,7 @@ func addChatParts(c captured, add func(string, []byte, ...decoder)) {
 // TestEveryPrefix feeds every prefix of every golden body to the decoders
 // of its kind: each must decode or fail with a *DecodeError, never panic.
 func TestEveryPrefix(t *testing.T) {
+	t.Parallel()
 	n := 0
 	gs := goldenBodies(t)
 	for _, g := range gs {
@@ -197,6 +198,7 @@ func decodeNoPanic(d decoder, b []byte) (err error) {
 // a truncated signoff (a channel-4 header cut short) or an error wrapping
 // io.ErrUnexpectedEOF.
 func TestEveryFramePrefix(t *testing.T) {
+	t.Parallel()
 	lead := mustHex(t, "2a010064000400000001")
 	var frames [][]byte
 	for _, c := range transcriptFrames(t) {
