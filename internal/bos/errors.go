@@ -42,6 +42,10 @@ type SNACType = flapconn.SNACType
 
 func snacType(t oscar.SNACType) SNACType { return SNACType(t) }
 
+// DetailOf is err as --debug shows it: the SNACs and codes behind the
+// words of its Error (flapconn.DetailOf).
+func DetailOf(err error) string { return flapconn.DetailOf(err) }
+
 // Errors of a session.
 var (
 	ErrConnectionLost = flapconn.ErrConnectionLost // the connection ended without a word from the server

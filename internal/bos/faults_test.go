@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/flapconn"
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
@@ -185,8 +186,11 @@ func TestGarbageFromServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := nextEvent[*bos.Disconnected](t, sess)
-	if !errors.Is(ev.Err, bos.ErrConnectionLost) || !strings.Contains(ev.Err.Error(), "start marker") {
-		t.Errorf("Disconnected.Err = %v, want a lost connection naming the start marker", ev.Err)
+	if !errors.Is(ev.Err, bos.ErrConnectionLost) || !strings.Contains(flapconn.DetailOf(ev.Err), "start marker") {
+		t.Errorf("Disconnected.Err = %s, want a lost connection naming the start marker in its detail", flapconn.DetailOf(ev.Err))
+	}
+	if got := ev.Err.Error(); got != "connection to the server lost: the server sent something aim cannot read" {
+		t.Errorf("Disconnected.Err in words = %q", got)
 	}
 }
 

@@ -221,3 +221,37 @@ func TestMigrationFlood(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrationFailsInWords: a move to a server that cannot be reached
+// ends the session in words, without the SNAC (01,12), which Detail has.
+func TestMigrationFailsInWords(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := oscartest.NewUnstartedServer(alice)
+		srv.StartPipes()
+		t.Cleanup(srv.Close)
+		const gone = "gone.invalid:5190"
+		dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if addr == gone {
+				return nil, errors.New("no route to it")
+			}
+			return srv.Dial(ctx, network, addr)
+		}
+		a := signOnInMemory(t, srv, "LabAlice", "alicepw1", bos.Options{Dial: dial})
+		if err := srv.Migrate("LabAlice", gone); err != nil {
+			t.Fatal(err)
+		}
+		var ended *bos.Disconnected
+		for ev := range a.Events() {
+			if d, ok := ev.(*bos.Disconnected); ok {
+				ended = d
+			}
+		}
+		const want = "connection to the server lost: the server moved this session to " + gone + ", which could not be reached: no route to it"
+		if ended == nil || !errors.Is(ended.Err, bos.ErrConnectionLost) || ended.Err.Error() != want {
+			t.Fatalf("ended with %v, want %q", ended, want)
+		}
+		if d := bos.DetailOf(ended.Err); !strings.Contains(d, "(01,12)") {
+			t.Errorf("detail %q, want the SNAC", d)
+		}
+	})
+}

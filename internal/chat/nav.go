@@ -48,7 +48,7 @@ func (n *Nav) Room(ctx context.Context, exchange uint16, name string) (oscar.Roo
 		return oscar.RoomInfo{}, err
 	}
 	if len(ni.Rooms) != 1 {
-		return oscar.RoomInfo{}, fmt.Errorf("chat navigation answered 0D,08 with %d rooms", len(ni.Rooms))
+		return oscar.RoomInfo{}, fmt.Errorf("the server's chat service answered with %d rooms, not the one asked for", len(ni.Rooms))
 	}
 	return ni.Rooms[0], nil
 }

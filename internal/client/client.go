@@ -378,8 +378,9 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 			}
 			if e, ok := ev.(*bos.Disconnected); ok {
 				d := o.(*Disconnected)
-				if ne := asNetworkError("", e.Err); ne != e.Err { // a reset: plain words, --debug the detail
-					c.debugDetail("disconnected", ne)
+				ne := asNetworkError("", e.Err) // a reset: plain words, --debug the detail
+				c.debugDetail("disconnected", ne)
+				if ne != e.Err {
 					d.Error = ne.Error()
 				}
 				lasted = e.When().Sub(signedOn)
@@ -525,13 +526,14 @@ func (c *Client) reconnect(ctx context.Context, attempt *int) (*bos.Session, err
 	}
 }
 
-// debugDetail writes err as the system said it to the --debug trace, when
-// what people read is its plain words (a *NetworkError).
+// debugDetail writes err as the system and the protocol said it to the
+// --debug trace, when what people read is its plain words (an error with
+// a Detail: a *NetworkError, a signon step, a lost connection).
 func (c *Client) debugDetail(what string, err error) {
-	var ne *NetworkError
-	if w := c.live.account().Debug; w != nil && errors.As(err, &ne) {
+	var d interface{ Detail() string }
+	if w := c.live.account().Debug; w != nil && errors.As(err, &d) {
 		_, logf := wiretrace.New(w)
-		logf("%s: %s", what, ne.Detail())
+		logf("%s: %s", what, d.Detail())
 	}
 }
 

@@ -24,7 +24,7 @@ type NetworkError struct {
 }
 
 func (e *NetworkError) Error() string  { return e.words }
-func (e *NetworkError) Detail() string { return e.Err.Error() }
+func (e *NetworkError) Detail() string { return bos.DetailOf(e.Err) }
 func (e *NetworkError) Unwrap() error  { return e.Err }
 
 // asNetworkError is err as a *NetworkError when it is a network failure

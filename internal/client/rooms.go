@@ -130,7 +130,7 @@ func (m *rooms) lookup(ctx context.Context, sess *bos.Session, exchange uint16, 
 	if m.nav == nil {
 		nav, err := chat.OpenNavFor(ctx, m.ctx, sess, m.options())
 		if err != nil {
-			return chat.Ref{}, fmt.Errorf("opening chat navigation: %w", err)
+			return chat.Ref{}, fmt.Errorf("reaching the server's chat service: %w", err)
 		}
 		m.nav, m.navSess = nav, sess
 	}

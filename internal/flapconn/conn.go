@@ -486,8 +486,16 @@ func readError(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
 		return ErrConnectionLost
 	}
-	return fmt.Errorf("%w: %w", ErrConnectionLost, err)
+	return &lostError{err}
 }
+
+// lostError is the connection lost for a cause it names: in words, the
+// cause as it was in Detail (a frame that does not parse, for --debug).
+type lostError struct{ err error }
+
+func (e *lostError) Error() string   { return ErrConnectionLost.Error() + ": " + CauseWords(e.err) }
+func (e *lostError) Detail() string  { return ErrConnectionLost.Error() + ": " + DetailOf(e.err) }
+func (e *lostError) Unwrap() []error { return []error{ErrConnectionLost, e.err} }
 
 // dispatch handles one SNAC from the server, after signon or during it:
 // a reply goes to the request awaiting it, what concerns the connection

@@ -3,20 +3,63 @@ package flapconn
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"os"
 	"strings"
 
 	"github.com/aim-oscar/aim/internal/oscar"
 )
 
-// StepError names the signon step that failed or timed out:
-// "waiting for host ready (01,03): i/o timeout".
+// StepError is a signon step that failed or timed out. Error says so in
+// a person's words ("could not sign on: the server did not answer in
+// time"); Detail names the step as the protocol has it, for --debug:
+// "signon: waiting for host ready (01,03): i/o timeout".
 type StepError struct {
-	Step string
+	Step string // "waiting for host ready (01,03)"
 	Err  error
 }
 
-func (e *StepError) Error() string { return "signon: " + e.Step + ": " + e.Err.Error() }
-func (e *StepError) Unwrap() error { return e.Err }
+func (e *StepError) Error() string  { return "could not sign on: " + CauseWords(e.Err) }
+func (e *StepError) Detail() string { return "signon: " + e.Step + ": " + DetailOf(e.Err) }
+func (e *StepError) Unwrap() error  { return e.Err }
+
+// CauseWords is err, why a signon step failed or a connection was lost,
+// in a person's words: the server's own reason where it gave one, else
+// what became of the connection, never a SNAC or a code (DetailOf has
+// them). A network failure it does not know keeps the system's words
+// (client.NetworkError says those for people).
+func CauseWords(err error) string {
+	var (
+		closed  *ClosedError
+		refused *RequestError
+		decode  *oscar.DecodeError
+		netErr  net.Error
+	)
+	switch {
+	case errors.As(err, &closed):
+		return closed.why()
+	case errors.As(err, &refused):
+		return refused.Error()
+	case errors.As(err, &decode):
+		return "the server sent something aim cannot read"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the server closed the connection"
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return "the server did not answer in time"
+	}
+	return err.Error()
+}
+
+// DetailOf is err as --debug shows it: its Detail where it has one (the
+// SNACs and codes behind the words), else its Error.
+func DetailOf(err error) string {
+	var d interface{ Detail() string }
+	if errors.As(err, &d) {
+		return d.Detail()
+	}
+	return err.Error()
+}
 
 // Reason says how a session ended, as far as the client can tell. A
 // supervisor decides from it whether to sign on again: after
@@ -95,14 +138,36 @@ type ClosedError struct {
 
 func (e *ClosedError) Error() string {
 	switch e.Reason {
-	case ReasonSignedOnElsewhere:
-		return "signed off: this screen name signed on somewhere else"
-	case ReasonShutdown:
-		return "signed off: the server is shutting down"
+	case ReasonSignedOnElsewhere, ReasonShutdown:
+		return "signed off: " + e.why()
 	case ReasonClosedByServer:
-		return fmt.Sprintf("signed off by the server (reason 0x%04x)", e.Code)
+		return "signed off by the server"
 	}
-	return "signed off by the server without a reason (this screen name signed on somewhere else, or the server is shutting down)"
+	return "signed off by the server without a reason (" + unexplained + ")"
+}
+
+const unexplained = "this screen name signed on somewhere else, or the server is shutting down"
+
+// why is the server's reason in words; its code is Detail's.
+func (e *ClosedError) why() string {
+	switch e.Reason {
+	case ReasonSignedOnElsewhere:
+		return "this screen name signed on somewhere else"
+	case ReasonShutdown:
+		return "the server is shutting down"
+	case ReasonClosedByServer:
+		return "the server ended the session"
+	}
+	return "the server ended the session without a reason (" + unexplained + ")"
+}
+
+// Detail is the end as the wire had it, for --debug: "signed off by the
+// server (channel 4, reason 0x0005)".
+func (e *ClosedError) Detail() string {
+	if e.Code == 0 {
+		return e.Error() + " (channel 4, no reason code)"
+	}
+	return fmt.Sprintf("%s (channel 4, reason 0x%04x)", e.Error(), e.Code)
 }
 
 // SignedOnElsewhere reports whether the server closed the session because
@@ -155,10 +220,7 @@ type RequestError struct {
 // Error says what the server refused, and why where the code tells, in a
 // person's words; Detail gives the SNAC and the code, for --debug.
 func (e *RequestError) Error() string {
-	what := "the request"
-	if n, ok := requestNames[oscar.SNACType(e.Type)]; ok {
-		what = n
-	}
+	what := requestName(e.Type)
 	why := oscar.ErrorCodeText(e.Code)
 	switch {
 	case e.StorageFull():
@@ -192,6 +254,14 @@ var requestNames = map[oscar.SNACType]string{
 	oscar.TypeSetInfo:       "the profile or away message",
 	oscar.TypeCreateRoom:    "the chat room",
 	oscar.TypeChatSend:      "the chat message",
+}
+
+// requestName is t in a person's words: "the message", or "the request".
+func requestName(t SNACType) string {
+	if n, ok := requestNames[oscar.SNACType(t)]; ok {
+		return n
+	}
+	return "the request"
 }
 
 // RecipientOffline reports whether the error says the recipient is not

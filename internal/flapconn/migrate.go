@@ -1,6 +1,7 @@
 package flapconn
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"time"
@@ -23,7 +24,7 @@ import (
 func (c *Conn) migrate(m *oscar.Migrate) error {
 	addr, err := migrationAddr(m.Address(), c.opts.Addr)
 	if err != nil || len(m.Cookie()) == 0 {
-		return fmt.Errorf("%w: the server's migration (01,12) names no usable address and cookie", ErrConnectionLost)
+		return &MoveError{}
 	}
 	wait, ok := c.moveWait()
 	if !ok {
@@ -45,7 +46,7 @@ func (c *Conn) migrate(m *oscar.Migrate) error {
 	}
 	nc, err := c.dial(c.ctx, addr)
 	if err != nil {
-		return fmt.Errorf("%w: moving to %s (01,12): %w", ErrConnectionLost, addr, err)
+		return &MoveError{Addr: addr, Err: err}
 	}
 	c.use(nc)
 	if c.ctx.Err() != nil { // ended while dialing: stop closed the old one
@@ -57,13 +58,61 @@ func (c *Conn) migrate(m *oscar.Migrate) error {
 		if c.ctx.Err() != nil {
 			return nil
 		}
-		return fmt.Errorf("%w: signing on at %s after a migration: %w", ErrConnectionLost, addr, err)
+		return &MoveError{Addr: addr, Err: err, Signon: true}
 	}
 	c.tell(ctlResume)
 	if c.opts.Moved != nil {
 		c.opts.Moved(addr)
 	}
 	return nil
+}
+
+// MoveError is the server moving the connection to another server (01,12)
+// and the move failing: the connection is lost (it wraps
+// ErrConnectionLost, and the cause). Error says so in words; Detail names
+// the SNAC, for --debug.
+type MoveError struct {
+	Addr   string // where the server sent it; "" when it named no usable address and cookie
+	Err    error  // why connecting or signing on there failed
+	Signon bool   // connected, but the signon there failed
+}
+
+func (e *MoveError) Error() string {
+	const lost = "connection to the server lost: "
+	switch {
+	case e.Addr == "":
+		return lost + "the server moved this session to another server without saying where"
+	case e.Signon:
+		return lost + "the server moved this session to " + e.Addr + ", and signing on there failed: " + plainCause(e.Err)
+	}
+	return lost + "the server moved this session to " + e.Addr + ", which could not be reached: " + plainCause(e.Err)
+}
+
+func (e *MoveError) Detail() string {
+	switch {
+	case e.Addr == "":
+		return ErrConnectionLost.Error() + ": the server's migration (01,12) names no usable address and cookie"
+	case e.Signon:
+		return fmt.Sprintf("%v: signing on at %s after a migration (01,12): %s", ErrConnectionLost, e.Addr, DetailOf(e.Err))
+	}
+	return fmt.Sprintf("%v: moving to %s (01,12): %s", ErrConnectionLost, e.Addr, DetailOf(e.Err))
+}
+
+func (e *MoveError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrConnectionLost}
+	}
+	return []error{ErrConnectionLost, e.Err}
+}
+
+// plainCause is a step's cause without the "could not sign on" a
+// StepError puts before it.
+func plainCause(err error) string {
+	var step *StepError
+	if errors.As(err, &step) {
+		return CauseWords(step.Err)
+	}
+	return CauseWords(err)
 }
 
 // How often the connection follows the server to another one: at most

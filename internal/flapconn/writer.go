@@ -337,6 +337,21 @@ func (c *Conn) write(f func() error) error {
 	return err
 }
 
+// noAnswerError is a request the server did not answer within the step
+// timeout; it is os.ErrDeadlineExceeded.
+type noAnswerError struct {
+	what  SNACType
+	after time.Duration
+}
+
+func (e *noAnswerError) Error() string {
+	return fmt.Sprintf("no answer from the server to %s within %s", requestName(e.what), e.after)
+}
+func (e *noAnswerError) Detail() string {
+	return fmt.Sprintf("no answer from the server to %v within %s", e.what, e.after)
+}
+func (e *noAnswerError) Unwrap() error { return os.ErrDeadlineExceeded }
+
 type rawBody []byte
 
 func (b rawBody) AppendTo(dst []byte) []byte { return append(dst, b...) }
@@ -417,7 +432,7 @@ func (p *Pending) Reply(ctx context.Context) ([]byte, error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("%w: %w", ErrUnanswered, ctx.Err())
 	case <-timer.C:
-		return nil, fmt.Errorf("no answer from the server to %v within %s: %w", p.what, c.opts.StepTimeout, os.ErrDeadlineExceeded)
+		return nil, &noAnswerError{what: SNACType(p.what), after: c.opts.StepTimeout}
 	case <-c.ctx.Done():
 		// A reply may have come just before the end.
 		select {

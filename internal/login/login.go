@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"time"
 
@@ -212,14 +213,49 @@ func (e *AuthError) Detail() string {
 // RateLimited reports whether the server refused because of too many logins.
 func (e *AuthError) RateLimited() bool { return !e.SNAC && e.Code == oscar.LoginErrRateLimited }
 
-// StepError names the step of the handshake that failed.
+// StepError is a step of the handshake that failed. Error says so in a
+// person's words ("login: waiting for the login reply: the login server
+// did not answer in time"); Detail names the step's SNAC and the cause
+// as the protocol has it, for --debug.
 type StepError struct {
-	Step string // "connecting to login.example.net:5190", "waiting for the login reply"
+	Step string // "connecting to login.example.net:5190", "waiting for the login reply (17,03)"
 	Err  error
 }
 
-func (e *StepError) Error() string { return "login: " + e.Step + ": " + e.Err.Error() }
+func (e *StepError) Error() string { return "login: " + plainStep(e.Step) + ": " + stepWords(e.Err) }
+func (e *StepError) Detail() string {
+	var d interface{ Detail() string }
+	if errors.As(e.Err, &d) {
+		return "login: " + e.Step + ": " + d.Detail()
+	}
+	return "login: " + e.Step + ": " + e.Err.Error()
+}
 func (e *StepError) Unwrap() error { return e.Err }
+
+// stepWords is the cause of a failed step in words, without the SNACs
+// and codes a DecodeError names. A network failure it does not know
+// keeps the system's words (client.NetworkError says those for people).
+func stepWords(err error) string {
+	var (
+		silent   *SilentError
+		notOSCAR *NotOSCARError
+		decode   *oscar.DecodeError
+		netErr   net.Error
+	)
+	switch {
+	case errors.As(err, &silent):
+		return silent.Error()
+	case errors.As(err, &notOSCAR):
+		return notOSCAR.Error()
+	case errors.As(err, &decode):
+		return "the login server sent something aim cannot read"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the login server closed the connection"
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return "the login server did not answer in time"
+	}
+	return err.Error()
+}
 
 // Authorize runs the handshake chosen by opts.Method and returns where to
 // sign on. Failures are an *AuthError (the server said no), a *StepError
@@ -276,7 +312,7 @@ func bosAddr(addr, authAddr string) (string, error) {
 		if strings.Contains(err.Error(), "missing port") {
 			host, port = strings.Trim(addr, "[]"), DefaultBOSPort
 		} else {
-			return "", fmt.Errorf("bad BOS address %q: %w", addr, err)
+			return "", fmt.Errorf("the login server named a bad address to sign on at, %q: %w", addr, err)
 		}
 	}
 	if host == "" || host == "0.0.0.0" || host == "::" {
@@ -402,7 +438,7 @@ func (c *conn) next(step string) (oscar.Frame, error) {
 			var ne net.Error
 			switch {
 			case errors.Is(err, io.EOF):
-				err = errors.New("server closed the connection")
+				err = errors.New("the login server closed the connection")
 			case c.first.n == 0 && errors.As(err, &ne) && ne.Timeout():
 				err = &SilentError{Addr: c.opts.Addr, After: c.step, Err: err}
 			}
@@ -534,7 +570,7 @@ func (c *conn) nextSNAC(step string) (oscar.SNAC, error) {
 			if len(f.Payload) > 0 && r.Decode(f.Payload) == nil && r.ErrorCode != 0 {
 				return oscar.SNAC{}, &AuthError{Code: r.ErrorCode, URL: r.ErrorURL}
 			}
-			return oscar.SNAC{}, &StepError{Step: step, Err: errors.New("server closed the connection")}
+			return oscar.SNAC{}, &StepError{Step: step, Err: errors.New("the login server closed the connection")}
 		}
 	}
 }

@@ -291,3 +291,26 @@ func TestAuthorizerCloseIsClean(t *testing.T) {
 		}
 	}
 }
+
+// TestStepWords: a step that fails says which in a person's words, with
+// no SNAC; Detail names it for --debug.
+func TestStepWords(t *testing.T) {
+	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	srv.Intercept = func(e oscartest.Event) oscartest.Action {
+		if e.Service == "auth" && e.Index == 1 { // the 17,06
+			return oscartest.Hangup
+		}
+		return oscartest.Answer
+	}
+	srv.Start()
+	defer srv.Close()
+	_, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: "LabAlice", Password: "alicepw1", Method: login.MD5})
+	const want = "login: waiting for the MD5 key: the login server closed the connection"
+	var se *login.StepError
+	if !errors.As(err, &se) || err.Error() != want {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+	if d := se.Detail(); !strings.Contains(d, "(17,07)") {
+		t.Errorf("detail %q, want the SNAC awaited", d)
+	}
+}
