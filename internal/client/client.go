@@ -200,7 +200,10 @@ type Client struct {
 	active, wake chan struct{}
 
 	unsent atomic.Int32 // messages queued but not sent: the session was ended first
-	failed atomic.Int32 // results of a script's lines that said it failed (Failed)
+	// logoutCut: a logout signed off before the commands under way had
+	// finished (its wait ran out): a message still queued says why.
+	logoutCut atomic.Bool
+	failed    atomic.Int32 // results of a script's lines that said it failed (Failed)
 
 	cmdMu   sync.Mutex
 	pending int           // commands still waiting for the server

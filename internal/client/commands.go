@@ -738,6 +738,9 @@ func (c *Client) Logout() {
 	ctx, cancel := context.WithTimeout(context.Background(), logoutWait)
 	defer cancel()
 	c.Flush(ctx)
+	if ctx.Err() != nil {
+		c.logoutCut.Store(true)
+	}
 	c.Stop()
 }
 
@@ -796,6 +799,9 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 		case err == nil:
 		case errors.Is(err, bos.ErrUnanswered) && ctx.Err() != nil:
 			return r, ErrUnconfirmed
+		case errors.Is(err, bos.ErrClosed) && !errors.Is(err, bos.ErrUnanswered) && x.c.logoutCut.Load():
+			x.c.unsent.Add(1)
+			return r, ErrLogoutUnsent
 		case ctx.Err() == nil:
 		case errors.Is(err, context.Canceled), errors.Is(err, bos.ErrClosed):
 			x.c.unsent.Add(1)

@@ -65,3 +65,47 @@ func TestLogoutSendsWhatIsQueued(t *testing.T) {
 		t.Logf("the logout took %v", took)
 	})
 }
+
+// TestLogoutUnsentSaysWhy: messages the rate limit still holds back when
+// the logout's 2 minutes run out are not sent, and each says so and why
+// (the session signed off before the limit let it go), not "session is
+// closed"; the others were sent.
+func TestLogoutUnsentSaysWhy(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, func(s *oscartest.Server) {
+			s.AddBot("EchoBot", func(_, _ string) string { return "" })
+		})
+		c, out := start(t, srv, time.Second)
+		const n = 60 // about one every 5 s after the burst: more than 2 minutes' worth
+		for i := range n {
+			if err := c.Exec(t.Context(), i+1, fmt.Sprintf("send EchoBot m%02d", i), true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c.Logout()
+		c.Wait()
+		synctest.Wait()
+		sent, unsent := 0, 0
+		for _, o := range out.all() {
+			r, ok := o.(*client.Result)
+			if !ok || r.Command != client.CmdSend.Name {
+				continue
+			}
+			switch {
+			case r.OK:
+				sent++
+			case r.Error == client.ErrLogoutUnsent.Error():
+				unsent++
+			default:
+				t.Errorf("a send queued before the logout: %s", client.Text(r))
+			}
+		}
+		if sent+unsent != n || unsent == 0 || sent == 0 {
+			t.Errorf("%d sent and %d not sent (the logout's wait ran out) of %d", sent, unsent, n)
+		}
+		if c.Unsent() != unsent {
+			t.Errorf("Unsent() = %d, want %d", c.Unsent(), unsent)
+		}
+	})
+}

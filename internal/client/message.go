@@ -37,6 +37,12 @@ func CheckIM(to, body string) error {
 // was ended (Ctrl-C): it was not sent.
 var ErrInterrupted = errors.New("not sent: interrupted")
 
+// ErrLogoutUnsent is the result of a message the server's rate limit
+// still held back when a logout's wait for the commands under way ran
+// out (logoutWait): the session signed off without it. Like any failure
+// of a message, it is FailureOther.
+var ErrLogoutUnsent = errors.New("not sent: the session signed off before the server's rate limit let it go (a logout waits 2 minutes for queued messages)")
+
 // ErrUnconfirmed is the result of a message that went out but whose
 // acknowledgement was not waited for, the session being ended first.
 var ErrUnconfirmed = errors.New("sent, but interrupted before the server confirmed it")
