@@ -35,7 +35,9 @@ If a session of the screen name runs here (aim login, a systemd unit,
 another aim tui), aim tui attaches to it, and quitting leaves it running.
 Otherwise aim tui signs on itself and serves the control socket like aim
 login (so aim send, aim status and other aim tui attach to it), and
-quitting signs off. Several aim tui attached to one session each see
+quitting signs off: messages the server's rate limit still holds back go
+out first (up to 2 minutes), the window bar saying how many are left, and
+Ctrl-C drops them. Several aim tui attached to one session each see
 everything, and what one sends shows in all.
 
 Type in a window to talk to its buddy or room; /msg NAME opens a

@@ -201,8 +201,10 @@ type Client struct {
 
 	unsent atomic.Int32 // messages queued but not sent: the session was ended first
 	// logoutCut: a logout signed off before the commands under way had
-	// finished (its wait ran out): a message still queued says why.
-	logoutCut atomic.Bool
+	// finished, its wait run out (cutTimedOut) or ended by its caller
+	// (cutDropped): a message still queued says why.
+	logoutCut atomic.Int32
+	sending   atomic.Int32 // messages queued or waiting for the server's answer (Sending)
 	failed    atomic.Int32 // results of a script's lines that said it failed (Failed)
 
 	cmdMu   sync.Mutex
@@ -299,6 +301,11 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 // session was ended, and so were not sent (each one's result said
 // ErrInterrupted).
 func (c *Client) Unsent() int { return int(c.unsent.Load()) }
+
+// Sending is how many messages are under way: queued behind the server's
+// rate limit, or waiting for its answer. A logout waits for them: a front
+// end says so while it does.
+func (c *Client) Sending() int { return int(c.sending.Load()) }
 
 // Stop signs off; Wait says when it is done.
 func (c *Client) Stop() { c.stop() }

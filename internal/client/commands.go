@@ -731,18 +731,32 @@ func (c *Client) Flush(ctx context.Context) {
 // answer) finish first, up to logoutWait; then the account signs off, and
 // a message still queued is not sent and says so. It returns without
 // waiting for the signoff (Wait does).
-func (c *Client) Logout() {
+func (c *Client) Logout() { c.LogoutWithin(context.Background()) }
+
+// LogoutWithin is Logout whose wait for the commands under way also ends
+// with ctx: a person who will not wait drops the messages still queued
+// (each says it was not sent; Unsent counts them).
+func (c *Client) LogoutWithin(ctx context.Context) {
 	c.cmdMu.Lock()
 	c.closed = true
 	c.cmdMu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), logoutWait)
+	wait, cancel := context.WithTimeout(ctx, logoutWait)
 	defer cancel()
-	c.Flush(ctx)
-	if ctx.Err() != nil {
-		c.logoutCut.Store(true)
+	c.Flush(wait)
+	switch {
+	case ctx.Err() != nil:
+		c.logoutCut.Store(cutDropped)
+	case wait.Err() != nil:
+		c.logoutCut.Store(cutTimedOut)
 	}
 	c.Stop()
 }
+
+// Why a logout signed off before the commands under way had finished.
+const (
+	cutTimedOut = 1 + iota // logoutWait ran out
+	cutDropped             // the caller ended the wait
+)
 
 // finish refuses new commands and waits, up to ctx, for the results of
 // those pending. The sessions have ended by then, so they fail at once and
@@ -782,7 +796,9 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 	if x.own != nil {
 		x.own.p.Store(p)
 	}
+	x.c.sending.Add(1)
 	x.later = func() (*Result, error) {
+		defer x.c.sending.Add(-1)
 		var d bos.Delivery
 		var err error
 		if store {
@@ -799,9 +815,12 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 		case err == nil:
 		case errors.Is(err, bos.ErrUnanswered) && ctx.Err() != nil:
 			return r, ErrUnconfirmed
-		case errors.Is(err, bos.ErrClosed) && !errors.Is(err, bos.ErrUnanswered) && x.c.logoutCut.Load():
+		case errors.Is(err, bos.ErrClosed) && !errors.Is(err, bos.ErrUnanswered) && x.c.logoutCut.Load() == cutTimedOut:
 			x.c.unsent.Add(1)
 			return r, ErrLogoutUnsent
+		case errors.Is(err, bos.ErrClosed) && !errors.Is(err, bos.ErrUnanswered) && x.c.logoutCut.Load() == cutDropped:
+			x.c.unsent.Add(1)
+			return r, ErrInterrupted
 		case ctx.Err() == nil:
 		case errors.Is(err, context.Canceled), errors.Is(err, bos.ErrClosed):
 			x.c.unsent.Add(1)

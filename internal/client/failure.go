@@ -100,6 +100,9 @@ func Failed(command string, err error, interrupted bool, now time.Time) *Result 
 	msg := Defuse(err.Error())
 	if interrupted && errors.Is(err, context.Canceled) {
 		msg = "interrupted"
+		if unsent := (*UnsentError)(nil); errors.As(err, &unsent) {
+			msg += ": " + unsent.Error()
+		}
 	}
 	return Stamp(&Result{Command: command, Error: msg}, now).(*Result)
 }

@@ -62,6 +62,11 @@ func TestFailed(t *testing.T) {
 	if r := client.Failed("login", canceled, false, now); r.Error != "reading: context canceled" {
 		t.Errorf("cancelled, not by a signal: %q", r.Error)
 	}
+	// Ctrl-C while quit waits for queued messages: how many were dropped.
+	dropped := fmt.Errorf("%w: %w", &client.UnsentError{N: 3}, context.Canceled)
+	if r := client.Failed("login", dropped, true, now); r.Error != "interrupted: signed off; 3 queued messages were not sent" {
+		t.Errorf("interrupted with messages queued: %q", r.Error)
+	}
 }
 
 // TestSendArgs: the message goes as given (leading spaces, quotes, tabs),

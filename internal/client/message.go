@@ -43,6 +43,29 @@ var ErrInterrupted = errors.New("not sent: interrupted")
 // of a message, it is FailureOther.
 var ErrLogoutUnsent = errors.New("not sent: the session signed off before the server's rate limit let it go (a logout waits 2 minutes for queued messages)")
 
+// SigningOffText says what a front end that signs off waits for: n
+// messages under way (Client.Sending), and that Ctrl-C drops them.
+func SigningOffText(n int) string {
+	switch n {
+	case 0:
+		return "signing off"
+	case 1:
+		return "signing off after 1 queued message is sent (Ctrl-C to drop it)"
+	}
+	return fmt.Sprintf("signing off after %d queued messages are sent (Ctrl-C to drop them)", n)
+}
+
+// UnsentError is a session signed off with N messages still queued,
+// dropped: each one's result said it was not sent.
+type UnsentError struct{ N int }
+
+func (e *UnsentError) Error() string {
+	if e.N == 1 {
+		return "signed off; 1 queued message was not sent"
+	}
+	return fmt.Sprintf("signed off; %d queued messages were not sent", e.N)
+}
+
 // ErrUnconfirmed is the result of a message that went out but whose
 // acknowledgement was not waited for, the session being ended first.
 var ErrUnconfirmed = errors.New("sent, but interrupted before the server confirmed it")

@@ -72,7 +72,7 @@ func StayOnline(ctx context.Context, streams *iostreams.IOStreams, out *Printer,
 		return err
 	}
 	if n := c.Unsent(); n > 0 && interrupted() != nil {
-		return fmt.Errorf("%d queued messages not sent: %w", n, interrupted())
+		return fmt.Errorf("%w: %w", &client.UnsentError{N: n}, interrupted())
 	}
 	if n := c.Failed(); n > 0 {
 		return &client.ScriptError{Failed: n}
@@ -127,6 +127,7 @@ func StartInput(ctx context.Context, stop func(), streams *iostreams.IOStreams, 
 	}
 	wait := true // a script's commands wait, in order, through a reconnect
 	greeted := false
+	person := !out.JSON && streams.IsStdinTTY() // someone types the commands
 	if tty := streams.Terminal(); tty != nil && !out.JSON && !plan.NoPrompt {
 		if p, err := iostreams.NewPrompt(tty, streams.Out, plan.Prompt); err == nil {
 			restore = func() { out.Detach(p.Finish) }
@@ -166,6 +167,11 @@ func StartInput(ctx context.Context, stop func(), streams *iostreams.IOStreams, 
 			}
 			if c.Exec(ctx, id, cmd, wait) == client.ErrQuit || last {
 				restore()
+				if s, ok := c.(interface{ Sending() int }); ok && person && s.Sending() > 0 {
+					// The rate limit may hold them back a while: say
+					// so, and how to stop waiting (a signal ends ctx).
+					fmt.Fprintf(streams.ErrOut, "aim: %s\n", client.SigningOffText(s.Sending()))
+				}
 				c.Flush(ctx)
 				return
 			}

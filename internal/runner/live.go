@@ -262,11 +262,23 @@ func (h *Hosted) Follow(ctx context.Context, each func(client.Output)) error {
 	}
 }
 
-func (h *Hosted) Logout(context.Context) error {
-	h.c.Logout()
+// Logout signs off once the commands under way have finished (up to a
+// logout's 2 minutes), or at once when ctx ends: the messages still
+// queued then are dropped, and the error (a *client.UnsentError) counts
+// them.
+func (h *Hosted) Logout(ctx context.Context) error {
+	before := h.c.Unsent()
+	h.c.LogoutWithin(ctx)
 	<-h.done
+	if n := h.c.Unsent() - before; n > 0 {
+		return &client.UnsentError{N: n}
+	}
 	return nil
 }
+
+// Sending is how many messages are under way (client.Client.Sending): a
+// logout waits for them.
+func (h *Hosted) Sending() int { return h.c.Sending() }
 
 func (h *Hosted) Owns() bool { return true }
 

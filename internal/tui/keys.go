@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"slices"
 	"sort"
 	"strconv"
@@ -76,6 +77,14 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	}
 	if s != "ctrl+c" {
 		m.confirmQuit = false
+	}
+	if m.signingOff { // only Ctrl-C: the UI is leaving
+		if s == "ctrl+c" && !m.dropping {
+			m.dropping = true
+			m.stopWait()
+			m.status(m.now(), m.signOffText())
+		}
+		return nil
 	}
 	switch {
 	case m.help:
@@ -524,8 +533,34 @@ func (m *Model) quit(logout bool) tea.Cmd {
 			return m.focus(0)
 		}
 	}
+	if q, ok := m.sess.(interface{ Sending() int }); ok && (logout || m.sess.Owns()) && q.Sending() > 0 {
+		return batch(m.leaving(), m.signOff(logout))
+	}
 	m.quitting, m.logout = true, logout
 	return batch(m.leaving(), tea.Quit)
+}
+
+// signOff signs the session off once the messages under way have gone
+// out, staying on screen meanwhile: the window bar says how many are left
+// and that Ctrl-C drops them. The logout's own bound (2 minutes) holds.
+func (m *Model) signOff(logout bool) tea.Cmd {
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.signingOff, m.logout, m.stopWait = true, logout, cancel
+	m.status(m.now(), m.signOffText())
+	sess := m.sess
+	return func() tea.Msg { return signedOffMsg{sess.Logout(ctx)} }
+}
+
+// signOffText says what a quit waits for.
+func (m *Model) signOffText() string {
+	if m.dropping {
+		return "signing off; the queued messages are not sent"
+	}
+	n := 0
+	if q, ok := m.sess.(interface{ Sending() int }); ok {
+		n = q.Sending()
+	}
+	return client.SigningOffText(n)
 }
 
 // historyMove browses this window's input history.

@@ -84,6 +84,15 @@ type Model struct {
 	lastActive   time.Time
 	quitting     bool
 	logout       bool // quit after signing the session off
+
+	// A quit that signs off while messages are under way (queued behind
+	// the server's rate limit) stays on screen and says so until the
+	// session is off (signOff); Ctrl-C ends the wait, dropping them.
+	signingOff bool
+	dropping   bool               // Ctrl-C: the wait is ended
+	stopWait   context.CancelFunc // ends the logout's wait
+	signedOff  bool               // the session is off: Run need not sign it off
+	signOffErr error              // the logout's: a *client.UnsentError counts what was dropped
 }
 
 // New returns the model of a UI on sess.
@@ -138,6 +147,8 @@ type (
 	// tickMsg redraws what time changes: idle minutes, a peer's typing
 	// gone stale.
 	tickMsg struct{}
+	// signedOffMsg is the logout a quit waited on, done.
+	signedOffMsg struct{ err error }
 	// typingPauseMsg checks whether window key's line has been left alone.
 	typingPauseMsg struct {
 		key string
@@ -179,6 +190,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	case followEndedMsg:
 		m.sessionEnded(msg.err)
+	case signedOffMsg:
+		m.stopWait()
+		m.signingOff, m.signedOff, m.signOffErr, m.quitting = false, true, msg.err, true
+		return m, tea.Quit
 	case resultMsg:
 		return m, m.result(msg)
 	case historyMsg:

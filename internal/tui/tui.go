@@ -93,7 +93,9 @@ type Live interface {
 // Run shows the UI on the terminal in and out until the person quits (or
 // ctx ends), following live's events. /logout signs the session off
 // before Run returns, and loggedOut says so; closing live is the
-// caller's. Run's goroutines (the
+// caller's. A quit that signs off while messages are under way waits for
+// them on screen, saying so (Ctrl-C drops them: the error, a
+// *client.UnsentError, counts them). Run's goroutines (the
 // follower and the pump that hands its events to the UI) end before it
 // returns.
 func Run(ctx context.Context, live Live, opts Options, in io.Reader, out io.Writer, env []string) (loggedOut bool, err error) {
@@ -128,7 +130,12 @@ func Run(ctx context.Context, live Live, opts Options, in io.Reader, out io.Writ
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		err = nil
 	}
-	if m.logout {
+	switch {
+	case m.signedOff: // waited for on screen
+		if err == nil {
+			err = m.signOffErr
+		}
+	case m.logout:
 		lctx, lcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer lcancel()
 		if lerr := live.Logout(lctx); lerr != nil && err == nil {

@@ -533,6 +533,8 @@ func (m *Model) formatLine(l line, width int) []string {
 func (m *Model) renderBar(n int) string {
 	var right string
 	switch {
+	case m.signingOff:
+		right = stWarn.Render(m.signOffText())
 	case m.confirmQuit:
 		right = stWarn.Render("Ctrl-C again to quit")
 	case m.choices != nil:

@@ -1,0 +1,134 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/runner"
+	"github.com/aim-oscar/aim/internal/secret"
+)
+
+// queuedSession signs LabAlice on (a session of the UI's own, as aim tui
+// starts with none running) and sends n messages through it, as a script
+// would, without waiting: after the first few the server's rate limit
+// (the real IM class) holds them back. It returns the session and a func
+// that waits for the sends and returns how many failed.
+func queuedSession(t *testing.T, n int) (*runner.Hosted, func() int) {
+	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	srv.StartPipes()
+	t.Cleanup(srv.Close)
+	srv.AddBot("EchoBot", func(_, _ string) string { return "" })
+	h, err := runner.Host(t.Context(), client.Options{Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice",
+		Password: secret.String("alicepw1"), Dial: srv.Dial}, Settle: true}, nil) // the signon's sync done first
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	failed := 0
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := h.Run(context.Background(), client.CmdSend, []string{"EchoBot", fmt.Sprintf("m%02d", i)}); err != nil {
+				mu.Lock()
+				failed++
+				mu.Unlock()
+			}
+		}()
+	}
+	synctest.Wait()
+	if h.Sending() == 0 {
+		t.Fatal("no message held back by the rate limit")
+	}
+	return h, func() int {
+		wg.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		return failed
+	}
+}
+
+// quitCmd types /quit in the model's status window and returns what the
+// model asks to run.
+func quitCmd(m *Model) tea.Cmd {
+	typeText(m, "/quit")
+	_, cmd := m.Update(keyMsg("enter"))
+	return cmd
+}
+
+// TestQuitWaitsForQueuedMessages: quitting a UI whose session it started,
+// with messages held back by the rate limit, does not leave the screen
+// blank for up to 2 minutes: the UI stays, says what it waits for, and
+// leaves once they are sent.
+func TestQuitWaitsForQueuedMessages(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h, failed := queuedSession(t, 15)
+		m := New(t.Context(), h, Options{Self: "LabAlice", Now: time.Now, Location: time.UTC})
+		m.Update(tea.WindowSizeMsg{Width: 120, Height: 20})
+		n := h.Sending()
+		cmd := quitCmd(m)
+		if cmd == nil {
+			t.Fatal("/quit asked for nothing to run")
+		}
+		want := fmt.Sprintf("signing off after %d queued messages are sent (Ctrl-C to drop them)", n)
+		if f := m.Frame(); !strings.Contains(f, want) {
+			t.Errorf("the screen does not say %q:\n%s", want, f)
+		}
+		msg := cmd() // the logout, waiting for them
+		if _, ok := msg.(signedOffMsg); !ok {
+			t.Fatalf("/quit ran %T, want the logout", msg)
+		}
+		if _, cmd := m.Update(msg); cmd == nil || cmd() != tea.Quit() {
+			t.Error("the UI did not leave once signed off")
+		}
+		if m.signOffErr != nil || failed() != 0 {
+			t.Errorf("the logout: %v; %d sends failed", m.signOffErr, failed())
+		}
+	})
+}
+
+// TestQuitCtrlCDropsQueuedMessages: Ctrl-C while the UI waits to sign
+// off ends the wait at once; the messages still queued are not sent, and
+// the error counts them.
+func TestQuitCtrlCDropsQueuedMessages(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h, failed := queuedSession(t, 15)
+		m := New(t.Context(), h, Options{Self: "LabAlice", Now: time.Now, Location: time.UTC})
+		m.Update(tea.WindowSizeMsg{Width: 120, Height: 20})
+		cmd := quitCmd(m)
+		done := make(chan tea.Msg, 1)
+		go func() { done <- cmd() }()
+		time.Sleep(12 * time.Second) // a few go out meanwhile
+		synctest.Wait()
+		left := h.Sending()
+		begun := time.Now()
+		m.Update(keyMsg("ctrl+c"))
+		msg := <-done
+		if waited := time.Since(begun); waited > 0 {
+			t.Errorf("the logout waited %v more after Ctrl-C", waited)
+		}
+		if f := m.Frame(); !strings.Contains(f, "signing off; the queued messages are not sent") {
+			t.Errorf("the screen does not say the messages are dropped:\n%s", f)
+		}
+		m.Update(msg)
+		var unsent *client.UnsentError
+		if !errors.As(m.signOffErr, &unsent) || unsent.N != left || left == 0 {
+			t.Errorf("the logout: %v, want %d queued messages not sent", m.signOffErr, left)
+		}
+		if got := failed(); got != left {
+			t.Errorf("%d sends failed, want the %d dropped", got, left)
+		}
+	})
+}
