@@ -99,6 +99,9 @@ func run(ctx context.Context, args []string, streams *IOStreams) int {
 func runIn(ctx context.Context, args []string, streams *IOStreams, env func(string) (string, bool)) int {
 	f := newFactory(streams, env)
 	root := newRootCmd(f)
+	if args == nil {
+		args = []string{} // cobra reads nil as "take os.Args"
+	}
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
