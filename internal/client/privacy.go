@@ -198,15 +198,14 @@ func moveBuddy(x *call) (*Result, error) {
 	if cfg == nil {
 		return r, errNoConfig
 	}
-	removed, _, err := cfg.RemoveBuddies([]string{name})
+	// One edit: the file's follower never reads it without the buddy,
+	// which a sync would take off the server's list.
+	moved, _, err := cfg.MoveBuddies([]string{name}, group)
 	if err != nil {
 		return r, err
 	}
-	if len(removed) == 0 {
+	if len(moved) == 0 {
 		return r, fmt.Errorf("%s is not a buddy", name)
-	}
-	if _, _, err := cfg.AddBuddies(removed, group); err != nil {
-		return r, err
 	}
 	if x.offline {
 		return r, nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -49,6 +50,33 @@ func TestRunOffline(t *testing.T) {
 	}
 	if r, err := run(client.CmdBlocked); err != nil || len(r.Blocked) != 1 || r.Privacy != config.PrivacyBlockDeny {
 		t.Errorf("blocked = %+v, %v", r, err)
+	}
+}
+
+// TestMoveIsOneEdit: aim buddies move edits the config file once, so
+// that nobody reading it meanwhile (the session's follower of the file,
+// whose sync would take the buddy off the server's list) finds the buddy
+// gone: a move the file cannot take leaves the buddy where it was.
+func TestMoveIsOneEdit(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("buddies:\n  - group: Buddies\n    names: [LabBob]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts := config.Options{Path: path, Env: func(string) (string, bool) { return "", false }}
+	cfg, err := config.Load(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.RunOffline(t.Context(), cfg, "LabAlice", client.CmdMove, []string{"LabBob", "Old\x01friends"}, time.Now); err == nil {
+		t.Error("a move to a group with a control character worked")
+	}
+	again, err := config.Load(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []config.BuddyGroup{{Group: "Buddies", Names: []string{"LabBob"}}}; !reflect.DeepEqual(again.Buddies, want) {
+		t.Errorf("buddies after the failed move = %+v, want %+v", again.Buddies, want)
 	}
 }
 

@@ -429,10 +429,9 @@ func (c *Client) writeDown(cfg *config.Config, changes []buddylist.Change) (done
 			if cfg == nil {
 				break
 			}
-			if err = config.ValidateGroup(ch.Group); err == nil {
-				if _, _, err = cfg.RemoveBuddies([]string{ch.Name}); err == nil {
-					_, _, err = cfg.AddBuddies([]string{ch.Name}, ch.Group)
-				}
+			var moved []string // in one edit, as aim buddies move does
+			if moved, _, err = cfg.MoveBuddies([]string{ch.Name}, ch.Group); err == nil && len(moved) == 0 {
+				_, _, err = cfg.AddBuddies([]string{ch.Name}, ch.Group)
 			}
 		case buddylist.DenyAdded, buddylist.PermitAdded:
 			if cfg != nil {

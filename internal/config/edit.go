@@ -96,6 +96,65 @@ func (c *Config) RemoveBuddies(names []string) (removed, missing []string, err e
 	return removed, missing, nil
 }
 
+// MoveBuddies moves names, from whatever group they are in, to group
+// (DefaultGroup if empty; created if needed), in one edit of the file:
+// whoever reads it meanwhile (the session's follower of the file, a sync
+// with the server) finds each name in its old group or in the new one,
+// never off the list. moved holds the names as they were stored; missing
+// holds the names given that were not on the list. A name the file has
+// twice ends up once, in group. If the group or any name is invalid the
+// error is a *SettingError and the file is not touched; nor is it when no
+// name is on the list.
+func (c *Config) MoveBuddies(names []string, group string) (moved, missing []string, err error) {
+	group = strings.TrimSpace(group)
+	if group == "" {
+		group = DefaultGroup
+	}
+	if err := ValidateGroup(group); err != nil {
+		return nil, nil, err
+	}
+	for _, n := range names {
+		if err := validateBuddy(n); err != nil {
+			return nil, nil, err
+		}
+	}
+	err = c.edit(func(d *document, _ *fileSettings) (bool, error) {
+		list := d.lookup(KeyBuddies)
+		for _, n := range names {
+			key := screenname.Normalize(n)
+			stored, ok := removeName(list, key)
+			if !ok {
+				missing = append(missing, n)
+				continue
+			}
+			d.text.removeName(key)
+			for { // and any other entry of it
+				if _, again := removeName(list, key); !again {
+					break
+				}
+				d.text.removeName(key)
+			}
+			moved = append(moved, stored)
+		}
+		if len(moved) == 0 {
+			return false, nil
+		}
+		groupNames, err := d.groupNames(group)
+		if err != nil {
+			return false, err
+		}
+		for _, n := range moved {
+			groupNames.Content = append(groupNames.Content, stringNode(n))
+			d.text.addName(group, n)
+		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return moved, missing, nil
+}
+
 // SetProfile stores the profile (HTML is passed to the server as is). An
 // empty text removes the key. A text over limits.DefaultProfile bytes is
 // a *limits.TooLongError (the same error a live session gives) and the file is

@@ -167,6 +167,36 @@ func TestRemoveBuddies(t *testing.T) {
 	}
 }
 
+// TestMoveBuddies: a move is one edit, keeping the file's layout; a name
+// not on the list is missing, and a group the file cannot hold leaves it
+// alone.
+func TestMoveBuddies(t *testing.T) {
+	path := writeConfig(t, commented, 0o600)
+	c := load(t, path)
+	moved, missing, err := c.MoveBuddies([]string{"labbob", "Nobody"}, "work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(moved, []string{"LabBob"}) || !reflect.DeepEqual(missing, []string{"Nobody"}) {
+		t.Errorf("moved %q missing %q", moved, missing)
+	}
+	want := strings.Replace(strings.Replace(commented, "  names:\n  - LabBob\n", "  names: []\n", 1), "[Boss]", "[Boss, LabBob]", 1)
+	if got := readFile(t, path); got != want {
+		t.Errorf("file:\n%s\nwant:\n%s", got, want)
+	}
+	if !reflect.DeepEqual(c.Buddies, []BuddyGroup{{Group: "Friends", Names: []string{}}, {Group: "Work", Names: []string{"Boss", "LabBob"}}}) {
+		t.Errorf("Buddies = %+v", c.Buddies)
+	}
+	before := readFile(t, path)
+	if _, _, err := c.MoveBuddies([]string{"LabBob"}, "Old\x01friends"); !errors.As(err, new(*SettingError)) {
+		t.Errorf("move to a bad group: %v, want a *SettingError", err)
+	}
+	if got := readFile(t, path); got != before {
+		t.Errorf("a failed move changed the file:\n%s", got)
+	}
+	noTempFiles(t, filepath.Dir(path))
+}
+
 func TestNoOpEditsLeaveFileAlone(t *testing.T) {
 	t.Parallel()
 	path := writeConfig(t, commented, 0o600)
