@@ -266,7 +266,7 @@ func (s *Session) QueueGetInfo(name string) (*Request[*UserInfo], error) {
 	return &Request[*UserInfo]{p: p, parse: func(ctx context.Context, body []byte) (*UserInfo, error) {
 		var r oscar.UserInfoReply
 		if err := r.Decode(body); err != nil {
-			return nil, err
+			return nil, &BadReplyError{Request: snacType(oscar.TypeUserInfoQuery), Err: err}
 		}
 		u := userInfo(&r.Info)
 		info := &u
@@ -311,7 +311,7 @@ func (s *Session) QueueWarn(name string, anonymous bool) (*Request[uint16], erro
 	return &Request[uint16]{p: p, parse: func(_ context.Context, body []byte) (uint16, error) {
 		var r oscar.WarnReply
 		if err := r.Decode(body); err != nil {
-			return 0, err
+			return 0, &BadReplyError{Request: snacType(oscar.TypeWarnRequest), Err: err}
 		}
 		return r.NewLevel, nil
 	}}, nil

@@ -37,6 +37,9 @@ type ClosedError = flapconn.ClosedError
 // RequestError is the server refusing a request with an error SNAC.
 type RequestError = flapconn.RequestError
 
+// BadReplyError is the server's answer to a request that aim cannot read.
+type BadReplyError = flapconn.BadReplyError
+
 // SNACType names a request or message by family and subtype: "04,06".
 type SNACType = flapconn.SNACType
 

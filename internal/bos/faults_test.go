@@ -600,3 +600,31 @@ func TestIMCutAfterWritten(t *testing.T) {
 		srv.Close()
 	}
 }
+
+// TestBadReplyInWords: an answer to a request that aim cannot read fails
+// the request in words ("could not be read"), the SNAC and the field in
+// Detail only.
+func TestBadReplyInWords(t *testing.T) {
+	t.Parallel()
+	srv := oscartest.NewUnstartedServer(alice)
+	srv.Intercept = func(e oscartest.Event) oscartest.Action {
+		s, err := oscar.ParseSNAC(e.Frame.Payload)
+		if e.Service != "bos" || e.Frame.Channel != oscar.ChannelSNAC || err != nil || s.Type() != oscar.TypeUserInfoQuery {
+			return oscartest.Answer
+		}
+		p := oscar.SNACHeader{Family: 2, Subtype: 6, RequestID: s.RequestID}.AppendTo(nil)
+		srv.SendRaw(e.ScreenName, oscar.Frame{Channel: oscar.ChannelSNAC, Seq: 9, Payload: append(p, 1)}.AppendTo(nil))
+		return oscartest.Ignore
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	sess := online(t, srv, bos.Options{})
+	_, err := sess.GetInfo(t.Context(), "LabAlice")
+	const want = "the server's answer to the info request could not be read"
+	if err == nil || err.Error() != want {
+		t.Fatalf("GetInfo: %v, want %q", err, want)
+	}
+	if d := bos.DetailOf(err); !strings.Contains(d, "02,05") || !strings.Contains(d, "oscar: SNAC 02,06") {
+		t.Errorf("detail %q, want the request and the decoder's error", d)
+	}
+}

@@ -120,6 +120,7 @@ func (s *Session) EditFeedbag(ctx context.Context, tx *buddylist.Transaction) ([
 		}
 		var st oscar.FeedbagStatus
 		if err = st.Decode(body); err != nil {
+			err = &BadReplyError{Request: snacType(e.Message().SNACType()), Err: err}
 			break
 		}
 		s.mu.Lock()

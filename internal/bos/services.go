@@ -26,7 +26,7 @@ func (s *Session) RequestService(ctx context.Context, family uint16, room *oscar
 	}
 	var r oscar.ServiceReply
 	if err := r.Decode(body); err != nil {
-		return oscar.ServiceReply{}, err
+		return oscar.ServiceReply{}, &BadReplyError{Request: snacType(m.SNACType()), Err: err}
 	}
 	return r, nil
 }

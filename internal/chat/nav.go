@@ -45,7 +45,7 @@ func (n *Nav) Room(ctx context.Context, exchange uint16, name string) (oscar.Roo
 	}
 	var ni oscar.NavInfo
 	if err := ni.Decode(body); err != nil {
-		return oscar.RoomInfo{}, err
+		return oscar.RoomInfo{}, &flapconn.BadReplyError{Request: flapconn.SNACType(m.SNACType()), Err: err}
 	}
 	if len(ni.Rooms) != 1 {
 		return oscar.RoomInfo{}, fmt.Errorf("the server's chat service answered with %d rooms, not the one asked for", len(ni.Rooms))

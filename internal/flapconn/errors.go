@@ -256,6 +256,22 @@ var requestNames = map[oscar.SNACType]string{
 	oscar.TypeChatSend:      "the chat message",
 }
 
+// BadReplyError is the server's answer to a request that aim cannot
+// read: Error says so in words; Detail gives the decoder's error (the
+// SNAC and the field), for --debug.
+type BadReplyError struct {
+	Request SNACType
+	Err     error
+}
+
+func (e *BadReplyError) Error() string {
+	return "the server's answer to " + requestName(e.Request) + " could not be read"
+}
+func (e *BadReplyError) Detail() string {
+	return "the reply to " + e.Request.String() + ": " + e.Err.Error()
+}
+func (e *BadReplyError) Unwrap() error { return e.Err }
+
 // requestName is t in a person's words: "the message", or "the request".
 func requestName(t SNACType) string {
 	if n, ok := requestNames[oscar.SNACType(t)]; ok {
