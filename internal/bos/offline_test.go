@@ -2,6 +2,7 @@ package bos_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -225,5 +226,42 @@ func TestLogoutWaitsForStoredIMs(t *testing.T) {
 	}
 	if n := srv.OfflineIMs("Lab Bob"); n != 0 {
 		t.Errorf("the server still keeps %d", n)
+	}
+}
+
+// TestLogoutKeepsIMsSentBeforeIt: an IM the server sent before it read
+// the logout frame is an event of the session, before Disconnected, not
+// dropped as it arrives during the logout: the server keeps no copy of an
+// IM it has sent, so one that came as the user quit would be lost. Here
+// the server sends it when it sees the logout frame, before handling it.
+func TestLogoutKeepsIMsSentBeforeIt(t *testing.T) {
+	t.Parallel()
+	srv := startRelease(t, oscartest.Release2026, func(s *oscartest.Server) {
+		s.Intercept = func(e oscartest.Event) oscartest.Action {
+			if e.Service == "bos" && e.ScreenName == "LabAlice" && e.Frame.Channel == oscar.ChannelSignoff && len(e.Frame.Payload) == 0 {
+				if err := s.SendIM("Lab Bob", "LabAlice", "just as you left"); err != nil {
+					t.Errorf("SendIM: %v", err)
+				}
+			}
+			return oscartest.Answer
+		}
+	}, alice, bob)
+	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
+	done := make(chan error, 1)
+	go func() { done <- a.Logout(t.Context()) }()
+	var got []string
+	for ev := range a.Events() {
+		switch e := ev.(type) {
+		case *bos.IMReceived:
+			got = append(got, e.Text)
+		case *bos.Disconnected:
+			got = append(got, "disconnected")
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"just as you left", "disconnected"}; !slices.Equal(got, want) {
+		t.Errorf("events %q, want %q", got, want)
 	}
 }

@@ -324,8 +324,10 @@ func (s *Session) Done() <-chan struct{} { return s.c.Done() }
 // the writer sends the zero-length channel-4 frame after what it was
 // writing and, unless the server closes first (it does on reading the
 // frame) within linger.PeerFirst, half-closes the connection, and the
-// reader reads (and drops) what the server still sends until it closes its
-// side, at most linger.Bound; then the connection is closed. Closing at once could reset
+// reader reads what the server still sends until it closes its side, at
+// most linger.Bound, and hands it on as events (an IM the server sent
+// before it read the logout frame is the session's last news, not lost);
+// then the connection is closed. Closing at once could reset
 // the connection and lose the logout frame. Logout may be called more than
 // once and from any goroutine, and returns nil even if the session had
 // ended already. If ctx ends first (a write stuck on a dead connection,

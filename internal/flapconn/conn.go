@@ -295,9 +295,10 @@ func (c *Conn) Ending() <-chan struct{} { return c.ctx.Done() }
 // ErrClosed), the writer sends the zero-length channel-4 frame after what
 // it was writing and, unless the server closes first (it does on reading
 // the frame) within linger.PeerFirst, half-closes the connection, and the
-// reader reads
-// (and drops) what the server still sends until it closes its side, at
-// most linger.Bound; then the connection is closed. Closing at once could
+// reader reads what the server still sends until it closes its side, at
+// most linger.Bound, and hands it on (the server sent it before it read
+// the logout frame: an IM among it is delivered, the server keeps no
+// copy) but follows no migration; then the connection is closed. Closing at once could
 // reset the connection and lose the logout frame. Logout may be called
 // more than once and from any goroutine, and returns nil even if the
 // connection had ended already. If ctx ends first (a write stuck on a
@@ -409,15 +410,17 @@ func (c *Conn) readLoop() {
 			cause = err
 			break
 		}
-		if c.ctx.Err() != nil { // logging out: what the server still sends is dropped
-			continue
-		}
+		// Logging out, what the server still sends is handed on all the
+		// same: it sent it before it read the logout frame, and keeps no
+		// copy (an IM that came as the user quit would be lost).
 		switch f.Channel {
 		case oscar.ChannelSNAC:
 			c.dispatch(f.Payload)
 			if m := c.migration; m != nil {
 				c.migration = nil
-				cause = c.migrate(m)
+				if c.ctx.Err() == nil { // logging out: the session ends here
+					cause = c.migrate(m)
+				}
 			}
 		case oscar.ChannelSignon, oscar.ChannelKeepalive:
 		case oscar.ChannelSignoff:
