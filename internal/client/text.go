@@ -117,6 +117,9 @@ func text(o Output) string {
 		if strings.HasPrefix(e.SNAC, "04,") {
 			what = "a message or invitation"
 		}
+		if strings.HasPrefix(e.Message, "error 0x") { // a code with no meaning known
+			return "the server refused " + what
+		}
 		return "the server refused " + what + ": " + e.Message
 	case *ServerMessage:
 		return "server: " + e.Text

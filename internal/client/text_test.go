@@ -35,6 +35,7 @@ func TestNoNoiseOrDoubles(t *testing.T) {
 		{&client.Rate{Code: "warning", Class: 3, WaitMS: 2000}, "sending too fast: the server asks to slow down; sending slower, the next one in 2s"},
 		{&client.Rate{Code: "limited", Class: 3}, "sending too fast: the server is dropping what aim sends; sending slower"},
 		{&client.ServerError{SNAC: "04,01", Code: 4, Message: "recipient is not signed on"}, "the server refused a message or invitation: recipient is not signed on"},
+		{&client.ServerError{SNAC: "13,01", Code: 0x77, Message: "error 0x0077"}, "the server refused something aim sent"}, // a code with no meaning known: JSON has it
 		{&client.BuddyListSynced{Up: []buddylist.Change{{Kind: buddylist.PrivacyChanged, Name: config.PrivacyAllowAll}}}, "buddy list synced: sent to the server: privacy: anyone can message you"},
 		// A group made or emptied with its buddy is said by the buddy's change.
 		{&client.BuddyListSynced{Up: []buddylist.Change{{Kind: buddylist.GroupAdded, Name: "Buddies"}, {Kind: buddylist.BuddyAdded, Name: "AIMBot", Group: "Buddies"}}},
