@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -103,6 +104,9 @@ func runTUI(ctx context.Context, opts *tuiOptions) error {
 		err = cerr
 	}
 	switch {
+	case errors.Is(err, tui.ErrStillSigningOff): // Ctrl-C while /logout waited for an attached session
+		fmt.Fprintln(opts.IO.ErrOut, "aim: left; "+err.Error())
+		err = nil
 	case err != nil:
 	case loggedOut || live.Owns():
 		fmt.Fprintln(opts.IO.ErrOut, "aim: signed off")

@@ -144,8 +144,15 @@ func (a *Attached) Follow(ctx context.Context, each func(client.Output)) error {
 	return sessionsock.CallerErr(err)
 }
 
+// Logout runs the session's logout as aim logout does (Session.Run: the
+// session ending with its logout is the answer, not a failure).
 func (a *Attached) Logout(ctx context.Context) error {
-	_, err := a.run(ctx, client.CommandLogout, nil)
+	c, err := a.take(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = (&Session{Conn: c}).Run(ctx, client.CmdLogout, nil)
+	a.put(c, err)
 	return err
 }
 

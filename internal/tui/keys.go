@@ -533,7 +533,10 @@ func (m *Model) quit(logout bool) tea.Cmd {
 			return m.focus(0)
 		}
 	}
-	if q, ok := m.sess.(interface{ Sending() int }); ok && (logout || m.sess.Owns()) && q.Sending() > 0 {
+	q, counts := m.sess.(interface{ Sending() int })
+	switch {
+	case counts && (logout || m.sess.Owns()) && q.Sending() > 0,
+		!counts && logout && m.sess != nil: // a session elsewhere: its logout waits for what it has under way
 		return batch(m.leaving(), m.signOff(logout))
 	}
 	m.quitting, m.logout = true, logout
@@ -543,6 +546,8 @@ func (m *Model) quit(logout bool) tea.Cmd {
 // signOff signs the session off once the messages under way have gone
 // out, staying on screen meanwhile: the window bar says how many are left
 // and that Ctrl-C drops them. The logout's own bound (2 minutes) holds.
+// A session that runs elsewhere (attached) cannot say how many; Ctrl-C
+// only stops waiting for it, and its logout goes on there.
 func (m *Model) signOff(logout bool) tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.signingOff, m.logout, m.stopWait = true, logout, cancel
@@ -553,14 +558,16 @@ func (m *Model) signOff(logout bool) tea.Cmd {
 
 // signOffText says what a quit waits for.
 func (m *Model) signOffText() string {
-	if m.dropping {
+	q, counts := m.sess.(interface{ Sending() int })
+	switch {
+	case !counts && m.dropping:
+		return "leaving; the session signs off once the messages under way are sent"
+	case !counts:
+		return "signing off once the messages under way are sent (Ctrl-C to leave without waiting)"
+	case m.dropping:
 		return "signing off; the queued messages are not sent"
 	}
-	n := 0
-	if q, ok := m.sess.(interface{ Sending() int }); ok {
-		n = q.Sending()
-	}
-	return client.SigningOffText(n)
+	return client.SigningOffText(q.Sending())
 }
 
 // historyMove browses this window's input history.

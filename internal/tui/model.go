@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,6 +22,11 @@ type Session interface {
 	Logout(ctx context.Context) error
 	Owns() bool
 }
+
+// ErrStillSigningOff is a UI that stopped waiting (Ctrl-C) for the logout
+// of a session that runs elsewhere: the session signs off by itself once
+// the messages it has under way are sent.
+var ErrStillSigningOff = errors.New("the session signs off by itself once the messages under way are sent (up to 2 minutes)")
 
 // Timing of what the UI tells the session on its own.
 const (
@@ -193,6 +199,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case signedOffMsg:
 		m.stopWait()
 		m.signingOff, m.signedOff, m.signOffErr, m.quitting = false, true, msg.err, true
+		if _, counts := m.sess.(interface{ Sending() int }); !counts && m.dropping {
+			m.signOffErr = ErrStillSigningOff // the wait ended here, not the logout there
+		}
 		return m, tea.Quit
 	case resultMsg:
 		return m, m.result(msg)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,9 +14,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/aim-oscar/aim/internal/client"
+	"github.com/aim-oscar/aim/internal/control"
 	"github.com/aim-oscar/aim/internal/oscartest"
 	"github.com/aim-oscar/aim/internal/runner"
 	"github.com/aim-oscar/aim/internal/secret"
+	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
 // queuedSession signs LabAlice on (a session of the UI's own, as aim tui
@@ -131,4 +134,82 @@ func TestQuitCtrlCDropsQueuedMessages(t *testing.T) {
 			t.Errorf("%d sends failed, want the %d dropped", got, left)
 		}
 	})
+}
+
+// attached starts LabAlice's session (serving its control socket, as aim
+// login does) and returns a UI's Live attached to it, and the session.
+func attached(t *testing.T) (*runner.Attached, *runner.Hosted) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	t.Cleanup(srv.Close)
+	rt, err := os.MkdirTemp("", "aimt") // short: a socket's path is bounded
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(rt) })
+	dirs := control.Dirs{RunUser: rt, Temp: rt}
+	sock, _, err := sessionsock.Listen(dirs, "", "LabAlice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := runner.Host(t.Context(), client.Options{Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice",
+		Password: secret.String("alicepw1")}}, sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	c, err := sessionsock.Dial(t.Context(), dirs, "LabAlice")
+	if err != nil || c == nil {
+		t.Fatalf("Dial: %v", err)
+	}
+	live := runner.Attach(c, func(ctx context.Context) (*control.Client, error) { return sessionsock.Dial(ctx, dirs, "LabAlice") })
+	t.Cleanup(func() { live.Close() })
+	return live, h
+}
+
+// TestLogoutAttachedSaysWhatItWaits: /logout in a UI attached to a
+// session that runs elsewhere stays on screen while that session signs
+// off (its wait for the messages under way is its own, up to 2 minutes),
+// and leaves once it is off. Before, the screen went blank at once, and
+// after 10 s "control socket: context deadline exceeded".
+func TestLogoutAttachedSaysWhatItWaits(t *testing.T) {
+	live, h := attached(t)
+	m := New(t.Context(), live, Options{Self: "LabAlice", Now: time.Now, Location: time.UTC})
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 20})
+	typeText(m, "/logout")
+	_, cmd := m.Update(keyMsg("enter"))
+	const want = "signing off once the messages under way are sent (Ctrl-C to leave without waiting)"
+	if f := m.Frame(); !strings.Contains(f, want) {
+		t.Errorf("the screen does not say %q:\n%s", want, f)
+	}
+	if cmd == nil {
+		t.Fatal("/logout asked for nothing to run")
+	}
+	msg := cmd()
+	if _, ok := msg.(signedOffMsg); !ok {
+		t.Fatalf("/logout ran %T, want the logout", msg)
+	}
+	if _, cmd := m.Update(msg); cmd == nil || cmd() != tea.Quit() || m.signOffErr != nil || !m.logout {
+		t.Errorf("after the logout: %v, logout %v", m.signOffErr, m.logout)
+	}
+	if err := h.Err(); err != nil {
+		t.Errorf("the session ended with %v, not a logout", err)
+	}
+}
+
+// TestLogoutAttachedCtrlC: Ctrl-C while /logout waits for a session that
+// runs elsewhere leaves at once, and says the session signs off by itself.
+func TestLogoutAttachedCtrlC(t *testing.T) {
+	live, _ := attached(t)
+	m := New(t.Context(), live, Options{Self: "LabAlice", Now: time.Now, Location: time.UTC})
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 20})
+	typeText(m, "/logout")
+	_, cmd := m.Update(keyMsg("enter"))
+	m.Update(keyMsg("ctrl+c"))
+	if f := m.Frame(); !strings.Contains(f, "leaving; the session signs off once the messages under way are sent") {
+		t.Errorf("the screen does not say the session signs off by itself:\n%s", f)
+	}
+	m.Update(cmd())
+	if !errors.Is(m.signOffErr, ErrStillSigningOff) {
+		t.Errorf("after Ctrl-C: %v, want ErrStillSigningOff", m.signOffErr)
+	}
 }
