@@ -112,6 +112,14 @@ func startTCP(t *testing.T, srv *oscartest.Server, name string, configure func(*
 		t.Fatalf("Start(%s): %v", name, err)
 	}
 	t.Cleanup(func() { cancel(); c.Wait() })
+	// Start returns once the client ready is sent; the server takes it
+	// on a goroutine of its own. An IM sent to name next needs it online
+	// there ("Lab Bob is not signed on" otherwise).
+	wctx, wcancel := context.WithTimeout(t.Context(), hangGuard)
+	defer wcancel()
+	if err := srv.WaitOnline(wctx, name); err != nil {
+		t.Fatalf("%s online at the server: %v", name, err)
+	}
 	return c, s
 }
 
