@@ -3,9 +3,6 @@ package flapconn
 import (
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"os"
 	"strings"
 
 	"github.com/aim-oscar/aim/internal/oscar"
@@ -33,20 +30,15 @@ func CauseWords(err error) string {
 	var (
 		closed  *ClosedError
 		refused *RequestError
-		decode  *oscar.DecodeError
-		netErr  net.Error
 	)
 	switch {
 	case errors.As(err, &closed):
 		return closed.why()
 	case errors.As(err, &refused):
 		return refused.Error()
-	case errors.As(err, &decode):
-		return "the server sent something aim cannot read"
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "the server closed the connection"
-	case errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return "the server did not answer in time"
+	}
+	if words, ok := oscar.ReadFailure(err, "the server"); ok {
+		return words
 	}
 	return err.Error()
 }

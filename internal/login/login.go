@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"strings"
 	"time"
 
@@ -239,20 +238,15 @@ func stepWords(err error) string {
 	var (
 		silent   *SilentError
 		notOSCAR *NotOSCARError
-		decode   *oscar.DecodeError
-		netErr   net.Error
 	)
 	switch {
 	case errors.As(err, &silent):
 		return silent.Error()
 	case errors.As(err, &notOSCAR):
 		return notOSCAR.Error()
-	case errors.As(err, &decode):
-		return "the login server sent something aim cannot read"
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "the login server closed the connection"
-	case errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return "the login server did not answer in time"
+	}
+	if words, ok := oscar.ReadFailure(err, "the login server"); ok {
+		return words
 	}
 	return err.Error()
 }
