@@ -2,12 +2,14 @@ package layers
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -77,35 +79,46 @@ type pkg struct {
 	deps    []string // module packages depended on, transitively
 }
 
+// list returns the module's packages as go list sees them: one go list
+// for the tests that share it.
 func list(t *testing.T) []pkg {
 	t.Helper()
-	watchSources(t)
+	pkgs, err := listed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkgs
+}
+
+var listed = sync.OnceValues(func() ([]pkg, error) {
+	if err := watchSources(); err != nil {
+		return nil, err
+	}
 	cmd := exec.Command("go", "list", "-f", `{{.ImportPath}}|{{join .Imports " "}}|{{join .Deps " "}}`, module+"...")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, stderr.Bytes())
+		return nil, fmt.Errorf("go list: %v\n%s", err, stderr.Bytes())
 	}
 	var pkgs []pkg
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		f := strings.Split(line, "|")
 		if len(f) != 3 {
-			t.Fatalf("go list line %q", line)
+			return nil, fmt.Errorf("go list line %q", line)
 		}
 		pkgs = append(pkgs, pkg{path: strings.TrimPrefix(f[0], module), imports: ours(f[1]), deps: ours(f[2])})
 	}
 	if len(pkgs) < 10 {
-		t.Fatalf("go list found only %d packages", len(pkgs))
+		return nil, fmt.Errorf("go list found only %d packages", len(pkgs))
 	}
-	return pkgs
-}
+	return pkgs, nil
+})
 
 // watchSources opens every Go file of the module, so that go test's cache
 // (which records the files a test opens, not those go list reads) runs the
 // test again when an import changes.
-func watchSources(t *testing.T) {
-	t.Helper()
+func watchSources() error {
 	root := filepath.Join("..", "..")
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -119,9 +132,7 @@ func watchSources(t *testing.T) {
 		}
 		return err
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	return err
 }
 
 func ours(s string) []string {
