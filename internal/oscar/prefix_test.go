@@ -170,15 +170,19 @@ func TestEveryPrefix(t *testing.T) {
 	n := 0
 	gs := goldenBodies(t)
 	for _, g := range gs {
+		orig := slices.Clone(g.body)
 		for i := 0; i <= len(g.body); i++ {
-			// A copy of just the prefix: nothing may read past it.
-			p := slices.Clone(g.body[:i])
+			// Just the prefix, capacity included: nothing may read past it.
+			p := g.body[:i:i]
 			for _, d := range g.decoders {
 				n++
 				if err := decodeNoPanic(d, p); err != nil && !errors.As(err, new(*DecodeError)) {
 					t.Fatalf("%s: %s on % x: %T %v, want a *DecodeError", g.where, d.name, p, err, err)
 				}
 			}
+		}
+		if !bytes.Equal(g.body, orig) {
+			t.Fatalf("%s: a decoder wrote into the bytes it read", g.where)
 		}
 	}
 	t.Logf("%d decodes of prefixes of %d bodies", n, len(gs))
@@ -206,8 +210,9 @@ func TestEveryFramePrefix(t *testing.T) {
 	}
 	frames = distinct(frames)
 	for _, frame := range frames {
+		whole := append(slices.Clip(lead), frame...)
 		for i := 0; i <= len(frame); i++ {
-			in := append(slices.Clip(lead), frame[:i]...)
+			in := whole[:len(lead)+i]
 			fs, err := readAll(NewFrameReader(bytes.NewReader(in)))
 			if len(fs) == 0 || !bytes.Equal(fs[0].AppendTo(nil), lead) {
 				t.Fatalf("% x: lost the first frame: %v, %v", in, fs, err)
