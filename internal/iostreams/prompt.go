@@ -126,17 +126,25 @@ func (p *Prompt) Above(line string) {
 	p.out.Write(b.Bytes())
 }
 
-// Finish puts the terminal back as it was and moves off the prompt's line;
-// only the first call does anything.
+// Finish puts the terminal back as it was and moves off the prompt's line:
+// a line being typed stays on the screen, on a line of its own; an empty
+// prompt (the one drawn after the last Enter) is erased, so that what
+// follows is not preceded by a bare "aim> ". Only the first call does
+// anything.
 func (p *Prompt) Finish() {
 	p.once.Do(func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		var b bytes.Buffer
-		if p.shown {
+		switch {
+		case p.shown && p.line == "":
+			p.clear(&b)
+		case p.shown:
 			p.toEnd(&b)
+			b.WriteString("\r\n")
+		default:
+			b.WriteString("\r\n")
 		}
-		b.WriteString("\r\n")
 		p.out.Write(b.Bytes())
 		p.restore()
 	})

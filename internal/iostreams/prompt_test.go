@@ -261,3 +261,28 @@ func lastGrapheme(s string) string {
 	}
 	return ""
 }
+
+// TestPromptFinishLeavesNoBarePrompt: after a last line entered (quit),
+// Finish erases the empty prompt drawn for the next line instead of
+// leaving "aim> " above what is printed next; a line still being typed
+// stays, on a line of its own.
+func TestPromptFinishLeavesNoBarePrompt(t *testing.T) {
+	t.Parallel()
+	p, scr := testPrompt(t, 40)
+	if line, err := keys(t, p, scr, "quit", "\r"); line != "quit" || err != nil {
+		t.Fatalf("Enter = %q, %v", line, err)
+	}
+	p.Finish()
+	scr.Write([]byte("signed off\r\n"))
+	if got := scr.text(0) + "|" + scr.text(1); got != "aim> quit|signed off" {
+		t.Errorf("screen after Finish and a line: %q, want %q", got, "aim> quit|signed off")
+	}
+
+	p, scr = testPrompt(t, 40)
+	keys(t, p, scr, "half typed")
+	p.Finish()
+	scr.Write([]byte("signed off\r\n"))
+	if got := scr.text(0) + "|" + scr.text(1); got != "aim> half typed|signed off" {
+		t.Errorf("screen after Finish with a line typed: %q, want %q", got, "aim> half typed|signed off")
+	}
+}
