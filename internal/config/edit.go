@@ -16,24 +16,35 @@ import (
 	"github.com/aim-oscar/aim/internal/screenname"
 )
 
-// AddBuddies adds names to group (DefaultGroup if empty) in the config file,
-// creating the group and the file if needed. Names already on the list, in
-// any group, and repeats within names are returned in already, as given;
-// added holds the names written, trimmed. If any name is invalid the error
-// is a *SettingError wrapping an *screenname.Error and the file is not touched; nor is it when nothing
-// is added.
-func (c *Config) AddBuddies(names []string, group string) (added, already []string, err error) {
+// checkBuddies checks the names and the group an edit of the buddy list
+// is given, before the file is touched; it returns the group as stored
+// (trimmed, DefaultGroup if empty).
+func checkBuddies(names []string, group string) (string, error) {
 	group = strings.TrimSpace(group)
 	if group == "" {
 		group = DefaultGroup
 	}
 	if err := ValidateGroup(group); err != nil {
-		return nil, nil, err
+		return "", err
 	}
 	for _, n := range names {
 		if err := validateBuddy(n); err != nil {
-			return nil, nil, err
+			return "", err
 		}
+	}
+	return group, nil
+}
+
+// AddBuddies adds names to group (DefaultGroup if empty) in the config file,
+// creating the group and the file if needed. Names already on the list, in
+// any group, and repeats within names are returned in already, as given;
+// added holds the names written, trimmed. If any name is invalid the error
+// is a *SettingError wrapping an *screenname.Error and the file is not
+// touched; nor is it when nothing is added.
+func (c *Config) AddBuddies(names []string, group string) (added, already []string, err error) {
+	group, err = checkBuddies(names, group)
+	if err != nil {
+		return nil, nil, err
 	}
 	err = c.edit(func(d *document, s *fileSettings) (bool, error) {
 		seen := map[string]bool{}
@@ -106,17 +117,9 @@ func (c *Config) RemoveBuddies(names []string) (removed, missing []string, err e
 // error is a *SettingError and the file is not touched; nor is it when no
 // name is on the list.
 func (c *Config) MoveBuddies(names []string, group string) (moved, missing []string, err error) {
-	group = strings.TrimSpace(group)
-	if group == "" {
-		group = DefaultGroup
-	}
-	if err := ValidateGroup(group); err != nil {
+	group, err = checkBuddies(names, group)
+	if err != nil {
 		return nil, nil, err
-	}
-	for _, n := range names {
-		if err := validateBuddy(n); err != nil {
-			return nil, nil, err
-		}
 	}
 	err = c.edit(func(d *document, _ *fileSettings) (bool, error) {
 		list := d.lookup(KeyBuddies)
