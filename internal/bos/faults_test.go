@@ -96,6 +96,30 @@ func TestSignonCutAtEachStep(t *testing.T) {
 	}
 }
 
+// signonWaits are the waits of a signon: the step the client names while
+// it waits for the server's answers after its after-th frame.
+var signonWaits = []struct {
+	after int
+	step  string
+}{
+	{0, "waiting for host ready (01,03)"},
+	{1, "waiting for rate limits (01,07)"},
+	{2, "waiting for the signon replies"},
+}
+
+// deafAfter is a server (in memory, for a bubble) that reads and ignores
+// every BOS frame from the after-th on, and the options to sign on to it.
+func deafAfter(t *testing.T, after int) (*oscartest.Server, bos.Options) {
+	srv := oscartest.NewUnstartedServer(alice)
+	srv.Intercept = func(ev oscartest.Event) oscartest.Action {
+		if ev.Service == "bos" && ev.Index >= after {
+			return oscartest.Ignore
+		}
+		return oscartest.Answer
+	}
+	return srv, inMemory(t, srv, bos.Options{})
+}
+
 // TestSignonCutWhileWaiting: a connection cut while the client waits for
 // the server's answers in a signon fails Connect at once, with the step it
 // waited at by name. The server reads (and ignores) every frame from the
@@ -104,23 +128,9 @@ func TestSignonCutAtEachStep(t *testing.T) {
 // client still writing (on a loaded machine, every one of them did).
 func TestSignonCutWhileWaiting(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct {
-		after int
-		step  string
-	}{
-		{0, "waiting for host ready (01,03)"},
-		{1, "waiting for rate limits (01,07)"},
-		{2, "waiting for the signon replies"},
-	} {
+	for _, tt := range signonWaits {
 		synctest.Test(t, func(t *testing.T) {
-			srv := oscartest.NewUnstartedServer(alice)
-			srv.Intercept = func(ev oscartest.Event) oscartest.Action {
-				if ev.Service == "bos" && ev.Index >= tt.after {
-					return oscartest.Ignore
-				}
-				return oscartest.Answer
-			}
-			opts := inMemory(t, srv, bos.Options{})
+			srv, opts := deafAfter(t, tt.after)
 			res, err := login.Authorize(t.Context(), login.Options{Addr: srv.AuthAddr(), ScreenName: "LabAlice", Password: "alicepw1", Dial: opts.Dial})
 			if err != nil {
 				t.Fatalf("Authorize: %v", err)
@@ -153,23 +163,9 @@ func TestSignonCutWhileWaiting(t *testing.T) {
 // stopped at time out, by name, after the step timeout (on a fake clock).
 func TestSignonServerSilent(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct {
-		after int
-		step  string
-	}{
-		{0, "waiting for host ready (01,03)"},
-		{1, "waiting for rate limits (01,07)"},
-		{2, "waiting for the signon replies"},
-	} {
+	for _, tt := range signonWaits {
 		synctest.Test(t, func(t *testing.T) {
-			srv := oscartest.NewUnstartedServer(alice)
-			srv.Intercept = func(ev oscartest.Event) oscartest.Action {
-				if ev.Service == "bos" && ev.Index >= tt.after {
-					return oscartest.Ignore
-				}
-				return oscartest.Answer
-			}
-			opts := inMemory(t, srv, bos.Options{})
+			srv, opts := deafAfter(t, tt.after)
 			start := time.Now()
 			_, err := connect(t, srv, opts)
 			var se *bos.StepError
