@@ -407,6 +407,26 @@ func TestPromptDoesNotWaitForReconnect(t *testing.T) {
 	})
 }
 
+// heard is what a test bot was sent, in order; reply is the bot (it
+// answers nothing).
+type heard struct {
+	mu    sync.Mutex
+	texts []string
+}
+
+func (h *heard) reply(_, text string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.texts = append(h.texts, text)
+	return ""
+}
+
+func (h *heard) all() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.texts)
+}
+
 // TestSessionUsedAfterItsSignedOn: a session that signs on again is used
 // (by a command that waited for it, as by the rooms joined again) only
 // once its "signed on" has been handed on, so that what is done on it is
@@ -415,16 +435,8 @@ func TestPromptDoesNotWaitForReconnect(t *testing.T) {
 func TestSessionUsedAfterItsSignedOn(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		var mu sync.Mutex
-		var got []string
-		srv := pipeServer(t, func(s *oscartest.Server) {
-			s.AddBot("Echo Bot", func(from, text string) string {
-				mu.Lock()
-				got = append(got, text)
-				mu.Unlock()
-				return ""
-			})
-		})
+		bot := new(heard)
+		srv := pipeServer(t, func(s *oscartest.Server) { s.AddBot("Echo Bot", bot.reply) })
 		saying := make(chan struct{}) // the second "signed on" is being handed on
 		release := make(chan struct{})
 		out := &outputs{}
@@ -459,9 +471,7 @@ func TestSessionUsedAfterItsSignedOn(t *testing.T) {
 		default:
 			t.Fatalf("did not sign on again: %v", out.kinds())
 		}
-		mu.Lock()
-		early := slices.Clone(got)
-		mu.Unlock()
+		early := bot.all()
 		var r *client.Result
 		select {
 		case r = <-sent:
@@ -483,9 +493,7 @@ func TestSessionUsedAfterItsSignedOn(t *testing.T) {
 		if !r.OK {
 			t.Errorf("send after the reconnect: %s", r.Error)
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		if !slices.Equal(got, []string{"hi"}) {
+		if got := bot.all(); !slices.Equal(got, []string{"hi"}) {
 			t.Errorf("the server got %q, want [hi]", got)
 		}
 	})
@@ -546,16 +554,8 @@ func TestDo(t *testing.T) {
 func TestDoKeepsArgumentsAsGiven(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		var mu sync.Mutex
-		var got []string
-		srv := pipeServer(t, func(s *oscartest.Server) {
-			s.AddBot("Echo Bot", func(from, text string) string {
-				mu.Lock()
-				got = append(got, text)
-				mu.Unlock()
-				return ""
-			})
-		})
+		bot := new(heard)
+		srv := pipeServer(t, func(s *oscartest.Server) { s.AddBot("Echo Bot", bot.reply) })
 		c, _ := start(t, srv, time.Second)
 		texts := []string{"   three leading spaces", "\ttab first", `"quoted" and 'single'`, "two  spaces  inside "}
 		for _, text := range texts {
@@ -564,8 +564,7 @@ func TestDoKeepsArgumentsAsGiven(t *testing.T) {
 			}
 		}
 		synctest.Wait()
-		mu.Lock()
-		defer mu.Unlock()
+		got := bot.all()
 		if len(got) != len(texts) {
 			t.Fatalf("the bot got %q", got)
 		}

@@ -3,7 +3,6 @@ package client_test
 import (
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -19,16 +18,8 @@ import (
 func TestLogoutSendsWhatIsQueued(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		var mu sync.Mutex
-		var got []string
-		srv := pipeServer(t, func(s *oscartest.Server) {
-			s.AddBot("EchoBot", func(_, text string) string {
-				mu.Lock()
-				defer mu.Unlock()
-				got = append(got, text)
-				return ""
-			})
-		})
+		bot := new(heard)
+		srv := pipeServer(t, func(s *oscartest.Server) { s.AddBot("EchoBot", bot.reply) })
 		c, out := start(t, srv, time.Second)
 		const n = 15
 		var want []string
@@ -53,8 +44,7 @@ func TestLogoutSendsWhatIsQueued(t *testing.T) {
 				}
 			}
 		}
-		mu.Lock()
-		defer mu.Unlock()
+		got := bot.all()
 		slices.Sort(got)
 		if sent != n || !slices.Equal(got, want) {
 			t.Errorf("%d of %d sends said sent; the recipient got %q", sent, n, got)
