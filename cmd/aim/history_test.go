@@ -82,14 +82,14 @@ func TestHistoryEndToEnd(t *testing.T) {
 		return out
 	}
 	inOrder(t, "alice's history with Lab Bob", history("--config", alice, "Lab Bob"),
-		"LabAlice: one-shot 🚀", "signed on as LabAlice", "LabAlice: héllo 漢字 😀 <b>&", "Lab Bob: bold & 🎉")
+		"-> labbob: one-shot 🚀", "signed on as LabAlice", "-> Lab Bob: héllo 漢字 😀 <b>&", "Lab Bob: bold & 🎉")
 	inOrder(t, "bob's history with LabAlice", history("--config", bob, "LABALICE"),
-		"LabAlice: one-shot 🚀", "LabAlice: héllo 漢字 😀 <b>&", "Lab Bob: bold & 🎉")
+		"LabAlice: one-shot 🚀", "LabAlice: héllo 漢字 😀 <b>&", "-> LabAlice: bold & 🎉")
 	inOrder(t, "alice's room", history("--config", alice, "lab lounge"),
-		"[Lab Lounge] you joined", "[Lab Lounge] Lab Bob joined", "[Lab Lounge] LabAlice: 你好 everyone",
+		"[Lab Lounge] you joined", "[Lab Lounge] Lab Bob joined", "[Lab Lounge] you: 你好 everyone",
 		"[Lab Lounge] Lab Bob: hi 🙂", "[Lab Lounge] Lab Bob left", "[Lab Lounge] you left")
 	inOrder(t, "bob's room", history("--config", bob, "Lab Lounge"),
-		"[Lab Lounge] you joined", "[Lab Lounge] LabAlice: 你好 everyone", "[Lab Lounge] Lab Bob: hi 🙂", "[Lab Lounge] you left")
+		"[Lab Lounge] you joined", "[Lab Lounge] LabAlice: 你好 everyone", "[Lab Lounge] you: hi 🙂", "[Lab Lounge] you left")
 	if out := history("--config", alice, "Lab Bob", "--limit", "1"); strings.Contains(out, "héllo") || !strings.Contains(out, "bold") {
 		t.Errorf("--limit 1:\n%s", out)
 	}
@@ -100,7 +100,7 @@ func TestHistoryEndToEnd(t *testing.T) {
 	if strings.Contains(grep, "one-shot") || strings.Contains(grep, "Lab Lounge") {
 		t.Errorf("--grep found lines without the text:\n%s", grep)
 	}
-	inOrder(t, "alice's --grep", history("--config", alice, "--grep", "hi 🙂"), "== room lablounge", "Lab Bob: hi 🙂")
+	inOrder(t, "alice's --grep", history("--config", alice, "--grep", "hi 🙂"), "== room lablounge", "[Lab Lounge] Lab Bob: hi 🙂")
 
 	// --json: the stored lines, each with its direction, and the
 	// session's markers between them.

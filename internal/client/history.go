@@ -1,11 +1,14 @@
 package client
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/history"
 	"github.com/aim-oscar/aim/internal/htmltext"
@@ -101,7 +104,8 @@ func (c *Client) FlushHistory(ctx context.Context) error {
 }
 
 // HistoryText renders stored lines for people, each as the live view
-// shows its event (Text), with a line naming the day before the first
+// shows it (Text of historyOutput: your own words as the result that
+// said them), with a line naming the day before the first
 // line of each day and, when named is set (lines of every conversation,
 // grouped as Store.Grep returns them) or the lines are of several
 // conversations, one naming each conversation. The session's markers
@@ -126,7 +130,7 @@ func HistoryText(lines []history.Line, named bool) []string {
 	var conv history.Conv
 	var day string
 	for _, l := range lines {
-		o, err := DecodeOutput(l.Raw)
+		o, err := historyOutput(l)
 		if err != nil {
 			continue
 		}
@@ -141,6 +145,39 @@ func HistoryText(lines []history.Line, named bool) []string {
 		out = append(out, Text(o))
 	}
 	return out
+}
+
+// historyOutput is a stored line as the live view showed it: the
+// account's own IM or room line as the result of the send or say that
+// said it (its words from Describe, as for a result from a running
+// session), anything else as the event it is.
+func historyOutput(l history.Line) (Output, error) {
+	o, err := DecodeOutput(l.Raw)
+	if err != nil {
+		return nil, err
+	}
+	var r *Result
+	switch e := o.(type) {
+	case *IM:
+		r = &Result{Command: CmdSend.Name, Text: e.Text, Delivery: bos.Delivered.String()}
+		if e.AutoResponse {
+			r.Command = CmdAutoreply.Name
+		}
+	case *ChatMessage:
+		r = &Result{Command: CmdSay.Name, Room: e.Room, Text: e.Text}
+	default:
+		return o, nil
+	}
+	var own struct {
+		Direction string `json:"direction"`
+		To        string `json:"to"`
+	}
+	if err := json.Unmarshal(l.Raw, &own); err != nil || own.Direction != history.Out {
+		return o, nil
+	}
+	r.OK, r.To = true, cmp.Or(own.To, l.Conv.Name)
+	Describe(r)
+	return Stamp(r, o.head().Time), nil
 }
 
 // convTitle names a conversation above its lines.

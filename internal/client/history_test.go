@@ -460,3 +460,45 @@ func TestHistoryRecordsAutoReply(t *testing.T) {
 		`out im LabAlice>Lab Bob "hello?" "hello?"`,
 	})
 }
+
+// ownLine is o, stamped at, as the history stores the account's own
+// words: with direction out and, on an IM, the recipient as typed.
+func ownLine(t *testing.T, c history.Conv, o client.Output, at time.Time, extra string) history.Line {
+	t.Helper()
+	l := storedLine(t, c, o, at)
+	l.Raw = append(bytes.TrimSuffix(l.Raw, []byte("}")), []byte(`,"direction":"out"`+extra+`}`)...)
+	return l
+}
+
+// Your own words read in the history as the live view showed them when
+// you said them: an IM sent as "-> Lab Bob: …" and a room line as
+// "[room] you: …", the words of the send and say results. Before, they
+// read "LabAlice: …" and "[room] LabAlice: …", as someone else's would.
+func TestHistoryTextOwnLinesAsLive(t *testing.T) {
+	t.Parallel()
+	bob := history.Conv{Kind: history.KindIM, Name: "Lab Bob"}
+	room := history.Conv{Kind: history.KindRoom, Name: "Lab Lounge"}
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.Local)
+	lines := []history.Line{
+		ownLine(t, bob, &client.IM{From: "LabAlice", Text: "héllo 漢字 😀\nline two"}, at, `,"to":"Lab Bob"`),
+		storedLine(t, bob, &client.IM{From: "Lab Bob", Text: "hi 👋"}, at.Add(time.Minute)),
+		ownLine(t, room, &client.ChatMessage{Room: "Lab Lounge", From: "LabAlice", Text: "你好 room"}, at.Add(2*time.Minute), ""),
+	}
+	got := client.HistoryText(lines, true)
+	// The live view's lines for the same words: the results of send and say.
+	live := func(r *client.Result, at time.Time) string {
+		r.OK = true
+		client.Describe(r)
+		return client.Text(client.Stamp(r, at))
+	}
+	want := []string{"== IMs with Lab Bob", "--- Monday 7 December 2026",
+		live(&client.Result{Command: "send", To: "Lab Bob", Delivery: "delivered", Text: "héllo 漢字 😀\nline two"}, at),
+		"10:01:00 Lab Bob: hi 👋",
+		"== room Lab Lounge", "--- Monday 7 December 2026",
+		live(&client.Result{Command: "say", Room: "Lab Lounge", Text: "你好 room"}, at.Add(2*time.Minute)),
+	}
+	checkLines(t, "own lines", got, want)
+	if want[2] != "10:00:00 -> Lab Bob: héllo 漢字 😀\n"+strings.Repeat(" ", 21)+"line two" || want[6] != "10:02:00 [Lab Lounge] you: 你好 room" {
+		t.Errorf("the live view's lines are not what this test expects:\n%s\n%s", want[2], want[6])
+	}
+}
