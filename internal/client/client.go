@@ -719,7 +719,7 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 		warn(err)
 	}
 	if rec != nil {
-		rec.Record(sentIM(sess.Self().ScreenName, to, text, false, sent))
+		rec.Record(delivered(sentIM(sess.Self().ScreenName, to, text, false, sent), d))
 		rec.Close()
 	}
 	return r, nil

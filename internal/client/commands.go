@@ -809,7 +809,7 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 		r.Summary = sentSummary(name, d.String(), r.Text)
 		if err == nil {
 			r.Delivery = d.String()
-			x.c.history.Record(own)
+			x.c.history.Record(delivered(own, d))
 		}
 		switch {
 		case err == nil:

@@ -73,11 +73,19 @@ func historyEntry(o Output) (e history.Entry, ok bool) {
 // sentIM is the history's record of an IM the account sent from self to
 // to at the time at (when it was given to the session, before it went
 // out: a reply to it is later): html as sent, and its text as the
-// recipient is shown it.
+// recipient is shown it. Its Stored is for the caller to set once the
+// server has said how it took it (delivery).
 func sentIM(self, to, html string, auto bool, at time.Time) history.Entry {
 	o := Stamp(&IM{From: self, Text: htmltext.Plain(html), HTML: html, AutoResponse: auto}, at)
 	return history.Entry{Conv: history.Conv{Kind: history.KindIM, Name: to}, Time: o.head().Time,
 		Direction: history.Out, To: to, Event: o}
+}
+
+// delivered is e, an IM sent, as the server took it: d says whether it
+// keeps it for the recipient's next signon.
+func delivered(e history.Entry, d bos.Delivery) history.Entry {
+	e.Stored = d == bos.Stored
+	return e
 }
 
 // saidInRoom is the history's record of the account's own line in a room,
@@ -171,11 +179,15 @@ func historyOutput(l history.Line) (Output, error) {
 	var own struct {
 		Direction string `json:"direction"`
 		To        string `json:"to"`
+		Stored    bool   `json:"stored"`
 	}
 	if err := json.Unmarshal(l.Raw, &own); err != nil || own.Direction != history.Out {
 		return o, nil
 	}
 	r.OK, r.To = true, cmp.Or(own.To, l.Conv.Name)
+	if own.Stored {
+		r.Delivery = bos.Stored.String()
+	}
 	Describe(r)
 	return Stamp(r, o.head().Time), nil
 }

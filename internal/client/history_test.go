@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/client"
@@ -501,4 +502,57 @@ func TestHistoryTextOwnLinesAsLive(t *testing.T) {
 	if want[2] != "10:00:00 -> Lab Bob: héllo 漢字 😀\n"+strings.Repeat(" ", 21)+"line two" || want[6] != "10:02:00 [Lab Lounge] you: 你好 room" {
 		t.Errorf("the live view's lines are not what this test expects:\n%s\n%s", want[2], want[6])
 	}
+}
+
+// A message the server keeps for an offline recipient is recorded as
+// kept ("stored": true), by the session's send and by a send of its own
+// alike, and the history's text says so in the words the send said.
+// Before, it was recorded exactly like one delivered.
+func TestHistoryRecordsStored(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, func(s *oscartest.Server) {
+			s.Release = oscartest.Release2026
+			s.AddAccount(oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})
+		})
+		dir := t.TempDir()
+		alice := labAccount(srv, "LabAlice", "alicepw1")
+		alice.HistoryDir = dir
+		once, err := client.Send(t.Context(), alice, "Lab Bob", "kept 漢字 🚀", time.Now, nil, false)
+		if err != nil || once.Delivery != "stored" {
+			t.Fatalf("aim send: %+v, %v; want stored", once, err)
+		}
+		c, _ := runAccount(t, alice)
+		r := c.Do(t.Context(), client.CmdSend, []string{"Lab Bob", "kept too"}, true)
+		if !r.OK || r.Delivery != "stored" {
+			t.Fatalf("send = %+v, want stored", r)
+		}
+		c.Stop()
+		c.Wait()
+		lines, err := history.NewStore(dir).Lines("Lab Bob", history.Query{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored []bool
+		var texts []string
+		for _, l := range lines {
+			if l.Conv.Kind != history.KindIM {
+				continue
+			}
+			var s struct{ Stored bool }
+			if err := json.Unmarshal(l.Raw, &s); err != nil {
+				t.Fatal(err)
+			}
+			stored = append(stored, s.Stored)
+		}
+		for _, s := range client.HistoryText(lines, false) {
+			if strings.Contains(s, "->") {
+				texts = append(texts, s[len("15:04:05 "):])
+			}
+		}
+		if len(stored) != 2 || !stored[0] || !stored[1] {
+			t.Errorf("stored: %v, want both true", stored)
+		}
+		checkLines(t, "the text", texts, []string{once.Summary, r.Summary})
+	})
 }

@@ -68,7 +68,7 @@ func TestCorpusLikeRecorder(t *testing.T) {
 		if err := e.Encode(ev.imEvent); err != nil {
 			t.Fatal(err)
 		}
-		if want := appendLine(nil, enc.Bytes(), ev.Direction, ev.To); string(raw) != string(want) {
+		if want := appendLine(nil, enc.Bytes(), Entry{Direction: ev.Direction, To: ev.To}); string(raw) != string(want) {
 			t.Errorf("corpus line\n %s\nthe Recorder's\n %s", raw, want)
 		}
 	}

@@ -19,6 +19,7 @@ type Entry struct {
 	Time      time.Time // picks the month file
 	Direction string    // In or Out
 	To        string    // on an IM sent: the recipient
+	Stored    bool      // on an IM sent: the server keeps it for the recipient's next signon
 	// Event is encoded by the Recorder's Encode, on the writer goroutine:
 	// it must not change once recorded.
 	Event any
@@ -302,7 +303,7 @@ func (r *Recorder) write(e Entry) error {
 			r.buf = append(r.buf, '\n')
 		}
 	}
-	r.buf = appendLine(r.buf, line, e.Direction, e.To)
+	r.buf = appendLine(r.buf, line, e)
 	if _, err := f.f.Write(r.buf); err != nil {
 		// Part of the line may be on disk: check the end before the next.
 		f.checked = false
@@ -326,24 +327,28 @@ func (r *Recorder) failed(err error) error {
 	return err
 }
 
-// appendLine appends line (JSON ending in "}\n") to b with the direction
-// field, and to, added before its closing brace.
-func appendLine(b, line []byte, direction, to string) []byte {
+// appendLine appends line (JSON ending in "}\n") to b with e's fields
+// that the event has not (direction, to, stored) added before its
+// closing brace.
+func appendLine(b, line []byte, e Entry) []byte {
 	line = bytes.TrimRight(line, "\n")
 	if len(line) < 2 || line[len(line)-1] != '}' {
 		return append(append(b, line...), '\n')
 	}
 	b = append(b, line[:len(line)-1]...)
-	if direction != "" {
+	if e.Direction != "" {
 		if line[len(line)-2] != '{' {
 			b = append(b, ',')
 		}
 		b = append(b, `"direction":`...)
-		b = appendString(b, direction)
+		b = appendString(b, e.Direction)
 	}
-	if to != "" {
+	if e.To != "" {
 		b = append(b, `,"to":`...)
-		b = appendString(b, to)
+		b = appendString(b, e.To)
+	}
+	if e.Stored {
+		b = append(b, `,"stored":true`...)
 	}
 	return append(b, "}\n"...)
 }
