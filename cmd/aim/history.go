@@ -30,8 +30,9 @@ spelling of the name finds it (LabBob, "lab bob"). Without a name, --grep
 searches every conversation; with neither, the stored conversations are
 listed.
 
---since and --until take a date (2026-12-01, 2026-12-01 15:04) or a time
-before now (2h, 90m, 3d). --grep finds text in any case, in what the
+--since and --until take a date (2026-12-01, 2026-12-01 15:04), a time
+of day (17:30: today's, in local time) or a time before now (2h, 90m,
+3d). --grep finds text in any case, in what the
 messages say (not their markup). --json prints the stored lines as they
 are, one JSON object each, with "direction" ("in" or "out").
 
@@ -43,6 +44,7 @@ config file turns recording off (see docs/history.md).`,
   aim history "Lab Lounge" --limit 100
   aim history LabBob --since 2026-12-01 --until 2026-12-08
   aim history --grep lunch --since 7d   # every conversation
+  aim history LabBob --since 09:00      # since nine this morning
   aim history LabBob --json | jq -r 'select(.direction=="in") | .text'
   aim history --forget LabBob`,
 		Args: cobra.MaximumNArgs(1),
@@ -56,8 +58,8 @@ config file turns recording off (see docs/history.md).`,
 	}
 	fl := cmd.Flags()
 	fl.IntVar(&opts.Limit, "limit", 20, "show the last `N` lines (0: all); with --grep, all unless given")
-	fl.StringVar(&opts.Since, "since", "", "only lines from `WHEN` on: a date (2026-12-01) or a time before now (2h, 3d)")
-	fl.StringVar(&opts.Until, "until", "", "only lines before `WHEN`: a date or a time before now")
+	fl.StringVar(&opts.Since, "since", "", "only lines from `WHEN` on: a date (2026-12-01), a time of day today (17:30) or a time before now (2h, 3d)")
+	fl.StringVar(&opts.Until, "until", "", "only lines before `WHEN`: a date, a time of day today or a time before now")
 	fl.StringVar(&opts.Grep, "grep", "", "only lines whose text contains `TEXT`, in any case (every conversation when no name is given)")
 	fl.BoolVar(&opts.Forget, "forget", false, "remove the stored conversation with NAME (no question asked)")
 	return cmd

@@ -208,7 +208,7 @@ type HistoryQuery struct {
 	Name         string // a buddy or room; "" for every conversation
 	Limit        int    // the last lines (0: all)
 	LimitGiven   bool   // Limit was asked for: it applies to Grep too
-	Since, Until string // a date, or a time before now (history.ParseWhen)
+	Since, Until string // a date, a time of day or a time before now (history.ParseWhen)
 	Grep         string
 	Forget       bool // remove the conversation Name
 }

@@ -350,7 +350,22 @@ func TestParseWhen(t *testing.T) {
 			t.Errorf("ParseWhen(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"yesterday", "-2h", "2026-13-01", "d"} {
+	// A time of day is today's, in the local zone (today's date there
+	// is not UTC's), even when it is still to come.
+	west := time.FixedZone("UTC-8", -8*60*60)
+	early := time.Date(2026, 12, 7, 2, 0, 0, 0, west) // 10:00 UTC
+	for in, want := range map[string]time.Time{
+		"05:26":    time.Date(2026, 12, 7, 5, 26, 0, 0, west),
+		"5:26":     time.Date(2026, 12, 7, 5, 26, 0, 0, west),
+		"17:30":    time.Date(2026, 12, 7, 17, 30, 0, 0, west),
+		"00:00":    time.Date(2026, 12, 7, 0, 0, 0, 0, west),
+		"17:30:15": time.Date(2026, 12, 7, 17, 30, 15, 0, west),
+	} {
+		if got, err := ParseWhen(in, early); err != nil || !got.Equal(want) {
+			t.Errorf("ParseWhen(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"yesterday", "-2h", "2026-13-01", "d", "25:00", "17:60", "17:"} {
 		if _, err := ParseWhen(bad, now); err == nil {
 			t.Errorf("ParseWhen(%q) = nil error", bad)
 		}

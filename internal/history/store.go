@@ -550,13 +550,20 @@ func Prune(root string, cutoff time.Time) ([]string, error) {
 }
 
 // ParseWhen reads a --since or --until: a date (2026-12-01, local
-// midnight), a date and time (2026-12-01 15:04 or RFC 3339), or a duration
-// before now (2h, 90m, 3d).
+// midnight), a date and time (2026-12-01 15:04 or RFC 3339), a time of
+// day (17:30, 05:26:10: today's, in now's zone, even if still to come),
+// or a duration before now (2h, 90m, 3d).
 func ParseWhen(s string, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
 		if t, err := time.ParseInLocation(layout, s, now.Location()); err == nil {
 			return t, nil
+		}
+	}
+	for _, layout := range []string{"15:04", "15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			y, m, d := now.Date()
+			return time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), 0, now.Location()), nil
 		}
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
@@ -571,7 +578,7 @@ func ParseWhen(s string, now time.Time) (time.Time, error) {
 	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
 		return now.Add(-d), nil
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date (2026-12-01, 2026-12-01 15:04) or a duration (2h, 3d)", s)
+	return time.Time{}, fmt.Errorf("%q is not a date (2026-12-01, 2026-12-01 15:04), a time of day (17:30) or a duration (2h, 3d)", s)
 }
 
 // Lines is what aim history shows: with a name, the lines of that
