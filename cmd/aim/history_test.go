@@ -96,11 +96,16 @@ func TestHistoryEndToEnd(t *testing.T) {
 
 	// --grep, in any case, across every conversation.
 	grep := history("--config", bob, "--grep", "HÉLLO 漢字")
-	inOrder(t, "bob's --grep", grep, "== IMs with labalice", "LabAlice: héllo 漢字 😀")
+	inOrder(t, "bob's --grep", grep, "== IMs with LabAlice", "LabAlice: héllo 漢字 😀")
 	if strings.Contains(grep, "one-shot") || strings.Contains(grep, "Lab Lounge") {
 		t.Errorf("--grep found lines without the text:\n%s", grep)
 	}
-	inOrder(t, "alice's --grep", history("--config", alice, "--grep", "hi 🙂"), "== room lablounge", "[Lab Lounge] Lab Bob: hi 🙂")
+	inOrder(t, "alice's --grep", history("--config", alice, "--grep", "hi 🙂"), "== room Lab Lounge", "[Lab Lounge] Lab Bob: hi 🙂")
+	// A conversation whose lines found are all yours is named as the
+	// buddy list spells it; without one, as you typed it.
+	inOrder(t, "alice's --grep of her own", history("--config", alice, "--grep", "ONE-SHOT"), "== IMs with labbob", "-> labbob: one-shot 🚀")
+	writeConfig(t, alice, "screen_name: LabAlice\npassword: alicepw1\nbuddies:\n  - group: Friends\n    names: [\"Lab Bob\"]\n")
+	inOrder(t, "alice's --grep of her own, Lab Bob a buddy", history("--config", alice, "--grep", "ONE-SHOT"), "== IMs with Lab Bob", "-> labbob: one-shot 🚀")
 
 	// --json: the stored lines, each with its direction, and the
 	// session's markers between them.

@@ -215,7 +215,7 @@ type HistoryQuery struct {
 
 // HistoryAnswer is what the store holds for a HistoryQuery: the result of
 // forgetting, the conversations (with neither a name nor Grep), or the
-// lines.
+// lines (each Conv named as the server spells it: spellConvs).
 type HistoryAnswer struct {
 	Dir           string // the store
 	Forgot        *Result
@@ -290,6 +290,76 @@ func History(cfg *config.Config, q HistoryQuery, now time.Time) (*HistoryAnswer,
 		}
 	default:
 		a.Lines, err = store.Lines(q.Name, hq)
+		spellConvs(a.Lines, cfg.Buddies)
 	}
 	return a, err
+}
+
+// spellConvs names the conversations of lines as the server spells the
+// buddy or room, where the store knows only a key ("labbob", for a
+// search of every conversation) or the spelling typed: the name on a
+// line from the server (who an IM came from, who warned, the room's),
+// else the buddy list's, else the name an IM you sent was typed with.
+func spellConvs(lines []history.Line, buddies []config.BuddyGroup) {
+	type spelling struct {
+		name string
+		rank int // lower is better
+	}
+	names := map[history.Conv]spelling{}
+	spell := func(c history.Conv, name string, rank int) {
+		if s, ok := names[c]; name != "" && (!ok || rank < s.rank) {
+			names[c] = spelling{name, rank}
+		}
+	}
+	for _, l := range lines {
+		if l.Conv.Kind == history.KindSession {
+			continue
+		}
+		if s, ok := names[l.Conv]; ok && s.rank == 0 {
+			continue
+		}
+		o, err := DecodeOutput(l.Raw)
+		if err != nil {
+			continue
+		}
+		switch e := o.(type) {
+		case *IM:
+			var own struct {
+				Direction string `json:"direction"`
+				To        string `json:"to"`
+			}
+			if json.Unmarshal(l.Raw, &own) == nil && own.Direction == history.Out {
+				spell(l.Conv, own.To, 2)
+			} else {
+				spell(l.Conv, e.From, 0)
+			}
+		case *Warned:
+			spell(l.Conv, e.By, 0)
+		case *ChatMessage:
+			spell(l.Conv, e.Room, 0)
+		case *ChatMember:
+			spell(l.Conv, e.Room, 0)
+		case *ChatJoined:
+			spell(l.Conv, e.Room, 0)
+		case *ChatLeft:
+			spell(l.Conv, e.Room, 0)
+		}
+	}
+	for c := range names {
+		if c.Kind != history.KindIM {
+			continue
+		}
+		for _, g := range buddies {
+			for _, name := range g.Names {
+				if k := history.Key(name); k == c.Name || k == history.Key(c.Name) { // a key, or a name
+					spell(c, name, 1)
+				}
+			}
+		}
+	}
+	for i, l := range lines {
+		if s, ok := names[l.Conv]; ok {
+			lines[i].Conv.Name = s.name
+		}
+	}
 }
