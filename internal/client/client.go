@@ -669,7 +669,8 @@ func SendOnce(ctx context.Context, opts Options, cmd *Command, args []string, wa
 // signs off: aim send. It watches no buddies. A message to someone offline
 // is sent again for the server to keep until their next signon (the
 // result's Delivery is then "stored"), unless onlineOnly. The message sent
-// is recorded in the history if a keeps one; warn, if set, gets the
+// is recorded in the history if a keeps one, and after it the recipient's
+// away message if it came before the signoff; warn, if set, gets the
 // history's problems (the message was sent all the same).
 func Send(ctx context.Context, a Account, to, text string, now func() time.Time, warn func(error), onlineOnly bool) (*Result, error) {
 	a.Buddies = nil
@@ -688,9 +689,18 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 		return nil, err
 	}
 	drained := make(chan struct{})
+	var replies []history.Entry // read after drained
 	go func() {
 		defer close(drained)
-		for range sess.Events() { // nothing here is news to a one-shot send
+		// Nothing here is news to a one-shot send, but for the away
+		// message that answers it: that is part of the conversation,
+		// and recorded as the session records it.
+		for ev := range sess.Events() {
+			if im, ok := ev.(*bos.IMReceived); ok && im.AutoResponse && !im.Offline && screenname.Same(im.From, to) {
+				if e, ok := historyEntry(fromBOS(ev)); ok {
+					replies = append(replies, e)
+				}
+			}
 		}
 	}()
 	var d bos.Delivery
@@ -720,6 +730,9 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 	}
 	if rec != nil {
 		rec.Record(delivered(sentIM(sess.Self().ScreenName, to, text, false, sent), d))
+		for _, e := range replies {
+			rec.Record(e)
+		}
 		rec.Close()
 	}
 	return r, nil

@@ -19,6 +19,7 @@ import (
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/history"
+	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
 	"github.com/aim-oscar/aim/internal/secret"
 )
@@ -554,5 +555,52 @@ func TestHistoryRecordsStored(t *testing.T) {
 			t.Errorf("stored: %v, want both true", stored)
 		}
 		checkLines(t, "the text", texts, []string{once.Summary, r.Summary})
+	})
+}
+
+// The away message that answers a one-shot aim send before it signs off
+// is recorded after the IM, as the running session records one. Before,
+// the one-shot send recorded only what it sent. Here the server hands
+// LabAlice Lab Bob's away message as soon as it reads her IM, before it
+// answers it: the reply is certain to come before the signoff.
+func TestHistorySendOnceRecordsAwayReply(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var srv *oscartest.Server
+		srv = pipeServer(t, func(s *oscartest.Server) {
+			s.AddAccount(oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})
+			s.AddAccount(oscartest.Account{ScreenName: "LabCarol", Password: "carolpw1"})
+			s.Intercept = func(e oscartest.Event) oscartest.Action {
+				if p, err := oscar.ParseSNAC(e.Frame.Payload); err != nil || e.Frame.Channel != oscar.ChannelSNAC || p.Type() != oscar.TypeICBMSend {
+					return oscartest.Answer
+				}
+				// Someone else's IM in the same moment is no answer to it.
+				if err := srv.SendIM("LabCarol", "LabAlice", "not for the history"); err != nil {
+					t.Error(err)
+				}
+				text, _ := oscar.NewText("gone fishing 🎣")
+				msg := oscar.NewMessage(text)
+				tlvs := oscar.AppendTLV(oscar.AppendTLV(nil, oscar.ICBMTLVMessage, msg.AppendTo(nil)), oscar.ICBMTLVAutoResponse, nil)
+				if err := srv.Send("LabAlice", 0x80000000, &oscar.IncomingIM{Channel: 1, From: oscar.UserInfo{ScreenName: "Lab Bob"}, TLVs: oscar.TLVList(tlvs)}); err != nil {
+					t.Error(err)
+				}
+				return oscartest.Answer
+			}
+		})
+		dir := t.TempDir()
+		b, _ := runAccount(t, labAccount(srv, "Lab Bob", "bobpass22"))
+		defer func() { b.Stop(); b.Wait() }()
+		alice := labAccount(srv, "LabAlice", "alicepw1")
+		alice.HistoryDir = dir
+		if r, err := client.Send(t.Context(), alice, "lab bob", "lunch? 漢字", time.Now, nil, false); err != nil || r.Delivery != "delivered" {
+			t.Fatalf("aim send: %+v, %v", r, err)
+		}
+		checkLines(t, "alice's IMs with Lab Bob", readHistory(t, dir, "Lab Bob"), []string{
+			`out im LabAlice>lab bob "lunch? 漢字" "lunch? 漢字"`,
+			`in im Lab Bob> "gone fishing 🎣" "gone fishing 🎣" auto-response`,
+		})
+		if _, err := history.NewStore(dir).Find("LabCarol"); err == nil {
+			t.Error("an IM from LabCarol during the send was recorded")
+		}
 	})
 }
