@@ -32,9 +32,11 @@ listed.
 
 --since and --until take a date (2026-12-01, 2026-12-01 15:04), a time
 of day (17:30: today's, in local time) or a time before now (2h, 90m,
-3d). --grep finds text in any case, in what the
-messages say (not their markup). --json prints the stored lines as they
-are, one JSON object each, with "direction" ("in" or "out").
+3d). --grep finds text in any case, in what the messages say (not their
+markup). --json prints the stored lines as they are, one JSON object
+each, with "direction" ("in" or "out"); an IM you sent also has "to",
+and "stored": true if the server keeps it for the recipient's next
+signon.
 
 --forget NAME removes everything stored with that buddy or in that room,
 without asking, and says what it removed. The files are plain JSON Lines
