@@ -135,6 +135,19 @@ func TestFrameConnecting(t *testing.T) {
 	golden(t, "connecting-100x30", newModel(100, 30))
 }
 
+// TestFrameNoBuddies: a new account, signed on with an empty list, is
+// told how a list begins (not while connecting, when it is not known).
+func TestFrameNoBuddies(t *testing.T) {
+	m := newModel(100, 30)
+	away := false
+	events(m, stamp(&client.Result{Command: client.CommandStatus, OK: true, Name: "LabAlice", Away: &away,
+		BuddyList: &client.BuddyList{}, UserInfo: &client.UserInfo{SignonTime: at(-60)}}, at(-1)))
+	golden(t, "nobuddies-100x30", m)
+	if f := m.Frame(); !strings.Contains(f, "/add NAME adds one.") {
+		t.Errorf("no hint in the empty list:\n%s", f)
+	}
+}
+
 func TestFrameBuddyList(t *testing.T) {
 	golden(t, "list-100x30", signedOn(100, 30))
 }

@@ -323,6 +323,11 @@ func (m *Model) renderList(n, height int) []string {
 		}
 		out = append(out, s)
 	}
+	if len(rows) == 0 && m.conn == "online" && visible >= 2 {
+		// A new account: say how a list begins, instead of an empty box.
+		out = append(out, stFaint.Render(m.fit("No buddies yet.", inner)),
+			stFaint.Render(m.fit("/"+client.CmdAdd.Name+" NAME adds one.", inner)))
+	}
 	title := "Buddies"
 	if m.listFocus {
 		title = "Buddies (Enter opens, Esc back)"
