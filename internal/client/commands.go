@@ -416,8 +416,10 @@ type call struct {
 	argv   []string
 	parsed bool
 	// batch: one name of an Each command; the sync with the server's list
-	// waits for the last (eachOr).
+	// waits for the last (eachOr). cfg, then, is the config.Batch all the
+	// names edit, written once after the last.
 	batch bool
+	cfg   *config.Config
 	// offline runs only the config-file half (RunOffline): no session.
 	offline bool
 	// later, set by run, waits for the server's answer: the result comes
@@ -432,6 +434,14 @@ type call struct {
 }
 
 func (x *call) usage() string { return x.cmd.Usage() }
+
+// config is the config file the call edits (nil when there is none).
+func (x *call) config() *config.Config {
+	if x.cfg != nil {
+		return x.cfg
+	}
+	return x.c.opts.Config
+}
 
 // nameAndRest is the command's screen name and the text after it: the
 // first argument and the others joined by spaces, or read from the typed
@@ -875,7 +885,7 @@ func addBuddy(x *call) (*Result, error) {
 	}
 	// Changes to the session and the config file run here, in input
 	// order: each waits only until its frame is written.
-	if cfg := x.c.opts.Config; cfg != nil {
+	if cfg := x.config(); cfg != nil {
 		if group == "" {
 			group = config.DefaultGroup
 		}
@@ -909,7 +919,7 @@ func removeBuddy(x *call) (*Result, error) {
 	if err := screenname.Validate(name); err != nil {
 		return r, err
 	}
-	if cfg := x.c.opts.Config; cfg != nil {
+	if cfg := x.config(); cfg != nil {
 		_, missing, err := cfg.RemoveBuddies([]string{name})
 		if err != nil {
 			return r, err
@@ -1435,28 +1445,38 @@ func eachOr(run func(*call) (*Result, error), group, privacy bool) func(*call) (
 		var said []string
 		var failed error
 		edited := 0
-		// The file changes with each name, and its watcher asks for a
-		// sync each time: none may start before the last name.
+		// Each name edits the file as the one before left it, and the
+		// file is written once, after the last (config.Batch): one read,
+		// one write and one fsync for the lot, and one change for the
+		// file's watcher. Neither a sync nor its file may start before the
+		// last name.
+		each := func(cfg *config.Config) error {
+			for _, n := range names {
+				one := *x
+				one.batch, one.cfg = true, cfg
+				if one.parsed {
+					one.argv = append([]string{n}, grp...)
+				} else {
+					one.args = QuoteName(n) + " " + strings.Join(grp, " ")
+				}
+				res, err := run(&one)
+				if err != nil {
+					return fmt.Errorf("%s: %w", n, err)
+				}
+				edited++
+				if res != nil && res.Summary != "" {
+					said = append(said, res.Summary)
+				}
+			}
+			return nil
+		}
 		if !x.offline {
 			x.c.sync.mu.Lock()
 		}
-		for _, n := range names {
-			one := *x
-			one.batch = true
-			if one.parsed {
-				one.argv = append([]string{n}, grp...)
-			} else {
-				one.args = QuoteName(n) + " " + strings.Join(grp, " ")
-			}
-			res, err := run(&one)
-			if err != nil {
-				failed = fmt.Errorf("%s: %w", n, err)
-				break
-			}
-			edited++
-			if res != nil && res.Summary != "" {
-				said = append(said, res.Summary)
-			}
+		if cfg := x.c.opts.Config; cfg != nil {
+			failed = cfg.Batch(each)
+		} else {
+			failed = each(nil)
 		}
 		if !x.offline {
 			x.c.sync.mu.Unlock()

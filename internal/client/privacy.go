@@ -129,7 +129,7 @@ func privacyEdit(x *call, command string) (*Result, error) {
 	if err := screenname.Validate(name); err != nil {
 		return &Result{Name: name}, err
 	}
-	cfg := x.c.opts.Config
+	cfg := x.config()
 	if cfg == nil {
 		return &Result{Name: name}, errNoConfig
 	}

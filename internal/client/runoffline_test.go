@@ -2,11 +2,16 @@ package client_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/fsnotify/fsnotify"
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
@@ -97,5 +102,100 @@ func TestPrivacyListExtraIsUsage(t *testing.T) {
 	}
 	if len(cfg.Blocked) != 0 || len(cfg.Allowed) != 0 {
 		t.Errorf("lists changed: blocked %v, allowed %v", cfg.Blocked, cfg.Allowed)
+	}
+}
+
+// writesOf counts the times the config file at path is written (an
+// atomic rename onto it, or its creation) while do runs. The watcher's
+// events come in order: a file made after do marks the end of them.
+func writesOf(t *testing.T, path string, do func()) int {
+	t.Helper()
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.Add(filepath.Dir(path)); err != nil {
+		t.Fatal(err)
+	}
+	do()
+	end := filepath.Join(filepath.Dir(path), "end-of-writes")
+	if err := os.WriteFile(end, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for {
+		select {
+		case ev := <-w.Events:
+			switch {
+			case ev.Name == end:
+				return n
+			case ev.Name == path && ev.Op&fsnotify.Create != 0:
+				n++
+			}
+		case err := <-w.Errors:
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestEachIsOneEdit: a command given a list of names (--each) edits the
+// config file once for them all, where it was once a name (a read, two
+// parses and an fsync each), and still says what it did with each name;
+// a name that fails stops the rest, and the names before it are kept.
+func TestEachIsOneEdit(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("# mine\nbuddies:\n  - group: Buddies\n    names: [LabBob]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts := config.Options{Path: path, Env: func(string) (string, bool) { return "", false }}
+	cfg, err := config.Load(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(cmd *client.Command, args ...string) (r *client.Result, err error, writes int) {
+		writes = writesOf(t, path, func() {
+			r, err = client.RunOffline(t.Context(), cfg, "LabAlice", cmd, append([]string{client.Each}, args...), time.Now)
+		})
+		return r, err, writes
+	}
+	args := []string{"Pals"}
+	var want []string
+	for i := range 30 {
+		n := fmt.Sprintf("Pal%02d", i)
+		args = append(args, n)
+		want = append(want, "added "+n)
+	}
+	args = append(args, "labbob", "Pal03")
+	want = append(want, "labbob is already a buddy", "Pal03 is already a buddy")
+	r, err, writes := run(client.CmdAdd, args...)
+	if err != nil || r.Summary != strings.Join(want, "; ") {
+		t.Errorf("add --each = %q, %v; want %q", r.Summary, err, strings.Join(want, "; "))
+	}
+	if writes != 1 {
+		t.Errorf("add --each of %d names wrote the config file %d times, want once", len(args)-1, writes)
+	}
+	r, err, writes = run(client.CmdBlock, "Pal01", "Lab Mallory", "pal01")
+	if want := "Pal01 is blocked (privacy now block-deny, was allow-all); Lab Mallory is blocked (privacy block-deny); pal01 is blocked already (privacy block-deny)"; err != nil || r.Summary != want || writes != 1 {
+		t.Errorf("block --each = %q, %v, %d writes; want %q, one write", r.Summary, err, writes, want)
+	}
+	r, err, writes = run(client.CmdRemove, "Pal00", "Pal29", "Pal01", "no/such name", "Pal02")
+	if err == nil || writes != 1 {
+		t.Errorf("remove --each with a bad name = %q, %v, %d writes; want an error, one write", r.Summary, err, writes)
+	}
+	again, err := config.Load(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range again.Buddies {
+		got = append(got, g.Names...)
+	}
+	if len(got) != 28 || slices.Contains(got, "Pal00") || slices.Contains(got, "Pal29") || !slices.Contains(got, "Pal02") || !reflect.DeepEqual(again.Blocked, []string{"Pal01", "Lab Mallory"}) {
+		t.Errorf("the file after: buddies %q, blocked %q", got, again.Blocked)
+	}
+	if text, _ := os.ReadFile(path); !strings.HasPrefix(string(text), "# mine\n") {
+		t.Errorf("the file lost its comment:\n%s", text)
 	}
 }

@@ -214,6 +214,8 @@ type Config struct {
 	env          Options           // the environment Load read (Env)
 	envPassword  Secret            // AIM_PASSWORD at Load time
 	filePassword Secret            // the file's password key, after the mode check
+
+	batch *pending // set on the copy a Batch gives its edits
 }
 
 // fileSettings is the file's content as far as aim understands it. Pointers

@@ -194,6 +194,9 @@ func (c *Config) setText(key, what, text string) error {
 // edits by several aim processes at once are all kept; if the lock cannot be
 // taken the edit is not made and the error is a *LockError.
 func (c *Config) edit(change func(*document, *fileSettings) (bool, error)) error {
+	if c.batch != nil {
+		return c.batch.edit(c, change)
+	}
 	unlock, err := lockFile(c.Path)
 	if err != nil {
 		return err
@@ -230,6 +233,95 @@ func (c *Config) edit(change func(*document, *fileSettings) (bool, error)) error
 	}
 	c.Buddies = s.Buddies
 	return nil
+}
+
+// pending is the file as the edits of an open Batch left it.
+type pending struct {
+	d   *document
+	out []byte // d encoded, once an edit changed it; nil before
+}
+
+// Batch runs edits with one reading of the config file and one write: the
+// *Config it passes them is a copy of c whose edit methods (AddBuddies,
+// RemoveBuddies, EditPrivacy, SetProfile, ...) each edit the file as the
+// edits before them left it, with the same checks and the same answers as
+// on c, but hold it in memory; Batch writes the result once, after edits
+// returns, if any of them changed it, and then c reflects the file. An
+// edit that fails leaves the file as the edits before it left it (those
+// are written all the same); edits' error is returned, joined with the
+// write's. The file stays locked for the whole batch, so a list of names
+// costs one read, one write and one fsync, not one of each a name.
+func (c *Config) Batch(edits func(*Config) error) error {
+	unlock, err := lockFile(c.Path)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	removeStaleTemps(c.Path, time.Now())
+	d, err := readDocument(c.Path)
+	if err != nil {
+		return err
+	}
+	b := c.Clone()
+	b.batch = &pending{d: d}
+	err = edits(b)
+	p := b.batch
+	if p.out == nil {
+		return err
+	}
+	if werr := writeFileAtomic(c.Path, p.out, p.d.mode.Perm()); werr != nil {
+		return errors.Join(err, werr)
+	}
+	b.batch = nil
+	*c = *b
+	return err
+}
+
+// edit is Config.edit within a Batch: change edits the document held in
+// memory, which is encoded and parsed back, as the file would be, before
+// the next edit reads it.
+func (p *pending) edit(c *Config, change func(*document, *fileSettings) (bool, error)) error {
+	s, err := p.d.settings()
+	if err != nil {
+		return err
+	}
+	mode := p.d.mode
+	changed, err := change(p.d, s)
+	if err == nil && changed {
+		var out []byte
+		if out, err = p.d.encode(); err == nil {
+			var check *document
+			if check, err = parseDocument(c.Path, out); err == nil {
+				if s, err = check.settings(); err == nil {
+					check.mode = mode
+					p.d, p.out = check, out
+					c.Buddies = s.Buddies
+					return nil
+				}
+			}
+			err = fmt.Errorf("internal error: edited config does not parse back: %w", err)
+		}
+	}
+	if err != nil { // change may have edited p.d half way: go back to before it
+		p.d, err = p.reread(c.Path, mode, err)
+	}
+	return err
+}
+
+// reread returns the document as the batch's last edit left it, after
+// an edit failed with err (which it returns, or the error reading it).
+func (p *pending) reread(path string, mode fs.FileMode, err error) (*document, error) {
+	var d *document
+	var rerr error
+	if p.out == nil {
+		d, rerr = readDocument(path) // still as Batch read it: the lock is held
+	} else if d, rerr = parseDocument(path, p.out); rerr == nil {
+		d.mode = mode
+	}
+	if rerr != nil {
+		return p.d, errors.Join(err, rerr)
+	}
+	return d, err
 }
 
 // encode returns the edited file: the text edited in place, which keeps
