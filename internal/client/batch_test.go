@@ -109,3 +109,39 @@ func TestOneCommandOneTransaction(t *testing.T) {
 		})
 	}
 }
+
+// TestFirstSyncIsOneWrite: a machine whose config file has none of the
+// 20 buddies and 2 blocked users the server keeps writes them into the
+// file in one edit, where it was once a change (a lock, a read, two
+// parses and an fsync each).
+func TestFirstSyncIsOneWrite(t *testing.T) {
+	t.Parallel()
+	srv := listServer(t, oscartest.Release2026)
+	text := "screen_name: LabAlice\nprivacy: block-deny\nblocked: [LabMallory, LabTrudy]\nbuddies:\n  - group: Pals\n    names: ["
+	for i := range 20 {
+		text += fmt.Sprintf("Pal%02d, ", i)
+	}
+	a := newMachine(t, srv, strings.TrimSuffix(text, ", ")+"]\n")
+	a.start()
+	if synced := nextOut[*client.BuddyListSynced](a); len(synced.Up) < 22 {
+		t.Fatalf("A's sync sent up %d changes, want the 20 buddies and 2 blocked", len(synced.Up))
+	}
+	settled(t, a)
+	a.stop()
+
+	b := newMachine(t, srv, "screen_name: LabAlice\n")
+	var synced *client.BuddyListSynced
+	writes := writesOf(t, b.cfg, func() {
+		b.start()
+		synced = nextOut[*client.BuddyListSynced](b)
+	})
+	if len(synced.Down) < 22 || writes != 1 {
+		t.Errorf("B's first sync: %d changes down, %d writes of the file; want 22 or more in one write", len(synced.Down), writes)
+	}
+	if got := b.buddies()["Pals"]; len(got) != 20 {
+		t.Errorf("B's file holds %q in Pals, want the 20", got)
+	}
+	if got := b.load().Blocked; len(got) != 2 {
+		t.Errorf("B's file blocks %q, want the 2", got)
+	}
+}

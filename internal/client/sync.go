@@ -405,8 +405,26 @@ func (c *Client) localList(remote, base buddylist.List) (localSide, *config.Conf
 // returns those made. A change the file cannot hold (a group name with a
 // line break, a name that is not a screen name) is left out, with a
 // sentence in notWritten saying what and why; the others go on. Any other
-// error (the file could not be locked or written) stops it.
+// error (the file could not be locked or written) stops it. The changes
+// are one edit of the file (config.Batch), written once after the last:
+// a first sync that brings down 200 buddies is one write, not 200.
 func (c *Client) writeDown(cfg *config.Config, changes []buddylist.Change) (done []buddylist.Change, notWritten []string, err error) {
+	if cfg == nil || len(changes) == 0 {
+		return c.writeDownTo(cfg, changes)
+	}
+	var stopped error
+	err = cfg.Batch(func(b *config.Config) error {
+		done, notWritten, stopped = c.writeDownTo(b, changes)
+		return stopped
+	})
+	if err != nil && stopped == nil { // the file was not written
+		done = []buddylist.Change{}
+	}
+	return done, notWritten, err
+}
+
+// writeDownTo is writeDown's loop, with cfg the Batch (or nil).
+func (c *Client) writeDownTo(cfg *config.Config, changes []buddylist.Change) (done []buddylist.Change, notWritten []string, err error) {
 	done = []buddylist.Change{}
 	for _, ch := range changes {
 		var err error
