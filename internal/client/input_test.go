@@ -63,9 +63,13 @@ func TestFailed(t *testing.T) {
 		t.Errorf("cancelled, not by a signal: %q", r.Error)
 	}
 	// Ctrl-C while quit waits for queued messages: how many were dropped.
-	dropped := fmt.Errorf("%w: %w", &client.UnsentError{N: 3}, context.Canceled)
+	dropped := &client.UnsentError{N: 3, Cause: context.Canceled}
 	if r := client.Failed("login", dropped, true, now); r.Error != "interrupted: signed off; 3 queued messages were not sent" {
 		t.Errorf("interrupted with messages queued: %q", r.Error)
+	}
+	// Ctrl-C in aim tui, a key and not a signal: the same words.
+	if r := client.Failed("tui", dropped, false, now); r.Error != "signed off; 3 queued messages were not sent" {
+		t.Errorf("dropped by a key: %q", r.Error)
 	}
 }
 

@@ -56,8 +56,15 @@ func SigningOffText(n int) string {
 }
 
 // UnsentError is a session signed off with N messages still queued,
-// dropped: each one's result said it was not sent.
-type UnsentError struct{ N int }
+// dropped: each one's result said it was not sent. Cause, if set, is what
+// ended the wait for them (the caller's context: a signal, Ctrl-C), for
+// the exit status; the words are the same.
+type UnsentError struct {
+	N     int
+	Cause error
+}
+
+func (e *UnsentError) Unwrap() error { return e.Cause }
 
 func (e *UnsentError) Error() string {
 	if e.N == 1 {

@@ -72,7 +72,7 @@ func StayOnline(ctx context.Context, streams *iostreams.IOStreams, out *Printer,
 		return err
 	}
 	if n := c.Unsent(); n > 0 && interrupted() != nil {
-		return fmt.Errorf("%w: %w", &client.UnsentError{N: n}, interrupted())
+		return &client.UnsentError{N: n, Cause: interrupted()}
 	}
 	if n := c.Failed(); n > 0 {
 		return &client.ScriptError{Failed: n}

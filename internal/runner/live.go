@@ -272,13 +272,13 @@ func (h *Hosted) Follow(ctx context.Context, each func(client.Output)) error {
 // Logout signs off once the commands under way have finished (up to a
 // logout's 2 minutes), or at once when ctx ends: the messages still
 // queued then are dropped, and the error (a *client.UnsentError) counts
-// them.
+// them, wrapping ctx's error when it was ctx that ended the wait.
 func (h *Hosted) Logout(ctx context.Context) error {
 	before := h.c.Unsent()
 	h.c.LogoutWithin(ctx)
 	<-h.done
 	if n := h.c.Unsent() - before; n > 0 {
-		return &client.UnsentError{N: n}
+		return &client.UnsentError{N: n, Cause: ctx.Err()}
 	}
 	return nil
 }

@@ -130,6 +130,10 @@ func TestQuitCtrlCDropsQueuedMessages(t *testing.T) {
 		if !errors.As(m.signOffErr, &unsent) || unsent.N != left || left == 0 {
 			t.Errorf("the logout: %v, want %d queued messages not sent", m.signOffErr, left)
 		}
+		// Dropped by Ctrl-C: interrupted (exit 130), as aim login's are.
+		if f := sessionsock.FailureOf(m.signOffErr); f != client.FailureInterrupted {
+			t.Errorf("the logout: %v is failure %d, want FailureInterrupted", m.signOffErr, f)
+		}
 		if got := failed(); got != left {
 			t.Errorf("%d sends failed, want the %d dropped", got, left)
 		}
