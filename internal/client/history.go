@@ -176,12 +176,8 @@ func historyOutput(l history.Line) (Output, error) {
 	default:
 		return o, nil
 	}
-	var own struct {
-		Direction string `json:"direction"`
-		To        string `json:"to"`
-		Stored    bool   `json:"stored"`
-	}
-	if err := json.Unmarshal(l.Raw, &own); err != nil || own.Direction != history.Out {
+	own, ok := sentLine(l.Raw)
+	if !ok {
 		return o, nil
 	}
 	r.OK, r.To = true, cmp.Or(own.To, l.Conv.Name)
@@ -190,6 +186,21 @@ func historyOutput(l history.Line) (Output, error) {
 	}
 	Describe(r)
 	return Stamp(r, o.head().Time), nil
+}
+
+// sentFields are what the history adds to a line the account sent
+// (history.Entry's Direction, To and Stored).
+type sentFields struct {
+	Direction string `json:"direction"`
+	To        string `json:"to"`     // an IM's recipient, as typed
+	Stored    bool   `json:"stored"` // an IM the server keeps for the recipient's next signon
+}
+
+// sentLine reads those fields of a stored line, and reports whether the
+// account sent it.
+func sentLine(raw []byte) (s sentFields, ok bool) {
+	ok = json.Unmarshal(raw, &s) == nil && s.Direction == history.Out
+	return s, ok
 }
 
 // convTitle names a conversation above its lines.
@@ -324,11 +335,7 @@ func spellConvs(lines []history.Line, buddies []config.BuddyGroup) {
 		}
 		switch e := o.(type) {
 		case *IM:
-			var own struct {
-				Direction string `json:"direction"`
-				To        string `json:"to"`
-			}
-			if json.Unmarshal(l.Raw, &own) == nil && own.Direction == history.Out {
+			if own, ok := sentLine(l.Raw); ok {
 				spell(l.Conv, own.To, 2)
 			} else {
 				spell(l.Conv, e.From, 0)
