@@ -42,6 +42,7 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -628,6 +629,38 @@ func normalizeServer(s string) (string, error) {
 		return "", fmt.Errorf("has an invalid port %q (want 1 to 65535)", port)
 	}
 	return s, nil
+}
+
+// SameServer reports whether two authorizer addresses ("host:port", or
+// a host alone, which means DefaultPort) name the same server: host names
+// compared without regard to case, IP addresses and ports by value. It
+// looks nothing up: "localhost" and "127.0.0.1" are two servers.
+func SameServer(a, b string) bool {
+	ha, pa, okA := splitServer(a)
+	hb, pb, okB := splitServer(b)
+	if !okA || !okB {
+		return a == b
+	}
+	if ia, err := netip.ParseAddr(ha); err == nil {
+		ib, err := netip.ParseAddr(hb)
+		return err == nil && ia.Unmap() == ib.Unmap() && pa == pb
+	}
+	return strings.EqualFold(strings.TrimSuffix(ha, "."), strings.TrimSuffix(hb, ".")) && pa == pb
+}
+
+// splitServer splits a server address as normalizeServer reads it, the
+// port as a number.
+func splitServer(s string) (host string, port uint64, ok bool) {
+	addr, err := normalizeServer(strings.TrimSpace(s))
+	if err != nil {
+		return "", 0, false
+	}
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, false
+	}
+	port, err = strconv.ParseUint(p, 10, 16)
+	return host, port, err == nil
 }
 
 // flagUsage is how to pass key on the command line ("--server HOST:PORT"),

@@ -472,3 +472,32 @@ func TestOfflineIMsSetting(t *testing.T) {
 		t.Errorf("offline_ims as a list: %v", err)
 	}
 }
+
+// TestSameServer: the addresses a running session and a command are
+// matched by (runner): case, a missing default port and the spelling of
+// an IP address do not make two servers; another port or host does.
+func TestSameServer(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{"Host:5190", "host:5190", true},
+		{"host", "host:5190", true},
+		{"host.", "HOST:5190", true},
+		{"127.0.0.1:5190", "127.0.0.1:05190", true},
+		{"[::1]:5190", "[0:0:0:0:0:0:0:1]:5190", true},
+		{"[::ffff:127.0.0.1]:5190", "127.0.0.1:5190", true},
+		{"127.0.0.1:5190", "127.0.0.1:5390", false},
+		{"host:5190", "host2:5190", false},
+		{"localhost:5190", "127.0.0.1:5190", false},
+		{"host", "host:5191", false},
+		{"127.0.0.1:5190", "host:5190", false},
+	} {
+		if got := SameServer(c.a, c.b); got != c.same {
+			t.Errorf("SameServer(%q, %q) = %v, want %v", c.a, c.b, got, c.same)
+		}
+		if got := SameServer(c.b, c.a); got != c.same {
+			t.Errorf("SameServer(%q, %q) = %v, want %v", c.b, c.a, got, c.same)
+		}
+	}
+}
