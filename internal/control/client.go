@@ -21,7 +21,8 @@ type Client struct {
 	nc     *net.UnixConn
 	sc     *bufio.Scanner
 	nextID uint64
-	broken error // set once the connection cannot carry another request
+	broken error             // set once the connection cannot carry another request
+	about  map[string]string // what the server's hello said of its session
 }
 
 // Dial connects to the session at path (from Find) and exchanges
@@ -68,8 +69,13 @@ func (c *Client) hello() error {
 	if err != nil {
 		return err
 	}
-	return checkHello(line)
+	c.about, err = checkHello(line)
+	return err
 }
+
+// About is what the session's hello said under key ("" if nothing): see
+// Options.About.
+func (c *Client) About(key string) string { return c.about[key] }
 
 // Do sends one request and reads its replies until its result, within
 // ctx, and returns the result's body. Replies before the result (a

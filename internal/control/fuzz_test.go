@@ -20,6 +20,7 @@ func FuzzRequestLine(f *testing.F) {
 		`{"id":1,"command":"send","args":[1]}`,
 		`{"id":1,"command":"send"} {}`,
 		`{"protocol":"aim-control","version":1}`,
+		`{"protocol":"aim-control","version":1,"about":{"server":"127.0.0.1:5190"}}`,
 		`{"id":1,"command":"s\u00e9nd","args":["\ud800"]}`,
 	} {
 		f.Add([]byte(s))
@@ -50,6 +51,7 @@ func FuzzRequestLine(f *testing.F) {
 func FuzzHello(f *testing.F) {
 	for _, s := range []string{
 		`{"protocol":"aim-control","version":1}`,
+		`{"protocol":"aim-control","version":1,"about":{"server":"127.0.0.1:5190"}}`,
 		`{"protocol":"aim-control","version":2}`,
 		`{"final":true,"error":{"code":"refused","message":"no"}}`,
 		`SSH-2.0-OpenSSH_9.6`,
@@ -57,7 +59,7 @@ func FuzzHello(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
-		err := checkHello(line)
+		_, err := checkHello(line)
 		if err == nil || errors.As(err, new(*Error)) || errors.As(err, new(*VersionError)) {
 			return
 		}

@@ -12,7 +12,9 @@ import (
 // Version is the protocol version this aim speaks. Each side's first line
 // is a hello carrying it; a peer with another version gets a *VersionError
 // (client) or a CodeVersion error (server), never lines it cannot read.
-// The hello's shape never changes, whatever the version.
+// The hello's shape never changes, whatever the version; a server's hello
+// may also say what its session is (Options.About), which a peer that
+// does not know it ignores.
 const Version = 1
 
 // Line limits, in bytes without the newline. A request over MaxRequestLen
@@ -27,30 +29,39 @@ const (
 // from something that is not an aim control peer.
 const protocolName = "aim-control"
 
-// hello is each side's first line: {"protocol":"aim-control","version":1}.
-// A server that refuses the connection sends an error line instead.
+// hello is each side's first line: {"protocol":"aim-control","version":1},
+// a server's with "about" when it says what its session is. A server that
+// refuses the connection sends an error line instead.
 type hello struct {
-	Protocol string `json:"protocol,omitempty"`
-	Version  int    `json:"version,omitempty"`
-	Error    *Error `json:"error,omitempty"`
+	Protocol string            `json:"protocol,omitempty"`
+	Version  int               `json:"version,omitempty"`
+	About    map[string]string `json:"about,omitempty"`
+	Error    *Error            `json:"error,omitempty"`
 }
 
-// helloLine is this side's hello, newline included.
-var helloLine = []byte(`{"protocol":"` + protocolName + `","version":` + strconv.Itoa(Version) + "}\n")
+// helloLine is a client's hello, newline included.
+var helloLine = helloWith(nil)
 
-// checkHello reads a peer's hello line.
-func checkHello(line []byte) error {
+// helloWith is a hello saying about, newline included.
+func helloWith(about map[string]string) []byte {
+	b, _ := json.Marshal(hello{Protocol: protocolName, Version: Version, About: about}) // cannot fail: strings
+	return append(b, '\n')
+}
+
+// checkHello reads a peer's hello line, and what it says about its
+// session (nil if nothing).
+func checkHello(line []byte) (map[string]string, error) {
 	var h hello
 	if err := json.Unmarshal(line, &h); err != nil || (h.Protocol != protocolName && h.Error == nil) {
-		return &Error{Code: CodeBadRequest, Message: "the first line is not an aim control hello"}
+		return nil, &Error{Code: CodeBadRequest, Message: "the first line is not an aim control hello"}
 	}
 	if h.Error != nil {
-		return h.Error
+		return nil, h.Error
 	}
 	if h.Version != Version {
-		return &VersionError{Theirs: h.Version}
+		return nil, &VersionError{Theirs: h.Version}
 	}
-	return nil
+	return h.About, nil
 }
 
 // Request is one line from a client: a command of the session's command

@@ -42,6 +42,9 @@ type Options struct {
 	CheckEvery time.Duration
 	// Tick, if set, replaces the ticker of CheckEvery: a test's fake clock.
 	Tick <-chan time.Time
+	// About is what the server's hello says of its session, for each
+	// client to read before its first request (Client.About).
+	About map[string]string
 }
 
 // Handler starts one request. The requests of one client start one at a
@@ -91,7 +94,8 @@ type Server struct {
 	handler Handler
 	opts    Options
 	uid     int
-	fresh   bool // the directory was made for this server alone: removed at the end
+	fresh   bool   // the directory was made for this server alone: removed at the end
+	hello   []byte // its hello line (Options.About)
 
 	ctx    context.Context // ends when the server shuts down
 	cancel context.CancelCauseFunc
@@ -139,6 +143,7 @@ func Listen(path string, h Handler, opts Options) (*Server, error) {
 		sock:    sock,
 		handler: h,
 		opts:    opts,
+		hello:   helloWith(opts.About),
 		uid:     os.Getuid(),
 		conns:   make(map[*conn]struct{}),
 		done:    make(chan struct{}),
@@ -499,7 +504,7 @@ func (s *Server) serve(c *conn) {
 	// before a Notify hears it, whether or not its own hello has been
 	// read yet (a bad one ends the connection with an error after it).
 	c.mu.Lock()
-	c.out <- helloLine
+	c.out <- s.hello
 	c.ready = true
 	c.mu.Unlock()
 	written := make(chan struct{})
@@ -532,7 +537,7 @@ func (c *conn) read() {
 		c.readEnded(sc.Err())
 		return
 	}
-	if err := checkHello(sc.Bytes()); err != nil {
+	if _, err := checkHello(sc.Bytes()); err != nil {
 		e := replyError(err)
 		var ve *VersionError
 		if errors.As(err, &ve) {

@@ -38,6 +38,26 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// TestHelloAbout: what a server says of its session (Options.About) is in
+// its hello, on the wire and for the client, before any request.
+func TestHelloAbout(t *testing.T) {
+	t.Parallel()
+	path := socketPath(t)
+	listen(t, path, echo, control.Options{About: map[string]string{"server": "Host:5190"}})
+	r := rawDial(t, path, false)
+	r.send(`{"protocol":"aim-control","version":1}`)
+	if got, want := r.line(), `{"protocol":"aim-control","version":1,"about":{"server":"Host:5190"}}`; got != want {
+		t.Errorf("server hello = %s, want %s", got, want)
+	}
+	c := dial(t, path)
+	if got := c.About("server"); got != "Host:5190" {
+		t.Errorf(`About("server") = %q, want "Host:5190"`, got)
+	}
+	if got := c.About("other"); got != "" {
+		t.Errorf(`About("other") = %q, want ""`, got)
+	}
+}
+
 // The lines on the wire, exactly: the hellos, a request, its result.
 func TestWireLines(t *testing.T) {
 	t.Parallel()
