@@ -92,7 +92,7 @@ the accounts are ` + strings.Join(demo.Accounts, ", ") + `, each with the passwo
 func runDemo(ctx context.Context, opts *demoOptions) error {
 	// The demo session is shared like any other: aim status --screen-name
 	// DemoUser, aim send --screen-name DemoUser AIMBot hi.
-	sock, err := runner.Listen(opts.SocketDirs(), "", demo.User, func(w string) { fmt.Fprintf(opts.IO.ErrOut, "aim: %s\n", w) })
+	sock, err := runner.Listen(opts.SocketDirs(), "", demo.User, "", func(w string) { fmt.Fprintf(opts.IO.ErrOut, "aim: %s\n", w) })
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func TestHostedSeesScriptSends(t *testing.T) {
 	srv.AddBot("LabBob", func(from, text string) string { return "" })
 	tmp := t.TempDir()
 	d := control.Dirs{RunUser: filepath.Join(tmp, "none"), Temp: tmp}
-	sock, _, err := sessionsock.Listen(d, filepath.Join(tmp, "session.lock"), "LabAlice")
+	sock, _, err := sessionsock.Listen(d, filepath.Join(tmp, "session.lock"), "LabAlice", srv.AuthAddr())
 	if err != nil {
 		t.Fatal(err)
 	}

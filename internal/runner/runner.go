@@ -125,13 +125,19 @@ func (o *Offline) Close() error { return nil }
 // socket in dirs) unless noSession; else offline when cmd has a config-file half; else in
 // a session of its own, signed on with the options own returns (called
 // only then: it may ask for the password). With no own, finding no
-// running session is a *sessionsock.NoSessionError.
+// running session is a *sessionsock.NoSessionError. A session of the
+// name signed on to another server than cfg's is never used (Dial): the
+// command fails with a *sessionsock.OtherServerError, or with no own and
+// no config-file half, a *sessionsock.NoSessionError that names it.
 func Pick(ctx context.Context, dirs control.Dirs, cfg *config.Config, cmd *client.Command, noSession bool,
 	own func() (client.Options, error), notice func(client.Output)) (Runner, error) {
 	// With no screen name, the one session running here serves a command
 	// that needs one; one that edits the config file edits this file.
 	if !noSession && (cfg.ScreenName != "" || !cmd.Offline) {
-		c, err := sessionsock.Dial(ctx, dirs, cfg.ScreenName)
+		c, err := Dial(ctx, dirs, cfg)
+		if err != nil && own == nil && !cmd.Offline {
+			return nil, noSessionHere(dirs, err) // status, logout: as if none ran
+		}
 		if err != nil {
 			return nil, err
 		}

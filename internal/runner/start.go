@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aim-oscar/aim/internal/client"
@@ -25,12 +26,13 @@ type Starter struct {
 }
 
 // Listen takes the session lock at lockPath ("" for none) and opens the
-// control socket of screenName's session, before it signs on
+// control socket of screenName's session, which signs on to server (""
+// for a session any command may use), before it signs on
 // (sessionsock.Listen: a live session of the name is a
 // *sessionsock.RunningError). A lock or socket that cannot be had leaves
 // the session without it, told to say.
-func Listen(dirs control.Dirs, lockPath, screenName string, say func(string)) (*sessionsock.Socket, error) {
-	s, warn, err := sessionsock.Listen(dirs, lockPath, screenName)
+func Listen(dirs control.Dirs, lockPath, screenName, server string, say func(string)) (*sessionsock.Socket, error) {
+	s, warn, err := sessionsock.Listen(dirs, lockPath, screenName, server)
 	if warn != nil && say != nil {
 		say(warn.Error())
 	}
@@ -49,7 +51,16 @@ func (s *Starter) Start(ctx context.Context, cfg *config.Config) (client.Options
 		err  error
 	)
 	if cfg.ScreenName != "" {
-		if sock, err = Listen(s.Dirs, sessionsock.LockPath(cfg.StateDir(cfg.ScreenName)), cfg.ScreenName, s.Say); err != nil {
+		sock, err = Listen(s.Dirs, sessionsock.LockPath(cfg.StateDir(cfg.ScreenName)), cfg.ScreenName, cfg.Server, s.Say)
+		if errors.As(err, new(*sessionsock.RunningError)) {
+			// Say which server the running one is on, if not this one.
+			if c, derr := Dial(ctx, s.Dirs, cfg); c != nil {
+				c.Close()
+			} else if errors.As(derr, new(*sessionsock.OtherServerError)) {
+				err = derr
+			}
+		}
+		if err != nil {
 			return client.Options{}, nil, err
 		}
 	}
@@ -76,7 +87,7 @@ func (s *Starter) Start(ctx context.Context, cfg *config.Config) (client.Options
 func (s *Starter) Live(ctx context.Context, cfg *config.Config, noSession bool) (Live, error) {
 	if !noSession {
 		dial := func(ctx context.Context) (*control.Client, error) {
-			return sessionsock.Dial(ctx, s.Dirs, cfg.ScreenName)
+			return Dial(ctx, s.Dirs, cfg)
 		}
 		c, err := dial(ctx)
 		if err != nil {
@@ -98,21 +109,58 @@ func (s *Starter) Live(ctx context.Context, cfg *config.Config, noSession bool) 
 
 // Find finds the running session of cfg's screen name (with none set,
 // the one session running here), for a command that only talks to one:
-// none is a *sessionsock.NoSessionError, a screen name AIM would refuse
-// a *screenname.Error.
+// none is a *sessionsock.NoSessionError (saying so when the name's
+// session is signed on to another server), a screen name AIM would
+// refuse a *screenname.Error.
 func Find(ctx context.Context, dirs control.Dirs, cfg *config.Config) (*control.Client, error) {
 	if cfg.ScreenName != "" {
 		if _, err := cfg.RequireScreenName(); err != nil {
 			return nil, err
 		}
 	}
-	c, err := sessionsock.Dial(ctx, dirs, cfg.ScreenName)
+	c, err := Dial(ctx, dirs, cfg)
 	if err != nil || c != nil {
-		return c, err
+		return c, noSessionHere(dirs, err)
 	}
 	name, err := cfg.RequireScreenName()
 	if err != nil {
 		return nil, err
 	}
 	return nil, sessionsock.NoSession(dirs, name)
+}
+
+// Dial connects to the running session of cfg's screen name (with none
+// set, the one session running here; sessionsock.Dial), when it is
+// signed on to cfg's server: a session of the name signed on to another
+// is a *sessionsock.OtherServerError, and used for nothing (a message
+// sent through it would go to the other server). A session that does
+// not say its server (aim demo's), or a cfg with none set, matches.
+// None running is nil and no error.
+func Dial(ctx context.Context, dirs control.Dirs, cfg *config.Config) (*control.Client, error) {
+	c, err := sessionsock.Dial(ctx, dirs, cfg.ScreenName)
+	if err != nil || c == nil {
+		return c, err
+	}
+	server, name := sessionsock.ServerOf(c)
+	if server == "" || cfg.Server == "" || config.SameServer(server, cfg.Server) {
+		return c, nil
+	}
+	c.Close()
+	if name == "" {
+		name = cfg.ScreenName
+	}
+	return nil, &sessionsock.OtherServerError{ScreenName: name, Server: server, Wanted: cfg.Server}
+}
+
+// noSessionHere is err, or for a session signed on to another server
+// (Dial), the *sessionsock.NoSessionError of a command that only talks
+// to a running session and signs on to no server itself.
+func noSessionHere(dirs control.Dirs, err error) error {
+	var other *sessionsock.OtherServerError
+	if !errors.As(err, &other) {
+		return err
+	}
+	e := sessionsock.NoSession(dirs, other.ScreenName)
+	e.Other = other
+	return e
 }

@@ -64,7 +64,7 @@ func attachedSession(t *testing.T, srv *oscartest.Server, configText string) (*c
 	if err := os.Mkdir(dirs.Runtime, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	sock, _, err := Listen(dirs, "", "LabAlice")
+	sock, _, err := Listen(dirs, "", "LabAlice", "")
 	if err != nil || sock == nil {
 		t.Fatalf("Listen: %v, %v", sock, err)
 	}

@@ -35,7 +35,7 @@ func FailureOf(err error) client.Failure {
 		return client.FailureInterrupted
 	case errors.As(err, new(*ManySessionsError)):
 		return client.FailureUsage
-	case errors.As(err, new(*RunningError)):
+	case errors.As(err, new(*RunningError)), errors.As(err, new(*OtherServerError)):
 		return client.FailureRunning
 	case errors.As(err, new(*NoSessionError)):
 		return client.FailureNoSession
@@ -58,10 +58,42 @@ func FailureOf(err error) client.Failure {
 type NoSessionError struct {
 	ScreenName string
 	Looked     []string // the sockets looked for (Looked), if known
+	// Other is the session of the name that runs here, signed on to
+	// another server than the command's; nil if none.
+	Other *OtherServerError
 }
 
 func (e *NoSessionError) Error() string {
+	if o := e.Other; o != nil {
+		return fmt.Sprintf("no session is running here for %s on %s: %s; %s", e.ScreenName, o.Wanted, o.elsewhere(), o.useIt())
+	}
 	return fmt.Sprintf("no session is running here for %s%s: start one with 'aim login' (see 'aim login --help')", e.ScreenName, lookedIn(e.Looked))
+}
+
+// OtherServerError is the running session of a command's screen name
+// signed on to another server than the one the command is for (the same
+// screen name on two servers): the command must not go through it, and
+// since one session of a name runs here at a time (its lock), no second
+// one can start beside it.
+type OtherServerError struct {
+	ScreenName string // as the session or the command spells it
+	Server     string // the session's
+	Wanted     string // the command's
+}
+
+func (e *OtherServerError) Error() string {
+	return fmt.Sprintf("%s, and this command is for %s: to use %s, sign that session off first (AIM_SERVER=%s aim logout); %s",
+		e.elsewhere(), e.Wanted, e.Wanted, e.Server, e.useIt())
+}
+
+// elsewhere and useIt are the words of both errors about such a session
+// (AIM_SERVER, which every command reads; not all take --server).
+func (e *OtherServerError) elsewhere() string {
+	return fmt.Sprintf("%s is signed on to %s in another aim here", e.ScreenName, e.Server)
+}
+
+func (e *OtherServerError) useIt() string {
+	return fmt.Sprintf("to go through it, run the command with AIM_SERVER=%s (or the config file for %s)", e.Server, e.Server)
 }
 
 // NoSession is the error of a command that found no session of

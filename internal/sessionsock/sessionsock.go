@@ -52,13 +52,14 @@ type Socket struct {
 // Listen takes the one-session lock of screenName at lockPath (in the
 // account's state directory; "" for none, see control.LockSession) and
 // opens its control socket in one of dirs (control.ListenSession), before
-// the session signs on. A live session of the name, holding the lock or
+// the session signs on. The socket's hello says the server the session
+// signs on to (ServerOf; "" says nothing: any command may use it). A live session of the name, holding the lock or
 // answering on a socket, is a *RunningError. When there is no
 // socket (no safe place for it, a path too long for a socket address) or
 // no lock, the session goes on without it, and warn says so in a
 // person's words, for the caller to print. On a system without Unix
 // sockets the session has neither, and nothing is said.
-func Listen(dirs control.Dirs, lockPath, screenName string) (s *Socket, warn, err error) {
+func Listen(dirs control.Dirs, lockPath, screenName, server string) (s *Socket, warn, err error) {
 	if _, err := control.Find(dirs, screenName); errors.As(err, new(*control.NameError)) {
 		return nil, nil, nil // a screen name the signon will refuse anyway
 	}
@@ -82,7 +83,11 @@ func Listen(dirs control.Dirs, lockPath, screenName string) (s *Socket, warn, er
 			s.unlock = unlock
 		}
 	}
-	srv, skipped, err := control.ListenSession(dirs, screenName, s.handle, control.Options{})
+	var opts control.Options
+	if server != "" {
+		opts.About = map[string]string{aboutServer: server, aboutName: screenName}
+	}
+	srv, skipped, err := control.ListenSession(dirs, screenName, s.handle, opts)
 	var inUse *control.InUseError
 	switch {
 	case err == nil:
@@ -103,6 +108,19 @@ func Listen(dirs control.Dirs, lockPath, screenName string) (s *Socket, warn, er
 		return nil, warn, nil
 	}
 	return s, warn, nil
+}
+
+// What a session's hello says of it (control.Options.About).
+const (
+	aboutServer = "server"      // the authorizer it signs on to, as configured
+	aboutName   = "screen_name" // its screen name, as configured
+)
+
+// ServerOf is the server the session at the other end of c signs on to,
+// and its screen name as configured: "" when it does not say (a session
+// of aim demo, or of an aim before this one).
+func ServerOf(c *control.Client) (server, screenName string) {
+	return c.About(aboutServer), c.About(aboutName)
 }
 
 // LockPath is the one-session lock of an account's sessions, in its state

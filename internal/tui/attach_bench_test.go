@@ -54,7 +54,7 @@ func BenchmarkAttach(b *testing.B) {
 	if err := rec.Close(); err != nil {
 		b.Fatal(err)
 	}
-	sock, _, err := sessionsock.Listen(dirs, "", "LabAlice")
+	sock, _, err := sessionsock.Listen(dirs, "", "LabAlice", "")
 	if err != nil {
 		b.Fatal(err)
 	}

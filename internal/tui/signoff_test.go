@@ -151,7 +151,7 @@ func attached(t *testing.T) (*runner.Attached, *runner.Hosted) {
 	}
 	t.Cleanup(func() { os.RemoveAll(rt) })
 	dirs := control.Dirs{RunUser: rt, Temp: rt}
-	sock, _, err := sessionsock.Listen(dirs, "", "LabAlice")
+	sock, _, err := sessionsock.Listen(dirs, "", "LabAlice", "")
 	if err != nil {
 		t.Fatal(err)
 	}
