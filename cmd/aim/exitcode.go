@@ -15,8 +15,8 @@ const (
 	exitNetwork     = 4   // could not reach the server, or the connection broke or timed out
 	exitKicked      = 5   // signed off by the server: signed on elsewhere, or kicked
 	exitRefused     = 6   // a message was refused: the recipient is offline or the server would not deliver it
-	exitRunning     = 7   // aim login: this screen name already has a session here (use it, or aim logout)
-	exitNoSession   = 8   // aim status, events, logout: no session is running here for this screen name
+	exitRunning     = 7   // aim login: this screen name already has a session here (use it, or aim logout); any command: it is for another server
+	exitNoSession   = 8   // aim status, events, logout: no session is running here for this screen name and server
 	exitInterrupted = 130 // interrupted (SIGINT/SIGTERM cancelled the context), as shells report 128+SIGINT
 )
 

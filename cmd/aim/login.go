@@ -57,12 +57,12 @@ signs off cleanly.
 
 The session is shared: it listens on a control socket for its screen name
 ($XDG_RUNTIME_DIR/aim/NAME.sock; without XDG_RUNTIME_DIR, /run/user/UID/aim
-or a private directory under /tmp, said when it is not the usual place),
-and aim send, buddies, set-profile, set-away, info, status, events and
-logout use it, with no password and no second signon. With no safe place
-for a socket it signs on without one, and says so. A second 'aim login'
-for the same screen name exits with status 7 instead of signing the first
-off, socket or not (a lock in the state directory).
+or a private directory under /tmp, said when it is not the usual place), and
+aim send, buddies, set-profile, set-away, info, status, events and logout
+for its server use it, with no password and no second signon (for another
+server they exit 7, or 8, and say so). No safe place for a socket: it signs
+on without one, and says so. A second 'aim login' for the same screen name
+(any server) exits 7 instead of signing the first off (a lock).
 
 The password comes from AIM_PASSWORD, password_command in the config file,
 the config file's password (only if no one else can read the file), or a

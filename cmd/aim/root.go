@@ -156,7 +156,7 @@ the server (signed on elsewhere), 6 message refused, 7 this screen name
 already has a session here, 8 no session is running, 130 interrupted.
 
 A running 'aim login' is shared: send, buddies, set-profile, set-away, info,
-status, events and logout go through it (no password, no second signon).`,
+status, events and logout for its server use it (no password, no signon).`,
 		Example: `  aim demo                                  # a built-in local server: try it here
   aim login --server login.example.com:5190 --screen-name LabAlice
   aim send LabBob 'lunch?'

@@ -19,8 +19,8 @@ import (
 
 func newStatusCmd(f *factory) *cobra.Command {
 	return tablecmd.New(f.table(), client.CmdStatus, tablecmd.Spec{Own: tablecmd.OwnAsked, Buddies: true,
-		Long: `It shows the session that 'aim login' runs for the screen name, signing
-nothing on: with no session running, it says so and exits with status 8.
+		Long: `It shows the session that 'aim login' runs for the screen name and server,
+signing nothing on: with none running, it says so and exits with status 8.
 With --no-session aim signs on, reports the same, and signs off.
 
 With --json it prints one result object: {"type":"result","command":"status",

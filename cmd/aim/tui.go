@@ -32,14 +32,14 @@ func newTUICmd(f *factory) *cobra.Command {
 collapsed), a window for each conversation and chat room on the right, with
 its scrollback from the history, and an input line.
 
-If a session of the screen name runs here (aim login, a systemd unit,
-another aim tui), aim tui attaches to it, and quitting leaves it running.
-Otherwise aim tui signs on itself and serves the control socket like aim
-login (so aim send, aim status and other aim tui attach to it), and
-quitting signs off: messages the server's rate limit still holds back go
-out first (up to 2 minutes), the window bar saying how many are left, and
-Ctrl-C drops them. Several aim tui attached to one session each see
-everything, and what one sends shows in all.
+If a session of the screen name runs here for its server (aim login, a
+systemd unit, another aim tui), aim tui attaches to it, and quitting leaves
+it running (for another server: exit 7). Otherwise aim tui signs on and
+serves the control socket like aim login (so aim send, aim status and other
+aim tui attach to it), and quitting signs off: messages the server's rate
+limit still holds back go out first (up to 2 minutes), the window bar
+saying how many are left, and Ctrl-C drops them. Several aim tui attached
+to one session each see everything, and what one sends shows in all.
 
 Type in a window to talk to its buddy or room; /msg NAME opens a
 conversation, and every command of the prompt works as /command (/away,
