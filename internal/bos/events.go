@@ -93,6 +93,10 @@ type ServerError struct {
 // Message returns the error as a sentence.
 func (e *ServerError) Message() string { return oscar.ErrorCodeText(e.Code) }
 
+// ErrorCodeKnown reports whether a server error's code has a meaning aim
+// knows (else its Message is only the code: oscar.ErrorCodeKnown).
+func ErrorCodeKnown(code uint16) bool { return oscar.ErrorCodeKnown(code) }
+
 // ServerMessage is a message of the day (01,13), a notice of a pause or
 // migration (01,0B, 01,12), or a notice the server sends as an IM from a
 // pseudo-user (04,07 from "OOS System Msg": another session of the

@@ -117,7 +117,7 @@ func text(o Output) string {
 		if strings.HasPrefix(e.SNAC, "04,") {
 			what = "a message or invitation"
 		}
-		if strings.HasPrefix(e.Message, "error 0x") { // a code with no meaning known
+		if !bos.ErrorCodeKnown(e.Code) { // JSON and --debug have the code
 			return "the server refused " + what
 		}
 		return "the server refused " + what + ": " + e.Message

@@ -3,7 +3,6 @@ package flapconn
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aim-oscar/aim/internal/oscar"
 )
@@ -223,7 +222,7 @@ func (e *RequestError) Error() string {
 		// Servers refuse a warning past the highest level, and of users
 		// (and bots) they exempt, without saying which.
 		why = "they cannot be warned now (you can warn only someone who has just messaged you, and not past the highest level)"
-	case strings.HasPrefix(why, "error 0x"): // a code with no meaning known
+	case !oscar.ErrorCodeKnown(e.Code):
 		return "the server refused " + what
 	}
 	return "the server refused " + what + ": " + why

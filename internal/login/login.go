@@ -190,8 +190,8 @@ var authErrorText = map[uint16]string{
 // --debug.
 func (e *AuthError) Error() string {
 	if e.SNAC {
-		if text := oscar.ErrorCodeText(e.Code); !strings.HasPrefix(text, "error 0x") {
-			return "login refused: " + text
+		if oscar.ErrorCodeKnown(e.Code) {
+			return "login refused: " + oscar.ErrorCodeText(e.Code)
 		}
 		return "login refused"
 	}

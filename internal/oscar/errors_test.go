@@ -26,3 +26,17 @@ func TestReadFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorCodeKnown: a code is known exactly when ErrorCodeText has
+// words for it, not only the code.
+func TestErrorCodeKnown(t *testing.T) {
+	for code := range uint16(0x40) {
+		text := ErrorCodeText(code)
+		if known := ErrorCodeKnown(code); known == (text == fmt.Sprintf("error 0x%04x", code)) {
+			t.Errorf("ErrorCodeKnown(0x%04x) = %v, and its text is %q", code, known, text)
+		}
+	}
+	if !ErrorCodeKnown(ErrCodeNotLoggedOn) || ErrorCodeKnown(0x77) {
+		t.Error("ErrorCodeKnown misses the code of an IM to someone offline, or knows 0x77")
+	}
+}

@@ -293,12 +293,20 @@ var snacErrorText = map[uint16]string{
 	ErrCodeNotWhileOnAOL:    "not while on AOL",
 }
 
-// ErrorCodeText returns a person's sentence for a SNAC error code.
+// ErrorCodeText returns a person's sentence for a SNAC error code, or
+// for a code of no known meaning "error 0x…" (ErrorCodeKnown says which).
 func ErrorCodeText(code uint16) string {
 	if s, ok := snacErrorText[code]; ok {
 		return s
 	}
 	return fmt.Sprintf("error 0x%04x", code)
+}
+
+// ErrorCodeKnown reports whether ErrorCodeText has a sentence for code:
+// words for people leave a code of no known meaning out.
+func ErrorCodeKnown(code uint16) bool {
+	_, ok := snacErrorText[code]
+	return ok
 }
 
 // SNACType returns ff,01 for the error's family.
