@@ -2,6 +2,8 @@ package client_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -143,5 +145,36 @@ func TestFirstSyncIsOneWrite(t *testing.T) {
 	}
 	if got := b.load().Blocked; len(got) != 2 {
 		t.Errorf("B's file blocks %q, want the 2", got)
+	}
+}
+
+// TestSyncWithNoChangeWritesNoState: a sync that leaves the buddy list and
+// the server's items as they were (a third signon, nothing changed
+// anywhere) leaves the state file alone, where each sync wrote it afresh
+// (a new file and a rename).
+func TestSyncWithNoChangeWritesNoState(t *testing.T) {
+	t.Parallel()
+	srv := listServer(t, oscartest.Release2026)
+	a := newMachine(t, srv, "screen_name: LabAlice\nbuddies:\n  - group: Pals\n    names: [LabCarol, LabDave]\n")
+	state := filepath.Join(a.state, "buddylist.json")
+	a.start()
+	nextOut[*client.BuddyListSynced](a)
+	a.stop()
+	a.start() // the server's list as it gives it once it holds it
+	settled(t, a)
+	a.stop()
+	if _, err := os.Stat(state); err != nil {
+		t.Fatalf("the first sync wrote no state: %v", err)
+	}
+	writes := writesOf(t, state, func() {
+		a.start() // its sync changes nothing, so it says nothing
+		settled(t, a)
+		a.stop() // after the sync queued and the one running
+	})
+	if writes != 0 {
+		t.Errorf("a sync that changed nothing wrote the state file %d times", writes)
+	}
+	if got := a.buddies()["Pals"]; len(got) != 2 {
+		t.Errorf("the file holds %q in Pals", got)
 	}
 }

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -96,7 +97,8 @@ func (s *syncer) load() error {
 }
 
 // save writes the state file: the directory 0700, the file 0600, replaced
-// atomically.
+// atomically; not when the file holds the state already (most syncs
+// change nothing, and each write is a new file).
 func (s *syncer) save() error {
 	if s.dir == "" {
 		return nil
@@ -110,6 +112,9 @@ func (s *syncer) save() error {
 	b, err := json.Marshal(&s.state)
 	if err != nil {
 		return err
+	}
+	if now, err := os.ReadFile(filepath.Join(s.dir, stateFile)); err == nil && bytes.Equal(now, b) {
+		return nil
 	}
 	f, err := os.CreateTemp(s.dir, stateFile+".*")
 	if err != nil {
