@@ -89,6 +89,17 @@ func (f *feedbag) has(class uint16, norm string) bool {
 
 func (f *feedbag) hasBuddy(norm string) bool { return f.has(oscar.FeedbagClassBuddy, norm) }
 
+// buddySet returns the normalized names of the buddy items, as a set.
+func (f *feedbag) buddySet() map[string]bool {
+	set := make(map[string]bool, len(f.items))
+	for i := range f.items {
+		if it := &f.items[i]; it.Class == oscar.FeedbagClassBuddy {
+			set[screenname.Normalize(it.Name)] = true
+		}
+	}
+	return set
+}
+
 // buddies returns the normalized names of the buddy items, in list order.
 func (f *feedbag) buddies() []string {
 	var out []string
@@ -360,6 +371,10 @@ func (s *Server) feedbagEditLocked(ss *session, snac oscar.SNAC) {
 	named := false
 	now := uint32(s.now().Unix())
 	status := make([]uint16, len(m.Items))
+	// buddies is the buddy items' normalized names, made when first
+	// needed and kept as items are appended: one pass over the list for
+	// a 13,08 of many items, not one an item.
+	var buddies map[string]bool
 	for k, it := range m.Items {
 		it.TLVs = oscar.TLVList(slices.Clone(it.TLVs))
 		norm := screenname.Normalize(it.Name)
@@ -371,6 +386,7 @@ func (s *Server) feedbagEditLocked(ss *session, snac oscar.SNAC) {
 				wasBuddy = wasBuddy || hit && x.Class == oscar.FeedbagClassBuddy
 				return hit
 			})
+			buddies = nil
 			if wasBuddy {
 				e.refresh[norm] = true // the deleted buddy gets the deleter's 03,0B again
 			}
@@ -378,11 +394,18 @@ func (s *Server) feedbagEditLocked(ss *session, snac oscar.SNAC) {
 			status[k] = oscar.FeedbagOverLimit
 			continue
 		default:
-			newBuddy := it.Class == oscar.FeedbagClassBuddy && !fb.hasBuddy(norm)
+			if buddies == nil && it.Class == oscar.FeedbagClassBuddy {
+				buddies = fb.buddySet()
+			}
+			newBuddy := it.Class == oscar.FeedbagClassBuddy && !buddies[norm]
 			if i := fb.find(it.GroupID, it.ItemID); i >= 0 {
 				fb.items[i] = feedbagItem{it, now}
+				buddies = nil // the item replaced may have been a buddy
 			} else {
 				fb.items = append(fb.items, feedbagItem{it, now})
+				if buddies != nil && it.Class == oscar.FeedbagClassBuddy {
+					buddies[norm] = true
+				}
 			}
 			if newBuddy {
 				e.refresh[norm], e.arrive[norm] = true, true
