@@ -104,16 +104,16 @@ func (a *Attached) put(c *control.Client, err error) {
 	c.Close()
 }
 
+// Run runs cmd as every command through the running session runs
+// (Session.Run), on an idle connection or a new one.
 func (a *Attached) Run(ctx context.Context, cmd *client.Command, args []string) (*client.Result, error) {
-	return a.run(ctx, cmd.Name, args)
-}
-
-func (a *Attached) run(ctx context.Context, name string, args []string) (*client.Result, error) {
+	s := &Session{Notice: a.Notice}
 	c, err := a.take(ctx)
 	if err != nil {
-		return nil, err
+		return s.settle(ctx, cmd, nil, err)
 	}
-	r, err := sessionsock.Run(ctx, c, name, args, a.Notice)
+	s.Conn = c
+	r, err := s.Run(ctx, cmd, args)
 	a.put(c, err)
 	return r, err
 }
@@ -147,12 +147,7 @@ func (a *Attached) Follow(ctx context.Context, each func(client.Output)) error {
 // Logout runs the session's logout as aim logout does (Session.Run: the
 // session ending with its logout is the answer, not a failure).
 func (a *Attached) Logout(ctx context.Context) error {
-	c, err := a.take(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = (&Session{Conn: c}).Run(ctx, client.CmdLogout, nil)
-	a.put(c, err)
+	_, err := a.Run(ctx, client.CmdLogout, nil)
 	return err
 }
 

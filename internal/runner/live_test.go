@@ -108,3 +108,50 @@ func TestHostedSeesScriptSends(t *testing.T) {
 		t.Fatal("the front end's follower never saw the IM the script sent")
 	}
 }
+
+// TestAttachedRunsAsSession: a front end attached to the running session
+// (aim tui beside aim login) runs its commands the way every other
+// command through the session does (Session.Run): a command that only
+// shows the session, run as the session signs off, finds no session; one
+// whose ctx ended while it waited is a *runner.WaitedError.
+func TestAttachedRunsAsSession(t *testing.T) {
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	tmp := t.TempDir()
+	d := control.Dirs{RunUser: filepath.Join(tmp, "none"), Temp: tmp}
+	sock, _, err := sessionsock.Listen(d, filepath.Join(tmp, "session.lock"), "LabAlice", srv.AuthAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
+	defer cancel()
+	h, err := runner.Host(ctx, client.Options{Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice",
+		Password: secret.String("alicepw1")}}, sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	dial := func(ctx context.Context) (*control.Client, error) { return sessionsock.Dial(ctx, d, "LabAlice") }
+	c, err := dial(ctx)
+	if err != nil || c == nil {
+		t.Fatalf("Dial: %v, %v", c, err)
+	}
+	a := runner.Attach(c, dial)
+	defer a.Close()
+
+	done, stop := context.WithCancel(ctx)
+	stop()
+	if _, err := a.Run(done, client.CmdStatus, nil); !errors.As(err, new(*runner.WaitedError)) {
+		t.Errorf("status with its ctx ended: %v; want a *runner.WaitedError", err)
+	}
+
+	if _, err := a.Run(ctx, client.CmdStatus, nil); err != nil {
+		t.Fatalf("status: %v", err)
+	}
+	if err := h.Logout(ctx); err != nil {
+		t.Fatalf("Logout: %v", err)
+	}
+	if _, err := a.Run(ctx, client.CmdStatus, nil); !errors.As(err, new(*sessionsock.NoSessionError)) {
+		t.Errorf("status after the signoff: %v; want a *sessionsock.NoSessionError", err)
+	}
+}

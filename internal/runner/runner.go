@@ -43,6 +43,13 @@ func (s *Session) Run(ctx context.Context, cmd *client.Command, args []string) (
 		notice = nil // its signing off is the answer, not news
 	}
 	r, err := sessionsock.Run(ctx, s.Conn, cmd.Name, args, notice)
+	return s.settle(ctx, cmd, r, err)
+}
+
+// settle reads what running cmd through the session returned: the session
+// ending with its logout is the logout's answer, a passive command finding
+// it signed off finds no session, and ctx ending is a *WaitedError.
+func (s *Session) settle(ctx context.Context, cmd *client.Command, r *client.Result, err error) (*client.Result, error) {
 	var ended *sessionsock.EndedError
 	switch {
 	case !errors.As(err, &ended):
