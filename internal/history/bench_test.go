@@ -1,18 +1,17 @@
 package history
 
 import (
-	"bytes"
-	"encoding/json"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/aim-oscar/aim/internal/history/historytest"
 )
 
 // The corpus of the reading benchmarks (historytest): a million stored
 // IMs across 500 conversations, 2,000 each over four months, in the
-// format a Recorder writes. One line in 1,000 holds historytest.Needle.
+// format a Recorder writes (client's TestHistoryCorpusLikeRecorder checks
+// it against a Recorder's line for a client.IM). One line in 1,000 holds
+// historytest.Needle.
 
 // writeCorpus writes the corpus under root (a history directory), and
 // returns the name of one of its conversations.
@@ -35,43 +34,6 @@ func TestWriteCorpus(t *testing.T) {
 		t.Skip("AIM_HISTORY_CORPUS names no directory")
 	}
 	writeCorpus(t, root)
-}
-
-// TestCorpusLikeRecorder: a line of the corpus is what a Recorder writes
-// for the same event, so the benchmarks read what aim stores.
-func TestCorpusLikeRecorder(t *testing.T) {
-	// The fields of aim's IM event, in its order (client.IM).
-	type imEvent struct {
-		Type         string    `json:"type"`
-		Time         time.Time `json:"time"`
-		From         string    `json:"from"`
-		Text         string    `json:"text"`
-		HTML         string    `json:"html"`
-		AutoResponse bool      `json:"auto_response"`
-		AutoReplied  bool      `json:"auto_replied"`
-		WarningLevel int       `json:"warning_level"`
-		Offline      bool      `json:"offline"`
-	}
-	for _, at := range [][2]int{{0, 0}, {42, 1}, {499, 1999}} {
-		raw, when := historytest.AppendLine(nil, at[0], at[1])
-		var ev struct {
-			imEvent
-			Direction string `json:"direction"`
-			To        string `json:"to"`
-		}
-		if err := json.Unmarshal(raw, &ev); err != nil || !ev.Time.Equal(when) {
-			t.Fatalf("line %q: %v, time %v", raw, err, ev.Time)
-		}
-		var enc bytes.Buffer // as aim's client.JSON: HTML as it is
-		e := json.NewEncoder(&enc)
-		e.SetEscapeHTML(false)
-		if err := e.Encode(ev.imEvent); err != nil {
-			t.Fatal(err)
-		}
-		if want := appendLine(nil, enc.Bytes(), Entry{Direction: ev.Direction, To: ev.To}); string(raw) != string(want) {
-			t.Errorf("corpus line\n %s\nthe Recorder's\n %s", raw, want)
-		}
-	}
 }
 
 // BenchmarkHistoryTail is aim history NAME --limit 50 on the corpus:
