@@ -46,8 +46,8 @@ type SNACType = flapconn.SNACType
 func snacType(t oscar.SNACType) SNACType { return SNACType(t) }
 
 // DetailOf is err as --debug shows it: the SNACs and codes behind the
-// words of its Error (flapconn.DetailOf).
-func DetailOf(err error) string { return flapconn.DetailOf(err) }
+// words of its Error (oscar.DetailOf).
+func DetailOf(err error) string { return oscar.DetailOf(err) }
 
 // Errors of a session.
 var (

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
-	"github.com/aim-oscar/aim/internal/flapconn"
 	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
@@ -228,8 +227,8 @@ func TestGarbageFromServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := nextEvent[*bos.Disconnected](t, sess)
-	if !errors.Is(ev.Err, bos.ErrConnectionLost) || !strings.Contains(flapconn.DetailOf(ev.Err), "start marker") {
-		t.Errorf("Disconnected.Err = %s, want a lost connection naming the start marker in its detail", flapconn.DetailOf(ev.Err))
+	if !errors.Is(ev.Err, bos.ErrConnectionLost) || !strings.Contains(oscar.DetailOf(ev.Err), "start marker") {
+		t.Errorf("Disconnected.Err = %s, want a lost connection naming the start marker in its detail", oscar.DetailOf(ev.Err))
 	}
 	if got := ev.Err.Error(); got != "connection to the server lost: the server sent something aim cannot read" {
 		t.Errorf("Disconnected.Err in words = %q", got)

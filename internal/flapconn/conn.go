@@ -497,7 +497,7 @@ func readError(err error) error {
 type lostError struct{ err error }
 
 func (e *lostError) Error() string   { return ErrConnectionLost.Error() + ": " + CauseWords(e.err) }
-func (e *lostError) Detail() string  { return ErrConnectionLost.Error() + ": " + DetailOf(e.err) }
+func (e *lostError) Detail() string  { return ErrConnectionLost.Error() + ": " + oscar.DetailOf(e.err) }
 func (e *lostError) Unwrap() []error { return []error{ErrConnectionLost, e.err} }
 
 // dispatch handles one SNAC from the server, after signon or during it:

@@ -17,12 +17,12 @@ type StepError struct {
 }
 
 func (e *StepError) Error() string  { return "could not sign on: " + CauseWords(e.Err) }
-func (e *StepError) Detail() string { return "signon: " + e.Step + ": " + DetailOf(e.Err) }
+func (e *StepError) Detail() string { return "signon: " + e.Step + ": " + oscar.DetailOf(e.Err) }
 func (e *StepError) Unwrap() error  { return e.Err }
 
 // CauseWords is err, why a signon step failed or a connection was lost,
 // in a person's words: the server's own reason where it gave one, else
-// what became of the connection, never a SNAC or a code (DetailOf has
+// what became of the connection, never a SNAC or a code (oscar.DetailOf has
 // them). A network failure it does not know keeps the system's words
 // (client.NetworkError says those for people).
 func CauseWords(err error) string {
@@ -38,16 +38,6 @@ func CauseWords(err error) string {
 	}
 	if words, ok := oscar.ReadFailure(err, "the server"); ok {
 		return words
-	}
-	return err.Error()
-}
-
-// DetailOf is err as --debug shows it: its Detail where it has one (the
-// SNACs and codes behind the words), else its Error.
-func DetailOf(err error) string {
-	var d interface{ Detail() string }
-	if errors.As(err, &d) {
-		return d.Detail()
 	}
 	return err.Error()
 }

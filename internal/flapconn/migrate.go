@@ -93,9 +93,9 @@ func (e *MoveError) Detail() string {
 	case e.Addr == "":
 		return ErrConnectionLost.Error() + ": the server's migration (01,12) names no usable address and cookie"
 	case e.Signon:
-		return fmt.Sprintf("%v: signing on at %s after a migration (01,12): %s", ErrConnectionLost, e.Addr, DetailOf(e.Err))
+		return fmt.Sprintf("%v: signing on at %s after a migration (01,12): %s", ErrConnectionLost, e.Addr, oscar.DetailOf(e.Err))
 	}
-	return fmt.Sprintf("%v: moving to %s (01,12): %s", ErrConnectionLost, e.Addr, DetailOf(e.Err))
+	return fmt.Sprintf("%v: moving to %s (01,12): %s", ErrConnectionLost, e.Addr, oscar.DetailOf(e.Err))
 }
 
 func (e *MoveError) Unwrap() []error {

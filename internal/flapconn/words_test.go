@@ -76,7 +76,7 @@ func TestSignonStepWords(t *testing.T) {
 				if got := err.Error(); got != tt.words || strings.ContainsAny(got, "(,") {
 					t.Errorf("error %q, want %q", got, tt.words)
 				}
-				if d := flapconn.DetailOf(err); !strings.Contains(d, tt.detail) {
+				if d := oscar.DetailOf(err); !strings.Contains(d, tt.detail) {
 					t.Errorf("detail %q, want it to name %s", d, tt.detail)
 				}
 			})

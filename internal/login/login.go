@@ -221,15 +221,9 @@ type StepError struct {
 	Err  error
 }
 
-func (e *StepError) Error() string { return "login: " + plainStep(e.Step) + ": " + stepWords(e.Err) }
-func (e *StepError) Detail() string {
-	var d interface{ Detail() string }
-	if errors.As(e.Err, &d) {
-		return "login: " + e.Step + ": " + d.Detail()
-	}
-	return "login: " + e.Step + ": " + e.Err.Error()
-}
-func (e *StepError) Unwrap() error { return e.Err }
+func (e *StepError) Error() string  { return "login: " + plainStep(e.Step) + ": " + stepWords(e.Err) }
+func (e *StepError) Detail() string { return "login: " + e.Step + ": " + oscar.DetailOf(e.Err) }
+func (e *StepError) Unwrap() error  { return e.Err }
 
 // stepWords is the cause of a failed step in words, without the SNACs
 // and codes a DecodeError names. A network failure it does not know

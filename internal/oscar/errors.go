@@ -24,6 +24,17 @@ func (e *DecodeError) Error() string {
 // the 16-bit FLAP length field. Nothing is written.
 var ErrFrameTooLarge = errors.New("oscar: FLAP payload longer than 65535 bytes")
 
+// DetailOf is err as --debug shows it: its Detail where it has one (the
+// SNACs and codes behind the words), else its Error. Every layer's typed
+// errors (login's, flapconn's, bos's) give their Detail this way.
+func DetailOf(err error) string {
+	var d interface{ Detail() string }
+	if errors.As(err, &d) {
+		return d.Detail()
+	}
+	return err.Error()
+}
+
 // ReadFailure says in a person's words why reading frames from peer
 // ("the server", "the login server") failed, for the failures every
 // connection shares: a frame aim cannot read, the peer closing, no answer
