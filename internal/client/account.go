@@ -56,7 +56,7 @@ func SignOnAccount(ctx context.Context, cfg *config.Config, s Setup) (Account, e
 func TLSConfig(enabled, insecure bool, caFile string) (*tls.Config, error) {
 	if !enabled {
 		if insecure || caFile != "" {
-			return nil, usagef("--tls-insecure and --tls-ca need --tls")
+			return nil, Usagef("--tls-insecure and --tls-ca need --tls")
 		}
 		return nil, nil
 	}
@@ -64,11 +64,11 @@ func TLSConfig(enabled, insecure bool, caFile string) (*tls.Config, error) {
 	if caFile != "" {
 		pem, err := os.ReadFile(caFile)
 		if err != nil {
-			return nil, usagef("--tls-ca: %v", err)
+			return nil, Usagef("--tls-ca: %v", err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, usagef("--tls-ca: no PEM certificate in %s", caFile)
+			return nil, Usagef("--tls-ca: no PEM certificate in %s", caFile)
 		}
 		cfg.RootCAs = pool
 	}

@@ -306,7 +306,7 @@ func takeFlags(cmd *Command, args string) (rest string, flags []string, err erro
 		}
 		word, after := cut(args)
 		if !slices.Contains(cmd.Flags, word) {
-			return "", nil, usagef("%s takes no option %s (%s)", cmd.Name, Clip(word), cmd.Usage())
+			return "", nil, Usagef("%s takes no option %s (%s)", cmd.Name, Clip(word), cmd.Usage())
 		}
 		flags, args = append(flags, word), after
 	}
@@ -368,14 +368,12 @@ type UsageError struct{ Err error }
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
 
-// usagef returns a *UsageError with a formatted message.
-func usagef(format string, args ...any) error {
+// Usagef returns a *UsageError with a formatted message: a mistake on the
+// command line (a bad flag, a missing or extra argument) that a command's
+// --help explains.
+func Usagef(format string, args ...any) error {
 	return &UsageError{Err: fmt.Errorf(format, args...)}
 }
-
-// Usagef is usagef for front ends: a mistake on the command line (a bad
-// flag, a missing or extra argument) that a command's --help explains.
-func Usagef(format string, args ...any) error { return usagef(format, args...) }
 
 // RunOffline runs the config-file half of cmd (Command.Offline) with its
 // arguments, as the running session would, but with no session: the
@@ -451,7 +449,7 @@ func (x *call) nameAndRest() (name, rest string, err error) {
 		return nameAndRest(x.args)
 	}
 	if len(x.argv) == 0 || strings.TrimSpace(x.argv[0]) == "" {
-		return "", "", usagef("no screen name (%s)", x.usage())
+		return "", "", Usagef("no screen name (%s)", x.usage())
 	}
 	return strings.TrimSpace(x.argv[0]), strings.Join(x.argv[1:], " "), nil
 }
@@ -845,7 +843,7 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 func imText(x *call) (name, text string, err error) {
 	name, text, err = x.nameAndRest()
 	if err == nil && strings.TrimSpace(text) == "" {
-		err = usagef("no message to send (%s)", x.usage())
+		err = Usagef("no message to send (%s)", x.usage())
 	}
 	return name, text, err
 }
@@ -866,7 +864,7 @@ func checkIM(html bool) func(x *call) error {
 func checkName(x *call) error {
 	name, extra, err := x.nameAndRest()
 	if err == nil && extra != "" {
-		err = usagef("unexpected %q after the name (%s)", Clip(extra), x.usage())
+		err = Usagef("unexpected %q after the name (%s)", Clip(extra), x.usage())
 	}
 	if err == nil {
 		err = screenname.Validate(name)
@@ -910,7 +908,7 @@ func addBuddy(x *call) (*Result, error) {
 func removeBuddy(x *call) (*Result, error) {
 	name, extra, err := x.nameAndRest()
 	if err == nil && extra != "" {
-		err = usagef("unexpected %q after the name (%s)", Clip(extra), x.usage())
+		err = Usagef("unexpected %q after the name (%s)", Clip(extra), x.usage())
 	}
 	if err != nil {
 		return nil, err
@@ -1084,7 +1082,7 @@ func warn(x *call) (*Result, error) {
 	case "anon", "anonymous", "anonymously":
 		anon = true
 	default:
-		err = usagef("unexpected %q after the name (%s)", Clip(mode), x.usage())
+		err = Usagef("unexpected %q after the name (%s)", Clip(mode), x.usage())
 	}
 	if err != nil {
 		return nil, err
@@ -1190,7 +1188,7 @@ func help(x *call) (*Result, error) {
 	if word := strings.TrimSpace(x.rest()); word != "" {
 		c := lookupIn(x.c.commands, word)
 		if c == nil || c.Hidden {
-			return nil, usagef("no command %q (type help for the list)", Clip(word))
+			return nil, Usagef("no command %q (type help for the list)", Clip(word))
 		}
 		h = HelpFor(c)
 	}
@@ -1403,20 +1401,20 @@ func SplitArgs(cmd *Command, rest string) ([]string, error) {
 func nameAndRest(s string) (name, rest string, err error) {
 	s = strings.TrimLeftFunc(s, unicode.IsSpace)
 	if s == "" {
-		return "", "", usagef("no screen name")
+		return "", "", Usagef("no screen name")
 	}
 	if q := s[0]; q == '"' || q == '\'' {
 		end := strings.IndexByte(s[1:], q)
 		if end < 0 {
-			return "", "", usagef("unterminated quote in %s", Clip(s))
+			return "", "", Usagef("unterminated quote in %s", Clip(s))
 		}
 		name, rest = s[1:1+end], s[2+end:]
 		if rest != "" && !unicode.IsSpace(rune(rest[0])) {
-			return "", "", usagef("no space after the quoted name in %s", Clip(s))
+			return "", "", Usagef("no space after the quoted name in %s", Clip(s))
 		}
 		name = strings.TrimSpace(name)
 		if name == "" {
-			return "", "", usagef("empty screen name")
+			return "", "", Usagef("empty screen name")
 		}
 		return name, strings.TrimLeftFunc(rest, unicode.IsSpace), nil
 	}

@@ -256,10 +256,10 @@ func (c *HistoryConversation) Line() string {
 // session: a mistake in q is a *UsageError.
 func History(cfg *config.Config, q HistoryQuery, now time.Time) (*HistoryAnswer, error) {
 	if q.Forget && q.Name == "" {
-		return nil, usagef("--forget needs the name of the conversation to remove")
+		return nil, Usagef("--forget needs the name of the conversation to remove")
 	}
 	if q.Limit < 0 {
-		return nil, usagef("--limit must be 0 (all) or more, not %d", q.Limit)
+		return nil, Usagef("--limit must be 0 (all) or more, not %d", q.Limit)
 	}
 	hq := history.Query{Limit: q.Limit, Grep: q.Grep}
 	if q.Grep != "" && !q.LimitGiven {
@@ -274,7 +274,7 @@ func History(cfg *config.Config, q HistoryQuery, now time.Time) (*HistoryAnswer,
 		}
 		var err error
 		if *w.to, err = history.ParseWhen(w.value, now); err != nil {
-			return nil, usagef("--%s: %v", w.flag, err)
+			return nil, Usagef("--%s: %v", w.flag, err)
 		}
 	}
 	name, err := cfg.RequireScreenName()

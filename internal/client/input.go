@@ -15,7 +15,7 @@ func ReadText(r io.Reader, what string, limit int64) (string, error) {
 		return "", fmt.Errorf("reading the %s: %w", what, err)
 	}
 	if int64(len(b)) > limit {
-		return "", usagef("the %s is longer than %d bytes", what, limit)
+		return "", Usagef("the %s is longer than %d bytes", what, limit)
 	}
 	return strings.TrimRight(string(b), "\r\n"), nil
 }

@@ -31,9 +31,9 @@ func notifyArgs(x *call) (name string, on bool, err error) {
 	case "off":
 		return name, false, nil
 	case "":
-		return "", false, usagef("on or off after the name (%s)", x.usage())
+		return "", false, Usagef("on or off after the name (%s)", x.usage())
 	}
-	return "", false, usagef("%q is not on or off (%s)", Clip(state), x.usage())
+	return "", false, Usagef("%q is not on or off (%s)", Clip(state), x.usage())
 }
 
 func checkNotify(x *call) error {

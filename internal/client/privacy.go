@@ -105,7 +105,7 @@ with the blocked and allowed lists:
 func checkPrivacy(x *call) error {
 	mode := strings.ToLower(strings.TrimSpace(x.rest()))
 	if !slices.Contains(config.PrivacyModes, mode) {
-		return usagef("unknown privacy mode %q (want one of %s)", Clip(x.rest()), strings.Join(config.PrivacyModes, ", "))
+		return Usagef("unknown privacy mode %q (want one of %s)", Clip(x.rest()), strings.Join(config.PrivacyModes, ", "))
 	}
 	return nil
 }
@@ -121,7 +121,7 @@ var errNoConfig = errors.New("no config file to keep it in")
 func privacyEdit(x *call, command string) (*Result, error) {
 	name, extra, err := x.nameAndRest()
 	if err == nil && extra != "" {
-		err = usagef("unexpected %q after the name (%s)", Clip(extra), x.usage())
+		err = Usagef("unexpected %q after the name (%s)", Clip(extra), x.usage())
 	}
 	if err != nil {
 		return nil, err
@@ -187,7 +187,7 @@ func listBlocked(x *call) (*Result, error) {
 func moveBuddy(x *call) (*Result, error) {
 	name, group, err := x.nameAndRest()
 	if err == nil && strings.TrimSpace(group) == "" {
-		err = usagef("no group (%s)", x.usage())
+		err = Usagef("no group (%s)", x.usage())
 	}
 	if err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ func sendTyping(x *call) (*Result, error) {
 	word = strings.ToLower(strings.TrimSpace(word))
 	i := slices.IndexFunc(typingStates, func(s bos.TypingState) bool { return s.String() == word })
 	if i < 0 {
-		return nil, usagef("the state is typing, typed or stopped, not %q (%s)", Clip(word), x.usage())
+		return nil, Usagef("the state is typing, typed or stopped, not %q (%s)", Clip(word), x.usage())
 	}
 	state := typingStates[i]
 	r := &Result{To: name, State: state.String()}
