@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -75,9 +74,6 @@ func runHistory(opts *historyOptions) error {
 	a, err := client.History(cfg, opts.HistoryQuery, time.Now())
 	if err != nil {
 		return err
-	}
-	if opts.Name == "" && opts.Grep == "" && a.Forgot == nil && len(a.Conversations) == 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "aim: no history yet in %s\n", a.Dir)
 	}
 	interactive.NewPrinter(opts.IO, cfg.Output == config.OutputJSON, cfg.Color).History(a, opts.HistoryQuery)
 	return nil

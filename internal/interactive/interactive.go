@@ -184,9 +184,12 @@ func StartInput(ctx context.Context, stop func(), streams *iostreams.IOStreams, 
 // line each: client.Text for people, or client.JSON for programs. It is
 // safe for concurrent use, and its lines never mix.
 type Printer struct {
-	mu   sync.Mutex
-	W    io.Writer
-	JSON bool
+	mu sync.Mutex
+	W  io.Writer
+	// ErrOut takes the notes that are not output (standard error); nil:
+	// none are written.
+	ErrOut io.Writer
+	JSON   bool
 	// Color colours the text (client.Colored): for a terminal, as
 	// IOStreams.Color decides. JSON is never coloured.
 	Color bool
@@ -198,7 +201,7 @@ type Printer struct {
 // NewPrinter is the Printer of standard output: JSON, or text coloured as
 // the color setting says (IOStreams.Color).
 func NewPrinter(streams *iostreams.IOStreams, json bool, color string) *Printer {
-	return &Printer{W: streams.Out, JSON: json, Color: !json && streams.Color(color)}
+	return &Printer{W: streams.Out, ErrOut: streams.ErrOut, JSON: json, Color: !json && streams.Color(color)}
 }
 
 // Print writes one output.
@@ -249,13 +252,16 @@ func (p *Printer) PrintRaw(raw json.RawMessage) error {
 
 // History prints what aim history found for q (client.History): the
 // result of forgetting; the stored conversations, with neither a name nor
-// a text to find; else the lines, as stored for JSON, or for people as
+// a text to find (none: a note on ErrOut says where it looked); else the lines, as stored for JSON, or for people as
 // client.HistoryText lays them out.
 func (p *Printer) History(a *client.HistoryAnswer, q client.HistoryQuery) {
 	switch {
 	case a.Forgot != nil:
 		p.Print(a.Forgot)
 	case q.Name == "" && q.Grep == "":
+		if len(a.Conversations) == 0 && p.ErrOut != nil {
+			fmt.Fprintf(p.ErrOut, "aim: no history yet in %s\n", a.Dir)
+		}
 		for _, c := range a.Conversations {
 			if p.JSON {
 				p.Print(c)

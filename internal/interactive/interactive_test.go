@@ -92,3 +92,32 @@ func TestTypingOnlyInJSON(t *testing.T) {
 		t.Errorf("JSON has %d typing events, want 3:\n%s", got, js.String())
 	}
 }
+
+// TestHistoryNoneYet: aim history with no name and nothing stored says on
+// standard error where it looked, and prints nothing; with a conversation
+// stored, or a name asked for, it says nothing of the kind.
+func TestHistoryNoneYet(t *testing.T) {
+	for _, tt := range []struct {
+		a    *client.HistoryAnswer
+		q    client.HistoryQuery
+		note bool
+	}{
+		{&client.HistoryAnswer{Dir: "/tmp/h"}, client.HistoryQuery{}, true},
+		{&client.HistoryAnswer{Dir: "/tmp/h", Conversations: []*client.HistoryConversation{{Name: "LabBob"}}}, client.HistoryQuery{}, false},
+		{&client.HistoryAnswer{Dir: "/tmp/h"}, client.HistoryQuery{Name: "LabBob"}, false},
+		{&client.HistoryAnswer{Dir: "/tmp/h"}, client.HistoryQuery{Grep: "lunch"}, false},
+	} {
+		for _, json := range []bool{false, true} {
+			var out, errOut bytes.Buffer
+			streams := &iostreams.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}
+			NewPrinter(streams, json, "never").History(tt.a, tt.q)
+			want := ""
+			if tt.note {
+				want = "aim: no history yet in /tmp/h\n"
+			}
+			if errOut.String() != want || tt.note && out.Len() > 0 {
+				t.Errorf("History(%+v, %+v), json %v: stderr %q, stdout %q; want stderr %q", tt.a, tt.q, json, errOut.String(), out.String(), want)
+			}
+		}
+	}
+}
