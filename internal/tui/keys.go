@@ -80,9 +80,8 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.signingOff { // only Ctrl-C: the UI is leaving
 		if s == "ctrl+c" && !m.dropping {
-			m.dropping = true
+			m.dropping = true // the window bar says so
 			m.stopWait()
-			m.status(m.now(), m.signOffText())
 		}
 		return nil
 	}
@@ -550,8 +549,7 @@ func (m *Model) quit(logout bool) tea.Cmd {
 // only stops waiting for it, and its logout goes on there.
 func (m *Model) signOff(logout bool) tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx)
-	m.signingOff, m.logout, m.stopWait = true, logout, cancel
-	m.status(m.now(), m.signOffText())
+	m.signingOff, m.logout, m.stopWait = true, logout, cancel // the window bar says so, counting down
 	sess := m.sess
 	return func() tea.Msg { return signedOffMsg{sess.Logout(ctx)} }
 }

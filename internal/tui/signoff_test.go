@@ -217,3 +217,34 @@ func TestLogoutAttachedCtrlC(t *testing.T) {
 		t.Errorf("after Ctrl-C: %v, want ErrStillSigningOff", m.signOffErr)
 	}
 }
+
+// TestSigningOffSaidOnce: while a quit waits for the queued messages, the
+// window bar says so with the count going down; the status window does
+// not say it a second time, with a count that goes stale.
+func TestSigningOffSaidOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h, _ := queuedSession(t, 15)
+		m := New(t.Context(), h, Options{Self: "LabAlice", Now: time.Now, Location: time.UTC})
+		m.Update(tea.WindowSizeMsg{Width: 120, Height: 20})
+		first := client.SigningOffText(h.Sending())
+		cmd := quitCmd(m)
+		if f := m.Frame(); strings.Count(f, first) != 1 {
+			t.Errorf("the screen says %q %d times, want once:\n%s", first, strings.Count(f, first), f)
+		}
+		done := make(chan tea.Msg, 1)
+		go func() { done <- cmd() }()
+		time.Sleep(12 * time.Second) // a few go out meanwhile
+		synctest.Wait()
+		now := client.SigningOffText(h.Sending())
+		f := m.Frame()
+		if now == first || strings.Contains(f, first) || strings.Count(f, now) != 1 {
+			t.Errorf("after some went out, the screen should say %q once and not %q:\n%s", now, first, f)
+		}
+		m.Update(keyMsg("ctrl+c"))
+		const dropped = "signing off; the queued messages are not sent"
+		if f := m.Frame(); strings.Count(f, dropped) != 1 {
+			t.Errorf("after Ctrl-C the screen says %q %d times, want once:\n%s", dropped, strings.Count(f, dropped), f)
+		}
+		<-done
+	})
+}
