@@ -150,13 +150,15 @@ const (
 	// finishWait bounds the wait for the results of pending commands once
 	// the account has signed off.
 	finishWait = 5 * time.Second
-	// logoutWait bounds how long a logout lets the commands under way
-	// finish before it signs off: messages the server's rate limit holds
-	// back go out at its pace (the real IM class, after a burst, one every
-	// few seconds), as they do before a script's quit; the bound is the
-	// one a script's aim send waits by default.
-	logoutWait = 2 * time.Minute
 )
+
+// LogoutWait bounds how long a logout lets the commands under way finish
+// before it signs off: messages the server's rate limit holds back go out
+// at its pace (the real IM class, after a burst, one every few seconds),
+// as they do before a script's quit; the bound is the one a script's aim
+// send waits by default. A front end waiting for a session's logout
+// (through its control socket) bounds its wait by it.
+const LogoutWait = 2 * time.Minute
 
 // Backoff is the default wait before reconnect attempt n (from 1).
 func Backoff(attempt int) time.Duration {

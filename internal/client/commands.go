@@ -736,7 +736,7 @@ func (c *Client) Flush(ctx context.Context) {
 // does at the end of a script: commands given from now on are refused
 // (the session has ended, nothing is sent), and those under way (queued
 // messages, at the rate limit's pace; requests waiting for the server's
-// answer) finish first, up to logoutWait; then the account signs off, and
+// answer) finish first, up to LogoutWait; then the account signs off, and
 // a message still queued is not sent and says so. It returns without
 // waiting for the signoff (Wait does).
 func (c *Client) Logout() { c.LogoutWithin(context.Background()) }
@@ -748,7 +748,7 @@ func (c *Client) LogoutWithin(ctx context.Context) {
 	c.cmdMu.Lock()
 	c.closed = true
 	c.cmdMu.Unlock()
-	wait, cancel := context.WithTimeout(ctx, logoutWait)
+	wait, cancel := context.WithTimeout(ctx, LogoutWait)
 	defer cancel()
 	c.Flush(wait)
 	switch {
@@ -762,7 +762,7 @@ func (c *Client) LogoutWithin(ctx context.Context) {
 
 // Why a logout signed off before the commands under way had finished.
 const (
-	cutTimedOut = 1 + iota // logoutWait ran out
+	cutTimedOut = 1 + iota // LogoutWait ran out
 	cutDropped             // the caller ended the wait
 )
 

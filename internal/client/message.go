@@ -39,7 +39,7 @@ var ErrInterrupted = errors.New("not sent: interrupted")
 
 // ErrLogoutUnsent is the result of a message the server's rate limit
 // still held back when a logout's wait for the commands under way ran
-// out (logoutWait): the session signed off without it. Like any failure
+// out (LogoutWait): the session signed off without it. Like any failure
 // of a message, it is FailureOther.
 var ErrLogoutUnsent = errors.New("not sent: the session signed off before the server's rate limit let it go (a logout waits 2 minutes for queued messages)")
 

@@ -544,14 +544,22 @@ func (m *Model) quit(logout bool) tea.Cmd {
 
 // signOff signs the session off once the messages under way have gone
 // out, staying on screen meanwhile: the window bar says how many are left
-// and that Ctrl-C drops them. The logout's own bound (2 minutes) holds.
-// A session that runs elsewhere (attached) cannot say how many; Ctrl-C
-// only stops waiting for it, and its logout goes on there.
+// and that Ctrl-C drops them. The logout's own bound (2 minutes) holds,
+// and the UI's wait for it ends by signOffWait: a session that runs
+// elsewhere (attached) and does not answer leaves the UI with
+// ErrNoSignOff. Such a session cannot say how many; Ctrl-C only stops
+// waiting for it, and its logout goes on there.
 func (m *Model) signOff(logout bool) tea.Cmd {
-	ctx, cancel := context.WithCancel(m.ctx)
+	ctx, cancel := context.WithTimeoutCause(m.ctx, signOffWait, ErrNoSignOff)
 	m.signingOff, m.logout, m.stopWait = true, logout, cancel // the window bar says so, counting down
 	sess := m.sess
-	return func() tea.Msg { return signedOffMsg{sess.Logout(ctx)} }
+	return func() tea.Msg {
+		err := sess.Logout(ctx)
+		if err != nil && context.Cause(ctx) == ErrNoSignOff {
+			err = ErrNoSignOff
+		}
+		return signedOffMsg{err}
+	}
 }
 
 // signOffText says what a quit waits for.

@@ -28,6 +28,16 @@ type Session interface {
 // the messages it has under way are sent.
 var ErrStillSigningOff = errors.New("the session signs off by itself once the messages under way are sent (up to 2 minutes)")
 
+// ErrNoSignOff is a logout that did not answer within signOffWait (a
+// session that runs elsewhere and hangs): the UI left without it.
+var ErrNoSignOff = errors.New("the session did not say it signed off within 2 minutes; left without waiting longer (aim status tells whether it still runs)")
+
+// signOffWait bounds the UI's wait for a logout: the session's own bound
+// for the messages under way (client.LogoutWait), and a moment for its
+// answer. A variable for the tests: a hung session is not waited for 2
+// minutes there.
+var signOffWait = client.LogoutWait + 10*time.Second
+
 // Timing of what the UI tells the session on its own.
 const (
 	// typingPause: the line untouched this long with text in it, the peer

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -247,4 +249,67 @@ func TestSigningOffSaidOnce(t *testing.T) {
 		}
 		<-done
 	})
+}
+
+// hungSession serves a control socket as a session whose logout never
+// answers (it hangs: only the caller going ends the request), and returns
+// a UI's Live attached to it and the count of the logouts asked for.
+func hungSession(t *testing.T) (*runner.Attached, *atomic.Int32) {
+	rt, err := os.MkdirTemp("", "aimt") // short: a socket's path is bounded
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(rt) })
+	path := filepath.Join(rt, "s")
+	var logouts atomic.Int32
+	srv, err := control.Listen(path, func(ctx context.Context, req control.Request, _ *control.Stream) (any, error) {
+		if req.Command == client.CommandLogout {
+			logouts.Add(1)
+		}
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}, control.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	dial := func(ctx context.Context) (*control.Client, error) { return control.Dial(ctx, path) }
+	c, err := dial(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := runner.Attach(c, dial)
+	t.Cleanup(func() { live.Close() })
+	return live, &logouts
+}
+
+// TestLogoutAttachedHung: /logout attached to a session that never
+// answers leaves once the wait's bound has passed (it is the logout's 2
+// minutes and a moment; shortened here), saying so. Before, the UI waited
+// until Ctrl-C.
+func TestLogoutAttachedHung(t *testing.T) {
+	defer func(w time.Duration) { signOffWait = w }(signOffWait)
+	signOffWait = 50 * time.Millisecond
+	live, logouts := hungSession(t)
+	m := New(t.Context(), live, Options{Self: "LabAlice", Now: time.Now, Location: time.UTC})
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 20})
+	typeText(m, "/logout")
+	_, cmd := m.Update(keyMsg("enter"))
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(time.Minute): // only the code before gets here
+		t.Fatal("the UI still waits for a session that does not answer")
+	}
+	if _, cmd := m.Update(msg); cmd == nil || cmd() != tea.Quit() {
+		t.Error("the UI did not leave once the wait was over")
+	}
+	if !errors.Is(m.signOffErr, ErrNoSignOff) {
+		t.Errorf("the UI left with %v, want %v", m.signOffErr, ErrNoSignOff)
+	}
+	if n := logouts.Load(); n != 1 {
+		t.Errorf("the session was asked to log out %d times, want once", n)
+	}
 }
