@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sort"
 	"strconv"
@@ -552,14 +553,29 @@ func (m *Model) quit(logout bool) tea.Cmd {
 func (m *Model) signOff(logout bool) tea.Cmd {
 	ctx, cancel := context.WithTimeoutCause(m.ctx, signOffWait, ErrNoSignOff)
 	m.signingOff, m.logout, m.stopWait = true, logout, cancel // the window bar says so, counting down
-	sess := m.sess
-	return func() tea.Msg {
+	sess, off := m.sess, &logoutRun{done: make(chan struct{})}
+	m.off = off
+	go func() { // the model's: Run waits for it
+		defer close(off.done)
 		err := sess.Logout(ctx)
-		if err != nil && context.Cause(ctx) == ErrNoSignOff {
+		// The socket's deadline may fire a moment before ctx says so.
+		if err != nil && (context.Cause(ctx) == ErrNoSignOff || ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded)) {
 			err = ErrNoSignOff
 		}
-		return signedOffMsg{err}
+		off.err = err
+	}()
+	return func() tea.Msg {
+		<-off.done
+		return signedOffMsg{off.err}
 	}
+}
+
+// logoutRun is the logout a quit runs on a goroutine of its own
+// (signOff), which Run waits for: the UI leaving (ctx ending) does not
+// leave it running, nor sign the session off a second time.
+type logoutRun struct {
+	done chan struct{} // closed once the logout has returned
+	err  error         // the logout's, once done
 }
 
 // signOffText says what a quit waits for.

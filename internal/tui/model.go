@@ -57,7 +57,9 @@ const (
 // Model is the state of the screen: the buddy list, the windows, the input
 // line of each, and the session's state as the events told it. It changes
 // only in Update, from keys, the session's events and command results, so
-// that a test drives it without a terminal.
+// that a test drives it without a terminal. Its one goroutine is the
+// logout a quit waits for on screen (signOff): it ends with the logout,
+// which ends by signOffWait or with the Model's ctx, and Run waits for it.
 type Model struct {
 	opts Options
 	sess Session
@@ -107,6 +109,7 @@ type Model struct {
 	signingOff bool
 	dropping   bool               // Ctrl-C: the wait is ended
 	stopWait   context.CancelFunc // ends the logout's wait
+	off        *logoutRun         // the logout signOff started: Run waits for it
 	signedOff  bool               // the session is off: Run need not sign it off
 	signOffErr error              // the logout's: a *client.UnsentError counts what was dropped
 }
@@ -126,11 +129,25 @@ func (m *Model) now() time.Time { return m.opts.Now() }
 // tickEvery is how often the screen is drawn again with no news.
 const tickEvery = 20 * time.Second
 
-func tick() tea.Cmd { return tea.Tick(tickEvery, func(time.Time) tea.Msg { return tickMsg{} }) }
+// tick waits for the next draw, or for the Model's ctx to end: the
+// goroutine Bubble Tea runs it on does not outlive Run by tickEvery.
+func (m *Model) tick() tea.Cmd {
+	ctx := m.ctx
+	return func() tea.Msg {
+		t := time.NewTimer(tickEvery)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return tickMsg{}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
 
 // Init is bubbletea's: the clock of what time changes on the screen (Run
 // follows the session).
-func (m *Model) Init() tea.Cmd { return tick() }
+func (m *Model) Init() tea.Cmd { return m.tick() }
 
 // Messages from outside the UI.
 type (
@@ -256,7 +273,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case typingPauseMsg:
 		return m, m.typingPaused(msg)
 	case tickMsg:
-		return m, tick()
+		return m, m.tick()
 	}
 	return m, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -309,6 +310,36 @@ func TestLogoutAttachedHung(t *testing.T) {
 	if !errors.Is(m.signOffErr, ErrNoSignOff) {
 		t.Errorf("the UI left with %v, want %v", m.signOffErr, ErrNoSignOff)
 	}
+	if n := logouts.Load(); n != 1 {
+		t.Errorf("the session was asked to log out %d times, want once", n)
+	}
+}
+
+// TestRunEndsDuringLogoutWait: the context ending (SIGTERM) while /logout
+// waits for a session that runs elsewhere ends Run with the logout's
+// goroutine done, and the session asked to log out once. Before, Run
+// returned with the logout still running and asked a second time.
+func TestRunEndsDuringLogoutWait(t *testing.T) {
+	live, logouts := hungSession(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	in, typed := io.Pipe()
+	defer typed.Close()
+	ran := make(chan error, 1)
+	go func() {
+		_, err := Run(ctx, live, Options{Self: "LabAlice", Now: time.Now, Location: time.UTC}, in, io.Discard, nil)
+		ran <- err
+	}()
+	go typed.Write([]byte("/logout\r"))
+	for logouts.Load() == 0 { // the session has the request
+		select {
+		case err := <-ran:
+			t.Fatalf("Run returned %v before the logout was asked for", err)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	cancel()
+	<-ran
 	if n := logouts.Load(); n != 1 {
 		t.Errorf("the session was asked to log out %d times, want once", n)
 	}

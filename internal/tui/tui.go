@@ -96,8 +96,9 @@ type Live interface {
 // caller's. A quit that signs off while messages are under way waits for
 // them on screen, saying so (Ctrl-C drops them: the error, a
 // *client.UnsentError, counts them). Run's goroutines (the
-// follower and the pump that hands its events to the UI) end before it
-// returns.
+// follower, the pump that hands its events to the UI, and the logout a
+// quit runs while the UI waits for it) end before it returns: the
+// session is signed off once, not again after ctx ends during that wait.
 func Run(ctx context.Context, live Live, opts Options, in io.Reader, out io.Writer, env []string) (loggedOut bool, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -134,6 +135,12 @@ func Run(ctx context.Context, live Live, opts Options, in io.Reader, out io.Writ
 	case m.signedOff: // waited for on screen
 		if err == nil {
 			err = m.signOffErr
+		}
+	case m.off != nil: // ctx ended while the UI waited for it: it ends with ctx
+		cancel()
+		<-m.off.done // bounded by its deadline (signOffWait) too
+		if err == nil {
+			err = m.off.err
 		}
 	case m.logout:
 		lctx, lcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
