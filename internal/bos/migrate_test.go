@@ -255,3 +255,38 @@ func TestMigrationFailsInWords(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrationSaysWhatWasMissing: a move (01,12) that names where to go
+// but sends nothing to sign on there with ends the session saying so, not
+// that the server never said where; one that names nothing says that.
+func TestMigrationSaysWhatWasMissing(t *testing.T) {
+	for _, tt := range []struct {
+		addr, want string
+	}{
+		{"elsewhere.invalid:5190", "connection to the server lost: the server moved this session to elsewhere.invalid:5190 without what aim needs to sign on there"},
+		{"", "connection to the server lost: the server moved this session to another server without saying where, or how to sign on there"},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			srv := oscartest.NewUnstartedServer(alice)
+			srv.StartPipes()
+			t.Cleanup(srv.Close)
+			a := signOnInMemory(t, srv, "LabAlice", "alicepw1", bos.Options{})
+			var tlvs []byte
+			if tt.addr != "" {
+				tlvs = oscar.AppendTLVString(tlvs, oscar.TLVMigrateAddress, tt.addr)
+			}
+			if err := srv.Send("LabAlice", 0x80000000, &oscar.Migrate{TLVs: oscar.TLVList(tlvs)}); err != nil {
+				t.Fatal(err)
+			}
+			var ended *bos.Disconnected
+			for ev := range a.Events() {
+				if d, ok := ev.(*bos.Disconnected); ok {
+					ended = d
+				}
+			}
+			if ended == nil || !errors.Is(ended.Err, bos.ErrConnectionLost) || ended.Err.Error() != tt.want {
+				t.Fatalf("ended with %v, want %q", ended, tt.want)
+			}
+		})
+	}
+}

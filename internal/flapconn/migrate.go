@@ -22,9 +22,9 @@ import (
 // Migrations are rationed (moveWait): a server that answers every signon
 // with one would otherwise move the connection as fast as it can sign on.
 func (c *Conn) migrate(m *oscar.Migrate) error {
-	addr, err := migrationAddr(m.Address(), c.opts.Addr)
-	if err != nil || len(m.Cookie()) == 0 {
-		return &MoveError{}
+	addr := migrationAddr(m.Address(), c.opts.Addr)
+	if noCookie := len(m.Cookie()) == 0; addr == "" || noCookie {
+		return &MoveError{Addr: addr, NoCookie: noCookie}
 	}
 	wait, ok := c.moveWait()
 	if !ok {
@@ -72,16 +72,21 @@ func (c *Conn) migrate(m *oscar.Migrate) error {
 // ErrConnectionLost, and the cause). Error says so in words; Detail names
 // the SNAC, for --debug.
 type MoveError struct {
-	Addr   string // where the server sent it; "" when it named no usable address and cookie
-	Err    error  // why connecting or signing on there failed
-	Signon bool   // connected, but the signon there failed
+	Addr     string // where the server sent it; "" when it named no address
+	NoCookie bool   // it sent no cookie to sign on there with (and nothing was tried)
+	Err      error  // why connecting or signing on there failed
+	Signon   bool   // connected, but the signon there failed
 }
 
 func (e *MoveError) Error() string {
 	const lost = "connection to the server lost: "
 	switch {
+	case e.Addr == "" && e.NoCookie:
+		return lost + "the server moved this session to another server without saying where, or how to sign on there"
 	case e.Addr == "":
 		return lost + "the server moved this session to another server without saying where"
+	case e.NoCookie:
+		return lost + "the server moved this session to " + e.Addr + " without what aim needs to sign on there"
 	case e.Signon:
 		return lost + "the server moved this session to " + e.Addr + ", and signing on there failed: " + plainCause(e.Err)
 	}
@@ -90,8 +95,12 @@ func (e *MoveError) Error() string {
 
 func (e *MoveError) Detail() string {
 	switch {
+	case e.Addr == "" && e.NoCookie:
+		return ErrConnectionLost.Error() + ": the server's migration (01,12) names no address and has no cookie"
 	case e.Addr == "":
-		return ErrConnectionLost.Error() + ": the server's migration (01,12) names no usable address and cookie"
+		return ErrConnectionLost.Error() + ": the server's migration (01,12) names no address"
+	case e.NoCookie:
+		return ErrConnectionLost.Error() + ": the server's migration (01,12) to " + e.Addr + " has no cookie"
 	case e.Signon:
 		return fmt.Sprintf("%v: signing on at %s after a migration (01,12): %s", ErrConnectionLost, e.Addr, oscar.DetailOf(e.Err))
 	}
@@ -146,10 +155,10 @@ func (c *Conn) moveWait() (time.Duration, bool) {
 }
 
 // migrationAddr adds the current server's port to an address without one,
-// and its host to an unroutable one (0.0.0.0).
-func migrationAddr(addr, current string) (string, error) {
+// and its host to an unroutable one (0.0.0.0); none stays "".
+func migrationAddr(addr, current string) string {
 	if addr == "" {
-		return "", fmt.Errorf("no address")
+		return ""
 	}
 	curHost, curPort, _ := net.SplitHostPort(current)
 	host, port, err := net.SplitHostPort(addr)
@@ -159,5 +168,5 @@ func migrationAddr(addr, current string) (string, error) {
 	if host == "" || host == "0.0.0.0" || host == "::" {
 		host = curHost
 	}
-	return net.JoinHostPort(host, port), nil
+	return net.JoinHostPort(host, port)
 }
