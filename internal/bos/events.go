@@ -38,6 +38,10 @@ type IMReceived struct {
 	AutoReplied  bool   // the session answered with the away message (Options.AutoReply)
 	Reply        string // that answer, as sent (HTML), when AutoReplied
 	Offline      bool   // stored by the server while the user was offline
+	// ReplySent is that answer as queued, when AutoReplied: it may yet
+	// wait for the rate limit, and be dropped at the session's end; its
+	// Wait says whether the server took it.
+	ReplySent *Pending
 }
 
 // BuddyOnline is a buddy signing on, or changing while on (03,0B).

@@ -453,7 +453,8 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		ev := &IMReceived{At: now, From: m.From.ScreenName, Text: m.Message.Text.String(),
 			AutoResponse: m.AutoResponse, WarningLevel: m.From.WarningLevel}
 		if !m.AutoResponse {
-			ev.Reply, ev.AutoReplied = s.autoReply(m.From.ScreenName)
+			ev.Reply, ev.ReplySent = s.autoReply(m.From.ScreenName)
+			ev.AutoReplied = ev.ReplySent != nil
 		}
 		s.emit(ev)
 	case oscar.TypeBuddyArrived:
@@ -583,26 +584,27 @@ func serverNotice(snac oscar.SNAC) string {
 
 // autoReply answers an IM from name with the away message, if the session
 // is away and has not answered name since the away message was set, and
-// returns the answer queued. It only queues the reply; a failure is a
-// note for Logf.
-func (s *Session) autoReply(name string) (string, bool) {
+// returns the answer and its Pending (nil: none queued). It only queues
+// the reply; a failure is a note for Logf.
+func (s *Session) autoReply(name string) (string, *Pending) {
 	if !s.opts.AutoReply {
-		return "", false
+		return "", nil
 	}
 	key := screenname.Normalize(name)
 	s.mu.Lock()
 	away := s.away
 	if away == "" || s.replied[key] || key == screenname.Normalize(s.self.ScreenName) {
 		s.mu.Unlock()
-		return "", false
+		return "", nil
 	}
 	s.replied[key] = true
 	s.mu.Unlock()
-	if _, err := s.QueueIM(name, away, true); err != nil {
+	p, err := s.QueueIM(name, away, true)
+	if err != nil {
 		s.logf("auto-reply to %s not sent: %v", name, err)
-		return "", false
+		return "", nil
 	}
-	return away, true
+	return away, p
 }
 
 // setAway records the away message the server now has.

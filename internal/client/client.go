@@ -169,8 +169,8 @@ func Backoff(attempt int) time.Duration {
 
 // Client is an account kept online. Start makes one; Wait returns when it
 // is signed off for good. Its goroutines (the supervisor, the rooms', the
-// config follower's, the idle timer, the history's writer) all end before
-// Wait returns.
+// config follower's, the idle timer, the history's writer, the waits for
+// the away messages sent in answer) all end before Wait returns.
 type Client struct {
 	opts     Options
 	live     *live
@@ -180,6 +180,9 @@ type Client struct {
 
 	history  *history.Recorder // nil: not recording
 	selfName atomic.Pointer[string]
+	// replies wait each for an away message sent in answer, to record it
+	// once the server has taken it; each ends with its session.
+	replies sync.WaitGroup
 
 	emitMu sync.Mutex
 
@@ -350,6 +353,7 @@ func (c *Client) run(ctx context.Context, sess *bos.Session, watcher *config.Wat
 	defer cancel()
 	c.finish(fctx)
 	c.emitQuit()      // if no session ended after it
+	c.replies.Wait()  // the sessions have ended: each knows whether it went
 	c.history.Close() // after the last output it records
 	return err
 }
@@ -410,10 +414,17 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 			if o != nil {
 				c.emit(o)
 			}
-			if e, ok := ev.(*bos.IMReceived); ok && e.AutoReplied && o != nil {
+			if e, ok := ev.(*bos.IMReceived); ok && e.ReplySent != nil && o != nil && c.history != nil {
 				// The away message went back: the history has it after
-				// the IM it answers.
-				c.history.Record(sentIM(c.self(), o.(*IM).From, e.Reply, true, o.head().Time))
+				// the IM it answers, once the server has taken it (as a
+				// message sent), and never if the rate limit held it
+				// until the session ended.
+				rec := sentIM(c.self(), o.(*IM).From, e.Reply, true, o.head().Time)
+				c.replies.Go(func() {
+					if e.ReplySent.Wait(context.Background()) == nil {
+						c.history.Record(rec)
+					}
+				})
 			}
 			if _, ok := ev.(*bos.SignedOn); ok {
 				// Only now do commands and rooms get the session: what

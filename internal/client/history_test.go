@@ -604,3 +604,48 @@ func TestHistorySendOnceRecordsAwayReply(t *testing.T) {
 		}
 	})
 }
+
+// TestHistoryAwayReplyHeldBack: the away message that answers an IM is
+// recorded once the server has taken it, as a message sent is; one the
+// rate limit still holds back when the session ends was never sent, and
+// the history does not say it was (before, it was recorded once queued).
+func TestHistoryAwayReplyHeldBack(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, func(s *oscartest.Server) {
+			s.AddBot("EchoBot", func(_, _ string) string { return "" })
+			s.AddBot("LabEve", func(_, _ string) string { return "" })
+		})
+		dir := t.TempDir()
+		out := &outputs{}
+		c, err := client.Start(t.Context(), client.Options{
+			Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice",
+				Password: secret.String("alicepw1"), Dial: srv.Dial, HistoryDir: dir},
+			Emit: out.add,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if err := c.Exec(t.Context(), 1, "away gone fishing", true); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		const n = 60 // more than the IM class lets out at once: the reply queues behind them
+		for i := range n {
+			if err := c.Exec(t.Context(), i+2, fmt.Sprintf("send EchoBot m%02d", i), true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		synctest.Wait()
+		if err := srv.SendIM("LabEve", "LabAlice", "lunch?"); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		c.Stop() // ends the session with the reply still held back
+		c.Wait()
+		checkLines(t, "alice's IMs with LabEve", readHistory(t, dir, "LabEve"), []string{
+			`in im LabEve> "lunch?" "lunch?" auto-replied`,
+		})
+	})
+}
