@@ -24,6 +24,8 @@ var allowed = map[string][]string{
 
 	"internal/interactive": {"internal/client", "internal/iostreams", "internal/sessionsock"},
 	"internal/runner":      {"internal/client", "internal/config", "internal/control", "internal/sessionsock"},
+	// The command-line layer's one library package (it prints and reads
+	// cobra flags): only cmd/aim imports it (TestOnlyCommandLineImportsTablecmd).
 	"internal/tablecmd": {"internal/client", "internal/config", "internal/control", "internal/interactive",
 		"internal/iostreams", "internal/runner", "internal/screenname"},
 	"internal/tui":         {"internal/client", "internal/history", "internal/screenname"},
@@ -209,6 +211,29 @@ func TestTableRefusesKnownBadEdges(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s → %s is not forbidden", e[0], e[1])
+		}
+	}
+}
+
+// TestOnlyCommandLineImportsTablecmd: internal/tablecmd prints and defines
+// and reads cobra flags, by design part of the command-line layer (the one
+// exception to "library packages never print or read flags",
+// docs/architecture.md): no package but cmd/aim may import it, in the
+// table or through another package.
+func TestOnlyCommandLineImportsTablecmd(t *testing.T) {
+	t.Parallel()
+	const tablecmd = "internal/tablecmd"
+	for from, row := range allowed {
+		if from != "cmd/aim" && slices.Contains(row, tablecmd) {
+			t.Errorf("the table lets %s import %s: only cmd/aim may", from, tablecmd)
+		}
+	}
+	if !slices.Contains(allowed["cmd/aim"], tablecmd) {
+		t.Errorf("the table does not let cmd/aim import %s", tablecmd)
+	}
+	for _, p := range list(t) {
+		if p.path != "cmd/aim" && p.path != tablecmd && slices.Contains(p.deps, tablecmd) {
+			t.Errorf("%s depends on %s: only cmd/aim may", p.path, tablecmd)
 		}
 	}
 }
