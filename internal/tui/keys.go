@@ -583,7 +583,7 @@ func (m *Model) signOffText() string {
 	q, counts := m.sess.(interface{ Sending() int })
 	switch {
 	case !counts && m.dropping:
-		return "leaving; the session signs off once the messages under way are sent"
+		return "leaving; if the session had the logout, it signs off once the messages under way are sent"
 	case !counts:
 		return "signing off once the messages under way are sent (Ctrl-C to leave without waiting)"
 	case m.dropping:

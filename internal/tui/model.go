@@ -24,9 +24,12 @@ type Session interface {
 }
 
 // ErrStillSigningOff is a UI that stopped waiting (Ctrl-C) for the logout
-// of a session that runs elsewhere: the session signs off by itself once
-// the messages it has under way are sent.
-var ErrStillSigningOff = errors.New("the session signs off by itself once the messages under way are sent (up to 2 minutes)")
+// of a session that runs elsewhere. A session that had the request signs
+// off by itself once the messages it has under way are sent; but leaving
+// closes the connection, and the control socket drops a request it had
+// not started yet (a Ctrl-C right after /logout): the UI cannot tell
+// which, and says so.
+var ErrStillSigningOff = errors.New("if the session had the logout, it signs off by itself once the messages under way are sent (up to 2 minutes); aim status tells whether it still runs")
 
 // ErrNoSignOff is a logout that did not answer within signOffWait (a
 // session that runs elsewhere and hangs): the UI left without it.

@@ -148,6 +148,7 @@ func TestQuitCtrlCDropsQueuedMessages(t *testing.T) {
 func attached(t *testing.T) (*runner.Attached, *runner.Hosted) {
 	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	t.Cleanup(srv.Close)
+	srv.AddBot("EchoBot", func(_, _ string) string { return "" })
 	rt, err := os.MkdirTemp("", "aimt") // short: a socket's path is bounded
 	if err != nil {
 		t.Fatal(err)
@@ -203,22 +204,87 @@ func TestLogoutAttachedSaysWhatItWaits(t *testing.T) {
 	}
 }
 
+// sendQueued sends n messages through h without waiting, as a script
+// would, until the server's rate limit holds some back; it returns a func
+// that waits for the sends and returns how many failed.
+func sendQueued(t *testing.T, h *runner.Hosted, n int) func() int {
+	var wg sync.WaitGroup
+	var failed atomic.Int32
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := h.Run(context.Background(), client.CmdSend, []string{"EchoBot", fmt.Sprintf("m%02d", i)}); err != nil {
+				failed.Add(1)
+			}
+		}()
+	}
+	for h.Sending() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	return func() int { wg.Wait(); return int(failed.Load()) }
+}
+
 // TestLogoutAttachedCtrlC: Ctrl-C while /logout waits for a session that
-// runs elsewhere leaves at once, and says the session signs off by itself.
+// runs elsewhere, the session signing off behind its queued messages,
+// leaves at once; the session goes on to send them and sign off, as the
+// screen and the error say.
 func TestLogoutAttachedCtrlC(t *testing.T) {
-	live, _ := attached(t)
+	live, h := attached(t)
+	m := New(t.Context(), live, Options{Self: "LabAlice", Now: time.Now, Location: time.UTC})
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 20})
+	failed := sendQueued(t, h, 7)
+	typeText(m, "/logout")
+	_, cmd := m.Update(keyMsg("enter"))
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	// The session is signing off: it refuses new commands.
+	for {
+		if _, err := h.Run(t.Context(), client.CmdRooms, nil); err != nil {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if h.Sending() == 0 {
+		t.Fatal("the messages went out before the logout: nothing to wait for")
+	}
+	m.Update(keyMsg("ctrl+c"))
+	const words = "leaving; if the session had the logout, it signs off once the messages under way are sent"
+	if f := m.Frame(); !strings.Contains(f, words) {
+		t.Errorf("the screen does not say %q:\n%s", words, f)
+	}
+	m.Update(<-done)
+	if !errors.Is(m.signOffErr, ErrStillSigningOff) {
+		t.Errorf("after Ctrl-C: %v, want ErrStillSigningOff", m.signOffErr)
+	}
+	if err := h.Err(); err != nil { // once it has ended
+		t.Errorf("the session ended with %v, not its logout", err)
+	}
+	if n := failed(); n != 0 {
+		t.Errorf("%d queued messages were not sent", n)
+	}
+}
+
+// TestLogoutAttachedCtrlCAtOnce: Ctrl-C at once after /logout may close
+// the connection before the session has the request (the control socket
+// then drops it, and the session runs on): the screen does not say the
+// session signs off, only that it does if it had the logout.
+func TestLogoutAttachedCtrlCAtOnce(t *testing.T) {
+	live, h := attached(t)
 	m := New(t.Context(), live, Options{Self: "LabAlice", Now: time.Now, Location: time.UTC})
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 20})
 	typeText(m, "/logout")
 	_, cmd := m.Update(keyMsg("enter"))
 	m.Update(keyMsg("ctrl+c"))
-	if f := m.Frame(); !strings.Contains(f, "leaving; the session signs off once the messages under way are sent") {
-		t.Errorf("the screen does not say the session signs off by itself:\n%s", f)
+	f := m.Frame()
+	if strings.Contains(f, "leaving; the session signs off") || !strings.Contains(f, "if the session had the logout") {
+		t.Errorf("the screen says the session signs off, which it may not have been asked:\n%s", f)
 	}
 	m.Update(cmd())
-	if !errors.Is(m.signOffErr, ErrStillSigningOff) {
-		t.Errorf("after Ctrl-C: %v, want ErrStillSigningOff", m.signOffErr)
+	if !errors.Is(m.signOffErr, ErrStillSigningOff) || !strings.HasPrefix(m.signOffErr.Error(), "if the session had the logout") {
+		t.Errorf("after Ctrl-C: %v, want ErrStillSigningOff, saying the logout may not have reached the session", m.signOffErr)
 	}
+	h.Close()
 }
 
 // TestSigningOffSaidOnce: while a quit waits for the queued messages, the
