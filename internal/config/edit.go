@@ -237,8 +237,8 @@ func (c *Config) edit(change func(*document, *fileSettings) (bool, error)) error
 
 // pending is the file as the edits of an open Batch left it.
 type pending struct {
-	d   *document
-	out []byte // d encoded, once an edit changed it; nil before
+	d       *document
+	changed bool // an edit changed d: Batch writes it
 }
 
 // Batch runs edits with one reading of the config file and one write: the
@@ -250,7 +250,8 @@ type pending struct {
 // edit that fails leaves the file as the edits before it left it (those
 // are written all the same); edits' error is returned, joined with the
 // write's. The file stays locked for the whole batch, so a list of names
-// costs one read, one write and one fsync, not one of each a name.
+// costs one read, one write and one fsync, not one of each a name, and
+// the text is encoded and checked once, at the end.
 func (c *Config) Batch(edits func(*Config) error) error {
 	unlock, err := lockFile(c.Path)
 	if err != nil {
@@ -266,62 +267,92 @@ func (c *Config) Batch(edits func(*Config) error) error {
 	b.batch = &pending{d: d}
 	err = edits(b)
 	p := b.batch
-	if p.out == nil {
+	if !p.changed {
 		return err
 	}
-	if werr := writeFileAtomic(c.Path, p.out, p.d.mode.Perm()); werr != nil {
+	out, werr := p.d.encode()
+	var s *fileSettings
+	if werr == nil {
+		s, werr = checkParsesBack(c.Path, out)
+	}
+	if werr == nil {
+		werr = writeFileAtomic(c.Path, out, p.d.mode.Perm())
+	}
+	if werr != nil {
 		return errors.Join(err, werr)
 	}
-	b.batch = nil
+	b.batch, b.Buddies = nil, s.Buddies
 	*c = *b
 	return err
 }
 
 // edit is Config.edit within a Batch: change edits the document held in
-// memory, which is encoded and parsed back, as the file would be, before
-// the next edit reads it.
+// memory, as one edit of many names would; if it fails, the document is
+// put back as it was before it.
 func (p *pending) edit(c *Config, change func(*document, *fileSettings) (bool, error)) error {
 	s, err := p.d.settings()
 	if err != nil {
 		return err
 	}
-	mode := p.d.mode
+	before := p.d.clone()
 	changed, err := change(p.d, s)
 	if err == nil && changed {
-		var out []byte
-		if out, err = p.d.encode(); err == nil {
-			var check *document
-			if check, err = parseDocument(c.Path, out); err == nil {
-				if s, err = check.settings(); err == nil {
-					check.mode = mode
-					p.d, p.out = check, out
-					c.Buddies = s.Buddies
-					return nil
-				}
-			}
-			err = fmt.Errorf("internal error: edited config does not parse back: %w", err)
-		}
+		s, err = p.d.settings()
 	}
-	if err != nil { // change may have edited p.d half way: go back to before it
-		p.d, err = p.reread(c.Path, mode, err)
+	if err != nil {
+		p.d = before
+		return err
 	}
-	return err
+	if changed {
+		p.changed = true
+		c.Buddies = s.Buddies
+	}
+	return nil
 }
 
-// reread returns the document as the batch's last edit left it, after
-// an edit failed with err (which it returns, or the error reading it).
-func (p *pending) reread(path string, mode fs.FileMode, err error) (*document, error) {
-	var d *document
-	var rerr error
-	if p.out == nil {
-		d, rerr = readDocument(path) // still as Batch read it: the lock is held
-	} else if d, rerr = parseDocument(path, p.out); rerr == nil {
-		d.mode = mode
+// clone returns a copy of d that shares nothing an edit changes.
+func (d *document) clone() *document {
+	e := *d
+	text := *d.text
+	text.src = bytes.Clone(d.text.src)
+	e.text = &text
+	copies := map[*yaml.Node]*yaml.Node{}
+	e.root = cloneNode(d.root, copies)
+	for _, n := range copies { // aliases point into the copy
+		if n.Alias != nil && copies[n.Alias] != nil {
+			n.Alias = copies[n.Alias]
+		}
 	}
-	if rerr != nil {
-		return p.d, errors.Join(err, rerr)
+	return &e
+}
+
+func cloneNode(n *yaml.Node, copies map[*yaml.Node]*yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
 	}
-	return d, err
+	c := *n
+	copies[n] = &c
+	if n.Content != nil {
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, k := range n.Content {
+			c.Content[i] = cloneNode(k, copies)
+		}
+	}
+	return &c
+}
+
+// checkParsesBack checks that out, the edited file, reads back, before
+// anything is replaced, and returns what it says.
+func checkParsesBack(path string, out []byte) (*fileSettings, error) {
+	check, err := parseDocument(path, out)
+	var s *fileSettings
+	if err == nil {
+		s, err = check.settings()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("internal error: edited config does not parse back: %w", err)
+	}
+	return s, nil
 }
 
 // encode returns the edited file: the text edited in place, which keeps
