@@ -197,16 +197,11 @@ func (c *Config) edit(change func(*document, *fileSettings) (bool, error)) error
 	if c.batch != nil {
 		return c.batch.edit(c, change)
 	}
-	unlock, err := lockFile(c.Path)
+	d, unlock, err := lockAndRead(c.Path)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	removeStaleTemps(c.Path, time.Now())
-	d, err := readDocument(c.Path)
-	if err != nil {
-		return err
-	}
 	s, err := d.settings()
 	if err != nil {
 		return err
@@ -220,13 +215,8 @@ func (c *Config) edit(change func(*document, *fileSettings) (bool, error)) error
 		return err
 	}
 	// Check that what we write reads back, before replacing anything.
-	check, err := parseDocument(c.Path, out)
-	if err != nil {
-		return fmt.Errorf("internal error: edited config does not parse back: %w", err)
-	}
-	s, err = check.settings()
-	if err != nil {
-		return fmt.Errorf("internal error: edited config does not parse back: %w", err)
+	if s, err = checkParsesBack(c.Path, out); err != nil {
+		return err
 	}
 	if err := writeFileAtomic(c.Path, out, d.mode.Perm()); err != nil {
 		return err
@@ -253,16 +243,11 @@ type pending struct {
 // costs one read, one write and one fsync, not one of each a name, and
 // the text is encoded and checked once, at the end.
 func (c *Config) Batch(edits func(*Config) error) error {
-	unlock, err := lockFile(c.Path)
+	d, unlock, err := lockAndRead(c.Path)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	removeStaleTemps(c.Path, time.Now())
-	d, err := readDocument(c.Path)
-	if err != nil {
-		return err
-	}
 	b := c.Clone()
 	b.batch = &pending{d: d}
 	err = edits(b)
@@ -339,6 +324,22 @@ func cloneNode(n *yaml.Node, copies map[*yaml.Node]*yaml.Node) *yaml.Node {
 		}
 	}
 	return &c
+}
+
+// lockAndRead takes the file's edit lock (see lockFile), removes the
+// temporary files interrupted writers left, and reads the file; unlock
+// lets the lock go. On an error the lock is not held.
+func lockAndRead(path string) (d *document, unlock func(), err error) {
+	unlock, err = lockFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	removeStaleTemps(path, time.Now())
+	if d, err = readDocument(path); err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return d, unlock, nil
 }
 
 // checkParsesBack checks that out, the edited file, reads back, before
