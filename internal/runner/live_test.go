@@ -16,6 +16,34 @@ import (
 	"github.com/aim-oscar/aim/internal/sessionsock"
 )
 
+// hostWithSocket hosts LabAlice's session, on a test server with bots
+// that answer nothing, with a control socket in a directory of the
+// test's own; d is where callers find it. When the test ends the session
+// is closed, then ctx (15 s) ended, then the server closed.
+func hostWithSocket(t *testing.T, bots ...string) (ctx context.Context, d control.Dirs, h *runner.Hosted) {
+	t.Helper()
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	t.Cleanup(srv.Close)
+	for _, b := range bots {
+		srv.AddBot(b, func(from, text string) string { return "" })
+	}
+	tmp := t.TempDir()
+	d = control.Dirs{RunUser: filepath.Join(tmp, "none"), Temp: tmp}
+	sock, _, err := sessionsock.Listen(d, filepath.Join(tmp, "session.lock"), "LabAlice", srv.AuthAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
+	t.Cleanup(cancel)
+	h, err = runner.Host(ctx, client.Options{Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice",
+		Password: secret.String("alicepw1")}}, sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	return ctx, d, h
+}
+
 // TestHostedFollowGetsTheSignon: what a hosted session says before anyone
 // follows it (its signon) reaches the first Follow, after the status,
 // once; the signoff reaches it too, and Follow ends with the logout.
@@ -55,23 +83,7 @@ func TestHostedFollowGetsTheSignon(t *testing.T) {
 // sends through that socket (aim send) reaches the front end's own
 // follower too, not only the socket's, so it shows in the window.
 func TestHostedSeesScriptSends(t *testing.T) {
-	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
-	defer srv.Close()
-	srv.AddBot("LabBob", func(from, text string) string { return "" })
-	tmp := t.TempDir()
-	d := control.Dirs{RunUser: filepath.Join(tmp, "none"), Temp: tmp}
-	sock, _, err := sessionsock.Listen(d, filepath.Join(tmp, "session.lock"), "LabAlice", srv.AuthAddr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
-	defer cancel()
-	h, err := runner.Host(ctx, client.Options{Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice",
-		Password: secret.String("alicepw1")}}, sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	ctx, d, h := hostWithSocket(t, "LabBob")
 
 	fctx, fcancel := context.WithCancel(ctx)
 	sent := make(chan *client.Result, 1)
@@ -115,22 +127,7 @@ func TestHostedSeesScriptSends(t *testing.T) {
 // shows the session, run as the session signs off, finds no session; one
 // whose ctx ended while it waited is a *runner.WaitedError.
 func TestAttachedRunsAsSession(t *testing.T) {
-	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
-	defer srv.Close()
-	tmp := t.TempDir()
-	d := control.Dirs{RunUser: filepath.Join(tmp, "none"), Temp: tmp}
-	sock, _, err := sessionsock.Listen(d, filepath.Join(tmp, "session.lock"), "LabAlice", srv.AuthAddr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
-	defer cancel()
-	h, err := runner.Host(ctx, client.Options{Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice",
-		Password: secret.String("alicepw1")}}, sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	ctx, d, h := hostWithSocket(t)
 	dial := func(ctx context.Context) (*control.Client, error) { return sessionsock.Dial(ctx, d, "LabAlice") }
 	c, err := dial(ctx)
 	if err != nil || c == nil {
