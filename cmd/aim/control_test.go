@@ -949,3 +949,24 @@ func TestBuddyNoOpsTellTheTruth(t *testing.T) {
 		t.Errorf("the config file changed:\n%s\nwas:\n%s", after, before)
 	}
 }
+
+// TestScriptSendShownBySession: a message a script sends through the
+// running aim login is shown in that session's output too (as aim tui
+// and aim events --follow show it): the person watching the session sees
+// everything said as them, once.
+func TestScriptSendShownBySession(t *testing.T) {
+	t.Parallel()
+	srv := newFastServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	srv.AddBot("EchoBot", func(from, text string) string { return "" })
+	login, _ := startSessionInProcess(t, srv)
+	setenv(t, "AIM_PASSWORD", "")
+	send := startCLI(t, "send", "EchoBot", "from a script 你好 🎉")
+	if code := send.wait(t); code != 0 {
+		t.Fatalf("aim send exit %d: %s", code, send.errOut.String())
+	}
+	login.out.waitFor(t, `"text":"from a script 你好 🎉"`)
+	if n := strings.Count(login.out.String(), `"command":"send"`); n != 1 {
+		t.Errorf("the script's message shown %d times by the session, want once:\n%s", n, login.out.String())
+	}
+}

@@ -47,6 +47,9 @@ func StayOnline(ctx context.Context, streams *iostreams.IOStreams, out *Printer,
 		out.Print(o)
 		sock.Emit(o)
 	}
+	// What a script says through the socket (aim send) is said by this
+	// account: it shows here as well as to the socket's followers.
+	sock.ShareThrough(opts.Emit)
 	c, err := client.Start(ctx, opts)
 	if err != nil {
 		return err
