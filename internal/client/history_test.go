@@ -96,17 +96,25 @@ func checkLines(t *testing.T, what string, got, want []string) {
 	}
 }
 
+// historyPair signs LabAlice and Lab Bob on to a test server of their
+// own, each recording history in their directory.
+func historyPair(t *testing.T, aliceDir, bobDir string) (alice *client.Client, aout *stream, bob *client.Client, bout *stream) {
+	t.Helper()
+	srv := oscartest.NewUnstartedServer(chatAccounts...)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	alice, aout = startTCP(t, srv, "LabAlice", func(o *client.Options) { o.HistoryDir = aliceDir })
+	bob, bout = startTCP(t, srv, "Lab Bob", func(o *client.Options) { o.HistoryDir = bobDir })
+	return alice, aout, bob, bout
+}
+
 // TestHistoryRecordsConversations: two accounts exchange IMs (UTF-8 and
 // HTML), one warns the other, and they talk in a room; each one's history
 // has every line, in order, with its direction, and the session's markers.
 func TestHistoryRecordsConversations(t *testing.T) {
 	t.Parallel()
-	srv := oscartest.NewUnstartedServer(chatAccounts...)
-	srv.Start()
-	t.Cleanup(srv.Close)
 	aliceDir, bobDir := t.TempDir(), t.TempDir()
-	alice, aout := startTCP(t, srv, "LabAlice", func(o *client.Options) { o.HistoryDir = aliceDir })
-	bob, bout := startTCP(t, srv, "Lab Bob", func(o *client.Options) { o.HistoryDir = bobDir })
+	alice, aout, bob, bout := historyPair(t, aliceDir, bobDir)
 
 	// Each command's context lasts until its result: a send is recorded
 	// once the server has taken it.
@@ -432,12 +440,8 @@ func TestHistorySettingsReachSession(t *testing.T) {
 // flag said an answer went, not what it said.
 func TestHistoryRecordsAutoReply(t *testing.T) {
 	t.Parallel()
-	srv := oscartest.NewUnstartedServer(chatAccounts...)
-	srv.Start()
-	t.Cleanup(srv.Close)
 	aliceDir, bobDir := t.TempDir(), t.TempDir()
-	alice, aout := startTCP(t, srv, "LabAlice", func(o *client.Options) { o.HistoryDir = aliceDir })
-	bob, bout := startTCP(t, srv, "Lab Bob", func(o *client.Options) { o.HistoryDir = bobDir })
+	alice, aout, bob, bout := historyPair(t, aliceDir, bobDir)
 	bob.Exec(t.Context(), 0, "away gone fishing 🎣", true)
 	if r := next(t, bout, resultOf("away")); !r.OK {
 		t.Fatalf("away: %+v", r)
