@@ -37,6 +37,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -49,6 +50,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -757,6 +759,14 @@ func readDocument(path string) (*document, error) {
 
 // parseDocument parses data, the content of the config file at path.
 func parseDocument(path string, data []byte) (*document, error) {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}), bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		return nil, &FileError{Path: path, Err: errors.New("the file is UTF-16 text: save it as UTF-8")}
+	case !utf8.Valid(data):
+		// The YAML parser reads some of it (comments) as it is, and its
+		// encoder cannot write it back: refuse it before any edit.
+		return nil, &FileError{Path: path, Err: errors.New("the file is not UTF-8 text: save it as UTF-8")}
+	}
 	d := &document{path: path, mode: 0o600, text: newLayout(data)}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {

@@ -501,3 +501,47 @@ func TestSameServer(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadNotUTF8: a file saved as UTF-16 (with its byte-order mark), or
+// holding bytes that are not UTF-8 (in a comment, which the YAML parser
+// passes through and its encoder then panics on), is refused with words
+// that say what to do, and an edit of it fails the same way instead of
+// crashing aim.
+func TestLoadNotUTF8(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, content, want string }{
+		{"UTF-16 BE", "\xfe\xff\x00s\x00:\x00 \x00x\x00\n", "UTF-16"},
+		{"UTF-16 LE", "\xff\xfes\x00:\x00 \x00x\x00\n\x00", "UTF-16"},
+		{"UTF-16 mark alone", "\xfe\xff", "UTF-16"},
+		{"Latin-1 comment", "# caf\xe9\nserver: a:1\n", "not UTF-8"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeConfig(t, tt.content, 0o600)
+			_, err := Load(Options{Path: path, Env: env(nil)})
+			var fe *FileError
+			if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "save it as UTF-8") {
+				t.Fatalf("Load = %v, want a *FileError saying %q", err, tt.want)
+			}
+			c := &Config{Path: path}
+			if _, _, err := c.AddBuddies([]string{"LabBob"}, ""); !errors.As(err, &fe) {
+				t.Errorf("AddBuddies = %v, want the *FileError", err)
+			}
+			if got, _ := os.ReadFile(path); string(got) != tt.content {
+				t.Errorf("the file was changed: %q", got)
+			}
+		})
+	}
+}
+
+// TestEncodeRefusesWhatTheEncoderCannotWrite: a tree the YAML encoder
+// panics on (a comment that is not UTF-8) is an error from encode, never
+// a panic.
+func TestEncodeRefusesWhatTheEncoderCannotWrite(t *testing.T) {
+	t.Parallel()
+	d := &document{path: "config.yaml", root: emptyDocument(), text: newLayout(nil)}
+	d.top().HeadComment = "\xfe\xff"
+	d.text.ok = false // written afresh by the encoder, not in place
+	if out, err := d.encode(); err == nil {
+		t.Fatalf("encode = %q, nil; want an error", out)
+	}
+}

@@ -360,10 +360,18 @@ func checkParsesBack(path string, out []byte) (*fileSettings, error) {
 // every line the edits did not need to change, or, when the file had a shape
 // the in-place edits do not handle, the node tree encoded afresh (which keeps
 // keys, order and comments, but not blank lines or comment alignment).
-func (d *document) encode() ([]byte, error) {
+func (d *document) encode() (out []byte, err error) {
 	if d.text.ok && d.text.matches(d.root) {
 		return d.text.src, nil
 	}
+	defer func() {
+		// The YAML encoder panics on some trees it cannot write (it
+		// recovers only its own errors): an edit is then refused, never a
+		// crash.
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("config file %s: encoding: %v", d.path, p)
+		}
+	}()
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
