@@ -19,6 +19,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
+	"github.com/aim-oscar/aim/internal/oscartest/oscartls"
 )
 
 // lineBuffer collects output written by several goroutines and lets a test
@@ -643,11 +644,9 @@ func TestSetAwaySetsItOnce(t *testing.T) {
 
 func TestTLS(t *testing.T) {
 	t.Parallel()
-	srv := oscartest.NewUnstartedServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
-	srv.TLS = true
-	srv.Start()
+	srv := oscartls.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
 	defer srv.Close()
-	cliEnv(t, srv, "alicepw1")
+	cliEnv(t, srv.Server, "alicepw1")
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, srv.CertificatePEM(), 0o600); err != nil {
 		t.Fatal(err)

@@ -61,4 +61,7 @@
 // CloseClientConnections, Shutdown. Sent, AuthSent and WaitClosed return what
 // a client sent, so a test can check its last frame; Ends says how each
 // connection ended (its logout frame read, a reset seen).
+//
+// Package oscartls serves the same server over TLS (WrapListener); it is
+// apart so that the tests that do not speak TLS do not link crypto/tls.
 package oscartest

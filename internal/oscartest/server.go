@@ -3,7 +3,6 @@ package oscartest
 import (
 	"context"
 	"crypto/rand"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -125,10 +124,11 @@ type Server struct {
 	// AuthListen is where the authorizer listens ("127.0.0.1:5190"); empty
 	// means a free loopback port. BOS always takes a free port.
 	AuthListen string
-	// TLS serves both the authorizer and BOS over TLS, with a certificate
-	// for the loopback addresses made at Start (see CertificatePEM): a
-	// server behind a TLS terminator, as some revived servers are.
-	TLS bool
+	// WrapListener, if set, wraps the authorizer's and BOS's listeners at
+	// Start, before the server accepts on them. Package oscartls uses it to
+	// serve both over TLS, so that only the tests that speak TLS link
+	// crypto/tls.
+	WrapListener func(net.Listener) net.Listener
 	// Now is the clock for rate levels, signon, idle and last-time fields
 	// and the login limiter (time.Now if nil). A test that wants rate
 	// limiting to be deterministic sets a clock it controls; network
@@ -160,7 +160,6 @@ type Server struct {
 	stop      chan struct{} // closed by Close
 	authLn    net.Listener
 	bosLn     net.Listener
-	certPEM   []byte
 	authAddr  string
 	bosAddr   string
 	users     map[string]*user // by normalized name: accounts and bots
@@ -269,15 +268,8 @@ func (s *Server) Listen() error {
 		authLn.Close()
 		return newListenError("127.0.0.1:0", err)
 	}
-	if s.TLS {
-		cfg, certPEM, err := newTLSConfig()
-		if err != nil {
-			authLn.Close()
-			bosLn.Close()
-			return fmt.Errorf("oscartest: failed to make a certificate: %w", err)
-		}
-		s.certPEM = certPEM
-		authLn, bosLn = tls.NewListener(authLn, cfg), tls.NewListener(bosLn, cfg)
+	if s.WrapListener != nil {
+		authLn, bosLn = s.WrapListener(authLn), s.WrapListener(bosLn)
 	}
 	s.started = true
 	s.authLn, s.bosLn = authLn, bosLn
