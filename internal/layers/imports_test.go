@@ -83,10 +83,12 @@ type pkg struct {
 	path    string
 	imports []string // module packages imported directly
 	deps    []string // module packages depended on, transitively
+	tls     bool     // depends on crypto/tls
+	testTLS bool     // its test binary links crypto/tls
 }
 
-// list returns the module's packages as go list sees them: one go list
-// for the tests that share it.
+// list returns the module's packages as go list sees them, with what
+// their test binaries link: one go list for the tests that share it.
 func list(t *testing.T) []pkg {
 	t.Helper()
 	pkgs, err := listed()
@@ -100,7 +102,7 @@ var listed = sync.OnceValues(func() ([]pkg, error) {
 	if err := watchSources(); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command("go", "list", "-f", `{{.ImportPath}}|{{join .Imports " "}}|{{join .Deps " "}}`, module+"...")
+	cmd := exec.Command("go", "list", "-test", "-f", `{{.ImportPath}}|{{join .Imports " "}}|{{join .Deps " "}}`, module+"...")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -108,12 +110,24 @@ var listed = sync.OnceValues(func() ([]pkg, error) {
 		return nil, fmt.Errorf("go list: %v\n%s", err, stderr.Bytes())
 	}
 	var pkgs []pkg
+	testTLS := map[string]bool{} // by package path
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		f := strings.Split(line, "|")
 		if len(f) != 3 {
 			return nil, fmt.Errorf("go list line %q", line)
 		}
-		pkgs = append(pkgs, pkg{path: strings.TrimPrefix(f[0], module), imports: ours(f[1]), deps: ours(f[2])})
+		path := strings.TrimPrefix(f[0], module)
+		tls := slices.Contains(strings.Fields(f[2]), "crypto/tls")
+		switch {
+		case strings.HasSuffix(path, ".test"): // the test binary's main package
+			testTLS[strings.TrimSuffix(path, ".test")] = tls
+		case strings.Contains(path, " ["): // a package compiled for a test binary
+		default:
+			pkgs = append(pkgs, pkg{path: path, imports: ours(f[1]), deps: ours(f[2]), tls: tls})
+		}
+	}
+	for i := range pkgs {
+		pkgs[i].testTLS = testTLS[pkgs[i].path]
 	}
 	if len(pkgs) < 10 {
 		return nil, fmt.Errorf("go list found only %d packages", len(pkgs))
@@ -192,6 +206,23 @@ func TestForbiddenEdges(t *testing.T) {
 					t.Errorf("%s depends on %s: %s", p.path, d, f.why)
 				}
 			}
+		}
+	}
+}
+
+// TestTestsAddNoTLS: crypto/tls, with x509, the curves and math/big
+// under it, is a fourth of what a test binary of ours links, and linking
+// is half the CPU of go test ./... (issue 20). So a test binary links it
+// only if its package's own code does: tests that serve TLS start an
+// oscartls.Server (internal/oscartest/oscartls), which only tests that
+// speak TLS import, and the other tests of the test server do not pay for
+// it.
+func TestTestsAddNoTLS(t *testing.T) {
+	t.Parallel()
+	for _, p := range list(t) {
+		if p.testTLS && !p.tls {
+			t.Errorf("%s's test binary links crypto/tls, which %s itself does not: keep TLS in the tests that speak it "+
+				"(go list -test -deps -f '{{.ImportPath}}: {{.Imports}}' ./%s shows who imports it)", p.path, p.path, p.path)
 		}
 	}
 }
