@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -15,14 +14,6 @@ import (
 func TestMain(m *testing.M) {
 	if filepath.Base(os.Args[0]) == aimName { // builtAim's symlink: be aim
 		main()
-	}
-	// The tests wait on servers on loopback and on the session's timers,
-	// seldom on the CPU: run more at once than go test's default (one per
-	// core), unless -parallel says how many or the race detector makes
-	// the CPU the limit.
-	flag.Parse()
-	if !flagSet("test.parallel") && !raceDetector {
-		flag.Set("test.parallel", "8")
 	}
 	// A temp dir of the tests' own: the sessions this machine runs
 	// otherwise (their sockets in /tmp/aim-UID) would be found by the
@@ -38,10 +29,4 @@ func TestMain(m *testing.M) {
 	}
 	os.RemoveAll(tmp)
 	os.Exit(code)
-}
-
-// flagSet reports whether the flag called name was given.
-func flagSet(name string) (set bool) {
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
 }

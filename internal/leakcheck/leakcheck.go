@@ -2,6 +2,9 @@
 // tests: every goroutine a package starts must have an owner that stops
 // it, so once the tests and their cleanups are done, none of the module's
 // goroutines may be left. It is for TestMain functions only.
+//
+// Main also sets how many parallel tests run at once: the module's tests
+// wait on servers on loopback and on timers, seldom on the CPU.
 package leakcheck
 
 import (
@@ -17,11 +20,26 @@ import (
 // bound is how long the goroutines of the last cleanups get to finish.
 const bound = 10 * time.Second
 
+// parallel is how many parallel tests (t.Parallel) run at once unless
+// -parallel says otherwise. go test's default is one per core, which
+// suits tests that use the CPU; ours mostly wait on loopback and timers,
+// so a core would sit idle while its one test waits.
+const parallel = "8"
+
 // Main runs the tests and returns the exit code for os.Exit: the tests'
 // own, or 1 when they passed but goroutines of this module are still
 // running after bound (their stacks go to standard error). A fuzzing run
 // is not checked: the fuzzing engine keeps goroutines of its own.
+//
+// Before it runs them, Main raises -parallel to 8 unless the command line
+// gives -parallel, the race detector is on (it multiplies each test's CPU,
+// making the CPU the limit) or the run is fuzzing (where -parallel counts
+// the fuzzing workers).
 func Main(m *testing.M) int {
+	flag.Parse()
+	if !raceDetector && !fuzzing() && !given("test.parallel") {
+		flag.Set("test.parallel", parallel)
+	}
 	before := runtime.NumGoroutine()
 	code := m.Run()
 	if code == 0 && !fuzzing() {
@@ -31,6 +49,12 @@ func Main(m *testing.M) int {
 		}
 	}
 	return code
+}
+
+// given reports whether the command line set the flag called name.
+func given(name string) (set bool) {
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func fuzzing() bool {
