@@ -201,6 +201,11 @@ func decodeNoPanic(d decoder, b []byte) (err error) {
 // whole frame, through FrameReader: the whole frame comes out, then io.EOF,
 // a truncated signoff (a channel-4 header cut short) or an error wrapping
 // io.ErrUnexpectedEOF.
+//
+// What FrameReader does with a prefix depends only on the frame's header
+// (start marker, channel, length) and on where the stream ends: the rest it
+// copies without looking. So the prefixes of each header shape (channel and
+// length) are read for its first frame only; every frame is read whole.
 func TestEveryFramePrefix(t *testing.T) {
 	t.Parallel()
 	lead := mustHex(t, "2a010064000400000001")
@@ -209,9 +214,19 @@ func TestEveryFramePrefix(t *testing.T) {
 		frames = append(frames, c.Frame)
 	}
 	frames = distinct(frames)
+	type shape struct {
+		channel byte
+		length  int
+	}
+	swept := map[shape]bool{}
 	for _, frame := range frames {
 		whole := append(slices.Clip(lead), frame...)
-		for i := 0; i <= len(frame); i++ {
+		from := len(frame) // only the whole frame, for a shape already swept
+		if s := (shape{frame[1], len(frame)}); !swept[s] {
+			swept[s] = true
+			from = 0
+		}
+		for i := from; i <= len(frame); i++ {
 			in := whole[:len(lead)+i]
 			fs, err := readAll(NewFrameReader(bytes.NewReader(in)))
 			if len(fs) == 0 || !bytes.Equal(fs[0].AppendTo(nil), lead) {
@@ -238,4 +253,5 @@ func TestEveryFramePrefix(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("every prefix of %d header shapes, %d frames whole", len(swept), len(frames))
 }
