@@ -191,16 +191,20 @@ func TestOfflineIMsAtSignon(t *testing.T) {
 // 'aim login </dev/null') still gets the stored IMs it asked for: the
 // server deletes each as it sends it, so Logout waits for the 04,17
 // rather than send its logout frame ahead of them. The server here is slow
-// to read the 04,10, as a loaded one is; before, the IMs reached the
-// client after its logout frame and were dropped, and were gone from the
-// server too.
+// to read the 04,10, as a loaded one is: it gets to it only once Logout
+// has been called; before, the IMs reached the client after its logout
+// frame and were dropped, and were gone from the server too.
 func TestLogoutWaitsForStoredIMs(t *testing.T) {
 	t.Parallel()
+	loggingOut := make(chan struct{})
 	srv := startRelease(t, oscartest.Release2026, func(s *oscartest.Server) {
 		s.Intercept = func(e oscartest.Event) oscartest.Action {
 			if snac, err := oscar.ParseSNAC(e.Frame.Payload); err == nil && e.Frame.Channel == oscar.ChannelSNAC &&
-				snac.Type() == oscar.TypeOfflineRetrieve {
-				time.Sleep(200 * time.Millisecond) // a server slow to get to it
+				snac.Type() == oscar.TypeOfflineRetrieve && e.ScreenName == "Lab Bob" {
+				select { // a server slow to get to it
+				case <-loggingOut:
+				case <-time.After(10 * time.Second):
+				}
 			}
 			return oscartest.Answer
 		}
@@ -212,6 +216,7 @@ func TestLogoutWaitsForStoredIMs(t *testing.T) {
 	b := signOn(t, srv, "Lab Bob", "bobpass22", login.FLAP, bos.Options{})
 	done := make(chan error, 1)
 	go func() { done <- b.Logout(t.Context()) }()
+	close(loggingOut)
 	var got []string
 	for ev := range b.Events() {
 		if im, ok := ev.(*bos.IMReceived); ok {
