@@ -16,7 +16,7 @@ import (
 const editorEnv = "AIM_CONFIG_TEST_EDITOR"
 
 const (
-	editorProcs = 8 // processes editing at once
+	editorProcs = 4 // processes editing at once: without the lock even 2 lose edits
 	editorEdits = 6 // edits each one makes
 )
 
