@@ -1,7 +1,6 @@
 package flapconn
 
 import (
-	"container/heap"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -92,7 +91,7 @@ func simulate(c oscar.RateClass, n int, nw simNet) *simResult {
 	res := &simResult{n: n, codes: map[uint16]int{}, minLevel: int64(c.Max), minSeen: int64(c.Max)}
 
 	var q events
-	push := func(at time.Time, f func(time.Time)) { heap.Push(&q, event{at, q.seq, f}); q.seq++ }
+	push := func(at time.Time, f func(time.Time)) { q.push(event{at, q.seq, f}); q.seq++ }
 	note := func(code uint16, at time.Time) {
 		res.codes[code]++
 		rc := &oscar.RateChange{Code: code, Class: m.Class}
@@ -187,8 +186,8 @@ func simulate(c oscar.RateClass, n int, nw simNet) *simResult {
 		}
 	}
 	push(t0, wake)
-	for q.Len() > 0 && !res.disconnect {
-		e := heap.Pop(&q).(event)
+	for len(q.e) > 0 && !res.disconnect {
+		e := q.pop()
 		e.f(e.at)
 	}
 	return res
@@ -200,24 +199,54 @@ type event struct {
 	f   func(time.Time)
 }
 
+// events is the simulation's queue: a binary min-heap by time, then by
+// the order pushed. Its own, not container/heap's: that one boxes every
+// event in an interface, an allocation each, and the simulations push
+// hundreds of thousands.
 type events struct {
 	e   []event
 	seq int
 }
 
-func (q *events) Len() int { return len(q.e) }
-func (q *events) Less(i, j int) bool {
+func (q *events) less(i, j int) bool {
 	if !q.e[i].at.Equal(q.e[j].at) {
 		return q.e[i].at.Before(q.e[j].at)
 	}
 	return q.e[i].seq < q.e[j].seq
 }
-func (q *events) Swap(i, j int) { q.e[i], q.e[j] = q.e[j], q.e[i] }
-func (q *events) Push(x any)    { q.e = append(q.e, x.(event)) }
-func (q *events) Pop() any {
-	e := q.e[len(q.e)-1]
-	q.e = q.e[:len(q.e)-1]
-	return e
+
+func (q *events) push(e event) {
+	q.e = append(q.e, e)
+	for i := len(q.e) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !q.less(i, p) {
+			break
+		}
+		q.e[i], q.e[p] = q.e[p], q.e[i]
+		i = p
+	}
+}
+
+// pop removes and returns the earliest event; q must not be empty.
+func (q *events) pop() event {
+	top, last := q.e[0], len(q.e)-1
+	q.e[0], q.e[last] = q.e[last], event{}
+	q.e = q.e[:last]
+	for i := 0; ; {
+		m := 2*i + 1
+		if m >= len(q.e) {
+			break
+		}
+		if r := m + 1; r < len(q.e) && q.less(r, m) {
+			m = r
+		}
+		if !q.less(m, i) {
+			break
+		}
+		q.e[i], q.e[m] = q.e[m], q.e[i]
+		i = m
+	}
+	return top
 }
 
 // The networks the limiter is simulated on. Each delays every message by
