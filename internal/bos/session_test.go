@@ -529,6 +529,7 @@ func (c *closeWatch) Close() error {
 // not. Every BOS connection must end with the zero-length channel-4 frame
 // read by the server, and no connection may be reset.
 func TestQuickSessionsLogoutLands(t *testing.T) {
+	t.Parallel()
 	// Each session is its own account, and they run side by side: every
 	// logout waits linger.PeerFirst for this server, which answers only
 	// once the client stops writing, and one after the other the 16 took
