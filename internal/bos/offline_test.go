@@ -4,8 +4,10 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/bos"
@@ -191,47 +193,67 @@ func TestOfflineIMsAtSignon(t *testing.T) {
 // 'aim login </dev/null') still gets the stored IMs it asked for: the
 // server deletes each as it sends it, so Logout waits for the 04,17
 // rather than send its logout frame ahead of them. The server here is slow
-// to read the 04,10, as a loaded one is: it gets to it only once Logout
-// has been called; before, the IMs reached the client after its logout
-// frame and were dropped, and were gone from the server too.
+// to read the 04,10, as a loaded one is: it holds it until everything
+// else waits (a testing/synctest bubble, over net.Pipe), and by then
+// Logout must not have sent its logout frame. Before, the IMs reached the
+// client after its logout frame and were dropped, and were gone from the
+// server too.
 func TestLogoutWaitsForStoredIMs(t *testing.T) {
 	t.Parallel()
-	loggingOut := make(chan struct{})
-	srv := startRelease(t, oscartest.Release2026, func(s *oscartest.Server) {
-		s.Intercept = func(e oscartest.Event) oscartest.Action {
+	synctest.Test(t, func(t *testing.T) {
+		held := make(chan struct{})
+		srv := oscartest.NewUnstartedServer(alice, bob)
+		srv.Release = oscartest.Release2026
+		srv.Intercept = func(e oscartest.Event) oscartest.Action {
 			if snac, err := oscar.ParseSNAC(e.Frame.Payload); err == nil && e.Frame.Channel == oscar.ChannelSNAC &&
 				snac.Type() == oscar.TypeOfflineRetrieve && e.ScreenName == "Lab Bob" {
-				select { // a server slow to get to it
-				case <-loggingOut:
-				case <-time.After(10 * time.Second):
-				}
+				<-held // a server slow to get to it
 			}
 			return oscartest.Answer
 		}
-	}, alice, bob)
-	a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, bos.Options{})
-	if d, err := a.SendOrStoreIM(t.Context(), "Lab Bob", "kept for you"); err != nil || d != bos.Stored {
-		t.Fatalf("SendOrStoreIM: %v, %v", d, err)
-	}
-	b := signOn(t, srv, "Lab Bob", "bobpass22", login.FLAP, bos.Options{})
-	done := make(chan error, 1)
-	go func() { done <- b.Logout(t.Context()) }()
-	close(loggingOut)
-	var got []string
-	for ev := range b.Events() {
-		if im, ok := ev.(*bos.IMReceived); ok {
-			got = append(got, im.Text)
+		opts := inMemory(t, srv, bos.Options{})
+		a := signOn(t, srv, "LabAlice", "alicepw1", login.FLAP, opts)
+		if d, err := a.SendOrStoreIM(t.Context(), "Lab Bob", "kept for you"); err != nil || d != bos.Stored {
+			t.Fatalf("SendOrStoreIM: %v, %v", d, err)
 		}
-	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 1 || got[0] != "kept for you" {
-		t.Errorf("IMs seen before the session ended: %q, want the stored one", got)
-	}
-	if n := srv.OfflineIMs("Lab Bob"); n != 0 {
-		t.Errorf("the server still keeps %d", n)
-	}
+		var (
+			mu        sync.Mutex
+			logoutOut bool // Bob's logout frame went out
+		)
+		opts.Trace = func(sent bool, f oscar.Frame) {
+			if sent && f.Channel == oscar.ChannelSignoff {
+				mu.Lock()
+				logoutOut = true
+				mu.Unlock()
+			}
+		}
+		b := signOn(t, srv, "Lab Bob", "bobpass22", login.FLAP, opts)
+		done := make(chan error, 1)
+		go func() { done <- b.Logout(t.Context()) }()
+		synctest.Wait() // Logout waits, and so does the server, on the 04,10
+		mu.Lock()
+		early := logoutOut
+		mu.Unlock()
+		if early {
+			t.Error("the logout frame went out while the stored IMs were still to come")
+		}
+		close(held)
+		var got []string
+		for ev := range b.Events() {
+			if im, ok := ev.(*bos.IMReceived); ok {
+				got = append(got, im.Text)
+			}
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0] != "kept for you" {
+			t.Errorf("IMs seen before the session ended: %q, want the stored one", got)
+		}
+		if n := srv.OfflineIMs("Lab Bob"); n != 0 {
+			t.Errorf("the server still keeps %d", n)
+		}
+	})
 }
 
 // TestLogoutKeepsIMsSentBeforeIt: an IM the server sent before it read
