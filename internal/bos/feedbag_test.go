@@ -18,13 +18,14 @@ import (
 
 // received records the SNAC types a session read.
 type received struct {
+	mine  bool // record the SNACs the session sends instead
 	mu    sync.Mutex
 	types []oscar.SNACType
 	flags []uint16
 }
 
 func (r *received) trace(sent bool, f oscar.Frame) {
-	if sent || f.Channel != oscar.ChannelSNAC {
+	if sent != r.mine || f.Channel != oscar.ChannelSNAC {
 		return
 	}
 	if s, err := oscar.ParseSNAC(f.Payload); err == nil {
@@ -129,16 +130,25 @@ func TestFeedbagSignon(t *testing.T) {
 
 // TestFeedbagStaleCopy: a saved copy whose time is current but whose count
 // is not (a delete does not move the list's time) is not taken: the
-// signon asks again with 13,04.
+// signon asks again with 13,04. The item deleted is a deny entry, the one
+// edit that is a delete alone: deleting a buddy also rewrites its group's
+// order list, an update, which moves the time whenever a second has
+// passed since the list was saved.
 func TestFeedbagStaleCopy(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, alice, bob)
 	first := signOn(t, srv, alice.ScreenName, alice.Password, login.MD5, bos.Options{Feedbag: true})
-	upload(t, first, friendsList.Add("LabDave", "Friends"))
+	blocking := friendsList
+	blocking.Deny = []string{"LabDave"}
+	upload(t, first, blocking)
 	logout(t, first)
-	second := signOn(t, srv, alice.ScreenName, alice.Password, login.MD5, bos.Options{Feedbag: true})
+	sent := received{mine: true}
+	second := signOn(t, srv, alice.ScreenName, alice.Password, login.MD5, bos.Options{Feedbag: true, Trace: sent.trace})
 	saved := second.Feedbag()
-	upload(t, second, friendsList) // deletes LabDave: the time stays
+	upload(t, second, friendsList) // deletes the deny entry: the time stays
+	if sent.count(oscar.TypeFeedbagDeleteItem) != 1 || sent.count(oscar.TypeFeedbagUpdateItem) != 0 || sent.count(oscar.TypeFeedbagInsertItem) != 0 {
+		t.Fatalf("the session sent %v, want one delete and no other edit", sent.types)
+	}
 	logout(t, second)
 
 	var rec received
