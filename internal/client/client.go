@@ -108,6 +108,9 @@ type Options struct {
 	// Now is the clock of the outputs; nil: time.Now.
 	Now func() time.Time
 	// Config, if set, is the settings file that add and remove edit too.
+	// Start takes a copy: the session's commands edit theirs (and the
+	// file), from whichever goroutine runs them, never the caller's, which
+	// the caller and Reload may go on reading.
 	Config *config.Config
 	// Reload, if set with Config, reads the settings again after the file
 	// changed: the session follows the changes.
@@ -172,7 +175,7 @@ func Backoff(attempt int) time.Duration {
 // config follower's, the idle timer, the history's writer, the waits for
 // the away messages sent in answer) all end before Wait returns.
 type Client struct {
-	opts     Options
+	opts     Options // its Config is the commands' copy, not the caller's (Start)
 	live     *live
 	rooms    *rooms
 	commands []*Command // the table, for help
@@ -243,6 +246,9 @@ func Start(ctx context.Context, opts Options) (*Client, error) {
 		// Nobody sees this session's IMs (one command's own session): the
 		// ones the server kept wait for a session that shows them.
 		opts.Account.leaveStoredIMs = true
+	}
+	if opts.Config != nil {
+		opts.Config = opts.Config.Clone() // the commands' own (Options.Config)
 	}
 	ctx, stop := context.WithCancel(ctx)
 	c := &Client{opts: opts, live: newLive(opts.Account, opts.Config), commands: commands, stop: stop, done: make(chan struct{}),
