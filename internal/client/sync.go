@@ -285,7 +285,11 @@ func (c *Client) syncList(ctx context.Context, sess *bos.Session) *BuddyListSync
 	}
 	after := sess.Feedbag()
 	synced, _ := after.List()
-	o.Up = withoutTyping(buddylist.Diff(remote, synced))
+	// What the server's list took from this sync: what it has now that
+	// the sync meant to send. The rest of the difference is another
+	// session's edit, pushed while the sync ran; the next sync (the push
+	// asked for one) brings it into the config file as from the server.
+	o.Up = withoutTyping(taken(buddylist.Diff(remote, synced), buddylist.Diff(remote, want)))
 	o.Notes = append(o.Notes, duplicateNotes(tx.Duplicates, s.state.Feedbag, after)...)
 	s.state.Feedbag = after
 	s.state.Base = buddylist.Reconcile(base, local, synced)
@@ -523,6 +527,21 @@ func notWrittenText(ch buddylist.Change, err *config.SettingError) string {
 		why = "the group's name " + why
 	}
 	return "the server's list has " + what + ", which the config file cannot hold (" + why + "): left out of the file, kept on the server"
+}
+
+// taken returns the changes of got that are also in meant: the same kind,
+// buddy or entry (a group's name for a group's change) and groups.
+func taken(got, meant []buddylist.Change) []buddylist.Change {
+	same := func(a, b buddylist.Change) bool {
+		name := screenname.SameAs(a.Name)
+		if a.Kind == buddylist.GroupAdded || a.Kind == buddylist.GroupRemoved {
+			name = func(n string) bool { return strings.EqualFold(a.Name, n) }
+		}
+		return a.Kind == b.Kind && name(b.Name) && strings.EqualFold(a.Group, b.Group) && strings.EqualFold(a.From, b.From)
+	}
+	return slices.DeleteFunc(got, func(g buddylist.Change) bool {
+		return !slices.ContainsFunc(meant, func(m buddylist.Change) bool { return same(g, m) })
+	})
 }
 
 // withoutTyping drops the typing preference from a list of changes: aim

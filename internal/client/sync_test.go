@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -232,6 +233,67 @@ func TestPushReachesConfig(t *testing.T) {
 	}
 	if got := b.buddies(); len(got["Work"]) != 1 {
 		t.Errorf("B's config file: %v, want LabCarol in Work", got)
+	}
+}
+
+// TestPushDuringSync: a change another session of the account pushes
+// while this session's sync is under way (its first edit sent, the
+// server's answer held) is not reported as sent from here: the sync says
+// what it sent, and the next one brings the change into the config file,
+// as from the server.
+func TestPushDuringSync(t *testing.T) {
+	t.Parallel()
+	srv := listServer(t, oscartest.Release2026)
+	var armed atomic.Bool
+	held, release := make(chan struct{}), make(chan struct{})
+	var releaseOnce sync.Once
+	letGo := func() { releaseOnce.Do(func() { close(release) }) }
+	t.Cleanup(letGo)
+	srv.Intercept = func(e oscartest.Event) oscartest.Action {
+		s, err := oscar.ParseSNAC(e.Frame.Payload)
+		if err != nil || e.Frame.Channel != oscar.ChannelSNAC {
+			return oscartest.Answer
+		}
+		switch s.Type() {
+		case oscar.TypeFeedbagInsertItem, oscar.TypeFeedbagUpdateItem, oscar.TypeFeedbagDeleteItem:
+			if armed.CompareAndSwap(true, false) {
+				close(held)
+				<-release
+			}
+		}
+		return oscartest.Answer
+	}
+	a := newMachine(t, srv, "buddies:\n  - group: Friends\n    names: [Lab Bob]\n")
+	a.start()
+	nextOut[*client.BuddyListSynced](a) // A's list is on the server
+	b := newMachine(t, srv, "buddies:\n  - group: Friends\n    names: [Lab Bob, LabDave]\n")
+	armed.Store(true) // the next edit is B's first sync uploading LabDave
+	b.start()
+	select {
+	case <-held:
+	case <-time.After(outWait):
+		t.Fatal("B's first sync sent no edit")
+	}
+	if err := a.c.Exec(t.Context(), 1, "add LabCarol Work", true); err != nil {
+		t.Fatal(err)
+	}
+	if r := nextOut[*client.Result](a); !r.OK {
+		t.Fatalf("add: %+v", r)
+	}
+	if changed := nextOut[*client.BuddyListChanged](b); !hasChange(changed.Changes, buddylist.BuddyAdded, "LabCarol") {
+		t.Errorf("pushed: %+v", changed.Changes)
+	}
+	letGo() // B's session has the push: now its sync goes on
+	synced := nextOut[*client.BuddyListSynced](b)
+	if !hasChange(synced.Up, buddylist.BuddyAdded, "LabDave") || hasChange(synced.Up, buddylist.BuddyAdded, "LabCarol") || len(synced.Down) != 0 {
+		t.Errorf("B's first sync, the push landing in it: up %+v, down %+v; want LabDave up only", synced.Up, synced.Down)
+	}
+	synced = nextOut[*client.BuddyListSynced](b)
+	if !hasChange(synced.Down, buddylist.BuddyAdded, "LabCarol") || len(synced.Up) != 0 {
+		t.Errorf("B's sync after the push: up %+v, down %+v; want LabCarol down", synced.Up, synced.Down)
+	}
+	if got := b.buddies(); len(got["Work"]) != 1 || len(got["Friends"]) != 2 {
+		t.Errorf("B's config file: %v, want LabCarol in Work, Lab Bob and LabDave in Friends", got)
 	}
 }
 
