@@ -215,6 +215,11 @@ type Client struct {
 	sending   atomic.Int32 // messages queued or waiting for the server's answer (Sending)
 	failed    atomic.Int32 // results of a script's lines that said it failed (Failed)
 
+	// cfgMu holds opts.Config, the commands' copy of the config file
+	// (withConfig): commands run on many goroutines and edit it. Taken
+	// after sync.mu, never held while waiting for the server's answer.
+	cfgMu sync.Mutex
+
 	cmdMu   sync.Mutex
 	pending int           // commands still waiting for the server
 	idle    chan struct{} // closed when pending falls to 0
@@ -343,7 +348,7 @@ func (c *Client) run(ctx context.Context, sess *bos.Session, watcher *config.Wat
 		// opts.Config is the commands' (edited by add and remove).
 		prev, err := c.opts.Reload()
 		if err != nil {
-			prev = c.opts.Config.Clone()
+			c.withConfig(func(cfg *config.Config) error { prev = cfg.Clone(); return nil })
 		}
 		following.Add(1)
 		go func() { defer following.Done(); c.follow(ctx, watcher, prev) }()

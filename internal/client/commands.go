@@ -433,12 +433,24 @@ type call struct {
 
 func (x *call) usage() string { return x.cmd.Usage() }
 
-// config is the config file the call edits (nil when there is none).
-func (x *call) config() *config.Config {
+// editConfig runs f with the config file the call edits (nil when there
+// is none): a batch's copy, which is the call's alone, or the session's
+// Config, held for f (withConfig).
+func (x *call) editConfig(f func(cfg *config.Config) error) error {
 	if x.cfg != nil {
-		return x.cfg
+		return f(x.cfg)
 	}
-	return x.c.opts.Config
+	return x.c.withConfig(f)
+}
+
+// withConfig runs f with the commands' Config (nil when there is none)
+// held: commands run on many goroutines at once (each control socket
+// connection's, the prompt's) and edit the same one. f waits for no
+// answer from the server, nor for the sync (sync.mu is taken first).
+func (c *Client) withConfig(f func(cfg *config.Config) error) error {
+	c.cfgMu.Lock()
+	defer c.cfgMu.Unlock()
+	return f(c.opts.Config)
 }
 
 // nameAndRest is the command's screen name and the text after it: the
@@ -883,17 +895,21 @@ func addBuddy(x *call) (*Result, error) {
 	}
 	// Changes to the session and the config file run here, in input
 	// order: each waits only until its frame is written.
-	if cfg := x.config(); cfg != nil {
+	err = x.editConfig(func(cfg *config.Config) error {
+		if cfg == nil {
+			return nil
+		}
 		if group == "" {
 			group = config.DefaultGroup
 		}
 		_, already, err := cfg.AddBuddies([]string{name}, group)
-		if err != nil {
-			return r, err
-		}
 		if len(already) > 0 {
 			r.Summary = name + " is already a buddy"
 		}
+		return err
+	})
+	if err != nil {
+		return r, err
 	}
 	if x.offline {
 		return r, nil
@@ -917,14 +933,18 @@ func removeBuddy(x *call) (*Result, error) {
 	if err := screenname.Validate(name); err != nil {
 		return r, err
 	}
-	if cfg := x.config(); cfg != nil {
-		_, missing, err := cfg.RemoveBuddies([]string{name})
-		if err != nil {
-			return r, err
+	err = x.editConfig(func(cfg *config.Config) error {
+		if cfg == nil {
+			return nil
 		}
+		_, missing, err := cfg.RemoveBuddies([]string{name})
 		if len(missing) > 0 {
 			r.Summary = name + " was not a buddy"
 		}
+		return err
+	})
+	if err != nil {
+		return r, err
 	}
 	if x.offline {
 		return r, nil
@@ -977,14 +997,17 @@ func setText(x *call, r *Result, key, text, none string, field func(*Account) *s
 	if err := x.cmd.check(x); err != nil {
 		return nil, err
 	}
-	cfg := x.c.opts.Config
+	hasConfig := x.c.opts.Config != nil
 	var was string
 	switch {
 	case !x.offline:
 		a := x.c.live.account()
 		was = *field(&a)
-	case cfg != nil:
-		was = *field(&Account{Profile: cfg.Profile, Away: cfg.Away})
+	case hasConfig:
+		x.c.withConfig(func(cfg *config.Config) error {
+			was = *field(&Account{Profile: cfg.Profile, Away: cfg.Away})
+			return nil
+		})
 	}
 	if text == "" && was == "" {
 		r.Summary, r.Unchanged = none, true
@@ -993,11 +1016,11 @@ func setText(x *call, r *Result, key, text, none string, field func(*Account) *s
 	if !x.offline {
 		x.c.live.edit(func(a *Account) { *field(a) = text })
 	}
-	if cfg != nil {
+	if hasConfig {
 		if !x.offline {
 			x.c.live.saving(key, text)
 		}
-		if err := save(cfg, text); err != nil {
+		if err := x.c.withConfig(func(cfg *config.Config) error { return save(cfg, text) }); err != nil {
 			if !x.offline {
 				x.c.live.notSaved(key, text)
 			}
@@ -1164,10 +1187,16 @@ func (c *Client) buddyGroups() []config.BuddyGroup {
 		}
 		return groups
 	}
-	if cfg := c.opts.Config; cfg != nil {
-		for _, g := range cfg.Buddies {
-			groups = append(groups, config.BuddyGroup{Group: g.Group, Names: append([]string{}, g.Names...)})
+	var fromFile bool
+	c.withConfig(func(cfg *config.Config) error {
+		if fromFile = cfg != nil; fromFile {
+			for _, g := range cfg.Buddies {
+				groups = append(groups, config.BuddyGroup{Group: g.Group, Names: append([]string{}, g.Names...)})
+			}
 		}
+		return nil
+	})
+	if fromFile {
 		return groups
 	}
 	if names := c.live.account().Buddies; len(names) > 0 {
@@ -1472,7 +1501,9 @@ func eachOr(run func(*call) (*Result, error), group, privacy bool) func(*call) (
 			x.c.sync.mu.Lock()
 		}
 		if cfg := x.c.opts.Config; cfg != nil {
+			x.c.cfgMu.Lock() // withConfig's hold; each edits the batch's copy
 			failed = cfg.Batch(each)
+			x.c.cfgMu.Unlock()
 		} else {
 			failed = each(nil)
 		}

@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/aim-oscar/aim/internal/client"
@@ -61,5 +62,48 @@ func TestFollowerBesideCommandsThatEditTheFile(t *testing.T) {
 	}
 	if got := m.load().Blocked; len(got) != 6 {
 		t.Errorf("the file's blocked list: %q, want the 6 names", got)
+	}
+}
+
+// TestCommandsOnManyGoroutinesEditTheFile: commands that edit the config
+// file run at once from two goroutines, as they do from two control
+// socket connections (aim buddies add in one terminal, aim block in
+// another): every edit is kept, and under -race the session's Config
+// they all edit is not written by two at once.
+func TestCommandsOnManyGoroutinesEditTheFile(t *testing.T) {
+	t.Parallel()
+	srv := listServer(t, oscartest.Release2026)
+	m := newMachine(t, srv, "screen_name: LabAlice\nbuddies:\n  - group: Lab\n    names: [LabCarol]\n")
+	m.start()
+	nextOut[*client.BuddyListSynced](m)
+	const n = 4
+	var wg sync.WaitGroup
+	fail := make(chan string, 2*n)
+	wg.Go(func() {
+		for i := range n {
+			if r := m.c.Do(t.Context(), client.CmdAdd, []string{fmt.Sprintf("Pal%d", i)}, true); !r.OK {
+				fail <- fmt.Sprintf("add: %+v", r)
+			}
+		}
+	})
+	wg.Go(func() {
+		for i := range n {
+			args := []string{client.Each, fmt.Sprintf("Foe%dA", i), fmt.Sprintf("Foe%dB", i)}
+			if r := m.c.Do(t.Context(), client.CmdBlock, args, true); !r.OK {
+				fail <- fmt.Sprintf("block --each: %+v", r)
+			}
+		}
+	})
+	wg.Wait()
+	close(fail)
+	for f := range fail {
+		t.Error(f)
+	}
+	cfg := m.load()
+	if got := m.buddies()[config.DefaultGroup]; len(got) != n {
+		t.Errorf("the file's %s group: %q, want the %d names added", config.DefaultGroup, got, n)
+	}
+	if len(cfg.Blocked) != 2*n {
+		t.Errorf("the file's blocked list: %q, want the %d names blocked", cfg.Blocked, 2*n)
 	}
 }

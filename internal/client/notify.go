@@ -2,6 +2,8 @@ package client
 
 import (
 	"strings"
+
+	"github.com/aim-oscar/aim/internal/config"
 )
 
 // CmdNotify turns the notifications of a buddy's or a room's messages on
@@ -52,18 +54,20 @@ func setNotify(x *call) (*Result, error) {
 	if on {
 		r.Notify = "on"
 	}
-	cfg := x.c.opts.Config
-	if cfg == nil {
-		return r, errNoConfig
-	}
-	changed, err := cfg.SetQuiet(name, !on)
+	var changed bool
+	err = x.c.withConfig(func(cfg *config.Config) (err error) {
+		if cfg == nil {
+			return errNoConfig
+		}
+		if changed, err = cfg.SetQuiet(name, !on); err == nil && !x.offline {
+			x.c.live.setQuiet(cfg.Quiet)
+		}
+		return err
+	})
 	if err != nil {
 		return r, err
 	}
 	r.Unchanged = !changed
-	if !x.offline {
-		x.c.live.setQuiet(cfg.Quiet)
-	}
 	describeNotify(r)
 	return r, nil
 }

@@ -129,11 +129,15 @@ func privacyEdit(x *call, command string) (*Result, error) {
 	if err := screenname.Validate(name); err != nil {
 		return &Result{Name: name}, err
 	}
-	cfg := x.config()
-	if cfg == nil {
-		return &Result{Name: name}, errNoConfig
-	}
-	r, err := editPrivacy(cfg, command, x.c.opts.ScreenName, name)
+	var r *Result
+	err = x.editConfig(func(cfg *config.Config) (err error) {
+		if cfg == nil {
+			r = &Result{Name: name}
+			return errNoConfig
+		}
+		r, err = editPrivacy(cfg, command, x.c.opts.ScreenName, name)
+		return err
+	})
 	if err != nil {
 		return r, err
 	}
@@ -143,11 +147,13 @@ func privacyEdit(x *call, command string) (*Result, error) {
 func setPrivacy(x *call) (*Result, error) {
 	mode := strings.ToLower(strings.TrimSpace(x.rest()))
 	r := &Result{Privacy: mode}
-	cfg := x.c.opts.Config
-	if cfg == nil {
-		return r, errNoConfig
-	}
-	if err := cfg.SetPrivacy(mode); err != nil {
+	err := x.c.withConfig(func(cfg *config.Config) error {
+		if cfg == nil {
+			return errNoConfig
+		}
+		return cfg.SetPrivacy(mode)
+	})
+	if err != nil {
 		return r, err
 	}
 	r.Summary = "privacy: " + mode
@@ -174,8 +180,13 @@ func listBlocked(x *call) (*Result, error) {
 			r.Blocked, r.Allowed = append(r.Blocked, l.Deny...), append(r.Allowed, l.Permit...)
 			r.Privacy = privacyName(l.Privacy.String())
 		}
-	} else if cfg := x.c.opts.Config; cfg != nil {
-		r.Blocked, r.Allowed, r.Privacy = append(r.Blocked, cfg.Blocked...), append(r.Allowed, cfg.Allowed...), cfg.Privacy
+	} else {
+		x.c.withConfig(func(cfg *config.Config) error {
+			if cfg != nil {
+				r.Blocked, r.Allowed, r.Privacy = append(r.Blocked, cfg.Blocked...), append(r.Allowed, cfg.Allowed...), cfg.Privacy
+			}
+			return nil
+		})
 	}
 	if r.Privacy == "" {
 		r.Privacy = config.PrivacyAllowAll
@@ -194,13 +205,16 @@ func moveBuddy(x *call) (*Result, error) {
 	}
 	group = strings.Trim(strings.TrimSpace(group), `"'`)
 	r := &Result{Name: name, Group: group, Summary: "moved " + name + " to " + group}
-	cfg := x.c.opts.Config
-	if cfg == nil {
-		return r, errNoConfig
-	}
 	// One edit: the file's follower never reads it without the buddy,
 	// which a sync would take off the server's list.
-	moved, _, err := cfg.MoveBuddies([]string{name}, group)
+	var moved []string
+	err = x.c.withConfig(func(cfg *config.Config) (err error) {
+		if cfg == nil {
+			return errNoConfig
+		}
+		moved, _, err = cfg.MoveBuddies([]string{name}, group)
+		return err
+	})
 	if err != nil {
 		return r, err
 	}

@@ -310,8 +310,13 @@ func (c *Client) offlineIMs(cfg *config.Config) *bool {
 	switch {
 	case cfg != nil:
 		on = cfg.OfflineIMs
-	case c.opts.Config != nil:
-		on = c.opts.Config.OfflineIMs
+	default:
+		c.withConfig(func(cfg *config.Config) error {
+			if cfg != nil {
+				on = cfg.OfflineIMs
+			}
+			return nil
+		})
 	}
 	return &on
 }

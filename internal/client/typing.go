@@ -74,11 +74,12 @@ func (c *Client) blocks(sess *bos.Session, name string) bool {
 		}
 		return keptOut(privacyName(l.Privacy.String()), l.Deny, l.Permit, buddies, name)
 	}
-	cfg := c.opts.Config
-	if cfg == nil {
-		return false
-	}
-	return keptOut(cfg.Privacy, cfg.Blocked, cfg.Allowed, c.live.account().Buddies, name)
+	out := false
+	c.withConfig(func(cfg *config.Config) error {
+		out = cfg != nil && keptOut(cfg.Privacy, cfg.Blocked, cfg.Allowed, c.live.account().Buddies, name)
+		return nil
+	})
+	return out
 }
 
 // keptOut reports whether the privacy mode (a config.Privacy word; ""
