@@ -117,9 +117,9 @@ func TestPlan(t *testing.T) {
 		edits string
 	}{
 		{"first buddy", nil, func(l List) List { return l.Add("Lab Bob", "Friends") }, PlanOptions{},
-			"13,08 Friends/1/0[1] /0/0[1] Lab Bob/1/1; "},
+			"13,08 Friends/27238/0[600] /0/0[27238] Lab Bob/27238/600; "},
 		{"add to a group", captured, func(l List) List { return l.Add("LabDave", "Friends") }, PlanOptions{},
-			"13,08 LabDave/1/1; 13,09 Friends/1/0[257 1]; "},
+			"13,08 LabDave/1/27584; 13,09 Friends/1/0[257 27584]; "},
 		{"remove the last buddy of a group: the group stays", captured, func(l List) List {
 			l = l.Remove("labbob")
 			l.Groups = nil
@@ -128,11 +128,11 @@ func TestPlan(t *testing.T) {
 		{"remove a group where that is safe", captured, func(l List) List { l.Groups = nil; return l }, PlanOptions{DeletesByID: true},
 			"13,0a labbob/1/257 Friends/1/0[257]; 13,09 /0/0[]; "},
 		{"move", captured, func(l List) List { return l.Add("Lab Bob", "Work") }, PlanOptions{},
-			"13,0a labbob/1/257; 13,08 Work/2/0[1] Lab Bob/2/1; 13,09 Friends/1/0[] /0/0[1 2]; "},
+			"13,0a labbob/1/257; 13,08 Work/19338/0[600] Lab Bob/19338/600; 13,09 Friends/1/0[] /0/0[1 19338]; "},
 		{"unblock, allow", captured, func(l List) List { l.Deny = nil; l.Permit = []string{"Lab Dave"}; return l }, PlanOptions{},
-			"13,0a labcarol/0/513; 13,08 Lab Dave/0/1; "},
+			"13,0a labcarol/0/513; 13,08 Lab Dave/0/10354; "},
 		{"privacy and typing", captured, func(l List) List { l.Privacy = oscar.PrivacyAllowBuddies; l.Typing = true; return l }, PlanOptions{},
-			"13,08 /0/1; 13,09 /0/769; "},
+			"13,08 /0/8640; 13,09 /0/769; "},
 		{"nothing to do", captured, func(l List) List { return l }, PlanOptions{}, ""},
 		{"the same names in other spellings", captured, func(l List) List {
 			return List{Groups: []Group{{"Friends", []string{"Lab Bob"}}}, Deny: []string{"LabCarol"}, Privacy: oscar.PrivacyBlockDeny}
@@ -174,7 +174,7 @@ func TestPlanOnlyRepairs(t *testing.T) {
 		t.Errorf("repairs alone: %s", edits(tx))
 	}
 	tx := f.Plan(l.Add("LabDave", "Friends"), PlanOptions{})
-	if got := edits(tx); got != "13,08 LabDave/1/1; 13,09 Friends/1/0[257 1]; " {
+	if got := edits(tx); got != "13,08 LabDave/1/27584; 13,09 Friends/1/0[257 27584]; " {
 		t.Errorf("edits: %s", got)
 	}
 }
@@ -401,6 +401,39 @@ func TestDecodeEdit(t *testing.T) {
 	}
 }
 
+// TestPlanTwoSessions: two sessions of the account each add a different
+// buddy (in a group the list has, and each in a group of its own) from
+// the same copy, neither having the other's insert yet. The server lets
+// an insert replace the item with its ids; both buddies are on its list
+// after the two transactions, in either order.
+func TestPlanTwoSessions(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, groupA, groupB string }{
+		{"same group", "Friends", "Friends"},
+		{"new groups", "Work", "Home"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l, _ := NewFeedbag(captured, 1).List()
+			a := NewFeedbag(captured, 1).Plan(l.Add("LabDave", tt.groupA), PlanOptions{})
+			b := NewFeedbag(captured, 1).Plan(l.Add("Lab Eve", tt.groupB), PlanOptions{})
+			for _, first := range []*Transaction{a, b} {
+				server := NewFeedbag(captured, 1)
+				second := b
+				if first == b {
+					second = a
+				}
+				applyAll(server, first)
+				applyAll(server, second)
+				got, _ := server.List()
+				groupOf := func(n string) string { g, _, _ := got.Find(n); return g }
+				if groupOf("LabDave") != tt.groupA || groupOf("Lab Eve") != tt.groupB || groupOf("labbob") != "Friends" {
+					t.Errorf("after %s then %s: %+v", edits(first), edits(second), got.Groups)
+				}
+			}
+		})
+	}
+}
+
 // TestPlanGroupComesBack: a group emptied instead of deleted (the server
 // may be the 2025 release) is hidden, and reused when wanted again.
 func TestPlanGroupComesBack(t *testing.T) {
@@ -414,7 +447,7 @@ func TestPlanGroupComesBack(t *testing.T) {
 		t.Fatalf("after emptying: %+v, %d items", got, f.Len())
 	}
 	tx := f.Plan(emptied.Add("Lab Bob", "friends"), PlanOptions{})
-	if got := edits(tx); got != "13,08 Lab Bob/1/1; 13,09 friends/1/0[1] /0/0[1]; " {
+	if got := edits(tx); got != "13,08 Lab Bob/1/600; 13,09 friends/1/0[600] /0/0[1]; " {
 		t.Errorf("edits: %s", got)
 	}
 }
@@ -580,13 +613,13 @@ func TestPlanBuddyInTwoGroups(t *testing.T) {
 		dups  []Duplicate
 	}{
 		{"unchanged, plus one", func(l List) List { return l.Add("LabDave", "Friends") },
-			"13,08 LabDave/1/4; 13,09 Friends/1/0[1 4]; ",
+			"13,08 LabDave/1/27584; 13,09 Friends/1/0[1 27584]; ",
 			[]Duplicate{{Name: "labbob", Group: "Work", ShownIn: "Friends", Item: twice[4]}}},
 		{"the other group not wanted", func(l List) List { l.Groups = l.Groups[:1]; return l },
 			"13,0a labcarol/2/3; 13,09 Work/2/0[2]; ",
 			[]Duplicate{{Name: "labbob", Group: "Work", ShownIn: "Friends", Item: twice[4]}}},
 		{"moved", func(l List) List { return l.Add("Lab Bob", "Home") },
-			"13,0a labbob/1/1 labbob/2/2; 13,08 Home/3/0[4] Lab Bob/3/4; 13,09 Friends/1/0[] Work/2/0[3] /0/0[1 2 3]; ",
+			"13,0a labbob/1/1 labbob/2/2; 13,08 Home/4272/0[600] Lab Bob/4272/600; 13,09 Friends/1/0[] Work/2/0[3] /0/0[1 2 4272]; ",
 			[]Duplicate{{Name: "Lab Bob", Group: "Work", ShownIn: "Home", Deleted: true, Item: twice[4]}}},
 		{"removed", func(l List) List { return l.Remove("labbob") },
 			"13,0a labbob/1/1 labbob/2/2; 13,09 Friends/1/0[] Work/2/0[3]; ",

@@ -40,7 +40,7 @@ func Example() {
 	// Output:
 	// merged: [{Friends [Lab Bob labcarol]} {Work [Lab Eve]}]
 	// down: buddy_added labcarol
-	// up: 13,08 "Work" group 2 item 0
-	// up: 13,08 "Lab Eve" group 2 item 3
+	// up: 13,08 "Work" group 19338 item 0
+	// up: 13,08 "Lab Eve" group 19338 item 32262
 	// up: 13,09 "" group 0 item 0
 }

@@ -1,7 +1,9 @@
 package buddylist
 
 import (
+	"hash/fnv"
 	"slices"
+	"strconv"
 
 	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/screenname"
@@ -113,18 +115,29 @@ type planner struct {
 	dups          []Duplicate
 }
 
-func (p *planner) newItemID() uint16 {
-	for p.nextItem++; p.usedItem[p.nextItem] && p.nextItem < maxItemID; p.nextItem++ {
-	}
-	p.usedItem[p.nextItem] = true
-	return p.nextItem
-}
+// newItemID returns an unused item id for the item key names (a buddy's,
+// permit's or deny's class and normalized name, a settings item's class):
+// the id key hashes to, else the next unused one after it. Two sessions
+// of the account each planning an insert from a copy that lacks the
+// other's newest item (a push not arrived yet, or arriving mid-sync)
+// thus give two items two ids: with the next unused id both would take
+// the same, and the server would let the second insert replace the first
+// (a buddy added on one machine lost on every one). The same item gets
+// the same id, which is harmless.
+func (p *planner) newItemID(key string) uint16 { return newID(p.usedItem, key) }
 
-func (p *planner) newGroupID() uint16 {
-	for p.nextGroup++; p.usedGroup[p.nextGroup] && p.nextGroup < maxItemID; p.nextGroup++ {
+// newGroupID is newItemID for a group, keyed by its name.
+func (p *planner) newGroupID(key string) uint16 { return newID(p.usedGroup, "group:"+key) }
+
+func newID(used map[uint16]bool, key string) uint16 {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	id := uint16(h.Sum32()%maxItemID) + 1
+	for n := 0; used[id] && n < maxItemID; n++ {
+		id = id%maxItemID + 1
 	}
-	p.usedGroup[p.nextGroup] = true
-	return p.nextGroup
+	used[id] = true
+	return id
 }
 
 // remove deletes it, unless the server may delete more than it by mistake.
@@ -177,7 +190,7 @@ func (p *planner) buddies(want List) {
 			gid, exists = old.GroupID, true
 		}
 		if !exists {
-			gid = p.newGroupID()
+			gid = p.newGroupID(gk)
 		}
 		wantGroup[gid] = true
 		w := wanted{gid: gid, exists: exists, name: g.Name,
@@ -222,7 +235,7 @@ func (p *planner) buddies(want List) {
 				itemOf[k] = keep.ItemID
 				continue
 			}
-			nb := oscar.FeedbagItem{Name: n, GroupID: w.gid, ItemID: p.newItemID(), Class: oscar.FeedbagClassBuddy}
+			nb := oscar.FeedbagItem{Name: n, GroupID: w.gid, ItemID: p.newItemID("buddy:" + k), Class: oscar.FeedbagClassBuddy}
 			p.ins = append(p.ins, nb)
 			p.real = true
 			itemOf[k] = nb.ItemID
@@ -377,7 +390,7 @@ func (p *planner) names(names []string, have []*oscar.FeedbagItem, class uint16)
 		if n == "" || slices.ContainsFunc(have, func(it *oscar.FeedbagItem) bool { return screenname.Same(it.Name, n) }) {
 			continue
 		}
-		p.ins = append(p.ins, oscar.FeedbagItem{Name: n, ItemID: p.newItemID(), Class: class})
+		p.ins = append(p.ins, oscar.FeedbagItem{Name: n, ItemID: p.newItemID(strconv.Itoa(int(class)) + ":" + screenname.Normalize(n)), Class: class})
 		p.real = true
 	}
 	for _, it := range have {
@@ -395,7 +408,7 @@ func (p *planner) settings(want List) {
 		mode := []byte{byte(want.Privacy)}
 		switch {
 		case v.pdinfo == nil:
-			p.ins = append(p.ins, oscar.FeedbagItem{ItemID: p.newItemID(), Class: oscar.FeedbagClassPDInfo,
+			p.ins = append(p.ins, oscar.FeedbagItem{ItemID: p.newItemID("pdinfo"), Class: oscar.FeedbagClassPDInfo,
 				TLVs: oscar.TLVList(oscar.AppendTLV(nil, oscar.FeedbagTLVPrivacyMode, mode))})
 			p.real = true
 		case v.list.Privacy != want.Privacy:
@@ -417,7 +430,7 @@ func (p *planner) settings(want List) {
 	if v.prefs != nil {
 		it = *v.prefs
 	} else {
-		it.ItemID = p.newItemID()
+		it.ItemID = p.newItemID("buddy prefs")
 	}
 	if typing || v.prefs == nil {
 		flags, _ := it.BuddyPrefs()
