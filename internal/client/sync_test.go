@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -236,13 +237,25 @@ func TestPushReachesConfig(t *testing.T) {
 	}
 }
 
-// TestPushDuringSync: a change another session of the account pushes
-// while this session's sync is under way (its first edit sent, the
-// server's answer held) is not reported as sent from here: the sync says
-// what it sent, and the next one brings the change into the config file,
-// as from the server.
+// TestPushDuringSync: a buddy another session of the account adds while
+// this session's sync is under way (its first edit sent, the server's
+// answer held, the add taking effect first) is neither lost nor reported
+// as sent from here: the sync says what it sent, the next one brings the
+// buddy into the config file as from the server, and the other session
+// hears of this one's upload only. In the same group, the two inserts
+// planned from copies lacking each other's must not share ids (the second
+// would replace the first on the server).
 func TestPushDuringSync(t *testing.T) {
 	t.Parallel()
+	for _, group := range []string{"Work", "Friends"} {
+		t.Run(group, func(t *testing.T) {
+			t.Parallel()
+			testPushDuringSync(t, group)
+		})
+	}
+}
+
+func testPushDuringSync(t *testing.T, group string) {
 	srv := listServer(t, oscartest.Release2026)
 	var armed atomic.Bool
 	held, release := make(chan struct{}), make(chan struct{})
@@ -274,26 +287,38 @@ func TestPushDuringSync(t *testing.T) {
 	case <-time.After(outWait):
 		t.Fatal("B's first sync sent no edit")
 	}
-	if err := a.c.Exec(t.Context(), 1, "add LabCarol Work", true); err != nil {
+	if err := a.c.Exec(t.Context(), 1, "add LabCarol "+group, true); err != nil {
 		t.Fatal(err)
 	}
 	if r := nextOut[*client.Result](a); !r.OK {
 		t.Fatalf("add: %+v", r)
 	}
 	if changed := nextOut[*client.BuddyListChanged](b); !hasChange(changed.Changes, buddylist.BuddyAdded, "LabCarol") {
-		t.Errorf("pushed: %+v", changed.Changes)
+		t.Errorf("pushed to B: %+v", changed.Changes)
 	}
 	letGo() // B's session has the push: now its sync goes on
 	synced := nextOut[*client.BuddyListSynced](b)
 	if !hasChange(synced.Up, buddylist.BuddyAdded, "LabDave") || hasChange(synced.Up, buddylist.BuddyAdded, "LabCarol") || len(synced.Down) != 0 {
 		t.Errorf("B's first sync, the push landing in it: up %+v, down %+v; want LabDave up only", synced.Up, synced.Down)
 	}
+	if changed := nextOut[*client.BuddyListChanged](a); !hasChange(changed.Changes, buddylist.BuddyAdded, "LabDave") {
+		t.Errorf("B's sync pushed to A: %+v", changed.Changes)
+	}
+	if own := nextOut[*client.BuddyListSynced](a); !hasChange(own.Up, buddylist.BuddyAdded, "LabCarol") {
+		t.Errorf("A's add: up %+v", own.Up)
+	}
+	synced = nextOut[*client.BuddyListSynced](a)
+	if !hasChange(synced.Down, buddylist.BuddyAdded, "LabDave") || hasChange(synced.Down, buddylist.BuddyRemoved, "LabCarol") {
+		t.Fatalf("A's sync after B's: down %+v; want LabDave added, LabCarol kept", synced.Down)
+	}
 	synced = nextOut[*client.BuddyListSynced](b)
 	if !hasChange(synced.Down, buddylist.BuddyAdded, "LabCarol") || len(synced.Up) != 0 {
 		t.Errorf("B's sync after the push: up %+v, down %+v; want LabCarol down", synced.Up, synced.Down)
 	}
-	if got := b.buddies(); len(got["Work"]) != 1 || len(got["Friends"]) != 2 {
-		t.Errorf("B's config file: %v, want LabCarol in Work, Lab Bob and LabDave in Friends", got)
+	want := map[string][]string{"Friends": {"Lab Bob", "LabDave"}}
+	want[group] = append(want[group], "LabCarol")
+	if got := b.buddies(); !reflect.DeepEqual(got, want) {
+		t.Errorf("B's config file: %v, want %v", got, want)
 	}
 }
 
