@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/aim-oscar/aim/internal/bos"
 	"github.com/aim-oscar/aim/internal/buddylist"
@@ -544,9 +545,38 @@ func taken(got, meant []buddylist.Change) []buddylist.Change {
 		}
 		return a.Kind == b.Kind && name(b.Name) && strings.EqualFold(a.Group, b.Group) && strings.EqualFold(a.From, b.From)
 	}
+	// Bucketed by a loose key, so that a sync of thousands of names is not
+	// a comparison of every pair; same decides within a bucket.
+	key := func(c buddylist.Change) string {
+		name := screenname.Normalize(c.Name)
+		if c.Kind == buddylist.GroupAdded || c.Kind == buddylist.GroupRemoved {
+			name = foldKey(c.Name)
+		}
+		return string(c.Kind) + "\x00" + name + "\x00" + foldKey(c.Group)
+	}
+	byKey := make(map[string][]buddylist.Change, len(meant))
+	for _, m := range meant {
+		byKey[key(m)] = append(byKey[key(m)], m)
+	}
 	return slices.DeleteFunc(got, func(g buddylist.Change) bool {
-		return !slices.ContainsFunc(meant, func(m buddylist.Change) bool { return same(g, m) })
+		return !slices.ContainsFunc(byKey[key(g)], func(m buddylist.Change) bool { return same(g, m) })
 	})
+}
+
+// foldKey is the same for two strings exactly when strings.EqualFold says
+// they are equal: each rune is replaced by the least of its case-folding
+// orbit.
+func foldKey(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
 }
 
 // withoutTyping drops the typing preference from a list of changes: aim
