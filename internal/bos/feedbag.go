@@ -23,10 +23,25 @@ import (
 // signon, changed by the edits the server confirmed and by pushes of the
 // account's other sessions. Guarded by Session.mu.
 type feedbagState struct {
+	// list is the copy Session.Feedbag returns: every edit of this
+	// session the server confirmed and every pushed edit, in the order
+	// they came.
 	list *buddylist.Feedbag
-	// push is the list before a pushed transaction (13,11 from the
-	// server) started; nil outside one.
-	push *buddylist.List
+	// push is the pushed transaction (13,11 from the server) under way;
+	// nil outside one.
+	push *pushState
+}
+
+// pushState is a pushed transaction between its 13,11 and its 13,12.
+// The session's own edits the server confirms meanwhile go to
+// feedbagState.list alone, so that the report at 13,12 (before against
+// shadow) holds the pushed edits and nothing else.
+type pushState struct {
+	// before is the list as it was at the 13,11.
+	before buddylist.List
+	// shadow is the list at the 13,11 with only the pushed edits since
+	// applied.
+	shadow *buddylist.Feedbag
 }
 
 // feedbagSignon adds the feedbag's requests to the signon flight and
@@ -148,8 +163,9 @@ var editVerb = map[oscar.SNACType]string{
 // feedbagPush applies what the server sent of another session's edits:
 // 13,11, the 13,08/13,09/13,0A as that session sent them, 13,12. A
 // FeedbagChanged event says what changed, at 13,12 (at once for an edit
-// outside a transaction). Every such SNAC from the server is a push,
-// whatever its request id.
+// outside a transaction), and only the pushed edits: an edit of this
+// session's own confirmed between the 13,11 and the 13,12 is not among
+// them. Every such SNAC from the server is a push, whatever its request id.
 func (s *Session) feedbagPush(now At, snac oscar.SNAC) error {
 	s.mu.Lock()
 	if s.fb == nil {
@@ -157,37 +173,45 @@ func (s *Session) feedbagPush(now At, snac oscar.SNAC) error {
 		return errors.New("a feedbag edit, but this session uses no feedbag")
 	}
 	fb := s.fb
-	var before *buddylist.List
+	var before, after buddylist.List
 	switch snac.Type() {
 	case oscar.TypeFeedbagStartCluster:
 		if fb.push == nil {
 			l, _ := fb.list.List()
-			fb.push = &l
+			fb.push = &pushState{before: l, shadow: buddylist.NewFeedbag(fb.list.Items(), fb.list.Modified)}
 		}
 		s.mu.Unlock()
 		return nil
 	case oscar.TypeFeedbagEndCluster:
-		before, fb.push = fb.push, nil
+		p := fb.push
+		fb.push = nil
+		s.mu.Unlock()
+		if p == nil {
+			return nil
+		}
+		before = p.before
+		after, _ = p.shadow.List()
 	default:
 		e, err := buddylist.DecodeEdit(snac.Type(), snac.Body)
 		if err != nil {
 			s.mu.Unlock()
 			return err
 		}
-		if fb.push == nil {
-			l, _ := fb.list.List()
-			before = &l
+		if fb.push != nil {
+			fb.list.Apply(e)
+			fb.push.shadow.Apply(e)
+			s.pruneOnlineLocked()
+			s.mu.Unlock()
+			return nil
 		}
+		// An edit outside a transaction is reported at once.
+		before, _ = fb.list.List()
 		fb.list.Apply(e)
 		s.pruneOnlineLocked()
-	}
-	if before == nil {
+		after, _ = fb.list.List()
 		s.mu.Unlock()
-		return nil
 	}
-	after, _ := fb.list.List()
-	s.mu.Unlock()
-	if changes := buddylist.Diff(*before, after); len(changes) > 0 {
+	if changes := buddylist.Diff(before, after); len(changes) > 0 {
 		s.emit(&FeedbagChanged{At: now, Changes: changes})
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -183,6 +184,62 @@ func TestFeedbagPush(t *testing.T) {
 	}
 	if l := listOf(t, two); l.Len() != 1 {
 		t.Errorf("the other session's copy: %+v", l)
+	}
+}
+
+// TestFeedbagPushAroundOwnEdit: an edit of this session's own that the
+// server confirms while a push from the other session is open (between
+// its 13,11 and its 13,12) is not reported as pushed; the copy has both.
+func TestFeedbagPushAroundOwnEdit(t *testing.T) {
+	t.Parallel()
+	srv := oscartest.NewServer(alice, bob, carol)
+	srv.Release = oscartest.Release2026
+	t.Cleanup(srv.Close)
+	var armed atomic.Bool
+	held, release := make(chan struct{}), make(chan struct{})
+	var releaseOnce sync.Once
+	letGo := func() { releaseOnce.Do(func() { close(release) }) }
+	srv.Intercept = func(e oscartest.Event) oscartest.Action {
+		s, err := oscar.ParseSNAC(e.Frame.Payload)
+		if err == nil && e.Frame.Channel == oscar.ChannelSNAC && s.Type() == oscar.TypeFeedbagEndCluster && armed.CompareAndSwap(true, false) {
+			close(held)
+			<-release
+		}
+		return oscartest.Answer
+	}
+	one := signOn(t, srv, alice.ScreenName, alice.Password, login.MD5, bos.Options{Feedbag: true})
+	two := signOn(t, srv, alice.ScreenName, alice.Password, login.MD5, bos.Options{Feedbag: true})
+	t.Cleanup(letGo) // before the logouts and the server's close
+	upload(t, one, friendsList)
+	nextEvent[*bos.FeedbagChanged](t, two)
+
+	// Two adds Lab Carol to Friends; the server holds its 13,12, so the
+	// push to one stays open.
+	armed.Store(true)
+	withCarol := listOf(t, two)
+	withCarol.Groups[0].Buddies = append(withCarol.Groups[0].Buddies, carol.ScreenName)
+	upload(t, two, withCarol)
+	select {
+	case <-held:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server read no 13,12 from two")
+	}
+	// One's own edit, answered while the push is open: the server pushed
+	// two's edits to one before it read two's 13,12, one's replies come
+	// after them on the same connection.
+	withWork := listOf(t, one)
+	withWork.Groups = append(withWork.Groups, buddylist.Group{Name: "Work", Buddies: []string{"LabDave"}})
+	upload(t, one, withWork)
+	letGo()
+
+	ev := nextEvent[*bos.FeedbagChanged](t, one)
+	want := []buddylist.Change{{Kind: buddylist.BuddyAdded, Name: carol.ScreenName, Group: "Friends"}}
+	if !slices.Equal(ev.Changes, want) {
+		t.Errorf("pushed changes %+v, want %+v (two's add alone)", ev.Changes, want)
+	}
+	got := listOf(t, one)
+	if len(got.Groups) != 2 || !slices.Equal(got.Groups[0].Buddies, []string{bob.ScreenName, carol.ScreenName}) || got.Groups[1].Name != "Work" {
+		t.Errorf("one's copy: %+v, want Friends with both and Work", got)
 	}
 }
 
