@@ -536,31 +536,23 @@ func notWrittenText(ch buddylist.Change, err *config.SettingError) string {
 }
 
 // taken returns the changes of got that are also in meant: the same kind,
-// buddy or entry (a group's name for a group's change) and groups.
+// buddy or entry (as a screen name; a group's name case-folded, for a
+// group's change), group and from (case-folded). The key says it all:
+// screenname.Normalize is equal exactly when screenname.Same holds, and
+// foldKey exactly when strings.EqualFold does.
 func taken(got, meant []buddylist.Change) []buddylist.Change {
-	same := func(a, b buddylist.Change) bool {
-		name := screenname.SameAs(a.Name)
-		if a.Kind == buddylist.GroupAdded || a.Kind == buddylist.GroupRemoved {
-			name = func(n string) bool { return strings.EqualFold(a.Name, n) }
-		}
-		return a.Kind == b.Kind && name(b.Name) && strings.EqualFold(a.Group, b.Group) && strings.EqualFold(a.From, b.From)
-	}
-	// Bucketed by a loose key, so that a sync of thousands of names is not
-	// a comparison of every pair; same decides within a bucket.
 	key := func(c buddylist.Change) string {
 		name := screenname.Normalize(c.Name)
 		if c.Kind == buddylist.GroupAdded || c.Kind == buddylist.GroupRemoved {
 			name = foldKey(c.Name)
 		}
-		return string(c.Kind) + "\x00" + name + "\x00" + foldKey(c.Group)
+		return string(c.Kind) + "\x00" + name + "\x00" + foldKey(c.Group) + "\x00" + foldKey(c.From)
 	}
-	byKey := make(map[string][]buddylist.Change, len(meant))
+	want := make(map[string]bool, len(meant))
 	for _, m := range meant {
-		byKey[key(m)] = append(byKey[key(m)], m)
+		want[key(m)] = true
 	}
-	return slices.DeleteFunc(got, func(g buddylist.Change) bool {
-		return !slices.ContainsFunc(byKey[key(g)], func(m buddylist.Change) bool { return same(g, m) })
-	})
+	return slices.DeleteFunc(got, func(g buddylist.Change) bool { return !want[key(g)] })
 }
 
 // foldKey is the same for two strings exactly when strings.EqualFold says
