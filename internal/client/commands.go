@@ -1500,10 +1500,9 @@ func eachOr(run func(*call) (*Result, error), group, privacy bool) func(*call) (
 		if !x.offline {
 			x.c.sync.mu.Lock()
 		}
-		if cfg := x.c.opts.Config; cfg != nil {
-			x.c.cfgMu.Lock() // withConfig's hold; each edits the batch's copy
-			failed = cfg.Batch(each)
-			x.c.cfgMu.Unlock()
+		if x.c.opts.Config != nil {
+			// Held for the whole batch; each name edits the batch's copy.
+			failed = x.c.withConfig(func(cfg *config.Config) error { return cfg.Batch(each) })
 		} else {
 			failed = each(nil)
 		}
