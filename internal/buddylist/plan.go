@@ -105,8 +105,6 @@ type planner struct {
 	idCount   map[uint16]int
 	usedItem  map[uint16]bool
 	usedGroup map[uint16]bool
-	nextItem  uint16
-	nextGroup uint16
 
 	del, ins, upd []oscar.FeedbagItem
 	real          bool // an edit that is not only a repair
