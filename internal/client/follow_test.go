@@ -7,9 +7,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/config"
-	"github.com/aim-oscar/aim/internal/login"
 	"github.com/aim-oscar/aim/internal/oscartest"
-	"github.com/aim-oscar/aim/internal/secret"
 )
 
 // TestFollowerBesideCommandsThatEditTheFile: a session started as
@@ -24,21 +22,7 @@ func TestFollowerBesideCommandsThatEditTheFile(t *testing.T) {
 	t.Parallel()
 	srv := listServer(t, oscartest.Release2026)
 	m := newMachine(t, srv, "screen_name: LabAlice\nbuddies:\n  - group: Lab\n    names: [LabCarol]\n")
-	m.out = make(chan client.Output, 256)
-	cfg := m.load()
-	noEnv := func(string) (string, bool) { return "", false }
-	c, err := client.Start(t.Context(), client.Options{
-		Account: client.Account{Server: srv.AuthAddr(), ScreenName: "LabAlice", Password: secret.String("alicepw1"),
-			Method: login.MD5, StateDir: m.state},
-		Config: cfg,
-		Reload: func() (*config.Config, error) { return config.Load(config.Options{Path: cfg.Path, Env: noEnv}) },
-		Emit:   func(o client.Output) { m.out <- o },
-	})
-	if err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	m.c = c
-	t.Cleanup(m.stop)
+	m.start() // its Reload reads cfg.Path, as runner.Start's does
 	nextOut[*client.BuddyListSynced](m)
 	for i := range 3 {
 		// Someone else's edit, then the command's, written before the

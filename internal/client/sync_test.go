@@ -64,8 +64,10 @@ func (m *machine) start() {
 		Account: client.Account{Server: m.srv.AuthAddr(), ScreenName: "LabAlice", Password: secret.String("alicepw1"),
 			Method: login.MD5, StateDir: m.state},
 		Config: cfg,
+		// As runner.Start builds it: reading the file named by the Config
+		// given, which the session must not write (Options.Config).
 		Reload: func() (*config.Config, error) {
-			return config.Load(config.Options{Path: m.cfg, Env: func(string) (string, bool) { return "", false }})
+			return config.Load(config.Options{Path: cfg.Path, Env: func(string) (string, bool) { return "", false }})
 		},
 		Emit: func(o client.Output) { m.out <- o },
 	})
