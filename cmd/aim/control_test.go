@@ -47,8 +47,10 @@ func newFastServer(accounts ...oscartest.Account) *oscartest.Server {
 	return srv
 }
 
-// procEnv is the environment of aim processes in a test: their own config
-// and runtime directories, the server, and no password unless given.
+// procEnv is the environment of aim processes in a test: their own config,
+// runtime and temp directories (so the sessions running on this machine,
+// their sockets in /tmp/aim-UID, are not found), the server, and no
+// password unless given.
 type procEnv struct {
 	bin  string
 	base []string
@@ -64,7 +66,7 @@ func newProcEnv(t testing.TB, bin string, srv *oscartest.Server, config string) 
 	}
 	t.Cleanup(func() { os.RemoveAll(run) })
 	writeConfig(t, filepath.Join(home, "aim", "config.yaml"), config)
-	return &procEnv{bin: bin, base: []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_RUNTIME_DIR=" + run,
+	return &procEnv{bin: bin, base: []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_RUNTIME_DIR=" + run, "TMPDIR=" + run,
 		"AIM_SERVER=" + srv.AuthAddr(), "PATH=" + os.Getenv("PATH")}}
 }
 

@@ -21,7 +21,7 @@ func TestDemoFirstScreen(t *testing.T) {
 	home := t.TempDir()
 	m := &tmuxTerm{t: t, socket: fmt.Sprintf("aimdemo%d", os.Getpid())}
 	t.Cleanup(func() { exec.Command("tmux", "-L", m.socket, "kill-server").Run() })
-	script := fmt.Sprintf("env -i HOME=%[1]s XDG_RUNTIME_DIR=%[1]s TERM=xterm %[2]s demo; echo EXIT=$?; sleep 30", home, bin)
+	script := fmt.Sprintf("env -i HOME=%[1]s XDG_RUNTIME_DIR=%[1]s TMPDIR=%[1]s TERM=xterm %[2]s demo; echo EXIT=$?; sleep 30", home, bin)
 	m.tmux("new-session", "-d", "-s", "aim", "-x", "150", "-y", "30", script)
 
 	s := m.waitScreen("the greeting", func(s string) bool { return strings.Contains(s, "AIMBot: Hi!") })

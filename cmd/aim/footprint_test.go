@@ -35,7 +35,7 @@ func BenchmarkIdleLogin(b *testing.B) {
 	var rss, hwm, threads, cpu, wakeups float64
 	for b.Loop() {
 		cmd := exec.Command(bin, "login", "--json", "--no-input", "--screen-name", "LabAlice")
-		cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_RUNTIME_DIR=" + home, "AIM_SERVER=" + srv.AuthAddr(), "AIM_PASSWORD=alicepw1", "PATH=" + os.Getenv("PATH")}
+		cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_RUNTIME_DIR=" + home, "TMPDIR=" + home, "AIM_SERVER=" + srv.AuthAddr(), "AIM_PASSWORD=alicepw1", "PATH=" + os.Getenv("PATH")}
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
 			b.Fatal(err)

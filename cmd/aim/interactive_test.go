@@ -107,7 +107,7 @@ func TestInteractiveTerminal(t *testing.T) {
 	home := t.TempDir()
 	m := &tmuxTerm{t: t, socket: fmt.Sprintf("aimtest%d", os.Getpid())}
 	t.Cleanup(func() { exec.Command("tmux", "-L", m.socket, "kill-server").Run() })
-	script := fmt.Sprintf("env -i HOME=%[1]s XDG_RUNTIME_DIR=%[1]s TERM=xterm AIM_PASSWORD=alicepw1 %[2]s login --server %[3]s --screen-name LabAlice; echo EXIT=$?; sleep 30",
+	script := fmt.Sprintf("env -i HOME=%[1]s XDG_RUNTIME_DIR=%[1]s TMPDIR=%[1]s TERM=xterm AIM_PASSWORD=alicepw1 %[2]s login --server %[3]s --screen-name LabAlice; echo EXIT=$?; sleep 30",
 		home, bin, srv.AuthAddr())
 	m.tmux("new-session", "-d", "-s", "aim", "-x", "100", "-y", "20", script)
 

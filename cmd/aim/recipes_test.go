@@ -124,7 +124,7 @@ func TestTmuxRecipeWithServerRunning(t *testing.T) {
 	writeConfig(t, filepath.Join(home, ".config", "aim", "config.yaml"),
 		fmt.Sprintf("server: %s\nscreen_name: LabAlice\n", srv.AuthAddr()))
 	base := []string{"HOME=" + home, "TMUX_TMPDIR=" + tmp, "TERM=xterm"}
-	shell := append(slices.Clone(base), "PATH="+bin+":/usr/bin:/bin", "XDG_RUNTIME_DIR="+run, "AIM_PASSWORD=alicepw1")
+	shell := append(slices.Clone(base), "PATH="+bin+":/usr/bin:/bin", "XDG_RUNTIME_DIR="+run, "TMPDIR="+run, "AIM_PASSWORD=alicepw1")
 	t.Cleanup(func() {
 		c := exec.Command("tmux", "kill-server")
 		c.Env = base
