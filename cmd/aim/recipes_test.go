@@ -123,8 +123,12 @@ func TestTmuxRecipeWithServerRunning(t *testing.T) {
 	}
 	writeConfig(t, filepath.Join(home, ".config", "aim", "config.yaml"),
 		fmt.Sprintf("server: %s\nscreen_name: LabAlice\n", srv.AuthAddr()))
-	base := []string{"HOME=" + home, "TMUX_TMPDIR=" + tmp, "TERM=xterm"}
-	shell := append(slices.Clone(base), "PATH="+bin+":/usr/bin:/bin", "XDG_RUNTIME_DIR="+run, "TMPDIR="+run, "AIM_PASSWORD=alicepw1")
+	// Temp dirs of the test's own, another for the shell than for the
+	// tmux server: the sessions running on this machine (in
+	// /tmp/aim-UID) are not found, and a session that missed the
+	// recipe's XDG_RUNTIME_DIR is not found by the shell's aim status.
+	base := []string{"HOME=" + home, "TMUX_TMPDIR=" + tmp, "TERM=xterm", "TMPDIR=" + home}
+	shell := append(slices.Clone(base[:3]), "PATH="+bin+":/usr/bin:/bin", "XDG_RUNTIME_DIR="+run, "TMPDIR="+run, "AIM_PASSWORD=alicepw1")
 	t.Cleanup(func() {
 		c := exec.Command("tmux", "kill-server")
 		c.Env = base
