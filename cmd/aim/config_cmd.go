@@ -91,7 +91,7 @@ func newConfigSetCmd(f *factory) *cobra.Command {
 keeping every other line as it is. Lists have their own commands (aim buddies,
 aim block, aim allow), and the password is never taken from the command line.`,
 		Example: "  aim config set server login.example.com:5190\n  aim config set screen_name LabAlice\n  aim config set reconnect no",
-		Args:    exactArgs(2),
+		Args:    exactArgs(2, "a key and a value"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return configEditRun(f, args[0], args[1], true)
 		},
@@ -104,7 +104,7 @@ func newConfigUnsetCmd(f *factory) *cobra.Command {
 		Short:   "Remove one setting from the config file",
 		Long:    `Remove one setting from the config file, so the environment, a flag or the default decides it.`,
 		Example: "  aim config unset tls",
-		Args:    exactArgs(1),
+		Args:    exactArgs(1, "one key"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return configEditRun(f, args[0], "", false)
 		},
@@ -123,12 +123,19 @@ func configEditRun(f *factory, key, value string, set bool) error {
 	return tablecmd.Print(f.IO, cfg.Output == config.OutputJSON, r)
 }
 
-// exactArgs is cobra.ExactArgs with a usage error (exit 2).
-func exactArgs(n int) cobra.PositionalArgs {
+// exactArgs wants n arguments, what in words ("a key and a value"), and
+// says so as a usage error (exit 2). Too many for set is most often a
+// value with spaces that was not quoted.
+func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
-			return client.Usagef("%s", err.Error())
+		switch {
+		case len(args) == n:
+			return nil
+		case len(args) > n && n == 2:
+			return client.Usagef("%s takes %s (%d given): quote a value with spaces, as in %s away 'at lunch'",
+				cmd.CommandPath(), what, len(args), cmd.CommandPath())
+		default:
+			return client.Usagef("%s takes %s (%d given)", cmd.CommandPath(), what, len(args))
 		}
-		return nil
 	}
 }

@@ -130,6 +130,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"buddies", "add"}, "aim: give at least one screen name to add"},
 		{[]string{"buddies", "remove"}, "aim: give at least one screen name to remove"},
 		{[]string{"config", "path", "x"}, "takes no arguments"},
+		{[]string{"config", "set", "server"}, "aim: aim config set takes a key and a value (1 given)"},
+		{[]string{"config", "set", "away", "at", "lunch"}, "(3 given): quote a value with spaces, as in aim config set away 'at lunch'"},
+		{[]string{"config", "unset"}, "aim: aim config unset takes one key (0 given)"},
 	}
 	for _, tt := range tests {
 		r := aim(t, "", tt.args...)
