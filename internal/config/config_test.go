@@ -190,7 +190,7 @@ func TestLoadBadValues(t *testing.T) {
 		{"names a string", "buddies:\n  - group: Work\n    names: LabBob\n", nil, nil, []string{"line 3", `buddies group "Work": names must be a list of screen names, like [LabBob, "Lab Carol"], not the single value "LabBob"`}},
 		{"names nested", "buddies:\n  - group: Work\n    names: [[a]]\n", nil, nil, []string{"line 3", "names must be a list of screen names, and this one is a list"}},
 		{"server a list", "server: [a, b]\n", nil, nil, []string{"line 1", `server must be "host:port", not a list`}},
-		{"profile a mapping", "profile:\n  text: hi\n", nil, nil, []string{"line 2", "profile must be text (HTML), not a mapping"}},
+		{"profile a mapping", "profile:\n  text: hi\n", nil, nil, []string{"line 2", "profile must be HTML text, not a mapping"}},
 		{"file bool list", "tls: [yes]\n", nil, nil, []string{"line 1", "tls must be true or false, not a list"}},
 		{"top level list", "- a\n- b\n", nil, nil, []string{"config.yaml", "line 1", "must be a mapping"}},
 	}

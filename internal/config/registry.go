@@ -56,11 +56,11 @@ var Settings = []Setting{
 	{Key: KeyPasswordCommand, Env: "AIM_PASSWORD_COMMAND", Flag: "password-command", Kind: KindString, Layered: true, Arg: "COMMAND",
 		Shape: "a shell command", Help: "a shell command whose first output line is the password"},
 	{Key: KeyPassword, Env: EnvPassword, Kind: KindString, Secret: true,
-		Shape: "the password", Help: "the password (in the file only when it is mode 0600; never a flag)"},
+		Shape: "text", Help: "the password (in the file only when it is mode 0600; never a flag)"},
 	{Key: KeyBuddies, Kind: KindBuddies, Command: "aim buddies add/remove/move",
 		Shape: buddiesShape, Help: "the buddy list, in groups"},
-	{Key: KeyProfile, Kind: KindText, Shape: "text (HTML)", Help: "the profile others see with info"},
-	{Key: KeyAway, Kind: KindText, Shape: "text (HTML)", Help: "the away message; empty is not away"},
+	{Key: KeyProfile, Kind: KindText, Shape: "HTML text", Help: "the profile others see with info"},
+	{Key: KeyAway, Kind: KindText, Shape: "HTML text", Help: "the away message; empty is not away"},
 	{Key: KeyOutput, Env: "AIM_OUTPUT", Kind: KindString, Layered: true, Default: OutputText,
 		Shape: OutputText + " or " + OutputJSON, Help: "text for people, or json: one object per line (--json on any command)"},
 	{Key: KeyColor, Env: "AIM_COLOR", Flag: "color", Kind: KindString, Layered: true, Default: ColorAuto, Arg: ColorNever + "|" + ColorAuto + "|" + ColorAlways,
@@ -74,13 +74,13 @@ var Settings = []Setting{
 	{Key: KeyHistory, Env: "AIM_HISTORY", Kind: KindBool, Layered: true, Default: "true",
 		Shape: "true or false", Help: "record conversations (docs/history.md)"},
 	{Key: KeyHistoryDays, Env: "AIM_HISTORY_DAYS", Kind: KindInt, Layered: true, Default: "0",
-		Shape: "a number of days (0 keeps all)", Help: "how many days of history are kept; 0 keeps all"},
+		Shape: "a number of days", Help: "how many days of history are kept; 0 keeps all"},
 	{Key: KeyOfflineIMs, Env: "AIM_OFFLINE_IMS", Kind: KindBool, Layered: true, Default: "true",
 		Shape: "true or false", Help: "servers that can may keep IMs sent to you while you are offline (false: they refuse them)"},
 	{Key: KeyTyping, Env: "AIM_TYPING_NOTIFICATIONS", Kind: KindBool, Layered: true, Default: "true",
 		Shape: "true or false", Help: "tell the people you write to when you are typing (aim tui; never someone you blocked)"},
 	{Key: KeyIdleMinutes, Env: "AIM_IDLE_MINUTES", Kind: KindInt, Layered: true, Default: "10",
-		Shape: "a number of minutes (0 never reports idle)", Help: "after this many minutes with no key pressed in aim tui and no command run, others see you idle"},
+		Shape: "a number of minutes", Help: "after this many minutes with no key pressed in aim tui and no command run, others see you idle; 0 never"},
 	{Key: KeyBlocked, Kind: KindNames, Command: "aim block/unblock",
 		Shape: "a list of screen names", Help: "who may not see you or write to you"},
 	{Key: KeyAllowed, Kind: KindNames, Command: "aim allow/disallow",
@@ -186,11 +186,11 @@ func Help() string {
 		if len(where) > 0 {
 			fmt.Fprintf(&b, " (%s)", strings.Join(where, ", "))
 		}
-		fmt.Fprintf(&b, "\n      %s (%s", s.Help, s.Shape)
+		fmt.Fprintf(&b, "\n      %s\n      value: %s", s.Help, s.Shape)
 		if s.Default != "" {
 			fmt.Fprintf(&b, "; default %s", s.Default)
 		}
-		b.WriteString(")\n")
+		b.WriteString("\n")
 	}
 	b.WriteString("\nA flag wins over the variable, the variable over the file, the file over\n" +
 		"the default. An empty variable counts as unset. " + EnvConfig + " names another file.\n")
