@@ -114,3 +114,30 @@ func TestSamePathsSameOutput(t *testing.T) {
 		t.Errorf("EchoBot got %q, want the message as sent, each time", got)
 	}
 }
+
+// TestTextThatBeginsWithADash: a message that begins with "-" reads as
+// flags, and the error says how to pass it; after "--" it arrives as
+// typed.
+func TestTextThatBeginsWithADash(t *testing.T) {
+	t.Parallel()
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"})
+	defer srv.Close()
+	got := make(chan string, 1)
+	srv.AddBot("EchoBot", func(_, text string) string { got <- text; return "" })
+	cliEnv(t, srv, "alicepw1")
+	code, _, stderr := runCLI(t, "", "send", "--screen-name", "LabAlice", "EchoBot", "-1 for me")
+	if code != exitUsage || !strings.Contains(stderr, "put -- before the arguments: aim send -- NAME [MESSAGE...]") {
+		t.Errorf("send NAME -TEXT: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "", "send", "--screen-name", "LabAlice", "--", "EchoBot", "-1 for me")
+	if code != exitOK {
+		t.Fatalf("send -- NAME -TEXT: exit %d, %q", code, stderr)
+	}
+	if text := <-got; text != "-1 for me" {
+		t.Errorf("EchoBot got %q, want %q", text, "-1 for me")
+	}
+	// A command with no arguments has no such hint.
+	if code, _, stderr := runCLI(t, "", "status", "-x"); code != exitUsage || strings.Contains(stderr, "put --") {
+		t.Errorf("status -x: exit %d, %q", code, stderr)
+	}
+}

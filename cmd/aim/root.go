@@ -222,18 +222,29 @@ status, events and logout for its server use it (no password, no signon).`,
 
 // flagError says what an unknown flag may have meant (config.FlagHint).
 func flagError(cmd *cobra.Command, err error) error {
-	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
-	if !ok {
-		return err
-	}
-	var flags []string
-	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if !f.Hidden {
-			flags = append(flags, f.Name)
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+		var flags []string
+		cmd.Flags().VisitAll(func(f *pflag.Flag) {
+			if !f.Hidden {
+				flags = append(flags, f.Name)
+			}
+		})
+		if hint := config.FlagHint(name, flags); hint != "" {
+			return fmt.Errorf("%w (%s)", err, hint)
 		}
-	})
-	if hint := config.FlagHint(name, flags); hint != "" {
-		return fmt.Errorf("%w (%s)", err, hint)
+	}
+	// A message, away text or value that begins with "-" reads as flags:
+	// say how to pass it, on the commands that take arguments.
+	if _, args, ok := strings.Cut(cmd.Use, " "); ok && args != "" &&
+		(strings.HasPrefix(msg, "unknown flag: ") || strings.HasPrefix(msg, "unknown shorthand flag: ")) {
+		if strings.HasPrefix(args, "{") { // {TEXT | - | --file FILE | --clear}: the text
+			args = strings.Fields(strings.TrimPrefix(args, "{"))[0]
+		}
+		if strings.HasPrefix(args, "<") || strings.Contains(args, "-") { // <command>, [--follow]: no such argument
+			return err
+		}
+		return fmt.Errorf("%w (for an argument that begins with -, put -- before the arguments: %s -- %s)", err, cmd.CommandPath(), args)
 	}
 	return err
 }
