@@ -146,6 +146,12 @@ func TestFrameNoBuddies(t *testing.T) {
 	if f := m.Frame(); !strings.Contains(f, "/add NAME adds one.") {
 		t.Errorf("no hint in the empty list:\n%s", f)
 	}
+	// At 80 columns the list is too narrow for the hint on one line: it
+	// takes two, not cut.
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if f := m.Frame(); !strings.Contains(f, "/add NAME ") || !strings.Contains(f, "adds one.") || strings.Contains(f, "…") {
+		t.Errorf("the hint in a narrow list:\n%s", f)
+	}
 }
 
 func TestFrameBuddyList(t *testing.T) {

@@ -323,10 +323,19 @@ func (m *Model) renderList(n, height int) []string {
 		}
 		out = append(out, s)
 	}
-	if len(rows) == 0 && m.conn == "online" && visible >= 2 {
-		// A new account: say how a list begins, instead of an empty box.
-		out = append(out, stFaint.Render(m.fit("No buddies yet.", inner)),
-			stFaint.Render(m.fit("/"+client.CmdAdd.Name+" NAME adds one.", inner)))
+	if len(rows) == 0 && m.conn == "online" {
+		// A new account: say how a list begins, instead of an empty box;
+		// in a narrow list, on three lines rather than cut.
+		add := "/" + client.CmdAdd.Name + " NAME"
+		hint := []string{"No buddies yet.", add + " adds one."}
+		if m.wm.StringWidth(hint[1]) > inner {
+			hint = []string{hint[0], add, "adds one."}
+		}
+		if visible >= len(hint) {
+			for _, l := range hint {
+				out = append(out, stFaint.Render(m.fit(l, inner)))
+			}
+		}
 	}
 	title := "Buddies"
 	if m.listFocus {
