@@ -208,6 +208,15 @@ func TestFrameHelp(t *testing.T) {
 	if m.help {
 		t.Error("Esc left the help up")
 	}
+	// At 80 columns, every description is there in full, wrapped.
+	m = signedOn(80, 24)
+	press(m, "?")
+	for range 6 {
+		if f := m.Frame(); strings.Contains(f, "…│") {
+			t.Fatalf("a help row is cut at 80 columns:\n%s", f)
+		}
+		press(m, "pgdown")
+	}
 }
 
 func TestFrameReconnecting(t *testing.T) {

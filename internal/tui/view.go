@@ -628,24 +628,48 @@ func (m *Model) renderInput(n int) (string, int) {
 	return m.fit(prompt+text, n), len(prompt) + col
 }
 
-// helpRows are the keys and commands, for the help overlay.
+// helpRows are the keys and commands, for the help overlay, each
+// description wrapped under itself rather than cut.
 func (m *Model) helpRows(width int) []string {
 	var out []string
 	out = append(out, stTitle.Render("Keys"))
 	for _, k := range keys.all() {
 		h := k.Help()
-		out = append(out, m.fit("  "+m.helpCol(h.Key)+h.Desc, width))
+		out = append(out, m.helpRow(h.Key, h.Desc, width)...)
 	}
-	out = append(out, "", stTitle.Render("Commands")+" (type /NAME; in a window, text goes to its buddy or room)")
+	out = append(out, "", stTitle.Render("Commands"))
+	out = append(out, m.helpRow("", "type /NAME; in a window, text goes to its buddy or room", width)...)
 	for _, c := range uiCommands {
-		out = append(out, m.fit("  "+m.helpCol("/"+strings.TrimSpace(c.name+" "+c.args))+c.help, width))
+		out = append(out, m.helpRow("/"+strings.TrimSpace(c.name+" "+c.args), c.help, width)...)
 	}
 	for _, c := range client.Commands() {
 		if c == client.CmdQuit || c == client.CmdHelp || c.Hidden || uiOwn(c.Name) {
 			continue
 		}
 		help, _, _ := strings.Cut(c.Help, "\n")
-		out = append(out, m.fit("  "+m.helpCol(strings.TrimSpace("/"+c.Name+" "+c.Args))+help, width))
+		out = append(out, m.helpRow(strings.TrimSpace("/"+c.Name+" "+c.Args), help, width)...)
+	}
+	return out
+}
+
+// helpRow is one entry of the help: col (a key or a usage, helpCol; ""
+// none) and its description, wrapped in the columns after col.
+func (m *Model) helpRow(col, desc string, width int) []string {
+	head := "  "
+	if col != "" {
+		head += m.helpCol(col)
+	}
+	indent := m.wm.StringWidth(head)
+	if width-indent < 16 { // too narrow to wrap usefully: cut
+		return []string{m.fit(head+desc, width)}
+	}
+	rows := strings.Split(m.wm.Wrap(desc, width-indent, ""), "\n")
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		if i > 0 {
+			head = strings.Repeat(" ", indent)
+		}
+		out[i] = m.fit(head+r, width)
 	}
 	return out
 }
