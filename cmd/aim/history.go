@@ -63,6 +63,7 @@ config file turns recording off (see docs/history.md).`,
 	fl.StringVar(&opts.Until, "until", "", "only lines before `WHEN`: a date, a time of day today or a time before now")
 	fl.StringVar(&opts.Grep, "grep", "", "only lines whose text contains `TEXT`, in any case (every conversation when no name is given)")
 	fl.BoolVar(&opts.Forget, "forget", false, "remove the stored conversation with NAME (no question asked)")
+	config.AddFlag(fl, config.KeyScreenName, "whose history: the screen name that recorded it (or AIM_SCREEN_NAME, screen_name in the config file)")
 	return cmd
 }
 

@@ -85,6 +85,14 @@ func TestHistoryEndToEnd(t *testing.T) {
 		"-> labbob: one-shot 🚀", "signed on as LabAlice", "-> Lab Bob: héllo 漢字 😀 <b>&", "Lab Bob: bold & 🎉")
 	inOrder(t, "bob's history with LabAlice", history("--config", bob, "LABALICE"),
 		"LabAlice: one-shot 🚀", "LabAlice: héllo 漢字 😀 <b>&", "-> LabAlice: bold & 🎉")
+	// With no screen name in the config file, --screen-name says whose
+	// history it is, as the error without one says to.
+	none := filepath.Join(dir, "none.yaml")
+	writeConfig(t, none, "buddies: []\n")
+	if code, _, stderr := runCLI(t, "", "history", "--config", none, "LabAlice"); code != exitUsage || !strings.Contains(stderr, "--screen-name") {
+		t.Errorf("history with no screen name: exit %d, %q", code, stderr)
+	}
+	inOrder(t, "bob's history by --screen-name", history("--config", none, "--screen-name", "labbob", "LabAlice"), "LabAlice: one-shot 🚀")
 	inOrder(t, "alice's room", history("--config", alice, "lab lounge"),
 		"[Lab Lounge] you joined", "[Lab Lounge] Lab Bob joined", "[Lab Lounge] you: 你好 everyone",
 		"[Lab Lounge] Lab Bob: hi 🙂", "[Lab Lounge] Lab Bob left", "[Lab Lounge] you left")

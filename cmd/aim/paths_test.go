@@ -136,8 +136,11 @@ func TestTextThatBeginsWithADash(t *testing.T) {
 	if text := <-got; text != "-1 for me" {
 		t.Errorf("EchoBot got %q, want %q", text, "-1 for me")
 	}
-	// A command with no arguments has no such hint.
-	if code, _, stderr := runCLI(t, "", "status", "-x"); code != exitUsage || strings.Contains(stderr, "put --") {
-		t.Errorf("status -x: exit %d, %q", code, stderr)
+	// A command with no arguments has no such hint, nor a mistyped long
+	// flag.
+	for _, args := range [][]string{{"status", "-x"}, {"send", "--bogus", "EchoBot", "hi"}} {
+		if code, _, stderr := runCLI(t, "", args...); code != exitUsage || strings.Contains(stderr, "put --") {
+			t.Errorf("%q: exit %d, %q", args, code, stderr)
+		}
 	}
 }

@@ -236,8 +236,7 @@ func flagError(cmd *cobra.Command, err error) error {
 	}
 	// A message, away text or value that begins with "-" reads as flags:
 	// say how to pass it, on the commands that take arguments.
-	if _, args, ok := strings.Cut(cmd.Use, " "); ok && args != "" &&
-		(strings.HasPrefix(msg, "unknown flag: ") || strings.HasPrefix(msg, "unknown shorthand flag: ")) {
+	if _, args, ok := strings.Cut(cmd.Use, " "); ok && args != "" && strings.HasPrefix(msg, "unknown shorthand flag: ") {
 		if strings.HasPrefix(args, "{") { // {TEXT | - | --file FILE | --clear}: the text
 			args = strings.Fields(strings.TrimPrefix(args, "{"))[0]
 		}
