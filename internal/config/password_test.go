@@ -90,8 +90,8 @@ func TestPasswordNone(t *testing.T) {
 	}
 
 	boom := errors.New("terminal went away")
-	if _, err = c.Password(t.Context(), func() (string, error) { return "", boom }); !errors.Is(err, boom) {
-		t.Errorf("Password with failing prompt = %v, want it to wrap %v", err, boom)
+	if _, err = c.Password(t.Context(), func() (string, error) { return "", boom }); !errors.Is(err, boom) || err.Error() != "reading password: terminal went away" {
+		t.Errorf("Password with failing prompt = %v, want it to wrap %v, saying so once", err, boom)
 	}
 }
 

@@ -6,7 +6,6 @@ package iostreams
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -91,7 +90,7 @@ func (s *IOStreams) ReadPassword(ctx context.Context, prompt string) (string, er
 		}
 		line, err := readLine(s.In)
 		if err != nil {
-			return "", fmt.Errorf("reading password: %w", err)
+			return "", err
 		}
 		return line, nil
 	}
@@ -99,7 +98,7 @@ func (s *IOStreams) ReadPassword(ctx context.Context, prompt string) (string, er
 	fd := int(f.Fd())
 	state, err := term.MakeRaw(fd) // no echo, and Ctrl-D comes through (see readSecret)
 	if err != nil {
-		return "", fmt.Errorf("reading password: %w", err)
+		return "", err
 	}
 	// The prompt once the echo is off: what is typed after it is not shown.
 	if _, err := io.WriteString(s.ErrOut, prompt); err != nil {
@@ -120,7 +119,7 @@ func (s *IOStreams) ReadPassword(ctx context.Context, prompt string) (string, er
 	case r := <-done:
 		_, _ = io.WriteString(s.ErrOut, "\n") // the user's Enter was not echoed
 		if r.err != nil {
-			return "", fmt.Errorf("reading password: %w", r.err)
+			return "", r.err
 		}
 		return string(r.pw), nil
 	case <-ctx.Done():
