@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/aim-oscar/aim/internal/screenname"
 )
 
 // Kind is the kind of value a setting holds.
@@ -76,7 +78,7 @@ var Settings = []Setting{
 	{Key: KeyHistoryDays, Env: "AIM_HISTORY_DAYS", Kind: KindInt, Layered: true, Default: "0",
 		Shape: "a number of days", Help: "how many days of history are kept; 0 keeps all"},
 	{Key: KeyOfflineIMs, Env: "AIM_OFFLINE_IMS", Kind: KindBool, Layered: true, Default: "true",
-		Shape: "true or false", Help: "servers that can may keep IMs sent to you while you are offline (false: they refuse them)"},
+		Shape: "true or false", Help: "let the server keep IMs sent to you while you are offline, where it can (false: it refuses them)"},
 	{Key: KeyTyping, Env: "AIM_TYPING_NOTIFICATIONS", Kind: KindBool, Layered: true, Default: "true",
 		Shape: "true or false", Help: "tell the people you write to when you are typing (aim tui; never someone you blocked)"},
 	{Key: KeyIdleMinutes, Env: "AIM_IDLE_MINUTES", Kind: KindInt, Layered: true, Default: "10",
@@ -283,6 +285,9 @@ func (c *Config) SetKey(key, value string) error {
 	refuse := func(reason string, err error) error {
 		return &SettingError{Key: key, Value: value, Source: "the command line", Reason: reason, Err: err}
 	}
+	if strings.TrimSpace(value) == "" && s.Kind != KindText {
+		return refuse(fmt.Sprintf("is empty: to remove it from the file, aim config unset %s", key), nil)
+	}
 	switch s.Kind {
 	case KindBool:
 		if _, err := ParseBool(value); err != nil {
@@ -308,7 +313,7 @@ func (c *Config) SetKey(key, value string) error {
 			return refuse("is not allowed (want "+s.Shape+")", nil)
 		}
 	case KeyScreenName:
-		if err := validateBuddy(value); err != nil {
+		if err := screenname.Validate(value); err != nil {
 			return refuse("", err)
 		}
 	case KeyServer:

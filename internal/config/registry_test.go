@@ -177,10 +177,15 @@ func TestSetKeyRefuses(t *testing.T) {
 		{KeyScreenName, "x!", "invalid character"},
 		{KeyHistoryDays, "-1", "number of days"},
 		{KeyPrivacy, "everyone", "allow-all"},
+		{KeyServer, "", "is empty: to remove it from the file, aim config unset server"},
+		{KeyReconnect, " ", "aim config unset reconnect"},
 	} {
 		err := c.SetKey(tt.key, tt.value)
 		if err == nil || !strings.Contains(err.Error(), tt.says) || !errors.Is(err, ErrSettings) {
 			t.Errorf("SetKey(%q, %q) = %v; want a settings error saying %q", tt.key, tt.value, err, tt.says)
+		}
+		if tt.key == KeyScreenName && strings.Contains(fmt.Sprint(err), KeyBuddies) { // it named the buddy list
+			t.Errorf("SetKey(%q, %q) = %v: names another setting", tt.key, tt.value, err)
 		}
 		if strings.Contains(fmt.Sprint(err), "hunter2") {
 			t.Errorf("the error shows the password: %v", err)
