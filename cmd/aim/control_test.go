@@ -285,6 +285,14 @@ func TestOneSessionManyProcesses(t *testing.T) {
 		t.Errorf("info: exit %d, output %q %s", code, stdout, stderr)
 	}
 
+	// Ctrl-C stops a follower, as its help says: exit 0, no "interrupted".
+	stopped := env.startSession(t, "", "events", "--follow")
+	stopped.waitLine(t, "online: EchoBot")
+	stopped.cmd.Process.Signal(os.Interrupt)
+	if code := stopped.exitCode(t); code != 0 || strings.Contains(stopped.err.String(), "interrupted") {
+		t.Errorf("events --follow after Ctrl-C: exit %d; stderr:\n%s", code, stopped.err.String())
+	}
+
 	// logout ends the session cleanly, and the follower with it.
 	if code, stdout, stderr := env.run(t, "logout"); code != 0 || !strings.Contains(stdout, "signed off") {
 		t.Fatalf("logout: exit %d, output %q %s", code, stdout, stderr)

@@ -42,8 +42,9 @@ line as the README's "JSON events" table says. With --follow the first line
 is the session's status as 'aim status' prints it, so a script knows it is
 following from there.
 
-With --follow, aim exits 0 when the session signs off (aim logout, Ctrl-C on
-it), 5 when the server signs it off, 4 when its connection is lost for good.
+With --follow, aim exits 0 when you stop it (Ctrl-C) or the session signs
+off (aim logout, Ctrl-C on it), 5 when the server signs it off, 4 when its
+connection is lost for good.
 With no session running it exits with status 8.`, sessionsock.EventRing),
 		Example: `  aim events
   aim events --follow

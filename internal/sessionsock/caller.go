@@ -297,6 +297,9 @@ func Events(ctx context.Context, c *control.Client, follow bool, show func(json.
 	if e := (*EndedError)(nil); errors.As(err, &e) && e.Last != nil && e.Last.Reason == client.ReasonLogout {
 		return nil
 	}
+	if follow && err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		return nil // Ctrl-C is how one stops following
+	}
 	return err
 }
 
