@@ -191,6 +191,11 @@ func TestTwoClientsChat(t *testing.T) {
 	if r := next(t, aout, resultOf("rooms")); r.RoomList == nil || !slices.Equal(r.Rooms, []string{"Lab Lounge"}) {
 		t.Errorf("rooms: %+v", r)
 	}
+	// status says so too, in words as in JSON.
+	exec(t, alice, "status")
+	if r := next(t, aout, resultOf("status")); r.RoomList == nil || !strings.Contains(r.Summary, "\n  rooms: Lab Lounge") {
+		t.Errorf("status in a room: %+v", r)
+	}
 
 	// An invitation to a second room arrives as chat_invite; accept joins.
 	exec(t, alice, "join Side Room")

@@ -77,6 +77,9 @@ func statusSummary(r *Result) string {
 	if r.BuddyList != nil {
 		b.WriteString("\n  online: " + onlineText(r.BuddyList) + "\n  offline: " + listOrNone(r.Offline))
 	}
+	if r.RoomList != nil && len(r.RoomList.Rooms) > 0 { // a room a UI joined stays with the session
+		b.WriteString("\n  rooms: " + strings.Join(r.RoomList.Rooms, ", "))
+	}
 	return b.String()
 }
 
