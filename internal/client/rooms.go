@@ -581,7 +581,9 @@ func invite(x *call) (*Result, error) {
 		text = "Join me in this chat room: " + room
 	}
 	r := &Result{To: to, Room: room, Summary: "invited " + to + " to " + room}
-	return r, x.sess.Invite(x.ctx, to, rr.ref, text)
+	// The text arrives as HTML, as an IM's does: sent as typed, unless
+	// html is set.
+	return r, x.sess.Invite(x.ctx, to, rr.ref, x.body(text, false))
 }
 
 func accept(x *call) (*Result, error) {

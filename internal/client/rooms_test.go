@@ -200,11 +200,12 @@ func TestTwoClientsChat(t *testing.T) {
 	// An invitation to a second room arrives as chat_invite; accept joins.
 	exec(t, alice, "join Side Room")
 	next[*client.ChatJoined](t, aout, func(j *client.ChatJoined) bool { return j.Room == "Side Room" })
-	exec(t, alice, `invite "Lab Bob" "side room" come over`)
+	exec(t, alice, `invite "Lab Bob" "side room" come <b>over</b> & in`)
 	if r := next(t, aout, resultOf("invite")); !r.OK {
 		t.Fatalf("invite: %+v", r)
 	}
-	if inv := next[*client.ChatInvite](t, bout, nil); inv.From != "LabAlice" || inv.Room != "Side Room" || inv.Text != "come over" {
+	// The text arrives as typed, as an IM's does.
+	if inv := next[*client.ChatInvite](t, bout, nil); inv.From != "LabAlice" || inv.Room != "Side Room" || inv.Text != "come <b>over</b> & in" {
 		t.Errorf("bob's chat_invite = %+v", inv)
 	}
 	exec(t, bob, "accept")
