@@ -40,6 +40,10 @@ func TestSessionIsForItsServer(t *testing.T) {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d, nothing on stdout, and %q and %q",
 				what, code, out, stderr, want, elsewhere, words)
 		}
+		// The logout it suggests works with no screen name configured.
+		if logout := "aim logout --screen-name LabAlice)"; want == exitRunning && !strings.Contains(stderr, logout) {
+			t.Errorf("%s: stderr %q does not suggest %q", what, stderr, logout)
+		}
 	}
 	refused("send --server B", exitRunning, "--server", B, "send", "EchoBot", "for B by flag")
 	setenv(t, "AIM_SERVER", B)

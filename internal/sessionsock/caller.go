@@ -82,8 +82,8 @@ type OtherServerError struct {
 }
 
 func (e *OtherServerError) Error() string {
-	return fmt.Sprintf("%s, and this command is for %s: to use %s, sign that session off first (AIM_SERVER=%s aim logout); %s",
-		e.elsewhere(), e.Wanted, e.Wanted, e.Server, e.useIt())
+	return fmt.Sprintf("%s, and this command is for %s: to use %s, sign that session off first (AIM_SERVER=%s aim logout --screen-name %s); %s",
+		e.elsewhere(), e.Wanted, e.Wanted, e.Server, client.QuoteName(e.ScreenName), e.useIt())
 }
 
 // elsewhere and useIt are the words of both errors about such a session
