@@ -136,6 +136,13 @@ func TestTextThatBeginsWithADash(t *testing.T) {
 	if text := <-got; text != "-1 for me" {
 		t.Errorf("EchoBot got %q, want %q", text, "-1 for me")
 	}
+	// "-" alone is standard input, as for set-away.
+	if code, _, stderr := runCLI(t, "from stdin\n", "send", "--screen-name", "LabAlice", "EchoBot", "-"); code != exitOK {
+		t.Fatalf("send NAME -: exit %d, %q", code, stderr)
+	}
+	if text := <-got; text != "from stdin" {
+		t.Errorf("send NAME - sent %q, want the standard input", text)
+	}
 	// A command with no arguments has no such hint, nor a mistyped long
 	// flag.
 	for _, args := range [][]string{{"status", "-x"}, {"send", "--bogus", "EchoBot", "hi"}} {

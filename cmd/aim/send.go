@@ -23,8 +23,8 @@ func newSendCmd(f *factory) *cobra.Command {
 session: no password, no second signon, and the session's rate limiter
 and queue (many aim send at once are sent in the order they came).
 Otherwise aim signs on, sends, and signs off; --no-session forces that.
-Without MESSAGE the message is read from standard input (all of it, up to
-the server's limit, usually 512 bytes). While the session is reconnecting,
+Without MESSAGE, or with -, the message is read from standard input (all
+of it, up to the server's limit, 512 bytes). While the session reconnects,
 the message waits for it, up to --timeout: at a terminal until Ctrl-C, and
 when standard input is not a terminal (a script, cron) up to ` + scriptWait + `
 unless --timeout says otherwise. A message given up on (the time ran out,
@@ -69,7 +69,7 @@ const maxStdinMessage = 64 << 10
 // arguments after the name, else standard input), the message as given.
 func sendArgs(f *factory, args []string, onlineOnly bool) ([]string, error) {
 	text := strings.Join(args[1:], " ")
-	if len(args) == 1 {
+	if len(args) == 1 || len(args) == 2 && args[1] == "-" { // - is standard input, as for set-away
 		var err error
 		if text, err = readInput(f, f.IO.In, "message", maxStdinMessage); err != nil {
 			return nil, err
