@@ -120,3 +120,63 @@ func TestBlockManyThroughSession(t *testing.T) {
 		t.Errorf("block of two: exit %d %q %q", code, out, stderr)
 	}
 }
+
+// TestSendToBlockedOffline: the 2026 release keeps an IM for an offline
+// user whom the sender's privacy settings keep out (it refuses one only
+// while they are signed on), so aim refuses it itself, with the words and
+// the exit status of the server's refusal, and nothing is stored: with no
+// session, through a running one and at its prompt. Under allow-buddies a
+// user who is not a buddy is refused the same way, while an offline buddy
+// still has the message stored.
+func TestSendToBlockedOffline(t *testing.T) {
+	t.Parallel()
+	srv := oscartest.NewServer(oscartest.Account{ScreenName: "LabAlice", Password: "alicepw1"},
+		oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"},
+		oscartest.Account{ScreenName: "LabCarol", Password: "carolpw1"})
+	defer srv.Close()
+	srv.Release = oscartest.Release2026
+	cfg := cliEnv(t, srv, "alicepw1")
+	writeConfig(t, cfg, "screen_name: LabAlice\nbuddies:\n  - group: Friends\n    names: [LabCarol]\n")
+	const refused = `you have blocked Lab Bob (aim unblock "Lab Bob")`
+	refusedCLI := func(how string, args ...string) {
+		t.Helper()
+		code, out, stderr := runCLI(t, "", append([]string{"send", "Lab Bob", "to blocked bob"}, args...)...)
+		if code != exitRefused || stderr != "aim: "+refused+"\n" || out != "" {
+			t.Errorf("%s: exit %d %q %q, want exit %d and %q", how, code, out, stderr, exitRefused, refused)
+		}
+		if n := srv.OfflineIMs("Lab Bob"); n != 0 {
+			t.Errorf("%s: the server keeps %d IMs for Lab Bob, want none", how, n)
+		}
+	}
+
+	if code, out, stderr := runCLI(t, "", "block", "Lab Bob"); code != 0 {
+		t.Fatalf("block: exit %d %q %q", code, out, stderr)
+	}
+	refusedCLI("block-deny, no session")
+	if code, out, stderr := runCLI(t, "", "privacy", "allow-buddies"); code != 0 {
+		t.Fatalf("privacy: exit %d %q %q", code, out, stderr)
+	}
+	refusedCLI("allow-buddies, no session")
+	code, out, stderr := runCLI(t, "", "send", "LabCarol", "for carol")
+	if code != 0 || out != "-> LabCarol (offline; the server keeps it for their next signon): for carol\n" || srv.OfflineIMs("LabCarol") != 1 {
+		t.Errorf("to an offline buddy under allow-buddies: exit %d %q %q, %d stored", code, out, stderr, srv.OfflineIMs("LabCarol"))
+	}
+
+	// A running session goes by the list the server keeps, once its
+	// signon's sync has stored the settings there.
+	r := startCLI(t, "login", "--json")
+	r.out.waitFor(t, `"type":"buddy_list_synced"`)
+	refusedCLI("allow-buddies, through the session")
+	refusedCLI("allow-buddies, --online-only", "--online-only")
+	r.send(t, `send "Lab Bob" typed at the prompt`)
+	r.send(t, `autoreply "Lab Bob" an automatic reply`)
+	r.send(t, `html "Lab Bob" <b>html</b>`)
+	r.send(t, `send LabCarol again`)
+	r.out.waitFor(t, `"to":"LabCarol"`)
+	if n := strings.Count(r.out.String(), `"error":"`+strings.ReplaceAll(refused, `"`, `\"`)+`"`); n != 3 {
+		t.Errorf("the prompt's sends to Lab Bob: %d refused, want 3:\n%s", n, r.out.String())
+	}
+	if a, b := srv.OfflineIMs("Lab Bob"), srv.OfflineIMs("LabCarol"); a != 0 || b != 2 {
+		t.Errorf("the server keeps %d IMs for Lab Bob, %d for LabCarol; want 0 and 2", a, b)
+	}
+}

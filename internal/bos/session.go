@@ -583,9 +583,10 @@ func serverNotice(snac oscar.SNAC) string {
 }
 
 // autoReply answers an IM from name with the away message, if the session
-// is away and has not answered name since the away message was set, and
-// returns the answer and its Pending (nil: none queued). It only queues
-// the reply; a failure is a note for Logf.
+// is away, has not answered name since the away message was set, and its
+// list's privacy settings do not keep name out, and returns the answer and
+// its Pending (nil: none queued). It only queues the reply; a failure is a
+// note for Logf.
 func (s *Session) autoReply(name string) (string, *Pending) {
 	if !s.opts.AutoReply {
 		return "", nil
@@ -593,7 +594,7 @@ func (s *Session) autoReply(name string) (string, *Pending) {
 	key := screenname.Normalize(name)
 	s.mu.Lock()
 	away := s.away
-	if away == "" || s.replied[key] || key == screenname.Normalize(s.self.ScreenName) {
+	if away == "" || s.replied[key] || key == screenname.Normalize(s.self.ScreenName) || s.keepsOutLocked(name) {
 		s.mu.Unlock()
 		return "", nil
 	}
@@ -605,6 +606,16 @@ func (s *Session) autoReply(name string) (string, *Pending) {
 		return "", nil
 	}
 	return away, p
+}
+
+// keepsOutLocked reports whether the privacy settings of the session's
+// list keep name out (buddylist.List.KeepsOut); false without a list.
+func (s *Session) keepsOutLocked(name string) bool {
+	if s.fb == nil {
+		return false
+	}
+	l, _ := s.fb.list.List()
+	return l.KeepsOut(name)
 }
 
 // setAway records the away message the server now has.

@@ -652,3 +652,32 @@ func TestPlanBuddyInTwoGroups(t *testing.T) {
 		})
 	}
 }
+
+// TestKeepsOut: each mode keeps out whom Open OSCAR Server's relationship
+// query says you block; a list a mode does not use does nothing; names
+// compare as screen names.
+func TestKeepsOut(t *testing.T) {
+	l := List{Groups: []Group{{Name: "Friends", Buddies: []string{"Lab Carol"}}}, Permit: []string{"LabDave"}, Deny: []string{"Lab Bob"}}
+	for _, tc := range []struct {
+		mode PrivacyMode
+		out  []string // of labbob, labcarol, labdave, labeve
+	}{
+		{0, nil},
+		{PrivacyAllowAll, nil},
+		{PrivacyBlockAll, []string{"labbob", "labcarol", "labdave", "labeve"}},
+		{PrivacyBlockDeny, []string{"labbob"}},
+		{PrivacyAllowPermit, []string{"labbob", "labcarol", "labeve"}},
+		{PrivacyAllowBuddies, []string{"labbob", "labdave", "labeve"}},
+	} {
+		l.Privacy = tc.mode
+		var out []string
+		for _, name := range []string{"L A B B O B", "labcarol", "LABDAVE", "labeve"} {
+			if l.KeepsOut(name) {
+				out = append(out, strings.ToLower(strings.ReplaceAll(name, " ", "")))
+			}
+		}
+		if !slices.Equal(out, tc.out) {
+			t.Errorf("mode %v keeps out %q, want %q", tc.mode, out, tc.out)
+		}
+	}
+}

@@ -140,6 +140,28 @@ func (l List) Remove(name string) List {
 	return l
 }
 
+// KeepsOut reports whether the list's privacy settings keep name out, as
+// Open OSCAR Server decides whether you block a user (its relationship
+// query): block-all keeps everyone out; block-deny the users on the deny
+// list; allow-permit those not on the permit list; allow-buddies those
+// not on the buddy list; allow-all, or no mode set, no one. A deny or
+// permit entry does nothing under another mode.
+func (l List) KeepsOut(name string) bool {
+	is := screenname.SameAs(name)
+	switch l.Privacy {
+	case PrivacyBlockAll:
+		return true
+	case PrivacyBlockDeny:
+		return slices.ContainsFunc(l.Deny, is)
+	case PrivacyAllowPermit:
+		return !slices.ContainsFunc(l.Permit, is)
+	case PrivacyAllowBuddies:
+		_, _, buddy := l.Find(name)
+		return !buddy
+	}
+	return false
+}
+
 // Change is one difference between two lists, from the first to the
 // second.
 type Change struct {

@@ -65,6 +65,11 @@ type Account struct {
 	// is told the account is idle, and told it is back at the next; zero
 	// never tells it.
 	IdleAfter time.Duration
+	// Privacy is the config file's privacy settings (with the buddy
+	// list's names), for a one-shot send (Send), which has no list from
+	// the server to go by: an IM to a user they keep out is refused
+	// before signing on.
+	Privacy config.PrivacySettings
 
 	feedbag        bool               // use the server's list (not for a one-shot send)
 	savedFeedbag   *buddylist.Feedbag // the server's list as last seen
@@ -92,6 +97,7 @@ func NewAccount(cfg *config.Config) (Account, error) {
 	for _, g := range cfg.Buddies {
 		a.Buddies = append(a.Buddies, g.Names...)
 	}
+	a.Privacy = config.PrivacySettings{Mode: cfg.Privacy, Blocked: cfg.Blocked, Allowed: cfg.Allowed, Buddies: a.Buddies}
 	return a, nil
 }
 
@@ -695,8 +701,12 @@ func SendOnce(ctx context.Context, opts Options, cmd *Command, args []string, wa
 // result's Delivery is then "stored"), unless onlineOnly. The message sent
 // is recorded in the history if a keeps one, and after it the recipient's
 // away message if it came before the signoff; warn, if set, gets the
-// history's problems (the message was sent all the same).
+// history's problems (the message was sent all the same). A recipient
+// whom a.Privacy keeps out is a *YouBlockedError, without signing on.
 func Send(ctx context.Context, a Account, to, text string, now func() time.Time, warn func(error), onlineOnly bool) (*Result, error) {
+	if keptOut(a.Privacy, to) {
+		return nil, &YouBlockedError{Name: to} // before a signon is spent
+	}
 	a.Buddies = nil
 	// The message goes in the signon's flight, right after client ready:
 	// its answer comes with the signon's replies.

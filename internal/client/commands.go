@@ -800,6 +800,12 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{To: name, Text: htmltext.Plain(body)}
+	if x.c.blocks(x.sess, name) {
+		// The server refuses it only while they are signed on; while
+		// they are not, it would keep it for them (and an automatic
+		// reply should not answer them either).
+		return r, &YouBlockedError{Name: name}
+	}
 	own := sentIM(x.c.self(), name, body, auto, x.c.opts.Now())
 	if x.prompt {
 		x.own = x.c.newOwnLine(name)

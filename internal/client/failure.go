@@ -54,7 +54,7 @@ func FailureOf(err error) Failure {
 		return FailureAuth
 	case errors.As(err, &closed):
 		return FailureKicked
-	case errors.As(err, &refused):
+	case errors.As(err, &refused), errors.As(err, new(*YouBlockedError)):
 		return FailureRefused
 	case errors.As(err, &tooLong):
 		return FailureTooLong

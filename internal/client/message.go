@@ -94,8 +94,11 @@ func (e *NotSignedOnError) Error() string { return e.Name + " is not signed on" 
 func (e *NotSignedOnError) Unwrap() error { return e.Err }
 
 // YouBlockedError is an IM refused because you have blocked its
-// recipient (the server answers 04,01 code 0x0010; a recipient who blocks
-// you looks offline instead). It wraps the server's refusal.
+// recipient: by the server (04,01 code 0x0010, only while they are signed
+// on; a recipient who blocks you looks offline instead), wrapping its
+// refusal, or before it was sent, Err nil, because your privacy settings
+// keep them out (the server would store it for them while they are
+// offline). Either way it is a refused message (FailureRefused).
 type YouBlockedError struct {
 	Name string
 	Err  error

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/buddylist"
 	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/screenname"
 )
@@ -64,37 +65,27 @@ func typingSummary(r *Result) string {
 
 // blocks reports whether the account's privacy settings keep name out:
 // the list the server keeps when the session has one (what the server
-// decides by), else the config file's.
+// decides by, kept in step with it, so a block made in another session
+// counts), else the config file's.
 func (c *Client) blocks(sess *bos.Session, name string) bool {
 	if fb := sess.Feedbag(); fb != nil {
 		l, _ := fb.List()
-		var buddies []string
-		for _, g := range l.Groups {
-			buddies = append(buddies, g.Buddies...)
-		}
-		return keptOut(privacyName(l.Privacy.String()), l.Deny, l.Permit, buddies, name)
+		return l.KeepsOut(name)
 	}
 	out := false
 	c.withConfig(func(cfg *config.Config) error {
-		out = cfg != nil && keptOut(cfg.Privacy, cfg.Blocked, cfg.Allowed, c.live.account().Buddies, name)
+		out = cfg != nil && keptOut(config.PrivacySettings{Mode: cfg.Privacy, Blocked: cfg.Blocked, Allowed: cfg.Allowed,
+			Buddies: c.live.account().Buddies}, name)
 		return nil
 	})
 	return out
 }
 
-// keptOut reports whether the privacy mode (a config.Privacy word; ""
-// is allow-all) with these lists keeps name out.
-func keptOut(mode string, blocked, allowed, buddies []string, name string) bool {
-	is := screenname.SameAs(name)
-	switch mode {
-	case config.PrivacyBlockAll:
-		return true
-	case config.PrivacyBlockDeny:
-		return slices.ContainsFunc(blocked, is)
-	case config.PrivacyAllowPermit:
-		return !slices.ContainsFunc(allowed, is)
-	case config.PrivacyAllowBuddies:
-		return !slices.ContainsFunc(buddies, is)
-	}
-	return false
+// keptOut reports whether the config file's privacy settings p (a mode
+// of "" is allow-all) keep name out, by the rule the server's list is
+// read by (buddylist.List.KeepsOut).
+func keptOut(p config.PrivacySettings, name string) bool {
+	l := buddylist.List{Privacy: privacyCodes[p.Mode], Deny: p.Blocked, Permit: p.Allowed,
+		Groups: []buddylist.Group{{Buddies: p.Buddies}}}
+	return l.KeepsOut(name)
 }

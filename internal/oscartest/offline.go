@@ -44,7 +44,11 @@ func (f *feedbag) acceptsOfflineIMs() bool {
 // account that refuses them, it is 04,01 code 0x0004, as for any IM to
 // someone offline; past the limit the same with TLV 0x0008 = 0x000F. A
 // stored IM is acknowledged (04,0C) only if it asked with TLV 3; without,
-// nothing answers it.
+// nothing answers it. The sender's own privacy settings are not asked: the
+// 2026 release stores an IM to a user the sender blocks (the deny list
+// under block-deny, a non-buddy under allow-buddies) like any other, as
+// seen against it; online the same IM is refused with 0x0010. (Its
+// relationship query joins only accounts signed on.)
 func (s *Server) offlineIMLocked(ss *session, id uint32, cookie [8]byte, channel uint16, to string, tlvs oscar.TLVList) {
 	c, from := ss.conn, ss.user
 	refuse := func(code uint16, subcode []byte) {
@@ -54,9 +58,6 @@ func (s *Server) offlineIMLocked(ss *session, id uint32, cookie [8]byte, channel
 	switch {
 	case s.Release != Release2026 || !tlvs.Has(oscar.ICBMTLVStore) || r == nil || !r.account:
 		refuse(oscar.ErrCodeNotLoggedOn, nil)
-		return
-	case !from.feedbag.allows(r.norm): // the sender blocks the recipient
-		refuse(oscar.ErrCodeRecipientBlocked, nil)
 		return
 	case !r.feedbag.allows(from.norm) || !r.feedbag.acceptsOfflineIMs():
 		refuse(oscar.ErrCodeNotLoggedOn, nil)
