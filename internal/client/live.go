@@ -274,6 +274,10 @@ func (p presence) news(o Output) bool {
 		key := screenname.Normalize(e.Name)
 		st := shownState{away: e.Away, idleMinutes: e.IdleMinutes, warningLevel: e.WarningLevel}
 		prev, on := p[key]
+		// The session says whether it knew them online: a buddy taken off
+		// the list is forgotten there (the server sends no departure), so
+		// their arrival once back on it is news again.
+		on = on && e.Changed
 		if on && prev == st {
 			return false
 		}

@@ -114,3 +114,38 @@ func TestStatusMarksAwayAndIdle(t *testing.T) {
 		}
 	})
 }
+
+// TestPresenceAfterRemoveAndAdd: the server sends no departure for a buddy
+// taken off the list, and an arrival when they are put back: that arrival
+// is shown ("is online") as the first one was.
+func TestPresenceAfterRemoveAndAdd(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv := pipeServer(t, nil)
+		a := labAccount(srv, "LabAlice", "alicepw1")
+		a.Buddies = []string{"Lab Bob"}
+		c, out := runAccount(t, a)
+		arrive := func() {
+			t.Helper()
+			if err := srv.Send("LabAlice", 0, &oscar.BuddyArrived{Info: oscar.UserInfo{ScreenName: "Lab Bob"}}); err != nil {
+				t.Fatal(err)
+			}
+			synctest.Wait()
+		}
+		arrive()
+		exec(t, c, `remove "Lab Bob"`)
+		exec(t, c, `add "Lab Bob"`)
+		synctest.Wait()
+		arrive()
+		var got []string
+		for _, o := range out.all() {
+			if _, ok := o.(*client.BuddyOnline); ok {
+				_, text, _ := strings.Cut(client.Text(o), " ")
+				got = append(got, text)
+			}
+		}
+		if want := []string{"Lab Bob is online", "Lab Bob is online"}; !slices.Equal(got, want) {
+			t.Errorf("presence shown: %q, want %q", got, want)
+		}
+	})
+}
