@@ -199,6 +199,7 @@ func TestJSONFailuresOnStdout(t *testing.T) {
 		exit string
 	}{
 		{[]string{"send", "--json", "LabBob", "are you there?"}, exitRefused, "refused"},
+		{[]string{"info", "--json", "LabBob"}, exitRefused, "refused"}, // not signed on, as README says
 		{[]string{"send", "--json", "LabBob", strings.Repeat("x", 600)}, exitUsage, "usage"},
 		{[]string{"send", "--json", "--server", "127.0.0.1:1", "LabBob", "hi"}, exitNetwork, "network"},
 		{[]string{"send", "--json", "--bogus"}, exitUsage, "usage"},
