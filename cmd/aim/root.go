@@ -167,7 +167,7 @@ status, events and logout for its server use it (no password, no signon).`,
   aim set-profile --file profile.html
   aim set-away "At lunch"
   aim config show`,
-		Version:       currentVersion().String(), // for --version
+		Version:       currentVersion().Text(), // for --version
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          noUnknownSubcommand,

@@ -58,12 +58,14 @@ func VersionFrom(info *debug.BuildInfo) VersionInfo {
 	return v
 }
 
-// String is the text form: "aim v1.2.3 (go1.26.0, linux/amd64)".
-func (v VersionInfo) String() string {
+// Text is the text form: "aim v1.2.3 (go1.26.0, linux/amd64)". (Not
+// String: a Result embeds *VersionInfo, and fmt would call it on a nil
+// one for every other result.)
+func (v VersionInfo) Text() string {
 	return fmt.Sprintf("aim %s (%s, %s)", v.Version, v.Go, v.Platform)
 }
 
 // VersionResult is the result of aim version.
 func VersionResult(v VersionInfo, now time.Time) *Result {
-	return Stamp(&Result{Command: "version", OK: true, VersionInfo: &v, Summary: v.String()}, now).(*Result)
+	return Stamp(&Result{Command: "version", OK: true, VersionInfo: &v, Summary: v.Text()}, now).(*Result)
 }

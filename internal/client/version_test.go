@@ -1,8 +1,10 @@
 package client_test
 
 import (
+	"fmt"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aim-oscar/aim/internal/client"
@@ -33,6 +35,19 @@ func TestVersionFromBuildInfo(t *testing.T) {
 		got := client.VersionFrom(tt.info)
 		if got.Version != tt.want || got.Revision != tt.rev {
 			t.Errorf("%s: versionFrom = %q, %q; want %q, %q", tt.name, got.Version, got.Revision, tt.want, tt.rev)
+		}
+	}
+}
+
+// TestResultFormats: any result prints with fmt's %v and %+v (a Result
+// embeds *VersionInfo; its text method must not be fmt's String, which
+// fmt would call on the nil one of every other result).
+func TestResultFormats(t *testing.T) {
+	t.Parallel()
+	r := &client.Result{Command: "send", OK: true, To: "LabBob"}
+	for _, verb := range []string{"%v", "%+v"} {
+		if s := fmt.Sprintf(verb, r); strings.Contains(s, "PANIC") || !strings.Contains(s, "LabBob") {
+			t.Errorf("%s of a result: %s", verb, s)
 		}
 	}
 }
