@@ -140,9 +140,13 @@ func (s *Session) EditFeedbag(ctx context.Context, tx *buddylist.Transaction) ([
 		}
 		s.mu.Lock()
 		rejected = append(rejected, s.fb.list.Confirm(e, st.Codes)...)
-		s.pruneOnlineLocked()
 		s.mu.Unlock()
 	}
+	// Once the transaction's edits are in, not after each: a move is a
+	// delete and an insert, and the buddy never left the list.
+	s.mu.Lock()
+	s.pruneOnlineLocked()
+	s.mu.Unlock()
 	if !s.ending() {
 		// End the transaction even after an error: the 2026 release
 		// holds presence changes until 13,12.
@@ -185,6 +189,7 @@ func (s *Session) feedbagPush(now At, snac oscar.SNAC) error {
 	case oscar.TypeFeedbagEndCluster:
 		p := fb.push
 		fb.push = nil
+		s.pruneOnlineLocked()
 		s.mu.Unlock()
 		if p == nil {
 			return nil
@@ -197,10 +202,9 @@ func (s *Session) feedbagPush(now At, snac oscar.SNAC) error {
 			s.mu.Unlock()
 			return err
 		}
-		if fb.push != nil {
+		if fb.push != nil { // pruned at 13,12, as EditFeedbag's own
 			fb.list.Apply(e)
 			fb.push.shadow.Apply(e)
-			s.pruneOnlineLocked()
 			s.mu.Unlock()
 			return nil
 		}

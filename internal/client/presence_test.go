@@ -9,6 +9,7 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/oscar"
+	"github.com/aim-oscar/aim/internal/oscartest"
 )
 
 // TestPresenceRepeatsNotShown: the server resends arrivals (a buddy's
@@ -148,4 +149,44 @@ func TestPresenceAfterRemoveAndAdd(t *testing.T) {
 			t.Errorf("presence shown: %q, want %q", got, want)
 		}
 	})
+}
+
+// TestPresenceAfterMove, on both releases: a move is a delete and an
+// insert in one transaction, and the insert brings a fresh arrival; the
+// buddy never left the list, so nothing new is shown. (A buddy removed,
+// then added back later, is: TestPresenceAfterRemoveAndAdd.)
+func TestPresenceAfterMove(t *testing.T) {
+	t.Parallel()
+	for _, rel := range []oscartest.Release{oscartest.Release2025, oscartest.Release2026} {
+		t.Run(rel.String(), func(t *testing.T) {
+			t.Parallel()
+			srv := listServer(t, rel)
+			bobOnline(t, srv)
+			m := newMachine(t, srv, "buddies:\n  - group: Friends\n    names: [Lab Bob]\n")
+			m.start()
+			nextOut[*client.BuddyOnline](m)
+			nextOut[*client.BuddyListSynced](m)
+			if err := m.c.Exec(t.Context(), 1, `move "Lab Bob" Work`, true); err != nil {
+				t.Fatal(err)
+			}
+			if r := nextOut[*client.Result](m); !r.OK {
+				t.Fatalf("move: %+v", r)
+			}
+			m.stop() // every event of the session is out
+			for {
+				select {
+				case o := <-m.out:
+					m.kept = append(m.kept, o)
+					continue
+				default:
+				}
+				break
+			}
+			for _, o := range m.kept {
+				if _, ok := o.(*client.BuddyOnline); ok {
+					t.Errorf("after the move: %s", client.Text(o))
+				}
+			}
+		})
+	}
 }
