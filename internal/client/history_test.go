@@ -451,6 +451,9 @@ func TestHistoryRecordsAutoReply(t *testing.T) {
 	next(t, bout, func(im *client.IM) bool { return im.AutoReplied })
 	alice.Exec(t.Context(), 0, `send "Lab Bob" hello?`, true) // answered once per away message
 	next(t, bout, func(im *client.IM) bool { return im.Text == "hello?" })
+	// Alice records it once the server has confirmed it, which may come
+	// after Bob has it: wait for that, or stopping her drops it.
+	next(t, aout, func(r *client.Result) bool { return r.Command == "send" && r.Text == "hello?" && r.OK })
 	bob.Stop()
 	bob.Wait()
 	alice.Stop()
