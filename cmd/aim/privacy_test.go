@@ -138,7 +138,10 @@ func TestSendToBlockedOffline(t *testing.T) {
 	cfg := cliEnv(t, srv, "alicepw1")
 	writeConfig(t, cfg, "screen_name: LabAlice\nbuddies:\n  - group: Friends\n    names: [LabCarol]\n")
 	const refused = `you have blocked Lab Bob (aim unblock "Lab Bob")`
-	refusedCLI := func(how string, args ...string) {
+	// Under allow-buddies nobody was blocked: the words say what keeps
+	// Lab Bob out, and what lets him through.
+	const notBuddy = `your privacy setting allow-buddies lets only buddies write to you and get your messages (aim buddies add "Lab Bob")`
+	refusedCLI := func(how, refused string, args ...string) {
 		t.Helper()
 		code, out, stderr := runCLI(t, "", append([]string{"send", "Lab Bob", "to blocked bob"}, args...)...)
 		if code != exitRefused || stderr != "aim: "+refused+"\n" || out != "" {
@@ -152,11 +155,20 @@ func TestSendToBlockedOffline(t *testing.T) {
 	if code, out, stderr := runCLI(t, "", "block", "Lab Bob"); code != 0 {
 		t.Fatalf("block: exit %d %q %q", code, out, stderr)
 	}
-	refusedCLI("block-deny, no session")
+	refusedCLI("block-deny, no session", refused)
 	if code, out, stderr := runCLI(t, "", "privacy", "allow-buddies"); code != 0 {
 		t.Fatalf("privacy: exit %d %q %q", code, out, stderr)
 	}
-	refusedCLI("allow-buddies, no session")
+	refusedCLI("allow-buddies, no session", notBuddy)
+	notToSelf := func(how string) {
+		t.Helper()
+		// Your own settings do not keep you out: a note to yourself is
+		// the server's to take or refuse (this one refuses it online).
+		if _, _, stderr := runCLI(t, "", "send", "LabAlice", "a note to self"); strings.Contains(stderr, "privacy setting") {
+			t.Errorf("%s: an IM to yourself: %q", how, stderr)
+		}
+	}
+	notToSelf("allow-buddies, no session")
 	code, out, stderr := runCLI(t, "", "send", "LabCarol", "for carol")
 	if code != 0 || out != "-> LabCarol (offline; the server keeps it for their next signon): for carol\n" || srv.OfflineIMs("LabCarol") != 1 {
 		t.Errorf("to an offline buddy under allow-buddies: exit %d %q %q, %d stored", code, out, stderr, srv.OfflineIMs("LabCarol"))
@@ -166,14 +178,15 @@ func TestSendToBlockedOffline(t *testing.T) {
 	// signon's sync has stored the settings there.
 	r := startCLI(t, "login", "--json")
 	r.out.waitFor(t, `"type":"buddy_list_synced"`)
-	refusedCLI("allow-buddies, through the session")
-	refusedCLI("allow-buddies, --online-only", "--online-only")
+	refusedCLI("allow-buddies, through the session", notBuddy)
+	refusedCLI("allow-buddies, --online-only", notBuddy, "--online-only")
+	notToSelf("allow-buddies, through the session")
 	r.send(t, `send "Lab Bob" typed at the prompt`)
 	r.send(t, `autoreply "Lab Bob" an automatic reply`)
 	r.send(t, `html "Lab Bob" <b>html</b>`)
 	r.send(t, `send LabCarol again`)
 	r.out.waitFor(t, `"to":"LabCarol"`)
-	if n := strings.Count(r.out.String(), `"error":"`+strings.ReplaceAll(refused, `"`, `\"`)+`"`); n != 3 {
+	if n := strings.Count(r.out.String(), `"error":"`+strings.ReplaceAll(notBuddy, `"`, `\"`)+`"`); n != 3 {
 		t.Errorf("the prompt's sends to Lab Bob: %d refused, want 3:\n%s", n, r.out.String())
 	}
 	if a, b := srv.OfflineIMs("Lab Bob"), srv.OfflineIMs("LabCarol"); a != 0 || b != 2 {

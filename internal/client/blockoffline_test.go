@@ -100,3 +100,20 @@ func imsSent(srv *oscartest.Server, name string) []string {
 	}
 	return to
 }
+
+// TestKeptOutWords: a refusal says what keeps the recipient out, and the
+// command that lets them through, for each privacy mode.
+func TestKeptOutWords(t *testing.T) {
+	t.Parallel()
+	for mode, want := range map[string]string{
+		"":              `you have blocked Lab Bob (aim unblock "Lab Bob")`,
+		"block-deny":    `you have blocked Lab Bob (aim unblock "Lab Bob")`,
+		"allow-buddies": `your privacy setting allow-buddies lets only buddies write to you and get your messages (aim buddies add "Lab Bob")`,
+		"allow-permit":  `your privacy setting allow-permit lets only your allowed list write to you and get your messages (aim allow "Lab Bob")`,
+		"block-all":     `your privacy setting block-all keeps everyone out (aim privacy allow-all)`,
+	} {
+		if got := (&client.YouBlockedError{Name: "Lab Bob", Mode: mode}).Error(); got != want {
+			t.Errorf("mode %q: %q, want %q", mode, got, want)
+		}
+	}
+}

@@ -704,8 +704,8 @@ func SendOnce(ctx context.Context, opts Options, cmd *Command, args []string, wa
 // history's problems (the message was sent all the same). A recipient
 // whom a.Privacy keeps out is a *YouBlockedError, without signing on.
 func Send(ctx context.Context, a Account, to, text string, now func() time.Time, warn func(error), onlineOnly bool) (*Result, error) {
-	if keptOut(a.Privacy, to) {
-		return nil, &YouBlockedError{Name: to} // before a signon is spent
+	if !screenname.Same(to, a.ScreenName) && keptOut(a.Privacy, to) {
+		return nil, &YouBlockedError{Name: to, Mode: a.Privacy.Mode} // before a signon is spent
 	}
 	a.Buddies = nil
 	// The message goes in the signon's flight, right after client ready:

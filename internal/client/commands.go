@@ -800,11 +800,11 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{To: name, Text: htmltext.Plain(body)}
-	if x.c.blocks(x.sess, name) {
+	if mode, out := x.c.keptOutBy(x.sess, name); out {
 		// The server refuses it only while they are signed on; while
 		// they are not, it would keep it for them (and an automatic
 		// reply should not answer them either).
-		return r, &YouBlockedError{Name: name}
+		return r, &YouBlockedError{Name: name, Mode: mode}
 	}
 	own := sentIM(x.c.self(), name, body, auto, x.c.opts.Now())
 	if x.prompt {

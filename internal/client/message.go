@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aim-oscar/aim/internal/bos"
+	"github.com/aim-oscar/aim/internal/config"
 	"github.com/aim-oscar/aim/internal/htmltext"
 	"github.com/aim-oscar/aim/internal/screenname"
 )
@@ -101,11 +102,24 @@ func (e *NotSignedOnError) Unwrap() error { return e.Err }
 // offline). Either way it is a refused message (FailureRefused).
 type YouBlockedError struct {
 	Name string
+	// Mode is the privacy mode that keeps them out, when it is not the
+	// blocked list (allow-buddies, allow-permit, block-all); "" for that
+	// list, and for the server's refusal.
+	Mode string
 	Err  error
 }
 
 func (e *YouBlockedError) Error() string {
-	return "you have blocked " + e.Name + " (aim " + CmdUnblock.Name + " " + QuoteName(e.Name) + ")"
+	name := QuoteName(e.Name)
+	switch e.Mode {
+	case config.PrivacyAllowBuddies:
+		return "your privacy setting allow-buddies lets only buddies write to you and get your messages (aim " + CmdBuddies.Name + " add " + name + ")"
+	case config.PrivacyAllowPermit:
+		return "your privacy setting allow-permit lets only your allowed list write to you and get your messages (aim " + CmdAllow.Name + " " + name + ")"
+	case config.PrivacyBlockAll:
+		return "your privacy setting block-all keeps everyone out (aim privacy allow-all)"
+	}
+	return "you have blocked " + e.Name + " (aim " + CmdUnblock.Name + " " + name + ")"
 }
 func (e *YouBlockedError) Unwrap() error { return e.Err }
 

@@ -68,17 +68,29 @@ func typingSummary(r *Result) string {
 // decides by, kept in step with it, so a block made in another session
 // counts), else the config file's.
 func (c *Client) blocks(sess *bos.Session, name string) bool {
+	_, out := c.keptOutBy(sess, name)
+	return out
+}
+
+// keptOutBy is blocks, with the privacy mode that keeps name out (the
+// config file's name of it). You are never kept out: an IM to yourself is
+// the server's to refuse.
+func (c *Client) keptOutBy(sess *bos.Session, name string) (mode string, out bool) {
+	if screenname.Same(name, c.self()) {
+		return "", false
+	}
 	if fb := sess.Feedbag(); fb != nil {
 		l, _ := fb.List()
-		return l.KeepsOut(name)
+		return privacyName(l.Privacy.String()), l.KeepsOut(name)
 	}
-	out := false
 	c.withConfig(func(cfg *config.Config) error {
-		out = cfg != nil && keptOut(config.PrivacySettings{Mode: cfg.Privacy, Blocked: cfg.Blocked, Allowed: cfg.Allowed,
-			Buddies: c.live.account().Buddies}, name)
+		if cfg != nil {
+			mode, out = cfg.Privacy, keptOut(config.PrivacySettings{Mode: cfg.Privacy, Blocked: cfg.Blocked, Allowed: cfg.Allowed,
+				Buddies: c.live.account().Buddies}, name)
+		}
 		return nil
 	})
-	return out
+	return mode, out
 }
 
 // keptOut reports whether the config file's privacy settings p (a mode
