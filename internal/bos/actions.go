@@ -99,7 +99,8 @@ func (d Delivery) String() string {
 func (p *Pending) WaitOrStore(ctx context.Context) (Delivery, error) {
 	err := p.Wait(ctx)
 	var refused *RequestError
-	if p.im == nil || p.im.AutoResponse || !errors.As(err, &refused) || !refused.RecipientOffline() || refused.Subcode != 0 {
+	if p.im == nil || p.im.AutoResponse || !errors.As(err, &refused) || !refused.RecipientOffline() || refused.Subcode != 0 ||
+		p.s.KeepsNoIMs() {
 		return Delivered, err
 	}
 	m := *p.im

@@ -24,6 +24,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aim-oscar/aim/internal/buddylist"
@@ -112,6 +113,13 @@ type Options struct {
 	// hands it out, so a session that shows nothing (a one-shot send)
 	// must leave them for the next one that does.
 	LeaveStoredIMs bool
+	// KeepsNoIMs says the server is known to keep no IMs for users who are
+	// offline (it refused 04,10 at an earlier signon, as the 2025 release
+	// does): WaitOrStore does not ask it to. (The 2025 release writes
+	// such an IM to its database all the same, refuses it, and no AIM
+	// client can ever read it; an upgrade to the 2026 release delivers
+	// them all at once.)
+	KeepsNoIMs bool
 }
 
 // Limits are what the server said it accepts.
@@ -150,6 +158,10 @@ type Session struct {
 	storedIMs    []*IMReceived
 	storedAfter  bool
 	offlineReqID uint32
+
+	// keepsNoIMs is set when the server refuses the signon's 04,10 (or
+	// Options.KeepsNoIMs says so): it keeps no IMs for offline users.
+	keepsNoIMs atomic.Bool
 
 	// retrieved is closed once the signon's 04,10 is answered (04,17, or
 	// refused) or the session ends: Logout waits for it, because the
@@ -205,6 +217,7 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 
 		retrieved: make(chan struct{}),
 	}
+	s.keepsNoIMs.Store(opts.KeepsNoIMs)
 	s.c = flapconn.New(flapconn.Options{
 		Addr: opts.Addr, Cookie: opts.Cookie, MultiConn: opts.MultiConn, Dial: opts.Dial,
 		StepTimeout: opts.StepTimeout, Keepalive: opts.Keepalive, ProbeAfter: opts.ProbeAfter,
@@ -259,6 +272,11 @@ func (s *Session) Self() UserInfo {
 	defer s.mu.Unlock()
 	return s.self
 }
+
+// KeepsNoIMs reports whether the server is known to keep no IMs for
+// users who are offline: it refused the signon's 04,10, or
+// Options.KeepsNoIMs said so. Until the 04,10 is answered it is false.
+func (s *Session) KeepsNoIMs() bool { return s.keepsNoIMs.Load() }
 
 // Limits returns what the server said it accepts.
 func (s *Session) Limits() Limits {
@@ -543,6 +561,7 @@ func (s *Session) handle(snac oscar.SNAC) error {
 		if snac.Family == oscar.FamilyICBM && s.offlineReqID != 0 && snac.RequestID == s.offlineReqID {
 			// A server that keeps no offline IMs (the 2025 release): no news.
 			s.logf("the server keeps no offline messages: %s", (&RequestError{Type: snacType(oscar.TypeOfflineRetrieve), Code: e.Code}).Detail())
+			s.keepsNoIMs.Store(true)
 			s.retrievalDone()
 			return nil
 		}

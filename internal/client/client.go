@@ -75,6 +75,7 @@ type Account struct {
 	savedFeedbag   *buddylist.Feedbag // the server's list as last seen
 	firstIM        *bos.OutgoingIM    // sent in the signon's flight (Send)
 	leaveStoredIMs bool               // nobody sees its IMs: the offline ones stay on the server
+	keepsNoIMs     bool               // the server is known to keep no IMs for offline users (Send)
 }
 
 // NewAccount returns who signs on where, and how, as cfg says: everything
@@ -454,6 +455,13 @@ func (c *Client) supervise(ctx context.Context, sess *bos.Session, ready chan st
 			readyOnce()
 		}
 		<-sess.Done()
+		if !c.opts.Account.leaveStoredIMs {
+			// Whether the server keeps IMs for offline users, for the
+			// one-shot sends here (KeepsNoIMs).
+			if err := c.sync.noteKeepsNoIMs(c.live.account().Server, sess.KeepsNoIMs()); err != nil {
+				c.debugDetail("saving what the server keeps", err)
+			}
+		}
 		if !again || ctx.Err() != nil {
 			if ctx.Err() != nil {
 				return nil // a logout we asked for
@@ -651,6 +659,7 @@ func connect(ctx context.Context, a Account, reconnected bool) (*bos.Session, er
 		FirstIM:        a.firstIM,
 		AutoReply:      true, // while away, as AIM clients do
 		LeaveStoredIMs: a.leaveStoredIMs,
+		KeepsNoIMs:     a.keepsNoIMs,
 	}
 	if a.Debug != nil {
 		bo.Trace, bo.Logf = wiretrace.New(a.Debug)
@@ -712,6 +721,9 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 	// its answer comes with the signon's replies.
 	a.firstIM = &bos.OutgoingIM{To: to, Text: text}
 	a.leaveStoredIMs = true // it shows nothing: they wait for a session that does
+	// It cannot ask the server for them, so it cannot tell whether the
+	// server keeps any: a session here may have learnt it.
+	a.keepsNoIMs = KeepsNoIMs(a.StateDir, a.Server)
 	sent := now()
 	sessCtx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -345,3 +345,61 @@ func TestOfflineIMSenderSpelled(t *testing.T) {
 		})
 	}
 }
+
+// TestNoStoreAskWhereNoneIsKept: the 2025 release keeps no IMs for
+// offline users, refusing 04,10, but writes each IM asked to be kept
+// (TLV 6) to its database, refuses it, and an upgrade to the 2026 release
+// delivers them all at once. A session that saw 04,10 refused asks no
+// more, and the one-shot sends of the same state directory then ask
+// none either; on the 2026 release they still ask, and it keeps them.
+func TestNoStoreAskWhereNoneIsKept(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		rel  oscartest.Release
+		asks int // 04,06s to Lab Bob for one message once a session has run
+	}{{oscartest.Release2025, 1}, {oscartest.Release2026, 2}} {
+		t.Run(tc.rel.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv := pipeServer(t, func(s *oscartest.Server) {
+					s.Release = tc.rel
+					s.AddAccount(oscartest.Account{ScreenName: "Lab Bob", Password: "bobpass22"})
+				})
+				alice := labAccount(srv, "LabAlice", "alicepw1")
+				alice.StateDir = t.TempDir()
+				toBob := func() int { return len(imsSent(srv, "LabAlice")) }
+				send := func() {
+					t.Helper()
+					_, err := client.Send(t.Context(), alice, "Lab Bob", "are you there?", time.Now, nil, false)
+					if tc.rel == oscartest.Release2025 && !errors.As(err, new(*client.NotSignedOnError)) {
+						t.Fatalf("send: %v, want not signed on", err)
+					}
+				}
+				send() // nothing known yet: it asks
+				if n := toBob(); n != 2 {
+					t.Fatalf("first one-shot send: %d IMs sent, want 2 (the second asks the server to keep it)", n)
+				}
+
+				out := &outputs{}
+				c, err := client.Start(t.Context(), client.Options{Account: alice, Emit: out.add})
+				if err != nil {
+					t.Fatal(err)
+				}
+				synctest.Wait() // the signon's 04,10 is answered
+				// Sent counts the frames of the account's last BOS
+				// connection: from here, this session's.
+				c.Exec(t.Context(), 1, `send "Lab Bob" and now?`, true)
+				synctest.Wait()
+				if n := toBob(); n != tc.asks {
+					t.Errorf("through the session: %d IMs sent, want %d", n, tc.asks)
+				}
+				c.Stop()
+				c.Wait()
+
+				send() // a connection of its own again
+				if n := toBob(); n != tc.asks {
+					t.Errorf("one-shot send after the session: %d IMs sent, want %d", n, tc.asks)
+				}
+			})
+		})
+	}
+}

@@ -49,6 +49,11 @@ type savedState struct {
 	// Sending is the config file's list as a sync that did not finish
 	// left it, saved before that sync sent its edits.
 	Sending *buddylist.List `json:"sending,omitempty"`
+	// KeepsNoIMs is the server (as the account names it) that refused, at
+	// the last signon there, to hand out IMs kept while the user was
+	// offline: it keeps none (the 2025 release), and a one-shot send does
+	// not ask it to keep one (KeepsNoIMs).
+	KeepsNoIMs string `json:"keeps_no_ims,omitempty"`
 }
 
 // syncer holds the state between syncs; mu makes syncs one at a time.
@@ -763,6 +768,38 @@ func listKey(k buddylist.ChangeKind) string {
 		return config.KeyBlocked
 	}
 	return config.KeyAllowed
+}
+
+// noteKeepsNoIMs records whether server keeps no IMs for offline users,
+// as a session there found at signon (bos.Session.KeepsNoIMs): set for
+// it, or cleared when it was set for it (the server was upgraded).
+func (s *syncer) noteKeepsNoIMs(server string, none bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.load() // a bad file is set aside: this starts a new one
+	switch cur := s.state.KeepsNoIMs; {
+	case none && cur != server:
+		s.state.KeepsNoIMs = server
+	case !none && cur == server:
+		s.state.KeepsNoIMs = ""
+	default:
+		return nil
+	}
+	return s.save()
+}
+
+// KeepsNoIMs reports whether a session in the state directory dir found
+// at its last signon to server that it keeps no IMs for offline users.
+func KeepsNoIMs(dir, server string) bool {
+	if dir == "" || server == "" {
+		return false
+	}
+	b, err := os.ReadFile(filepath.Join(dir, stateFile))
+	if err != nil {
+		return false
+	}
+	var st savedState
+	return json.Unmarshal(b, &st) == nil && st.KeepsNoIMs == server
 }
 
 // SyncedList returns the buddy list as last synced with the server, kept
