@@ -102,6 +102,9 @@ func Failed(command string, err error, interrupted bool, now time.Time) *Result 
 		msg = "interrupted"
 		if unsent := (*UnsentError)(nil); errors.As(err, &unsent) {
 			msg += ": " + unsent.Error()
+		} else if command == CmdSend.Name || command == CmdSendHTML.Name {
+			// The session drops a message given up on (aim send's help).
+			msg += ": the message was not sent, unless it was already on its way"
 		}
 	}
 	return Stamp(&Result{Command: command, Error: msg}, now).(*Result)

@@ -59,6 +59,10 @@ func TestFailed(t *testing.T) {
 	if r := client.Failed("login", canceled, true, now); r.Error != "interrupted" {
 		t.Errorf("interrupted: %q", r.Error)
 	}
+	// Ctrl-C on aim send: the session drops the message (send's help).
+	if r := client.Failed("send", canceled, true, now); r.Error != "interrupted: the message was not sent, unless it was already on its way" {
+		t.Errorf("send interrupted: %q", r.Error)
+	}
 	if r := client.Failed("login", canceled, false, now); r.Error != "reading: context canceled" {
 		t.Errorf("cancelled, not by a signal: %q", r.Error)
 	}
