@@ -164,6 +164,11 @@ func TestChatText(t *testing.T) {
 	if strings.Contains(out, "said in") || strings.Contains(out, "joined Lab Lounge") {
 		t.Errorf("results that repeat what is on the screen:\n%s", out)
 	}
+	// The lines come from a pipe, not typed on the screen: what was said
+	// is printed, once.
+	if n := strings.Count(out, "[Lab Lounge] you: hello\n"); n != 1 {
+		t.Errorf("what was said shows %d times, want once:\n%s", n, out)
+	}
 }
 
 // TestChatThroughSessionNotices: through a running session, what happens

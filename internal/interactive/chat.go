@@ -48,7 +48,8 @@ func Chat(ctx context.Context, streams *iostreams.IOStreams, out *Printer, acct 
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	following := make(chan struct{}) // closed at the first output: the status
-	room := &roomLines{acct: acct, out: out, room: plan.Room, left: make(chan struct{}), following: following}
+	room := &roomLines{acct: acct, out: out, room: plan.Room, left: make(chan struct{}), following: following,
+		typed: streams.IsStdinTTY()}
 	// The events outlive ctx until the room is left.
 	evCtx, endEvents := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
@@ -168,9 +169,10 @@ func RoomLine(room, line string) (*client.Command, []string, error) {
 // roomLines runs the lines typed in a room through the account, one at a
 // time, and prints their results.
 type roomLines struct {
-	acct Account
-	out  *Printer
-	left chan struct{} // closed when the room's chat_left is shown
+	acct  Account
+	out   *Printer
+	left  chan struct{} // closed when the room's chat_left is shown
+	typed bool          // a person types the lines: they are on the screen
 
 	following chan struct{} // closed at the first output
 
@@ -290,7 +292,7 @@ func (r *roomLines) Exec(ctx context.Context, _ int, line string, _ bool) error 
 	if leaving && res.OK {
 		r.gone = true
 	}
-	if !(res.OK && cmd == client.CmdSay) || r.out.JSON { // what was typed is on the screen already
+	if !(res.OK && cmd == client.CmdSay && r.typed) || r.out.JSON { // what was typed is on the screen already
 		r.out.Print(res)
 	}
 	if leaving {
