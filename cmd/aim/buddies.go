@@ -15,7 +15,7 @@ import (
 func newBuddiesCmd(f *factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "buddies <command>",
-		Short: "Edit the buddy list kept in the config file",
+		Short: "Edit the buddy list, kept in the config file and on the server",
 		Long: `Edit the buddy list kept in the config file. aim syncs it with the list the
 server keeps (at each signon, and at once in a running session), so it
 follows your account to other clients, and the server tells you when your

@@ -190,3 +190,22 @@ func TestPresenceAfterMove(t *testing.T) {
 		})
 	}
 }
+
+// TestStatusWhileReconnecting: not signed on, nobody's presence is known:
+// status lists the buddies, not as offline.
+func TestStatusWhileReconnecting(t *testing.T) {
+	t.Parallel()
+	for _, reconnecting := range []bool{true, false} {
+		away := false
+		r := &client.Result{Command: client.CommandStatus, OK: true, Name: "LabAlice", Away: &away, Reconnecting: &reconnecting,
+			BuddyList: &client.BuddyList{Offline: []string{"LabBob", "LabCarol"}}}
+		client.Describe(r)
+		want := "\n  online: none\n  offline: LabBob, LabCarol"
+		if reconnecting {
+			want = "\n  buddies: LabBob, LabCarol (who is online shows once signed on again)"
+		}
+		if !strings.HasSuffix(r.Summary, want) {
+			t.Errorf("reconnecting %v: %q, want it to end %q", reconnecting, r.Summary, want)
+		}
+	}
+}

@@ -74,7 +74,11 @@ func statusSummary(r *Result) string {
 			b.WriteString(": " + r.AwayMessage)
 		}
 	}
-	if r.BuddyList != nil {
+	switch {
+	case r.BuddyList != nil && deref(r.Reconnecting) && len(r.BuddyList.Online) == 0:
+		// Not signed on: nobody's presence is known, not "offline".
+		b.WriteString("\n  buddies: " + listOrNone(r.Offline) + " (who is online shows once signed on again)")
+	case r.BuddyList != nil:
 		b.WriteString("\n  online: " + onlineText(r.BuddyList) + "\n  offline: " + listOrNone(r.Offline))
 	}
 	if r.RoomList != nil && len(r.RoomList.Rooms) > 0 { // a room a UI joined stays with the session
