@@ -700,6 +700,7 @@ func SendOnce(ctx context.Context, opts Options, cmd *Command, args []string, wa
 	r, err := Send(ctx, opts.Account, name, body, now, warn, slices.Contains(flags, OnlineOnly))
 	if r != nil {
 		r.Command = cmd.Name
+		Describe(r) // an autoreply's words say so
 	}
 	return r, err
 }
@@ -765,7 +766,7 @@ func Send(ctx context.Context, a Account, to, text string, now func() time.Time,
 		return nil, sendError(to, sendErr)
 	}
 	r := &Result{Command: CmdSend.Name, OK: true, To: to, Delivery: d.String(), Text: htmltext.Plain(text)}
-	r.Summary = sentSummary(to, r.Delivery, r.Text)
+	r.Summary = sentSummary(to, r.Delivery, r.Text, false)
 	Stamp(r, now())
 	if warn == nil {
 		warn = func(error) {}

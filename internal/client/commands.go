@@ -832,7 +832,7 @@ func sendIM(x *call, auto, html bool) (*Result, error) {
 		} else {
 			err = p.Wait(ctx)
 		}
-		r.Summary = sentSummary(name, d.String(), r.Text)
+		r.Summary = sentSummary(name, d.String(), r.Text, auto)
 		if err == nil {
 			r.Delivery = d.String()
 			x.c.history.Record(delivered(own, d))

@@ -148,8 +148,11 @@ func (e *StorageFullError) Unwrap() error { return e.Err }
 // plain text: "-> to: text", as a message from them shows "to: text".
 // Without the text (a result from an older session) it says where it
 // went.
-func sentSummary(to, delivery, text string) string {
+func sentSummary(to, delivery, text string, auto bool) string {
 	prefix := "-> " + to
+	if auto { // an away message, sent flagged as an automatic reply
+		prefix += " (auto-reply)"
+	}
 	if delivery == bos.Stored.String() {
 		prefix += " (offline; the server keeps it for their next signon)"
 	}

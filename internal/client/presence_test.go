@@ -209,3 +209,17 @@ func TestStatusWhileReconnecting(t *testing.T) {
 		}
 	}
 }
+
+// TestAutoReplyWords: an away message sent as an automatic reply (the
+// session's own, or the autoreply command) says so, in the live view as
+// in the history; a message sent by hand does not.
+func TestAutoReplyWords(t *testing.T) {
+	t.Parallel()
+	for cmd, want := range map[string]string{"autoreply": "-> LabBob (auto-reply): gone fishing", "send": "-> LabBob: gone fishing"} {
+		r := &client.Result{Command: cmd, OK: true, To: "LabBob", Text: "gone fishing"}
+		client.Describe(r)
+		if r.Summary != want {
+			t.Errorf("%s: %q, want %q", cmd, r.Summary, want)
+		}
+	}
+}

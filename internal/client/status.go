@@ -93,7 +93,7 @@ func statusSummary(r *Result) string {
 func Describe(r *Result) {
 	switch r.Command {
 	case CmdSend.Name, CmdSendHTML.Name, CmdAutoreply.Name:
-		r.Summary = sentSummary(r.To, r.Delivery, r.Text)
+		r.Summary = sentSummary(r.To, r.Delivery, r.Text, r.Command == CmdAutoreply.Name)
 	case CmdAdd.Name:
 		r.Summary = "added " + r.Name
 	case CmdRemove.Name:
