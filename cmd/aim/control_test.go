@@ -21,7 +21,6 @@ import (
 
 	"github.com/aim-oscar/aim/internal/client"
 	"github.com/aim-oscar/aim/internal/control"
-	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
 	"github.com/aim-oscar/aim/internal/screenname"
 	"github.com/aim-oscar/aim/internal/sessionsock"
@@ -164,15 +163,8 @@ func (s *session) exitCode(t testing.TB) int {
 // screenName's BOS connection so far.
 func imsSent(srv *oscartest.Server, screenName string) []string {
 	var texts []string
-	for _, f := range srv.Sent(screenName) {
-		s, err := oscar.ParseSNAC(f.Payload)
-		if err != nil || f.Channel != oscar.ChannelSNAC || s.Type() != oscar.TypeICBMSend {
-			continue
-		}
-		var m oscar.ICBMSend
-		if m.Decode(s.Body) == nil {
-			texts = append(texts, m.Message.Text.String())
-		}
+	for _, m := range srv.IMsSent(screenName) {
+		texts = append(texts, m.Message.Text.String())
 	}
 	return texts
 }

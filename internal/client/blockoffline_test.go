@@ -5,7 +5,6 @@ import (
 
 	"github.com/aim-oscar/aim/internal/buddylist"
 	"github.com/aim-oscar/aim/internal/client"
-	"github.com/aim-oscar/aim/internal/oscar"
 	"github.com/aim-oscar/aim/internal/oscartest"
 	"github.com/aim-oscar/aim/internal/screenname"
 )
@@ -88,15 +87,8 @@ func TestNoAwayReplyToBlocked(t *testing.T) {
 // imsSent returns the recipients of the IMs (04,06) name sent.
 func imsSent(srv *oscartest.Server, name string) []string {
 	var to []string
-	for _, f := range srv.Sent(name) {
-		s, err := oscar.ParseSNAC(f.Payload)
-		if err != nil || f.Channel != oscar.ChannelSNAC || s.Type() != oscar.TypeICBMSend {
-			continue
-		}
-		var m oscar.ICBMSend
-		if m.Decode(s.Body) == nil {
-			to = append(to, m.ScreenName)
-		}
+	for _, m := range srv.IMsSent(name) {
+		to = append(to, m.ScreenName)
 	}
 	return to
 }

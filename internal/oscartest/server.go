@@ -548,6 +548,23 @@ func (s *Server) Sent(screenName string) []oscar.Frame {
 	return nil
 }
 
+// IMsSent returns the IMs (04,06, decoded) among the frames Sent returns,
+// in the order they came.
+func (s *Server) IMsSent(screenName string) []oscar.ICBMSend {
+	var ims []oscar.ICBMSend
+	for _, f := range s.Sent(screenName) {
+		snac, err := oscar.ParseSNAC(f.Payload)
+		if err != nil || f.Channel != oscar.ChannelSNAC || snac.Type() != oscar.TypeICBMSend {
+			continue
+		}
+		var m oscar.ICBMSend
+		if m.Decode(snac.Body) == nil {
+			ims = append(ims, m)
+		}
+	}
+	return ims
+}
+
 // Ends returns how the connections that ended so far ended (the last 1024
 // of them), oldest first.
 func (s *Server) Ends() []ConnEnd {
