@@ -791,31 +791,29 @@ func (s *syncer) noteKeepsNoIMs(server string, none bool) error {
 // KeepsNoIMs reports whether a session in the state directory dir found
 // at its last signon to server that it keeps no IMs for offline users.
 func KeepsNoIMs(dir, server string) bool {
-	if dir == "" || server == "" {
-		return false
-	}
-	b, err := os.ReadFile(filepath.Join(dir, stateFile))
-	if err != nil {
-		return false
-	}
-	var st savedState
-	return json.Unmarshal(b, &st) == nil && st.KeepsNoIMs == server
+	st, ok := readState(dir)
+	return ok && server != "" && st.KeepsNoIMs == server
 }
 
 // SyncedList returns the buddy list as last synced with the server, kept
 // in the state directory dir (false when there is none): the server's
 // order, for a list printed without a session.
 func SyncedList(dir string) (buddylist.List, bool) {
+	st, ok := readState(dir)
+	return st.Base, ok
+}
+
+// readState reads the state directory dir for a command with no session
+// (false when there is no state, or it does not read); unlike a syncer's
+// load, it leaves a bad file where it is.
+func readState(dir string) (savedState, bool) {
+	var st savedState
 	if dir == "" {
-		return buddylist.List{}, false
+		return st, false
 	}
 	b, err := os.ReadFile(filepath.Join(dir, stateFile))
-	if err != nil {
-		return buddylist.List{}, false
+	if err != nil || json.Unmarshal(b, &st) != nil {
+		return savedState{}, false
 	}
-	var st savedState
-	if json.Unmarshal(b, &st) != nil {
-		return buddylist.List{}, false
-	}
-	return st.Base, true
+	return st, true
 }
